@@ -1,0 +1,62 @@
+import { swaggerUI } from "@hono/swagger-ui";
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { bodyLimit } from "hono/body-limit";
+import { secureHeaders } from "hono/secure-headers";
+import { authenticate } from "./auth/caller.ts";
+import type { AppDeps } from "./deps.ts";
+import { estimatesRoutes } from "./estimates/routes.ts";
+import { onError } from "./http/errors.ts";
+import { accessLog, requestId, requireJsonBody } from "./http/middleware.ts";
+import { Problem } from "./http/problem.ts";
+import type { AppEnv } from "./http/router.ts";
+import { keysRoutes } from "./keys/routes.ts";
+import { opsRoutes } from "./ops/routes.ts";
+import { referenceRoutes } from "./reference/routes.ts";
+import { rulesRoutes } from "./rules/routes.ts";
+
+export type { AppDeps };
+
+const MiB = 1024 * 1024;
+
+/**
+ * The whole HTTP surface in one place. Runtime-neutral: the Node server, the
+ * Worker and the tests all build it from their own dependencies.
+ */
+export function createApp(deps: AppDeps) {
+  const app = new OpenAPIHono<AppEnv>();
+
+  app.use("*", requestId());
+  app.use("*", accessLog(deps.logger));
+  app.use("*", secureHeaders());
+  // 5,000 claims fit well within 32 MiB; everything else is small.
+  app.use("/v1/batches", bodyLimit({ maxSize: 32 * MiB, onError: () => { throw new Problem(413, "payload_too_large", "the request body is over 32 MiB"); } }));
+  app.use("/v1/*", async (c, next) => (c.req.path === "/v1/batches" ? next() : bodyLimit({ maxSize: 1 * MiB, onError: () => { throw new Problem(413, "payload_too_large", "the request body is over 1 MiB"); } })(c, next)));
+  app.use("/v1/*", requireJsonBody());
+  app.use("/v1/*", authenticate(deps.db));
+
+  app.route("/", opsRoutes(deps));
+  app.route("/v1/keys", keysRoutes(deps));
+  app.route("/v1", referenceRoutes(deps));
+  app.route("/v1/provinces", estimatesRoutes(deps));
+  app.route("/v1/rules", rulesRoutes(deps));
+
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });
+  app.doc31("/openapi.json", {
+    openapi: "3.1.0",
+    info: {
+      title: "Health-insurance claims cost control",
+      version: "0.1.0",
+      description: "Claims in, spending against each province's estimate, threshold alerts, documentation backlog. Errors are RFC 9457 problem+json.",
+    },
+    security: [{ bearer: [] }],
+  });
+  app.get("/docs", swaggerUI({ url: "/openapi.json" }));
+
+  app.notFound((c) => {
+    throw new Problem(404, "not_found", `no route for ${c.req.method} ${c.req.path}`);
+  });
+  app.onError(onError(deps.logger));
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

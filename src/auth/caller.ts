@@ -1,0 +1,56 @@
+import type { Context, MiddlewareHandler } from "hono";
+import type { Database } from "../db/client.ts";
+import { Problem, forbidden } from "../http/problem.ts";
+import type { AppEnv } from "../http/router.ts";
+import { hashSecret } from "./secrets.ts";
+
+/**
+ * Who is calling, resolved once per request from the key. Queries take the
+ * caller and filter by it, so a handler cannot reach outside its scope.
+ */
+export type Caller =
+  | { keyId: string; role: "central" }
+  | { keyId: string; role: "province"; provinceCode: string }
+  | { keyId: string; role: "facility"; facilityCode: string; provinceCode: string };
+
+export type Role = Caller["role"];
+
+const unauthorized = () => new Problem(401, "unauthorized", "a valid API key is required (Authorization: Bearer <key>)", undefined, { "WWW-Authenticate": 'Bearer realm="bhyt"' });
+
+export function authenticate(db: Database): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const header = c.req.header("authorization") ?? "";
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    if (!match) throw unauthorized();
+    const key = await db.prisma.apiKey.findUnique({ where: { secretHash: hashSecret(match[1]!) } });
+    if (!key || key.revokedAt) throw unauthorized();
+    c.set("caller", await toCaller(db, key));
+    await next();
+  };
+}
+
+async function toCaller(db: Database, key: { id: string; role: Role; scope: string | null }): Promise<Caller> {
+  if (key.role === "central") return { keyId: key.id, role: "central" };
+  if (key.role === "province") return { keyId: key.id, role: "province", provinceCode: key.scope! };
+  const facility = await db.prisma.facility.findUnique({ where: { code: key.scope! }, select: { provinceCode: true } });
+  // A facility key outlives nothing: its facility is reference data that is never deleted.
+  return { keyId: key.id, role: "facility", facilityCode: key.scope!, provinceCode: facility?.provinceCode ?? "" };
+}
+
+export function callerOf(c: Context<AppEnv>): Caller {
+  return c.get("caller");
+}
+
+/** Refuses (403) a caller whose role is not among `roles`. */
+export function requireRole<R extends Role>(caller: Caller, ...roles: R[]): asserts caller is Extract<Caller, { role: R }> {
+  if (!roles.includes(caller.role as R)) throw forbidden(`this endpoint needs a ${roles.join(" or ")} key`);
+}
+
+/** The provinces a caller may read, or null for all. */
+export function provinceScope(caller: Caller): string[] | null {
+  return caller.role === "central" ? null : [caller.provinceCode];
+}
+
+export function canSeeProvince(caller: Caller, provinceCode: string): boolean {
+  return caller.role === "central" || (caller.role === "province" && caller.provinceCode === provinceCode);
+}

@@ -1,0 +1,33 @@
+import { z } from "zod";
+
+/** Environment of the Node server and the CLI, validated once at start-up. */
+const EnvSchema = z.object({
+  DATABASE_URL: z
+    .string()
+    .trim()
+    .min(1)
+    .refine((v) => /^postgres(ql)?:\/\//.test(v), "must be a postgres:// or postgresql:// URL")
+    .optional(),
+  DATA_DIR: z.string().min(1).default("./.data"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8787),
+  RULES_DIR: z.string().min(1).default("./rules"),
+  BOOTSTRAP_CENTRAL_KEY: z.string().min(16, "must be at least 16 characters").optional(),
+  /** How often the Node server runs the stuck-claim marking, in seconds (0 turns it off). */
+  MARK_STUCK_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(3600),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+});
+
+export type Config = z.infer<typeof EnvSchema>;
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  // An empty variable means "unset", as in most shells' `VAR= cmd`.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ""));
+  const parsed = EnvSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigError(`invalid environment: ${issue.path.join(".")} ${issue.message}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,90 @@
+import { PrismaPg } from "@prisma/adapter-pg";
+import type { PGlite } from "@electric-sql/pglite";
+import pg from "pg";
+import { PrismaClient } from "../generated/prisma/client.ts";
+
+export type { PrismaClient };
+
+/**
+ * A plain SQL session on the underlying driver, used where Prisma cannot help:
+ * multi-statement migration scripts and the COPY-speed bulk paths.
+ */
+export interface SqlSession {
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /** Runs a script of several statements (no parameters). */
+  exec(script: string): Promise<void>;
+}
+
+export interface Database {
+  kind: "postgres" | "pglite";
+  prisma: PrismaClient;
+  /** Runs `fn` in one transaction on a dedicated session of the driver. */
+  withSession<T>(fn: (session: SqlSession) => Promise<T>): Promise<T>;
+  /** True when the database answers a trivial query. */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export interface PostgresOptions {
+  connectionString: string;
+  /** Pool size; the default suits a 2-core machine. */
+  max?: number;
+}
+
+export function openPostgres({ connectionString, max = 10 }: PostgresOptions): Database {
+  const pool = new pg.Pool({ connectionString, max, connectionTimeoutMillis: 5_000 });
+  // A dropped idle connection (database restart) must not crash the process.
+  pool.on("error", () => {});
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  return {
+    kind: "postgres",
+    prisma,
+    async withSession(fn) {
+      const client = await pool.connect();
+      try {
+        await client.query("BEGIN");
+        const result = await fn({
+          query: async (sql, params) => (await client.query(sql, params)).rows,
+          exec: async (script) => void (await client.query(script)),
+        });
+        await client.query("COMMIT");
+        return result;
+      } catch (err) {
+        await client.query("ROLLBACK").catch(() => {});
+        throw err;
+      } finally {
+        client.release();
+      }
+    },
+    ping: () => pool.query("SELECT 1").then(() => true, () => false),
+    async close() {
+      await prisma.$disconnect();
+      await pool.end().catch(() => {});
+    },
+  };
+}
+
+/** The embedded database; `dataDir` undefined keeps it in memory (tests). */
+export async function openPGlite(dataDir?: string): Promise<Database> {
+  const { PGlite } = await import("@electric-sql/pglite");
+  const { PrismaPGlite } = await import("pglite-prisma-adapter");
+  const db: PGlite = dataDir ? new PGlite(dataDir) : new PGlite();
+  await db.waitReady;
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(db) });
+  return {
+    kind: "pglite",
+    prisma,
+    withSession: (fn) =>
+      db.transaction((tx) =>
+        fn({
+          query: async (sql, params) => (await tx.query(sql, params)).rows as never[],
+          exec: async (script) => void (await tx.exec(script)),
+        }),
+      ),
+    ping: () => db.query("SELECT 1").then(() => true, () => false),
+    async close() {
+      await prisma.$disconnect();
+      await db.close();
+    },
+  };
+}

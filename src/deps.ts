@@ -1,0 +1,12 @@
+import type { Clock } from "./clock.ts";
+import type { Database } from "./db/client.ts";
+import type { Logger } from "./logger.ts";
+import type { Rules } from "./rules/schema.ts";
+
+/** Everything the app needs from outside, passed in by the Node server, the Worker and tests alike. */
+export interface AppDeps {
+  db: Database;
+  clock: Clock;
+  rules: Rules;
+  logger: Logger;
+}

@@ -1,0 +1,51 @@
+import { Decimal } from "decimal.js";
+
+/**
+ * Decimal arithmetic for money (VND) and ratios. A private constructor so no
+ * other module's settings change ours; exponent notation is pushed out of reach
+ * so every string we emit is plain digits.
+ */
+export const Dec = Decimal.clone({ precision: 40, rounding: Decimal.ROUND_HALF_UP, toExpNeg: -40, toExpPos: 40 });
+export type Dec = Decimal;
+
+const MONEY_STRING = /^\d{1,16}(\.\d{1,2})?$/;
+const SIGNED_MONEY_STRING = /^-?\d{1,16}(\.\d{1,2})?$/;
+
+/**
+ * Parses a money input: a decimal string, or a JSON number with at most two
+ * decimals (checked on its shortest round-trip text, so 0.1+0.2 is refused).
+ * Returns null when the value is not acceptable money.
+ */
+export function parseMoney(value: unknown, { allowNegative = false } = {}): Dec | null {
+  let text: string;
+  if (typeof value === "string") text = value.trim();
+  else if (typeof value === "number" && Number.isFinite(value)) text = String(value);
+  else return null;
+  if (!(allowNegative ? SIGNED_MONEY_STRING : MONEY_STRING).test(text)) return null;
+  return new Dec(text);
+}
+
+/** Money out: plain digits, no exponent; two decimals only when there is a fraction. */
+export function formatMoney(value: Decimal.Value): string {
+  const d = new Dec(value);
+  return d.isInteger() ? d.toString() : fixed(d, 2);
+}
+
+/** A decimal string with exactly `places` decimals, rounded half up. */
+export function fixed(value: Decimal.Value, places: number): string {
+  const d = new Dec(value).toDecimalPlaces(places, Decimal.ROUND_HALF_UP);
+  const [int, frac = ""] = d.abs().toString().split(".");
+  const sign = d.isNegative() && !d.isZero() ? "-" : "";
+  return places === 0 ? sign + int : `${sign}${int}.${frac.padEnd(places, "0")}`;
+}
+
+/**
+ * A usage ratio with 4 decimals, rounded half up (0.84995 -> "0.8500").
+ * Null when there is no estimate to divide by.
+ */
+export function ratio(numerator: Decimal.Value, denominator: Decimal.Value | null): string | null {
+  if (denominator === null) return null;
+  const d = new Dec(denominator);
+  if (d.isZero()) return null;
+  return fixed(new Dec(numerator).div(d), 4);
+}

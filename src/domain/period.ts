@@ -1,0 +1,36 @@
+/**
+ * Years, months and days are counted in Vietnam time (UTC+7, no daylight
+ * saving): a claim discharged at 2026-12-31T18:00:00Z belongs to 2027.
+ */
+import { Dec, fixed } from "./money.ts";
+
+export const VIETNAM_OFFSET_MS = 7 * 3600_000;
+
+export interface YearMonth {
+  year: number;
+  month: number; // 1-12
+}
+
+export function vietnamYearMonth(at: Date): YearMonth {
+  const local = new Date(at.getTime() + VIETNAM_OFFSET_MS);
+  return { year: local.getUTCFullYear(), month: local.getUTCMonth() + 1 };
+}
+
+/** The instant a Vietnam-time calendar year starts. */
+export function yearStart(year: number): Date {
+  return new Date(Date.UTC(year, 0, 1) - VIETNAM_OFFSET_MS);
+}
+
+/** Share of the Vietnam-time year that has passed at `now`, 0 to 1, 4 decimals as a string. */
+export function elapsedRatio(year: number, now: Date): string {
+  const start = yearStart(year).getTime();
+  const end = yearStart(year + 1).getTime();
+  const t = Math.min(Math.max(now.getTime(), start), end);
+  // Millisecond counts are exact integers; the division is decimal.
+  return fixed(new Dec(t - start).div(end - start), 4);
+}
+
+/** Whole Vietnam-time days between two instants (how long a claim has waited). */
+export function daysBetween(from: Date, to: Date): number {
+  return Math.floor((to.getTime() - from.getTime()) / 86_400_000);
+}

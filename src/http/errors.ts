@@ -1,0 +1,39 @@
+import type { ErrorHandler } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { Logger } from "../logger.ts";
+import { Problem } from "./problem.ts";
+import { problemFromHttpException } from "./middleware.ts";
+import type { AppEnv } from "./router.ts";
+
+const UNAVAILABLE = /ECONNREFUSED|ECONNRESET|Connection terminated|terminating connection|57P01|57P02|57P03|08006|08001|08003|P1001|P1017|P2028|timeout exceeded when trying to connect|Can't reach database|the database system is (starting up|shutting down)/i;
+
+/** True when an error means "the database is not there right now" rather than a bug. */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const { code, message } = e as { code?: unknown; message?: unknown };
+    if (UNAVAILABLE.test(String(code ?? "")) || UNAVAILABLE.test(String(message ?? ""))) return true;
+  }
+  return false;
+}
+
+/** The one error handler: problems render themselves; anything else is a 500 that says only the request id. */
+export function onError(logger: Logger): ErrorHandler<AppEnv> {
+  return (err, c) => {
+    const requestId = c.get("requestId") ?? "unknown";
+    let problem: Problem;
+    if (err instanceof Problem) problem = err;
+    else if (err instanceof HTTPException) problem = problemFromHttpException(err);
+    else if (isDatabaseUnavailable(err)) {
+      logger.warn("database unavailable", { requestId, error: String((err as Error).message).slice(0, 200) });
+      problem = new Problem(503, "database_unavailable", "the database is unavailable; retry later", undefined, { "Retry-After": "5" });
+    } else {
+      logger.error("unhandled error", { requestId, error: (err as Error).stack ?? String(err) });
+      return c.json({ status: 500, requestId }, 500, { "Content-Type": "application/problem+json", "X-Request-Id": requestId });
+    }
+    return c.json(problem.body(requestId), problem.status, {
+      "Content-Type": "application/problem+json",
+      "X-Request-Id": requestId,
+      ...problem.headers,
+    });
+  };
+}

@@ -1,0 +1,59 @@
+import type { MiddlewareHandler } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { Logger } from "../logger.ts";
+import { Problem } from "./problem.ts";
+import type { AppEnv } from "./router.ts";
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** Takes a well-formed incoming X-Request-Id (to follow a call across systems) or makes one. */
+export function requestId(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const incoming = c.req.header("x-request-id");
+    const id = incoming && REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID();
+    c.set("requestId", id);
+    await next();
+    c.header("X-Request-Id", id);
+  };
+}
+
+/** One log line per request: method, path, status, time, who. Never bodies or query values. */
+export function accessLog(logger: Logger): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const started = performance.now();
+    await next();
+    const caller = c.get("caller");
+    logger.info("request", {
+      requestId: c.get("requestId"),
+      method: c.req.method,
+      path: c.req.routePath ?? new URL(c.req.url).pathname,
+      status: c.res.status,
+      ms: Math.round(performance.now() - started),
+      ...(caller ? { keyId: caller.keyId, role: caller.role } : {}),
+    });
+  };
+}
+
+/**
+ * Bodies are JSON (415 otherwise). Checked before validation so a wrong type
+ * is told apart from a malformed body.
+ */
+export function requireJsonBody(extraTypes: (path: string) => string[] = () => []): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    if (c.req.method === "POST" || c.req.method === "PUT" || c.req.method === "PATCH") {
+      const type = (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
+      const allowed = ["application/json", ...extraTypes(c.req.path)];
+      const hasBody = c.req.header("content-length") !== "0" || type !== "";
+      if (hasBody && !allowed.includes(type))
+        throw new Problem(415, "unsupported_media_type", `send the body as ${allowed.join(" or ")}`);
+    }
+    await next();
+  };
+}
+
+/** Hono's own exceptions (malformed JSON, body limit) as problems. */
+export function problemFromHttpException(err: HTTPException): Problem {
+  if (err.status === 413) return new Problem(413, "payload_too_large", "the request body is too large");
+  if (err.status === 400) return new Problem(400, "malformed_json", "the request body is not valid JSON");
+  return new Problem(err.status as 400, "http_error", err.message || "request refused");
+}

@@ -1,0 +1,32 @@
+import { z } from "@hono/zod-openapi";
+import { Problem } from "./problem.ts";
+
+export const ListQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(500).default(50).openapi({ description: "1-500, default 50" }),
+  cursor: z.string().max(500).optional().openapi({ description: "opaque; the previous page's nextCursor" }),
+});
+
+/** Cursors are opaque to clients: base64url JSON of the last row's sort key. */
+export function encodeCursor(key: unknown[]): string {
+  return Buffer.from(JSON.stringify(key)).toString("base64url");
+}
+
+export function decodeCursor(cursor: string | undefined): unknown[] | null {
+  if (cursor === undefined) return null;
+  try {
+    const key = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+    if (Array.isArray(key)) return key;
+  } catch {
+    /* fall through */
+  }
+  throw new Problem(422, "validation_failed", "invalid query: cursor is not one this service issued", [
+    { path: "cursor", code: "invalid_cursor", message: "not a cursor this service issued" },
+  ]);
+}
+
+/** Takes `limit + 1` rows, returns a page and the cursor of its last row when more exist. */
+export function page<T>(rows: T[], limit: number, keyOf: (row: T) => unknown[]) {
+  const data = rows.slice(0, limit);
+  const nextCursor = rows.length > limit ? encodeCursor(keyOf(data[data.length - 1]!)) : null;
+  return { data, nextCursor };
+}

@@ -1,0 +1,140 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { randomUUID } from "node:crypto";
+import { audit } from "../audit/audit.ts";
+import { callerOf, requireRole } from "../auth/caller.ts";
+import { generateSecret, hashSecret } from "../auth/secrets.ts";
+import type { AppDeps } from "../deps.ts";
+import { decodeCursor, ListQuery, page } from "../http/paging.ts";
+import { notFound, unprocessable } from "../http/problem.ts";
+import { router } from "../http/router.ts";
+import { FacilityCode, ProvinceCode, Timestamp, json, jsonBody, listOf, problems, iso } from "../http/schemas.ts";
+
+const RoleEnum = z.enum(["central", "province", "facility"]);
+
+const CreateKey = z
+  .object({
+    role: RoleEnum,
+    scope: z.string().optional().openapi({ description: "province code for `province`, facility code for `facility`; absent for `central`" }),
+    name: z.string().trim().min(1).max(200),
+  })
+  .strict()
+  .superRefine((k, ctx) => {
+    const need = k.role === "province" ? ProvinceCode : k.role === "facility" ? FacilityCode : null;
+    if (need === null) {
+      if (k.scope !== undefined) ctx.addIssue({ code: "custom", path: ["scope"], message: "a central key has no scope" });
+    } else if (k.scope === undefined) {
+      ctx.addIssue({ code: "custom", path: ["scope"], params: { code: "required" }, message: `a ${k.role} key needs a scope` });
+    } else if (!need.safeParse(k.scope).success) {
+      ctx.addIssue({ code: "custom", path: ["scope"], params: { code: "invalid_format" }, message: `must be a ${k.role === "province" ? "2" : "5"}-digit ${k.role} code` });
+    }
+  });
+
+const KeyView = z
+  .object({ id: z.string().uuid(), role: RoleEnum, scope: z.string().nullable(), name: z.string(), createdAt: Timestamp, revokedAt: Timestamp.nullable() })
+  .openapi("ApiKey");
+const CreatedKey = KeyView.omit({ revokedAt: true }).extend({ key: z.string().openapi({ description: "the secret, shown only here" }) }).openapi("CreatedApiKey");
+
+type KeyRow = { id: string; role: "central" | "province" | "facility"; scope: string | null; name: string; createdAt: Date; revokedAt: Date | null };
+const view = (k: KeyRow) => ({ id: k.id, role: k.role, scope: k.scope, name: k.name, createdAt: k.createdAt.toISOString(), revokedAt: iso(k.revokedAt) });
+
+export interface NewKey {
+  role: "central" | "province" | "facility";
+  scope?: string | undefined;
+  name: string;
+}
+
+/** Creates a key (used by the route and the operator CLI); the secret is returned once. */
+export async function createKey(deps: AppDeps, input: NewKey, who: Parameters<typeof audit>[1]) {
+  const { prisma } = deps.db;
+  if (input.role === "province" && !(await prisma.province.findUnique({ where: { code: input.scope! } })))
+    throw unprocessable("unknown province", [{ path: "scope", code: "unknown_province", message: `province ${input.scope} does not exist` }]);
+  if (input.role === "facility" && !(await prisma.facility.findUnique({ where: { code: input.scope! } })))
+    throw unprocessable("unknown facility", [{ path: "scope", code: "unknown_facility", message: `facility ${input.scope} does not exist` }]);
+  const secret = generateSecret();
+  const row = await prisma.$transaction(async (tx) => {
+    const created = await tx.apiKey.create({
+      data: { id: randomUUID(), role: input.role, scope: input.scope ?? null, name: input.name, secretHash: hashSecret(secret), createdAt: who.at },
+    });
+    await audit(tx, who, { action: "key.create", entity: "api_key", entityId: created.id, after: view(created) });
+    return created;
+  });
+  const { revokedAt: _, ...shown } = view(row);
+  return { ...shown, key: secret };
+}
+
+/** Registers BOOTSTRAP_CENTRAL_KEY (hashed) unless it is already known: safe on every start. */
+export async function registerBootstrapKey(deps: AppDeps, secret: string) {
+  const secretHash = hashSecret(secret);
+  const at = deps.clock.now();
+  await deps.db.prisma.$transaction(async (tx) => {
+    const existing = await tx.apiKey.findUnique({ where: { secretHash } });
+    if (existing) return;
+    const id = randomUUID();
+    await tx.apiKey.create({ data: { id, role: "central", name: "bootstrap", secretHash, createdAt: at } });
+    await audit(tx, { caller: null, at }, { action: "key.create", entity: "api_key", entityId: id, after: { role: "central", name: "bootstrap" } });
+  });
+}
+
+export function keysRoutes(deps: AppDeps) {
+  const { prisma } = deps.db;
+  const app = router();
+
+  app.openapi(
+    createRoute({
+      method: "post", path: "/", tags: ["Keys"], summary: "Create an API key (central)",
+      request: { body: jsonBody(CreateKey) },
+      responses: { 201: json(CreatedKey, "Created; the secret is shown once"), ...problems },
+    }),
+    async (c) => {
+      const caller = callerOf(c);
+      requireRole(caller, "central");
+      const created = await createKey(deps, c.req.valid("json"), { caller, requestId: c.get("requestId"), at: deps.clock.now() });
+      return c.json(created, 201);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get", path: "/", tags: ["Keys"], summary: "List API keys, without secrets (central)",
+      request: { query: ListQuery },
+      responses: { 200: json(listOf(KeyView)), ...problems },
+    }),
+    async (c) => {
+      requireRole(callerOf(c), "central");
+      const { limit, cursor } = c.req.valid("query");
+      const after = decodeCursor(cursor);
+      const rows = await prisma.apiKey.findMany({
+        where: after ? { id: { gt: String(after[0]) } } : {},
+        orderBy: { id: "asc" },
+        take: limit + 1,
+      });
+      const { data, nextCursor } = page(rows, limit, (k) => [k.id]);
+      return c.json({ data: data.map(view), nextCursor }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "delete", path: "/{id}", tags: ["Keys"], summary: "Revoke an API key (central)",
+      request: { params: z.object({ id: z.string() }) },
+      responses: { 204: { description: "Revoked" }, ...problems },
+    }),
+    async (c) => {
+      const caller = callerOf(c);
+      requireRole(caller, "central");
+      const { id } = c.req.valid("param");
+      if (!z.uuid().safeParse(id).success) throw notFound("key");
+      const at = deps.clock.now();
+      await prisma.$transaction(async (tx) => {
+        const key = await tx.apiKey.findUnique({ where: { id } });
+        if (!key) throw notFound("key");
+        if (key.revokedAt) return; // revoking twice changes nothing
+        const revoked = await tx.apiKey.update({ where: { id }, data: { revokedAt: at } });
+        await audit(tx, { caller, requestId: c.get("requestId"), at }, { action: "key.revoke", entity: "api_key", entityId: id, before: view(key), after: view(revoked) });
+      });
+      return c.body(null, 204);
+    },
+  );
+
+  return app;
+}

@@ -1,0 +1,60 @@
+import { serve } from "@hono/node-server";
+import type { Server } from "node:http";
+import { createApp } from "./app.ts";
+import { systemClock } from "./clock.ts";
+import { ConfigError, loadConfig } from "./config.ts";
+import { DataDirLockedError } from "./db/data-dir-lock.ts";
+import { registerBootstrapKey } from "./keys/routes.ts";
+import { jsonLogger } from "./logger.ts";
+import { loadRules } from "./rules/load.ts";
+import { RulesError } from "./rules/schema.ts";
+import { openConfiguredDatabase, StartupError } from "./runtime.ts";
+
+/** The Node server: configuration from the environment, then the same app the Worker serves. */
+async function main() {
+  const config = loadConfig();
+  const logger = jsonLogger(config.LOG_LEVEL);
+  const rules = await loadRules(config.RULES_DIR);
+  const { db, release } = await openConfiguredDatabase(config);
+  const deps = { db, clock: systemClock, rules, logger };
+  if (config.BOOTSTRAP_CENTRAL_KEY) await registerBootstrapKey(deps, config.BOOTSTRAP_CENTRAL_KEY);
+
+  const app = createApp(deps);
+  const server = await listen(app.fetch, config.PORT).catch(async (err) => {
+    await db.close();
+    release();
+    throw err;
+  });
+  logger.info("listening", { port: config.PORT, database: db.kind });
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info("stopping", { signal });
+    // close() stops accepting and waits for in-flight requests (a batch mid-transaction finishes).
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await db.close();
+    release();
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+  process.on("SIGINT", () => void stop("SIGINT"));
+}
+
+function listen(fetch: Parameters<typeof serve>[0]["fetch"], port: number): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch, port }) as Server;
+    server.once("listening", () => resolve(server));
+    server.once("error", (err: NodeJS.ErrnoException) =>
+      reject(new StartupError(err.code === "EADDRINUSE" ? `port ${port} is already in use (set PORT)` : `cannot listen on port ${port}: ${err.message}`)),
+    );
+  });
+}
+
+main().catch((err) => {
+  const known = err instanceof ConfigError || err instanceof RulesError || err instanceof StartupError || err instanceof DataDirLockedError;
+  // One clear line; a stack only for what we did not foresee.
+  process.stderr.write(`startup failed: ${known ? err.message : (err as Error).stack ?? String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,25 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import type { AppDeps } from "../deps.ts";
+import { Problem } from "../http/problem.ts";
+import { router } from "../http/router.ts";
+import { json } from "../http/schemas.ts";
+
+/** Liveness and readiness, without a key. */
+export function opsRoutes(deps: AppDeps) {
+  const app = router();
+  app.openapi(
+    createRoute({ method: "get", path: "/healthz", tags: ["Operations"], summary: "The process is up", responses: { 200: json(z.object({ status: z.literal("ok") })) } }),
+    (c) => c.json({ status: "ok" as const }, 200),
+  );
+  app.openapi(
+    createRoute({
+      method: "get", path: "/readyz", tags: ["Operations"], summary: "The database answers",
+      responses: { 200: json(z.object({ status: z.literal("ready"), database: z.string() })), 503: { description: "Database unavailable" } },
+    }),
+    async (c) => {
+      if (!(await deps.db.ping())) throw new Problem(503, "database_unavailable", "the database does not answer", undefined, { "Retry-After": "5" });
+      return c.json({ status: "ready" as const, database: deps.db.kind }, 200);
+    },
+  );
+  return app;
+}

@@ -1,0 +1,142 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { audit } from "../audit/audit.ts";
+import { callerOf, requireRole } from "../auth/caller.ts";
+import type { AppDeps } from "../deps.ts";
+import { decodeCursor, ListQuery, page } from "../http/paging.ts";
+import { unprocessable } from "../http/problem.ts";
+import { router } from "../http/router.ts";
+import { FacilityCode, ProvinceCode, Timestamp, iso, json, jsonBody, listOf, problems } from "../http/schemas.ts";
+
+const PutProvince = z
+  .object({
+    name: z.string().trim().min(1).max(200),
+    successorCode: ProvinceCode.nullable().optional().openapi({ description: "the province that absorbed this one (2025 merger)" }),
+    mergedAt: z.iso.datetime({ offset: true }).nullable().optional().openapi({ description: "from this instant its facilities' claims count for the successor" }),
+  })
+  .strict();
+const ProvinceView = z
+  .object({ code: z.string(), name: z.string(), successorCode: z.string().nullable(), mergedAt: Timestamp.nullable(), createdAt: Timestamp, updatedAt: Timestamp })
+  .openapi("Province");
+
+const PutFacility = z
+  .object({
+    name: z.string().trim().min(1).max(200),
+    provinceCode: ProvinceCode.optional().openapi({ description: "defaults to the facility code's first two digits" }),
+  })
+  .strict();
+const FacilityView = z
+  .object({ code: z.string(), name: z.string(), provinceCode: z.string(), createdAt: Timestamp, updatedAt: Timestamp })
+  .openapi("Facility");
+
+type ProvinceRow = { code: string; name: string; successorCode: string | null; mergedAt: Date | null; createdAt: Date; updatedAt: Date };
+const provinceView = (p: ProvinceRow) => ({ ...p, mergedAt: iso(p.mergedAt), createdAt: p.createdAt.toISOString(), updatedAt: p.updatedAt.toISOString() });
+type FacilityRow = { code: string; name: string; provinceCode: string; createdAt: Date; updatedAt: Date };
+const facilityView = (f: FacilityRow) => ({ ...f, createdAt: f.createdAt.toISOString(), updatedAt: f.updatedAt.toISOString() });
+
+/** Provinces and facilities: central writes, any key reads. */
+export function referenceRoutes(deps: AppDeps) {
+  const { prisma } = deps.db;
+  const app = router();
+
+  app.openapi(
+    createRoute({
+      method: "put", path: "/provinces/{code}", tags: ["Reference data"], summary: "Create or update a province (central)",
+      request: { params: z.object({ code: ProvinceCode }), body: jsonBody(PutProvince) },
+      responses: { 200: json(ProvinceView, "Updated"), 201: json(ProvinceView, "Created"), ...problems },
+    }),
+    async (c) => {
+      const caller = callerOf(c);
+      requireRole(caller, "central");
+      const { code } = c.req.valid("param");
+      const body = c.req.valid("json");
+      if (body.successorCode === code)
+        throw unprocessable("a province cannot succeed itself", [{ path: "successorCode", code: "invalid_value", message: "must differ from the province's own code" }]);
+      const at = deps.clock.now();
+      const { row, created } = await prisma.$transaction(async (tx) => {
+        if (body.successorCode && !(await tx.province.findUnique({ where: { code: body.successorCode } })))
+          throw unprocessable("unknown successor", [{ path: "successorCode", code: "unknown_province", message: `province ${body.successorCode} does not exist` }]);
+        const before = await tx.province.findUnique({ where: { code } });
+        const data = {
+          name: body.name,
+          ...(body.successorCode !== undefined ? { successorCode: body.successorCode } : {}),
+          ...(body.mergedAt !== undefined ? { mergedAt: body.mergedAt === null ? null : new Date(body.mergedAt) } : {}),
+          updatedAt: at,
+        };
+        const row = before
+          ? await tx.province.update({ where: { code }, data })
+          : await tx.province.create({ data: { code, createdAt: at, ...data } });
+        await audit(tx, { caller, requestId: c.get("requestId"), at }, {
+          action: before ? "province.update" : "province.create", entity: "province", entityId: code,
+          before: before && provinceView(before), after: provinceView(row),
+        });
+        return { row, created: !before };
+      });
+      return c.json(provinceView(row), created ? 201 : 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get", path: "/provinces", tags: ["Reference data"], summary: "List provinces",
+      request: { query: ListQuery },
+      responses: { 200: json(listOf(ProvinceView)), ...problems },
+    }),
+    async (c) => {
+      const { limit, cursor } = c.req.valid("query");
+      const after = decodeCursor(cursor);
+      const rows = await prisma.province.findMany({ where: after ? { code: { gt: String(after[0]) } } : {}, orderBy: { code: "asc" }, take: limit + 1 });
+      const { data, nextCursor } = page(rows, limit, (p) => [p.code]);
+      return c.json({ data: data.map(provinceView), nextCursor }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "put", path: "/facilities/{code}", tags: ["Reference data"], summary: "Create or update a facility (central)",
+      request: { params: z.object({ code: FacilityCode }), body: jsonBody(PutFacility) },
+      responses: { 200: json(FacilityView, "Updated"), 201: json(FacilityView, "Created"), ...problems },
+    }),
+    async (c) => {
+      const caller = callerOf(c);
+      requireRole(caller, "central");
+      const { code } = c.req.valid("param");
+      const body = c.req.valid("json");
+      const provinceCode = body.provinceCode ?? code.slice(0, 2);
+      const at = deps.clock.now();
+      const { row, created } = await prisma.$transaction(async (tx) => {
+        if (!(await tx.province.findUnique({ where: { code: provinceCode } })))
+          throw unprocessable("unknown province", [{ path: "provinceCode", code: "unknown_province", message: `province ${provinceCode} does not exist` }]);
+        const before = await tx.facility.findUnique({ where: { code } });
+        const data = { name: body.name, provinceCode, updatedAt: at };
+        const row = before ? await tx.facility.update({ where: { code }, data }) : await tx.facility.create({ data: { code, createdAt: at, ...data } });
+        await audit(tx, { caller, requestId: c.get("requestId"), at }, {
+          action: before ? "facility.update" : "facility.create", entity: "facility", entityId: code,
+          before: before && facilityView(before), after: facilityView(row),
+        });
+        return { row, created: !before };
+      });
+      return c.json(facilityView(row), created ? 201 : 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get", path: "/facilities", tags: ["Reference data"], summary: "List facilities",
+      request: { query: ListQuery.extend({ province: ProvinceCode.optional() }) },
+      responses: { 200: json(listOf(FacilityView)), ...problems },
+    }),
+    async (c) => {
+      const { limit, cursor, province } = c.req.valid("query");
+      const after = decodeCursor(cursor);
+      const rows = await prisma.facility.findMany({
+        where: { ...(province ? { provinceCode: province } : {}), ...(after ? { code: { gt: String(after[0]) } } : {}) },
+        orderBy: { code: "asc" },
+        take: limit + 1,
+      });
+      const { data, nextCursor } = page(rows, limit, (f) => [f.code]);
+      return c.json({ data: data.map(facilityView), nextCursor }, 200);
+    },
+  );
+
+  return app;
+}

@@ -1,0 +1,123 @@
+import { z } from "zod";
+
+/**
+ * Rule files: one JSON file per concern in RULES_DIR. A missing file means its
+ * defaults (the figures in ../shared/DOMAIN.md); an unknown file or an invalid
+ * field stops start-up.
+ */
+const ratioString = z
+  .string()
+  .regex(/^(0(\.\d{1,4})?|1(\.0{1,4})?|[1-9]\d*(\.\d{1,4})?)$/, "must be a decimal string like \"0.85\"");
+
+export const DOCUMENT_TYPES = ["discharge_paper", "referral_paper", "surgery_certificate", "death_certificate"] as const;
+
+export const UsageRulesSchema = z
+  .object({
+    thresholds: z
+      .array(z.object({ ratio: ratioString, severity: z.enum(["info", "warning", "high", "critical"]) }).strict())
+      .min(1)
+      .default([{ ratio: "0.85", severity: "high" }])
+      .refine((ts) => new Set(ts.map((t) => Number(t.ratio))).size === ts.length, "thresholds must be distinct"),
+    projectedOverrun: z
+      .object({
+        ratio: ratioString.default("1.00"),
+        /** Before this share of the year has passed, a projection is too noisy to alert on. */
+        minElapsedRatio: ratioString.default("0.25"),
+        severity: z.enum(["info", "warning", "high", "critical"]).default("warning"),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+
+const condition = z
+  .object({
+    visitTypes: z.array(z.enum(["outpatient", "day_treatment", "inpatient", "emergency"])).min(1).optional(),
+    referral: z.literal(true).optional(),
+    procedure: z.literal(true).optional(),
+    died: z.literal(true).optional(),
+  })
+  .strict()
+  .refine((c) => Object.keys(c).length > 0, "a condition needs at least one field");
+
+export const DocumentRulesSchema = z
+  .object({
+    documentTypes: z.array(z.string().regex(/^[a-z][a-z0-9_]*$/)).min(1).default([...DOCUMENT_TYPES]),
+    /** Each requirement: when every field of `when` holds, these documents are needed. */
+    requirements: z
+      .array(z.object({ when: condition, documents: z.array(z.string()).min(1) }).strict())
+      .default([
+        { when: { visitTypes: ["inpatient", "day_treatment"] }, documents: ["discharge_paper"] },
+        { when: { referral: true }, documents: ["referral_paper"] },
+        { when: { procedure: true }, documents: ["surgery_certificate"] },
+        { when: { died: true }, documents: ["death_certificate"] },
+      ]),
+  })
+  .strict()
+  .superRefine((r, ctx) => {
+    r.requirements.forEach((req, i) =>
+      req.documents.forEach((d, j) => {
+        if (!r.documentTypes.includes(d))
+          ctx.addIssue({ code: "custom", path: ["requirements", i, "documents", j], message: `unknown document type "${d}"` });
+      }),
+    );
+  });
+
+export const TimingRulesSchema = z
+  .object({
+    /** A claim pending documentation longer than this is stuck; 0 = stuck at the next marking. */
+    stuckAfterDays: z.number().int().min(0).max(3650).default(30),
+    /** A claim received more than this many hours after discharge is flagged late_submission. */
+    submissionDeadlineHours: z.number().int().min(0).max(24 * 365).default(24),
+  })
+  .strict();
+
+export const BacklogRulesSchema = z
+  .object({
+    /** A stuck_backlog alert is raised when a province's stuck amount passes this share of its estimate. */
+    stuckShareOfEstimate: ratioString.default("0.05"),
+    severity: z.enum(["info", "warning", "high", "critical"]).default("warning"),
+    /** Age buckets of the backlog, in days since pending (lower bounds). */
+    ageBucketsDays: z.array(z.number().int().min(0)).min(1).default([0, 30, 60, 90]),
+  })
+  .strict();
+
+export const RULE_FILES = {
+  "usage.json": UsageRulesSchema,
+  "documents.json": DocumentRulesSchema,
+  "timing.json": TimingRulesSchema,
+  "backlog.json": BacklogRulesSchema,
+} as const;
+
+export interface Rules {
+  usage: z.infer<typeof UsageRulesSchema>;
+  documents: z.infer<typeof DocumentRulesSchema>;
+  timing: z.infer<typeof TimingRulesSchema>;
+  backlog: z.infer<typeof BacklogRulesSchema>;
+}
+
+export class RulesError extends Error {}
+
+/** Validates the parsed contents of the rule files, keyed by file name. */
+export function parseRules(files: Record<string, unknown>): Rules {
+  for (const name of Object.keys(files)) {
+    if (!(name in RULE_FILES)) throw new RulesError(`rules: unknown rule file ${name} (expected one of ${Object.keys(RULE_FILES).join(", ")})`);
+  }
+  const one = <K extends keyof typeof RULE_FILES>(name: K) => {
+    const result = RULE_FILES[name].safeParse(files[name] ?? {});
+    if (!result.success) {
+      const issue = result.error.issues[0]!;
+      const field = issue.path.length ? issue.path.join(".") : "(top level)";
+      throw new RulesError(`rules: ${name}: ${field}: ${issue.message}`);
+    }
+    return result.data;
+  };
+  return {
+    usage: one("usage.json") as Rules["usage"],
+    documents: one("documents.json") as Rules["documents"],
+    timing: one("timing.json") as Rules["timing"],
+    backlog: one("backlog.json") as Rules["backlog"],
+  };
+}
+
+export const defaultRules = (): Rules => parseRules({});
