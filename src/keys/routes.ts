@@ -21,7 +21,7 @@ const CreateKey = z
   .superRefine((k, ctx) => {
     const need = k.role === "province" ? ProvinceCode : k.role === "facility" ? FacilityCode : null;
     if (need === null) {
-      if (k.scope !== undefined) ctx.addIssue({ code: "custom", path: ["scope"], message: "a central key has no scope" });
+      if (k.scope !== undefined) ctx.addIssue({ code: "custom", path: ["scope"], params: { code: "not_allowed" }, message: "a central key has no scope" });
     } else if (k.scope === undefined) {
       ctx.addIssue({ code: "custom", path: ["scope"], params: { code: "required" }, message: `a ${k.role} key needs a scope` });
     } else if (!need.safeParse(k.scope).success) {

@@ -1,0 +1,76 @@
+import { afterAll, beforeAll, beforeEach } from "vitest";
+import { createApp, type App } from "../../src/app.ts";
+import { ManualClock } from "../../src/clock.ts";
+import type { Database } from "../../src/db/client.ts";
+import { registerBootstrapKey } from "../../src/keys/routes.ts";
+import { memoryLogger } from "../../src/logger.ts";
+import { defaultRules, type Rules } from "../../src/rules/schema.ts";
+import { openTestDatabase, truncateAll } from "./database.ts";
+
+export const CENTRAL_KEY = "test-central-key-0123456789";
+export const START = "2026-06-15T03:00:00Z";
+
+export interface TestContext {
+  app: App;
+  db: Database;
+  clock: ManualClock;
+  logger: ReturnType<typeof memoryLogger>;
+  rules: Rules;
+  /** Calls the app like a client would; `key` defaults to the central key, null sends none. */
+  call(method: string, path: string, options?: { key?: string | null; body?: unknown; headers?: Record<string, string> }): Promise<Response>;
+  /** The same, parsing the JSON body. */
+  json<T = any>(method: string, path: string, options?: { key?: string | null; body?: unknown; headers?: Record<string, string> }): Promise<{ status: number; body: T; headers: Headers }>;
+  /** Creates a key through the API and returns its secret. */
+  key(role: "central" | "province" | "facility", scope?: string): Promise<string>;
+}
+
+/**
+ * One database per test file (PGlite in memory, or this worker's PostgreSQL
+ * database), emptied before each test; a fresh app with a manual clock.
+ */
+export function useTestApp(options: { rules?: () => Rules } = {}): TestContext {
+  const ctx = {} as TestContext;
+  beforeAll(async () => {
+    ctx.db = await openTestDatabase();
+  });
+  afterAll(async () => {
+    await ctx.db?.close();
+  });
+  beforeEach(async () => {
+    await truncateAll(ctx.db);
+    ctx.clock = new ManualClock(new Date(START));
+    ctx.logger = memoryLogger();
+    ctx.rules = options.rules?.() ?? defaultRules();
+    const deps = { db: ctx.db, clock: ctx.clock, rules: ctx.rules, logger: ctx.logger };
+    await registerBootstrapKey(deps, CENTRAL_KEY);
+    ctx.app = createApp(deps);
+  });
+  ctx.call = (method, path, { key = CENTRAL_KEY, body, headers = {} } = {}) => {
+    const h: Record<string, string> = { ...headers };
+    if (key !== null) h.authorization = `Bearer ${key}`;
+    let payload: string | undefined;
+    if (body !== undefined) {
+      payload = typeof body === "string" ? body : JSON.stringify(body);
+      h["content-type"] ??= "application/json";
+    }
+    return ctx.app.request(path, { method, headers: h, body: payload });
+  };
+  ctx.json = async (method, path, options) => {
+    const res = await ctx.call(method, path, options);
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : null, headers: res.headers };
+  };
+  ctx.key = async (role, scope) => {
+    const res = await ctx.json("POST", "/v1/keys", { body: { role, scope, name: `${role}-${scope ?? "all"}` } });
+    if (res.status !== 201) throw new Error(`key creation failed: ${JSON.stringify(res.body)}`);
+    return res.body.key;
+  };
+  return ctx;
+}
+
+/** Two provinces with a facility each, as most stories need. */
+export async function seedReference(t: TestContext) {
+  for (const [code, name] of [["01", "Hà Nội"], ["79", "Hồ Chí Minh"]]) await t.json("PUT", `/v1/provinces/${code}`, { body: { name } });
+  for (const [code, name] of [["01001", "Bệnh viện Bạch Mai"], ["01002", "Bệnh viện Việt Đức"], ["79001", "Bệnh viện Chợ Rẫy"]])
+    await t.json("PUT", `/v1/facilities/${code}`, { body: { name } });
+}
