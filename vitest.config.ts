@@ -1,5 +1,8 @@
 import { defineConfig } from "vitest/config";
 
+// Names this run's PostgreSQL databases, so concurrent runs on one server never collide.
+const runId = process.env.TEST_RUN_ID ?? String(process.pid);
+
 /**
  * Three projects: pure unit tests once; the HTTP and database suite twice, on
  * the embedded PGlite and on real PostgreSQL (TEST_DATABASE_URL, default the
@@ -16,7 +19,7 @@ export default defineConfig({
         test: {
           name: "postgres",
           include: ["test/http/**/*.test.ts", "test/db/**/*.test.ts", "test/pg/**/*.test.ts"],
-          env: { TEST_DB: "postgres" },
+          env: { TEST_DB: "postgres", TEST_RUN_ID: runId },
           globalSetup: ["test/support/postgres-setup.ts"],
         },
       },

@@ -1,15 +1,41 @@
 import pg from "pg";
-import { BASE_URL } from "./postgres-url.ts";
+import { BASE_URL, DB_PREFIX } from "./postgres-url.ts";
 
-/** Drops the previous run's worker databases, so every run migrates from nothing. */
-export default async function setup() {
+async function admin() {
   const client = new pg.Client({ connectionString: BASE_URL, connectionTimeoutMillis: 5_000 });
   try {
     await client.connect();
   } catch (err) {
     throw new Error(`PostgreSQL tests need a server at ${BASE_URL} (set TEST_DATABASE_URL): ${(err as Error).message}`);
   }
-  const { rows } = await client.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'bhyt\\_test\\_%'");
-  for (const { datname } of rows) await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
-  await client.end();
+  return client;
+}
+
+/** Drops test databases of this run and of runs whose process is gone, so each run migrates from nothing. */
+async function dropDatabases(which: (runId: string) => boolean) {
+  const client = await admin();
+  try {
+    const { rows } = await client.query<{ datname: string }>("SELECT datname FROM pg_database WHERE starts_with(datname, $1)", [DB_PREFIX]);
+    for (const { datname } of rows) {
+      const runId = datname.slice(DB_PREFIX.length).split("_")[0]!;
+      if (which(runId)) await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+};
+
+export default async function setup() {
+  const own = process.env.TEST_RUN_ID ?? String(process.pid);
+  await dropDatabases((runId) => runId === own || !/^\d+$/.test(runId) || !alive(Number(runId)));
+  return () => dropDatabases((runId) => runId === own);
 }
