@@ -1,0 +1,125 @@
+import { randomUUID } from "node:crypto";
+import type { AppDeps } from "../deps.ts";
+import { Dec } from "../domain/money.ts";
+import { elapsedFraction, projectedOverrun } from "../domain/projection.ts";
+import { crossedThresholds, thresholdText, usageLiveKey } from "../domain/thresholds.ts";
+import type { Prisma } from "../generated/prisma/client.ts";
+
+type Tx = Prisma.TransactionClient;
+
+export interface ProvinceYear {
+  provinceCode: string;
+  year: number;
+}
+
+/** The live key of a province-year's projected_overrun alert: one while it is open or acknowledged. */
+export const overrunLiveKey = (provinceCode: string, year: number) => `projected_overrun:${provinceCode}:${year}`;
+
+interface Raise {
+  kind: "usage_threshold" | "projected_overrun";
+  provinceCode: string;
+  year: number;
+  threshold: string;
+  severity: string;
+  ratio: string;
+  spent: string;
+  estimate: string;
+  liveKey: string;
+}
+
+/**
+ * Locks the spending rows of these province-years (those that exist), in key
+ * order so that transactions locking several never deadlock each other.
+ * One statement whatever the number of pairs.
+ */
+export async function lockSpending(tx: Tx, keys: readonly ProvinceYear[]): Promise<void> {
+  const pairs = distinct(keys);
+  if (pairs.length === 0) return;
+  await tx.$queryRaw`
+    SELECT 1 FROM spending s
+    JOIN unnest(${pairs.map((k) => k.provinceCode)}::text[], ${pairs.map((k) => k.year)}::int[]) AS k(province_code, year)
+      ON s.province_code = k.province_code AND s.year = k.year
+    ORDER BY s.province_code, s.year
+    FOR UPDATE OF s`;
+}
+
+/**
+ * Raises the alerts that the current spending and estimates of these
+ * province-years call for, in the caller's transaction, so whoever sees the
+ * new spending also sees its alerts.
+ *
+ * - `usage_threshold`: one per threshold of the rules that spent / estimate
+ *   has reached (see domain/thresholds.ts);
+ * - `projected_overrun`: when the pace projection reaches the rule's ratio
+ *   and enough of the year has passed (see domain/projection.ts).
+ *
+ * An alert is inserted only if no alert with the same live key is open or
+ * acknowledged (the unique index on live_key + ON CONFLICT DO NOTHING), so
+ * repeated or concurrent crossings raise exactly one. Nothing is ever deleted
+ * or resolved here: a raised estimate leaves the history as it is.
+ *
+ * THE CALLER MUST HOLD THE ROW LOCKS of the `spending` rows of these
+ * province-years (SELECT ... FOR UPDATE via lockSpending, or the UPDATE /
+ * INSERT ... ON CONFLICT DO UPDATE that moved spending), taken before this
+ * call. Then transactions that move one province-year's spending evaluate one
+ * after another, each seeing the spending the previous one committed, and the
+ * values recorded at raise (spent, estimate, ratio) are those of the
+ * transaction that actually crossed. Estimate changes lock their estimate row
+ * and then the spending row; ingestion never locks estimate rows, so the two
+ * orders cannot deadlock, and whichever commits last evaluates with both
+ * changes visible (READ COMMITTED reads each statement afresh).
+ *
+ * Hot path: at most two statements per call, whatever the number of pairs and
+ * thresholds (one read of spending and estimates, one set-based insert).
+ */
+export async function raiseAlerts(tx: Tx, deps: Pick<AppDeps, "rules">, keys: readonly ProvinceYear[], at: Date): Promise<void> {
+  const pairs = distinct(keys);
+  if (pairs.length === 0) return;
+
+  // Province-years without an estimate have no ratio: the inner join drops them.
+  const rows = await tx.$queryRaw<{ provinceCode: string; year: number; spent: string; estimate: string }[]>`
+    SELECT k.province_code AS "provinceCode", k.year AS "year",
+           COALESCE(s.spent, 0)::text AS "spent", e.total_amount::text AS "estimate"
+    FROM unnest(${pairs.map((k) => k.provinceCode)}::text[], ${pairs.map((k) => k.year)}::int[]) AS k(province_code, year)
+    JOIN estimate e ON e.province_code = k.province_code AND e.year = k.year
+    LEFT JOIN spending s ON s.province_code = k.province_code AND s.year = k.year`;
+
+  const { thresholds, projectedOverrun: overrunRule } = deps.rules.usage;
+  const raises: Raise[] = [];
+  for (const r of rows) {
+    const base = { provinceCode: r.provinceCode, year: Number(r.year), spent: r.spent, estimate: r.estimate };
+    for (const c of crossedThresholds(r.spent, r.estimate, thresholds))
+      raises.push({ ...base, kind: "usage_threshold", threshold: c.threshold, severity: c.severity, ratio: storable(c.ratio), liveKey: usageLiveKey(base.provinceCode, base.year, c.threshold) });
+    const projected = projectedOverrun(r.spent, r.estimate, elapsedFraction(base.year, at), overrunRule);
+    if (projected !== null)
+      raises.push({ ...base, kind: "projected_overrun", threshold: thresholdText(overrunRule.ratio), severity: overrunRule.severity, ratio: storable(projected), liveKey: overrunLiveKey(base.provinceCode, base.year) });
+  }
+  if (raises.length === 0) return;
+  raises.sort((a, b) => (a.liveKey < b.liveKey ? -1 : a.liveKey > b.liveKey ? 1 : 0));
+
+  await tx.$executeRaw`
+    INSERT INTO alert (id, kind, province_code, year, threshold, severity, ratio_at_raise, spent_at_raise, estimate_at_raise, raised_at, status, live_key)
+    SELECT r.id, r.kind::"AlertKind", r.province_code, r.year, r.threshold, r.severity, r.ratio, r.spent, r.estimate, ${at}::timestamptz, 'open'::"AlertStatus", r.live_key
+    FROM unnest(
+      ${raises.map(() => randomUUID())}::uuid[], ${raises.map((r) => r.kind)}::text[], ${raises.map((r) => r.provinceCode)}::text[],
+      ${raises.map((r) => r.year)}::int[], ${raises.map((r) => r.threshold)}::numeric[], ${raises.map((r) => r.severity)}::text[],
+      ${raises.map((r) => r.ratio)}::numeric[], ${raises.map((r) => r.spent)}::numeric[], ${raises.map((r) => r.estimate)}::numeric[],
+      ${raises.map((r) => r.liveKey)}::text[]
+    ) AS r(id, kind, province_code, year, threshold, severity, ratio, spent, estimate, live_key)
+    ORDER BY r.live_key
+    ON CONFLICT (live_key) DO NOTHING`;
+}
+
+function distinct(keys: readonly ProvinceYear[]): ProvinceYear[] {
+  const seen = new Map<string, ProvinceYear>();
+  for (const k of keys) seen.set(`${k.provinceCode}|${k.year}`, { provinceCode: k.provinceCode, year: k.year });
+  return [...seen.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, k]) => k);
+}
+
+/**
+ * ratio_at_raise is numeric(9,4). A ratio beyond it (spending 100,000 times a
+ * mistyped estimate) is recorded as the largest storable value rather than
+ * failing the batch that moved spending.
+ */
+const MAX_STORED_RATIO = "99999.9999";
+const storable = (ratio: string) => (new Dec(ratio).gt(MAX_STORED_RATIO) ? MAX_STORED_RATIO : ratio);

@@ -1,0 +1,92 @@
+import { describe, expect, it } from "vitest";
+import { lockSpending, raiseAlerts } from "../../src/alerts/evaluate.ts";
+import type { Prisma } from "../../src/generated/prisma/client.ts";
+import { defaultRules } from "../../src/rules/schema.ts";
+import { useTestApp } from "../support/harness.ts";
+
+const t = useTestApp({
+  rules: () => {
+    const r = defaultRules();
+    r.usage.thresholds = [{ ratio: "0.5", severity: "info" }, { ratio: "0.85", severity: "high" }, { ratio: "1", severity: "critical" }];
+    return r;
+  },
+});
+
+/** Wraps a transaction client so every statement it sends is counted. */
+function counting(tx: Prisma.TransactionClient) {
+  const counter = { statements: 0 };
+  const proxy = new Proxy(tx, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver);
+      if (typeof prop === "string" && prop.startsWith("$") && typeof value === "function")
+        return (...args: unknown[]) => {
+          counter.statements++;
+          return value.apply(target, args);
+        };
+      if (typeof prop === "string" && !prop.startsWith("$") && value && typeof value === "object")
+        return new Proxy(value, {
+          get(model, method) {
+            const fn = Reflect.get(model, method);
+            return typeof fn === "function" ? (...args: unknown[]) => (counter.statements++, fn.apply(model, args)) : fn;
+          },
+        });
+      return value;
+    },
+  });
+  return { tx: proxy, counter };
+}
+
+async function seedProvinces(n: number, year: number, spentShare: string) {
+  const codes = Array.from({ length: n }, (_, i) => String(10 + i));
+  await t.db.prisma.province.createMany({ data: codes.map((code) => ({ code, name: `P${code}` })) });
+  await t.db.prisma.estimate.createMany({ data: codes.map((provinceCode) => ({ provinceCode, year, initialAmount: "1000000", totalAmount: "1000000" })) });
+  await t.db.prisma.spending.createMany({ data: codes.map((provinceCode) => ({ provinceCode, year, spent: spentShare })) });
+  return codes.map((provinceCode) => ({ provinceCode, year }));
+}
+
+describe("raising alerts is set-based", () => {
+  it("sends the same two statements for one province-year as for fifty, and raises every crossing", async () => {
+    // Past the year, so no projection alert joins in: only the thresholds count.
+    const at = new Date("2025-06-01T00:00:00Z");
+    const keys = await seedProvinces(50, 2024, "900000");
+    const one = await t.db.prisma.$transaction(async (raw) => {
+      const { tx, counter } = counting(raw);
+      await raiseAlerts(tx, t, keys.slice(0, 1), at);
+      return counter.statements;
+    });
+    const fifty = await t.db.prisma.$transaction(async (raw) => {
+      const { tx, counter } = counting(raw);
+      await raiseAlerts(tx, t, keys, at);
+      return counter.statements;
+    });
+    expect(one).toBe(2);
+    expect(fifty).toBe(2);
+    // 0.9 reaches 0.5 and 0.85, not 1: two alerts a province, the first province's not doubled.
+    expect(await t.db.prisma.alert.count()).toBe(100);
+    expect(await t.db.prisma.alert.count({ where: { provinceCode: "10" } })).toBe(2);
+  });
+
+  it("sends one read and nothing else when no threshold is reached; none at all for no pairs", async () => {
+    const keys = await seedProvinces(3, 2024, "100");
+    const counts = await t.db.prisma.$transaction(async (raw) => {
+      const { tx, counter } = counting(raw);
+      await raiseAlerts(tx, t, keys, new Date("2025-06-01T00:00:00Z"));
+      const afterRead = counter.statements;
+      await raiseAlerts(tx, t, [], new Date("2025-06-01T00:00:00Z"));
+      await lockSpending(tx, []);
+      return [afterRead, counter.statements];
+    });
+    expect(counts).toEqual([1, 1]);
+    expect(await t.db.prisma.alert.count()).toBe(0);
+  });
+
+  it("locks every spending row of the pairs in one statement", async () => {
+    const keys = await seedProvinces(20, 2024, "0");
+    const n = await t.db.prisma.$transaction(async (raw) => {
+      const { tx, counter } = counting(raw);
+      await lockSpending(tx, [...keys, ...keys]);
+      return counter.statements;
+    });
+    expect(n).toBe(1);
+  });
+});
