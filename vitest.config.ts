@@ -13,7 +13,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     projects: [
-      { test: { name: "unit", include: ["test/unit/**/*.test.ts"] } },
+      { test: { name: "unit", include: ["test/unit/**/*.test.ts", "test/process/**/*.test.ts"] } },
       { test: { name: "pglite", include: ["test/http/**/*.test.ts", "test/db/**/*.test.ts"], env: { TEST_DB: "pglite" } } },
       {
         test: {

@@ -12,7 +12,7 @@ export class StartupError extends Error {}
  * its schema up to date. PostgreSQL when DATABASE_URL is set; otherwise the
  * embedded PGlite under DATA_DIR, locked against a second process.
  */
-export async function openConfiguredDatabase(config: Config): Promise<{ db: Database; release: () => void }> {
+export async function openConfiguredDatabase(config: Config): Promise<{ db: Database; release: () => void; applied: string[] }> {
   let db: Database;
   let release = () => {};
   if (config.DATABASE_URL) {
@@ -38,12 +38,13 @@ export async function openConfiguredDatabase(config: Config): Promise<{ db: Data
       throw new StartupError(`cannot open the embedded database in ${config.DATA_DIR}: ${(err as Error).message}`);
     }
   }
+  let applied: string[];
   try {
-    await migrate(db, await readMigrations());
+    applied = await migrate(db, await readMigrations());
   } catch (err) {
     await db.close();
     release();
     throw new StartupError(`migrations failed: ${(err as Error).message.split("\n")[0]}`);
   }
-  return { db, release };
+  return { db, release, applied };
 }

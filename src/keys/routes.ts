@@ -11,7 +11,8 @@ import { FacilityCode, ProvinceCode, Timestamp, json, jsonBody, listOf, problems
 
 const RoleEnum = z.enum(["central", "province", "facility"]);
 
-const CreateKey = z
+/** A new key's fields, as the route and the operator CLI accept them. */
+export const CreateKey = z
   .object({
     role: RoleEnum,
     scope: z.string().optional().openapi({ description: "province code for `province`, facility code for `facility`; absent for `central`" }),
@@ -35,7 +36,7 @@ const KeyView = z
 const CreatedKey = KeyView.omit({ revokedAt: true }).extend({ key: z.string().openapi({ description: "the secret, shown only here" }) }).openapi("CreatedApiKey");
 
 type KeyRow = { id: string; role: "central" | "province" | "facility"; scope: string | null; name: string; createdAt: Date; revokedAt: Date | null };
-const view = (k: KeyRow) => ({ id: k.id, role: k.role, scope: k.scope, name: k.name, createdAt: k.createdAt.toISOString(), revokedAt: iso(k.revokedAt) });
+export const keyView = (k: KeyRow) => ({ id: k.id, role: k.role, scope: k.scope, name: k.name, createdAt: k.createdAt.toISOString(), revokedAt: iso(k.revokedAt) });
 
 export interface NewKey {
   role: "central" | "province" | "facility";
@@ -55,11 +56,27 @@ export async function createKey(deps: AppDeps, input: NewKey, who: Parameters<ty
     const created = await tx.apiKey.create({
       data: { id: randomUUID(), role: input.role, scope: input.scope ?? null, name: input.name, secretHash: hashSecret(secret), createdAt: who.at },
     });
-    await audit(tx, who, { action: "key.create", entity: "api_key", entityId: created.id, after: view(created) });
+    await audit(tx, who, { action: "key.create", entity: "api_key", entityId: created.id, after: keyView(created) });
     return created;
   });
-  const { revokedAt: _, ...shown } = view(row);
+  const { revokedAt: _, ...shown } = keyView(row);
   return { ...shown, key: secret };
+}
+
+/**
+ * Revokes a key (used by the route and the operator CLI). Returns the key as it
+ * now is, or null when there is no such key; revoking twice changes nothing.
+ */
+export async function revokeKey(deps: AppDeps, id: string, who: Parameters<typeof audit>[1]) {
+  if (!z.uuid().safeParse(id).success) return null;
+  return deps.db.prisma.$transaction(async (tx) => {
+    const key = await tx.apiKey.findUnique({ where: { id } });
+    if (!key) return null;
+    if (key.revokedAt) return keyView(key);
+    const revoked = await tx.apiKey.update({ where: { id }, data: { revokedAt: who.at } });
+    await audit(tx, who, { action: "key.revoke", entity: "api_key", entityId: id, before: keyView(key), after: keyView(revoked) });
+    return keyView(revoked);
+  });
 }
 
 /** Registers BOOTSTRAP_CENTRAL_KEY (hashed) unless it is already known: safe on every start. */
@@ -109,7 +126,7 @@ export function keysRoutes(deps: AppDeps) {
         take: limit + 1,
       });
       const { data, nextCursor } = page(rows, limit, (k) => [k.id]);
-      return c.json({ data: data.map(view), nextCursor }, 200);
+      return c.json({ data: data.map(keyView), nextCursor }, 200);
     },
   );
 
@@ -123,15 +140,7 @@ export function keysRoutes(deps: AppDeps) {
       const caller = callerOf(c);
       requireRole(caller, "central");
       const { id } = c.req.valid("param");
-      if (!z.uuid().safeParse(id).success) throw notFound("key");
-      const at = deps.clock.now();
-      await prisma.$transaction(async (tx) => {
-        const key = await tx.apiKey.findUnique({ where: { id } });
-        if (!key) throw notFound("key");
-        if (key.revokedAt) return; // revoking twice changes nothing
-        const revoked = await tx.apiKey.update({ where: { id }, data: { revokedAt: at } });
-        await audit(tx, { caller, requestId: c.get("requestId"), at }, { action: "key.revoke", entity: "api_key", entityId: id, before: view(key), after: view(revoked) });
-      });
+      if (!(await revokeKey(deps, id, { caller, requestId: c.get("requestId"), at: deps.clock.now() }))) throw notFound("key");
       return c.body(null, 204);
     },
   );

@@ -1,0 +1,141 @@
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import { systemClock } from "./clock.ts";
+import { ConfigError, loadConfig } from "./config.ts";
+import type { Database } from "./db/client.ts";
+import { DataDirLockedError } from "./db/data-dir-lock.ts";
+import type { AppDeps } from "./deps.ts";
+import { Problem } from "./http/problem.ts";
+import { CreateKey, createKey, keyView, revokeKey } from "./keys/routes.ts";
+import { jsonLogger } from "./logger.ts";
+import { defaultRules } from "./rules/schema.ts";
+import { openConfiguredDatabase, StartupError } from "./runtime.ts";
+
+/**
+ * The operator's tool: the same environment and database as the server, for
+ * what has to happen before any key exists (the first central key) or outside
+ * the API (migrations). Output is JSON on stdout; a failure is one line on
+ * stderr. Exit codes: 0 done, 1 failed, 2 bad arguments.
+ */
+const USAGE =
+  "usage: npm run cli -- keys create --role central|province|facility [--scope CODE] --name NAME | keys list | keys revoke ID | migrate";
+
+class UsageError extends Error {}
+
+type Command =
+  | { kind: "keys.create"; role: "central" | "province" | "facility"; scope?: string | undefined; name: string }
+  | { kind: "keys.list" }
+  | { kind: "keys.revoke"; id: string }
+  | { kind: "migrate" }
+  | { kind: "help" };
+
+/** Reads the command line; throws UsageError for anything it does not understand. */
+function parseCommand(argv: string[]): Command {
+  const [group, action, ...rest] = argv;
+  const parse = <O extends NonNullable<ParseArgsConfig["options"]>>(args: string[], options: O) => {
+    try {
+      return parseArgs({ args, options, allowPositionals: true, strict: true });
+    } catch (err) {
+      throw new UsageError((err as Error).message.split("\n")[0]);
+    }
+  };
+  if (group === "help" || group === "--help" || group === "-h") return { kind: "help" };
+  if (group === undefined) throw new UsageError("no command given");
+  if (group === "migrate") {
+    const { positionals } = parse(argv.slice(1), {});
+    if (positionals.length) throw new UsageError(`migrate takes no arguments`);
+    return { kind: "migrate" };
+  }
+  if (group !== "keys") throw new UsageError(`unknown command ${group}`);
+  if (action === "create") {
+    const { values, positionals } = parse(rest, { role: { type: "string" }, scope: { type: "string" }, name: { type: "string" } } as const);
+    if (positionals.length) throw new UsageError(`unexpected argument ${positionals[0]}`);
+    const checked = CreateKey.safeParse({ role: values.role, scope: values.scope, name: values.name });
+    if (!checked.success) {
+      const issue = checked.error.issues[0]!;
+      throw new UsageError(`--${String(issue.path[0] ?? "role")}: ${issue.code === "invalid_type" && issue.input === undefined ? "is required" : issue.message}`);
+    }
+    return { kind: "keys.create", ...checked.data };
+  }
+  if (action === "list") {
+    const { positionals } = parse(rest, {});
+    if (positionals.length) throw new UsageError(`keys list takes no arguments`);
+    return { kind: "keys.list" };
+  }
+  if (action === "revoke") {
+    const { positionals } = parse(rest, {});
+    if (positionals.length !== 1) throw new UsageError("keys revoke needs exactly one key id");
+    return { kind: "keys.revoke", id: positionals[0]! };
+  }
+  throw new UsageError(action === undefined ? "keys needs create, list or revoke" : `unknown keys command ${action}`);
+}
+
+async function run(command: Exclude<Command, { kind: "help" }>, deps: AppDeps, applied: string[]): Promise<unknown> {
+  const who = { caller: null, at: deps.clock.now() };
+  switch (command.kind) {
+    case "migrate":
+      return { applied };
+    case "keys.create":
+      return createKey(deps, command, who);
+    case "keys.list": {
+      const rows = await deps.db.prisma.apiKey.findMany({ orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
+      return rows.map(keyView);
+    }
+    case "keys.revoke": {
+      const revoked = await revokeKey(deps, command.id, who);
+      if (!revoked) throw new CliError(`no key with id ${command.id}`);
+      return revoked;
+    }
+  }
+}
+
+class CliError extends Error {}
+
+/** One line for the operator: our own errors say what to do; anything else is its first line. */
+function describe(err: unknown): string {
+  if (err instanceof Problem) return err.errors?.[0] ? `${err.detail}: ${err.errors[0].path}: ${err.errors[0].message}` : err.detail;
+  const known = err instanceof ConfigError || err instanceof StartupError || err instanceof DataDirLockedError || err instanceof CliError;
+  const message = err instanceof Error ? err.message : String(err);
+  return known ? message : (message.split("\n").find((l) => l.trim()) ?? "unexpected error").trim();
+}
+
+async function main(argv: string[]): Promise<number> {
+  let command: Command;
+  try {
+    command = parseCommand(argv);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    process.stderr.write(`${err.message}; ${USAGE}\n`);
+    return 2;
+  }
+  if (command.kind === "help") {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  let opened: { db: Database; release: () => void; applied: string[] } | undefined;
+  try {
+    const config = loadConfig();
+    opened = await openConfiguredDatabase(config);
+    // Logs go to stderr so stdout stays the command's JSON.
+    const logger = jsonLogger(config.LOG_LEVEL === "info" ? "warn" : config.LOG_LEVEL, (line) => process.stderr.write(line + "\n"));
+    const deps: AppDeps = { db: opened.db, clock: systemClock, rules: defaultRules(), logger };
+    const result = await run(command, deps, opened.applied);
+    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    return 0;
+  } catch (err) {
+    process.stderr.write(`error: ${describe(err)}\n`);
+    return 1;
+  } finally {
+    if (opened) {
+      await opened.db.close().catch(() => {});
+      opened.release();
+    }
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err) => {
+    process.stderr.write(`error: ${describe(err)}\n`);
+    process.exit(1);
+  },
+);
