@@ -1,18 +1,21 @@
 import { swaggerUI } from "@hono/swagger-ui";
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { bodyLimit } from "hono/body-limit";
 import { secureHeaders } from "hono/secure-headers";
+import { alertsRoutes } from "./alerts/routes.ts";
 import { authenticate } from "./auth/caller.ts";
 import type { AppDeps } from "./deps.ts";
+import { batchesRoutes } from "./batches/routes.ts";
+import { claimsRoutes } from "./claims/routes.ts";
 import { estimatesRoutes } from "./estimates/routes.ts";
 import { onError } from "./http/errors.ts";
-import { accessLog, requestId, requireJsonBody } from "./http/middleware.ts";
+import { accessLog, capBodies, requestId, requireJsonBody } from "./http/middleware.ts";
 import { Problem } from "./http/problem.ts";
 import type { AppEnv } from "./http/router.ts";
 import { keysRoutes } from "./keys/routes.ts";
 import { opsRoutes } from "./ops/routes.ts";
 import { referenceRoutes } from "./reference/routes.ts";
 import { rulesRoutes } from "./rules/routes.ts";
+import { usageRoutes } from "./usage/routes.ts";
 
 export type { AppDeps };
 
@@ -29,8 +32,7 @@ export function createApp(deps: AppDeps) {
   app.use("*", accessLog(deps.logger));
   app.use("*", secureHeaders());
   // 5,000 claims fit well within 32 MiB; everything else is small.
-  app.use("/v1/batches", bodyLimit({ maxSize: 32 * MiB, onError: () => { throw new Problem(413, "payload_too_large", "the request body is over 32 MiB"); } }));
-  app.use("/v1/*", async (c, next) => (c.req.path === "/v1/batches" ? next() : bodyLimit({ maxSize: 1 * MiB, onError: () => { throw new Problem(413, "payload_too_large", "the request body is over 1 MiB"); } })(c, next)));
+  app.use("/v1/*", capBodies({ "/v1/batches": 32 * MiB }, 1 * MiB));
   app.use("/v1/*", requireJsonBody());
   app.use("/v1/*", authenticate(deps.db));
 
@@ -39,6 +41,11 @@ export function createApp(deps: AppDeps) {
   app.route("/v1", referenceRoutes(deps));
   app.route("/v1/provinces", estimatesRoutes(deps));
   app.route("/v1/rules", rulesRoutes(deps));
+  app.route("/v1/alerts", alertsRoutes(deps));
+  // /v1/usage and /v1/provinces/{code}/usage (beside the estimates' /v1/provinces/{code}/estimates/...).
+  app.route("/v1", usageRoutes(deps));
+  app.route("/v1/batches", batchesRoutes(deps));
+  app.route("/v1/claims", claimsRoutes(deps));
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });
   app.doc31("/openapi.json", {

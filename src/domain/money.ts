@@ -7,6 +7,7 @@ import { Decimal } from "decimal.js";
  */
 export const Dec = Decimal.clone({ precision: 40, rounding: Decimal.ROUND_HALF_UP, toExpNeg: -40, toExpPos: 40 });
 export type Dec = Decimal;
+export type DecValue = Decimal.Value;
 
 const MONEY_STRING = /^\d{1,16}(\.\d{1,2})?$/;
 const SIGNED_MONEY_STRING = /^-?\d{1,16}(\.\d{1,2})?$/;

@@ -1,4 +1,5 @@
 import type { MiddlewareHandler } from "hono";
+import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import type { Logger } from "../logger.ts";
 import { Problem } from "./problem.ts";
@@ -56,4 +57,13 @@ export function problemFromHttpException(err: HTTPException): Problem {
   if (err.status === 413) return new Problem(413, "payload_too_large", "the request body is too large");
   if (err.status === 400) return new Problem(400, "malformed_json", "the request body is not valid JSON");
   return new Problem(err.status as 400, "http_error", err.message || "request refused");
+}
+
+/** Caps request bodies (413): larger for the paths named, `fallback` everywhere else. */
+export function capBodies(larger: Record<string, number>, fallback: number): MiddlewareHandler<AppEnv> {
+  const limiter = (maxSize: number) =>
+    bodyLimit({ maxSize, onError: () => { throw new Problem(413, "payload_too_large", `the request body is over ${maxSize / 1024 / 1024} MiB`); } });
+  const special = new Map(Object.entries(larger).map(([path, size]) => [path, limiter(size)]));
+  const normal = limiter(fallback);
+  return (c, next) => (special.get(c.req.path) ?? normal)(c, next);
 }

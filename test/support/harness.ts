@@ -45,7 +45,7 @@ export function useTestApp(options: { rules?: () => Rules } = {}): TestContext {
     await registerBootstrapKey(deps, CENTRAL_KEY);
     ctx.app = createApp(deps);
   });
-  ctx.call = (method, path, { key = CENTRAL_KEY, body, headers = {} } = {}) => {
+  ctx.call = async (method, path, { key = CENTRAL_KEY, body, headers = {} } = {}) => {
     const h: Record<string, string> = { ...headers };
     if (key !== null) h.authorization = `Bearer ${key}`;
     let payload: string | undefined;

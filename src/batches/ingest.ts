@@ -1,0 +1,318 @@
+import { raiseAlerts } from "../alerts/evaluate.ts";
+import type { Caller } from "../auth/caller.ts";
+import { type ClaimError, type ValidClaim, validateClaim } from "../claims/validate.ts";
+import type { AppDeps } from "../deps.ts";
+import { canonicalJson, sha256 } from "../domain/canonical.ts";
+import { missingDocuments, requiredDocuments } from "../domain/documents.ts";
+import { type ClaimFlag, isLate, isOutOfProvince, overlappingWithinBatch } from "../domain/flags.ts";
+import { formatMoney } from "../domain/money.ts";
+import { vietnamYearMonth } from "../domain/period.ts";
+import { conflict } from "../http/problem.ts";
+import { type Contribution, contributionOf, netDeltas } from "../spending/contribution.ts";
+import { applySpending } from "../spending/store.ts";
+import * as sql from "./sql.ts";
+
+export type Outcome = "created" | "corrected" | "unchanged" | "rejected";
+export type ClaimStatus = "accepted" | "pending_documentation" | "approved" | "denied";
+
+export interface BatchClaimResult {
+  index: number;
+  claimId: string | null;
+  status: ClaimStatus | null;
+  outcome: Outcome;
+  missingDocuments?: string[];
+  flags?: string[];
+}
+
+export interface BatchResponse {
+  batchId: string;
+  facilityCode: string;
+  received: number;
+  accepted: number;
+  pendingDocumentation: number;
+  rejected: number;
+  corrected: number;
+  unchanged: number;
+  claims: BatchClaimResult[];
+  errors: ClaimError[];
+}
+
+export interface FacilityInfo {
+  code: string;
+  provinceCode: string;
+  province: { successorCode: string | null; mergedAt: Date | null };
+}
+
+export interface BatchRequest {
+  caller: Caller;
+  facility: FacilityInfo;
+  batchId: string;
+  claims: unknown[];
+  /** Hash of the canonical body: the same batchId with another hash is a conflict. */
+  bodyHash: string;
+  rawBody: string;
+}
+
+/** A claim ready to store, with everything derived from it that needs no database. */
+interface Prepared {
+  v: ValidClaim;
+  claimId: string;
+  provinceCode: string;
+  year: number;
+  month: number;
+  contentHash: string;
+  content: Record<string, unknown>;
+  required: string[];
+  outOfProvince: boolean;
+}
+
+interface Existing {
+  id: bigint;
+  claim_id: string;
+  content_hash: string;
+  status: ClaimStatus;
+  province_code: string;
+  year: number;
+  month: number;
+  insurance: string;
+  approved: string | null;
+  version: number;
+  received_at: Date;
+  content: unknown;
+  document_types: string[];
+  missing_documents: string[] | null;
+  flags: string[] | null;
+}
+
+class BatchAlreadyStored extends Error {}
+
+/** The province whose spending a claim counts in: the facility's, or its successor after a merger. */
+export function accountingProvince(facility: FacilityInfo, dischargedAt: Date): string {
+  const { successorCode, mergedAt } = facility.province;
+  return successorCode && mergedAt && dischargedAt >= mergedAt ? successorCode : facility.provinceCode;
+}
+
+function prepare(v: ValidClaim, facility: FacilityInfo, deps: AppDeps): Prepared {
+  const c = v.input;
+  const { year, month } = vietnamYearMonth(v.dischargedAt);
+  // What "the same claim" means: the submitted content in canonical form (times in UTC, amounts normalised).
+  const content = {
+    ...c,
+    admittedAt: v.admittedAt.toISOString(),
+    dischargedAt: v.dischargedAt.toISOString(),
+    amounts: { total: formatMoney(c.amounts.total), insurance: formatMoney(c.amounts.insurance), patient: formatMoney(c.amounts.patient), other: formatMoney(c.amounts.other) },
+  };
+  return {
+    v,
+    claimId: c.claimId,
+    provinceCode: accountingProvince(facility, v.dischargedAt),
+    year,
+    month,
+    contentHash: sha256(canonicalJson(content)),
+    content,
+    required: requiredDocuments(c, deps.rules.documents),
+    outOfProvince: isOutOfProvince(c.patient.cardNumber, facility.provinceCode),
+  };
+}
+
+/** A Postgres array literal for one row's text[] (unnest cannot carry nested arrays). */
+const pgArray = (items: readonly string[]) => `{${items.map((s) => `"${s.replace(/["\\]/g, "\\$&")}"`).join(",")}}`;
+
+/**
+ * Stores a batch: validation and rule evaluation in memory, then one
+ * transaction of a constant number of set-based statements that stores the
+ * claims, their history and documents, moves spending and raises alerts.
+ * Idempotent on (facility, batchId).
+ */
+export async function ingestBatch(deps: AppDeps, req: BatchRequest): Promise<{ status: 200 | 201; response: BatchResponse }> {
+  const at = deps.clock.now();
+  const ctx = { now: at, documentTypes: deps.rules.documents.documentTypes };
+  const errors: ClaimError[] = [];
+  const rejectedAt = new Map<number, string | null>();
+  const prepared: Prepared[] = [];
+  const seen = new Set<string>();
+  req.claims.forEach((raw, index) => {
+    const result = validateClaim(raw, index, ctx);
+    if ("errors" in result) {
+      errors.push(...result.errors);
+      rejectedAt.set(index, result.errors[0]!.claimId ?? null);
+      return;
+    }
+    const claimId = result.claim.input.claimId;
+    if (seen.has(claimId)) {
+      errors.push({ index, claimId, path: `claims[${index}].claimId`, code: "duplicate_in_batch", message: "this claimId appears earlier in the same batch" });
+      rejectedAt.set(index, claimId);
+      return;
+    }
+    seen.add(claimId);
+    prepared.push(prepare(result.claim, req.facility, deps));
+  });
+
+  try {
+    const response = await deps.db.prisma.$transaction(
+      (tx) => store(tx, deps, req, at, prepared, errors, rejectedAt),
+      { timeout: 120_000, maxWait: 60_000 },
+    );
+    return { status: 201, response };
+  } catch (err) {
+    if (!(err instanceof BatchAlreadyStored)) throw err;
+    const stored = await deps.db.prisma.batch.findUniqueOrThrow({ where: { facilityCode_batchId: { facilityCode: req.facility.code, batchId: req.batchId } } });
+    if (stored.bodyHash !== req.bodyHash)
+      throw conflict("batch_conflict", `batch ${req.batchId} was already received with different content`);
+    return { status: 200, response: stored.response as unknown as BatchResponse };
+  }
+}
+
+type Tx = Parameters<Parameters<AppDeps["db"]["prisma"]["$transaction"]>[0]>[0];
+
+async function store(
+  tx: Tx,
+  deps: AppDeps,
+  req: BatchRequest,
+  at: Date,
+  prepared: Prepared[],
+  errors: ClaimError[],
+  rejectedAt: Map<number, string | null>,
+): Promise<BatchResponse> {
+  const facilityCode = req.facility.code;
+  // Claiming the batchId first makes a concurrent identical request wait here, then see ours.
+  const inserted = await tx.$queryRawUnsafe<{ id: bigint }[]>(
+    `INSERT INTO batch (facility_code, batch_id, body_hash, raw_body, response, received_at, claim_count, key_id)
+     VALUES ($1, $2, $3, $4, '{}'::jsonb, $5, $6, $7::uuid)
+     ON CONFLICT (facility_code, batch_id) DO NOTHING RETURNING id`,
+    facilityCode, req.batchId, req.bodyHash, req.rawBody, at, req.claims.length, req.caller.keyId,
+  );
+  if (inserted.length === 0) throw new BatchAlreadyStored();
+  const batchRef = inserted[0]!.id;
+
+  const existing = new Map<string, Existing>();
+  if (prepared.length) {
+    const rows = await tx.$queryRawUnsafe<Existing[]>(sql.LOCK_EXISTING_CLAIMS, facilityCode, prepared.map((p) => p.claimId));
+    for (const r of rows) existing.set(r.claim_id, r);
+  }
+
+  type Decided = { p: Prepared; outcome: Outcome; ex?: Existing };
+  const results: BatchClaimResult[] = [];
+  const toWrite: Decided[] = [];
+  for (const p of prepared) {
+    const ex = existing.get(p.claimId);
+    if (ex && (ex.status === "approved" || ex.status === "denied")) {
+      errors.push({ index: p.v.index, claimId: p.claimId, path: `claims[${p.v.index}].claimId`, code: "claim_already_decided", message: `this claim was already ${ex.status}; it can no longer be corrected` });
+      rejectedAt.set(p.v.index, p.claimId);
+    } else if (ex && ex.content_hash === p.contentHash) {
+      results.push(view(p.v.index, p.claimId, ex.status, "unchanged", ex.missing_documents ?? [], ex.flags ?? []));
+    } else {
+      toWrite.push({ p, outcome: ex ? "corrected" : "created", ...(ex ? { ex } : {}) });
+    }
+  }
+
+  // Possible duplicates: overlapping stays of one patient, within this batch or against stored claims.
+  const duplicates = overlappingWithinBatch(toWrite.map(({ p }) => ({ index: p.v.index, cardNumber: p.v.input.patient.cardNumber, citizenId: p.v.input.patient.citizenId, admittedAt: p.v.admittedAt, dischargedAt: p.v.dischargedAt })));
+  if (toWrite.length) {
+    const rows = await tx.$queryRawUnsafe<{ idx: number }[]>(
+      sql.FIND_OVERLAPS,
+      facilityCode,
+      toWrite.map(({ p }) => p.v.index),
+      toWrite.map(({ p }) => p.v.input.patient.cardNumber ?? null),
+      toWrite.map(({ p }) => p.v.input.patient.citizenId ?? null),
+      toWrite.map(({ p }) => p.v.admittedAt),
+      toWrite.map(({ p }) => p.v.dischargedAt),
+      toWrite.map(({ p }) => p.claimId),
+    );
+    for (const r of rows) duplicates.add(Number(r.idx));
+  }
+
+  const changes: { before?: Contribution | null; after?: Contribution | null }[] = [];
+  const rows = toWrite.map(({ p, outcome, ex }) => {
+    const receivedAt = ex ? new Date(ex.received_at) : at;
+    const have = [...(ex?.document_types ?? []), ...p.v.input.documents.map((d) => d.type)];
+    const missing = missingDocuments(p.required, have);
+    const status: ClaimStatus = missing.length ? "pending_documentation" : "accepted";
+    const flags: ClaimFlag[] = [];
+    if (isLate(p.v.dischargedAt, receivedAt, deps.rules.timing.submissionDeadlineHours)) flags.push("late_submission");
+    if (duplicates.has(p.v.index)) flags.push("possible_duplicate");
+    if (p.outOfProvince) flags.push("out_of_province");
+    const counted = { facilityCode, status, insurance: p.v.amounts.insurance };
+    changes.push({
+      before: ex ? contributionOf({ ...counted, provinceCode: ex.province_code, year: ex.year, month: ex.month, status: ex.status, insurance: ex.insurance, approved: ex.approved }) : null,
+      after: contributionOf({ ...counted, provinceCode: p.provinceCode, year: p.year, month: p.month }),
+    });
+    results.push(view(p.v.index, p.claimId, status, outcome, missing, flags));
+    return { p, ex, status, missing, flags };
+  });
+
+  if (rows.length) {
+    const pat = (r: (typeof rows)[number]) => r.p.v.input.patient;
+    const ids = await tx.$queryRawUnsafe<{ id: bigint; claim_id: string }[]>(
+      sql.UPSERT_CLAIMS,
+      facilityCode, at, batchRef,
+      rows.map((r) => r.p.claimId),
+      rows.map((r) => r.p.provinceCode),
+      rows.map((r) => r.p.year),
+      rows.map((r) => r.p.month),
+      rows.map((r) => r.p.v.input.visitType),
+      rows.map((r) => r.p.v.admittedAt),
+      rows.map((r) => r.p.v.dischargedAt),
+      rows.map((r) => pat(r).cardNumber ?? null),
+      rows.map((r) => pat(r).citizenId ?? null),
+      rows.map((r) => pat(r).name ?? null),
+      rows.map((r) => pat(r).birthDate ?? null),
+      rows.map((r) => pat(r).gender ?? null),
+      rows.map((r) => r.p.v.input.diagnosis.primary),
+      rows.map((r) => pgArray(r.p.v.input.diagnosis.secondary)),
+      rows.map((r) => r.p.v.input.referral),
+      rows.map((r) => r.p.v.input.procedure),
+      rows.map((r) => r.p.v.input.died),
+      rows.map((r) => r.p.v.amounts.total.toString()),
+      rows.map((r) => r.p.v.amounts.insurance.toString()),
+      rows.map((r) => r.p.v.amounts.patient.toString()),
+      rows.map((r) => r.p.v.amounts.other.toString()),
+      rows.map((r) => r.status),
+      rows.map((r) => pgArray(r.missing)),
+      rows.map((r) => pgArray(r.flags)),
+      rows.map((r) => r.p.contentHash),
+      rows.map((r) => JSON.stringify(r.p.content)),
+    );
+    const idOf = new Map(ids.map((r) => [r.claim_id, r.id]));
+
+    const corrected = rows.filter((r) => r.ex);
+    if (corrected.length)
+      await tx.$executeRawUnsafe(
+        sql.INSERT_HISTORY,
+        at,
+        corrected.map((r) => r.ex!.id),
+        corrected.map((r) => r.ex!.version),
+        corrected.map((r) => JSON.stringify({ version: r.ex!.version, supersededAt: at.toISOString(), supersededByBatch: req.batchId, content: r.ex!.content })),
+      );
+
+    const docs = rows.flatMap((r) => r.p.v.input.documents.map((d) => ({ ref: idOf.get(r.p.claimId)!, ...d })));
+    if (docs.length)
+      await tx.$executeRawUnsafe(sql.INSERT_DOCUMENTS, at, docs.map((d) => d.ref), docs.map((d) => d.type), docs.map((d) => d.reference));
+  }
+
+  const touched = await applySpending(tx, netDeltas(changes));
+  if (touched.length) await raiseAlerts(tx, deps, touched, at);
+
+  for (const [index, claimId] of rejectedAt) results.push({ index, claimId, status: null, outcome: "rejected" });
+  results.sort((a, b) => a.index - b.index);
+  errors.sort((a, b) => a.index - b.index);
+  const count = (f: (r: BatchClaimResult) => boolean) => results.filter(f).length;
+  const response: BatchResponse = {
+    batchId: req.batchId,
+    facilityCode,
+    received: req.claims.length,
+    accepted: count((r) => r.outcome !== "rejected" && r.status === "accepted"),
+    pendingDocumentation: count((r) => r.outcome !== "rejected" && r.status === "pending_documentation"),
+    rejected: count((r) => r.outcome === "rejected"),
+    corrected: count((r) => r.outcome === "corrected"),
+    unchanged: count((r) => r.outcome === "unchanged"),
+    claims: results,
+    errors,
+  };
+  await tx.$executeRawUnsafe(`UPDATE batch SET response = $1::jsonb WHERE id = $2`, JSON.stringify(response), batchRef);
+  return response;
+}
+
+function view(index: number, claimId: string, status: ClaimStatus, outcome: Outcome, missing: string[], flags: string[]): BatchClaimResult {
+  return { index, claimId, status, outcome, ...(missing.length ? { missingDocuments: missing } : {}), ...(flags.length ? { flags } : {}) };
+}

@@ -1,0 +1,107 @@
+import { z } from "@hono/zod-openapi";
+import { type Caller, callerOf, requireRole } from "../auth/caller.ts";
+import { BatchDocSchema, BatchEnvelopeSchema } from "../claims/schema.ts";
+import type { AppDeps } from "../deps.ts";
+import { canonicalJson, sha256 } from "../domain/canonical.ts";
+import { Problem, forbidden, notFound, unprocessable } from "../http/problem.ts";
+import { router } from "../http/router.ts";
+import { FacilityCode, json, problems } from "../http/schemas.ts";
+import { validationProblem } from "../http/validation.ts";
+import { type FacilityInfo, ingestBatch } from "./ingest.ts";
+
+export const MAX_CLAIMS_PER_BATCH = 5000;
+
+const ClaimResult = z.object({
+  index: z.number().int(),
+  claimId: z.string().nullable(),
+  status: z.enum(["accepted", "pending_documentation", "approved", "denied"]).nullable().openapi({ description: "null for a rejected claim" }),
+  outcome: z.enum(["created", "corrected", "unchanged", "rejected"]),
+  missingDocuments: z.array(z.string()).optional(),
+  flags: z.array(z.enum(["late_submission", "possible_duplicate", "out_of_province"])).optional(),
+});
+const BatchResponseSchema = z
+  .object({
+    batchId: z.string(),
+    facilityCode: z.string(),
+    received: z.number().int(),
+    accepted: z.number().int(),
+    pendingDocumentation: z.number().int(),
+    rejected: z.number().int(),
+    corrected: z.number().int(),
+    unchanged: z.number().int(),
+    claims: z.array(ClaimResult),
+    errors: z.array(z.object({ index: z.number().int(), claimId: z.string().optional(), path: z.string(), code: z.string(), message: z.string() })),
+  })
+  .openapi("BatchResponse");
+
+/** The facility a batch is for: a facility key's own; a central key names it. */
+async function batchFacility(deps: AppDeps, caller: Caller, named: string | undefined): Promise<FacilityInfo> {
+  requireRole(caller, "facility", "central");
+  if (caller.role === "facility" && named !== undefined && named !== caller.facilityCode)
+    throw forbidden("a facility key submits batches for its own facility only");
+  const code = caller.role === "facility" ? caller.facilityCode : named;
+  if (code === undefined)
+    throw unprocessable("a central key must name the facility", [{ path: "facilityCode", code: "required", message: "required with a central key" }]);
+  const facility = await deps.db.prisma.facility.findUnique({
+    where: { code },
+    select: { code: true, provinceCode: true, province: { select: { successorCode: true, mergedAt: true } } },
+  });
+  if (!facility) throw unprocessable("unknown facility", [{ path: "facilityCode", code: "unknown_facility", message: `facility ${code} does not exist` }]);
+  return facility;
+}
+
+/** Claim batches from hospitals' systems (../shared/API.md "Claim batches"). */
+export function batchesRoutes(deps: AppDeps) {
+  const app = router();
+
+  app.openAPIRegistry.registerPath({
+    method: "post", path: "/v1/batches", tags: ["Batches"],
+    summary: "Submit a batch of claims (facility key, or central with facilityCode)",
+    description: "Invalid claims do not block valid ones. Idempotent on batchId: the same body again returns the first response with 200; other content under the same batchId is 409 batch_conflict. Over 5,000 claims: 413.",
+    request: { body: { required: true, content: { "application/json": { schema: BatchDocSchema } } } },
+    responses: { 200: json(BatchResponseSchema, "Replay: the first response"), 201: json(BatchResponseSchema, "Stored"), ...problems },
+  });
+  app.post("/", async (c) => {
+    const caller = callerOf(c);
+    requireRole(caller, "facility", "central");
+    const rawBody = await c.req.text();
+    let body: unknown;
+    try {
+      body = JSON.parse(rawBody);
+    } catch {
+      throw new Problem(400, "malformed_json", "the request body is not valid JSON");
+    }
+    const envelope = BatchEnvelopeSchema.safeParse(body);
+    if (!envelope.success) throw validationProblem(envelope.error, "batch");
+    const { batchId, facilityCode, claims } = envelope.data;
+    if (claims.length > MAX_CLAIMS_PER_BATCH)
+      throw new Problem(413, "too_many_claims", `a batch holds at most ${MAX_CLAIMS_PER_BATCH} claims; this one has ${claims.length}`);
+    const facility = await batchFacility(deps, caller, facilityCode);
+    const { status, response } = await ingestBatch(deps, { caller, facility, batchId, claims, bodyHash: sha256(canonicalJson(body)), rawBody });
+    return c.json(response, status);
+  });
+
+  app.openAPIRegistry.registerPath({
+    method: "get", path: "/v1/batches/{batchId}", tags: ["Batches"],
+    summary: "A batch's response (facility: its own; central: with ?facility=)",
+    request: { params: z.object({ batchId: z.string() }), query: z.object({ facility: FacilityCode.optional() }) },
+    responses: { 200: json(BatchResponseSchema), ...problems },
+  });
+  app.get("/:batchId", async (c) => {
+    const caller = callerOf(c);
+    requireRole(caller, "facility", "central");
+    const named = c.req.query("facility");
+    if (named !== undefined && !FacilityCode.safeParse(named).success)
+      throw unprocessable("invalid query: facility", [{ path: "facility", code: "invalid_format", message: "must be 5 digits" }]);
+    const facilityCode = caller.role === "facility" ? caller.facilityCode : named;
+    if (facilityCode === undefined)
+      throw unprocessable("a central key must name the facility", [{ path: "facility", code: "required", message: "required with a central key" }]);
+    // A facility asking about another facility's batch learns nothing: not found.
+    if (caller.role === "facility" && named !== undefined && named !== caller.facilityCode) throw notFound("batch");
+    const batch = await deps.db.prisma.batch.findUnique({ where: { facilityCode_batchId: { facilityCode, batchId: c.req.param("batchId") } }, select: { response: true } });
+    if (!batch) throw notFound("batch");
+    return c.json(batch.response as object, 200);
+  });
+
+  return app;
+}

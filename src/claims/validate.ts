@@ -1,0 +1,59 @@
+import type { Dec } from "../domain/money.ts";
+import type { FieldError } from "../http/problem.ts";
+import { fieldErrors } from "../http/validation.ts";
+import { type ClaimInput, ClaimInputSchema } from "./schema.ts";
+
+/** A claim that passed every check, with its times parsed. */
+export interface ValidClaim {
+  index: number;
+  input: ClaimInput;
+  admittedAt: Date;
+  dischargedAt: Date;
+  amounts: { total: Dec; insurance: Dec; patient: Dec; other: Dec };
+}
+
+export interface ClaimError extends FieldError {
+  index: number;
+  claimId?: string;
+}
+
+export interface ValidationContext {
+  now: Date;
+  documentTypes: readonly string[];
+}
+
+/**
+ * Checks one claim: its shape, then the domain rules of ../shared/DOMAIN.md
+ * (dates in order, no future discharge, amounts that add up exactly, at least
+ * one patient identifier, known document types). Pure: no database.
+ */
+export function validateClaim(raw: unknown, index: number, ctx: ValidationContext): { claim: ValidClaim } | { errors: ClaimError[] } {
+  const prefix = `claims[${index}]`;
+  const claimId = typeof (raw as { claimId?: unknown })?.claimId === "string" ? ((raw as { claimId: string }).claimId) : undefined;
+  const at = (e: FieldError): ClaimError => ({ index, ...(claimId !== undefined ? { claimId } : {}), ...e });
+
+  const parsed = ClaimInputSchema.safeParse(raw);
+  if (!parsed.success) return { errors: fieldErrors(parsed.error, prefix).map(at) };
+  const c = parsed.data;
+  const errors: FieldError[] = [];
+  const add = (path: string, code: string, message: string) => errors.push({ path: `${prefix}.${path}`, code, message });
+
+  if (!c.patient.cardNumber && !c.patient.citizenId)
+    add("patient.cardNumber", "patient_identifier_required", "at least one of cardNumber and citizenId is required");
+  const admittedAt = new Date(c.admittedAt);
+  const dischargedAt = new Date(c.dischargedAt);
+  if (dischargedAt < admittedAt) add("dischargedAt", "dates_out_of_order", "dischargedAt is before admittedAt");
+  if (dischargedAt > ctx.now) add("dischargedAt", "discharge_in_future", "dischargedAt is in the future");
+  if (c.patient.birthDate && new Date(`${c.patient.birthDate}T00:00:00+07:00`) > dischargedAt)
+    add("patient.birthDate", "birth_after_discharge", "birthDate is after dischargedAt");
+  const { total, insurance, patient, other } = c.amounts;
+  if (!insurance.plus(patient).plus(other).equals(total))
+    add("amounts.total", "amounts_do_not_add_up", "total must equal insurance + patient + other exactly");
+  c.documents.forEach((d, j) => {
+    if (!ctx.documentTypes.includes(d.type))
+      add(`documents[${j}].type`, "unknown_document_type", `unknown document type; allowed: ${ctx.documentTypes.join(", ")}`);
+  });
+
+  if (errors.length) return { errors: errors.map(at) };
+  return { claim: { index, input: c, admittedAt, dischargedAt, amounts: c.amounts } };
+}

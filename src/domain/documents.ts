@@ -1,0 +1,28 @@
+import type { Rules } from "../rules/schema.ts";
+
+/** The facts of a claim that decide which documents it needs. */
+export interface DocumentFacts {
+  visitType: string;
+  referral: boolean;
+  procedure: boolean;
+  died: boolean;
+}
+
+/** Document types the rules require for a claim, in rule order, without repeats. */
+export function requiredDocuments(claim: DocumentFacts, rules: Rules["documents"]): string[] {
+  const needed = new Set<string>();
+  for (const { when, documents } of rules.requirements) {
+    if (when.visitTypes && !when.visitTypes.includes(claim.visitType as never)) continue;
+    if (when.referral && !claim.referral) continue;
+    if (when.procedure && !claim.procedure) continue;
+    if (when.died && !claim.died) continue;
+    for (const d of documents) needed.add(d);
+  }
+  return [...needed];
+}
+
+/** Required documents not among those received. */
+export function missingDocuments(required: string[], received: Iterable<string>): string[] {
+  const have = new Set(received);
+  return required.filter((d) => !have.has(d));
+}

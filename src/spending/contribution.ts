@@ -1,0 +1,64 @@
+import { Dec, type DecValue } from "../domain/money.ts";
+
+/**
+ * What one claim adds to its province's spending: its insurance amount unless
+ * denied (the approved amount once approved), and the same amount as
+ * "pending" while documents are missing.
+ */
+export interface Contribution {
+  provinceCode: string;
+  year: number;
+  month: number;
+  facilityCode: string;
+  spent: Dec;
+  pending: Dec;
+  count: number;
+}
+
+export interface CountedClaim {
+  provinceCode: string;
+  year: number;
+  month: number;
+  facilityCode: string;
+  status: "accepted" | "pending_documentation" | "approved" | "denied";
+  insurance: DecValue;
+  approved?: DecValue | null;
+}
+
+export function contributionOf(c: CountedClaim): Contribution {
+  const counted = c.status === "denied" ? new Dec(0) : c.status === "approved" && c.approved != null ? new Dec(c.approved) : new Dec(c.insurance);
+  return {
+    provinceCode: c.provinceCode,
+    year: c.year,
+    month: c.month,
+    facilityCode: c.facilityCode,
+    spent: counted,
+    pending: c.status === "pending_documentation" ? counted : new Dec(0),
+    count: c.status === "denied" ? 0 : 1,
+  };
+}
+
+const keyOf = (c: Contribution) => `${c.provinceCode}|${c.year}|${String(c.month).padStart(2, "0")}|${c.facilityCode}`;
+
+/**
+ * Nets the changes of many claims (each: what it contributed before, what it
+ * contributes now) into one delta per province, year, month and facility.
+ * Sorted by key, so every transaction locks aggregate rows in the same order
+ * and concurrent batches cannot deadlock.
+ */
+export function netDeltas(changes: { before?: Contribution | null; after?: Contribution | null }[]): Contribution[] {
+  const sums = new Map<string, Contribution>();
+  const add = (c: Contribution, sign: 1 | -1) => {
+    const k = keyOf(c);
+    const cur = sums.get(k) ?? { ...c, spent: new Dec(0), pending: new Dec(0), count: 0 };
+    sums.set(k, { ...cur, spent: cur.spent.plus(c.spent.times(sign)), pending: cur.pending.plus(c.pending.times(sign)), count: cur.count + sign * c.count });
+  };
+  for (const { before, after } of changes) {
+    if (before) add(before, -1);
+    if (after) add(after, 1);
+  }
+  return [...sums.entries()]
+    .filter(([, d]) => !d.spent.isZero() || !d.pending.isZero() || d.count !== 0)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([, d]) => d);
+}
