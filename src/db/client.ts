@@ -29,13 +29,23 @@ export interface PostgresOptions {
   connectionString: string;
   /** Pool size; the default suits a 2-core machine. */
   max?: number;
+  /** Called with every SQL statement Prisma sends (tests count them). */
+  onQuery?: (sql: string) => void;
 }
 
-export function openPostgres({ connectionString, max = 10 }: PostgresOptions): Database {
+/** Prisma over a driver adapter, optionally reporting each statement it sends. */
+function prismaOver(adapter: NonNullable<ConstructorParameters<typeof PrismaClient>[0]["adapter"]>, onQuery?: (sql: string) => void): PrismaClient {
+  if (!onQuery) return new PrismaClient({ adapter });
+  const prisma = new PrismaClient({ adapter, log: [{ emit: "event", level: "query" }] });
+  prisma.$on("query", (e) => onQuery(e.query));
+  return prisma;
+}
+
+export function openPostgres({ connectionString, max = 10, onQuery }: PostgresOptions): Database {
   const pool = new pg.Pool({ connectionString, max, connectionTimeoutMillis: 5_000 });
   // A dropped idle connection (database restart) must not crash the process.
   pool.on("error", () => {});
-  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  const prisma = prismaOver(new PrismaPg(pool), onQuery);
   return {
     kind: "postgres",
     prisma,
@@ -65,12 +75,12 @@ export function openPostgres({ connectionString, max = 10 }: PostgresOptions): D
 }
 
 /** The embedded database; `dataDir` undefined keeps it in memory (tests). */
-export async function openPGlite(dataDir?: string): Promise<Database> {
+export async function openPGlite(dataDir?: string, { onQuery }: { onQuery?: (sql: string) => void } = {}): Promise<Database> {
   const { PGlite } = await import("@electric-sql/pglite");
   const { PrismaPGlite } = await import("pglite-prisma-adapter");
   const db: PGlite = dataDir ? new PGlite(dataDir) : new PGlite();
   await db.waitReady;
-  const prisma = new PrismaClient({ adapter: new PrismaPGlite(db) });
+  const prisma = prismaOver(new PrismaPGlite(db), onQuery);
   return {
     kind: "pglite",
     prisma,

@@ -21,8 +21,8 @@ export async function ensureWorkerDatabase(name = workerDatabase()): Promise<str
 }
 
 /** A migrated database of the kind this project runs on. */
-export async function openTestDatabase(kind: TestDbKind = testDbKind()): Promise<Database> {
-  const db = kind === "postgres" ? openPostgres({ connectionString: await ensureWorkerDatabase(), max: 8 }) : await openPGlite();
+export async function openTestDatabase(kind: TestDbKind = testDbKind(), onQuery?: (sql: string) => void): Promise<Database> {
+  const db = kind === "postgres" ? openPostgres({ connectionString: await ensureWorkerDatabase(), max: 8, onQuery }) : await openPGlite(undefined, { onQuery });
   await migrate(db, await readMigrations());
   return db;
 }

@@ -28,10 +28,10 @@ export interface TestContext {
  * One database per test file (PGlite in memory, or this worker's PostgreSQL
  * database), emptied before each test; a fresh app with a manual clock.
  */
-export function useTestApp(options: { rules?: () => Rules } = {}): TestContext {
+export function useTestApp(options: { rules?: () => Rules; onQuery?: (sql: string) => void } = {}): TestContext {
   const ctx = {} as TestContext;
   beforeAll(async () => {
-    ctx.db = await openTestDatabase();
+    ctx.db = await openTestDatabase(undefined, options.onQuery);
   });
   afterAll(async () => {
     await ctx.db?.close();

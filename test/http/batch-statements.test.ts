@@ -1,0 +1,49 @@
+import { describe, expect, it } from "vitest";
+import { claim } from "../support/claims.ts";
+import { seedReference, useTestApp, type TestContext } from "../support/harness.ts";
+
+const statements: string[] = [];
+const t = useTestApp({ onQuery: (sql) => statements.push(sql) });
+
+/** n claims of every kind the batch path handles: new, pending with documents, late, and n more correcting them. */
+function mixed(n: number, from: number, correct = false) {
+  return Array.from({ length: n }, (_, i) => {
+    const id = from + i;
+    const insurance = correct ? 300000 : 280000;
+    return claim({
+      claimId: `S${id}`,
+      visitType: i % 2 ? "inpatient" : "outpatient",
+      patient: { cardNumber: `DN401${String(4000000000 + id)}` },
+      amounts: { total: String(insurance + 70000), insurance: String(insurance), patient: "70000" },
+      documents: i % 4 === 1 ? [{ type: "discharge_paper", reference: `G${id}` }] : [],
+    }, id);
+  });
+}
+
+async function countStatements(ctx: TestContext, key: string, batchId: string, body: unknown[]) {
+  statements.length = 0;
+  const res = await ctx.json("POST", "/v1/batches", { key, body: { batchId, claims: body } });
+  expect(res.status).toBe(201);
+  return { count: statements.length, res: res.body };
+}
+
+describe("the batch path is set-based", () => {
+  it("runs the same number of SQL statements for 4 claims as for 400", async () => {
+    await seedReference(t);
+    await t.json("PUT", "/v1/provinces/01/estimates/2026", { body: { amount: "1000000000000" } });
+    const key = await t.key("facility", "01001");
+
+    const small = await countStatements(t, key, "small", [...mixed(4, 1), claim({ claimId: "bad", visitType: "x" })]);
+    const large = await countStatements(t, key, "large", [...mixed(400, 1000), claim({ claimId: "bad", visitType: "x" })]);
+    expect(small.res.received).toBe(5);
+    expect(large.res.received).toBe(401);
+    expect(large.count).toBe(small.count);
+
+    // Corrections add history rows, still in a fixed number of statements.
+    const smallFix = await countStatements(t, key, "small-fix", mixed(4, 1, true));
+    const largeFix = await countStatements(t, key, "large-fix", mixed(400, 1000, true));
+    expect(largeFix.res.corrected).toBe(400);
+    expect(largeFix.count).toBe(smallFix.count);
+    expect(largeFix.count).toBeLessThanOrEqual(20);
+  });
+});
