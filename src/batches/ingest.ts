@@ -175,6 +175,9 @@ async function store(
   rejectedAt: Map<number, string | null>,
 ): Promise<BatchResponse> {
   const facilityCode = req.facility.code;
+  // One batch of a facility at a time: two batches naming the same new claimId
+  // would otherwise both count it as created. Other facilities run in parallel.
+  await tx.$executeRawUnsafe(sql.LOCK_FACILITY, facilityCode);
   // Claiming the batchId first makes a concurrent identical request wait here, then see ours.
   const inserted = await tx.$queryRawUnsafe<{ id: bigint }[]>(
     `INSERT INTO batch (facility_code, batch_id, body_hash, raw_body, response, received_at, claim_count, key_id)

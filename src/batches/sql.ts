@@ -4,6 +4,9 @@
  * whatever the batch size. Money is read back as text: never a JS float.
  */
 
+/** Serialises the batches of one facility until commit (transaction-scoped, so safe through a pool). */
+export const LOCK_FACILITY = `SELECT pg_advisory_xact_lock(hashtext('batch:' || $1))`;
+
 /** Claims the batch names that already exist, locked until commit, with the document types recorded. */
 export const LOCK_EXISTING_CLAIMS = `
 SELECT c.id, c.claim_id, c.content_hash, c.status::text AS status, c.province_code, c.year, c.month,
