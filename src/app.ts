@@ -2,6 +2,7 @@ import { swaggerUI } from "@hono/swagger-ui";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { secureHeaders } from "hono/secure-headers";
 import { alertsRoutes } from "./alerts/routes.ts";
+import { alertsRoutes } from "./alerts/routes.ts";
 import { authenticate } from "./auth/caller.ts";
 import type { AppDeps } from "./deps.ts";
 import { batchesRoutes } from "./batches/routes.ts";
@@ -15,6 +16,7 @@ import { keysRoutes } from "./keys/routes.ts";
 import { opsRoutes } from "./ops/routes.ts";
 import { referenceRoutes } from "./reference/routes.ts";
 import { rulesRoutes } from "./rules/routes.ts";
+import { usageRoutes } from "./usage/routes.ts";
 import { usageRoutes } from "./usage/routes.ts";
 
 export type { AppDeps };
@@ -41,6 +43,9 @@ export function createApp(deps: AppDeps) {
   app.route("/v1", referenceRoutes(deps));
   app.route("/v1/provinces", estimatesRoutes(deps));
   app.route("/v1/rules", rulesRoutes(deps));
+  app.route("/v1/alerts", alertsRoutes(deps));
+  // /v1/usage and /v1/provinces/{code}/usage (beside the estimates' /v1/provinces/{code}/estimates/...).
+  app.route("/v1", usageRoutes(deps));
   app.route("/v1/alerts", alertsRoutes(deps));
   // /v1/usage and /v1/provinces/{code}/usage (beside the estimates' /v1/provinces/{code}/estimates/...).
   app.route("/v1", usageRoutes(deps));

@@ -1,5 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { randomUUID } from "node:crypto";
+import { lockSpending, raiseAlerts } from "../alerts/evaluate.ts";
 import { audit } from "../audit/audit.ts";
 import { type Caller, callerOf, canSeeProvince, requireRole } from "../auth/caller.ts";
 import type { AppDeps } from "../deps.ts";
@@ -56,6 +57,19 @@ async function lockEstimate(tx: Tx, provinceCode: string, year: number) {
   return tx.estimate.findUnique({ where: { provinceCode_year: { provinceCode, year } } });
 }
 
+/**
+ * A lowered estimate can cross a usage threshold without any new spending:
+ * evaluate alerts in the transaction that changed it. The estimate row is
+ * already locked; the spending row is locked after it (ingestion locks only
+ * spending rows, so the order cannot deadlock). A raised estimate resolves
+ * nothing: raiseAlerts only ever inserts.
+ */
+async function alertOnEstimateChange(tx: Tx, deps: AppDeps, provinceCode: string, year: number, at: Date) {
+  const keys = [{ provinceCode, year }];
+  await lockSpending(tx, keys);
+  await raiseAlerts(tx, deps, keys, at);
+}
+
 async function requireProvince(tx: Tx, code: string) {
   if (!(await tx.province.findUnique({ where: { code } }))) throw notFound("province");
 }
@@ -96,6 +110,7 @@ export function estimatesRoutes(deps: AppDeps) {
         const data = { initialAmount: amount.toString(), totalAmount: total.toString(), decisionRef: decisionRef ?? null, updatedAt: at };
         if (before) await tx.estimate.update({ where: { provinceCode_year: { provinceCode: code, year } }, data });
         else await tx.estimate.create({ data: { provinceCode: code, year, createdAt: at, ...data } });
+        await alertOnEstimateChange(tx, deps, code, year, at);
         const view = (await estimateView(tx, code, year))!;
         await audit(tx, { caller, requestId: c.get("requestId"), at }, {
           action: before ? "estimate.update" : "estimate.create", entity: "estimate", entityId: `${code}/${year}`,
@@ -129,6 +144,7 @@ export function estimatesRoutes(deps: AppDeps) {
         const id = randomUUID();
         await tx.estimateAdjustment.create({ data: { id, provinceCode: code, year, amount: amount.toString(), reason, decisionRef: decisionRef ?? null, createdAt: at } });
         await tx.estimate.update({ where: { provinceCode_year: { provinceCode: code, year } }, data: { totalAmount: total.toString(), updatedAt: at } });
+        await alertOnEstimateChange(tx, deps, code, year, at);
         await audit(tx, { caller, requestId: c.get("requestId"), at }, {
           action: "estimate.adjust", entity: "estimate", entityId: `${code}/${year}`,
           before: { total: formatMoney(before.totalAmount) },

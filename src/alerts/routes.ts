@@ -1,0 +1,190 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { audit } from "../audit/audit.ts";
+import { type Caller, callerOf, canSeeProvince, provinceScope, requireRole } from "../auth/caller.ts";
+import type { AppDeps } from "../deps.ts";
+import { fixed, formatMoney } from "../domain/money.ts";
+import type { Prisma } from "../generated/prisma/client.ts";
+import { decodeCursor, ListQuery, page } from "../http/paging.ts";
+import { conflict, notFound, unprocessable } from "../http/problem.ts";
+import { router } from "../http/router.ts";
+import { MoneyOut, ProvinceCode, RatioOut, Timestamp, Year, iso, json, jsonBody, listOf, problems } from "../http/schemas.ts";
+
+const KINDS = ["usage_threshold", "projected_overrun", "stuck_backlog"] as const;
+const STATUSES = ["open", "acknowledged", "resolved"] as const;
+type Status = (typeof STATUSES)[number];
+
+const NoteView = z
+  .object({
+    action: z.enum(["acknowledge", "resolve"]),
+    note: z.string(),
+    at: Timestamp,
+    keyId: z.string().nullable().openapi({ description: "the key that took the step" }),
+  })
+  .openapi("AlertNote");
+
+const AlertView = z
+  .object({
+    id: z.string().uuid(),
+    kind: z.enum(KINDS),
+    provinceCode: z.string(),
+    year: z.number().int(),
+    threshold: RatioOut.nullable().openapi({
+      description: "usage_threshold: the threshold reached; projected_overrun: the projected ratio that triggers it (rules.usage.projectedOverrun.ratio). 4 decimals.",
+    }),
+    severity: z.string(),
+    ratioAtRaise: RatioOut.nullable().openapi({
+      description: "usage_threshold: spent / estimate when raised; projected_overrun: the projected year-end ratio when raised. 4 decimals, rounded half up.",
+    }),
+    spentAtRaise: MoneyOut,
+    estimateAtRaise: MoneyOut.nullable(),
+    raisedAt: Timestamp,
+    status: z.enum(STATUSES),
+    acknowledgedAt: Timestamp.nullable(),
+    resolvedAt: Timestamp.nullable(),
+    notes: z.array(NoteView).openapi({ description: "the steps taken on the alert, oldest first" }),
+  })
+  .openapi("Alert");
+
+const ListAlertsQuery = ListQuery.extend({
+  province: ProvinceCode.optional().openapi({ description: "a province key sees only its own province whatever this says" }),
+  status: z.enum(STATUSES).optional(),
+  year: Year.optional(),
+  kind: z.enum(KINDS).optional(),
+});
+
+const StepBody = z.object({ note: z.string().trim().min(1).max(2000).openapi({ example: "Discussed with the department of health" }) }).strict();
+const IdParam = z.object({ id: z.string().openapi({ example: "0b5e2a52-6a55-4c5e-9b8e-6f0f3b1e2f10" }) });
+
+type AlertRow = Prisma.AlertGetPayload<{ include: { notes: true } }>;
+
+const ratioText = (v: Prisma.Decimal | null) => (v === null ? null : fixed(v.toString(), 4));
+
+export function alertView(a: AlertRow): z.infer<typeof AlertView> {
+  return {
+    id: a.id,
+    kind: a.kind,
+    provinceCode: a.provinceCode,
+    year: a.year,
+    threshold: ratioText(a.threshold),
+    severity: a.severity,
+    ratioAtRaise: ratioText(a.ratioAtRaise),
+    spentAtRaise: formatMoney(a.spentAtRaise.toString()),
+    estimateAtRaise: a.estimateAtRaise === null ? null : formatMoney(a.estimateAtRaise.toString()),
+    raisedAt: a.raisedAt.toISOString(),
+    status: a.status,
+    acknowledgedAt: iso(a.acknowledgedAt),
+    resolvedAt: iso(a.resolvedAt),
+    notes: [...a.notes]
+      .sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0))
+      .map((n) => ({ action: n.action as "acknowledge" | "resolve", note: n.note, at: n.at.toISOString(), keyId: n.keyId })),
+  };
+}
+
+const UUID = z.uuid();
+const badCursor = () =>
+  unprocessable("invalid query: cursor is not one this service issued", [{ path: "cursor", code: "invalid_cursor", message: "not a cursor this service issued" }]);
+
+/** The list's sort key is (raisedAt desc, id desc); its cursor is that of the page's last alert. */
+function afterCursor(cursor: string | undefined): Prisma.AlertWhereInput | null {
+  const key = decodeCursor(cursor);
+  if (key === null) return null;
+  const [raisedAt, id] = key;
+  const at = typeof raisedAt === "string" ? new Date(raisedAt) : null;
+  if (!at || Number.isNaN(at.getTime()) || !UUID.safeParse(id).success) throw badCursor();
+  return { OR: [{ raisedAt: { lt: at } }, { raisedAt: at, id: { lt: id as string } }] };
+}
+
+/** Which step moves an alert from which status: acknowledge open -> acknowledged; resolve open|acknowledged -> resolved. */
+const STEPS = {
+  acknowledge: { from: ["open"] as Status[], to: "acknowledged" as const },
+  resolve: { from: ["open", "acknowledged"] as Status[], to: "resolved" as const },
+};
+type Step = keyof typeof STEPS;
+
+/**
+ * Takes one step on an alert in one transaction: the alert row is locked, the
+ * step checked against its status, the note and the audit row written with it.
+ * Resolving clears the live key, so the next evaluation that finds the
+ * threshold reached raises a new alert.
+ */
+async function takeStep(deps: AppDeps, caller: Caller, requestId: string, id: string, step: Step, note: string) {
+  if (!UUID.safeParse(id).success) throw notFound("alert");
+  const at = deps.clock.now();
+  return deps.db.prisma.$transaction(async (tx) => {
+    const locked = await tx.$queryRaw<{ province_code: string; status: Status }[]>`
+      SELECT province_code, status::text AS status FROM alert WHERE id = ${id}::uuid FOR UPDATE`;
+    const row = locked[0];
+    if (!row || !canSeeProvince(caller, row.province_code)) throw notFound("alert");
+    const { from, to } = STEPS[step];
+    if (!from.includes(row.status)) throw conflict("alert_state", `cannot ${step} an alert that is ${row.status}`);
+    await tx.alert.update({
+      where: { id },
+      data: step === "acknowledge" ? { status: to, acknowledgedAt: at } : { status: to, resolvedAt: at, liveKey: null },
+    });
+    await tx.alertNote.create({ data: { alertId: id, action: step, note, at, keyId: caller.keyId } });
+    await audit(tx, { caller, requestId, at }, {
+      action: `alert.${step}`, entity: "alert", entityId: id,
+      before: { status: row.status }, after: { status: to, note },
+    });
+    return alertView(await tx.alert.findUniqueOrThrow({ where: { id }, include: { notes: true } }));
+  });
+}
+
+/** Alerts: listed within the caller's scope; acknowledged and resolved by central or the alert's province. */
+export function alertsRoutes(deps: AppDeps) {
+  const { prisma } = deps.db;
+  const app = router();
+
+  app.openapi(
+    createRoute({
+      method: "get", path: "/", tags: ["Alerts"], summary: "List alerts, newest first (central: all; province: its own)",
+      description: "Sorted by raisedAt descending, then id. A province key sees only its own province's alerts; a `province` filter naming another province returns an empty list. Facility keys: 403.",
+      request: { query: ListAlertsQuery },
+      responses: { 200: json(listOf(AlertView)), ...problems },
+    }),
+    async (c) => {
+      const caller = callerOf(c);
+      requireRole(caller, "central", "province");
+      const { limit, cursor, province, status, year, kind } = c.req.valid("query");
+      const scope = provinceScope(caller);
+      const after = afterCursor(cursor);
+      const where: Prisma.AlertWhereInput = {
+        AND: [
+          scope ? { provinceCode: { in: scope } } : {},
+          province ? { provinceCode: province } : {},
+          status ? { status } : {},
+          year !== undefined ? { year } : {},
+          kind ? { kind } : {},
+          after ?? {},
+        ],
+      };
+      const rows = await prisma.alert.findMany({ where, include: { notes: true }, orderBy: [{ raisedAt: "desc" }, { id: "desc" }], take: limit + 1 });
+      const { data, nextCursor } = page(rows, limit, (a) => [a.raisedAt.toISOString(), a.id]);
+      return c.json({ data: data.map(alertView), nextCursor }, 200);
+    },
+  );
+
+  for (const step of ["acknowledge", "resolve"] as const) {
+    app.openapi(
+      createRoute({
+        method: "post", path: `/{id}/${step}`, tags: ["Alerts"],
+        summary: step === "acknowledge" ? "Acknowledge an open alert (central, or its province)" : "Resolve an open or acknowledged alert (central, or its province)",
+        description:
+          step === "acknowledge"
+            ? "open -> acknowledged. The alert stays live: no second alert is raised for the same crossing. Acknowledging an alert that is not open is 409 `alert_state`. The note is kept with the alert and the step is audited."
+            : "open|acknowledged -> resolved. Resolving twice is 409 `alert_state`. Once resolved, the next time spending or an estimate change finds the threshold reached a new alert is raised, so resolve when the situation is dealt with. The note is kept with the alert and the step is audited.",
+        request: { params: IdParam, body: jsonBody(StepBody) },
+        responses: { 200: json(AlertView, "The alert after the step"), ...problems },
+      }),
+      async (c) => {
+        const caller = callerOf(c);
+        requireRole(caller, "central", "province");
+        const { id } = c.req.valid("param");
+        const { note } = c.req.valid("json");
+        return c.json(await takeStep(deps, caller, c.get("requestId"), id, step, note), 200);
+      },
+    );
+  }
+
+  return app;
+}
