@@ -1,0 +1,69 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "../../src/config.ts";
+
+function configError(env: Record<string, string>): string {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as Error).message).not.toContain("\n");
+    return (err as Error).message;
+  }
+  throw new Error(`expected ${JSON.stringify(env)} to be refused`);
+}
+
+describe("configuration from the environment", () => {
+  it("defaults to the embedded database in ./.data, port 8787 and ./rules", () => {
+    expect(loadConfig({})).toEqual({
+      DATA_DIR: "./.data",
+      PORT: 8787,
+      RULES_DIR: "./rules",
+      MARK_STUCK_INTERVAL_SECONDS: 3600,
+      LOG_LEVEL: "info",
+    });
+    expect(loadConfig({}).DATABASE_URL).toBeUndefined();
+  });
+
+  it("reads every variable it knows and ignores the rest of the environment", () => {
+    const config = loadConfig({
+      DATABASE_URL: "postgresql://app@db.internal:5432/bhyt",
+      DATA_DIR: "/var/lib/bhyt",
+      PORT: "18080",
+      RULES_DIR: "/etc/bhyt/rules",
+      BOOTSTRAP_CENTRAL_KEY: "a-long-enough-secret",
+      MARK_STUCK_INTERVAL_SECONDS: "0",
+      LOG_LEVEL: "warn",
+      HOME: "/root",
+    });
+    expect(config).toEqual({
+      DATABASE_URL: "postgresql://app@db.internal:5432/bhyt",
+      DATA_DIR: "/var/lib/bhyt",
+      PORT: 18080,
+      RULES_DIR: "/etc/bhyt/rules",
+      BOOTSTRAP_CENTRAL_KEY: "a-long-enough-secret",
+      MARK_STUCK_INTERVAL_SECONDS: 0,
+      LOG_LEVEL: "warn",
+    });
+  });
+
+  it("an empty variable counts as unset, as in `DATABASE_URL= npm start`", () => {
+    const config = loadConfig({ DATABASE_URL: "", PORT: "" });
+    expect(config.DATABASE_URL).toBeUndefined();
+    expect(config.PORT).toBe(8787);
+  });
+
+  it("accepts both postgres:// and postgresql:// URLs", () => {
+    expect(loadConfig({ DATABASE_URL: "postgres://u@h/d" }).DATABASE_URL).toBe("postgres://u@h/d");
+  });
+
+  it("refuses a bad value with one line naming the variable", () => {
+    expect(configError({ DATABASE_URL: "not a url" })).toMatch(/^invalid environment: DATABASE_URL must be a postgres:\/\/ or postgresql:\/\/ URL$/);
+    expect(configError({ DATABASE_URL: "mysql://u@h/d" })).toMatch(/DATABASE_URL/);
+    expect(configError({ PORT: "http" })).toMatch(/^invalid environment: PORT /);
+    expect(configError({ PORT: "70000" })).toMatch(/^invalid environment: PORT /);
+    expect(configError({ PORT: "80.5" })).toMatch(/^invalid environment: PORT /);
+    expect(configError({ BOOTSTRAP_CENTRAL_KEY: "short" })).toBe("invalid environment: BOOTSTRAP_CENTRAL_KEY must be at least 16 characters");
+    expect(configError({ LOG_LEVEL: "verbose" })).toMatch(/^invalid environment: LOG_LEVEL /);
+    expect(configError({ MARK_STUCK_INTERVAL_SECONDS: "-1" })).toMatch(/MARK_STUCK_INTERVAL_SECONDS/);
+  });
+});
