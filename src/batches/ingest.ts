@@ -2,7 +2,7 @@ import { raiseAlerts } from "../alerts/evaluate.ts";
 import type { Caller } from "../auth/caller.ts";
 import { type ClaimError, type ValidClaim, validateClaim } from "../claims/validate.ts";
 import type { AppDeps } from "../deps.ts";
-import { canonicalJson, sha256 } from "../domain/canonical.ts";
+import { sha256 } from "../domain/canonical.ts";
 import { missingDocuments, requiredDocuments } from "../domain/documents.ts";
 import { type ClaimFlag, isLate, isOutOfProvince, overlappingWithinBatch } from "../domain/flags.ts";
 import { formatMoney } from "../domain/money.ts";
@@ -61,7 +61,6 @@ interface Prepared {
   year: number;
   month: number;
   contentHash: string;
-  content: Record<string, unknown>;
   required: string[];
   outOfProvince: boolean;
 }
@@ -78,7 +77,6 @@ interface Existing {
   approved: string | null;
   version: number;
   received_at: Date;
-  content: unknown;
   document_types: string[];
   missing_documents: string[] | null;
   flags: string[] | null;
@@ -95,7 +93,8 @@ export function accountingProvince(facility: FacilityInfo, dischargedAt: Date): 
 function prepare(v: ValidClaim, facility: FacilityInfo, deps: AppDeps): Prepared {
   const c = v.input;
   const { year, month } = vietnamYearMonth(v.dischargedAt);
-  // What "the same claim" means: the submitted content in canonical form (times in UTC, amounts normalised).
+  // What "the same claim" means: the validated claim with times in UTC and amounts normalised. Its keys come
+  // out of the schema in a fixed order, so plain JSON is canonical here.
   const content = {
     ...c,
     admittedAt: v.admittedAt.toISOString(),
@@ -108,15 +107,11 @@ function prepare(v: ValidClaim, facility: FacilityInfo, deps: AppDeps): Prepared
     provinceCode: accountingProvince(facility, v.dischargedAt),
     year,
     month,
-    contentHash: sha256(canonicalJson(content)),
-    content,
+    contentHash: sha256(JSON.stringify(content)),
     required: requiredDocuments(c, deps.rules.documents),
     outOfProvince: isOutOfProvince(c.patient.cardNumber, facility.provinceCode),
   };
 }
-
-/** A Postgres array literal for one row's text[] (unnest cannot carry nested arrays). */
-const pgArray = (items: readonly string[]) => `{${items.map((s) => `"${s.replace(/["\\]/g, "\\$&")}"`).join(",")}}`;
 
 /**
  * Stores a batch: validation and rule evaluation in memory, then one
@@ -245,48 +240,33 @@ async function store(
   });
 
   if (rows.length) {
-    const pat = (r: (typeof rows)[number]) => r.p.v.input.patient;
+    const corrected = rows.filter((r) => r.ex);
+    if (corrected.length) await tx.$executeRawUnsafe(sql.INSERT_HISTORY, at, req.batchId, corrected.map((r) => r.ex!.id));
+
     const ids = await tx.$queryRawUnsafe<{ id: bigint; claim_id: string }[]>(
       sql.UPSERT_CLAIMS,
-      facilityCode, at, batchRef,
-      rows.map((r) => r.p.claimId),
-      rows.map((r) => r.p.provinceCode),
-      rows.map((r) => r.p.year),
-      rows.map((r) => r.p.month),
-      rows.map((r) => r.p.v.input.visitType),
-      rows.map((r) => r.p.v.admittedAt),
-      rows.map((r) => r.p.v.dischargedAt),
-      rows.map((r) => pat(r).cardNumber ?? null),
-      rows.map((r) => pat(r).citizenId ?? null),
-      rows.map((r) => pat(r).name ?? null),
-      rows.map((r) => pat(r).birthDate ?? null),
-      rows.map((r) => pat(r).gender ?? null),
-      rows.map((r) => r.p.v.input.diagnosis.primary),
-      rows.map((r) => pgArray(r.p.v.input.diagnosis.secondary)),
-      rows.map((r) => r.p.v.input.referral),
-      rows.map((r) => r.p.v.input.procedure),
-      rows.map((r) => r.p.v.input.died),
-      rows.map((r) => r.p.v.amounts.total.toString()),
-      rows.map((r) => r.p.v.amounts.insurance.toString()),
-      rows.map((r) => r.p.v.amounts.patient.toString()),
-      rows.map((r) => r.p.v.amounts.other.toString()),
-      rows.map((r) => r.status),
-      rows.map((r) => pgArray(r.missing)),
-      rows.map((r) => pgArray(r.flags)),
-      rows.map((r) => r.p.contentHash),
-      rows.map((r) => JSON.stringify(r.p.content)),
+      facilityCode,
+      at,
+      batchRef,
+      JSON.stringify(
+        rows.map(({ p, status, missing, flags }) => {
+          const c = p.v.input;
+          return {
+            claim_id: p.claimId, province_code: p.provinceCode, year: p.year, month: p.month, visit_type: c.visitType,
+            admitted_at: p.v.admittedAt, discharged_at: p.v.dischargedAt,
+            card_number: c.patient.cardNumber ?? null, citizen_id: c.patient.citizenId ?? null, patient_name: c.patient.name ?? null,
+            birth_date: c.patient.birthDate ?? null, gender: c.patient.gender ?? null,
+            diagnosis_primary: c.diagnosis.primary, diagnosis_secondary: c.diagnosis.secondary,
+            referral: c.referral, procedure: c.procedure, died: c.died,
+            // Decimal strings: PostgreSQL reads them into numeric exactly.
+            total: p.v.amounts.total.toString(), insurance: p.v.amounts.insurance.toString(),
+            patient: p.v.amounts.patient.toString(), other: p.v.amounts.other.toString(),
+            status, missing, flags, content_hash: p.contentHash,
+          };
+        }),
+      ),
     );
     const idOf = new Map(ids.map((r) => [r.claim_id, r.id]));
-
-    const corrected = rows.filter((r) => r.ex);
-    if (corrected.length)
-      await tx.$executeRawUnsafe(
-        sql.INSERT_HISTORY,
-        at,
-        corrected.map((r) => r.ex!.id),
-        corrected.map((r) => r.ex!.version),
-        corrected.map((r) => JSON.stringify({ version: r.ex!.version, supersededAt: at.toISOString(), supersededByBatch: req.batchId, content: r.ex!.content })),
-      );
 
     const docs = rows.flatMap((r) => r.p.v.input.documents.map((d) => ({ ref: idOf.get(r.p.claimId)!, ...d })));
     if (docs.length)

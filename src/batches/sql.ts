@@ -11,7 +11,7 @@ export const LOCK_FACILITY = `SELECT pg_advisory_xact_lock(hashtext('batch:' || 
 export const LOCK_EXISTING_CLAIMS = `
 SELECT c.id, c.claim_id, c.content_hash, c.status::text AS status, c.province_code, c.year, c.month,
        c.insurance_amount::text AS insurance, c.approved_amount::text AS approved, c.version,
-       c.received_at, c.content, c.missing_documents, c.flags,
+       c.received_at, c.missing_documents, c.flags,
        coalesce((SELECT array_agg(DISTINCT d.type) FROM claim_document d WHERE d.claim_ref = c.id), '{}') AS document_types
 FROM claim c
 WHERE c.facility_code = $1 AND c.claim_id = ANY($2::text[])
@@ -27,29 +27,49 @@ WHERE EXISTS (SELECT 1 FROM claim c WHERE c.facility_code = $1 AND c.card_number
    OR EXISTS (SELECT 1 FROM claim c WHERE c.facility_code = $1 AND c.citizen_id = i.citizen AND c.claim_id <> i.claim_id
                 AND c.status <> 'denied' AND c.admitted_at < i.dis AND i.adm < c.discharged_at)`;
 
+/** Money as the API writes it: whole amounts without decimals, others with two. */
+const money = (col: string) => `CASE WHEN ${col} = trunc(${col}) THEN trunc(${col})::text ELSE ${col}::text END`;
+
 /**
- * New and corrected claims in one statement. A correction keeps the first
- * receipt time, bumps the version, and keeps the pending clock (and stuck mark)
- * running while documents are still missing.
+ * Snapshots the versions about to be superseded, before the upsert overwrites
+ * them: the history is built from the stored row, server-side.
+ */
+export const INSERT_HISTORY = `
+INSERT INTO claim_history (claim_ref, kind, version, at, data)
+SELECT c.id, 'version', c.version, $1, jsonb_build_object(
+  'version', c.version, 'supersededAt', $1::timestamptz, 'supersededByBatch', $2::text, 'batchRef', c.batch_ref::text,
+  'visitType', c.visit_type, 'admittedAt', c.admitted_at, 'dischargedAt', c.discharged_at,
+  'patient', jsonb_build_object('cardNumber', c.card_number, 'citizenId', c.citizen_id, 'name', c.patient_name, 'birthDate', c.birth_date, 'gender', c.gender),
+  'diagnosis', jsonb_build_object('primary', c.diagnosis_primary, 'secondary', to_jsonb(c.diagnosis_secondary)),
+  'referral', c.referral, 'procedure', c.procedure, 'died', c.died,
+  'amounts', jsonb_build_object('total', ${money("c.total_amount")}, 'insurance', ${money("c.insurance_amount")}, 'patient', ${money("c.patient_amount")}, 'other', ${money("c.other_amount")}),
+  'status', c.status, 'missingDocuments', to_jsonb(c.missing_documents), 'flags', to_jsonb(c.flags))
+FROM claim c WHERE c.id = ANY($3::bigint[])
+ORDER BY c.id`;
+
+/**
+ * New and corrected claims in one statement, the rows passed as one JSON
+ * array (a single parameter is far cheaper to hand through Prisma than thirty
+ * arrays). A correction keeps the first receipt time, bumps the version, and
+ * keeps the pending clock (and stuck mark) running while documents are still
+ * missing.
  */
 export const UPSERT_CLAIMS = `
 INSERT INTO claim (facility_code, claim_id, province_code, year, month, visit_type, admitted_at, discharged_at, received_at,
   card_number, citizen_id, patient_name, birth_date, gender, diagnosis_primary, diagnosis_secondary,
   referral, procedure, died, total_amount, insurance_amount, patient_amount, other_amount,
-  status, missing_documents, flags, pending_since, content_hash, content, batch_ref, updated_at)
+  status, missing_documents, flags, pending_since, content_hash, batch_ref, updated_at)
 SELECT $1, t.claim_id, t.province_code, t.year, t.month, t.visit_type::"VisitType", t.admitted_at, t.discharged_at, $2,
-  t.card_number, t.citizen_id, t.patient_name, t.birth_date, t.gender, t.diagnosis_primary, t.diagnosis_secondary::text[],
+  t.card_number, t.citizen_id, t.patient_name, t.birth_date, t.gender, t.diagnosis_primary,
+  ARRAY(SELECT jsonb_array_elements_text(t.diagnosis_secondary)),
   t.referral, t.procedure, t.died, t.total, t.insurance, t.patient, t.other,
-  t.status::"ClaimStatus", t.missing::text[], t.flags::text[], CASE WHEN t.status = 'pending_documentation' THEN $2::timestamptz END,
-  t.content_hash, t.content, $3, $2
-FROM unnest($4::text[], $5::text[], $6::int[], $7::int[], $8::text[], $9::timestamptz[], $10::timestamptz[],
-  $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[],
-  $18::boolean[], $19::boolean[], $20::boolean[], $21::numeric[], $22::numeric[], $23::numeric[], $24::numeric[],
-  $25::text[], $26::text[], $27::text[], $28::text[], $29::jsonb[])
-  AS t(claim_id, province_code, year, month, visit_type, admitted_at, discharged_at,
-       card_number, citizen_id, patient_name, birth_date, gender, diagnosis_primary, diagnosis_secondary,
-       referral, procedure, died, total, insurance, patient, other,
-       status, missing, flags, content_hash, content)
+  t.status::"ClaimStatus", ARRAY(SELECT jsonb_array_elements_text(t.missing)), ARRAY(SELECT jsonb_array_elements_text(t.flags)),
+  CASE WHEN t.status = 'pending_documentation' THEN $2::timestamptz END,
+  t.content_hash, $3, $2
+FROM jsonb_to_recordset($4::jsonb) AS t(claim_id text, province_code text, year int, month int, visit_type text,
+  admitted_at timestamptz, discharged_at timestamptz, card_number text, citizen_id text, patient_name text, birth_date text,
+  gender text, diagnosis_primary text, diagnosis_secondary jsonb, referral boolean, procedure boolean, died boolean,
+  total numeric, insurance numeric, patient numeric, other numeric, status text, missing jsonb, flags jsonb, content_hash text)
 ON CONFLICT (facility_code, claim_id) DO UPDATE SET
   province_code = EXCLUDED.province_code, year = EXCLUDED.year, month = EXCLUDED.month, visit_type = EXCLUDED.visit_type,
   admitted_at = EXCLUDED.admitted_at, discharged_at = EXCLUDED.discharged_at,
@@ -62,14 +82,9 @@ ON CONFLICT (facility_code, claim_id) DO UPDATE SET
   pending_since = CASE WHEN EXCLUDED.status = 'pending_documentation' THEN coalesce(claim.pending_since, EXCLUDED.pending_since) END,
   stuck = EXCLUDED.status = 'pending_documentation' AND claim.stuck,
   stuck_at = CASE WHEN EXCLUDED.status = 'pending_documentation' THEN claim.stuck_at END,
-  content_hash = EXCLUDED.content_hash, content = EXCLUDED.content, version = claim.version + 1,
+  content_hash = EXCLUDED.content_hash, version = claim.version + 1,
   batch_ref = EXCLUDED.batch_ref, updated_at = EXCLUDED.updated_at
 RETURNING id, claim_id`;
-
-/** The superseded versions of corrected claims. */
-export const INSERT_HISTORY = `
-INSERT INTO claim_history (claim_ref, kind, version, at, data)
-SELECT ref, 'version', v, $1, d FROM unnest($2::bigint[], $3::int[], $4::jsonb[]) AS t(ref, v, d)`;
 
 /** Documents sent with the claims, skipping any already recorded with the same type and reference. */
 export const INSERT_DOCUMENTS = `

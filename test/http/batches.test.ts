@@ -137,7 +137,7 @@ describe("POST /v1/batches", () => {
     const detail = await t.json("GET", "/v1/claims/01001/LK000001", { key: facility });
     expect(detail.body.version).toBe(2);
     expect(detail.body.amounts.insurance).toBe("400000");
-    expect(detail.body.history).toEqual([expect.objectContaining({ kind: "version", version: 1, data: expect.objectContaining({ content: expect.objectContaining({ amounts: expect.objectContaining({ insurance: "280000" }) }) }) })]);
+    expect(detail.body.history).toEqual([expect.objectContaining({ kind: "version", version: 1, data: expect.objectContaining({ version: 1, supersededByBatch: "c2", amounts: { total: "350000", insurance: "280000", patient: "70000", other: "0" } }) })]);
   });
 
   it("a correction that moves discharge into another year moves the spending with it", async () => {

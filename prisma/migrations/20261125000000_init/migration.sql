@@ -122,7 +122,6 @@ CREATE TABLE "claim" (
     "stuck" BOOLEAN NOT NULL DEFAULT false,
     "stuck_at" TIMESTAMPTZ(3),
     "content_hash" CHAR(64) NOT NULL,
-    "content" JSONB NOT NULL,
     "version" INTEGER NOT NULL DEFAULT 1,
     "batch_ref" BIGINT NOT NULL,
     "decided_at" TIMESTAMPTZ(3),
