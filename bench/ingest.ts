@@ -1,0 +1,114 @@
+/**
+ * npm run bench: end-to-end batch ingestion against real PostgreSQL
+ * (DATABASE_URL), beside a raw COPY of the same rows into a bare table of the
+ * claim table's shape. Prints claims/s for both, batch latency, and last the
+ * line `ingest/copy ratio: X` (target >= 0.5).
+ *
+ *   DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test npm run bench
+ *   BATCHES=60 CLIENTS=4 npm run bench
+ */
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import pg from "pg";
+import { from as copyFrom } from "pg-copy-streams";
+import { canonicalJson, sha256 } from "../src/domain/canonical.ts";
+import { facilities, makeBatches, PROVINCES } from "./data.ts";
+import { freshDatabase, percentile, startServer } from "./server.ts";
+
+const BASE = process.env.DATABASE_URL;
+if (!BASE) {
+  console.error("bench: set DATABASE_URL to a PostgreSQL server (a fresh database <name>_bench is made on it)");
+  process.exit(1);
+}
+const BATCHES = Number(process.env.BATCHES ?? 40);
+const CLIENTS = Number(process.env.CLIENTS ?? 4);
+const SIZE = 1000;
+const KEY = "bench-central-key-0123456789";
+
+const dbName = `${new URL(BASE).pathname.slice(1) || "postgres"}_bench`;
+const dbUrl = await freshDatabase(BASE, dbName);
+const server = await startServer({ DATABASE_URL: dbUrl, BOOTSTRAP_CENTRAL_KEY: KEY, PORT: process.env.BENCH_PORT ?? "18787" });
+const call = async (path: string, body: unknown, key = KEY, method = "POST") => {
+  const res = await fetch(`${server.url}${path}`, { method, headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body: JSON.stringify(body) });
+  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+  return res.json() as Promise<any>;
+};
+
+try {
+  // 1. Reference data: 4 provinces, 40 facilities, estimates, one key per facility.
+  const fs = facilities(10);
+  for (const [code, name] of PROVINCES) {
+    await call(`/v1/provinces/${code}`, { name }, KEY, "PUT");
+    await call(`/v1/provinces/${code}/estimates/2026`, { amount: "5000000000000" }, KEY, "PUT");
+  }
+  const keys = new Map<string, string>();
+  for (const f of fs) {
+    await call(`/v1/facilities/${f.code}`, { name: `Bệnh viện ${f.code}` }, KEY, "PUT");
+    keys.set(f.code, (await call("/v1/keys", { role: "facility", scope: f.code, name: f.code })).key);
+  }
+
+  // 2. Batches of 1,000 claims from CLIENTS concurrent clients; a few warm-up batches first.
+  const now = new Date();
+  const warm = makeBatches(fs, CLIENTS, SIZE, now, 7, "warm");
+  const batches = makeBatches(fs, BATCHES, SIZE, now, 1);
+  const bodies = batches.map((b) => ({ key: keys.get(b.facility.code)!, text: JSON.stringify(b.body) }));
+  await Promise.all(warm.map((b) => call("/v1/batches", b.body, keys.get(b.facility.code)!)));
+
+  const latencies: number[] = [];
+  const outcomes = { created: 0, corrected: 0, unchanged: 0, rejected: 0, pending: 0 };
+  let nextBatch = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async () => {
+      for (let i = nextBatch++; i < bodies.length; i = nextBatch++) {
+        const t0 = performance.now();
+        const res = await fetch(`${server.url}/v1/batches`, { method: "POST", headers: { authorization: `Bearer ${bodies[i]!.key}`, "content-type": "application/json" }, body: bodies[i]!.text });
+        const out = (await res.json()) as any;
+        latencies.push(performance.now() - t0);
+        if (res.status !== 201) throw new Error(`batch ${i}: ${res.status} ${JSON.stringify(out).slice(0, 300)}`);
+        outcomes.created += out.received - out.rejected - out.corrected - out.unchanged;
+        outcomes.corrected += out.corrected;
+        outcomes.unchanged += out.unchanged;
+        outcomes.rejected += out.rejected;
+        outcomes.pending += out.pendingDocumentation;
+      }
+    }),
+  );
+  const ingestSeconds = (performance.now() - started) / 1000;
+  const claimCount = BATCHES * SIZE;
+  const ingestRate = claimCount / ingestSeconds;
+
+  // 3. The same rows through COPY into a bare table of the claim table's shape (no indexes, no constraints).
+  const client = new pg.Client({ connectionString: dbUrl });
+  await client.connect();
+  await client.query("DROP TABLE IF EXISTS bench_claim_copy; CREATE TABLE bench_claim_copy (LIKE claim INCLUDING DEFAULTS)");
+  const esc = (v: unknown) => (v === null || v === undefined ? "\\N" : String(v).replace(/\\/g, "\\\\").replace(/\t/g, "\\t").replace(/\n/g, "\\n"));
+  const arr = (xs: string[]) => `{${xs.map((x) => `"${x}"`).join(",")}}`;
+  let id = 0;
+  const lines = batches.flatMap((b) =>
+    b.body.claims.map((c) => {
+      const d = new Date(c.dischargedAt);
+      const row = [++id, b.facility.code, c.claimId, b.facility.provinceCode, 2026, d.getUTCMonth() + 1, c.visitType, c.admittedAt, c.dischargedAt, now.toISOString(),
+        c.patient.cardNumber, c.patient.citizenId, c.patient.name, c.patient.birthDate, c.patient.gender, c.diagnosis.primary, arr(c.diagnosis.secondary),
+        "f", "f", "f", c.amounts.total, c.amounts.insurance, c.amounts.patient, c.amounts.other, null, "accepted", "{}", "{}", null, "f", null,
+        sha256(canonicalJson(c)), JSON.stringify(c), 1, 1, null, now.toISOString(), now.toISOString()];
+      return row.map(esc).join("\t") + "\n";
+    }),
+  );
+  const copyStarted = performance.now();
+  await pipeline(Readable.from(lines), client.query(copyFrom("COPY bench_claim_copy FROM STDIN")));
+  const copySeconds = (performance.now() - copyStarted) / 1000;
+  const copyRate = lines.length / copySeconds;
+  await client.end();
+
+  latencies.sort((a, b) => a - b);
+  const f = (n: number) => Math.round(n).toLocaleString("en-US");
+  console.log(`batches: ${BATCHES} x ${SIZE} claims from ${CLIENTS} concurrent clients (database ${dbName})`);
+  console.log(`outcomes: created ${f(outcomes.created)}, corrected ${f(outcomes.corrected)}, rejected ${f(outcomes.rejected)}, pending documentation ${f(outcomes.pending)}`);
+  console.log(`ingest over HTTP: ${f(ingestRate)} claims/s (${ingestSeconds.toFixed(2)} s)`);
+  console.log(`1,000-claim batch latency: p50 ${f(percentile(latencies, 50))} ms, p99 ${f(percentile(latencies, 99))} ms`);
+  console.log(`COPY into bare table: ${f(copyRate)} rows/s (${copySeconds.toFixed(2)} s)`);
+  console.log(`ingest/copy ratio: ${(ingestRate / copyRate).toFixed(2)}`);
+} finally {
+  await server.stop();
+}
