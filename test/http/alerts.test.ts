@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { seedReference, useTestApp, type TestContext } from "../support/harness.ts";
+import { claim } from "../support/claims.ts";
 import { addSpending, adjustEstimate, setEstimate } from "../support/spending.ts";
 
 // A past year: the whole year has elapsed, so the pace projection equals the
@@ -116,6 +117,33 @@ describe("usage threshold alerts", () => {
     await setEstimate(t, "01", Y, "0");
     await spend(t, "01", "100");
     expect(await alerts(t)).toEqual([]);
+  });
+});
+
+describe("alerts from real claim batches", () => {
+  it("the batch that crosses 85% has raised the alert by the time it answers, and usage shows its spending", async () => {
+    await seedReference(t);
+    await setEstimate(t, "01", 2026, "1000000");
+    const hospital = await t.key("facility", "01001");
+    const send = (batchId: string, claims: unknown[]) => t.json("POST", "/v1/batches", { key: hospital, body: { batchId, claims } });
+    const usageAlerts = () => alerts(t, "?kind=usage_threshold");
+
+    expect((await send("B1", [claim({}, 1), claim({}, 2), claim({}, 3)])).status).toBe(201); // 840,000: 0.84
+    expect(await usageAlerts()).toEqual([]);
+
+    // One more outpatient claim, and an inpatient one still missing its discharge paper.
+    const res = await send("B2", [claim({}, 4), claim({ visitType: "inpatient" }, 5)]);
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ accepted: 1, pendingDocumentation: 1 });
+    expect((await usageAlerts()).map((a) => [a.provinceCode, a.year, a.ratioAtRaise, a.spentAtRaise, a.estimateAtRaise])).toEqual([["01", 2026, "1.4000", "1400000", "1000000"]]);
+
+    // A replay changes nothing and raises nothing.
+    expect((await send("B2", [claim({}, 4), claim({ visitType: "inpatient" }, 5)])).status).toBe(200);
+    expect(await usageAlerts()).toHaveLength(1);
+
+    const usage = await t.json("GET", "/v1/provinces/01/usage?year=2026");
+    expect(usage.body).toMatchObject({ spent: "1400000", pendingDocumentationAmount: "280000", ratio: "1.4000", byFacility: [{ facilityCode: "01001", spent: "1400000", share: "1.0000" }] });
+    expect(usage.body.byMonth[5]).toEqual({ month: 6, spent: "1400000" });
   });
 });
 
