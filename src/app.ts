@@ -2,11 +2,11 @@ import { swaggerUI } from "@hono/swagger-ui";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { secureHeaders } from "hono/secure-headers";
 import { alertsRoutes } from "./alerts/routes.ts";
-import { alertsRoutes } from "./alerts/routes.ts";
 import { authenticate } from "./auth/caller.ts";
 import type { AppDeps } from "./deps.ts";
 import { batchesRoutes } from "./batches/routes.ts";
 import { claimsRoutes } from "./claims/routes.ts";
+import { documentsRoutes } from "./documents/routes.ts";
 import { estimatesRoutes } from "./estimates/routes.ts";
 import { onError } from "./http/errors.ts";
 import { accessLog, capBodies, requestId, requireJsonBody } from "./http/middleware.ts";
@@ -16,7 +16,6 @@ import { keysRoutes } from "./keys/routes.ts";
 import { opsRoutes } from "./ops/routes.ts";
 import { referenceRoutes } from "./reference/routes.ts";
 import { rulesRoutes } from "./rules/routes.ts";
-import { usageRoutes } from "./usage/routes.ts";
 import { usageRoutes } from "./usage/routes.ts";
 
 export type { AppDeps };
@@ -46,11 +45,9 @@ export function createApp(deps: AppDeps) {
   app.route("/v1/alerts", alertsRoutes(deps));
   // /v1/usage and /v1/provinces/{code}/usage (beside the estimates' /v1/provinces/{code}/estimates/...).
   app.route("/v1", usageRoutes(deps));
-  app.route("/v1/alerts", alertsRoutes(deps));
-  // /v1/usage and /v1/provinces/{code}/usage (beside the estimates' /v1/provinces/{code}/estimates/...).
-  app.route("/v1", usageRoutes(deps));
   app.route("/v1/batches", batchesRoutes(deps));
   app.route("/v1/claims", claimsRoutes(deps));
+  app.route("/v1/claims", documentsRoutes(deps));
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });
   app.doc31("/openapi.json", {

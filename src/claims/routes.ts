@@ -42,7 +42,7 @@ const ClaimSummary = z
     updatedAt: Timestamp,
   })
   .openapi("ClaimSummary");
-const ClaimDetail = ClaimSummary.extend({
+export const ClaimDetail = ClaimSummary.extend({
   patient: z.object({ cardNumber: z.string().nullable(), citizenId: z.string().nullable(), name: z.string().nullable(), birthDate: z.string().nullable(), gender: z.string().nullable() }),
   diagnosis: z.object({ primary: z.string(), secondary: z.array(z.string()) }),
   referral: z.boolean(),
@@ -81,7 +81,7 @@ const summary = (c: ClaimRow) => ({
   updatedAt: c.updatedAt.toISOString(),
 });
 
-async function claimDetail(db: Prisma.TransactionClient | AppDeps["db"]["prisma"], where: Prisma.ClaimWhereInput) {
+export async function claimDetail(db: Prisma.TransactionClient | AppDeps["db"]["prisma"], where: Prisma.ClaimWhereInput) {
   const c = await db.claim.findFirst({
     where,
     include: { documents: { orderBy: { id: "asc" } }, history: { orderBy: { id: "asc" } } },
