@@ -13,7 +13,8 @@ export function router() {
     defaultHook: (result) => {
       if (!result.success) {
         const where = result.target === "json" ? "body" : result.target === "param" ? "path" : result.target;
-        throw validationProblem(result.error, where);
+        // The validator passes the raw input as `data` (its types omit it on failure).
+        throw validationProblem(result.error, where, "", { value: (result as unknown as { data: unknown }).data });
       }
     },
   });

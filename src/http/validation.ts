@@ -11,11 +11,32 @@ export function fieldPath(path: readonly PropertyKey[], prefix = ""): string {
   return out || "(body)";
 }
 
+/** The value at `path` inside `value`, or undefined when any step is absent. */
+function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
+  let v = value;
+  for (const key of path) {
+    if (v === null || typeof v !== "object") return undefined;
+    v = (v as Record<PropertyKey, unknown>)[key];
+  }
+  return v;
+}
+
+/**
+ * Whether the field an issue is about was absent. zod 4 keeps an issue's input
+ * only when asked (`reportInput`), so look it up in the validated input when
+ * the caller has it, and otherwise read zod's default message.
+ */
+function wasMissing(issue: z.core.$ZodIssue, root?: { value: unknown }): boolean {
+  if ("input" in issue) return issue.input === undefined;
+  if (root) return valueAt(root.value, issue.path) === undefined;
+  return /received undefined$/.test(issue.message);
+}
+
 /** zod issue codes mapped to the stable `code` values of the contract's errors. */
-export function issueCode(issue: z.core.$ZodIssue): string {
+export function issueCode(issue: z.core.$ZodIssue, root?: { value: unknown }): string {
   switch (issue.code) {
     case "invalid_type":
-      return issue.input === undefined ? "required" : "invalid_type";
+      return wasMissing(issue, root) ? "required" : "invalid_type";
     case "too_big":
       return "too_big";
     case "too_small":
@@ -31,16 +52,17 @@ export function issueCode(issue: z.core.$ZodIssue): string {
   }
 }
 
-export function fieldErrors(error: z.ZodError, prefix = ""): FieldError[] {
+/** `root` is the input that was validated, when the caller has it (to tell a missing field from a wrong one). */
+export function fieldErrors(error: z.ZodError, prefix = "", root?: { value: unknown }): FieldError[] {
   return error.issues.map((issue) => {
     const base = issue.path;
     // An unknown key is the fault of that key, so name it.
     const path = issue.code === "unrecognized_keys" ? [...base, issue.keys[0]!] : base;
-    return { path: fieldPath(path, prefix), code: issueCode(issue), message: issue.message };
+    return { path: fieldPath(path, prefix), code: issueCode(issue, root), message: issue.message };
   });
 }
 
-export function validationProblem(error: z.ZodError, where: string, prefix = ""): Problem {
-  const errors = fieldErrors(error, prefix);
+export function validationProblem(error: z.ZodError, where: string, prefix = "", root?: { value: unknown }): Problem {
+  const errors = fieldErrors(error, prefix, root);
   return new Problem(422, "validation_failed", `invalid ${where}: ${errors[0]!.path}: ${errors[0]!.message}`, errors);
 }
