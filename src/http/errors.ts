@@ -16,6 +16,22 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   return false;
 }
 
+/** SQLSTATEs of text PostgreSQL cannot store: U+0000 in text (22021) or in jsonb (22P05). */
+const UNSTORABLE_TEXT = new Set(["22021", "22P05"]);
+
+/**
+ * True when the database refused a value the client sent (a NUL character):
+ * the request's fault, not a bug. Prisma's driver adapters keep the SQLSTATE
+ * in `meta.driverAdapterError.cause`; pg errors carry it as `code`.
+ */
+export function isUnstorableText(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const { code, meta } = e as { code?: unknown; meta?: { driverAdapterError?: { cause?: { originalCode?: unknown } } } };
+    if (UNSTORABLE_TEXT.has(String(code)) || UNSTORABLE_TEXT.has(String(meta?.driverAdapterError?.cause?.originalCode))) return true;
+  }
+  return false;
+}
+
 /** The one error handler: problems render themselves; anything else is a 500 that says only the request id. */
 export function onError(logger: Logger): ErrorHandler<AppEnv> {
   return (err, c) => {
@@ -23,6 +39,7 @@ export function onError(logger: Logger): ErrorHandler<AppEnv> {
     let problem: Problem;
     if (err instanceof Problem) problem = err;
     else if (err instanceof HTTPException) problem = problemFromHttpException(err);
+    else if (isUnstorableText(err)) problem = new Problem(422, "invalid_text", "a text field contains a NUL character (\\u0000), which cannot be stored");
     else if (isDatabaseUnavailable(err)) {
       logger.warn("database unavailable", { requestId, error: String((err as Error).message).slice(0, 200) });
       problem = new Problem(503, "database_unavailable", "the database is unavailable; retry later", undefined, { "Retry-After": "5" });
