@@ -4,6 +4,7 @@ import { secureHeaders } from "hono/secure-headers";
 import { alertsRoutes } from "./alerts/routes.ts";
 import { authenticate } from "./auth/caller.ts";
 import type { AppDeps } from "./deps.ts";
+import { backlogRoutes } from "./backlog/routes.ts";
 import { batchesRoutes } from "./batches/routes.ts";
 import { claimsRoutes } from "./claims/routes.ts";
 import { documentsRoutes } from "./documents/routes.ts";
@@ -48,6 +49,8 @@ export function createApp(deps: AppDeps) {
   app.route("/v1/batches", batchesRoutes(deps));
   app.route("/v1/claims", claimsRoutes(deps));
   app.route("/v1/claims", documentsRoutes(deps));
+  // /v1/backlog and /v1/jobs/mark-stuck.
+  app.route("/v1", backlogRoutes(deps));
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });
   app.doc31("/openapi.json", {

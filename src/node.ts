@@ -1,6 +1,7 @@
 import { serve } from "@hono/node-server";
 import type { Server } from "node:http";
 import { createApp } from "./app.ts";
+import { scheduleMarkStuck } from "./backlog/schedule.ts";
 import { systemClock } from "./clock.ts";
 import { ConfigError, loadConfig } from "./config.ts";
 import { DataDirLockedError } from "./db/data-dir-lock.ts";
@@ -26,12 +27,14 @@ async function main() {
     throw err;
   });
   logger.info("listening", { port: config.PORT, database: db.kind });
+  const marking = scheduleMarkStuck(deps, config.MARK_STUCK_INTERVAL_SECONDS);
 
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info("stopping", { signal });
+    await marking.stop();
     // close() stops accepting and waits for in-flight requests (a batch mid-transaction finishes).
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await db.close();

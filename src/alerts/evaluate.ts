@@ -123,3 +123,57 @@ function distinct(keys: readonly ProvinceYear[]): ProvinceYear[] {
  */
 const MAX_STORED_RATIO = "99999.9999";
 const storable = (ratio: string) => (new Dec(ratio).gt(MAX_STORED_RATIO) ? MAX_STORED_RATIO : ratio);
+
+/** The live key of a province-year's stuck_backlog alert: one while it is open or acknowledged. */
+export const stuckBacklogLiveKey = (provinceCode: string, year: number) => `stuck_backlog:${provinceCode}:${year}`;
+
+/**
+ * Raises a `stuck_backlog` alert for each of these province-years whose stuck
+ * amount (insurance amounts of its claims marked stuck) has reached
+ * rules.backlog.stuckShareOfEstimate of its estimate total, compared exactly
+ * (domain/thresholds.ts). Recorded: threshold = the share from the rules,
+ * ratioAtRaise = stuck amount / estimate, spentAtRaise = the province-year's
+ * spending, estimateAtRaise = the estimate total. One live alert per
+ * province-year (live key + ON CONFLICT DO NOTHING); resolving it lets a later
+ * marking raise a new one.
+ *
+ * Called by the stuck marking after it marked claims of these province-years,
+ * in its transaction. It locks their spending rows first (lockSpending), so
+ * two markings of one province-year evaluate one after the other and the
+ * second sees the claims the first marked: a crossing that only the two
+ * together make is not lost. Lock order is claims, then spending, as in every
+ * other writer. Two statements besides the lock, whatever the number of pairs.
+ */
+export async function raiseStuckBacklogAlerts(tx: Tx, deps: Pick<AppDeps, "rules">, keys: readonly ProvinceYear[], at: Date): Promise<number> {
+  const pairs = distinct(keys);
+  if (pairs.length === 0) return 0;
+  await lockSpending(tx, pairs);
+  const rows = await tx.$queryRaw<{ provinceCode: string; year: number; stuck: string; spent: string; estimate: string }[]>`
+    SELECT k.province_code AS "provinceCode", k.year AS "year", e.total_amount::text AS "estimate",
+           COALESCE(s.spent, 0)::text AS "spent",
+           (SELECT COALESCE(sum(c.insurance_amount), 0) FROM claim c
+             WHERE c.province_code = k.province_code AND c.year = k.year
+               AND c.status = 'pending_documentation' AND c.stuck)::text AS "stuck"
+    FROM unnest(${pairs.map((k) => k.provinceCode)}::text[], ${pairs.map((k) => k.year)}::int[]) AS k(province_code, year)
+    JOIN estimate e ON e.province_code = k.province_code AND e.year = k.year
+    LEFT JOIN spending s ON s.province_code = k.province_code AND s.year = k.year`;
+
+  const { stuckShareOfEstimate, severity } = deps.rules.backlog;
+  const raises = rows.flatMap((r) =>
+    crossedThresholds(r.stuck, r.estimate, [{ ratio: stuckShareOfEstimate, severity }]).map((c) => ({
+      provinceCode: r.provinceCode, year: Number(r.year), threshold: c.threshold, severity: c.severity, ratio: storable(c.ratio),
+      spent: r.spent, estimate: r.estimate, liveKey: stuckBacklogLiveKey(r.provinceCode, Number(r.year)),
+    })),
+  );
+  if (raises.length === 0) return 0;
+  return tx.$executeRaw`
+    INSERT INTO alert (id, kind, province_code, year, threshold, severity, ratio_at_raise, spent_at_raise, estimate_at_raise, raised_at, status, live_key)
+    SELECT r.id, 'stuck_backlog'::"AlertKind", r.province_code, r.year, r.threshold, r.severity, r.ratio, r.spent, r.estimate, ${at}::timestamptz, 'open'::"AlertStatus", r.live_key
+    FROM unnest(
+      ${raises.map(() => randomUUID())}::uuid[], ${raises.map((r) => r.provinceCode)}::text[], ${raises.map((r) => r.year)}::int[],
+      ${raises.map((r) => r.threshold)}::numeric[], ${raises.map((r) => r.severity)}::text[], ${raises.map((r) => r.ratio)}::numeric[],
+      ${raises.map((r) => r.spent)}::numeric[], ${raises.map((r) => r.estimate)}::numeric[], ${raises.map((r) => r.liveKey)}::text[]
+    ) AS r(id, province_code, year, threshold, severity, ratio, spent, estimate, live_key)
+    ORDER BY r.live_key
+    ON CONFLICT (live_key) DO NOTHING`;
+}

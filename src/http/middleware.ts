@@ -44,7 +44,10 @@ export function requireJsonBody(extraTypes: (path: string) => string[] = () => [
     if (c.req.method === "POST" || c.req.method === "PUT" || c.req.method === "PATCH") {
       const type = (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
       const allowed = ["application/json", ...extraTypes(c.req.path)];
-      const hasBody = c.req.header("content-length") !== "0" || type !== "";
+      // A request without Content-Length, Transfer-Encoding or Content-Type has no body
+      // (curl -X POST without data): a bodiless job trigger is not a wrong media type.
+      const length = c.req.header("content-length");
+      const hasBody = (length !== undefined && length !== "0") || c.req.header("transfer-encoding") !== undefined || type !== "";
       if (hasBody && !allowed.includes(type))
         throw new Problem(415, "unsupported_media_type", `send the body as ${allowed.join(" or ")}`);
     }
