@@ -6,16 +6,19 @@ const runId = process.env.TEST_RUN_ID ?? String(process.pid);
 /**
  * Three projects: pure unit tests once; the HTTP and database suite twice, on
  * the embedded PGlite and on real PostgreSQL (TEST_DATABASE_URL, default the
- * local server); concurrency and fault tests on PostgreSQL only.
+ * local server); concurrency and fault tests on PostgreSQL only. Each project
+ * `extends` this root config: without it a project silently runs with vitest's
+ * default 5 s test and 10 s hook timeouts instead of these.
  */
 export default defineConfig({
   test: {
     testTimeout: 30_000,
     hookTimeout: 60_000,
     projects: [
-      { test: { name: "unit", include: ["test/unit/**/*.test.ts", "test/process/**/*.test.ts"] } },
-      { test: { name: "pglite", include: ["test/http/**/*.test.ts", "test/db/**/*.test.ts"], env: { TEST_DB: "pglite" } } },
+      { extends: true, test: { name: "unit", include: ["test/unit/**/*.test.ts", "test/process/**/*.test.ts"] } },
+      { extends: true, test: { name: "pglite", include: ["test/http/**/*.test.ts", "test/db/**/*.test.ts"], env: { TEST_DB: "pglite" } } },
       {
+        extends: true,
         test: {
           name: "postgres",
           include: ["test/http/**/*.test.ts", "test/db/**/*.test.ts", "test/pg/**/*.test.ts"],
