@@ -66,7 +66,7 @@ const running = new Set<ChildProcess>();
  * Starts `src/node.ts` and waits until it logs "listening"; rejects with its
  * output if it exits first or does not get there within `timeoutMs`.
  */
-export async function startServer(env: Record<string, string> & { PORT: string }, timeoutMs = 30_000): Promise<ServerProcess> {
+export async function startServer(env: Record<string, string> & { PORT: string }, timeoutMs = 45_000): Promise<ServerProcess> {
   const child = spawn(process.execPath, ["--import", "tsx", "src/node.ts"], { cwd: REPO, env: childEnv(env), stdio: ["ignore", "pipe", "pipe"] });
   running.add(child);
   let stdout = "";
