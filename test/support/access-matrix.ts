@@ -1,0 +1,136 @@
+import { claim } from "./claims.ts";
+import { CENTRAL_KEY, type TestContext } from "./harness.ts";
+
+/**
+ * Who may do what, written out by hand from the contract (../shared/API.md
+ * "Keys and roles", "Errors"): for every route the app registers, the status
+ * each kind of caller gets when the route's path names objects owned by
+ * province A ("01") and its facility "01001". test/http/authorization-matrix
+ * fails when a route has no entry here, so a new route cannot ship without
+ * someone deciding who may call it.
+ *
+ * 401: no key or a revoked one. 403: the key's role may not do this.
+ * 404: the role may, but the object is outside the key's scope (indistinguishable
+ * from one that does not exist). 2xx: in scope.
+ */
+export const CALLERS = ["central", "provinceA", "provinceB", "facilityA", "facilityB", "revoked", "none"] as const;
+export type CallerName = (typeof CALLERS)[number];
+
+/** Routes anyone may call without a key. */
+export const PUBLIC_ROUTES = ["GET /healthz", "GET /readyz", "GET /openapi.json", "GET /docs"];
+
+/** What the seed made: objects owned by A, and one key per caller. */
+export interface Seeded {
+  keys: Record<CallerName, string | null>;
+  alertId: string;
+  /** A key nobody uses, for DELETE /v1/keys/{id}. */
+  spareKeyId: string;
+}
+
+export interface MatrixEntry {
+  /** The concrete URL, with path parameters (and any filter) naming A's objects. */
+  url: (s: Seeded) => string;
+  body?: (s: Seeded) => unknown;
+  expect: Record<CallerName, number>;
+}
+
+/** Identifiers of A's private data: none of them may appear in a body sent to someone outside A. */
+export const A_PRIVATE = { claimId: "LKSECRET01", patientName: "Matrix Secret Patient", batchId: "SEED-A-BATCH" };
+
+const unauthenticated = { revoked: 401, none: 401 } as const;
+/** Central only: reference writes, estimates, keys, jobs. */
+const centralOnly = (ok: number) => ({ central: ok, provinceA: 403, provinceB: 403, facilityA: 403, facilityB: 403, ...unauthenticated });
+/** Any valid key reads it (reference data, rules). */
+const anyKey = { central: 200, provinceA: 200, provinceB: 200, facilityA: 200, facilityB: 200, ...unauthenticated };
+/** Central and A's province; B's province cannot see it; facilities' role may not. */
+const provinceOfA = (ok: number) => ({ central: ok, provinceA: ok, provinceB: 404, facilityA: 403, facilityB: 403, ...unauthenticated });
+/** Central and A's facility; B's facility cannot see it; provinces' role may not. */
+const facilityOfA = (ok: number) => ({ central: ok, provinceA: 403, provinceB: 403, facilityA: ok, facilityB: 404, ...unauthenticated });
+
+export const ACCESS_MATRIX: Record<string, MatrixEntry> = {
+  "POST /v1/keys": { url: () => "/v1/keys", body: () => ({ role: "province", scope: "01", name: "matrix" }), expect: centralOnly(201) },
+  "GET /v1/keys": { url: () => "/v1/keys", expect: centralOnly(200) },
+  "DELETE /v1/keys/:id": { url: (s) => `/v1/keys/${s.spareKeyId}`, expect: centralOnly(204) },
+
+  "PUT /v1/provinces/:code": { url: () => "/v1/provinces/01", body: () => ({ name: "Hà Nội" }), expect: centralOnly(200) },
+  "GET /v1/provinces": { url: () => "/v1/provinces", expect: anyKey },
+  "PUT /v1/facilities/:code": { url: () => "/v1/facilities/01001", body: () => ({ name: "Bệnh viện Bạch Mai" }), expect: centralOnly(200) },
+  "GET /v1/facilities": { url: () => "/v1/facilities?province=01", expect: anyKey },
+
+  "PUT /v1/provinces/:code/estimates/:year": { url: () => "/v1/provinces/01/estimates/2026", body: () => ({ amount: "300000" }), expect: centralOnly(200) },
+  "POST /v1/provinces/:code/estimates/:year/adjustments": {
+    url: () => "/v1/provinces/01/estimates/2026/adjustments", body: () => ({ amount: "1000", reason: "matrix" }), expect: centralOnly(201),
+  },
+  "GET /v1/provinces/:code/estimates/:year": { url: () => "/v1/provinces/01/estimates/2026", expect: provinceOfA(200) },
+
+  "GET /v1/rules": { url: () => "/v1/rules", expect: anyKey },
+
+  // A province filter naming another province is an empty list for a province key, never its data.
+  "GET /v1/alerts": { url: () => "/v1/alerts?province=01", expect: { ...provinceOfA(200), provinceB: 200 } },
+  "POST /v1/alerts/:id/acknowledge": { url: (s) => `/v1/alerts/${s.alertId}/acknowledge`, body: () => ({ note: "seen" }), expect: provinceOfA(200) },
+  "POST /v1/alerts/:id/resolve": { url: (s) => `/v1/alerts/${s.alertId}/resolve`, body: () => ({ note: "done" }), expect: provinceOfA(200) },
+
+  "GET /v1/usage": { url: () => "/v1/usage?year=2026", expect: { ...provinceOfA(200), provinceB: 200 } },
+  "GET /v1/provinces/:code/usage": { url: () => "/v1/provinces/01/usage?year=2026", expect: provinceOfA(200) },
+
+  // A facility key submits for its own facility only; naming another is refused outright (facilities are public reference data).
+  "POST /v1/batches": {
+    url: () => "/v1/batches",
+    body: () => ({ batchId: "MATRIX-NEW", facilityCode: "01001", claims: [claim({ claimId: "LKMATRIX1" })] }),
+    expect: { ...facilityOfA(201), facilityB: 403 },
+  },
+  "GET /v1/batches/:batchId": { url: () => `/v1/batches/${A_PRIVATE.batchId}?facility=01001`, expect: facilityOfA(200) },
+
+  // Lists filter by the caller's scope: outside A they are empty, not refused.
+  "GET /v1/claims": { url: () => "/v1/claims?facility=01001", expect: { central: 200, provinceA: 200, provinceB: 200, facilityA: 200, facilityB: 200, ...unauthenticated } },
+  "GET /v1/claims/:facilityCode/:claimId": {
+    url: () => `/v1/claims/01001/${A_PRIVATE.claimId}`,
+    expect: { central: 200, provinceA: 200, provinceB: 404, facilityA: 200, facilityB: 404, ...unauthenticated },
+  },
+  "POST /v1/claims/:facilityCode/:claimId/decision": {
+    url: () => `/v1/claims/01001/${A_PRIVATE.claimId}/decision`, body: () => ({ outcome: "approved", reason: "matrix" }), expect: provinceOfA(200),
+  },
+  "POST /v1/claims/:facilityCode/:claimId/documents": {
+    url: () => `/v1/claims/01001/${A_PRIVATE.claimId}/documents`,
+    body: () => ({ documents: [{ type: "discharge_paper", reference: "MATRIX-DOC" }] }),
+    expect: facilityOfA(200),
+  },
+
+  "GET /v1/backlog": { url: () => "/v1/backlog?province=01&year=2026", expect: provinceOfA(200) },
+  "POST /v1/jobs/mark-stuck": { url: () => "/v1/jobs/mark-stuck", expect: centralOnly(200) },
+};
+
+/**
+ * Province A ("01") with facility 01001, province B ("79") with 79001; an
+ * estimate for A that A's one claim pushes past 85%, so A has an alert; a key
+ * for every caller, and a revoked central key.
+ */
+export async function seedOwnedByA(t: TestContext): Promise<Seeded> {
+  const must = async (method: string, url: string, body?: unknown) => {
+    const res = await t.json(method, url, { body });
+    if (res.status >= 300) throw new Error(`seed: ${method} ${url} -> ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body;
+  };
+  await must("PUT", "/v1/provinces/01", { name: "Hà Nội" });
+  await must("PUT", "/v1/provinces/79", { name: "Hồ Chí Minh" });
+  await must("PUT", "/v1/facilities/01001", { name: "Bệnh viện Bạch Mai" });
+  await must("PUT", "/v1/facilities/79001", { name: "Bệnh viện Chợ Rẫy" });
+  await must("PUT", "/v1/provinces/01/estimates/2026", { amount: "300000" });
+  const key = async (role: string, scope?: string) => (await must("POST", "/v1/keys", { role, scope, name: `matrix ${role} ${scope ?? ""}` })) as { id: string; key: string };
+  const [provinceA, provinceB, facilityA, facilityB, revoked, spare] = [
+    await key("province", "01"), await key("province", "79"), await key("facility", "01001"), await key("facility", "79001"), await key("central"), await key("province", "79"),
+  ];
+  await must("DELETE", `/v1/keys/${revoked!.id}`);
+  const batch = await t.json("POST", "/v1/batches", {
+    key: facilityA!.key,
+    body: { batchId: A_PRIVATE.batchId, claims: [claim({ claimId: A_PRIVATE.claimId, patient: { cardNumber: "DN4010999999999", name: A_PRIVATE.patientName } })] },
+  });
+  if (batch.status !== 201 || batch.body.accepted !== 1) throw new Error(`seed: batch -> ${batch.status} ${JSON.stringify(batch.body)}`);
+  const alerts = await must("GET", "/v1/alerts?province=01&kind=usage_threshold");
+  if (alerts.data.length !== 1) throw new Error(`seed: expected one alert for A, got ${JSON.stringify(alerts.data)}`);
+  return {
+    keys: { central: CENTRAL_KEY, provinceA: provinceA!.key, provinceB: provinceB!.key, facilityA: facilityA!.key, facilityB: facilityB!.key, revoked: revoked!.key, none: null },
+    alertId: alerts.data[0].id,
+    spareKeyId: spare!.id,
+  };
+}

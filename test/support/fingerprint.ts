@@ -1,0 +1,29 @@
+import type { Database } from "../../src/db/client.ts";
+
+async function tables(db: Database): Promise<string[]> {
+  const rows = await db.prisma.$queryRawUnsafe<{ tablename: string }[]>(
+    "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> '_prisma_migrations' ORDER BY tablename",
+  );
+  return rows.map((r) => r.tablename);
+}
+
+/** Rows in every table of the service, by table name. */
+export async function rowCounts(db: Database): Promise<Record<string, number>> {
+  const names = await tables(db);
+  const rows = await db.prisma.$queryRawUnsafe<{ t: string; n: number }[]>(
+    names.map((n) => `SELECT '${n}' AS t, count(*)::int AS n FROM "${n}"`).join(" UNION ALL "),
+  );
+  return Object.fromEntries(rows.map((r) => [r.t, Number(r.n)]));
+}
+
+/**
+ * Every table's full content as one hash each, by table name: two equal
+ * fingerprints mean nothing was inserted, changed or deleted in between.
+ */
+export async function fingerprint(db: Database): Promise<Record<string, string>> {
+  const names = await tables(db);
+  const rows = await db.prisma.$queryRawUnsafe<{ t: string; h: string }[]>(
+    names.map((n) => `SELECT '${n}' AS t, count(*)::text || ':' || md5(coalesce(string_agg(x::text, '|' ORDER BY x::text), '')) AS h FROM "${n}" x`).join(" UNION ALL "),
+  );
+  return Object.fromEntries(rows.map((r) => [r.t, r.h]));
+}
