@@ -29,6 +29,18 @@ export function authenticate(db: Database): MiddlewareHandler<AppEnv> {
   };
 }
 
+/** The caller a key stands for: its role and scope, with a facility's province resolved. */
+export async function callerForKey(db: Database, keyId: string): Promise<Caller | null> {
+  const key = await db.prisma.apiKey.findUnique({ where: { id: keyId } });
+  return key && !key.revokedAt ? toCaller(db, key) : null;
+}
+
+/** Finds the live key a secret belongs to. */
+export async function keyForSecret(db: Database, secret: string) {
+  const key = await db.prisma.apiKey.findUnique({ where: { secretHash: hashSecret(secret) } });
+  return key && !key.revokedAt ? key : null;
+}
+
 async function toCaller(db: Database, key: { id: string; role: Role; scope: string | null }): Promise<Caller> {
   if (key.role === "central") return { keyId: key.id, role: "central" };
   if (key.role === "province") return { keyId: key.id, role: "province", provinceCode: key.scope! };
