@@ -101,14 +101,52 @@ const STEPS = {
 };
 type Step = keyof typeof STEPS;
 
+export interface AlertFilters {
+  province?: string | undefined;
+  status?: Status | undefined;
+  year?: number | undefined;
+  kind?: (typeof KINDS)[number] | undefined;
+  limit: number;
+  cursor?: string | undefined;
+}
+
+/**
+ * A page of alerts the caller may see (central: all; province: its own,
+ * whatever `province` says; facility: 403), newest first.
+ */
+export async function listAlerts(deps: Pick<AppDeps, "db">, caller: Caller, filters: AlertFilters) {
+  requireRole(caller, "central", "province");
+  const { limit, cursor, province, status, year, kind } = filters;
+  const scope = provinceScope(caller);
+  const after = afterCursor(cursor);
+  const where: Prisma.AlertWhereInput = {
+    AND: [
+      scope ? { provinceCode: { in: scope } } : {},
+      province ? { provinceCode: province } : {},
+      status ? { status } : {},
+      year !== undefined ? { year } : {},
+      kind ? { kind } : {},
+      after ?? {},
+    ],
+  };
+  const rows = await deps.db.prisma.alert.findMany({ where, include: { notes: true }, orderBy: [{ raisedAt: "desc" }, { id: "desc" }], take: limit + 1 });
+  const { data, nextCursor } = page(rows, limit, (a) => [a.raisedAt.toISOString(), a.id]);
+  return { data: data.map(alertView), nextCursor };
+}
+
 /**
  * Takes one step on an alert in one transaction: the alert row is locked, the
  * step checked against its status, the note and the audit row written with it.
  * Resolving clears the live key, so the next evaluation that finds the
- * threshold reached raises a new alert.
+ * threshold reached raises a new alert. Central, or the alert's province
+ * (another province: 404; facility: 403); out of order: 409 alert_state.
  */
-async function takeStep(deps: AppDeps, caller: Caller, requestId: string, id: string, step: Step, note: string) {
+export async function transitionAlert(deps: Pick<AppDeps, "db" | "clock">, caller: Caller, id: string, step: Step, note: string, requestId?: string) {
+  requireRole(caller, "central", "province");
   if (!UUID.safeParse(id).success) throw notFound("alert");
+  const text = note.trim();
+  if (text.length < 1 || text.length > 2000)
+    throw unprocessable("invalid body: note: must be 1 to 2000 characters", [{ path: "note", code: text ? "too_big" : "too_small", message: "must be 1 to 2000 characters" }]);
   const at = deps.clock.now();
   return deps.db.prisma.$transaction(async (tx) => {
     const locked = await tx.$queryRaw<{ province_code: string; status: Status }[]>`
@@ -121,10 +159,10 @@ async function takeStep(deps: AppDeps, caller: Caller, requestId: string, id: st
       where: { id },
       data: step === "acknowledge" ? { status: to, acknowledgedAt: at } : { status: to, resolvedAt: at, liveKey: null },
     });
-    await tx.alertNote.create({ data: { alertId: id, action: step, note, at, keyId: caller.keyId } });
+    await tx.alertNote.create({ data: { alertId: id, action: step, note: text, at, keyId: caller.keyId } });
     await audit(tx, { caller, requestId, at }, {
       action: `alert.${step}`, entity: "alert", entityId: id,
-      before: { status: row.status }, after: { status: to, note },
+      before: { status: row.status }, after: { status: to, note: text },
     });
     return alertView(await tx.alert.findUniqueOrThrow({ where: { id }, include: { notes: true } }));
   });
@@ -132,7 +170,6 @@ async function takeStep(deps: AppDeps, caller: Caller, requestId: string, id: st
 
 /** Alerts: listed within the caller's scope; acknowledged and resolved by central or the alert's province. */
 export function alertsRoutes(deps: AppDeps) {
-  const { prisma } = deps.db;
   const app = router();
 
   app.openapi(
@@ -142,26 +179,7 @@ export function alertsRoutes(deps: AppDeps) {
       request: { query: ListAlertsQuery },
       responses: { 200: json(listOf(AlertView)), ...problems },
     }),
-    async (c) => {
-      const caller = callerOf(c);
-      requireRole(caller, "central", "province");
-      const { limit, cursor, province, status, year, kind } = c.req.valid("query");
-      const scope = provinceScope(caller);
-      const after = afterCursor(cursor);
-      const where: Prisma.AlertWhereInput = {
-        AND: [
-          scope ? { provinceCode: { in: scope } } : {},
-          province ? { provinceCode: province } : {},
-          status ? { status } : {},
-          year !== undefined ? { year } : {},
-          kind ? { kind } : {},
-          after ?? {},
-        ],
-      };
-      const rows = await prisma.alert.findMany({ where, include: { notes: true }, orderBy: [{ raisedAt: "desc" }, { id: "desc" }], take: limit + 1 });
-      const { data, nextCursor } = page(rows, limit, (a) => [a.raisedAt.toISOString(), a.id]);
-      return c.json({ data: data.map(alertView), nextCursor }, 200);
-    },
+    async (c) => c.json(await listAlerts(deps, callerOf(c), c.req.valid("query")), 200),
   );
 
   for (const step of ["acknowledge", "resolve"] as const) {
@@ -181,7 +199,7 @@ export function alertsRoutes(deps: AppDeps) {
         requireRole(caller, "central", "province");
         const { id } = c.req.valid("param");
         const { note } = c.req.valid("json");
-        return c.json(await takeStep(deps, caller, c.get("requestId"), id, step, note), 200);
+        return c.json(await transitionAlert(deps, caller, id, step, note, c.get("requestId")), 200);
       },
     );
   }

@@ -1,10 +1,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { callerOf, canSeeProvince, requireRole } from "../auth/caller.ts";
+import { type Caller, callerOf, canSeeProvince, requireRole } from "../auth/caller.ts";
 import type { AppDeps } from "../deps.ts";
 import { Dec, formatMoney, ratio } from "../domain/money.ts";
 import { elapsedRatio, vietnamYearMonth } from "../domain/period.ts";
 import { projectedRatio } from "../domain/projection.ts";
-import { Prisma } from "../generated/prisma/client.ts";
+import { Prisma } from "#prisma";
 import { notFound } from "../http/problem.ts";
 import { router } from "../http/router.ts";
 import { MoneyOut, ProvinceCode, RatioOut, Timestamp, Year, json, problems } from "../http/schemas.ts";
@@ -100,9 +100,70 @@ function provinceUsage(r: Row, year: number, now: Date): z.infer<typeof Province
 /** Unrounded spent / estimate for sorting, null without a positive estimate. */
 const exactRatio = (r: Row) => (r.estimate === null || new Dec(r.estimate).lte(0) ? null : new Dec(r.spent).div(r.estimate));
 
+type Deps = Pick<AppDeps, "db" | "clock">;
+
+/**
+ * Usage of every province for a year (default: the current Vietnam-time
+ * year): central sees every province with an estimate or spending, a
+ * province key its own; facility 403. One statement.
+ */
+export async function usageOverview(deps: Deps, caller: Caller, year?: number): Promise<z.infer<typeof UsageList>> {
+  requireRole(caller, "central", "province");
+  const now = deps.clock.now();
+  const y = year ?? vietnamYearMonth(now).year;
+  const where =
+    caller.role === "central"
+      ? Prisma.sql`(e.province_code IS NOT NULL OR s.province_code IS NOT NULL)`
+      : Prisma.sql`p.code = ${caller.provinceCode}`;
+  const rows = await usageRows(deps.db.prisma, y, where);
+  const sorted = rows
+    .map((r) => ({ r, exact: exactRatio(r) }))
+    .sort((a, b) => {
+      if (a.exact && b.exact && !a.exact.eq(b.exact)) return b.exact.comparedTo(a.exact);
+      if (a.exact && !b.exact) return -1;
+      if (!a.exact && b.exact) return 1;
+      return a.r.provinceCode < b.r.provinceCode ? -1 : a.r.provinceCode > b.r.provinceCode ? 1 : 0;
+    });
+  return { year: y, asOf: now.toISOString(), provinces: sorted.map(({ r }) => provinceUsage(r, y, now)) };
+}
+
+/**
+ * One province's usage with its spending by facility and by month (central,
+ * or that province; otherwise or unknown: 404; facility 403). Three
+ * statements, on the aggregates only.
+ */
+export async function provinceUsageDetail(deps: Deps, caller: Caller, code: string, year?: number): Promise<z.infer<typeof ProvinceUsageDetail>> {
+  requireRole(caller, "central", "province");
+  if (!canSeeProvince(caller, code)) throw notFound("province");
+  const { prisma } = deps.db;
+  const now = deps.clock.now();
+  const y = year ?? vietnamYearMonth(now).year;
+  const [row] = await usageRows(prisma, y, Prisma.sql`p.code = ${code}`);
+  if (!row) throw notFound("province");
+  const facilities = await prisma.$queryRaw<{ facilityCode: string; name: string | null; spent: string }[]>`
+    SELECT d.facility_code AS "facilityCode", f.name AS "name", sum(d.spent)::text AS "spent"
+    FROM spending_detail d LEFT JOIN facility f ON f.code = d.facility_code
+    WHERE d.province_code = ${code} AND d.year = ${y}
+    GROUP BY d.facility_code, f.name
+    ORDER BY sum(d.spent) DESC, d.facility_code`;
+  const months = await prisma.$queryRaw<{ month: number; spent: string }[]>`
+    SELECT month AS "month", sum(spent)::text AS "spent" FROM spending_detail
+    WHERE province_code = ${code} AND year = ${y} GROUP BY month`;
+  const byMonth = Array.from({ length: 12 }, (_, i) => {
+    const m = months.find((x) => Number(x.month) === i + 1);
+    return { month: i + 1, spent: formatMoney(m ? m.spent : "0") };
+  });
+  return {
+    year: y,
+    asOf: now.toISOString(),
+    ...provinceUsage(row, y, now),
+    byFacility: facilities.map((f) => ({ facilityCode: f.facilityCode, name: f.name, spent: formatMoney(f.spent), share: ratio(f.spent, row.spent) })),
+    byMonth,
+  };
+}
+
 /** Spending against the estimate: every province (central) or the caller's own (province). */
 export function usageRoutes(deps: AppDeps) {
-  const { prisma } = deps.db;
   const app = router();
 
   app.openapi(
@@ -113,26 +174,7 @@ export function usageRoutes(deps: AppDeps) {
       request: { query: UsageQuery },
       responses: { 200: json(UsageList), ...problems },
     }),
-    async (c) => {
-      const caller = callerOf(c);
-      requireRole(caller, "central", "province");
-      const now = deps.clock.now();
-      const year = c.req.valid("query").year ?? vietnamYearMonth(now).year;
-      const where =
-        caller.role === "central"
-          ? Prisma.sql`(e.province_code IS NOT NULL OR s.province_code IS NOT NULL)`
-          : Prisma.sql`p.code = ${caller.provinceCode}`;
-      const rows = await usageRows(prisma, year, where);
-      const sorted = rows
-        .map((r) => ({ r, exact: exactRatio(r) }))
-        .sort((a, b) => {
-          if (a.exact && b.exact && !a.exact.eq(b.exact)) return b.exact.comparedTo(a.exact);
-          if (a.exact && !b.exact) return -1;
-          if (!a.exact && b.exact) return 1;
-          return a.r.provinceCode < b.r.provinceCode ? -1 : a.r.provinceCode > b.r.provinceCode ? 1 : 0;
-        });
-      return c.json({ year, asOf: now.toISOString(), provinces: sorted.map(({ r }) => provinceUsage(r, year, now)) }, 200);
-    },
+    async (c) => c.json(await usageOverview(deps, callerOf(c), c.req.valid("query").year), 200),
   );
 
   app.openapi(
@@ -142,39 +184,7 @@ export function usageRoutes(deps: AppDeps) {
       request: { params: z.object({ code: ProvinceCode }), query: UsageQuery },
       responses: { 200: json(ProvinceUsageDetail), ...problems },
     }),
-    async (c) => {
-      const caller = callerOf(c);
-      requireRole(caller, "central", "province");
-      const { code } = c.req.valid("param");
-      if (!canSeeProvince(caller, code)) throw notFound("province");
-      const now = deps.clock.now();
-      const year = c.req.valid("query").year ?? vietnamYearMonth(now).year;
-      const [row] = await usageRows(prisma, year, Prisma.sql`p.code = ${code}`);
-      if (!row) throw notFound("province");
-      const facilities = await prisma.$queryRaw<{ facilityCode: string; name: string | null; spent: string }[]>`
-        SELECT d.facility_code AS "facilityCode", f.name AS "name", sum(d.spent)::text AS "spent"
-        FROM spending_detail d LEFT JOIN facility f ON f.code = d.facility_code
-        WHERE d.province_code = ${code} AND d.year = ${year}
-        GROUP BY d.facility_code, f.name
-        ORDER BY sum(d.spent) DESC, d.facility_code`;
-      const months = await prisma.$queryRaw<{ month: number; spent: string }[]>`
-        SELECT month AS "month", sum(spent)::text AS "spent" FROM spending_detail
-        WHERE province_code = ${code} AND year = ${year} GROUP BY month`;
-      const byMonth = Array.from({ length: 12 }, (_, i) => {
-        const m = months.find((x) => Number(x.month) === i + 1);
-        return { month: i + 1, spent: formatMoney(m ? m.spent : "0") };
-      });
-      return c.json(
-        {
-          year,
-          asOf: now.toISOString(),
-          ...provinceUsage(row, year, now),
-          byFacility: facilities.map((f) => ({ facilityCode: f.facilityCode, name: f.name, spent: formatMoney(f.spent), share: ratio(f.spent, row.spent) })),
-          byMonth,
-        },
-        200,
-      );
-    },
+    async (c) => c.json(await provinceUsageDetail(deps, callerOf(c), c.req.valid("param").code, c.req.valid("query").year), 200),
   );
 
   return app;
