@@ -15,8 +15,9 @@ export interface ProvinceYear {
 /** The live key of a province-year's projected_overrun alert: one while it is open or acknowledged. */
 export const overrunLiveKey = (provinceCode: string, year: number) => `projected_overrun:${provinceCode}:${year}`;
 
-interface Raise {
-  kind: "usage_threshold" | "projected_overrun";
+/** An alert to raise: what was reached, and the figures at that moment. */
+export interface NewAlert {
+  kind: "usage_threshold" | "projected_overrun" | "stuck_backlog";
   provinceCode: string;
   year: number;
   threshold: string;
@@ -85,29 +86,51 @@ export async function raiseAlerts(tx: Tx, deps: Pick<AppDeps, "rules">, keys: re
     LEFT JOIN spending s ON s.province_code = k.province_code AND s.year = k.year`;
 
   const { thresholds, projectedOverrun: overrunRule } = deps.rules.usage;
-  const raises: Raise[] = [];
+  const raises: NewAlert[] = [];
   for (const r of rows) {
     const base = { provinceCode: r.provinceCode, year: Number(r.year), spent: r.spent, estimate: r.estimate };
     for (const c of crossedThresholds(r.spent, r.estimate, thresholds))
-      raises.push({ ...base, kind: "usage_threshold", threshold: c.threshold, severity: c.severity, ratio: storable(c.ratio), liveKey: usageLiveKey(base.provinceCode, base.year, c.threshold) });
+      raises.push({ ...base, kind: "usage_threshold", threshold: c.threshold, severity: c.severity, ratio: c.ratio, liveKey: usageLiveKey(base.provinceCode, base.year, c.threshold) });
     const projected = projectedOverrun(r.spent, r.estimate, elapsedFraction(base.year, at), overrunRule);
     if (projected !== null)
-      raises.push({ ...base, kind: "projected_overrun", threshold: thresholdText(overrunRule.ratio), severity: overrunRule.severity, ratio: storable(projected), liveKey: overrunLiveKey(base.provinceCode, base.year) });
+      raises.push({ ...base, kind: "projected_overrun", threshold: thresholdText(overrunRule.ratio), severity: overrunRule.severity, ratio: projected, liveKey: overrunLiveKey(base.provinceCode, base.year) });
   }
-  if (raises.length === 0) return;
-  raises.sort((a, b) => (a.liveKey < b.liveKey ? -1 : a.liveKey > b.liveKey ? 1 : 0));
+  await insertAlerts(tx, raises, at);
+}
 
-  await tx.$executeRaw`
-    INSERT INTO alert (id, kind, province_code, year, threshold, severity, ratio_at_raise, spent_at_raise, estimate_at_raise, raised_at, status, live_key)
-    SELECT r.id, r.kind::"AlertKind", r.province_code, r.year, r.threshold, r.severity, r.ratio, r.spent, r.estimate, ${at}::timestamptz, 'open'::"AlertStatus", r.live_key
-    FROM unnest(
-      ${raises.map(() => randomUUID())}::uuid[], ${raises.map((r) => r.kind)}::text[], ${raises.map((r) => r.provinceCode)}::text[],
-      ${raises.map((r) => r.year)}::int[], ${raises.map((r) => r.threshold)}::numeric[], ${raises.map((r) => r.severity)}::text[],
-      ${raises.map((r) => r.ratio)}::numeric[], ${raises.map((r) => r.spent)}::numeric[], ${raises.map((r) => r.estimate)}::numeric[],
-      ${raises.map((r) => r.liveKey)}::text[]
-    ) AS r(id, kind, province_code, year, threshold, severity, ratio, spent, estimate, live_key)
-    ORDER BY r.live_key
-    ON CONFLICT (live_key) DO NOTHING`;
+/**
+ * Inserts alerts unless one with the same live key is open or acknowledged
+ * (ON CONFLICT DO NOTHING on the unique live_key), and in the same statement
+ * queues a webhook delivery of each inserted alert for every webhook of its
+ * province or of all provinces (the outbox: sent later by deliver.ts, outside
+ * any transaction, so ingestion never waits on a receiver). One statement
+ * however many alerts; rows in live-key order so concurrent inserters take
+ * index locks in one order. Returns how many alerts were inserted.
+ */
+export async function insertAlerts(tx: Tx, alerts: readonly NewAlert[], at: Date): Promise<number> {
+  if (alerts.length === 0) return 0;
+  const rows = [...alerts].sort((a, b) => (a.liveKey < b.liveKey ? -1 : a.liveKey > b.liveKey ? 1 : 0));
+  const [result] = await tx.$queryRaw<{ inserted: number }[]>`
+    WITH inserted AS (
+      INSERT INTO alert (id, kind, province_code, year, threshold, severity, ratio_at_raise, spent_at_raise, estimate_at_raise, raised_at, status, live_key)
+      SELECT r.id, r.kind::"AlertKind", r.province_code, r.year, r.threshold, r.severity, r.ratio, r.spent, r.estimate, ${at}::timestamptz, 'open'::"AlertStatus", r.live_key
+      FROM unnest(
+        ${rows.map(() => randomUUID())}::uuid[], ${rows.map((r) => r.kind)}::text[], ${rows.map((r) => r.provinceCode)}::text[],
+        ${rows.map((r) => r.year)}::int[], ${rows.map((r) => r.threshold)}::numeric[], ${rows.map((r) => r.severity)}::text[],
+        ${rows.map((r) => storable(r.ratio))}::numeric[], ${rows.map((r) => r.spent)}::numeric[], ${rows.map((r) => r.estimate)}::numeric[],
+        ${rows.map((r) => r.liveKey)}::text[]
+      ) AS r(id, kind, province_code, year, threshold, severity, ratio, spent, estimate, live_key)
+      ORDER BY r.live_key
+      ON CONFLICT (live_key) DO NOTHING
+      RETURNING id, province_code
+    ), queued AS (
+      INSERT INTO alert_delivery (id, alert_id, webhook_id, url, status, attempts, next_attempt_at, created_at)
+      SELECT gen_random_uuid(), i.id, w.id, w.url, 'pending'::"DeliveryStatus", 0, ${at}::timestamptz, ${at}::timestamptz
+      FROM inserted i JOIN province_webhook w ON w.province_code = i.province_code OR w.province_code IS NULL
+      RETURNING 1
+    )
+    SELECT (SELECT count(*) FROM inserted)::int AS inserted`;
+  return Number(result?.inserted ?? 0);
 }
 
 function distinct(keys: readonly ProvinceYear[]): ProvinceYear[] {
@@ -160,20 +183,10 @@ export async function raiseStuckBacklogAlerts(tx: Tx, deps: Pick<AppDeps, "rules
 
   const { stuckShareOfEstimate, severity } = deps.rules.backlog;
   const raises = rows.flatMap((r) =>
-    crossedThresholds(r.stuck, r.estimate, [{ ratio: stuckShareOfEstimate, severity }]).map((c) => ({
-      provinceCode: r.provinceCode, year: Number(r.year), threshold: c.threshold, severity: c.severity, ratio: storable(c.ratio),
+    crossedThresholds(r.stuck, r.estimate, [{ ratio: stuckShareOfEstimate, severity }]).map((c): NewAlert => ({
+      kind: "stuck_backlog", provinceCode: r.provinceCode, year: Number(r.year), threshold: c.threshold, severity: c.severity, ratio: c.ratio,
       spent: r.spent, estimate: r.estimate, liveKey: stuckBacklogLiveKey(r.provinceCode, Number(r.year)),
     })),
   );
-  if (raises.length === 0) return 0;
-  return tx.$executeRaw`
-    INSERT INTO alert (id, kind, province_code, year, threshold, severity, ratio_at_raise, spent_at_raise, estimate_at_raise, raised_at, status, live_key)
-    SELECT r.id, 'stuck_backlog'::"AlertKind", r.province_code, r.year, r.threshold, r.severity, r.ratio, r.spent, r.estimate, ${at}::timestamptz, 'open'::"AlertStatus", r.live_key
-    FROM unnest(
-      ${raises.map(() => randomUUID())}::uuid[], ${raises.map((r) => r.provinceCode)}::text[], ${raises.map((r) => r.year)}::int[],
-      ${raises.map((r) => r.threshold)}::numeric[], ${raises.map((r) => r.severity)}::text[], ${raises.map((r) => r.ratio)}::numeric[],
-      ${raises.map((r) => r.spent)}::numeric[], ${raises.map((r) => r.estimate)}::numeric[], ${raises.map((r) => r.liveKey)}::text[]
-    ) AS r(id, province_code, year, threshold, severity, ratio, spent, estimate, live_key)
-    ORDER BY r.live_key
-    ON CONFLICT (live_key) DO NOTHING`;
+  return insertAlerts(tx, raises, at);
 }
