@@ -3,7 +3,7 @@ import { callerOf, canSeeProvince, requireRole } from "../auth/caller.ts";
 import type { AppDeps } from "../deps.ts";
 import { bucketByAge } from "../domain/backlog.ts";
 import { Dec, formatMoney } from "../domain/money.ts";
-import { Prisma } from "../generated/prisma/client.ts";
+import { Prisma } from "#prisma";
 import { notFound } from "../http/problem.ts";
 import { router } from "../http/router.ts";
 import { MoneyOut, ProvinceCode, Timestamp, Year, json, problems } from "../http/schemas.ts";

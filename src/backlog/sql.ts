@@ -2,7 +2,7 @@
  * The backlog's SQL, in one file so a reviewer reads every statement. Money
  * is read back as text, never as a JS number.
  */
-import { Prisma } from "../generated/prisma/client.ts";
+import { Prisma } from "#prisma";
 
 /**
  * Marks claims stuck: one statement. The CTE locks the due claims in id order

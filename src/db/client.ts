@@ -1,7 +1,7 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import type { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
-import { PrismaClient } from "../generated/prisma/client.ts";
+import { PrismaClient } from "#prisma";
 
 export type { PrismaClient };
 
