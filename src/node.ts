@@ -1,5 +1,5 @@
 import { serve } from "@hono/node-server";
-import type { Server } from "node:http";
+import type { Server, ServerResponse } from "node:http";
 import { createApp } from "./app.ts";
 import { scheduleMarkStuck } from "./backlog/schedule.ts";
 import { systemClock } from "./clock.ts";
@@ -35,8 +35,8 @@ async function main() {
     stopping = true;
     logger.info("stopping", { signal });
     await marking.stop();
-    // close() stops accepting and waits for in-flight requests (a batch mid-transaction finishes).
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    // Stops accepting and waits for in-flight requests (a batch mid-transaction finishes).
+    await closeGracefully(server);
     await db.close();
     release();
     process.exit(0);
@@ -45,9 +45,33 @@ async function main() {
   process.on("SIGINT", () => void stop("SIGINT"));
 }
 
+/** Responses begun and not yet finished, per server: the ones a graceful stop must still answer. */
+const inFlight = new WeakMap<Server, Set<ServerResponse>>();
+
+/**
+ * Stops accepting connections and resolves once every request in flight is
+ * answered. A keep-alive client that keeps sending would otherwise hold the
+ * process open for ever (server.close() leaves busy connections alone): once
+ * stopping, every response not yet started says `Connection: close`, and
+ * connections idle right now are closed right now.
+ */
+function closeGracefully(server: Server): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.prependListener("request", (_req, res: ServerResponse) => res.setHeader("Connection", "close"));
+  for (const res of inFlight.get(server) ?? []) if (!res.headersSent) res.setHeader("Connection", "close");
+  server.closeIdleConnections();
+  return closed;
+}
+
 function listen(fetch: Parameters<typeof serve>[0]["fetch"], port: number): Promise<Server> {
   return new Promise((resolve, reject) => {
     const server = serve({ fetch, port }) as Server;
+    const open = new Set<ServerResponse>();
+    inFlight.set(server, open);
+    server.prependListener("request", (_req, res: ServerResponse) => {
+      open.add(res);
+      res.once("close", () => open.delete(res));
+    });
     server.once("listening", () => resolve(server));
     server.once("error", (err: NodeJS.ErrnoException) =>
       reject(new StartupError(err.code === "EADDRINUSE" ? `port ${port} is already in use (set PORT)` : `cannot listen on port ${port}: ${err.message}`)),
