@@ -4,9 +4,10 @@ import { defineConfig } from "vitest/config";
 const runId = process.env.TEST_RUN_ID ?? String(process.pid);
 
 /**
- * Three projects: pure unit tests once; the HTTP and database suite twice, on
+ * Four projects: pure unit tests once; the HTTP and database suite twice, on
  * the embedded PGlite and on real PostgreSQL (TEST_DATABASE_URL, default the
- * local server); concurrency and fault tests on PostgreSQL only. Each project
+ * local server); concurrency and fault tests on PostgreSQL only; the Worker
+ * under wrangler dev, on a database of that same server. Each project
  * `extends` this root config: without it a project silently runs with vitest's
  * default 5 s test and 10 s hook timeouts instead of these.
  */
@@ -17,6 +18,8 @@ export default defineConfig({
     projects: [
       { extends: true, test: { name: "unit", include: ["test/unit/**/*.test.ts", "test/process/**/*.test.ts"] } },
       { extends: true, test: { name: "pglite", include: ["test/http/**/*.test.ts", "test/db/**/*.test.ts"], env: { TEST_DB: "pglite" } } },
+      // src/worker.ts under wrangler dev (workerd), and its deployable bundle.
+      { extends: true, test: { name: "worker", include: ["test/worker/**/*.test.ts"], env: { TEST_RUN_ID: runId } } },
       {
         extends: true,
         test: {

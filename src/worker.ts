@@ -1,0 +1,192 @@
+/**
+ * The Cloudflare Workers entry: the same app as src/node.ts, over PostgreSQL
+ * reached through a Hyperdrive binding. Nothing here reads a file: the rules
+ * are bundled, configuration comes from bindings, vars and secrets, and the
+ * schema is migrated by the operator (`DATABASE_URL=... npm run cli -- migrate`),
+ * never by the Worker.
+ *
+ * `#prisma` resolves to the workerd build of the Prisma client here (package.json
+ * "imports", condition "workerd"): workerd refuses to compile WebAssembly from
+ * bytes, so the query compiler must arrive as a precompiled module.
+ */
+import { AsyncLocalStorage } from "node:async_hooks";
+import { type App, createApp } from "./app.ts";
+import { markStuck } from "./backlog/mark-stuck.ts";
+import { systemClock } from "./clock.ts";
+import { ConfigError, loadConfig } from "./config.ts";
+import { type Database, openPostgres, type PrismaClient } from "./db/client.ts";
+import type { AppDeps } from "./deps.ts";
+import { registerBootstrapKey } from "./keys/routes.ts";
+import { jsonLogger, type Logger } from "./logger.ts";
+import { parseRules, type Rules } from "./rules/schema.ts";
+import backlogRules from "../rules/backlog.json" with { type: "json" };
+import documentRules from "../rules/documents.json" with { type: "json" };
+import timingRules from "../rules/timing.json" with { type: "json" };
+import usageRules from "../rules/usage.json" with { type: "json" };
+
+/** The rule files as deployed; a test checks this is every file in rules/. */
+export const BUNDLED_RULE_FILES: Record<string, unknown> = {
+  "backlog.json": backlogRules,
+  "documents.json": documentRules,
+  "timing.json": timingRules,
+  "usage.json": usageRules,
+};
+
+/** What wrangler.toml and `wrangler secret put` give the Worker. */
+export interface Env {
+  /** The Hyperdrive binding: a pooled, nearby PostgreSQL endpoint. */
+  HYPERDRIVE?: { connectionString: string };
+  /** A secret; registered (hashed) as a central key, as on Node. */
+  BOOTSTRAP_CENTRAL_KEY?: string;
+  LOG_LEVEL?: string;
+}
+
+// Only what is used of the Workers runtime types, so the project needs no @cloudflare/workers-types.
+interface ExecutionContext {
+  waitUntil(promise: Promise<unknown>): void;
+}
+interface ScheduledController {
+  readonly scheduledTime: number;
+  readonly cron: string;
+}
+
+/** Invalid rule files stop the deploy: the module throws when wrangler validates it. */
+const rules: Rules = parseRules(BUNDLED_RULE_FILES);
+
+/**
+ * Hyperdrive already pools and keeps connections warm near the database, so a
+ * client per request is cheap, and Workers forbid sharing sockets across
+ * requests anyway. Five connections stay under the six a Worker may open at once.
+ */
+const CONNECTIONS_PER_REQUEST = 5;
+
+/** A client over this request's Hyperdrive connection string; the caller closes it. */
+function openRequestDatabase(env: Env): Database {
+  const connectionString = env.HYPERDRIVE?.connectionString;
+  if (!connectionString) throw new ConfigError("the HYPERDRIVE binding is missing (see wrangler.toml)");
+  return openPostgres({ connectionString, max: CONNECTIONS_PER_REQUEST });
+}
+
+// The app is built once per isolate (building it costs milliseconds of CPU,
+// which Workers bill) around a Database that is always the current request's.
+const requestDatabase = new AsyncLocalStorage<Database>();
+
+function currentDatabase(): Database {
+  const db = requestDatabase.getStore();
+  if (!db) throw new Error("the database is reachable only while a request is served");
+  return db;
+}
+
+/**
+ * What the app holds as `deps.db`. Routes keep `deps.db.prisma` from when they
+ * are built, so `prisma` is a stand-in that forwards every use to the client
+ * of the request being served.
+ */
+const perRequestDatabase: Database = {
+  kind: "postgres",
+  prisma: new Proxy({} as PrismaClient, {
+    get(_target, property) {
+      const client = currentDatabase().prisma;
+      const value: unknown = Reflect.get(client, property, client);
+      return typeof value === "function" ? value.bind(client) : value;
+    },
+  }),
+  withSession: (fn) => currentDatabase().withSession(fn),
+  ping: () => currentDatabase().ping(),
+  // Each request's client is closed by `fetch` once its response is out.
+  close: async () => {},
+};
+
+interface Isolate {
+  app: App;
+  logger: Logger;
+  bootstrapKey: string | undefined;
+}
+
+// Bindings and secrets are fixed for the life of an isolate (a change redeploys).
+let isolate: Isolate | null = null;
+
+function setUp(env: Env): Isolate {
+  if (isolate) return isolate;
+  // The Node server's own validation, so a bad LOG_LEVEL or a short secret is refused the same way.
+  const config = loadConfig({ BOOTSTRAP_CENTRAL_KEY: env.BOOTSTRAP_CENTRAL_KEY, LOG_LEVEL: env.LOG_LEVEL });
+  const logger = consoleLogger(config.LOG_LEVEL);
+  const app = createApp({ db: perRequestDatabase, clock: systemClock, rules, logger });
+  isolate = { app, logger, bootstrapKey: config.BOOTSTRAP_CENTRAL_KEY };
+  return isolate;
+}
+
+/** Workers collect console output (wrangler tail, Logpush); one JSON object a line, as on Node. */
+const consoleLogger = (level: Parameters<typeof jsonLogger>[0]): Logger => jsonLogger(level, (line) => console.log(line));
+
+// Once this isolate has registered the bootstrap key it need not ask again.
+let bootstrapped = false;
+
+async function ensureBootstrapKey(deps: AppDeps, secret: string | undefined): Promise<void> {
+  if (!secret || bootstrapped) return;
+  try {
+    await registerBootstrapKey(deps, secret);
+  } catch (err) {
+    // Two isolates registering at once: the other one won, which is all we wanted.
+    if ((err as { code?: unknown }).code !== "P2002") throw err;
+  }
+  bootstrapped = true;
+}
+
+/** A problem+json 500 when the Worker cannot serve at all; the detail goes to the log only. */
+function cannotServe(err: unknown): Response {
+  const requestId = crypto.randomUUID();
+  const known = err instanceof ConfigError;
+  console.log(
+    JSON.stringify({
+      time: new Date().toISOString(),
+      level: "error",
+      msg: known ? "misconfigured" : "cannot serve",
+      requestId,
+      error: known ? (err as Error).message : String((err as Error)?.stack ?? err),
+    }),
+  );
+  return new Response(JSON.stringify({ status: 500, requestId }), {
+    status: 500,
+    headers: { "content-type": "application/problem+json", "x-request-id": requestId },
+  });
+}
+
+export default {
+  async fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
+    let setup: Isolate;
+    let db: Database;
+    try {
+      setup = setUp(env);
+      db = openRequestDatabase(env);
+    } catch (err) {
+      return cannotServe(err);
+    }
+    try {
+      await ensureBootstrapKey({ db, clock: systemClock, rules, logger: setup.logger }, setup.bootstrapKey);
+      return await requestDatabase.run(db, () => setup.app.fetch(request));
+    } catch (err) {
+      // The app renders its own errors as problem+json; only the bootstrap step lands here.
+      return cannotServe(err);
+    } finally {
+      // Bodies are complete by now: the connections can go once the response is on its way.
+      ctx.waitUntil(db.close());
+    }
+  },
+
+  /** The cron trigger of wrangler.toml: the stuck-claim marking the Node server runs on an interval. */
+  async scheduled(controller: ScheduledController, env: Env, _ctx: ExecutionContext): Promise<void> {
+    const { logger } = setUp(env);
+    const db = openRequestDatabase(env);
+    try {
+      const { marked } = await markStuck({ db, clock: systemClock, rules });
+      logger.info("claims marked stuck", { marked, cron: controller.cron });
+    } catch (err) {
+      logger.error("stuck marking failed", { cron: controller.cron, error: String((err as Error)?.message ?? err).slice(0, 500) });
+      // Rethrown so the Workers dashboard counts the run as failed.
+      throw err;
+    } finally {
+      await db.close();
+    }
+  },
+};

@@ -1,0 +1,139 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Database, openPostgres } from "../../src/db/client.ts";
+import { migrate } from "../../src/db/migrate.ts";
+import { readMigrations } from "../../src/db/migrations-fs.ts";
+import { claim } from "../support/claims.ts";
+import { createScratchDatabase } from "../support/scratch-database.ts";
+import { startWranglerDev, type WranglerDev } from "./wrangler.ts";
+
+/**
+ * The same app on Cloudflare's runtime: `wrangler dev` runs src/worker.ts in
+ * workerd, its Hyperdrive binding pointed at a fresh PostgreSQL database that
+ * the operator's migrate() prepared, and a client calls it over HTTP as a
+ * hospital and the central office would.
+ */
+const CENTRAL_KEY = "worker-bootstrap-central-key-0123456789";
+const DAY = 86_400_000;
+
+let database: { url: string; drop: () => Promise<void> } | undefined;
+let db: Database | undefined;
+let worker: WranglerDev | undefined;
+
+beforeAll(async () => {
+  database = await createScratchDatabase("worker");
+  db = openPostgres({ connectionString: database.url, max: 2 });
+  // What the operator runs before a deploy; the Worker itself never migrates.
+  await migrate(db, await readMigrations());
+  worker = await startWranglerDev({ databaseUrl: database.url, vars: { BOOTSTRAP_CENTRAL_KEY: CENTRAL_KEY, LOG_LEVEL: "warn" } });
+}, 90_000);
+
+afterAll(async () => {
+  await worker?.stop();
+  await db?.close();
+  await database?.drop();
+});
+
+async function call(method: string, path: string, { key = CENTRAL_KEY, body }: { key?: string | null; body?: unknown } = {}) {
+  const headers: Record<string, string> = {};
+  if (key !== null) headers.authorization = `Bearer ${key}`;
+  if (body !== undefined) headers["content-type"] = "application/json";
+  const res = await fetch(`${worker!.url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(20_000) });
+  const text = await res.text();
+  return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : null };
+}
+
+/** Fails with the Worker's answer and the tail of wrangler's output, which holds the Worker's logs. */
+function expectStatus(res: { status: number; body: unknown }, status: number) {
+  expect(res.status, `${JSON.stringify(res.body)}\n--- wrangler:\n${worker!.output().slice(-2000)}`).toBe(status);
+}
+
+// Discharged three days ago, so the claims count in this Vietnam year whenever the test runs.
+const discharged = new Date(Date.now() - 3 * DAY);
+const admitted = new Date(discharged.getTime() - 2 * DAY);
+const year = new Date(discharged.getTime() + 7 * 3_600_000).getUTCFullYear();
+const stay = { admittedAt: admitted.toISOString(), dischargedAt: discharged.toISOString() };
+const money = (insurance: string) => ({ total: insurance, insurance, patient: "0", other: "0" });
+
+describe("the Worker under wrangler dev, on PostgreSQL through Hyperdrive", () => {
+  let facilityKey = "";
+
+  it("1. answers /healthz and /readyz (the database through the binding), each with a request id", async () => {
+    const health = await call("GET", "/healthz", { key: null });
+    expectStatus(health, 200);
+    expect(health.body).toEqual({ status: "ok" });
+    expect(health.headers.get("x-request-id")).toMatch(/\S+/);
+    const ready = await call("GET", "/readyz", { key: null });
+    expectStatus(ready, 200);
+    expect(ready.body).toEqual({ status: "ready", database: "postgres" });
+  });
+
+  it("2. knows the bootstrap central key from its secret, and nothing else", async () => {
+    expectStatus(await call("GET", "/v1/keys", { key: "not-a-key-of-this-service" }), 401);
+    const keys = await call("GET", "/v1/keys");
+    expectStatus(keys, 200);
+    expect(keys.body.data).toEqual([expect.objectContaining({ role: "central", name: "bootstrap" })]);
+    // The rules in force are the ones bundled from rules/.
+    const rules = await call("GET", "/v1/rules");
+    expectStatus(rules, 200);
+    expect(rules.body.usage.thresholds).toEqual([{ ratio: "0.85", severity: "high" }]);
+  });
+
+  it("3. central sets up Hà Nội, Bạch Mai and an estimate of 1,000,000, and gives Bạch Mai a key", async () => {
+    expectStatus(await call("PUT", "/v1/provinces/01", { body: { name: "Hà Nội" } }), 201);
+    expectStatus(await call("PUT", "/v1/facilities/01001", { body: { name: "Bệnh viện Bạch Mai" } }), 201);
+    expectStatus(await call("PUT", `/v1/provinces/01/estimates/${year}`, { body: { amount: "1000000" } }), 201);
+    const created = await call("POST", "/v1/keys", { body: { role: "facility", scope: "01001", name: "Bạch Mai HIS" } });
+    expectStatus(created, 201);
+    facilityKey = created.body.key;
+  });
+
+  it("4. Bạch Mai's batch takes spending to 86% and the 85% alert is already there when the batch is answered", async () => {
+    const body = {
+      batchId: "BM-WORKER-001",
+      claims: [
+        claim({ claimId: "LK-W-1", ...stay, amounts: money("600000"), documents: [] }, 1),
+        // Inpatient without its discharge paper: pending documentation.
+        claim({ claimId: "LK-W-2", ...stay, visitType: "inpatient", amounts: money("260000"), documents: [] }, 2),
+      ],
+    };
+    const batch = await call("POST", "/v1/batches", { key: facilityKey, body });
+    expectStatus(batch, 201);
+    expect(batch.body).toMatchObject({ received: 2, accepted: 1, pendingDocumentation: 1, rejected: 0 });
+
+    const alerts = await call("GET", `/v1/alerts?province=01&kind=usage_threshold&year=${year}`);
+    expectStatus(alerts, 200);
+    expect(alerts.body.data).toEqual([
+      expect.objectContaining({ kind: "usage_threshold", provinceCode: "01", year, threshold: "0.8500", ratioAtRaise: "0.8600", spentAtRaise: "860000", status: "open" }),
+    ]);
+
+    // Usage nests SQL fragments: it works only if the Worker carries one Prisma runtime.
+    const usage = await call("GET", `/v1/usage?year=${year}`);
+    expectStatus(usage, 200);
+    expect(usage.body.provinces).toEqual([expect.objectContaining({ provinceCode: "01", spent: "860000", pendingDocumentationAmount: "260000", ratio: "0.8600" })]);
+
+    // The same batch again is a replay: 200, nothing counted twice.
+    const replay = await call("POST", "/v1/batches", { key: facilityKey, body });
+    expectStatus(replay, 200);
+    expect(replay.body).toEqual(batch.body);
+    expect((await call("GET", `/v1/usage?year=${year}`)).body.provinces[0].spent).toBe("860000");
+  });
+
+  it("5. the cron trigger marks the claim pending for 40 days stuck, and it shows in the backlog", async () => {
+    const before = await call("GET", "/v1/backlog?province=01");
+    expectStatus(before, 200);
+    expect(before.body).toMatchObject({ count: 0, amount: "0", pending: { count: 1, amount: "260000" } });
+
+    // Forty days pass for the pending claim (the Worker's clock is the real one).
+    await db!.prisma.$executeRaw`UPDATE claim SET pending_since = pending_since - interval '40 days' WHERE claim_id = 'LK-W-2'`;
+    const cron = await fetch(`${worker!.url}/__scheduled?cron=${encodeURIComponent("0 * * * *")}`, { signal: AbortSignal.timeout(20_000) });
+    expect(cron.status, await cron.text()).toBe(200);
+
+    const after = await call("GET", "/v1/backlog?province=01");
+    expectStatus(after, 200);
+    expect(after.body).toMatchObject({ stuckAfterDays: 30, count: 1, amount: "260000" });
+    expect(after.body.byFacility).toEqual([expect.objectContaining({ facilityCode: "01001", count: 1, amount: "260000" })]);
+    const detail = await call("GET", "/v1/claims/01001/LK-W-2");
+    expectStatus(detail, 200);
+    expect(detail.body).toMatchObject({ status: "pending_documentation", stuck: true, missingDocuments: ["discharge_paper"] });
+  });
+});
