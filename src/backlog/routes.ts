@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { callerOf, canSeeProvince, requireRole } from "../auth/caller.ts";
+import { type Caller, callerOf, canSeeProvince, requireRole } from "../auth/caller.ts";
 import type { AppDeps } from "../deps.ts";
 import { bucketByAge } from "../domain/backlog.ts";
 import { Dec, formatMoney } from "../domain/money.ts";
@@ -50,11 +50,62 @@ const Backlog = z
   .openapi("Backlog");
 
 /**
+ * The backlog report for a caller (role and scope checked here, so the API and
+ * the dashboard share one definition): central sees every province or the one
+ * named; a province sees its own, another is 404; an unknown province is 404;
+ * facilities are refused (403). One statement, one snapshot.
+ */
+export async function backlogReport(
+  deps: Pick<AppDeps, "db" | "clock" | "rules">,
+  caller: Caller,
+  query: { province?: string | undefined; year?: number | undefined } = {},
+): Promise<z.infer<typeof Backlog>> {
+  requireRole(caller, "central", "province");
+  const { prisma } = deps.db;
+  const province = caller.role === "province" ? (query.province ?? caller.provinceCode) : query.province;
+  if (province !== undefined) {
+    if (!canSeeProvince(caller, province)) throw notFound("province");
+    if (!(await prisma.province.findUnique({ where: { code: province }, select: { code: true } }))) throw notFound("province");
+  }
+  const asOf = deps.clock.now();
+  const where = Prisma.join(
+    [
+      Prisma.sql`TRUE`,
+      ...(province !== undefined ? [Prisma.sql`c.province_code = ${province}`] : []),
+      ...(query.year !== undefined ? [Prisma.sql`c.year = ${query.year}`] : []),
+    ],
+    " AND ",
+  );
+  const rows = await prisma.$queryRaw<BacklogRow[]>(backlogQuery(asOf, where));
+  const of = (dim: BacklogRow["dim"]) => rows.filter((r) => r.dim === dim);
+  const byCode = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+  const facilities = of("facility")
+    .map((r) => ({ facilityCode: r.key!, name: r.name, count: Number(r.n), amount: new Dec(r.amount), oldestPendingSince: new Date(r.oldest!).toISOString() }))
+    .sort((a, b) => b.amount.comparedTo(a.amount) || byCode(a.facilityCode, b.facilityCode));
+  const documents = of("document")
+    .map((r) => ({ type: r.key!, count: Number(r.n), amount: formatMoney(r.amount) }))
+    .sort((a, b) => b.count - a.count || byCode(a.type, b.type));
+  const pending = of("pending")[0];
+  return {
+    asOf: asOf.toISOString(),
+    provinceCode: province ?? null,
+    year: query.year ?? null,
+    stuckAfterDays: deps.rules.timing.stuckAfterDays,
+    count: facilities.reduce((n, f) => n + f.count, 0),
+    amount: formatMoney(facilities.reduce((sum, f) => sum.plus(f.amount), new Dec(0))),
+    pending: { count: Number(pending?.n ?? 0), amount: formatMoney(pending?.amount ?? "0") },
+    byFacility: facilities.map((f) => ({ ...f, amount: formatMoney(f.amount) })),
+    byMissingDocument: documents,
+    byAge: bucketByAge(deps.rules.backlog.ageBucketsDays, of("age").map((r) => ({ days: Number(r.days), count: Number(r.n), amount: r.amount }))),
+  };
+}
+
+/**
  * The backlog of claims stuck on documentation (../shared/API.md), and the
  * job that marks claims stuck.
  */
 export function backlogRoutes(deps: AppDeps) {
-  const { prisma } = deps.db;
   const app = router();
 
   app.openapi(
@@ -69,51 +120,7 @@ export function backlogRoutes(deps: AppDeps) {
       request: { query: BacklogQuery },
       responses: { 200: json(Backlog), ...problems },
     }),
-    async (c) => {
-      const caller = callerOf(c);
-      requireRole(caller, "central", "province");
-      const q = c.req.valid("query");
-      const province = caller.role === "province" ? (q.province ?? caller.provinceCode) : q.province;
-      if (province !== undefined) {
-        if (!canSeeProvince(caller, province)) throw notFound("province");
-        if (!(await prisma.province.findUnique({ where: { code: province }, select: { code: true } }))) throw notFound("province");
-      }
-      const asOf = deps.clock.now();
-      const where = Prisma.join(
-        [
-          Prisma.sql`TRUE`,
-          ...(province !== undefined ? [Prisma.sql`c.province_code = ${province}`] : []),
-          ...(q.year !== undefined ? [Prisma.sql`c.year = ${q.year}`] : []),
-        ],
-        " AND ",
-      );
-      const rows = await prisma.$queryRaw<BacklogRow[]>(backlogQuery(asOf, where));
-      const of = (dim: BacklogRow["dim"]) => rows.filter((r) => r.dim === dim);
-      const byCode = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-
-      const facilities = of("facility")
-        .map((r) => ({ facilityCode: r.key!, name: r.name, count: Number(r.n), amount: new Dec(r.amount), oldestPendingSince: new Date(r.oldest!).toISOString() }))
-        .sort((a, b) => b.amount.comparedTo(a.amount) || byCode(a.facilityCode, b.facilityCode));
-      const documents = of("document")
-        .map((r) => ({ type: r.key!, count: Number(r.n), amount: formatMoney(r.amount) }))
-        .sort((a, b) => b.count - a.count || byCode(a.type, b.type));
-      const pending = of("pending")[0];
-      return c.json(
-        {
-          asOf: asOf.toISOString(),
-          provinceCode: province ?? null,
-          year: q.year ?? null,
-          stuckAfterDays: deps.rules.timing.stuckAfterDays,
-          count: facilities.reduce((n, f) => n + f.count, 0),
-          amount: formatMoney(facilities.reduce((sum, f) => sum.plus(f.amount), new Dec(0))),
-          pending: { count: Number(pending?.n ?? 0), amount: formatMoney(pending?.amount ?? "0") },
-          byFacility: facilities.map((f) => ({ ...f, amount: formatMoney(f.amount) })),
-          byMissingDocument: documents,
-          byAge: bucketByAge(deps.rules.backlog.ageBucketsDays, of("age").map((r) => ({ days: Number(r.days), count: Number(r.n), amount: r.amount }))),
-        },
-        200,
-      );
-    },
+    async (c) => c.json(await backlogReport(deps, callerOf(c), c.req.valid("query")), 200),
   );
 
   app.openapi(
