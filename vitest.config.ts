@@ -18,6 +18,8 @@ export default defineConfig({
     projects: [
       { extends: true, test: { name: "unit", include: ["test/unit/**/*.test.ts", "test/process/**/*.test.ts"] } },
       { extends: true, test: { name: "pglite", include: ["test/http/**/*.test.ts", "test/db/**/*.test.ts"], env: { TEST_DB: "pglite" } } },
+      // The dashboard in headless Chromium (Debian's, driven by playwright-core), on the embedded database.
+      { extends: true, test: { name: "e2e", include: ["test/e2e/**/*.test.ts"], env: { TEST_DB: "pglite" }, testTimeout: 90_000 } },
       // src/worker.ts under wrangler dev (workerd), and its deployable bundle.
       { extends: true, test: { name: "worker", include: ["test/worker/**/*.test.ts"], env: { TEST_RUN_ID: runId } } },
       {

@@ -5,6 +5,7 @@ import { alertsRoutes } from "./alerts/routes.ts";
 import { authenticate } from "./auth/caller.ts";
 import type { AppDeps } from "./deps.ts";
 import { backlogRoutes } from "./backlog/routes.ts";
+import { dashboardRoutes } from "./dashboard/routes.tsx";
 import { batchesRoutes } from "./batches/routes.ts";
 import { claimsRoutes } from "./claims/routes.ts";
 import { documentsRoutes } from "./documents/routes.ts";
@@ -39,6 +40,8 @@ export function createApp(deps: AppDeps) {
   app.use("/v1/*", authenticate(deps.db));
 
   app.route("/", opsRoutes(deps));
+  app.get("/", (c) => c.redirect("/dashboard", 302));
+  app.route("/dashboard", dashboardRoutes(deps, deps.sessionSecret ?? crypto.randomUUID() + crypto.randomUUID()));
   app.route("/v1/keys", keysRoutes(deps));
   app.route("/v1", referenceRoutes(deps));
   app.route("/v1/provinces", estimatesRoutes(deps));

@@ -9,4 +9,6 @@ export interface AppDeps {
   clock: Clock;
   rules: Rules;
   logger: Logger;
+  /** Signs dashboard sessions; without one, a random secret per process (sessions end at restart). */
+  sessionSecret?: string;
 }

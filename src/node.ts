@@ -17,7 +17,7 @@ async function main() {
   const logger = jsonLogger(config.LOG_LEVEL);
   const rules = await loadRules(config.RULES_DIR);
   const { db, release } = await openConfiguredDatabase(config);
-  const deps = { db, clock: systemClock, rules, logger };
+  const deps = { db, clock: systemClock, rules, logger, ...(config.SESSION_SECRET ? { sessionSecret: config.SESSION_SECRET } : {}) };
   if (config.BOOTSTRAP_CENTRAL_KEY) await registerBootstrapKey(deps, config.BOOTSTRAP_CENTRAL_KEY);
 
   const app = createApp(deps);

@@ -4,7 +4,7 @@ import type { Database } from "../../src/db/client.ts";
 import { registerBootstrapKey } from "../../src/keys/routes.ts";
 import { memoryLogger } from "../../src/logger.ts";
 import { defaultRules } from "../../src/rules/schema.ts";
-import { A_PRIVATE, ACCESS_MATRIX, CALLERS, PUBLIC_ROUTES, type Seeded, seedOwnedByA } from "../support/access-matrix.ts";
+import { A_PRIVATE, ACCESS_MATRIX, CALLERS, DASHBOARD_ROUTES, PUBLIC_ROUTES, type Seeded, seedOwnedByA } from "../support/access-matrix.ts";
 import { truncateAll } from "../support/database.ts";
 import { fingerprint } from "../support/fingerprint.ts";
 import { CENTRAL_KEY, useTestApp } from "../support/harness.ts";
@@ -17,7 +17,7 @@ import { CENTRAL_KEY, useTestApp } from "../support/harness.ts";
 function registeredRoutes(): string[] {
   const app = createApp({ db: {} as Database, clock: { now: () => new Date() }, rules: defaultRules(), logger: memoryLogger() });
   const all = app.routes.filter((r) => r.method !== "ALL" && !r.path.includes("*")).map((r) => `${r.method} ${r.path}`);
-  return [...new Set(all)].filter((r) => !PUBLIC_ROUTES.includes(r)).sort();
+  return [...new Set(all)].filter((r) => !PUBLIC_ROUTES.includes(r) && !DASHBOARD_ROUTES.includes(r)).sort();
 }
 
 const ROUTES = registeredRoutes();

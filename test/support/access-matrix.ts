@@ -19,6 +19,22 @@ export type CallerName = (typeof CALLERS)[number];
 /** Routes anyone may call without a key. */
 export const PUBLIC_ROUTES = ["GET /healthz", "GET /readyz", "GET /openapi.json", "GET /docs"];
 
+/**
+ * The dashboard's pages: signed in with a key once, then a session cookie, not
+ * a bearer key. test/http/dashboard.test.ts covers who may see what there, with
+ * the same scope rules; it fails when a page is added without being listed here.
+ */
+export const DASHBOARD_ROUTES = [
+  "GET /",
+  "GET /dashboard",
+  "GET /dashboard/alerts",
+  "GET /dashboard/login",
+  "GET /dashboard/provinces/:code",
+  "POST /dashboard/alerts/:id/transition",
+  "POST /dashboard/login",
+  "POST /dashboard/logout",
+];
+
 /** What the seed made: objects owned by A, and one key per caller. */
 export interface Seeded {
   keys: Record<CallerName, string | null>;

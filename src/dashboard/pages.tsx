@@ -1,0 +1,304 @@
+/** @jsxImportSource hono/jsx */
+import type { Child } from "hono/jsx";
+import { Dec } from "../domain/money.ts";
+import { MonthChart, type UsageBar, UsageBars } from "./charts.tsx";
+import { money, percent, vnTime } from "./format.ts";
+import type { Lang, Words } from "./i18n.ts";
+
+const CSS = `
+:root{--ink:#1a1a1a;--muted:#4a4a4a;--line:#c9c9c9;--brand:#0b4f8a;--bar:#1f5fa8;--over:#b3261e;--bg:#fff;--soft:#f3f5f8}
+*{box-sizing:border-box}body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--ink);background:var(--bg)}
+header{background:var(--brand);color:#fff;padding:.6rem 1rem;display:flex;flex-wrap:wrap;gap:.5rem 1.2rem;align-items:center}
+header a,header button{color:#fff;font:inherit}header .title{font-weight:700;margin-right:auto}
+header form{display:inline}header button{background:none;border:1px solid #fff;border-radius:4px;padding:.15rem .6rem;cursor:pointer}
+main{max-width:1200px;margin:0 auto;padding:1rem}
+h1{font-size:1.5rem;margin:.5rem 0 1rem}h2{font-size:1.2rem;margin:1.5rem 0 .5rem}
+.table-wrap{overflow-x:auto}table{border-collapse:collapse;width:100%;min-width:520px}
+th,td{border-bottom:1px solid var(--line);padding:.4rem .5rem;text-align:left;vertical-align:top}th{background:var(--soft)}
+td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+tr.over td{background:#fdecea}.badge{display:inline-block;padding:0 .4rem;border-radius:3px;background:var(--over);color:#fff;font-size:.85rem}
+.chart .label{font-size:13px;fill:var(--ink)}.chart .value{font-size:13px;fill:var(--ink);font-weight:600}
+.chart .track{fill:var(--soft)}.chart .bar{fill:var(--bar)}.chart .bar.over{fill:var(--over)}
+.chart .threshold{stroke:var(--over);stroke-width:2;stroke-dasharray:6 4}.chart .pace{stroke:#e08600;stroke-width:3}.chart .axis{stroke:var(--muted)}
+form.inline{display:flex;flex-wrap:wrap;gap:.4rem;align-items:end}label{display:flex;flex-direction:column;font-size:.9rem;color:var(--muted)}
+input,select,textarea,button{font:inherit;padding:.35rem .5rem;border:1px solid var(--muted);border-radius:4px;color:var(--ink);background:#fff}
+button.primary{background:var(--brand);color:#fff;border-color:var(--brand);cursor:pointer}
+.error{color:var(--over);font-weight:600}.muted{color:var(--muted)}
+.login{max-width:420px;margin:3rem auto}.login input{width:100%}
+@media (max-width:600px){main{padding:.6rem}h1{font-size:1.25rem}}
+`;
+
+export function Layout(props: { w: Words; lang: Lang; title: string; signedIn?: { csrf: string; label: string }; children?: Child }) {
+  const { w, lang } = props;
+  return (
+    <html lang={lang}>
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{`${props.title} · ${w.title}`}</title>
+        <style>{CSS}</style>
+      </head>
+      <body>
+        <header>
+          <span class="title">{w.title}</span>
+          {props.signedIn ? (
+            <>
+              <a href="/dashboard">{w.overview}</a>
+              <a href="/dashboard/alerts">{w.alerts}</a>
+              <span>{props.signedIn.label}</span>
+            </>
+          ) : null}
+          <a href={`?lang=${lang === "vi" ? "en" : "vi"}`} lang={lang === "vi" ? "en" : "vi"}>{w.language}</a>
+          {props.signedIn ? (
+            <form method="post" action="/dashboard/logout">
+              <input type="hidden" name="_csrf" value={props.signedIn.csrf} />
+              <button type="submit">{w.signOut}</button>
+            </form>
+          ) : null}
+        </header>
+        <main>{props.children}</main>
+      </body>
+    </html>
+  );
+}
+
+export function LoginPage({ w, error }: { w: Words; error?: boolean }) {
+  return (
+    <div class="login">
+      <h1>{w.signIn}</h1>
+      {error ? <p class="error" role="alert">{w.badKey}</p> : null}
+      <form method="post" action="/dashboard/login">
+        <label for="key">
+          {w.apiKey}
+          <input id="key" name="key" type="password" autocomplete="off" required aria-describedby="key-help" />
+        </label>
+        <p id="key-help" class="muted">{w.apiKeyHelp}</p>
+        <button class="primary" type="submit">{w.signIn}</button>
+      </form>
+    </div>
+  );
+}
+
+export interface OverviewRow extends UsageBar {
+  pendingDocumentationAmount: string;
+  elapsedRatio: string;
+  projectedRatio: string | null;
+}
+
+function YearPicker({ w, year, action }: { w: Words; year: number; action: string }) {
+  return (
+    <form class="inline" method="get" action={action}>
+      <label for="year">
+        {w.year}
+        <input id="year" name="year" type="number" min="2000" max="2100" value={String(year)} />
+      </label>
+      <button type="submit">{w.show}</button>
+    </form>
+  );
+}
+
+export function OverviewPage({ w, lang, year, rows, threshold }: { w: Words; lang: Lang; year: number; rows: OverviewRow[]; threshold: string }) {
+  const isOver = (r: OverviewRow) => r.ratio !== null && new Dec(r.ratio).gte(threshold);
+  return (
+    <>
+      <h1>{`${w.overview} ${year}`}</h1>
+      <YearPicker w={w} year={year} action="/dashboard" />
+      {rows.length ? <UsageBars rows={rows} threshold={threshold} w={w} lang={lang} /> : <p>{w.none}</p>}
+      <div class="table-wrap">
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">{w.province}</th><th scope="col" class="num">{w.estimate}</th><th scope="col" class="num">{w.spent}</th>
+              <th scope="col" class="num">{w.ratio}</th><th scope="col" class="num">{w.elapsed}</th><th scope="col" class="num">{w.projected}</th>
+              <th scope="col" class="num">{w.pending}</th><th scope="col" class="num">{w.openAlerts}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr class={isOver(r) ? "over" : ""} data-province={r.provinceCode}>
+                <td><a href={`/dashboard/provinces/${r.provinceCode}?year=${year}`}>{`${r.provinceCode} ${r.name}`}</a>{isOver(r) ? <> <span class="badge">{w.overThreshold}</span></> : null}</td>
+                <td class="num">{r.estimate === null ? w.noEstimate : money(r.estimate, lang)}</td>
+                <td class="num">{money(r.spent, lang)}</td>
+                <td class="num">{percent(r.ratio, lang)}</td>
+                <td class="num">{percent(r.elapsedRatio, lang)}</td>
+                <td class="num">{percent(r.projectedRatio, lang)}</td>
+                <td class="num">{money(r.pendingDocumentationAmount, lang)}</td>
+                <td class="num">{String(r.openAlerts)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </>
+  );
+}
+
+export interface AlertItem {
+  id: string;
+  kind: "usage_threshold" | "projected_overrun" | "stuck_backlog";
+  provinceCode: string;
+  year: number;
+  threshold: string | null;
+  severity: string;
+  ratioAtRaise: string | null;
+  raisedAt: string;
+  status: "open" | "acknowledged" | "resolved";
+  notes: { action: string; note: string; at: string }[];
+}
+
+export function AlertTable({ w, lang, alerts, csrf, back }: { w: Words; lang: Lang; alerts: AlertItem[]; csrf: string; back: string }) {
+  if (!alerts.length) return <p>{w.none}</p>;
+  return (
+    <div class="table-wrap">
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">{w.kind}</th><th scope="col">{w.province}</th><th scope="col" class="num">{w.ratio}</th>
+            <th scope="col">{w.severity}</th><th scope="col">{w.raisedAt}</th><th scope="col">{w.status}</th><th scope="col">{w.note}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {alerts.map((a) => (
+            <tr data-alert={a.id}>
+              <td>{`${w.kinds[a.kind] ?? a.kind}${a.threshold ? ` ${percent(a.threshold, lang)}` : ""}`}</td>
+              <td><a href={`/dashboard/provinces/${a.provinceCode}?year=${a.year}`}>{`${a.provinceCode} · ${a.year}`}</a></td>
+              <td class="num">{percent(a.ratioAtRaise, lang)}</td>
+              <td>{a.severity}</td>
+              <td>{vnTime(a.raisedAt)}</td>
+              <td>{w.statuses[a.status] ?? a.status}</td>
+              <td>
+                {a.notes.map((n) => <div class="muted">{`${vnTime(n.at)} · ${n.note}`}</div>)}
+                {a.status !== "resolved" ? (
+                  <form class="inline" method="post" action={`/dashboard/alerts/${a.id}/transition`}>
+                    <input type="hidden" name="_csrf" value={csrf} />
+                    <input type="hidden" name="back" value={back} />
+                    <label for={`note-${a.id}`}>
+                      {w.note}
+                      <input id={`note-${a.id}`} name="note" required maxlength={2000} />
+                    </label>
+                    {a.status === "open" ? <button type="submit" name="action" value="acknowledge">{w.acknowledge}</button> : null}
+                    <button class="primary" type="submit" name="action" value="resolve">{w.resolve}</button>
+                  </form>
+                ) : null}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+export interface ProvinceView {
+  provinceCode: string;
+  name: string;
+  year: number;
+  estimate: string | null;
+  spent: string;
+  ratio: string | null;
+  elapsedRatio: string;
+  projectedRatio: string | null;
+  byFacility: { facilityCode: string; name: string | null; spent: string; share: string | null }[];
+  byMonth: { month: number; spent: string }[];
+}
+
+export interface BacklogView {
+  stuckAfterDays: number;
+  count: number;
+  amount: string;
+  byFacility: { facilityCode: string; count: number; amount: string; oldestPendingSince: string | null }[];
+  byAge: { fromDays: number; toDays: number | null; count: number; amount: string }[];
+}
+
+export function ProvincePage(props: { w: Words; lang: Lang; usage: ProvinceView; throughMonth: number; alerts: AlertItem[]; backlog: BacklogView | null; csrf: string; back: string }) {
+  const { w, lang, usage: u } = props;
+  return (
+    <>
+      <h1>{`${u.provinceCode} ${u.name} · ${u.year}`}</h1>
+      <YearPicker w={w} year={u.year} action={`/dashboard/provinces/${u.provinceCode}`} />
+      <p>
+        {`${w.spent}: ${money(u.spent, lang)} / ${u.estimate === null ? w.noEstimate : money(u.estimate, lang)} · ${w.ratio}: ${percent(u.ratio, lang)} · ${w.elapsed}: ${percent(u.elapsedRatio, lang)} · ${w.projected}: ${percent(u.projectedRatio, lang)}`}
+      </p>
+      <h2>{w.byMonth}</h2>
+      <MonthChart months={u.byMonth} estimate={u.estimate} throughMonth={props.throughMonth} w={w} lang={lang} />
+      <h2>{w.alerts}</h2>
+      <AlertTable w={w} lang={lang} alerts={props.alerts} csrf={props.csrf} back={props.back} />
+      <h2>{w.topFacilities}</h2>
+      <div class="table-wrap">
+        <table>
+          <thead><tr><th scope="col">{w.facility}</th><th scope="col" class="num">{w.spent}</th><th scope="col" class="num">{w.share}</th></tr></thead>
+          <tbody>
+            {u.byFacility.slice(0, 10).map((f) => (
+              <tr><td>{`${f.facilityCode} ${f.name ?? ""}`}</td><td class="num">{money(f.spent, lang)}</td><td class="num">{percent(f.share, lang)}</td></tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <h2>{w.backlog}</h2>
+      {props.backlog ? <BacklogTables w={w} lang={lang} backlog={props.backlog} /> : <p>{w.none}</p>}
+    </>
+  );
+}
+
+function BacklogTables({ w, lang, backlog: b }: { w: Words; lang: Lang; backlog: BacklogView }) {
+  return (
+    <>
+      <p>{`${w.count}: ${b.count} · ${w.amount}: ${money(b.amount, lang)}`}</p>
+      <div class="table-wrap">
+        <table>
+          <thead><tr><th scope="col">{w.facility}</th><th scope="col" class="num">{w.count}</th><th scope="col" class="num">{w.amount}</th><th scope="col">{w.oldest}</th></tr></thead>
+          <tbody>
+            {b.byFacility.map((f) => (
+              <tr><td>{f.facilityCode}</td><td class="num">{String(f.count)}</td><td class="num">{money(f.amount, lang)}</td><td>{vnTime(f.oldestPendingSince)}</td></tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <div class="table-wrap">
+        <table>
+          <thead><tr><th scope="col">{w.age}</th><th scope="col" class="num">{w.count}</th><th scope="col" class="num">{w.amount}</th></tr></thead>
+          <tbody>
+            {b.byAge.map((a) => (
+              <tr><td>{a.toDays === null ? `${a.fromDays}+ ${w.days}` : `${a.fromDays}–${a.toDays} ${w.days}`}</td><td class="num">{String(a.count)}</td><td class="num">{money(a.amount, lang)}</td></tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </>
+  );
+}
+
+export function AlertsPage(props: { w: Words; lang: Lang; alerts: AlertItem[]; csrf: string; back: string; filters: { status?: string | undefined; kind?: string | undefined; province?: string | undefined; year?: number | undefined } }) {
+  const { w, filters: f } = props;
+  return (
+    <>
+      <h1>{w.alerts}</h1>
+      <form class="inline" method="get" action="/dashboard/alerts">
+        <label for="f-status">
+          {w.status}
+          <select id="f-status" name="status">
+            <option value="">{w.all}</option>
+            {(["open", "acknowledged", "resolved"] as const).map((s) => <option value={s} selected={f.status === s}>{w.statuses[s]}</option>)}
+          </select>
+        </label>
+        <label for="f-kind">
+          {w.kind}
+          <select id="f-kind" name="kind">
+            <option value="">{w.all}</option>
+            {(["usage_threshold", "projected_overrun", "stuck_backlog"] as const).map((k) => <option value={k} selected={f.kind === k}>{w.kinds[k]}</option>)}
+          </select>
+        </label>
+        <label for="f-province">
+          {w.province}
+          <input id="f-province" name="province" pattern="\d{2}" size={3} value={f.province ?? ""} />
+        </label>
+        <label for="f-year">
+          {w.year}
+          <input id="f-year" name="year" type="number" min="2000" max="2100" value={f.year ? String(f.year) : ""} />
+        </label>
+        <button type="submit">{w.filter}</button>
+      </form>
+      <AlertTable w={w} lang={props.lang} alerts={props.alerts} csrf={props.csrf} back={props.back} />
+    </>
+  );
+}

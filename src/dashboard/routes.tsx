@@ -1,0 +1,144 @@
+/** @jsxImportSource hono/jsx */
+import type { Context } from "hono";
+import { Hono } from "hono";
+import { listAlerts, transitionAlert } from "../alerts/routes.ts";
+import { type Caller, callerForKey, keyForSecret } from "../auth/caller.ts";
+import { backlogReport } from "../backlog/routes.ts";
+import type { AppDeps } from "../deps.ts";
+import { vietnamYearMonth } from "../domain/period.ts";
+import { Problem } from "../http/problem.ts";
+import type { AppEnv } from "../http/router.ts";
+import { provinceUsageDetail, usageOverview } from "../usage/routes.ts";
+import { dictionaries, type Lang, type Words } from "./i18n.ts";
+import { AlertsPage, Layout, LoginPage, OverviewPage, ProvincePage } from "./pages.tsx";
+import { csrfToken, endSession, langOf, readSession, type Session, startSession, validCsrf } from "./session.ts";
+
+type Page = { w: Words; lang: Lang; caller: Caller; session: Session; csrf: string };
+
+const label = (caller: Caller) =>
+  caller.role === "central" ? "central" : caller.role === "province" ? `province ${caller.provinceCode}` : `facility ${caller.facilityCode}`;
+
+/** `?year=` when it is a sane year, else the current Vietnam-time year. */
+function yearOf(c: Context<AppEnv>, now: Date): number {
+  const y = Number(c.req.query("year"));
+  return Number.isInteger(y) && y >= 2000 && y <= 2100 ? y : vietnamYearMonth(now).year;
+}
+
+/** Only paths inside the dashboard are followed after a form, never another site. */
+const safeBack = (back: unknown) => (typeof back === "string" && /^\/dashboard(\/[\w\/?=&%.-]*)?$/.test(back) ? back : "/dashboard");
+
+/**
+ * Server-rendered pages for reviewers and national staff, on the same queries
+ * and scope rules as the API: a province reviewer sees only their province.
+ */
+export function dashboardRoutes(deps: AppDeps, sessionSecret: string) {
+  const app = new Hono<AppEnv>();
+
+  app.get("/login", (c) => {
+    const lang = langOf(c);
+    const w = dictionaries[lang];
+    return c.html(<Layout w={w} lang={lang} title={w.signIn}><LoginPage w={w} /></Layout>);
+  });
+
+  app.post("/login", async (c) => {
+    const lang = langOf(c);
+    const w = dictionaries[lang];
+    const form = await c.req.parseBody();
+    const key = typeof form.key === "string" ? await keyForSecret(deps.db, form.key.trim()) : null;
+    if (!key) return c.html(<Layout w={w} lang={lang} title={w.signIn}><LoginPage w={w} error /></Layout>, 401);
+    await startSession(c, sessionSecret, key.id, deps.clock.now());
+    return c.redirect("/dashboard", 303);
+  });
+
+  // Everything below needs a session; a POST also needs its CSRF token.
+  const page = async (c: Context<AppEnv>): Promise<Page | Response> => {
+    const lang = langOf(c);
+    const session = await readSession(c, sessionSecret, deps.clock.now());
+    const caller = session && (await callerForKey(deps.db, session.keyId));
+    if (!session || !caller) return c.redirect("/dashboard/login", 303);
+    if (caller.role === "facility") throw new Problem(403, "forbidden", "the dashboard is for central and provincial reviewers");
+    c.set("caller", caller);
+    return { w: dictionaries[lang], lang, caller, session, csrf: csrfToken(sessionSecret, session) };
+  };
+  const render = (c: Context<AppEnv>, p: Page, title: string, body: unknown, status: 200 | 404 = 200) =>
+    c.html(<Layout w={p.w} lang={p.lang} title={title} signedIn={{ csrf: p.csrf, label: label(p.caller) }}>{body as never}</Layout>, status);
+
+  app.post("/logout", async (c) => {
+    const p = await page(c);
+    if (p instanceof Response) return p;
+    const form = await c.req.parseBody();
+    if (!validCsrf(sessionSecret, p.session, form._csrf)) throw new Problem(403, "csrf", "the form has expired; reload the page");
+    endSession(c);
+    return c.redirect("/dashboard/login", 303);
+  });
+
+  app.get("/", async (c) => {
+    const p = await page(c);
+    if (p instanceof Response) return p;
+    const year = yearOf(c, deps.clock.now());
+    const usage = await usageOverview(deps, p.caller, year);
+    const threshold = deps.rules.usage.thresholds.find((t) => t.ratio === "0.85")?.ratio ?? deps.rules.usage.thresholds[0]!.ratio;
+    return render(c, p, p.w.overview, <OverviewPage w={p.w} lang={p.lang} year={year} rows={usage.provinces} threshold={threshold} />);
+  });
+
+  app.get("/provinces/:code", async (c) => {
+    const p = await page(c);
+    if (p instanceof Response) return p;
+    const year = yearOf(c, deps.clock.now());
+    const code = c.req.param("code");
+    const usage = /^\d{2}$/.test(code) ? await provinceUsageDetail(deps, p.caller, code, year).catch((e) => (e instanceof Problem && e.status === 404 ? null : Promise.reject(e))) : null;
+    if (!usage) return render(c, p, p.w.notFound, <p class="error">{p.w.notFound}</p>, 404);
+    const alerts = await listAlerts(deps, p.caller, { province: code, year, limit: 100 });
+    const backlog = await backlogReport(deps, p.caller, { province: code, year });
+    const back = `/dashboard/provinces/${code}?year=${year}`;
+    const today = vietnamYearMonth(deps.clock.now());
+    const throughMonth = year < today.year ? 12 : year === today.year ? today.month : 0;
+    return render(c, p, `${code} ${usage.name}`,
+      <ProvincePage w={p.w} lang={p.lang} usage={usage} throughMonth={throughMonth} alerts={alerts.data.filter((a) => a.status !== "resolved")} backlog={backlog} csrf={p.csrf} back={back} />);
+  });
+
+  app.get("/alerts", async (c) => {
+    const p = await page(c);
+    if (p instanceof Response) return p;
+    const q = c.req.query();
+    const filters = {
+      status: ["open", "acknowledged", "resolved"].includes(q.status ?? "") ? (q.status as "open") : undefined,
+      kind: ["usage_threshold", "projected_overrun", "stuck_backlog"].includes(q.kind ?? "") ? (q.kind as "usage_threshold") : undefined,
+      province: /^\d{2}$/.test(q.province ?? "") ? q.province : undefined,
+      year: /^\d{4}$/.test(q.year ?? "") ? Number(q.year) : undefined,
+    };
+    const alerts = await listAlerts(deps, p.caller, { ...filters, limit: 200 });
+    const back = `/dashboard/alerts${new URL(c.req.url).search}`;
+    return render(c, p, p.w.alerts, <AlertsPage w={p.w} lang={p.lang} alerts={alerts.data} filters={filters} csrf={p.csrf} back={back} />);
+  });
+
+  app.post("/alerts/:id/transition", async (c) => {
+    const p = await page(c);
+    if (p instanceof Response) return p;
+    const form = await c.req.parseBody();
+    if (!validCsrf(sessionSecret, p.session, form._csrf)) throw new Problem(403, "csrf", "the form has expired; reload the page");
+    const action = form.action === "acknowledge" || form.action === "resolve" ? form.action : null;
+    const note = typeof form.note === "string" ? form.note.trim() : "";
+    if (!action || !note) throw new Problem(422, "validation_failed", "choose an action and write a note", [{ path: "note", code: "required", message: "a note is required" }]);
+    await transitionAlert(deps, p.caller, c.req.param("id"), action, note, c.get("requestId"));
+    return c.redirect(safeBack(form.back), 303);
+  });
+
+  // Browsers get a page, not problem+json: the same status, a short message, a way back.
+  app.onError((err, c) => {
+    const lang = langOf(c);
+    const w = dictionaries[lang];
+    const status = err instanceof Problem ? err.status : 500;
+    if (!(err instanceof Problem)) deps.logger.error("dashboard error", { requestId: c.get("requestId"), error: (err as Error).stack ?? String(err) });
+    const message = err instanceof Problem ? (status === 404 ? w.notFound : err.detail) : `Error ${c.get("requestId")}`;
+    return c.html(
+      <Layout w={w} lang={lang} title={String(status)}>
+        <p class="error" role="alert">{message}</p>
+        <p><a href="/dashboard">{w.overview}</a></p>
+      </Layout>,
+      status as 400,
+    );
+  });
+
+  return app;
+}

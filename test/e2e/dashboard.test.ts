@@ -1,0 +1,164 @@
+import { serve } from "@hono/node-server";
+import { mkdirSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApp } from "../../src/app.ts";
+import { ManualClock } from "../../src/clock.ts";
+import type { Database } from "../../src/db/client.ts";
+import { registerBootstrapKey } from "../../src/keys/routes.ts";
+import { memoryLogger } from "../../src/logger.ts";
+import { defaultRules } from "../../src/rules/schema.ts";
+import { claim } from "../support/claims.ts";
+import { openTestDatabase } from "../support/database.ts";
+
+const CENTRAL = "e2e-central-key-0123456789";
+const ARTIFACTS = "test-artifacts";
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+let db: Database;
+let server: ReturnType<typeof serve>;
+let base: string;
+let browser: Browser;
+let reviewerKey: string;
+
+async function api(app: ReturnType<typeof createApp>, method: string, path: string, body?: unknown, key = CENTRAL) {
+  const res = await app.request(path, { method, headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+  return res.json() as Promise<any>;
+}
+
+beforeAll(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  db = await openTestDatabase("pglite");
+  const deps = { db, clock: new ManualClock(new Date("2026-06-15T03:00:00Z")), rules: defaultRules(), logger: memoryLogger() };
+  await registerBootstrapKey(deps, CENTRAL);
+  const app = createApp(deps);
+
+  // First, the national agency sets up two provinces; Hà Nội has spent 90% of a small estimate.
+  await api(app, "PUT", "/v1/provinces/01", { name: "Hà Nội" });
+  await api(app, "PUT", "/v1/provinces/79", { name: "Hồ Chí Minh" });
+  await api(app, "PUT", "/v1/facilities/01001", { name: "Bệnh viện Bạch Mai" });
+  await api(app, "PUT", "/v1/facilities/79001", { name: "Bệnh viện Chợ Rẫy" });
+  await api(app, "PUT", "/v1/provinces/01/estimates/2026", { amount: "1000000" });
+  await api(app, "PUT", "/v1/provinces/79/estimates/2026", { amount: "100000000" });
+  const bachMai = (await api(app, "POST", "/v1/keys", { role: "facility", scope: "01001", name: "BM" })).key;
+  const choRay = (await api(app, "POST", "/v1/keys", { role: "facility", scope: "79001", name: "CR" })).key;
+  const many = (n: number, amount: string) => Array.from({ length: n }, (_, i) => claim({ claimId: `E${i}`, patient: { cardNumber: `DN401${String(5000000000 + i)}` }, amounts: { total: amount, insurance: amount, patient: "0" } }, i));
+  await api(app, "POST", "/v1/batches", { batchId: "e2e", claims: many(3, "300000") }, bachMai);
+  await api(app, "POST", "/v1/batches", { batchId: "e2e", claims: many(2, "250000") }, choRay);
+  // A claim that waits for its discharge paper, so the backlog has something once marked.
+  reviewerKey = (await api(app, "POST", "/v1/keys", { role: "province", scope: "01", name: "Sở Y tế Hà Nội" })).key;
+
+  server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" });
+  await new Promise((r) => server.once("listening", r));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await new Promise((r) => server?.close(r));
+  await db?.close();
+});
+
+async function signIn(page: Page, key: string) {
+  await page.goto(`${base}/dashboard`);
+  await expect(page.url()).toContain("/dashboard/login");
+  await page.getByLabel("Khóa API").fill(key);
+  await page.getByRole("button", { name: "Đăng nhập" }).click();
+  await page.waitForURL(`${base}/dashboard`);
+}
+
+describe("the reviewers' dashboard in a real browser", () => {
+  it("a provincial reviewer signs in, sees their province over 85%, acknowledges and resolves its alert, and cannot open another province", async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+
+    // First, the reviewer of Hà Nội signs in with their key.
+    await signIn(page, reviewerKey);
+    const cookies = await context.cookies();
+    const session = cookies.find((c) => c.name === "bhyt_session")!;
+    expect(session).toMatchObject({ httpOnly: true, sameSite: "Strict" });
+
+    // Second, the overview shows only Hà Nội, highlighted as over the threshold, amounts the Vietnamese way.
+    const row = page.locator("tr[data-province='01']");
+    await expect(await row.getAttribute("class")).toContain("over");
+    expect(await row.textContent()).toContain("900.000 ₫");
+    expect(await row.textContent()).toContain("90,00%");
+    expect(await page.locator("tr[data-province='79']").count()).toBe(0);
+    expect(await page.locator("svg.chart .threshold").count()).toBe(1);
+    await page.screenshot({ path: `${ARTIFACTS}/overview-1280.png`, fullPage: true });
+
+    // Third, on the province page the open alert can be acknowledged, then resolved, each with a note.
+    await page.getByRole("link", { name: /01 Hà Nội/ }).first().click();
+    await page.waitForURL(/\/dashboard\/provinces\/01/);
+    // It has two open alerts: the 85% threshold, and a projected overrun (90% spent by mid-June).
+    expect(await page.locator("tr[data-alert]").count()).toBe(2);
+    const alert = page.locator("tr[data-alert]", { hasText: "Vượt ngưỡng sử dụng" });
+    expect(await alert.count()).toBe(1);
+    await alert.getByLabel("Ghi chú").fill("Đã họp với Sở Y tế");
+    await alert.getByRole("button", { name: "Xác nhận đã biết" }).click();
+    await page.waitForLoadState("load");
+    expect(await alert.textContent()).toContain("Đã xác nhận");
+    await page.screenshot({ path: `${ARTIFACTS}/province-1280.png`, fullPage: true });
+    await alert.getByLabel("Ghi chú").fill("Đã kiểm soát chi phí");
+    await alert.getByRole("button", { name: "Đã xử lý" }).click();
+    await page.waitForLoadState("load");
+    expect(await alert.count()).toBe(0);
+    expect(await page.locator("tr[data-alert]").count()).toBe(1);
+
+    // The alert's history is what the API reports too.
+    await page.goto(`${base}/dashboard/alerts?status=resolved`);
+    expect(await page.locator("tr[data-alert]").textContent()).toContain("Đã kiểm soát chi phí");
+
+    // Fourth, another province's page is refused like an unknown one.
+    const refused = await page.goto(`${base}/dashboard/provinces/79`);
+    expect(refused!.status()).toBe(404);
+
+    // Last, the same pages work on a 390 px phone screen, in English on request.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${base}/dashboard?lang=en`);
+    expect(await page.locator("h1").textContent()).toContain("Overview");
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: `${ARTIFACTS}/overview-390-en.png`, fullPage: true });
+
+    // Signing out ends the session.
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.waitForURL(/\/dashboard\/login/);
+    await page.goto(`${base}/dashboard`);
+    expect(page.url()).toContain("/dashboard/login");
+    await context.close();
+  });
+
+  it("a form posted without its CSRF token is refused and changes nothing", async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await signIn(page, CENTRAL);
+    const status = await page.evaluate(async (url) => {
+      const res = await fetch(`${url}/dashboard/logout`, { method: "POST", body: new URLSearchParams({ _csrf: "forged" }) });
+      return res.status;
+    }, base);
+    expect(status).toBe(403);
+    await page.goto(`${base}/dashboard`);
+    expect(page.url()).toBe(`${base}/dashboard`);
+    // National staff see every province, the ones over 85% first.
+    const provinces = await page.locator("tr[data-province]").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-province")));
+    expect(provinces).toEqual(["01", "79"]);
+    await context.close();
+  });
+
+  it("a wrong key is refused at sign-in", async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${base}/dashboard/login`);
+    await page.getByLabel("Khóa API").fill("bhyt_wrong");
+    await page.getByRole("button", { name: "Đăng nhập" }).click();
+    expect(await page.getByRole("alert").textContent()).toContain("Khóa không hợp lệ");
+    await context.close();
+  });
+});

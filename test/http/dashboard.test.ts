@@ -1,0 +1,99 @@
+import { describe, expect, it } from "vitest";
+import { DASHBOARD_ROUTES } from "../support/access-matrix.ts";
+import { claim } from "../support/claims.ts";
+import { seedReference, useTestApp, type TestContext } from "../support/harness.ts";
+
+const t = useTestApp();
+
+/** Signs in through the form and returns the session cookie. */
+async function signIn(ctx: TestContext, key: string): Promise<string> {
+  const res = await ctx.app.request("/dashboard/login", { method: "POST", body: new URLSearchParams({ key }) });
+  expect(res.status).toBe(303);
+  const cookie = res.headers.get("set-cookie") ?? "";
+  expect(cookie).toMatch(/HttpOnly/);
+  expect(cookie).toMatch(/SameSite=Strict/);
+  return cookie.split(";")[0]!;
+}
+
+const page = (ctx: TestContext, path: string, cookie: string) => ctx.app.request(path, { headers: { cookie } });
+
+async function story(ctx: TestContext) {
+  await seedReference(ctx);
+  await ctx.json("PUT", "/v1/provinces/01/estimates/2026", { body: { amount: "1000000" } });
+  const facility = await ctx.key("facility", "01001");
+  await ctx.json("POST", "/v1/batches", { key: facility, body: { batchId: "d", claims: [claim({ amounts: { total: "900000", insurance: "900000", patient: "0" } })] } });
+  return { facility, hanoi: await ctx.key("province", "01"), hcmc: await ctx.key("province", "79") };
+}
+
+describe("dashboard pages", () => {
+  it("lists exactly the pages registered, so a new page must be added to the scope review", () => {
+    const registered = t.app.routes.filter((r) => r.method !== "ALL" && (r.path === "/" || r.path.startsWith("/dashboard"))).map((r) => `${r.method} ${r.path}`);
+    expect([...new Set(registered)].sort()).toEqual([...DASHBOARD_ROUTES].sort());
+  });
+
+  it("without a session every page sends the browser to sign in", async () => {
+    for (const path of ["/dashboard", "/dashboard/alerts", "/dashboard/provinces/01"]) {
+      const res = await t.app.request(path);
+      expect(res.status, path).toBe(303);
+      expect(res.headers.get("location")).toBe("/dashboard/login");
+    }
+    expect((await t.app.request("/")).headers.get("location")).toBe("/dashboard");
+    const login = await t.app.request("/dashboard/login");
+    expect(login.status).toBe(200);
+    expect(await login.text()).toContain('<label for="key">');
+  });
+
+  it("a province reviewer sees their own province only, and another province's page is 404", async () => {
+    const k = await story(t);
+    const cookie = await signIn(t, k.hanoi);
+    const overview = await (await page(t, "/dashboard?year=2026", cookie)).text();
+    expect(overview).toContain('data-province="01"');
+    expect(overview).not.toContain('data-province="79"');
+    expect(overview).toContain("900.000 ₫");
+    expect((await page(t, "/dashboard/provinces/01?year=2026", cookie)).status).toBe(200);
+    expect((await page(t, "/dashboard/provinces/79?year=2026", cookie)).status).toBe(404);
+    const alerts = await (await page(t, "/dashboard/alerts?province=79", cookie)).text();
+    expect(alerts).not.toContain("data-alert=");
+  });
+
+  it("a facility key may not use the dashboard; a revoked key's session ends; a tampered cookie is no session", async () => {
+    const k = await story(t);
+    const facilityCookie = await signIn(t, k.facility);
+    expect((await page(t, "/dashboard", facilityCookie)).status).toBe(403);
+
+    const cookie = await signIn(t, k.hanoi);
+    const tampered = cookie.replace(/=([^.]+)/, "=x$1");
+    expect((await page(t, "/dashboard", tampered)).status).toBe(303);
+    const keys = await t.json("GET", "/v1/keys");
+    const id = keys.body.data.find((x: { scope: string; role: string }) => x.role === "province" && x.scope === "01").id;
+    await t.call("DELETE", `/v1/keys/${id}`);
+    expect((await page(t, "/dashboard", cookie)).status).toBe(303);
+  });
+
+  it("acknowledging through a form needs the CSRF token; with it, the alert moves and the audit log records it", async () => {
+    const k = await story(t);
+    const cookie = await signIn(t, k.hanoi);
+    const html = await (await page(t, "/dashboard/provinces/01?year=2026", cookie)).text();
+    const id = /data-alert="([0-9a-f-]{36})"/.exec(html)![1]!;
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(html)![1]!;
+    const post = (fields: Record<string, string>) =>
+      t.app.request(`/dashboard/alerts/${id}/transition`, { method: "POST", headers: { cookie }, body: new URLSearchParams(fields) });
+
+    expect((await post({ action: "acknowledge", note: "x", _csrf: "forged" })).status).toBe(403);
+    expect((await t.json("GET", `/v1/alerts?province=01`)).body.data.every((a: { status: string }) => a.status === "open")).toBe(true);
+
+    const done = await post({ action: "acknowledge", note: "Đã họp", _csrf: csrf, back: "https://evil.example/" });
+    expect(done.status).toBe(303);
+    expect(done.headers.get("location")).toBe("/dashboard");
+    const alert = (await t.json("GET", "/v1/alerts?province=01")).body.data.find((a: { id: string }) => a.id === id);
+    expect(alert).toMatchObject({ status: "acknowledged", notes: [expect.objectContaining({ note: "Đã họp" })] });
+    expect(await t.db.prisma.auditLog.count({ where: { entityId: id } })).toBe(1);
+
+    // Another province's reviewer cannot act on it even with their own valid form token.
+    const other = await signIn(t, k.hcmc);
+    const otherHtml = await (await page(t, "/dashboard", other)).text();
+    const otherCsrf = /name="_csrf" value="([^"]+)"/.exec(otherHtml)![1]!;
+    const refused = await t.app.request(`/dashboard/alerts/${id}/transition`, { method: "POST", headers: { cookie: other }, body: new URLSearchParams({ action: "resolve", note: "x", _csrf: otherCsrf }) });
+    expect(refused.status).toBe(404);
+  });
+});
