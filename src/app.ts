@@ -11,6 +11,7 @@ import { claimsRoutes } from "./claims/routes.ts";
 import { documentsRoutes } from "./documents/routes.ts";
 import { estimatesRoutes } from "./estimates/routes.ts";
 import { onError } from "./http/errors.ts";
+import { refuseUnsafeInput } from "./http/input-guard.ts";
 import { accessLog, capBodies, requestId, requireJsonBody } from "./http/middleware.ts";
 import { Problem } from "./http/problem.ts";
 import type { AppEnv } from "./http/router.ts";
@@ -38,6 +39,7 @@ export function createApp(deps: AppDeps) {
   app.use("/v1/*", capBodies({ "/v1/batches": 32 * MiB }, 1 * MiB));
   app.use("/v1/*", requireJsonBody());
   app.use("/v1/*", authenticate(deps.db));
+  app.use("/v1/*", refuseUnsafeInput());
 
   app.route("/", opsRoutes(deps));
   app.get("/", (c) => c.redirect("/dashboard", 302));

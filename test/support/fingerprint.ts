@@ -27,3 +27,14 @@ export async function fingerprint(db: Database): Promise<Record<string, string>>
   );
   return Object.fromEntries(rows.map((r) => [r.t, r.h]));
 }
+
+/**
+ * A cheap witness that no write transaction finished since the last call: the
+ * snapshot's xmax moves whenever a transaction that wrote (committed or rolled
+ * back) ends. Equal witnesses prove nothing changed; different ones call for
+ * a fingerprint.
+ */
+export async function writeWitness(db: Database): Promise<string> {
+  const [row] = await db.prisma.$queryRawUnsafe<{ x: string }[]>("SELECT pg_snapshot_xmax(pg_current_snapshot())::text AS x");
+  return row!.x;
+}

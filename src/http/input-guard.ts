@@ -1,0 +1,97 @@
+import type { MiddlewareHandler } from "hono";
+import { type FieldError, Problem, notFound } from "./problem.ts";
+import type { AppEnv } from "./router.ts";
+import { fieldPath } from "./validation.ts";
+
+/** Deeper than any body of the contract (a batch's deepest field is 5 levels down). */
+export const MAX_JSON_DEPTH = 32;
+
+/** `\u0000` or a UTF-16 surrogate written as a JSON escape: the only way either gets into a parsed string. */
+const RISKY_ESCAPE = /\\u(0000|[dD][89a-fA-F][0-9a-fA-F]{2})/;
+
+/** The deepest nesting of arrays and objects in JSON text (strings skipped), stopping once past `limit`. */
+function depthExceeds(text: string, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (inString) {
+      if (ch === 92) i++; // backslash: skip the escaped character
+      else if (ch === 34) inString = false;
+    } else if (ch === 34) inString = true;
+    else if (ch === 91 || ch === 123) {
+      if (++depth > limit) return true;
+    } else if (ch === 93 || ch === 125) depth--;
+  }
+  return false;
+}
+
+const UNPAIRED_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** A string PostgreSQL cannot store (NUL) or that is not Unicode (an unpaired surrogate). */
+function badText(s: string): string | null {
+  if (s.includes("\u0000")) return "contains a NUL character (U+0000)";
+  if (UNPAIRED_SURROGATE.test(s)) return "contains an unpaired UTF-16 surrogate";
+  return null;
+}
+
+/** Walks a parsed body without recursion; the first offending place in document order. */
+function firstProblem(body: unknown, maxDepth: number): FieldError | null {
+  const stack: { value: unknown; path: (string | number)[] }[] = [{ value: body, path: [] }];
+  while (stack.length) {
+    const { value, path } = stack.pop()!;
+    if (typeof value === "string") {
+      const why = badText(value);
+      if (why) return { path: fieldPath(path), code: "invalid_characters", message: `${why}` };
+    } else if (value !== null && typeof value === "object") {
+      if (path.length >= maxDepth)
+        return { path: fieldPath(path), code: "too_deep", message: `nested deeper than ${maxDepth} levels` };
+      const entries: [string | number, unknown][] = Array.isArray(value) ? value.map((v, i) => [i, v]) : Object.entries(value);
+      for (let i = entries.length - 1; i >= 0; i--) {
+        const [key, child] = entries[i]!;
+        if (typeof key === "string") {
+          const why = badText(key);
+          if (why) return { path: fieldPath(path), code: "invalid_characters", message: `a field name ${why}` };
+        }
+        stack.push({ value: child, path: [...path, key] });
+      }
+    }
+  }
+  return null;
+}
+
+/**
+ * Refuses (422, naming the field) JSON bodies that parse but that the service
+ * cannot safely handle: nesting deeper than `maxDepth` (recursive code further
+ * on — hashing, serialising — would overflow the stack and answer 500), and
+ * strings holding NUL or unpaired surrogates (PostgreSQL text and jsonb reject
+ * them mid-transaction); NUL in the path (404) or a query value (422) too.
+ * A cheap scan of the text decides whether the body
+ * needs a closer look, so ordinary bodies are not parsed twice. A body that is
+ * not JSON is left to the route (400).
+ */
+export function refuseUnsafeInput(maxDepth = MAX_JSON_DEPTH): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    // The same for what the URL carries: no object is named with a NUL, and a query value with one is refused by name.
+    if (c.req.path.includes("\u0000")) throw notFound();
+    for (const [name, values] of Object.entries(c.req.queries())) {
+      const why = values.map(badText).find((w) => w !== null) ?? badText(name);
+      if (why) throw new Problem(422, "validation_failed", `invalid query: ${name}: ${why}`, [{ path: name, code: "invalid_characters", message: why }]);
+    }
+    const type = (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
+    if (type === "application/json" && c.req.method !== "GET" && c.req.method !== "HEAD") {
+      const text = await c.req.text();
+      if (depthExceeds(text, maxDepth) || RISKY_ESCAPE.test(text)) {
+        let body: unknown;
+        try {
+          body = JSON.parse(text);
+        } catch {
+          body = undefined;
+        }
+        const problem = body === undefined ? null : firstProblem(body, maxDepth);
+        if (problem) throw new Problem(422, "validation_failed", `invalid body: ${problem.path}: ${problem.message}`, [problem]);
+      }
+    }
+    await next();
+  };
+}
