@@ -32,6 +32,15 @@ export function isUnstorableText(err: unknown): boolean {
   return false;
 }
 
+/** SQLSTATE 22003: a number beyond its column (a sum of amounts past numeric(18,2)). */
+export function isOutOfRange(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const { code, meta } = e as { code?: unknown; meta?: { driverAdapterError?: { cause?: { originalCode?: unknown } } } };
+    if (String(code) === "22003" || String(meta?.driverAdapterError?.cause?.originalCode) === "22003") return true;
+  }
+  return false;
+}
+
 /** The one error handler: problems render themselves; anything else is a 500 that says only the request id. */
 export function onError(logger: Logger): ErrorHandler<AppEnv> {
   return (err, c) => {
@@ -40,6 +49,11 @@ export function onError(logger: Logger): ErrorHandler<AppEnv> {
     if (err instanceof Problem) problem = err;
     else if (err instanceof HTTPException) problem = problemFromHttpException(err);
     else if (isUnstorableText(err)) problem = new Problem(422, "invalid_text", "a text field contains a NUL character (\\u0000), which cannot be stored");
+    else if (isOutOfRange(err))
+      // Each amount fits; what it adds up to (a province's spending, an estimate's total) would not. Rolled back, nothing stored.
+      problem = new Problem(422, "amount_out_of_range", "an amount, or a total it adds to, exceeds 9999999999999999.99", [
+        { path: "(body)", code: "amount_out_of_range", message: "the amounts sent would take a stored total past 9999999999999999.99" },
+      ]);
     else if (isDatabaseUnavailable(err)) {
       logger.warn("database unavailable", { requestId, error: String((err as Error).message).slice(0, 200) });
       problem = new Problem(503, "database_unavailable", "the database is unavailable; retry later", undefined, { "Retry-After": "5" });

@@ -59,4 +59,22 @@ describe("input the service cannot safely handle is refused by name", () => {
     expect(res.status).toBe(422);
     expect(res.body.errors).toEqual([expect.objectContaining({ path: "status", code: "invalid_characters" })]);
   });
+
+  it("amounts that each fit but whose totals would not are 422, not 500, and nothing is stored", async () => {
+    await seedReference(t);
+    // A facility's two 16-digit claims would take the province's spending past numeric(18,2).
+    const big = { total: "9999999999999999", insurance: "9999999999999999", patient: "0", other: "0" };
+    let before = await fingerprint(t.db);
+    const batch = await t.json("POST", "/v1/batches", { body: { batchId: "HUGE", facilityCode: "01001", claims: [claim({ amounts: big }, 1), claim({ amounts: big }, 2)] } });
+    expect(batch.status).toBe(422);
+    expect(batch.body).toMatchObject({ code: "amount_out_of_range", errors: [expect.objectContaining({ code: "amount_out_of_range" })] });
+    expect(await fingerprint(t.db)).toEqual(before);
+
+    expect((await t.json("PUT", "/v1/provinces/01/estimates/2026", { body: { amount: "9999999999999999.99" } })).status).toBe(201);
+    before = await fingerprint(t.db);
+    const adjustment = await t.json("POST", "/v1/provinces/01/estimates/2026/adjustments", { body: { amount: "1", reason: "too much" } });
+    expect(adjustment.status).toBe(422);
+    expect(await fingerprint(t.db)).toEqual(before);
+    expect(t.logger.lines.filter((l) => l.includes('"level":"error"'))).toEqual([]);
+  });
 });
