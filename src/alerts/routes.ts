@@ -2,48 +2,13 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { audit } from "../audit/audit.ts";
 import { type Caller, callerOf, canSeeProvince, provinceScope, requireRole } from "../auth/caller.ts";
 import type { AppDeps } from "../deps.ts";
-import { fixed, formatMoney } from "../domain/money.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
 import { decodeCursor, ListQuery, page } from "../http/paging.ts";
 import { conflict, notFound, unprocessable } from "../http/problem.ts";
 import { router } from "../http/router.ts";
-import { MoneyOut, ProvinceCode, RatioOut, Timestamp, Year, iso, json, jsonBody, listOf, problems } from "../http/schemas.ts";
-
-const KINDS = ["usage_threshold", "projected_overrun", "stuck_backlog"] as const;
-const STATUSES = ["open", "acknowledged", "resolved"] as const;
-type Status = (typeof STATUSES)[number];
-
-const NoteView = z
-  .object({
-    action: z.enum(["acknowledge", "resolve"]),
-    note: z.string(),
-    at: Timestamp,
-    keyId: z.string().nullable().openapi({ description: "the key that took the step" }),
-  })
-  .openapi("AlertNote");
-
-const AlertView = z
-  .object({
-    id: z.string().uuid(),
-    kind: z.enum(KINDS),
-    provinceCode: z.string(),
-    year: z.number().int(),
-    threshold: RatioOut.nullable().openapi({
-      description: "usage_threshold: the threshold reached; projected_overrun: the projected ratio that triggers it (rules.usage.projectedOverrun.ratio). 4 decimals.",
-    }),
-    severity: z.string(),
-    ratioAtRaise: RatioOut.nullable().openapi({
-      description: "usage_threshold: spent / estimate when raised; projected_overrun: the projected year-end ratio when raised. 4 decimals, rounded half up.",
-    }),
-    spentAtRaise: MoneyOut,
-    estimateAtRaise: MoneyOut.nullable(),
-    raisedAt: Timestamp,
-    status: z.enum(STATUSES),
-    acknowledgedAt: Timestamp.nullable(),
-    resolvedAt: Timestamp.nullable(),
-    notes: z.array(NoteView).openapi({ description: "the steps taken on the alert, oldest first" }),
-  })
-  .openapi("Alert");
+import { ProvinceCode, Year, json, jsonBody, listOf, problems } from "../http/schemas.ts";
+import { AlertView, alertView, KINDS, STATUSES, type Status } from "./view.ts";
+import { addWebhookRoutes } from "./webhooks.ts";
 
 const ListAlertsQuery = ListQuery.extend({
   province: ProvinceCode.optional().openapi({ description: "a province key sees only its own province whatever this says" }),
@@ -54,31 +19,6 @@ const ListAlertsQuery = ListQuery.extend({
 
 const StepBody = z.object({ note: z.string().trim().min(1).max(2000).openapi({ example: "Discussed with the department of health" }) }).strict();
 const IdParam = z.object({ id: z.string().openapi({ example: "0b5e2a52-6a55-4c5e-9b8e-6f0f3b1e2f10" }) });
-
-type AlertRow = Prisma.AlertGetPayload<{ include: { notes: true } }>;
-
-const ratioText = (v: Prisma.Decimal | null) => (v === null ? null : fixed(v.toString(), 4));
-
-export function alertView(a: AlertRow): z.infer<typeof AlertView> {
-  return {
-    id: a.id,
-    kind: a.kind,
-    provinceCode: a.provinceCode,
-    year: a.year,
-    threshold: ratioText(a.threshold),
-    severity: a.severity,
-    ratioAtRaise: ratioText(a.ratioAtRaise),
-    spentAtRaise: formatMoney(a.spentAtRaise.toString()),
-    estimateAtRaise: a.estimateAtRaise === null ? null : formatMoney(a.estimateAtRaise.toString()),
-    raisedAt: a.raisedAt.toISOString(),
-    status: a.status,
-    acknowledgedAt: iso(a.acknowledgedAt),
-    resolvedAt: iso(a.resolvedAt),
-    notes: [...a.notes]
-      .sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0))
-      .map((n) => ({ action: n.action as "acknowledge" | "resolve", note: n.note, at: n.at.toISOString(), keyId: n.keyId })),
-  };
-}
 
 const UUID = z.uuid();
 const badCursor = () =>
@@ -181,6 +121,8 @@ export function alertsRoutes(deps: AppDeps) {
     }),
     async (c) => c.json(await listAlerts(deps, callerOf(c), c.req.valid("query")), 200),
   );
+
+  addWebhookRoutes(app, deps);
 
   for (const step of ["acknowledge", "resolve"] as const) {
     app.openapi(

@@ -1,0 +1,193 @@
+import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import { randomBytes, randomUUID } from "node:crypto";
+import { audit } from "../audit/audit.ts";
+import { type Caller, callerOf, requireRole } from "../auth/caller.ts";
+import type { AppDeps } from "../deps.ts";
+import type { Prisma } from "../generated/prisma/client.ts";
+import { decodeCursor, ListQuery, page } from "../http/paging.ts";
+import { forbidden, notFound, unprocessable } from "../http/problem.ts";
+import type { AppEnv } from "../http/router.ts";
+import { ProvinceCode, Timestamp, iso, json, jsonBody, listOf, problems } from "../http/schemas.ts";
+import { DELIVERY_DEFAULTS, DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER } from "./deliver.ts";
+
+const HttpsUrl = z
+  .string()
+  .max(2000)
+  .refine((u) => {
+    try {
+      const url = new URL(u);
+      return url.protocol === "https:" && !url.username && !url.password;
+    } catch {
+      return false;
+    }
+  }, "must be an https:// URL without credentials")
+  .openapi({ example: "https://soyte.example.vn/hooks/bhyt-alerts" });
+
+const CreateWebhook = z
+  .object({
+    url: HttpsUrl,
+    provinceCode: ProvinceCode.optional().openapi({
+      description: "whose alerts to send. Central: absent = every province. Province key: absent or its own province.",
+    }),
+  })
+  .strict();
+
+const WebhookView = z
+  .object({ id: z.string().uuid(), provinceCode: z.string().nullable().openapi({ description: "null: every province" }), url: z.string(), createdAt: Timestamp })
+  .openapi("AlertWebhook");
+const CreatedWebhook = WebhookView.extend({
+  secret: z.string().openapi({ description: `the HMAC-SHA256 key of the ${SIGNATURE_HEADER} header; shown only here` }),
+}).openapi("CreatedAlertWebhook");
+
+const DeliveryView = z
+  .object({
+    id: z.string().uuid().openapi({ description: `sent as ${DELIVERY_HEADER}; the same on every retry` }),
+    alertId: z.string().uuid(),
+    url: z.string(),
+    status: z.enum(["pending", "delivered", "failed"]),
+    attempts: z.number().int(),
+    nextAttemptAt: Timestamp.nullable().openapi({ description: "pending: when the next attempt is due; otherwise null" }),
+    lastError: z.string().nullable(),
+    deliveredAt: Timestamp.nullable(),
+    createdAt: Timestamp,
+  })
+  .openapi("AlertDelivery");
+
+const IdParam = z.object({ id: z.string() });
+const UUID = z.uuid();
+
+type HookRow = { id: string; provinceCode: string | null; url: string; createdAt: Date };
+const webhookView = (w: HookRow) => ({ id: w.id, provinceCode: w.provinceCode, url: w.url, createdAt: w.createdAt.toISOString() });
+
+/** Central sees every webhook; a province key only its own province's (not central's all-province ones). */
+function scopeWhere(caller: Caller): Prisma.ProvinceWebhookWhereInput {
+  return caller.role === "central" ? {} : { provinceCode: caller.provinceCode };
+}
+
+async function findInScope(deps: Pick<AppDeps, "db">, caller: Caller, id: string) {
+  if (!UUID.safeParse(id).success) throw notFound("webhook");
+  const hook = await deps.db.prisma.provinceWebhook.findFirst({ where: { id, ...scopeWhere(caller) } });
+  if (!hook) throw notFound("webhook");
+  return hook;
+}
+
+const PROTOCOL = [
+  `Each new alert is POSTed as JSON \`{ "id", "type": "alert.raised", "createdAt", "data": <Alert> }\` (data as the alert is when sent).`,
+  `Headers: ${EVENT_HEADER}: alert.raised; ${DELIVERY_HEADER}: the delivery id (the same on retries: deduplicate by it);`,
+  `${SIGNATURE_HEADER}: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")> — recompute it, compare in constant time, refuse old timestamps.`,
+  `Any 2xx is success; anything else, a redirect, or no answer within ${DELIVERY_DEFAULTS.timeoutMs / 1000} s is retried after 30 s, 1 min, 2 min, ... (doubling, at most 6 h),`,
+  `${DELIVERY_DEFAULTS.maxAttempts} attempts in all, then the delivery is marked failed. Delivery is at least once and never delays the transaction that raised the alert.`,
+].join(" ");
+
+/** Webhook subscriptions, under /v1/alerts/webhooks. Central: any province or all; province key: its own. */
+export function addWebhookRoutes(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
+  const { prisma } = deps.db;
+
+  app.openapi(
+    createRoute({
+      method: "post", path: "/webhooks", tags: ["Alerts"], summary: "Subscribe a URL to new alerts (central, or a province for its own)",
+      description: PROTOCOL,
+      request: { body: jsonBody(CreateWebhook) },
+      responses: { 201: json(CreatedWebhook, "Created; the secret is shown once"), ...problems },
+    }),
+    async (c) => {
+      const caller = callerOf(c);
+      requireRole(caller, "central", "province");
+      const body = c.req.valid("json");
+      let provinceCode: string | null = body.provinceCode ?? null;
+      if (caller.role === "province") {
+        if (provinceCode !== null && provinceCode !== caller.provinceCode) throw forbidden("a province key subscribes to its own province's alerts only");
+        provinceCode = caller.provinceCode;
+      }
+      if (provinceCode !== null && !(await prisma.province.findUnique({ where: { code: provinceCode } })))
+        throw unprocessable("unknown province", [{ path: "provinceCode", code: "unknown_province", message: `province ${provinceCode} does not exist` }]);
+      const at = deps.clock.now();
+      const secret = `whsec_${randomBytes(32).toString("base64url")}`;
+      const hook = await prisma.$transaction(async (tx) => {
+        const created = await tx.provinceWebhook.create({ data: { id: randomUUID(), provinceCode, url: body.url, secret, createdAt: at } });
+        await audit(tx, { caller, requestId: c.get("requestId"), at }, { action: "webhook.create", entity: "province_webhook", entityId: created.id, after: webhookView(created) });
+        return created;
+      });
+      return c.json({ ...webhookView(hook), secret }, 201);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get", path: "/webhooks", tags: ["Alerts"], summary: "List alert webhooks, without secrets (central: all; province: its own)",
+      request: { query: ListQuery },
+      responses: { 200: json(listOf(WebhookView)), ...problems },
+    }),
+    async (c) => {
+      const caller = callerOf(c);
+      requireRole(caller, "central", "province");
+      const { limit, cursor } = c.req.valid("query");
+      const after = decodeCursor(cursor);
+      const rows = await prisma.provinceWebhook.findMany({
+        where: { ...scopeWhere(caller), ...(after ? { id: { gt: String(after[0]) } } : {}) },
+        orderBy: { id: "asc" },
+        take: limit + 1,
+      });
+      const { data, nextCursor } = page(rows, limit, (w) => [w.id]);
+      return c.json({ data: data.map(webhookView), nextCursor }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "delete", path: "/webhooks/{id}", tags: ["Alerts"], summary: "Remove an alert webhook and its queued deliveries (central, or its province)",
+      request: { params: IdParam },
+      responses: { 204: { description: "Removed" }, ...problems },
+    }),
+    async (c) => {
+      const caller = callerOf(c);
+      requireRole(caller, "central", "province");
+      const hook = await findInScope(deps, caller, c.req.valid("param").id);
+      const at = deps.clock.now();
+      await prisma.$transaction(async (tx) => {
+        await tx.provinceWebhook.delete({ where: { id: hook.id } });
+        await audit(tx, { caller, requestId: c.get("requestId"), at }, { action: "webhook.delete", entity: "province_webhook", entityId: hook.id, before: webhookView(hook) });
+      });
+      return c.body(null, 204);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get", path: "/webhooks/{id}/deliveries", tags: ["Alerts"], summary: "A webhook's deliveries, newest first, with their attempts and last error",
+      request: { params: IdParam, query: ListQuery },
+      responses: { 200: json(listOf(DeliveryView)), ...problems },
+    }),
+    async (c) => {
+      const caller = callerOf(c);
+      requireRole(caller, "central", "province");
+      const hook = await findInScope(deps, caller, c.req.valid("param").id);
+      const { limit, cursor } = c.req.valid("query");
+      const key = decodeCursor(cursor);
+      let after: Prisma.AlertDeliveryWhereInput = {};
+      if (key) {
+        const at = typeof key[0] === "string" ? new Date(key[0]) : null;
+        if (!at || Number.isNaN(at.getTime()) || !UUID.safeParse(key[1]).success)
+          throw unprocessable("invalid query: cursor is not one this service issued", [{ path: "cursor", code: "invalid_cursor", message: "not a cursor this service issued" }]);
+        after = { OR: [{ createdAt: { lt: at } }, { createdAt: at, id: { lt: key[1] as string } }] };
+      }
+      const rows = await prisma.alertDelivery.findMany({
+        where: { AND: [{ webhookId: hook.id }, after] },
+        orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+        take: limit + 1,
+      });
+      const { data, nextCursor } = page(rows, limit, (d) => [d.createdAt.toISOString(), d.id]);
+      return c.json(
+        {
+          data: data.map((d) => ({
+            id: d.id, alertId: d.alertId, url: d.url, status: d.status, attempts: d.attempts,
+            nextAttemptAt: d.status === "pending" ? d.nextAttemptAt.toISOString() : null,
+            lastError: d.lastError, deliveredAt: iso(d.deliveredAt), createdAt: d.createdAt.toISOString(),
+          })),
+          nextCursor,
+        },
+        200,
+      );
+    },
+  );
+}
