@@ -41,6 +41,8 @@ export interface Seeded {
   alertId: string;
   /** A key nobody uses, for DELETE /v1/keys/{id}. */
   spareKeyId: string;
+  /** A's alert webhook (it has the delivery of A's alert queued). */
+  webhookId: string;
 }
 
 export interface MatrixEntry {
@@ -85,6 +87,14 @@ export const ACCESS_MATRIX: Record<string, MatrixEntry> = {
   "GET /v1/alerts": { url: () => "/v1/alerts?province=01", expect: { ...provinceOfA(200), provinceB: 200 } },
   "POST /v1/alerts/:id/acknowledge": { url: (s) => `/v1/alerts/${s.alertId}/acknowledge`, body: () => ({ note: "seen" }), expect: provinceOfA(200) },
   "POST /v1/alerts/:id/resolve": { url: (s) => `/v1/alerts/${s.alertId}/resolve`, body: () => ({ note: "done" }), expect: provinceOfA(200) },
+
+  // Webhooks: a province subscribes for itself only (provinces are public reference data: naming another is refused, 403).
+  "POST /v1/alerts/webhooks": {
+    url: () => "/v1/alerts/webhooks", body: () => ({ url: "https://matrix.example/hooks", provinceCode: "01" }), expect: { ...provinceOfA(201), provinceB: 403 },
+  },
+  "GET /v1/alerts/webhooks": { url: () => "/v1/alerts/webhooks", expect: { ...provinceOfA(200), provinceB: 200 } },
+  "DELETE /v1/alerts/webhooks/:id": { url: (s) => `/v1/alerts/webhooks/${s.webhookId}`, expect: provinceOfA(204) },
+  "GET /v1/alerts/webhooks/:id/deliveries": { url: (s) => `/v1/alerts/webhooks/${s.webhookId}/deliveries`, expect: provinceOfA(200) },
 
   "GET /v1/usage": { url: () => "/v1/usage?year=2026", expect: { ...provinceOfA(200), provinceB: 200 } },
   "GET /v1/provinces/:code/usage": { url: () => "/v1/provinces/01/usage?year=2026", expect: provinceOfA(200) },
@@ -132,6 +142,7 @@ export async function seedOwnedByA(t: TestContext): Promise<Seeded> {
   await must("PUT", "/v1/facilities/01001", { name: "Bệnh viện Bạch Mai" });
   await must("PUT", "/v1/facilities/79001", { name: "Bệnh viện Chợ Rẫy" });
   await must("PUT", "/v1/provinces/01/estimates/2026", { amount: "300000" });
+  const webhook = await must("POST", "/v1/alerts/webhooks", { url: "https://hooks.example/province-a", provinceCode: "01" });
   const key = async (role: string, scope?: string) => (await must("POST", "/v1/keys", { role, scope, name: `matrix ${role} ${scope ?? ""}` })) as { id: string; key: string };
   const [provinceA, provinceB, facilityA, facilityB, revoked, spare] = [
     await key("province", "01"), await key("province", "79"), await key("facility", "01001"), await key("facility", "79001"), await key("central"), await key("province", "79"),
@@ -148,5 +159,6 @@ export async function seedOwnedByA(t: TestContext): Promise<Seeded> {
     keys: { central: CENTRAL_KEY, provinceA: provinceA!.key, provinceB: provinceB!.key, facilityA: facilityA!.key, facilityB: facilityB!.key, revoked: revoked!.key, none: null },
     alertId: alerts.data[0].id,
     spareKeyId: spare!.id,
+    webhookId: webhook.id,
   };
 }
