@@ -1,3 +1,5 @@
+import { realpathSync } from "node:fs";
+import { pathToFileURL } from "node:url";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { systemClock } from "./clock.ts";
 import { ConfigError, loadConfig } from "./config.ts";
@@ -16,12 +18,12 @@ import { openConfiguredDatabase, StartupError } from "./runtime.ts";
  * the API (migrations). Output is JSON on stdout; a failure is one line on
  * stderr. Exit codes: 0 done, 1 failed, 2 bad arguments.
  */
-const USAGE =
+export const USAGE =
   "usage: npm run cli -- keys create --role central|province|facility [--scope CODE] --name NAME | keys list | keys revoke ID | migrate";
 
-class UsageError extends Error {}
+export class UsageError extends Error {}
 
-type Command =
+export type Command =
   | { kind: "keys.create"; role: "central" | "province" | "facility"; scope?: string | undefined; name: string }
   | { kind: "keys.list" }
   | { kind: "keys.revoke"; id: string }
@@ -29,7 +31,7 @@ type Command =
   | { kind: "help" };
 
 /** Reads the command line; throws UsageError for anything it does not understand. */
-function parseCommand(argv: string[]): Command {
+export function parseCommand(argv: string[]): Command {
   const [group, action, ...rest] = argv;
   const parse = <O extends NonNullable<ParseArgsConfig["options"]>>(args: string[], options: O) => {
     try {
@@ -132,10 +134,20 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (err) => {
-    process.stderr.write(`error: ${describe(err)}\n`);
-    process.exit(1);
-  },
-);
+// Run only as a program (`npm run cli`), not when a test imports parseCommand.
+function invokedDirectly(): boolean {
+  try {
+    return process.argv[1] !== undefined && pathToFileURL(realpathSync(process.argv[1])).href === import.meta.url;
+  } catch {
+    return false;
+  }
+}
+if (invokedDirectly()) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (err) => {
+      process.stderr.write(`error: ${describe(err)}\n`);
+      process.exit(1);
+    },
+  );
+}

@@ -30,7 +30,8 @@ describe("starting the server", { timeout: 90_000 }, () => {
     dirs.splice(0).forEach((d) => d.remove());
   });
 
-  it("serves on PORT with the embedded database under DATA_DIR, and a restart keeps the data", async () => {
+  // One story, so the embedded database is created only once (seconds on a busy machine).
+  it("serves on PORT with the embedded database under DATA_DIR, refuses a second process on that folder, and keeps the data across a restart", async () => {
     const dataDir = temp("data");
     const env = { PORT: String(await freePort()), DATA_DIR: dataDir, BOOTSTRAP_CENTRAL_KEY: KEY };
 
@@ -42,25 +43,22 @@ describe("starting the server", { timeout: 90_000 }, () => {
     expect(put.status).toBe(201);
     expect(existsSync(join(dataDir, "server.pid"))).toBe(true);
 
-    // Second, a clean stop releases the folder.
+    // Second, another process on the same folder exits 1 with one line naming it; the first keeps serving.
+    const rival = await failedStart({ PORT: String(await freePort()), DATA_DIR: dataDir });
+    expectOneLineFailure(rival, /in use by another process/);
+    expect(rival.stderr).toContain(dataDir);
+    expect((await fetch(`${first.url}/readyz`)).status).toBe(200);
+
+    // Third, a clean stop releases the folder.
     const stopped = await first.stop();
     expect(stopped.code).toBe(0);
     expect(existsSync(join(dataDir, "server.pid"))).toBe(false);
 
-    // Third, after a restart the province is still there.
+    // Fourth, after a restart the province is still there.
     const second = await startServer({ ...env, PORT: String(await freePort()) });
     const read = await fetch(`${second.url}/v1/provinces`, { headers: auth });
     expect((await read.json()).data).toEqual([expect.objectContaining({ code: "01", name: "Hà Nội" })]);
     await second.stop();
-  });
-
-  it("a second process on the same DATA_DIR exits 1 with one line naming the folder, and the first keeps serving", async () => {
-    const dataDir = temp("shared");
-    const server = await startServer({ PORT: String(await freePort()), DATA_DIR: dataDir });
-    const rival = await failedStart({ PORT: String(await freePort()), DATA_DIR: dataDir });
-    expectOneLineFailure(rival, /in use by another process/);
-    expect(rival.stderr).toContain(dataDir);
-    expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
   });
 
   it("a DATABASE_URL that is not a URL exits 1 with one line naming the variable", async () => {

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadRules } from "../../src/rules/load.ts";
-import { defaultRules, parseRules, RulesError } from "../../src/rules/schema.ts";
+import { DOCUMENT_TYPES, defaultRules, parseRules, RulesError } from "../../src/rules/schema.ts";
 import { tempDir } from "../support/process.ts";
 
 /** The error parseRules throws for `files`, checked to be a one-line RulesError. */
@@ -59,7 +59,7 @@ describe("rule files", () => {
   });
 
   it("accepts a requirement on a document type the file itself declares", () => {
-    const rules = parseRules({ "documents.json": { documentTypes: ["x_ray"], requirements: [{ when: { procedure: true }, documents: ["x_ray"] }] } });
+    const rules = parseRules({ "documents.json": { documentTypes: [...DOCUMENT_TYPES, "x_ray"], requirements: [{ when: { procedure: true }, documents: ["x_ray"] }] } });
     expect(rules.documents.requirements).toEqual([{ when: { procedure: true }, documents: ["x_ray"] }]);
   });
 });
