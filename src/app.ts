@@ -3,6 +3,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { secureHeaders } from "hono/secure-headers";
 import { alertsRoutes } from "./alerts/routes.ts";
 import { authenticate } from "./auth/caller.ts";
+import { limitFailedAuthentication } from "./auth/failed-auth-limit.ts";
 import type { AppDeps } from "./deps.ts";
 import { backlogRoutes } from "./backlog/routes.ts";
 import { dashboardRoutes } from "./dashboard/routes.tsx";
@@ -38,6 +39,7 @@ export function createApp(deps: AppDeps) {
   // 5,000 claims fit well within 32 MiB; everything else is small.
   app.use("/v1/*", capBodies({ "/v1/batches": 32 * MiB }, 1 * MiB));
   app.use("/v1/*", requireJsonBody());
+  app.use("/v1/*", limitFailedAuthentication(deps.clock));
   app.use("/v1/*", authenticate(deps.db));
   app.use("/v1/*", refuseUnsafeInput());
 
@@ -70,7 +72,8 @@ export function createApp(deps: AppDeps) {
   app.get("/docs", swaggerUI({ url: "/openapi.json" }));
 
   app.notFound((c) => {
-    throw new Problem(404, "not_found", `no route for ${c.req.method} ${c.req.path}`);
+    // The path is not echoed: a client may have put a patient's data in it.
+    throw new Problem(404, "not_found", `no route matches this ${c.req.method} request's path`);
   });
   app.onError(onError(deps.logger));
   return app;

@@ -20,7 +20,8 @@ export function jsonLogger(
 ): Logger {
   const emit = (lvl: LogLevel) => (msg: string, fields?: LogFields) => {
     if (order[lvl] < order[level]) return;
-    write(JSON.stringify({ time: new Date().toISOString(), level: lvl, msg, ...fields }, bigintSafe));
+    const safe = typeof fields?.error === "string" ? { ...fields, error: redactValues(fields.error) } : fields;
+    write(JSON.stringify({ time: new Date().toISOString(), level: lvl, msg, ...safe }, bigintSafe));
   };
   return { debug: emit("debug"), info: emit("info"), warn: emit("warn"), error: emit("error") };
 }
@@ -29,6 +30,21 @@ export function jsonLogger(
 export function memoryLogger(): Logger & { lines: string[] } {
   const lines: string[] = [];
   return Object.assign(jsonLogger("debug", (l) => lines.push(l)), { lines });
+}
+
+/**
+ * Error text without the values it quotes. Drivers echo the value they choked
+ * on (PostgreSQL: `date/time field value out of range: "…"`), Prisma prints a
+ * failed call's arguments, and such a value may be a patient's: quoted
+ * literals, card numbers and long digit runs (citizen IDs) are blanked. What
+ * failed, where (identifiers in backticks, the stack) stays.
+ */
+export function redactValues(text: string): string {
+  return text
+    .replace(/"(?:[^"\\\n]|\\.)*"/g, '"…"')
+    .replace(/'(?:[^'\\\n]|\\.)*'/g, "'…'")
+    .replace(/\b[A-Z]{2}[1-5]\d{12}\b/g, "[card]")
+    .replace(/\d{9,}/g, "[digits]");
 }
 
 function bigintSafe(_key: string, value: unknown): unknown {

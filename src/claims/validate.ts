@@ -3,6 +3,8 @@ import type { FieldError } from "../http/problem.ts";
 import { fieldErrors } from "../http/validation.ts";
 import { type ClaimInput, ClaimInputSchema } from "./schema.ts";
 
+const EARLIEST_ADMISSION = new Date("1900-01-01T00:00:00+07:00");
+
 /** A claim that passed every check, with its times parsed. */
 export interface ValidClaim {
   index: number;
@@ -42,6 +44,8 @@ export function validateClaim(raw: unknown, index: number, ctx: ValidationContex
     add("patient.cardNumber", "patient_identifier_required", "at least one of cardNumber and citizenId is required");
   const admittedAt = new Date(c.admittedAt);
   const dischargedAt = new Date(c.dischargedAt);
+  // A stay in the 20th century or later; earlier is a typo (and year 0 is not a date PostgreSQL stores).
+  if (admittedAt < EARLIEST_ADMISSION) add("admittedAt", "out_of_range", "admittedAt is before 1900");
   if (dischargedAt < admittedAt) add("dischargedAt", "dates_out_of_order", "dischargedAt is before admittedAt");
   if (dischargedAt > ctx.now) add("dischargedAt", "discharge_in_future", "dischargedAt is in the future");
   if (c.patient.birthDate && new Date(`${c.patient.birthDate}T00:00:00+07:00`) > dischargedAt)

@@ -32,13 +32,16 @@ export function isUnstorableText(err: unknown): boolean {
   return false;
 }
 
-/** SQLSTATE 22003: a number beyond its column (a sum of amounts past numeric(18,2)). */
-export function isOutOfRange(err: unknown): boolean {
+/** SQLSTATEs of values beyond their column: a number past numeric(18,2) (22003), a date before year 1 (22008). */
+const OUT_OF_RANGE = new Set(["22003", "22008"]);
+
+/** The SQLSTATE when the database refused a value as out of range, else null. */
+export function outOfRangeCode(err: unknown): string | null {
   for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
     const { code, meta } = e as { code?: unknown; meta?: { driverAdapterError?: { cause?: { originalCode?: unknown } } } };
-    if (String(code) === "22003" || String(meta?.driverAdapterError?.cause?.originalCode) === "22003") return true;
+    for (const c of [String(code), String(meta?.driverAdapterError?.cause?.originalCode)]) if (OUT_OF_RANGE.has(c)) return c;
   }
-  return false;
+  return null;
 }
 
 /** The one error handler: problems render themselves; anything else is a 500 that says only the request id. */
@@ -49,11 +52,15 @@ export function onError(logger: Logger): ErrorHandler<AppEnv> {
     if (err instanceof Problem) problem = err;
     else if (err instanceof HTTPException) problem = problemFromHttpException(err);
     else if (isUnstorableText(err)) problem = new Problem(422, "invalid_text", "a text field contains a NUL character (\\u0000), which cannot be stored");
-    else if (isOutOfRange(err))
-      // Each amount fits; what it adds up to (a province's spending, an estimate's total) would not. Rolled back, nothing stored.
-      problem = new Problem(422, "amount_out_of_range", "an amount, or a total it adds to, exceeds 9999999999999999.99", [
-        { path: "(body)", code: "amount_out_of_range", message: "the amounts sent would take a stored total past 9999999999999999.99" },
-      ]);
+    else if (outOfRangeCode(err))
+      // Each value passed validation; what the database makes of it (a total past numeric(18,2), a time before year 1) does not fit. Rolled back, nothing stored.
+      problem = outOfRangeCode(err) === "22003"
+        ? new Problem(422, "amount_out_of_range", "an amount, or a total it adds to, exceeds 9999999999999999.99", [
+            { path: "(body)", code: "amount_out_of_range", message: "the amounts sent would take a stored total past 9999999999999999.99" },
+          ])
+        : new Problem(422, "value_out_of_range", "a date or time is beyond what can be stored", [
+            { path: "(body)", code: "value_out_of_range", message: "a date or time is out of range" },
+          ]);
     else if (isDatabaseUnavailable(err)) {
       logger.warn("database unavailable", { requestId, error: String((err as Error).message).slice(0, 200) });
       problem = new Problem(503, "database_unavailable", "the database is unavailable; retry later", undefined, { "Retry-After": "5" });
