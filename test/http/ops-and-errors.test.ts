@@ -153,9 +153,10 @@ describe("request ids", () => {
       await t.call("PUT", "/v1/provinces/01", { body: "{" }),
       await t.call("PUT", "/v1/provinces/01", { body: "x", headers: { "content-type": "text/plain" } }),
       await t.call("PUT", "/v1/provinces/1", { body: { name: "x" } }),
+      await t.call("PUT", "/v1/provinces/01", { body: { name: "x".repeat(1024 * 1024 + 10) } }),
       await broken.request("/v1/provinces", { headers: { authorization: `Bearer ${CENTRAL_KEY}` } }),
     ];
-    expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 401, 404, 400, 415, 422, 500]);
+    expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 401, 404, 400, 415, 422, 413, 500]);
     const ids = responses.map((r) => r.headers.get("x-request-id"));
     for (const id of ids) expect(id).toMatch(UUID);
     expect(new Set(ids).size).toBe(ids.length);
