@@ -14,6 +14,8 @@ const EnvSchema = z.object({
   BOOTSTRAP_CENTRAL_KEY: z.string().min(16, "must be at least 16 characters").optional(),
   /** How often the Node server runs the stuck-claim marking, in seconds (0 turns it off). */
   MARK_STUCK_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(3600),
+  /** How often the Node server sends due alert webhook deliveries, in seconds (0 turns it off). */
+  WEBHOOK_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(5),
   /** Signs dashboard session cookies; set it so sessions survive restarts and work across instances. */
   SESSION_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),

@@ -1,5 +1,6 @@
 import { serve } from "@hono/node-server";
 import type { Server, ServerResponse } from "node:http";
+import { scheduleAlertDeliveries } from "./alerts/deliver.ts";
 import { createApp } from "./app.ts";
 import { scheduleMarkStuck } from "./backlog/schedule.ts";
 import { systemClock } from "./clock.ts";
@@ -28,6 +29,7 @@ async function main() {
   });
   logger.info("listening", { port: config.PORT, database: db.kind });
   const marking = scheduleMarkStuck(deps, config.MARK_STUCK_INTERVAL_SECONDS);
+  const delivering = scheduleAlertDeliveries(deps, config.WEBHOOK_INTERVAL_SECONDS);
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -35,6 +37,7 @@ async function main() {
     stopping = true;
     logger.info("stopping", { signal });
     await marking.stop();
+    await delivering.stop();
     // Stops accepting and waits for in-flight requests (a batch mid-transaction finishes).
     await closeGracefully(server);
     await db.close();

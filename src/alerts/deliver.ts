@@ -131,8 +131,10 @@ export async function deliverDue(
         await res.body?.cancel().catch(() => {});
         return { d, error: res.status >= 200 && res.status < 300 ? null : `HTTP ${res.status}` };
       } catch (err) {
-        const e = err as Error;
-        return { d, error: e.name === "TimeoutError" ? `timed out after ${o.timeoutMs} ms` : `${e.name}: ${e.message}`.slice(0, 500) };
+        const e = err as Error & { cause?: { code?: string; message?: string } };
+        if (e.name === "TimeoutError") return { d, error: `timed out after ${o.timeoutMs} ms` };
+        const cause = e.cause ? ` (${e.cause.code ?? e.cause.message})` : "";
+        return { d, error: `${e.name}: ${e.message}${cause}`.slice(0, 500) };
       }
     }),
   );
