@@ -19,6 +19,7 @@ import type { AppEnv } from "./http/router.ts";
 import { keysRoutes } from "./keys/routes.ts";
 import { opsRoutes } from "./ops/routes.ts";
 import { referenceRoutes } from "./reference/routes.ts";
+import { reportsRoutes } from "./reports/routes.ts";
 import { rulesRoutes } from "./rules/routes.ts";
 import { usageRoutes } from "./usage/routes.ts";
 
@@ -58,6 +59,8 @@ export function createApp(deps: AppDeps) {
   app.route("/v1/claims", documentsRoutes(deps));
   // /v1/backlog and /v1/jobs/mark-stuck.
   app.route("/v1", backlogRoutes(deps));
+  // /v1/reports/late-submissions, /v1/reports/outliers and /v1/provinces/{code}/projection.
+  app.route("/v1", reportsRoutes(deps));
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });
   app.doc31("/openapi.json", {

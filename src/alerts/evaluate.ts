@@ -1,7 +1,10 @@
 import { randomUUID } from "node:crypto";
 import type { AppDeps } from "../deps.ts";
 import { Dec } from "../domain/money.ts";
-import { elapsedFraction, projectedOverrun } from "../domain/projection.ts";
+import { projectYear, projectedUsageOf } from "../domain/chain-ladder.ts";
+import { overrunDue } from "../domain/projection.ts";
+import { vietnamYearMonth } from "../domain/period.ts";
+import { cellsFromJson } from "../spending/triangle.ts";
 import { crossedThresholds, thresholdText, usageLiveKey } from "../domain/thresholds.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
 
@@ -51,8 +54,10 @@ export async function lockSpending(tx: Tx, keys: readonly ProvinceYear[]): Promi
  *
  * - `usage_threshold`: one per threshold of the rules that spent / estimate
  *   has reached (see domain/thresholds.ts);
- * - `projected_overrun`: when the pace projection reaches the rule's ratio
- *   and enough of the year has passed (see domain/projection.ts).
+ * - `projected_overrun`: when the year-end projection (the chain-ladder on
+ *   the arrival triangle, or the pace method on short history: see
+ *   domain/chain-ladder.ts) reaches the rule's ratio and enough of the year
+ *   has passed.
  *
  * An alert is inserted only if no alert with the same live key is open or
  * acknowledged (the unique index on live_key + ON CONFLICT DO NOTHING), so
@@ -77,10 +82,18 @@ export async function raiseAlerts(tx: Tx, deps: Pick<AppDeps, "rules">, keys: re
   const pairs = distinct(keys);
   if (pairs.length === 0) return;
 
-  // Province-years without an estimate have no ratio: the inner join drops them.
-  const rows = await tx.$queryRaw<{ provinceCode: string; year: number; spent: string; estimate: string }[]>`
+  // Province-years without an estimate have no ratio: the inner join drops them. The arrival-triangle
+  // cells the projection needs (src/domain/chain-ladder.ts) come in the same statement, from the aggregate.
+  const { year: cy, month: cm } = vietnamYearMonth(at);
+  const current = cy * 12 + cm - 1;
+  const rows = await tx.$queryRaw<{ provinceCode: string; year: number; spent: string; estimate: string; cells: unknown }[]>`
     SELECT k.province_code AS "provinceCode", k.year AS "year",
-           COALESCE(s.spent, 0)::text AS "spent", e.total_amount::text AS "estimate"
+           COALESCE(s.spent, 0)::text AS "spent", e.total_amount::text AS "estimate",
+           (SELECT json_agg(json_build_array(t.year, t.discharge_month, t.delay_months, t.amount::text))
+              FROM arrival_triangle t
+             WHERE t.province_code = k.province_code
+               AND t.year * 12 + t.discharge_month - 1
+                   BETWEEN LEAST(${current - deps.rules.projection.historyMonths}::int, k.year * 12) AND GREATEST(${current}::int, k.year * 12 + 11)) AS "cells"
     FROM unnest(${pairs.map((k) => k.provinceCode)}::text[], ${pairs.map((k) => k.year)}::int[]) AS k(province_code, year)
     JOIN estimate e ON e.province_code = k.province_code AND e.year = k.year
     LEFT JOIN spending s ON s.province_code = k.province_code AND s.year = k.year`;
@@ -91,7 +104,8 @@ export async function raiseAlerts(tx: Tx, deps: Pick<AppDeps, "rules">, keys: re
     const base = { provinceCode: r.provinceCode, year: Number(r.year), spent: r.spent, estimate: r.estimate };
     for (const c of crossedThresholds(r.spent, r.estimate, thresholds))
       raises.push({ ...base, kind: "usage_threshold", threshold: c.threshold, severity: c.severity, ratio: c.ratio, liveKey: usageLiveKey(base.provinceCode, base.year, c.threshold) });
-    const projected = projectedOverrun(r.spent, r.estimate, elapsedFraction(base.year, at), overrunRule);
+    const projection = projectYear({ year: base.year, now: at, spent: r.spent, cells: cellsFromJson(r.cells), rules: deps.rules.projection });
+    const projected = overrunDue(projectedUsageOf(projection, r.estimate), projection.elapsed, overrunRule);
     if (projected !== null)
       raises.push({ ...base, kind: "projected_overrun", threshold: thresholdText(overrunRule.ratio), severity: overrunRule.severity, ratio: projected, liveKey: overrunLiveKey(base.provinceCode, base.year) });
   }

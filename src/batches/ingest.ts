@@ -3,6 +3,7 @@ import type { Caller } from "../auth/caller.ts";
 import { type ClaimError, type ValidClaim, validateClaim } from "../claims/validate.ts";
 import type { AppDeps } from "../deps.ts";
 import { sha256 } from "../domain/canonical.ts";
+import { isCitizenIdMismatch } from "../domain/citizen-id.ts";
 import { missingDocuments, requiredDocuments } from "../domain/documents.ts";
 import { type ClaimFlag, isLate, isOutOfProvince, overlappingWithinBatch } from "../domain/flags.ts";
 import { formatMoney } from "../domain/money.ts";
@@ -63,6 +64,7 @@ interface Prepared {
   contentHash: string;
   required: string[];
   outOfProvince: boolean;
+  citizenIdMismatch: boolean;
 }
 
 interface Existing {
@@ -110,6 +112,7 @@ function prepare(v: ValidClaim, facility: FacilityInfo, deps: AppDeps): Prepared
     contentHash: sha256(JSON.stringify(content)),
     required: requiredDocuments(c, deps.rules.documents),
     outOfProvince: isOutOfProvince(c.patient.cardNumber, facility.provinceCode),
+    citizenIdMismatch: isCitizenIdMismatch(c.patient.citizenId, c.patient.birthDate, c.patient.gender),
   };
 }
 
@@ -230,10 +233,11 @@ async function store(
     if (isLate(p.v.dischargedAt, receivedAt, deps.rules.timing.submissionDeadlineHours)) flags.push("late_submission");
     if (duplicates.has(p.v.index)) flags.push("possible_duplicate");
     if (p.outOfProvince) flags.push("out_of_province");
+    if (p.citizenIdMismatch) flags.push("citizen_id_mismatch");
     const counted = { facilityCode, status, insurance: p.v.amounts.insurance };
     changes.push({
-      before: ex ? contributionOf({ ...counted, provinceCode: ex.province_code, year: ex.year, month: ex.month, status: ex.status, insurance: ex.insurance, approved: ex.approved }) : null,
-      after: contributionOf({ ...counted, provinceCode: p.provinceCode, year: p.year, month: p.month }),
+      before: ex ? contributionOf({ ...counted, provinceCode: ex.province_code, year: ex.year, month: ex.month, status: ex.status, insurance: ex.insurance, approved: ex.approved, receivedAt }) : null,
+      after: contributionOf({ ...counted, provinceCode: p.provinceCode, year: p.year, month: p.month, receivedAt }),
     });
     results.push(view(p.v.index, p.claimId, status, outcome, missing, flags));
     return { p, ex, status, missing, flags };

@@ -3,6 +3,7 @@ import { type Caller, callerOf, requireRole } from "../auth/caller.ts";
 import { BatchDocSchema, BatchEnvelopeSchema } from "../claims/schema.ts";
 import type { AppDeps } from "../deps.ts";
 import { canonicalJson, sha256 } from "../domain/canonical.ts";
+import { CLAIM_FLAGS } from "../domain/flags.ts";
 import { Problem, forbidden, notFound, unprocessable } from "../http/problem.ts";
 import { router } from "../http/router.ts";
 import { FacilityCode, json, problems } from "../http/schemas.ts";
@@ -17,9 +18,9 @@ const ClaimResult = z.object({
   status: z.enum(["accepted", "pending_documentation", "approved", "denied"]).nullable().openapi({ description: "null for a rejected claim" }),
   outcome: z.enum(["created", "corrected", "unchanged", "rejected"]),
   missingDocuments: z.array(z.string()).optional(),
-  flags: z.array(z.enum(["late_submission", "possible_duplicate", "out_of_province"])).optional(),
+  flags: z.array(z.enum(CLAIM_FLAGS)).optional(),
 });
-const BatchResponseSchema = z
+export const BatchResponseSchema = z
   .object({
     batchId: z.string(),
     facilityCode: z.string(),

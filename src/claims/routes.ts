@@ -3,6 +3,7 @@ import { raiseAlerts } from "../alerts/evaluate.ts";
 import { audit } from "../audit/audit.ts";
 import { type Caller, callerOf, requireRole } from "../auth/caller.ts";
 import type { AppDeps } from "../deps.ts";
+import { CLAIM_FLAGS } from "../domain/flags.ts";
 import { Dec, formatMoney } from "../domain/money.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
 import { decodeCursor, ListQuery, page } from "../http/paging.ts";
@@ -105,7 +106,7 @@ const ListClaimsQuery = ListQuery.extend({
   status: z.enum(["accepted", "pending_documentation", "approved", "denied"]).optional(),
   stuck: z.enum(["true", "false"]).transform((v) => v === "true").optional(),
   year: z.coerce.number().int().min(2000).max(2100).optional(),
-  flag: z.enum(["late_submission", "possible_duplicate", "out_of_province"]).optional(),
+  flag: z.enum(CLAIM_FLAGS).optional(),
 });
 
 const Decision = z
@@ -202,7 +203,7 @@ export function claimsRoutes(deps: AppDeps) {
           where: { id: claim.id },
           data: { status: outcome, approvedAmount: approved?.toString() ?? null, decidedAt: at, updatedAt: at, pendingSince: null, stuck: false, stuckAt: null },
         });
-        const key = { provinceCode: claim.provinceCode, year: claim.year, month: claim.month, facilityCode: claim.facilityCode, insurance };
+        const key = { provinceCode: claim.provinceCode, year: claim.year, month: claim.month, facilityCode: claim.facilityCode, insurance, receivedAt: claim.receivedAt };
         const touched = await applySpending(tx, netDeltas([{ before: contributionOf({ ...key, status: claim.status }), after: contributionOf({ ...key, status: outcome, approved }) }]));
         if (touched.length) await raiseAlerts(tx, deps, touched, at);
         const decision = { outcome, approvedAmount: approved && formatMoney(approved), reason, decidedBy: caller.keyId };

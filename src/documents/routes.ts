@@ -21,6 +21,7 @@ type Status = CountedClaim["status"];
 
 interface LockedClaim {
   id: bigint;
+  receivedAt: Date;
   facilityCode: string;
   claimId: string;
   provinceCode: string;
@@ -135,7 +136,7 @@ export function documentsRoutes(deps: AppDeps) {
         });
 
         if (accepted) {
-          const key = { provinceCode: claim.provinceCode, year: Number(claim.year), month: Number(claim.month), facilityCode: claim.facilityCode, insurance: claim.insurance, approved: claim.approved };
+          const key = { provinceCode: claim.provinceCode, year: Number(claim.year), month: Number(claim.month), facilityCode: claim.facilityCode, insurance: claim.insurance, approved: claim.approved, receivedAt: new Date(claim.receivedAt) };
           const touched = await applySpending(tx, netDeltas([{ before: contributionOf({ ...key, status: before.status }), after: contributionOf({ ...key, status: after.status }) }]));
           if (touched.length) await raiseAlerts(tx, deps, touched, at);
         }

@@ -2,7 +2,10 @@
  * Flags raise attention, never block: late data and signs of abuse are for
  * inspection (../shared/DOMAIN.md).
  */
-export type ClaimFlag = "late_submission" | "possible_duplicate" | "out_of_province";
+export type ClaimFlag = "late_submission" | "possible_duplicate" | "out_of_province" | "citizen_id_mismatch";
+
+/** Every flag, for the schemas that list or filter them. */
+export const CLAIM_FLAGS = ["late_submission", "possible_duplicate", "out_of_province", "citizen_id_mismatch"] as const satisfies readonly ClaimFlag[];
 
 /** Received more than the deadline after discharge. */
 export function isLate(dischargedAt: Date, receivedAt: Date, deadlineHours: number): boolean {

@@ -48,8 +48,16 @@ export interface OverrunRule {
  * Returns the projected ratio (4 decimals) when due, else null.
  */
 export function projectedOverrun(spent: Decimal.Value, estimate: Decimal.Value | null, elapsed: Decimal.Value, rule: OverrunRule): string | null {
+  return overrunDue(projectedUsage(spent, estimate, elapsed), elapsed, rule);
+}
+
+/**
+ * The same decision for a projected usage computed by any method (the
+ * chain-ladder's projectedUsageOf): due when it reaches the rule's ratio and
+ * enough of the year has passed. The projected ratio (4 decimals) or null.
+ */
+export function overrunDue(projected: Dec | null, elapsed: Decimal.Value, rule: OverrunRule): string | null {
   if (new Dec(elapsed).lt(rule.minElapsedRatio)) return null;
-  const p = projectedUsage(spent, estimate, elapsed);
-  if (p === null || p.lt(rule.ratio)) return null;
-  return fixed(p, 4);
+  if (projected === null || projected.lt(rule.ratio)) return null;
+  return fixed(projected, 4);
 }

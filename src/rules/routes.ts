@@ -4,7 +4,7 @@ import { router } from "../http/router.ts";
 import { json, problems } from "../http/schemas.ts";
 
 const RulesView = z
-  .object({ usage: z.unknown(), documents: z.unknown(), timing: z.unknown(), backlog: z.unknown() })
+  .object({ usage: z.unknown(), documents: z.unknown(), timing: z.unknown(), backlog: z.unknown(), reports: z.unknown(), projection: z.unknown() })
   .openapi("Rules", { description: "the rule files of RULES_DIR as validated at start-up" });
 
 export function rulesRoutes(deps: AppDeps) {

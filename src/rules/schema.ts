@@ -82,11 +82,38 @@ export const BacklogRulesSchema = z
   })
   .strict();
 
+/** Inspection targeting (GET /v1/reports/outliers): when a facility's cost per claim stands out from its peers. */
+export const ReportsRulesSchema = z
+  .object({
+    /** A facility whose robust z-score, 0.6745 (x - median) / MAD, reaches this against its peers is listed as an outlier. */
+    outlierScore: z.string().regex(/^\d{1,3}(\.\d{1,4})?$/, "must be a decimal string like \"3.5\"").default("3.5"),
+    /** A facility with fewer claims of a visit type than this is listed as too few to score, not scored. */
+    minClaimsForScore: z.number().int().min(1).max(1_000_000).default(30),
+    /** A peer group (visit type, in a province or nationally) with fewer scored facilities than this gives no score. */
+    minPeersForScore: z.number().int().min(3).max(100_000).default(5),
+  })
+  .strict();
+
+/** The year-end projection (usage, projected_overrun alerts, GET /v1/provinces/{code}/projection): see docs/projection.md. */
+export const ProjectionRulesSchema = z
+  .object({
+    /** Origin (discharge) months before the current one whose arrivals feed the development factors. */
+    historyMonths: z.number().int().min(2).max(120).default(24),
+    /** Fewer origin months with a complete month of development than this: the pace method is used instead. */
+    minHistoryMonths: z.number().int().min(1).max(120).default(6),
+    /** Arrivals are followed for this many months after the discharge month; later ones count in the last column. */
+    maxDelayMonths: z.number().int().min(1).max(60).default(12),
+  })
+  .strict()
+  .refine((r) => r.minHistoryMonths <= r.historyMonths - 1, { message: "minHistoryMonths must be below historyMonths", path: ["minHistoryMonths"] });
+
 export const RULE_FILES = {
   "usage.json": UsageRulesSchema,
   "documents.json": DocumentRulesSchema,
   "timing.json": TimingRulesSchema,
   "backlog.json": BacklogRulesSchema,
+  "reports.json": ReportsRulesSchema,
+  "projection.json": ProjectionRulesSchema,
 } as const;
 
 export interface Rules {
@@ -94,6 +121,8 @@ export interface Rules {
   documents: z.infer<typeof DocumentRulesSchema>;
   timing: z.infer<typeof TimingRulesSchema>;
   backlog: z.infer<typeof BacklogRulesSchema>;
+  reports: z.infer<typeof ReportsRulesSchema>;
+  projection: z.infer<typeof ProjectionRulesSchema>;
 }
 
 export class RulesError extends Error {}
@@ -117,6 +146,8 @@ export function parseRules(files: Record<string, unknown>): Rules {
     documents: one("documents.json") as Rules["documents"],
     timing: one("timing.json") as Rules["timing"],
     backlog: one("backlog.json") as Rules["backlog"],
+    reports: one("reports.json") as Rules["reports"],
+    projection: one("projection.json") as Rules["projection"],
   };
 }
 

@@ -1,4 +1,5 @@
 import { Dec, type DecValue } from "../domain/money.ts";
+import { vietnamYearMonth } from "../domain/period.ts";
 
 /**
  * What one claim adds to its province's spending: its insurance amount unless
@@ -10,6 +11,8 @@ export interface Contribution {
   year: number;
   month: number;
   facilityCode: string;
+  /** Months from discharge to first receipt (Vietnam time): the column of the arrival triangle it counts in. */
+  delayMonths: number;
   spent: Dec;
   pending: Dec;
   count: number;
@@ -23,6 +26,18 @@ export interface CountedClaim {
   status: "accepted" | "pending_documentation" | "approved" | "denied";
   insurance: DecValue;
   approved?: DecValue | null;
+  /** First receipt (a correction keeps it): with year and month, places the claim in the arrival triangle. */
+  receivedAt: Date;
+}
+
+/**
+ * Receipt month minus discharge month, in Vietnam time; never negative (a
+ * correction may move the discharge after the first receipt). The SQL twin
+ * is DELAY_MONTHS in triangle.ts.
+ */
+export function delayMonths(year: number, month: number, receivedAt: Date): number {
+  const r = vietnamYearMonth(receivedAt);
+  return Math.max(0, r.year * 12 + r.month - (year * 12 + month));
 }
 
 export function contributionOf(c: CountedClaim): Contribution {
@@ -32,17 +47,19 @@ export function contributionOf(c: CountedClaim): Contribution {
     year: c.year,
     month: c.month,
     facilityCode: c.facilityCode,
+    delayMonths: delayMonths(c.year, c.month, c.receivedAt),
     spent: counted,
     pending: c.status === "pending_documentation" ? counted : new Dec(0),
     count: c.status === "denied" ? 0 : 1,
   };
 }
 
-const keyOf = (c: Contribution) => `${c.provinceCode}|${c.year}|${String(c.month).padStart(2, "0")}|${c.facilityCode}`;
+const keyOf = (c: Contribution) => `${c.provinceCode}|${c.year}|${String(c.month).padStart(2, "0")}|${c.facilityCode}|${String(c.delayMonths).padStart(4, "0")}`;
 
 /**
  * Nets the changes of many claims (each: what it contributed before, what it
- * contributes now) into one delta per province, year, month and facility.
+ * contributes now) into one delta per province, year, month, facility and
+ * months of delay.
  * Sorted by key, so every transaction locks aggregate rows in the same order
  * and concurrent batches cannot deadlock.
  */

@@ -8,21 +8,32 @@ export interface ProvinceYear {
   year: number;
 }
 
-/**
- * Adds netted deltas to the running totals: two statements whatever the
- * number of claims. The upsert on `spending` row-locks each province-year
- * until the transaction ends, which is what lets the caller decide threshold
- * crossings without a race. Returns the province-years touched, in lock order.
- */
-export async function applySpending(tx: Tx, deltas: Contribution[]): Promise<ProvinceYear[]> {
-  if (deltas.length === 0) return [];
+/** Sums deltas by a key, in key order (the order rows are locked in). */
+function sumBy(deltas: Contribution[], key: (d: Contribution) => string): Contribution[] {
   const totals = new Map<string, Contribution>();
   for (const d of deltas) {
-    const k = `${d.provinceCode}|${d.year}`;
+    const k = key(d);
     const cur = totals.get(k);
     totals.set(k, cur ? { ...cur, spent: cur.spent.plus(d.spent), pending: cur.pending.plus(d.pending), count: cur.count + d.count } : d);
   }
-  const perYear = [...totals.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, d]) => d);
+  return [...totals.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, d]) => d);
+}
+
+const pad = (n: number, width: number) => String(n).padStart(width, "0");
+
+/**
+ * Adds netted deltas to the running totals: three statements whatever the
+ * number of claims (spending, spending_detail, arrival_triangle). The upsert
+ * on `spending` comes first and row-locks each province-year until the
+ * transaction ends, which is what lets the caller decide threshold crossings
+ * without a race (and serialises the writers of the other two tables' rows of
+ * that province-year). Returns the province-years touched, in lock order.
+ */
+export async function applySpending(tx: Tx, deltas: Contribution[]): Promise<ProvinceYear[]> {
+  if (deltas.length === 0) return [];
+  const perYear = sumBy(deltas, (d) => `${d.provinceCode}|${d.year}`);
+  const detail = sumBy(deltas, (d) => `${d.provinceCode}|${d.year}|${pad(d.month, 2)}|${d.facilityCode}`);
+  const triangle = sumBy(deltas, (d) => `${d.provinceCode}|${d.year}|${pad(d.month, 2)}|${pad(d.delayMonths, 4)}`).filter((d) => !d.spent.isZero() || d.count !== 0);
 
   await tx.$executeRawUnsafe(
     `INSERT INTO spending (province_code, year, spent, pending_amount, claim_count, updated_at)
@@ -45,13 +56,28 @@ export async function applySpending(tx: Tx, deltas: Contribution[]): Promise<Pro
        spent = spending_detail.spent + EXCLUDED.spent,
        pending_amount = spending_detail.pending_amount + EXCLUDED.pending_amount,
        claim_count = spending_detail.claim_count + EXCLUDED.claim_count`,
-    deltas.map((d) => d.provinceCode),
-    deltas.map((d) => d.year),
-    deltas.map((d) => d.month),
-    deltas.map((d) => d.facilityCode),
-    deltas.map((d) => d.spent.toString()),
-    deltas.map((d) => d.pending.toString()),
-    deltas.map((d) => d.count),
+    detail.map((d) => d.provinceCode),
+    detail.map((d) => d.year),
+    detail.map((d) => d.month),
+    detail.map((d) => d.facilityCode),
+    detail.map((d) => d.spent.toString()),
+    detail.map((d) => d.pending.toString()),
+    detail.map((d) => d.count),
   );
+  // The chain-ladder's triangle (src/domain/chain-ladder.ts): spent and claims by discharge month and months of delay.
+  if (triangle.length)
+    await tx.$executeRawUnsafe(
+      `INSERT INTO arrival_triangle (province_code, year, discharge_month, delay_months, amount, claim_count)
+       SELECT * FROM unnest($1::text[], $2::int[], $3::int[], $4::int[], $5::numeric[], $6::int[])
+       ON CONFLICT (province_code, year, discharge_month, delay_months) DO UPDATE SET
+         amount = arrival_triangle.amount + EXCLUDED.amount,
+         claim_count = arrival_triangle.claim_count + EXCLUDED.claim_count`,
+      triangle.map((d) => d.provinceCode),
+      triangle.map((d) => d.year),
+      triangle.map((d) => d.month),
+      triangle.map((d) => d.delayMonths),
+      triangle.map((d) => d.spent.toString()),
+      triangle.map((d) => d.count),
+    );
   return perYear.map((d) => ({ provinceCode: d.provinceCode, year: d.year }));
 }

@@ -3,9 +3,9 @@ import { type Caller, callerOf, canSeeProvince, requireRole } from "../auth/call
 import type { AppDeps } from "../deps.ts";
 import { Dec, formatMoney, ratio } from "../domain/money.ts";
 import { elapsedRatio, vietnamYearMonth } from "../domain/period.ts";
-import { projectedRatio } from "../domain/projection.ts";
 import { Prisma } from "#prisma";
 import { notFound } from "../http/problem.ts";
+import { projectedRatios } from "../reports/projection.ts";
 import { router } from "../http/router.ts";
 import { MoneyOut, ProvinceCode, RatioOut, Timestamp, Year, json, problems } from "../http/schemas.ts";
 
@@ -25,7 +25,7 @@ const ProvinceUsage = z
     ratio: RatioOut.nullable().openapi({ description: `spent / estimate, ${ROUNDING}; null without an estimate or with an estimate of zero` }),
     elapsedRatio: RatioOut.openapi({ description: "share of the Vietnam-time year passed at asOf, 0 to 1, 4 decimals rounded half up" }),
     projectedRatio: RatioOut.nullable().openapi({
-      description: `year-end projection by the pace method: spent / (exact elapsed share) / estimate, ${ROUNDING}; null when no time of the year has passed or without a positive estimate`,
+      description: `projected year-end spending / estimate, ${ROUNDING}: a chain-ladder on the arrival triangle (claims not yet received developed to ultimate, then the same pace for the rest of the year), or the pace method (spent / exact elapsed share) while history is short; GET /v1/provinces/{code}/projection shows which and the figures. null when no time of the year has passed or without a positive estimate`,
     }),
     openAlerts: z.number().int().openapi({ description: "alerts of this province and year not yet resolved (open or acknowledged), of any kind" }),
   })
@@ -83,7 +83,7 @@ function usageRows(prisma: AppDeps["db"]["prisma"], year: number, where: Prisma.
     WHERE ${where}`;
 }
 
-function provinceUsage(r: Row, year: number, now: Date): z.infer<typeof ProvinceUsage> {
+function provinceUsage(r: Row, year: number, now: Date, projected: string | null): z.infer<typeof ProvinceUsage> {
   return {
     provinceCode: r.provinceCode,
     name: r.name,
@@ -92,7 +92,7 @@ function provinceUsage(r: Row, year: number, now: Date): z.infer<typeof Province
     pendingDocumentationAmount: formatMoney(r.pending),
     ratio: ratio(r.spent, r.estimate),
     elapsedRatio: elapsedRatio(year, now),
-    projectedRatio: projectedRatio(r.spent, r.estimate, year, now),
+    projectedRatio: projected,
     openAlerts: Number(r.openAlerts),
   };
 }
@@ -100,12 +100,13 @@ function provinceUsage(r: Row, year: number, now: Date): z.infer<typeof Province
 /** Unrounded spent / estimate for sorting, null without a positive estimate. */
 const exactRatio = (r: Row) => (r.estimate === null || new Dec(r.estimate).lte(0) ? null : new Dec(r.spent).div(r.estimate));
 
-type Deps = Pick<AppDeps, "db" | "clock">;
+type Deps = Pick<AppDeps, "db" | "clock" | "rules">;
 
 /**
  * Usage of every province for a year (default: the current Vietnam-time
  * year): central sees every province with an estimate or spending, a
- * province key its own; facility 403. One statement.
+ * province key its own; facility 403. Two statements (usage rows, then the
+ * arrival triangles the projection reads), on the aggregates only.
  */
 export async function usageOverview(deps: Deps, caller: Caller, year?: number): Promise<z.infer<typeof UsageList>> {
   requireRole(caller, "central", "province");
@@ -116,6 +117,7 @@ export async function usageOverview(deps: Deps, caller: Caller, year?: number): 
       ? Prisma.sql`(e.province_code IS NOT NULL OR s.province_code IS NOT NULL)`
       : Prisma.sql`p.code = ${caller.provinceCode}`;
   const rows = await usageRows(deps.db.prisma, y, where);
+  const projected = await projectedRatios(deps, rows, y);
   const sorted = rows
     .map((r) => ({ r, exact: exactRatio(r) }))
     .sort((a, b) => {
@@ -124,12 +126,12 @@ export async function usageOverview(deps: Deps, caller: Caller, year?: number): 
       if (!a.exact && b.exact) return 1;
       return a.r.provinceCode < b.r.provinceCode ? -1 : a.r.provinceCode > b.r.provinceCode ? 1 : 0;
     });
-  return { year: y, asOf: now.toISOString(), provinces: sorted.map(({ r }) => provinceUsage(r, y, now)) };
+  return { year: y, asOf: now.toISOString(), provinces: sorted.map(({ r }) => provinceUsage(r, y, now, projected.get(r.provinceCode) ?? null)) };
 }
 
 /**
  * One province's usage with its spending by facility and by month (central,
- * or that province; otherwise or unknown: 404; facility 403). Three
+ * or that province; otherwise or unknown: 404; facility 403). Four
  * statements, on the aggregates only.
  */
 export async function provinceUsageDetail(deps: Deps, caller: Caller, code: string, year?: number): Promise<z.infer<typeof ProvinceUsageDetail>> {
@@ -156,7 +158,7 @@ export async function provinceUsageDetail(deps: Deps, caller: Caller, code: stri
   return {
     year: y,
     asOf: now.toISOString(),
-    ...provinceUsage(row, y, now),
+    ...provinceUsage(row, y, now, (await projectedRatios(deps, [row], y)).get(row.provinceCode) ?? null),
     byFacility: facilities.map((f) => ({ facilityCode: f.facilityCode, name: f.name, spent: formatMoney(f.spent), share: ratio(f.spent, row.spent) })),
     byMonth,
   };

@@ -123,6 +123,18 @@ export const ACCESS_MATRIX: Record<string, MatrixEntry> = {
   },
 
   "GET /v1/backlog": { url: () => "/v1/backlog?province=01&year=2026", expect: provinceOfA(200) },
+
+  // Reports: a province key naming another province is 404; a facility key sees its own facility's rows only
+  // (naming a province just narrows them), so outside A it gets an empty report, never A's rows.
+  "GET /v1/reports/late-submissions": {
+    url: () => "/v1/reports/late-submissions?year=2026&province=01",
+    expect: { central: 200, provinceA: 200, provinceB: 404, facilityA: 200, facilityB: 200, ...unauthenticated },
+  },
+  "GET /v1/reports/outliers": {
+    url: () => "/v1/reports/outliers?year=2026&province=01&list=all",
+    expect: { central: 200, provinceA: 200, provinceB: 404, facilityA: 200, facilityB: 200, ...unauthenticated },
+  },
+  "GET /v1/provinces/:code/projection": { url: () => "/v1/provinces/01/projection?year=2026", expect: provinceOfA(200) },
   "POST /v1/jobs/mark-stuck": { url: () => "/v1/jobs/mark-stuck", expect: centralOnly(200) },
 };
 

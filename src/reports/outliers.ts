@@ -1,0 +1,191 @@
+import { z } from "@hono/zod-openapi";
+import type { Caller } from "../auth/caller.ts";
+import type { AppDeps } from "../deps.ts";
+import { Dec, fixed, formatMoney, ratio } from "../domain/money.ts";
+import { vietnamYearMonth } from "../domain/period.ts";
+import { median, medianAbsoluteDeviation, robustZ } from "../domain/robust.ts";
+import { MoneyOut, ProvinceCode, RatioOut, Timestamp, Year } from "../http/schemas.ts";
+import type { CsvColumn } from "./csv.ts";
+import { byCode, inScope, reportScope } from "./scope.ts";
+import { type OutlierUnitRow, outlierUnitsQuery } from "./sql.ts";
+
+const VISIT_TYPES = ["outpatient", "day_treatment", "inpatient", "emergency"] as const;
+
+export const OutlierQuery = z.object({
+  year: Year.optional().openapi({ description: "discharge year in Vietnam time; default the current one" }),
+  province: ProvinceCode.optional().openapi({ description: "accounting province of the facilities listed; a province key may name only its own (another is 404). Peers are compared in the facility's province and nationally either way." }),
+  visitType: z.enum(VISIT_TYPES).optional().openapi({ description: "one visit type; default all four, each compared separately" }),
+  list: z.enum(["outliers", "all"]).default("outliers").openapi({ description: "`outliers` (default): outliers and facilities with too few claims to score; `all`: every facility in scope, each with its status" }),
+});
+export type OutlierQuery = z.input<typeof OutlierQuery>;
+
+const Score = z.string().openapi({ example: "4.12", description: "robust z-score 0.6745 (x - median) / MAD, 2 decimals rounded half up" });
+
+const Comparison = z
+  .object({
+    peers: z.number().int().openapi({ description: "facilities scored in the group (this one included)" }),
+    median: MoneyOut.nullable().openapi({ description: "median of the peers' insured amount per claim, 2 decimals; null when the group has fewer than minPeersForScore" }),
+    mad: MoneyOut.nullable().openapi({ description: "median absolute deviation from that median, 2 decimals" }),
+    score: Score.nullable().openapi({ description: "null when the group is too small or its MAD is zero (no spread to compare with)" }),
+  })
+  .openapi("PeerComparison");
+
+const OutlierFacility = z.object({
+  facilityCode: z.string(),
+  name: z.string().nullable(),
+  provinceCode: z.string().openapi({ description: "the accounting province of these claims" }),
+  visitType: z.enum(VISIT_TYPES),
+  status: z.enum(["outlier", "within_range", "too_few_claims", "not_scored"]).openapi({
+    description: "`outlier`: a score reaches rules.reports.outlierScore; `within_range`: scored, below it; `too_few_claims`: fewer than minClaimsForScore claims, not scored; `not_scored`: no peer group large enough or with spread",
+  }),
+  claims: z.number().int(),
+  insuranceAmount: MoneyOut.openapi({ description: "sum of the claimed insurance amounts" }),
+  perClaim: MoneyOut.openapi({ description: "insured amount per claim: the mean (insuranceAmount / claims), 2 decimals" }),
+  province: Comparison.nullable().openapi({ description: "against the same visit type in the same province; null when not scored for too few claims" }),
+  national: Comparison.nullable().openapi({ description: "against the same visit type nationally" }),
+  score: Score.nullable().openapi({ description: "the larger of the two scores" }),
+  duplicateClaims: z.number().int().openapi({ description: "claims flagged possible_duplicate" }),
+  duplicateShare: RatioOut.openapi({ description: "duplicateClaims / claims, 4 decimals" }),
+});
+
+export const OutlierReport = z
+  .object({
+    year: z.number().int(),
+    provinceCode: z.string().nullable(),
+    visitType: z.enum(VISIT_TYPES).nullable(),
+    asOf: Timestamp,
+    measure: z.string().openapi({ description: "what is compared" }),
+    rules: z.object({ outlierScore: z.string(), minClaimsForScore: z.number().int(), minPeersForScore: z.number().int() }),
+    facilities: z.array(OutlierFacility).openapi({ description: "outliers by score (highest first), then the rest by status; within a status by facility code" }),
+  })
+  .openapi("OutlierReport");
+export type OutlierReport = z.infer<typeof OutlierReport>;
+type Row = OutlierReport["facilities"][number];
+
+const MEASURE =
+  "mean claimed insurance amount per claim (sum / count) of each facility, by visit type and accounting province, over every claim of the discharge year (denied ones included: the billing is what is inspected); peers are the other facilities with at least minClaimsForScore claims of that visit type";
+
+interface Group {
+  peers: number;
+  median: Dec | null;
+  mad: Dec | null;
+}
+
+function groupOf(values: Dec[], minPeers: number): Group {
+  if (values.length < minPeers) return { peers: values.length, median: null, mad: null };
+  const m = median(values)!;
+  return { peers: values.length, median: m, mad: medianAbsoluteDeviation(values, m) };
+}
+
+function compare(x: Dec, g: Group): { view: z.infer<typeof Comparison>; score: Dec | null } {
+  const score = g.median && g.mad ? robustZ(x, g.median, g.mad) : null;
+  return {
+    view: { peers: g.peers, median: g.median && formatMoney(fixed(g.median, 2)), mad: g.mad && formatMoney(fixed(g.mad, 2)), score: score && fixed(score, 2) },
+    score,
+  };
+}
+
+const STATUS_ORDER: Record<Row["status"], number> = { outlier: 0, within_range: 1, not_scored: 2, too_few_claims: 3 };
+
+/**
+ * Facilities whose insured amount per claim stands far above their peers:
+ * one statement groups the year's claims by facility, province and visit
+ * type; the medians, MADs and robust z-scores are computed here in decimals.
+ * The national comparison needs every facility's figure, so the statement
+ * reads the whole year whatever the caller's scope; only rows in scope are
+ * returned.
+ */
+export async function outlierReport(deps: Pick<AppDeps, "db" | "clock" | "rules">, caller: Caller, query: OutlierQuery): Promise<OutlierReport> {
+  const q = OutlierQuery.parse(query);
+  const scope = await reportScope(deps, caller, q.province);
+  const now = deps.clock.now();
+  const year = q.year ?? vietnamYearMonth(now).year;
+  const rules = deps.rules.reports;
+  const units = (await deps.db.prisma.$queryRaw<OutlierUnitRow[]>(outlierUnitsQuery(year, q.visitType))).map((u) => ({
+    ...u,
+    claims: Number(u.claims),
+    duplicates: Number(u.duplicates),
+    perClaim: new Dec(u.amount).div(Number(u.claims)),
+  }));
+
+  const scored = units.filter((u) => u.claims >= rules.minClaimsForScore);
+  const collect = (key: (u: (typeof units)[number]) => string) => {
+    const values = new Map<string, Dec[]>();
+    for (const u of scored) {
+      const list = values.get(key(u));
+      if (list) list.push(u.perClaim);
+      else values.set(key(u), [u.perClaim]);
+    }
+    return new Map([...values].map(([k, v]) => [k, groupOf(v, rules.minPeersForScore)]));
+  };
+  const provinceGroups = collect((u) => `${u.provinceCode}|${u.visitType}`);
+  const nationalGroups = collect((u) => u.visitType);
+  const threshold = new Dec(rules.outlierScore);
+
+  const rows: (Row & { exact: Dec | null })[] = [];
+  for (const u of units) {
+    if (!inScope(scope, u.provinceCode, u.facilityCode)) continue;
+    const base = {
+      facilityCode: u.facilityCode,
+      name: u.name,
+      provinceCode: u.provinceCode,
+      visitType: u.visitType as Row["visitType"],
+      claims: u.claims,
+      insuranceAmount: formatMoney(u.amount),
+      perClaim: formatMoney(fixed(u.perClaim, 2)),
+      duplicateClaims: u.duplicates,
+      duplicateShare: ratio(u.duplicates, u.claims)!,
+    };
+    if (u.claims < rules.minClaimsForScore) {
+      rows.push({ ...base, status: "too_few_claims", province: null, national: null, score: null, exact: null });
+      continue;
+    }
+    const inProvince = compare(u.perClaim, provinceGroups.get(`${u.provinceCode}|${u.visitType}`)!);
+    const nationally = compare(u.perClaim, nationalGroups.get(u.visitType)!);
+    const scores = [inProvince.score, nationally.score].filter((s): s is Dec => s !== null);
+    const exact = scores.length ? Dec.max(...scores) : null;
+    const status = exact === null ? "not_scored" : exact.gte(threshold) ? "outlier" : "within_range";
+    rows.push({ ...base, status, province: inProvince.view, national: nationally.view, score: exact && fixed(exact, 2), exact });
+  }
+  const listed = rows
+    .filter((r) => q.list === "all" || r.status === "outlier" || r.status === "too_few_claims")
+    .sort(
+      (a, b) =>
+        STATUS_ORDER[a.status] - STATUS_ORDER[b.status] ||
+        (a.exact && b.exact ? b.exact.comparedTo(a.exact) : 0) ||
+        byCode(a.facilityCode, b.facilityCode) || byCode(a.provinceCode, b.provinceCode) || byCode(a.visitType, b.visitType),
+    )
+    .map(({ exact: _, ...r }) => r);
+  return {
+    year,
+    provinceCode: scope.province,
+    visitType: q.visitType ?? null,
+    asOf: now.toISOString(),
+    measure: MEASURE,
+    rules: { outlierScore: rules.outlierScore, minClaimsForScore: rules.minClaimsForScore, minPeersForScore: rules.minPeersForScore },
+    facilities: listed,
+  };
+}
+
+const VISIT_TYPE_VI: Record<Row["visitType"], string> = { outpatient: "Khám bệnh", day_treatment: "Điều trị ngoại trú/ban ngày", inpatient: "Điều trị nội trú", emergency: "Cấp cứu" };
+const STATUS_VI: Record<Row["status"], string> = { outlier: "Bất thường", within_range: "Trong khoảng", too_few_claims: "Quá ít hồ sơ", not_scored: "Không chấm điểm" };
+
+/** The CSV columns of the report: one line per facility and visit type. */
+export const OUTLIER_CSV: CsvColumn<Row>[] = [
+  { header: "Mã cơ sở KCB", value: (r) => r.facilityCode },
+  { header: "Tên cơ sở KCB", value: (r) => r.name },
+  { header: "Mã tỉnh", value: (r) => r.provinceCode },
+  { header: "Loại hình KCB", value: (r) => VISIT_TYPE_VI[r.visitType] },
+  { header: "Đánh giá", value: (r) => STATUS_VI[r.status] },
+  { header: "Số hồ sơ", value: (r) => r.claims },
+  { header: "Tổng chi BHYT", value: (r) => r.insuranceAmount },
+  { header: "Chi BHYT bình quân/hồ sơ", value: (r) => r.perClaim },
+  { header: "Trung vị trong tỉnh", value: (r) => r.province?.median },
+  { header: "MAD trong tỉnh", value: (r) => r.province?.mad },
+  { header: "Điểm z trong tỉnh", value: (r) => r.province?.score },
+  { header: "Trung vị toàn quốc", value: (r) => r.national?.median },
+  { header: "MAD toàn quốc", value: (r) => r.national?.mad },
+  { header: "Điểm z toàn quốc", value: (r) => r.national?.score },
+  { header: "Số hồ sơ nghi trùng", value: (r) => r.duplicateClaims },
+  { header: "Tỷ lệ hồ sơ nghi trùng", value: (r) => r.duplicateShare },
+];

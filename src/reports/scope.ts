@@ -1,0 +1,42 @@
+import { type Caller, requireRole } from "../auth/caller.ts";
+import type { AppDeps } from "../deps.ts";
+import { Prisma } from "#prisma";
+import { notFound } from "../http/problem.ts";
+
+/**
+ * Which claims a report covers for this caller, resolved once: central any
+ * province (or all); a province key its own (naming another is 404, as for
+ * the backlog); a facility key its own facility's claims, whatever province
+ * they count in. Provinces are the accounting province stored on each claim
+ * (claim.province_code): a merged province's claims count for its successor
+ * from the merger on, and the old code keeps those before it.
+ */
+export interface ReportScope {
+  province: string | null;
+  facility: string | null;
+}
+
+export async function reportScope(deps: Pick<AppDeps, "db">, caller: Caller, province: string | undefined): Promise<ReportScope> {
+  requireRole(caller, "central", "province", "facility");
+  if (caller.role === "facility") return { province: province ?? null, facility: caller.facilityCode };
+  if (caller.role === "province") {
+    if (province !== undefined && province !== caller.provinceCode) throw notFound("province");
+    return { province: caller.provinceCode, facility: null };
+  }
+  if (province !== undefined && !(await deps.db.prisma.province.findUnique({ where: { code: province }, select: { code: true } }))) throw notFound("province");
+  return { province: province ?? null, facility: null };
+}
+
+/** The scope as SQL conditions on claim `c`. */
+export function scopeSql(scope: ReportScope): Prisma.Sql[] {
+  return [
+    ...(scope.province !== null ? [Prisma.sql`c.province_code = ${scope.province}`] : []),
+    ...(scope.facility !== null ? [Prisma.sql`c.facility_code = ${scope.facility}`] : []),
+  ];
+}
+
+/** Whether a row of (province, facility) is inside the scope. */
+export const inScope = (scope: ReportScope, provinceCode: string, facilityCode: string) =>
+  (scope.province === null || scope.province === provinceCode) && (scope.facility === null || scope.facility === facilityCode);
+
+export const byCode = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

@@ -1,0 +1,77 @@
+import { describe, expect, it } from "vitest";
+import { useTestApp } from "../support/harness.ts";
+import { stay, submitFor } from "../support/reports.ts";
+import { setEstimate } from "../support/spending.ts";
+
+const t = useTestApp();
+const DAY = 86_400_000;
+
+/**
+ * Hà Giang (02) merged into Tuyên Quang (08) at 2025-07-01 00:00 Vietnam time.
+ * Facility 02001 keeps its old code. Its claims discharged before the merger
+ * count for 02, from the merger instant on for 08:
+ *   PRE   discharged 2025-06-30 23:00 (VN)  300,000 -> 02
+ *   AT    discharged 2025-07-01 00:00 (VN)  500,000 -> 08 (the merger instant itself)
+ *   PEND  discharged 2025-07-02, inpatient without its discharge paper, 200,000 -> 08
+ * Estimates 2025: 02 1,000,000 (30% used); 08 800,000: 700,000 is 87.5%, past 85%.
+ */
+async function scenario() {
+  await t.json("PUT", "/v1/provinces/08", { body: { name: "Tuyên Quang" } });
+  expect((await t.json("PUT", "/v1/provinces/02", { body: { name: "Hà Giang", successorCode: "08", mergedAt: "2025-07-01T00:00:00+07:00" } })).status).toBe(201);
+  await t.json("PUT", "/v1/facilities/02001", { body: { name: "Bệnh viện Đa khoa Hà Giang" } });
+  await setEstimate(t, "02", 2025, "1000000");
+  await setEstimate(t, "08", 2025, "800000");
+  await submitFor(t, "02001", "MERGE-1", [
+    stay("PRE", "2025-06-30T16:00:00Z", "300000"),
+    stay("AT", "2025-06-30T17:00:00Z", "500000"),
+    stay("PEND", "2025-07-02T03:00:00Z", "200000", { visitType: "inpatient" }),
+  ]);
+  return { p02: await t.key("province", "02"), p08: await t.key("province", "08"), f02001: await t.key("facility", "02001") };
+}
+
+describe("a merged province's claims count for its successor from the merger on", () => {
+  it("in the claims, usage and alerts; the old code keeps what came before", async () => {
+    const { p02, p08 } = await scenario();
+    const province = async (claimId: string) => (await t.json("GET", `/v1/claims/02001/${claimId}`)).body.provinceCode;
+    expect([await province("PRE"), await province("AT"), await province("PEND")]).toEqual(["02", "08", "08"]);
+    expect((await t.json("GET", "/v1/claims?province=08")).body.data.map((c: any) => c.claimId).sort()).toEqual(["AT", "PEND"]);
+
+    const usage = (await t.json("GET", "/v1/usage?year=2025")).body.provinces;
+    expect(usage.map((p: any) => [p.provinceCode, p.spent, p.pendingDocumentationAmount, p.ratio])).toEqual([
+      ["08", "700000", "200000", "0.8750"],
+      ["02", "300000", "0", "0.3000"],
+    ]);
+    const alerts = (await t.json("GET", "/v1/alerts?kind=usage_threshold")).body.data;
+    expect(alerts.map((a: any) => [a.provinceCode, a.year, a.spentAtRaise])).toEqual([["08", 2025, "700000"]]);
+
+    // Each province key reads its own figures: the old code's before the merger stay readable.
+    expect((await t.json("GET", "/v1/provinces/02/usage?year=2025", { key: p02 })).body).toMatchObject({ spent: "300000", byFacility: [{ facilityCode: "02001", spent: "300000" }] });
+    expect((await t.json("GET", "/v1/provinces/08/usage?year=2025", { key: p08 })).body).toMatchObject({ spent: "700000", byFacility: [{ facilityCode: "02001", spent: "700000" }] });
+    expect((await t.json("GET", "/v1/provinces/08/usage?year=2025", { key: p02 })).status).toBe(404);
+    expect((await t.json("GET", "/v1/provinces/02/projection?year=2025", { key: p02 })).body).toMatchObject({ spent: "300000", receivedToDate: "300000" });
+    expect((await t.json("GET", "/v1/provinces/08/projection?year=2025", { key: p08 })).body).toMatchObject({ spent: "700000", receivedToDate: "700000", projectedRatio: "0.8750" });
+  });
+
+  it("in the backlog and in every report", async () => {
+    const { p02, p08, f02001 } = await scenario();
+    t.clock.advance(31 * DAY);
+    expect((await t.json("POST", "/v1/jobs/mark-stuck")).body.marked).toBe(1);
+    expect((await t.json("GET", "/v1/backlog?province=08", { key: p08 })).body).toMatchObject({ count: 1, amount: "200000", byFacility: [{ facilityCode: "02001", count: 1 }] });
+    expect((await t.json("GET", "/v1/backlog?province=02", { key: p02 })).body).toMatchObject({ count: 0, amount: "0" });
+
+    const late = async (key: string | undefined, query: string) =>
+      (await t.json("GET", `/v1/reports/late-submissions?year=2025${query}`, key ? { key } : {})).body.facilities.map((f: any) => [f.facilityCode, f.provinceCode, f.claims]);
+    // All late (sent a year on): equal shares, the row with more late claims first.
+    expect(await late(undefined, "")).toEqual([["02001", "08", 2], ["02001", "02", 1]]);
+    expect(await late(p08, "")).toEqual([["02001", "08", 2]]);
+    expect(await late(p02, "")).toEqual([["02001", "02", 1]]);
+    expect(await late(f02001, "")).toEqual([["02001", "08", 2], ["02001", "02", 1]]);
+
+    const outliers = await t.json("GET", "/v1/reports/outliers?year=2025&province=08", { key: p08 });
+    expect(outliers.body.facilities.map((f: any) => [f.facilityCode, f.provinceCode, f.visitType, f.status, f.claims])).toEqual([
+      ["02001", "08", "inpatient", "too_few_claims", 1],
+      ["02001", "08", "outpatient", "too_few_claims", 1],
+    ]);
+    expect((await t.json("GET", "/v1/reports/outliers?year=2025", { key: p02 })).body.facilities.map((f: any) => [f.provinceCode, f.claims])).toEqual([["02", 1]]);
+  });
+});
