@@ -10,6 +10,7 @@
  * bytes, so the query compiler must arrive as a precompiled module.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
+import { deliverDue } from "./alerts/deliver.ts";
 import { type App, createApp } from "./app.ts";
 import { markStuck } from "./backlog/mark-stuck.ts";
 import { systemClock } from "./clock.ts";
@@ -21,6 +22,8 @@ import { jsonLogger, type Logger } from "./logger.ts";
 import { parseRules, type Rules } from "./rules/schema.ts";
 import backlogRules from "../rules/backlog.json" with { type: "json" };
 import documentRules from "../rules/documents.json" with { type: "json" };
+import projectionRules from "../rules/projection.json" with { type: "json" };
+import reportRules from "../rules/reports.json" with { type: "json" };
 import timingRules from "../rules/timing.json" with { type: "json" };
 import usageRules from "../rules/usage.json" with { type: "json" };
 
@@ -28,6 +31,8 @@ import usageRules from "../rules/usage.json" with { type: "json" };
 export const BUNDLED_RULE_FILES: Record<string, unknown> = {
   "backlog.json": backlogRules,
   "documents.json": documentRules,
+  "projection.json": projectionRules,
+  "reports.json": reportRules,
   "timing.json": timingRules,
   "usage.json": usageRules,
 };
@@ -152,6 +157,26 @@ function cannotServe(err: unknown): Response {
   });
 }
 
+/** The cron triggers of wrangler.toml. */
+export const CRONS = {
+  /** Hourly: the stuck-claim marking the Node server runs every MARK_STUCK_INTERVAL_SECONDS. */
+  markStuck: "0 * * * *",
+  /** Every minute: alert webhook deliveries that are due (retries; the first attempt follows the write). */
+  deliveries: "* * * * *",
+} as const;
+
+const WRITES = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+
+/** Sends the alert webhooks that are due; logged, never thrown: the next round retries. */
+async function sendDueDeliveries(deps: Pick<AppDeps, "db" | "clock" | "logger">): Promise<void> {
+  try {
+    const round = await deliverDue(deps);
+    if (round.attempted > 0) deps.logger.info("alert webhooks sent", { ...round });
+  } catch (err) {
+    deps.logger.error("alert webhook round failed", { error: String((err as Error)?.message ?? err).slice(0, 500) });
+  }
+}
+
 export default {
   async fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
     let setup: Isolate;
@@ -162,25 +187,36 @@ export default {
     } catch (err) {
       return cannotServe(err);
     }
+    let afterResponse: Promise<void> = Promise.resolve();
     try {
-      await ensureBootstrapKey({ db, clock: systemClock, rules, logger: setup.logger }, setup.bootstrapKey);
-      return await requestDatabase.run(db, () => setup.app.fetch(request));
+      const deps = { db, clock: systemClock, rules, logger: setup.logger };
+      await ensureBootstrapKey(deps, setup.bootstrapKey);
+      const response = await requestDatabase.run(db, () => setup.app.fetch(request));
+      // A write may have raised alerts: their webhooks go out now, after the response, as
+      // the Node server's 5-second round would send them; the cron retries what fails.
+      if (WRITES.has(request.method) && response.status < 400) afterResponse = sendDueDeliveries(deps);
+      return response;
     } catch (err) {
       // The app renders its own errors as problem+json; only the bootstrap step lands here.
       return cannotServe(err);
     } finally {
-      // Bodies are complete by now: the connections can go once the response is on its way.
-      ctx.waitUntil(db.close());
+      // Bodies are complete by now: the connections go once the deliveries are done.
+      ctx.waitUntil(afterResponse.finally(() => db.close()));
     }
   },
 
-  /** The cron trigger of wrangler.toml: the stuck-claim marking the Node server runs on an interval. */
+  /** The cron triggers: stuck marking hourly, webhook deliveries every minute. */
   async scheduled(controller: ScheduledController, env: Env, _ctx: ExecutionContext): Promise<void> {
     const { logger } = setUp(env);
     const db = openRequestDatabase(env);
+    const deps = { db, clock: systemClock, rules, logger };
     try {
-      const { marked } = await markStuck({ db, clock: systemClock, rules });
-      logger.info("claims marked stuck", { marked, cron: controller.cron });
+      if (controller.cron === CRONS.markStuck) {
+        const { marked } = await markStuck(deps);
+        logger.info("claims marked stuck", { marked, cron: controller.cron });
+      }
+      // Also after a marking: it may have raised stuck_backlog alerts.
+      await sendDueDeliveries(deps);
     } catch (err) {
       logger.error("stuck marking failed", { cron: controller.cron, error: String((err as Error)?.message ?? err).slice(0, 500) });
       // Rethrown so the Workers dashboard counts the run as failed.

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { bundleProblems, GZIP_LIMIT, inspectBundle } from "../../scripts/worker-bundle.ts";
-import { BUNDLED_RULE_FILES } from "../../src/worker.ts";
+import { BUNDLED_RULE_FILES, CRONS } from "../../src/worker.ts";
 import { REPO, tempDir } from "../support/process.ts";
 import { runWrangler } from "./wrangler.ts";
 
@@ -13,8 +13,16 @@ describe("the Worker as deployed", () => {
         .filter((n) => n.endsWith(".json"))
         .map((n) => [n, JSON.parse(readFileSync(join(REPO, "rules", n), "utf8"))]),
     );
+    const missing = Object.keys(onDisk).filter((n) => !(n in BUNDLED_RULE_FILES));
+    expect(missing, `rules/${missing[0]} is not bundled: import it into BUNDLED_RULE_FILES in src/worker.ts`).toEqual([]);
     expect(Object.keys(BUNDLED_RULE_FILES).sort()).toEqual(Object.keys(onDisk).sort());
     expect(BUNDLED_RULE_FILES).toEqual(onDisk);
+  });
+
+  it("has the cron triggers src/worker.ts answers to", () => {
+    const toml = readFileSync(join(REPO, "wrangler.toml"), "utf8");
+    const crons = /^crons = \[(.*)\]$/m.exec(toml)?.[1]?.split(",").map((c) => JSON.parse(c.trim()));
+    expect(crons?.sort()).toEqual(Object.values(CRONS).sort());
   });
 
   it("builds with wrangler into one upload within the free plan's 3 MiB compressed, without Node-only code", async () => {

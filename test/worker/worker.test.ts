@@ -3,7 +3,9 @@ import { type Database, openPostgres } from "../../src/db/client.ts";
 import { migrate } from "../../src/db/migrate.ts";
 import { readMigrations } from "../../src/db/migrations-fs.ts";
 import { claim } from "../support/claims.ts";
+import { freePort } from "../support/process.ts";
 import { createScratchDatabase } from "../support/scratch-database.ts";
+import { CRONS } from "../../src/worker.ts";
 import { startWranglerDev, type WranglerDev } from "./wrangler.ts";
 
 /**
@@ -78,13 +80,19 @@ describe("the Worker under wrangler dev, on PostgreSQL through Hyperdrive", () =
     expect(rules.body.usage.thresholds).toEqual([{ ratio: "0.85", severity: "high" }]);
   });
 
-  it("3. central sets up Hà Nội, Bạch Mai and an estimate of 1,000,000, and gives Bạch Mai a key", async () => {
+  let webhookId = "";
+
+  it("3. central sets up Hà Nội, Bạch Mai and an estimate of 1,000,000, gives Bạch Mai a key and subscribes a webhook to Hà Nội's alerts", async () => {
     expectStatus(await call("PUT", "/v1/provinces/01", { body: { name: "Hà Nội" } }), 201);
     expectStatus(await call("PUT", "/v1/facilities/01001", { body: { name: "Bệnh viện Bạch Mai" } }), 201);
     expectStatus(await call("PUT", `/v1/provinces/01/estimates/${year}`, { body: { amount: "1000000" } }), 201);
     const created = await call("POST", "/v1/keys", { body: { role: "facility", scope: "01001", name: "Bạch Mai HIS" } });
     expectStatus(created, 201);
     facilityKey = created.body.key;
+    // Nothing listens there: every attempt fails, and the attempt is what we look for.
+    const hook = await call("POST", "/v1/alerts/webhooks", { body: { url: `https://127.0.0.1:${await freePort()}/hook`, provinceCode: "01" } });
+    expectStatus(hook, 201);
+    webhookId = hook.body.id;
   });
 
   it("4. Bạch Mai's batch takes spending to 86% and the 85% alert is already there when the batch is answered", async () => {
@@ -118,14 +126,27 @@ describe("the Worker under wrangler dev, on PostgreSQL through Hyperdrive", () =
     expect((await call("GET", `/v1/usage?year=${year}`)).body.provinces[0].spent).toBe("860000");
   });
 
-  it("5. the cron trigger marks the claim pending for 40 days stuck, and it shows in the backlog", async () => {
+  it("5. sends the alert's webhook right after the write that raised it (no cron needed for a first attempt)", async () => {
+    let deliveries: { alertId: string; attempts: number; lastError: string | null; status: string }[] = [];
+    for (let i = 0; i < 40; i++) {
+      const res = await call("GET", `/v1/alerts/webhooks/${webhookId}/deliveries`);
+      expectStatus(res, 200);
+      deliveries = res.body.data;
+      if (deliveries.length && deliveries.every((d) => d.attempts > 0)) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    const [alert] = (await call("GET", `/v1/alerts?province=01&kind=usage_threshold&year=${year}`)).body.data;
+    expect(deliveries).toContainEqual(expect.objectContaining({ alertId: alert.id, status: "pending", attempts: 1, lastError: expect.any(String) }));
+  });
+
+  it("6. the hourly cron trigger marks the claim pending for 40 days stuck, and it shows in the backlog", async () => {
     const before = await call("GET", "/v1/backlog?province=01");
     expectStatus(before, 200);
     expect(before.body).toMatchObject({ count: 0, amount: "0", pending: { count: 1, amount: "260000" } });
 
     // Forty days pass for the pending claim (the Worker's clock is the real one).
     await db!.prisma.$executeRaw`UPDATE claim SET pending_since = pending_since - interval '40 days' WHERE claim_id = 'LK-W-2'`;
-    const cron = await fetch(`${worker!.url}/__scheduled?cron=${encodeURIComponent("0 * * * *")}`, { signal: AbortSignal.timeout(20_000) });
+    const cron = await fetch(`${worker!.url}/__scheduled?cron=${encodeURIComponent(CRONS.markStuck)}`, { signal: AbortSignal.timeout(20_000) });
     expect(cron.status, await cron.text()).toBe(200);
 
     const after = await call("GET", "/v1/backlog?province=01");
