@@ -20,8 +20,10 @@ export default defineConfig({
       { extends: true, test: { name: "pglite", include: ["test/http/**/*.test.ts", "test/db/**/*.test.ts"], env: { TEST_DB: "pglite" } } },
       // The dashboard in headless Chromium (Debian's, driven by playwright-core), on the embedded database.
       { extends: true, test: { name: "e2e", include: ["test/e2e/**/*.test.ts"], env: { TEST_DB: "pglite" }, testTimeout: 90_000 } },
-      // src/worker.ts under wrangler dev (workerd), and its deployable bundle.
-      { extends: true, test: { name: "worker", include: ["test/worker/**/*.test.ts"], env: { TEST_RUN_ID: runId } } },
+      // src/worker.ts under wrangler dev (workerd), and its deployable bundle. Its database is
+      // named after its own test process, not this run, so the postgres project's set-up and
+      // tear-down (which drop this run's databases) never drop it while wrangler uses it.
+      { extends: true, test: { name: "worker", include: ["test/worker/**/*.test.ts"] } },
       {
         extends: true,
         test: {

@@ -1,10 +1,12 @@
+import { randomBytes } from "node:crypto";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Database, openPostgres } from "../../src/db/client.ts";
 import { migrate } from "../../src/db/migrate.ts";
 import { readMigrations } from "../../src/db/migrations-fs.ts";
 import { claim } from "../support/claims.ts";
 import { freePort } from "../support/process.ts";
-import { createScratchDatabase } from "../support/scratch-database.ts";
+import { BASE_URL, DB_PREFIX, databaseUrl } from "../support/postgres-url.ts";
 import { CRONS } from "../../src/worker.ts";
 import { startWranglerDev, type WranglerDev } from "./wrangler.ts";
 
@@ -21,8 +23,29 @@ let database: { url: string; drop: () => Promise<void> } | undefined;
 let db: Database | undefined;
 let worker: WranglerDev | undefined;
 
+/**
+ * A new database named after this test process, not the run: the postgres
+ * project drops its run's databases at set-up and tear-down, which may come
+ * while wrangler still uses this one; a later run sweeps it should we die
+ * before dropping it (its process is gone by then).
+ */
+async function createWorkerDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `${DB_PREFIX}${process.pid}_worker_${randomBytes(4).toString("hex")}`;
+  const admin = async (sql: string) => {
+    const client = new pg.Client({ connectionString: BASE_URL, connectionTimeoutMillis: 5_000 });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`CREATE DATABASE "${name}"`);
+  return { url: databaseUrl(name), drop: () => admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
+}
+
 beforeAll(async () => {
-  database = await createScratchDatabase("worker");
+  database = await createWorkerDatabase();
   db = openPostgres({ connectionString: database.url, max: 2 });
   // What the operator runs before a deploy; the Worker itself never migrates.
   await migrate(db, await readMigrations());
