@@ -190,14 +190,17 @@ export default {
     let afterResponse: Promise<void> = Promise.resolve();
     try {
       const deps = { db, clock: systemClock, rules, logger: setup.logger };
-      await ensureBootstrapKey(deps, setup.bootstrapKey);
+      // A database that is down must not take /healthz with it: the next request tries again.
+      await ensureBootstrapKey(deps, setup.bootstrapKey).catch((err: unknown) =>
+        setup.logger.warn("bootstrap key not registered yet", { error: String((err as Error)?.message ?? err).slice(0, 200) }),
+      );
       const response = await requestDatabase.run(db, () => setup.app.fetch(request));
       // A write may have raised alerts: their webhooks go out now, after the response, as
       // the Node server's 5-second round would send them; the cron retries what fails.
       if (WRITES.has(request.method) && response.status < 400) afterResponse = sendDueDeliveries(deps);
       return response;
     } catch (err) {
-      // The app renders its own errors as problem+json; only the bootstrap step lands here.
+      // The app renders its own errors as problem+json: this is a bug outside it.
       return cannotServe(err);
     } finally {
       // Bodies are complete by now: the connections go once the deliveries are done.
