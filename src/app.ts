@@ -22,6 +22,7 @@ import { referenceRoutes } from "./reference/routes.ts";
 import { reportsRoutes } from "./reports/routes.ts";
 import { rulesRoutes } from "./rules/routes.ts";
 import { usageRoutes } from "./usage/routes.ts";
+import { XML_BATCH_PATH, XML_MEDIA_TYPES, xmlRoutes } from "./xml/routes.ts";
 
 export type { AppDeps };
 
@@ -38,8 +39,10 @@ export function createApp(deps: AppDeps) {
   app.use("*", accessLog(deps.logger));
   app.use("*", secureHeaders());
   // 5,000 claims fit well within 32 MiB; everything else is small.
-  app.use("/v1/*", capBodies({ "/v1/batches": 32 * MiB }, 1 * MiB));
-  app.use("/v1/*", requireJsonBody());
+  const caps = capBodies({ "/v1/batches": 32 * MiB }, 1 * MiB);
+  // The XML route streams its body (hundreds of MB) and counts it itself: a cap here would buffer it whole.
+  app.use("/v1/*", (c, next) => (c.req.path === XML_BATCH_PATH ? next() : caps(c, next)));
+  app.use("/v1/*", requireJsonBody((path) => (path === XML_BATCH_PATH ? XML_MEDIA_TYPES : [])));
   app.use("/v1/*", limitFailedAuthentication(deps.clock));
   app.use("/v1/*", authenticate(deps.db));
   app.use("/v1/*", refuseUnsafeInput());
@@ -54,6 +57,7 @@ export function createApp(deps: AppDeps) {
   app.route("/v1/alerts", alertsRoutes(deps));
   // /v1/usage and /v1/provinces/{code}/usage (beside the estimates' /v1/provinces/{code}/estimates/...).
   app.route("/v1", usageRoutes(deps));
+  app.route(XML_BATCH_PATH, xmlRoutes(deps));
   app.route("/v1/batches", batchesRoutes(deps));
   app.route("/v1/claims", claimsRoutes(deps));
   app.route("/v1/claims", documentsRoutes(deps));

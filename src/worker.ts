@@ -26,6 +26,7 @@ import projectionRules from "../rules/projection.json" with { type: "json" };
 import reportRules from "../rules/reports.json" with { type: "json" };
 import timingRules from "../rules/timing.json" with { type: "json" };
 import usageRules from "../rules/usage.json" with { type: "json" };
+import xmlMappingRules from "../rules/xml-mapping.json" with { type: "json" };
 
 /** The rule files as deployed; a test checks this is every file in rules/. */
 export const BUNDLED_RULE_FILES: Record<string, unknown> = {
@@ -35,6 +36,7 @@ export const BUNDLED_RULE_FILES: Record<string, unknown> = {
   "reports.json": reportRules,
   "timing.json": timingRules,
   "usage.json": usageRules,
+  "xml-mapping.json": xmlMappingRules,
 };
 
 /** What wrangler.toml and `wrangler secret put` give the Worker. */

@@ -45,13 +45,21 @@ export interface FacilityInfo {
 }
 
 export interface BatchRequest {
-  caller: Caller;
+  /** null: the operator CLI, writing straight to the database. */
+  caller: Caller | null;
   facility: FacilityInfo;
   batchId: string;
   claims: unknown[];
   /** Hash of the canonical body: the same batchId with another hash is a conflict. */
   bodyHash: string;
   rawBody: string;
+  /**
+   * Claims that arrive in another format (src/xml): those already refused while
+   * being translated, by index, with their errors ...
+   */
+  rejected?: ReadonlyMap<number, ClaimError[]>;
+  /** ... and how the response names indexes and fields of that format; applied before the response is stored. */
+  present?: (response: BatchResponse) => BatchResponse;
 }
 
 /** A claim ready to store, with everything derived from it that needs no database. */
@@ -130,6 +138,12 @@ export async function ingestBatch(deps: AppDeps, req: BatchRequest): Promise<{ s
   const prepared: Prepared[] = [];
   const seen = new Set<string>();
   req.claims.forEach((raw, index) => {
+    const refused = req.rejected?.get(index);
+    if (refused) {
+      errors.push(...refused);
+      rejectedAt.set(index, refused[0]?.claimId ?? null);
+      return;
+    }
     const result = validateClaim(raw, index, ctx);
     if ("errors" in result) {
       errors.push(...result.errors);
@@ -181,7 +195,7 @@ async function store(
     `INSERT INTO batch (facility_code, batch_id, body_hash, raw_body, response, received_at, claim_count, key_id)
      VALUES ($1, $2, $3, $4, '{}'::jsonb, $5, $6, $7::uuid)
      ON CONFLICT (facility_code, batch_id) DO NOTHING RETURNING id`,
-    facilityCode, req.batchId, req.bodyHash, req.rawBody, at, req.claims.length, req.caller.keyId,
+    facilityCode, req.batchId, req.bodyHash, req.rawBody, at, req.claims.length, req.caller?.keyId ?? null,
   );
   if (inserted.length === 0) throw new BatchAlreadyStored();
   const batchRef = inserted[0]!.id;
@@ -284,7 +298,7 @@ async function store(
   results.sort((a, b) => a.index - b.index);
   errors.sort((a, b) => a.index - b.index);
   const count = (f: (r: BatchClaimResult) => boolean) => results.filter(f).length;
-  const response: BatchResponse = {
+  const counted: BatchResponse = {
     batchId: req.batchId,
     facilityCode,
     received: req.claims.length,
@@ -296,6 +310,7 @@ async function store(
     claims: results,
     errors,
   };
+  const response = req.present ? req.present(counted) : counted;
   await tx.$executeRawUnsafe(`UPDATE batch SET response = $1::jsonb WHERE id = $2`, JSON.stringify(response), batchRef);
   return response;
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { XmlMappingRulesSchema } from "../xml/rules.ts";
 
 /**
  * Rule files: one JSON file per concern in RULES_DIR. A missing file means its
@@ -112,6 +113,7 @@ export const RULE_FILES = {
   "documents.json": DocumentRulesSchema,
   "timing.json": TimingRulesSchema,
   "backlog.json": BacklogRulesSchema,
+  "xml-mapping.json": XmlMappingRulesSchema,
   "reports.json": ReportsRulesSchema,
   "projection.json": ProjectionRulesSchema,
 } as const;
@@ -121,6 +123,8 @@ export interface Rules {
   documents: z.infer<typeof DocumentRulesSchema>;
   timing: z.infer<typeof TimingRulesSchema>;
   backlog: z.infer<typeof BacklogRulesSchema>;
+  /** How the Ministry of Health XML standard maps to claims (src/xml/rules.ts). */
+  xml: z.infer<typeof XmlMappingRulesSchema>;
   reports: z.infer<typeof ReportsRulesSchema>;
   projection: z.infer<typeof ProjectionRulesSchema>;
 }
@@ -141,14 +145,20 @@ export function parseRules(files: Record<string, unknown>): Rules {
     }
     return result.data;
   };
-  return {
+  const rules: Rules = {
     usage: one("usage.json") as Rules["usage"],
     documents: one("documents.json") as Rules["documents"],
     timing: one("timing.json") as Rules["timing"],
     backlog: one("backlog.json") as Rules["backlog"],
+    xml: one("xml-mapping.json") as Rules["xml"],
     reports: one("reports.json") as Rules["reports"],
     projection: one("projection.json") as Rules["projection"],
   };
+  for (const [table, { type }] of Object.entries(rules.xml.documentTables)) {
+    if (!rules.documents.documentTypes.includes(type))
+      throw new RulesError(`rules: xml-mapping.json: documentTables.${table}.type: unknown document type "${type}" (not in documents.json)`);
+  }
+  return rules;
 }
 
 export const defaultRules = (): Rules => parseRules({});

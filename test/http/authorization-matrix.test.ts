@@ -47,7 +47,7 @@ describe("authorization matrix", () => {
       const expected = entry!.expect[caller];
       const before = expected >= 300 ? await fingerprint(t.db) : null;
       const url = entry!.url(seeded);
-      const res = await t.call(method, url, { key: seeded.keys[caller], ...(entry!.body ? { body: entry!.body(seeded) } : {}) });
+      const res = await t.call(method, url, { key: seeded.keys[caller], ...(entry!.body ? { body: entry!.body(seeded) } : {}), ...(entry!.headers ? { headers: entry!.headers } : {}) });
       const text = await res.text();
       if (res.status !== expected) {
         wrong.push(`${caller}: expected ${expected}, got ${res.status} ${text.slice(0, 200)}`);

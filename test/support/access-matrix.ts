@@ -1,5 +1,6 @@
 import { claim } from "./claims.ts";
-import { CENTRAL_KEY, type TestContext } from "./harness.ts";
+import { fixtureEnvelope } from "../../src/xml/fixtures.ts";
+import { CENTRAL_KEY, START, type TestContext } from "./harness.ts";
 
 /**
  * Who may do what, written out by hand from the contract (../shared/API.md
@@ -49,6 +50,8 @@ export interface MatrixEntry {
   /** The concrete URL, with path parameters (and any filter) naming A's objects. */
   url: (s: Seeded) => string;
   body?: (s: Seeded) => unknown;
+  /** Headers the body needs (its content type, when it is not JSON). */
+  headers?: Record<string, string>;
   expect: Record<CallerName, number>;
 }
 
@@ -103,6 +106,13 @@ export const ACCESS_MATRIX: Record<string, MatrixEntry> = {
   "POST /v1/batches": {
     url: () => "/v1/batches",
     body: () => ({ batchId: "MATRIX-NEW", facilityCode: "01001", claims: [claim({ claimId: "LKMATRIX1" })] }),
+    expect: { ...facilityOfA(201), facilityB: 403 },
+  },
+  // The envelope names 01001 (MACSKCB): B's facility key is refused before anything is read further.
+  "POST /v1/batches/xml": {
+    url: () => "/v1/batches/xml",
+    body: () => fixtureEnvelope({ seed: 1, facility: "01001", episodes: 2, dischargedBefore: new Date(START), days: 1, prefix: "LKMATRIXXML" }),
+    headers: { "content-type": "application/xml" },
     expect: { ...facilityOfA(201), facilityB: 403 },
   },
   "GET /v1/batches/:batchId": { url: () => `/v1/batches/${A_PRIVATE.batchId}?facility=01001`, expect: facilityOfA(200) },

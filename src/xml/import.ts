@@ -1,0 +1,184 @@
+import type { Caller } from "../auth/caller.ts";
+import { type BatchResponse, type FacilityInfo, ingestBatch } from "../batches/ingest.ts";
+import type { ClaimError } from "../claims/validate.ts";
+import type { AppDeps } from "../deps.ts";
+import { conflict, forbidden, unprocessable } from "../http/problem.ts";
+import { type MappedEpisode, mapEpisode, xmlField } from "./map.ts";
+import { type ReadLimits, readEnvelope } from "./parse.ts";
+import { Spool } from "./spool.ts";
+
+/** Episodes per stored chunk: the JSON path's batch size. */
+export const XML_CHUNK_SIZE = 5000;
+
+export interface XmlImport {
+  /** null: the operator CLI, straight to the database. */
+  caller: Caller | null;
+  /** The facility the file must be for (a facility key's own, or the one named); undefined: the one the envelope names. */
+  facilityCode?: string | undefined;
+  /** The file's batchId; default `xml-<SHA-256 of the body>`. */
+  batchId?: string | undefined;
+  body: AsyncIterable<Uint8Array>;
+  chunkSize?: number;
+  limits?: Partial<ReadLimits>;
+  onProgress?: (progress: XmlProgress) => void;
+}
+
+export interface XmlProgress {
+  phase: "reading" | "storing";
+  bytes: number;
+  /** SOLUONGHOSO, once the envelope said it. */
+  declared: number | null;
+  read: number;
+  stored: number;
+}
+
+export interface XmlChunk {
+  batchId: string;
+  received: number;
+  /** Stored by an earlier request (a resend, or a resumed one): its first response, nothing changed. */
+  replayed: boolean;
+}
+
+export interface XmlBatchResponse extends BatchResponse {
+  chunks: XmlChunk[];
+}
+
+/** Chunk k (from 0) of a file: the file's batchId itself, then `<batchId>:2`, `<batchId>:3` ... */
+export const chunkBatchId = (batchId: string, k: number) => (k === 0 ? batchId : `${batchId}:${k + 1}`);
+
+async function findFacility(deps: AppDeps, code: string): Promise<FacilityInfo> {
+  const facility = /^\d{5}$/.test(code)
+    ? await deps.db.prisma.facility.findUnique({
+        where: { code },
+        select: { code: true, provinceCode: true, province: { select: { successorCode: true, mergedAt: true } } },
+      })
+    : null;
+  if (!facility)
+    throw unprocessable("unknown facility", [{ path: "GIAMDINHHS.THONGTINDONVI.MACSKCB", code: "unknown_facility", message: "no such facility" }]);
+  return facility;
+}
+
+/** A chunk's response in the file's terms: episodes by their HOSO position, fields by table and name. */
+function present(response: BatchResponse, items: MappedEpisode[]): BatchResponse {
+  return {
+    ...response,
+    claims: response.claims.map((c) => ({ ...c, index: items[c.index]!.index })),
+    errors: response.errors.map((e) => {
+      const item = items[e.index]!;
+      const json = /^claims\[\d+\]\.?(.*)$/.exec(e.path);
+      const where = json ? xmlField(json[1]!, e.code, e.message, item) : { path: e.path, message: e.message };
+      return { ...e, index: item.index, path: `HOSO[${item.index}].${where.path}`, message: where.message };
+    }),
+  };
+}
+
+/**
+ * Imports one envelope: reads and translates all of it first (a file that
+ * must be refused stores nothing), then stores it in chunks of XML_CHUNK_SIZE
+ * episodes, each an ordinary batch (src/batches/ingest.ts) whose batchId is
+ * derived from the file's. A chunk already stored under its batchId with the
+ * same file replays its first response, so sending a file again is idempotent
+ * and a send that broke off resumes where it stopped.
+ */
+export async function importXml(deps: AppDeps, req: XmlImport): Promise<{ status: 200 | 201; response: XmlBatchResponse }> {
+  const chunkSize = req.chunkSize ?? XML_CHUNK_SIZE;
+  const spool = new Spool<MappedEpisode>(chunkSize);
+  const progress: XmlProgress = { phase: "reading", bytes: 0, declared: null, read: 0, stored: 0 };
+  const tell = () => req.onProgress?.({ ...progress });
+  let facility: FacilityInfo | null = null;
+  // MA_LK is the claimId: a second episode with one in the same file is refused, as in one JSON batch.
+  const seen = new Set<string>();
+  const wanted = new Set(["XML1", ...Object.keys(deps.rules.xml.documentTables)]);
+  try {
+    const read = await readEnvelope(req.body, {
+      wanted: (type) => wanted.has(type),
+      limits: req.limits,
+      onHeader: async (header) => {
+        if (req.facilityCode !== undefined && header.facilityCode !== req.facilityCode)
+          throw forbidden(`the envelope is facility ${header.facilityCode.slice(0, 20)}'s (MACSKCB); this request is for ${req.facilityCode}`);
+        facility = await findFacility(deps, header.facilityCode);
+        progress.declared = header.declaredCount;
+      },
+      onEpisode: async (raw) => {
+        const mapped = mapEpisode(raw, { rules: deps.rules.xml, facilityCode: facility!.code });
+        if (mapped.claim && mapped.claimId !== null) {
+          if (seen.has(mapped.claimId)) {
+            mapped.errors.push({ path: "XML1.MA_LK", code: "duplicate_in_batch", message: "this MA_LK appears earlier in the same file" });
+            mapped.claim = null;
+          } else seen.add(mapped.claimId);
+        }
+        await spool.push(mapped);
+        progress.read += 1;
+      },
+      onBytes: (bytes) => {
+        progress.bytes = bytes;
+        tell();
+      },
+    });
+    const fac = facility!;
+    const batchId = req.batchId ?? `xml-${read.sha256}`;
+    const ids = Array.from({ length: Math.ceil(read.episodes / chunkSize) }, (_, k) => chunkBatchId(batchId, k));
+    const stored = await deps.db.prisma.batch.findMany({ where: { facilityCode: fac.code, batchId: { in: ids } }, select: { batchId: true, bodyHash: true } });
+    if (stored.some((s) => s.bodyHash !== read.sha256))
+      throw conflict("batch_conflict", `batch ${batchId} was already received with different content`);
+    const already = new Set(stored.map((s) => s.batchId));
+
+    progress.phase = "storing";
+    tell();
+    const chunks: XmlChunk[] = [];
+    const parts: BatchResponse[] = [];
+    let k = 0;
+    for await (const items of spool.chunks()) {
+      const id = ids[k]!;
+      let part: BatchResponse;
+      let replayed: boolean;
+      if (already.has(id)) {
+        const row = await deps.db.prisma.batch.findUniqueOrThrow({ where: { facilityCode_batchId: { facilityCode: fac.code, batchId: id } }, select: { response: true } });
+        part = row.response as unknown as BatchResponse;
+        replayed = true;
+      } else {
+        const rejected = new Map<number, ClaimError[]>();
+        items.forEach((item, local) => {
+          if (!item.claim)
+            rejected.set(local, item.errors.map((e) => ({ index: local, ...(item.claimId !== null ? { claimId: item.claimId.slice(0, 100) } : {}), ...e })));
+        });
+        const result = await ingestBatch(deps, {
+          caller: req.caller,
+          facility: fac,
+          batchId: id,
+          claims: items.map((item) => item.claim),
+          bodyHash: read.sha256,
+          // The file itself may be hundreds of MB: what is kept is its hash and what each episode was read as.
+          rawBody: JSON.stringify({ format: "xml", sha256: read.sha256, batchId, chunk: k + 1, chunks: ids.length, episodes: items.map((i) => ({ hoso: i.index, claim: i.claim })) }),
+          rejected,
+          present: (response) => present(response, items),
+        });
+        part = result.response;
+        replayed = result.status === 200;
+      }
+      chunks.push({ batchId: id, received: part.received, replayed });
+      parts.push(part);
+      progress.stored += items.length;
+      tell();
+      k += 1;
+    }
+
+    const sum = (f: (r: BatchResponse) => number) => parts.reduce((n, r) => n + f(r), 0);
+    const response: XmlBatchResponse = {
+      batchId,
+      facilityCode: fac.code,
+      received: sum((r) => r.received),
+      accepted: sum((r) => r.accepted),
+      pendingDocumentation: sum((r) => r.pendingDocumentation),
+      rejected: sum((r) => r.rejected),
+      corrected: sum((r) => r.corrected),
+      unchanged: sum((r) => r.unchanged),
+      claims: parts.flatMap((r) => r.claims),
+      errors: parts.flatMap((r) => r.errors),
+      chunks,
+    };
+    return { status: chunks.every((c) => c.replayed) ? 200 : 201, response };
+  } finally {
+    await spool.dispose();
+  }
+}

@@ -1,0 +1,308 @@
+import type { Dec } from "../domain/money.ts";
+import { formatMoney, parseMoney } from "../domain/money.ts";
+import type { FieldError } from "../http/problem.ts";
+import { type RawEpisode, parseTable } from "./parse.ts";
+import type { XmlMappingRules, XmlTest } from "./rules.ts";
+
+/**
+ * One episode of the XML standard -> one claim of the JSON contract, as data:
+ * the claim then goes through the same validation, rules, flags, spending and
+ * alerts as a JSON claim (src/batches/ingest.ts). Only what the JSON contract
+ * cannot say is checked here (12-digit dates, the amounts' own formula, the
+ * facility of each episode); the rest is left to the claim validation, whose
+ * errors `xmlField` names back in the standard's terms.
+ *
+ * Which standard a summary (XML1) follows is read from its fields: 130/4750
+ * has MA_THE_BHYT, MA_BENH_CHINH, T_TONGCHI_BV; legacy 4210 has MA_THE,
+ * MA_BENH, T_TONGCHI (and no SO_CCCD).
+ */
+export type Standard = "130" | "4210";
+
+interface Names {
+  card: string;
+  primary: string;
+  secondary: string;
+  total: string;
+}
+
+const NAMES: Record<Standard, Names> = {
+  "130": { card: "MA_THE_BHYT", primary: "MA_BENH_CHINH", secondary: "MA_BENH_KT", total: "T_TONGCHI_BV" },
+  "4210": { card: "MA_THE", primary: "MA_BENH", secondary: "MA_BENHKHAC", total: "T_TONGCHI" },
+};
+
+export function detectStandard(fields: ReadonlyMap<string, string>): Standard | null {
+  const has = (name: string) => fields.has(name);
+  if (["MA_THE_BHYT", "MA_BENH_CHINH", "T_TONGCHI_BV", "T_TONGCHI_BH"].some(has)) return "130";
+  if (["MA_THE", "MA_BENH", "T_TONGCHI"].some(has)) return "4210";
+  return null;
+}
+
+/** An episode translated: the claim (null when it was refused while translating) and what is needed to name its fields. */
+export interface MappedEpisode {
+  /** HOSO position in the file, from 0. */
+  index: number;
+  /** MA_LK as given, for the response (null when absent). */
+  claimId: string | null;
+  claim: Record<string, unknown> | null;
+  /** Errors found while translating, with paths relative to the HOSO (`XML1.NGAY_RA`). */
+  errors: FieldError[];
+  standard: Standard | null;
+  /** The table each of the claim's documents came from, in order. */
+  documentTables: string[];
+}
+
+const TIME = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})$/;
+const DAY = /^(\d{4})(\d{2})(\d{2})(?:\d{4})?$/;
+const ICD_WITHOUT_DOT = /^([A-Z]\d{2})(\d{1,2})$/;
+
+function validDay(y: number, m: number, d: number) {
+  const t = new Date(Date.UTC(y, m - 1, d));
+  return y >= 1800 && t.getUTCFullYear() === y && t.getUTCMonth() === m - 1 && t.getUTCDate() === d;
+}
+
+/** yyyymmddHHMM in Vietnam time -> RFC 3339 with +07:00; null when it is not such a time. */
+export function vietnamTime(text: string): string | null {
+  const m = TIME.exec(text);
+  if (!m) return null;
+  const [, y, mo, d, h, mi] = m;
+  if (!validDay(+y!, +mo!, +d!) || +h! > 23 || +mi! > 59) return null;
+  return `${y}-${mo}-${d}T${h}:${mi}:00+07:00`;
+}
+
+/** NGAY_SINH (12 digits in 130, 8 in 4210): a date, undefined when month or day is unknown (0000), null when invalid. */
+export function birthDate(text: string): string | undefined | null {
+  const m = DAY.exec(text);
+  if (!m) return null;
+  const [, y, mo, d] = m;
+  if (mo === "00" || d === "00") return +y! >= 1800 ? undefined : null;
+  return validDay(+y!, +mo!, +d!) ? `${y}-${mo}-${d}` : null;
+}
+
+/** `a; b;;c` -> ["a", "b", "c"]. */
+export const list = (text: string | undefined) => (text ?? "").split(";").map((s) => s.trim()).filter(Boolean);
+
+/** ICD-10 as hospitals write it: upper case; `J189` is `J18.9`. */
+export function icd10(code: string): string {
+  const c = code.trim().toUpperCase();
+  const m = ICD_WITHOUT_DOT.exec(c);
+  return m ? `${m[1]}.${m[2]}` : c;
+}
+
+function holds(tests: XmlTest[], fields: ReadonlyMap<string, string>): boolean {
+  return tests.some((t) => {
+    const v = fields.get(t.field)?.trim() ?? "";
+    return t.in ? t.in.includes(v) : v !== "";
+  });
+}
+
+const GENDER: Record<string, string> = { "1": "male", "2": "female", "3": "undetermined" };
+
+export interface MapContext {
+  rules: XmlMappingRules;
+  /** The facility the file is for: an episode naming another one (MA_CSKCB) is refused. */
+  facilityCode: string;
+}
+
+const ZERO = parseMoney("0")!;
+
+/** The summary's fields, read the way the mapping needs them, and the errors found on the way. */
+class Summary {
+  constructor(
+    readonly fields: ReadonlyMap<string, string>,
+    readonly errors: FieldError[],
+  ) {}
+
+  get(name: string): string {
+    return this.fields.get(name)?.trim() ?? "";
+  }
+
+  fail(path: string, code: string, message: string) {
+    this.errors.push({ path, code, message });
+  }
+
+  /** A required yyyymmddHHMM time as RFC 3339. */
+  time(name: string): string | undefined {
+    const raw = this.get(name);
+    if (!raw) return void this.fail(`XML1.${name}`, "required", "required");
+    const t = vietnamTime(raw);
+    if (!t) this.fail(`XML1.${name}`, "invalid_format", "must be a time of 12 digits yyyymmddHHMM (Vietnam time)");
+    return t ?? undefined;
+  }
+
+  /** An amount; an optional one that is empty is 0. */
+  money(name: string, required: boolean): Dec | null {
+    const raw = this.get(name);
+    if (!raw) {
+      if (required) this.fail(`XML1.${name}`, "required", "required");
+      return required ? null : ZERO;
+    }
+    const d = parseMoney(raw);
+    if (!d) this.fail(`XML1.${name}`, "invalid_money", "must be a non-negative amount with at most 2 decimals");
+    return d;
+  }
+}
+
+/** Translates one episode. Throws (a Problem) only for an inner document that makes the whole file untrustworthy. */
+export function mapEpisode(episode: RawEpisode, ctx: MapContext): MappedEpisode {
+  const errors: FieldError[] = [];
+  const out: MappedEpisode = { index: episode.index, claimId: null, claim: null, errors, standard: null, documentTables: [] };
+
+  const summaries = episode.tables.filter((t) => t.type === "XML1");
+  if (summaries.length !== 1) {
+    errors.push(summaries.length
+      ? { path: "XML1", code: "duplicate_table", message: "a HOSO has one summary table (XML1)" }
+      : { path: "XML1", code: "required", message: "a HOSO needs its summary table (XML1)" });
+    return out;
+  }
+  const parsed = parseTable(summaries[0]!.xml ?? "", `HOSO[${episode.index}].XML1`);
+  if ("malformed" in parsed) {
+    errors.push({ path: "XML1", code: "xml_malformed", message: `the XML1 document is not well-formed XML: ${parsed.malformed}` });
+    return out;
+  }
+  const s = new Summary(parsed.fields, errors);
+  out.claimId = s.get("MA_LK") || null;
+  if (parsed.root !== "TONG_HOP") {
+    s.fail("XML1", "unexpected_root", "the XML1 document's root must be TONG_HOP");
+    return out;
+  }
+  const standard = detectStandard(s.fields);
+  out.standard = standard;
+  if (!standard) {
+    s.fail("XML1", "unknown_standard", "not a summary of Decision 130/4750 (MA_THE_BHYT, MA_BENH_CHINH, T_TONGCHI_BV) or 4210 (MA_THE, MA_BENH, T_TONGCHI)");
+    return out;
+  }
+  const n = NAMES[standard];
+  const { rules } = ctx;
+
+  if (!out.claimId) s.fail("XML1.MA_LK", "required", "required");
+  const facility = s.get("MA_CSKCB");
+  if (facility && facility !== ctx.facilityCode)
+    s.fail("XML1.MA_CSKCB", "facility_mismatch", "the episode names another facility than the file is for");
+
+  const admittedAt = s.time("NGAY_VAO");
+  const dischargedAt = s.time("NGAY_RA");
+
+  let birth: string | undefined;
+  if (s.get("NGAY_SINH")) {
+    const b = birthDate(s.get("NGAY_SINH"));
+    if (b === null) s.fail("XML1.NGAY_SINH", "invalid_format", "must be a date yyyymmddHHMM (or yyyymmdd), unknown parts 00");
+    else birth = b;
+  }
+  const genderCode = s.get("GIOI_TINH");
+  const gender = genderCode ? GENDER[genderCode] : undefined;
+  if (genderCode && !gender) s.fail("XML1.GIOI_TINH", "invalid_value", "must be 1 (male), 2 (female) or 3 (undetermined)");
+
+  const kind = s.get("MA_LOAI_KCB");
+  let visitType: string | undefined;
+  if (!kind) s.fail("XML1.MA_LOAI_KCB", "required", "required");
+  else {
+    visitType = /^\d{1,2}$/.test(kind) ? rules.visitTypes[kind.padStart(2, "0")] : undefined;
+    if (!visitType) s.fail("XML1.MA_LOAI_KCB", "invalid_value", `unknown MA_LOAI_KCB; the rules know ${Object.keys(rules.visitTypes).join(", ")}`);
+    else if (rules.emergency.replaces.includes(visitType as never) && holds(rules.emergency.when, s.fields)) visitType = "emergency";
+  }
+
+  const secondary = list(s.get(n.secondary)).map(icd10);
+  if (secondary.length > rules.maxSecondaryDiagnoses)
+    s.fail(`XML1.${n.secondary}`, "too_big", `at most ${rules.maxSecondaryDiagnoses} codes`);
+  // Should MA_BENH hold several codes (;), the first is the main one and the rest are secondary.
+  const primaries = list(s.get(n.primary)).map(icd10);
+  const primary = primaries[0];
+  if (!primary) s.fail(`XML1.${n.primary}`, "required", "required");
+
+  // Amounts (130, Bảng 1 fields 46-51): T_TONGCHI_BV is everything the stay cost; the fund pays T_BHTT
+  // (= T_TONGCHI_BH - T_BNCCT); the patient pays the co-payment T_BNCCT and what is outside the fund's
+  // scope T_BNTT; other sources T_NGUONKHAC. So T_TONGCHI_BV = T_BHTT + T_BNCCT + T_BNTT + T_NGUONKHAC.
+  const total = s.money(n.total, true);
+  const fund = s.money("T_BHTT", true);
+  const coPay = s.money("T_BNCCT", false);
+  const outside = s.money("T_BNTT", false);
+  const other = s.money("T_NGUONKHAC", false);
+  if (standard === "130" && s.get("T_TONGCHI_BH") && fund && coPay) {
+    const inScope = s.money("T_TONGCHI_BH", false);
+    if (inScope && !inScope.minus(coPay).equals(fund))
+      s.fail("XML1.T_BHTT", "amounts_inconsistent", "T_BHTT must equal T_TONGCHI_BH - T_BNCCT");
+  }
+
+  const cards = list(s.get(n.card)).map((c) => c.toUpperCase());
+  const citizenId = standard === "130" && /^\d{12}$/.test(s.get("SO_CCCD")) ? s.get("SO_CCCD") : undefined;
+
+  const documents: { type: string; reference: string }[] = [];
+  for (const t of episode.tables) {
+    const doc = rules.documentTables[t.type];
+    if (!doc) continue;
+    const table = parseTable(t.xml ?? "", `HOSO[${episode.index}].${t.type}`);
+    if ("malformed" in table) {
+      s.fail(t.type, "xml_malformed", `the ${t.type} document is not well-formed XML: ${table.malformed}`);
+      continue;
+    }
+    const ref = doc.reference.map((name) => table.fields.get(name)?.trim() ?? "").find(Boolean);
+    documents.push({ type: doc.type, reference: (ref ?? `${t.type}/${out.claimId ?? episode.index}`).slice(0, 200) });
+    out.documentTables.push(t.type);
+  }
+
+  if (errors.length) return out;
+  out.claim = {
+    claimId: out.claimId,
+    patient: {
+      ...(cards.length ? { cardNumber: cards[cards.length - 1] } : {}),
+      ...(citizenId ? { citizenId } : {}),
+      ...(s.get("HO_TEN") ? { name: s.get("HO_TEN") } : {}),
+      ...(birth ? { birthDate: birth } : {}),
+      ...(gender ? { gender } : {}),
+    },
+    visitType,
+    admittedAt,
+    dischargedAt,
+    diagnosis: { primary, secondary: [...primaries.slice(1), ...secondary] },
+    referral: holds(rules.referral, s.fields),
+    procedure: holds(rules.procedure, s.fields),
+    died: holds(rules.died, s.fields),
+    amounts: { total: formatMoney(total!), insurance: formatMoney(fund!), patient: formatMoney(coPay!.plus(outside!)), other: formatMoney(other!) },
+    documents,
+  };
+  return out;
+}
+
+/** Field names of the contract, as the standard calls them, for messages. */
+function renamed(message: string, n: Names): string {
+  return message
+    .replace(/\bdischargedAt\b/g, "NGAY_RA")
+    .replace(/\badmittedAt\b/g, "NGAY_VAO")
+    .replace(/\bbirthDate\b/g, "NGAY_SINH")
+    .replace(/\bcardNumber\b/g, n.card)
+    .replace(/\bcitizenId\b/g, "SO_CCCD")
+    .replace(/\bclaimId\b/g, "MA_LK");
+}
+
+/**
+ * Where an error of the claim validation (`path` after `claims[i].`) lies in
+ * the episode, and its message in the standard's terms.
+ */
+export function xmlField(path: string, code: string, message: string, ep: Pick<MappedEpisode, "standard" | "documentTables">): { path: string; message: string } {
+  const n = NAMES[ep.standard ?? "130"];
+  const doc = /^documents\[(\d+)\]/.exec(path);
+  if (doc) return { path: ep.documentTables[Number(doc[1])] ?? "XML1", message };
+  if (code === "amounts_do_not_add_up")
+    return { path: `XML1.${n.total}`, message: `${n.total} must equal T_BHTT + T_BNCCT + T_BNTT + T_NGUONKHAC exactly` };
+  if (code === "patient_identifier_required")
+    return { path: `XML1.${n.card}`, message: ep.standard === "4210" ? `${n.card} is required` : `${n.card} or SO_CCCD (12 digits) is required` };
+  const fields: [RegExp, string][] = [
+    [/^claimId/, "MA_LK"],
+    [/^patient\.cardNumber/, n.card],
+    [/^patient\.citizenId/, "SO_CCCD"],
+    [/^patient\.name/, "HO_TEN"],
+    [/^patient\.birthDate/, "NGAY_SINH"],
+    [/^patient\.gender/, "GIOI_TINH"],
+    [/^visitType/, "MA_LOAI_KCB"],
+    [/^admittedAt/, "NGAY_VAO"],
+    [/^dischargedAt/, "NGAY_RA"],
+    [/^diagnosis\.primary/, n.primary],
+    [/^diagnosis\.secondary/, n.secondary],
+    [/^amounts\.total/, n.total],
+    [/^amounts\.insurance/, "T_BHTT"],
+    [/^amounts\.patient/, "T_BNCCT"],
+    [/^amounts\.other/, "T_NGUONKHAC"],
+  ];
+  const hit = fields.find(([re]) => re.test(path));
+  return { path: hit ? `XML1.${hit[1]}` : "XML1", message: renamed(message, n) };
+}

@@ -1,0 +1,374 @@
+import { createHash } from "node:crypto";
+import { SaxesParser } from "saxes";
+import { type FieldError, Problem } from "../http/problem.ts";
+
+/**
+ * Reading the Ministry of Health claim envelope as a stream:
+ *
+ *   GIAMDINHHS > THONGTINDONVI > MACSKCB
+ *              > THONGTINHOSO > NGAYLAP, SOLUONGHOSO, DANHSACHHOSO > HOSO* > FILEHOSO* > LOAIHOSO, NOIDUNGFILE (base64)
+ *              > CHUKYDONVI (the facility's signature; not verified, ignored)
+ *
+ * The body is hashed, decoded as strict UTF-8 and fed to saxes chunk by chunk;
+ * one episode (HOSO) at a time is held in memory, and only the tables asked for
+ * are decoded. What makes the whole file untrustworthy is thrown as a Problem
+ * (nothing may be stored from such a file); what is wrong with one episode is
+ * left to the mapping, which rejects that episode alone.
+ */
+
+export interface ReadLimits {
+  /** The whole body, in bytes (413 beyond). */
+  maxBytes: number;
+  /** Bytes the parser may read without finishing a tag or a text node: bounds what saxes buffers (413 beyond). */
+  maxNodeBytes: number;
+  /** Element nesting, envelope and inner documents alike. */
+  maxDepth: number;
+  /** FILEHOSO entries in one HOSO. */
+  maxTablesPerEpisode: number;
+}
+
+export const DEFAULT_LIMITS: ReadLimits = {
+  maxBytes: 2 * 1024 ** 3,
+  maxNodeBytes: 64 * 1024 ** 2,
+  maxDepth: 32,
+  maxTablesPerEpisode: 64,
+};
+
+export interface EnvelopeHeader {
+  /** MACSKCB: the facility that made the file. */
+  facilityCode: string;
+  /** SOLUONGHOSO, when given as a number. */
+  declaredCount: number | null;
+}
+
+export interface RawTable {
+  /** LOAIHOSO, upper case: XML1 ... XML15. */
+  type: string;
+  /** Position among the FILEHOSO of its HOSO, from 0. */
+  position: number;
+  /** The decoded inner document, for the tables asked for; null for the others. */
+  xml: string | null;
+}
+
+export interface RawEpisode {
+  /** Position of the HOSO in the file, from 0. */
+  index: number;
+  tables: RawTable[];
+}
+
+export interface ReadResult {
+  header: EnvelopeHeader;
+  /** SHA-256 of the body as received, hex. */
+  sha256: string;
+  bytes: number;
+  episodes: number;
+}
+
+export interface ReadOptions {
+  /** Which tables to decode (by LOAIHOSO). The others are checked to be base64 and dropped. */
+  wanted: (type: string) => boolean;
+  /** Called once, as soon as the envelope names its facility (before any episode). Throw to refuse. */
+  onHeader?: (header: EnvelopeHeader) => void | Promise<void>;
+  onEpisode: (episode: RawEpisode) => void | Promise<void>;
+  /** Called after every chunk with the bytes read so far. */
+  onBytes?: (bytes: number) => void;
+  limits?: Partial<ReadLimits>;
+}
+
+const refuse = (status: 413 | 422, code: string, detail: string, path = "(body)", message = detail) =>
+  new Problem(status, code, detail, [{ path, code, message } satisfies FieldError]);
+
+const UTF8 = /^utf-?8$/i;
+
+const NOT_BASE64 = /[^A-Za-z0-9+/=]/;
+const WHITESPACE = /[\t\n\r ]+/g;
+
+/**
+ * Whether text is base64, line-wrapped or not. On a file of hundreds of MB
+ * this runs over most of the bytes (the tables nobody reads are only checked),
+ * so it leans on a regular-expression scan, far faster here than a loop over
+ * the characters.
+ */
+export function isBase64(parts: readonly string[]): boolean {
+  let text = parts.length === 1 ? parts[0]! : parts.join("");
+  if (NOT_BASE64.test(text)) {
+    text = text.replace(WHITESPACE, "");
+    if (NOT_BASE64.test(text)) return false;
+  }
+  const pad = text.indexOf("=");
+  if (pad !== -1 && !(pad === text.length - 1 || (pad === text.length - 2 && text.charCodeAt(pad + 1) === 61))) return false;
+  return text.length % 4 === 0;
+}
+
+/** XML encodings other than UTF-8 are refused: the standard says UTF-8, and a Latin-1 or UTF-16 file would be misread. */
+function checkDeclaredEncoding(encoding: string | undefined, where: string) {
+  if (encoding !== undefined && !UTF8.test(encoding))
+    throw refuse(422, "xml_encoding", `the XML declares encoding "${encoding.slice(0, 40)}"; only UTF-8 is accepted`, where, "must be UTF-8");
+}
+
+/** A saxes parser that refuses DOCTYPE (the door to external entities and entity expansion) and deep nesting. */
+function guardedParser(where: () => string, maxDepth: number, onDepth?: (depth: number) => void) {
+  const parser = new SaxesParser({ position: true });
+  let depth = 0;
+  parser.on("doctype", () => {
+    throw refuse(422, "xml_doctype_forbidden", "a DOCTYPE is not allowed (no DTDs, external entities or entity definitions)", where(), "DOCTYPE not allowed");
+  });
+  parser.on("xmldecl", (decl) => checkDeclaredEncoding(decl.encoding, where()));
+  return {
+    parser,
+    enter() {
+      depth += 1;
+      if (depth > maxDepth) throw refuse(422, "xml_too_deep", `elements are nested more than ${maxDepth} deep`, where(), `nesting deeper than ${maxDepth}`);
+      onDepth?.(depth);
+    },
+    leave() {
+      depth -= 1;
+    },
+  };
+}
+
+/** saxes errors carry the position and a short reason; never content. */
+const malformed = (err: unknown, where: string) =>
+  refuse(422, "xml_malformed", `the envelope is not well-formed XML: ${String((err as Error).message ?? err).split("\n")[0]!.slice(0, 200)}`, where, "not well-formed XML");
+
+/**
+ * Reads an envelope from a byte stream. Resolves when the whole body was read
+ * and every episode handed to `onEpisode`; rejects with a Problem for a file
+ * that must be refused whole.
+ */
+export async function readEnvelope(source: AsyncIterable<Uint8Array>, options: ReadOptions): Promise<ReadResult> {
+  const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  const hash = createHash("sha256");
+  const decoder = new TextDecoder("utf-8", { fatal: true });
+  const stack: string[] = [];
+  const pending: RawEpisode[] = [];
+
+  let bytes = 0;
+  let sinceEvent = 0;
+  let episodes = 0;
+  let facilityCode = "";
+  let declared = "";
+  let header: EnvelopeHeader | null = null;
+  let headerPending = false;
+  let text = "";
+  let episode: RawEpisode | null = null;
+  let table: { type: string; data: string[]; position: number } | null = null;
+
+  const utf8 = new TextDecoder("utf-8", { fatal: true });
+  const here = () => (episode ? `HOSO[${episode.index}]${table ? `.FILEHOSO[${table.position}]` : ""}` : stack.join(".") || "(body)");
+  const { parser, enter, leave } = guardedParser(here, limits.maxDepth);
+
+  const makeHeader = () => {
+    if (header) return;
+    if (!/^\S{1,20}$/.test(facilityCode.trim()))
+      throw refuse(422, "envelope_invalid", "the envelope does not name its facility (THONGTINDONVI.MACSKCB)", "GIAMDINHHS.THONGTINDONVI.MACSKCB", "required");
+    const count = declared.trim();
+    header = { facilityCode: facilityCode.trim(), declaredCount: /^\d{1,9}$/.test(count) ? Number(count) : null };
+    headerPending = true;
+  };
+
+  const finishTable = () => {
+    const t = table!;
+    table = null;
+    const type = t.type.trim().toUpperCase();
+    const where = `HOSO[${episode!.index}].FILEHOSO[${t.position}]${type ? `(${type})` : ""}.NOIDUNGFILE`;
+    if (!isBase64(t.data)) throw refuse(422, "invalid_base64", `NOIDUNGFILE of ${where} is not valid base64`, where, "not valid base64");
+    let xml: string | null = null;
+    if (type && options.wanted(type)) {
+      try {
+        // Node's decoder skips the whitespace isBase64 allowed.
+        xml = utf8.decode(Buffer.from(t.data.join(""), "base64"));
+      } catch {
+        throw refuse(422, "xml_encoding", `the document in ${where} is not UTF-8`, where, "must be UTF-8");
+      }
+    }
+    episode!.tables.push({ type, position: t.position, xml });
+  };
+
+  parser.on("opentag", function onOpen(tag) {
+    sinceEvent = 0;
+    enter();
+    const name = tag.name.toUpperCase();
+    const parent = stack[stack.length - 1];
+    stack.push(name);
+    text = "";
+    if (stack.length === 1 && name !== "GIAMDINHHS")
+      throw refuse(422, "not_an_envelope", "the root element must be GIAMDINHHS (the claim envelope of Decision 130/4750 or 4210)", name, "must be GIAMDINHHS");
+    if (name === "HOSO" && parent === "DANHSACHHOSO") {
+      makeHeader();
+      episode = { index: episodes, tables: [] };
+    } else if (name === "FILEHOSO" && episode && parent === "HOSO") {
+      if (episode.tables.length >= limits.maxTablesPerEpisode)
+        throw refuse(422, "envelope_invalid", `a HOSO has more than ${limits.maxTablesPerEpisode} FILEHOSO`, here(), "too many FILEHOSO");
+      table = { type: "", data: [], position: episode.tables.length };
+    }
+  });
+
+  const onText = function onText(t: string) {
+    sinceEvent = 0;
+    const name = stack[stack.length - 1];
+    if (table && name === "NOIDUNGFILE") table.data.push(t);
+    else if (name === "LOAIHOSO" || name === "MACSKCB" || name === "SOLUONGHOSO") text += t;
+  };
+  parser.on("text", onText);
+  parser.on("cdata", onText);
+
+  parser.on("closetag", function onClose() {
+    sinceEvent = 0;
+    leave();
+    const name = stack.pop()!;
+    const parent = stack[stack.length - 1];
+    if (name === "MACSKCB" && parent === "THONGTINDONVI") facilityCode = text;
+    else if (name === "SOLUONGHOSO") declared = text;
+    else if (name === "THONGTINDONVI") makeHeader();
+    else if (name === "LOAIHOSO" && table) table.type = text;
+    else if (name === "FILEHOSO" && table) finishTable();
+    else if (name === "HOSO" && episode && parent === "DANHSACHHOSO") {
+      pending.push(episode);
+      episode = null;
+      episodes += 1;
+    }
+    text = "";
+  });
+
+  const drain = async () => {
+    if (headerPending) {
+      headerPending = false;
+      await options.onHeader?.(header!);
+    }
+    // Episodes are handed over between chunks, so the handler may be async (the spool writes to disk).
+    while (pending.length) await options.onEpisode(pending.shift()!);
+  };
+
+  const feed = (chunk: string) => {
+    try {
+      parser.write(chunk);
+    } catch (err) {
+      if (err instanceof Problem) throw err;
+      throw malformed(err, here());
+    }
+  };
+
+  for await (const chunk of source) {
+    bytes += chunk.byteLength;
+    if (bytes > limits.maxBytes) throw new Problem(413, "payload_too_large", `the request body is over ${limits.maxBytes} bytes`);
+    hash.update(chunk);
+    sinceEvent += chunk.byteLength;
+    let decoded: string;
+    try {
+      decoded = decoder.decode(chunk, { stream: true });
+    } catch {
+      throw refuse(422, "xml_encoding", `the body is not UTF-8 (near byte ${bytes})`, here(), "must be UTF-8");
+    }
+    feed(decoded);
+    if (sinceEvent > limits.maxNodeBytes)
+      throw refuse(413, "xml_node_too_large", `one tag or text node is over ${limits.maxNodeBytes} bytes`, here(), "node too large");
+    await drain();
+    options.onBytes?.(bytes);
+  }
+  try {
+    feed(decoder.decode());
+  } catch (err) {
+    if (err instanceof Problem) throw err;
+    throw refuse(422, "xml_encoding", "the body ends inside a UTF-8 sequence", "(body)", "must be UTF-8");
+  }
+  try {
+    parser.close();
+  } catch (err) {
+    if (err instanceof Problem) throw err;
+    throw malformed(err, here());
+  }
+  if (bytes === 0) throw refuse(422, "not_an_envelope", "the body is empty", "(body)", "required");
+  makeHeader();
+  await drain();
+  const h = header!;
+  if (episodes === 0)
+    throw refuse(422, "envelope_invalid", "the envelope holds no HOSO (THONGTINHOSO.DANHSACHHOSO.HOSO)", "GIAMDINHHS.THONGTINHOSO.DANHSACHHOSO", "at least one HOSO is required");
+  if (h.declaredCount !== null && h.declaredCount !== episodes)
+    throw refuse(422, "envelope_invalid", `SOLUONGHOSO says ${h.declaredCount} episodes but the file holds ${episodes}`, "GIAMDINHHS.THONGTINHOSO.SOLUONGHOSO", `must equal the number of HOSO (${episodes})`);
+  return { header: h, sha256: hash.digest("hex"), bytes, episodes };
+}
+
+export interface ParsedTable {
+  /** The root element's name, upper case (TONG_HOP for XML1). */
+  root: string;
+  /** Text of each child of the root, by upper-case name (first occurrence), untrimmed. */
+  fields: Map<string, string>;
+}
+
+/** One saxes parser, reused for every inner document (building one per table costs more than parsing a summary). */
+class TableReader {
+  private readonly parser: SaxesParser;
+  private where = "";
+  private depth = 0;
+  private root = "";
+  private fields = new Map<string, string>();
+  private current: string | null = null;
+  private value = "";
+
+  constructor(readonly maxDepth: number) {
+    const parser = new SaxesParser({ position: false });
+    parser.on("doctype", () => {
+      throw refuse(422, "xml_doctype_forbidden", "a DOCTYPE is not allowed (no DTDs, external entities or entity definitions)", this.where, "DOCTYPE not allowed");
+    });
+    parser.on("xmldecl", (decl) => checkDeclaredEncoding(decl.encoding, this.where));
+    parser.on("opentag", (tag) => this.open(tag.name));
+    parser.on("text", (t) => this.text(t));
+    parser.on("cdata", (t) => this.text(t));
+    parser.on("closetag", () => this.close());
+    this.parser = parser;
+  }
+
+  private open(name: string) {
+    this.depth += 1;
+    if (this.depth > this.maxDepth) throw refuse(422, "xml_too_deep", `elements are nested more than ${this.maxDepth} deep`, this.where, `nesting deeper than ${this.maxDepth}`);
+    if (this.depth === 1) this.root = name.toUpperCase();
+    else if (this.depth === 2) {
+      this.current = name.toUpperCase();
+      this.value = "";
+    }
+  }
+
+  private text(t: string) {
+    if (this.depth === 2 && this.current !== null) this.value += t;
+  }
+
+  private close() {
+    if (this.depth === 2 && this.current !== null) {
+      if (!this.fields.has(this.current)) this.fields.set(this.current, this.value);
+      this.current = null;
+    }
+    this.depth -= 1;
+  }
+
+  read(xml: string, where: string): ParsedTable {
+    this.where = where;
+    this.depth = 0;
+    this.root = "";
+    this.fields = new Map();
+    this.current = null;
+    // close() checks the document is complete and readies the parser for the next one.
+    this.parser.write(xml).close();
+    return { root: this.root, fields: this.fields };
+  }
+}
+
+let reader: TableReader | null = null;
+
+/**
+ * Parses one inner document (the decoded NOIDUNGFILE of a table) into its root
+ * name and flat fields. A DOCTYPE, deep nesting or a non-UTF-8 declaration make
+ * the whole file untrustworthy (thrown); a document that is merely not
+ * well-formed is that episode's problem (returned).
+ */
+export function parseTable(xml: string, where: string, maxDepth = DEFAULT_LIMITS.maxDepth): ParsedTable | { malformed: string } {
+  const r = reader?.maxDepth === maxDepth ? reader : (reader = new TableReader(maxDepth));
+  try {
+    return r.read(xml, where);
+  } catch (err) {
+    // A parser that failed half-way is in no state to read the next document.
+    reader = null;
+    if (err instanceof Problem) throw err;
+    return { malformed: String((err as Error).message ?? err).split("\n")[0]!.slice(0, 200) };
+  }
+}

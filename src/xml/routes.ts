@@ -1,0 +1,80 @@
+import { z } from "@hono/zod-openapi";
+import { callerOf, requireRole } from "../auth/caller.ts";
+import { BatchResponseSchema } from "../batches/routes.ts";
+import type { AppDeps } from "../deps.ts";
+import { Problem, forbidden, unprocessable } from "../http/problem.ts";
+import { router } from "../http/router.ts";
+import { FacilityCode, json, problems } from "../http/schemas.ts";
+import { XML_CHUNK_SIZE, importXml } from "./import.ts";
+
+/** Where the XML route lives; app.ts lets its body through unbuffered and typed as XML. */
+export const XML_BATCH_PATH = "/v1/batches/xml";
+export const XML_MEDIA_TYPES = ["application/xml", "text/xml"];
+
+// Room for a chunk suffix (":12345") within the 100 characters of a batchId.
+const BatchId = z.string().min(1).max(90).regex(/^[A-Za-z0-9._:\/-]+$/, "letters, digits and . _ : / - only");
+const Query = z.object({ batchId: BatchId.optional(), facility: FacilityCode.optional() });
+
+const XmlBatchResponseSchema = BatchResponseSchema.extend({
+  chunks: z
+    .array(z.object({ batchId: z.string(), received: z.number().int(), replayed: z.boolean() }))
+    .openapi({ description: `The stored batches the file became, ${XML_CHUNK_SIZE} episodes each: the file's batchId, then <batchId>:2, <batchId>:3 ... A replayed chunk was stored by an earlier request.` }),
+}).openapi("XmlBatchResponse");
+
+/** The envelope's bytes as they arrive, decompressed when sent with Content-Encoding: gzip. */
+function bodyStream(raw: Request): AsyncIterable<Uint8Array> {
+  const body = raw.body;
+  if (!body) throw unprocessable("the body is empty", [{ path: "(body)", code: "required", message: "send the envelope as the body" }]);
+  const encoding = (raw.headers.get("content-encoding") ?? "identity").trim().toLowerCase();
+  if (encoding === "identity") return body as unknown as AsyncIterable<Uint8Array>;
+  if (encoding === "gzip") return body.pipeThrough(new DecompressionStream("gzip")) as unknown as AsyncIterable<Uint8Array>;
+  throw new Problem(415, "unsupported_media_type", "Content-Encoding may be gzip or none");
+}
+
+/** Claim files in the Ministry of Health XML standard (Decision 130/4750, legacy 4210): issue 11. */
+export function xmlRoutes(deps: AppDeps) {
+  const app = router();
+
+  app.openAPIRegistry.registerPath({
+    method: "post", path: XML_BATCH_PATH, tags: ["Batches"],
+    summary: "Submit a claim file in the Ministry of Health XML standard (facility key, or central)",
+    description: [
+      "The body is one envelope (GIAMDINHHS, UTF-8, optionally gzip-compressed with Content-Encoding: gzip): each HOSO is one episode whose summary table (XML1, 130/4750 or legacy 4210) becomes a claim, mapped by rules/xml-mapping.json, and then goes through exactly the checks of POST /v1/batches.",
+      "The envelope's MACSKCB must be the key's facility (403), or the one a central key names with ?facility=; an episode whose MA_CSKCB differs is rejected alone.",
+      "batchId defaults to xml-<SHA-256 of the body>, so sending the same file again returns the first response with 200; other content under the same batchId is 409 batch_conflict.",
+      `The file is read whole before anything is stored (a file with a DOCTYPE, deep nesting, invalid base64 or not UTF-8 is refused and stores nothing), then stored in chunks of ${XML_CHUNK_SIZE} episodes: a send that broke off resumes when sent again.`,
+      "Errors name the episode and the field: `HOSO[12].XML1.NGAY_RA` (HOSO counted from 0, like index).",
+    ].join("\n\n"),
+    request: {
+      query: Query,
+      body: { required: true, content: Object.fromEntries(XML_MEDIA_TYPES.map((t) => [t, { schema: z.string().openapi({ description: "GIAMDINHHS envelope" }) }])) },
+    },
+    responses: { 200: json(XmlBatchResponseSchema, "Replay: every chunk was stored before"), 201: json(XmlBatchResponseSchema, "Stored"), ...problems },
+  });
+
+  app.post("/", async (c) => {
+    const caller = callerOf(c);
+    requireRole(caller, "facility", "central");
+    const [type, ...params] = (c.req.header("content-type") ?? "").toLowerCase().split(";").map((s) => s.trim());
+    const charset = params.find((p) => p.startsWith("charset="))?.slice(8).replace(/"/g, "");
+    if (!XML_MEDIA_TYPES.includes(type ?? "") || (charset !== undefined && !/^utf-?8$/.test(charset)))
+      throw new Problem(415, "unsupported_media_type", `send the envelope as ${XML_MEDIA_TYPES.join(" or ")} in UTF-8`);
+    const query = Query.safeParse({ batchId: c.req.query("batchId"), facility: c.req.query("facility") });
+    if (!query.success) {
+      const issue = query.error.issues[0]!;
+      throw unprocessable(`invalid query: ${String(issue.path[0])}`, [{ path: String(issue.path[0]), code: "invalid_format", message: issue.message }]);
+    }
+    const named = query.data.facility;
+    if (caller.role === "facility" && named !== undefined && named !== caller.facilityCode)
+      throw forbidden("a facility key submits batches for its own facility only");
+    const { status, response } = await importXml(deps, {
+      caller,
+      facilityCode: caller.role === "facility" ? caller.facilityCode : named,
+      batchId: query.data.batchId,
+      body: bodyStream(c.req.raw),
+    });
+    return c.json(response, status);
+  });
+
+  return app;
+}

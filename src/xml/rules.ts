@@ -1,0 +1,73 @@
+import { z } from "zod";
+
+/**
+ * rules/xml-mapping.json: how an episode of the Ministry of Health XML standard
+ * (Decision 130/4750, legacy 4210) becomes a claim of the JSON contract. The
+ * field names of the standard are fixed (src/xml/map.ts); what they mean for
+ * the claim model is data, here.
+ *
+ * A test is a field of the summary table (XML1) that is non-empty, or, with
+ * `in`, whose trimmed value is one of the values. A list of tests holds when
+ * any of them holds.
+ */
+const Field = z.string().regex(/^[A-Z][A-Z0-9_]*$/, "an XML field name like MA_LOAI_KCB");
+const Test = z.object({ field: Field, in: z.array(z.string().min(1)).min(1).optional() }).strict();
+const AnyOf = z.array(Test);
+const VisitType = z.enum(["outpatient", "day_treatment", "inpatient", "emergency"]);
+
+export const XmlMappingRulesSchema = z
+  .object({
+    /** MA_LOAI_KCB (two digits; 4210's "1".."3" read as "01".."03") -> the contract's visitType. */
+    visitTypes: z
+      .record(z.string().regex(/^\d{2}$/, "two digits like \"03\""), VisitType)
+      .default({
+        "01": "outpatient", // khám bệnh: an outpatient visit
+        "02": "day_treatment", // điều trị ngoại trú: an outpatient treatment course
+        "03": "inpatient", // điều trị nội trú
+        "04": "day_treatment", // điều trị nội trú ban ngày: day inpatient
+        "05": "outpatient", // chronic disease, outpatient, examination and drugs
+        "06": "day_treatment", // observation stay at a commune station / regional clinic
+        "07": "outpatient", // drug refill by appointment, no examination
+        "08": "outpatient", // chronic disease, outpatient, with procedures (dialysis ...)
+        "09": "inpatient", // inpatient under 4 hours
+      }),
+    /** An episode that passes `when` is an emergency, if its MA_LOAI_KCB made it one of `replaces`. */
+    emergency: z
+      .object({ when: AnyOf, replaces: z.array(VisitType).min(1) })
+      .strict()
+      .default({
+        // 130: MA_DOITUONG_KCB "2" cấp cứu; 4210: MA_LYDO_VVIEN "2" cấp cứu.
+        when: [{ field: "MA_DOITUONG_KCB", in: ["2"] }, { field: "MA_LYDO_VVIEN", in: ["2"] }],
+        // An emergency that was admitted stays an inpatient stay (it still needs its discharge paper).
+        replaces: ["outpatient"],
+      }),
+    /** The claim's `referral`: referred from another facility. */
+    referral: AnyOf.default([{ field: "MA_NOI_DI" }, { field: "GIAY_CHUYEN_TUYEN" }]),
+    /** The claim's `procedure`: a surgery or procedure (ICD-9-CM codes in MA_PTTT_QT). */
+    procedure: AnyOf.default([{ field: "MA_PTTT_QT" }]),
+    /** The claim's `died`: KET_QUA_DTRI 5 death, 8 death outside hospital. */
+    died: AnyOf.default([{ field: "KET_QUA_DTRI", in: ["5", "8"] }]),
+    /**
+     * Tables (LOAIHOSO) that are documents of the claim: the document type, and
+     * the fields of that table whose first non-empty value is the reference
+     * (otherwise "<table>/<MA_LK>").
+     */
+    documentTables: z
+      .record(
+        z.string().regex(/^XML\d{1,2}$/, "a table name like XML7"),
+        z.object({ type: z.string().regex(/^[a-z][a-z0-9_]*$/), reference: z.array(Field).default([]) }).strict(),
+      )
+      .default({
+        XML7: { type: "discharge_paper", reference: ["SO_LUU_TRU", "MA_LK"] },
+        XML13: { type: "referral_paper", reference: ["GIAY_CHUYEN_TUYEN", "SO_HOSO"] },
+      }),
+    /** The standard allows at most 12 secondary diagnoses (MA_BENH_KT). */
+    maxSecondaryDiagnoses: z.number().int().min(0).max(50).default(12),
+  })
+  .strict()
+  .superRefine((r, ctx) => {
+    if (r.documentTables.XML1) ctx.addIssue({ code: "custom", path: ["documentTables", "XML1"], message: "XML1 is the summary, not a document" });
+  });
+
+export type XmlMappingRules = z.output<typeof XmlMappingRulesSchema>;
+export type XmlTest = z.output<typeof Test>;
