@@ -110,16 +110,17 @@ describe("estimates", () => {
 describe("who may see and change estimates", () => {
   it("central and the province's own key read it; another province gets 404, a facility key 403", async () => {
     await seedReference(t);
-    await t.json("PUT", ESTIMATE, { body: { amount: "500" } });
+    await t.json("PUT", ESTIMATE, { body: { amount: "987654321" } });
     const hanoi = await t.key("province", "01");
     const hcmc = await t.key("province", "79");
     const facility = await t.key("facility", "01001");
 
-    expect((await t.json("GET", ESTIMATE)).body.total).toBe("500");
-    expect((await t.json("GET", ESTIMATE, { key: hanoi })).body.total).toBe("500");
+    expect((await t.json("GET", ESTIMATE)).body.total).toBe("987654321");
+    expect((await t.json("GET", ESTIMATE, { key: hanoi })).body.total).toBe("987654321");
     const other = await t.json("GET", ESTIMATE, { key: hcmc });
     expect(other.status).toBe(404);
-    expect(JSON.stringify(other.body)).not.toContain("500");
+    expect(other.body.code).toBe("not_found");
+    expect(JSON.stringify(other.body)).not.toContain("987654321");
     expect((await t.call("GET", ESTIMATE, { key: facility })).status).toBe(403);
     expect((await t.call("GET", ESTIMATE, { key: null })).status).toBe(401);
     // Another province's unknown estimate looks the same as its existing one.

@@ -8,7 +8,10 @@ import { fileURLToPath } from "node:url";
 export const REPO = fileURLToPath(new URL("../..", import.meta.url));
 
 /** Variables of ours that must not leak from the test runner into a child. */
-const OWN_VARIABLES = ["DATABASE_URL", "DATA_DIR", "PORT", "RULES_DIR", "BOOTSTRAP_CENTRAL_KEY", "MARK_STUCK_INTERVAL_SECONDS", "LOG_LEVEL"];
+const OWN_VARIABLES = [
+  "DATABASE_URL", "DATA_DIR", "PORT", "RULES_DIR", "BOOTSTRAP_CENTRAL_KEY", "MARK_STUCK_INTERVAL_SECONDS",
+  "WEBHOOK_INTERVAL_SECONDS", "SESSION_SECRET", "LOG_LEVEL",
+];
 
 function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   const base = { ...process.env };
