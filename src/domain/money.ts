@@ -9,18 +9,22 @@ export const Dec = Decimal.clone({ precision: 40, rounding: Decimal.ROUND_HALF_U
 export type Dec = Decimal;
 export type DecValue = Decimal.Value;
 
+const MAX_EXACT_NUMBER = 2 ** 53 / 100;
 const MONEY_STRING = /^\d{1,16}(\.\d{1,2})?$/;
 const SIGNED_MONEY_STRING = /^-?\d{1,16}(\.\d{1,2})?$/;
 
 /**
  * Parses a money input: a decimal string, or a JSON number with at most two
- * decimals (checked on its shortest round-trip text, so 0.1+0.2 is refused).
+ * decimals (checked on its shortest round-trip text, so 0.1+0.2 is refused)
+ * small enough to be exact (under 90 trillion).
  * Returns null when the value is not acceptable money.
  */
 export function parseMoney(value: unknown, { allowNegative = false } = {}): Dec | null {
   let text: string;
   if (typeof value === "string") text = value.trim();
-  else if (typeof value === "number" && Number.isFinite(value)) text = String(value);
+  // Past 2^53 / 100 a JSON number can no longer carry exact cents (it was rounded
+  // while parsing, before we saw it): such amounts must come as strings.
+  else if (typeof value === "number" && Number.isFinite(value) && Math.abs(value) < MAX_EXACT_NUMBER) text = String(value);
   else return null;
   if (!(allowNegative ? SIGNED_MONEY_STRING : MONEY_STRING).test(text)) return null;
   return new Dec(text);

@@ -12,9 +12,13 @@ const moneyDoc = { type: "string", example: "280000", description: "VND as a dec
 export const Money = z
   .unknown()
   .transform((v, ctx) => {
+    if (v === undefined) {
+      ctx.addIssue({ code: "custom", params: { code: "required" }, message: "required" });
+      return z.NEVER;
+    }
     const d = parseMoney(v);
     if (d === null) {
-      ctx.addIssue({ code: "custom", params: { code: "invalid_money" }, message: "must be a non-negative amount with at most 2 decimals, e.g. \"280000\"" });
+      ctx.addIssue({ code: "custom", params: { code: "invalid_money" }, message: "must be a non-negative amount with at most 2 decimals, e.g. \"280000\" (send amounts of 90 trillion or more as strings)" });
       return z.NEVER;
     }
     return d;
@@ -25,6 +29,10 @@ export const Money = z
 export const SignedMoney = z
   .unknown()
   .transform((v, ctx) => {
+    if (v === undefined) {
+      ctx.addIssue({ code: "custom", params: { code: "required" }, message: "required" });
+      return z.NEVER;
+    }
     const d = parseMoney(v, { allowNegative: true });
     if (d === null) {
       ctx.addIssue({ code: "custom", params: { code: "invalid_money" }, message: "must be an amount with at most 2 decimals, e.g. \"-5000000\"" });

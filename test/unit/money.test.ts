@@ -53,6 +53,16 @@ describe("money input", () => {
   });
 });
 
+describe("money input past a double's exact range", () => {
+  it("refuses a JSON number too large to carry exact cents, and takes the same amount as a string", () => {
+    // JSON.parse has already rounded this one to ...637.75: accepting it would store the wrong amount.
+    expect(parseMoney(JSON.parse("144001341309637.76"))).toBeNull();
+    expect(parseMoney(2 ** 53 / 100)).toBeNull();
+    expect(parseMoney("144001341309637.76")?.toString()).toBe("144001341309637.76");
+    expect(parseMoney(89_999_999_999_999)?.toString()).toBe("89999999999999");
+  });
+});
+
 describe("money output", () => {
   it("is plain digits, with two decimals only when there is a fraction", () => {
     expect(formatMoney("280000.00")).toBe("280000");
