@@ -7,7 +7,7 @@ import { Prisma } from "#prisma";
 import { ProvinceCode, RatioOut, Timestamp, Year } from "../http/schemas.ts";
 import type { CsvColumn } from "./csv.ts";
 import { byCode, reportScope, scopeSql } from "./scope.ts";
-import { type LateRow, lateSubmissionsQuery } from "./sql.ts";
+import { type LateRow, lateSubmissionsQuery, reportQuery } from "./sql.ts";
 
 export const LateQuery = z.object({
   year: Year.optional().openapi({ description: "discharge year in Vietnam time; default the current one" }),
@@ -54,7 +54,7 @@ export async function lateSubmissionReport(deps: Pick<AppDeps, "db" | "clock" | 
   const now = deps.clock.now();
   const year = query.year ?? vietnamYearMonth(now).year;
   const where = [Prisma.sql`c.year = ${year}`, ...(query.month !== undefined ? [Prisma.sql`c.month = ${query.month}`] : []), ...scopeSql(scope)];
-  const rows = await deps.db.prisma.$queryRaw<LateRow[]>(lateSubmissionsQuery(where));
+  const rows = await reportQuery<LateRow>(deps.db.prisma, lateSubmissionsQuery(where));
   const share = (r: LateRow) => new Dec(r.late).div(r.claims);
   rows.sort((a, b) => share(b).comparedTo(share(a)) || b.late - a.late || byCode(a.facilityCode, b.facilityCode) || byCode(a.provinceCode, b.provinceCode));
   const sum = (f: (r: LateRow) => number) => rows.reduce((n, r) => n + Number(f(r)), 0);

@@ -7,7 +7,7 @@ import { median, medianAbsoluteDeviation, robustZ } from "../domain/robust.ts";
 import { MoneyOut, ProvinceCode, RatioOut, Timestamp, Year } from "../http/schemas.ts";
 import type { CsvColumn } from "./csv.ts";
 import { byCode, inScope, reportScope } from "./scope.ts";
-import { type OutlierUnitRow, outlierUnitsQuery } from "./sql.ts";
+import { type OutlierUnitRow, outlierUnitsQuery, reportQuery } from "./sql.ts";
 
 const VISIT_TYPES = ["outpatient", "day_treatment", "inpatient", "emergency"] as const;
 
@@ -101,7 +101,7 @@ export async function outlierReport(deps: Pick<AppDeps, "db" | "clock" | "rules"
   const now = deps.clock.now();
   const year = q.year ?? vietnamYearMonth(now).year;
   const rules = deps.rules.reports;
-  const units = (await deps.db.prisma.$queryRaw<OutlierUnitRow[]>(outlierUnitsQuery(year, q.visitType))).map((u) => ({
+  const units = (await reportQuery<OutlierUnitRow>(deps.db.prisma, outlierUnitsQuery(year, q.visitType))).map((u) => ({
     ...u,
     claims: Number(u.claims),
     duplicates: Number(u.duplicates),
