@@ -11,6 +11,7 @@ import { CreateKey, createKey, keyView, revokeKey } from "./keys/routes.ts";
 import { jsonLogger } from "./logger.ts";
 import { defaultRules } from "./rules/schema.ts";
 import { openConfiguredDatabase, StartupError } from "./runtime.ts";
+import { type ImportXmlCommand, runImportXml } from "./xml/cli.ts";
 
 /**
  * The operator's tool: the same environment and database as the server, for
@@ -19,7 +20,8 @@ import { openConfiguredDatabase, StartupError } from "./runtime.ts";
  * stderr. Exit codes: 0 done, 1 failed, 2 bad arguments.
  */
 export const USAGE =
-  "usage: npm run cli -- keys create --role central|province|facility [--scope CODE] --name NAME | keys list | keys revoke ID | migrate";
+  "usage: npm run cli -- keys create --role central|province|facility [--scope CODE] --name NAME | keys list | keys revoke ID" +
+  " | import-xml --facility CODE [--url URL --key KEY] [--batch-id ID] [--rejected FILE.csv] PATH... | migrate";
 
 export class UsageError extends Error {}
 
@@ -28,6 +30,7 @@ export type Command =
   | { kind: "keys.list" }
   | { kind: "keys.revoke"; id: string }
   | { kind: "migrate" }
+  | { kind: "import-xml"; options: ImportXmlCommand }
   | { kind: "help" };
 
 /** Reads the command line; throws UsageError for anything it does not understand. */
@@ -46,6 +49,20 @@ export function parseCommand(argv: string[]): Command {
     const { positionals } = parse(argv.slice(1), {});
     if (positionals.length) throw new UsageError(`migrate takes no arguments`);
     return { kind: "migrate" };
+  }
+  if (group === "import-xml") {
+    const { values, positionals } = parse(argv.slice(1), {
+      facility: { type: "string" }, url: { type: "string" }, key: { type: "string" }, "batch-id": { type: "string" }, rejected: { type: "string" },
+    } as const);
+    if (!values.facility || !/^\d{5}$/.test(values.facility)) throw new UsageError("--facility: a 5-digit facility code is required");
+    if (positionals.length === 0) throw new UsageError("import-xml needs at least one file or folder");
+    if (values.url !== undefined && !URL.canParse(values.url)) throw new UsageError("--url: not a URL");
+    if ((values.url === undefined) !== (values.key === undefined)) throw new UsageError("--url and --key go together (without both, the files go straight to the database)");
+    if (values["batch-id"] !== undefined && positionals.length !== 1) throw new UsageError("--batch-id names one file's batch: give exactly one file");
+    return {
+      kind: "import-xml",
+      options: { facility: values.facility, paths: positionals, url: values.url, key: values.key, batchId: values["batch-id"], rejected: values.rejected ?? "xml-rejected.csv" },
+    };
   }
   if (group !== "keys") throw new UsageError(`unknown command ${group}`);
   if (action === "create") {
@@ -71,7 +88,7 @@ export function parseCommand(argv: string[]): Command {
   throw new UsageError(action === undefined ? "keys needs create, list or revoke" : `unknown keys command ${action}`);
 }
 
-async function run(command: Exclude<Command, { kind: "help" }>, deps: AppDeps, applied: string[]): Promise<unknown> {
+async function run(command: Exclude<Command, { kind: "help" | "import-xml" }>, deps: AppDeps, applied: string[]): Promise<unknown> {
   const who = { caller: null, at: deps.clock.now() };
   switch (command.kind) {
     case "migrate":
@@ -112,6 +129,14 @@ async function main(argv: string[]): Promise<number> {
   if (command.kind === "help") {
     process.stdout.write(`${USAGE}\n`);
     return 0;
+  }
+  if (command.kind === "import-xml") {
+    try {
+      return await runImportXml(command.options);
+    } catch (err) {
+      process.stderr.write(`error: ${describe(err)}\n`);
+      return 1;
+    }
   }
   let opened: { db: Database; release: () => void; applied: string[] } | undefined;
   try {

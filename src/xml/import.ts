@@ -43,6 +43,13 @@ export interface XmlBatchResponse extends BatchResponse {
   chunks: XmlChunk[];
 }
 
+/**
+ * A copy of a string that shares no memory with the one it came from. Parsed
+ * values are slices of their inner document: a set of MA_LK kept for a whole
+ * file would otherwise keep every episode's summary alive.
+ */
+const detached = (s: string) => Buffer.from(s, "utf8").toString("utf8");
+
 /** Chunk k (from 0) of a file: the file's batchId itself, then `<batchId>:2`, `<batchId>:3` ... */
 export const chunkBatchId = (batchId: string, k: number) => (k === 0 ? batchId : `${batchId}:${k + 1}`);
 
@@ -97,7 +104,9 @@ export async function importXml(deps: AppDeps, req: XmlImport): Promise<{ status
         if (req.facilityCode !== undefined && header.facilityCode !== req.facilityCode)
           throw forbidden(`the envelope is facility ${header.facilityCode.slice(0, 20)}'s (MACSKCB); this request is for ${req.facilityCode}`);
         facility = await findFacility(deps, header.facilityCode);
-        progress.declared = header.declaredCount;
+      },
+      onDeclared: (count) => {
+        progress.declared = count;
       },
       onEpisode: async (raw) => {
         const mapped = mapEpisode(raw, { rules: deps.rules.xml, facilityCode: facility!.code });
@@ -105,7 +114,7 @@ export async function importXml(deps: AppDeps, req: XmlImport): Promise<{ status
           if (seen.has(mapped.claimId)) {
             mapped.errors.push({ path: "XML1.MA_LK", code: "duplicate_in_batch", message: "this MA_LK appears earlier in the same file" });
             mapped.claim = null;
-          } else seen.add(mapped.claimId);
+          } else seen.add(detached(mapped.claimId));
         }
         await spool.push(mapped);
         progress.read += 1;

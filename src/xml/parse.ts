@@ -37,8 +37,6 @@ export const DEFAULT_LIMITS: ReadLimits = {
 export interface EnvelopeHeader {
   /** MACSKCB: the facility that made the file. */
   facilityCode: string;
-  /** SOLUONGHOSO, when given as a number. */
-  declaredCount: number | null;
 }
 
 export interface RawTable {
@@ -58,6 +56,8 @@ export interface RawEpisode {
 
 export interface ReadResult {
   header: EnvelopeHeader;
+  /** SOLUONGHOSO (checked to be the number of HOSO), null when absent. */
+  declaredCount: number | null;
   /** SHA-256 of the body as received, hex. */
   sha256: string;
   bytes: number;
@@ -69,6 +69,8 @@ export interface ReadOptions {
   wanted: (type: string) => boolean;
   /** Called once, as soon as the envelope names its facility (before any episode). Throw to refuse. */
   onHeader?: (header: EnvelopeHeader) => void | Promise<void>;
+  /** Called with SOLUONGHOSO when the envelope states it (before the episodes, in files as the standard orders them). */
+  onDeclared?: (count: number) => void | Promise<void>;
   onEpisode: (episode: RawEpisode) => void | Promise<void>;
   /** Called after every chunk with the bytes read so far. */
   onBytes?: (bytes: number) => void;
@@ -150,6 +152,8 @@ export async function readEnvelope(source: AsyncIterable<Uint8Array>, options: R
   let declared = "";
   let header: EnvelopeHeader | null = null;
   let headerPending = false;
+  let declaredCount: number | null = null;
+  let declaredPending = false;
   let text = "";
   let episode: RawEpisode | null = null;
   let table: { type: string; data: string[]; position: number } | null = null;
@@ -162,8 +166,7 @@ export async function readEnvelope(source: AsyncIterable<Uint8Array>, options: R
     if (header) return;
     if (!/^\S{1,20}$/.test(facilityCode.trim()))
       throw refuse(422, "envelope_invalid", "the envelope does not name its facility (THONGTINDONVI.MACSKCB)", "GIAMDINHHS.THONGTINDONVI.MACSKCB", "required");
-    const count = declared.trim();
-    header = { facilityCode: facilityCode.trim(), declaredCount: /^\d{1,9}$/.test(count) ? Number(count) : null };
+    header = { facilityCode: facilityCode.trim() };
     headerPending = true;
   };
 
@@ -219,7 +222,13 @@ export async function readEnvelope(source: AsyncIterable<Uint8Array>, options: R
     const name = stack.pop()!;
     const parent = stack[stack.length - 1];
     if (name === "MACSKCB" && parent === "THONGTINDONVI") facilityCode = text;
-    else if (name === "SOLUONGHOSO") declared = text;
+    else if (name === "SOLUONGHOSO" && parent === "THONGTINHOSO") {
+      declared = text.trim();
+      if (!/^\d{1,9}$/.test(declared))
+        throw refuse(422, "envelope_invalid", "SOLUONGHOSO must be a number", "GIAMDINHHS.THONGTINHOSO.SOLUONGHOSO", "must be a number");
+      declaredCount = Number(declared);
+      declaredPending = true;
+    }
     else if (name === "THONGTINDONVI") makeHeader();
     else if (name === "LOAIHOSO" && table) table.type = text;
     else if (name === "FILEHOSO" && table) finishTable();
@@ -235,6 +244,10 @@ export async function readEnvelope(source: AsyncIterable<Uint8Array>, options: R
     if (headerPending) {
       headerPending = false;
       await options.onHeader?.(header!);
+    }
+    if (declaredPending) {
+      declaredPending = false;
+      await options.onDeclared?.(declaredCount!);
     }
     // Episodes are handed over between chunks, so the handler may be async (the spool writes to disk).
     while (pending.length) await options.onEpisode(pending.shift()!);
@@ -284,9 +297,9 @@ export async function readEnvelope(source: AsyncIterable<Uint8Array>, options: R
   const h = header!;
   if (episodes === 0)
     throw refuse(422, "envelope_invalid", "the envelope holds no HOSO (THONGTINHOSO.DANHSACHHOSO.HOSO)", "GIAMDINHHS.THONGTINHOSO.DANHSACHHOSO", "at least one HOSO is required");
-  if (h.declaredCount !== null && h.declaredCount !== episodes)
-    throw refuse(422, "envelope_invalid", `SOLUONGHOSO says ${h.declaredCount} episodes but the file holds ${episodes}`, "GIAMDINHHS.THONGTINHOSO.SOLUONGHOSO", `must equal the number of HOSO (${episodes})`);
-  return { header: h, sha256: hash.digest("hex"), bytes, episodes };
+  if (declaredCount !== null && declaredCount !== episodes)
+    throw refuse(422, "envelope_invalid", `SOLUONGHOSO says ${declaredCount} episodes but the file holds ${episodes}`, "GIAMDINHHS.THONGTINHOSO.SOLUONGHOSO", `must equal the number of HOSO (${episodes})`);
+  return { header: h, declaredCount, sha256: hash.digest("hex"), bytes, episodes };
 }
 
 export interface ParsedTable {

@@ -3,11 +3,13 @@
  * only once all of it was read and found sound, so what was read must wait
  * somewhere. Up to one chunk waits in memory; beyond that whole chunks go to a
  * temporary file (one JSON line per item), so memory stays bounded by the
- * chunk size whatever the file's size.
+ * chunk size whatever the file's size. Each spilled chunk is a file of its
+ * own, read back whole when its turn comes (a line reader would read ahead).
  */
 export class Spool<T> {
   private buffer: T[] = [];
-  private file: { dir: string; path: string; chunks: number } | null = null;
+  private dir: string | null = null;
+  private spilled = 0;
   count = 0;
 
   constructor(private readonly chunkSize: number) {}
@@ -20,41 +22,32 @@ export class Spool<T> {
 
   /** The items in order, a chunk at a time. */
   async *chunks(): AsyncGenerator<T[]> {
-    if (this.file) {
-      const { createReadStream } = await import("node:fs");
-      const { createInterface } = await import("node:readline");
-      let chunk: T[] = [];
-      for await (const line of createInterface({ input: createReadStream(this.file.path, { encoding: "utf8" }), crlfDelay: Infinity })) {
-        chunk.push(JSON.parse(line) as T);
-        if (chunk.length === this.chunkSize) {
-          yield chunk;
-          chunk = [];
-        }
-      }
-      if (chunk.length) yield chunk;
+    if (this.dir) {
+      const { readFile } = await import("node:fs/promises");
+      const { join } = await import("node:path");
+      for (let k = 0; k < this.spilled; k++) yield JSON.parse(await readFile(join(this.dir, `${k}.json`), "utf8")) as T[];
     }
     if (this.buffer.length) yield this.buffer;
   }
 
-  /** Removes the temporary file, if any. */
+  /** Removes the temporary files, if any. */
   async dispose(): Promise<void> {
-    if (!this.file) return;
+    if (!this.dir) return;
     const { rm } = await import("node:fs/promises");
-    await rm(this.file.dir, { recursive: true, force: true });
-    this.file = null;
+    await rm(this.dir, { recursive: true, force: true });
+    this.dir = null;
   }
 
   private async spill() {
     // node:fs only here: files of one chunk (and the Worker's small bodies) never touch a disk.
-    const { appendFile, mkdtemp } = await import("node:fs/promises");
-    if (!this.file) {
+    const { mkdtemp, writeFile } = await import("node:fs/promises");
+    const { join } = await import("node:path");
+    if (!this.dir) {
       const { tmpdir } = await import("node:os");
-      const { join } = await import("node:path");
-      const dir = await mkdtemp(join(tmpdir(), "bhyt-xml-"));
-      this.file = { dir, path: join(dir, "episodes.ndjson"), chunks: 0 };
+      this.dir = await mkdtemp(join(tmpdir(), "bhyt-xml-"));
     }
-    await appendFile(this.file.path, this.buffer.map((item) => JSON.stringify(item)).join("\n") + "\n");
-    this.file.chunks += 1;
+    await writeFile(join(this.dir, `${this.spilled}.json`), JSON.stringify(this.buffer));
+    this.spilled += 1;
     this.buffer = [];
   }
 }

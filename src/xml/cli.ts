@@ -1,0 +1,222 @@
+import { createReadStream, type Dirent, readdirSync, statSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { Readable, Transform } from "node:stream";
+import { systemClock } from "../clock.ts";
+import { loadConfig } from "../config.ts";
+import type { AppDeps } from "../deps.ts";
+import { Problem } from "../http/problem.ts";
+import { jsonLogger } from "../logger.ts";
+import { toCsv } from "../reports/csv.ts";
+import { loadRules } from "../rules/load.ts";
+import { openConfiguredDatabase } from "../runtime.ts";
+import { type XmlBatchResponse, type XmlProgress, importXml } from "./import.ts";
+import { readEnvelope } from "./parse.ts";
+
+/**
+ * `npm run cli -- import-xml --facility 01001 PATH...`: sends every envelope
+ * found (files, or the .xml files under folders) to a running service
+ * (--url, --key) or straight to the database, one file at a time. A progress
+ * bar with episodes per second and an ETA goes to stderr when it is a
+ * terminal; the rejected episodes, with their reasons, to a CSV file; a JSON
+ * summary to stdout. Sending a file again is harmless: its batchId comes from
+ * its content, so what was stored replays and a file cut off half-way resumes.
+ */
+export interface ImportXmlCommand {
+  facility: string;
+  paths: string[];
+  url?: string | undefined;
+  key?: string | undefined;
+  batchId?: string | undefined;
+  /** Where the CSV of rejected episodes goes. */
+  rejected: string;
+}
+
+interface FileResult {
+  path: string;
+  status: number;
+  response?: XmlBatchResponse;
+  problem?: { code: string; detail: string; errors?: { path: string; code: string; message: string }[] };
+}
+
+/** The envelopes under the paths: files as named, folders searched for *.xml (in name order). */
+export function envelopeFiles(paths: string[]): string[] {
+  const found: string[] = [];
+  const walk = (dir: string) => {
+    const entries: Dirent[] = readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
+    for (const e of entries) {
+      const path = join(dir, e.name);
+      if (e.isDirectory()) walk(path);
+      else if (e.isFile() && /\.xml$/i.test(e.name)) found.push(path);
+    }
+  };
+  for (const p of paths) {
+    const stat = statSync(p, { throwIfNoEntry: false });
+    if (!stat) throw new Error(`no such file or folder: ${p}`);
+    if (stat.isDirectory()) walk(p);
+    else found.push(p);
+  }
+  return found;
+}
+
+/** SOLUONGHOSO of a file, read from its first bytes (null when it does not say). */
+async function declaredCount(path: string): Promise<number | null> {
+  class Found extends Error {
+    constructor(readonly count: number) {
+      super("found");
+    }
+  }
+  try {
+    await readEnvelope(createReadStream(path), { wanted: () => false, onDeclared: (count) => { throw new Found(count); }, onEpisode: () => {} });
+  } catch (err) {
+    if (err instanceof Found) return err.count;
+  }
+  return null;
+}
+
+/** The progress line: a bar, episodes done of all, episodes per second, the time left. Only drawn on a terminal. */
+export class ProgressBar {
+  private last = 0;
+  private readonly started = Date.now();
+
+  constructor(
+    private readonly total: number,
+    private readonly out: NodeJS.WriteStream = process.stderr,
+    private readonly width = 30,
+  ) {}
+
+  static line(done: number, total: number, seconds: number, width = 30, now = ""): string {
+    const share = total > 0 ? Math.min(1, done / total) : 0;
+    const filled = Math.round(share * width);
+    const rate = seconds > 0 ? done / seconds : 0;
+    const left = rate > 0 ? Math.max(0, Math.round((total - done) / rate)) : null;
+    const eta = left === null ? "--:--" : `${Math.floor(left / 60)}:${String(left % 60).padStart(2, "0")}`;
+    const n = (x: number) => Math.round(x).toLocaleString("en-US");
+    return `[${"#".repeat(filled)}${".".repeat(width - filled)}] ${n(done)}/${n(total)} episodes  ${n(rate)}/s  ETA ${eta}${now ? `  ${now}` : ""}`;
+  }
+
+  update(done: number, note: string, force = false) {
+    if (!this.out.isTTY) return;
+    const t = Date.now();
+    if (!force && t - this.last < 100) return;
+    this.last = t;
+    this.out.write(`\r${ProgressBar.line(done, this.total, (t - this.started) / 1000, this.width, note)}\x1b[K`);
+  }
+
+  finish() {
+    if (this.out.isTTY) this.out.write("\n");
+  }
+}
+
+/** Counts the bytes of a file as they go out. */
+function counted(path: string, onBytes: (n: number) => void): Readable {
+  let n = 0;
+  return createReadStream(path).pipe(
+    new Transform({
+      transform(chunk: Buffer, _enc, done) {
+        n += chunk.length;
+        onBytes(n);
+        done(null, chunk);
+      },
+    }),
+  );
+}
+
+async function sendOverHttp(cmd: ImportXmlCommand, path: string, onBytes: (n: number) => void): Promise<FileResult> {
+  const url = new URL("/v1/batches/xml", cmd.url);
+  url.searchParams.set("facility", cmd.facility);
+  if (cmd.batchId) url.searchParams.set("batchId", cmd.batchId);
+  const send = () =>
+    fetch(url, {
+      method: "POST",
+      headers: { authorization: `Bearer ${cmd.key}`, "content-type": "application/xml" },
+      body: Readable.toWeb(counted(path, onBytes)) as ReadableStream,
+      duplex: "half",
+    } as RequestInit);
+  // A kept-alive connection the server has meanwhile closed fails at once; sending again is safe (idempotent by batchId).
+  const res = await send().catch(send);
+  const body = (await res.json()) as XmlBatchResponse & FileResult["problem"];
+  return res.status < 300 ? { path, status: res.status, response: body } : { path, status: res.status, problem: body };
+}
+
+async function storeDirectly(deps: AppDeps, cmd: ImportXmlCommand, path: string, onProgress: (p: XmlProgress) => void): Promise<FileResult> {
+  try {
+    const { status, response } = await importXml(deps, { caller: null, facilityCode: cmd.facility, batchId: cmd.batchId, body: createReadStream(path), onProgress });
+    return { path, status, response };
+  } catch (err) {
+    if (!(err instanceof Problem)) throw err;
+    return { path, status: err.status, problem: { code: err.code, detail: err.detail, ...(err.errors ? { errors: err.errors } : {}) } };
+  }
+}
+
+/** The rows of the CSV: every rejected episode, and a row for each file refused whole. */
+export function rejectedRows(results: FileResult[]) {
+  return results.flatMap((r) =>
+    r.response
+      ? r.response.errors.map((e) => ({ file: r.path, batchId: r.response!.batchId, index: String(e.index), claimId: e.claimId ?? "", path: e.path, code: e.code, message: e.message }))
+      : (r.problem?.errors?.length ? r.problem.errors : [{ path: "(file)", code: r.problem?.code ?? String(r.status), message: r.problem?.detail ?? "refused" }]).map((e) => ({
+          file: r.path, batchId: "", index: "", claimId: "", path: e.path, code: e.code, message: r.problem?.detail ?? e.message,
+        })),
+  );
+}
+
+const CSV_COLUMNS = (["file", "batchId", "index", "claimId", "path", "code", "message"] as const).map((k) => ({ header: k, value: (r: Record<string, string>) => r[k] }));
+
+/** Runs the command; the exit code is 0 when every file was taken (rejected episodes included), 1 when a file was refused. */
+export async function runImportXml(cmd: ImportXmlCommand): Promise<number> {
+  const files = envelopeFiles(cmd.paths);
+  if (files.length === 0) throw new Error("no .xml files found");
+  const counts = await Promise.all(files.map(declaredCount));
+  const total = counts.reduce<number>((n, c) => n + (c ?? 0), 0);
+  const bar = new ProgressBar(total);
+  const results: FileResult[] = [];
+  let done = 0;
+
+  let deps: AppDeps | null = null;
+  let close = async () => {};
+  if (!cmd.url) {
+    const config = loadConfig();
+    const opened = await openConfiguredDatabase(config);
+    close = async () => {
+      await opened.db.close().catch(() => {});
+      opened.release();
+    };
+    const logger = jsonLogger(config.LOG_LEVEL === "info" ? "warn" : config.LOG_LEVEL, (line) => process.stderr.write(line + "\n"));
+    try {
+      deps = { db: opened.db, clock: systemClock, rules: await loadRules(config.RULES_DIR), logger };
+    } catch (err) {
+      await close();
+      throw err;
+    }
+  }
+  try {
+    for (const [i, path] of files.entries()) {
+      const expected = counts[i] ?? 0;
+      const note = `file ${i + 1}/${files.length}`;
+      const size = statSync(path).size;
+      const result = deps
+        ? // Reading a file is half the work, storing it the other half.
+          await storeDirectly(deps, cmd, path, (p) => bar.update(done + Math.floor(p.phase === "reading" ? p.read / 2 : (expected + p.stored) / 2), note))
+        : await sendOverHttp(cmd, path, (bytes) => bar.update(done + Math.floor((bytes / Math.max(size, 1)) * expected * 0.9), note));
+      done += result.response?.received ?? expected;
+      bar.update(done, note, true);
+      results.push({ ...result, path: resolve(path) });
+    }
+  } finally {
+    bar.finish();
+    await close();
+  }
+
+  writeFileSync(cmd.rejected, toCsv(CSV_COLUMNS, rejectedRows(results)));
+  const sum = (f: (r: XmlBatchResponse) => number) => results.reduce((n, r) => n + (r.response ? f(r.response) : 0), 0);
+  const summary = {
+    files: results.map((r) =>
+      r.response
+        ? { path: r.path, status: r.status, batchId: r.response.batchId, received: r.response.received, accepted: r.response.accepted, pendingDocumentation: r.response.pendingDocumentation, rejected: r.response.rejected, corrected: r.response.corrected, unchanged: r.response.unchanged, chunks: r.response.chunks.length }
+        : { path: r.path, status: r.status, refused: r.problem?.code ?? "error", detail: r.problem?.detail ?? "" },
+    ),
+    totals: { files: results.length, refusedFiles: results.filter((r) => !r.response).length, received: sum((r) => r.received), accepted: sum((r) => r.accepted), pendingDocumentation: sum((r) => r.pendingDocumentation), rejected: sum((r) => r.rejected) },
+    rejectedCsv: resolve(cmd.rejected),
+  };
+  process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+  return results.every((r) => r.response) ? 0 : 1;
+}
