@@ -281,7 +281,7 @@ function renamed(message: string, n: Names): string {
 export function xmlField(path: string, code: string, message: string, ep: Pick<MappedEpisode, "standard" | "documentTables">): { path: string; message: string } {
   const n = NAMES[ep.standard ?? "130"];
   const doc = /^documents\[(\d+)\]/.exec(path);
-  if (doc) return { path: ep.documentTables[Number(doc[1])] ?? "XML1", message };
+  if (doc) return { path: ep.documentTables[Number(doc[1])] ?? "XML1", message: renamed(message, n) };
   if (code === "amounts_do_not_add_up")
     return { path: `XML1.${n.total}`, message: `${n.total} must equal T_BHTT + T_BNCCT + T_BNTT + T_NGUONKHAC exactly` };
   if (code === "patient_identifier_required")

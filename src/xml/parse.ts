@@ -279,6 +279,7 @@ export async function readEnvelope(source: AsyncIterable<Uint8Array>, options: R
     await drain();
     options.onBytes?.(bytes);
   }
+  if (bytes === 0) throw refuse(422, "not_an_envelope", "the body is empty", "(body)", "required");
   try {
     feed(decoder.decode());
   } catch (err) {
@@ -291,7 +292,6 @@ export async function readEnvelope(source: AsyncIterable<Uint8Array>, options: R
     if (err instanceof Problem) throw err;
     throw malformed(err, here());
   }
-  if (bytes === 0) throw refuse(422, "not_an_envelope", "the body is empty", "(body)", "required");
   makeHeader();
   await drain();
   const h = header!;
