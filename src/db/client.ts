@@ -41,6 +41,19 @@ function prismaOver(adapter: NonNullable<ConstructorParameters<typeof PrismaClie
   return prisma;
 }
 
+/** How long readiness waits for the database to answer a trivial query. */
+const PING_TIMEOUT_MS = 3_000;
+
+/** `promise`, or `fallback` once `ms` have passed (the timer never keeps the process alive). */
+function withinMs<T>(ms: number, promise: Promise<T>, fallback: T): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<T>((resolve) => {
+    timer = setTimeout(() => resolve(fallback), ms);
+    timer.unref?.();
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
+
 export function openPostgres({ connectionString, max = 10, onQuery }: PostgresOptions): Database {
   const pool = new pg.Pool({ connectionString, max, connectionTimeoutMillis: 5_000 });
   // A dropped idle connection (database restart) must not crash the process.
@@ -66,7 +79,8 @@ export function openPostgres({ connectionString, max = 10, onQuery }: PostgresOp
         client.release();
       }
     },
-    ping: () => pool.query("SELECT 1").then(() => true, () => false),
+    // Bounded: over a connection whose packets vanish (a black-holed network) the query would wait on TCP's own timeouts, minutes.
+    ping: () => withinMs(PING_TIMEOUT_MS, pool.query("SELECT 1").then(() => true, () => false), false),
     async close() {
       await prisma.$disconnect();
       await pool.end().catch(() => {});

@@ -155,6 +155,38 @@ describe("the database goes away and comes back", () => {
   });
 });
 
+describe("the database stops answering without closing anything (a black-holed network)", () => {
+  let proxy: TcpProxy | null = null;
+  afterEach(async () => {
+    await proxy?.close();
+    proxy = null;
+  });
+
+  it("/readyz says 503 within seconds instead of waiting on TCP's timeouts, and ready again once packets flow", async () => {
+    const direct = new URL(databaseUrl(workerDatabase()));
+    proxy = await startTcpProxy({ host: direct.hostname, port: Number(direct.port || 5432) });
+    const viaProxy = new URL(direct);
+    viaProxy.port = String(proxy.port);
+    const db = openPostgres({ connectionString: viaProxy.toString(), max: 4 });
+    const app = createApp({ db, clock: t.clock, rules: t.rules, logger: t.logger });
+    try {
+      expect((await app.request("/readyz")).status).toBe(200);
+      proxy.stall(true);
+      const started = Date.now();
+      const res = await app.request("/readyz");
+      expect(res.status).toBe(503);
+      expect(res.headers.get("content-type")).toMatch(/^application\/problem\+json/);
+      expect(Date.now() - started).toBeLessThan(10_000);
+      proxy.stall(false);
+      await until("readiness once packets flow again", async () => (await app.request("/readyz")).status === 200);
+      expect((await app.request("/v1/provinces", { headers: { authorization: `Bearer ${CENTRAL_KEY}` } })).status).toBe(200);
+    } finally {
+      proxy.stall(false);
+      await db.close();
+    }
+  });
+});
+
 describe("SIGTERM", () => {
   it("lets a batch in flight finish and answer, then exits promptly even with a keep-alive client still calling", async () => {
     const scratch = await createScratchDatabase("sigterm");

@@ -4,11 +4,14 @@ import { type Server, type Socket, createConnection, createServer } from "node:n
  * A throwaway TCP proxy on loopback between a client (a pg pool) and a server
  * (PostgreSQL): `down()` cuts every connection and refuses new ones, as a
  * database host that went away; `up()` brings it back on the same port.
+ * `stall(true)` holds every byte in both directions without closing anything,
+ * as a black-holed network; `stall(false)` delivers what was held.
  */
 export interface TcpProxy {
   port: number;
   down(): Promise<void>;
   up(): Promise<void>;
+  stall(on: boolean): void;
   close(): Promise<void>;
 }
 
@@ -16,6 +19,10 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
   const sockets = new Set<Socket>();
   let server: Server | null = null;
   let port = 0;
+  let stalled = false;
+  const held: { to: Socket; data: Buffer }[] = [];
+  const forward = (from: Socket, to: Socket) =>
+    from.on("data", (data: Buffer) => (stalled ? held.push({ to, data }) : to.write(data)));
 
   const listen = () =>
     new Promise<void>((resolve, reject) => {
@@ -28,8 +35,8 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
         }
         client.on("close", () => upstream.destroy());
         upstream.on("close", () => client.destroy());
-        client.pipe(upstream);
-        upstream.pipe(client);
+        forward(client, upstream);
+        forward(upstream, client);
       });
       s.once("error", reject);
       s.listen(port, "127.0.0.1", () => {
@@ -55,6 +62,10 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     down,
     up: async () => {
       if (!server) await listen();
+    },
+    stall: (on) => {
+      stalled = on;
+      if (!on) for (const { to, data } of held.splice(0)) if (!to.destroyed) to.write(data);
     },
     close: down,
   };
