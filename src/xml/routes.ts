@@ -36,7 +36,8 @@ export function xmlRoutes(deps: AppDeps) {
   const app = router();
 
   app.openAPIRegistry.registerPath({
-    method: "post", path: XML_BATCH_PATH, tags: ["Batches"],
+    // Relative to where app.ts mounts this router (XML_BATCH_PATH).
+    method: "post", path: "/", tags: ["Batches"],
     summary: "Submit a claim file in the Ministry of Health XML standard (facility key, or central)",
     description: [
       "The body is one envelope (GIAMDINHHS, UTF-8, optionally gzip-compressed with Content-Encoding: gzip): each HOSO is one episode whose summary table (XML1, 130/4750 or legacy 4210) becomes a claim, mapped by rules/xml-mapping.json, and then goes through exactly the checks of POST /v1/batches.",
