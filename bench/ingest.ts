@@ -2,10 +2,12 @@
  * npm run bench: end-to-end batch ingestion against real PostgreSQL
  * (DATABASE_URL), beside a raw COPY of the same rows into a bare table of the
  * claim table's shape. Prints claims/s for both, batch latency, and last the
- * line `ingest/copy ratio: X` (target >= 0.5).
+ * line `ingest/copy ratio: X` (target >= 0.5). Also the same path fed by
+ * Ministry of Health XML envelopes of 1,000 episodes (POST /v1/batches/xml,
+ * issue 11): `xml/json ratio: X` (target >= 0.5).
  *
  *   DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test npm run bench
- *   BATCHES=60 CLIENTS=4 npm run bench
+ *   BATCHES=60 CLIENTS=4 XML_FILES=24 npm run bench
  */
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -14,6 +16,7 @@ import { from as copyFrom } from "pg-copy-streams";
 import { canonicalJson, sha256 } from "../src/domain/canonical.ts";
 import { facilities, makeBatches, PROVINCES } from "./data.ts";
 import { freshDatabase, percentile, startServer } from "./server.ts";
+import { fixtureEnvelope } from "../src/xml/fixtures.ts";
 
 const BASE = process.env.DATABASE_URL;
 if (!BASE) {
@@ -24,6 +27,9 @@ const BATCHES = Number(process.env.BATCHES ?? 40);
 const CLIENTS = Number(process.env.CLIENTS ?? 4);
 const SIZE = 1000;
 const KEY = "bench-central-key-0123456789";
+
+// XML envelopes for step 2b, made before any request: a pause between requests lets the server drop kept-alive sockets.
+const envelopes = xmlEnvelopes(facilities(10), new Date());
 
 const dbName = `${new URL(BASE).pathname.slice(1) || "postgres"}_bench`;
 const dbUrl = await freshDatabase(BASE, dbName);
@@ -78,6 +84,9 @@ try {
   const claimCount = BATCHES * SIZE;
   const ingestRate = claimCount / ingestSeconds;
 
+  // 2b. The same path fed by Ministry of Health XML envelopes (issue 11): see benchXml below.
+  const xml = await benchXml(server.url, envelopes, keys, ingestRate);
+
   // 3. The same rows through COPY into a bare table of the claim table's shape (no indexes, no constraints).
   const client = new pg.Client({ connectionString: dbUrl });
   await client.connect();
@@ -91,7 +100,7 @@ try {
       const row = [++id, b.facility.code, c.claimId, b.facility.provinceCode, 2026, d.getUTCMonth() + 1, c.visitType, c.admittedAt, c.dischargedAt, now.toISOString(),
         c.patient.cardNumber, c.patient.citizenId, c.patient.name, c.patient.birthDate, c.patient.gender, c.diagnosis.primary, arr(c.diagnosis.secondary),
         "f", "f", "f", c.amounts.total, c.amounts.insurance, c.amounts.patient, c.amounts.other, null, "accepted", "{}", "{}", null, "f", null,
-        sha256(canonicalJson(c)), JSON.stringify(c), 1, 1, null, now.toISOString(), now.toISOString()];
+        sha256(canonicalJson(c)), 1, 1, null, now.toISOString(), now.toISOString()];
       return row.map(esc).join("\t") + "\n";
     }),
   );
@@ -108,7 +117,48 @@ try {
   console.log(`ingest over HTTP: ${f(ingestRate)} claims/s (${ingestSeconds.toFixed(2)} s)`);
   console.log(`1,000-claim batch latency: p50 ${f(percentile(latencies, 50))} ms, p99 ${f(percentile(latencies, 99))} ms`);
   console.log(`COPY into bare table: ${f(copyRate)} rows/s (${copySeconds.toFixed(2)} s)`);
+  console.log(`xml ingest over HTTP: ${f(xml.rate)} episodes/s (${xml.files} envelopes of ${f(xml.episodes)} episodes, ${(xml.bytes / xml.files / 1024 / 1024).toFixed(1)} MB each)`);
+  console.log(`xml/json ratio: ${(xml.rate / ingestRate).toFixed(2)} (target >= 0.5)`);
   console.log(`ingest/copy ratio: ${(ingestRate / copyRate).toFixed(2)}`);
 } finally {
   await server.stop();
+}
+
+// ---- XML envelopes (issue 11) -------------------------------------------------------------
+// (Functions only: the run above reaches them before any const down here is initialised.)
+
+/**
+ * XML_FILES (default 16) generated envelopes of 1,000 episodes each
+ * (src/xml/fixtures.ts: base64 tables, drug and service lines, discharge and
+ * referral papers), round-robin over the facilities, and one warm-up envelope
+ * per client, as the JSON path has its warm-up batches.
+ */
+function xmlEnvelopes(fs: { code: string }[], now: Date) {
+  const make = (i: number, tag: string) => {
+    const facility = fs[i % fs.length]!.code;
+    return { facility, body: fixtureEnvelope({ seed: 1000 + i, facility, episodes: 1000, dischargedBefore: now, days: 3, prefix: `${tag}${i}-` }) };
+  };
+  const count = Number(process.env.XML_FILES ?? 16);
+  return { warm: Array.from({ length: CLIENTS }, (_, i) => make(i, "W")), files: Array.from({ length: count }, (_, i) => make(i, "X")) };
+}
+
+/** Episodes per second through POST /v1/batches/xml from CLIENTS concurrent clients, beside the JSON path's rate of the same run. */
+async function benchXml(url: string, envelopes: ReturnType<typeof xmlEnvelopes>, keys: Map<string, string>, jsonRate: number) {
+  const { warm, files } = envelopes;
+  const post = async (file: (typeof files)[number]) => {
+    const res = await fetch(`${url}/v1/batches/xml`, { method: "POST", headers: { authorization: `Bearer ${keys.get(file.facility)!}`, "content-type": "application/xml" }, body: file.body });
+    const out = (await res.json()) as { received?: number };
+    if (res.status !== 201 || out.received !== 1000) throw new Error(`xml batch: ${res.status} ${JSON.stringify(out).slice(0, 300)}`);
+  };
+  await Promise.all(warm.map(post));
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(Array.from({ length: CLIENTS }, async () => {
+    for (let i = next++; i < files.length; i = next++) await post(files[i]!);
+  }));
+  const rate = (files.length * 1000) / ((performance.now() - started) / 1000);
+  // Printed at once as well, so the figure is seen even if a later step fails.
+  console.log(`xml: ${Math.round(rate)} episodes/s against json ${Math.round(jsonRate)} claims/s`);
+  const bytes = files.reduce((n, f) => n + Buffer.byteLength(f.body), 0);
+  return { rate, bytes, files: files.length, episodes: 1000 };
 }
