@@ -133,7 +133,14 @@ async function sendOverHttp(cmd: ImportXmlCommand, path: string, onBytes: (n: nu
       duplex: "half",
     } as RequestInit);
   // A kept-alive connection the server has meanwhile closed fails at once; sending again is safe (idempotent by batchId).
-  const res = await send().catch(send);
+  let res: Response;
+  try {
+    res = await send().catch(send);
+  } catch (err) {
+    // A server that refuses a file early (another facility's) may close the connection before the upload ends.
+    const why = String((err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message);
+    return { path, status: 0, problem: { code: "connection_closed", detail: `the upload did not complete (${why}); the server may have refused the file early` } };
+  }
   const body = (await res.json()) as XmlBatchResponse & FileResult["problem"];
   return res.status < 300 ? { path, status: res.status, response: body } : { path, status: res.status, problem: body };
 }

@@ -94,7 +94,7 @@ export interface FixtureOptions {
   /** Per-episode changes to the random spec. */
   override?: (i: number, spec: EpisodeSpec) => Partial<EpisodeSpec>;
   /** Per-episode raw XML1 fields to set (or, with null, to leave out): to write what no valid spec produces. */
-  xml1?: (i: number) => Record<string, string | null>;
+  xml1?: (i: number) => Partial<Record<string, string | null>>;
   /** A CHUKYDONVI element (a dummy XML signature) after THONGTINHOSO. */
   signature?: boolean;
   /** Base64 wrapped at 76 characters, as some exporters write it. */
@@ -298,8 +298,9 @@ function detailXml(spec: EpisodeSpec, drugs: boolean): string {
 }
 
 /** The inner documents of an episode, as (LOAIHOSO, XML) pairs in the order a hospital sends them. */
-export function episodeTables(spec: EpisodeSpec, standard: FixtureStandard = "130", xml1?: Record<string, string | null>): [string, string][] {
-  const summary: Record<string, string | null> = { ...summaryFields(spec, standard), ...xml1 };
+export function episodeTables(spec: EpisodeSpec, standard: FixtureStandard = "130", xml1: Partial<Record<string, string | null>> = {}): [string, string][] {
+  const summary: Record<string, string | null> = { ...summaryFields(spec, standard) };
+  for (const [field, value] of Object.entries(xml1)) if (value !== undefined) summary[field] = value;
   const tables: [string, string][] = [["XML1", tableXml("TONG_HOP", summary)], ["XML2", detailXml(spec, true)], ["XML3", detailXml(spec, false)]];
   if (spec.xml7)
     tables.push(["XML7", tableXml("CHI_TIEU_DU_LIEU_GIAY_RA_VIEN", {

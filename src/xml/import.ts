@@ -17,7 +17,7 @@ export interface XmlImport {
   facilityCode?: string | undefined;
   /** The file's batchId; default `xml-<SHA-256 of the body>`. */
   batchId?: string | undefined;
-  body: AsyncIterable<Uint8Array>;
+  body: AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
   chunkSize?: number;
   limits?: Partial<ReadLimits>;
   onProgress?: (progress: XmlProgress) => void;

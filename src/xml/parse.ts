@@ -138,7 +138,7 @@ const malformed = (err: unknown, where: string) =>
  * and every episode handed to `onEpisode`; rejects with a Problem for a file
  * that must be refused whole.
  */
-export async function readEnvelope(source: AsyncIterable<Uint8Array>, options: ReadOptions): Promise<ReadResult> {
+export async function readEnvelope(source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, options: ReadOptions): Promise<ReadResult> {
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   const hash = createHash("sha256");
   const decoder = new TextDecoder("utf-8", { fatal: true });

@@ -125,7 +125,7 @@ describe("POST /v1/batches/xml", () => {
     const vn = (d: Date) => new Date(d.getTime() + 7 * HOUR).toISOString().replace(/\D/g, "").slice(0, 12);
     const body = fixtureEnvelope(options(14, {
       xml1: (i) =>
-        [{}, { NGAY_RA: "202613011200" }, { T_TONGCHI_BV: "1" }, { MA_CSKCB: "79001", MA_THE_BHYT: "DN40101234" }, { NGAY_RA: vn(future) }][i]!,
+        ([{}, { NGAY_RA: "202613011200" }, { T_TONGCHI_BV: "1" }, { MA_CSKCB: "79001", MA_THE_BHYT: "DN40101234" }, { NGAY_RA: vn(future) }] as Record<string, string>[])[i]!,
     }));
     const res = await post(t, facility, body);
     expect(res.status).toBe(201);
@@ -184,7 +184,7 @@ describe("POST /v1/batches/xml", () => {
   ])("refuses %s with a problem (%s) and stores nothing", async (name, code) => {
     const { facility } = await setup(t);
     const before = await fingerprint(t.db);
-    const res = await t.app.request("/v1/batches/xml", { method: "POST", headers: { authorization: `Bearer ${facility}`, ...XML }, body: fixtureBytes(name) });
+    const res = await t.app.request("/v1/batches/xml", { method: "POST", headers: { authorization: `Bearer ${facility}`, ...XML }, body: new Uint8Array(fixtureBytes(name)) });
     expect(res.status).toBe(422);
     expect(res.headers.get("content-type")).toMatch(/^application\/problem\+json/);
     expect(await res.json()).toMatchObject({ status: 422, code, errors: [expect.objectContaining({ code })] });
@@ -211,7 +211,7 @@ describe("POST /v1/batches/xml", () => {
     const zipped = await t.app.request("/v1/batches/xml", {
       method: "POST",
       headers: { authorization: `Bearer ${facility}`, "content-type": "text/xml; charset=utf-8", "content-encoding": "gzip" },
-      body: gzipSync(body),
+      body: new Uint8Array(gzipSync(body)),
     });
     expect(zipped.status).toBe(201);
     // The batchId is the hash of the envelope itself, compressed or not: the plain file is a replay.
@@ -282,7 +282,7 @@ describe("whatever bytes arrive", () => {
     );
     await fc.assert(
       fc.asyncProperty(damaged, async (bytes) => {
-        const res = await t.app.request("/v1/batches/xml", { method: "POST", headers: { authorization: `Bearer ${facility}`, ...XML }, body: bytes });
+        const res = await t.app.request("/v1/batches/xml", { method: "POST", headers: { authorization: `Bearer ${facility}`, ...XML }, body: new Uint8Array(bytes) });
         const text = await res.text();
         expect(res.status, text.slice(0, 300)).toBeLessThan(500);
         if (res.status >= 400) {
