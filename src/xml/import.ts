@@ -1,5 +1,6 @@
 import type { Caller } from "../auth/caller.ts";
 import { type BatchResponse, type FacilityInfo, ingestBatch } from "../batches/ingest.ts";
+import { MAX_CLAIMS_PER_BATCH } from "../batches/routes.ts";
 import type { ClaimError } from "../claims/validate.ts";
 import type { AppDeps } from "../deps.ts";
 import { conflict, forbidden, unprocessable } from "../http/problem.ts";
@@ -8,7 +9,7 @@ import { type ReadLimits, readEnvelope } from "./parse.ts";
 import { Spool } from "./spool.ts";
 
 /** Episodes per stored chunk: the JSON path's batch size. */
-export const XML_CHUNK_SIZE = 5000;
+export const XML_CHUNK_SIZE = MAX_CLAIMS_PER_BATCH;
 
 export interface XmlImport {
   /** null: the operator CLI, straight to the database. */
