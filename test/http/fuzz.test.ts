@@ -133,6 +133,29 @@ describe("fuzzing every write endpoint", () => {
     expect(routes.length).toBeGreaterThan(10);
   });
 
+  // The check below trusts writeWitness to skip a full fingerprint: it must move on every write, and only then.
+  it("the write witness stays put over reads and refusals, and moves on any committed or rolled-back write", async () => {
+    await seedOwnedByA(t);
+    const w0 = await writeWitness(t.db);
+    const f0 = await fingerprint(t.db);
+    await t.json("GET", "/v1/provinces");
+    await t.json("PUT", "/v1/provinces/01", { key: "not-a-key", body: { name: "x" } });
+    await t.json("PUT", "/v1/provinces/01", { body: { name: 5 } });
+    expect(await writeWitness(t.db)).toBe(w0);
+    expect(await fingerprint(t.db)).toEqual(f0);
+    await t.db.prisma.$executeRawUnsafe("UPDATE province SET name = 'changed' WHERE code = '01'");
+    const w1 = await writeWitness(t.db);
+    expect(w1).not.toBe(w0);
+    expect((await fingerprint(t.db)).province).not.toBe(f0.province);
+    await t.db.prisma
+      .$transaction(async (tx) => {
+        await tx.$executeRawUnsafe("UPDATE province SET name = 'rolled back' WHERE code = '01'");
+        throw new Error("roll back");
+      })
+      .catch(() => {});
+    expect(await writeWitness(t.db)).not.toBe(w1);
+  });
+
   it.each(routes)("%s: never a 5xx; problems name the field; a refusal changes nothing", async (route) => {
     const entry = ACCESS_MATRIX[route];
     expect(entry, `${route} needs an entry in test/support/access-matrix.ts`).toBeDefined();
