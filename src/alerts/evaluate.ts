@@ -86,7 +86,22 @@ export async function raiseAlerts(tx: Tx, deps: Pick<AppDeps, "rules">, keys: re
   // cells the projection needs (src/domain/chain-ladder.ts) come in the same statement, from the aggregate.
   const { year: cy, month: cm } = vietnamYearMonth(at);
   const current = cy * 12 + cm - 1;
+  const { thresholds, projectedOverrun: overrunRule } = deps.rules.usage;
+  // Every (pair, threshold) whose resolved alert may be waiting to re-arm (see rearm below).
+  const candidates = pairs.flatMap((k) => thresholds.map((t) => ({ ...k, threshold: t.ratio, key: usageLiveKey(k.provinceCode, k.year, t.ratio) })));
   const rows = await tx.$queryRaw<{ provinceCode: string; year: number; spent: string; estimate: string; cells: unknown }[]>`
+    WITH rearm AS (
+      -- A threshold alert resolved while its threshold was still reached keeps its live key, so
+      -- more spending above the threshold raises nothing; once spending is seen below it again,
+      -- the key is released and the next crossing raises a new alert (API.md: "a new crossing").
+      UPDATE alert a SET live_key = NULL
+      FROM unnest(${candidates.map((c) => c.key)}::text[], ${candidates.map((c) => c.provinceCode)}::text[],
+                  ${candidates.map((c) => c.year)}::int[], ${candidates.map((c) => c.threshold)}::numeric[]) AS c(live_key, province_code, year, threshold)
+      JOIN estimate e ON e.province_code = c.province_code AND e.year = c.year
+      LEFT JOIN spending s ON s.province_code = c.province_code AND s.year = c.year
+      WHERE a.live_key = c.live_key AND a.status = 'resolved' AND COALESCE(s.spent, 0) < c.threshold * e.total_amount
+      RETURNING a.id
+    )
     SELECT k.province_code AS "provinceCode", k.year AS "year",
            COALESCE(s.spent, 0)::text AS "spent", e.total_amount::text AS "estimate",
            (SELECT json_agg(json_build_array(t.year, t.discharge_month, t.delay_months, t.amount::text))
@@ -98,7 +113,6 @@ export async function raiseAlerts(tx: Tx, deps: Pick<AppDeps, "rules">, keys: re
     JOIN estimate e ON e.province_code = k.province_code AND e.year = k.year
     LEFT JOIN spending s ON s.province_code = k.province_code AND s.year = k.year`;
 
-  const { thresholds, projectedOverrun: overrunRule } = deps.rules.usage;
   const raises: NewAlert[] = [];
   for (const r of rows) {
     const base = { provinceCode: r.provinceCode, year: Number(r.year), spent: r.spent, estimate: r.estimate };

@@ -8,6 +8,7 @@ import { conflict, notFound, unprocessable } from "../http/problem.ts";
 import { router } from "../http/router.ts";
 import { ProvinceCode, Year, json, jsonBody, listOf, problems } from "../http/schemas.ts";
 import { AlertView, alertView, KINDS, STATUSES, type Status } from "./view.ts";
+import { lockSpending } from "./evaluate.ts";
 import { addWebhookRoutes } from "./webhooks.ts";
 
 const ListAlertsQuery = ListQuery.extend({
@@ -77,8 +78,9 @@ export async function listAlerts(deps: Pick<AppDeps, "db">, caller: Caller, filt
 /**
  * Takes one step on an alert in one transaction: the alert row is locked, the
  * step checked against its status, the note and the audit row written with it.
- * Resolving clears the live key, so the next evaluation that finds the
- * threshold reached raises a new alert. Central, or the alert's province
+ * Resolving clears the live key, so the next crossing raises a new alert; a
+ * threshold alert resolved while its threshold is still reached is re-armed
+ * only once spending is seen below it again. Central, or the alert's province
  * (another province: 404; facility: 403); out of order: 409 alert_state.
  */
 export async function transitionAlert(deps: Pick<AppDeps, "db" | "clock">, caller: Caller, id: string, step: Step, note: string, requestId?: string) {
@@ -89,15 +91,26 @@ export async function transitionAlert(deps: Pick<AppDeps, "db" | "clock">, calle
     throw unprocessable("invalid body: note: must be 1 to 2000 characters", [{ path: "note", code: text ? "too_big" : "too_small", message: "must be 1 to 2000 characters" }]);
   const at = deps.clock.now();
   return deps.db.prisma.$transaction(async (tx) => {
-    const locked = await tx.$queryRaw<{ province_code: string; status: Status }[]>`
-      SELECT province_code, status::text AS status FROM alert WHERE id = ${id}::uuid FOR UPDATE`;
-    const row = locked[0];
-    if (!row || !canSeeProvince(caller, row.province_code)) throw notFound("alert");
+    const found = await tx.alert.findUnique({ where: { id }, select: { provinceCode: true, year: true } });
+    if (!found || !canSeeProvince(caller, found.provinceCode)) throw notFound("alert");
+    // Spending row first, then the alert: the order batches take them in, so the two cannot deadlock.
+    await lockSpending(tx, [found]);
+    const locked = await tx.$queryRaw<{ status: Status; kind: string; reached: boolean }[]>`
+      SELECT a.status::text AS status, a.kind::text AS kind,
+             COALESCE(COALESCE(s.spent, 0) >= a.threshold * e.total_amount, false) AS reached
+      FROM alert a
+      LEFT JOIN estimate e ON e.province_code = a.province_code AND e.year = a.year
+      LEFT JOIN spending s ON s.province_code = a.province_code AND s.year = a.year
+      WHERE a.id = ${id}::uuid FOR UPDATE OF a`;
+    const row = locked[0]!;
     const { from, to } = STEPS[step];
     if (!from.includes(row.status)) throw conflict("alert_state", `cannot ${step} an alert that is ${row.status}`);
+    // A threshold alert resolved while the threshold is still reached stays latched (keeps its live key)
+    // until spending is seen below it again: only a new crossing raises a new one (see raiseAlerts).
+    const latched = row.kind === "usage_threshold" && row.reached;
     await tx.alert.update({
       where: { id },
-      data: step === "acknowledge" ? { status: to, acknowledgedAt: at } : { status: to, resolvedAt: at, liveKey: null },
+      data: step === "acknowledge" ? { status: to, acknowledgedAt: at } : { status: to, resolvedAt: at, ...(latched ? {} : { liveKey: null }) },
     });
     await tx.alertNote.create({ data: { alertId: id, action: step, note: text, at, keyId: caller.keyId } });
     await audit(tx, { caller, requestId, at }, {

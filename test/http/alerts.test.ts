@@ -72,20 +72,39 @@ describe("usage threshold alerts", () => {
     expect(after[0]).toMatchObject({ id: first.id, status: "acknowledged", spentAtRaise: "860000", ratioAtRaise: "0.8600" });
   });
 
-  it("after an alert is resolved, the next crossing raises a new one and the old one stays as history", async () => {
+  it("after an alert is resolved, only a new crossing raises a new one; the old one stays as history", async () => {
     await seedReference(t);
     await setEstimate(t, "01", Y, "1000000");
     await spend(t, "01", "900000");
     const [first] = await alerts(t);
+    // Resolved while still above 85%: more spending above the threshold is not a new crossing.
     expect((await t.json("POST", `/v1/alerts/${first.id}/resolve`, { body: { note: "estimate increase requested" } })).status).toBe(200);
-    expect((await t.db.prisma.alert.findUniqueOrThrow({ where: { id: first.id } })).liveKey).toBeNull();
-
     t.clock.advance(3600_000);
     await spend(t, "01", "5000");
+    expect((await alerts(t)).map((a) => a.status)).toEqual(["resolved"]);
+
+    // The estimate is raised: usage falls to 75.4%, below the threshold, which re-arms it...
+    await setEstimate(t, "01", Y, "1200000");
+    expect((await t.db.prisma.alert.findUniqueOrThrow({ where: { id: first.id } })).liveKey).toBeNull();
+    // ...and cutting it back crosses 85% again: a new alert.
+    await setEstimate(t, "01", Y, "1000000");
     const list = await alerts(t);
     expect(list.map((a) => [a.status, a.spentAtRaise])).toEqual([["open", "905000"], ["resolved", "900000"]]);
     expect(list[0].id).not.toBe(first.id);
     expect((await t.db.prisma.alert.findUniqueOrThrow({ where: { id: list[0].id } })).liveKey).toBe(`usage_threshold:01:${Y}:0.8500`);
+  });
+
+  it("an alert resolved once usage is back below the threshold is re-armed at once", async () => {
+    await seedReference(t);
+    await setEstimate(t, "01", Y, "1000000");
+    await spend(t, "01", "900000");
+    const [first] = await alerts(t);
+    await setEstimate(t, "01", Y, "2000000");
+    await t.json("POST", `/v1/alerts/${first.id}/resolve`, { body: { note: "estimate raised" } });
+    expect((await t.db.prisma.alert.findUniqueOrThrow({ where: { id: first.id } })).liveKey).toBeNull();
+    t.clock.advance(3600_000);
+    await spend(t, "01", "800000");
+    expect((await alerts(t)).map((a) => [a.status, a.spentAtRaise])).toEqual([["open", "1700000"], ["resolved", "900000"]]);
   });
 
   it("a batch touching several provinces raises each province's alert, and only theirs", async () => {
