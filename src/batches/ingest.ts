@@ -131,6 +131,9 @@ function prepare(v: ValidClaim, facility: FacilityInfo, deps: AppDeps): Prepared
  * Idempotent on (facility, batchId).
  */
 export async function ingestBatch(deps: AppDeps, req: BatchRequest): Promise<{ status: 200 | 201; response: BatchResponse }> {
+  // A resend of a stored batch is answered at once, without validating or waiting on the facility's lock.
+  const replay = await storedAnswer(deps, req);
+  if (replay) return replay;
   const at = deps.clock.now();
   const ctx = { now: at, documentTypes: deps.rules.documents.documentTypes };
   const errors: ClaimError[] = [];
@@ -168,11 +171,20 @@ export async function ingestBatch(deps: AppDeps, req: BatchRequest): Promise<{ s
     return { status: 201, response };
   } catch (err) {
     if (!(err instanceof BatchAlreadyStored)) throw err;
-    const stored = await deps.db.prisma.batch.findUniqueOrThrow({ where: { facilityCode_batchId: { facilityCode: req.facility.code, batchId: req.batchId } } });
-    if (stored.bodyHash !== req.bodyHash)
-      throw conflict("batch_conflict", `batch ${req.batchId} was already received with different content`);
-    return { status: 200, response: stored.response as unknown as BatchResponse };
+    // Another request stored this batchId while we waited for it: answer as it did.
+    return (await storedAnswer(deps, req))!;
   }
+}
+
+/** The first response for a stored batchId (200), 409 if its content differs, null if none is stored. */
+async function storedAnswer(deps: AppDeps, req: BatchRequest): Promise<{ status: 200; response: BatchResponse } | null> {
+  const stored = await deps.db.prisma.batch.findUnique({
+    where: { facilityCode_batchId: { facilityCode: req.facility.code, batchId: req.batchId } },
+    select: { bodyHash: true, response: true },
+  });
+  if (!stored) return null;
+  if (stored.bodyHash !== req.bodyHash) throw conflict("batch_conflict", `batch ${req.batchId} was already received with different content`);
+  return { status: 200, response: stored.response as unknown as BatchResponse };
 }
 
 type Tx = Parameters<Parameters<AppDeps["db"]["prisma"]["$transaction"]>[0]>[0];
