@@ -19,6 +19,8 @@ td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:now
 tr.over td{background:#fdecea}.badge{display:inline-block;padding:0 .4rem;border-radius:3px;background:var(--over);color:#fff;font-size:.85rem}
 .chart .label{font-size:13px;fill:var(--ink)}.chart .value{font-size:13px;fill:var(--ink);font-weight:600}
 .chart .track{fill:var(--soft)}.chart .bar{fill:var(--bar)}.chart .bar.over{fill:var(--over)}
+.chart .rest{fill:#9db7d5}.legend{margin-right:.8rem}.legend.bar::before,.legend.band::before,.legend.rest::before{content:"■ "}
+.legend.bar::before{color:var(--bar)}.legend.band::before{color:#b36b00}.legend.rest::before{color:#9db7d5}
 .chart .threshold{stroke:var(--over);stroke-width:2;stroke-dasharray:6 4}.chart .pace{stroke:#e08600;stroke-width:3}.chart .axis{stroke:var(--muted)}
 form.inline{display:flex;flex-wrap:wrap;gap:.4rem;align-items:end}label{display:flex;flex-direction:column;font-size:.9rem;color:var(--muted)}
 input,select,textarea,button{font:inherit;padding:.35rem .5rem;border:1px solid var(--muted);border-radius:4px;color:var(--ink);background:#fff}
@@ -45,6 +47,8 @@ export function Layout(props: { w: Words; lang: Lang; title: string; signedIn?: 
             <>
               <a href="/dashboard">{w.overview}</a>
               <a href="/dashboard/alerts">{w.alerts}</a>
+              <a href="/dashboard/reports/late">{w.lateReport}</a>
+              <a href="/dashboard/reports/outliers">{w.outlierReport}</a>
               <span>{props.signedIn.label}</span>
             </>
           ) : null}
@@ -210,7 +214,7 @@ export interface BacklogView {
   byAge: { fromDays: number; toDays: number | null; count: number; amount: string }[];
 }
 
-export function ProvincePage(props: { w: Words; lang: Lang; usage: ProvinceView; throughMonth: number; alerts: AlertItem[]; backlog: BacklogView | null; csrf: string; back: string }) {
+export function ProvincePage(props: { w: Words; lang: Lang; usage: ProvinceView; throughMonth: number; projection: Child; alerts: AlertItem[]; backlog: BacklogView | null; csrf: string; back: string }) {
   const { w, lang, usage: u } = props;
   return (
     <>
@@ -221,6 +225,8 @@ export function ProvincePage(props: { w: Words; lang: Lang; usage: ProvinceView;
       </p>
       <h2>{w.byMonth}</h2>
       <MonthChart months={u.byMonth} estimate={u.estimate} throughMonth={props.throughMonth} w={w} lang={lang} />
+      <h2>{w.projection}</h2>
+      {props.projection}
       <h2>{w.alerts}</h2>
       <AlertTable w={w} lang={lang} alerts={props.alerts} csrf={props.csrf} back={props.back} />
       <h2>{w.topFacilities}</h2>

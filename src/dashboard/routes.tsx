@@ -8,7 +8,12 @@ import type { AppDeps } from "../deps.ts";
 import { vietnamYearMonth } from "../domain/period.ts";
 import { Problem } from "../http/problem.ts";
 import type { AppEnv } from "../http/router.ts";
+import { lateSubmissionReport } from "../reports/late.ts";
+import { outlierReport } from "../reports/outliers.ts";
+import { provinceProjection } from "../reports/projection.ts";
 import { provinceUsageDetail, usageOverview } from "../usage/routes.ts";
+import { lateColumns, outlierColumns, ProjectionChart, SortableTable, sortRows } from "./reports.tsx";
+import { percent } from "./format.ts";
 import { dictionaries, type Lang, type Words } from "./i18n.ts";
 import { AlertsPage, Layout, LoginPage, OverviewPage, ProvincePage } from "./pages.tsx";
 import { csrfToken, endSession, langOf, readSession, type Session, startSession, validCsrf } from "./session.ts";
@@ -90,11 +95,12 @@ export function dashboardRoutes(deps: AppDeps, sessionSecret: string) {
     if (!usage) return render(c, p, p.w.notFound, <p class="error">{p.w.notFound}</p>, 404);
     const alerts = await listAlerts(deps, p.caller, { province: code, year, limit: 100 });
     const backlog = await backlogReport(deps, p.caller, { province: code, year });
+    const projection = await provinceProjection(deps, p.caller, { code, year });
     const back = `/dashboard/provinces/${code}?year=${year}`;
     const today = vietnamYearMonth(deps.clock.now());
     const throughMonth = year < today.year ? 12 : year === today.year ? today.month : 0;
     return render(c, p, `${code} ${usage.name}`,
-      <ProvincePage w={p.w} lang={p.lang} usage={usage} throughMonth={throughMonth} alerts={alerts.data.filter((a) => a.status !== "resolved")} backlog={backlog} csrf={p.csrf} back={back} />);
+      <ProvincePage w={p.w} lang={p.lang} usage={usage} throughMonth={throughMonth} projection={<ProjectionChart p={projection} w={p.w} lang={p.lang} />} alerts={alerts.data.filter((a) => a.status !== "resolved")} backlog={backlog} csrf={p.csrf} back={back} />);
   });
 
   app.get("/alerts", async (c) => {
@@ -110,6 +116,46 @@ export function dashboardRoutes(deps: AppDeps, sessionSecret: string) {
     const alerts = await listAlerts(deps, p.caller, { ...filters, limit: 200 });
     const back = `/dashboard/alerts${new URL(c.req.url).search}`;
     return render(c, p, p.w.alerts, <AlertsPage w={p.w} lang={p.lang} alerts={alerts.data} filters={filters} csrf={p.csrf} back={back} />);
+  });
+
+  // The inspection reports, as tables sorted on the server by any column.
+  const sortOf = (c: Context<AppEnv>) => ({ sort: c.req.query("sort"), dir: c.req.query("dir") === "asc" ? ("asc" as const) : ("desc" as const) });
+  const province = (c: Context<AppEnv>) => (/^\d{2}$/.test(c.req.query("province") ?? "") ? c.req.query("province") : undefined);
+  const linkTo = (path: string, params: Record<string, string | number | undefined>) => (sort: string, dir: string) =>
+    `${path}?${new URLSearchParams(Object.entries({ ...params, sort, dir }).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]))}`;
+
+  app.get("/reports/late", async (c) => {
+    const p = await page(c);
+    if (p instanceof Response) return p;
+    const year = yearOf(c, deps.clock.now());
+    const report = await lateSubmissionReport(deps, p.caller, { year, province: province(c) });
+    const columns = lateColumns(p.w, p.lang);
+    const { sort, dir } = sortOf(c);
+    const rows = sortRows(report.facilities, columns.find((x) => x.key === sort), dir);
+    return render(c, p, p.w.lateReport, (
+      <>
+        <h1>{`${p.w.lateReport} ${year}`}</h1>
+        <p>{`${p.w.claims}: ${report.totals.claims} · ${p.w.late}: ${report.totals.late} (${percent(report.totals.lateShare, p.lang)})`}</p>
+        <SortableTable columns={columns} rows={rows} sort={sort} dir={dir} link={linkTo("/dashboard/reports/late", { year, province: province(c) })} />
+      </>
+    ));
+  });
+
+  app.get("/reports/outliers", async (c) => {
+    const p = await page(c);
+    if (p instanceof Response) return p;
+    const year = yearOf(c, deps.clock.now());
+    const report = await outlierReport(deps, p.caller, { year, province: province(c), list: "all" });
+    const columns = outlierColumns(p.w, p.lang);
+    const { sort, dir } = sortOf(c);
+    const rows = sortRows(report.facilities, columns.find((x) => x.key === sort), dir);
+    return render(c, p, p.w.outlierReport, (
+      <>
+        <h1>{`${p.w.outlierReport} ${year}`}</h1>
+        <p class="muted">{`${report.measure} · ${p.w.score} ≥ ${report.rules.outlierScore}`}</p>
+        <SortableTable columns={columns} rows={rows} sort={sort} dir={dir} link={linkTo("/dashboard/reports/outliers", { year, province: province(c) })} rowClass={(r) => (r.status === "outlier" ? "over" : "")} />
+      </>
+    ));
   });
 
   app.post("/alerts/:id/transition", async (c) => {

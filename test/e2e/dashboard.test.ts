@@ -115,6 +115,21 @@ describe("the reviewers' dashboard in a real browser", () => {
     await page.goto(`${base}/dashboard/alerts?status=resolved`);
     expect(await page.locator("tr[data-alert]").textContent()).toContain("Đã kiểm soát chi phí");
 
+    // The province page projects the year end: received, not yet received, rest of the year, against the estimate.
+    await page.goto(`${base}/dashboard/provinces/01?year=2026`);
+    expect(await page.locator("figure svg.chart > rect").count()).toBe(3);
+    expect(await page.locator("figure figcaption").textContent()).toContain("Đã nhận: 900.000 ₫");
+
+    // The inspection reports are tables sorted by any column, without JavaScript.
+    await page.goto(`${base}/dashboard/reports/late?year=2026`);
+    expect(await page.locator("tbody tr").count()).toBe(1);
+    await page.getByRole("link", { name: "Số hồ sơ" }).click();
+    expect(page.url()).toContain("sort=claims");
+    expect(await page.locator("th[aria-sort='descending']").textContent()).toContain("Số hồ sơ");
+    await page.goto(`${base}/dashboard/reports/outliers?year=2026`);
+    expect(await page.locator("tbody tr").first().textContent()).toContain("01001");
+    await page.screenshot({ path: `${ARTIFACTS}/outliers-1280.png`, fullPage: true });
+
     // Fourth, another province's page is refused like an unknown one.
     const refused = await page.goto(`${base}/dashboard/provinces/79`);
     expect(refused!.status()).toBe(404);

@@ -31,6 +31,8 @@ export const DASHBOARD_ROUTES = [
   "GET /dashboard/alerts",
   "GET /dashboard/login",
   "GET /dashboard/provinces/:code",
+  "GET /dashboard/reports/late",
+  "GET /dashboard/reports/outliers",
   "POST /dashboard/alerts/:id/transition",
   "POST /dashboard/login",
   "POST /dashboard/logout",

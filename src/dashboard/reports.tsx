@@ -1,0 +1,137 @@
+/** @jsxImportSource hono/jsx */
+import { Dec } from "../domain/money.ts";
+import type { LateReport } from "../reports/late.ts";
+import type { OutlierReport } from "../reports/outliers.ts";
+import type { ProvinceProjection } from "../reports/projection.ts";
+import { money, percent } from "./format.ts";
+import type { Lang, Words } from "./i18n.ts";
+
+/** A column of a sortable table: its header, its cell, and the value it sorts by. */
+export interface Column<T> {
+  key: string;
+  label: string;
+  cell: (row: T) => string;
+  sort: (row: T) => string | number | null;
+  num?: boolean;
+}
+
+const DECIMAL = /^-?\d+(\.\d+)?$/;
+
+/** Sorts rows by one column; decimal strings compare as decimals, nulls last. */
+export function sortRows<T>(rows: readonly T[], column: Column<T> | undefined, dir: "asc" | "desc"): T[] {
+  if (!column) return [...rows];
+  const sign = dir === "asc" ? 1 : -1;
+  return [...rows].sort((a, b) => {
+    const x = column.sort(a);
+    const y = column.sort(b);
+    if (x === null || y === null) return x === y ? 0 : x === null ? 1 : -1;
+    if (typeof x === "string" && typeof y === "string" && DECIMAL.test(x) && DECIMAL.test(y)) return sign * new Dec(x).comparedTo(y);
+    return sign * (x < y ? -1 : x > y ? 1 : 0);
+  });
+}
+
+/**
+ * A table sorted on the server: each header is a link that sorts by it (again
+ * to reverse), so it works without JavaScript; aria-sort tells screen readers.
+ */
+export function SortableTable<T>(props: { columns: Column<T>[]; rows: T[]; sort: string | undefined; dir: "asc" | "desc"; link: (sort: string, dir: "asc" | "desc") => string; rowClass?: (row: T) => string }) {
+  return (
+    <div class="table-wrap">
+      <table>
+        <thead>
+          <tr>
+            {props.columns.map((c) => {
+              const active = props.sort === c.key;
+              const next = active && props.dir === "desc" ? "asc" : "desc";
+              return (
+                <th scope="col" class={c.num ? "num" : ""} aria-sort={active ? (props.dir === "asc" ? "ascending" : "descending") : "none"}>
+                  <a href={props.link(c.key, next)}>{`${c.label}${active ? (props.dir === "asc" ? " ▲" : " ▼") : ""}`}</a>
+                </th>
+              );
+            })}
+          </tr>
+        </thead>
+        <tbody>
+          {props.rows.map((r) => (
+            <tr class={props.rowClass?.(r) ?? ""}>{props.columns.map((c) => <td class={c.num ? "num" : ""}>{c.cell(r)}</td>)}</tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+type LateRow = LateReport["facilities"][number];
+export function lateColumns(w: Words, lang: Lang): Column<LateRow>[] {
+  return [
+    { key: "facility", label: w.facility, cell: (r) => `${r.facilityCode} ${r.name ?? ""}`, sort: (r) => r.facilityCode },
+    { key: "province", label: w.province, cell: (r) => r.provinceCode, sort: (r) => r.provinceCode },
+    { key: "claims", label: w.claims, cell: (r) => String(r.claims), sort: (r) => r.claims, num: true },
+    { key: "late", label: w.late, cell: (r) => String(r.late), sort: (r) => r.late, num: true },
+    { key: "lateShare", label: w.lateShare, cell: (r) => percent(r.lateShare, lang), sort: (r) => r.lateShare, num: true },
+    { key: "medianHours", label: w.medianHours, cell: (r) => r.medianHours, sort: (r) => r.medianHours, num: true },
+    { key: "p90Hours", label: w.p90Hours, cell: (r) => r.p90Hours, sort: (r) => r.p90Hours, num: true },
+    { key: "mismatches", label: w.mismatches, cell: (r) => String(r.citizenIdMismatches), sort: (r) => r.citizenIdMismatches, num: true },
+  ];
+}
+
+type OutlierRow = OutlierReport["facilities"][number];
+export function outlierColumns(w: Words, lang: Lang): Column<OutlierRow>[] {
+  return [
+    { key: "facility", label: w.facility, cell: (r) => `${r.facilityCode} ${r.name ?? ""}`, sort: (r) => r.facilityCode },
+    { key: "province", label: w.province, cell: (r) => r.provinceCode, sort: (r) => r.provinceCode },
+    { key: "visitType", label: w.visitType, cell: (r) => r.visitType, sort: (r) => r.visitType },
+    { key: "status", label: w.status, cell: (r) => w.outlierStatuses[r.status] ?? r.status, sort: (r) => r.status },
+    { key: "claims", label: w.claims, cell: (r) => String(r.claims), sort: (r) => r.claims, num: true },
+    { key: "perClaim", label: w.perClaim, cell: (r) => money(r.perClaim, lang), sort: (r) => r.perClaim, num: true },
+    { key: "score", label: w.score, cell: (r) => r.score ?? "—", sort: (r) => r.score, num: true },
+    { key: "duplicates", label: w.duplicates, cell: (r) => percent(r.duplicateShare, lang), sort: (r) => r.duplicateShare, num: true },
+  ];
+}
+
+/**
+ * Spending to date, the estimate of claims discharged but not yet received
+ * (hatched band), and the rest of the year at the current pace, stacked
+ * against the estimate line.
+ */
+export function ProjectionChart({ p, w, lang }: { p: ProvinceProjection; w: Words; lang: Lang }) {
+  const left = 20;
+  const width = 700;
+  const parts = [
+    { label: w.received, value: new Dec(p.receivedToDate), cls: "bar" },
+    { label: w.notYetReceived, value: new Dec(p.notYetReceived), cls: "band" },
+    { label: w.notYetDischarged, value: new Dec(p.notYetDischarged), cls: "rest" },
+  ];
+  const total = parts.reduce((s, x) => s.plus(x.value), new Dec(0));
+  const max = Dec.max(new Dec(1), total, new Dec(p.estimate ?? 0)).times("1.1");
+  const x = (v: Dec) => left + Number(v.div(max).times(width).toDecimalPlaces(1).toString());
+  let at = new Dec(0);
+  return (
+    <figure>
+      <svg viewBox={`0 0 ${left + width + 20} 110`} role="img" aria-labelledby="projection-title" class="chart" width="100%">
+        <title id="projection-title">{`${w.projection}: ${p.projectedYearEnd ? money(p.projectedYearEnd, lang) : "—"} (${w.method}: ${p.method})`}</title>
+        <defs>
+          <pattern id="hatch" width="8" height="8" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
+            <rect width="8" height="8" fill="#f4c27a" />
+            <line x1="0" y1="0" x2="0" y2="8" stroke="#b36b00" stroke-width="3" />
+          </pattern>
+        </defs>
+        {parts.map((part) => {
+          const from = at;
+          at = at.plus(part.value);
+          return <rect x={x(from)} y={20} width={Math.max(0, x(at) - x(from))} height={40} class={part.cls} fill={part.cls === "band" ? "url(#hatch)" : undefined} />;
+        })}
+        {p.estimate !== null ? (
+          <g>
+            <line x1={x(new Dec(p.estimate))} x2={x(new Dec(p.estimate))} y1={8} y2={72} class="threshold" />
+            <text x={x(new Dec(p.estimate))} y={88} text-anchor="middle" class="label">{`${w.estimate}: ${money(p.estimate, lang)}`}</text>
+          </g>
+        ) : null}
+      </svg>
+      <figcaption>
+        {parts.map((part) => <span class={`legend ${part.cls}`}>{`${part.label}: ${money(part.value.toDecimalPlaces(0), lang)} `}</span>)}
+        <span>{`· ${w.projected}: ${percent(p.projectedRatio, lang)} (${w.method}: ${p.method}${p.fallbackReason ? ` — ${p.fallbackReason}` : ""})`}</span>
+      </figcaption>
+    </figure>
+  );
+}
