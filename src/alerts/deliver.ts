@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
+import { every, type Schedule } from "../schedule.ts";
 import type { AppDeps } from "../deps.ts";
 import { alertView } from "./view.ts";
 
@@ -172,26 +173,9 @@ export function scheduleAlertDeliveries(
   deps: Pick<AppDeps, "db" | "clock" | "logger">,
   seconds: number,
   deliver: typeof deliverDue = deliverDue,
-): { stop(): Promise<void> } {
-  if (seconds <= 0) return { stop: async () => {} };
-  let running: Promise<void> | null = null;
-  const run = () => {
-    if (running) return;
-    running = deliver(deps)
-      .then((round) => {
-        if (round.attempted > 0) deps.logger.info("alert webhooks sent", { ...round });
-      })
-      .catch((err: unknown) => deps.logger.error("alert webhook round failed", { error: String((err as Error)?.message ?? err).slice(0, 500) }))
-      .finally(() => {
-        running = null;
-      });
-  };
-  const timer = setInterval(run, seconds * 1000);
-  timer.unref();
-  return {
-    async stop() {
-      clearInterval(timer);
-      await running;
-    },
-  };
+): Schedule {
+  return every(seconds, "alert webhook round", deps.logger, async () => {
+    const round = await deliver(deps);
+    if (round.attempted > 0) deps.logger.info("alert webhooks sent", { ...round });
+  });
 }

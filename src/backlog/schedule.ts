@@ -1,10 +1,8 @@
 import type { AppDeps } from "../deps.ts";
+import { every, type Schedule } from "../schedule.ts";
 import { markStuck } from "./mark-stuck.ts";
 
-export interface Schedule {
-  /** Stops the schedule and waits for a run in progress, so the database is not closed under it. */
-  stop(): Promise<void>;
-}
+export type { Schedule };
 
 /**
  * Runs the stuck-claim marking every `seconds` (0: never) for a long-running
@@ -17,25 +15,8 @@ export function scheduleMarkStuck(
   seconds: number,
   mark: typeof markStuck = markStuck,
 ): Schedule {
-  if (seconds <= 0) return { stop: async () => {} };
-  let running: Promise<void> | null = null;
-  const run = () => {
-    if (running) return;
-    running = mark(deps)
-      .then(({ marked }) => {
-        if (marked > 0) deps.logger.info("claims marked stuck", { marked });
-      })
-      .catch((err: unknown) => deps.logger.error("stuck marking failed", { error: String((err as Error)?.message ?? err).slice(0, 500) }))
-      .finally(() => {
-        running = null;
-      });
-  };
-  const timer = setInterval(run, seconds * 1000);
-  timer.unref();
-  return {
-    async stop() {
-      clearInterval(timer);
-      await running;
-    },
-  };
+  return every(seconds, "stuck marking", deps.logger, async () => {
+    const { marked } = await mark(deps);
+    if (marked > 0) deps.logger.info("claims marked stuck", { marked });
+  });
 }
