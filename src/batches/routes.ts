@@ -56,7 +56,7 @@ export function batchesRoutes(deps: AppDeps) {
   const app = router();
 
   app.openAPIRegistry.registerPath({
-    method: "post", path: "/v1/batches", tags: ["Batches"],
+    method: "post", path: "/", tags: ["Batches"],
     summary: "Submit a batch of claims (facility key, or central with facilityCode)",
     description: "Invalid claims do not block valid ones. Idempotent on batchId: the same body again returns the first response with 200; other content under the same batchId is 409 batch_conflict. Over 5,000 claims: 413.",
     request: { body: { required: true, content: { "application/json": { schema: BatchDocSchema } } } },
@@ -83,7 +83,7 @@ export function batchesRoutes(deps: AppDeps) {
   });
 
   app.openAPIRegistry.registerPath({
-    method: "get", path: "/v1/batches/{batchId}", tags: ["Batches"],
+    method: "get", path: "/{batchId}", tags: ["Batches"],
     summary: "A batch's response (facility: its own; central: with ?facility=)",
     request: { params: z.object({ batchId: z.string() }), query: z.object({ facility: FacilityCode.optional() }) },
     responses: { 200: json(BatchResponseSchema), ...problems },
