@@ -8,6 +8,7 @@ import { missingDocuments, requiredDocuments } from "../domain/documents.ts";
 import { type ClaimFlag, isLate, isOutOfProvince, overlappingWithinBatch } from "../domain/flags.ts";
 import { formatMoney } from "../domain/money.ts";
 import { vietnamYearMonth } from "../domain/period.ts";
+import type { Prisma } from "../generated/prisma/client.ts";
 import { conflict } from "../http/problem.ts";
 import { type Contribution, contributionOf, netDeltas } from "../spending/contribution.ts";
 import { applySpending } from "../spending/store.ts";
@@ -187,7 +188,7 @@ async function storedAnswer(deps: AppDeps, req: BatchRequest): Promise<{ status:
   return { status: 200, response: stored.response as unknown as BatchResponse };
 }
 
-type Tx = Parameters<Parameters<AppDeps["db"]["prisma"]["$transaction"]>[0]>[0];
+type Tx = Prisma.TransactionClient;
 
 async function store(
   tx: Tx,

@@ -29,7 +29,8 @@ export function lockDataDir(dataDir: string): () => void {
 
 export class DataDirLockedError extends Error {}
 
-function isAlive(pid: number): boolean {
+/** True while a process with this id exists (ours or another user's). */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -8,39 +8,30 @@ export const Year = z.coerce.number().int().min(2000).max(2100).openapi({ exampl
 
 const moneyDoc = { type: "string", example: "280000", description: "VND as a decimal string (a number with at most 2 decimals is accepted)" } as const;
 
-/** Money input: a decimal string or a number with at most 2 decimals, never negative. */
-export const Money = z
-  .unknown()
-  .transform((v, ctx) => {
-    if (v === undefined) {
-      ctx.addIssue({ code: "custom", params: { code: "required" }, message: "required" });
-      return z.NEVER;
-    }
-    const d = parseMoney(v);
-    if (d === null) {
-      ctx.addIssue({ code: "custom", params: { code: "invalid_money" }, message: "must be a non-negative amount with at most 2 decimals, e.g. \"280000\" (send amounts of 90 trillion or more as strings)" });
-      return z.NEVER;
-    }
-    return d;
-  })
-  .openapi(moneyDoc);
+/** A money input field: a decimal string or a number with at most 2 decimals, parsed exactly. */
+function moneyInput(allowNegative: boolean, message: string, example: string) {
+  return z
+    .unknown()
+    .transform((v, ctx) => {
+      if (v === undefined) {
+        ctx.addIssue({ code: "custom", params: { code: "required" }, message: "required" });
+        return z.NEVER;
+      }
+      const d = parseMoney(v, { allowNegative });
+      if (d === null) {
+        ctx.addIssue({ code: "custom", params: { code: "invalid_money" }, message });
+        return z.NEVER;
+      }
+      return d;
+    })
+    .openapi({ ...moneyDoc, example });
+}
+
+/** Money input, never negative. */
+export const Money = moneyInput(false, "must be a non-negative amount with at most 2 decimals, e.g. \"280000\" (send amounts of 90 trillion or more as strings)", "280000");
 
 /** Money input that may be negative (estimate adjustments). */
-export const SignedMoney = z
-  .unknown()
-  .transform((v, ctx) => {
-    if (v === undefined) {
-      ctx.addIssue({ code: "custom", params: { code: "required" }, message: "required" });
-      return z.NEVER;
-    }
-    const d = parseMoney(v, { allowNegative: true });
-    if (d === null) {
-      ctx.addIssue({ code: "custom", params: { code: "invalid_money" }, message: "must be an amount with at most 2 decimals, e.g. \"-5000000\"" });
-      return z.NEVER;
-    }
-    return d;
-  })
-  .openapi({ ...moneyDoc, example: "-5000000" });
+export const SignedMoney = moneyInput(true, "must be an amount with at most 2 decimals, e.g. \"-5000000\"", "-5000000");
 
 export const MoneyOut = z.string().openapi({ example: "280000" });
 export const RatioOut = z.string().openapi({ example: "0.8512" });

@@ -1,4 +1,5 @@
 import pg from "pg";
+import { isAlive } from "../../src/db/data-dir-lock.ts";
 import { BASE_URL, DB_PREFIX } from "./postgres-url.ts";
 
 async function admin() {
@@ -25,17 +26,8 @@ async function dropDatabases(which: (runId: string) => boolean) {
   }
 }
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
-};
-
 export default async function setup() {
   const own = process.env.TEST_RUN_ID ?? String(process.pid);
-  await dropDatabases((runId) => runId === own || !/^\d+$/.test(runId) || !alive(Number(runId)));
+  await dropDatabases((runId) => runId === own || !/^\d+$/.test(runId) || !isAlive(Number(runId)));
   return () => dropDatabases((runId) => runId === own);
 }
