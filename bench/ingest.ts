@@ -8,6 +8,7 @@
  *
  *   DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test npm run bench
  *   BATCHES=60 CLIENTS=4 XML_FILES=24 npm run bench
+ *   BENCH_DATABASE=other_name npm run bench   (default: <database>_bench, dropped and made afresh)
  */
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -31,7 +32,7 @@ const KEY = "bench-central-key-0123456789";
 // XML envelopes for step 2b, made before any request: a pause between requests lets the server drop kept-alive sockets.
 const envelopes = xmlEnvelopes(facilities(10), new Date());
 
-const dbName = `${new URL(BASE).pathname.slice(1) || "postgres"}_bench`;
+const dbName = process.env.BENCH_DATABASE ?? `${new URL(BASE).pathname.slice(1) || "postgres"}_bench`;
 const dbUrl = await freshDatabase(BASE, dbName);
 const server = await startServer({ DATABASE_URL: dbUrl, BOOTSTRAP_CENTRAL_KEY: KEY, PORT: process.env.BENCH_PORT ?? "18787" });
 const call = async (path: string, body: unknown, key = KEY, method = "POST") => {

@@ -16,7 +16,9 @@ export async function freshDatabase(baseUrl: string, name: string): Promise<stri
 /** Starts `npm start`'s server as its own process (its own event loop, as in production) and waits until ready. */
 export async function startServer(env: Record<string, string>): Promise<{ url: string; child: ChildProcess; stop: () => Promise<void> }> {
   const port = env.PORT ?? "18787";
-  const child = spawn(process.execPath, ["--import", "tsx", "src/node.ts"], {
+  // BENCH_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=.scratch/prof", profiles the server itself.
+  const extra = process.env.BENCH_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...extra, "--import", "tsx", "src/node.ts"], {
     env: { ...process.env, LOG_LEVEL: "warn", MARK_STUCK_INTERVAL_SECONDS: "0", ...env, PORT: port },
     stdio: ["ignore", "inherit", "inherit"],
   });
