@@ -6,9 +6,7 @@ import { overrunDue } from "../domain/projection.ts";
 import { vietnamYearMonth } from "../domain/period.ts";
 import { cellsFromJson } from "../spending/triangle.ts";
 import { crossedThresholds, thresholdText, usageLiveKey } from "../domain/thresholds.ts";
-import type { Prisma } from "../generated/prisma/client.ts";
-
-type Tx = Prisma.TransactionClient;
+import type { SqlSession } from "../db/client.ts";
 
 export interface ProvinceYear {
   provinceCode: string;
@@ -36,15 +34,16 @@ export interface NewAlert {
  * order so that transactions locking several never deadlock each other.
  * One statement whatever the number of pairs.
  */
-export async function lockSpending(tx: Tx, keys: readonly ProvinceYear[]): Promise<void> {
+export async function lockSpending(tx: SqlSession, keys: readonly ProvinceYear[]): Promise<void> {
   const pairs = distinct(keys);
   if (pairs.length === 0) return;
-  await tx.$queryRaw`
-    SELECT 1 FROM spending s
-    JOIN unnest(${pairs.map((k) => k.provinceCode)}::text[], ${pairs.map((k) => k.year)}::int[]) AS k(province_code, year)
-      ON s.province_code = k.province_code AND s.year = k.year
-    ORDER BY s.province_code, s.year
-    FOR UPDATE OF s`;
+  await tx.query(
+    `SELECT 1 FROM spending s
+     JOIN unnest($1::text[], $2::int[]) AS k(province_code, year) ON s.province_code = k.province_code AND s.year = k.year
+     ORDER BY s.province_code, s.year
+     FOR UPDATE OF s`,
+    [pairs.map((k) => k.provinceCode), pairs.map((k) => k.year)],
+  );
 }
 
 /**
@@ -78,7 +77,7 @@ export async function lockSpending(tx: Tx, keys: readonly ProvinceYear[]): Promi
  * Hot path: at most two statements per call, whatever the number of pairs and
  * thresholds (one read of spending and estimates, one set-based insert).
  */
-export async function raiseAlerts(tx: Tx, deps: Pick<AppDeps, "rules">, keys: readonly ProvinceYear[], at: Date): Promise<void> {
+export async function raiseAlerts(tx: SqlSession, deps: Pick<AppDeps, "rules">, keys: readonly ProvinceYear[], at: Date): Promise<void> {
   const pairs = distinct(keys);
   if (pairs.length === 0) return;
 
@@ -89,14 +88,13 @@ export async function raiseAlerts(tx: Tx, deps: Pick<AppDeps, "rules">, keys: re
   const { thresholds, projectedOverrun: overrunRule } = deps.rules.usage;
   // Every (pair, threshold) whose resolved alert may be waiting to re-arm (see rearm below).
   const candidates = pairs.flatMap((k) => thresholds.map((t) => ({ ...k, threshold: t.ratio, key: usageLiveKey(k.provinceCode, k.year, t.ratio) })));
-  const rows = await tx.$queryRaw<{ provinceCode: string; year: number; spent: string; estimate: string; cells: unknown }[]>`
-    WITH rearm AS (
+  const rows = await tx.query<{ provinceCode: string; year: number; spent: string; estimate: string; cells: unknown }>(
+    `WITH rearm AS (
       -- A threshold alert resolved while its threshold was still reached keeps its live key, so
       -- more spending above the threshold raises nothing; once spending is seen below it again,
       -- the key is released and the next crossing raises a new alert (API.md: "a new crossing").
       UPDATE alert a SET live_key = NULL
-      FROM unnest(${candidates.map((c) => c.key)}::text[], ${candidates.map((c) => c.provinceCode)}::text[],
-                  ${candidates.map((c) => c.year)}::int[], ${candidates.map((c) => c.threshold)}::numeric[]) AS c(live_key, province_code, year, threshold)
+      FROM unnest($1::text[], $2::text[], $3::int[], $4::numeric[]) AS c(live_key, province_code, year, threshold)
       JOIN estimate e ON e.province_code = c.province_code AND e.year = c.year
       LEFT JOIN spending s ON s.province_code = c.province_code AND s.year = c.year
       WHERE a.live_key = c.live_key AND a.status = 'resolved' AND COALESCE(s.spent, 0) < c.threshold * e.total_amount
@@ -108,10 +106,16 @@ export async function raiseAlerts(tx: Tx, deps: Pick<AppDeps, "rules">, keys: re
               FROM arrival_triangle t
              WHERE t.province_code = k.province_code
                AND t.year * 12 + t.discharge_month - 1
-                   BETWEEN LEAST(${current - deps.rules.projection.historyMonths}::int, k.year * 12) AND GREATEST(${current}::int, k.year * 12 + 11)) AS "cells"
-    FROM unnest(${pairs.map((k) => k.provinceCode)}::text[], ${pairs.map((k) => k.year)}::int[]) AS k(province_code, year)
+                   BETWEEN LEAST($7::int, k.year * 12) AND GREATEST($8::int, k.year * 12 + 11)) AS "cells"
+    FROM unnest($5::text[], $6::int[]) AS k(province_code, year)
     JOIN estimate e ON e.province_code = k.province_code AND e.year = k.year
-    LEFT JOIN spending s ON s.province_code = k.province_code AND s.year = k.year`;
+    LEFT JOIN spending s ON s.province_code = k.province_code AND s.year = k.year`,
+    [
+      candidates.map((c) => c.key), candidates.map((c) => c.provinceCode), candidates.map((c) => c.year), candidates.map((c) => c.threshold),
+      pairs.map((k) => k.provinceCode), pairs.map((k) => k.year),
+      current - deps.rules.projection.historyMonths, current,
+    ],
+  );
 
   const raises: NewAlert[] = [];
   for (const r of rows) {
@@ -135,29 +139,32 @@ export async function raiseAlerts(tx: Tx, deps: Pick<AppDeps, "rules">, keys: re
  * however many alerts; rows in live-key order so concurrent inserters take
  * index locks in one order. Returns how many alerts were inserted.
  */
-export async function insertAlerts(tx: Tx, alerts: readonly NewAlert[], at: Date): Promise<number> {
+export async function insertAlerts(tx: SqlSession, alerts: readonly NewAlert[], at: Date): Promise<number> {
   if (alerts.length === 0) return 0;
   const rows = [...alerts].sort((a, b) => (a.liveKey < b.liveKey ? -1 : a.liveKey > b.liveKey ? 1 : 0));
-  const [result] = await tx.$queryRaw<{ inserted: number }[]>`
-    WITH inserted AS (
+  const [result] = await tx.query<{ inserted: number }>(
+    `WITH inserted AS (
       INSERT INTO alert (id, kind, province_code, year, threshold, severity, ratio_at_raise, spent_at_raise, estimate_at_raise, raised_at, status, live_key)
-      SELECT r.id, r.kind::"AlertKind", r.province_code, r.year, r.threshold, r.severity, r.ratio, r.spent, r.estimate, ${at}::timestamptz, 'open'::"AlertStatus", r.live_key
-      FROM unnest(
-        ${rows.map(() => randomUUID())}::uuid[], ${rows.map((r) => r.kind)}::text[], ${rows.map((r) => r.provinceCode)}::text[],
-        ${rows.map((r) => r.year)}::int[], ${rows.map((r) => r.threshold)}::numeric[], ${rows.map((r) => r.severity)}::text[],
-        ${rows.map((r) => storable(r.ratio))}::numeric[], ${rows.map((r) => r.spent)}::numeric[], ${rows.map((r) => r.estimate)}::numeric[],
-        ${rows.map((r) => r.liveKey)}::text[]
-      ) AS r(id, kind, province_code, year, threshold, severity, ratio, spent, estimate, live_key)
+      SELECT r.id, r.kind::"AlertKind", r.province_code, r.year, r.threshold, r.severity, r.ratio, r.spent, r.estimate, $11::timestamptz, 'open'::"AlertStatus", r.live_key
+      FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::numeric[], $6::text[], $7::numeric[], $8::numeric[], $9::numeric[], $10::text[])
+        AS r(id, kind, province_code, year, threshold, severity, ratio, spent, estimate, live_key)
       ORDER BY r.live_key
       ON CONFLICT (live_key) DO NOTHING
       RETURNING id, province_code
     ), queued AS (
       INSERT INTO alert_delivery (id, alert_id, webhook_id, url, status, attempts, next_attempt_at, created_at)
-      SELECT gen_random_uuid(), i.id, w.id, w.url, 'pending'::"DeliveryStatus", 0, ${at}::timestamptz, ${at}::timestamptz
+      SELECT gen_random_uuid(), i.id, w.id, w.url, 'pending'::"DeliveryStatus", 0, $11::timestamptz, $11::timestamptz
       FROM inserted i JOIN province_webhook w ON w.province_code = i.province_code OR w.province_code IS NULL
       RETURNING 1
     )
-    SELECT (SELECT count(*) FROM inserted)::int AS inserted`;
+    SELECT (SELECT count(*) FROM inserted)::int AS inserted`,
+    [
+      rows.map(() => randomUUID()), rows.map((r) => r.kind), rows.map((r) => r.provinceCode),
+      rows.map((r) => r.year), rows.map((r) => r.threshold), rows.map((r) => r.severity),
+      rows.map((r) => storable(r.ratio)), rows.map((r) => r.spent), rows.map((r) => r.estimate),
+      rows.map((r) => r.liveKey), at,
+    ],
+  );
   return Number(result?.inserted ?? 0);
 }
 
@@ -195,19 +202,21 @@ export const stuckBacklogLiveKey = (provinceCode: string, year: number) => `stuc
  * together make is not lost. Lock order is claims, then spending, as in every
  * other writer. Two statements besides the lock, whatever the number of pairs.
  */
-export async function raiseStuckBacklogAlerts(tx: Tx, deps: Pick<AppDeps, "rules">, keys: readonly ProvinceYear[], at: Date): Promise<number> {
+export async function raiseStuckBacklogAlerts(tx: SqlSession, deps: Pick<AppDeps, "rules">, keys: readonly ProvinceYear[], at: Date): Promise<number> {
   const pairs = distinct(keys);
   if (pairs.length === 0) return 0;
   await lockSpending(tx, pairs);
-  const rows = await tx.$queryRaw<{ provinceCode: string; year: number; stuck: string; spent: string; estimate: string }[]>`
-    SELECT k.province_code AS "provinceCode", k.year AS "year", e.total_amount::text AS "estimate",
-           COALESCE(s.spent, 0)::text AS "spent",
-           (SELECT COALESCE(sum(c.insurance_amount), 0) FROM claim c
-             WHERE c.province_code = k.province_code AND c.year = k.year
-               AND c.status = 'pending_documentation' AND c.stuck)::text AS "stuck"
-    FROM unnest(${pairs.map((k) => k.provinceCode)}::text[], ${pairs.map((k) => k.year)}::int[]) AS k(province_code, year)
-    JOIN estimate e ON e.province_code = k.province_code AND e.year = k.year
-    LEFT JOIN spending s ON s.province_code = k.province_code AND s.year = k.year`;
+  const rows = await tx.query<{ provinceCode: string; year: number; stuck: string; spent: string; estimate: string }>(
+    `SELECT k.province_code AS "provinceCode", k.year AS "year", e.total_amount::text AS "estimate",
+            COALESCE(s.spent, 0)::text AS "spent",
+            (SELECT COALESCE(sum(c.insurance_amount), 0) FROM claim c
+              WHERE c.province_code = k.province_code AND c.year = k.year
+                AND c.status = 'pending_documentation' AND c.stuck)::text AS "stuck"
+     FROM unnest($1::text[], $2::int[]) AS k(province_code, year)
+     JOIN estimate e ON e.province_code = k.province_code AND e.year = k.year
+     LEFT JOIN spending s ON s.province_code = k.province_code AND s.year = k.year`,
+    [pairs.map((k) => k.provinceCode), pairs.map((k) => k.year)],
+  );
 
   const { stuckShareOfEstimate, severity } = deps.rules.backlog;
   const raises = rows.flatMap((r) =>

@@ -10,6 +10,7 @@ import { ProvinceCode, Year, json, jsonBody, listOf, problems } from "../http/sc
 import { AlertView, alertView, KINDS, STATUSES, type Status } from "./view.ts";
 import { lockSpending } from "./evaluate.ts";
 import { addWebhookRoutes } from "./webhooks.ts";
+import { prismaSession } from "../db/client.ts";
 
 const ListAlertsQuery = ListQuery.extend({
   province: ProvinceCode.optional().openapi({ description: "a province key sees only its own province whatever this says" }),
@@ -94,7 +95,7 @@ export async function transitionAlert(deps: Pick<AppDeps, "db" | "clock">, calle
     const found = await tx.alert.findUnique({ where: { id }, select: { provinceCode: true, year: true } });
     if (!found || !canSeeProvince(caller, found.provinceCode)) throw notFound("alert");
     // Spending row first, then the alert: the order batches take them in, so the two cannot deadlock.
-    await lockSpending(tx, [found]);
+    await lockSpending(prismaSession(tx), [found]);
     const locked = await tx.$queryRaw<{ status: Status; kind: string; reached: boolean }[]>`
       SELECT a.status::text AS status, a.kind::text AS kind,
              COALESCE(COALESCE(s.spent, 0) >= a.threshold * e.total_amount, false) AS reached

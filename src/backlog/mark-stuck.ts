@@ -2,6 +2,7 @@ import { raiseStuckBacklogAlerts } from "../alerts/evaluate.ts";
 import type { AppDeps } from "../deps.ts";
 import { stuckCutoff } from "../domain/backlog.ts";
 import { MARK_STUCK } from "./sql.ts";
+import { prismaSession } from "../db/client.ts";
 
 /**
  * Marks every claim pending documentation since at least
@@ -17,7 +18,7 @@ export async function markStuck(deps: Pick<AppDeps, "db" | "clock" | "rules">): 
   return deps.db.prisma.$transaction(
     async (tx) => {
       const rows = await tx.$queryRawUnsafe<{ provinceCode: string; year: number; marked: number }[]>(MARK_STUCK, cutoff, now);
-      await raiseStuckBacklogAlerts(tx, deps, rows.map((r) => ({ provinceCode: r.provinceCode, year: Number(r.year) })), now);
+      await raiseStuckBacklogAlerts(prismaSession(tx), deps, rows.map((r) => ({ provinceCode: r.provinceCode, year: Number(r.year) })), now);
       return { marked: rows.reduce((n, r) => n + Number(r.marked), 0) };
     },
     { timeout: 120_000, maxWait: 60_000 },

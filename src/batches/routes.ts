@@ -78,7 +78,9 @@ export function batchesRoutes(deps: AppDeps) {
     if (claims.length > MAX_CLAIMS_PER_BATCH)
       throw new Problem(413, "too_many_claims", `a batch holds at most ${MAX_CLAIMS_PER_BATCH} claims; this one has ${claims.length}`);
     const facility = await batchFacility(deps, caller, facilityCode);
-    const { status, response } = await ingestBatch(deps, { caller, facility, batchId, claims, bodyHash: sha256(canonicalJson(body)), rawBody });
+    // The bytes are hashed (cheap); a resend whose bytes differ is compared by content against the stored body.
+    const sameContent = (stored: string) => canonicalJson(JSON.parse(stored)) === canonicalJson(body);
+    const { status, response } = await ingestBatch(deps, { caller, facility, batchId, claims, bodyHash: sha256(rawBody), sameContent, rawBody });
     return c.json(response, status);
   });
 

@@ -12,6 +12,7 @@ import { router } from "../http/router.ts";
 import { FacilityCode, Money, MoneyOut, ProvinceCode, Timestamp, iso, json, jsonBody, listOf, problems } from "../http/schemas.ts";
 import { contributionOf, netDeltas } from "../spending/contribution.ts";
 import { applySpending } from "../spending/store.ts";
+import { prismaSession } from "../db/client.ts";
 
 /** Every claim query starts from this: the caller's scope is part of the WHERE, never an afterthought. */
 export function claimScope(caller: Caller): Prisma.ClaimWhereInput {
@@ -204,8 +205,9 @@ export function claimsRoutes(deps: AppDeps) {
           data: { status: outcome, approvedAmount: approved?.toString() ?? null, decidedAt: at, updatedAt: at, pendingSince: null, stuck: false, stuckAt: null },
         });
         const key = { provinceCode: claim.provinceCode, year: claim.year, month: claim.month, facilityCode: claim.facilityCode, insurance, receivedAt: claim.receivedAt };
-        const touched = await applySpending(tx, netDeltas([{ before: contributionOf({ ...key, status: claim.status }), after: contributionOf({ ...key, status: outcome, approved }) }]));
-        if (touched.length) await raiseAlerts(tx, deps, touched, at);
+        const session = prismaSession(tx);
+        const touched = await applySpending(session, netDeltas([{ before: contributionOf({ ...key, status: claim.status }), after: contributionOf({ ...key, status: outcome, approved }) }]));
+        if (touched.length) await raiseAlerts(session, deps, touched, at);
         const decision = { outcome, approvedAmount: approved && formatMoney(approved), reason, decidedBy: caller.keyId };
         await tx.claimHistory.create({ data: { claimRef: claim.id, kind: "decision", version: updated.version, at, data: decision } });
         await audit(tx, { caller, requestId: c.get("requestId"), at }, {

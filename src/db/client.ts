@@ -2,17 +2,28 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import type { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
 import { PrismaClient } from "#prisma";
+import type { Prisma } from "../generated/prisma/client.ts";
 
 export type { PrismaClient };
 
 /**
  * A plain SQL session on the underlying driver, used where Prisma cannot help:
- * multi-statement migration scripts and the COPY-speed bulk paths.
+ * multi-statement migration scripts and the batch path, whose large
+ * parameters Prisma would serialise to JSON and parse back before sending.
+ * Rows come as the driver reads them: read int8 and numeric columns as text.
  */
 export interface SqlSession {
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
   /** Runs a script of several statements (no parameters). */
   exec(script: string): Promise<void>;
+}
+
+/** A Prisma transaction seen as a SqlSession, so the SQL shared with the batch path runs in either. */
+export function prismaSession(tx: Prisma.TransactionClient): SqlSession {
+  return {
+    query: <T>(sql: string, params: unknown[] = []) => tx.$queryRawUnsafe<T[]>(sql, ...params),
+    exec: async (script) => void (await tx.$executeRawUnsafe(script)),
+  };
 }
 
 export interface Database {
@@ -29,7 +40,7 @@ export interface PostgresOptions {
   connectionString: string;
   /** Pool size; the default suits a 2-core machine. */
   max?: number;
-  /** Called with every SQL statement Prisma sends (tests count them). */
+  /** Called with every SQL statement sent, through Prisma or a session (tests count them). */
   onQuery?: (sql: string) => void;
 }
 
@@ -64,19 +75,31 @@ export function openPostgres({ connectionString, max = 10, onQuery }: PostgresOp
     prisma,
     async withSession(fn) {
       const client = await pool.connect();
+      // A connection that dies while checked out emits "error": without a listener that would crash the process.
+      // The query in flight fails on its own; the client is then discarded rather than returned to the pool.
+      let broken: unknown;
+      const onBroken = (err: unknown) => void (broken ??= err);
+      client.on("error", onBroken);
       try {
         await client.query("BEGIN");
         const result = await fn({
-          query: async (sql, params) => (await client.query(sql, params)).rows,
-          exec: async (script) => void (await client.query(script)),
+          query: async (sql, params) => {
+            onQuery?.(sql);
+            return (await client.query(sql, params)).rows;
+          },
+          exec: async (script) => {
+            onQuery?.(script);
+            await client.query(script);
+          },
         });
         await client.query("COMMIT");
         return result;
       } catch (err) {
-        await client.query("ROLLBACK").catch(() => {});
+        await client.query("ROLLBACK").catch((rollbackFailed: unknown) => void (broken ??= rollbackFailed));
         throw err;
       } finally {
-        client.release();
+        client.off("error", onBroken);
+        client.release(broken !== undefined);
       }
     },
     // Bounded: over a connection whose packets vanish (a black-holed network) the query would wait on TCP's own timeouts, minutes.
@@ -101,8 +124,14 @@ export async function openPGlite(dataDir?: string, { onQuery }: { onQuery?: (sql
     withSession: (fn) =>
       db.transaction((tx) =>
         fn({
-          query: async (sql, params) => (await tx.query(sql, params)).rows as never[],
-          exec: async (script) => void (await tx.exec(script)),
+          query: async (sql, params) => {
+            onQuery?.(sql);
+            return (await tx.query(sql, params)).rows as never[];
+          },
+          exec: async (script) => {
+            onQuery?.(script);
+            await tx.exec(script);
+          },
         }),
       ),
     ping: () => db.query("SELECT 1").then(() => true, () => false),

@@ -12,6 +12,7 @@ import { FacilityCode, json, jsonBody, problems } from "../http/schemas.ts";
 import { type CountedClaim, contributionOf, netDeltas } from "../spending/contribution.ts";
 import { applySpending } from "../spending/store.ts";
 import * as sql from "./sql.ts";
+import { prismaSession } from "../db/client.ts";
 
 const Instant = z.iso.datetime({ offset: true, message: "must be an RFC 3339 time with offset, e.g. 2026-03-01T08:00:00+07:00" });
 
@@ -137,8 +138,9 @@ export function documentsRoutes(deps: AppDeps) {
 
         if (accepted) {
           const key = { provinceCode: claim.provinceCode, year: Number(claim.year), month: Number(claim.month), facilityCode: claim.facilityCode, insurance: claim.insurance, approved: claim.approved, receivedAt: new Date(claim.receivedAt) };
-          const touched = await applySpending(tx, netDeltas([{ before: contributionOf({ ...key, status: before.status }), after: contributionOf({ ...key, status: after.status }) }]));
-          if (touched.length) await raiseAlerts(tx, deps, touched, at);
+          const session = prismaSession(tx);
+          const touched = await applySpending(session, netDeltas([{ before: contributionOf({ ...key, status: before.status }), after: contributionOf({ ...key, status: after.status }) }]));
+          if (touched.length) await raiseAlerts(session, deps, touched, at);
         }
 
         await audit(tx, { caller, requestId: c.get("requestId"), at }, {

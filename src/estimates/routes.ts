@@ -9,6 +9,7 @@ import type { Prisma } from "../generated/prisma/client.ts";
 import { notFound, unprocessable } from "../http/problem.ts";
 import { router } from "../http/router.ts";
 import { MoneyOut, Money, ProvinceCode, SignedMoney, Timestamp, Year, json, jsonBody, problems } from "../http/schemas.ts";
+import { prismaSession } from "../db/client.ts";
 
 const Params = z.object({ code: ProvinceCode, year: Year });
 
@@ -66,8 +67,9 @@ async function lockEstimate(tx: Tx, provinceCode: string, year: number) {
  */
 async function alertOnEstimateChange(tx: Tx, deps: AppDeps, provinceCode: string, year: number, at: Date) {
   const keys = [{ provinceCode, year }];
-  await lockSpending(tx, keys);
-  await raiseAlerts(tx, deps, keys, at);
+  const session = prismaSession(tx);
+  await lockSpending(session, keys);
+  await raiseAlerts(session, deps, keys, at);
 }
 
 async function requireProvince(tx: Tx, code: string) {

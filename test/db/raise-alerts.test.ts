@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { lockSpending, raiseAlerts } from "../../src/alerts/evaluate.ts";
+import { prismaSession, type SqlSession } from "../../src/db/client.ts";
 import type { Prisma } from "../../src/generated/prisma/client.ts";
 import { defaultRules } from "../../src/rules/schema.ts";
 import { useTestApp } from "../support/harness.ts";
@@ -12,28 +13,15 @@ const t = useTestApp({
   },
 });
 
-/** Wraps a transaction client so every statement it sends is counted. */
+/** A Prisma transaction as the session the alerts module takes, counting every statement sent. */
 function counting(tx: Prisma.TransactionClient) {
   const counter = { statements: 0 };
-  const proxy = new Proxy(tx, {
-    get(target, prop, receiver) {
-      const value = Reflect.get(target, prop, receiver);
-      if (typeof prop === "string" && prop.startsWith("$") && typeof value === "function")
-        return (...args: unknown[]) => {
-          counter.statements++;
-          return value.apply(target, args);
-        };
-      if (typeof prop === "string" && !prop.startsWith("$") && value && typeof value === "object")
-        return new Proxy(value, {
-          get(model, method) {
-            const fn = Reflect.get(model, method);
-            return typeof fn === "function" ? (...args: unknown[]) => (counter.statements++, fn.apply(model, args)) : fn;
-          },
-        });
-      return value;
-    },
-  });
-  return { tx: proxy, counter };
+  const inner = prismaSession(tx);
+  const session: SqlSession = {
+    query: <T>(sql: string, params?: unknown[]) => (counter.statements++, inner.query<T>(sql, params)),
+    exec: (script) => (counter.statements++, inner.exec(script)),
+  };
+  return { tx: session, counter };
 }
 
 async function seedProvinces(n: number, year: number, spentShare: string) {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { lockSpending, raiseAlerts } from "../../src/alerts/evaluate.ts";
+import { prismaSession } from "../../src/db/client.ts";
 import { defaultRules } from "../../src/rules/schema.ts";
 import { seedReference, useTestApp } from "../support/harness.ts";
 import { addSpendingIn, setEstimate } from "../support/spending.ts";
@@ -25,11 +26,11 @@ describe("alerts under concurrent spending (PostgreSQL)", () => {
     const results = await Promise.allSettled(
       Array.from({ length: 24 }, () =>
         t.db.prisma.$transaction(async (tx) => {
-          await lockSpending(tx, keys);
+          await lockSpending(prismaSession(tx), keys);
           // Hold the lock a moment so the others pile up behind it.
           await tx.$executeRaw`SELECT pg_sleep(0.005)`;
           await tx.$executeRaw`UPDATE spending SET spent = spent + 10 WHERE province_code = '01' AND year = ${Y}`;
-          await raiseAlerts(tx, t, keys, t.clock.now());
+          await raiseAlerts(prismaSession(tx), t, keys, t.clock.now());
         }, TX),
       ),
     );

@@ -1,4 +1,5 @@
 import { lockSpending, raiseAlerts } from "../../src/alerts/evaluate.ts";
+import { prismaSession } from "../../src/db/client.ts";
 import type { Prisma } from "../../src/generated/prisma/client.ts";
 import type { TestContext } from "./harness.ts";
 
@@ -38,8 +39,8 @@ export async function addSpendingIn(tx: Prisma.TransactionClient, t: Pick<TestCo
         claim_count = spending_detail.claim_count + EXCLUDED.claim_count`;
   }
   const keys = entries.map((e) => ({ provinceCode: e.provinceCode, year: e.year }));
-  await lockSpending(tx, keys);
-  await raiseAlerts(tx, t, keys, at);
+  await lockSpending(prismaSession(tx), keys);
+  await raiseAlerts(prismaSession(tx), t, keys, at);
 }
 
 /** addSpendingIn in a transaction of its own, as one ingestion batch would. */
