@@ -298,9 +298,6 @@ async function store(
       await tx.query(sql.INSERT_DOCUMENTS, [at, docs.map((d) => d.ref), docs.map((d) => d.type), docs.map((d) => d.reference)]);
   }
 
-  const touched = await applySpending(tx, netDeltas(changes));
-  if (touched.length) await raiseAlerts(tx, deps, touched, at);
-
   for (const [index, claimId] of rejectedAt) results.push({ index, claimId, status: null, outcome: "rejected" });
   results.sort((a, b) => a.index - b.index);
   errors.sort((a, b) => a.index - b.index);
@@ -319,6 +316,10 @@ async function store(
   };
   const response = req.present ? req.present(counted) : counted;
   await tx.query(sql.INSERT_BATCH, [batchRef, facilityCode, req.batchId, req.bodyHash, req.rawBody, JSON.stringify(response), at, req.claims.length, req.caller?.keyId ?? null]);
+
+  // Last: the province-year's spending row stays locked from here to commit, and every batch of the province waits on it.
+  const touched = await applySpending(tx, netDeltas(changes));
+  if (touched.length) await raiseAlerts(tx, deps, touched, at);
   return response;
 }
 
