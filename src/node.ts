@@ -11,6 +11,7 @@ import { jsonLogger } from "./logger.ts";
 import { loadRules } from "./rules/load.ts";
 import { RulesError } from "./rules/schema.ts";
 import { openConfiguredDatabase, StartupError } from "./runtime.ts";
+import { installXmlThreads } from "./xml/threads.ts";
 
 /** The Node server: configuration from the environment, then the same app the Worker serves. */
 async function main() {
@@ -22,6 +23,8 @@ async function main() {
   if (config.BOOTSTRAP_CENTRAL_KEY) await registerBootstrapKey(deps, config.BOOTSTRAP_CENTRAL_KEY);
 
   const app = createApp(deps);
+  // XML envelopes are read and translated on worker threads, beside this thread that stores (src/xml/threads.ts).
+  const xmlThreads = installXmlThreads({ onProblem: (msg, err) => logger.warn(msg, { error: String(err) }) });
   const server = await listen(app.fetch, config.PORT).catch(async (err) => {
     await db.close();
     release();
@@ -40,6 +43,7 @@ async function main() {
     await delivering.stop();
     // Stops accepting and waits for in-flight requests (a batch mid-transaction finishes).
     await closeGracefully(server);
+    await xmlThreads.close();
     await db.close();
     release();
     process.exit(0);

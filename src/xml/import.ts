@@ -4,8 +4,9 @@ import { MAX_CLAIMS_PER_BATCH } from "../batches/routes.ts";
 import type { ClaimError } from "../claims/validate.ts";
 import type { AppDeps } from "../deps.ts";
 import { conflict, forbidden, unprocessable } from "../http/problem.ts";
-import { type MappedEpisode, mapEpisode, xmlField } from "./map.ts";
-import { type ReadLimits, readEnvelope } from "./parse.ts";
+import { type MappedEpisode, xmlField } from "./map.ts";
+import type { ReadLimits } from "./parse.ts";
+import { type EpisodeReader, episodeReader } from "./read.ts";
 import { Spool } from "./spool.ts";
 
 /** Episodes per stored chunk: the JSON path's batch size. */
@@ -22,6 +23,8 @@ export interface XmlImport {
   chunkSize?: number;
   limits?: Partial<ReadLimits>;
   onProgress?: (progress: XmlProgress) => void;
+  /** Who reads and translates the file; default the runtime's (episodeReader(): worker threads on the Node server, else in-thread). */
+  reader?: EpisodeReader;
 }
 
 export interface XmlProgress {
@@ -96,10 +99,10 @@ export async function importXml(deps: AppDeps, req: XmlImport): Promise<{ status
   let facility: FacilityInfo | null = null;
   // MA_LK is the claimId: a second episode with one in the same file is refused, as in one JSON batch.
   const seen = new Set<string>();
-  const wanted = new Set(["XML1", ...Object.keys(deps.rules.xml.documentTables)]);
+  const reader = req.reader ?? episodeReader();
   try {
-    const read = await readEnvelope(req.body, {
-      wanted: (type) => wanted.has(type),
+    const read = await reader(req.body, {
+      rules: deps.rules.xml,
       limits: req.limits,
       onHeader: async (header) => {
         if (req.facilityCode !== undefined && header.facilityCode !== req.facilityCode)
@@ -109,8 +112,7 @@ export async function importXml(deps: AppDeps, req: XmlImport): Promise<{ status
       onDeclared: (count) => {
         progress.declared = count;
       },
-      onEpisode: async (raw) => {
-        const mapped = mapEpisode(raw, { rules: deps.rules.xml, facilityCode: facility!.code });
+      onEpisode: async (mapped) => {
         if (mapped.claim && mapped.claimId !== null) {
           if (seen.has(mapped.claimId)) {
             mapped.errors.push({ path: "XML1.MA_LK", code: "duplicate_in_batch", message: "this MA_LK appears earlier in the same file" });

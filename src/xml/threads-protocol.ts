@@ -1,0 +1,39 @@
+import { type FieldError, Problem } from "../http/problem.ts";
+import type { MappedEpisode } from "./map.ts";
+import type { EnvelopeHeader, ReadLimits, ReadResult } from "./parse.ts";
+import type { XmlMappingRules } from "./rules.ts";
+
+/** Messages between the main thread (src/xml/threads.ts) and an XML worker thread (src/xml/thread.ts); `id` names the job (one request). */
+export type ToThread =
+  | { type: "start"; id: number; rules: XmlMappingRules; limits?: Partial<ReadLimits> | undefined }
+  | { type: "chunk"; id: number; bytes: Uint8Array }
+  | { type: "end"; id: number }
+  | { type: "cancel"; id: number };
+
+export type FromThread =
+  | { type: "ready" }
+  | { type: "header"; id: number; header: EnvelopeHeader }
+  | { type: "declared"; id: number; count: number }
+  /** After each chunk: the episodes it completed, and the bytes read so far (the main thread's window moves on). */
+  | { type: "read"; id: number; bytes: number; episodes: MappedEpisode[] }
+  | { type: "done"; id: number; result: ReadResult; episodes: MappedEpisode[] }
+  | { type: "error"; id: number; error: SerializedError };
+
+export type SerializedError =
+  | { kind: "problem"; status: number; code: string; detail: string; errors?: FieldError[] | undefined; headers?: Record<string, string> | undefined }
+  | { kind: "error"; name: string; message: string; stack?: string | undefined };
+
+/** A Problem crosses as its fields (a class does not survive postMessage); anything else as name, message and stack. */
+export function serializeError(err: unknown): SerializedError {
+  if (err instanceof Problem) return { kind: "problem", status: err.status, code: err.code, detail: err.detail, errors: err.errors, headers: err.headers };
+  const e = err instanceof Error ? err : new Error(String(err));
+  return { kind: "error", name: e.name, message: e.message, stack: e.stack };
+}
+
+export function deserializeError(s: SerializedError): Error {
+  if (s.kind === "problem") return new Problem(s.status as Problem["status"], s.code, s.detail, s.errors, s.headers);
+  const err = new Error(s.message);
+  err.name = s.name;
+  if (s.stack) err.stack = s.stack;
+  return err;
+}

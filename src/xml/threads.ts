@@ -1,0 +1,258 @@
+import { createRequire } from "node:module";
+import { availableParallelism } from "node:os";
+import { pathToFileURL } from "node:url";
+import { Worker } from "node:worker_threads";
+import type { ReadResult } from "./parse.ts";
+import { type EpisodeReader, readEpisodesInThread, setEpisodeReader } from "./read.ts";
+import { type FromThread, type ToThread, deserializeError } from "./threads-protocol.ts";
+
+/**
+ * Node only (src/node.ts installs it; the Worker bundle never reaches this
+ * file): reading and translating XML envelopes on worker threads, so the
+ * main thread, which stores, only receives the body and takes translated
+ * episodes. Measured in one thread, reading costs about as much CPU per
+ * episode as storing; on its own thread it runs beside the storing of other
+ * files instead of in turn with it.
+ *
+ * The main thread streams the body's chunks to a worker and keeps at most
+ * `windowBytes` of them in flight (the worker acknowledges each chunk once
+ * the main thread took the episodes it completed), so memory stays bounded
+ * as in-thread. Answers are those of the in-thread reader, which the worker
+ * runs: the same episodes in the same order, the same Problem for a file
+ * that must be refused (it crosses as its fields). Where a worker cannot be
+ * started, the request is read in-thread.
+ */
+export interface XmlThreadsOptions {
+  /** Worker threads; default one fewer than the cores (at least 1, at most 4). */
+  size?: number;
+  /** Bytes of one body posted to its worker and not yet taken back as episodes. */
+  windowBytes?: number;
+  /** Told when a worker cannot be started or stops; the request is then read in-thread or fails with a 500. */
+  onProblem?: (message: string, err: unknown) => void;
+  /** Starts a worker; `real` starts the real one (tests put a broken one in its place). */
+  start?: (real: () => Worker) => Worker;
+}
+
+interface Job {
+  handle(message: FromThread): void;
+  crash(err: Error): void;
+}
+
+interface Slot {
+  worker: Worker;
+  jobs: Map<number, Job>;
+  ready: Promise<void>;
+}
+
+const DEFAULT_WINDOW = 4 * 1024 * 1024;
+const READY_TIMEOUT_MS = 30_000;
+
+/**
+ * What a worker runs. From the TypeScript sources (tsx, vitest), Node 20
+ * gives a worker none of the parent's module hooks, so the worker registers
+ * tsx itself before importing its entry.
+ */
+function workerSource(): string {
+  const fromSource = import.meta.url.endsWith(".ts");
+  const entry = new URL(fromSource ? "./thread.ts" : "./thread.js", import.meta.url).href;
+  if (!fromSource) return `import(${JSON.stringify(entry)});`;
+  const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx/esm/api")).href.replace(/\.cjs$/, ".mjs");
+  return `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
+}
+
+export class XmlThreads {
+  readonly size: number;
+  private readonly windowBytes: number;
+  private readonly onProblem: (message: string, err: unknown) => void;
+  private readonly start: (real: () => Worker) => Worker;
+  private slots: Slot[] = [];
+  private nextId = 1;
+  private closed = false;
+
+  constructor(options: XmlThreadsOptions = {}) {
+    this.size = Math.max(1, options.size ?? Math.min(4, availableParallelism() - 1));
+    this.windowBytes = options.windowBytes ?? DEFAULT_WINDOW;
+    this.onProblem = options.onProblem ?? (() => {});
+    this.start = options.start ?? ((real) => real());
+  }
+
+  /** Starts the workers now rather than at the first file (a worker takes a few hundred ms to start from source). */
+  async warm(): Promise<void> {
+    while (this.slots.length < this.size) this.spawn();
+    await Promise.all(this.slots.map((s) => s.ready.catch(() => {})));
+  }
+
+  /** The EpisodeReader on these threads; in-thread when no worker can be started. */
+  readonly read: EpisodeReader = async (source, options) => {
+    let slot: Slot;
+    try {
+      slot = await this.pick();
+    } catch (err) {
+      this.onProblem("cannot start an XML worker thread; reading in-thread", err);
+      return readEpisodesInThread(source, options);
+    }
+    return this.run(slot, source, options);
+  };
+
+  /** Workers started and running. */
+  get started(): number {
+    return this.slots.length;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const slots = this.slots;
+    this.slots = [];
+    await Promise.all(slots.map((s) => s.worker.terminate()));
+  }
+
+  /** The started worker with the fewest jobs, starting one while there are fewer than `size`. */
+  private async pick(): Promise<Slot> {
+    if (this.closed) throw new Error("the XML worker threads are closed");
+    if (this.slots.length < this.size) this.spawn();
+    const slots = [...this.slots].sort((a, b) => a.jobs.size - b.jobs.size);
+    let last: unknown;
+    for (const slot of slots) {
+      try {
+        await slot.ready;
+        return slot;
+      } catch (err) {
+        last = err;
+      }
+    }
+    throw last ?? new Error("no XML worker thread");
+  }
+
+  private spawn(): Slot {
+    const worker = this.start(() => new Worker(workerSource(), { eval: true }));
+    worker.unref();
+    const slot: Slot = { worker, jobs: new Map(), ready: Promise.resolve() };
+    const remove = (err: Error) => {
+      this.slots = this.slots.filter((s) => s !== slot);
+      for (const job of [...slot.jobs.values()]) job.crash(err);
+      slot.jobs.clear();
+    };
+    slot.ready = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        reject(new Error("the XML worker thread did not start in time"));
+        void worker.terminate();
+      }, READY_TIMEOUT_MS);
+      timer.unref();
+      worker.on("message", (message: FromThread) => {
+        if (message.type === "ready") {
+          clearTimeout(timer);
+          resolve();
+        } else slot.jobs.get(message.id)?.handle(message);
+      });
+      worker.on("error", (err) => {
+        clearTimeout(timer);
+        reject(err);
+        if (!this.closed) this.onProblem("an XML worker thread failed", err);
+        remove(err);
+      });
+      worker.on("exit", (code) => {
+        clearTimeout(timer);
+        const err = new Error(`the XML worker thread stopped (exit code ${code})`);
+        reject(err);
+        remove(err);
+      });
+    });
+    // A slot that failed to start is dropped (above); its rejection is handled by whoever waits on it.
+    slot.ready.catch(() => {});
+    this.slots.push(slot);
+    return slot;
+  }
+
+  private run(slot: Slot, source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, options: Parameters<EpisodeReader>[1]): Promise<ReadResult> {
+    const id = this.nextId++;
+    const post = (message: ToThread, transfer?: ArrayBuffer[]) => slot.worker.postMessage(message, transfer);
+    return new Promise<ReadResult>((resolve, reject) => {
+      let settled = false;
+      let sent = 0;
+      let taken = 0;
+      let wake: (() => void) | null = null;
+      const poke = () => {
+        const w = wake;
+        wake = null;
+        w?.();
+      };
+      const finish = () => {
+        settled = true;
+        slot.jobs.delete(id);
+        if (slot.jobs.size === 0) slot.worker.unref();
+        poke();
+      };
+      const fail = (err: unknown) => {
+        if (settled) return;
+        finish();
+        try {
+          post({ type: "cancel", id });
+        } catch {
+          // The worker is gone: nothing to cancel.
+        }
+        reject(err);
+      };
+      // Messages are taken strictly in order, each after the one before has been handled
+      // (onEpisode may wait on the spool): the window only moves once episodes are taken.
+      let chain = Promise.resolve();
+      const handle = async (message: FromThread) => {
+        if (settled) return;
+        switch (message.type) {
+          case "header":
+            await options.onHeader?.(message.header);
+            break;
+          case "declared":
+            await options.onDeclared?.(message.count);
+            break;
+          case "read":
+            for (const episode of message.episodes) await options.onEpisode(episode);
+            options.onBytes?.(message.bytes);
+            taken = message.bytes;
+            poke();
+            break;
+          case "done":
+            for (const episode of message.episodes) await options.onEpisode(episode);
+            finish();
+            resolve(message.result);
+            break;
+          case "error":
+            fail(deserializeError(message.error));
+            break;
+        }
+      };
+      slot.jobs.set(id, {
+        handle: (message) => {
+          chain = chain.then(() => handle(message)).catch(fail);
+        },
+        crash: fail,
+      });
+      if (slot.jobs.size === 1) slot.worker.ref();
+      post({ type: "start", id, rules: options.rules, limits: options.limits });
+
+      const pump = async () => {
+        for await (const chunk of source) {
+          if (settled) return;
+          // A copy the worker can own: a chunk may be a view into a buffer shared with other data.
+          const bytes = new Uint8Array(chunk);
+          sent += bytes.byteLength;
+          post({ type: "chunk", id, bytes }, [bytes.buffer]);
+          while (!settled && sent - taken > this.windowBytes) await new Promise<void>((r) => (wake = r));
+          if (settled) return;
+        }
+        if (!settled) post({ type: "end", id });
+      };
+      pump().catch(fail);
+    });
+  }
+}
+
+/**
+ * Makes worker threads the default reader of XML envelopes in this process
+ * (the Node server). Returns the threads, to close at shutdown.
+ */
+export function installXmlThreads(options: XmlThreadsOptions = {}): XmlThreads {
+  const threads = new XmlThreads(options);
+  setEpisodeReader(threads.read);
+  void threads.warm();
+  return threads;
+}

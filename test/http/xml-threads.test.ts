@@ -1,0 +1,134 @@
+import { gzipSync } from "node:zlib";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { registerBootstrapKey } from "../../src/keys/routes.ts";
+import { Problem } from "../../src/http/problem.ts";
+import { fixtureEnvelope } from "../../src/xml/fixtures.ts";
+import { importXml } from "../../src/xml/import.ts";
+import { type EpisodeReader, readEpisodesInThread, setEpisodeReader } from "../../src/xml/read.ts";
+import { XmlThreads } from "../../src/xml/threads.ts";
+import { envelopeOf, fixture, fixtureBytes, withFields } from "../fixtures/xml/index.ts";
+import { truncateAll } from "../support/database.ts";
+import { fingerprint } from "../support/fingerprint.ts";
+import { CENTRAL_KEY, START, seedReference, useTestApp } from "../support/harness.ts";
+
+/**
+ * The Node server reads XML envelopes on worker threads (src/node.ts installs
+ * src/xml/threads.ts): stored claims, responses and refusals must be exactly
+ * those of in-thread reading.
+ */
+const t = useTestApp();
+const XML = { "content-type": "application/xml" };
+const start = new Date(START);
+
+let threads: XmlThreads;
+let before: EpisodeReader;
+const problems: unknown[] = [];
+beforeAll(async () => {
+  threads = new XmlThreads({ size: 1, windowBytes: 64 * 1024, onProblem: (m, err) => void problems.push([m, err]) });
+  await threads.warm();
+  before = setEpisodeReader(threads.read);
+});
+afterAll(async () => {
+  setEpisodeReader(before);
+  await threads.close();
+  expect(problems).toEqual([]);
+});
+
+function* chunked(body: string, size: number) {
+  const bytes = Buffer.from(body);
+  for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
+}
+
+/** A clean database, the file imported with `reader` (in chunks of 2 episodes), and everything that came of it. */
+async function importWith(reader: EpisodeReader, body: string) {
+  await truncateAll(t.db);
+  const deps = { db: t.db, clock: t.clock, rules: t.rules, logger: t.logger };
+  await registerBootstrapKey(deps, CENTRAL_KEY);
+  await seedReference(t);
+  const answer = await importXml(deps, { caller: null, facilityCode: "01001", batchId: "FILE", body: chunked(body, 3000), chunkSize: 2, reader }).then(
+    (ok) => ok,
+    (err: unknown) => (err instanceof Problem ? { problem: [err.status, err.code, err.detail, err.errors] } : { error: String(err) }),
+  );
+  return { answer, stored: await stored() };
+}
+
+/** What a file leaves in the tables it writes, less the moments of writing (database clock). */
+async function stored() {
+  const out: Record<string, unknown[]> = {};
+  for (const table of ["batch", "claim", "claim_document", "spending", "spending_detail", "arrival_triangle", "alert"]) {
+    const rows = await t.db.prisma.$queryRawUnsafe<{ j: string }[]>(`SELECT to_jsonb(x)::text AS j FROM "${table}" x`);
+    out[table] = rows
+      .map((r) => JSON.stringify(Object.fromEntries(Object.entries(JSON.parse(r.j) as Record<string, unknown>).filter(([k]) => !/_at$/.test(k)))))
+      .sort();
+  }
+  return out;
+}
+
+describe("XML files read on worker threads", () => {
+  it("are stored exactly as when read in-thread: claims, chunks, spending, errors", async () => {
+    const tongHop = fixture("tong-hop-130.xml");
+    const bodies = [
+      fixtureEnvelope({ seed: 31, facility: "01001", episodes: 7, dischargedBefore: start, days: 2 }),
+      envelopeOf("01001", [
+        [["XML1", tongHop], ["XML7", fixture("giay-ra-vien.xml")]],
+        [["XML1", withFields(tongHop, { MA_LK: "LK2", NGAY_RA: "202613011200" })]],
+        [["XML1", withFields(tongHop, { MA_LK: "LK3", MA_CSKCB: "79001" })]],
+        [["XML1", tongHop]],
+        [["XML1", fixture("tong-hop-4210.xml")]],
+      ]),
+    ];
+    for (const body of bodies) {
+      const inThread = await importWith(readEpisodesInThread, body);
+      expect(inThread.answer).toMatchObject({ status: 201 });
+      expect(inThread.stored.claim!.length).toBeGreaterThanOrEqual(2);
+      expect(await importWith(threads.read, body)).toEqual(inThread);
+    }
+  });
+
+  it("refuse a hostile file with the same problem and store nothing, over HTTP", async () => {
+    const facility = async () => {
+      await seedReference(t);
+      return t.key("facility", "01001");
+    };
+    const key = await facility();
+    const good = fixture("tong-hop-130.xml");
+    const hostile = [
+      ...["doctype-external-entity.xml", "billion-laughs.xml", "deep-nesting.xml", "invalid-base64.xml", "not-utf8.xml", "utf16.xml"].map((n) => fixtureBytes(n)),
+      Buffer.from(envelopeOf("01001", [[["XML1", good]], [["XML1", withFields(good, { MA_LK: "LK2" })]], [["XML1", fixture("tong-hop-doctype.xml")]]])),
+    ];
+    const state = await fingerprint(t.db);
+    for (const bytes of hostile) {
+      const send = () => t.app.request("/v1/batches/xml", { method: "POST", headers: { authorization: `Bearer ${key}`, ...XML }, body: new Uint8Array(bytes) });
+      const res = await send();
+      expect(res.status).toBe(422);
+      expect(res.headers.get("content-type")).toMatch(/^application\/problem\+json/);
+      const body = (await res.json()) as { code: string; errors: unknown[] };
+      expect(await fingerprint(t.db)).toEqual(state);
+      // The same answer in-thread.
+      setEpisodeReader(readEpisodesInThread);
+      try {
+        const again = (await (await send()).json()) as { code: string; errors: unknown[] };
+        expect({ code: again.code, errors: again.errors }).toEqual({ code: body.code, errors: body.errors });
+      } finally {
+        setEpisodeReader(threads.read);
+      }
+    }
+  });
+
+  it("are refused for another facility, and taken gzip-compressed, over HTTP", async () => {
+    await seedReference(t);
+    const other = await t.key("facility", "79001");
+    const body = fixtureEnvelope({ seed: 32, facility: "01001", episodes: 3, dischargedBefore: start });
+    const state = await fingerprint(t.db);
+    const refused = await t.json("POST", "/v1/batches/xml", { key: other, body, headers: XML });
+    expect(refused.status).toBe(403);
+    expect(await fingerprint(t.db)).toEqual(state);
+    const zipped = await t.app.request("/v1/batches/xml", {
+      method: "POST",
+      headers: { authorization: `Bearer ${CENTRAL_KEY}`, ...XML, "content-encoding": "gzip" },
+      body: new Uint8Array(gzipSync(body)),
+    });
+    expect(zipped.status).toBe(201);
+    expect(await zipped.json()).toMatchObject({ facilityCode: "01001", received: 3 });
+  });
+});
