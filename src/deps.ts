@@ -2,6 +2,7 @@ import type { Clock } from "./clock.ts";
 import type { Database } from "./db/client.ts";
 import type { Logger } from "./logger.ts";
 import type { Rules } from "./rules/schema.ts";
+import type { EpisodeReader } from "./xml/read.ts";
 
 /** Everything the app needs from outside, passed in by the Node server, the Worker and tests alike. */
 export interface AppDeps {
@@ -11,4 +12,6 @@ export interface AppDeps {
   logger: Logger;
   /** Signs dashboard sessions; without one, a random secret per process (sessions end at restart). */
   sessionSecret?: string;
+  /** Reads and translates XML envelopes; default on the calling thread (the Node server passes its worker threads'). */
+  xmlReader?: EpisodeReader;
 }

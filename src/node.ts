@@ -11,7 +11,7 @@ import { jsonLogger } from "./logger.ts";
 import { loadRules } from "./rules/load.ts";
 import { RulesError } from "./rules/schema.ts";
 import { openConfiguredDatabase, StartupError } from "./runtime.ts";
-import { installXmlThreads } from "./xml/threads.ts";
+import { startXmlThreads } from "./xml/threads.ts";
 
 /** The Node server: configuration from the environment, then the same app the Worker serves. */
 async function main() {
@@ -19,12 +19,12 @@ async function main() {
   const logger = jsonLogger(config.LOG_LEVEL);
   const rules = await loadRules(config.RULES_DIR);
   const { db, release } = await openConfiguredDatabase(config);
-  const deps = { db, clock: systemClock, rules, logger, ...(config.SESSION_SECRET ? { sessionSecret: config.SESSION_SECRET } : {}) };
+  // XML envelopes are read and translated on worker threads, beside this thread that stores (src/xml/threads.ts).
+  const xmlThreads = startXmlThreads({ onProblem: (msg, err) => logger.warn(msg, { error: String(err) }) });
+  const deps = { db, clock: systemClock, rules, logger, xmlReader: xmlThreads.read, ...(config.SESSION_SECRET ? { sessionSecret: config.SESSION_SECRET } : {}) };
   if (config.BOOTSTRAP_CENTRAL_KEY) await registerBootstrapKey(deps, config.BOOTSTRAP_CENTRAL_KEY);
 
   const app = createApp(deps);
-  // XML envelopes are read and translated on worker threads, beside this thread that stores (src/xml/threads.ts).
-  const xmlThreads = installXmlThreads({ onProblem: (msg, err) => logger.warn(msg, { error: String(err) }) });
   const server = await listen(app.fetch, config.PORT).catch(async (err) => {
     await db.close();
     release();

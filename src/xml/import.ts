@@ -6,7 +6,7 @@ import type { AppDeps } from "../deps.ts";
 import { conflict, forbidden, unprocessable } from "../http/problem.ts";
 import { type MappedEpisode, xmlField } from "./map.ts";
 import type { ReadLimits } from "./parse.ts";
-import { type EpisodeReader, episodeReader } from "./read.ts";
+import { type EpisodeReader, readEpisodesInThread } from "./read.ts";
 import { Spool } from "./spool.ts";
 
 /** Episodes per stored chunk: the JSON path's batch size. */
@@ -23,7 +23,7 @@ export interface XmlImport {
   chunkSize?: number;
   limits?: Partial<ReadLimits>;
   onProgress?: (progress: XmlProgress) => void;
-  /** Who reads and translates the file; default the runtime's (episodeReader(): worker threads on the Node server, else in-thread). */
+  /** Who reads and translates the file; default deps.xmlReader, else on this thread. */
   reader?: EpisodeReader;
 }
 
@@ -99,7 +99,7 @@ export async function importXml(deps: AppDeps, req: XmlImport): Promise<{ status
   let facility: FacilityInfo | null = null;
   // MA_LK is the claimId: a second episode with one in the same file is refused, as in one JSON batch.
   const seen = new Set<string>();
-  const reader = req.reader ?? episodeReader();
+  const reader = req.reader ?? deps.xmlReader ?? readEpisodesInThread;
   try {
     const read = await reader(req.body, {
       rules: deps.rules.xml,

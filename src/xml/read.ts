@@ -6,9 +6,9 @@ import type { XmlMappingRules } from "./rules.ts";
  * Reading an envelope and translating its episodes: the CPU-heavy half of an
  * XML import (saxes over every byte of the file, base64, the inner tables,
  * the mapping), before anything is stored. Behind this seam so the Node
- * server can run it on a worker thread (src/xml/threads.ts), beside the
- * thread that stores, while the Worker runtime and the CLI run it in-thread
- * (readEpisodesInThread). Both give the same episodes, in order, and refuse
+ * server can run it on a worker thread (src/xml/threads.ts, passed in as
+ * deps.xmlReader), beside the thread that stores, while the Worker runtime
+ * and the CLI run it in-thread (readEpisodesInThread). Both give the same episodes, in order, and refuse
  * the same files with the same Problem.
  */
 export interface EpisodeReadOptions {
@@ -46,15 +46,3 @@ export const readEpisodesInThread: EpisodeReader = (source, options) => {
     onBytes: options.onBytes,
   });
 };
-
-let current: EpisodeReader = readEpisodesInThread;
-
-/** The reader imports use unless told otherwise: in-thread, until a runtime installs another (src/node.ts: worker threads). */
-export const episodeReader = (): EpisodeReader => current;
-
-/** Installs the default reader; returns the one it replaces. */
-export function setEpisodeReader(reader: EpisodeReader): EpisodeReader {
-  const before = current;
-  current = reader;
-  return before;
-}

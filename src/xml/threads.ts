@@ -3,12 +3,12 @@ import { availableParallelism } from "node:os";
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { ReadResult } from "./parse.ts";
-import { type EpisodeReader, readEpisodesInThread, setEpisodeReader } from "./read.ts";
+import { type EpisodeReader, readEpisodesInThread } from "./read.ts";
 import { type FromThread, type ToThread, deserializeError } from "./threads-protocol.ts";
 
 /**
- * Node only (src/node.ts installs it; the Worker bundle never reaches this
- * file): reading and translating XML envelopes on worker threads, so the
+ * Node only (src/node.ts starts it and passes its reader as deps.xmlReader;
+ * the Worker bundle never reaches this file): reading and translating XML envelopes on worker threads, so the
  * main thread, which stores, only receives the body and takes translated
  * episodes. Measured in one thread, reading costs about as much CPU per
  * episode as storing; on its own thread it runs beside the storing of other
@@ -251,9 +251,8 @@ export class XmlThreads {
  * Makes worker threads the default reader of XML envelopes in this process
  * (the Node server). Returns the threads, to close at shutdown.
  */
-export function installXmlThreads(options: XmlThreadsOptions = {}): XmlThreads {
+export function startXmlThreads(options: XmlThreadsOptions = {}): XmlThreads {
   const threads = new XmlThreads(options);
-  setEpisodeReader(threads.read);
   void threads.warm();
   return threads;
 }

@@ -4,7 +4,7 @@ import { registerBootstrapKey } from "../../src/keys/routes.ts";
 import { Problem } from "../../src/http/problem.ts";
 import { fixtureEnvelope } from "../../src/xml/fixtures.ts";
 import { importXml } from "../../src/xml/import.ts";
-import { type EpisodeReader, readEpisodesInThread, setEpisodeReader } from "../../src/xml/read.ts";
+import { type EpisodeReader, readEpisodesInThread } from "../../src/xml/read.ts";
 import { XmlThreads } from "../../src/xml/threads.ts";
 import { envelopeOf, fixture, fixtureBytes, withFields } from "../fixtures/xml/index.ts";
 import { truncateAll } from "../support/database.ts";
@@ -12,24 +12,24 @@ import { fingerprint } from "../support/fingerprint.ts";
 import { CENTRAL_KEY, START, seedReference, useTestApp } from "../support/harness.ts";
 
 /**
- * The Node server reads XML envelopes on worker threads (src/node.ts installs
- * src/xml/threads.ts): stored claims, responses and refusals must be exactly
+ * The Node server reads XML envelopes on worker threads (src/node.ts passes
+ * src/xml/threads.ts's reader as deps.xmlReader): stored claims, responses and refusals must be exactly
  * those of in-thread reading.
  */
-const t = useTestApp();
+// The app reads with whichever reader is active: the worker threads, or in-thread for comparison.
+let active: EpisodeReader = readEpisodesInThread;
+const t = useTestApp({ xmlReader: (source, options) => active(source, options) });
 const XML = { "content-type": "application/xml" };
 const start = new Date(START);
 
 let threads: XmlThreads;
-let before: EpisodeReader;
 const problems: unknown[] = [];
 beforeAll(async () => {
   threads = new XmlThreads({ size: 1, windowBytes: 64 * 1024, onProblem: (m, err) => void problems.push([m, err]) });
   await threads.warm();
-  before = setEpisodeReader(threads.read);
+  active = threads.read;
 });
 afterAll(async () => {
-  setEpisodeReader(before);
   await threads.close();
   expect(problems).toEqual([]);
 });
@@ -105,12 +105,12 @@ describe("XML files read on worker threads", () => {
       const body = (await res.json()) as { code: string; errors: unknown[] };
       expect(await fingerprint(t.db)).toEqual(state);
       // The same answer in-thread.
-      setEpisodeReader(readEpisodesInThread);
+      active = readEpisodesInThread;
       try {
         const again = (await (await send()).json()) as { code: string; errors: unknown[] };
         expect({ code: again.code, errors: again.errors }).toEqual({ code: body.code, errors: body.errors });
       } finally {
-        setEpisodeReader(threads.read);
+        active = threads.read;
       }
     }
   });

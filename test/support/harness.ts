@@ -5,6 +5,7 @@ import type { Database } from "../../src/db/client.ts";
 import { registerBootstrapKey } from "../../src/keys/routes.ts";
 import { memoryLogger } from "../../src/logger.ts";
 import { defaultRules, type Rules } from "../../src/rules/schema.ts";
+import type { EpisodeReader } from "../../src/xml/read.ts";
 import { openTestDatabase, truncateAll } from "./database.ts";
 
 export const CENTRAL_KEY = "test-central-key-0123456789";
@@ -28,7 +29,7 @@ export interface TestContext {
  * One database per test file (PGlite in memory, or this worker's PostgreSQL
  * database), emptied before each test; a fresh app with a manual clock.
  */
-export function useTestApp(options: { rules?: () => Rules; onQuery?: (sql: string) => void } = {}): TestContext {
+export function useTestApp(options: { rules?: () => Rules; onQuery?: (sql: string) => void; xmlReader?: EpisodeReader } = {}): TestContext {
   const ctx = {} as TestContext;
   beforeAll(async () => {
     ctx.db = await openTestDatabase(undefined, options.onQuery);
@@ -41,7 +42,7 @@ export function useTestApp(options: { rules?: () => Rules; onQuery?: (sql: strin
     ctx.clock = new ManualClock(new Date(START));
     ctx.logger = memoryLogger();
     ctx.rules = options.rules?.() ?? defaultRules();
-    const deps = { db: ctx.db, clock: ctx.clock, rules: ctx.rules, logger: ctx.logger };
+    const deps = { db: ctx.db, clock: ctx.clock, rules: ctx.rules, logger: ctx.logger, ...(options.xmlReader ? { xmlReader: options.xmlReader } : {}) };
     await registerBootstrapKey(deps, CENTRAL_KEY);
     ctx.app = createApp(deps);
   });
