@@ -151,17 +151,18 @@ try {
 // (Functions only: the run above reaches them before any const down here is initialised.)
 
 /**
- * XML_FILES (default 16) generated envelopes of 1,000 episodes each
- * (src/xml/fixtures.ts: base64 tables, drug and service lines, discharge and
- * referral papers), round-robin over the facilities, and one warm-up envelope
- * per client, as the JSON path has its warm-up batches.
+ * XML_FILES generated envelopes of 1,000 episodes each (src/xml/fixtures.ts:
+ * base64 tables, drug and service lines, discharge and referral papers),
+ * round-robin over the facilities, and one warm-up envelope per client, as the
+ * JSON path has its warm-up batches. By default as many as BATCHES, so both
+ * rates are over the same number of claims, ramp-up and drain included.
  */
 function xmlEnvelopes(fs: { code: string }[], now: Date) {
   const make = (i: number, tag: string) => {
     const facility = fs[i % fs.length]!.code;
     return { facility, body: fixtureEnvelope({ seed: 1000 + i, facility, episodes: 1000, dischargedBefore: now, days: 3, prefix: `${tag}${i}-` }) };
   };
-  const count = Number(process.env.XML_FILES ?? 16);
+  const count = Number(process.env.XML_FILES ?? BATCHES);
   return { warm: Array.from({ length: CLIENTS }, (_, i) => make(i, "W")), files: Array.from({ length: count }, (_, i) => make(i, "X")) };
 }
 
