@@ -14,7 +14,7 @@ export type { PrismaClient };
  */
 export interface SqlSession {
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
-  /** Runs a script of several statements (no parameters). */
+  /** Runs a script of several statements (no parameters); through prismaSession, one statement only. */
   exec(script: string): Promise<void>;
 }
 
@@ -66,7 +66,8 @@ function withinMs<T>(ms: number, promise: Promise<T>, fallback: T): Promise<T> {
 }
 
 export function openPostgres({ connectionString, max = 10, onQuery }: PostgresOptions): Database {
-  const pool = new pg.Pool({ connectionString, max, connectionTimeoutMillis: 5_000 });
+  // keepAlive: a peer that vanished (network cut) is found by TCP keepalives instead of never.
+  const pool = new pg.Pool({ connectionString, max, connectionTimeoutMillis: 5_000, keepAlive: true });
   // A dropped idle connection (database restart) must not crash the process.
   pool.on("error", () => {});
   const prisma = prismaOver(new PrismaPg(pool), onQuery);
@@ -96,7 +97,8 @@ export function openPostgres({ connectionString, max = 10, onQuery }: PostgresOp
         return result;
       } catch (err) {
         await client.query("ROLLBACK").catch((rollbackFailed: unknown) => void (broken ??= rollbackFailed));
-        throw err;
+        // A statement after the connection died fails with "not queryable"; the cause is the connection error.
+        throw broken ?? err;
       } finally {
         client.off("error", onBroken);
         client.release(broken !== undefined);

@@ -2,6 +2,7 @@ import http from "node:http";
 import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.ts";
+import { isDatabaseUnavailable } from "../../src/http/errors.ts";
 import { openPostgres } from "../../src/db/client.ts";
 import { claim, claims } from "../support/claims.ts";
 import { fingerprint } from "../support/fingerprint.ts";
@@ -96,6 +97,33 @@ describe("a batch whose database connection dies mid-transaction", () => {
     expect(retry.body).toMatchObject({ received: 21, accepted: 21, corrected: 1, rejected: 0 });
     expect(await totals(t)).toEqual({ spent: String(400000 + 20 * 280000) + ".00", over: String(400000 + 20 * 280000) + ".00" });
     expect(await t.db.prisma.claim.count()).toBe(21);
+  });
+});
+
+describe("a connection cut between two statements of a session", () => {
+  it("fails the session with the connection's own error (a 503, not a 500), discards the connection, and the next session works", async () => {
+    const direct = new URL(databaseUrl(workerDatabase()));
+    const proxy = await startTcpProxy({ host: direct.hostname, port: Number(direct.port || 5432) });
+    const viaProxy = new URL(direct);
+    viaProxy.port = String(proxy.port);
+    const db = openPostgres({ connectionString: viaProxy.toString(), max: 1 });
+    try {
+      const failure = await db
+        .withSession(async (s) => {
+          await s.query("SELECT 1");
+          await proxy.down();
+          await sleep(50); // the client sees the socket close before its next statement
+          await s.query("SELECT 2");
+        })
+        .then(() => null, (err: unknown) => err);
+      expect(isDatabaseUnavailable(failure), String(failure)).toBe(true);
+      await proxy.up();
+      // max 1: this session gets a new connection only if the broken one was not returned to the pool.
+      expect(await db.withSession((s) => s.query<{ n: number }>("SELECT 3 AS n"))).toEqual([{ n: 3 }]);
+    } finally {
+      await db.close();
+      await proxy.close();
+    }
   });
 });
 
