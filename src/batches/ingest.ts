@@ -201,6 +201,7 @@ async function store(
   rejectedAt: Map<number, string | null>,
 ): Promise<BatchResponse> {
   const facilityCode = req.facility.code;
+  await tx.exec(sql.BOUND_BATCH);
   // One batch of a facility at a time: two batches naming the same new claimId
   // would otherwise both count it as created. Other facilities run in parallel.
   await tx.query(sql.LOCK_FACILITY, [facilityCode]);
@@ -315,7 +316,8 @@ async function store(
     errors,
   };
   const response = req.present ? req.present(counted) : counted;
-  await tx.query(sql.INSERT_BATCH, [batchRef, facilityCode, req.batchId, req.bodyHash, req.rawBody, JSON.stringify(response), at, req.claims.length, req.caller?.keyId ?? null]);
+  const written = await tx.query(sql.INSERT_BATCH, [batchRef, facilityCode, req.batchId, req.bodyHash, req.rawBody, JSON.stringify(response), at, req.claims.length, req.caller?.keyId ?? null]);
+  if (written.length === 0) throw new BatchAlreadyStored();
 
   // Last: the province-year's spending row stays locked from here to commit, and every batch of the province waits on it.
   const touched = await applySpending(tx, netDeltas(changes));

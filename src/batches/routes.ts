@@ -79,7 +79,13 @@ export function batchesRoutes(deps: AppDeps) {
       throw new Problem(413, "too_many_claims", `a batch holds at most ${MAX_CLAIMS_PER_BATCH} claims; this one has ${claims.length}`);
     const facility = await batchFacility(deps, caller, facilityCode);
     // The bytes are hashed (cheap); a resend whose bytes differ is compared by content against the stored body.
-    const sameContent = (stored: string) => canonicalJson(JSON.parse(stored)) === canonicalJson(body);
+    const sameContent = (stored: string) => {
+      try {
+        return canonicalJson(JSON.parse(stored)) === canonicalJson(body);
+      } catch {
+        return false; // not JSON: stored from another format
+      }
+    };
     const { status, response } = await ingestBatch(deps, { caller, facility, batchId, claims, bodyHash: sha256(rawBody), sameContent, rawBody });
     return c.json(response, status);
   });

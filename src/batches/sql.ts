@@ -16,10 +16,24 @@ export const BATCH_STORED = `
 SELECT EXISTS (SELECT 1 FROM batch WHERE facility_code = $1 AND batch_id = $2) AS stored,
        nextval(pg_get_serial_sequence('batch', 'id'))::text AS id`;
 
-/** The batch row, written last with its response: one write of the raw body and the response. */
+/**
+ * The batch row, written last with its response: one write of the raw body
+ * and the response. No row back means another writer stored the batchId
+ * after all (none does without the facility lock today; a replay, not a 500,
+ * if one ever does).
+ */
 export const INSERT_BATCH = `
 INSERT INTO batch (id, facility_code, batch_id, body_hash, raw_body, response, received_at, claim_count, key_id)
-VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9::uuid)`;
+VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9::uuid)
+ON CONFLICT (facility_code, batch_id) DO NOTHING RETURNING id`;
+
+/**
+ * Bounds for the batch transaction (Prisma's interactive transaction used to
+ * give it 120 s): a statement that runs away, or a wait for a row lock held by
+ * a stuck writer, fails and rolls back the batch instead of holding a
+ * connection and the province's spending row indefinitely.
+ */
+export const BOUND_BATCH = `SET LOCAL statement_timeout = '120s'; SET LOCAL lock_timeout = '60s'`;
 
 /** Claims the batch names that already exist, locked until commit, with the document types recorded. */
 export const LOCK_EXISTING_CLAIMS = `
@@ -63,7 +77,8 @@ ORDER BY c.id`;
 
 /**
  * New and corrected claims in one statement, the rows passed as one JSON
- * array (json, not jsonb: PostgreSQL reads it in about two thirds of the time). A correction keeps the first receipt time, bumps the version, and
+ * array (json, not jsonb: PostgreSQL reads it in about two thirds of the
+ * time). A correction keeps the first receipt time, bumps the version, and
  * keeps the pending clock (and stuck mark) running while documents are still
  * missing.
  */
