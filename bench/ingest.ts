@@ -115,19 +115,19 @@ try {
     block += lines[i];
     if (block.length >= 65_536 || i === lines.length - 1) (blocks.push(block), (block = ""));
   }
-  const copyRuns: number[] = [];
-  let copyDbCpu: number | null = null;
+  const copyRuns: { seconds: number; dbCpu: number | null }[] = [];
   for (let run = 0; run < 3; run++) {
     await client.query("DROP TABLE IF EXISTS bench_claim_copy; CREATE TABLE bench_claim_copy (LIKE claim INCLUDING DEFAULTS)");
     const copyCpu = await databaseCpu(dbUrl);
     const copyStarted = performance.now();
     await pipeline(Readable.from(blocks), client.query(copyFrom("COPY bench_claim_copy FROM STDIN")));
-    copyRuns.push((performance.now() - copyStarted) / 1000);
-    const used = await copyCpu.since();
-    if (run === 1) copyDbCpu = used;
+    const seconds = (performance.now() - copyStarted) / 1000;
+    copyRuns.push({ seconds, dbCpu: await copyCpu.since() });
   }
   await client.end();
-  const copySeconds = [...copyRuns].sort((a, b) => a - b)[1]!;
+  const median = [...copyRuns].sort((a, b) => a.seconds - b.seconds)[1]!;
+  const copySeconds = median.seconds;
+  const copyDbCpu = median.dbCpu;
   const copyRate = lines.length / copySeconds;
 
   latencies.sort((a, b) => a - b);
@@ -136,7 +136,7 @@ try {
   console.log(`outcomes: created ${f(outcomes.created)}, corrected ${f(outcomes.corrected)}, rejected ${f(outcomes.rejected)}, pending documentation ${f(outcomes.pending)}`);
   console.log(`ingest over HTTP: ${f(ingestRate)} claims/s (${ingestSeconds.toFixed(2)} s)`);
   console.log(`1,000-claim batch latency: p50 ${f(percentile(latencies, 50))} ms, p99 ${f(percentile(latencies, 99))} ms`);
-  console.log(`COPY into bare table: ${f(copyRate)} rows/s (median of ${copyRuns.map((s) => s.toFixed(2)).join(", ")} s)`);
+  console.log(`COPY into bare table: ${f(copyRate)} rows/s (median of ${copyRuns.map((r) => r.seconds.toFixed(2)).join(", ")} s)`);
   // What the database itself spends: the floor under the ratio, whatever the service does in front of it.
   if (ingestDbCpu !== null && copyDbCpu !== null)
     console.log(`PostgreSQL CPU per 1,000 rows: ingest ${(ingestDbCpu / (claimCount / 1000)).toFixed(1)} ms, COPY ${(copyDbCpu / (lines.length / 1000)).toFixed(1)} ms`);

@@ -101,8 +101,18 @@ export function isBase64(parts: readonly string[]): boolean {
   }
   if (text.includes("\f")) return false;
   const partial = decoded.length % 3;
-  // A last group of 1 or 2 bytes must carry its padding ("==" or "=").
-  return partial === 0 || text.trimEnd().endsWith(partial === 1 ? "==" : "=");
+  // A last group of 1 or 2 bytes must carry its padding ("==" or "="), line breaks or not between them.
+  return partial === 0 || lastNonSpace(text, 2).endsWith(partial === 1 ? "==" : "=");
+}
+
+/** The last `n` characters of text that are not base64's allowed whitespace. */
+function lastNonSpace(text: string, n: number): string {
+  let out = "";
+  for (let i = text.length - 1; i >= 0 && out.length < n; i--) {
+    const c = text.charCodeAt(i);
+    if (c !== 32 && c !== 10 && c !== 13 && c !== 9) out = text[i] + out;
+  }
+  return out;
 }
 
 /** Thrown by Utf8Stream for bytes that are not UTF-8. */

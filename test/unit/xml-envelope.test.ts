@@ -120,7 +120,7 @@ describe("hostile envelopes are refused whole", () => {
 
 describe("base64", () => {
   it("accepts padded, unpadded and wrapped text, and nothing else", () => {
-    for (const ok of ["", "QQ==", "QUI=", "QUJD", "QUJD\nREVG", "  QUJD  "]) expect(isBase64([ok]), ok).toBe(true);
+    for (const ok of ["", "QQ==", "QUI=", "QUJD", "QUJD\nREVG", "  QUJD  ", "QQ=\n=", "QQ= =\n"]) expect(isBase64([ok]), ok).toBe(true);
     expect(isBase64(["QU", "JD"])).toBe(true);
     for (const bad of ["Q", "QQ=", "Q===", "QQ==QQ==", "QU!D", "QUJD=", "=QUJ", "QU JD-", "QUJDRA", "QUJDREU", "QUJD\fREVG"]) expect(isBase64([bad]), bad).toBe(false);
   });
