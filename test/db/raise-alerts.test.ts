@@ -13,16 +13,25 @@ const t = useTestApp({
   },
 });
 
-/** A Prisma transaction as the session the alerts module takes, counting every statement sent. */
-function counting(tx: Prisma.TransactionClient) {
+/** A session that counts every statement sent through it. */
+function counting(inner: SqlSession) {
   const counter = { statements: 0 };
-  const inner = prismaSession(tx);
   const session: SqlSession = {
     query: <T>(sql: string, params?: unknown[]) => (counter.statements++, inner.query<T>(sql, params)),
     exec: (script) => (counter.statements++, inner.exec(script)),
   };
   return { tx: session, counter };
 }
+
+/**
+ * The two ways callers run this SQL: the batch path on a plain driver session,
+ * the other writers on a Prisma transaction. Rows come back typed differently
+ * (int8 and numeric especially), so both are exercised.
+ */
+const SESSIONS: { name: string; within: <T>(fn: (session: SqlSession) => Promise<T>) => Promise<T> }[] = [
+  { name: "driver session", within: (fn) => t.db.withSession(fn) },
+  { name: "Prisma transaction", within: (fn) => t.db.prisma.$transaction((tx: Prisma.TransactionClient) => fn(prismaSession(tx))) },
+];
 
 async function seedProvinces(n: number, year: number, spentShare: string) {
   const codes = Array.from({ length: n }, (_, i) => String(10 + i));
@@ -32,17 +41,17 @@ async function seedProvinces(n: number, year: number, spentShare: string) {
   return codes.map((provinceCode) => ({ provinceCode, year }));
 }
 
-describe("raising alerts is set-based", () => {
+describe.each(SESSIONS)("raising alerts is set-based, on a $name", ({ within }) => {
   it("sends the same two statements for one province-year as for fifty, and raises every crossing", async () => {
     // Past the year, so no projection alert joins in: only the thresholds count.
     const at = new Date("2025-06-01T00:00:00Z");
     const keys = await seedProvinces(50, 2024, "900000");
-    const one = await t.db.prisma.$transaction(async (raw) => {
+    const one = await within(async (raw) => {
       const { tx, counter } = counting(raw);
       await raiseAlerts(tx, t, keys.slice(0, 1), at);
       return counter.statements;
     });
-    const fifty = await t.db.prisma.$transaction(async (raw) => {
+    const fifty = await within(async (raw) => {
       const { tx, counter } = counting(raw);
       await raiseAlerts(tx, t, keys, at);
       return counter.statements;
@@ -56,7 +65,7 @@ describe("raising alerts is set-based", () => {
 
   it("sends one read and nothing else when no threshold is reached; none at all for no pairs", async () => {
     const keys = await seedProvinces(3, 2024, "100");
-    const counts = await t.db.prisma.$transaction(async (raw) => {
+    const counts = await within(async (raw) => {
       const { tx, counter } = counting(raw);
       await raiseAlerts(tx, t, keys, new Date("2025-06-01T00:00:00Z"));
       const afterRead = counter.statements;
@@ -70,7 +79,7 @@ describe("raising alerts is set-based", () => {
 
   it("locks every spending row of the pairs in one statement", async () => {
     const keys = await seedProvinces(20, 2024, "0");
-    const n = await t.db.prisma.$transaction(async (raw) => {
+    const n = await within(async (raw) => {
       const { tx, counter } = counting(raw);
       await lockSpending(tx, [...keys, ...keys]);
       return counter.statements;
