@@ -9,9 +9,14 @@ import type { TestDbKind } from "./database.ts";
  * nothing (migrations, start-up). Named with this run's id (or this process's
  * pid), so the PostgreSQL project's global setup also sweeps it up should the
  * test die before `drop`.
+ *
+ * `namedAfterProcess`: named after this test process, not the run. The
+ * postgres project drops its run's databases at set-up and tear-down, which
+ * may come while a wrangler dev child still uses this one; a later run sweeps
+ * it should we die before dropping it (its process is gone by then).
  */
-export async function createScratchDatabase(label: string): Promise<{ name: string; url: string; drop: () => Promise<void> }> {
-  const runId = process.env.TEST_RUN_ID ?? String(process.pid);
+export async function createScratchDatabase(label: string, { namedAfterProcess = false } = {}): Promise<{ name: string; url: string; drop: () => Promise<void> }> {
+  const runId = namedAfterProcess ? String(process.pid) : (process.env.TEST_RUN_ID ?? String(process.pid));
   const name = `${DB_PREFIX}${runId}_${label}_${randomBytes(4).toString("hex")}`;
   await adminQuery(`CREATE DATABASE "${name}"`);
   return { name, url: databaseUrl(name), drop: () => adminQuery(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };

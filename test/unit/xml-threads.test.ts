@@ -7,7 +7,7 @@ import type { MappedEpisode } from "../../src/xml/map.ts";
 import { type EpisodeReader, readEpisodesInThread } from "../../src/xml/read.ts";
 import { XmlMappingRulesSchema } from "../../src/xml/rules.ts";
 import { XmlThreads } from "../../src/xml/threads.ts";
-import { envelopeOf, fixture, fixtureBytes, withFields } from "../fixtures/xml/index.ts";
+import { damagedEnvelopes, envelopeOf, fixture, fixtureBytes, withFields } from "../fixtures/xml/index.ts";
 
 /**
  * The worker-thread reader (src/xml/threads.ts) against the in-thread one it
@@ -125,14 +125,7 @@ describe("reading on worker threads", () => {
   it("gives damaged bytes the same answer", async () => {
     const fc = (await import("fast-check")).default;
     const body = Buffer.from(envelopeOf("01001", [[["XML1", fixture("tong-hop-130.xml")], ["XML7", fixture("giay-ra-vien.xml")]]]));
-    const damaged = fc.oneof(
-      fc.nat({ max: body.length }).map((n) => body.subarray(0, n)),
-      fc.array(fc.tuple(fc.nat({ max: body.length - 1 }), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 8 }).map((flips) => {
-        const b = Buffer.from(body);
-        for (const [at, byte] of flips) b[at] = byte;
-        return b;
-      }),
-    );
+    const damaged = damagedEnvelopes(body);
     await fc.assert(
       fc.asyncProperty(damaged, fc.integer({ min: 1, max: 2048 }), async (bytes, size) => {
         expect(await outcome(threads.read, bytes, size)).toEqual(await outcome(readEpisodesInThread, bytes, size));

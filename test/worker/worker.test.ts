@@ -1,14 +1,8 @@
-import { randomBytes } from "node:crypto";
-import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Database, openPostgres } from "../../src/db/client.ts";
-import { migrate } from "../../src/db/migrate.ts";
-import { readMigrations } from "../../src/db/migrations-fs.ts";
+import { describe, expect, it } from "vitest";
 import { claim } from "../support/claims.ts";
 import { freePort } from "../support/process.ts";
-import { BASE_URL, DB_PREFIX, databaseUrl } from "../support/postgres-url.ts";
 import { CRONS } from "../../src/worker.ts";
-import { startWranglerDev, type WranglerDev } from "./wrangler.ts";
+import { useWorkerOnFreshDatabase } from "./wrangler.ts";
 
 /**
  * The same app on Cloudflare's runtime: `wrangler dev` runs src/worker.ts in
@@ -19,57 +13,20 @@ import { startWranglerDev, type WranglerDev } from "./wrangler.ts";
 const CENTRAL_KEY = "worker-bootstrap-central-key-0123456789";
 const DAY = 86_400_000;
 
-let database: { url: string; drop: () => Promise<void> } | undefined;
-let db: Database | undefined;
-let worker: WranglerDev | undefined;
-
-/**
- * A new database named after this test process, not the run: the postgres
- * project drops its run's databases at set-up and tear-down, which may come
- * while wrangler still uses this one; a later run sweeps it should we die
- * before dropping it (its process is gone by then).
- */
-async function createWorkerDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `${DB_PREFIX}${process.pid}_worker_${randomBytes(4).toString("hex")}`;
-  const admin = async (sql: string) => {
-    const client = new pg.Client({ connectionString: BASE_URL, connectionTimeoutMillis: 5_000 });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  };
-  await admin(`CREATE DATABASE "${name}"`);
-  return { url: databaseUrl(name), drop: () => admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
-}
-
-beforeAll(async () => {
-  database = await createWorkerDatabase();
-  db = openPostgres({ connectionString: database.url, max: 2 });
-  // What the operator runs before a deploy; the Worker itself never migrates.
-  await migrate(db, await readMigrations());
-  worker = await startWranglerDev({ databaseUrl: database.url, vars: { BOOTSTRAP_CENTRAL_KEY: CENTRAL_KEY, LOG_LEVEL: "warn" } });
-}, 90_000);
-
-afterAll(async () => {
-  await worker?.stop();
-  await db?.close();
-  await database?.drop();
-});
+const env = useWorkerOnFreshDatabase("worker", { BOOTSTRAP_CENTRAL_KEY: CENTRAL_KEY, LOG_LEVEL: "warn" });
 
 async function call(method: string, path: string, { key = CENTRAL_KEY, body }: { key?: string | null; body?: unknown } = {}) {
   const headers: Record<string, string> = {};
   if (key !== null) headers.authorization = `Bearer ${key}`;
   if (body !== undefined) headers["content-type"] = "application/json";
-  const res = await fetch(`${worker!.url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(20_000) });
+  const res = await fetch(`${env.worker.url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(20_000) });
   const text = await res.text();
   return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : null };
 }
 
 /** Fails with the Worker's answer and the tail of wrangler's output, which holds the Worker's logs. */
 function expectStatus(res: { status: number; body: unknown }, status: number) {
-  expect(res.status, `${JSON.stringify(res.body)}\n--- wrangler:\n${worker!.output().slice(-2000)}`).toBe(status);
+  expect(res.status, `${JSON.stringify(res.body)}\n--- wrangler:\n${env.worker.output().slice(-2000)}`).toBe(status);
 }
 
 // Discharged three days ago, so the claims count in this Vietnam year whenever the test runs.
@@ -168,8 +125,8 @@ describe("the Worker under wrangler dev, on PostgreSQL through Hyperdrive", () =
     expect(before.body).toMatchObject({ count: 0, amount: "0", pending: { count: 1, amount: "260000" } });
 
     // Forty days pass for the pending claim (the Worker's clock is the real one).
-    await db!.prisma.$executeRaw`UPDATE claim SET pending_since = pending_since - interval '40 days' WHERE claim_id = 'LK-W-2'`;
-    const cron = await fetch(`${worker!.url}/__scheduled?cron=${encodeURIComponent(CRONS.markStuck)}`, { signal: AbortSignal.timeout(20_000) });
+    await env.db.prisma.$executeRaw`UPDATE claim SET pending_since = pending_since - interval '40 days' WHERE claim_id = 'LK-W-2'`;
+    const cron = await fetch(`${env.worker.url}/__scheduled?cron=${encodeURIComponent(CRONS.markStuck)}`, { signal: AbortSignal.timeout(20_000) });
     expect(cron.status, await cron.text()).toBe(200);
 
     const after = await call("GET", "/v1/backlog?province=01");

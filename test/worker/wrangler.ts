@@ -1,6 +1,11 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
+import { afterAll, beforeAll } from "vitest";
+import { type Database, openPostgres } from "../../src/db/client.ts";
+import { migrate } from "../../src/db/migrate.ts";
+import { readMigrations } from "../../src/db/migrations-fs.ts";
 import { REPO, freePort, tempDir } from "../support/process.ts";
+import { createScratchDatabase } from "../support/scratch-database.ts";
 
 const WRANGLER = join(REPO, "node_modules", "wrangler", "bin", "wrangler.js");
 
@@ -135,4 +140,34 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals) {
   } catch {
     // Already gone.
   }
+}
+
+/**
+ * For a test file: `wrangler dev` serving src/worker.ts on a database of its
+ * own, which the operator's migrate() prepared (the Worker itself never
+ * migrates); stopped and dropped after the file's tests.
+ */
+export function useWorkerOnFreshDatabase(label: string, vars: Record<string, string>): { readonly worker: WranglerDev; readonly db: Database } {
+  let database: Awaited<ReturnType<typeof createScratchDatabase>> | undefined;
+  let db: Database | undefined;
+  let worker: WranglerDev | undefined;
+  beforeAll(async () => {
+    database = await createScratchDatabase(label, { namedAfterProcess: true });
+    db = openPostgres({ connectionString: database.url, max: 2 });
+    await migrate(db, await readMigrations());
+    worker = await startWranglerDev({ databaseUrl: database.url, vars });
+  }, 90_000);
+  afterAll(async () => {
+    await worker?.stop();
+    await db?.close();
+    await database?.drop();
+  });
+  return {
+    get worker() {
+      return worker!;
+    },
+    get db() {
+      return db!;
+    },
+  };
 }

@@ -1,14 +1,8 @@
-import { randomBytes } from "node:crypto";
 import { gzipSync } from "node:zlib";
-import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Database, openPostgres } from "../../src/db/client.ts";
-import { migrate } from "../../src/db/migrate.ts";
-import { readMigrations } from "../../src/db/migrations-fs.ts";
+import { describe, expect, it } from "vitest";
 import { fixtureEnvelope } from "../../src/xml/fixtures.ts";
 import { fixtureBytes } from "../fixtures/xml/index.ts";
-import { BASE_URL, DB_PREFIX, databaseUrl } from "../support/postgres-url.ts";
-import { startWranglerDev, type WranglerDev } from "./wrangler.ts";
+import { useWorkerOnFreshDatabase } from "./wrangler.ts";
 
 /**
  * XML claim files on Cloudflare's runtime, where there are no worker threads:
@@ -19,43 +13,12 @@ import { startWranglerDev, type WranglerDev } from "./wrangler.ts";
 const CENTRAL_KEY = "worker-xml-central-key-0123456789";
 const DAY = 86_400_000;
 
-let database: { url: string; drop: () => Promise<void> } | undefined;
-let db: Database | undefined;
-let worker: WranglerDev | undefined;
-
-/** A database of its own, named after this test process (see worker.test.ts). */
-async function createWorkerDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `${DB_PREFIX}${process.pid}_xmlworker_${randomBytes(4).toString("hex")}`;
-  const admin = async (sql: string) => {
-    const client = new pg.Client({ connectionString: BASE_URL, connectionTimeoutMillis: 5_000 });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  };
-  await admin(`CREATE DATABASE "${name}"`);
-  return { url: databaseUrl(name), drop: () => admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
-}
-
-beforeAll(async () => {
-  database = await createWorkerDatabase();
-  db = openPostgres({ connectionString: database.url, max: 2 });
-  await migrate(db, await readMigrations());
-  worker = await startWranglerDev({ databaseUrl: database.url, vars: { BOOTSTRAP_CENTRAL_KEY: CENTRAL_KEY, LOG_LEVEL: "warn" } });
-}, 90_000);
-
-afterAll(async () => {
-  await worker?.stop();
-  await db?.close();
-  await database?.drop();
-});
+const env = useWorkerOnFreshDatabase("xmlworker", { BOOTSTRAP_CENTRAL_KEY: CENTRAL_KEY, LOG_LEVEL: "warn" });
 
 async function send(path: string, body: string | Uint8Array<ArrayBuffer>, headers: Record<string, string>) {
-  const res = await fetch(`${worker!.url}${path}`, { method: "POST", headers: { authorization: `Bearer ${CENTRAL_KEY}`, ...headers }, body, signal: AbortSignal.timeout(30_000) });
+  const res = await fetch(`${env.worker.url}${path}`, { method: "POST", headers: { authorization: `Bearer ${CENTRAL_KEY}`, ...headers }, body, signal: AbortSignal.timeout(30_000) });
   const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null, wrangler: () => worker!.output().slice(-2000) };
+  return { status: res.status, body: text ? JSON.parse(text) : null, wrangler: () => env.worker.output().slice(-2000) };
 }
 
 const XML = { "content-type": "application/xml" };
@@ -63,7 +26,7 @@ const XML = { "content-type": "application/xml" };
 describe("XML claim files on the Worker", () => {
   it("stores a file of 150 episodes (about 1 MB), gzip-compressed too, and refuses hostile ones", async () => {
     const put = (path: string, body: unknown) =>
-      fetch(`${worker!.url}${path}`, { method: "PUT", headers: { authorization: `Bearer ${CENTRAL_KEY}`, "content-type": "application/json" }, body: JSON.stringify(body) });
+      fetch(`${env.worker.url}${path}`, { method: "PUT", headers: { authorization: `Bearer ${CENTRAL_KEY}`, "content-type": "application/json" }, body: JSON.stringify(body) });
     expect((await put("/v1/provinces/01", { name: "Hà Nội" })).status).toBe(201);
     expect((await put("/v1/facilities/01001", { name: "Bệnh viện Bạch Mai" })).status).toBe(201);
 
