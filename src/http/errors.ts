@@ -5,7 +5,8 @@ import { Problem } from "./problem.ts";
 import { problemFromHttpException } from "./middleware.ts";
 import type { AppEnv } from "./router.ts";
 
-const UNAVAILABLE = /ECONNREFUSED|ECONNRESET|Connection terminated|terminating connection|57P01|57P02|57P03|08006|08001|08003|P1001|P1017|P2028|timeout exceeded when trying to connect|Can't reach database|the database system is (starting up|shutting down)/i;
+// 57014 and 55P03: a statement or lock wait past the bounds a transaction set (the batch path's): busy, retry later.
+const UNAVAILABLE = /ECONNREFUSED|ECONNRESET|Connection terminated|terminating connection|57P01|57P02|57P03|57014|55P03|08006|08001|08003|P1001|P1017|P2028|timeout exceeded when trying to connect|Can't reach database|the database system is (starting up|shutting down)/i;
 
 /** True when an error means "the database is not there right now" rather than a bug. */
 export function isDatabaseUnavailable(err: unknown): boolean {

@@ -127,6 +127,35 @@ describe("a connection cut between two statements of a session", () => {
   });
 });
 
+describe("a batch past its transaction's bounds", () => {
+  it("a lock wait or a statement over its limit is 'retry later' (503), not a 500", async () => {
+    const holder = new pg.Client({ connectionString: databaseUrl(workerDatabase()) });
+    await holder.connect();
+    try {
+      await holder.query("BEGIN");
+      await holder.query("SELECT pg_advisory_xact_lock(42)");
+      // The batch path's bounds, shortened: what the database raises when they are reached.
+      const lockWait = await t.db
+        .withSession(async (s) => {
+          await s.exec("SET LOCAL lock_timeout = '50ms'");
+          await s.query("SELECT pg_advisory_xact_lock(42)");
+        })
+        .then(() => null, (err: unknown) => err);
+      const longStatement = await t.db
+        .withSession(async (s) => {
+          await s.exec("SET LOCAL statement_timeout = '50ms'");
+          await s.query("SELECT pg_sleep(1)");
+        })
+        .then(() => null, (err: unknown) => err);
+      expect(isDatabaseUnavailable(lockWait), String(lockWait)).toBe(true);
+      expect(isDatabaseUnavailable(longStatement), String(longStatement)).toBe(true);
+    } finally {
+      await holder.query("ROLLBACK");
+      await holder.end();
+    }
+  });
+});
+
 describe("the database goes away and comes back", () => {
   let proxy: TcpProxy | null = null;
   afterEach(async () => {
