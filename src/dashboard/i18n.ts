@@ -50,6 +50,8 @@ const vi = {
   language: "English",
   lateReport: "Cơ sở gửi hồ sơ chậm",
   outlierReport: "Chi phí bất thường",
+  outlierMeasure: (minClaims: number) =>
+    `Chi BHYT đề nghị bình quân mỗi hồ sơ (tổng / số hồ sơ) của từng cơ sở, theo loại KCB và tỉnh hạch toán, trên mọi hồ sơ ra viện trong năm (kể cả hồ sơ bị từ chối: điều được giám định là việc đề nghị thanh toán); so với các cơ sở khác có ít nhất ${minClaims} hồ sơ cùng loại KCB`,
   claims: "Số hồ sơ",
   late: "Gửi chậm",
   lateShare: "Tỷ lệ chậm",
@@ -70,7 +72,9 @@ const vi = {
   statuses: { open: "Mở", acknowledged: "Đã xác nhận", resolved: "Đã xử lý" },
 } as const;
 
-type Dict = { [K in keyof typeof vi]: (typeof vi)[K] extends string ? string : { [k: string]: string } };
+type Dict = {
+  [K in keyof typeof vi]: (typeof vi)[K] extends string ? string : (typeof vi)[K] extends (...args: infer A) => string ? (...args: A) => string : { [k: string]: string };
+};
 
 const en: Dict = {
   title: "Health-insurance cost control",
@@ -121,6 +125,8 @@ const en: Dict = {
   language: "Tiếng Việt",
   lateReport: "Late submissions",
   outlierReport: "Cost outliers",
+  outlierMeasure: (minClaims: number) =>
+    `mean claimed insurance amount per claim (sum / count) of each facility, by visit type and accounting province, over every claim of the discharge year (denied ones included: the billing is what is inspected); peers are the other facilities with at least ${minClaims} claims of that visit type`,
   claims: "Claims",
   late: "Late",
   lateShare: "Late share",

@@ -152,7 +152,7 @@ export function dashboardRoutes(deps: AppDeps, sessionSecret: string) {
     return render(c, p, p.w.outlierReport, (
       <>
         <h1>{`${p.w.outlierReport} ${year}`}</h1>
-        <p class="muted">{`${report.measure} · ${p.w.score} ≥ ${report.rules.outlierScore}`}</p>
+        <p class="muted">{`${p.w.outlierMeasure(report.rules.minClaimsForScore)} · ${p.w.score} ≥ ${report.rules.outlierScore}`}</p>
         <SortableTable columns={columns} rows={rows} sort={sort} dir={dir} link={linkTo("/dashboard/reports/outliers", { year, province: province(c) })} rowClass={(r) => (r.status === "outlier" ? "over" : "")} />
       </>
     ));

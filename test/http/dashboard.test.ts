@@ -56,6 +56,16 @@ describe("dashboard pages", () => {
     expect(alerts).not.toContain("data-alert=");
   });
 
+  it("the outlier page explains what it compares in the reader's language", async () => {
+    const k = await story(t);
+    const cookie = await signIn(t, k.hanoi);
+    const vi = await (await page(t, "/dashboard/reports/outliers?year=2026", cookie)).text();
+    expect(vi).toContain("Chi BHYT đề nghị bình quân mỗi hồ sơ");
+    expect(vi).not.toContain("mean claimed insurance amount");
+    const en = await (await page(t, "/dashboard/reports/outliers?year=2026&lang=en", cookie)).text();
+    expect(en).toContain("mean claimed insurance amount per claim");
+  });
+
   it("a facility key may not use the dashboard; a revoked key's session ends; a tampered cookie is no session", async () => {
     const k = await story(t);
     const facilityCookie = await signIn(t, k.facility);
