@@ -45,6 +45,14 @@ export interface FacilityInfo {
   province: { successorCode: string | null; mergedAt: Date | null };
 }
 
+/** A facility with what the batch path needs of it (its province's merger), or null if there is none. */
+export function findFacilityInfo(deps: AppDeps, code: string): Promise<FacilityInfo | null> {
+  return deps.db.prisma.facility.findUnique({
+    where: { code },
+    select: { code: true, provinceCode: true, province: { select: { successorCode: true, mergedAt: true } } },
+  });
+}
+
 export interface BatchRequest {
   /** null: the operator CLI, writing straight to the database. */
   caller: Caller | null;

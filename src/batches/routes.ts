@@ -8,7 +8,7 @@ import { Problem, forbidden, notFound, unprocessable } from "../http/problem.ts"
 import { router } from "../http/router.ts";
 import { FacilityCode, json, problems } from "../http/schemas.ts";
 import { validationProblem } from "../http/validation.ts";
-import { type FacilityInfo, ingestBatch } from "./ingest.ts";
+import { type FacilityInfo, findFacilityInfo, ingestBatch } from "./ingest.ts";
 
 export const MAX_CLAIMS_PER_BATCH = 5000;
 
@@ -43,10 +43,7 @@ async function batchFacility(deps: AppDeps, caller: Caller, named: string | unde
   const code = caller.role === "facility" ? caller.facilityCode : named;
   if (code === undefined)
     throw unprocessable("a central key must name the facility", [{ path: "facilityCode", code: "required", message: "required with a central key" }]);
-  const facility = await deps.db.prisma.facility.findUnique({
-    where: { code },
-    select: { code: true, provinceCode: true, province: { select: { successorCode: true, mergedAt: true } } },
-  });
+  const facility = await findFacilityInfo(deps, code);
   if (!facility) throw unprocessable("unknown facility", [{ path: "facilityCode", code: "unknown_facility", message: `facility ${code} does not exist` }]);
   return facility;
 }

@@ -1,5 +1,5 @@
 import type { Caller } from "../auth/caller.ts";
-import { type BatchResponse, type FacilityInfo, ingestBatch } from "../batches/ingest.ts";
+import { type BatchResponse, type FacilityInfo, findFacilityInfo, ingestBatch } from "../batches/ingest.ts";
 import { MAX_CLAIMS_PER_BATCH } from "../batches/routes.ts";
 import type { ClaimError } from "../claims/validate.ts";
 import type { AppDeps } from "../deps.ts";
@@ -58,12 +58,7 @@ const detached = (s: string) => Buffer.from(s, "utf8").toString("utf8");
 export const chunkBatchId = (batchId: string, k: number) => (k === 0 ? batchId : `${batchId}:${k + 1}`);
 
 async function findFacility(deps: AppDeps, code: string): Promise<FacilityInfo> {
-  const facility = /^\d{5}$/.test(code)
-    ? await deps.db.prisma.facility.findUnique({
-        where: { code },
-        select: { code: true, provinceCode: true, province: { select: { successorCode: true, mergedAt: true } } },
-      })
-    : null;
+  const facility = /^\d{5}$/.test(code) ? await findFacilityInfo(deps, code) : null;
   if (!facility)
     throw unprocessable("unknown facility", [{ path: "GIAMDINHHS.THONGTINDONVI.MACSKCB", code: "unknown_facility", message: "no such facility" }]);
   return facility;
