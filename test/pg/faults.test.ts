@@ -43,6 +43,15 @@ async function totals(ctx: TestContext) {
   return row!;
 }
 
+/** The worker's database behind a TCP proxy the test can cut, and a pool of `max` connections through it. */
+async function behindProxy(max: number): Promise<{ proxy: TcpProxy; db: ReturnType<typeof openPostgres> }> {
+  const direct = new URL(databaseUrl(workerDatabase()));
+  const proxy = await startTcpProxy({ host: direct.hostname, port: Number(direct.port || 5432) });
+  const viaProxy = new URL(direct);
+  viaProxy.port = String(proxy.port);
+  return { proxy, db: openPostgres({ connectionString: viaProxy.toString(), max }) };
+}
+
 const problemOf = async (res: Response) => ({ status: res.status, type: res.headers.get("content-type"), retryAfter: res.headers.get("retry-after"), body: await res.json() });
 
 describe("a batch whose database connection dies mid-transaction", () => {
@@ -102,11 +111,7 @@ describe("a batch whose database connection dies mid-transaction", () => {
 
 describe("a connection cut between two statements of a session", () => {
   it("fails the session with the connection's own error (a 503, not a 500), discards the connection, and the next session works", async () => {
-    const direct = new URL(databaseUrl(workerDatabase()));
-    const proxy = await startTcpProxy({ host: direct.hostname, port: Number(direct.port || 5432) });
-    const viaProxy = new URL(direct);
-    viaProxy.port = String(proxy.port);
-    const db = openPostgres({ connectionString: viaProxy.toString(), max: 1 });
+    const { proxy, db } = await behindProxy(1);
     try {
       const failure = await db
         .withSession(async (s) => {
@@ -165,11 +170,9 @@ describe("the database goes away and comes back", () => {
 
   it("answers 503 problem+json with Retry-After while it is gone, never crashes, and serves again by itself once it is back", async () => {
     const facility = await seed(t);
-    const direct = new URL(databaseUrl(workerDatabase()));
-    proxy = await startTcpProxy({ host: direct.hostname, port: Number(direct.port || 5432) });
-    const viaProxy = new URL(direct);
-    viaProxy.port = String(proxy.port);
-    const db = openPostgres({ connectionString: viaProxy.toString(), max: 4 });
+    const cut = await behindProxy(4);
+    proxy = cut.proxy;
+    const db = cut.db;
     const app = createApp({ db, clock: t.clock, rules: t.rules, logger: t.logger });
     const call = (method: string, path: string, body?: unknown, key = CENTRAL_KEY) =>
       app.request(path, { method, headers: { authorization: `Bearer ${key}`, ...(body ? { "content-type": "application/json" } : {}) }, body: body ? JSON.stringify(body) : undefined });
@@ -220,11 +223,9 @@ describe("the database stops answering without closing anything (a black-holed n
   });
 
   it("/readyz says 503 within seconds instead of waiting on TCP's timeouts, and ready again once packets flow", async () => {
-    const direct = new URL(databaseUrl(workerDatabase()));
-    proxy = await startTcpProxy({ host: direct.hostname, port: Number(direct.port || 5432) });
-    const viaProxy = new URL(direct);
-    viaProxy.port = String(proxy.port);
-    const db = openPostgres({ connectionString: viaProxy.toString(), max: 4 });
+    const cut = await behindProxy(4);
+    proxy = cut.proxy;
+    const db = cut.db;
     const app = createApp({ db, clock: t.clock, rules: t.rules, logger: t.logger });
     try {
       expect((await app.request("/readyz")).status).toBe(200);
