@@ -2,16 +2,9 @@ import { describe, expect, it } from "vitest";
 import { lockSpending, raiseAlerts } from "../../src/alerts/evaluate.ts";
 import { prismaSession, type SqlSession } from "../../src/db/client.ts";
 import type { Prisma } from "../../src/generated/prisma/client.ts";
-import { defaultRules } from "../../src/rules/schema.ts";
-import { useTestApp } from "../support/harness.ts";
+import { useTestApp, threeThresholdRules } from "../support/harness.ts";
 
-const t = useTestApp({
-  rules: () => {
-    const r = defaultRules();
-    r.usage.thresholds = [{ ratio: "0.5", severity: "info" }, { ratio: "0.85", severity: "high" }, { ratio: "1", severity: "critical" }];
-    return r;
-  },
-});
+const t = useTestApp({ rules: threeThresholdRules });
 
 /** A session that counts every statement sent through it. */
 function counting(inner: SqlSession) {

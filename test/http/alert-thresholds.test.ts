@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { defaultRules } from "../../src/rules/schema.ts";
-import { seedReference, useTestApp, type TestContext } from "../support/harness.ts";
+import { seedReference, useTestApp, type TestContext, threeThresholdRules } from "../support/harness.ts";
 import { addSpending, setEstimate } from "../support/spending.ts";
 
 const Y = 2025; // a finished year: the projection equals the ratio
@@ -13,17 +12,7 @@ const alerts = async (t: TestContext, query = "") => {
 };
 
 describe("several thresholds with their own severities", () => {
-  const t = useTestApp({
-    rules: () => {
-      const rules = defaultRules();
-      rules.usage.thresholds = [
-        { ratio: "0.5", severity: "info" },
-        { ratio: "0.85", severity: "high" },
-        { ratio: "1", severity: "critical" },
-      ];
-      return rules;
-    },
-  });
+  const t = useTestApp({ rules: threeThresholdRules });
 
   it("one jump past two thresholds raises both; each later crossing raises its own", async () => {
     await seedReference(t);

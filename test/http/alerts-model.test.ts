@@ -1,24 +1,13 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { Dec } from "../../src/domain/money.ts";
-import { defaultRules } from "../../src/rules/schema.ts";
 import { claim } from "../support/claims.ts";
 import { truncateAll } from "../support/database.ts";
-import { CENTRAL_KEY, seedReference, useTestApp } from "../support/harness.ts";
+import { CENTRAL_KEY, seedReference, useTestApp, threeThresholdRules } from "../support/harness.ts";
 import { registerBootstrapKey } from "../../src/keys/routes.ts";
 
 const THRESHOLDS = ["0.5", "0.85", "1"];
-const t = useTestApp({
-  rules: () => {
-    const rules = defaultRules();
-    rules.usage.thresholds = [
-      { ratio: "0.5", severity: "info" },
-      { ratio: "0.85", severity: "high" },
-      { ratio: "1", severity: "critical" },
-    ];
-    return rules;
-  },
-});
+const t = useTestApp({ rules: threeThresholdRules });
 
 type Op =
   | { kind: "claim"; id: number; amount: number }

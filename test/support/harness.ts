@@ -69,6 +69,17 @@ export function useTestApp(options: { rules?: () => Rules; onQuery?: (sql: strin
   return ctx;
 }
 
+/** The default rules with three usage thresholds: 50% (info), 85% (high) and 100% (critical). */
+export function threeThresholdRules(): Rules {
+  const rules = defaultRules();
+  rules.usage.thresholds = [
+    { ratio: "0.5", severity: "info" },
+    { ratio: "0.85", severity: "high" },
+    { ratio: "1", severity: "critical" },
+  ];
+  return rules;
+}
+
 /** Two provinces with a facility each, as most stories need. */
 export async function seedReference(t: TestContext) {
   for (const [code, name] of [["01", "Hà Nội"], ["79", "Hồ Chí Minh"]]) await t.json("PUT", `/v1/provinces/${code}`, { body: { name } });

@@ -4,6 +4,7 @@ import { ManualClock } from "../../src/clock.ts";
 import type { Database } from "../../src/db/client.ts";
 import { memoryLogger } from "../../src/logger.ts";
 import { defaultRules } from "../../src/rules/schema.ts";
+import { expectNoOverlapAndStopWaits } from "../support/schedule.ts";
 
 const deps = () => ({ db: {} as Database, clock: new ManualClock(new Date("2026-06-15T03:00:00Z")), rules: defaultRules(), logger: memoryLogger() });
 
@@ -38,19 +39,7 @@ describe("the stuck marking's schedule on the Node server", () => {
   });
 
   it("does not start a run while the previous one is still going, and stop waits for it", async () => {
-    const d = deps();
-    let finish!: () => void;
-    const mark = vi.fn(() => new Promise<{ marked: number }>((resolve) => (finish = () => resolve({ marked: 1 }))));
-    const schedule = scheduleMarkStuck(d, 1, mark);
-    await vi.advanceTimersByTimeAsync(5_000);
-    expect(mark).toHaveBeenCalledTimes(1);
-    let stopped = false;
-    const stopping = schedule.stop().then(() => (stopped = true));
-    await vi.advanceTimersByTimeAsync(0);
-    expect(stopped).toBe(false);
-    finish();
-    await stopping;
-    expect(stopped).toBe(true);
+    await expectNoOverlapAndStopWaits((mark) => scheduleMarkStuck(deps(), 1, mark), { marked: 1 });
   });
 
   it("0 turns it off", async () => {

@@ -3,6 +3,7 @@ import { backoffMs, scheduleAlertDeliveries, signature, verifySignature } from "
 import { ManualClock } from "../../src/clock.ts";
 import type { Database } from "../../src/db/client.ts";
 import { memoryLogger } from "../../src/logger.ts";
+import { expectNoOverlapAndStopWaits } from "../support/schedule.ts";
 
 describe("webhook signatures", () => {
   it("signs '<t>.<body>' with HMAC-SHA256 of the secret, as openssl computes it", () => {
@@ -56,19 +57,7 @@ describe("the webhook schedule on the Node server", () => {
   });
 
   it("never overlaps rounds, and stop waits for the one in progress", async () => {
-    const d = deps();
-    let finish!: () => void;
-    const deliver = vi.fn(() => new Promise<{ attempted: number; delivered: number; retrying: number; failed: number }>((resolve) => (finish = () => resolve({ attempted: 0, delivered: 0, retrying: 0, failed: 0 }))));
-    const schedule = scheduleAlertDeliveries(d, 1, deliver);
-    await vi.advanceTimersByTimeAsync(5_000);
-    expect(deliver).toHaveBeenCalledTimes(1);
-    let stopped = false;
-    const stopping = schedule.stop().then(() => (stopped = true));
-    await vi.advanceTimersByTimeAsync(0);
-    expect(stopped).toBe(false);
-    finish();
-    await stopping;
-    expect(stopped).toBe(true);
+    await expectNoOverlapAndStopWaits((deliver) => scheduleAlertDeliveries(deps(), 1, deliver), { attempted: 0, delivered: 0, retrying: 0, failed: 0 });
   });
 
   it("does nothing when the interval is 0", async () => {
