@@ -1,10 +1,12 @@
 /**
  * Translated episodes between reading a file and storing it: a file is stored
  * only once all of it was read and found sound, so what was read must wait
- * somewhere. Up to one chunk waits in memory; beyond that whole chunks go to a
- * temporary file (one JSON line per item), so memory stays bounded by the
- * chunk size whatever the file's size. Each spilled chunk is a file of its
- * own, read back whole when its turn comes (a line reader would read ahead).
+ * somewhere. Up to one chunk waits in memory; a full chunk goes to a
+ * temporary file (its items as one JSON array) only when an item beyond it
+ * arrives, so memory stays bounded by the chunk size whatever the file's
+ * size, and a file of one chunk (the common case) never touches the disk.
+ * Each spilled chunk is a file of its own, read back whole when its turn
+ * comes (a line reader would read ahead).
  */
 export class Spool<T> {
   private buffer: T[] = [];
@@ -15,9 +17,14 @@ export class Spool<T> {
   constructor(private readonly chunkSize: number) {}
 
   async push(item: T): Promise<void> {
+    if (this.buffer.length === this.chunkSize) await this.spill();
     this.buffer.push(item);
     this.count += 1;
-    if (this.buffer.length === this.chunkSize) await this.spill();
+  }
+
+  /** Chunks written to disk so far. */
+  get spilledChunks(): number {
+    return this.spilled;
   }
 
   /** The items in order, a chunk at a time. */
