@@ -20,6 +20,8 @@ export interface XmlImport {
   /** The file's batchId; default `xml-<SHA-256 of the body>`. */
   batchId?: string | undefined;
   body: AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
+  /** The body's chunks are the import's to keep (a request body's): see EpisodeReadOptions.chunksOwned. */
+  bodyOwned?: boolean;
   chunkSize?: number;
   limits?: Partial<ReadLimits>;
   onProgress?: (progress: XmlProgress) => void;
@@ -99,6 +101,7 @@ export async function importXml(deps: AppDeps, req: XmlImport): Promise<{ status
     const read = await reader(req.body, {
       rules: deps.rules.xml,
       limits: req.limits,
+      chunksOwned: req.bodyOwned,
       onHeader: async (header) => {
         if (req.facilityCode !== undefined && header.facilityCode !== req.facilityCode)
           throw forbidden(`the envelope is facility ${header.facilityCode.slice(0, 20)}'s (MACSKCB); this request is for ${req.facilityCode}`);

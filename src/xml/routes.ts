@@ -73,6 +73,8 @@ export function xmlRoutes(deps: AppDeps) {
       facilityCode: caller.role === "facility" ? caller.facilityCode : named,
       batchId: query.data.batchId,
       body: bodyStream(c.req.raw),
+      // A web stream hands its chunks over to the reader.
+      bodyOwned: true,
     });
     return c.json(response, status);
   });

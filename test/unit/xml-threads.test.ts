@@ -73,6 +73,27 @@ describe("reading on worker threads", () => {
     for (const size of [1 << 30, 64 * 1024, 4096, 7]) expect(await outcome(threads.read, body, size), `chunks of ${size}`).toEqual(await outcome(readEpisodesInThread, body, size));
   });
 
+  it("takes a chunk's memory only when told the chunks are its own, and reads the same either way", async () => {
+    const body = Buffer.from(good());
+    const expected = await outcome(readEpisodesInThread, body);
+    const read = async (chunksOwned: boolean) => {
+      // Chunks that are each all of their buffer, as a request body's are.
+      const chunks = [...chunked(body, 64 * 1024)].map((c) => new Uint8Array(c));
+      const events: unknown[] = [];
+      const result = await threads.read(chunks, { rules, chunksOwned, onEpisode: (e) => void events.push(e) });
+      return { chunks, events, result };
+    };
+    const kept = await read(false);
+    expect(kept.chunks.every((c) => c.byteLength > 0)).toBe(true);
+    const taken = await read(true);
+    // Transferred to the worker: the caller's views are detached.
+    expect(taken.chunks.every((c) => c.byteLength === 0)).toBe(true);
+    for (const run of [kept, taken]) {
+      expect(run.result).toEqual("result" in expected && expected.result);
+      expect(run.events).toEqual(expected.events.filter((e) => (e as string[])[0] === "episode").map((e) => (e as unknown[])[1]));
+    }
+  });
+
   it("translates errors, duplicates, 4210 and document tables the same way", async () => {
     const tongHop = fixture("tong-hop-130.xml");
     const body = envelopeOf("01001", [
