@@ -19,7 +19,7 @@ import pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import { canonicalJson, sha256 } from "../src/domain/canonical.ts";
 import { facilities, makeBatches, PROVINCES } from "./data.ts";
-import { freshDatabase, percentile, startServer } from "./server.ts";
+import { freshDatabase, percentile, postBytes, startServer } from "./server.ts";
 import { fixtureEnvelope } from "../src/xml/fixtures.ts";
 
 const BASE = process.env.DATABASE_URL;
@@ -61,22 +61,23 @@ try {
   const now = new Date();
   const warm = makeBatches(fs, CLIENTS, SIZE, now, 7, "warm");
   const batches = makeBatches(fs, BATCHES, SIZE, now, 1);
-  const bodies = batches.map((b) => ({ key: keys.get(b.facility.code)!, text: JSON.stringify(b.body) }));
+  // Bodies as bytes, made before the clock starts, as a hospital's system would send a file it has.
+  const bodies = batches.map((b) => ({ key: keys.get(b.facility.code)!, bytes: Buffer.from(JSON.stringify(b.body)) }));
   await Promise.all(warm.map((b) => call("/v1/batches", b.body, keys.get(b.facility.code)!)));
 
   const latencies: number[] = [];
   const outcomes = { created: 0, corrected: 0, unchanged: 0, rejected: 0, pending: 0 };
   let nextBatch = 0;
   const cpu = await databaseCpu(dbUrl);
+  const serviceCpu = processCpu(server.child.pid);
   const started = performance.now();
   await Promise.all(
     Array.from({ length: CLIENTS }, async () => {
       for (let i = nextBatch++; i < bodies.length; i = nextBatch++) {
         const t0 = performance.now();
-        const res = await fetch(`${server.url}/v1/batches`, { method: "POST", headers: { authorization: `Bearer ${bodies[i]!.key}`, "content-type": "application/json" }, body: bodies[i]!.text });
-        const out = (await res.json()) as any;
+        const { status, body: out } = await postBytes(`${server.url}/v1/batches`, bodies[i]!.key, "application/json", bodies[i]!.bytes);
         latencies.push(performance.now() - t0);
-        if (res.status !== 201) throw new Error(`batch ${i}: ${res.status} ${JSON.stringify(out).slice(0, 300)}`);
+        if (status !== 201) throw new Error(`batch ${i}: ${status} ${JSON.stringify(out).slice(0, 300)}`);
         outcomes.created += out.received - out.rejected - out.corrected - out.unchanged;
         outcomes.corrected += out.corrected;
         outcomes.unchanged += out.unchanged;
@@ -87,11 +88,12 @@ try {
   );
   const ingestSeconds = (performance.now() - started) / 1000;
   const ingestDbCpu = await cpu.since();
+  const ingestServiceCpu = serviceCpu();
   const claimCount = BATCHES * SIZE;
   const ingestRate = claimCount / ingestSeconds;
 
   // 2b. The same path fed by Ministry of Health XML envelopes (issue 11): see benchXml below.
-  const xml = await benchXml(server.url, envelopes, keys, ingestRate);
+  const xml = await benchXml(server, envelopes, keys, ingestRate);
 
   // 3. The same rows through COPY into a bare table of the claim table's shape (no indexes, no constraints).
   const client = new pg.Client({ connectionString: dbUrl });
@@ -141,6 +143,9 @@ try {
   if (ingestDbCpu !== null && copyDbCpu !== null)
     console.log(`PostgreSQL CPU per 1,000 rows: ingest ${(ingestDbCpu / (claimCount / 1000)).toFixed(1)} ms, COPY ${(copyDbCpu / (lines.length / 1000)).toFixed(1)} ms`);
   console.log(`xml ingest over HTTP: ${f(xml.rate)} episodes/s (${xml.files} envelopes of ${f(xml.episodes)} episodes, ${(xml.bytes / xml.files / 1024 / 1024).toFixed(1)} MB each)`);
+  // The service's own CPU (every thread: the one that stores, the XML reading thread, the garbage collector's): what the ratio follows on two cores.
+  if (ingestServiceCpu !== null && xml.serviceCpu !== null)
+    console.log(`service CPU per 1,000: json ${(ingestServiceCpu / (claimCount / 1000)).toFixed(1)} ms, xml ${(xml.serviceCpu / ((xml.files * xml.episodes) / 1000)).toFixed(1)} ms`);
   console.log(`xml/json ratio: ${(xml.rate / ingestRate).toFixed(2)} (target >= 0.5)`);
   console.log(`ingest/copy ratio: ${(ingestRate / copyRate).toFixed(2)}`);
 } finally {
@@ -160,31 +165,50 @@ try {
 function xmlEnvelopes(fs: { code: string }[], now: Date) {
   const make = (i: number, tag: string) => {
     const facility = fs[i % fs.length]!.code;
-    return { facility, body: fixtureEnvelope({ seed: 1000 + i, facility, episodes: 1000, dischargedBefore: now, days: 3, prefix: `${tag}${i}-` }) };
+    return { facility, body: Buffer.from(fixtureEnvelope({ seed: 1000 + i, facility, episodes: 1000, dischargedBefore: now, days: 3, prefix: `${tag}${i}-` })) };
   };
   const count = Number(process.env.XML_FILES ?? BATCHES);
   return { warm: Array.from({ length: CLIENTS }, (_, i) => make(i, "W")), files: Array.from({ length: count }, (_, i) => make(i, "X")) };
 }
 
 /** Episodes per second through POST /v1/batches/xml from CLIENTS concurrent clients, beside the JSON path's rate of the same run. */
-async function benchXml(url: string, envelopes: ReturnType<typeof xmlEnvelopes>, keys: Map<string, string>, jsonRate: number) {
+async function benchXml(server: { url: string; child: { pid?: number | undefined } }, envelopes: ReturnType<typeof xmlEnvelopes>, keys: Map<string, string>, jsonRate: number) {
+  const { url } = server;
   const { warm, files } = envelopes;
   const post = async (file: (typeof files)[number]) => {
-    const res = await fetch(`${url}/v1/batches/xml`, { method: "POST", headers: { authorization: `Bearer ${keys.get(file.facility)!}`, "content-type": "application/xml" }, body: file.body });
-    const out = (await res.json()) as { received?: number };
-    if (res.status !== 201 || out.received !== 1000) throw new Error(`xml batch: ${res.status} ${JSON.stringify(out).slice(0, 300)}`);
+    const { status, body: out } = await postBytes(`${url}/v1/batches/xml`, keys.get(file.facility)!, "application/xml", file.body);
+    if (status !== 201 || out.received !== 1000) throw new Error(`xml batch: ${status} ${JSON.stringify(out).slice(0, 300)}`);
   };
   await Promise.all(warm.map(post));
   let next = 0;
+  const cpu = processCpu(server.child.pid);
   const started = performance.now();
   await Promise.all(Array.from({ length: CLIENTS }, async () => {
     for (let i = next++; i < files.length; i = next++) await post(files[i]!);
   }));
   const rate = (files.length * 1000) / ((performance.now() - started) / 1000);
+  const serviceCpu = cpu();
   // Printed at once as well, so the figure is seen even if a later step fails.
   console.log(`xml: ${Math.round(rate)} episodes/s against json ${Math.round(jsonRate)} claims/s`);
-  const bytes = files.reduce((n, f) => n + Buffer.byteLength(f.body), 0);
-  return { rate, bytes, files: files.length, episodes: 1000 };
+  const bytes = files.reduce((n, f) => n + f.body.byteLength, 0);
+  return { rate, bytes, files: files.length, episodes: 1000, serviceCpu };
+}
+
+/** CPU milliseconds (all threads) a process of this machine uses from now until the returned function is called; null where /proc is not readable. */
+function processCpu(pid: number | undefined): () => number | null {
+  const ticks = () => {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+      return Number(fields[11]) + Number(fields[12]);
+    } catch {
+      return null;
+    }
+  };
+  const before = pid === undefined ? null : ticks();
+  return () => {
+    const after = before === null ? null : ticks();
+    return before === null || after === null ? null : ((after - before) * 1000) / 100; // clock ticks are 1/100 s on Linux
+  };
 }
 
 /**
