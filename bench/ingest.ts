@@ -194,20 +194,22 @@ async function benchXml(server: { url: string; child: { pid?: number | undefined
   return { rate, bytes, files: files.length, episodes: 1000, serviceCpu };
 }
 
-/** CPU milliseconds (all threads) a process of this machine uses from now until the returned function is called; null where /proc is not readable. */
+/** CPU clock ticks (1/100 s on Linux; all threads) a process of this machine has used, from /proc; null where unreadable. */
+function cpuTicks(pid: number): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return null;
+  }
+}
+
+/** CPU milliseconds a process uses from now until the returned function is called; null where /proc is not readable. */
 function processCpu(pid: number | undefined): () => number | null {
-  const ticks = () => {
-    try {
-      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-      return Number(fields[11]) + Number(fields[12]);
-    } catch {
-      return null;
-    }
-  };
-  const before = pid === undefined ? null : ticks();
+  const before = pid === undefined ? null : cpuTicks(pid);
   return () => {
-    const after = before === null ? null : ticks();
-    return before === null || after === null ? null : ((after - before) * 1000) / 100; // clock ticks are 1/100 s on Linux
+    const after = before === null ? null : cpuTicks(pid!);
+    return before === null || after === null ? null : ((after - before) * 1000) / 100;
   };
 }
 
@@ -221,26 +223,18 @@ async function databaseCpu(url: string): Promise<{ since: () => Promise<number |
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
   const pids = async () => (await admin.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE datname = current_database()")).rows.map((r) => r.pid);
-  const ticks = (pid: number) => {
-    try {
-      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-      return Number(fields[11]) + Number(fields[12]);
-    } catch {
-      return null;
-    }
-  };
   // Readable only when the database runs here: checked on this connection's own server process.
   const own = (await admin.query<{ pid: number }>("SELECT pg_backend_pid() AS pid")).rows[0]!.pid;
-  const readable = ticks(own) !== null;
-  const before = new Map((await pids()).map((pid) => [pid, ticks(pid) ?? 0]));
+  const readable = cpuTicks(own) !== null;
+  const before = new Map((await pids()).map((pid) => [pid, cpuTicks(pid) ?? 0]));
   return {
     async since() {
       const now = await pids();
       await admin.end();
       if (!readable) return null;
       // A process gone meanwhile (a connection just closed, still listed) counts nothing.
-      const used = now.reduce((sum, pid) => sum + Math.max(0, (ticks(pid) ?? 0) - (before.get(pid) ?? 0)), 0);
-      return (used * 1000) / 100; // clock ticks are 1/100 s on Linux
+      const used = now.reduce((sum, pid) => sum + Math.max(0, (cpuTicks(pid) ?? 0) - (before.get(pid) ?? 0)), 0);
+      return (used * 1000) / 100;
     },
   };
 }
