@@ -1,0 +1,154 @@
+import { describe, expect, it } from "vitest";
+import { Problem } from "../../src/http/problem.ts";
+import { parseTable, type RawEpisode, readEnvelope } from "../../src/xml/parse.ts";
+import { envelopeOf, fixture } from "../fixtures/xml/index.ts";
+
+/**
+ * What XML 1.0 calls well-formed, held against the reader whatever parser is
+ * under it: every damaged document below is refused, every legal variant is
+ * read the same as the plain one. The envelope refuses the whole file
+ * (422 xml_malformed); an inner table rejects its episode alone.
+ */
+
+const TONG_HOP = fixture("tong-hop-130.xml");
+const ENVELOPE = envelopeOf("01001", [[["XML1", TONG_HOP], ["XML2", "<CHITIEU_CHITIET_THUOC/>"]]]);
+
+async function* chunks(body: string, size: number) {
+  const bytes = Buffer.from(body);
+  for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
+}
+
+async function read(body: string, size = 64 * 1024) {
+  const episodes: RawEpisode[] = [];
+  const result = await readEnvelope(chunks(body, size), { wanted: (t) => t === "XML1", onEpisode: (e) => void episodes.push(e) });
+  return { facility: result.header.facilityCode, episodes };
+}
+
+async function refusal(body: string, size?: number): Promise<Problem> {
+  try {
+    await read(body, size);
+  } catch (err) {
+    expect(err).toBeInstanceOf(Problem);
+    return err as Problem;
+  }
+  throw new Error("expected the envelope to be refused");
+}
+
+/** The envelope with its first `from` replaced by `to`. */
+const edited = (from: string | RegExp, to: string) => {
+  const out = ENVELOPE.replace(from, to);
+  expect(out).not.toBe(ENVELOPE);
+  return out;
+};
+
+const NGAYLAP = /<NGAYLAP>[^<]*<\/NGAYLAP>/;
+
+describe("an envelope that is not well-formed is refused whole", () => {
+  it.each([
+    ["a close tag that does not match", edited("</THONGTINDONVI>", "</THONGTINDONVIX>")],
+    ["a close tag with nothing open", `${ENVELOPE}</GIAMDINHHS>`],
+    ["an element left open", ENVELOPE.replace("</GIAMDINHHS>", "")],
+    ["a bare ampersand in text", edited(NGAYLAP, "<NGAYLAP>2026 & 2027</NGAYLAP>")],
+    ["an entity XML does not define", edited(NGAYLAP, "<NGAYLAP>&nbsp;20260101</NGAYLAP>")],
+    ["a reference to a character XML forbids", edited(NGAYLAP, "<NGAYLAP>&#0;</NGAYLAP>")],
+    ["a reference to a surrogate", edited(NGAYLAP, "<NGAYLAP>&#xD800;</NGAYLAP>")],
+    ["a control character in text", edited(NGAYLAP, "<NGAYLAP>2026\u000101</NGAYLAP>")],
+    ["]]> in text", edited(NGAYLAP, "<NGAYLAP>a]]>b</NGAYLAP>")],
+    ["< in an attribute value", edited("<THONGTINHOSO>", '<THONGTINHOSO ghi_chu="a<b">')],
+    ["an attribute without quotes", edited("<THONGTINHOSO>", "<THONGTINHOSO phien_ban=1>")],
+    ["an attribute given twice", edited("<THONGTINHOSO>", '<THONGTINHOSO a="1" a="2">')],
+    ["an attribute without a value", edited("<THONGTINHOSO>", "<THONGTINHOSO checked>")],
+    ["a bare ampersand in an attribute", edited("<THONGTINHOSO>", '<THONGTINHOSO a="x & y">')],
+    ["an element name that starts with a digit", edited(NGAYLAP, "<1NGAYLAP>20260101</1NGAYLAP>")],
+    ["text before the root", `x${ENVELOPE}`],
+    ["text after the root", `${ENVELOPE}x`],
+    ["a second root", `${ENVELOPE}<GIAMDINHHS/>`],
+    ["an XML declaration after the start", ` ${ENVELOPE}`],
+    ["an XML declaration inside the root", edited(NGAYLAP, '<?xml version="1.0"?><NGAYLAP>20260101</NGAYLAP>')],
+    ["an XML declaration of another version", ENVELOPE.replace(/^<\?xml[^?]*\?>/, '<?xml version="2.0"?>')],
+    ["an XML declaration that is not one", ENVELOPE.replace(/^<\?xml[^?]*\?>/, '<?xml encoding="utf-8"?>')],
+    ["-- inside a comment", edited(NGAYLAP, "<!-- a -- b -->$&")],
+    ["a comment left open", `${ENVELOPE}<!-- `],
+    ["a CDATA section outside the root", `${ENVELOPE}<![CDATA[x]]>`],
+    ["a markup declaration outside a DOCTYPE", edited(NGAYLAP, "<!ELEMENT x ANY>$&")],
+  ])("%s", async (_, body) => {
+    for (const size of [64 * 1024, 5]) expect(await refusal(body, size)).toMatchObject({ status: 422, code: "xml_malformed" });
+  });
+});
+
+describe("a well-formed envelope is read however it is written", () => {
+  it.each([
+    ["comments and processing instructions", edited(NGAYLAP, '<!-- lập ngày --><?exporter name="HIS"?>$&<!---->')],
+    ["attributes, in either quotes", edited("<THONGTINHOSO>", `<THONGTINHOSO phien_ban="130" ghi_chu='a "b" &amp; c'>`)],
+    ["a namespaced signature", edited("</GIAMDINHHS>", '<CHUKYDONVI><ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:SignatureValue>QUJD</ds:SignatureValue></ds:Signature></CHUKYDONVI></GIAMDINHHS>')],
+    ["spaces inside tags", edited("<MACSKCB>01001</MACSKCB>", "<MACSKCB >01001</MACSKCB \n>")],
+    ["the facility as character references", edited("<MACSKCB>01001</MACSKCB>", "<MACSKCB>&#48;&#x31;001</MACSKCB>")],
+    ["the facility in CDATA", edited("<MACSKCB>01001</MACSKCB>", "<MACSKCB><![CDATA[01001]]></MACSKCB>")],
+    ["base64 in CDATA", ENVELOPE.replace(/<NOIDUNGFILE>([^<]*)<\/NOIDUNGFILE>/, "<NOIDUNGFILE><![CDATA[$1]]></NOIDUNGFILE>")],
+    ["CRLF line ends and a BOM", `\uFEFF${ENVELOPE.replace(/\n/g, "\r\n")}`],
+    ["no XML declaration", ENVELOPE.replace(/^<\?xml[^?]*\?>\s*/, "")],
+    ["a declaration in single quotes, standalone", ENVELOPE.replace(/^<\?xml[^?]*\?>/, "<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>")],
+    ["white space and a comment after the root", `${ENVELOPE}\n<!-- end -->\n`],
+  ])("%s", async (_, body) => {
+    const plain = await read(ENVELOPE);
+    for (const size of [64 * 1024, 3]) expect(await read(body, size)).toEqual(plain);
+  });
+});
+
+const inner = (xml: string) => parseTable(xml, "HOSO[0].XML1");
+const FIELDS = "<MA_LK>LK1</MA_LK><HO_TEN>Nguyễn Văn A</HO_TEN>";
+
+describe("an inner table that is not well-formed rejects its episode", () => {
+  it.each([
+    ["an element left open", `<TONG_HOP>${FIELDS}`],
+    ["a close tag that does not match", `<TONG_HOP>${FIELDS}</TONG_HOPX>`],
+    ["a bare ampersand", `<TONG_HOP><HO_TEN>A & B</HO_TEN></TONG_HOP>`],
+    ["an entity XML does not define", `<TONG_HOP><HO_TEN>A&nbsp;B</HO_TEN></TONG_HOP>`],
+    ["a control character", `<TONG_HOP><HO_TEN>A\u0007B</HO_TEN></TONG_HOP>`],
+    ["two roots", `<TONG_HOP>${FIELDS}</TONG_HOP><TONG_HOP/>`],
+    ["text after the root", `<TONG_HOP>${FIELDS}</TONG_HOP>x`],
+    ["an attribute without quotes", `<TONG_HOP><HO_TEN lang=vi>A</HO_TEN></TONG_HOP>`],
+    ["no element at all", `<?xml version="1.0"?>`],
+  ])("%s", (_, xml) => {
+    expect(inner(xml)).toEqual({ malformed: expect.any(String) });
+  });
+});
+
+describe("an inner table is read as XML means it", () => {
+  it("decodes the predefined entities and character references, CDATA, and ignores comments and attributes", () => {
+    const xml = `<?xml version="1.0" encoding="UTF-8"?>
+<!-- tóm tắt -->
+<TONG_HOP phien_ban="4750">
+  <MA_LK>LK1</MA_LK>
+  <HO_TEN lang="vi">Tr&#7847;n &#x1EA0;nh &lt;&amp;&gt; &quot;&apos; &#x1F600;</HO_TEN>
+  <CHAN_DOAN_VAO><![CDATA[Sốt <39°C> & ho]]></CHAN_DOAN_VAO>
+  <GHI_CHU>a<!-- bỏ qua -->b</GHI_CHU>
+  <NHOM_MAU/>
+  <MA_LK>ignored: the first occurrence counts</MA_LK>
+</TONG_HOP>`;
+    const t = inner(xml);
+    expect(t).toMatchObject({ root: "TONG_HOP" });
+    const fields = (t as { fields: Map<string, string> }).fields;
+    expect(Object.fromEntries(fields)).toEqual({
+      MA_LK: "LK1",
+      HO_TEN: "Trần Ạnh <&> \"' 😀",
+      CHAN_DOAN_VAO: "Sốt <39°C> & ho",
+      GHI_CHU: "ab",
+      NHOM_MAU: "",
+    });
+  });
+
+  it("refuses the whole file for a DOCTYPE, deep nesting or another declared encoding", () => {
+    const thrown = (xml: string) => {
+      try {
+        inner(xml);
+      } catch (err) {
+        return (err as Problem).code;
+      }
+      return "not thrown";
+    };
+    expect(thrown(fixture("tong-hop-doctype.xml"))).toBe("xml_doctype_forbidden");
+    expect(thrown(`${"<a>".repeat(40)}${"</a>".repeat(40)}`)).toBe("xml_too_deep");
+    expect(thrown(`<?xml version="1.0" encoding="windows-1258"?><TONG_HOP/>`)).toBe("xml_encoding");
+  });
+});
