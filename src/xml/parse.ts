@@ -1,7 +1,7 @@
 import * as nodeBuffer from "node:buffer";
 import { createHash } from "node:crypto";
-import { SaxesParser } from "saxes";
-import { type FieldError, Problem } from "../http/problem.ts";
+import { Problem } from "../http/problem.ts";
+import { NotWellFormed, refuse, XmlReader } from "./wellformed.ts";
 
 /**
  * Reading the Ministry of Health claim envelope as a stream:
@@ -10,7 +10,8 @@ import { type FieldError, Problem } from "../http/problem.ts";
  *              > THONGTINHOSO > NGAYLAP, SOLUONGHOSO, DANHSACHHOSO > HOSO* > FILEHOSO* > LOAIHOSO, NOIDUNGFILE (base64)
  *              > CHUKYDONVI (the facility's signature; not verified, ignored)
  *
- * The body is hashed, decoded as strict UTF-8 and fed to saxes chunk by chunk;
+ * The body is hashed, decoded as strict UTF-8 and fed to the XML reader
+ * (src/xml/wellformed.ts) chunk by chunk;
  * one episode (HOSO) at a time is held in memory, and only the tables asked for
  * are decoded. What makes the whole file untrustworthy is thrown as a Problem
  * (nothing may be stored from such a file); what is wrong with one episode is
@@ -20,8 +21,8 @@ import { type FieldError, Problem } from "../http/problem.ts";
 export interface ReadLimits {
   /** The whole body, in bytes (413 beyond). */
   maxBytes: number;
-  /** Bytes the parser may read without finishing a tag or a text node: bounds what saxes buffers (413 beyond). */
-  maxNodeBytes: number;
+  /** Characters the parser may read without finishing a tag or a text node: bounds what it holds (413 beyond). */
+  maxNodeChars: number;
   /** Element nesting, envelope and inner documents alike. */
   maxDepth: number;
   /** FILEHOSO entries in one HOSO. */
@@ -30,7 +31,7 @@ export interface ReadLimits {
 
 export const DEFAULT_LIMITS: ReadLimits = {
   maxBytes: 2 * 1024 ** 3,
-  maxNodeBytes: 64 * 1024 ** 2,
+  maxNodeChars: 64 * 1024 ** 2,
   maxDepth: 32,
   maxTablesPerEpisode: 64,
 };
@@ -77,11 +78,6 @@ export interface ReadOptions {
   onBytes?: (bytes: number) => void;
   limits?: Partial<ReadLimits>;
 }
-
-const refuse = (status: 413 | 422, code: string, detail: string, path = "(body)", message = detail) =>
-  new Problem(status, code, detail, [{ path, code, message } satisfies FieldError]);
-
-const UTF8 = /^utf-?8$/i;
 
 /**
  * Whether text is base64, line-wrapped or not, padded. On a file of hundreds
@@ -195,36 +191,9 @@ export function decodeUtf8(bytes: Uint8Array): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
-/** XML encodings other than UTF-8 are refused: the standard says UTF-8, and a Latin-1 or UTF-16 file would be misread. */
-function checkDeclaredEncoding(encoding: string | undefined, where: string) {
-  if (encoding !== undefined && !UTF8.test(encoding))
-    throw refuse(422, "xml_encoding", `the XML declares encoding "${encoding.slice(0, 40)}"; only UTF-8 is accepted`, where, "must be UTF-8");
-}
-
-/** A saxes parser that refuses DOCTYPE (the door to external entities and entity expansion) and deep nesting. */
-function guardedParser(where: () => string, maxDepth: number, onDepth?: (depth: number) => void) {
-  const parser = new SaxesParser({ position: true });
-  let depth = 0;
-  parser.on("doctype", () => {
-    throw refuse(422, "xml_doctype_forbidden", "a DOCTYPE is not allowed (no DTDs, external entities or entity definitions)", where(), "DOCTYPE not allowed");
-  });
-  parser.on("xmldecl", (decl) => checkDeclaredEncoding(decl.encoding, where()));
-  return {
-    parser,
-    enter() {
-      depth += 1;
-      if (depth > maxDepth) throw refuse(422, "xml_too_deep", `elements are nested more than ${maxDepth} deep`, where(), `nesting deeper than ${maxDepth}`);
-      onDepth?.(depth);
-    },
-    leave() {
-      depth -= 1;
-    },
-  };
-}
-
-/** saxes errors carry the position and a short reason; never content. */
-const malformed = (err: unknown, where: string) =>
-  refuse(422, "xml_malformed", `the envelope is not well-formed XML: ${String((err as Error).message ?? err).split("\n")[0]!.slice(0, 200)}`, where, "not well-formed XML");
+/** The reader's reason is short and never quotes content. */
+const malformed = (err: NotWellFormed, where: string) =>
+  refuse(422, "xml_malformed", `the envelope is not well-formed XML: ${err.message.slice(0, 200)}`, where, "not well-formed XML");
 
 /**
  * Reads an envelope from a byte stream. Resolves when the whole body was read
@@ -239,7 +208,6 @@ export async function readEnvelope(source: AsyncIterable<Uint8Array> | Iterable<
   const pending: RawEpisode[] = [];
 
   let bytes = 0;
-  let sinceEvent = 0;
   let episodes = 0;
   let facilityCode = "";
   let declared = "";
@@ -252,7 +220,6 @@ export async function readEnvelope(source: AsyncIterable<Uint8Array> | Iterable<
   let table: { type: string; data: string[]; position: number } | null = null;
 
   const here = () => (episode ? `HOSO[${episode.index}]${table ? `.FILEHOSO[${table.position}]` : ""}` : stack.join(".") || "(body)");
-  const { parser, enter, leave } = guardedParser(here, limits.maxDepth);
 
   const makeHeader = () => {
     if (header) return;
@@ -280,10 +247,8 @@ export async function readEnvelope(source: AsyncIterable<Uint8Array> | Iterable<
     episode!.tables.push({ type, position: t.position, xml });
   };
 
-  parser.on("opentag", function onOpen(tag) {
-    sinceEvent = 0;
-    enter();
-    const name = tag.name.toUpperCase();
+  const onOpen = (tagName: string) => {
+    const name = upper(tagName);
     const parent = stack[stack.length - 1];
     stack.push(name);
     text = "";
@@ -297,20 +262,17 @@ export async function readEnvelope(source: AsyncIterable<Uint8Array> | Iterable<
         throw refuse(422, "envelope_invalid", `a HOSO has more than ${limits.maxTablesPerEpisode} FILEHOSO`, here(), "too many FILEHOSO");
       table = { type: "", data: [], position: episode.tables.length };
     }
-  });
+  };
 
-  const onText = function onText(t: string) {
-    sinceEvent = 0;
+  // A table's base64 is handed over as written and checked as base64 (no references, no markup).
+  const inTable = () => table !== null && stack[stack.length - 1] === "NOIDUNGFILE";
+  const onText = (t: string) => {
     const name = stack[stack.length - 1];
     if (table && name === "NOIDUNGFILE") table.data.push(t);
     else if (name === "LOAIHOSO" || name === "MACSKCB" || name === "SOLUONGHOSO") text += t;
   };
-  parser.on("text", onText);
-  parser.on("cdata", onText);
 
-  parser.on("closetag", function onClose() {
-    sinceEvent = 0;
-    leave();
+  const onClose = () => {
     const name = stack.pop()!;
     const parent = stack[stack.length - 1];
     if (name === "MACSKCB" && parent === "THONGTINDONVI") facilityCode = text;
@@ -330,7 +292,8 @@ export async function readEnvelope(source: AsyncIterable<Uint8Array> | Iterable<
       episodes += 1;
     }
     text = "";
-  });
+  };
+  const xml = new XmlReader({ open: onOpen, text: onText, close: onClose }, { maxDepth: limits.maxDepth, where: here, verbatim: inTable });
 
   const drain = async () => {
     if (headerPending) {
@@ -345,12 +308,11 @@ export async function readEnvelope(source: AsyncIterable<Uint8Array> | Iterable<
     while (pending.length) await options.onEpisode(pending.shift()!);
   };
 
-  const feed = (chunk: string) => {
+  const reading = (step: () => void) => {
     try {
-      parser.write(chunk);
+      step();
     } catch (err) {
-      if (err instanceof Problem) throw err;
-      throw malformed(err, here());
+      throw err instanceof NotWellFormed ? malformed(err, here()) : err;
     }
   };
 
@@ -358,32 +320,25 @@ export async function readEnvelope(source: AsyncIterable<Uint8Array> | Iterable<
     bytes += chunk.byteLength;
     if (bytes > limits.maxBytes) throw new Problem(413, "payload_too_large", `the request body is over ${limits.maxBytes} bytes`);
     hash.update(chunk);
-    sinceEvent += chunk.byteLength;
     let decoded: string;
     try {
       decoded = decoder.decode(chunk);
     } catch {
       throw refuse(422, "xml_encoding", `the body is not UTF-8 (near byte ${bytes})`, here(), "must be UTF-8");
     }
-    feed(decoded);
-    if (sinceEvent > limits.maxNodeBytes)
-      throw refuse(413, "xml_node_too_large", `one tag or text node is over ${limits.maxNodeBytes} bytes`, here(), "node too large");
+    reading(() => xml.write(decoded));
+    if (xml.unfinished > limits.maxNodeChars)
+      throw refuse(413, "xml_node_too_large", `one tag or text node is over ${limits.maxNodeChars} characters`, here(), "node too large");
     await drain();
     options.onBytes?.(bytes);
   }
   if (bytes === 0) throw refuse(422, "not_an_envelope", "the body is empty", "(body)", "required");
   try {
-    feed(decoder.end());
-  } catch (err) {
-    if (err instanceof Problem) throw err;
+    decoder.end();
+  } catch {
     throw refuse(422, "xml_encoding", "the body ends inside a UTF-8 sequence", "(body)", "must be UTF-8");
   }
-  try {
-    parser.close();
-  } catch (err) {
-    if (err instanceof Problem) throw err;
-    throw malformed(err, here());
-  }
+  reading(() => xml.end());
   makeHeader();
   await drain();
   const h = header!;
@@ -416,9 +371,9 @@ function upper(name: string): string {
   return u;
 }
 
-/** One saxes parser, reused for every inner document (building one per table costs more than parsing a summary). */
+/** One reader for every inner document (a reader per table would cost more than parsing a summary). */
 class TableReader {
-  private readonly parser: SaxesParser;
+  private readonly xml: XmlReader;
   private where = "";
   private depth = 0;
   private root = "";
@@ -427,21 +382,14 @@ class TableReader {
   private value = "";
 
   constructor(readonly maxDepth: number) {
-    const parser = new SaxesParser({ position: false });
-    parser.on("doctype", () => {
-      throw refuse(422, "xml_doctype_forbidden", "a DOCTYPE is not allowed (no DTDs, external entities or entity definitions)", this.where, "DOCTYPE not allowed");
-    });
-    parser.on("xmldecl", (decl) => checkDeclaredEncoding(decl.encoding, this.where));
-    parser.on("opentag", (tag) => this.open(tag.name));
-    parser.on("text", (t) => this.text(t));
-    parser.on("cdata", (t) => this.text(t));
-    parser.on("closetag", () => this.close());
-    this.parser = parser;
+    this.xml = new XmlReader(
+      { open: (name) => this.open(name), text: (t) => this.text(t), close: () => this.close() },
+      { maxDepth, where: () => this.where },
+    );
   }
 
   private open(name: string) {
     this.depth += 1;
-    if (this.depth > this.maxDepth) throw refuse(422, "xml_too_deep", `elements are nested more than ${this.maxDepth} deep`, this.where, `nesting deeper than ${this.maxDepth}`);
     if (this.depth === 1) this.root = upper(name);
     else if (this.depth === 2) {
       this.current = upper(name);
@@ -467,8 +415,7 @@ class TableReader {
     this.root = "";
     this.fields = new Map();
     this.current = null;
-    // close() checks the document is complete and readies the parser for the next one.
-    this.parser.write(xml).close();
+    this.xml.parse(xml);
     return { root: this.root, fields: this.fields };
   }
 }
@@ -486,9 +433,7 @@ export function parseTable(xml: string, where: string, maxDepth = DEFAULT_LIMITS
   try {
     return r.read(xml, where);
   } catch (err) {
-    // A parser that failed half-way is in no state to read the next document.
-    reader = null;
-    if (err instanceof Problem) throw err;
-    return { malformed: String((err as Error).message ?? err).split("\n")[0]!.slice(0, 200) };
+    if (err instanceof NotWellFormed) return { malformed: err.message.slice(0, 200) };
+    throw err;
   }
 }

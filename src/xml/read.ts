@@ -4,7 +4,7 @@ import type { XmlMappingRules } from "./rules.ts";
 
 /**
  * Reading an envelope and translating its episodes: the CPU-heavy half of an
- * XML import (saxes over every byte of the file, base64, the inner tables,
+ * XML import (the XML reader over every byte of the file, base64, the inner tables,
  * the mapping), before anything is stored. Behind this seam so the Node
  * server can run it on a worker thread (src/xml/threads.ts, passed in as
  * deps.xmlReader), beside the thread that stores, while the Worker runtime

@@ -72,7 +72,7 @@ function start(id: number, message: Extract<ToThread, { type: "start" }>) {
     },
   }).then(
     (result) => post({ type: "done", id, result, episodes }),
-    (err: unknown) => post({ type: "error", id, error: serializeError(err) }),
+    (err: unknown) => post({ type: "error", id, error: serializeError(err), episodes }),
   ).finally(() => jobs.delete(id));
 }
 

@@ -17,7 +17,8 @@ export type FromThread =
   /** After each chunk: the episodes it completed, and the bytes read so far (the main thread's window moves on). */
   | { type: "read"; id: number; bytes: number; episodes: MappedEpisode[] }
   | { type: "done"; id: number; result: ReadResult; episodes: MappedEpisode[] }
-  | { type: "error"; id: number; error: SerializedError };
+  /** The file is refused: the episodes translated before the refusal are handed over first, as in-thread. */
+  | { type: "error"; id: number; error: SerializedError; episodes: MappedEpisode[] };
 
 export type SerializedError =
   | { kind: "problem"; status: number; code: string; detail: string; errors?: FieldError[] | undefined; headers?: Record<string, string> | undefined }

@@ -217,6 +217,7 @@ export class XmlThreads {
             resolve(message.result);
             break;
           case "error":
+            for (const episode of message.episodes) await options.onEpisode(episode);
             fail(deserializeError(message.error));
             break;
         }

@@ -113,7 +113,7 @@ describe("hostile envelopes are refused whole", () => {
     const body = envelopeOf("01001", [[["XML1", TONG_HOP]]]);
     expect(await refusal(body, { limits: { maxBytes: 100 } })).toMatchObject({ status: 413, code: "payload_too_large" });
     const huge = body.replace("<NGAYLAP>", `<NGAYLAP>${"9".repeat(300_000)}`);
-    expect(await refusal(huge, { limits: { maxNodeBytes: 100_000 } })).toMatchObject({ status: 413, code: "xml_node_too_large" });
+    expect(await refusal(huge, { limits: { maxNodeChars: 100_000 } })).toMatchObject({ status: 413, code: "xml_node_too_large" });
     expect(await refusal(body, { limits: { maxDepth: 4 } })).toMatchObject({ code: "xml_too_deep" });
   });
 });

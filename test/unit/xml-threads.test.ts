@@ -139,7 +139,7 @@ describe("reading on worker threads", () => {
     expect(expected).toMatchObject({ refused: { status: 403 } });
     expect(expected.events.some((e) => (e as string[])[0] === "episode")).toBe(false);
     expect(await outcome(threads.read, body, 4096, { onHeader: refuse })).toEqual(expected);
-    for (const limits of [{ maxBytes: 10_000 }, { maxDepth: 3 }, { maxNodeBytes: 1000 }])
+    for (const limits of [{ maxBytes: 10_000 }, { maxDepth: 3 }, { maxNodeChars: 1000 }])
       expect(await outcome(threads.read, body, 4096, { limits }), JSON.stringify(limits)).toEqual(await outcome(readEpisodesInThread, body, 4096, { limits }));
   });
 

@@ -1,0 +1,215 @@
+import { Parser } from "saxen";
+import { type FieldError, Problem } from "../http/problem.ts";
+
+/**
+ * XML as the claim files are read: saxen underneath, XML 1.0's
+ * well-formedness and this service's refusals on top.
+ *
+ * saxen finds markup with indexOf, so the envelope's long base64 text costs
+ * almost nothing to step over (saxes read it one character at a time: most of
+ * an import's CPU). It checks the structure itself (tags that do not match or
+ * stay open, names, attribute syntax when asked, text outside the root) and
+ * leaves the rest to its user; this module does the rest on its events:
+ * references and characters in text and attribute values, comments, the XML
+ * declaration's place and form, one root, CDATA inside it. What it refuses is
+ * NotWellFormed; a DOCTYPE (the door to external entities and entity
+ * expansion), nesting past the limit and a declared encoding other than UTF-8
+ * are refusals of the whole file (a Problem). test/unit/xml-wellformed.test.ts
+ * holds it to what XML calls well-formed.
+ *
+ * Element names are ASCII (saxen's rule; every name of the standard is).
+ */
+
+export class NotWellFormed extends Error {}
+
+export const refuse = (status: 413 | 422, code: string, detail: string, path = "(body)", message = detail) =>
+  new Problem(status, code, detail, [{ path, code, message } satisfies FieldError]);
+
+const UTF8 = /^utf-?8$/i;
+
+/** XML encodings other than UTF-8 are refused: the standard says UTF-8, and a Latin-1 or UTF-16 file would be misread. */
+function checkDeclaredEncoding(encoding: string | undefined, where: string) {
+  if (encoding !== undefined && !UTF8.test(encoding))
+    throw refuse(422, "xml_encoding", `the XML declares encoding "${encoding.slice(0, 40)}"; only UTF-8 is accepted`, where, "must be UTF-8");
+}
+
+const S = "[ \\t\\r\\n]";
+const quoted = (value: string) => `(?:"(${value})"|'(${value})')`;
+const DECLARATION = new RegExp(
+  `^<\\?xml${S}+version${S}*=${S}*${quoted("1\\.[0-9]+")}` +
+    `(?:${S}+encoding${S}*=${S}*${quoted("[A-Za-z][A-Za-z0-9._-]*")})?` +
+    `(?:${S}+standalone${S}*=${S}*${quoted("yes|no")})?${S}*\\?>$`,
+);
+const INSTRUCTION_TARGET = /^<\?([A-Za-z_:][A-Za-z0-9._:-]*)(?:[ \t\r\n]|\?>$)/;
+/** Characters XML 1.0 allows nowhere (a lone surrogate cannot come out of strict UTF-8; a reference to one is checked below). */
+const FORBIDDEN_CHARACTER = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]/;
+/** What makes text more than its characters: a forbidden one, or a reference. Most text has neither: one test. */
+const NOT_PLAIN = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF&]/;
+const REFERENCE = /&(?:(amp|lt|gt|quot|apos)|#([0-9]+)|#x([0-9A-Fa-f]+));|&/g;
+const PREDEFINED: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
+
+const isXmlCharacter = (c: number) =>
+  c === 0x9 || c === 0xa || c === 0xd || (c >= 0x20 && c <= 0xd7ff) || (c >= 0xe000 && c <= 0xfffd) || (c >= 0x10000 && c <= 0x10ffff);
+
+/** Text or an attribute value as XML means it: references decoded; a bare `&`, an undefined entity or a forbidden character refused. */
+export function decodeText(raw: string, what: string): string {
+  if (!NOT_PLAIN.test(raw)) return raw;
+  if (FORBIDDEN_CHARACTER.test(raw)) throw new NotWellFormed(`a character XML does not allow, in ${what}`);
+  return raw.replace(REFERENCE, (_, name: string | undefined, decimal: string | undefined, hex: string | undefined) => {
+    if (name) return PREDEFINED[name]!;
+    if (decimal === undefined && hex === undefined) throw new NotWellFormed(`a bare & or an entity XML does not define, in ${what}`);
+    const code = decimal !== undefined ? Number(decimal) : Number.parseInt(hex!, 16);
+    if (!isXmlCharacter(code)) throw new NotWellFormed(`a reference to a character XML does not allow, in ${what}`);
+    return String.fromCodePoint(code);
+  });
+}
+
+export interface XmlEvents {
+  open(name: string): void;
+  /** Text and CDATA, decoded; as written where `verbatim` said so. */
+  text(text: string): void;
+  close(name: string): void;
+}
+
+export interface XmlReaderOptions {
+  maxDepth: number;
+  /** Where in the file the reader is, for the path of a refusal. */
+  where: () => string;
+  /** The text about to be handed over is checked by the caller (base64 has no references and no markup): pass it on as written. */
+  verbatim?: () => boolean;
+}
+
+/** Writes shorter than this are gathered first: a write costs saxen a scan of what it still holds. */
+const MIN_WRITE = 64 * 1024;
+
+/**
+ * One XML document, written in pieces (`write`, then `end`) or whole
+ * (`parse`, reusable for the next document, after a failure too). Events go to
+ * `events` as saxen finds them; refusals are thrown from `write`, `end` and
+ * `parse`.
+ */
+export class XmlReader {
+  private readonly parser = new Parser();
+  private depth = 0;
+  private root: "before" | "inside" | "after" = "before";
+  private events = 0;
+  /** The document's first characters: an XML declaration must be at the very start. */
+  private start = "";
+  private pending: string[] = [];
+  private pendingChars = 0;
+  /** Characters saxen was given since the last write that produced an event: about what it holds unfinished. */
+  private held = 0;
+
+  constructor(
+    private readonly on: XmlEvents,
+    private readonly options: XmlReaderOptions,
+  ) {
+    const p = this.parser;
+    p.on("openTag", (name, getAttrs) => {
+      this.events += 1;
+      if (this.root === "after") throw new NotWellFormed("a second root element");
+      this.root = "inside";
+      if (++this.depth > options.maxDepth)
+        throw refuse(422, "xml_too_deep", `elements are nested more than ${options.maxDepth} deep`, options.where(), `nesting deeper than ${options.maxDepth}`);
+      // Asking for the attributes makes saxen check their syntax (quotes, "=", repeats): its complaints arrive as "warn".
+      const attributes = getAttrs();
+      for (const name in attributes) {
+        if (attributes[name]!.includes("<")) throw new NotWellFormed("a < in an attribute value");
+        decodeText(attributes[name]!, "an attribute value");
+      }
+      this.on.open(name);
+    });
+    p.on("closeTag", (name) => {
+      this.events += 1;
+      this.on.close(name);
+      if (--this.depth === 0) this.root = "after";
+    });
+    p.on("text", (text) => {
+      this.events += 1;
+      if (options.verbatim?.()) return this.on.text(text);
+      if (text.includes("]]>")) throw new NotWellFormed("]]> in text");
+      this.on.text(decodeText(text, "text"));
+    });
+    p.on("cdata", (text) => {
+      this.events += 1;
+      if (this.depth === 0) throw new NotWellFormed("a CDATA section outside the root element");
+      if (!options.verbatim?.() && FORBIDDEN_CHARACTER.test(text)) throw new NotWellFormed("a character XML does not allow, in CDATA");
+      this.on.text(text);
+    });
+    p.on("comment", (text) => {
+      this.events += 1;
+      if (text.includes("--") || text.endsWith("-")) throw new NotWellFormed("-- inside a comment");
+      if (FORBIDDEN_CHARACTER.test(text)) throw new NotWellFormed("a character XML does not allow, in a comment");
+    });
+    p.on("question", (text) => this.instruction(text));
+    p.on("attention", (text) => {
+      if (/^<!DOCTYPE/i.test(text))
+        throw refuse(422, "xml_doctype_forbidden", "a DOCTYPE is not allowed (no DTDs, external entities or entity definitions)", options.where(), "DOCTYPE not allowed");
+      throw new NotWellFormed("a markup declaration outside a DOCTYPE");
+    });
+    const fail = (err: Error) => {
+      throw new NotWellFormed(err.message);
+    };
+    p.on("warn", fail);
+    p.on("error", fail);
+  }
+
+  /** `<?target ...?>`: the XML declaration must open the document and say version 1.x; others are let be. */
+  private instruction(text: string) {
+    const first = this.events === 0;
+    this.events += 1;
+    const target = INSTRUCTION_TARGET.exec(text)?.[1];
+    if (!target) throw new NotWellFormed("a processing instruction without a target");
+    if (FORBIDDEN_CHARACTER.test(text)) throw new NotWellFormed("a character XML does not allow, in a processing instruction");
+    if (target.toLowerCase() !== "xml") return;
+    if (!first || !this.start.startsWith("<?xml")) throw new NotWellFormed("an XML declaration that is not at the very start");
+    const declaration = DECLARATION.exec(text);
+    if (!declaration) throw new NotWellFormed("an XML declaration without a version 1.x, or with something else in it");
+    checkDeclaredEncoding(declaration[3] ?? declaration[4], this.options.where());
+  }
+
+  /** Characters given and not yet part of a finished token, about: what one tag or text node holds in memory. */
+  get unfinished(): number {
+    return this.held + this.pendingChars;
+  }
+
+  /** The next piece of the document. */
+  write(text: string) {
+    if (this.start.length < 5) this.start = (this.start + text).slice(0, 5);
+    this.pending.push(text);
+    this.pendingChars += text.length;
+    // A node longer than a write is scanned again at every write: waiting until as much again has come makes the scans add up to twice the node, not its square.
+    if (this.pendingChars >= Math.max(MIN_WRITE, this.held)) this.flush();
+  }
+
+  private flush() {
+    if (!this.pendingChars) return;
+    const text = this.pending.length === 1 ? this.pending[0]! : this.pending.join("");
+    this.pending = [];
+    this.pendingChars = 0;
+    const before = this.events;
+    this.parser.write(text);
+    this.held = this.events === before ? this.held + text.length : 0;
+  }
+
+  /** The end of the document: what is unfinished, unclosed or missing is refused here. */
+  end() {
+    this.flush();
+    this.parser.end();
+    this.finished();
+  }
+
+  /** One whole document. */
+  parse(xml: string) {
+    this.depth = 0;
+    this.root = "before";
+    this.events = 0;
+    this.start = xml.slice(0, 5);
+    this.parser.parse(xml);
+    this.finished();
+  }
+
+  private finished() {
+    if (this.root !== "after") throw new NotWellFormed("no root element");
+  }
+}
