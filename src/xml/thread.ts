@@ -1,7 +1,7 @@
 import { parentPort } from "node:worker_threads";
 import type { MappedEpisode } from "./map.ts";
 import { readEpisodesInThread } from "./read.ts";
-import { type FromThread, type ToThread, serializeError } from "./threads-protocol.ts";
+import { type FromThread, type ToThread, episodesJson, serializeError } from "./threads-protocol.ts";
 
 /**
  * The worker thread of src/xml/threads.ts: reads and translates envelopes for
@@ -67,12 +67,12 @@ function start(id: number, message: Extract<ToThread, { type: "start" }>) {
     onDeclared: (count) => post({ type: "declared", id, count }),
     onEpisode: (episode) => void episodes.push(episode),
     onBytes: (bytes) => {
-      post({ type: "read", id, bytes, episodes });
+      post({ type: "read", id, bytes, episodes: episodesJson(episodes) });
       episodes = [];
     },
   }).then(
-    (result) => post({ type: "done", id, result, episodes }),
-    (err: unknown) => post({ type: "error", id, error: serializeError(err), episodes }),
+    (result) => post({ type: "done", id, result, episodes: episodesJson(episodes) }),
+    (err: unknown) => post({ type: "error", id, error: serializeError(err), episodes: episodesJson(episodes) }),
   ).finally(() => jobs.delete(id));
 }
 

