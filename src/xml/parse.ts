@@ -254,10 +254,12 @@ export async function readEnvelope(source: AsyncIterable<Uint8Array> | Iterable<
     text = "";
     if (stack.length === 1 && name !== "GIAMDINHHS")
       throw refuse(422, "not_an_envelope", "the root element must be GIAMDINHHS (the claim envelope of Decision 130/4750 or 4210)", name, "must be GIAMDINHHS");
-    if (name === "HOSO" && parent === "DANHSACHHOSO") {
+    // Each part counts only at its place in the envelope (GIAMDINHHS.THONGTINHOSO.DANHSACHHOSO.HOSO.FILEHOSO):
+    // a HOSO or FILEHOSO nested anywhere else is content, read and checked as such.
+    if (name === "HOSO" && stack.length === 4 && parent === "DANHSACHHOSO" && stack[1] === "THONGTINHOSO") {
       makeHeader();
       episode = { index: episodes, tables: [] };
-    } else if (name === "FILEHOSO" && episode && parent === "HOSO") {
+    } else if (name === "FILEHOSO" && episode && stack.length === 5) {
       if (episode.tables.length >= limits.maxTablesPerEpisode)
         throw refuse(422, "envelope_invalid", `a HOSO has more than ${limits.maxTablesPerEpisode} FILEHOSO`, here(), "too many FILEHOSO");
       table = { type: "", data: [], position: episode.tables.length };
@@ -265,28 +267,29 @@ export async function readEnvelope(source: AsyncIterable<Uint8Array> | Iterable<
   };
 
   // A table's base64 is handed over as written and checked as base64 (no references, no markup).
-  const inTable = () => table !== null && stack[stack.length - 1] === "NOIDUNGFILE";
+  const inTable = () => table !== null && stack.length === 6 && stack[5] === "NOIDUNGFILE";
   const onText = (t: string) => {
     const name = stack[stack.length - 1];
-    if (table && name === "NOIDUNGFILE") table.data.push(t);
+    if (inTable()) table!.data.push(t);
     else if (name === "LOAIHOSO" || name === "MACSKCB" || name === "SOLUONGHOSO") text += t;
   };
 
   const onClose = () => {
     const name = stack.pop()!;
     const parent = stack[stack.length - 1];
-    if (name === "MACSKCB" && parent === "THONGTINDONVI") facilityCode = text;
-    else if (name === "SOLUONGHOSO" && parent === "THONGTINHOSO") {
+    const depth = stack.length;
+    if (name === "MACSKCB" && depth === 2 && parent === "THONGTINDONVI") facilityCode = text;
+    else if (name === "SOLUONGHOSO" && depth === 2 && parent === "THONGTINHOSO") {
       declared = text.trim();
       if (!/^\d{1,9}$/.test(declared))
         throw refuse(422, "envelope_invalid", "SOLUONGHOSO must be a number", "GIAMDINHHS.THONGTINHOSO.SOLUONGHOSO", "must be a number");
       declaredCount = Number(declared);
       declaredPending = true;
     }
-    else if (name === "THONGTINDONVI") makeHeader();
-    else if (name === "LOAIHOSO" && table) table.type = text;
-    else if (name === "FILEHOSO" && table) finishTable();
-    else if (name === "HOSO" && episode && parent === "DANHSACHHOSO") {
+    else if (name === "THONGTINDONVI" && depth === 1) makeHeader();
+    else if (name === "LOAIHOSO" && table && depth === 5) table.type = text;
+    else if (name === "FILEHOSO" && table && depth === 4) finishTable();
+    else if (name === "HOSO" && episode && depth === 3) {
       pending.push(episode);
       episode = null;
       episodes += 1;

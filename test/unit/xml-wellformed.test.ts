@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { Problem } from "../../src/http/problem.ts";
 import { parseTable, type RawEpisode, readEnvelope } from "../../src/xml/parse.ts";
-import { XmlReader } from "../../src/xml/wellformed.ts";
+import fc from "fast-check";
+import { lastIndex, XmlReader } from "../../src/xml/wellformed.ts";
 import { envelopeOf, fixture } from "../fixtures/xml/index.ts";
 
 /**
@@ -72,9 +73,25 @@ describe("an envelope that is not well-formed is refused whole", () => {
     ["a comment left open", `${ENVELOPE}<!-- `],
     ["a CDATA section outside the root", `${ENVELOPE}<![CDATA[x]]>`],
     ["a markup declaration outside a DOCTYPE", edited(NGAYLAP, "<!ELEMENT x ANY>$&")],
+    ["a vertical tab inside a tag", edited("<THONGTINHOSO>", "<THONGTINHOSO\u000b>")],
+    ["a form feed inside a close tag", edited("</THONGTINHOSO>", "</THONGTINHOSO\f>")],
+    ["a no-break space after the root", `${ENVELOPE}\u00a0`],
+    ["an ideographic space before the root", `\u3000${ENVELOPE.replace(/^<\?xml[^?]*\?>\s*/, "")}`],
+    ["a second byte order mark", `\uFEFF\uFEFF${ENVELOPE}`],
+    ["a vertical tab between markup after the root", `${ENVELOPE}<!---->\u000b`],
+    ["an attribute named __proto__ (saxen would drop it unchecked)", edited("<THONGTINHOSO>", '<THONGTINHOSO __proto__="&xxe;">')],
+    [
+      "text that is not XML in a FILEHOSO nested in a FILEHOSO (content, not a table)",
+      edited(/<HOSO>[\s\S]*<\/HOSO>/, "<HOSO><FILEHOSO><LOAIHOSO>XML1</LOAIHOSO><NOIDUNGFILE>PFRPTkdfSE9QLz4=</NOIDUNGFILE><HOSO><FILEHOSO><NOIDUNGFILE>&bogus;</NOIDUNGFILE></FILEHOSO></HOSO></FILEHOSO></HOSO>"),
+    ],
   ])("%s", async (_, body) => {
     for (const size of [64 * 1024, 5]) expect(await refusal(body, size)).toMatchObject({ status: 422, code: "xml_malformed" });
   });
+});
+
+it("checks a table's base64 even when another FILEHOSO is nested in its FILEHOSO", async () => {
+  const body = edited(/<HOSO>[\s\S]*<\/HOSO>/, "<HOSO><FILEHOSO><NOIDUNGFILE>&bogus;</NOIDUNGFILE><HOSO><FILEHOSO><LOAIHOSO>XML1</LOAIHOSO><NOIDUNGFILE>PFRPTkdfSE9QLz4=</NOIDUNGFILE></FILEHOSO></HOSO></FILEHOSO></HOSO>");
+  for (const size of [64 * 1024, 5]) expect(await refusal(body, size)).toMatchObject({ status: 422, code: "invalid_base64" });
 });
 
 describe("a well-formed envelope is read however it is written", () => {
@@ -109,6 +126,9 @@ describe("an inner table that is not well-formed rejects its episode", () => {
     ["two roots", `<TONG_HOP>${FIELDS}</TONG_HOP><TONG_HOP/>`],
     ["text after the root", `<TONG_HOP>${FIELDS}</TONG_HOP>x`],
     ["an attribute without quotes", `<TONG_HOP><HO_TEN lang=vi>A</HO_TEN></TONG_HOP>`],
+    ["a vertical tab in a tag", `<TONG_HOP\u000b>${FIELDS}</TONG_HOP>`],
+    ["a no-break space after the root", `<TONG_HOP>${FIELDS}</TONG_HOP>\u00a0`],
+    ["an attribute named __proto__", `<TONG_HOP><HO_TEN __proto__="&#0;">A</HO_TEN></TONG_HOP>`],
     ["no element at all", `<?xml version="1.0"?>`],
   ])("%s", (_, xml) => {
     expect(inner(xml)).toEqual({ malformed: expect.any(String) });
@@ -139,6 +159,11 @@ describe("an inner table is read as XML means it", () => {
     });
   });
 
+  it("reads line ends as XML does: CR LF and a lone CR are LF; a &#13; reference stays CR", () => {
+    const t = inner("<TONG_HOP>\r\n<HO_TEN>Nguyễn\r\nVăn\rA</HO_TEN><GHI_CHU><![CDATA[a\r\nb]]>&#13;</GHI_CHU></TONG_HOP>");
+    expect(Object.fromEntries((t as { fields: Map<string, string> }).fields)).toEqual({ HO_TEN: "Nguyễn\nVăn\nA", GHI_CHU: "a\nb\r" });
+  });
+
   it("refuses the whole file for a DOCTYPE, deep nesting or another declared encoding", () => {
     const thrown = (xml: string) => {
       try {
@@ -151,6 +176,24 @@ describe("an inner table is read as XML means it", () => {
     expect(thrown(fixture("tong-hop-doctype.xml"))).toBe("xml_doctype_forbidden");
     expect(thrown(`${"<a>".repeat(40)}${"</a>".repeat(40)}`)).toBe("xml_too_deep");
     expect(thrown(`<?xml version="1.0" encoding="windows-1258"?><TONG_HOP/>`)).toBe("xml_encoding");
+  });
+});
+
+describe("pieces cut anywhere", () => {
+  it("read the same as the whole, even when one ends inside an attribute value right after a >", () => {
+    const seen: string[] = [];
+    const reader = new XmlReader({ open: (n) => void seen.push(n), text: (t) => void seen.push(t.length > 20 ? `${t.length} characters` : t), close() {} }, { maxDepth: 32, where: () => "(body)" });
+    // Long enough that the first piece is given to saxen on its own.
+    reader.write(`<a>${"x".repeat(65_530)}<b c="1>`);
+    reader.write('2"/>y</a>');
+    reader.end();
+    expect(seen).toEqual(["a", "65530 characters", "b", "y"]);
+  });
+
+  it("lastIndex finds what lastIndexOf finds", () => {
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom("a", "<", ">", "x"), maxLength: 700 }), fc.constantFrom("<", ">"), (text, c) => lastIndex(text, c) === text.lastIndexOf(c)),
+    );
   });
 });
 
