@@ -22,7 +22,11 @@ import { type FieldError, Problem } from "../http/problem.ts";
  * written so): element and attribute names are ASCII, an attribute has no
  * white space around its "=", a comment does not begin with ">" or "->", and
  * the text "__proto__=" appears nowhere (saxen keeps attributes in a plain
- * object, where an attribute of that name would vanish unchecked).
+ * object, where an attribute of that name would vanish unchecked). Where it
+ * is more lenient: Unicode spaces (a no-break space, say) between the root
+ * and a comment or processing instruction outside it are let through (they
+ * carry nothing that is read); lone surrogates cannot reach it (strict UTF-8
+ * comes first); a version="1.1" document is read by 1.0's rules.
  */
 
 export class NotWellFormed extends Error {}
