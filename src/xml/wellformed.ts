@@ -56,8 +56,18 @@ const FORBIDDEN_CHARACTER = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]/;
 const PROTO_ATTRIBUTE = /__proto__[ \t\r\n]*=/;
 /** Anything but XML's white space (JavaScript's trim, which saxen uses outside the root, takes more). */
 const NOT_XML_SPACE = /[^ \t\r\n]/;
-/** What makes text more than its characters: a forbidden one, or a reference. Most text has neither: one test. */
-const NOT_PLAIN = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF&]/;
+/**
+ * Whether text is only its characters: none forbidden, no reference. Most
+ * text is, and most is a few characters long: a loop costs a fraction of a
+ * regular expression's call (80,000 text nodes in a 1,000-episode file).
+ */
+function isPlain(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 ? c !== 0x9 && c !== 0xa && c !== 0xd : c === 0x26 || c >= 0xfffe) return false;
+  }
+  return true;
+}
 const REFERENCE = /&(?:(amp|lt|gt|quot|apos)|#([0-9]+)|#x([0-9A-Fa-f]+));|&/g;
 const PREDEFINED: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
 
@@ -66,7 +76,7 @@ const isXmlCharacter = (c: number) =>
 
 /** Text or an attribute value as XML means it: references decoded; a bare `&`, an undefined entity or a forbidden character refused. */
 export function decodeText(raw: string, what: string): string {
-  if (!NOT_PLAIN.test(raw)) return raw;
+  if (isPlain(raw)) return raw;
   if (FORBIDDEN_CHARACTER.test(raw)) throw new NotWellFormed(`a character XML does not allow, in ${what}`);
   return raw.replace(REFERENCE, (_, name: string | undefined, decimal: string | undefined, hex: string | undefined) => {
     if (name) return PREDEFINED[name]!;
@@ -235,7 +245,9 @@ export class XmlReader {
   private screen(text: string) {
     // Vertical tab and form feed are never legal, but white space to saxen inside tags (indexOf: far faster than a regular expression).
     if (text.includes("\v") || text.includes("\f")) throw new NotWellFormed("a vertical tab or form feed, which XML does not allow");
-    if (PROTO_ATTRIBUTE.test(this.carry + text)) throw new NotWellFormed('"__proto__=", which this reader does not take');
+    // includes() first: native, and far faster than the expression over a whole piece.
+    if ((text.includes("__proto__") && PROTO_ATTRIBUTE.test(text)) || (this.carry && PROTO_ATTRIBUTE.test(this.carry + text.slice(0, 64))))
+      throw new NotWellFormed('"__proto__=", which this reader does not take');
     this.carry = text.length >= 16 ? text.slice(-16) : (this.carry + text).slice(-16);
     if (!this.markup) {
       const lt = text.indexOf("<");

@@ -87,6 +87,9 @@ describe("an XML1 summary of Decision 130 becomes a claim", () => {
     // Without its number, a paper is named by its table and the episode.
     const bare = map([["XML1", TONG_HOP_130], ["XML7", withFields(fixture("giay-ra-vien.xml"), { SO_LUU_TRU: null, MA_LK: null })]]);
     expect(bare.claim!.documents).toEqual([{ type: "discharge_paper", reference: "XML7/LK2026061401" }]);
+    // Or with it empty.
+    const blank = map([["XML1", TONG_HOP_130], ["XML7", withFields(fixture("giay-ra-vien.xml"), { SO_LUU_TRU: " ", MA_LK: "" })]]);
+    expect(blank.claim!.documents).toEqual([{ type: "discharge_paper", reference: "XML7/LK2026061401" }]);
     expect(map([["XML1", TONG_HOP_130]]).claim!.documents).toEqual([]);
   });
 
