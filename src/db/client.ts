@@ -34,6 +34,8 @@ export interface Database {
   /** True when the database answers a trivial query. */
   ping(): Promise<boolean>;
   close(): Promise<void>;
+  /** PGlite only: its data as a dump that openPGlite's `loadDataDir` starts from. */
+  dumpDataDir?(): Promise<Blob>;
 }
 
 export interface PostgresOptions {
@@ -113,11 +115,15 @@ export function openPostgres({ connectionString, max = 10, onQuery }: PostgresOp
   };
 }
 
-/** The embedded database; `dataDir` undefined keeps it in memory (tests). */
-export async function openPGlite(dataDir?: string, { onQuery }: { onQuery?: (sql: string) => void } = {}): Promise<Database> {
+/**
+ * The embedded database; `dataDir` undefined keeps it in memory (tests).
+ * `loadDataDir`: start from a dump of another's data (PGlite's dumpDataDir)
+ * instead of an empty cluster: initdb is most of an in-memory start.
+ */
+export async function openPGlite(dataDir?: string, { onQuery, loadDataDir }: { onQuery?: (sql: string) => void; loadDataDir?: Blob } = {}): Promise<Database> {
   const { PGlite } = await import("@electric-sql/pglite");
   const { PrismaPGlite } = await import("pglite-prisma-adapter");
-  const db: PGlite = dataDir ? new PGlite(dataDir) : new PGlite();
+  const db: PGlite = dataDir ? new PGlite(dataDir) : new PGlite(loadDataDir ? { loadDataDir } : {});
   await db.waitReady;
   const prisma = prismaOver(new PrismaPGlite(db), onQuery);
   return {
@@ -141,5 +147,6 @@ export async function openPGlite(dataDir?: string, { onQuery }: { onQuery?: (sql
       await prisma.$disconnect();
       await db.close();
     },
+    dumpDataDir: () => db.dumpDataDir("none") as Promise<Blob>,
   };
 }

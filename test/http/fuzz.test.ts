@@ -133,7 +133,10 @@ describe("fuzzing every write endpoint", () => {
     expect(routes.length).toBeGreaterThan(10);
   });
 
-  // The check below trusts writeWitness to skip a full fingerprint: it must move on every write, and only then.
+  // The check below trusts writeWitness to skip a full fingerprint: it must move on every write (it
+  // then compares every table), and should stay put otherwise (else it compares every table anyway).
+  // The witness is the cluster's transaction counter: on PostgreSQL other test files, run beside this
+  // one on the same server, move it too, so "stays put" is checked where it is this test's alone.
   it("the write witness stays put over reads and refusals, and moves on any committed or rolled-back write", async () => {
     await seedOwnedByA(t);
     const w0 = await writeWitness(t.db);
@@ -141,7 +144,7 @@ describe("fuzzing every write endpoint", () => {
     await t.json("GET", "/v1/provinces");
     await t.json("PUT", "/v1/provinces/01", { key: "not-a-key", body: { name: "x" } });
     await t.json("PUT", "/v1/provinces/01", { body: { name: 5 } });
-    expect(await writeWitness(t.db)).toBe(w0);
+    if (t.db.kind === "pglite") expect(await writeWitness(t.db)).toBe(w0);
     expect(await fingerprint(t.db)).toEqual(f0);
     await t.db.prisma.$executeRawUnsafe("UPDATE province SET name = 'changed' WHERE code = '01'");
     const w1 = await writeWitness(t.db);

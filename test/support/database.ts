@@ -1,3 +1,7 @@
+import { createHash } from "node:crypto";
+import { readFile, rename, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import pg from "pg";
 import { type Database, openPGlite, openPostgres } from "../../src/db/client.ts";
 import { migrate } from "../../src/db/migrate.ts";
@@ -20,10 +24,41 @@ export async function ensureWorkerDatabase(name = workerDatabase()): Promise<str
   return databaseUrl(name);
 }
 
+/**
+ * A migrated PGlite, dumped once and loaded by every test file after: an
+ * empty in-memory PGlite spends about 2.5 s in initdb, one loaded from a dump
+ * about 0.6 s, and the pglite and e2e projects open about fifty. Kept in the
+ * system's temporary folder under the hash of the migrations and PGlite's
+ * version (written whole, then renamed: parallel workers never read half of
+ * one). The migration tests start from empty databases instead
+ * (scratch-database.ts), and every database is still migrated below, which
+ * checks the dump against the migrations.
+ */
+async function migratedPGliteDump(migrations: Awaited<ReturnType<typeof readMigrations>>): Promise<Blob> {
+  // PGlite's package.json is not among its exports: read from where npm put it.
+  const pglite = await readFile(new URL("../../node_modules/@electric-sql/pglite/package.json", import.meta.url), "utf8");
+  const key = createHash("sha256").update(JSON.stringify([JSON.parse(pglite).version, migrations.map((m) => [m.name, m.sql])])).digest("hex").slice(0, 16);
+  const path = join(tmpdir(), `bhyt-pglite-migrated-${key}.tar`);
+  const cached = await readFile(path).catch(() => null);
+  if (cached) return new Blob([cached]);
+  const db = await openPGlite();
+  await migrate(db, migrations);
+  const dump = await db.dumpDataDir!();
+  await db.close();
+  const partial = `${path}.${process.pid}`;
+  await writeFile(partial, Buffer.from(await dump.arrayBuffer()));
+  await rename(partial, path);
+  return dump;
+}
+
 /** A migrated database of the kind this project runs on. */
 export async function openTestDatabase(kind: TestDbKind = testDbKind(), onQuery?: (sql: string) => void): Promise<Database> {
-  const db = kind === "postgres" ? openPostgres({ connectionString: await ensureWorkerDatabase(), max: 8, onQuery }) : await openPGlite(undefined, { onQuery });
-  await migrate(db, await readMigrations());
+  const migrations = await readMigrations();
+  const db =
+    kind === "postgres"
+      ? openPostgres({ connectionString: await ensureWorkerDatabase(), max: 8, onQuery })
+      : await openPGlite(undefined, { onQuery, loadDataDir: await migratedPGliteDump(migrations) });
+  await migrate(db, migrations);
   return db;
 }
 
