@@ -1,30 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { Problem } from "../../src/http/problem.ts";
 import { fixtureEnvelope } from "../../src/xml/fixtures.ts";
-import { isBase64, type RawEpisode, type ReadOptions, readEnvelope } from "../../src/xml/parse.ts";
+import { isBase64, type RawEpisode } from "../../src/xml/parse.ts";
 import { envelopeOf, fixture, fixtureBytes } from "../fixtures/xml/index.ts";
-
-/** The body in chunks of `size` bytes, as a request stream delivers it. */
-async function* chunks(body: string | Buffer, size = 64 * 1024) {
-  const bytes = typeof body === "string" ? Buffer.from(body) : body;
-  for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
-}
-
-async function read(body: string | Buffer, options: Partial<ReadOptions> = {}, size?: number) {
-  const episodes: RawEpisode[] = [];
-  const result = await readEnvelope(chunks(body, size), { wanted: (t) => t === "XML1", onEpisode: (e) => void episodes.push(e), ...options });
-  return { ...result, episodes };
-}
-
-async function refusal(body: string | Buffer, options: Partial<ReadOptions> = {}): Promise<Problem> {
-  try {
-    await read(body, options);
-  } catch (err) {
-    expect(err).toBeInstanceOf(Problem);
-    return err as Problem;
-  }
-  throw new Error("expected the envelope to be refused");
-}
+import { read, refusal } from "../support/xml-read.ts";
 
 const TONG_HOP = fixture("tong-hop-130.xml");
 

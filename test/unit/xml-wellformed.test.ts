@@ -1,9 +1,10 @@
-import { describe, expect, it } from "vitest";
-import { Problem } from "../../src/http/problem.ts";
-import { parseTable, type RawEpisode, readEnvelope } from "../../src/xml/parse.ts";
 import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import type { Problem } from "../../src/http/problem.ts";
+import { parseTable } from "../../src/xml/parse.ts";
 import { lastIndex, XmlReader } from "../../src/xml/wellformed.ts";
 import { envelopeOf, fixture } from "../fixtures/xml/index.ts";
+import { read, refusal } from "../support/xml-read.ts";
 
 /**
  * What XML 1.0 calls well-formed, held against the reader whatever parser is
@@ -15,25 +16,10 @@ import { envelopeOf, fixture } from "../fixtures/xml/index.ts";
 const TONG_HOP = fixture("tong-hop-130.xml");
 const ENVELOPE = envelopeOf("01001", [[["XML1", TONG_HOP], ["XML2", "<CHITIEU_CHITIET_THUOC/>"]]]);
 
-async function* chunks(body: string, size: number) {
-  const bytes = Buffer.from(body);
-  for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
-}
-
-async function read(body: string, size = 64 * 1024) {
-  const episodes: RawEpisode[] = [];
-  const result = await readEnvelope(chunks(body, size), { wanted: (t) => t === "XML1", onEpisode: (e) => void episodes.push(e) });
-  return { facility: result.header.facilityCode, episodes };
-}
-
-async function refusal(body: string, size?: number): Promise<Problem> {
-  try {
-    await read(body, size);
-  } catch (err) {
-    expect(err).toBeInstanceOf(Problem);
-    return err as Problem;
-  }
-  throw new Error("expected the envelope to be refused");
+/** What the reader made of an envelope: its facility and episodes (the hash and size differ between variants). */
+async function readBack(body: string, size = 64 * 1024) {
+  const r = await read(body, {}, size);
+  return { facility: r.header.facilityCode, episodes: r.episodes };
 }
 
 /** The envelope with its first `from` replaced by `to`. */
@@ -85,13 +71,13 @@ describe("an envelope that is not well-formed is refused whole", () => {
       edited(/<HOSO>[\s\S]*<\/HOSO>/, "<HOSO><FILEHOSO><LOAIHOSO>XML1</LOAIHOSO><NOIDUNGFILE>PFRPTkdfSE9QLz4=</NOIDUNGFILE><HOSO><FILEHOSO><NOIDUNGFILE>&bogus;</NOIDUNGFILE></FILEHOSO></HOSO></FILEHOSO></HOSO>"),
     ],
   ])("%s", async (_, body) => {
-    for (const size of [64 * 1024, 5]) expect(await refusal(body, size)).toMatchObject({ status: 422, code: "xml_malformed" });
+    for (const size of [64 * 1024, 5]) expect(await refusal(body, {}, size)).toMatchObject({ status: 422, code: "xml_malformed" });
   });
 });
 
 it("checks a table's base64 even when another FILEHOSO is nested in its FILEHOSO", async () => {
   const body = edited(/<HOSO>[\s\S]*<\/HOSO>/, "<HOSO><FILEHOSO><NOIDUNGFILE>&bogus;</NOIDUNGFILE><HOSO><FILEHOSO><LOAIHOSO>XML1</LOAIHOSO><NOIDUNGFILE>PFRPTkdfSE9QLz4=</NOIDUNGFILE></FILEHOSO></HOSO></FILEHOSO></HOSO>");
-  for (const size of [64 * 1024, 5]) expect(await refusal(body, size)).toMatchObject({ status: 422, code: "invalid_base64" });
+  for (const size of [64 * 1024, 5]) expect(await refusal(body, {}, size)).toMatchObject({ status: 422, code: "invalid_base64" });
 });
 
 describe("a well-formed envelope is read however it is written", () => {
@@ -108,8 +94,8 @@ describe("a well-formed envelope is read however it is written", () => {
     ["a declaration in single quotes, standalone", ENVELOPE.replace(/^<\?xml[^?]*\?>/, "<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>")],
     ["white space and a comment after the root", `${ENVELOPE}\n<!-- end -->\n`],
   ])("%s", async (_, body) => {
-    const plain = await read(ENVELOPE);
-    for (const size of [64 * 1024, 3]) expect(await read(body, size)).toEqual(plain);
+    const plain = await readBack(ENVELOPE);
+    for (const size of [64 * 1024, 3]) expect(await readBack(body, size)).toEqual(plain);
   });
 });
 
