@@ -21,7 +21,11 @@ import { NotWellFormed, refuse, XmlReader } from "./wellformed.ts";
 export interface ReadLimits {
   /** The whole body, in bytes (413 beyond). */
   maxBytes: number;
-  /** Characters the parser may read without finishing a tag or a text node: bounds what it holds (413 beyond). */
+  /**
+   * Characters the parser may read without finishing a tag, text node or
+   * comment: bounds what it holds (413 beyond). The reader gathers 64 KiB
+   * before it parses, so a node shorter than that is never held alone.
+   */
   maxNodeChars: number;
   /** Element nesting, envelope and inner documents alike. */
   maxDepth: number;

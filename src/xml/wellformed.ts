@@ -98,11 +98,11 @@ export interface XmlReaderOptions {
   maxDepth: number;
   /** Where in the file the reader is, for the path of a refusal. */
   where: () => string;
-  /** The text about to be handed over is checked by the caller (base64 has no references and no markup): pass it on as written. */
+  /** The text about to be handed over is checked by the caller (base64 has no markup): pass it on as written, unless it holds a reference. */
   verbatim?: () => boolean;
 }
 
-/** Writes shorter than this are gathered first: a write costs saxen a scan of what it still holds. */
+/** Writes shorter than this are gathered first: a write costs saxen a scan of what it still holds (and writes grow with that, below). */
 const MIN_WRITE = 64 * 1024;
 
 /**
@@ -142,8 +142,15 @@ export class XmlReader {
   private cut = -1;
   /** `pending` before this index was joined into blocks: tiny pieces of a long node are joined once each, not again and again. */
   private joined = 0;
-  /** Characters saxen holds unfinished: the text after the last ">" it was given. */
+  /**
+   * Characters saxen holds unfinished, about: what was given since the last
+   * write that finished something. (A write's text after its last ">" is
+   * finished by the next write, which begins with "<"; a comment, CDATA
+   * section or instruction may hold "<" and ">" and stay unfinished for many.)
+   */
   private held = 0;
+  /** The last write to saxen finished nothing: all that is pending may belong to what it holds. */
+  private stalled = false;
   /** Seen a "<" yet: before it, only white space. */
   private markup = false;
   /** Something other than white space after the last ">" so far: at the end, text after the root. */
@@ -177,7 +184,8 @@ export class XmlReader {
     });
     p.on("text", (text) => {
       this.events += 1;
-      if (options.verbatim?.()) return this.on.text(text);
+      // Base64 wrapped with &#13; or padded with &#61; is still base64 once decoded.
+      if (options.verbatim?.() && !text.includes("&")) return this.on.text(text);
       if (text.includes("]]>")) throw new NotWellFormed("]]> in text");
       this.on.text(decodeText(newlines(text), "text"));
     });
@@ -220,9 +228,9 @@ export class XmlReader {
     checkDeclaredEncoding(declaration[3] ?? declaration[4], this.options.where());
   }
 
-  /** Characters given and not yet part of a finished token, about: what one tag or text node holds in memory. */
+  /** Characters given and not yet part of a finished token, about: what one tag, text node or comment holds in memory. */
   get unfinished(): number {
-    return this.held + this.pendingChars;
+    return this.held + this.pendingChars - (this.stalled || this.cut < 0 ? 0 : this.cut);
   }
 
   /** The next piece of the document. */
@@ -233,8 +241,10 @@ export class XmlReader {
     const lt = lastIndex(text, "<");
     if (lt !== -1) this.cut = this.pendingChars + lt;
     this.pendingChars += text.length;
-    // Given whole text nodes only, saxen scans each about twice, however small the pieces.
-    if (this.pendingChars >= MIN_WRITE && this.cut > 0) this.flush(this.cut);
+    // Given whole text nodes only, saxen scans each about twice, however small the pieces; and since it
+    // scans again all it holds at every write, a write is at least as long as that: a long comment or
+    // CDATA section costs a few scans of itself, not one per piece.
+    if (this.cut > 0 && this.pendingChars >= Math.max(MIN_WRITE, this.held)) this.flush(this.cut);
     else if (this.pending.length - this.joined > 1024) {
       this.pending.push(this.pending.splice(this.joined).join(""));
       this.joined = this.pending.length;
@@ -268,9 +278,10 @@ export class XmlReader {
     this.joined = 0;
     this.pendingChars = all.length - upTo;
     this.cut = this.pendingChars ? 0 : -1;
-    const gt = lastIndex(text, ">");
-    this.held = gt === -1 ? this.held + text.length : text.length - gt - 1;
+    const before = this.events;
     this.parser.write(text);
+    this.stalled = this.events === before;
+    this.held = this.stalled ? this.held + text.length : 0;
   }
 
   /** The end of the document: what is unfinished, unclosed or missing is refused here. */

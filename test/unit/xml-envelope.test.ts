@@ -36,6 +36,14 @@ describe("reading an envelope", () => {
     expect(r.episodes[1]!.tables[0]!.xml).toMatch(/^<\?xml[\s\S]*<MA_LK>LK4-1<\/MA_LK>/);
   });
 
+  it("reads base64 written with character references (&#13; line ends, &#61; padding), as XML means it", async () => {
+    const b64 = Buffer.from(TONG_HOP).toString("base64");
+    expect(b64).toMatch(/=$/);
+    const referenced = `${b64.slice(0, 76)}&#13;\n${b64.slice(76, -1)}&#61;`;
+    const body = envelopeOf("01001", [[["XML1", TONG_HOP]]]).replace(/<NOIDUNGFILE>[^<]*/, `<NOIDUNGFILE>${referenced}`);
+    for (const size of [64 * 1024, 7]) expect((await read(body, {}, size)).episodes[0]!.tables[0]!.xml).toBe(TONG_HOP);
+  });
+
   it("tells the facility as soon as the envelope names it, so a wrong one is refused before the rest is read", async () => {
     const body = fixtureEnvelope({ seed: 5, facility: "79001", episodes: 3, dischargedBefore: new Date("2026-06-15T03:00:00Z") });
     let seen = 0;
@@ -93,6 +101,13 @@ describe("hostile envelopes are refused whole", () => {
     expect(await refusal(body, { limits: { maxBytes: 100 } })).toMatchObject({ status: 413, code: "payload_too_large" });
     const huge = body.replace("<NGAYLAP>", `<NGAYLAP>${"9".repeat(300_000)}`);
     expect(await refusal(huge, { limits: { maxNodeChars: 100_000 } })).toMatchObject({ status: 413, code: "xml_node_too_large" });
+    // A comment may hold "<" and ">" and still be one unfinished node.
+    const comment = body.replace("<NGAYLAP>", `<!--${"<b/>".repeat(75_000)}--><NGAYLAP>`);
+    expect(await refusal(comment, { limits: { maxNodeChars: 100_000 } })).toMatchObject({ status: 413, code: "xml_node_too_large" });
+    // The bound is on one node, not on how much of the file the reader gathers before parsing it.
+    const many = fixtureEnvelope({ seed: 6, facility: "01001", episodes: 40, dischargedBefore: new Date("2026-06-15T03:00:00Z") });
+    expect(many.length).toBeGreaterThan(200_000);
+    expect((await read(many, { limits: { maxNodeChars: 10_000 } })).episodes).toHaveLength(40);
     expect(await refusal(body, { limits: { maxDepth: 4 } })).toMatchObject({ code: "xml_too_deep" });
   });
 });

@@ -76,7 +76,7 @@ describe("an envelope that is not well-formed is refused whole", () => {
 });
 
 it("checks a table's base64 even when another FILEHOSO is nested in its FILEHOSO", async () => {
-  const body = edited(/<HOSO>[\s\S]*<\/HOSO>/, "<HOSO><FILEHOSO><NOIDUNGFILE>&bogus;</NOIDUNGFILE><HOSO><FILEHOSO><LOAIHOSO>XML1</LOAIHOSO><NOIDUNGFILE>PFRPTkdfSE9QLz4=</NOIDUNGFILE></FILEHOSO></HOSO></FILEHOSO></HOSO>");
+  const body = edited(/<HOSO>[\s\S]*<\/HOSO>/, "<HOSO><FILEHOSO><NOIDUNGFILE>%%%</NOIDUNGFILE><HOSO><FILEHOSO><LOAIHOSO>XML1</LOAIHOSO><NOIDUNGFILE>PFRPTkdfSE9QLz4=</NOIDUNGFILE></FILEHOSO></HOSO></FILEHOSO></HOSO>");
   for (const size of [64 * 1024, 5]) expect(await refusal(body, {}, size)).toMatchObject({ status: 422, code: "invalid_base64" });
 });
 
@@ -183,20 +183,24 @@ describe("pieces cut anywhere", () => {
   });
 });
 
-describe("a long text node arriving in small pieces", () => {
-  it("is scanned a few times over, not once per piece (a 4 MB node in 1 KB pieces)", () => {
-    const texts: string[] = [];
-    const reader = new XmlReader({ open() {}, text: (t) => void texts.push(t), close() {} }, { maxDepth: 32, where: () => "(body)" });
-    // saxen scans what it still holds of the unfinished node again with each write: here, everything given before.
-    const parser = (reader as unknown as { parser: { write(s: string): unknown } }).parser;
-    let given = 0;
-    let scanned = 0;
-    const write = parser.write.bind(parser);
-    parser.write = (s: string) => {
-      given += s.length;
-      scanned += given;
-      return write(s);
-    };
+/** A reader whose saxen counts what it scans, if it scanned again all it was given with every write (as it does what it still holds). */
+function countingReader() {
+  const texts: string[] = [];
+  const reader = new XmlReader({ open() {}, text: (t) => void texts.push(t), close() {} }, { maxDepth: 32, where: () => "(body)" });
+  const parser = (reader as unknown as { parser: { write(s: string): unknown } }).parser;
+  const counts = { given: 0, scanned: 0 };
+  const write = parser.write.bind(parser);
+  parser.write = (s: string) => {
+    counts.given += s.length;
+    counts.scanned += counts.given;
+    return write(s);
+  };
+  return { reader, texts, counts };
+}
+
+describe("a long node arriving in small pieces", () => {
+  it("is scanned a few times over, not once per piece (a 4 MB text node in 1 KB pieces)", () => {
+    const { reader, texts, counts } = countingReader();
     const node = "QUJD".repeat(1 << 20);
     reader.write("<NOIDUNGFILE>");
     for (let i = 0; i < node.length; i += 1024) reader.write(node.slice(i, i + 1024));
@@ -204,6 +208,31 @@ describe("a long text node arriving in small pieces", () => {
     reader.end();
     expect(texts.join("")).toBe(node);
     // Written through piece by piece, it would be about node.length² / 2,048: a thousand times more.
-    expect(scanned).toBeLessThan(4 * node.length);
+    expect(counts.scanned).toBeLessThan(4 * node.length);
+  });
+
+  it("is scanned a few times over when it is a comment full of markup (4 MB)", () => {
+    const { reader, texts, counts } = countingReader();
+    const piece = `${"x".repeat(1018)}<b/>>`;
+    reader.write("<a>");
+    for (let i = 0; i < 4096; i++) reader.write(i === 0 ? `<!--${piece}` : piece);
+    reader.write("--></a>");
+    reader.end();
+    expect(texts).toEqual([]);
+    // Given to saxen every 64 KB, each write would scan the comment so far again: about 30 times its length.
+    expect(counts.scanned).toBeLessThan(4 * counts.given);
+    expect(reader.unfinished).toBe(0);
+  });
+
+  it("counts toward what one node may hold, markup inside or not", () => {
+    const { reader } = countingReader();
+    reader.write("<a><!--");
+    let most = 0;
+    for (let i = 0; i < 4096; i++) {
+      reader.write(`${"x".repeat(1019)}<b/>`);
+      most = Math.max(most, reader.unfinished);
+    }
+    // What the reader says it holds tracks the comment's length, within a factor of two.
+    expect(most).toBeGreaterThan((4096 * 1023) / 2);
   });
 });
