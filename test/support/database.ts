@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { readFile, rename, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -34,21 +34,31 @@ export async function ensureWorkerDatabase(name = workerDatabase()): Promise<str
  * (scratch-database.ts), and every database is still migrated below, which
  * checks the dump against the migrations.
  */
-async function migratedPGliteDump(migrations: Awaited<ReturnType<typeof readMigrations>>): Promise<Blob> {
+async function migratedPGliteDump(migrations: Awaited<ReturnType<typeof readMigrations>>, fresh = false): Promise<Blob> {
   // PGlite's package.json is not among its exports: read from where npm put it.
   const pglite = await readFile(new URL("../../node_modules/@electric-sql/pglite/package.json", import.meta.url), "utf8");
   const key = createHash("sha256").update(JSON.stringify([JSON.parse(pglite).version, migrations.map((m) => [m.name, m.sql])])).digest("hex").slice(0, 16);
   const path = join(tmpdir(), `bhyt-pglite-migrated-${key}.tar`);
-  const cached = await readFile(path).catch(() => null);
+  const cached = fresh ? null : await readFile(path).catch(() => null);
   if (cached) return new Blob([cached]);
   const db = await openPGlite();
   await migrate(db, migrations);
   const dump = await db.dumpDataDir!();
   await db.close();
-  const partial = `${path}.${process.pid}`;
+  // Unique per writer: two workers of one run, or two runs, may build it at once.
+  const partial = `${path}.${randomUUID()}`;
   await writeFile(partial, Buffer.from(await dump.arrayBuffer()));
   await rename(partial, path);
   return dump;
+}
+
+async function openMigratedPGlite(migrations: Awaited<ReturnType<typeof readMigrations>>, onQuery?: (sql: string) => void): Promise<Database> {
+  try {
+    return await openPGlite(undefined, { onQuery, loadDataDir: await migratedPGliteDump(migrations) });
+  } catch {
+    // A dump that does not load (cut short by a full disk, say) is made again rather than failing every run after.
+    return openPGlite(undefined, { onQuery, loadDataDir: await migratedPGliteDump(migrations, true) });
+  }
 }
 
 /** A migrated database of the kind this project runs on. */
@@ -57,7 +67,7 @@ export async function openTestDatabase(kind: TestDbKind = testDbKind(), onQuery?
   const db =
     kind === "postgres"
       ? openPostgres({ connectionString: await ensureWorkerDatabase(), max: 8, onQuery })
-      : await openPGlite(undefined, { onQuery, loadDataDir: await migratedPGliteDump(migrations) });
+      : await openMigratedPGlite(migrations, onQuery);
   await migrate(db, migrations);
   return db;
 }
