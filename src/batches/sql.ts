@@ -24,7 +24,7 @@ SELECT EXISTS (SELECT 1 FROM batch WHERE facility_code = $1 AND batch_id = $2) A
  */
 export const INSERT_BATCH = `
 INSERT INTO batch (id, facility_code, batch_id, body_hash, raw_body, response, received_at, claim_count, key_id)
-VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9::uuid)
+VALUES ($1, $2, $3, $4, $5, $6::json, $7, $8, $9::uuid)
 ON CONFLICT (facility_code, batch_id) DO NOTHING RETURNING id`;
 
 /**
