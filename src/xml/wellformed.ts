@@ -26,7 +26,11 @@ import { type FieldError, Problem } from "../http/problem.ts";
  * is more lenient: Unicode spaces (a no-break space, say) between the root
  * and a comment or processing instruction outside it are let through (they
  * carry nothing that is read); lone surrogates cannot reach it (strict UTF-8
- * comes first); a version="1.1" document is read by 1.0's rules.
+ * comes first); a version="1.1" document is read by 1.0's rules. And one
+ * refusal that is not about XML: read in pieces, a comment, CDATA section or
+ * instruction that holds ">" and is longer than about half of the node bound
+ * (32 Mi characters by default) may be refused as too large (413): while
+ * saxen holds it, what was written after it counts too.
  */
 
 export class NotWellFormed extends Error {}
@@ -149,7 +153,11 @@ export class XmlReader {
    * section or instruction may hold "<" and ">" and stay unfinished for many.)
    */
   private held = 0;
-  /** The last write to saxen finished nothing: all that is pending may belong to what it holds. */
+  /**
+   * The last write to saxen finished nothing: all that is pending may belong
+   * to what it holds. (Where that ends is not known here, so the estimate may
+   * run up to twice the node's length: erring on the side of memory.)
+   */
   private stalled = false;
   /** Seen a "<" yet: before it, only white space. */
   private markup = false;
