@@ -6,6 +6,7 @@ import { sha256 } from "../domain/canonical.ts";
 import { isCitizenIdMismatch } from "../domain/citizen-id.ts";
 import { missingDocuments, requiredDocuments } from "../domain/documents.ts";
 import { type ClaimFlag, isLate, isOutOfProvince, overlappingWithinBatch } from "../domain/flags.ts";
+import { type Attribution, accountingProvince, sameAttribution } from "../domain/merger.ts";
 import { formatMoney } from "../domain/money.ts";
 import { vietnamYearMonth } from "../domain/period.ts";
 import type { SqlSession } from "../db/client.ts";
@@ -39,10 +40,8 @@ export interface BatchResponse {
   errors: ClaimError[];
 }
 
-export interface FacilityInfo {
+export interface FacilityInfo extends Attribution {
   code: string;
-  provinceCode: string;
-  province: { successorCode: string | null; mergedAt: Date | null };
 }
 
 /** A facility with what the batch path needs of it (its province's merger), or null if there is none. */
@@ -105,12 +104,6 @@ interface Existing {
 }
 
 class BatchAlreadyStored extends Error {}
-
-/** The province whose spending a claim counts in: the facility's, or its successor after a merger. */
-export function accountingProvince(facility: FacilityInfo, dischargedAt: Date): string {
-  const { successorCode, mergedAt } = facility.province;
-  return successorCode && mergedAt && dischargedAt >= mergedAt ? successorCode : facility.provinceCode;
-}
 
 function prepare(v: ValidClaim, facility: FacilityInfo, deps: AppDeps): Prepared {
   const c = v.input;
@@ -204,7 +197,7 @@ async function store(
   deps: AppDeps,
   req: BatchRequest,
   at: Date,
-  prepared: Prepared[],
+  preparedBefore: Prepared[],
   errors: ClaimError[],
   rejectedAt: Map<number, string | null>,
 ): Promise<BatchResponse> {
@@ -214,9 +207,20 @@ async function store(
   // would otherwise both count it as created. Other facilities run in parallel.
   await tx.query(sql.LOCK_FACILITY, [facilityCode]);
   // A concurrent request with the same batchId waited for the lock above: it now sees ours and answers as we did.
-  const [batch] = await tx.query<{ stored: boolean; id: string }>(sql.BATCH_STORED, [facilityCode, req.batchId]);
+  const [batch] = await tx.query<{ stored: boolean; id: string; province_code: string | null; successor_code: string | null; merged_at: Date | string | null }>(
+    sql.BATCH_STORED,
+    [facilityCode, req.batchId],
+  );
   if (batch!.stored) throw new BatchAlreadyStored();
   const batchRef = batch!.id;
+  // The claims were prepared before the lock; if the facility's province or its merger changed meanwhile (and
+  // the change moved the facility's stored claims while this batch waited), they are placed by the record now.
+  const facility: FacilityInfo = {
+    code: facilityCode,
+    provinceCode: batch!.province_code ?? req.facility.provinceCode,
+    province: { successorCode: batch!.successor_code, mergedAt: batch!.merged_at === null ? null : new Date(batch!.merged_at) },
+  };
+  const prepared = sameAttribution(facility, req.facility) ? preparedBefore : preparedBefore.map((p) => prepare(p.v, facility, deps));
 
   const existing = new Map<string, Existing>();
   if (prepared.length) {

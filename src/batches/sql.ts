@@ -4,17 +4,23 @@
  * whatever the batch size. Money is read back as text: never a JS float.
  */
 
-/** Serialises the batches of one facility until commit (transaction-scoped, so safe through a pool). */
-export const LOCK_FACILITY = `SELECT pg_advisory_xact_lock(hashtext('batch:' || $1))`;
+/** Serialises the batches of one facility until commit (transaction-scoped, so safe through a pool). A row, not a void: Prisma's raw queries cannot read one. */
+export const LOCK_FACILITY = `SELECT 1 AS locked FROM pg_advisory_xact_lock(hashtext('batch:' || $1))`;
 
 /**
  * Whether the facility already has this batchId (read after taking the
  * facility's lock, so a concurrent request with the same batchId that
- * committed first is seen), and the id the batch row will have.
+ * committed first is seen), the id the batch row will have, and what decides
+ * where the facility's claims count now (a merger or a new province recorded
+ * while the batch waited for the lock: src/reference/reattribute.ts).
  */
 export const BATCH_STORED = `
 SELECT EXISTS (SELECT 1 FROM batch WHERE facility_code = $1 AND batch_id = $2) AS stored,
-       nextval(pg_get_serial_sequence('batch', 'id'))::text AS id`;
+       nextval(pg_get_serial_sequence('batch', 'id'))::text AS id,
+       f.province_code, p.successor_code, p.merged_at
+FROM (SELECT 1) AS one
+LEFT JOIN facility f ON f.code = $1
+LEFT JOIN province p ON p.code = f.province_code`;
 
 /**
  * The batch row, written last with its response: one write of the raw body
