@@ -2,7 +2,7 @@ import { raiseStuckBacklogAlerts } from "../alerts/evaluate.ts";
 import type { AppDeps } from "../deps.ts";
 import { stuckCutoff } from "../domain/backlog.ts";
 import { MARK_STUCK } from "./sql.ts";
-import { prismaSession } from "../db/client.ts";
+import { LONG_TRANSACTION, prismaSession } from "../db/client.ts";
 
 /**
  * Marks every claim pending documentation since at least
@@ -21,6 +21,6 @@ export async function markStuck(deps: Pick<AppDeps, "db" | "clock" | "rules">): 
       await raiseStuckBacklogAlerts(prismaSession(tx), deps, rows.map((r) => ({ provinceCode: r.provinceCode, year: Number(r.year) })), now);
       return { marked: rows.reduce((n, r) => n + Number(r.marked), 0) };
     },
-    { timeout: 120_000, maxWait: 60_000 },
+    LONG_TRANSACTION,
   );
 }

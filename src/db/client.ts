@@ -18,6 +18,9 @@ export interface SqlSession {
   exec(script: string): Promise<void>;
 }
 
+/** For a Prisma transaction that may touch many rows (Prisma's default gives up after 5 s): the batch path's bound. */
+export const LONG_TRANSACTION = { timeout: 120_000, maxWait: 60_000 } as const;
+
 /** A Prisma transaction seen as a SqlSession, so the SQL shared with the batch path runs in either. */
 export function prismaSession(tx: Prisma.TransactionClient): SqlSession {
   return {

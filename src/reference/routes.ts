@@ -1,17 +1,22 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { audit } from "../audit/audit.ts";
 import { callerOf, requireRole } from "../auth/caller.ts";
+import { LONG_TRANSACTION, prismaSession } from "../db/client.ts";
 import type { AppDeps } from "../deps.ts";
+import { sameMerger } from "../domain/merger.ts";
 import { decodeCursor, ListQuery, page } from "../http/paging.ts";
 import { unprocessable } from "../http/problem.ts";
 import { router } from "../http/router.ts";
 import { FacilityCode, ProvinceCode, Timestamp, iso, json, jsonBody, listOf, problems } from "../http/schemas.ts";
+import { reattributeClaims } from "./reattribute.ts";
 
 const PutProvince = z
   .object({
     name: z.string().trim().min(1).max(200),
     successorCode: ProvinceCode.nullable().optional().openapi({ description: "the province that absorbed this one (2025 merger)" }),
-    mergedAt: z.iso.datetime({ offset: true }).nullable().optional().openapi({ description: "from this instant its facilities' claims count for the successor" }),
+    mergedAt: z.iso.datetime({ offset: true }).nullable().optional().openapi({
+      description: "from this instant its facilities' claims count for the successor; claims already stored move when it is recorded or changed, their spending and alerts with them",
+    }),
   })
   .strict();
 const ProvinceView = z
@@ -21,7 +26,7 @@ const ProvinceView = z
 const PutFacility = z
   .object({
     name: z.string().trim().min(1).max(200),
-    provinceCode: ProvinceCode.optional().openapi({ description: "defaults to the facility code's first two digits" }),
+    provinceCode: ProvinceCode.optional().openapi({ description: "defaults to the facility code's first two digits; when it changes, the facility's stored claims move, their spending and alerts with them" }),
   })
   .strict();
 const FacilityView = z
@@ -65,12 +70,17 @@ export function referenceRoutes(deps: AppDeps) {
         const row = before
           ? await tx.province.update({ where: { code }, data })
           : await tx.province.create({ data: { code, createdAt: at, ...data } });
+        // A merger recorded (or corrected) after it took effect: the stored claims of the province's facilities follow it.
+        const moved =
+          before && !sameMerger(before, row)
+            ? await reattributeClaims(prismaSession(tx), deps, (await tx.facility.findMany({ where: { provinceCode: code }, select: { code: true } })).map((f) => f.code), at)
+            : 0;
         await audit(tx, { caller, requestId: c.get("requestId"), at }, {
           action: before ? "province.update" : "province.create", entity: "province", entityId: code,
-          before: before && provinceView(before), after: provinceView(row),
+          before: before && provinceView(before), after: { ...provinceView(row), ...(moved ? { claimsMoved: moved } : {}) },
         });
         return { row, created: !before };
-      });
+      }, LONG_TRANSACTION);
       return c.json(provinceView(row), created ? 201 : 200);
     },
   );
@@ -109,12 +119,13 @@ export function referenceRoutes(deps: AppDeps) {
         const before = await tx.facility.findUnique({ where: { code } });
         const data = { name: body.name, provinceCode, updatedAt: at };
         const row = before ? await tx.facility.update({ where: { code }, data }) : await tx.facility.create({ data: { code, createdAt: at, ...data } });
+        const moved = before && before.provinceCode !== row.provinceCode ? await reattributeClaims(prismaSession(tx), deps, [code], at) : 0;
         await audit(tx, { caller, requestId: c.get("requestId"), at }, {
           action: before ? "facility.update" : "facility.create", entity: "facility", entityId: code,
-          before: before && facilityView(before), after: facilityView(row),
+          before: before && facilityView(before), after: { ...facilityView(row), ...(moved ? { claimsMoved: moved } : {}) },
         });
         return { row, created: !before };
-      });
+      }, LONG_TRANSACTION);
       return c.json(facilityView(row), created ? 201 : 200);
     },
   );

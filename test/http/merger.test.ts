@@ -14,10 +14,18 @@ const DAY = 86_400_000;
  *   AT    discharged 2025-07-01 00:00 (VN)  500,000 -> 08 (the merger instant itself)
  *   PEND  discharged 2025-07-02, inpatient without its discharge paper, 200,000 -> 08
  * Estimates 2025: 02 1,000,000 (30% used); 08 800,000: 700,000 is 87.5%, past 85%.
+ *
+ * The merger is recorded before the claims arrive, or (as happens: it is
+ * recorded after it took effect) once they are stored, which moves them: the
+ * figures are the same either way.
  */
-async function scenario() {
+const MERGER = { name: "Hà Giang", successorCode: "08", mergedAt: "2025-07-01T00:00:00+07:00" };
+type Recorded = "before the claims" | "after the claims";
+
+async function scenario(recorded: Recorded) {
   await t.json("PUT", "/v1/provinces/08", { body: { name: "Tuyên Quang" } });
-  expect((await t.json("PUT", "/v1/provinces/02", { body: { name: "Hà Giang", successorCode: "08", mergedAt: "2025-07-01T00:00:00+07:00" } })).status).toBe(201);
+  const first = recorded === "before the claims" ? MERGER : { name: MERGER.name };
+  expect((await t.json("PUT", "/v1/provinces/02", { body: first })).status).toBe(201);
   await t.json("PUT", "/v1/facilities/02001", { body: { name: "Bệnh viện Đa khoa Hà Giang" } });
   await setEstimate(t, "02", 2025, "1000000");
   await setEstimate(t, "08", 2025, "800000");
@@ -26,12 +34,25 @@ async function scenario() {
     stay("AT", "2025-06-30T17:00:00Z", "500000"),
     stay("PEND", "2025-07-02T03:00:00Z", "200000", { visitType: "inpatient" }),
   ]);
+  if (recorded === "after the claims") expect((await t.json("PUT", "/v1/provinces/02", { body: MERGER })).status).toBe(200);
   return { p02: await t.key("province", "02"), p08: await t.key("province", "08"), f02001: await t.key("facility", "02001") };
 }
 
-describe("a merged province's claims count for its successor from the merger on", () => {
+/** What every reader of spending sees for 2025: usage of all, each province's usage and projection, the claims by province. */
+async function figures() {
+  const provinces = ["02", "08"];
+  return {
+    usage: (await t.json("GET", "/v1/usage?year=2025")).body.provinces.map((p: any) => [p.provinceCode, p.spent, p.pendingDocumentationAmount, p.ratio]),
+    // Alerts raised on the way stay open for their reviewers: not a figure.
+    byProvince: await Promise.all(provinces.map(async (p) => ({ ...(await t.json("GET", `/v1/provinces/${p}/usage?year=2025`)).body, openAlerts: undefined }))),
+    projection: await Promise.all(provinces.map(async (p) => (await t.json("GET", `/v1/provinces/${p}/projection?year=2025`)).body)),
+    claims: await Promise.all(provinces.map(async (p) => (await t.json("GET", `/v1/claims?province=${p}`)).body.data.map((c: any) => c.claimId).sort())),
+  };
+}
+
+describe.each<Recorded>(["before the claims", "after the claims"])("a merged province's claims count for its successor from the merger on (recorded %s)", (recorded) => {
   it("in the claims, usage and alerts; the old code keeps what came before", async () => {
-    const { p02, p08 } = await scenario();
+    const { p02, p08 } = await scenario(recorded);
     const province = async (claimId: string) => (await t.json("GET", `/v1/claims/02001/${claimId}`)).body.provinceCode;
     expect([await province("PRE"), await province("AT"), await province("PEND")]).toEqual(["02", "08", "08"]);
     expect((await t.json("GET", "/v1/claims?province=08")).body.data.map((c: any) => c.claimId).sort()).toEqual(["AT", "PEND"]);
@@ -42,7 +63,9 @@ describe("a merged province's claims count for its successor from the merger on"
       ["02", "300000", "0", "0.3000"],
     ]);
     const alerts = (await t.json("GET", "/v1/alerts?kind=usage_threshold")).body.data;
-    expect(alerts.map((a: any) => [a.provinceCode, a.year, a.spentAtRaise])).toEqual([["08", 2025, "700000"]]);
+    // Recorded late, the move raises 08's alert; 02's, raised while its figures held every claim, stay for its reviewers.
+    expect(alerts.filter((a: any) => a.provinceCode === "08").map((a: any) => [a.provinceCode, a.year, a.spentAtRaise])).toEqual([["08", 2025, "700000"]]);
+    expect(alerts.filter((a: any) => a.provinceCode === "02").map((a: any) => a.spentAtRaise)).toEqual(recorded === "before the claims" ? [] : expect.arrayContaining(["1000000"]));
 
     // Each province key reads its own figures: the old code's before the merger stay readable.
     expect((await t.json("GET", "/v1/provinces/02/usage?year=2025", { key: p02 })).body).toMatchObject({ spent: "300000", byFacility: [{ facilityCode: "02001", spent: "300000" }] });
@@ -53,7 +76,7 @@ describe("a merged province's claims count for its successor from the merger on"
   });
 
   it("in the backlog and in every report", async () => {
-    const { p02, p08, f02001 } = await scenario();
+    const { p02, p08, f02001 } = await scenario(recorded);
     t.clock.advance(31 * DAY);
     expect((await t.json("POST", "/v1/jobs/mark-stuck")).body.marked).toBe(1);
     expect((await t.json("GET", "/v1/backlog?province=08", { key: p08 })).body).toMatchObject({ count: 1, amount: "200000", byFacility: [{ facilityCode: "02001", count: 1 }] });
@@ -73,5 +96,49 @@ describe("a merged province's claims count for its successor from the merger on"
       ["02001", "08", "outpatient", "too_few_claims", 1],
     ]);
     expect((await t.json("GET", "/v1/reports/outliers?year=2025", { key: p02 })).body.facilities.map((f: any) => [f.provinceCode, f.claims])).toEqual([["02", 1]]);
+  });
+});
+
+describe("recording a merger or a facility's province moves the claims already stored", () => {
+  it("back, to the cent, when the merger is taken back; by the new instant when it is corrected; decided claims as they count", async () => {
+    await scenario("before the claims");
+    const decide = (claimId: string, body: object) => t.json("POST", `/v1/claims/02001/${claimId}/decision`, { body: { reason: "inspected", ...body } });
+    expect((await decide("AT", { outcome: "approved", approvedAmount: "450000.50" })).status).toBe(200);
+    expect((await decide("PEND", { outcome: "denied" })).status).toBe(200);
+    const merged = await figures();
+    expect(merged.usage).toEqual([["08", "450000.50", "0", "0.5625"], ["02", "300000", "0", "0.3000"]]);
+    expect((await t.json("PUT", "/v1/provinces/02", { body: { name: "Hà Giang", successorCode: null, mergedAt: null } })).status).toBe(200);
+    const unmerged = await figures();
+    expect(unmerged.usage).toEqual([["02", "750000.50", "0", "0.7500"], ["08", "0", "0", "0.0000"]]);
+    expect(unmerged.claims).toEqual([["AT", "PEND", "PRE"], []]);
+    expect(unmerged.projection[0]).toMatchObject({ spent: "750000.50", receivedToDate: "750000.50" });
+
+    // A day later than first recorded: AT (the old instant) goes back to 02, PEND stays with 08.
+    await t.json("PUT", "/v1/provinces/02", { body: { ...MERGER, mergedAt: "2025-07-02T00:00:00+07:00" } });
+    expect((await figures()).claims).toEqual([["AT", "PRE"], ["PEND"]]);
+
+    await t.json("PUT", "/v1/provinces/02", { body: MERGER });
+    expect(await figures()).toEqual(merged);
+    const audit = await t.db.prisma.auditLog.findMany({ where: { entity: "province", entityId: "02" }, orderBy: { id: "asc" } });
+    expect(audit.map((a) => (a.after as { claimsMoved?: number }).claimsMoved)).toEqual([undefined, 2, 1, 1]);
+  });
+
+  it("with the facility, when its province changes, and nothing else", async () => {
+    await scenario("before the claims");
+    await t.json("PUT", "/v1/provinces/79", { body: { name: "Hồ Chí Minh" } });
+    await t.json("PUT", "/v1/facilities/08001", { body: { name: "Bệnh viện Đa khoa Tuyên Quang" } });
+    await submitFor(t, "08001", "OTHER-1", [stay("TQ", "2025-08-01T03:00:00Z", "50000")]);
+    const before = await figures();
+
+    // 02001 recorded under 79: all its claims count there (79 has no merger); 08001's stay where they are.
+    expect((await t.json("PUT", "/v1/facilities/02001", { body: { name: "Bệnh viện Đa khoa Hà Giang", provinceCode: "79" } })).status).toBe(200);
+    expect((await t.json("GET", "/v1/claims?province=79")).body.data.map((c: any) => c.claimId).sort()).toEqual(["AT", "PEND", "PRE"]);
+    expect((await figures()).claims).toEqual([[], ["TQ"]]);
+    expect((await t.json("GET", "/v1/provinces/79/usage?year=2025")).body).toMatchObject({ spent: "1000000", byFacility: [{ facilityCode: "02001", spent: "1000000" }] });
+
+    await t.json("PUT", "/v1/facilities/02001", { body: { name: "Bệnh viện Đa khoa Hà Giang" } });
+    // 79 has spent nothing now, and says so.
+    expect(await figures()).toEqual({ ...before, usage: [...before.usage, ["79", "0", "0", null]] });
+    expect((await t.json("GET", "/v1/provinces/79/usage?year=2025")).body).toMatchObject({ spent: "0" });
   });
 });

@@ -11,21 +11,12 @@ import { databaseUrl, workerDatabase } from "../support/postgres-url.ts";
 import { freePort, killServers, startServer } from "../support/process.ts";
 import { createScratchDatabase } from "../support/scratch-database.ts";
 import { type TcpProxy, startTcpProxy } from "../support/tcp-proxy.ts";
+import { until, withLockSessions } from "../support/waiting.ts";
 
 const t = useTestApp();
 afterEach(() => killServers());
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
 
 async function seed(ctx: TestContext) {
   await ctx.json("PUT", "/v1/provinces/01", { body: { name: "Hà Nội" } });
@@ -70,13 +61,7 @@ describe("a batch whose database connection dies mid-transaction", () => {
     const batch = { batchId: "B1", claims: [claim({ amounts: { total: "500000", insurance: "400000", patient: "100000", other: "0" }, documents: [{ type: "discharge_paper", reference: "G-1" }] }, 1), ...claims(20, {}, 2)] };
     const before = await fingerprint(t.db);
 
-    const url = databaseUrl(workerDatabase());
-    // One session holds the lock; another watches (pg_stat_activity is read once per transaction, so not from the holder).
-    const holder = new pg.Client({ connectionString: url });
-    const watcher = new pg.Client({ connectionString: url });
-    await holder.connect();
-    await watcher.connect();
-    try {
+    await withLockSessions(async (holder, watcher) => {
       const [{ pid: holderPid }] = (await holder.query<{ pid: number }>("SELECT pg_backend_pid() AS pid")).rows as [{ pid: number }];
       await holder.query("BEGIN");
       await holder.query(sql);
@@ -93,10 +78,7 @@ describe("a batch whose database connection dies mid-transaction", () => {
       expect(res).toMatchObject({ status: 503, type: "application/problem+json", body: { status: 503, code: "database_unavailable" } });
       expect(Number(res.retryAfter)).toBeGreaterThan(0);
       await holder.query("ROLLBACK");
-    } finally {
-      await holder.end();
-      await watcher.end();
-    }
+    });
 
     // Nothing of the batch was kept: every table is as it was before it was sent.
     expect(await fingerprint(t.db)).toEqual(before);
