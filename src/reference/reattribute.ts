@@ -29,6 +29,8 @@ WITH moving AS (
   JOIN facility f ON f.code = c.facility_code
   JOIN province p ON p.code = f.province_code
   WHERE c.facility_code = ANY($1::text[]) AND c.province_code <> ${ACCOUNTING_PROVINCE}
+  -- In id order, as the other writers of many claims lock them (mark-stuck): else two can deadlock.
+  ORDER BY c.id
   FOR UPDATE OF c
 ), moved AS (
   UPDATE claim SET province_code = moving.to_code, updated_at = $2 FROM moving WHERE claim.id = moving.id
