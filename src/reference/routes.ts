@@ -3,6 +3,7 @@ import { audit } from "../audit/audit.ts";
 import { callerOf, requireRole } from "../auth/caller.ts";
 import { LONG_TRANSACTION, prismaSession } from "../db/client.ts";
 import type { AppDeps } from "../deps.ts";
+import type { Prisma } from "../generated/prisma/client.ts";
 import { sameMerger } from "../domain/merger.ts";
 import { decodeCursor, ListQuery, page } from "../http/paging.ts";
 import { unprocessable } from "../http/problem.ts";
@@ -13,7 +14,9 @@ import { reattributeClaims } from "./reattribute.ts";
 const PutProvince = z
   .object({
     name: z.string().trim().min(1).max(200),
-    successorCode: ProvinceCode.nullable().optional().openapi({ description: "the province that absorbed this one (2025 merger)" }),
+    successorCode: ProvinceCode.nullable().optional().openapi({
+      description: "the province that absorbed this one (2025 merger): one step, so not itself merged, and not for a province others were merged into (422)",
+    }),
     mergedAt: z.iso.datetime({ offset: true }).nullable().optional().openapi({
       description: "from this instant its facilities' claims count for the successor; claims already stored move when it is recorded or changed, their spending and alerts with them",
     }),
@@ -38,6 +41,18 @@ const provinceView = (p: ProvinceRow) => ({ ...p, mergedAt: iso(p.mergedAt), cre
 type FacilityRow = { code: string; name: string; provinceCode: string; createdAt: Date; updatedAt: Date };
 const facilityView = (f: FacilityRow) => ({ ...f, createdAt: f.createdAt.toISOString(), updatedAt: f.updatedAt.toISOString() });
 
+/**
+ * Locks the provinces' rows, in code order, until commit: the edits that decide
+ * where claims count (a province's merger, a facility's province) wait for one
+ * another, so none reads the other's change half made and none misses a claim.
+ * Returns the codes that exist.
+ */
+async function lockProvinces(tx: Prisma.TransactionClient, codes: (string | null | undefined)[]): Promise<string[]> {
+  const wanted = codes.filter((c): c is string => !!c);
+  const rows = await tx.$queryRaw<{ code: string }[]>`SELECT code FROM province WHERE code = ANY(${wanted}::text[]) ORDER BY code FOR UPDATE`;
+  return rows.map((r) => r.code);
+}
+
 /** Provinces and facilities: central writes, any key reads. */
 export function referenceRoutes(deps: AppDeps) {
   const { prisma } = deps.db;
@@ -58,9 +73,26 @@ export function referenceRoutes(deps: AppDeps) {
         throw unprocessable("a province cannot succeed itself", [{ path: "successorCode", code: "invalid_value", message: "must differ from the province's own code" }]);
       const at = deps.clock.now();
       const { row, created } = await prisma.$transaction(async (tx) => {
-        if (body.successorCode && !(await tx.province.findUnique({ where: { code: body.successorCode } })))
-          throw unprocessable("unknown successor", [{ path: "successorCode", code: "unknown_province", message: `province ${body.successorCode} does not exist` }]);
+        await lockProvinces(tx, [code, body.successorCode]);
         const before = await tx.province.findUnique({ where: { code } });
+        if (body.successorCode) {
+          const successor = await tx.province.findUnique({ where: { code: body.successorCode } });
+          if (!successor)
+            throw unprocessable("unknown successor", [{ path: "successorCode", code: "unknown_province", message: `province ${body.successorCode} does not exist` }]);
+          if (successor.successorCode)
+            throw unprocessable("the successor is itself merged", [
+              { path: "successorCode", code: "successor_merged", message: `province ${successor.code} is merged into ${successor.successorCode}: name that one` },
+            ]);
+        }
+        // One step from a merged code to where it counts: a province others were merged into is not merged itself.
+        const successorAfter = body.successorCode === undefined ? (before?.successorCode ?? null) : body.successorCode;
+        if (successorAfter) {
+          const predecessors = await tx.province.findMany({ where: { successorCode: code }, select: { code: true }, orderBy: { code: "asc" } });
+          if (predecessors.length)
+            throw unprocessable("other provinces are merged into this one", [
+              { path: "successorCode", code: "has_predecessors", message: `${predecessors.map((p) => p.code).join(", ")} merged into ${code}: record their merger into the new successor first` },
+            ]);
+        }
         const data = {
           name: body.name,
           ...(body.successorCode !== undefined ? { successorCode: body.successorCode } : {}),
@@ -114,8 +146,9 @@ export function referenceRoutes(deps: AppDeps) {
       const provinceCode = body.provinceCode ?? code.slice(0, 2);
       const at = deps.clock.now();
       const { row, created } = await prisma.$transaction(async (tx) => {
-        if (!(await tx.province.findUnique({ where: { code: provinceCode } })))
+        if ((await lockProvinces(tx, [provinceCode])).length === 0)
           throw unprocessable("unknown province", [{ path: "provinceCode", code: "unknown_province", message: `province ${provinceCode} does not exist` }]);
+        await tx.$queryRaw`SELECT 1 FROM facility WHERE code = ${code} FOR UPDATE`;
         const before = await tx.facility.findUnique({ where: { code } });
         const data = { name: body.name, provinceCode, updatedAt: at };
         const row = before ? await tx.facility.update({ where: { code }, data }) : await tx.facility.create({ data: { code, createdAt: at, ...data } });
