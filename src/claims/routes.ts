@@ -185,11 +185,10 @@ export function claimsRoutes(deps: AppDeps) {
       const { outcome, approvedAmount, reason } = c.req.valid("json");
       const at = deps.clock.now();
       const view = await prisma.$transaction(async (tx) => {
-        const where = { AND: [claimScope(caller), { facilityCode, claimId }] };
-        const found = await tx.claim.findFirst({ where, select: { id: true } });
-        if (!found) throw notFound("claim");
-        await tx.$queryRaw`SELECT 1 FROM claim WHERE id = ${found.id} FOR UPDATE`;
-        const claim = await tx.claim.findUniqueOrThrow({ where: { id: found.id } });
+        // Locked before the caller's scope is checked: a merger recorded meanwhile may move the claim to another province.
+        await tx.$queryRaw`SELECT 1 FROM claim WHERE facility_code = ${facilityCode} AND claim_id = ${claimId} FOR UPDATE`;
+        const claim = await tx.claim.findFirst({ where: { AND: [claimScope(caller), { facilityCode, claimId }] } });
+        if (!claim) throw notFound("claim");
         if (claim.status === "approved" || claim.status === "denied")
           throw conflict("claim_already_decided", `this claim was already ${claim.status}`);
         if (outcome === "approved" && claim.status === "pending_documentation")
