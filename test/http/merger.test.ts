@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { useTestApp } from "../support/harness.ts";
 import { stay, submitFor } from "../support/reports.ts";
 import { setEstimate } from "../support/spending.ts";
+import { aggregates } from "../support/aggregates.ts";
 
 const t = useTestApp();
 const DAY = 86_400_000;
@@ -140,5 +141,64 @@ describe("recording a merger or a facility's province moves the claims already s
     // 79 has spent nothing now, and says so.
     expect(await figures()).toEqual({ ...before, usage: [...before.usage, ["79", "0", "0", null]] });
     expect((await t.json("GET", "/v1/provinces/79/usage?year=2025")).body).toMatchObject({ spent: "0" });
+  });
+
+  it("keeps spending, its detail and the arrival triangle equal to the claims through every move", async () => {
+    for (const [code, name] of [["02", "Hà Giang"], ["08", "Tuyên Quang"], ["14", "Sơn La"], ["79", "Hồ Chí Minh"]]) await t.json("PUT", `/v1/provinces/${code}`, { body: { name } });
+    await t.json("PUT", "/v1/facilities/02001", { body: { name: "a" } });
+    await t.json("PUT", "/v1/facilities/02002", { body: { name: "b", provinceCode: "14" } }); // recorded under another province than its code's
+    await t.json("PUT", "/v1/facilities/14001", { body: { name: "c" } });
+    // Claims around both mergers' instants, one pending, sent in three months (three delays in the triangle).
+    const send = (f: string, k: number) =>
+      submitFor(t, f, `B-${f}-${k}`, [
+        stay(`${f}-A${k}`, "2025-05-03T03:00:00Z", "100000.10"),
+        stay(`${f}-B${k}`, "2025-06-30T16:59:59Z", "200000.20"),
+        stay(`${f}-C${k}`, "2025-07-01T05:00:00Z", "300000.30"),
+        stay(`${f}-D${k}`, "2025-07-02T03:00:00Z", "400000.40", { visitType: "inpatient" }),
+        stay(`${f}-E${k}`, "2025-08-15T03:00:00Z", "500000.50"),
+      ]);
+    for (const [k, at] of ["2025-08-20T03:00:00Z", "2025-10-01T03:00:00Z", "2025-12-20T03:00:00Z"].entries()) {
+      t.clock.set(at);
+      for (const f of ["02001", "02002", "14001"]) await send(f, k + 1);
+    }
+    const decide = (f: string, id: string, body: object) => t.json("POST", `/v1/claims/${f}/${id}/decision`, { body: { reason: "inspected", ...body } });
+    expect((await decide("02001", "02001-C1", { outcome: "approved", approvedAmount: "1.01" })).status).toBe(200);
+    expect((await decide("02001", "02001-E1", { outcome: "approved" })).status).toBe(200);
+    expect((await decide("02001", "02001-D1", { outcome: "denied" })).status).toBe(200);
+    expect((await decide("02002", "02002-C2", { outcome: "denied" })).status).toBe(200);
+    const before = await aggregates(t.db);
+    expect(before.stored).toEqual(before.recomputed);
+
+    const steps: [string, object][] = [
+      ["/v1/provinces/02", MERGER],
+      ["/v1/provinces/14", { name: "Sơn La", successorCode: "79", mergedAt: "2025-08-01T00:00:00+07:00" }],
+      ["/v1/provinces/02", { name: "Hà Giang", mergedAt: "2025-09-01T00:00:00+07:00" }],
+      ["/v1/facilities/02002", { name: "b", provinceCode: "02" }],
+      ["/v1/provinces/02", { name: "Hà Giang", successorCode: "79" }],
+      ["/v1/facilities/02002", { name: "b", provinceCode: "14" }],
+      ["/v1/provinces/02", { name: "Hà Giang", mergedAt: null }],
+      ["/v1/provinces/02", MERGER],
+    ];
+    for (const [path, body] of steps) {
+      expect((await t.json("PUT", path, { body })).status, `${path} ${JSON.stringify(body)}`).toBe(200);
+      const { stored, recomputed } = await aggregates(t.db);
+      expect(stored, `${path} ${JSON.stringify(body)}`).toEqual(recomputed);
+    }
+    // And each claim is where the same claim sent now is placed (02002 is under 14, merged into 79 from August).
+    await send("02002", 9);
+    const where = async (claimId: string) => (await t.json("GET", `/v1/claims/02002/${claimId}`)).body.provinceCode;
+    expect([await where("02002-A1"), await where("02002-E1"), await where("02002-A9"), await where("02002-E9")]).toEqual(["14", "79", "14", "79"]);
+  });
+
+  it("refuses a chain of mergers, naming successorCode: a successor itself merged, or merging a province others were merged into", async () => {
+    for (const [code, name] of [["02", "Hà Giang"], ["08", "Tuyên Quang"], ["14", "Sơn La"]]) await t.json("PUT", `/v1/provinces/${code}`, { body: { name } });
+    expect((await t.json("PUT", "/v1/provinces/02", { body: MERGER })).status).toBe(200);
+    const chained = await t.json("PUT", "/v1/provinces/14", { body: { name: "Sơn La", successorCode: "02", mergedAt: MERGER.mergedAt } });
+    expect(chained).toMatchObject({ status: 422, body: { errors: [{ path: "successorCode", code: "successor_merged" }] } });
+    const cycle = await t.json("PUT", "/v1/provinces/08", { body: { name: "Tuyên Quang", successorCode: "14", mergedAt: MERGER.mergedAt } });
+    expect(cycle).toMatchObject({ status: 422, body: { errors: [{ path: "successorCode", code: "has_predecessors" }] } });
+    // Neither was written; a merger into the end of the chain is fine.
+    expect((await t.json("GET", "/v1/provinces")).body.data.map((p: any) => [p.code, p.successorCode])).toEqual([["02", "08"], ["08", null], ["14", null]]);
+    expect((await t.json("PUT", "/v1/provinces/14", { body: { name: "Sơn La", successorCode: "08", mergedAt: MERGER.mergedAt } })).status).toBe(200);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { defaultRules } from "../../src/rules/schema.ts";
-import { TRIANGLE_FROM_CLAIMS } from "../../src/spending/triangle.ts";
+import { aggregates } from "../support/aggregates.ts";
 import { seedReference, useTestApp, type TestContext } from "../support/harness.ts";
 import { csvRows, stay, submitFor } from "../support/reports.ts";
 import { setEstimate } from "../support/spending.ts";
@@ -47,10 +47,8 @@ async function scenario() {
 
 /** The stored triangle and the one computed from the claims, zero cells left out. */
 async function triangles(ctx: TestContext) {
-  const norm = (rows: any[]) => rows.map((r) => `${r.province_code}|${r.year}|${r.discharge_month}|${r.delay_months}|${String(r.amount)}|${r.claim_count}`).sort();
-  const stored = await ctx.db.prisma.$queryRawUnsafe<any[]>(`SELECT province_code, year, discharge_month, delay_months, amount::text AS amount, claim_count FROM arrival_triangle WHERE amount <> 0 OR claim_count <> 0`);
-  const computed = await ctx.db.prisma.$queryRawUnsafe<any[]>(`SELECT province_code, year, discharge_month, delay_months, amount::text AS amount, claim_count FROM (${TRIANGLE_FROM_CLAIMS}) t WHERE amount <> 0 OR claim_count <> 0`);
-  return { stored: norm(stored), computed: norm(computed) };
+  const { stored, recomputed } = await aggregates(ctx.db);
+  return { stored: stored.triangle, computed: recomputed.triangle };
 }
 
 describe("year-end projection counting claims not yet received", () => {
