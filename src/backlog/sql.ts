@@ -11,13 +11,16 @@ import { Prisma } from "#prisma";
  * and no longer matches `NOT stuck`, so concurrent markings mark each claim
  * once. Returns the number marked per province-year (one row each), so the
  * answer stays small however many claims are marked.
- * $1 cutoff (pending since at or before), $2 now.
+ * $1 cutoff (pending since at or before), $2 now, $3 at most this many
+ * claims (the first due by id; a row a concurrent marking took is skipped, and
+ * the next due one locked in its place).
  */
 export const MARK_STUCK = `
 WITH due AS (
   SELECT id FROM claim
   WHERE status = 'pending_documentation' AND NOT stuck AND pending_since <= $1::timestamptz
   ORDER BY id
+  LIMIT $3
   FOR UPDATE
 ), marked AS (
   UPDATE claim c SET stuck = true, stuck_at = $2::timestamptz, updated_at = $2::timestamptz

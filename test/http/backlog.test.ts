@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { claim } from "../support/claims.ts";
 import { START, seedReference, useTestApp, type TestContext } from "../support/harness.ts";
+import { markStuck } from "../../src/backlog/mark-stuck.ts";
 import { setEstimate } from "../support/spending.ts";
 
 const t = useTestApp();
@@ -81,6 +82,22 @@ describe("marking claims stuck", () => {
     expect(done.body).toMatchObject({ status: "accepted", stuck: false, stuckAt: null, pendingSince: null, missingDocuments: [] });
     expect((await t.json("GET", "/v1/backlog")).body).toMatchObject({ count: 0, amount: "0", pending: { count: 0, amount: "0" }, byFacility: [], byMissingDocument: [] });
     expect(await mark(t)).toBe(0);
+  });
+
+  it("a large backlog is marked a chunk per transaction, every claim once, its alert raised once", async () => {
+    const { f01001, f79001 } = await keys(t);
+    await setEstimate(t, "01", 2026, "1000000");
+    await submit(t, f01001, "big", Array.from({ length: 23 }, (_, i) => pending(`B${i}`, "10000", { patient: { cardNumber: `DN40101${String(i).padStart(8, "0")}` } })));
+    await submit(t, f79001, "other", [pending("S1", "10000")]);
+    t.clock.advance(30 * DAY);
+    const deps = { db: t.db, clock: t.clock, rules: t.rules };
+    expect(await markStuck(deps, { chunk: 10 })).toEqual({ marked: 24 });
+    expect(await t.db.prisma.claim.count({ where: { stuck: true } })).toBe(24);
+    // 5% of 1,000,000 is crossed by the first chunk's 100,000: one alert, raised as that chunk committed
+    // (one transaction for all 23 would have raised it at 230,000, 0.23).
+    const alerts = await t.db.prisma.alert.findMany({ where: { kind: "stuck_backlog" } });
+    expect(alerts.map((a) => [a.provinceCode, a.ratioAtRaise?.toString()])).toEqual([["01", "0.1"]]);
+    expect(await markStuck(deps, { chunk: 10 })).toEqual({ marked: 0 });
   });
 
   it("only central runs the marking", async () => {
