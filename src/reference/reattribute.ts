@@ -17,13 +17,14 @@ const ACCOUNTING_PROVINCE = `CASE WHEN p.successor_code IS NOT NULL AND p.merged
 
 /**
  * Moves the facilities' claims that count in another province than the record
- * now says, locked until commit, and returns what they contributed, summed by
+ * now says, locked until commit, notes the move in each claim's history
+ * (kind "province": from, to), and returns what they contributed, summed by
  * the keys of the spending aggregates (as contributionOf counts it, in SQL:
  * COUNTED_AMOUNT, DELAY_MONTHS): one statement, whatever the number of claims.
  */
 const MOVE_CLAIMS = `
 WITH moving AS (
-  SELECT c.id, c.province_code AS from_code, ${ACCOUNTING_PROVINCE} AS to_code, c.year, c.month, c.facility_code,
+  SELECT c.id, c.version, c.province_code AS from_code, ${ACCOUNTING_PROVINCE} AS to_code, c.year, c.month, c.facility_code,
          ${DELAY_MONTHS} AS delay_months, ${COUNTED_AMOUNT} AS counted, c.status
   FROM claim c
   JOIN facility f ON f.code = c.facility_code
@@ -34,6 +35,9 @@ WITH moving AS (
   FOR UPDATE OF c
 ), moved AS (
   UPDATE claim SET province_code = moving.to_code, updated_at = $2 FROM moving WHERE claim.id = moving.id
+), recorded AS (
+  INSERT INTO claim_history (claim_ref, kind, version, at, data)
+  SELECT id, 'province', version, $2, jsonb_build_object('from', from_code, 'to', to_code) FROM moving
 )
 SELECT from_code, to_code, year, month, facility_code, delay_months,
        sum(counted)::text AS spent,

@@ -63,6 +63,9 @@ describe.each<Recorded>(["before the claims", "after the claims"])("a merged pro
       ["08", "700000", "200000", "0.8750"],
       ["02", "300000", "0", "0.3000"],
     ]);
+    // Recorded late, a moved claim's history says so.
+    const moves = (await t.json("GET", "/v1/claims/02001/AT")).body.history.filter((h: any) => h.kind === "province").map((h: any) => h.data);
+    expect(moves).toEqual(recorded === "before the claims" ? [] : [{ from: "02", to: "08" }]);
     const alerts = (await t.json("GET", "/v1/alerts?kind=usage_threshold")).body.data;
     // Recorded late, the move raises 08's alert; 02's, raised while its figures held every claim, stay for its reviewers.
     expect(alerts.filter((a: any) => a.provinceCode === "08").map((a: any) => [a.provinceCode, a.year, a.spentAtRaise])).toEqual([["08", 2025, "700000"]]);
