@@ -53,6 +53,29 @@ async function lockProvinces(tx: Prisma.TransactionClient, codes: (string | null
   return rows.map((r) => r.code);
 }
 
+/**
+ * Mergers are one step, so a claim never counts in a merged code: the
+ * successor named is not itself merged, and a province others were merged
+ * into is not merged (`successorCode` as sent: undefined keeps the one recorded).
+ */
+async function checkOneStep(tx: Prisma.TransactionClient, code: string, successorCode: string | null | undefined, before: ProvinceRow | null) {
+  if (successorCode) {
+    const successor = await tx.province.findUnique({ where: { code: successorCode } });
+    if (!successor) throw unprocessable("unknown successor", [{ path: "successorCode", code: "unknown_province", message: `province ${successorCode} does not exist` }]);
+    if (successor.successorCode)
+      throw unprocessable("the successor is itself merged", [
+        { path: "successorCode", code: "successor_merged", message: `province ${successor.code} is merged into ${successor.successorCode}: name that one` },
+      ]);
+  }
+  if (successorCode === undefined ? before?.successorCode : successorCode) {
+    const predecessors = await tx.province.findMany({ where: { successorCode: code }, select: { code: true }, orderBy: { code: "asc" } });
+    if (predecessors.length)
+      throw unprocessable("other provinces are merged into this one", [
+        { path: "successorCode", code: "has_predecessors", message: `${predecessors.map((p) => p.code).join(", ")} merged into ${code}: record their merger into the new successor first` },
+      ]);
+  }
+}
+
 /** Provinces and facilities: central writes, any key reads. */
 export function referenceRoutes(deps: AppDeps) {
   const { prisma } = deps.db;
@@ -75,24 +98,7 @@ export function referenceRoutes(deps: AppDeps) {
       const { row, created } = await prisma.$transaction(async (tx) => {
         await lockProvinces(tx, [code, body.successorCode]);
         const before = await tx.province.findUnique({ where: { code } });
-        if (body.successorCode) {
-          const successor = await tx.province.findUnique({ where: { code: body.successorCode } });
-          if (!successor)
-            throw unprocessable("unknown successor", [{ path: "successorCode", code: "unknown_province", message: `province ${body.successorCode} does not exist` }]);
-          if (successor.successorCode)
-            throw unprocessable("the successor is itself merged", [
-              { path: "successorCode", code: "successor_merged", message: `province ${successor.code} is merged into ${successor.successorCode}: name that one` },
-            ]);
-        }
-        // One step from a merged code to where it counts: a province others were merged into is not merged itself.
-        const successorAfter = body.successorCode === undefined ? (before?.successorCode ?? null) : body.successorCode;
-        if (successorAfter) {
-          const predecessors = await tx.province.findMany({ where: { successorCode: code }, select: { code: true }, orderBy: { code: "asc" } });
-          if (predecessors.length)
-            throw unprocessable("other provinces are merged into this one", [
-              { path: "successorCode", code: "has_predecessors", message: `${predecessors.map((p) => p.code).join(", ")} merged into ${code}: record their merger into the new successor first` },
-            ]);
-        }
+        await checkOneStep(tx, code, body.successorCode, before);
         const data = {
           name: body.name,
           ...(body.successorCode !== undefined ? { successorCode: body.successorCode } : {}),
