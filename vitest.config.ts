@@ -21,9 +21,19 @@ export default defineConfig({
     hookTimeout: 60_000,
     projects: [
       { extends: true, test: { name: "unit", include: ["test/unit/**/*.test.ts", "test/process/**/*.test.ts"] } },
-      { extends: true, test: { name: "pglite", include: ["test/http/**/*.test.ts", "test/db/**/*.test.ts"], env: { TEST_DB: "pglite" } } },
+      {
+        extends: true,
+        test: {
+          name: "pglite",
+          include: ["test/http/**/*.test.ts", "test/db/**/*.test.ts"],
+          env: { TEST_DB: "pglite" },
+        },
+      },
       // The dashboard in headless Chromium (Debian's, driven by playwright-core), on the embedded database.
-      { extends: true, test: { name: "e2e", include: ["test/e2e/**/*.test.ts"], env: { TEST_DB: "pglite" }, testTimeout: 90_000 } },
+      {
+        extends: true,
+        test: { name: "e2e", include: ["test/e2e/**/*.test.ts"], env: { TEST_DB: "pglite" }, testTimeout: 90_000 },
+      },
       // src/worker.ts under wrangler dev (workerd), and its deployable bundle. Its database is
       // named after its own test process, not this run, so the postgres project's set-up and
       // tear-down (which drop this run's databases) never drop it while wrangler uses it.

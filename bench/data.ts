@@ -17,7 +17,9 @@ export const PROVINCES = [
 ] as const;
 
 export function facilities(perProvince: number): Facility[] {
-  return PROVINCES.flatMap(([p]) => Array.from({ length: perProvince }, (_, i) => ({ code: `${p}${String(i + 1).padStart(3, "0")}`, provinceCode: p })));
+  return PROVINCES.flatMap(([p]) =>
+    Array.from({ length: perProvince }, (_, i) => ({ code: `${p}${String(i + 1).padStart(3, "0")}`, provinceCode: p })),
+  );
 }
 
 export function rng(seed: number) {
@@ -31,7 +33,13 @@ export function rng(seed: number) {
 const ICD = ["J18.9", "E11", "I10", "K29.7", "A09", "M54.5", "N39.0", "J06.9"];
 
 /** One claim; `variant` picks valid, pending, invalid or corrected content. */
-export function makeClaim(r: (n: number) => number, facility: Facility, id: number, now: Date, variant: "valid" | "pending" | "invalid" | "corrected" = "valid") {
+export function makeClaim(
+  r: (n: number) => number,
+  facility: Facility,
+  id: number,
+  now: Date,
+  variant: "valid" | "pending" | "invalid" | "corrected" = "valid",
+) {
   const hoursAgo = r(10) === 0 ? 30 + r(500) : 1 + r(20);
   const discharged = new Date(now.getTime() - hoursAgo * 3600_000);
   const inpatient = variant === "pending" || (variant !== "valid" && r(3) === 0);

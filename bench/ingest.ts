@@ -39,9 +39,17 @@ const envelopes = xmlEnvelopes(facilities(10), new Date());
 
 const dbName = process.env.BENCH_DATABASE ?? `${new URL(BASE).pathname.slice(1) || "postgres"}_bench`;
 const dbUrl = await freshDatabase(BASE, dbName);
-const server = await startServer({ DATABASE_URL: dbUrl, BOOTSTRAP_CENTRAL_KEY: KEY, PORT: process.env.BENCH_PORT ?? "18787" });
+const server = await startServer({
+  DATABASE_URL: dbUrl,
+  BOOTSTRAP_CENTRAL_KEY: KEY,
+  PORT: process.env.BENCH_PORT ?? "18787",
+});
 const call = async (path: string, body: unknown, key = KEY, method = "POST") => {
-  const res = await fetch(`${server.url}${path}`, { method, headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body: JSON.stringify(body) });
+  const res = await fetch(`${server.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
   if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
   return res.json() as Promise<any>;
 };
@@ -71,7 +79,12 @@ try {
   const outcomes = { created: 0, corrected: 0, unchanged: 0, rejected: 0, pending: 0 };
   const postJson = async (i: number) => {
     const t0 = performance.now();
-    const { status, body: out } = await postBytes(`${server.url}/v1/batches`, bodies[i]!.key, "application/json", bodies[i]!.bytes);
+    const { status, body: out } = await postBytes(
+      `${server.url}/v1/batches`,
+      bodies[i]!.key,
+      "application/json",
+      bodies[i]!.bytes,
+    );
     latencies.push(performance.now() - t0);
     if (status !== 201) throw new Error(`batch ${i}: ${status} ${JSON.stringify(out).slice(0, 300)}`);
     outcomes.created += out.received - out.rejected - out.corrected - out.unchanged;
@@ -89,8 +102,14 @@ try {
   const xmlRun = newRun();
   const half = (n: number) => Math.ceil(n / 2);
   await jsonRun.time(dbUrl, server.child.pid, () => clients(0, half(bodies.length), postJson));
-  await xmlRun.time(dbUrl, server.child.pid, () => clients(0, half(envelopes.files.length), (i) => postXml(server.url, envelopes.files[i]!, keys)));
-  await xmlRun.time(dbUrl, server.child.pid, () => clients(half(envelopes.files.length), envelopes.files.length, (i) => postXml(server.url, envelopes.files[i]!, keys)));
+  await xmlRun.time(dbUrl, server.child.pid, () =>
+    clients(0, half(envelopes.files.length), (i) => postXml(server.url, envelopes.files[i]!, keys)),
+  );
+  await xmlRun.time(dbUrl, server.child.pid, () =>
+    clients(half(envelopes.files.length), envelopes.files.length, (i) =>
+      postXml(server.url, envelopes.files[i]!, keys),
+    ),
+  );
   await jsonRun.time(dbUrl, server.child.pid, () => clients(half(bodies.length), bodies.length, postJson));
   const claimCount = BATCHES * SIZE;
   const ingestSeconds = jsonRun.seconds;
@@ -98,23 +117,67 @@ try {
   const ingestDbCpu = jsonRun.dbCpu;
   const ingestServiceCpu = jsonRun.serviceCpu;
   const xmlEpisodes = envelopes.files.length * 1000;
-  const xml = { rate: xmlEpisodes / xmlRun.seconds, serviceCpu: xmlRun.serviceCpu, dbCpu: xmlRun.dbCpu, files: envelopes.files.length, bytes: envelopes.files.reduce((n, f) => n + f.body.byteLength, 0) };
+  const xml = {
+    rate: xmlEpisodes / xmlRun.seconds,
+    serviceCpu: xmlRun.serviceCpu,
+    dbCpu: xmlRun.dbCpu,
+    files: envelopes.files.length,
+    bytes: envelopes.files.reduce((n, f) => n + f.body.byteLength, 0),
+  };
   // Printed at once as well, so the figure is seen even if a later step fails.
   console.log(`xml: ${Math.round(xml.rate)} episodes/s against json ${Math.round(ingestRate)} claims/s`);
 
   // 3. The same rows through COPY into a bare table of the claim table's shape (no indexes, no constraints).
   const client = new pg.Client({ connectionString: dbUrl });
   await client.connect();
-  const esc = (v: unknown) => (v === null || v === undefined ? "\\N" : String(v).replace(/\\/g, "\\\\").replace(/\t/g, "\\t").replace(/\n/g, "\\n"));
+  const esc = (v: unknown) =>
+    v === null || v === undefined
+      ? "\\N"
+      : String(v).replace(/\\/g, "\\\\").replace(/\t/g, "\\t").replace(/\n/g, "\\n");
   const arr = (xs: string[]) => `{${xs.map((x) => `"${x}"`).join(",")}}`;
   let id = 0;
   const lines = batches.flatMap((b) =>
     b.body.claims.map((c) => {
       const d = new Date(c.dischargedAt);
-      const row = [++id, b.facility.code, c.claimId, b.facility.provinceCode, 2026, d.getUTCMonth() + 1, c.visitType, c.admittedAt, c.dischargedAt, now.toISOString(),
-        c.patient.cardNumber, c.patient.citizenId, c.patient.name, c.patient.birthDate, c.patient.gender, c.diagnosis.primary, arr(c.diagnosis.secondary),
-        "f", "f", "f", c.amounts.total, c.amounts.insurance, c.amounts.patient, c.amounts.other, null, "accepted", "{}", "{}", null, "f", null,
-        sha256(canonicalJson(c)), 1, 1, null, now.toISOString(), now.toISOString()];
+      const row = [
+        ++id,
+        b.facility.code,
+        c.claimId,
+        b.facility.provinceCode,
+        2026,
+        d.getUTCMonth() + 1,
+        c.visitType,
+        c.admittedAt,
+        c.dischargedAt,
+        now.toISOString(),
+        c.patient.cardNumber,
+        c.patient.citizenId,
+        c.patient.name,
+        c.patient.birthDate,
+        c.patient.gender,
+        c.diagnosis.primary,
+        arr(c.diagnosis.secondary),
+        "f",
+        "f",
+        "f",
+        c.amounts.total,
+        c.amounts.insurance,
+        c.amounts.patient,
+        c.amounts.other,
+        null,
+        "accepted",
+        "{}",
+        "{}",
+        null,
+        "f",
+        null,
+        sha256(canonicalJson(c)),
+        1,
+        1,
+        null,
+        now.toISOString(),
+        now.toISOString(),
+      ];
       return row.map(esc).join("\t") + "\n";
     }),
   );
@@ -126,7 +189,9 @@ try {
   }
   const copyRuns: { seconds: number; dbCpu: number | null }[] = [];
   for (let run = 0; run < 3; run++) {
-    await client.query("DROP TABLE IF EXISTS bench_claim_copy; CREATE TABLE bench_claim_copy (LIKE claim INCLUDING DEFAULTS)");
+    await client.query(
+      "DROP TABLE IF EXISTS bench_claim_copy; CREATE TABLE bench_claim_copy (LIKE claim INCLUDING DEFAULTS)",
+    );
     const copyCpu = await databaseCpu(dbUrl);
     const copyStarted = performance.now();
     await pipeline(Readable.from(blocks), client.query(copyFrom("COPY bench_claim_copy FROM STDIN")));
@@ -142,18 +207,31 @@ try {
   latencies.sort((a, b) => a - b);
   const f = (n: number) => Math.round(n).toLocaleString("en-US");
   console.log(`batches: ${BATCHES} x ${SIZE} claims from ${CLIENTS} concurrent clients (database ${dbName})`);
-  console.log(`outcomes: created ${f(outcomes.created)}, corrected ${f(outcomes.corrected)}, rejected ${f(outcomes.rejected)}, pending documentation ${f(outcomes.pending)}`);
+  console.log(
+    `outcomes: created ${f(outcomes.created)}, corrected ${f(outcomes.corrected)}, rejected ${f(outcomes.rejected)}, pending documentation ${f(outcomes.pending)}`,
+  );
   console.log(`ingest over HTTP: ${f(ingestRate)} claims/s (${ingestSeconds.toFixed(2)} s)`);
-  console.log(`1,000-claim batch latency: p50 ${f(percentile(latencies, 50))} ms, p99 ${f(percentile(latencies, 99))} ms`);
-  console.log(`COPY into bare table: ${f(copyRate)} rows/s (median of ${copyRuns.map((r) => r.seconds.toFixed(2)).join(", ")} s)`);
+  console.log(
+    `1,000-claim batch latency: p50 ${f(percentile(latencies, 50))} ms, p99 ${f(percentile(latencies, 99))} ms`,
+  );
+  console.log(
+    `COPY into bare table: ${f(copyRate)} rows/s (median of ${copyRuns.map((r) => r.seconds.toFixed(2)).join(", ")} s)`,
+  );
   // What the database itself spends: the floor under the ratio, whatever the service does in front of it.
   if (ingestDbCpu !== null && copyDbCpu !== null)
-    console.log(`PostgreSQL CPU per 1,000 rows: ingest ${(ingestDbCpu / (claimCount / 1000)).toFixed(1)} ms, COPY ${(copyDbCpu / (lines.length / 1000)).toFixed(1)} ms`);
-  console.log(`xml ingest over HTTP: ${f(xml.rate)} episodes/s (${xml.files} envelopes of 1,000 episodes, ${(xml.bytes / xml.files / 1024 / 1024).toFixed(1)} MB each)`);
+    console.log(
+      `PostgreSQL CPU per 1,000 rows: ingest ${(ingestDbCpu / (claimCount / 1000)).toFixed(1)} ms, COPY ${(copyDbCpu / (lines.length / 1000)).toFixed(1)} ms`,
+    );
+  console.log(
+    `xml ingest over HTTP: ${f(xml.rate)} episodes/s (${xml.files} envelopes of 1,000 episodes, ${(xml.bytes / xml.files / 1024 / 1024).toFixed(1)} MB each)`,
+  );
   // The service's own CPU (every thread: the one that stores, the XML reading thread, the garbage collector's) and
   // PostgreSQL's: what the ratio follows on two cores, and steadier than the rates on a shared host.
-  const per1000 = (ms: number | null, items: number) => (ms === null ? "n/a" : `${(ms / (items / 1000)).toFixed(1)} ms`);
-  console.log(`service CPU per 1,000: json ${per1000(ingestServiceCpu, claimCount)}, xml ${per1000(xml.serviceCpu, xmlEpisodes)}`);
+  const per1000 = (ms: number | null, items: number) =>
+    ms === null ? "n/a" : `${(ms / (items / 1000)).toFixed(1)} ms`;
+  console.log(
+    `service CPU per 1,000: json ${per1000(ingestServiceCpu, claimCount)}, xml ${per1000(xml.serviceCpu, xmlEpisodes)}`,
+  );
   console.log(`PostgreSQL CPU per 1,000 in the XML run: ${per1000(xml.dbCpu, xmlEpisodes)}`);
   console.log(`xml/json ratio: ${(xml.rate / ingestRate).toFixed(2)} (target >= 0.5)`);
   console.log(`ingest/copy ratio: ${(ingestRate / copyRate).toFixed(2)}`);
@@ -174,10 +252,25 @@ try {
 function xmlEnvelopes(fs: { code: string }[], now: Date) {
   const make = (i: number, tag: string) => {
     const facility = fs[i % fs.length]!.code;
-    return { facility, body: Buffer.from(fixtureEnvelope({ seed: 1000 + i, facility, episodes: 1000, dischargedBefore: now, days: 3, prefix: `${tag}${i}-` })) };
+    return {
+      facility,
+      body: Buffer.from(
+        fixtureEnvelope({
+          seed: 1000 + i,
+          facility,
+          episodes: 1000,
+          dischargedBefore: now,
+          days: 3,
+          prefix: `${tag}${i}-`,
+        }),
+      ),
+    };
   };
   const count = Number(process.env.XML_FILES ?? BATCHES);
-  return { warm: Array.from({ length: CLIENTS }, (_, i) => make(i, "W")), files: Array.from({ length: count }, (_, i) => make(i, "X")) };
+  return {
+    warm: Array.from({ length: CLIENTS }, (_, i) => make(i, "W")),
+    files: Array.from({ length: count }, (_, i) => make(i, "X")),
+  };
 }
 
 /** One warm-up envelope per client, as the JSON path has its warm-up batches. */
@@ -186,16 +279,24 @@ async function benchXmlWarm(url: string, envelopes: ReturnType<typeof xmlEnvelop
 }
 
 async function postXml(url: string, file: { facility: string; body: Buffer }, keys: Map<string, string>) {
-  const { status, body: out } = await postBytes(`${url}/v1/batches/xml`, keys.get(file.facility)!, "application/xml", file.body);
-  if (status !== 201 || out.received !== 1000) throw new Error(`xml batch: ${status} ${JSON.stringify(out).slice(0, 300)}`);
+  const { status, body: out } = await postBytes(
+    `${url}/v1/batches/xml`,
+    keys.get(file.facility)!,
+    "application/xml",
+    file.body,
+  );
+  if (status !== 201 || out.received !== 1000)
+    throw new Error(`xml batch: ${status} ${JSON.stringify(out).slice(0, 300)}`);
 }
 
 /** Items from..to-1, in order, from CLIENTS concurrent clients. */
 async function clients(from: number, to: number, post: (i: number) => Promise<void>) {
   let next = from;
-  await Promise.all(Array.from({ length: CLIENTS }, async () => {
-    for (let i = next++; i < to; i = next++) await post(i);
-  }));
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async () => {
+      for (let i = next++; i < to; i = next++) await post(i);
+    }),
+  );
 }
 
 /** Seconds, service CPU and database CPU summed over the parts of one path's run. */
@@ -247,7 +348,10 @@ function processCpu(pid: number | undefined): () => number | null {
 async function databaseCpu(url: string): Promise<{ since: () => Promise<number | null> }> {
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
-  const pids = async () => (await admin.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE datname = current_database()")).rows.map((r) => r.pid);
+  const pids = async () =>
+    (
+      await admin.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE datname = current_database()")
+    ).rows.map((r) => r.pid);
   // Readable only when the database runs here: checked on this connection's own server process.
   const own = (await admin.query<{ pid: number }>("SELECT pg_backend_pid() AS pid")).rows[0]!.pid;
   const readable = cpuTicks(own) !== null;

@@ -33,25 +33,45 @@ const DEADLINE_MS = 30_000;
 
 type Kind = "batch" | "replay" | "read" | "alert" | "decision";
 /** The statuses each kind of request may answer; anything else is an error. 409: a step another client took first. */
-const ALLOWED: Record<Kind, number[]> = { batch: [201], replay: [200], read: [200], alert: [200, 409], decision: [200, 409] };
+const ALLOWED: Record<Kind, number[]> = {
+  batch: [201],
+  replay: [200],
+  read: [200],
+  alert: [200, 409],
+  decision: [200, 409],
+};
 
 const dbName = `${new URL(BASE).pathname.slice(1) || "postgres"}_load`;
 const dbUrl = await freshDatabase(BASE, dbName);
-const server = await startServer({ DATABASE_URL: dbUrl, BOOTSTRAP_CENTRAL_KEY: KEY, PORT: process.env.LOAD_PORT ?? "18788" });
-if (!/^http:\/\/127\.0\.0\.1:\d+$/.test(server.url)) throw new Error(`load: refusing a non-loopback target ${server.url}`);
+const server = await startServer({
+  DATABASE_URL: dbUrl,
+  BOOTSTRAP_CENTRAL_KEY: KEY,
+  PORT: process.env.LOAD_PORT ?? "18788",
+});
+if (!/^http:\/\/127\.0\.0\.1:\d+$/.test(server.url))
+  throw new Error(`load: refusing a non-loopback target ${server.url}`);
 
 const latencies: Record<Kind, number[]> = { batch: [], replay: [], read: [], alert: [], decision: [] };
 const errors: string[] = [];
 const counts = { claims: 0, conflicts: 0 };
 
-async function call(kind: Kind | null, method: string, path: string, key: string, body?: unknown): Promise<{ status: number; body: any }> {
+async function call(
+  kind: Kind | null,
+  method: string,
+  path: string,
+  key: string,
+  body?: unknown,
+): Promise<{ status: number; body: any }> {
   const started = performance.now();
   let status = 0;
   let out: any = null;
   try {
     const res = await fetch(`${server.url}${path}`, {
       method,
-      headers: { authorization: `Bearer ${key}`, ...(body !== undefined ? { "content-type": "application/json" } : {}) },
+      headers: {
+        authorization: `Bearer ${key}`,
+        ...(body !== undefined ? { "content-type": "application/json" } : {}),
+      },
       body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
       signal: AbortSignal.timeout(DEADLINE_MS),
     });
@@ -65,7 +85,8 @@ async function call(kind: Kind | null, method: string, path: string, key: string
   }
   if (kind) {
     latencies[kind].push(performance.now() - started);
-    if (!ALLOWED[kind].includes(status)) errors.push(`${method} ${path}: ${status} ${JSON.stringify(out).slice(0, 300)}`);
+    if (!ALLOWED[kind].includes(status))
+      errors.push(`${method} ${path}: ${status} ${JSON.stringify(out).slice(0, 300)}`);
     else if (status === 409) counts.conflicts++;
   } else if (status >= 300) throw new Error(`setup ${method} ${path}: ${status} ${JSON.stringify(out).slice(0, 300)}`);
   return { status, body: out };
@@ -81,12 +102,18 @@ try {
   for (const [code, name] of PROVINCES) {
     await call(null, "PUT", `/v1/provinces/${code}`, KEY, { name });
     await call(null, "PUT", `/v1/provinces/${code}/estimates/${year}`, KEY, { amount: "1500000000" });
-    provinceKeys.set(code, (await call(null, "POST", "/v1/keys", KEY, { role: "province", scope: code, name: `load ${code}` })).body.key);
+    provinceKeys.set(
+      code,
+      (await call(null, "POST", "/v1/keys", KEY, { role: "province", scope: code, name: `load ${code}` })).body.key,
+    );
   }
   const facilityKeys = new Map<string, string>();
   for (const f of fs) {
     await call(null, "PUT", `/v1/facilities/${f.code}`, KEY, { name: `Bệnh viện ${f.code}` });
-    facilityKeys.set(f.code, (await call(null, "POST", "/v1/keys", KEY, { role: "facility", scope: f.code, name: f.code })).body.key);
+    facilityKeys.set(
+      f.code,
+      (await call(null, "POST", "/v1/keys", KEY, { role: "facility", scope: f.code, name: f.code })).body.key,
+    );
   }
 
   // 2. The clients. Each owns its claim ids, so corrections and replays are its own; facilities are shared (serialised per facility by the server).
@@ -148,14 +175,18 @@ try {
         const res = await call("read", "GET", path, key);
         // Now and then, one claim from the list.
         const first = res.body?.data?.[0];
-        if (first?.claimId && r(4) === 0) await call("read", "GET", `/v1/claims/${first.facilityCode}/${encodeURIComponent(first.claimId)}`, key);
+        if (first?.claimId && r(4) === 0)
+          await call("read", "GET", `/v1/claims/${first.facilityCode}/${encodeURIComponent(first.claimId)}`, key);
       } else if (roll < 92) {
         // An alert step by the province: acknowledge an open alert, or resolve an acknowledged one (raised again by the next crossing).
         const pKey = provinceKeys.get(province)!;
         const status = r(2) ? "open" : "acknowledged";
         const list = await call("read", "GET", `/v1/alerts?province=${province}&status=${status}&limit=5`, pKey);
         const alert = list.body?.data?.[r(Math.max(1, list.body?.data?.length ?? 1))];
-        if (alert) await call("alert", "POST", `/v1/alerts/${alert.id}/${status === "open" ? "acknowledge" : "resolve"}`, pKey, { note: `load client ${n}` });
+        if (alert)
+          await call("alert", "POST", `/v1/alerts/${alert.id}/${status === "open" ? "acknowledge" : "resolve"}`, pKey, {
+            note: `load client ${n}`,
+          });
       } else {
         // A decision on one of the province's accepted claims: approve a little less, or deny.
         const pKey = provinceKeys.get(province)!;
@@ -163,8 +194,16 @@ try {
         const c = list.body?.data?.[r(Math.max(1, list.body?.data?.length ?? 1))];
         if (c) {
           const insurance = Number(c.amounts.insurance);
-          const body = r(3) ? { outcome: "approved", approvedAmount: String(Math.max(0, insurance - 1000)), reason: "load" } : { outcome: "denied", reason: "load" };
-          await call("decision", "POST", `/v1/claims/${c.facilityCode}/${encodeURIComponent(c.claimId)}/decision`, pKey, body);
+          const body = r(3)
+            ? { outcome: "approved", approvedAmount: String(Math.max(0, insurance - 1000)), reason: "load" }
+            : { outcome: "denied", reason: "load" };
+          await call(
+            "decision",
+            "POST",
+            `/v1/claims/${c.facilityCode}/${encodeURIComponent(c.claimId)}/decision`,
+            pKey,
+            body,
+          );
         }
       }
     }
@@ -194,21 +233,32 @@ try {
     SELECT s.province_code AS province, s.spent::text AS spent, s.claim_count AS n,
            (SELECT count(*) FROM alert a WHERE a.province_code = s.province_code) AS alerts
     FROM spending s ORDER BY s.province_code`);
-  const [{ claims: storedClaims, decided }] = (await db.query(
-    "SELECT count(*)::int AS claims, count(*) FILTER (WHERE status IN ('approved', 'denied'))::int AS decided FROM claim")).rows;
+  const [{ claims: storedClaims, decided }] = (
+    await db.query(
+      "SELECT count(*)::int AS claims, count(*) FILTER (WHERE status IN ('approved', 'denied'))::int AS decided FROM claim",
+    )
+  ).rows;
   await db.end();
 
-  const all = Object.values(latencies).flat().sort((a, b) => a - b);
+  const all = Object.values(latencies)
+    .flat()
+    .sort((a, b) => a - b);
   const f = (x: number) => Math.round(x).toLocaleString("en-US");
   console.log(`load: ${CLIENTS} clients for ${seconds.toFixed(1)} s against ${server.url} (database ${dbName})`);
-  console.log(`requests: ${f(all.length)} (${f(all.length / seconds)}/s), claims sent in batches: ${f(counts.claims)} (${f(counts.claims / seconds)}/s), stored ${f(storedClaims)}, decided ${f(decided)}`);
+  console.log(
+    `requests: ${f(all.length)} (${f(all.length / seconds)}/s), claims sent in batches: ${f(counts.claims)} (${f(counts.claims / seconds)}/s), stored ${f(storedClaims)}, decided ${f(decided)}`,
+  );
   console.log(`latency all: p50 ${f(percentile(all, 50))} ms, p99 ${f(percentile(all, 99))} ms`);
   for (const kind of Object.keys(latencies) as Kind[]) {
     const l = latencies[kind].sort((a, b) => a - b);
-    if (l.length) console.log(`  ${kind.padEnd(8)} ${f(l.length).padStart(7)} requests, p50 ${f(percentile(l, 50))} ms, p99 ${f(percentile(l, 99))} ms`);
+    if (l.length)
+      console.log(
+        `  ${kind.padEnd(8)} ${f(l.length).padStart(7)} requests, p50 ${f(percentile(l, 50))} ms, p99 ${f(percentile(l, 99))} ms`,
+      );
   }
   console.log(`conflicts (409, a step another client took first): ${counts.conflicts}`);
-  for (const t of totals) console.log(`  province ${t.province}: spent ${t.spent} over ${t.n} claims, ${t.alerts} alerts raised`);
+  for (const t of totals)
+    console.log(`  province ${t.province}: spent ${t.spent} over ${t.n} claims, ${t.alerts} alerts raised`);
   console.log(`errors: ${errors.length}`);
   for (const e of errors.slice(0, 20)) console.log(`  ${e}`);
   console.log(`totals equal the sum over claims: ${mismatches.length === 0 ? "yes" : "NO"}`);

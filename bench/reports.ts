@@ -22,7 +22,9 @@ import { freshDatabase, startServer } from "./server.ts";
 
 const BASE = process.env.DATABASE_URL;
 if (!BASE) {
-  console.error("bench:reports: set DATABASE_URL to a PostgreSQL server (a fresh database <name>_reports is made on it)");
+  console.error(
+    "bench:reports: set DATABASE_URL to a PostgreSQL server (a fresh database <name>_reports is made on it)",
+  );
   process.exit(1);
 }
 const CLAIMS = Number(process.env.CLAIMS ?? 2_000_000);
@@ -31,7 +33,42 @@ const CHUNK = 250_000;
 const KEY = "bench-reports-central-key-0123456789";
 
 /** The 34 provinces after the 2025 merger (codes as issued). */
-const PROVINCES = ["01", "04", "08", "11", "12", "14", "15", "19", "20", "22", "24", "25", "31", "33", "37", "38", "40", "42", "44", "46", "48", "51", "52", "56", "66", "68", "75", "79", "80", "82", "86", "91", "92", "96"];
+const PROVINCES = [
+  "01",
+  "04",
+  "08",
+  "11",
+  "12",
+  "14",
+  "15",
+  "19",
+  "20",
+  "22",
+  "24",
+  "25",
+  "31",
+  "33",
+  "37",
+  "38",
+  "40",
+  "42",
+  "44",
+  "46",
+  "48",
+  "51",
+  "52",
+  "56",
+  "66",
+  "68",
+  "75",
+  "79",
+  "80",
+  "82",
+  "86",
+  "91",
+  "92",
+  "96",
+];
 const FACILITIES_PER_PROVINCE = 30;
 
 const now = new Date();
@@ -41,7 +78,11 @@ const yearStart = new Date(Date.UTC(year, 0, 1) - 7 * 3600_000);
 const dbName = `${new URL(BASE).pathname.slice(1) || "postgres"}_reports`;
 const reuse = process.env.REUSE === "1" && (await existingClaims(BASE, dbName)) >= CLAIMS;
 const dbUrl = reuse ? withDatabase(BASE, dbName) : await freshDatabase(BASE, dbName);
-const server = await startServer({ DATABASE_URL: dbUrl, BOOTSTRAP_CENTRAL_KEY: KEY, PORT: process.env.BENCH_PORT ?? "18788" });
+const server = await startServer({
+  DATABASE_URL: dbUrl,
+  BOOTSTRAP_CENTRAL_KEY: KEY,
+  PORT: process.env.BENCH_PORT ?? "18788",
+});
 const client = new pg.Client({ connectionString: dbUrl });
 await client.connect();
 const seconds = (t0: number) => ((performance.now() - t0) / 1000).toFixed(1);
@@ -77,10 +118,9 @@ try {
 async function load() {
   // 1. Reference data: provinces, facilities with a size, a cost factor (1% cost three times their peers) and a pace (5% slow).
   const t0 = performance.now();
-  await client.query(
-    `INSERT INTO province (code, name) SELECT p, 'Tỉnh ' || p FROM unnest($1::text[]) AS p`,
-    [PROVINCES],
-  );
+  await client.query(`INSERT INTO province (code, name) SELECT p, 'Tỉnh ' || p FROM unnest($1::text[]) AS p`, [
+    PROVINCES,
+  ]);
   await client.query(
     `INSERT INTO facility (code, name, province_code)
      SELECT p || lpad(i::text, 3, '0'), 'Cơ sở KCB ' || p || lpad(i::text, 3, '0'), p
@@ -168,7 +208,9 @@ async function load() {
 async function aggregates() {
   // 3. The aggregates ingestion keeps, by the same definitions; estimates near each province's pace.
   const t0 = performance.now();
-  await client.query(`TRUNCATE spending, spending_detail, arrival_triangle, estimate_adjustment, estimate, alert CASCADE`);
+  await client.query(
+    `TRUNCATE spending, spending_detail, arrival_triangle, estimate_adjustment, estimate, alert CASCADE`,
+  );
   const counted = `CASE WHEN c.status = 'denied' THEN 0 WHEN c.status = 'approved' AND c.approved_amount IS NOT NULL THEN c.approved_amount ELSE c.insurance_amount END`;
   await client.query(`
     INSERT INTO spending_detail (province_code, year, month, facility_code, spent, pending_amount, claim_count)
@@ -178,15 +220,23 @@ async function aggregates() {
   await client.query(`
     INSERT INTO spending (province_code, year, spent, pending_amount, claim_count)
     SELECT province_code, year, sum(spent), sum(pending_amount), sum(claim_count) FROM spending_detail GROUP BY 1, 2`);
-  await client.query(`INSERT INTO arrival_triangle (province_code, year, discharge_month, delay_months, amount, claim_count) ${TRIANGLE_FROM_CLAIMS}`);
-  await client.query(`
+  await client.query(
+    `INSERT INTO arrival_triangle (province_code, year, discharge_month, delay_months, amount, claim_count) ${TRIANGLE_FROM_CLAIMS}`,
+  );
+  await client.query(
+    `
     INSERT INTO estimate (province_code, year, initial_amount, total_amount)
     SELECT e.province_code, e.year, e.amount, e.amount
     FROM (SELECT province_code, year, round(spent / $1::numeric * (0.85 + random() * 0.3)::numeric, -6) AS amount FROM spending) e`,
-    [String((now.getTime() - yearStart.getTime()) / (365 * 86_400_000))]);
+    [String((now.getTime() - yearStart.getTime()) / (365 * 86_400_000))],
+  );
   await client.query("VACUUM ANALYZE");
-  const [{ n, size }] = (await client.query(`SELECT count(*)::int AS n, pg_size_pretty(pg_total_relation_size('claim')) AS size FROM claim`)).rows;
-  console.log(`aggregates built and analysed in ${seconds(t0)} s; claim table ${size} for ${n.toLocaleString("en-US")} claims of ${year}`);
+  const [{ n, size }] = (
+    await client.query(`SELECT count(*)::int AS n, pg_size_pretty(pg_total_relation_size('claim')) AS size FROM claim`)
+  ).rows;
+  console.log(
+    `aggregates built and analysed in ${seconds(t0)} s; claim table ${size} for ${n.toLocaleString("en-US")} claims of ${year}`,
+  );
 }
 
 async function time() {
@@ -210,7 +260,9 @@ async function time() {
     let summary = "";
     for (let i = 0; i <= RUNS; i++) {
       const started = performance.now();
-      const res = await fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${KEY}`, accept: accept ?? "application/json" } });
+      const res = await fetch(`${server.url}${path}`, {
+        headers: { authorization: `Bearer ${KEY}`, accept: accept ?? "application/json" },
+      });
       const body = await res.text();
       const ms = performance.now() - started;
       if (res.status !== 200) throw new Error(`${path}: ${res.status} ${body.slice(0, 300)}`);
@@ -218,12 +270,18 @@ async function time() {
       bytes = Buffer.byteLength(body);
       if (!accept) {
         const json = JSON.parse(body);
-        summary = json.facilities ? `${json.facilities.length} rows` : json.provinces ? `${json.provinces.length} provinces` : `method ${json.method}, projected ratio ${json.projectedRatio}`;
+        summary = json.facilities
+          ? `${json.facilities.length} rows`
+          : json.provinces
+            ? `${json.provinces.length} provinces`
+            : `method ${json.method}, projected ratio ${json.projectedRatio}`;
       } else summary = `${body.split("\r\n").length - 2} lines`;
     }
     times.sort((a, b) => a - b);
     const median = times[Math.floor(times.length / 2)]!;
-    results.push(`${name.padEnd(46)} ${String(Math.round(median)).padStart(6)} ms  (min ${Math.round(times[0]!)}, max ${Math.round(times.at(-1)!)}; ${summary}, ${(bytes / 1024).toFixed(0)} KiB)${median > 1000 ? "  OVER 1 s" : ""}`);
+    results.push(
+      `${name.padEnd(46)} ${String(Math.round(median)).padStart(6)} ms  (min ${Math.round(times[0]!)}, max ${Math.round(times.at(-1)!)}; ${summary}, ${(bytes / 1024).toFixed(0)} KiB)${median > 1000 ? "  OVER 1 s" : ""}`,
+    );
     console.log(results.at(-1));
   }
 }

@@ -15,7 +15,9 @@ export async function freshDatabase(baseUrl: string, name: string): Promise<stri
 }
 
 /** Starts `npm start`'s server as its own process (its own event loop, as in production) and waits until ready. */
-export async function startServer(env: Record<string, string>): Promise<{ url: string; child: ChildProcess; stop: () => Promise<void> }> {
+export async function startServer(
+  env: Record<string, string>,
+): Promise<{ url: string; child: ChildProcess; stop: () => Promise<void> }> {
   const port = env.PORT ?? "18787";
   // BENCH_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=.scratch/prof", profiles the server itself.
   const extra = process.env.BENCH_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
@@ -27,7 +29,10 @@ export async function startServer(env: Record<string, string>): Promise<{ url: s
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
-    const ok = await fetch(`${url}/readyz`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${url}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) break;
     if (Date.now() > deadline) throw new Error("server did not become ready in 60 s");
     await new Promise((r) => setTimeout(r, 200));
@@ -40,7 +45,8 @@ export async function startServer(env: Record<string, string>): Promise<{ url: s
   return { url, child, stop };
 }
 
-export const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+export const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
 const agent = new http.Agent({ keepAlive: true });
 
@@ -51,20 +57,33 @@ const agent = new http.Agent({ keepAlive: true });
  * more per request on a body of a few MB (measured: 7.4 MB, 6.7-8.6 ms
  * against 2.2-3.8 ms), which would be taken from the service being measured.
  */
-export function postBytes(url: string, key: string, contentType: string, body: Buffer): Promise<{ status: number; body: any }> {
+export function postBytes(
+  url: string,
+  key: string,
+  contentType: string,
+  body: Buffer,
+): Promise<{ status: number; body: any }> {
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: "POST", agent, headers: { authorization: `Bearer ${key}`, "content-type": contentType, "content-length": body.byteLength } }, (res) => {
-      const parts: Buffer[] = [];
-      res.on("data", (c: Buffer) => parts.push(c));
-      res.on("end", () => {
-        try {
-          resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(parts).toString("utf8")) });
-        } catch (err) {
-          reject(err);
-        }
-      });
-      res.on("error", reject);
-    });
+    const req = http.request(
+      url,
+      {
+        method: "POST",
+        agent,
+        headers: { authorization: `Bearer ${key}`, "content-type": contentType, "content-length": body.byteLength },
+      },
+      (res) => {
+        const parts: Buffer[] = [];
+        res.on("data", (c: Buffer) => parts.push(c));
+        res.on("end", () => {
+          try {
+            resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(parts).toString("utf8")) });
+          } catch (err) {
+            reject(err);
+          }
+        });
+        res.on("error", reject);
+      },
+    );
     req.on("error", reject);
     req.end(body);
   });

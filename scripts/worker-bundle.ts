@@ -25,7 +25,10 @@ export const PAID_GZIP_LIMIT = 10 * MiB;
  * embedded database.
  */
 export const FORBIDDEN_INPUTS: { pattern: RegExp; why: string }[] = [
-  { pattern: /src\/generated\/prisma\//, why: "the Node build of the Prisma client: import it as #prisma, not ../generated/prisma/client.ts" },
+  {
+    pattern: /src\/generated\/prisma\//,
+    why: "the Node build of the Prisma client: import it as #prisma, not ../generated/prisma/client.ts",
+  },
   { pattern: /@electric-sql\/pglite|pglite-prisma-adapter/, why: "PGlite, the Node server's embedded database" },
 ];
 
@@ -68,7 +71,9 @@ export function inspectBundle(dir: string): BundleReport {
 export function bundleProblems(report: BundleReport): string[] {
   const problems = report.forbidden.map((f) => `${f.input} (${kib(f.bytes)}) is in the bundle: ${f.why}`);
   if (report.gzipBytes > GZIP_LIMIT)
-    problems.push(`compressed size ${mib(report.gzipBytes)} is over the ${mib(GZIP_LIMIT)} of the free plan (paid: ${mib(PAID_GZIP_LIMIT)})`);
+    problems.push(
+      `compressed size ${mib(report.gzipBytes)} is over the ${mib(GZIP_LIMIT)} of the free plan (paid: ${mib(PAID_GZIP_LIMIT)})`,
+    );
   return problems;
 }
 
@@ -79,7 +84,9 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const dir = process.argv[2] ?? "dist";
   const report = inspectBundle(dir);
   for (const m of report.modules) process.stdout.write(`${m.name}: ${kib(m.bytes)}, gzip ${kib(m.gzipBytes)}\n`);
-  process.stdout.write(`worker bundle: ${mib(report.bytes)}, gzip ${mib(report.gzipBytes)} (limit ${mib(GZIP_LIMIT)} free, ${mib(PAID_GZIP_LIMIT)} paid)\n`);
+  process.stdout.write(
+    `worker bundle: ${mib(report.bytes)}, gzip ${mib(report.gzipBytes)} (limit ${mib(GZIP_LIMIT)} free, ${mib(PAID_GZIP_LIMIT)} paid)\n`,
+  );
   const problems = bundleProblems(report);
   for (const p of problems) process.stderr.write(`worker bundle: ${p}\n`);
   process.exit(problems.length ? 1 : 0);

@@ -42,7 +42,10 @@ export function createApp(deps: AppDeps) {
   const caps = capBodies({ "/v1/batches": 32 * MiB }, 1 * MiB);
   // The XML route streams its body (hundreds of MB) and counts it itself: a cap here would buffer it whole.
   app.use("/v1/*", (c, next) => (c.req.path === XML_BATCH_PATH ? next() : caps(c, next)));
-  app.use("/v1/*", requireJsonBody((path) => (path === XML_BATCH_PATH ? XML_MEDIA_TYPES : [])));
+  app.use(
+    "/v1/*",
+    requireJsonBody((path) => (path === XML_BATCH_PATH ? XML_MEDIA_TYPES : [])),
+  );
   app.use("/v1/*", limitFailedAuthentication(deps.clock));
   app.use("/v1/*", authenticate(deps.db));
   app.use("/v1/*", refuseUnsafeInput());
@@ -72,7 +75,8 @@ export function createApp(deps: AppDeps) {
     info: {
       title: "Health-insurance claims cost control",
       version: "0.1.0",
-      description: "Claims in, spending against each province's estimate, threshold alerts, documentation backlog. Errors are RFC 9457 problem+json.",
+      description:
+        "Claims in, spending against each province's estimate, threshold alerts, documentation backlog. Errors are RFC 9457 problem+json.",
     },
     security: [{ bearer: [] }],
   });

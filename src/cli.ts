@@ -52,26 +52,46 @@ export function parseCommand(argv: string[]): Command {
   }
   if (group === "import-xml") {
     const { values, positionals } = parse(argv.slice(1), {
-      facility: { type: "string" }, url: { type: "string" }, key: { type: "string" }, "batch-id": { type: "string" }, rejected: { type: "string" },
+      facility: { type: "string" },
+      url: { type: "string" },
+      key: { type: "string" },
+      "batch-id": { type: "string" },
+      rejected: { type: "string" },
     } as const);
-    if (!values.facility || !/^\d{5}$/.test(values.facility)) throw new UsageError("--facility: a 5-digit facility code is required");
+    if (!values.facility || !/^\d{5}$/.test(values.facility))
+      throw new UsageError("--facility: a 5-digit facility code is required");
     if (positionals.length === 0) throw new UsageError("import-xml needs at least one file or folder");
     if (values.url !== undefined && !URL.canParse(values.url)) throw new UsageError("--url: not a URL");
-    if ((values.url === undefined) !== (values.key === undefined)) throw new UsageError("--url and --key go together (without both, the files go straight to the database)");
-    if (values["batch-id"] !== undefined && positionals.length !== 1) throw new UsageError("--batch-id names one file's batch: give exactly one file");
+    if ((values.url === undefined) !== (values.key === undefined))
+      throw new UsageError("--url and --key go together (without both, the files go straight to the database)");
+    if (values["batch-id"] !== undefined && positionals.length !== 1)
+      throw new UsageError("--batch-id names one file's batch: give exactly one file");
     return {
       kind: "import-xml",
-      options: { facility: values.facility, paths: positionals, url: values.url, key: values.key, batchId: values["batch-id"], rejected: values.rejected ?? "xml-rejected.csv" },
+      options: {
+        facility: values.facility,
+        paths: positionals,
+        url: values.url,
+        key: values.key,
+        batchId: values["batch-id"],
+        rejected: values.rejected ?? "xml-rejected.csv",
+      },
     };
   }
   if (group !== "keys") throw new UsageError(`unknown command ${group}`);
   if (action === "create") {
-    const { values, positionals } = parse(rest, { role: { type: "string" }, scope: { type: "string" }, name: { type: "string" } } as const);
+    const { values, positionals } = parse(rest, {
+      role: { type: "string" },
+      scope: { type: "string" },
+      name: { type: "string" },
+    } as const);
     if (positionals.length) throw new UsageError(`unexpected argument ${positionals[0]}`);
     const checked = CreateKey.safeParse({ role: values.role, scope: values.scope, name: values.name });
     if (!checked.success) {
       const issue = checked.error.issues[0]!;
-      throw new UsageError(`--${String(issue.path[0] ?? "role")}: ${issue.code === "invalid_type" && issue.input === undefined ? "is required" : issue.message}`);
+      throw new UsageError(
+        `--${String(issue.path[0] ?? "role")}: ${issue.code === "invalid_type" && issue.input === undefined ? "is required" : issue.message}`,
+      );
     }
     return { kind: "keys.create", ...checked.data };
   }
@@ -88,7 +108,11 @@ export function parseCommand(argv: string[]): Command {
   throw new UsageError(action === undefined ? "keys needs create, list or revoke" : `unknown keys command ${action}`);
 }
 
-async function run(command: Exclude<Command, { kind: "help" | "import-xml" }>, deps: AppDeps, applied: string[]): Promise<unknown> {
+async function run(
+  command: Exclude<Command, { kind: "help" | "import-xml" }>,
+  deps: AppDeps,
+  applied: string[],
+): Promise<unknown> {
   const who = { caller: null, at: deps.clock.now() };
   switch (command.kind) {
     case "migrate":
@@ -111,8 +135,13 @@ class CliError extends Error {}
 
 /** One line for the operator: our own errors say what to do; anything else is its first line. */
 function describe(err: unknown): string {
-  if (err instanceof Problem) return err.errors?.[0] ? `${err.detail}: ${err.errors[0].path}: ${err.errors[0].message}` : err.detail;
-  const known = err instanceof ConfigError || err instanceof StartupError || err instanceof DataDirLockedError || err instanceof CliError;
+  if (err instanceof Problem)
+    return err.errors?.[0] ? `${err.detail}: ${err.errors[0].path}: ${err.errors[0].message}` : err.detail;
+  const known =
+    err instanceof ConfigError ||
+    err instanceof StartupError ||
+    err instanceof DataDirLockedError ||
+    err instanceof CliError;
   const message = err instanceof Error ? err.message : String(err);
   return known ? message : (message.split("\n").find((l) => l.trim()) ?? "unexpected error").trim();
 }
@@ -143,7 +172,9 @@ async function main(argv: string[]): Promise<number> {
     const config = loadConfig();
     opened = await openConfiguredDatabase(config);
     // Logs go to stderr so stdout stays the command's JSON.
-    const logger = jsonLogger(config.LOG_LEVEL === "info" ? "warn" : config.LOG_LEVEL, (line) => process.stderr.write(line + "\n"));
+    const logger = jsonLogger(config.LOG_LEVEL === "info" ? "warn" : config.LOG_LEVEL, (line) =>
+      process.stderr.write(line + "\n"),
+    );
     const deps: AppDeps = { db: opened.db, clock: systemClock, rules: defaultRules(), logger };
     const result = await run(command, deps, opened.applied);
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

@@ -29,7 +29,10 @@ export function jsonLogger(
 /** Keeps every line in memory: tests read what would have been logged. */
 export function memoryLogger(): Logger & { lines: string[] } {
   const lines: string[] = [];
-  return Object.assign(jsonLogger("debug", (l) => lines.push(l)), { lines });
+  return Object.assign(
+    jsonLogger("debug", (l) => lines.push(l)),
+    { lines },
+  );
 }
 
 /**

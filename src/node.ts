@@ -21,7 +21,14 @@ async function main() {
   const { db, release } = await openConfiguredDatabase(config);
   // XML envelopes are read and translated on worker threads, beside this thread that stores (src/xml/threads.ts).
   const xmlThreads = startXmlThreads({ onProblem: (msg, err) => logger.warn(msg, { error: String(err) }) });
-  const deps = { db, clock: systemClock, rules, logger, xmlReader: xmlThreads.read, ...(config.SESSION_SECRET ? { sessionSecret: config.SESSION_SECRET } : {}) };
+  const deps = {
+    db,
+    clock: systemClock,
+    rules,
+    logger,
+    xmlReader: xmlThreads.read,
+    ...(config.SESSION_SECRET ? { sessionSecret: config.SESSION_SECRET } : {}),
+  };
   if (config.BOOTSTRAP_CENTRAL_KEY) await registerBootstrapKey(deps, config.BOOTSTRAP_CENTRAL_KEY);
 
   const app = createApp(deps);
@@ -81,14 +88,24 @@ function listen(fetch: Parameters<typeof serve>[0]["fetch"], port: number): Prom
     });
     server.once("listening", () => resolve(server));
     server.once("error", (err: NodeJS.ErrnoException) =>
-      reject(new StartupError(err.code === "EADDRINUSE" ? `port ${port} is already in use (set PORT)` : `cannot listen on port ${port}: ${err.message}`)),
+      reject(
+        new StartupError(
+          err.code === "EADDRINUSE"
+            ? `port ${port} is already in use (set PORT)`
+            : `cannot listen on port ${port}: ${err.message}`,
+        ),
+      ),
     );
   });
 }
 
 main().catch((err) => {
-  const known = err instanceof ConfigError || err instanceof RulesError || err instanceof StartupError || err instanceof DataDirLockedError;
+  const known =
+    err instanceof ConfigError ||
+    err instanceof RulesError ||
+    err instanceof StartupError ||
+    err instanceof DataDirLockedError;
   // One clear line; a stack only for what we did not foresee.
-  process.stderr.write(`startup failed: ${known ? err.message : (err as Error).stack ?? String(err)}\n`);
+  process.stderr.write(`startup failed: ${known ? err.message : ((err as Error).stack ?? String(err))}\n`);
   process.exit(1);
 });

@@ -12,7 +12,9 @@ export class StartupError extends Error {}
  * its schema up to date. PostgreSQL when DATABASE_URL is set; otherwise the
  * embedded PGlite under DATA_DIR, locked against a second process.
  */
-export async function openConfiguredDatabase(config: Config): Promise<{ db: Database; release: () => void; applied: string[] }> {
+export async function openConfiguredDatabase(
+  config: Config,
+): Promise<{ db: Database; release: () => void; applied: string[] }> {
   let db: Database;
   let release = () => {};
   if (config.DATABASE_URL) {
@@ -24,7 +26,10 @@ export async function openConfiguredDatabase(config: Config): Promise<{ db: Data
       throw new StartupError("DATABASE_URL is not a valid URL");
     }
     db = openPostgres({ connectionString: config.DATABASE_URL });
-    const reachable = await db.prisma.$queryRawUnsafe("SELECT 1").then(() => null, (e: Error) => e.message || String(e));
+    const reachable = await db.prisma.$queryRawUnsafe("SELECT 1").then(
+      () => null,
+      (e: Error) => e.message || String(e),
+    );
     if (reachable !== null) {
       await db.close();
       throw new StartupError(`cannot reach PostgreSQL at ${where}: ${reachable.split("\n")[0]}`);

@@ -16,7 +16,9 @@ export function every(seconds: number, what: string, logger: Logger, job: () => 
   const run = () => {
     if (running) return;
     running = job()
-      .catch((err: unknown) => logger.error(`${what} failed`, { error: String((err as Error)?.message ?? err).slice(0, 500) }))
+      .catch((err: unknown) =>
+        logger.error(`${what} failed`, { error: String((err as Error)?.message ?? err).slice(0, 500) }),
+      )
       .finally(() => {
         running = null;
       });

@@ -124,7 +124,8 @@ function setUp(env: Env): Isolate {
 }
 
 /** Workers collect console output (wrangler tail, Logpush); one JSON object a line, as on Node. */
-const consoleLogger = (level: Parameters<typeof jsonLogger>[0]): Logger => jsonLogger(level, (line) => console.log(line));
+const consoleLogger = (level: Parameters<typeof jsonLogger>[0]): Logger =>
+  jsonLogger(level, (line) => console.log(line));
 
 // Once this isolate has registered the bootstrap key it need not ask again.
 let bootstrapped = false;
@@ -194,7 +195,9 @@ export default {
       const deps = { db, clock: systemClock, rules, logger: setup.logger };
       // A database that is down must not take /healthz with it: the next request tries again.
       await ensureBootstrapKey(deps, setup.bootstrapKey).catch((err: unknown) =>
-        setup.logger.warn("bootstrap key not registered yet", { error: String((err as Error)?.message ?? err).slice(0, 200) }),
+        setup.logger.warn("bootstrap key not registered yet", {
+          error: String((err as Error)?.message ?? err).slice(0, 200),
+        }),
       );
       const response = await requestDatabase.run(db, () => setup.app.fetch(request));
       // A write may have raised alerts: their webhooks go out now, after the response, as
@@ -223,7 +226,10 @@ export default {
       // Also after a marking: it may have raised stuck_backlog alerts.
       await sendDueDeliveries(deps);
     } catch (err) {
-      logger.error("stuck marking failed", { cron: controller.cron, error: String((err as Error)?.message ?? err).slice(0, 500) });
+      logger.error("stuck marking failed", {
+        cron: controller.cron,
+        error: String((err as Error)?.message ?? err).slice(0, 500),
+      });
       // Rethrown so the Workers dashboard counts the run as failed.
       throw err;
     } finally {

@@ -34,7 +34,10 @@ export const DELIVERY_HEADER = "X-Bhyt-Delivery";
 export const EVENT_HEADER = "X-Bhyt-Event";
 
 /** The wait after the `attempts`-th failed attempt. */
-export function backoffMs(attempts: number, options: Pick<DeliveryOptions, "baseDelayMs" | "maxDelayMs"> = DELIVERY_DEFAULTS): number {
+export function backoffMs(
+  attempts: number,
+  options: Pick<DeliveryOptions, "baseDelayMs" | "maxDelayMs"> = DELIVERY_DEFAULTS,
+): number {
   const exponent = Math.max(0, Math.min(attempts - 1, 30));
   return Math.min(options.baseDelayMs * 2 ** exponent, options.maxDelayMs);
 }
@@ -49,7 +52,13 @@ export function signature(secret: string, unixSeconds: number, body: string): st
 }
 
 /** What a receiver does: recompute, compare in constant time, and refuse stale timestamps. */
-export function verifySignature(secret: string, header: string, body: string, nowSeconds: number, toleranceSeconds = 300): boolean {
+export function verifySignature(
+  secret: string,
+  header: string,
+  body: string,
+  nowSeconds: number,
+  toleranceSeconds = 300,
+): boolean {
   const parts = Object.fromEntries(header.split(",").map((p) => p.split("=", 2) as [string, string]));
   const t = Number(parts.t);
   if (!Number.isInteger(t) || Math.abs(nowSeconds - t) > toleranceSeconds || typeof parts.v1 !== "string") return false;
@@ -102,8 +111,14 @@ export async function deliverDue(
   if (claimed.length === 0) return { attempted: 0, delivered: 0, retrying: 0, failed: 0 };
 
   const [hooks, alerts] = await Promise.all([
-    prisma.provinceWebhook.findMany({ where: { id: { in: [...new Set(claimed.map((c) => c.webhookId))] } }, select: { id: true, secret: true } }),
-    prisma.alert.findMany({ where: { id: { in: [...new Set(claimed.map((c) => c.alertId))] } }, include: { notes: true } }),
+    prisma.provinceWebhook.findMany({
+      where: { id: { in: [...new Set(claimed.map((c) => c.webhookId))] } },
+      select: { id: true, secret: true },
+    }),
+    prisma.alert.findMany({
+      where: { id: { in: [...new Set(claimed.map((c) => c.alertId))] } },
+      include: { notes: true },
+    }),
   ]);
   const secretOf = new Map(hooks.map((h) => [h.id, h.secret]));
   const alertOf = new Map(alerts.map((a) => [a.id, a]));
@@ -114,7 +129,12 @@ export async function deliverDue(
       const alert = alertOf.get(d.alertId);
       // Removed in the meantime (cascade deletes the delivery too): nothing to send.
       if (secret === undefined || alert === undefined) return { d, error: "webhook or alert removed" };
-      const body = JSON.stringify({ id: d.id, type: "alert.raised", createdAt: new Date(d.createdAt).toISOString(), data: alertView(alert) });
+      const body = JSON.stringify({
+        id: d.id,
+        type: "alert.raised",
+        createdAt: new Date(d.createdAt).toISOString(),
+        data: alertView(alert),
+      });
       try {
         const res = await send(d.url, {
           method: "POST",
@@ -144,8 +164,20 @@ export async function deliverDue(
   const rows = outcomes.map(({ d, error }) => {
     if (error === null) return { id: d.id, status: "delivered", next: done, error: null, deliveredAt: done };
     const giveUp = d.attempts >= o.maxAttempts;
-    deps.logger.warn("alert webhook delivery failed", { deliveryId: d.id, alertId: d.alertId, attempts: d.attempts, gaveUp: giveUp, error });
-    return { id: d.id, status: giveUp ? "failed" : "pending", next: new Date(done.getTime() + backoffMs(d.attempts, o)), error, deliveredAt: null };
+    deps.logger.warn("alert webhook delivery failed", {
+      deliveryId: d.id,
+      alertId: d.alertId,
+      attempts: d.attempts,
+      gaveUp: giveUp,
+      error,
+    });
+    return {
+      id: d.id,
+      status: giveUp ? "failed" : "pending",
+      next: new Date(done.getTime() + backoffMs(d.attempts, o)),
+      error,
+      deliveredAt: null,
+    };
   });
   await prisma.$executeRaw`
     UPDATE alert_delivery d

@@ -77,7 +77,12 @@ export async function lockSpending(tx: SqlSession, keys: readonly ProvinceYear[]
  * Hot path: at most two statements per call, whatever the number of pairs and
  * thresholds (one read of spending and estimates, one set-based insert).
  */
-export async function raiseAlerts(tx: SqlSession, deps: Pick<AppDeps, "rules">, keys: readonly ProvinceYear[], at: Date): Promise<void> {
+export async function raiseAlerts(
+  tx: SqlSession,
+  deps: Pick<AppDeps, "rules">,
+  keys: readonly ProvinceYear[],
+  at: Date,
+): Promise<void> {
   const pairs = distinct(keys);
   if (pairs.length === 0) return;
 
@@ -87,7 +92,9 @@ export async function raiseAlerts(tx: SqlSession, deps: Pick<AppDeps, "rules">, 
   const current = cy * 12 + cm - 1;
   const { thresholds, projectedOverrun: overrunRule } = deps.rules.usage;
   // Every (pair, threshold) whose resolved alert may be waiting to re-arm (see rearm below).
-  const candidates = pairs.flatMap((k) => thresholds.map((t) => ({ ...k, threshold: t.ratio, key: usageLiveKey(k.provinceCode, k.year, t.ratio) })));
+  const candidates = pairs.flatMap((k) =>
+    thresholds.map((t) => ({ ...k, threshold: t.ratio, key: usageLiveKey(k.provinceCode, k.year, t.ratio) })),
+  );
   const rows = await tx.query<{ provinceCode: string; year: number; spent: string; estimate: string; cells: unknown }>(
     `WITH rearm AS (
       -- A threshold alert resolved while its threshold was still reached keeps its live key, so
@@ -111,9 +118,14 @@ export async function raiseAlerts(tx: SqlSession, deps: Pick<AppDeps, "rules">, 
     JOIN estimate e ON e.province_code = k.province_code AND e.year = k.year
     LEFT JOIN spending s ON s.province_code = k.province_code AND s.year = k.year`,
     [
-      candidates.map((c) => c.key), candidates.map((c) => c.provinceCode), candidates.map((c) => c.year), candidates.map((c) => c.threshold),
-      pairs.map((k) => k.provinceCode), pairs.map((k) => k.year),
-      current - deps.rules.projection.historyMonths, current,
+      candidates.map((c) => c.key),
+      candidates.map((c) => c.provinceCode),
+      candidates.map((c) => c.year),
+      candidates.map((c) => c.threshold),
+      pairs.map((k) => k.provinceCode),
+      pairs.map((k) => k.year),
+      current - deps.rules.projection.historyMonths,
+      current,
     ],
   );
 
@@ -121,11 +133,31 @@ export async function raiseAlerts(tx: SqlSession, deps: Pick<AppDeps, "rules">, 
   for (const r of rows) {
     const base = { provinceCode: r.provinceCode, year: Number(r.year), spent: r.spent, estimate: r.estimate };
     for (const c of crossedThresholds(r.spent, r.estimate, thresholds))
-      raises.push({ ...base, kind: "usage_threshold", threshold: c.threshold, severity: c.severity, ratio: c.ratio, liveKey: usageLiveKey(base.provinceCode, base.year, c.threshold) });
-    const projection = projectYear({ year: base.year, now: at, spent: r.spent, cells: cellsFromJson(r.cells), rules: deps.rules.projection });
+      raises.push({
+        ...base,
+        kind: "usage_threshold",
+        threshold: c.threshold,
+        severity: c.severity,
+        ratio: c.ratio,
+        liveKey: usageLiveKey(base.provinceCode, base.year, c.threshold),
+      });
+    const projection = projectYear({
+      year: base.year,
+      now: at,
+      spent: r.spent,
+      cells: cellsFromJson(r.cells),
+      rules: deps.rules.projection,
+    });
     const projected = overrunDue(projectedUsageOf(projection, r.estimate), projection.elapsed, overrunRule);
     if (projected !== null)
-      raises.push({ ...base, kind: "projected_overrun", threshold: thresholdText(overrunRule.ratio), severity: overrunRule.severity, ratio: projected, liveKey: overrunLiveKey(base.provinceCode, base.year) });
+      raises.push({
+        ...base,
+        kind: "projected_overrun",
+        threshold: thresholdText(overrunRule.ratio),
+        severity: overrunRule.severity,
+        ratio: projected,
+        liveKey: overrunLiveKey(base.provinceCode, base.year),
+      });
   }
   await insertAlerts(tx, raises, at);
 }
@@ -159,10 +191,17 @@ export async function insertAlerts(tx: SqlSession, alerts: readonly NewAlert[], 
     )
     SELECT (SELECT count(*) FROM inserted)::int AS inserted`,
     [
-      rows.map(() => randomUUID()), rows.map((r) => r.kind), rows.map((r) => r.provinceCode),
-      rows.map((r) => r.year), rows.map((r) => r.threshold), rows.map((r) => r.severity),
-      rows.map((r) => storable(r.ratio)), rows.map((r) => r.spent), rows.map((r) => r.estimate),
-      rows.map((r) => r.liveKey), at,
+      rows.map(() => randomUUID()),
+      rows.map((r) => r.kind),
+      rows.map((r) => r.provinceCode),
+      rows.map((r) => r.year),
+      rows.map((r) => r.threshold),
+      rows.map((r) => r.severity),
+      rows.map((r) => storable(r.ratio)),
+      rows.map((r) => r.spent),
+      rows.map((r) => r.estimate),
+      rows.map((r) => r.liveKey),
+      at,
     ],
   );
   return Number(result?.inserted ?? 0);
@@ -202,7 +241,12 @@ export const stuckBacklogLiveKey = (provinceCode: string, year: number) => `stuc
  * together make is not lost. Lock order is claims, then spending, as in every
  * other writer. Two statements besides the lock, whatever the number of pairs.
  */
-export async function raiseStuckBacklogAlerts(tx: SqlSession, deps: Pick<AppDeps, "rules">, keys: readonly ProvinceYear[], at: Date): Promise<number> {
+export async function raiseStuckBacklogAlerts(
+  tx: SqlSession,
+  deps: Pick<AppDeps, "rules">,
+  keys: readonly ProvinceYear[],
+  at: Date,
+): Promise<number> {
   const pairs = distinct(keys);
   if (pairs.length === 0) return 0;
   await lockSpending(tx, pairs);
@@ -221,8 +265,15 @@ export async function raiseStuckBacklogAlerts(tx: SqlSession, deps: Pick<AppDeps
   const { stuckShareOfEstimate, severity } = deps.rules.backlog;
   const raises = rows.flatMap((r) =>
     crossedThresholds(r.stuck, r.estimate, [{ ratio: stuckShareOfEstimate, severity }]).map((c): NewAlert => ({
-      kind: "stuck_backlog", provinceCode: r.provinceCode, year: Number(r.year), threshold: c.threshold, severity: c.severity, ratio: c.ratio,
-      spent: r.spent, estimate: r.estimate, liveKey: stuckBacklogLiveKey(r.provinceCode, Number(r.year)),
+      kind: "stuck_backlog",
+      provinceCode: r.provinceCode,
+      year: Number(r.year),
+      threshold: c.threshold,
+      severity: c.severity,
+      ratio: c.ratio,
+      spent: r.spent,
+      estimate: r.estimate,
+      liveKey: stuckBacklogLiveKey(r.provinceCode, Number(r.year)),
     })),
   );
   return insertAlerts(tx, raises, at);

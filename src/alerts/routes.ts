@@ -13,18 +13,24 @@ import { addWebhookRoutes } from "./webhooks.ts";
 import { prismaSession } from "../db/client.ts";
 
 const ListAlertsQuery = ListQuery.extend({
-  province: ProvinceCode.optional().openapi({ description: "a province key sees only its own province whatever this says" }),
+  province: ProvinceCode.optional().openapi({
+    description: "a province key sees only its own province whatever this says",
+  }),
   status: z.enum(STATUSES).optional(),
   year: Year.optional(),
   kind: z.enum(KINDS).optional(),
 });
 
-const StepBody = z.object({ note: z.string().trim().min(1).max(2000).openapi({ example: "Discussed with the department of health" }) }).strict();
+const StepBody = z
+  .object({ note: z.string().trim().min(1).max(2000).openapi({ example: "Discussed with the department of health" }) })
+  .strict();
 const IdParam = z.object({ id: z.string().openapi({ example: "0b5e2a52-6a55-4c5e-9b8e-6f0f3b1e2f10" }) });
 
 const UUID = z.uuid();
 const badCursor = () =>
-  unprocessable("invalid query: cursor is not one this service issued", [{ path: "cursor", code: "invalid_cursor", message: "not a cursor this service issued" }]);
+  unprocessable("invalid query: cursor is not one this service issued", [
+    { path: "cursor", code: "invalid_cursor", message: "not a cursor this service issued" },
+  ]);
 
 /** The list's sort key is (raisedAt desc, id desc); its cursor is that of the page's last alert. */
 function afterCursor(cursor: string | undefined): Prisma.AlertWhereInput | null {
@@ -71,7 +77,12 @@ export async function listAlerts(deps: Pick<AppDeps, "db">, caller: Caller, filt
       after ?? {},
     ],
   };
-  const rows = await deps.db.prisma.alert.findMany({ where, include: { notes: true }, orderBy: [{ raisedAt: "desc" }, { id: "desc" }], take: limit + 1 });
+  const rows = await deps.db.prisma.alert.findMany({
+    where,
+    include: { notes: true },
+    orderBy: [{ raisedAt: "desc" }, { id: "desc" }],
+    take: limit + 1,
+  });
   const { data, nextCursor } = page(rows, limit, (a) => [a.raisedAt.toISOString(), a.id]);
   return { data: data.map(alertView), nextCursor };
 }
@@ -84,12 +95,21 @@ export async function listAlerts(deps: Pick<AppDeps, "db">, caller: Caller, filt
  * only once spending is seen below it again. Central, or the alert's province
  * (another province: 404; facility: 403); out of order: 409 alert_state.
  */
-export async function transitionAlert(deps: Pick<AppDeps, "db" | "clock">, caller: Caller, id: string, step: Step, note: string, requestId?: string) {
+export async function transitionAlert(
+  deps: Pick<AppDeps, "db" | "clock">,
+  caller: Caller,
+  id: string,
+  step: Step,
+  note: string,
+  requestId?: string,
+) {
   requireRole(caller, "central", "province");
   if (!UUID.safeParse(id).success) throw notFound("alert");
   const text = note.trim();
   if (text.length < 1 || text.length > 2000)
-    throw unprocessable("invalid body: note: must be 1 to 2000 characters", [{ path: "note", code: text ? "too_big" : "too_small", message: "must be 1 to 2000 characters" }]);
+    throw unprocessable("invalid body: note: must be 1 to 2000 characters", [
+      { path: "note", code: text ? "too_big" : "too_small", message: "must be 1 to 2000 characters" },
+    ]);
   const at = deps.clock.now();
   return deps.db.prisma.$transaction(async (tx) => {
     const found = await tx.alert.findUnique({ where: { id }, select: { provinceCode: true, year: true } });
@@ -111,13 +131,23 @@ export async function transitionAlert(deps: Pick<AppDeps, "db" | "clock">, calle
     const latched = row.kind === "usage_threshold" && row.reached;
     await tx.alert.update({
       where: { id },
-      data: step === "acknowledge" ? { status: to, acknowledgedAt: at } : { status: to, resolvedAt: at, ...(latched ? {} : { liveKey: null }) },
+      data:
+        step === "acknowledge"
+          ? { status: to, acknowledgedAt: at }
+          : { status: to, resolvedAt: at, ...(latched ? {} : { liveKey: null }) },
     });
     await tx.alertNote.create({ data: { alertId: id, action: step, note: text, at, keyId: caller.keyId } });
-    await audit(tx, { caller, requestId, at }, {
-      action: `alert.${step}`, entity: "alert", entityId: id,
-      before: { status: row.status }, after: { status: to, note: text },
-    });
+    await audit(
+      tx,
+      { caller, requestId, at },
+      {
+        action: `alert.${step}`,
+        entity: "alert",
+        entityId: id,
+        before: { status: row.status },
+        after: { status: to, note: text },
+      },
+    );
     return alertView(await tx.alert.findUniqueOrThrow({ where: { id }, include: { notes: true } }));
   });
 }
@@ -128,8 +158,12 @@ export function alertsRoutes(deps: AppDeps) {
 
   app.openapi(
     createRoute({
-      method: "get", path: "/", tags: ["Alerts"], summary: "List alerts, newest first (central: all; province: its own)",
-      description: "Sorted by raisedAt descending, then id. A province key sees only its own province's alerts; a `province` filter naming another province returns an empty list. Facility keys: 403.",
+      method: "get",
+      path: "/",
+      tags: ["Alerts"],
+      summary: "List alerts, newest first (central: all; province: its own)",
+      description:
+        "Sorted by raisedAt descending, then id. A province key sees only its own province's alerts; a `province` filter naming another province returns an empty list. Facility keys: 403.",
       request: { query: ListAlertsQuery },
       responses: { 200: json(listOf(AlertView)), ...problems },
     }),
@@ -141,8 +175,13 @@ export function alertsRoutes(deps: AppDeps) {
   for (const step of ["acknowledge", "resolve"] as const) {
     app.openapi(
       createRoute({
-        method: "post", path: `/{id}/${step}`, tags: ["Alerts"],
-        summary: step === "acknowledge" ? "Acknowledge an open alert (central, or its province)" : "Resolve an open or acknowledged alert (central, or its province)",
+        method: "post",
+        path: `/{id}/${step}`,
+        tags: ["Alerts"],
+        summary:
+          step === "acknowledge"
+            ? "Acknowledge an open alert (central, or its province)"
+            : "Resolve an open or acknowledged alert (central, or its province)",
         description:
           step === "acknowledge"
             ? "open -> acknowledged. The alert stays live: no second alert is raised for the same crossing. Acknowledging an alert that is not open is 409 `alert_state`. The note is kept with the alert and the step is audited."

@@ -24,11 +24,13 @@ export const AlertView = z
     provinceCode: z.string(),
     year: z.number().int(),
     threshold: RatioOut.nullable().openapi({
-      description: "usage_threshold: the threshold reached; projected_overrun: the projected ratio that triggers it (rules.usage.projectedOverrun.ratio). 4 decimals.",
+      description:
+        "usage_threshold: the threshold reached; projected_overrun: the projected ratio that triggers it (rules.usage.projectedOverrun.ratio). 4 decimals.",
     }),
     severity: z.string(),
     ratioAtRaise: RatioOut.nullable().openapi({
-      description: "usage_threshold: spent / estimate when raised; projected_overrun: the projected year-end ratio when raised. 4 decimals, rounded half up.",
+      description:
+        "usage_threshold: spent / estimate when raised; projected_overrun: the projected year-end ratio when raised. 4 decimals, rounded half up.",
     }),
     spentAtRaise: MoneyOut,
     estimateAtRaise: MoneyOut.nullable(),
@@ -61,7 +63,11 @@ export function alertView(a: AlertRow): z.infer<typeof AlertView> {
     resolvedAt: iso(a.resolvedAt),
     notes: [...a.notes]
       .sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0))
-      .map((n) => ({ action: n.action as "acknowledge" | "resolve", note: n.note, at: n.at.toISOString(), keyId: n.keyId })),
+      .map((n) => ({
+        action: n.action as "acknowledge" | "resolve",
+        note: n.note,
+        at: n.at.toISOString(),
+        keyId: n.keyId,
+      })),
   };
 }
-

@@ -33,7 +33,12 @@ const CreateWebhook = z
   .strict();
 
 const WebhookView = z
-  .object({ id: z.string().uuid(), provinceCode: z.string().nullable().openapi({ description: "null: every province" }), url: z.string(), createdAt: Timestamp })
+  .object({
+    id: z.string().uuid(),
+    provinceCode: z.string().nullable().openapi({ description: "null: every province" }),
+    url: z.string(),
+    createdAt: Timestamp,
+  })
   .openapi("AlertWebhook");
 const CreatedWebhook = WebhookView.extend({
   secret: z.string().openapi({ description: `the HMAC-SHA256 key of the ${SIGNATURE_HEADER} header; shown only here` }),
@@ -41,12 +46,17 @@ const CreatedWebhook = WebhookView.extend({
 
 const DeliveryView = z
   .object({
-    id: z.string().uuid().openapi({ description: `sent as ${DELIVERY_HEADER}; the same on every retry` }),
+    id: z
+      .string()
+      .uuid()
+      .openapi({ description: `sent as ${DELIVERY_HEADER}; the same on every retry` }),
     alertId: z.string().uuid(),
     url: z.string(),
     status: z.enum(["pending", "delivered", "failed"]),
     attempts: z.number().int(),
-    nextAttemptAt: Timestamp.nullable().openapi({ description: "pending: when the next attempt is due; otherwise null" }),
+    nextAttemptAt: Timestamp.nullable().openapi({
+      description: "pending: when the next attempt is due; otherwise null",
+    }),
     lastError: z.string().nullable(),
     deliveredAt: Timestamp.nullable(),
     createdAt: Timestamp,
@@ -57,7 +67,12 @@ const IdParam = z.object({ id: z.string() });
 const UUID = z.uuid();
 
 type HookRow = { id: string; provinceCode: string | null; url: string; createdAt: Date };
-const webhookView = (w: HookRow) => ({ id: w.id, provinceCode: w.provinceCode, url: w.url, createdAt: w.createdAt.toISOString() });
+const webhookView = (w: HookRow) => ({
+  id: w.id,
+  provinceCode: w.provinceCode,
+  url: w.url,
+  createdAt: w.createdAt.toISOString(),
+});
 
 /** Central sees every webhook; a province key only its own province's (not central's all-province ones). */
 function scopeWhere(caller: Caller): Prisma.ProvinceWebhookWhereInput {
@@ -85,7 +100,10 @@ export function addWebhookRoutes(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
 
   app.openapi(
     createRoute({
-      method: "post", path: "/webhooks", tags: ["Alerts"], summary: "Subscribe a URL to new alerts (central, or a province for its own)",
+      method: "post",
+      path: "/webhooks",
+      tags: ["Alerts"],
+      summary: "Subscribe a URL to new alerts (central, or a province for its own)",
       description: PROTOCOL,
       request: { body: jsonBody(CreateWebhook) },
       responses: { 201: json(CreatedWebhook, "Created; the secret is shown once"), ...problems },
@@ -96,16 +114,25 @@ export function addWebhookRoutes(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
       const body = c.req.valid("json");
       let provinceCode: string | null = body.provinceCode ?? null;
       if (caller.role === "province") {
-        if (provinceCode !== null && provinceCode !== caller.provinceCode) throw forbidden("a province key subscribes to its own province's alerts only");
+        if (provinceCode !== null && provinceCode !== caller.provinceCode)
+          throw forbidden("a province key subscribes to its own province's alerts only");
         provinceCode = caller.provinceCode;
       }
       if (provinceCode !== null && !(await prisma.province.findUnique({ where: { code: provinceCode } })))
-        throw unprocessable("unknown province", [{ path: "provinceCode", code: "unknown_province", message: `province ${provinceCode} does not exist` }]);
+        throw unprocessable("unknown province", [
+          { path: "provinceCode", code: "unknown_province", message: `province ${provinceCode} does not exist` },
+        ]);
       const at = deps.clock.now();
       const secret = `whsec_${randomBytes(32).toString("base64url")}`;
       const hook = await prisma.$transaction(async (tx) => {
-        const created = await tx.provinceWebhook.create({ data: { id: randomUUID(), provinceCode, url: body.url, secret, createdAt: at } });
-        await audit(tx, { caller, requestId: c.get("requestId"), at }, { action: "webhook.create", entity: "province_webhook", entityId: created.id, after: webhookView(created) });
+        const created = await tx.provinceWebhook.create({
+          data: { id: randomUUID(), provinceCode, url: body.url, secret, createdAt: at },
+        });
+        await audit(
+          tx,
+          { caller, requestId: c.get("requestId"), at },
+          { action: "webhook.create", entity: "province_webhook", entityId: created.id, after: webhookView(created) },
+        );
         return created;
       });
       return c.json({ ...webhookView(hook), secret }, 201);
@@ -114,7 +141,10 @@ export function addWebhookRoutes(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
 
   app.openapi(
     createRoute({
-      method: "get", path: "/webhooks", tags: ["Alerts"], summary: "List alert webhooks, without secrets (central: all; province: its own)",
+      method: "get",
+      path: "/webhooks",
+      tags: ["Alerts"],
+      summary: "List alert webhooks, without secrets (central: all; province: its own)",
       request: { query: ListQuery },
       responses: { 200: json(listOf(WebhookView)), ...problems },
     }),
@@ -135,7 +165,10 @@ export function addWebhookRoutes(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
 
   app.openapi(
     createRoute({
-      method: "delete", path: "/webhooks/{id}", tags: ["Alerts"], summary: "Remove an alert webhook and its queued deliveries (central, or its province)",
+      method: "delete",
+      path: "/webhooks/{id}",
+      tags: ["Alerts"],
+      summary: "Remove an alert webhook and its queued deliveries (central, or its province)",
       request: { params: IdParam },
       responses: { 204: { description: "Removed" }, ...problems },
     }),
@@ -146,7 +179,11 @@ export function addWebhookRoutes(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
       const at = deps.clock.now();
       await prisma.$transaction(async (tx) => {
         await tx.provinceWebhook.delete({ where: { id: hook.id } });
-        await audit(tx, { caller, requestId: c.get("requestId"), at }, { action: "webhook.delete", entity: "province_webhook", entityId: hook.id, before: webhookView(hook) });
+        await audit(
+          tx,
+          { caller, requestId: c.get("requestId"), at },
+          { action: "webhook.delete", entity: "province_webhook", entityId: hook.id, before: webhookView(hook) },
+        );
       });
       return c.body(null, 204);
     },
@@ -154,7 +191,10 @@ export function addWebhookRoutes(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
 
   app.openapi(
     createRoute({
-      method: "get", path: "/webhooks/{id}/deliveries", tags: ["Alerts"], summary: "A webhook's deliveries, newest first, with their attempts and last error",
+      method: "get",
+      path: "/webhooks/{id}/deliveries",
+      tags: ["Alerts"],
+      summary: "A webhook's deliveries, newest first, with their attempts and last error",
       request: { params: IdParam, query: ListQuery },
       responses: { 200: json(listOf(DeliveryView)), ...problems },
     }),
@@ -168,7 +208,9 @@ export function addWebhookRoutes(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
       if (key) {
         const at = typeof key[0] === "string" ? new Date(key[0]) : null;
         if (!at || Number.isNaN(at.getTime()) || !UUID.safeParse(key[1]).success)
-          throw unprocessable("invalid query: cursor is not one this service issued", [{ path: "cursor", code: "invalid_cursor", message: "not a cursor this service issued" }]);
+          throw unprocessable("invalid query: cursor is not one this service issued", [
+            { path: "cursor", code: "invalid_cursor", message: "not a cursor this service issued" },
+          ]);
         after = { OR: [{ createdAt: { lt: at } }, { createdAt: at, id: { lt: key[1] as string } }] };
       }
       const rows = await prisma.alertDelivery.findMany({
@@ -180,9 +222,15 @@ export function addWebhookRoutes(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
       return c.json(
         {
           data: data.map((d) => ({
-            id: d.id, alertId: d.alertId, url: d.url, status: d.status, attempts: d.attempts,
+            id: d.id,
+            alertId: d.alertId,
+            url: d.url,
+            status: d.status,
+            attempts: d.attempts,
             nextAttemptAt: d.status === "pending" ? d.nextAttemptAt.toISOString() : null,
-            lastError: d.lastError, deliveredAt: iso(d.deliveredAt), createdAt: d.createdAt.toISOString(),
+            lastError: d.lastError,
+            deliveredAt: iso(d.deliveredAt),
+            createdAt: d.createdAt.toISOString(),
           })),
           nextCursor,
         },

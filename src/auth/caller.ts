@@ -15,7 +15,10 @@ export type Caller =
 
 export type Role = Caller["role"];
 
-const unauthorized = () => new Problem(401, "unauthorized", "a valid API key is required (Authorization: Bearer <key>)", undefined, { "WWW-Authenticate": 'Bearer realm="bhyt"' });
+const unauthorized = () =>
+  new Problem(401, "unauthorized", "a valid API key is required (Authorization: Bearer <key>)", undefined, {
+    "WWW-Authenticate": 'Bearer realm="bhyt"',
+  });
 
 export function authenticate(db: Database): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
@@ -54,7 +57,10 @@ export function callerOf(c: Context<AppEnv>): Caller {
 }
 
 /** Refuses (403) a caller whose role is not among `roles`. */
-export function requireRole<R extends Role>(caller: Caller, ...roles: R[]): asserts caller is Extract<Caller, { role: R }> {
+export function requireRole<R extends Role>(
+  caller: Caller,
+  ...roles: R[]
+): asserts caller is Extract<Caller, { role: R }> {
   if (!roles.includes(caller.role as R)) throw forbidden(`this endpoint needs a ${roles.join(" or ")} key`);
 }
 

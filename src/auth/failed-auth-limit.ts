@@ -34,7 +34,10 @@ export function clientAddress(c: Context<AppEnv>): string {
  * stops guessing; it tells a misbehaving client to back off, and keeps the
  * noise it makes bounded. One counter set per process.
  */
-export function limitFailedAuthentication(clock: Clock, { max = 20, windowMs = 60_000, maxTracked = 10_000 }: FailedAuthLimitOptions = {}): MiddlewareHandler<AppEnv> {
+export function limitFailedAuthentication(
+  clock: Clock,
+  { max = 20, windowMs = 60_000, maxTracked = 10_000 }: FailedAuthLimitOptions = {},
+): MiddlewareHandler<AppEnv> {
   let window = Number.NaN;
   const failures = new Map<string, number>();
   return async (c, next) => {
@@ -52,9 +55,15 @@ export function limitFailedAuthentication(clock: Clock, { max = 20, windowMs = 6
     failures.set(client, count);
     if (count > max) {
       const retryAfter = Math.max(1, Math.ceil(((current + 1) * windowMs - now) / 1000));
-      throw new Problem(429, "too_many_failed_authentications", `more than ${max} failed authentications from this client; retry in ${retryAfter} s`, undefined, {
-        "Retry-After": String(retryAfter),
-      });
+      throw new Problem(
+        429,
+        "too_many_failed_authentications",
+        `more than ${max} failed authentications from this client; retry in ${retryAfter} s`,
+        undefined,
+        {
+          "Retry-After": String(retryAfter),
+        },
+      );
     }
   };
 }

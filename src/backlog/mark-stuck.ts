@@ -17,19 +17,29 @@ import { LONG_TRANSACTION, prismaSession } from "../db/client.ts";
  * holds a few thousand claims' locks at a time, not all of them, and on
  * PGlite lets other requests run in between. Marking moves no money.
  */
-export async function markStuck(deps: Pick<AppDeps, "db" | "clock" | "rules">, { chunk = 5_000 }: { chunk?: number } = {}): Promise<{ marked: number }> {
+export async function markStuck(
+  deps: Pick<AppDeps, "db" | "clock" | "rules">,
+  { chunk = 5_000 }: { chunk?: number } = {},
+): Promise<{ marked: number }> {
   const now = deps.clock.now();
   const cutoff = stuckCutoff(now, deps.rules.timing.stuckAfterDays);
   let marked = 0;
   for (;;) {
-    const n = await deps.db.prisma.$transaction(
-      async (tx) => {
-        const rows = await tx.$queryRawUnsafe<{ provinceCode: string; year: number; marked: number }[]>(MARK_STUCK, cutoff, now, chunk);
-        await raiseStuckBacklogAlerts(prismaSession(tx), deps, rows.map((r) => ({ provinceCode: r.provinceCode, year: Number(r.year) })), now);
-        return rows.reduce((sum, r) => sum + Number(r.marked), 0);
-      },
-      LONG_TRANSACTION,
-    );
+    const n = await deps.db.prisma.$transaction(async (tx) => {
+      const rows = await tx.$queryRawUnsafe<{ provinceCode: string; year: number; marked: number }[]>(
+        MARK_STUCK,
+        cutoff,
+        now,
+        chunk,
+      );
+      await raiseStuckBacklogAlerts(
+        prismaSession(tx),
+        deps,
+        rows.map((r) => ({ provinceCode: r.provinceCode, year: Number(r.year) })),
+        now,
+      );
+      return rows.reduce((sum, r) => sum + Number(r.marked), 0);
+    }, LONG_TRANSACTION);
     marked += n;
     if (n < chunk) return { marked };
   }

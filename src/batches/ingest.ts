@@ -114,7 +114,12 @@ function prepare(v: ValidClaim, facility: FacilityInfo, deps: AppDeps): Prepared
     ...c,
     admittedAt: v.admittedAt.toISOString(),
     dischargedAt: v.dischargedAt.toISOString(),
-    amounts: { total: formatMoney(c.amounts.total), insurance: formatMoney(c.amounts.insurance), patient: formatMoney(c.amounts.patient), other: formatMoney(c.amounts.other) },
+    amounts: {
+      total: formatMoney(c.amounts.total),
+      insurance: formatMoney(c.amounts.insurance),
+      patient: formatMoney(c.amounts.patient),
+      other: formatMoney(c.amounts.other),
+    },
   };
   return {
     v,
@@ -135,7 +140,10 @@ function prepare(v: ValidClaim, facility: FacilityInfo, deps: AppDeps): Prepared
  * claims, their history and documents, moves spending and raises alerts.
  * Idempotent on (facility, batchId).
  */
-export async function ingestBatch(deps: AppDeps, req: BatchRequest): Promise<{ status: 200 | 201; response: BatchResponse }> {
+export async function ingestBatch(
+  deps: AppDeps,
+  req: BatchRequest,
+): Promise<{ status: 200 | 201; response: BatchResponse }> {
   // A resend of a stored batch is answered at once, without validating or waiting on the facility's lock.
   const replay = await storedAnswer(deps, req);
   if (replay) return replay;
@@ -160,7 +168,13 @@ export async function ingestBatch(deps: AppDeps, req: BatchRequest): Promise<{ s
     }
     const claimId = result.claim.input.claimId;
     if (seen.has(claimId)) {
-      errors.push({ index, claimId, path: `claims[${index}].claimId`, code: "duplicate_in_batch", message: "this claimId appears earlier in the same batch" });
+      errors.push({
+        index,
+        claimId,
+        path: `claims[${index}].claimId`,
+        code: "duplicate_in_batch",
+        message: "this claimId appears earlier in the same batch",
+      });
       rejectedAt.set(index, claimId);
       return;
     }
@@ -180,14 +194,19 @@ export async function ingestBatch(deps: AppDeps, req: BatchRequest): Promise<{ s
 }
 
 /** The first response for a stored batchId (200), 409 if its content differs, null if none is stored. */
-async function storedAnswer(deps: AppDeps, req: BatchRequest): Promise<{ status: 200; response: BatchResponse } | null> {
+async function storedAnswer(
+  deps: AppDeps,
+  req: BatchRequest,
+): Promise<{ status: 200; response: BatchResponse } | null> {
   const where = { facilityCode_batchId: { facilityCode: req.facility.code, batchId: req.batchId } };
   const stored = await deps.db.prisma.batch.findUnique({ where, select: { bodyHash: true, response: true } });
   if (!stored) return null;
   if (stored.bodyHash !== req.bodyHash) {
     // Other bytes: the same content only if the caller says so of the stored body (read only on this rare path).
-    const raw = req.sameContent && (await deps.db.prisma.batch.findUniqueOrThrow({ where, select: { rawBody: true } })).rawBody;
-    if (!raw || !req.sameContent!(raw)) throw conflict("batch_conflict", `batch ${req.batchId} was already received with different content`);
+    const raw =
+      req.sameContent && (await deps.db.prisma.batch.findUniqueOrThrow({ where, select: { rawBody: true } })).rawBody;
+    if (!raw || !req.sameContent!(raw))
+      throw conflict("batch_conflict", `batch ${req.batchId} was already received with different content`);
   }
   return { status: 200, response: stored.response as unknown as BatchResponse };
 }
@@ -207,10 +226,13 @@ async function store(
   // would otherwise both count it as created. Other facilities run in parallel.
   await tx.query(sql.LOCK_FACILITY, [facilityCode]);
   // A concurrent request with the same batchId waited for the lock above: it now sees ours and answers as we did.
-  const [batch] = await tx.query<{ stored: boolean; id: string; province_code: string | null; successor_code: string | null; merged_at: Date | string | null }>(
-    sql.BATCH_STORED,
-    [facilityCode, req.batchId],
-  );
+  const [batch] = await tx.query<{
+    stored: boolean;
+    id: string;
+    province_code: string | null;
+    successor_code: string | null;
+    merged_at: Date | string | null;
+  }>(sql.BATCH_STORED, [facilityCode, req.batchId]);
   if (batch!.stored) throw new BatchAlreadyStored();
   const batchRef = batch!.id;
   // The claims were prepared before the lock; if the facility's province or its merger changed meanwhile (and
@@ -218,9 +240,14 @@ async function store(
   const facility: FacilityInfo = {
     code: facilityCode,
     provinceCode: batch!.province_code ?? req.facility.provinceCode,
-    province: { successorCode: batch!.successor_code, mergedAt: batch!.merged_at === null ? null : new Date(batch!.merged_at) },
+    province: {
+      successorCode: batch!.successor_code,
+      mergedAt: batch!.merged_at === null ? null : new Date(batch!.merged_at),
+    },
   };
-  const prepared = sameAttribution(facility, req.facility) ? preparedBefore : preparedBefore.map((p) => prepare(p.v, facility, deps));
+  const prepared = sameAttribution(facility, req.facility)
+    ? preparedBefore
+    : preparedBefore.map((p) => prepare(p.v, facility, deps));
 
   const existing = new Map<string, Existing>();
   if (prepared.length) {
@@ -234,7 +261,13 @@ async function store(
   for (const p of prepared) {
     const ex = existing.get(p.claimId);
     if (ex && (ex.status === "approved" || ex.status === "denied")) {
-      errors.push({ index: p.v.index, claimId: p.claimId, path: `claims[${p.v.index}].claimId`, code: "claim_already_decided", message: `this claim was already ${ex.status}; it can no longer be corrected` });
+      errors.push({
+        index: p.v.index,
+        claimId: p.claimId,
+        path: `claims[${p.v.index}].claimId`,
+        code: "claim_already_decided",
+        message: `this claim was already ${ex.status}; it can no longer be corrected`,
+      });
       rejectedAt.set(p.v.index, p.claimId);
     } else if (ex && ex.content_hash === p.contentHash) {
       results.push(view(p.v.index, p.claimId, ex.status, "unchanged", ex.missing_documents ?? [], ex.flags ?? []));
@@ -244,7 +277,15 @@ async function store(
   }
 
   // Possible duplicates: overlapping stays of one patient, within this batch or against stored claims.
-  const duplicates = overlappingWithinBatch(toWrite.map(({ p }) => ({ index: p.v.index, cardNumber: p.v.input.patient.cardNumber, citizenId: p.v.input.patient.citizenId, admittedAt: p.v.admittedAt, dischargedAt: p.v.dischargedAt })));
+  const duplicates = overlappingWithinBatch(
+    toWrite.map(({ p }) => ({
+      index: p.v.index,
+      cardNumber: p.v.input.patient.cardNumber,
+      citizenId: p.v.input.patient.citizenId,
+      admittedAt: p.v.admittedAt,
+      dischargedAt: p.v.dischargedAt,
+    })),
+  );
   if (toWrite.length) {
     const rows = await tx.query<{ idx: number }>(sql.FIND_OVERLAPS, [
       facilityCode,
@@ -271,7 +312,18 @@ async function store(
     if (p.citizenIdMismatch) flags.push("citizen_id_mismatch");
     const counted = { facilityCode, status, insurance: p.v.amounts.insurance };
     changes.push({
-      before: ex ? contributionOf({ ...counted, provinceCode: ex.province_code, year: ex.year, month: ex.month, status: ex.status, insurance: ex.insurance, approved: ex.approved, receivedAt }) : null,
+      before: ex
+        ? contributionOf({
+            ...counted,
+            provinceCode: ex.province_code,
+            year: ex.year,
+            month: ex.month,
+            status: ex.status,
+            insurance: ex.insurance,
+            approved: ex.approved,
+            receivedAt,
+          })
+        : null,
       after: contributionOf({ ...counted, provinceCode: p.provinceCode, year: p.year, month: p.month, receivedAt }),
     });
     results.push(view(p.v.index, p.claimId, status, outcome, missing, flags));
@@ -290,16 +342,32 @@ async function store(
         rows.map(({ p, status, missing, flags }) => {
           const c = p.v.input;
           return {
-            claim_id: p.claimId, province_code: p.provinceCode, year: p.year, month: p.month, visit_type: c.visitType,
-            admitted_at: p.v.admittedAt, discharged_at: p.v.dischargedAt,
-            card_number: c.patient.cardNumber ?? null, citizen_id: c.patient.citizenId ?? null, patient_name: c.patient.name ?? null,
-            birth_date: c.patient.birthDate ?? null, gender: c.patient.gender ?? null,
-            diagnosis_primary: c.diagnosis.primary, diagnosis_secondary: c.diagnosis.secondary,
-            referral: c.referral, procedure: c.procedure, died: c.died,
+            claim_id: p.claimId,
+            province_code: p.provinceCode,
+            year: p.year,
+            month: p.month,
+            visit_type: c.visitType,
+            admitted_at: p.v.admittedAt,
+            discharged_at: p.v.dischargedAt,
+            card_number: c.patient.cardNumber ?? null,
+            citizen_id: c.patient.citizenId ?? null,
+            patient_name: c.patient.name ?? null,
+            birth_date: c.patient.birthDate ?? null,
+            gender: c.patient.gender ?? null,
+            diagnosis_primary: c.diagnosis.primary,
+            diagnosis_secondary: c.diagnosis.secondary,
+            referral: c.referral,
+            procedure: c.procedure,
+            died: c.died,
             // Decimal strings: PostgreSQL reads them into numeric exactly.
-            total: p.v.amounts.total.toString(), insurance: p.v.amounts.insurance.toString(),
-            patient: p.v.amounts.patient.toString(), other: p.v.amounts.other.toString(),
-            status, missing, flags, content_hash: p.contentHash,
+            total: p.v.amounts.total.toString(),
+            insurance: p.v.amounts.insurance.toString(),
+            patient: p.v.amounts.patient.toString(),
+            other: p.v.amounts.other.toString(),
+            status,
+            missing,
+            flags,
+            content_hash: p.contentHash,
           };
         }),
       ),
@@ -308,7 +376,12 @@ async function store(
 
     const docs = rows.flatMap((r) => r.p.v.input.documents.map((d) => ({ ref: idOf.get(r.p.claimId)!, ...d })));
     if (docs.length)
-      await tx.query(sql.INSERT_DOCUMENTS, [at, docs.map((d) => d.ref), docs.map((d) => d.type), docs.map((d) => d.reference)]);
+      await tx.query(sql.INSERT_DOCUMENTS, [
+        at,
+        docs.map((d) => d.ref),
+        docs.map((d) => d.type),
+        docs.map((d) => d.reference),
+      ]);
   }
 
   for (const [index, claimId] of rejectedAt) results.push({ index, claimId, status: null, outcome: "rejected" });
@@ -328,7 +401,17 @@ async function store(
     errors,
   };
   const response = req.present ? req.present(counted) : counted;
-  const written = await tx.query(sql.INSERT_BATCH, [batchRef, facilityCode, req.batchId, req.bodyHash, req.rawBody, JSON.stringify(response), at, req.claims.length, req.caller?.keyId ?? null]);
+  const written = await tx.query(sql.INSERT_BATCH, [
+    batchRef,
+    facilityCode,
+    req.batchId,
+    req.bodyHash,
+    req.rawBody,
+    JSON.stringify(response),
+    at,
+    req.claims.length,
+    req.caller?.keyId ?? null,
+  ]);
   if (written.length === 0) throw new BatchAlreadyStored();
 
   // Last: the province-year's spending row stays locked from here to commit, and every batch of the province waits on it.
@@ -337,6 +420,20 @@ async function store(
   return response;
 }
 
-function view(index: number, claimId: string, status: ClaimStatus, outcome: Outcome, missing: string[], flags: string[]): BatchClaimResult {
-  return { index, claimId, status, outcome, ...(missing.length ? { missingDocuments: missing } : {}), ...(flags.length ? { flags } : {}) };
+function view(
+  index: number,
+  claimId: string,
+  status: ClaimStatus,
+  outcome: Outcome,
+  missing: string[],
+  flags: string[],
+): BatchClaimResult {
+  return {
+    index,
+    claimId,
+    status,
+    outcome,
+    ...(missing.length ? { missingDocuments: missing } : {}),
+    ...(flags.length ? { flags } : {}),
+  };
 }

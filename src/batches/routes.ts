@@ -15,7 +15,10 @@ export const MAX_CLAIMS_PER_BATCH = 5000;
 const ClaimResult = z.object({
   index: z.number().int(),
   claimId: z.string().nullable(),
-  status: z.enum(["accepted", "pending_documentation", "approved", "denied"]).nullable().openapi({ description: "null for a rejected claim" }),
+  status: z
+    .enum(["accepted", "pending_documentation", "approved", "denied"])
+    .nullable()
+    .openapi({ description: "null for a rejected claim" }),
   outcome: z.enum(["created", "corrected", "unchanged", "rejected"]),
   missingDocuments: z.array(z.string()).optional(),
   flags: z.array(z.enum(CLAIM_FLAGS)).optional(),
@@ -31,7 +34,15 @@ export const BatchResponseSchema = z
     corrected: z.number().int(),
     unchanged: z.number().int(),
     claims: z.array(ClaimResult),
-    errors: z.array(z.object({ index: z.number().int(), claimId: z.string().optional(), path: z.string(), code: z.string(), message: z.string() })),
+    errors: z.array(
+      z.object({
+        index: z.number().int(),
+        claimId: z.string().optional(),
+        path: z.string(),
+        code: z.string(),
+        message: z.string(),
+      }),
+    ),
   })
   .openapi("BatchResponse");
 
@@ -42,9 +53,14 @@ async function batchFacility(deps: AppDeps, caller: Caller, named: string | unde
     throw forbidden("a facility key submits batches for its own facility only");
   const code = caller.role === "facility" ? caller.facilityCode : named;
   if (code === undefined)
-    throw unprocessable("a central key must name the facility", [{ path: "facilityCode", code: "required", message: "required with a central key" }]);
+    throw unprocessable("a central key must name the facility", [
+      { path: "facilityCode", code: "required", message: "required with a central key" },
+    ]);
   const facility = await findFacilityInfo(deps, code);
-  if (!facility) throw unprocessable("unknown facility", [{ path: "facilityCode", code: "unknown_facility", message: `facility ${code} does not exist` }]);
+  if (!facility)
+    throw unprocessable("unknown facility", [
+      { path: "facilityCode", code: "unknown_facility", message: `facility ${code} does not exist` },
+    ]);
   return facility;
 }
 
@@ -53,11 +69,18 @@ export function batchesRoutes(deps: AppDeps) {
   const app = router();
 
   app.openAPIRegistry.registerPath({
-    method: "post", path: "/", tags: ["Batches"],
+    method: "post",
+    path: "/",
+    tags: ["Batches"],
     summary: "Submit a batch of claims (facility key, or central with facilityCode)",
-    description: "Invalid claims do not block valid ones. Idempotent on batchId: the same body again returns the first response with 200; other content under the same batchId is 409 batch_conflict. Over 5,000 claims: 413.",
+    description:
+      "Invalid claims do not block valid ones. Idempotent on batchId: the same body again returns the first response with 200; other content under the same batchId is 409 batch_conflict. Over 5,000 claims: 413.",
     request: { body: { required: true, content: { "application/json": { schema: BatchDocSchema } } } },
-    responses: { 200: json(BatchResponseSchema, "Replay: the first response"), 201: json(BatchResponseSchema, "Stored"), ...problems },
+    responses: {
+      200: json(BatchResponseSchema, "Replay: the first response"),
+      201: json(BatchResponseSchema, "Stored"),
+      ...problems,
+    },
   });
   app.post("/", async (c) => {
     const caller = callerOf(c);
@@ -73,7 +96,11 @@ export function batchesRoutes(deps: AppDeps) {
     if (!envelope.success) throw validationProblem(envelope.error, "batch");
     const { batchId, facilityCode, claims } = envelope.data;
     if (claims.length > MAX_CLAIMS_PER_BATCH)
-      throw new Problem(413, "too_many_claims", `a batch holds at most ${MAX_CLAIMS_PER_BATCH} claims; this one has ${claims.length}`);
+      throw new Problem(
+        413,
+        "too_many_claims",
+        `a batch holds at most ${MAX_CLAIMS_PER_BATCH} claims; this one has ${claims.length}`,
+      );
     const facility = await batchFacility(deps, caller, facilityCode);
     // The bytes are hashed (cheap); a resend whose bytes differ is compared by content against the stored body.
     const sameContent = (stored: string) => {
@@ -83,12 +110,22 @@ export function batchesRoutes(deps: AppDeps) {
         return false; // not JSON: stored from another format
       }
     };
-    const { status, response } = await ingestBatch(deps, { caller, facility, batchId, claims, bodyHash: sha256(rawBody), sameContent, rawBody });
+    const { status, response } = await ingestBatch(deps, {
+      caller,
+      facility,
+      batchId,
+      claims,
+      bodyHash: sha256(rawBody),
+      sameContent,
+      rawBody,
+    });
     return c.json(response, status);
   });
 
   app.openAPIRegistry.registerPath({
-    method: "get", path: "/{batchId}", tags: ["Batches"],
+    method: "get",
+    path: "/{batchId}",
+    tags: ["Batches"],
     summary: "A batch's response (facility: its own; central: with ?facility=)",
     request: { params: z.object({ batchId: z.string() }), query: z.object({ facility: FacilityCode.optional() }) },
     responses: { 200: json(BatchResponseSchema), ...problems },
@@ -98,13 +135,20 @@ export function batchesRoutes(deps: AppDeps) {
     requireRole(caller, "facility", "central");
     const named = c.req.query("facility");
     if (named !== undefined && !FacilityCode.safeParse(named).success)
-      throw unprocessable("invalid query: facility", [{ path: "facility", code: "invalid_format", message: "must be 5 digits" }]);
+      throw unprocessable("invalid query: facility", [
+        { path: "facility", code: "invalid_format", message: "must be 5 digits" },
+      ]);
     const facilityCode = caller.role === "facility" ? caller.facilityCode : named;
     if (facilityCode === undefined)
-      throw unprocessable("a central key must name the facility", [{ path: "facility", code: "required", message: "required with a central key" }]);
+      throw unprocessable("a central key must name the facility", [
+        { path: "facility", code: "required", message: "required with a central key" },
+      ]);
     // A facility asking about another facility's batch learns nothing: not found.
     if (caller.role === "facility" && named !== undefined && named !== caller.facilityCode) throw notFound("batch");
-    const batch = await deps.db.prisma.batch.findUnique({ where: { facilityCode_batchId: { facilityCode, batchId: c.req.param("batchId") } }, select: { response: true } });
+    const batch = await deps.db.prisma.batch.findUnique({
+      where: { facilityCode_batchId: { facilityCode, batchId: c.req.param("batchId") } },
+      select: { response: true },
+    });
     if (!batch) throw notFound("batch");
     return c.json(batch.response as object, 200);
   });

@@ -9,7 +9,18 @@ import type { Prisma } from "../generated/prisma/client.ts";
 import { decodeCursor, ListQuery, page } from "../http/paging.ts";
 import { conflict, notFound, unprocessable } from "../http/problem.ts";
 import { router } from "../http/router.ts";
-import { FacilityCode, Money, MoneyOut, ProvinceCode, Timestamp, iso, json, jsonBody, listOf, problems } from "../http/schemas.ts";
+import {
+  FacilityCode,
+  Money,
+  MoneyOut,
+  ProvinceCode,
+  Timestamp,
+  iso,
+  json,
+  jsonBody,
+  listOf,
+  problems,
+} from "../http/schemas.ts";
 import { contributionOf, netDeltas } from "../spending/contribution.ts";
 import { applySpending } from "../spending/store.ts";
 import { prismaSession } from "../db/client.ts";
@@ -21,7 +32,13 @@ export function claimScope(caller: Caller): Prisma.ClaimWhereInput {
   return {};
 }
 
-const Amounts = z.object({ total: MoneyOut, insurance: MoneyOut, patient: MoneyOut, other: MoneyOut, approved: MoneyOut.nullable() });
+const Amounts = z.object({
+  total: MoneyOut,
+  insurance: MoneyOut,
+  patient: MoneyOut,
+  other: MoneyOut,
+  approved: MoneyOut.nullable(),
+});
 const ClaimSummary = z
   .object({
     facilityCode: z.string(),
@@ -45,7 +62,13 @@ const ClaimSummary = z
   })
   .openapi("ClaimSummary");
 export const ClaimDetail = ClaimSummary.extend({
-  patient: z.object({ cardNumber: z.string().nullable(), citizenId: z.string().nullable(), name: z.string().nullable(), birthDate: z.string().nullable(), gender: z.string().nullable() }),
+  patient: z.object({
+    cardNumber: z.string().nullable(),
+    citizenId: z.string().nullable(),
+    name: z.string().nullable(),
+    birthDate: z.string().nullable(),
+    gender: z.string().nullable(),
+  }),
   diagnosis: z.object({ primary: z.string(), secondary: z.array(z.string()) }),
   referral: z.boolean(),
   procedure: z.boolean(),
@@ -83,7 +106,10 @@ const summary = (c: ClaimRow) => ({
   updatedAt: c.updatedAt.toISOString(),
 });
 
-export async function claimDetail(db: Prisma.TransactionClient | AppDeps["db"]["prisma"], where: Prisma.ClaimWhereInput) {
+export async function claimDetail(
+  db: Prisma.TransactionClient | AppDeps["db"]["prisma"],
+  where: Prisma.ClaimWhereInput,
+) {
   const c = await db.claim.findFirst({
     where,
     include: { documents: { orderBy: { id: "asc" } }, history: { orderBy: { id: "asc" } } },
@@ -91,12 +117,22 @@ export async function claimDetail(db: Prisma.TransactionClient | AppDeps["db"]["
   if (!c) return null;
   return {
     ...summary(c),
-    patient: { cardNumber: c.cardNumber, citizenId: c.citizenId, name: c.patientName, birthDate: c.birthDate, gender: c.gender },
+    patient: {
+      cardNumber: c.cardNumber,
+      citizenId: c.citizenId,
+      name: c.patientName,
+      birthDate: c.birthDate,
+      gender: c.gender,
+    },
     diagnosis: { primary: c.diagnosisPrimary, secondary: c.diagnosisSecondary },
     referral: c.referral,
     procedure: c.procedure,
     died: c.died,
-    documents: c.documents.map((d) => ({ type: d.type, reference: d.reference, receivedAt: d.receivedAt.toISOString() })),
+    documents: c.documents.map((d) => ({
+      type: d.type,
+      reference: d.reference,
+      receivedAt: d.receivedAt.toISOString(),
+    })),
     history: c.history.map((h) => ({ kind: h.kind, version: h.version, at: h.at.toISOString(), data: h.data })),
   };
 }
@@ -105,7 +141,10 @@ const ListClaimsQuery = ListQuery.extend({
   province: ProvinceCode.optional(),
   facility: FacilityCode.optional(),
   status: z.enum(["accepted", "pending_documentation", "approved", "denied"]).optional(),
-  stuck: z.enum(["true", "false"]).transform((v) => v === "true").optional(),
+  stuck: z
+    .enum(["true", "false"])
+    .transform((v) => v === "true")
+    .optional(),
   year: z.coerce.number().int().min(2000).max(2100).optional(),
   flag: z.enum(CLAIM_FLAGS).optional(),
 });
@@ -113,7 +152,9 @@ const ListClaimsQuery = ListQuery.extend({
 const Decision = z
   .object({
     outcome: z.enum(["approved", "denied"]),
-    approvedAmount: Money.optional().openapi({ description: "approved: the amount the fund pays (default: the claimed insurance amount; may not exceed it)" }),
+    approvedAmount: Money.optional().openapi({
+      description: "approved: the amount the fund pays (default: the claimed insurance amount; may not exceed it)",
+    }),
     reason: z.string().trim().min(1).max(2000),
   })
   .strict();
@@ -127,7 +168,10 @@ export function claimsRoutes(deps: AppDeps) {
 
   app.openapi(
     createRoute({
-      method: "get", path: "/", tags: ["Claims"], summary: "List claims in the key's scope, newest first",
+      method: "get",
+      path: "/",
+      tags: ["Claims"],
+      summary: "List claims in the key's scope, newest first",
       request: { query: ListClaimsQuery },
       responses: { 200: json(listOf(ClaimSummary)), ...problems },
     }),
@@ -159,7 +203,10 @@ export function claimsRoutes(deps: AppDeps) {
 
   app.openapi(
     createRoute({
-      method: "get", path: "/{facilityCode}/{claimId}", tags: ["Claims"], summary: "One claim with its documents and history",
+      method: "get",
+      path: "/{facilityCode}/{claimId}",
+      tags: ["Claims"],
+      summary: "One claim with its documents and history",
       request: { params: ClaimParams },
       responses: { 200: json(ClaimDetail), ...problems },
     }),
@@ -173,7 +220,9 @@ export function claimsRoutes(deps: AppDeps) {
 
   app.openapi(
     createRoute({
-      method: "post", path: "/{facilityCode}/{claimId}/decision", tags: ["Claims"],
+      method: "post",
+      path: "/{facilityCode}/{claimId}/decision",
+      tags: ["Claims"],
       summary: "Approve (with an amount) or deny a claim (central, or the claim's province); once only",
       request: { params: ClaimParams, body: jsonBody(Decision) },
       responses: { 200: json(ClaimDetail, "Decided"), ...problems },
@@ -201,18 +250,55 @@ export function claimsRoutes(deps: AppDeps) {
           ]);
         const updated = await tx.claim.update({
           where: { id: claim.id },
-          data: { status: outcome, approvedAmount: approved?.toString() ?? null, decidedAt: at, updatedAt: at, pendingSince: null, stuck: false, stuckAt: null },
+          data: {
+            status: outcome,
+            approvedAmount: approved?.toString() ?? null,
+            decidedAt: at,
+            updatedAt: at,
+            pendingSince: null,
+            stuck: false,
+            stuckAt: null,
+          },
         });
-        const key = { provinceCode: claim.provinceCode, year: claim.year, month: claim.month, facilityCode: claim.facilityCode, insurance, receivedAt: claim.receivedAt };
+        const key = {
+          provinceCode: claim.provinceCode,
+          year: claim.year,
+          month: claim.month,
+          facilityCode: claim.facilityCode,
+          insurance,
+          receivedAt: claim.receivedAt,
+        };
         const session = prismaSession(tx);
-        const touched = await applySpending(session, netDeltas([{ before: contributionOf({ ...key, status: claim.status }), after: contributionOf({ ...key, status: outcome, approved }) }]));
+        const touched = await applySpending(
+          session,
+          netDeltas([
+            {
+              before: contributionOf({ ...key, status: claim.status }),
+              after: contributionOf({ ...key, status: outcome, approved }),
+            },
+          ]),
+        );
         if (touched.length) await raiseAlerts(session, deps, touched, at);
-        const decision = { outcome, approvedAmount: approved && formatMoney(approved), reason, decidedBy: caller.keyId };
-        await tx.claimHistory.create({ data: { claimRef: claim.id, kind: "decision", version: updated.version, at, data: decision } });
-        await audit(tx, { caller, requestId: c.get("requestId"), at }, {
-          action: `claim.${outcome === "approved" ? "approve" : "deny"}`, entity: "claim", entityId: `${facilityCode}/${claimId}`,
-          before: { status: claim.status }, after: decision,
+        const decision = {
+          outcome,
+          approvedAmount: approved && formatMoney(approved),
+          reason,
+          decidedBy: caller.keyId,
+        };
+        await tx.claimHistory.create({
+          data: { claimRef: claim.id, kind: "decision", version: updated.version, at, data: decision },
         });
+        await audit(
+          tx,
+          { caller, requestId: c.get("requestId"), at },
+          {
+            action: `claim.${outcome === "approved" ? "approve" : "deny"}`,
+            entity: "claim",
+            entityId: `${facilityCode}/${claimId}`,
+            before: { status: claim.status },
+            after: decision,
+          },
+        );
         return (await claimDetail(tx, { id: claim.id }))!;
       });
       return c.json(view, 200);

@@ -6,15 +6,28 @@ import { Money } from "../http/schemas.ts";
  * only; the domain checks that need more than one field live in validate.ts.
  */
 const Icd10 = z.string().regex(/^[A-Z]\d{2}(\.\d{1,2})?$/, "must be an ICD-10 code like J18.9");
-const Instant = z.iso.datetime({ offset: true, message: "must be an RFC 3339 time with offset, e.g. 2026-03-01T08:00:00+07:00" });
+const Instant = z.iso.datetime({
+  offset: true,
+  message: "must be an RFC 3339 time with offset, e.g. 2026-03-01T08:00:00+07:00",
+});
 
 export const ClaimInputSchema = z
   .object({
-    claimId: z.string().min(1).max(64).regex(/^[A-Za-z0-9._\/-]+$/, "letters, digits and . _ / - only"),
+    claimId: z
+      .string()
+      .min(1)
+      .max(64)
+      .regex(/^[A-Za-z0-9._\/-]+$/, "letters, digits and . _ / - only"),
     patient: z
       .object({
-        cardNumber: z.string().regex(/^[A-Z]{2}[1-5]\d{12}$/, "must be a 15-character card number like DN4010123456789").optional(),
-        citizenId: z.string().regex(/^\d{12}$/, "must be 12 digits").optional(),
+        cardNumber: z
+          .string()
+          .regex(/^[A-Z]{2}[1-5]\d{12}$/, "must be a 15-character card number like DN4010123456789")
+          .optional(),
+        citizenId: z
+          .string()
+          .regex(/^\d{12}$/, "must be 12 digits")
+          .optional(),
         name: z.string().trim().min(1).max(200).optional(),
         birthDate: z.iso.date("must be a date like 1980-05-01").optional(),
         gender: z.enum(["male", "female", "undetermined"]).optional(),
@@ -25,7 +38,10 @@ export const ClaimInputSchema = z
     dischargedAt: Instant,
     diagnosis: z.object({ primary: Icd10, secondary: z.array(Icd10).max(50).default([]) }).strict(),
     referral: z.boolean().default(false),
-    procedure: z.boolean().default(false).openapi({ description: "a surgery or procedure was billed (needs surgery_certificate)" }),
+    procedure: z
+      .boolean()
+      .default(false)
+      .openapi({ description: "a surgery or procedure was billed (needs surgery_certificate)" }),
     died: z.boolean().default(false).openapi({ description: "the patient died (needs death_certificate)" }),
     amounts: z.object({ total: Money, insurance: Money, patient: Money, other: Money.prefault("0") }).strict(),
     documents: z
@@ -40,10 +56,19 @@ export type ClaimInput = z.output<typeof ClaimInputSchema>;
 
 export const BatchEnvelopeSchema = z
   .object({
-    batchId: z.string().min(1).max(100).regex(/^[A-Za-z0-9._:\/-]+$/, "letters, digits and . _ : / - only"),
-    facilityCode: z.string().regex(/^\d{5}$/, "must be 5 digits").optional(),
+    batchId: z
+      .string()
+      .min(1)
+      .max(100)
+      .regex(/^[A-Za-z0-9._:\/-]+$/, "letters, digits and . _ : / - only"),
+    facilityCode: z
+      .string()
+      .regex(/^\d{5}$/, "must be 5 digits")
+      .optional(),
     claims: z.array(z.unknown()).min(1, "a batch needs at least one claim"),
   })
   .strict();
 
-export const BatchDocSchema = BatchEnvelopeSchema.extend({ claims: z.array(ClaimInputSchema).min(1).max(5000) }).openapi("BatchInput");
+export const BatchDocSchema = BatchEnvelopeSchema.extend({
+  claims: z.array(ClaimInputSchema).min(1).max(5000),
+}).openapi("BatchInput");

@@ -29,16 +29,22 @@ export interface ValidationContext {
  * (dates in order, no future discharge, amounts that add up exactly, at least
  * one patient identifier, known document types). Pure: no database.
  */
-export function validateClaim(raw: unknown, index: number, ctx: ValidationContext): { claim: ValidClaim } | { errors: ClaimError[] } {
+export function validateClaim(
+  raw: unknown,
+  index: number,
+  ctx: ValidationContext,
+): { claim: ValidClaim } | { errors: ClaimError[] } {
   const prefix = `claims[${index}]`;
-  const claimId = typeof (raw as { claimId?: unknown })?.claimId === "string" ? ((raw as { claimId: string }).claimId) : undefined;
+  const claimId =
+    typeof (raw as { claimId?: unknown })?.claimId === "string" ? (raw as { claimId: string }).claimId : undefined;
   const at = (e: FieldError): ClaimError => ({ index, ...(claimId !== undefined ? { claimId } : {}), ...e });
 
   const parsed = ClaimInputSchema.safeParse(raw);
   if (!parsed.success) return { errors: fieldErrors(parsed.error, prefix).map(at) };
   const c = parsed.data;
   const errors: FieldError[] = [];
-  const add = (path: string, code: string, message: string) => errors.push({ path: `${prefix}.${path}`, code, message });
+  const add = (path: string, code: string, message: string) =>
+    errors.push({ path: `${prefix}.${path}`, code, message });
 
   if (!c.patient.cardNumber && !c.patient.citizenId)
     add("patient.cardNumber", "patient_identifier_required", "at least one of cardNumber and citizenId is required");
@@ -55,7 +61,11 @@ export function validateClaim(raw: unknown, index: number, ctx: ValidationContex
     add("amounts.total", "amounts_do_not_add_up", "total must equal insurance + patient + other exactly");
   c.documents.forEach((d, j) => {
     if (!ctx.documentTypes.includes(d.type))
-      add(`documents[${j}].type`, "unknown_document_type", `unknown document type; allowed: ${ctx.documentTypes.join(", ")}`);
+      add(
+        `documents[${j}].type`,
+        "unknown_document_type",
+        `unknown document type; allowed: ${ctx.documentTypes.join(", ")}`,
+      );
   });
 
   if (errors.length) return { errors: errors.map(at) };

@@ -28,7 +28,13 @@ export function UsageBars({ rows, threshold, w, lang }: { rows: UsageBar[]; thre
   const x = (ratio: DecValue) => left + px(new Dec(ratio).div(max).times(width));
   const height = rows.length * rowH + 40;
   return (
-    <svg viewBox={`0 0 ${left + width + 90} ${height}`} role="img" aria-labelledby="usage-title" class="chart" width="100%">
+    <svg
+      viewBox={`0 0 ${left + width + 90} ${height}`}
+      role="img"
+      aria-labelledby="usage-title"
+      class="chart"
+      width="100%"
+    >
       <title id="usage-title">{`${w.ratio} — ${w.thresholdLine}`}</title>
       {rows.map((r, i) => {
         const y = 20 + i * rowH;
@@ -37,7 +43,9 @@ export function UsageBars({ rows, threshold, w, lang }: { rows: UsageBar[]; thre
           <g>
             <text x={left - 8} y={y + 17} text-anchor="end" class="label">{`${r.provinceCode} ${r.name}`}</text>
             <rect x={left} y={y} width={width} height={22} class="track" />
-            {r.ratio !== null ? <rect x={left} y={y} width={x(r.ratio) - left} height={22} class={over ? "bar over" : "bar"} /> : null}
+            {r.ratio !== null ? (
+              <rect x={left} y={y} width={x(r.ratio) - left} height={22} class={over ? "bar over" : "bar"} />
+            ) : null}
             <text x={r.ratio === null ? left + 6 : x(r.ratio) + 6} y={y + 16} class="value">
               {r.ratio === null ? w.noEstimate : `${percent(r.ratio, lang)}${over ? ` ▲ ${w.overThreshold}` : ""}`}
             </text>
@@ -55,7 +63,19 @@ export function UsageBars({ rows, threshold, w, lang }: { rows: UsageBar[]; thre
  * pace (estimate x month / 12) as a line: bars above the line spend faster
  * than the year allows.
  */
-export function MonthChart({ months, estimate, throughMonth, w, lang }: { months: { month: number; spent: string }[]; estimate: string | null; throughMonth: number; w: Words; lang: Lang }) {
+export function MonthChart({
+  months,
+  estimate,
+  throughMonth,
+  w,
+  lang,
+}: {
+  months: { month: number; spent: string }[];
+  estimate: string | null;
+  throughMonth: number;
+  w: Words;
+  lang: Lang;
+}) {
   const left = 110;
   const width = 600;
   const height = 260;
@@ -70,21 +90,38 @@ export function MonthChart({ months, estimate, throughMonth, w, lang }: { months
   const y = (v: Dec) => top + plot - px(v.div(max).times(plot));
   const slot = width / 12;
   return (
-    <svg viewBox={`0 0 ${left + width + 20} ${height}`} role="img" aria-labelledby="month-title" class="chart" width="100%">
+    <svg
+      viewBox={`0 0 ${left + width + 20} ${height}`}
+      role="img"
+      aria-labelledby="month-title"
+      class="chart"
+      width="100%"
+    >
       <title id="month-title">{w.byMonth}</title>
       <line x1={left} x2={left + width} y1={top + plot} y2={top + plot} class="axis" />
-      <text x={left - 6} y={top + 4} text-anchor="end" class="label">{money(max.toDecimalPlaces(0), lang)}</text>
+      <text x={left - 6} y={top + 4} text-anchor="end" class="label">
+        {money(max.toDecimalPlaces(0), lang)}
+      </text>
       {cumulative.map((v, i) => (
         <g>
           {/* Months still to come have no spending yet: no bar rather than a flat one. */}
-          {i < throughMonth ? <rect x={left + i * slot + 6} y={y(v)} width={slot - 12} height={top + plot - y(v)} class="bar" /> : null}
-          <text x={left + i * slot + slot / 2} y={height - 14} text-anchor="middle" class="label">{String(i + 1)}</text>
+          {i < throughMonth ? (
+            <rect x={left + i * slot + 6} y={y(v)} width={slot - 12} height={top + plot - y(v)} class="bar" />
+          ) : null}
+          <text x={left + i * slot + slot / 2} y={height - 14} text-anchor="middle" class="label">
+            {String(i + 1)}
+          </text>
         </g>
       ))}
       {estimate !== null ? (
         <g>
           <line x1={left} y1={y(new Dec(0))} x2={left + width} y2={y(new Dec(estimate))} class="pace" />
-          <text x={left + width} y={y(new Dec(estimate)) - 6} text-anchor="end" class="label">{`${w.paceLine}: ${money(estimate, lang)}`}</text>
+          <text
+            x={left + width}
+            y={y(new Dec(estimate)) - 6}
+            text-anchor="end"
+            class="label"
+          >{`${w.paceLine}: ${money(estimate, lang)}`}</text>
         </g>
       ) : null}
     </svg>

@@ -67,13 +67,26 @@ const vi = {
   notYetReceived: "Ra viện nhưng chưa gửi (ước tính)",
   notYetDischarged: "Phần còn lại của năm",
   method: "Phương pháp",
-  outlierStatuses: { outlier: "Bất thường", within_range: "Bình thường", too_few_claims: "Quá ít hồ sơ", not_scored: "Không chấm điểm" },
-  kinds: { usage_threshold: "Vượt ngưỡng sử dụng", projected_overrun: "Dự báo vượt dự toán", stuck_backlog: "Tồn đọng hồ sơ" },
+  outlierStatuses: {
+    outlier: "Bất thường",
+    within_range: "Bình thường",
+    too_few_claims: "Quá ít hồ sơ",
+    not_scored: "Không chấm điểm",
+  },
+  kinds: {
+    usage_threshold: "Vượt ngưỡng sử dụng",
+    projected_overrun: "Dự báo vượt dự toán",
+    stuck_backlog: "Tồn đọng hồ sơ",
+  },
   statuses: { open: "Mở", acknowledged: "Đã xác nhận", resolved: "Đã xử lý" },
 } as const;
 
 type Dict = {
-  [K in keyof typeof vi]: (typeof vi)[K] extends string ? string : (typeof vi)[K] extends (...args: infer A) => string ? (...args: A) => string : { [k: string]: string };
+  [K in keyof typeof vi]: (typeof vi)[K] extends string
+    ? string
+    : (typeof vi)[K] extends (...args: infer A) => string
+      ? (...args: A) => string
+      : { [k: string]: string };
 };
 
 const en: Dict = {
@@ -142,7 +155,12 @@ const en: Dict = {
   notYetReceived: "Discharged, not yet received (estimate)",
   notYetDischarged: "Rest of the year",
   method: "Method",
-  outlierStatuses: { outlier: "Outlier", within_range: "Within range", too_few_claims: "Too few claims", not_scored: "Not scored" },
+  outlierStatuses: {
+    outlier: "Outlier",
+    within_range: "Within range",
+    too_few_claims: "Too few claims",
+    not_scored: "Not scored",
+  },
   kinds: { usage_threshold: "Usage threshold", projected_overrun: "Projected overrun", stuck_backlog: "Stuck backlog" },
   statuses: { open: "Open", acknowledged: "Acknowledged", resolved: "Resolved" },
 };

@@ -30,7 +30,13 @@ button.primary{background:var(--brand);color:#fff;border-color:var(--brand);curs
 @media (max-width:600px){main{padding:.6rem}h1{font-size:1.25rem}}
 `;
 
-export function Layout(props: { w: Words; lang: Lang; title: string; signedIn?: { csrf: string; label: string }; children?: Child }) {
+export function Layout(props: {
+  w: Words;
+  lang: Lang;
+  title: string;
+  signedIn?: { csrf: string; label: string };
+  children?: Child;
+}) {
   const { w, lang } = props;
   return (
     <html lang={lang}>
@@ -52,7 +58,9 @@ export function Layout(props: { w: Words; lang: Lang; title: string; signedIn?: 
               <span>{props.signedIn.label}</span>
             </>
           ) : null}
-          <a href={`?lang=${lang === "vi" ? "en" : "vi"}`} lang={lang === "vi" ? "en" : "vi"}>{w.language}</a>
+          <a href={`?lang=${lang === "vi" ? "en" : "vi"}`} lang={lang === "vi" ? "en" : "vi"}>
+            {w.language}
+          </a>
           {props.signedIn ? (
             <form method="post" action="/dashboard/logout">
               <input type="hidden" name="_csrf" value={props.signedIn.csrf} />
@@ -70,14 +78,22 @@ export function LoginPage({ w, error }: { w: Words; error?: boolean }) {
   return (
     <div class="login">
       <h1>{w.signIn}</h1>
-      {error ? <p class="error" role="alert">{w.badKey}</p> : null}
+      {error ? (
+        <p class="error" role="alert">
+          {w.badKey}
+        </p>
+      ) : null}
       <form method="post" action="/dashboard/login">
         <label for="key">
           {w.apiKey}
           <input id="key" name="key" type="password" autocomplete="off" required aria-describedby="key-help" />
         </label>
-        <p id="key-help" class="muted">{w.apiKeyHelp}</p>
-        <button class="primary" type="submit">{w.signIn}</button>
+        <p id="key-help" class="muted">
+          {w.apiKeyHelp}
+        </p>
+        <button class="primary" type="submit">
+          {w.signIn}
+        </button>
       </form>
     </div>
   );
@@ -101,7 +117,19 @@ function YearPicker({ w, year, action }: { w: Words; year: number; action: strin
   );
 }
 
-export function OverviewPage({ w, lang, year, rows, threshold }: { w: Words; lang: Lang; year: number; rows: OverviewRow[]; threshold: string }) {
+export function OverviewPage({
+  w,
+  lang,
+  year,
+  rows,
+  threshold,
+}: {
+  w: Words;
+  lang: Lang;
+  year: number;
+  rows: OverviewRow[];
+  threshold: string;
+}) {
   const isOver = (r: OverviewRow) => r.ratio !== null && new Dec(r.ratio).gte(threshold);
   return (
     <>
@@ -112,15 +140,42 @@ export function OverviewPage({ w, lang, year, rows, threshold }: { w: Words; lan
         <table>
           <thead>
             <tr>
-              <th scope="col">{w.province}</th><th scope="col" class="num">{w.estimate}</th><th scope="col" class="num">{w.spent}</th>
-              <th scope="col" class="num">{w.ratio}</th><th scope="col" class="num">{w.elapsed}</th><th scope="col" class="num">{w.projected}</th>
-              <th scope="col" class="num">{w.pending}</th><th scope="col" class="num">{w.openAlerts}</th>
+              <th scope="col">{w.province}</th>
+              <th scope="col" class="num">
+                {w.estimate}
+              </th>
+              <th scope="col" class="num">
+                {w.spent}
+              </th>
+              <th scope="col" class="num">
+                {w.ratio}
+              </th>
+              <th scope="col" class="num">
+                {w.elapsed}
+              </th>
+              <th scope="col" class="num">
+                {w.projected}
+              </th>
+              <th scope="col" class="num">
+                {w.pending}
+              </th>
+              <th scope="col" class="num">
+                {w.openAlerts}
+              </th>
             </tr>
           </thead>
           <tbody>
             {rows.map((r) => (
               <tr class={isOver(r) ? "over" : ""} data-province={r.provinceCode}>
-                <td><a href={`/dashboard/provinces/${r.provinceCode}?year=${year}`}>{`${r.provinceCode} ${r.name}`}</a>{isOver(r) ? <> <span class="badge">{w.overThreshold}</span></> : null}</td>
+                <td>
+                  <a href={`/dashboard/provinces/${r.provinceCode}?year=${year}`}>{`${r.provinceCode} ${r.name}`}</a>
+                  {isOver(r) ? (
+                    <>
+                      {" "}
+                      <span class="badge">{w.overThreshold}</span>
+                    </>
+                  ) : null}
+                </td>
                 <td class="num">{r.estimate === null ? w.noEstimate : money(r.estimate, lang)}</td>
                 <td class="num">{money(r.spent, lang)}</td>
                 <td class="num">{percent(r.ratio, lang)}</td>
@@ -150,28 +205,51 @@ export interface AlertItem {
   notes: { action: string; note: string; at: string }[];
 }
 
-export function AlertTable({ w, lang, alerts, csrf, back }: { w: Words; lang: Lang; alerts: AlertItem[]; csrf: string; back: string }) {
+export function AlertTable({
+  w,
+  lang,
+  alerts,
+  csrf,
+  back,
+}: {
+  w: Words;
+  lang: Lang;
+  alerts: AlertItem[];
+  csrf: string;
+  back: string;
+}) {
   if (!alerts.length) return <p>{w.none}</p>;
   return (
     <div class="table-wrap">
       <table>
         <thead>
           <tr>
-            <th scope="col">{w.kind}</th><th scope="col">{w.province}</th><th scope="col" class="num">{w.ratio}</th>
-            <th scope="col">{w.severity}</th><th scope="col">{w.raisedAt}</th><th scope="col">{w.status}</th><th scope="col">{w.note}</th>
+            <th scope="col">{w.kind}</th>
+            <th scope="col">{w.province}</th>
+            <th scope="col" class="num">
+              {w.ratio}
+            </th>
+            <th scope="col">{w.severity}</th>
+            <th scope="col">{w.raisedAt}</th>
+            <th scope="col">{w.status}</th>
+            <th scope="col">{w.note}</th>
           </tr>
         </thead>
         <tbody>
           {alerts.map((a) => (
             <tr data-alert={a.id}>
               <td>{`${w.kinds[a.kind] ?? a.kind}${a.threshold ? ` ${percent(a.threshold, lang)}` : ""}`}</td>
-              <td><a href={`/dashboard/provinces/${a.provinceCode}?year=${a.year}`}>{`${a.provinceCode} · ${a.year}`}</a></td>
+              <td>
+                <a href={`/dashboard/provinces/${a.provinceCode}?year=${a.year}`}>{`${a.provinceCode} · ${a.year}`}</a>
+              </td>
               <td class="num">{percent(a.ratioAtRaise, lang)}</td>
               <td>{a.severity}</td>
               <td>{vnTime(a.raisedAt)}</td>
               <td>{w.statuses[a.status] ?? a.status}</td>
               <td>
-                {a.notes.map((n) => <div class="muted">{`${vnTime(n.at)} · ${n.note}`}</div>)}
+                {a.notes.map((n) => (
+                  <div class="muted">{`${vnTime(n.at)} · ${n.note}`}</div>
+                ))}
                 {a.status !== "resolved" ? (
                   <form class="inline" method="post" action={`/dashboard/alerts/${a.id}/transition`}>
                     <input type="hidden" name="_csrf" value={csrf} />
@@ -180,8 +258,14 @@ export function AlertTable({ w, lang, alerts, csrf, back }: { w: Words; lang: La
                       {w.note}
                       <input id={`note-${a.id}`} name="note" required maxlength={2000} />
                     </label>
-                    {a.status === "open" ? <button type="submit" name="action" value="acknowledge">{w.acknowledge}</button> : null}
-                    <button class="primary" type="submit" name="action" value="resolve">{w.resolve}</button>
+                    {a.status === "open" ? (
+                      <button type="submit" name="action" value="acknowledge">
+                        {w.acknowledge}
+                      </button>
+                    ) : null}
+                    <button class="primary" type="submit" name="action" value="resolve">
+                      {w.resolve}
+                    </button>
                   </form>
                 ) : null}
               </td>
@@ -214,7 +298,17 @@ export interface BacklogView {
   byAge: { fromDays: number; toDays: number | null; count: number; amount: string }[];
 }
 
-export function ProvincePage(props: { w: Words; lang: Lang; usage: ProvinceView; throughMonth: number; projection: Child; alerts: AlertItem[]; backlog: BacklogView | null; csrf: string; back: string }) {
+export function ProvincePage(props: {
+  w: Words;
+  lang: Lang;
+  usage: ProvinceView;
+  throughMonth: number;
+  projection: Child;
+  alerts: AlertItem[];
+  backlog: BacklogView | null;
+  csrf: string;
+  back: string;
+}) {
   const { w, lang, usage: u } = props;
   return (
     <>
@@ -232,10 +326,24 @@ export function ProvincePage(props: { w: Words; lang: Lang; usage: ProvinceView;
       <h2>{w.topFacilities}</h2>
       <div class="table-wrap">
         <table>
-          <thead><tr><th scope="col">{w.facility}</th><th scope="col" class="num">{w.spent}</th><th scope="col" class="num">{w.share}</th></tr></thead>
+          <thead>
+            <tr>
+              <th scope="col">{w.facility}</th>
+              <th scope="col" class="num">
+                {w.spent}
+              </th>
+              <th scope="col" class="num">
+                {w.share}
+              </th>
+            </tr>
+          </thead>
           <tbody>
             {u.byFacility.slice(0, 10).map((f) => (
-              <tr><td>{`${f.facilityCode} ${f.name ?? ""}`}</td><td class="num">{money(f.spent, lang)}</td><td class="num">{percent(f.share, lang)}</td></tr>
+              <tr>
+                <td>{`${f.facilityCode} ${f.name ?? ""}`}</td>
+                <td class="num">{money(f.spent, lang)}</td>
+                <td class="num">{percent(f.share, lang)}</td>
+              </tr>
             ))}
           </tbody>
         </table>
@@ -252,20 +360,50 @@ function BacklogTables({ w, lang, backlog: b }: { w: Words; lang: Lang; backlog:
       <p>{`${w.count}: ${b.count} · ${w.amount}: ${money(b.amount, lang)}`}</p>
       <div class="table-wrap">
         <table>
-          <thead><tr><th scope="col">{w.facility}</th><th scope="col" class="num">{w.count}</th><th scope="col" class="num">{w.amount}</th><th scope="col">{w.oldest}</th></tr></thead>
+          <thead>
+            <tr>
+              <th scope="col">{w.facility}</th>
+              <th scope="col" class="num">
+                {w.count}
+              </th>
+              <th scope="col" class="num">
+                {w.amount}
+              </th>
+              <th scope="col">{w.oldest}</th>
+            </tr>
+          </thead>
           <tbody>
             {b.byFacility.map((f) => (
-              <tr><td>{f.facilityCode}</td><td class="num">{String(f.count)}</td><td class="num">{money(f.amount, lang)}</td><td>{vnTime(f.oldestPendingSince)}</td></tr>
+              <tr>
+                <td>{f.facilityCode}</td>
+                <td class="num">{String(f.count)}</td>
+                <td class="num">{money(f.amount, lang)}</td>
+                <td>{vnTime(f.oldestPendingSince)}</td>
+              </tr>
             ))}
           </tbody>
         </table>
       </div>
       <div class="table-wrap">
         <table>
-          <thead><tr><th scope="col">{w.age}</th><th scope="col" class="num">{w.count}</th><th scope="col" class="num">{w.amount}</th></tr></thead>
+          <thead>
+            <tr>
+              <th scope="col">{w.age}</th>
+              <th scope="col" class="num">
+                {w.count}
+              </th>
+              <th scope="col" class="num">
+                {w.amount}
+              </th>
+            </tr>
+          </thead>
           <tbody>
             {b.byAge.map((a) => (
-              <tr><td>{a.toDays === null ? `${a.fromDays}+ ${w.days}` : `${a.fromDays}–${a.toDays} ${w.days}`}</td><td class="num">{String(a.count)}</td><td class="num">{money(a.amount, lang)}</td></tr>
+              <tr>
+                <td>{a.toDays === null ? `${a.fromDays}+ ${w.days}` : `${a.fromDays}–${a.toDays} ${w.days}`}</td>
+                <td class="num">{String(a.count)}</td>
+                <td class="num">{money(a.amount, lang)}</td>
+              </tr>
             ))}
           </tbody>
         </table>
@@ -274,7 +412,19 @@ function BacklogTables({ w, lang, backlog: b }: { w: Words; lang: Lang; backlog:
   );
 }
 
-export function AlertsPage(props: { w: Words; lang: Lang; alerts: AlertItem[]; csrf: string; back: string; filters: { status?: string | undefined; kind?: string | undefined; province?: string | undefined; year?: number | undefined } }) {
+export function AlertsPage(props: {
+  w: Words;
+  lang: Lang;
+  alerts: AlertItem[];
+  csrf: string;
+  back: string;
+  filters: {
+    status?: string | undefined;
+    kind?: string | undefined;
+    province?: string | undefined;
+    year?: number | undefined;
+  };
+}) {
   const { w, filters: f } = props;
   return (
     <>
@@ -284,14 +434,22 @@ export function AlertsPage(props: { w: Words; lang: Lang; alerts: AlertItem[]; c
           {w.status}
           <select id="f-status" name="status">
             <option value="">{w.all}</option>
-            {(["open", "acknowledged", "resolved"] as const).map((s) => <option value={s} selected={f.status === s}>{w.statuses[s]}</option>)}
+            {(["open", "acknowledged", "resolved"] as const).map((s) => (
+              <option value={s} selected={f.status === s}>
+                {w.statuses[s]}
+              </option>
+            ))}
           </select>
         </label>
         <label for="f-kind">
           {w.kind}
           <select id="f-kind" name="kind">
             <option value="">{w.all}</option>
-            {(["usage_threshold", "projected_overrun", "stuck_backlog"] as const).map((k) => <option value={k} selected={f.kind === k}>{w.kinds[k]}</option>)}
+            {(["usage_threshold", "projected_overrun", "stuck_backlog"] as const).map((k) => (
+              <option value={k} selected={f.kind === k}>
+                {w.kinds[k]}
+              </option>
+            ))}
           </select>
         </label>
         <label for="f-province">

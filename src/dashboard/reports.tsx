@@ -25,7 +25,8 @@ export function sortRows<T>(rows: readonly T[], column: Column<T> | undefined, d
     const x = column.sort(a);
     const y = column.sort(b);
     if (x === null || y === null) return x === y ? 0 : x === null ? 1 : -1;
-    if (typeof x === "string" && typeof y === "string" && DECIMAL.test(x) && DECIMAL.test(y)) return sign * new Dec(x).comparedTo(y);
+    if (typeof x === "string" && typeof y === "string" && DECIMAL.test(x) && DECIMAL.test(y))
+      return sign * new Dec(x).comparedTo(y);
     return sign * (x < y ? -1 : x > y ? 1 : 0);
   });
 }
@@ -34,7 +35,14 @@ export function sortRows<T>(rows: readonly T[], column: Column<T> | undefined, d
  * A table sorted on the server: each header is a link that sorts by it (again
  * to reverse), so it works without JavaScript; aria-sort tells screen readers.
  */
-export function SortableTable<T>(props: { columns: Column<T>[]; rows: T[]; sort: string | undefined; dir: "asc" | "desc"; link: (sort: string, dir: "asc" | "desc") => string; rowClass?: (row: T) => string }) {
+export function SortableTable<T>(props: {
+  columns: Column<T>[];
+  rows: T[];
+  sort: string | undefined;
+  dir: "asc" | "desc";
+  link: (sort: string, dir: "asc" | "desc") => string;
+  rowClass?: (row: T) => string;
+}) {
   return (
     <div class="table-wrap">
       <table>
@@ -44,8 +52,14 @@ export function SortableTable<T>(props: { columns: Column<T>[]; rows: T[]; sort:
               const active = props.sort === c.key;
               const next = active && props.dir === "desc" ? "asc" : "desc";
               return (
-                <th scope="col" class={c.num ? "num" : ""} aria-sort={active ? (props.dir === "asc" ? "ascending" : "descending") : "none"}>
-                  <a href={props.link(c.key, next)}>{`${c.label}${active ? (props.dir === "asc" ? " ▲" : " ▼") : ""}`}</a>
+                <th
+                  scope="col"
+                  class={c.num ? "num" : ""}
+                  aria-sort={active ? (props.dir === "asc" ? "ascending" : "descending") : "none"}
+                >
+                  <a
+                    href={props.link(c.key, next)}
+                  >{`${c.label}${active ? (props.dir === "asc" ? " ▲" : " ▼") : ""}`}</a>
                 </th>
               );
             })}
@@ -53,7 +67,11 @@ export function SortableTable<T>(props: { columns: Column<T>[]; rows: T[]; sort:
         </thead>
         <tbody>
           {props.rows.map((r) => (
-            <tr class={props.rowClass?.(r) ?? ""}>{props.columns.map((c) => <td class={c.num ? "num" : ""}>{c.cell(r)}</td>)}</tr>
+            <tr class={props.rowClass?.(r) ?? ""}>
+              {props.columns.map((c) => (
+                <td class={c.num ? "num" : ""}>{c.cell(r)}</td>
+              ))}
+            </tr>
           ))}
         </tbody>
       </table>
@@ -64,28 +82,56 @@ export function SortableTable<T>(props: { columns: Column<T>[]; rows: T[]; sort:
 type LateRow = LateReport["facilities"][number];
 export function lateColumns(w: Words, lang: Lang): Column<LateRow>[] {
   return [
-    { key: "facility", label: w.facility, cell: (r) => `${r.facilityCode} ${r.name ?? ""}`, sort: (r) => r.facilityCode },
+    {
+      key: "facility",
+      label: w.facility,
+      cell: (r) => `${r.facilityCode} ${r.name ?? ""}`,
+      sort: (r) => r.facilityCode,
+    },
     { key: "province", label: w.province, cell: (r) => r.provinceCode, sort: (r) => r.provinceCode },
     { key: "claims", label: w.claims, cell: (r) => String(r.claims), sort: (r) => r.claims, num: true },
     { key: "late", label: w.late, cell: (r) => String(r.late), sort: (r) => r.late, num: true },
-    { key: "lateShare", label: w.lateShare, cell: (r) => percent(r.lateShare, lang), sort: (r) => r.lateShare, num: true },
+    {
+      key: "lateShare",
+      label: w.lateShare,
+      cell: (r) => percent(r.lateShare, lang),
+      sort: (r) => r.lateShare,
+      num: true,
+    },
     { key: "medianHours", label: w.medianHours, cell: (r) => r.medianHours, sort: (r) => r.medianHours, num: true },
     { key: "p90Hours", label: w.p90Hours, cell: (r) => r.p90Hours, sort: (r) => r.p90Hours, num: true },
-    { key: "mismatches", label: w.mismatches, cell: (r) => String(r.citizenIdMismatches), sort: (r) => r.citizenIdMismatches, num: true },
+    {
+      key: "mismatches",
+      label: w.mismatches,
+      cell: (r) => String(r.citizenIdMismatches),
+      sort: (r) => r.citizenIdMismatches,
+      num: true,
+    },
   ];
 }
 
 type OutlierRow = OutlierReport["facilities"][number];
 export function outlierColumns(w: Words, lang: Lang): Column<OutlierRow>[] {
   return [
-    { key: "facility", label: w.facility, cell: (r) => `${r.facilityCode} ${r.name ?? ""}`, sort: (r) => r.facilityCode },
+    {
+      key: "facility",
+      label: w.facility,
+      cell: (r) => `${r.facilityCode} ${r.name ?? ""}`,
+      sort: (r) => r.facilityCode,
+    },
     { key: "province", label: w.province, cell: (r) => r.provinceCode, sort: (r) => r.provinceCode },
     { key: "visitType", label: w.visitType, cell: (r) => r.visitType, sort: (r) => r.visitType },
     { key: "status", label: w.status, cell: (r) => w.outlierStatuses[r.status] ?? r.status, sort: (r) => r.status },
     { key: "claims", label: w.claims, cell: (r) => String(r.claims), sort: (r) => r.claims, num: true },
     { key: "perClaim", label: w.perClaim, cell: (r) => money(r.perClaim, lang), sort: (r) => r.perClaim, num: true },
     { key: "score", label: w.score, cell: (r) => r.score ?? "—", sort: (r) => r.score, num: true },
-    { key: "duplicates", label: w.duplicates, cell: (r) => percent(r.duplicateShare, lang), sort: (r) => r.duplicateShare, num: true },
+    {
+      key: "duplicates",
+      label: w.duplicates,
+      cell: (r) => percent(r.duplicateShare, lang),
+      sort: (r) => r.duplicateShare,
+      num: true,
+    },
   ];
 }
 
@@ -108,7 +154,13 @@ export function ProjectionChart({ p, w, lang }: { p: ProvinceProjection; w: Word
   let at = new Dec(0);
   return (
     <figure>
-      <svg viewBox={`0 0 ${left + width + 20} 110`} role="img" aria-labelledby="projection-title" class="chart" width="100%">
+      <svg
+        viewBox={`0 0 ${left + width + 20} 110`}
+        role="img"
+        aria-labelledby="projection-title"
+        class="chart"
+        width="100%"
+      >
         <title id="projection-title">{`${w.projection}: ${p.projectedYearEnd ? money(p.projectedYearEnd, lang) : "—"} (${w.method}: ${p.method})`}</title>
         <defs>
           <pattern id="hatch" width="8" height="8" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
@@ -119,17 +171,33 @@ export function ProjectionChart({ p, w, lang }: { p: ProvinceProjection; w: Word
         {parts.map((part) => {
           const from = at;
           at = at.plus(part.value);
-          return <rect x={x(from)} y={20} width={Math.max(0, x(at) - x(from))} height={40} class={part.cls} fill={part.cls === "band" ? "url(#hatch)" : undefined} />;
+          return (
+            <rect
+              x={x(from)}
+              y={20}
+              width={Math.max(0, x(at) - x(from))}
+              height={40}
+              class={part.cls}
+              fill={part.cls === "band" ? "url(#hatch)" : undefined}
+            />
+          );
         })}
         {p.estimate !== null ? (
           <g>
             <line x1={x(new Dec(p.estimate))} x2={x(new Dec(p.estimate))} y1={8} y2={72} class="threshold" />
-            <text x={x(new Dec(p.estimate))} y={88} text-anchor="middle" class="label">{`${w.estimate}: ${money(p.estimate, lang)}`}</text>
+            <text
+              x={x(new Dec(p.estimate))}
+              y={88}
+              text-anchor="middle"
+              class="label"
+            >{`${w.estimate}: ${money(p.estimate, lang)}`}</text>
           </g>
         ) : null}
       </svg>
       <figcaption>
-        {parts.map((part) => <span class={`legend ${part.cls}`}>{`${part.label}: ${money(part.value.toDecimalPlaces(0), lang)} `}</span>)}
+        {parts.map((part) => (
+          <span class={`legend ${part.cls}`}>{`${part.label}: ${money(part.value.toDecimalPlaces(0), lang)} `}</span>
+        ))}
         <span>{`· ${w.projected}: ${percent(p.projectedRatio, lang)} (${w.method}: ${p.method}${p.fallbackReason ? ` — ${p.fallbackReason}` : ""})`}</span>
       </figcaption>
     </figure>

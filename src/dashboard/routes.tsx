@@ -21,7 +21,11 @@ import { csrfToken, endSession, langOf, readSession, type Session, startSession,
 type Page = { w: Words; lang: Lang; caller: Caller; session: Session; csrf: string };
 
 const label = (caller: Caller) =>
-  caller.role === "central" ? "central" : caller.role === "province" ? `province ${caller.provinceCode}` : `facility ${caller.facilityCode}`;
+  caller.role === "central"
+    ? "central"
+    : caller.role === "province"
+      ? `province ${caller.provinceCode}`
+      : `facility ${caller.facilityCode}`;
 
 /** `?year=` when it is a sane year, else the current Vietnam-time year. */
 function yearOf(c: Context<AppEnv>, now: Date): number {
@@ -30,7 +34,8 @@ function yearOf(c: Context<AppEnv>, now: Date): number {
 }
 
 /** Only paths inside the dashboard are followed after a form, never another site. */
-const safeBack = (back: unknown) => (typeof back === "string" && /^\/dashboard(\/[\w\/?=&%.-]*)?$/.test(back) ? back : "/dashboard");
+const safeBack = (back: unknown) =>
+  typeof back === "string" && /^\/dashboard(\/[\w\/?=&%.-]*)?$/.test(back) ? back : "/dashboard";
 
 /**
  * Server-rendered pages for reviewers and national staff, on the same queries
@@ -42,7 +47,11 @@ export function dashboardRoutes(deps: AppDeps, sessionSecret: string) {
   app.get("/login", (c) => {
     const lang = langOf(c);
     const w = dictionaries[lang];
-    return c.html(<Layout w={w} lang={lang} title={w.signIn}><LoginPage w={w} /></Layout>);
+    return c.html(
+      <Layout w={w} lang={lang} title={w.signIn}>
+        <LoginPage w={w} />
+      </Layout>,
+    );
   });
 
   app.post("/login", async (c) => {
@@ -50,7 +59,13 @@ export function dashboardRoutes(deps: AppDeps, sessionSecret: string) {
     const w = dictionaries[lang];
     const form = await c.req.parseBody();
     const key = typeof form.key === "string" ? await keyForSecret(deps.db, form.key.trim()) : null;
-    if (!key) return c.html(<Layout w={w} lang={lang} title={w.signIn}><LoginPage w={w} error /></Layout>, 401);
+    if (!key)
+      return c.html(
+        <Layout w={w} lang={lang} title={w.signIn}>
+          <LoginPage w={w} error />
+        </Layout>,
+        401,
+      );
     await startSession(c, sessionSecret, key.id, deps.clock.now());
     return c.redirect("/dashboard", 303);
   });
@@ -61,18 +76,25 @@ export function dashboardRoutes(deps: AppDeps, sessionSecret: string) {
     const session = await readSession(c, sessionSecret, deps.clock.now());
     const caller = session && (await callerForKey(deps.db, session.keyId));
     if (!session || !caller) return c.redirect("/dashboard/login", 303);
-    if (caller.role === "facility") throw new Problem(403, "forbidden", "the dashboard is for central and provincial reviewers");
+    if (caller.role === "facility")
+      throw new Problem(403, "forbidden", "the dashboard is for central and provincial reviewers");
     c.set("caller", caller);
     return { w: dictionaries[lang], lang, caller, session, csrf: csrfToken(sessionSecret, session) };
   };
   const render = (c: Context<AppEnv>, p: Page, title: string, body: unknown, status: 200 | 404 = 200) =>
-    c.html(<Layout w={p.w} lang={p.lang} title={title} signedIn={{ csrf: p.csrf, label: label(p.caller) }}>{body as never}</Layout>, status);
+    c.html(
+      <Layout w={p.w} lang={p.lang} title={title} signedIn={{ csrf: p.csrf, label: label(p.caller) }}>
+        {body as never}
+      </Layout>,
+      status,
+    );
 
   app.post("/logout", async (c) => {
     const p = await page(c);
     if (p instanceof Response) return p;
     const form = await c.req.parseBody();
-    if (!validCsrf(sessionSecret, p.session, form._csrf)) throw new Problem(403, "csrf", "the form has expired; reload the page");
+    if (!validCsrf(sessionSecret, p.session, form._csrf))
+      throw new Problem(403, "csrf", "the form has expired; reload the page");
     endSession(c);
     return c.redirect("/dashboard/login", 303);
   });
@@ -82,8 +104,14 @@ export function dashboardRoutes(deps: AppDeps, sessionSecret: string) {
     if (p instanceof Response) return p;
     const year = yearOf(c, deps.clock.now());
     const usage = await usageOverview(deps, p.caller, year);
-    const threshold = deps.rules.usage.thresholds.find((t) => t.ratio === "0.85")?.ratio ?? deps.rules.usage.thresholds[0]!.ratio;
-    return render(c, p, p.w.overview, <OverviewPage w={p.w} lang={p.lang} year={year} rows={usage.provinces} threshold={threshold} />);
+    const threshold =
+      deps.rules.usage.thresholds.find((t) => t.ratio === "0.85")?.ratio ?? deps.rules.usage.thresholds[0]!.ratio;
+    return render(
+      c,
+      p,
+      p.w.overview,
+      <OverviewPage w={p.w} lang={p.lang} year={year} rows={usage.provinces} threshold={threshold} />,
+    );
   });
 
   app.get("/provinces/:code", async (c) => {
@@ -91,7 +119,11 @@ export function dashboardRoutes(deps: AppDeps, sessionSecret: string) {
     if (p instanceof Response) return p;
     const year = yearOf(c, deps.clock.now());
     const code = c.req.param("code");
-    const usage = /^\d{2}$/.test(code) ? await provinceUsageDetail(deps, p.caller, code, year).catch((e) => (e instanceof Problem && e.status === 404 ? null : Promise.reject(e))) : null;
+    const usage = /^\d{2}$/.test(code)
+      ? await provinceUsageDetail(deps, p.caller, code, year).catch((e) =>
+          e instanceof Problem && e.status === 404 ? null : Promise.reject(e),
+        )
+      : null;
     if (!usage) return render(c, p, p.w.notFound, <p class="error">{p.w.notFound}</p>, 404);
     const alerts = await listAlerts(deps, p.caller, { province: code, year, limit: 100 });
     const backlog = await backlogReport(deps, p.caller, { province: code, year });
@@ -99,8 +131,22 @@ export function dashboardRoutes(deps: AppDeps, sessionSecret: string) {
     const back = `/dashboard/provinces/${code}?year=${year}`;
     const today = vietnamYearMonth(deps.clock.now());
     const throughMonth = year < today.year ? 12 : year === today.year ? today.month : 0;
-    return render(c, p, `${code} ${usage.name}`,
-      <ProvincePage w={p.w} lang={p.lang} usage={usage} throughMonth={throughMonth} projection={<ProjectionChart p={projection} w={p.w} lang={p.lang} />} alerts={alerts.data.filter((a) => a.status !== "resolved")} backlog={backlog} csrf={p.csrf} back={back} />);
+    return render(
+      c,
+      p,
+      `${code} ${usage.name}`,
+      <ProvincePage
+        w={p.w}
+        lang={p.lang}
+        usage={usage}
+        throughMonth={throughMonth}
+        projection={<ProjectionChart p={projection} w={p.w} lang={p.lang} />}
+        alerts={alerts.data.filter((a) => a.status !== "resolved")}
+        backlog={backlog}
+        csrf={p.csrf}
+        back={back}
+      />,
+    );
   });
 
   app.get("/alerts", async (c) => {
@@ -109,20 +155,35 @@ export function dashboardRoutes(deps: AppDeps, sessionSecret: string) {
     const q = c.req.query();
     const filters = {
       status: ["open", "acknowledged", "resolved"].includes(q.status ?? "") ? (q.status as "open") : undefined,
-      kind: ["usage_threshold", "projected_overrun", "stuck_backlog"].includes(q.kind ?? "") ? (q.kind as "usage_threshold") : undefined,
+      kind: ["usage_threshold", "projected_overrun", "stuck_backlog"].includes(q.kind ?? "")
+        ? (q.kind as "usage_threshold")
+        : undefined,
       province: /^\d{2}$/.test(q.province ?? "") ? q.province : undefined,
       year: /^\d{4}$/.test(q.year ?? "") ? Number(q.year) : undefined,
     };
     const alerts = await listAlerts(deps, p.caller, { ...filters, limit: 200 });
     const back = `/dashboard/alerts${new URL(c.req.url).search}`;
-    return render(c, p, p.w.alerts, <AlertsPage w={p.w} lang={p.lang} alerts={alerts.data} filters={filters} csrf={p.csrf} back={back} />);
+    return render(
+      c,
+      p,
+      p.w.alerts,
+      <AlertsPage w={p.w} lang={p.lang} alerts={alerts.data} filters={filters} csrf={p.csrf} back={back} />,
+    );
   });
 
   // The inspection reports, as tables sorted on the server by any column.
-  const sortOf = (c: Context<AppEnv>) => ({ sort: c.req.query("sort"), dir: c.req.query("dir") === "asc" ? ("asc" as const) : ("desc" as const) });
-  const province = (c: Context<AppEnv>) => (/^\d{2}$/.test(c.req.query("province") ?? "") ? c.req.query("province") : undefined);
+  const sortOf = (c: Context<AppEnv>) => ({
+    sort: c.req.query("sort"),
+    dir: c.req.query("dir") === "asc" ? ("asc" as const) : ("desc" as const),
+  });
+  const province = (c: Context<AppEnv>) =>
+    /^\d{2}$/.test(c.req.query("province") ?? "") ? c.req.query("province") : undefined;
   const linkTo = (path: string, params: Record<string, string | number | undefined>) => (sort: string, dir: string) =>
-    `${path}?${new URLSearchParams(Object.entries({ ...params, sort, dir }).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]))}`;
+    `${path}?${new URLSearchParams(
+      Object.entries({ ...params, sort, dir })
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => [k, String(v)]),
+    )}`;
 
   app.get("/reports/late", async (c) => {
     const p = await page(c);
@@ -131,14 +192,27 @@ export function dashboardRoutes(deps: AppDeps, sessionSecret: string) {
     const report = await lateSubmissionReport(deps, p.caller, { year, province: province(c) });
     const columns = lateColumns(p.w, p.lang);
     const { sort, dir } = sortOf(c);
-    const rows = sortRows(report.facilities, columns.find((x) => x.key === sort), dir);
-    return render(c, p, p.w.lateReport, (
+    const rows = sortRows(
+      report.facilities,
+      columns.find((x) => x.key === sort),
+      dir,
+    );
+    return render(
+      c,
+      p,
+      p.w.lateReport,
       <>
         <h1>{`${p.w.lateReport} ${year}`}</h1>
         <p>{`${p.w.claims}: ${report.totals.claims} · ${p.w.late}: ${report.totals.late} (${percent(report.totals.lateShare, p.lang)})`}</p>
-        <SortableTable columns={columns} rows={rows} sort={sort} dir={dir} link={linkTo("/dashboard/reports/late", { year, province: province(c) })} />
-      </>
-    ));
+        <SortableTable
+          columns={columns}
+          rows={rows}
+          sort={sort}
+          dir={dir}
+          link={linkTo("/dashboard/reports/late", { year, province: province(c) })}
+        />
+      </>,
+    );
   });
 
   app.get("/reports/outliers", async (c) => {
@@ -148,24 +222,42 @@ export function dashboardRoutes(deps: AppDeps, sessionSecret: string) {
     const report = await outlierReport(deps, p.caller, { year, province: province(c), list: "all" });
     const columns = outlierColumns(p.w, p.lang);
     const { sort, dir } = sortOf(c);
-    const rows = sortRows(report.facilities, columns.find((x) => x.key === sort), dir);
-    return render(c, p, p.w.outlierReport, (
+    const rows = sortRows(
+      report.facilities,
+      columns.find((x) => x.key === sort),
+      dir,
+    );
+    return render(
+      c,
+      p,
+      p.w.outlierReport,
       <>
         <h1>{`${p.w.outlierReport} ${year}`}</h1>
         <p class="muted">{`${p.w.outlierMeasure(report.rules.minClaimsForScore)} · ${p.w.score} ≥ ${report.rules.outlierScore}`}</p>
-        <SortableTable columns={columns} rows={rows} sort={sort} dir={dir} link={linkTo("/dashboard/reports/outliers", { year, province: province(c) })} rowClass={(r) => (r.status === "outlier" ? "over" : "")} />
-      </>
-    ));
+        <SortableTable
+          columns={columns}
+          rows={rows}
+          sort={sort}
+          dir={dir}
+          link={linkTo("/dashboard/reports/outliers", { year, province: province(c) })}
+          rowClass={(r) => (r.status === "outlier" ? "over" : "")}
+        />
+      </>,
+    );
   });
 
   app.post("/alerts/:id/transition", async (c) => {
     const p = await page(c);
     if (p instanceof Response) return p;
     const form = await c.req.parseBody();
-    if (!validCsrf(sessionSecret, p.session, form._csrf)) throw new Problem(403, "csrf", "the form has expired; reload the page");
+    if (!validCsrf(sessionSecret, p.session, form._csrf))
+      throw new Problem(403, "csrf", "the form has expired; reload the page");
     const action = form.action === "acknowledge" || form.action === "resolve" ? form.action : null;
     const note = typeof form.note === "string" ? form.note.trim() : "";
-    if (!action || !note) throw new Problem(422, "validation_failed", "choose an action and write a note", [{ path: "note", code: "required", message: "a note is required" }]);
+    if (!action || !note)
+      throw new Problem(422, "validation_failed", "choose an action and write a note", [
+        { path: "note", code: "required", message: "a note is required" },
+      ]);
     await transitionAlert(deps, p.caller, c.req.param("id"), action, note, c.get("requestId"));
     return c.redirect(safeBack(form.back), 303);
   });
@@ -175,12 +267,20 @@ export function dashboardRoutes(deps: AppDeps, sessionSecret: string) {
     const lang = langOf(c);
     const w = dictionaries[lang];
     const status = err instanceof Problem ? err.status : 500;
-    if (!(err instanceof Problem)) deps.logger.error("dashboard error", { requestId: c.get("requestId"), error: (err as Error).stack ?? String(err) });
+    if (!(err instanceof Problem))
+      deps.logger.error("dashboard error", {
+        requestId: c.get("requestId"),
+        error: (err as Error).stack ?? String(err),
+      });
     const message = err instanceof Problem ? (status === 404 ? w.notFound : err.detail) : `Error ${c.get("requestId")}`;
     return c.html(
       <Layout w={w} lang={lang} title={String(status)}>
-        <p class="error" role="alert">{message}</p>
-        <p><a href="/dashboard">{w.overview}</a></p>
+        <p class="error" role="alert">
+          {message}
+        </p>
+        <p>
+          <a href="/dashboard">{w.overview}</a>
+        </p>
       </Layout>,
       status as 400,
     );

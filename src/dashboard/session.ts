@@ -24,7 +24,11 @@ const secure = (c: Context<AppEnv>) => new URL(c.req.url).protocol === "https:";
 export async function startSession(c: Context<AppEnv>, secret: string, keyId: string, now: Date) {
   const expires = now.getTime() + HOURS * 3600_000;
   await setSignedCookie(c, COOKIE, `${keyId}|${expires}`, secret, {
-    httpOnly: true, sameSite: "Strict", secure: secure(c), path: "/dashboard", maxAge: HOURS * 3600,
+    httpOnly: true,
+    sameSite: "Strict",
+    secure: secure(c),
+    path: "/dashboard",
+    maxAge: HOURS * 3600,
   });
 }
 

@@ -50,7 +50,10 @@ export interface PostgresOptions {
 }
 
 /** Prisma over a driver adapter, optionally reporting each statement it sends. */
-function prismaOver(adapter: NonNullable<ConstructorParameters<typeof PrismaClient>[0]["adapter"]>, onQuery?: (sql: string) => void): PrismaClient {
+function prismaOver(
+  adapter: NonNullable<ConstructorParameters<typeof PrismaClient>[0]["adapter"]>,
+  onQuery?: (sql: string) => void,
+): PrismaClient {
   if (!onQuery) return new PrismaClient({ adapter });
   const prisma = new PrismaClient({ adapter, log: [{ emit: "event", level: "query" }] });
   prisma.$on("query", (e) => onQuery(e.query));
@@ -110,7 +113,15 @@ export function openPostgres({ connectionString, max = 10, onQuery }: PostgresOp
       }
     },
     // Bounded: over a connection whose packets vanish (a black-holed network) the query would wait on TCP's own timeouts, minutes.
-    ping: () => withinMs(PING_TIMEOUT_MS, pool.query("SELECT 1").then(() => true, () => false), false),
+    ping: () =>
+      withinMs(
+        PING_TIMEOUT_MS,
+        pool.query("SELECT 1").then(
+          () => true,
+          () => false,
+        ),
+        false,
+      ),
     async close() {
       await prisma.$disconnect();
       await pool.end().catch(() => {});
@@ -123,7 +134,10 @@ export function openPostgres({ connectionString, max = 10, onQuery }: PostgresOp
  * `loadDataDir`: start from a dump of another's data (PGlite's dumpDataDir)
  * instead of an empty cluster: initdb is most of an in-memory start.
  */
-export async function openPGlite(dataDir?: string, { onQuery, loadDataDir }: { onQuery?: (sql: string) => void; loadDataDir?: Blob } = {}): Promise<Database> {
+export async function openPGlite(
+  dataDir?: string,
+  { onQuery, loadDataDir }: { onQuery?: (sql: string) => void; loadDataDir?: Blob } = {},
+): Promise<Database> {
   const { PGlite } = await import("@electric-sql/pglite");
   const { PrismaPGlite } = await import("pglite-prisma-adapter");
   const db: PGlite = dataDir ? new PGlite(dataDir) : new PGlite(loadDataDir ? { loadDataDir } : {});
@@ -145,7 +159,11 @@ export async function openPGlite(dataDir?: string, { onQuery, loadDataDir }: { o
           },
         }),
       ),
-    ping: () => db.query("SELECT 1").then(() => true, () => false),
+    ping: () =>
+      db.query("SELECT 1").then(
+        () => true,
+        () => false,
+      ),
     async close() {
       await prisma.$disconnect();
       await db.close();

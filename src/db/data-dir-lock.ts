@@ -19,7 +19,9 @@ export function lockDataDir(dataDir: string): () => void {
       if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
       const holder = Number(readFileSync(path, "utf8").trim());
       if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && isAlive(holder)) {
-        throw new DataDirLockedError(`${dataDir} is in use by another process (pid ${holder}); stop it or choose another DATA_DIR`);
+        throw new DataDirLockedError(
+          `${dataDir} is in use by another process (pid ${holder}); stop it or choose another DATA_DIR`,
+        );
       }
       rmSync(path, { force: true }); // stale: its process is gone
     }

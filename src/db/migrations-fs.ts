@@ -8,6 +8,11 @@ export const MIGRATIONS_DIR = fileURLToPath(new URL("../../prisma/migrations", i
 /** Reads `prisma/migrations/<name>/migration.sql` in Prisma's folder layout. */
 export async function readMigrations(dir = MIGRATIONS_DIR): Promise<Migration[]> {
   const entries = await readdir(dir, { withFileTypes: true });
-  const names = entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
-  return Promise.all(names.map(async (name) => ({ name, sql: await readFile(join(dir, name, "migration.sql"), "utf8") })));
+  const names = entries
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
+  return Promise.all(
+    names.map(async (name) => ({ name, sql: await readFile(join(dir, name, "migration.sql"), "utf8") })),
+  );
 }

@@ -14,7 +14,10 @@ import { applySpending } from "../spending/store.ts";
 import * as sql from "./sql.ts";
 import { prismaSession } from "../db/client.ts";
 
-const Instant = z.iso.datetime({ offset: true, message: "must be an RFC 3339 time with offset, e.g. 2026-03-01T08:00:00+07:00" });
+const Instant = z.iso.datetime({
+  offset: true,
+  message: "must be an RFC 3339 time with offset, e.g. 2026-03-01T08:00:00+07:00",
+});
 
 const ClaimParams = z.object({ facilityCode: FacilityCode, claimId: z.string().min(1).max(64) });
 
@@ -56,9 +59,20 @@ export function documentsRoutes(deps: AppDeps) {
         .array(
           z
             .object({
-              type: z.string().min(1).max(64).openapi({ description: `one of the rules' document types: ${types.join(", ")}` }),
-              reference: z.string().trim().min(1).max(200).openapi({ description: "the document's number or reference at the facility", example: "GRV-123" }),
-              receivedAt: Instant.optional().openapi({ description: "when the document was issued or received; default now; may not be in the future" }),
+              type: z
+                .string()
+                .min(1)
+                .max(64)
+                .openapi({ description: `one of the rules' document types: ${types.join(", ")}` }),
+              reference: z
+                .string()
+                .trim()
+                .min(1)
+                .max(200)
+                .openapi({ description: "the document's number or reference at the facility", example: "GRV-123" }),
+              receivedAt: Instant.optional().openapi({
+                description: "when the document was issued or received; default now; may not be in the future",
+              }),
             })
             .strict(),
         )
@@ -70,7 +84,9 @@ export function documentsRoutes(deps: AppDeps) {
 
   app.openapi(
     createRoute({
-      method: "post", path: "/{facilityCode}/{claimId}/documents", tags: ["Claims"],
+      method: "post",
+      path: "/{facilityCode}/{claimId}/documents",
+      tags: ["Claims"],
       summary: "Add documents to a claim (its facility, or central)",
       description: [
         "Records the documents (one already recorded with the same type and reference is skipped, so a resend changes nothing) and recomputes the missing documents from the rules in force over every document recorded.",
@@ -92,9 +108,18 @@ export function documentsRoutes(deps: AppDeps) {
       const errors: FieldError[] = [];
       const received = documents.map((d, i) => {
         if (!types.includes(d.type))
-          errors.push({ path: `documents[${i}].type`, code: "unknown_document_type", message: `unknown document type; allowed: ${types.join(", ")}` });
+          errors.push({
+            path: `documents[${i}].type`,
+            code: "unknown_document_type",
+            message: `unknown document type; allowed: ${types.join(", ")}`,
+          });
         const when = d.receivedAt === undefined ? at : new Date(d.receivedAt);
-        if (when > at) errors.push({ path: `documents[${i}].receivedAt`, code: "received_in_future", message: "receivedAt is in the future" });
+        if (when > at)
+          errors.push({
+            path: `documents[${i}].receivedAt`,
+            code: "received_in_future",
+            message: "receivedAt is in the future",
+          });
         return { type: d.type, reference: d.reference, receivedAt: when };
       });
       if (errors.length) throw unprocessable(`invalid body: ${errors[0]!.path}: ${errors[0]!.message}`, errors);
@@ -107,13 +132,20 @@ export function documentsRoutes(deps: AppDeps) {
       const toRecord = [...firsts.values()];
 
       const view = await prisma.$transaction(async (tx) => {
-        const found = await tx.claim.findFirst({ where: { AND: [claimScope(caller), { facilityCode, claimId }] }, select: { id: true } });
+        const found = await tx.claim.findFirst({
+          where: { AND: [claimScope(caller), { facilityCode, claimId }] },
+          select: { id: true },
+        });
         if (!found) throw notFound("claim");
         const [claim] = await tx.$queryRawUnsafe<LockedClaim[]>(sql.LOCK_CLAIM, found.id);
         if (!claim) throw notFound("claim");
 
         const inserted = await tx.$queryRawUnsafe<{ type: string; reference: string }[]>(
-          sql.INSERT_DOCUMENTS, claim.id, toRecord.map((d) => d.type), toRecord.map((d) => d.reference), toRecord.map((d) => d.receivedAt),
+          sql.INSERT_DOCUMENTS,
+          claim.id,
+          toRecord.map((d) => d.type),
+          toRecord.map((d) => d.reference),
+          toRecord.map((d) => d.receivedAt),
         );
         // Recomputed from the rules in force over every document recorded, whether or not this request added one.
         const have = (await tx.$queryRawUnsafe<{ type: string }[]>(sql.DOCUMENT_TYPES, claim.id)).map((r) => r.type);
@@ -121,7 +153,9 @@ export function documentsRoutes(deps: AppDeps) {
         let after = before;
         if (claim.status === "pending_documentation") {
           const missing = missingDocuments(requiredDocuments(claim, deps.rules.documents), have);
-          after = missing.length ? { ...before, missingDocuments: missing } : { status: "accepted", missingDocuments: [], stuck: false };
+          after = missing.length
+            ? { ...before, missingDocuments: missing }
+            : { status: "accepted", missingDocuments: [], stuck: false };
         }
         const accepted = after.status === "accepted" && before.status === "pending_documentation";
         const missingChanged = after.missingDocuments.join(",") !== before.missingDocuments.join(",");
@@ -137,16 +171,39 @@ export function documentsRoutes(deps: AppDeps) {
         });
 
         if (accepted) {
-          const key = { provinceCode: claim.provinceCode, year: Number(claim.year), month: Number(claim.month), facilityCode: claim.facilityCode, insurance: claim.insurance, approved: claim.approved, receivedAt: new Date(claim.receivedAt) };
+          const key = {
+            provinceCode: claim.provinceCode,
+            year: Number(claim.year),
+            month: Number(claim.month),
+            facilityCode: claim.facilityCode,
+            insurance: claim.insurance,
+            approved: claim.approved,
+            receivedAt: new Date(claim.receivedAt),
+          };
           const session = prismaSession(tx);
-          const touched = await applySpending(session, netDeltas([{ before: contributionOf({ ...key, status: before.status }), after: contributionOf({ ...key, status: after.status }) }]));
+          const touched = await applySpending(
+            session,
+            netDeltas([
+              {
+                before: contributionOf({ ...key, status: before.status }),
+                after: contributionOf({ ...key, status: after.status }),
+              },
+            ]),
+          );
           if (touched.length) await raiseAlerts(session, deps, touched, at);
         }
 
-        await audit(tx, { caller, requestId: c.get("requestId"), at }, {
-          action: "claim.documents", entity: "claim", entityId: `${facilityCode}/${claimId}`,
-          before, after: { ...after, documentsAdded: inserted },
-        });
+        await audit(
+          tx,
+          { caller, requestId: c.get("requestId"), at },
+          {
+            action: "claim.documents",
+            entity: "claim",
+            entityId: `${facilityCode}/${claimId}`,
+            before,
+            after: { ...after, documentsAdded: inserted },
+          },
+        );
         return (await claimDetail(tx, { id: claim.id }))!;
       });
       return c.json(view, 200);

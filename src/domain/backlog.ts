@@ -59,5 +59,10 @@ export function bucketByAge(lowerBounds: readonly number[], groups: readonly Age
     bucket.count += g.count;
     bucket.amount = bucket.amount.plus(g.amount);
   }
-  return buckets.map((b) => ({ fromDays: b.fromDays, toDays: b.toDays, count: b.count, amount: formatMoney(b.amount) }));
+  return buckets.map((b) => ({
+    fromDays: b.fromDays,
+    toDays: b.toDays,
+    count: b.count,
+    amount: formatMoney(b.amount),
+  }));
 }

@@ -79,10 +79,17 @@ export interface YearProjection {
 const originOf = (year: number, month: number) => year * 12 + month - 1;
 
 /** The origin months a projection of `year` at `now` reads: the factor window and the year's own months. */
-export function triangleWindow(year: number, now: Date, rules: Pick<ChainLadderRules, "historyMonths">): { from: number; to: number } {
+export function triangleWindow(
+  year: number,
+  now: Date,
+  rules: Pick<ChainLadderRules, "historyMonths">,
+): { from: number; to: number } {
   const { year: y, month: m } = vietnamYearMonth(now);
   const current = originOf(y, m);
-  return { from: Math.min(current - rules.historyMonths, originOf(year, 1)), to: Math.max(current, originOf(year, 12)) };
+  return {
+    from: Math.min(current - rules.historyMonths, originOf(year, 1)),
+    to: Math.max(current, originOf(year, 12)),
+  };
 }
 
 /**
@@ -91,7 +98,11 @@ export function triangleWindow(year: number, now: Date, rules: Pick<ChainLadderR
  * (C(o, d), C(o, d + 1)) counts only when receipt month o + d + 1 is over:
  * o + d + 1 <= current - 1. Origins from current - historyMonths on.
  */
-export function developmentFactors(cumulative: Map<number, Dec[]>, current: number, rules: ChainLadderRules): DevelopmentFactor[] {
+export function developmentFactors(
+  cumulative: Map<number, Dec[]>,
+  current: number,
+  rules: ChainLadderRules,
+): DevelopmentFactor[] {
   const factors: DevelopmentFactor[] = [];
   for (let d = 0; d < rules.maxDelayMonths; d++) {
     let num = new Dec(0);
@@ -104,7 +115,12 @@ export function developmentFactors(cumulative: Map<number, Dec[]>, current: numb
       den = den.plus(c[d]!);
       origins++;
     }
-    factors.push({ fromDelay: d, toDelay: d + 1, factor: den.gt(0) ? num.div(den) : new Dec(1), origins: den.gt(0) ? origins : 0 });
+    factors.push({
+      fromDelay: d,
+      toDelay: d + 1,
+      factor: den.gt(0) ? num.div(den) : new Dec(1),
+      origins: den.gt(0) ? origins : 0,
+    });
   }
   return factors;
 }
@@ -130,7 +146,13 @@ export function developmentFactors(cumulative: Map<number, Dec[]>, current: numb
  * With fewer than minHistoryMonths origin months of history it falls back to
  * the pace method on `spent`: spent / elapsed.
  */
-export function projectYear(input: { year: number; now: Date; spent: DecValue; cells: readonly TriangleCell[]; rules: ChainLadderRules }): YearProjection {
+export function projectYear(input: {
+  year: number;
+  now: Date;
+  spent: DecValue;
+  cells: readonly TriangleCell[];
+  rules: ChainLadderRules;
+}): YearProjection {
   const { year, now, rules } = input;
   const elapsed = elapsedFraction(year, now);
   const { year: cy, month: cm } = vietnamYearMonth(now);
@@ -155,7 +177,10 @@ export function projectYear(input: { year: number; now: Date; spent: DecValue; c
   const cumulative = new Map<number, Dec[]>();
   for (const [o, row] of incremental) {
     let sum = new Dec(0);
-    cumulative.set(o, row.map((x) => (sum = sum.plus(x))));
+    cumulative.set(
+      o,
+      row.map((x) => (sum = sum.plus(x))),
+    );
   }
 
   let history = 0;

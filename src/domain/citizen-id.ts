@@ -35,7 +35,11 @@ export function decodeCitizenId(citizenId: string): DecodedCitizenId | null {
  * citizen ID, no birth date and no male/female gender). `undetermined`
  * gender is never a mismatch.
  */
-export function citizenIdMismatches(citizenId: string | undefined | null, birthDate?: string | null, gender?: string | null): CitizenIdMismatch[] {
+export function citizenIdMismatches(
+  citizenId: string | undefined | null,
+  birthDate?: string | null,
+  gender?: string | null,
+): CitizenIdMismatch[] {
   if (!citizenId) return [];
   const decoded = decodeCitizenId(citizenId);
   if (!decoded) return [];
@@ -50,5 +54,8 @@ export function citizenIdMismatches(citizenId: string | undefined | null, birthD
 }
 
 /** True when the citizen ID disagrees with the stated birth date or gender. */
-export const isCitizenIdMismatch = (citizenId: string | undefined | null, birthDate?: string | null, gender?: string | null): boolean =>
-  citizenIdMismatches(citizenId, birthDate, gender).length > 0;
+export const isCitizenIdMismatch = (
+  citizenId: string | undefined | null,
+  birthDate?: string | null,
+  gender?: string | null,
+): boolean => citizenIdMismatches(citizenId, birthDate, gender).length > 0;

@@ -5,7 +5,12 @@
 export type ClaimFlag = "late_submission" | "possible_duplicate" | "out_of_province" | "citizen_id_mismatch";
 
 /** Every flag, for the schemas that list or filter them. */
-export const CLAIM_FLAGS = ["late_submission", "possible_duplicate", "out_of_province", "citizen_id_mismatch"] as const satisfies readonly ClaimFlag[];
+export const CLAIM_FLAGS = [
+  "late_submission",
+  "possible_duplicate",
+  "out_of_province",
+  "citizen_id_mismatch",
+] as const satisfies readonly ClaimFlag[];
 
 /** Received more than the deadline after discharge. */
 export function isLate(dischargedAt: Date, receivedAt: Date, deadlineHours: number): boolean {
@@ -18,7 +23,10 @@ export function isOutOfProvince(cardNumber: string | undefined, facilityProvince
 }
 
 /** Two stays overlap when each starts before the other ends (back-to-back visits do not). */
-export function staysOverlap(a: { admittedAt: Date; dischargedAt: Date }, b: { admittedAt: Date; dischargedAt: Date }): boolean {
+export function staysOverlap(
+  a: { admittedAt: Date; dischargedAt: Date },
+  b: { admittedAt: Date; dischargedAt: Date },
+): boolean {
   return a.admittedAt < b.dischargedAt && b.admittedAt < a.dischargedAt;
 }
 

@@ -26,7 +26,9 @@ export function accountingProvince(facility: Attribution, dischargedAt: Date): s
   return successorCode && mergedAt && dischargedAt >= mergedAt ? successorCode : facility.provinceCode;
 }
 
-export const sameMerger = (a: Merger, b: Merger) => a.successorCode === b.successorCode && a.mergedAt?.getTime() === b.mergedAt?.getTime();
+export const sameMerger = (a: Merger, b: Merger) =>
+  a.successorCode === b.successorCode && a.mergedAt?.getTime() === b.mergedAt?.getTime();
 
 /** Whether two attributions place every claim alike. */
-export const sameAttribution = (a: Attribution, b: Attribution) => a.provinceCode === b.provinceCode && sameMerger(a.province, b.province);
+export const sameAttribution = (a: Attribution, b: Attribution) =>
+  a.provinceCode === b.provinceCode && sameMerger(a.province, b.province);

@@ -24,7 +24,8 @@ export function parseMoney(value: unknown, { allowNegative = false } = {}): Dec 
   if (typeof value === "string") text = value.trim();
   // Past 2^53 / 100 a JSON number can no longer carry exact cents (it was rounded
   // while parsing, before we saw it): such amounts must come as strings.
-  else if (typeof value === "number" && Number.isFinite(value) && Math.abs(value) < MAX_EXACT_NUMBER) text = String(value);
+  else if (typeof value === "number" && Number.isFinite(value) && Math.abs(value) < MAX_EXACT_NUMBER)
+    text = String(value);
   else return null;
   if (!(allowNegative ? SIGNED_MONEY_STRING : MONEY_STRING).test(text)) return null;
   return new Dec(text);

@@ -22,7 +22,11 @@ export function elapsedFraction(year: number, now: Date): Dec {
  * spent / elapsed / estimate, unrounded; null before the year starts (nothing
  * to extrapolate from) and without a positive estimate.
  */
-export function projectedUsage(spent: Decimal.Value, estimate: Decimal.Value | null, elapsed: Decimal.Value): Dec | null {
+export function projectedUsage(
+  spent: Decimal.Value,
+  estimate: Decimal.Value | null,
+  elapsed: Decimal.Value,
+): Dec | null {
   if (estimate === null) return null;
   const total = new Dec(estimate);
   const share = new Dec(elapsed);
@@ -31,7 +35,12 @@ export function projectedUsage(spent: Decimal.Value, estimate: Decimal.Value | n
 }
 
 /** The projected year-end ratio, 4 decimals rounded half up from the unrounded inputs, or null. */
-export function projectedRatio(spent: Decimal.Value, estimate: Decimal.Value | null, year: number, now: Date): string | null {
+export function projectedRatio(
+  spent: Decimal.Value,
+  estimate: Decimal.Value | null,
+  year: number,
+  now: Date,
+): string | null {
   const p = projectedUsage(spent, estimate, elapsedFraction(year, now));
   return p === null ? null : fixed(p, 4);
 }
@@ -47,7 +56,12 @@ export interface OverrunRule {
  * ratio and enough of the year has passed for the projection to mean something.
  * Returns the projected ratio (4 decimals) when due, else null.
  */
-export function projectedOverrun(spent: Decimal.Value, estimate: Decimal.Value | null, elapsed: Decimal.Value, rule: OverrunRule): string | null {
+export function projectedOverrun(
+  spent: Decimal.Value,
+  estimate: Decimal.Value | null,
+  elapsed: Decimal.Value,
+  rule: OverrunRule,
+): string | null {
   return overrunDue(projectedUsage(spent, estimate, elapsed), elapsed, rule);
 }
 

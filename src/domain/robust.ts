@@ -18,7 +18,10 @@ export function median(values: readonly DecValue[]): Dec | null {
 }
 
 /** The median of the absolute deviations from the median; null for no values. */
-export function medianAbsoluteDeviation(values: readonly DecValue[], center: DecValue | null = median(values)): Dec | null {
+export function medianAbsoluteDeviation(
+  values: readonly DecValue[],
+  center: DecValue | null = median(values),
+): Dec | null {
   if (center === null || values.length === 0) return null;
   return median(values.map((v) => new Dec(v).minus(center).abs()));
 }

@@ -8,18 +8,38 @@ import { Dec, formatMoney } from "../domain/money.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
 import { notFound, unprocessable } from "../http/problem.ts";
 import { router } from "../http/router.ts";
-import { MoneyOut, Money, ProvinceCode, SignedMoney, Timestamp, Year, json, jsonBody, problems } from "../http/schemas.ts";
+import {
+  MoneyOut,
+  Money,
+  ProvinceCode,
+  SignedMoney,
+  Timestamp,
+  Year,
+  json,
+  jsonBody,
+  problems,
+} from "../http/schemas.ts";
 import { prismaSession } from "../db/client.ts";
 
 const Params = z.object({ code: ProvinceCode, year: Year });
 
 const PutEstimate = z.object({ amount: Money, decisionRef: z.string().trim().min(1).max(200).optional() }).strict();
 const PostAdjustment = z
-  .object({ amount: SignedMoney, reason: z.string().trim().min(1).max(1000), decisionRef: z.string().trim().min(1).max(200).optional() })
+  .object({
+    amount: SignedMoney,
+    reason: z.string().trim().min(1).max(1000),
+    decisionRef: z.string().trim().min(1).max(200).optional(),
+  })
   .strict();
 
 const AdjustmentView = z
-  .object({ id: z.string(), amount: MoneyOut, reason: z.string(), decisionRef: z.string().nullable(), createdAt: Timestamp })
+  .object({
+    id: z.string(),
+    amount: MoneyOut,
+    reason: z.string(),
+    decisionRef: z.string().nullable(),
+    createdAt: Timestamp,
+  })
   .openapi("EstimateAdjustment");
 const EstimateView = z
   .object({
@@ -46,7 +66,13 @@ async function estimateView(tx: Tx | AppDeps["db"]["prisma"], provinceCode: stri
     year: e.year,
     initial: formatMoney(e.initialAmount),
     decisionRef: e.decisionRef,
-    adjustments: e.adjustments.map((a) => ({ id: a.id, amount: formatMoney(a.amount), reason: a.reason, decisionRef: a.decisionRef, createdAt: a.createdAt.toISOString() })),
+    adjustments: e.adjustments.map((a) => ({
+      id: a.id,
+      amount: formatMoney(a.amount),
+      reason: a.reason,
+      decisionRef: a.decisionRef,
+      createdAt: a.createdAt.toISOString(),
+    })),
     total: formatMoney(e.totalAmount),
     updatedAt: e.updatedAt.toISOString(),
   };
@@ -93,7 +119,10 @@ export function estimatesRoutes(deps: AppDeps) {
 
   app.openapi(
     createRoute({
-      method: "put", path: "/{code}/estimates/{year}", tags: ["Estimates"], summary: "Set the initial allocation (central)",
+      method: "put",
+      path: "/{code}/estimates/{year}",
+      tags: ["Estimates"],
+      summary: "Set the initial allocation (central)",
       request: { params: Params, body: jsonBody(PutEstimate) },
       responses: { 200: json(EstimateView, "Updated"), 201: json(EstimateView, "Created"), ...problems },
     }),
@@ -106,19 +135,36 @@ export function estimatesRoutes(deps: AppDeps) {
       const { view, created } = await prisma.$transaction(async (tx) => {
         await requireProvince(tx, code);
         const before = await lockEstimate(tx, code, year);
-        const adjustments = before ? new Dec(before.totalAmount.toString()).minus(before.initialAmount.toString()) : new Dec(0);
+        const adjustments = before
+          ? new Dec(before.totalAmount.toString()).minus(before.initialAmount.toString())
+          : new Dec(0);
         const total = adjustments.plus(amount);
         if (total.isNegative()) throw negativeTotal(total);
-        const data = { initialAmount: amount.toString(), totalAmount: total.toString(), decisionRef: decisionRef ?? null, updatedAt: at };
+        const data = {
+          initialAmount: amount.toString(),
+          totalAmount: total.toString(),
+          decisionRef: decisionRef ?? null,
+          updatedAt: at,
+        };
         if (before) await tx.estimate.update({ where: { provinceCode_year: { provinceCode: code, year } }, data });
         else await tx.estimate.create({ data: { provinceCode: code, year, createdAt: at, ...data } });
         await alertOnEstimateChange(tx, deps, code, year, at);
         const view = (await estimateView(tx, code, year))!;
-        await audit(tx, { caller, requestId: c.get("requestId"), at }, {
-          action: before ? "estimate.update" : "estimate.create", entity: "estimate", entityId: `${code}/${year}`,
-          before: before && { initial: formatMoney(before.initialAmount), total: formatMoney(before.totalAmount), decisionRef: before.decisionRef },
-          after: { initial: view.initial, total: view.total, decisionRef: view.decisionRef },
-        });
+        await audit(
+          tx,
+          { caller, requestId: c.get("requestId"), at },
+          {
+            action: before ? "estimate.update" : "estimate.create",
+            entity: "estimate",
+            entityId: `${code}/${year}`,
+            before: before && {
+              initial: formatMoney(before.initialAmount),
+              total: formatMoney(before.totalAmount),
+              decisionRef: before.decisionRef,
+            },
+            after: { initial: view.initial, total: view.total, decisionRef: view.decisionRef },
+          },
+        );
         return { view, created: !before };
       });
       return c.json(view, created ? 201 : 200);
@@ -127,7 +173,10 @@ export function estimatesRoutes(deps: AppDeps) {
 
   app.openapi(
     createRoute({
-      method: "post", path: "/{code}/estimates/{year}/adjustments", tags: ["Estimates"], summary: "Adjust an estimate (central); the total may not go below zero",
+      method: "post",
+      path: "/{code}/estimates/{year}/adjustments",
+      tags: ["Estimates"],
+      summary: "Adjust an estimate (central); the total may not go below zero",
       request: { params: Params, body: jsonBody(PostAdjustment) },
       responses: { 201: json(EstimateView, "Adjusted; the estimate with its adjustments"), ...problems },
     }),
@@ -144,14 +193,39 @@ export function estimatesRoutes(deps: AppDeps) {
         const total = new Dec(before.totalAmount.toString()).plus(amount);
         if (total.isNegative()) throw negativeTotal(total);
         const id = randomUUID();
-        await tx.estimateAdjustment.create({ data: { id, provinceCode: code, year, amount: amount.toString(), reason, decisionRef: decisionRef ?? null, createdAt: at } });
-        await tx.estimate.update({ where: { provinceCode_year: { provinceCode: code, year } }, data: { totalAmount: total.toString(), updatedAt: at } });
-        await alertOnEstimateChange(tx, deps, code, year, at);
-        await audit(tx, { caller, requestId: c.get("requestId"), at }, {
-          action: "estimate.adjust", entity: "estimate", entityId: `${code}/${year}`,
-          before: { total: formatMoney(before.totalAmount) },
-          after: { adjustmentId: id, amount: formatMoney(amount), reason, decisionRef: decisionRef ?? null, total: formatMoney(total) },
+        await tx.estimateAdjustment.create({
+          data: {
+            id,
+            provinceCode: code,
+            year,
+            amount: amount.toString(),
+            reason,
+            decisionRef: decisionRef ?? null,
+            createdAt: at,
+          },
         });
+        await tx.estimate.update({
+          where: { provinceCode_year: { provinceCode: code, year } },
+          data: { totalAmount: total.toString(), updatedAt: at },
+        });
+        await alertOnEstimateChange(tx, deps, code, year, at);
+        await audit(
+          tx,
+          { caller, requestId: c.get("requestId"), at },
+          {
+            action: "estimate.adjust",
+            entity: "estimate",
+            entityId: `${code}/${year}`,
+            before: { total: formatMoney(before.totalAmount) },
+            after: {
+              adjustmentId: id,
+              amount: formatMoney(amount),
+              reason,
+              decisionRef: decisionRef ?? null,
+              total: formatMoney(total),
+            },
+          },
+        );
         return (await estimateView(tx, code, year))!;
       });
       return c.json(view, 201);
@@ -160,7 +234,10 @@ export function estimatesRoutes(deps: AppDeps) {
 
   app.openapi(
     createRoute({
-      method: "get", path: "/{code}/estimates/{year}", tags: ["Estimates"], summary: "An estimate with its adjustments (central, or its province)",
+      method: "get",
+      path: "/{code}/estimates/{year}",
+      tags: ["Estimates"],
+      summary: "An estimate with its adjustments (central, or its province)",
       request: { params: Params },
       responses: { 200: json(EstimateView), ...problems },
     }),

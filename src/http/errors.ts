@@ -6,7 +6,8 @@ import { problemFromHttpException } from "./middleware.ts";
 import type { AppEnv } from "./router.ts";
 
 // 57014 and 55P03: a statement or lock wait past the bounds a transaction set (the batch path's): busy, retry later.
-const UNAVAILABLE = /ECONNREFUSED|ECONNRESET|Connection terminated|terminating connection|57P01|57P02|57P03|57014|55P03|08006|08001|08003|P1001|P1017|P2028|timeout exceeded when trying to connect|Can't reach database|the database system is (starting up|shutting down)/i;
+const UNAVAILABLE =
+  /ECONNREFUSED|ECONNRESET|Connection terminated|terminating connection|57P01|57P02|57P03|57014|55P03|08006|08001|08003|P1001|P1017|P2028|timeout exceeded when trying to connect|Can't reach database|the database system is (starting up|shutting down)/i;
 
 /** True when an error means "the database is not there right now" rather than a bug. */
 export function isDatabaseUnavailable(err: unknown): boolean {
@@ -27,8 +28,12 @@ const UNSTORABLE_TEXT = new Set(["22021", "22P05"]);
  */
 export function isUnstorableText(err: unknown): boolean {
   for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    const { code, meta } = e as { code?: unknown; meta?: { driverAdapterError?: { cause?: { originalCode?: unknown } } } };
-    if (UNSTORABLE_TEXT.has(String(code)) || UNSTORABLE_TEXT.has(String(meta?.driverAdapterError?.cause?.originalCode))) return true;
+    const { code, meta } = e as {
+      code?: unknown;
+      meta?: { driverAdapterError?: { cause?: { originalCode?: unknown } } };
+    };
+    if (UNSTORABLE_TEXT.has(String(code)) || UNSTORABLE_TEXT.has(String(meta?.driverAdapterError?.cause?.originalCode)))
+      return true;
   }
   return false;
 }
@@ -39,8 +44,12 @@ const OUT_OF_RANGE = new Set(["22003", "22008"]);
 /** The SQLSTATE when the database refused a value as out of range, else null. */
 export function outOfRangeCode(err: unknown): string | null {
   for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    const { code, meta } = e as { code?: unknown; meta?: { driverAdapterError?: { cause?: { originalCode?: unknown } } } };
-    for (const c of [String(code), String(meta?.driverAdapterError?.cause?.originalCode)]) if (OUT_OF_RANGE.has(c)) return c;
+    const { code, meta } = e as {
+      code?: unknown;
+      meta?: { driverAdapterError?: { cause?: { originalCode?: unknown } } };
+    };
+    for (const c of [String(code), String(meta?.driverAdapterError?.cause?.originalCode)])
+      if (OUT_OF_RANGE.has(c)) return c;
   }
   return null;
 }
@@ -52,22 +61,37 @@ export function onError(logger: Logger): ErrorHandler<AppEnv> {
     let problem: Problem;
     if (err instanceof Problem) problem = err;
     else if (err instanceof HTTPException) problem = problemFromHttpException(err);
-    else if (isUnstorableText(err)) problem = new Problem(422, "invalid_text", "a text field contains a NUL character (\\u0000), which cannot be stored");
+    else if (isUnstorableText(err))
+      problem = new Problem(
+        422,
+        "invalid_text",
+        "a text field contains a NUL character (\\u0000), which cannot be stored",
+      );
     else if (outOfRangeCode(err))
       // Each value passed validation; what the database makes of it (a total past numeric(18,2), a time before year 1) does not fit. Rolled back, nothing stored.
-      problem = outOfRangeCode(err) === "22003"
-        ? new Problem(422, "amount_out_of_range", "an amount, or a total it adds to, exceeds 9999999999999999.99", [
-            { path: "(body)", code: "amount_out_of_range", message: "the amounts sent would take a stored total past 9999999999999999.99" },
-          ])
-        : new Problem(422, "value_out_of_range", "a date or time is beyond what can be stored", [
-            { path: "(body)", code: "value_out_of_range", message: "a date or time is out of range" },
-          ]);
+      problem =
+        outOfRangeCode(err) === "22003"
+          ? new Problem(422, "amount_out_of_range", "an amount, or a total it adds to, exceeds 9999999999999999.99", [
+              {
+                path: "(body)",
+                code: "amount_out_of_range",
+                message: "the amounts sent would take a stored total past 9999999999999999.99",
+              },
+            ])
+          : new Problem(422, "value_out_of_range", "a date or time is beyond what can be stored", [
+              { path: "(body)", code: "value_out_of_range", message: "a date or time is out of range" },
+            ]);
     else if (isDatabaseUnavailable(err)) {
       logger.warn("database unavailable", { requestId, error: String((err as Error).message).slice(0, 200) });
-      problem = new Problem(503, "database_unavailable", "the database is unavailable; retry later", undefined, { "Retry-After": "5" });
+      problem = new Problem(503, "database_unavailable", "the database is unavailable; retry later", undefined, {
+        "Retry-After": "5",
+      });
     } else {
       logger.error("unhandled error", { requestId, error: (err as Error).stack ?? String(err) });
-      return c.json({ status: 500, requestId }, 500, { "Content-Type": "application/problem+json", "X-Request-Id": requestId });
+      return c.json({ status: 500, requestId }, 500, {
+        "Content-Type": "application/problem+json",
+        "X-Request-Id": requestId,
+      });
     }
     return c.json(problem.body(requestId), problem.status, {
       "Content-Type": "application/problem+json",

@@ -16,7 +16,8 @@ function depthExceeds(text: string, limit: number): boolean {
   for (let i = 0; i < text.length; i++) {
     const ch = text.charCodeAt(i);
     if (inString) {
-      if (ch === 92) i++; // backslash: skip the escaped character
+      if (ch === 92)
+        i++; // backslash: skip the escaped character
       else if (ch === 34) inString = false;
     } else if (ch === 34) inString = true;
     else if (ch === 91 || ch === 123) {
@@ -46,7 +47,9 @@ function firstProblem(body: unknown, maxDepth: number): FieldError | null {
     } else if (value !== null && typeof value === "object") {
       if (path.length >= maxDepth)
         return { path: fieldPath(path), code: "too_deep", message: `nested deeper than ${maxDepth} levels` };
-      const entries: [string | number, unknown][] = Array.isArray(value) ? value.map((v, i) => [i, v]) : Object.entries(value);
+      const entries: [string | number, unknown][] = Array.isArray(value)
+        ? value.map((v, i) => [i, v])
+        : Object.entries(value);
       for (let i = entries.length - 1; i >= 0; i--) {
         const [key, child] = entries[i]!;
         if (typeof key === "string") {
@@ -76,7 +79,10 @@ export function refuseUnsafeInput(maxDepth = MAX_JSON_DEPTH): MiddlewareHandler<
     if (c.req.path.includes("\u0000")) throw notFound();
     for (const [name, values] of Object.entries(c.req.queries())) {
       const why = values.map(badText).find((w) => w !== null) ?? badText(name);
-      if (why) throw new Problem(422, "validation_failed", `invalid query: ${name}: ${why}`, [{ path: name, code: "invalid_characters", message: why }]);
+      if (why)
+        throw new Problem(422, "validation_failed", `invalid query: ${name}: ${why}`, [
+          { path: name, code: "invalid_characters", message: why },
+        ]);
     }
     const type = (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
     if (type === "application/json" && c.req.method !== "GET" && c.req.method !== "HEAD") {
@@ -89,7 +95,8 @@ export function refuseUnsafeInput(maxDepth = MAX_JSON_DEPTH): MiddlewareHandler<
           body = undefined;
         }
         const problem = body === undefined ? null : firstProblem(body, maxDepth);
-        if (problem) throw new Problem(422, "validation_failed", `invalid body: ${problem.path}: ${problem.message}`, [problem]);
+        if (problem)
+          throw new Problem(422, "validation_failed", `invalid body: ${problem.path}: ${problem.message}`, [problem]);
       }
     }
     await next();

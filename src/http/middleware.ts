@@ -47,7 +47,8 @@ export function requireJsonBody(extraTypes: (path: string) => string[] = () => [
       // A request without Content-Length, Transfer-Encoding or Content-Type has no body
       // (curl -X POST without data): a bodiless job trigger is not a wrong media type.
       const length = c.req.header("content-length");
-      const hasBody = (length !== undefined && length !== "0") || c.req.header("transfer-encoding") !== undefined || type !== "";
+      const hasBody =
+        (length !== undefined && length !== "0") || c.req.header("transfer-encoding") !== undefined || type !== "";
       if (hasBody && !allowed.includes(type))
         throw new Problem(415, "unsupported_media_type", `send the body as ${allowed.join(" or ")}`);
     }
@@ -65,7 +66,12 @@ export function problemFromHttpException(err: HTTPException): Problem {
 /** Caps request bodies (413): larger for the paths named, `fallback` everywhere else. */
 export function capBodies(larger: Record<string, number>, fallback: number): MiddlewareHandler<AppEnv> {
   const limiter = (maxSize: number) =>
-    bodyLimit({ maxSize, onError: () => { throw new Problem(413, "payload_too_large", `the request body is over ${maxSize / 1024 / 1024} MiB`); } });
+    bodyLimit({
+      maxSize,
+      onError: () => {
+        throw new Problem(413, "payload_too_large", `the request body is over ${maxSize / 1024 / 1024} MiB`);
+      },
+    });
   const special = new Map(Object.entries(larger).map(([path, size]) => [path, limiter(size)]));
   const normal = limiter(fallback);
   return (c, next) => (special.get(c.req.path) ?? normal)(c, next);

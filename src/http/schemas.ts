@@ -2,11 +2,21 @@ import { z } from "@hono/zod-openapi";
 import { parseMoney } from "../domain/money.ts";
 
 /** Shared input and output pieces of the contract (../shared/API.md "Conventions"). */
-export const ProvinceCode = z.string().regex(/^\d{2}$/, "must be 2 digits").openapi({ example: "01" });
-export const FacilityCode = z.string().regex(/^\d{5}$/, "must be 5 digits").openapi({ example: "01001" });
+export const ProvinceCode = z
+  .string()
+  .regex(/^\d{2}$/, "must be 2 digits")
+  .openapi({ example: "01" });
+export const FacilityCode = z
+  .string()
+  .regex(/^\d{5}$/, "must be 5 digits")
+  .openapi({ example: "01001" });
 export const Year = z.coerce.number().int().min(2000).max(2100).openapi({ example: 2026 });
 
-const moneyDoc = { type: "string", example: "280000", description: "VND as a decimal string (a number with at most 2 decimals is accepted)" } as const;
+const moneyDoc = {
+  type: "string",
+  example: "280000",
+  description: "VND as a decimal string (a number with at most 2 decimals is accepted)",
+} as const;
 
 /** A money input field: a decimal string or a number with at most 2 decimals, parsed exactly. */
 function moneyInput(allowNegative: boolean, message: string, example: string) {
@@ -28,10 +38,14 @@ function moneyInput(allowNegative: boolean, message: string, example: string) {
 }
 
 /** Money input, never negative. */
-export const Money = moneyInput(false, "must be a non-negative amount with at most 2 decimals, e.g. \"280000\" (send amounts of 90 trillion or more as strings)", "280000");
+export const Money = moneyInput(
+  false,
+  'must be a non-negative amount with at most 2 decimals, e.g. "280000" (send amounts of 90 trillion or more as strings)',
+  "280000",
+);
 
 /** Money input that may be negative (estimate adjustments). */
-export const SignedMoney = moneyInput(true, "must be an amount with at most 2 decimals, e.g. \"-5000000\"", "-5000000");
+export const SignedMoney = moneyInput(true, 'must be an amount with at most 2 decimals, e.g. "-5000000"', "-5000000");
 
 export const MoneyOut = z.string().openapi({ example: "280000" });
 export const RatioOut = z.string().openapi({ example: "0.8512" });
@@ -49,7 +63,10 @@ export const Problem = z
   })
   .openapi("Problem");
 
-const problem = (description: string) => ({ description, content: { "application/problem+json": { schema: Problem } } });
+const problem = (description: string) => ({
+  description,
+  content: { "application/problem+json": { schema: Problem } },
+});
 
 /** The error responses every authenticated route may give, for the OpenAPI document. */
 export const problems = {

@@ -15,28 +15,70 @@ const RoleEnum = z.enum(["central", "province", "facility"]);
 export const CreateKey = z
   .object({
     role: RoleEnum,
-    scope: z.string().optional().openapi({ description: "province code for `province`, facility code for `facility`; absent for `central`" }),
+    scope: z
+      .string()
+      .optional()
+      .openapi({ description: "province code for `province`, facility code for `facility`; absent for `central`" }),
     name: z.string().trim().min(1).max(200),
   })
   .strict()
   .superRefine((k, ctx) => {
     const need = k.role === "province" ? ProvinceCode : k.role === "facility" ? FacilityCode : null;
     if (need === null) {
-      if (k.scope !== undefined) ctx.addIssue({ code: "custom", path: ["scope"], params: { code: "not_allowed" }, message: "a central key has no scope" });
+      if (k.scope !== undefined)
+        ctx.addIssue({
+          code: "custom",
+          path: ["scope"],
+          params: { code: "not_allowed" },
+          message: "a central key has no scope",
+        });
     } else if (k.scope === undefined) {
-      ctx.addIssue({ code: "custom", path: ["scope"], params: { code: "required" }, message: `a ${k.role} key needs a scope` });
+      ctx.addIssue({
+        code: "custom",
+        path: ["scope"],
+        params: { code: "required" },
+        message: `a ${k.role} key needs a scope`,
+      });
     } else if (!need.safeParse(k.scope).success) {
-      ctx.addIssue({ code: "custom", path: ["scope"], params: { code: "invalid_format" }, message: `must be a ${k.role === "province" ? "2" : "5"}-digit ${k.role} code` });
+      ctx.addIssue({
+        code: "custom",
+        path: ["scope"],
+        params: { code: "invalid_format" },
+        message: `must be a ${k.role === "province" ? "2" : "5"}-digit ${k.role} code`,
+      });
     }
   });
 
 const KeyView = z
-  .object({ id: z.string().uuid(), role: RoleEnum, scope: z.string().nullable(), name: z.string(), createdAt: Timestamp, revokedAt: Timestamp.nullable() })
+  .object({
+    id: z.string().uuid(),
+    role: RoleEnum,
+    scope: z.string().nullable(),
+    name: z.string(),
+    createdAt: Timestamp,
+    revokedAt: Timestamp.nullable(),
+  })
   .openapi("ApiKey");
-const CreatedKey = KeyView.omit({ revokedAt: true }).extend({ key: z.string().openapi({ description: "the secret, shown only here" }) }).openapi("CreatedApiKey");
+const CreatedKey = KeyView.omit({ revokedAt: true })
+  .extend({ key: z.string().openapi({ description: "the secret, shown only here" }) })
+  .openapi("CreatedApiKey");
 
-type KeyRow = { id: string; role: "central" | "province" | "facility"; scope: string | null; name: string; createdAt: Date; revokedAt: Date | null };
-export const keyView = (k: KeyRow) => ({ id: k.id, role: k.role, scope: k.scope, name: k.name, createdAt: k.createdAt.toISOString(), revokedAt: iso(k.revokedAt) });
+type KeyRow = {
+  id: string;
+  role: "central" | "province" | "facility";
+  scope: string | null;
+  name: string;
+  createdAt: Date;
+  revokedAt: Date | null;
+};
+export const keyView = (k: KeyRow) => ({
+  id: k.id,
+  role: k.role,
+  scope: k.scope,
+  name: k.name,
+  createdAt: k.createdAt.toISOString(),
+  revokedAt: iso(k.revokedAt),
+});
 
 export interface NewKey {
   role: "central" | "province" | "facility";
@@ -48,13 +90,24 @@ export interface NewKey {
 export async function createKey(deps: AppDeps, input: NewKey, who: Parameters<typeof audit>[1]) {
   const { prisma } = deps.db;
   if (input.role === "province" && !(await prisma.province.findUnique({ where: { code: input.scope! } })))
-    throw unprocessable("unknown province", [{ path: "scope", code: "unknown_province", message: `province ${input.scope} does not exist` }]);
+    throw unprocessable("unknown province", [
+      { path: "scope", code: "unknown_province", message: `province ${input.scope} does not exist` },
+    ]);
   if (input.role === "facility" && !(await prisma.facility.findUnique({ where: { code: input.scope! } })))
-    throw unprocessable("unknown facility", [{ path: "scope", code: "unknown_facility", message: `facility ${input.scope} does not exist` }]);
+    throw unprocessable("unknown facility", [
+      { path: "scope", code: "unknown_facility", message: `facility ${input.scope} does not exist` },
+    ]);
   const secret = generateSecret();
   const row = await prisma.$transaction(async (tx) => {
     const created = await tx.apiKey.create({
-      data: { id: randomUUID(), role: input.role, scope: input.scope ?? null, name: input.name, secretHash: hashSecret(secret), createdAt: who.at },
+      data: {
+        id: randomUUID(),
+        role: input.role,
+        scope: input.scope ?? null,
+        name: input.name,
+        secretHash: hashSecret(secret),
+        createdAt: who.at,
+      },
     });
     await audit(tx, who, { action: "key.create", entity: "api_key", entityId: created.id, after: keyView(created) });
     return created;
@@ -74,7 +127,13 @@ export async function revokeKey(deps: AppDeps, id: string, who: Parameters<typeo
     if (!key) return null;
     if (key.revokedAt) return keyView(key);
     const revoked = await tx.apiKey.update({ where: { id }, data: { revokedAt: who.at } });
-    await audit(tx, who, { action: "key.revoke", entity: "api_key", entityId: id, before: keyView(key), after: keyView(revoked) });
+    await audit(tx, who, {
+      action: "key.revoke",
+      entity: "api_key",
+      entityId: id,
+      before: keyView(key),
+      after: keyView(revoked),
+    });
     return keyView(revoked);
   });
 }
@@ -88,7 +147,11 @@ export async function registerBootstrapKey(deps: AppDeps, secret: string) {
     if (existing) return;
     const id = randomUUID();
     await tx.apiKey.create({ data: { id, role: "central", name: "bootstrap", secretHash, createdAt: at } });
-    await audit(tx, { caller: null, at }, { action: "key.create", entity: "api_key", entityId: id, after: { role: "central", name: "bootstrap" } });
+    await audit(
+      tx,
+      { caller: null, at },
+      { action: "key.create", entity: "api_key", entityId: id, after: { role: "central", name: "bootstrap" } },
+    );
   });
 }
 
@@ -98,21 +161,31 @@ export function keysRoutes(deps: AppDeps) {
 
   app.openapi(
     createRoute({
-      method: "post", path: "/", tags: ["Keys"], summary: "Create an API key (central)",
+      method: "post",
+      path: "/",
+      tags: ["Keys"],
+      summary: "Create an API key (central)",
       request: { body: jsonBody(CreateKey) },
       responses: { 201: json(CreatedKey, "Created; the secret is shown once"), ...problems },
     }),
     async (c) => {
       const caller = callerOf(c);
       requireRole(caller, "central");
-      const created = await createKey(deps, c.req.valid("json"), { caller, requestId: c.get("requestId"), at: deps.clock.now() });
+      const created = await createKey(deps, c.req.valid("json"), {
+        caller,
+        requestId: c.get("requestId"),
+        at: deps.clock.now(),
+      });
       return c.json(created, 201);
     },
   );
 
   app.openapi(
     createRoute({
-      method: "get", path: "/", tags: ["Keys"], summary: "List API keys, without secrets (central)",
+      method: "get",
+      path: "/",
+      tags: ["Keys"],
+      summary: "List API keys, without secrets (central)",
       request: { query: ListQuery },
       responses: { 200: json(listOf(KeyView)), ...problems },
     }),
@@ -132,7 +205,10 @@ export function keysRoutes(deps: AppDeps) {
 
   app.openapi(
     createRoute({
-      method: "delete", path: "/{id}", tags: ["Keys"], summary: "Revoke an API key (central)",
+      method: "delete",
+      path: "/{id}",
+      tags: ["Keys"],
+      summary: "Revoke an API key (central)",
       request: { params: z.object({ id: z.string() }) },
       responses: { 204: { description: "Revoked" }, ...problems },
     }),
@@ -140,7 +216,8 @@ export function keysRoutes(deps: AppDeps) {
       const caller = callerOf(c);
       requireRole(caller, "central");
       const { id } = c.req.valid("param");
-      if (!(await revokeKey(deps, id, { caller, requestId: c.get("requestId"), at: deps.clock.now() }))) throw notFound("key");
+      if (!(await revokeKey(deps, id, { caller, requestId: c.get("requestId"), at: deps.clock.now() })))
+        throw notFound("key");
       return c.body(null, 204);
     },
   );

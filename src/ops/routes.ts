@@ -8,16 +8,31 @@ import { json } from "../http/schemas.ts";
 export function opsRoutes(deps: AppDeps) {
   const app = router();
   app.openapi(
-    createRoute({ method: "get", path: "/healthz", tags: ["Operations"], summary: "The process is up", responses: { 200: json(z.object({ status: z.literal("ok") })) } }),
+    createRoute({
+      method: "get",
+      path: "/healthz",
+      tags: ["Operations"],
+      summary: "The process is up",
+      responses: { 200: json(z.object({ status: z.literal("ok") })) },
+    }),
     (c) => c.json({ status: "ok" as const }, 200),
   );
   app.openapi(
     createRoute({
-      method: "get", path: "/readyz", tags: ["Operations"], summary: "The database answers",
-      responses: { 200: json(z.object({ status: z.literal("ready"), database: z.string() })), 503: { description: "Database unavailable" } },
+      method: "get",
+      path: "/readyz",
+      tags: ["Operations"],
+      summary: "The database answers",
+      responses: {
+        200: json(z.object({ status: z.literal("ready"), database: z.string() })),
+        503: { description: "Database unavailable" },
+      },
     }),
     async (c) => {
-      if (!(await deps.db.ping())) throw new Problem(503, "database_unavailable", "the database does not answer", undefined, { "Retry-After": "5" });
+      if (!(await deps.db.ping()))
+        throw new Problem(503, "database_unavailable", "the database does not answer", undefined, {
+          "Retry-After": "5",
+        });
       return c.json({ status: "ready" as const, database: deps.db.kind }, 200);
     },
   );

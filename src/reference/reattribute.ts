@@ -72,14 +72,27 @@ interface Moved {
  * no batch of theirs interleaves; a batch that waited re-reads its facility),
  * then the claims, then the spending rows. Returns how many claims moved.
  */
-export async function reattributeClaims(tx: SqlSession, deps: Pick<AppDeps, "rules">, facilityCodes: readonly string[], at: Date): Promise<number> {
+export async function reattributeClaims(
+  tx: SqlSession,
+  deps: Pick<AppDeps, "rules">,
+  facilityCodes: readonly string[],
+  at: Date,
+): Promise<number> {
   const codes = [...new Set(facilityCodes)].sort();
   if (codes.length === 0) return 0;
   for (const code of codes) await tx.query(LOCK_FACILITY, [code]);
   const groups = await tx.query<Moved>(MOVE_CLAIMS, [codes, at]);
   if (groups.length === 0) return 0;
   const changes = groups.map((g) => {
-    const moved = { year: Number(g.year), month: Number(g.month), facilityCode: g.facility_code, delayMonths: Number(g.delay_months), spent: new Dec(g.spent), pending: new Dec(g.pending), count: Number(g.counted_claims) };
+    const moved = {
+      year: Number(g.year),
+      month: Number(g.month),
+      facilityCode: g.facility_code,
+      delayMonths: Number(g.delay_months),
+      spent: new Dec(g.spent),
+      pending: new Dec(g.pending),
+      count: Number(g.counted_claims),
+    };
     return { before: { ...moved, provinceCode: g.from_code }, after: { ...moved, provinceCode: g.to_code } };
   });
   const touched = await applySpending(tx, netDeltas(changes));

@@ -15,31 +15,59 @@ const PutProvince = z
   .object({
     name: z.string().trim().min(1).max(200),
     successorCode: ProvinceCode.nullable().optional().openapi({
-      description: "the province that absorbed this one (2025 merger): one step, so not itself merged, and not for a province others were merged into (422)",
+      description:
+        "the province that absorbed this one (2025 merger): one step, so not itself merged, and not for a province others were merged into (422)",
     }),
     mergedAt: z.iso.datetime({ offset: true }).nullable().optional().openapi({
-      description: "from this instant its facilities' claims count for the successor; claims already stored move when it is recorded or changed, their spending and alerts with them",
+      description:
+        "from this instant its facilities' claims count for the successor; claims already stored move when it is recorded or changed, their spending and alerts with them",
     }),
   })
   .strict();
 const ProvinceView = z
-  .object({ code: z.string(), name: z.string(), successorCode: z.string().nullable(), mergedAt: Timestamp.nullable(), createdAt: Timestamp, updatedAt: Timestamp })
+  .object({
+    code: z.string(),
+    name: z.string(),
+    successorCode: z.string().nullable(),
+    mergedAt: Timestamp.nullable(),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+  })
   .openapi("Province");
 
 const PutFacility = z
   .object({
     name: z.string().trim().min(1).max(200),
-    provinceCode: ProvinceCode.optional().openapi({ description: "defaults to the facility code's first two digits; when it changes, the facility's stored claims move, their spending and alerts with them" }),
+    provinceCode: ProvinceCode.optional().openapi({
+      description:
+        "defaults to the facility code's first two digits; when it changes, the facility's stored claims move, their spending and alerts with them",
+    }),
   })
   .strict();
 const FacilityView = z
   .object({ code: z.string(), name: z.string(), provinceCode: z.string(), createdAt: Timestamp, updatedAt: Timestamp })
   .openapi("Facility");
 
-type ProvinceRow = { code: string; name: string; successorCode: string | null; mergedAt: Date | null; createdAt: Date; updatedAt: Date };
-const provinceView = (p: ProvinceRow) => ({ ...p, mergedAt: iso(p.mergedAt), createdAt: p.createdAt.toISOString(), updatedAt: p.updatedAt.toISOString() });
+type ProvinceRow = {
+  code: string;
+  name: string;
+  successorCode: string | null;
+  mergedAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+};
+const provinceView = (p: ProvinceRow) => ({
+  ...p,
+  mergedAt: iso(p.mergedAt),
+  createdAt: p.createdAt.toISOString(),
+  updatedAt: p.updatedAt.toISOString(),
+});
 type FacilityRow = { code: string; name: string; provinceCode: string; createdAt: Date; updatedAt: Date };
-const facilityView = (f: FacilityRow) => ({ ...f, createdAt: f.createdAt.toISOString(), updatedAt: f.updatedAt.toISOString() });
+const facilityView = (f: FacilityRow) => ({
+  ...f,
+  createdAt: f.createdAt.toISOString(),
+  updatedAt: f.updatedAt.toISOString(),
+});
 
 /**
  * Locks the provinces' rows, in code order, until commit: the edits that decide
@@ -49,7 +77,9 @@ const facilityView = (f: FacilityRow) => ({ ...f, createdAt: f.createdAt.toISOSt
  */
 async function lockProvinces(tx: Prisma.TransactionClient, codes: (string | null | undefined)[]): Promise<string[]> {
   const wanted = codes.filter((c): c is string => !!c);
-  const rows = await tx.$queryRaw<{ code: string }[]>`SELECT code FROM province WHERE code = ANY(${wanted}::text[]) ORDER BY code FOR UPDATE`;
+  const rows = await tx.$queryRaw<
+    { code: string }[]
+  >`SELECT code FROM province WHERE code = ANY(${wanted}::text[]) ORDER BY code FOR UPDATE`;
   return rows.map((r) => r.code);
 }
 
@@ -58,20 +88,40 @@ async function lockProvinces(tx: Prisma.TransactionClient, codes: (string | null
  * successor named is not itself merged, and a province others were merged
  * into is not merged (`successorCode` as sent: undefined keeps the one recorded).
  */
-async function checkOneStep(tx: Prisma.TransactionClient, code: string, successorCode: string | null | undefined, before: ProvinceRow | null) {
+async function checkOneStep(
+  tx: Prisma.TransactionClient,
+  code: string,
+  successorCode: string | null | undefined,
+  before: ProvinceRow | null,
+) {
   if (successorCode) {
     const successor = await tx.province.findUnique({ where: { code: successorCode } });
-    if (!successor) throw unprocessable("unknown successor", [{ path: "successorCode", code: "unknown_province", message: `province ${successorCode} does not exist` }]);
+    if (!successor)
+      throw unprocessable("unknown successor", [
+        { path: "successorCode", code: "unknown_province", message: `province ${successorCode} does not exist` },
+      ]);
     if (successor.successorCode)
       throw unprocessable("the successor is itself merged", [
-        { path: "successorCode", code: "successor_merged", message: `province ${successor.code} is merged into ${successor.successorCode}: name that one` },
+        {
+          path: "successorCode",
+          code: "successor_merged",
+          message: `province ${successor.code} is merged into ${successor.successorCode}: name that one`,
+        },
       ]);
   }
   if (successorCode === undefined ? before?.successorCode : successorCode) {
-    const predecessors = await tx.province.findMany({ where: { successorCode: code }, select: { code: true }, orderBy: { code: "asc" } });
+    const predecessors = await tx.province.findMany({
+      where: { successorCode: code },
+      select: { code: true },
+      orderBy: { code: "asc" },
+    });
     if (predecessors.length)
       throw unprocessable("other provinces are merged into this one", [
-        { path: "successorCode", code: "has_predecessors", message: `${predecessors.map((p) => p.code).join(", ")} merged into ${code}: record their merger into the new successor first` },
+        {
+          path: "successorCode",
+          code: "has_predecessors",
+          message: `${predecessors.map((p) => p.code).join(", ")} merged into ${code}: record their merger into the new successor first`,
+        },
       ]);
   }
 }
@@ -83,7 +133,10 @@ export function referenceRoutes(deps: AppDeps) {
 
   app.openapi(
     createRoute({
-      method: "put", path: "/provinces/{code}", tags: ["Reference data"], summary: "Create or update a province (central)",
+      method: "put",
+      path: "/provinces/{code}",
+      tags: ["Reference data"],
+      summary: "Create or update a province (central)",
       request: { params: z.object({ code: ProvinceCode }), body: jsonBody(PutProvince) },
       responses: { 200: json(ProvinceView, "Updated"), 201: json(ProvinceView, "Created"), ...problems },
     }),
@@ -93,7 +146,9 @@ export function referenceRoutes(deps: AppDeps) {
       const { code } = c.req.valid("param");
       const body = c.req.valid("json");
       if (body.successorCode === code)
-        throw unprocessable("a province cannot succeed itself", [{ path: "successorCode", code: "invalid_value", message: "must differ from the province's own code" }]);
+        throw unprocessable("a province cannot succeed itself", [
+          { path: "successorCode", code: "invalid_value", message: "must differ from the province's own code" },
+        ]);
       const at = deps.clock.now();
       const { row, created } = await prisma.$transaction(async (tx) => {
         await lockProvinces(tx, [code, body.successorCode]);
@@ -111,12 +166,26 @@ export function referenceRoutes(deps: AppDeps) {
         // A merger recorded (or corrected) after it took effect: the stored claims of the province's facilities follow it.
         const moved =
           before && !sameMerger(before, row)
-            ? await reattributeClaims(prismaSession(tx), deps, (await tx.facility.findMany({ where: { provinceCode: code }, select: { code: true } })).map((f) => f.code), at)
+            ? await reattributeClaims(
+                prismaSession(tx),
+                deps,
+                (await tx.facility.findMany({ where: { provinceCode: code }, select: { code: true } })).map(
+                  (f) => f.code,
+                ),
+                at,
+              )
             : 0;
-        await audit(tx, { caller, requestId: c.get("requestId"), at }, {
-          action: before ? "province.update" : "province.create", entity: "province", entityId: code,
-          before: before && provinceView(before), after: { ...provinceView(row), ...(moved ? { claimsMoved: moved } : {}) },
-        });
+        await audit(
+          tx,
+          { caller, requestId: c.get("requestId"), at },
+          {
+            action: before ? "province.update" : "province.create",
+            entity: "province",
+            entityId: code,
+            before: before && provinceView(before),
+            after: { ...provinceView(row), ...(moved ? { claimsMoved: moved } : {}) },
+          },
+        );
         return { row, created: !before };
       }, LONG_TRANSACTION);
       return c.json(provinceView(row), created ? 201 : 200);
@@ -125,14 +194,21 @@ export function referenceRoutes(deps: AppDeps) {
 
   app.openapi(
     createRoute({
-      method: "get", path: "/provinces", tags: ["Reference data"], summary: "List provinces",
+      method: "get",
+      path: "/provinces",
+      tags: ["Reference data"],
+      summary: "List provinces",
       request: { query: ListQuery },
       responses: { 200: json(listOf(ProvinceView)), ...problems },
     }),
     async (c) => {
       const { limit, cursor } = c.req.valid("query");
       const after = decodeCursor(cursor);
-      const rows = await prisma.province.findMany({ where: after ? { code: { gt: String(after[0]) } } : {}, orderBy: { code: "asc" }, take: limit + 1 });
+      const rows = await prisma.province.findMany({
+        where: after ? { code: { gt: String(after[0]) } } : {},
+        orderBy: { code: "asc" },
+        take: limit + 1,
+      });
       const { data, nextCursor } = page(rows, limit, (p) => [p.code]);
       return c.json({ data: data.map(provinceView), nextCursor }, 200);
     },
@@ -140,7 +216,10 @@ export function referenceRoutes(deps: AppDeps) {
 
   app.openapi(
     createRoute({
-      method: "put", path: "/facilities/{code}", tags: ["Reference data"], summary: "Create or update a facility (central)",
+      method: "put",
+      path: "/facilities/{code}",
+      tags: ["Reference data"],
+      summary: "Create or update a facility (central)",
       request: { params: z.object({ code: FacilityCode }), body: jsonBody(PutFacility) },
       responses: { 200: json(FacilityView, "Updated"), 201: json(FacilityView, "Created"), ...problems },
     }),
@@ -153,16 +232,30 @@ export function referenceRoutes(deps: AppDeps) {
       const at = deps.clock.now();
       const { row, created } = await prisma.$transaction(async (tx) => {
         if ((await lockProvinces(tx, [provinceCode])).length === 0)
-          throw unprocessable("unknown province", [{ path: "provinceCode", code: "unknown_province", message: `province ${provinceCode} does not exist` }]);
+          throw unprocessable("unknown province", [
+            { path: "provinceCode", code: "unknown_province", message: `province ${provinceCode} does not exist` },
+          ]);
         await tx.$queryRaw`SELECT 1 FROM facility WHERE code = ${code} FOR UPDATE`;
         const before = await tx.facility.findUnique({ where: { code } });
         const data = { name: body.name, provinceCode, updatedAt: at };
-        const row = before ? await tx.facility.update({ where: { code }, data }) : await tx.facility.create({ data: { code, createdAt: at, ...data } });
-        const moved = before && before.provinceCode !== row.provinceCode ? await reattributeClaims(prismaSession(tx), deps, [code], at) : 0;
-        await audit(tx, { caller, requestId: c.get("requestId"), at }, {
-          action: before ? "facility.update" : "facility.create", entity: "facility", entityId: code,
-          before: before && facilityView(before), after: { ...facilityView(row), ...(moved ? { claimsMoved: moved } : {}) },
-        });
+        const row = before
+          ? await tx.facility.update({ where: { code }, data })
+          : await tx.facility.create({ data: { code, createdAt: at, ...data } });
+        const moved =
+          before && before.provinceCode !== row.provinceCode
+            ? await reattributeClaims(prismaSession(tx), deps, [code], at)
+            : 0;
+        await audit(
+          tx,
+          { caller, requestId: c.get("requestId"), at },
+          {
+            action: before ? "facility.update" : "facility.create",
+            entity: "facility",
+            entityId: code,
+            before: before && facilityView(before),
+            after: { ...facilityView(row), ...(moved ? { claimsMoved: moved } : {}) },
+          },
+        );
         return { row, created: !before };
       }, LONG_TRANSACTION);
       return c.json(facilityView(row), created ? 201 : 200);
@@ -171,7 +264,10 @@ export function referenceRoutes(deps: AppDeps) {
 
   app.openapi(
     createRoute({
-      method: "get", path: "/facilities", tags: ["Reference data"], summary: "List facilities",
+      method: "get",
+      path: "/facilities",
+      tags: ["Reference data"],
+      summary: "List facilities",
       request: { query: ListQuery.extend({ province: ProvinceCode.optional() }) },
       responses: { 200: json(listOf(FacilityView)), ...problems },
     }),
@@ -179,7 +275,10 @@ export function referenceRoutes(deps: AppDeps) {
       const { limit, cursor, province } = c.req.valid("query");
       const after = decodeCursor(cursor);
       const rows = await prisma.facility.findMany({
-        where: { ...(province ? { provinceCode: province } : {}), ...(after ? { code: { gt: String(after[0]) } } : {}) },
+        where: {
+          ...(province ? { provinceCode: province } : {}),
+          ...(after ? { code: { gt: String(after[0]) } } : {}),
+        },
         orderBy: { code: "asc" },
         take: limit + 1,
       });

@@ -16,7 +16,10 @@ export interface CsvColumn<T> {
 export function wantsCsv(accept: string | undefined | null): boolean {
   if (!accept) return false;
   return accept.split(",").some((range) => {
-    const [type, ...params] = range.trim().split(";").map((p) => p.trim());
+    const [type, ...params] = range
+      .trim()
+      .split(";")
+      .map((p) => p.trim());
     if (type?.toLowerCase() !== "text/csv") return false;
     const q = params.find((p) => p.toLowerCase().startsWith("q="));
     return q === undefined || Number(q.slice(2)) > 0;

@@ -11,23 +11,48 @@ import { type LateRow, lateSubmissionsQuery, reportQuery } from "./sql.ts";
 
 export const LateQuery = z.object({
   year: Year.optional().openapi({ description: "discharge year in Vietnam time; default the current one" }),
-  province: ProvinceCode.optional().openapi({ description: "accounting province of the claims; a province key may name only its own (another is 404)" }),
-  month: z.coerce.number().int().min(1).max(12).optional().openapi({ description: "discharge month (1-12, Vietnam time); default the whole year" }),
+  province: ProvinceCode.optional().openapi({
+    description: "accounting province of the claims; a province key may name only its own (another is 404)",
+  }),
+  month: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(12)
+    .optional()
+    .openapi({ description: "discharge month (1-12, Vietnam time); default the whole year" }),
 });
 export type LateQuery = z.infer<typeof LateQuery>;
 
-const Hours = z.string().openapi({ example: "26.50", description: "hours as a decimal string, 2 decimals rounded half up" });
+const Hours = z
+  .string()
+  .openapi({ example: "26.50", description: "hours as a decimal string, 2 decimals rounded half up" });
 
 const LateFacility = z.object({
   facilityCode: z.string(),
   name: z.string().nullable(),
-  provinceCode: z.string().openapi({ description: "the accounting province of these claims (a merged facility appears once per province it counted in)" }),
+  provinceCode: z
+    .string()
+    .openapi({
+      description:
+        "the accounting province of these claims (a merged facility appears once per province it counted in)",
+    }),
   claims: z.number().int(),
   late: z.number().int().openapi({ description: "claims flagged late_submission" }),
   lateShare: RatioOut.openapi({ description: "late / claims, 4 decimals" }),
-  medianHours: Hours.openapi({ description: "median time from discharge to first receipt (percentile_cont: the mean of the two middle claims when their number is even)" }),
-  p90Hours: Hours.openapi({ description: "90th percentile of the same (percentile_disc: the time of an actual claim, within which 90% arrived)" }),
-  citizenIdMismatches: z.number().int().openapi({ description: "claims flagged citizen_id_mismatch (a data-quality sign, counted here for the same facilities)" }),
+  medianHours: Hours.openapi({
+    description:
+      "median time from discharge to first receipt (percentile_cont: the mean of the two middle claims when their number is even)",
+  }),
+  p90Hours: Hours.openapi({
+    description: "90th percentile of the same (percentile_disc: the time of an actual claim, within which 90% arrived)",
+  }),
+  citizenIdMismatches: z
+    .number()
+    .int()
+    .openapi({
+      description: "claims flagged citizen_id_mismatch (a data-quality sign, counted here for the same facilities)",
+    }),
 });
 
 export const LateReport = z
@@ -36,9 +61,21 @@ export const LateReport = z
     month: z.number().int().nullable(),
     provinceCode: z.string().nullable(),
     asOf: Timestamp,
-    submissionDeadlineHours: z.number().int().openapi({ description: "the rule in force now; each claim's flag was set by the rule in force when it arrived" }),
-    totals: z.object({ claims: z.number().int(), late: z.number().int(), lateShare: RatioOut.nullable(), citizenIdMismatches: z.number().int() }),
-    facilities: z.array(LateFacility).openapi({ description: "largest late share first, then most late claims, then by facility and province code" }),
+    submissionDeadlineHours: z
+      .number()
+      .int()
+      .openapi({
+        description: "the rule in force now; each claim's flag was set by the rule in force when it arrived",
+      }),
+    totals: z.object({
+      claims: z.number().int(),
+      late: z.number().int(),
+      lateShare: RatioOut.nullable(),
+      citizenIdMismatches: z.number().int(),
+    }),
+    facilities: z
+      .array(LateFacility)
+      .openapi({ description: "largest late share first, then most late claims, then by facility and province code" }),
   })
   .openapi("LateSubmissionReport");
 export type LateReport = z.infer<typeof LateReport>;
@@ -49,14 +86,28 @@ export type LateReport = z.infer<typeof LateReport>;
  * every facility, a province key its own province's, a facility key its own
  * row.
  */
-export async function lateSubmissionReport(deps: Pick<AppDeps, "db" | "clock" | "rules">, caller: Caller, query: LateQuery): Promise<LateReport> {
+export async function lateSubmissionReport(
+  deps: Pick<AppDeps, "db" | "clock" | "rules">,
+  caller: Caller,
+  query: LateQuery,
+): Promise<LateReport> {
   const scope = await reportScope(deps, caller, query.province);
   const now = deps.clock.now();
   const year = query.year ?? vietnamYearMonth(now).year;
-  const where = [Prisma.sql`c.year = ${year}`, ...(query.month !== undefined ? [Prisma.sql`c.month = ${query.month}`] : []), ...scopeSql(scope)];
+  const where = [
+    Prisma.sql`c.year = ${year}`,
+    ...(query.month !== undefined ? [Prisma.sql`c.month = ${query.month}`] : []),
+    ...scopeSql(scope),
+  ];
   const rows = await reportQuery<LateRow>(deps.db.prisma, lateSubmissionsQuery(where));
   const share = (r: LateRow) => new Dec(r.late).div(r.claims);
-  rows.sort((a, b) => share(b).comparedTo(share(a)) || b.late - a.late || byCode(a.facilityCode, b.facilityCode) || byCode(a.provinceCode, b.provinceCode));
+  rows.sort(
+    (a, b) =>
+      share(b).comparedTo(share(a)) ||
+      b.late - a.late ||
+      byCode(a.facilityCode, b.facilityCode) ||
+      byCode(a.provinceCode, b.provinceCode),
+  );
   const sum = (f: (r: LateRow) => number) => rows.reduce((n, r) => n + Number(f(r)), 0);
   const claims = sum((r) => r.claims);
   const late = sum((r) => r.late);
@@ -66,7 +117,12 @@ export async function lateSubmissionReport(deps: Pick<AppDeps, "db" | "clock" | 
     provinceCode: scope.province,
     asOf: now.toISOString(),
     submissionDeadlineHours: deps.rules.timing.submissionDeadlineHours,
-    totals: { claims, late, lateShare: claims ? ratio(late, claims) : null, citizenIdMismatches: sum((r) => r.mismatches) },
+    totals: {
+      claims,
+      late,
+      lateShare: claims ? ratio(late, claims) : null,
+      citizenIdMismatches: sum((r) => r.mismatches),
+    },
     facilities: rows.map((r) => ({
       facilityCode: r.facilityCode,
       name: r.name,

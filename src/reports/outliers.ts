@@ -13,20 +13,39 @@ const VISIT_TYPES = ["outpatient", "day_treatment", "inpatient", "emergency"] as
 
 export const OutlierQuery = z.object({
   year: Year.optional().openapi({ description: "discharge year in Vietnam time; default the current one" }),
-  province: ProvinceCode.optional().openapi({ description: "accounting province of the facilities listed; a province key may name only its own (another is 404). Peers are compared in the facility's province and nationally either way." }),
-  visitType: z.enum(VISIT_TYPES).optional().openapi({ description: "one visit type; default all four, each compared separately" }),
-  list: z.enum(["outliers", "all"]).default("outliers").openapi({ description: "`outliers` (default): outliers and facilities with too few claims to score; `all`: every facility in scope, each with its status" }),
+  province: ProvinceCode.optional().openapi({
+    description:
+      "accounting province of the facilities listed; a province key may name only its own (another is 404). Peers are compared in the facility's province and nationally either way.",
+  }),
+  visitType: z
+    .enum(VISIT_TYPES)
+    .optional()
+    .openapi({ description: "one visit type; default all four, each compared separately" }),
+  list: z
+    .enum(["outliers", "all"])
+    .default("outliers")
+    .openapi({
+      description:
+        "`outliers` (default): outliers and facilities with too few claims to score; `all`: every facility in scope, each with its status",
+    }),
 });
 export type OutlierQuery = z.input<typeof OutlierQuery>;
 
-const Score = z.string().openapi({ example: "4.12", description: "robust z-score 0.6745 (x - median) / MAD, 2 decimals rounded half up" });
+const Score = z
+  .string()
+  .openapi({ example: "4.12", description: "robust z-score 0.6745 (x - median) / MAD, 2 decimals rounded half up" });
 
 const Comparison = z
   .object({
     peers: z.number().int().openapi({ description: "facilities scored in the group (this one included)" }),
-    median: MoneyOut.nullable().openapi({ description: "median of the peers' insured amount per claim, 2 decimals; null when the group has fewer than minPeersForScore" }),
+    median: MoneyOut.nullable().openapi({
+      description:
+        "median of the peers' insured amount per claim, 2 decimals; null when the group has fewer than minPeersForScore",
+    }),
     mad: MoneyOut.nullable().openapi({ description: "median absolute deviation from that median, 2 decimals" }),
-    score: Score.nullable().openapi({ description: "null when the group is too small or its MAD is zero (no spread to compare with)" }),
+    score: Score.nullable().openapi({
+      description: "null when the group is too small or its MAD is zero (no spread to compare with)",
+    }),
   })
   .openapi("PeerComparison");
 
@@ -36,12 +55,17 @@ const OutlierFacility = z.object({
   provinceCode: z.string().openapi({ description: "the accounting province of these claims" }),
   visitType: z.enum(VISIT_TYPES),
   status: z.enum(["outlier", "within_range", "too_few_claims", "not_scored"]).openapi({
-    description: "`outlier`: a score reaches rules.reports.outlierScore; `within_range`: scored, below it; `too_few_claims`: fewer than minClaimsForScore claims, not scored; `not_scored`: no peer group large enough or with spread",
+    description:
+      "`outlier`: a score reaches rules.reports.outlierScore; `within_range`: scored, below it; `too_few_claims`: fewer than minClaimsForScore claims, not scored; `not_scored`: no peer group large enough or with spread",
   }),
   claims: z.number().int(),
   insuranceAmount: MoneyOut.openapi({ description: "sum of the claimed insurance amounts" }),
-  perClaim: MoneyOut.openapi({ description: "insured amount per claim: the mean (insuranceAmount / claims), 2 decimals" }),
-  province: Comparison.nullable().openapi({ description: "against the same visit type in the same province; null when not scored for too few claims" }),
+  perClaim: MoneyOut.openapi({
+    description: "insured amount per claim: the mean (insuranceAmount / claims), 2 decimals",
+  }),
+  province: Comparison.nullable().openapi({
+    description: "against the same visit type in the same province; null when not scored for too few claims",
+  }),
   national: Comparison.nullable().openapi({ description: "against the same visit type nationally" }),
   score: Score.nullable().openapi({ description: "the larger of the two scores" }),
   duplicateClaims: z.number().int().openapi({ description: "claims flagged possible_duplicate" }),
@@ -55,8 +79,16 @@ export const OutlierReport = z
     visitType: z.enum(VISIT_TYPES).nullable(),
     asOf: Timestamp,
     measure: z.string().openapi({ description: "what is compared" }),
-    rules: z.object({ outlierScore: z.string(), minClaimsForScore: z.number().int(), minPeersForScore: z.number().int() }),
-    facilities: z.array(OutlierFacility).openapi({ description: "outliers by score (highest first), then the rest by status; within a status by facility code" }),
+    rules: z.object({
+      outlierScore: z.string(),
+      minClaimsForScore: z.number().int(),
+      minPeersForScore: z.number().int(),
+    }),
+    facilities: z
+      .array(OutlierFacility)
+      .openapi({
+        description: "outliers by score (highest first), then the rest by status; within a status by facility code",
+      }),
   })
   .openapi("OutlierReport");
 export type OutlierReport = z.infer<typeof OutlierReport>;
@@ -80,7 +112,12 @@ function groupOf(values: Dec[], minPeers: number): Group {
 function compare(x: Dec, g: Group): { view: z.infer<typeof Comparison>; score: Dec | null } {
   const score = g.median && g.mad ? robustZ(x, g.median, g.mad) : null;
   return {
-    view: { peers: g.peers, median: g.median && formatMoney(fixed(g.median, 2)), mad: g.mad && formatMoney(fixed(g.mad, 2)), score: score && fixed(score, 2) },
+    view: {
+      peers: g.peers,
+      median: g.median && formatMoney(fixed(g.median, 2)),
+      mad: g.mad && formatMoney(fixed(g.mad, 2)),
+      score: score && fixed(score, 2),
+    },
     score,
   };
 }
@@ -95,7 +132,11 @@ const STATUS_ORDER: Record<Row["status"], number> = { outlier: 0, within_range: 
  * reads the whole year whatever the caller's scope; only rows in scope are
  * returned.
  */
-export async function outlierReport(deps: Pick<AppDeps, "db" | "clock" | "rules">, caller: Caller, query: OutlierQuery): Promise<OutlierReport> {
+export async function outlierReport(
+  deps: Pick<AppDeps, "db" | "clock" | "rules">,
+  caller: Caller,
+  query: OutlierQuery,
+): Promise<OutlierReport> {
   const q = OutlierQuery.parse(query);
   const scope = await reportScope(deps, caller, q.province);
   const now = deps.clock.now();
@@ -145,7 +186,14 @@ export async function outlierReport(deps: Pick<AppDeps, "db" | "clock" | "rules"
     const scores = [inProvince.score, nationally.score].filter((s): s is Dec => s !== null);
     const exact = scores.length ? Dec.max(...scores) : null;
     const status = exact === null ? "not_scored" : exact.gte(threshold) ? "outlier" : "within_range";
-    rows.push({ ...base, status, province: inProvince.view, national: nationally.view, score: exact && fixed(exact, 2), exact });
+    rows.push({
+      ...base,
+      status,
+      province: inProvince.view,
+      national: nationally.view,
+      score: exact && fixed(exact, 2),
+      exact,
+    });
   }
   const listed = rows
     .filter((r) => q.list === "all" || r.status === "outlier" || r.status === "too_few_claims")
@@ -153,7 +201,9 @@ export async function outlierReport(deps: Pick<AppDeps, "db" | "clock" | "rules"
       (a, b) =>
         STATUS_ORDER[a.status] - STATUS_ORDER[b.status] ||
         (a.exact && b.exact ? b.exact.comparedTo(a.exact) : 0) ||
-        byCode(a.facilityCode, b.facilityCode) || byCode(a.provinceCode, b.provinceCode) || byCode(a.visitType, b.visitType),
+        byCode(a.facilityCode, b.facilityCode) ||
+        byCode(a.provinceCode, b.provinceCode) ||
+        byCode(a.visitType, b.visitType),
     )
     .map(({ exact: _, ...r }) => r);
   return {
@@ -162,13 +212,27 @@ export async function outlierReport(deps: Pick<AppDeps, "db" | "clock" | "rules"
     visitType: q.visitType ?? null,
     asOf: now.toISOString(),
     measure: MEASURE,
-    rules: { outlierScore: rules.outlierScore, minClaimsForScore: rules.minClaimsForScore, minPeersForScore: rules.minPeersForScore },
+    rules: {
+      outlierScore: rules.outlierScore,
+      minClaimsForScore: rules.minClaimsForScore,
+      minPeersForScore: rules.minPeersForScore,
+    },
     facilities: listed,
   };
 }
 
-const VISIT_TYPE_VI: Record<Row["visitType"], string> = { outpatient: "Khám bệnh", day_treatment: "Điều trị ngoại trú/ban ngày", inpatient: "Điều trị nội trú", emergency: "Cấp cứu" };
-const STATUS_VI: Record<Row["status"], string> = { outlier: "Bất thường", within_range: "Trong khoảng", too_few_claims: "Quá ít hồ sơ", not_scored: "Không chấm điểm" };
+const VISIT_TYPE_VI: Record<Row["visitType"], string> = {
+  outpatient: "Khám bệnh",
+  day_treatment: "Điều trị ngoại trú/ban ngày",
+  inpatient: "Điều trị nội trú",
+  emergency: "Cấp cứu",
+};
+const STATUS_VI: Record<Row["status"], string> = {
+  outlier: "Bất thường",
+  within_range: "Trong khoảng",
+  too_few_claims: "Quá ít hồ sơ",
+  not_scored: "Không chấm điểm",
+};
 
 /** The CSV columns of the report: one line per facility and visit type. */
 export const OUTLIER_CSV: CsvColumn<Row>[] = [

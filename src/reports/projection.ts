@@ -23,32 +23,70 @@ export const ProvinceProjection = z
     name: z.string(),
     year: z.number().int(),
     asOf: Timestamp,
-    method: z.enum(["chain_ladder", "pace"]).openapi({ description: "`chain_ladder` (arrivals developed to ultimate, then pace for the rest of the year) or `pace` (spent / elapsed share) when history is too short" }),
-    fallbackReason: z.string().nullable().openapi({ description: "why the pace method was used; null for the chain-ladder" }),
+    method: z
+      .enum(["chain_ladder", "pace"])
+      .openapi({
+        description:
+          "`chain_ladder` (arrivals developed to ultimate, then pace for the rest of the year) or `pace` (spent / elapsed share) when history is too short",
+      }),
+    fallbackReason: z
+      .string()
+      .nullable()
+      .openapi({ description: "why the pace method was used; null for the chain-ladder" }),
     estimate: MoneyOut.nullable(),
     spent: MoneyOut.openapi({ description: "spending of the year so far (the usage figure)" }),
     elapsedRatio: RatioOut,
-    receivedToDate: MoneyOut.openapi({ description: "amounts of the year's claims received so far, as the triangle counts them (equal to spent)" }),
-    notYetReceived: MoneyOut.openapi({ description: "estimate of claims already discharged but not yet received (0 under the pace method), 2 decimals" }),
-    notYetDischarged: MoneyOut.openapi({ description: "pace estimate for the part of the year still to come, 2 decimals" }),
-    projectedYearEnd: MoneyOut.nullable().openapi({ description: "receivedToDate + notYetReceived + notYetDischarged, 2 decimals; null before the year starts" }),
-    projectedRatio: RatioOut.nullable().openapi({ description: "projectedYearEnd / estimate, 4 decimals from unrounded values; null without a positive estimate. The figure usage shows." }),
+    receivedToDate: MoneyOut.openapi({
+      description: "amounts of the year's claims received so far, as the triangle counts them (equal to spent)",
+    }),
+    notYetReceived: MoneyOut.openapi({
+      description: "estimate of claims already discharged but not yet received (0 under the pace method), 2 decimals",
+    }),
+    notYetDischarged: MoneyOut.openapi({
+      description: "pace estimate for the part of the year still to come, 2 decimals",
+    }),
+    projectedYearEnd: MoneyOut.nullable().openapi({
+      description: "receivedToDate + notYetReceived + notYetDischarged, 2 decimals; null before the year starts",
+    }),
+    projectedRatio: RatioOut.nullable().openapi({
+      description:
+        "projectedYearEnd / estimate, 4 decimals from unrounded values; null without a positive estimate. The figure usage shows.",
+    }),
     history: z.object({
-      originMonths: z.number().int().openapi({ description: "discharge months in the window with at least one complete month of arrivals" }),
+      originMonths: z
+        .number()
+        .int()
+        .openapi({ description: "discharge months in the window with at least one complete month of arrivals" }),
       minHistoryMonths: z.number().int(),
       historyMonths: z.number().int(),
       maxDelayMonths: z.number().int(),
     }),
     developmentFactors: z
-      .array(z.object({ fromDelay: z.number().int(), toDelay: z.number().int(), factor: z.string().openapi({ example: "1.042311", description: "6 decimals" }), origins: z.number().int() }))
-      .openapi({ description: "volume-weighted: sum C(o, d + 1) / sum C(o, d) over the complete pairs of the window; 1 (origins 0) where none exists. Empty under the pace method." }),
+      .array(
+        z.object({
+          fromDelay: z.number().int(),
+          toDelay: z.number().int(),
+          factor: z.string().openapi({ example: "1.042311", description: "6 decimals" }),
+          origins: z.number().int(),
+        }),
+      )
+      .openapi({
+        description:
+          "volume-weighted: sum C(o, d + 1) / sum C(o, d) over the complete pairs of the window; 1 (origins 0) where none exists. Empty under the pace method.",
+      }),
     months: z
       .array(
         z.object({
           month: z.number().int(),
           received: MoneyOut,
-          completeDelay: z.number().int().nullable().openapi({ description: "delay column at the end of last month; null for the current month" }),
-          basis: MoneyOut.openapi({ description: "what is developed: received by the end of last month (the current month: so far)" }),
+          completeDelay: z
+            .number()
+            .int()
+            .nullable()
+            .openapi({ description: "delay column at the end of last month; null for the current month" }),
+          basis: MoneyOut.openapi({
+            description: "what is developed: received by the end of last month (the current month: so far)",
+          }),
           toUltimate: z.string().openapi({ description: "product of the factors from that column on, 6 decimals" }),
           developed: MoneyOut.openapi({ description: "basis x toUltimate, never below received; 2 decimals" }),
         }),
@@ -63,12 +101,28 @@ export type ProvinceProjection = z.infer<typeof ProvinceProjection>;
  * triangle (never the claims): what usage shows as projectedRatio.
  * `rows` carry each province's spent and estimate total.
  */
-export async function projectionsOf(deps: Deps, rows: readonly { provinceCode: string; spent: string; estimate: string | null }[], year: number): Promise<Map<string, { projection: YearProjection; ratio: string | null }>> {
+export async function projectionsOf(
+  deps: Deps,
+  rows: readonly { provinceCode: string; spent: string; estimate: string | null }[],
+  year: number,
+): Promise<Map<string, { projection: YearProjection; ratio: string | null }>> {
   const now = deps.clock.now();
-  const cells = await loadTriangles(deps.db.prisma, rows.map((r) => r.provinceCode), year, now, deps.rules.projection);
+  const cells = await loadTriangles(
+    deps.db.prisma,
+    rows.map((r) => r.provinceCode),
+    year,
+    now,
+    deps.rules.projection,
+  );
   return new Map(
     rows.map((r) => {
-      const projection = projectYear({ year, now, spent: r.spent, cells: cells.get(r.provinceCode) ?? [], rules: deps.rules.projection });
+      const projection = projectYear({
+        year,
+        now,
+        spent: r.spent,
+        cells: cells.get(r.provinceCode) ?? [],
+        rules: deps.rules.projection,
+      });
       const usage = projectedUsageOf(projection, r.estimate);
       return [r.provinceCode, { projection, ratio: usage === null ? null : fixed(usage, 4) }];
     }),
@@ -76,7 +130,11 @@ export async function projectionsOf(deps: Deps, rows: readonly { provinceCode: s
 }
 
 /** Just the projected ratios (4 decimals or null), by province code. */
-export async function projectedRatios(deps: Deps, rows: readonly { provinceCode: string; spent: string; estimate: string | null }[], year: number): Promise<Map<string, string | null>> {
+export async function projectedRatios(
+  deps: Deps,
+  rows: readonly { provinceCode: string; spent: string; estimate: string | null }[],
+  year: number,
+): Promise<Map<string, string | null>> {
   return new Map([...(await projectionsOf(deps, rows, year))].map(([k, v]) => [k, v.ratio]));
 }
 
@@ -85,12 +143,18 @@ export async function projectedRatios(deps: Deps, rows: readonly { provinceCode:
  * that province; otherwise or unknown: 404; facility 403). Two statements on
  * the aggregates (spending and estimate; the triangle).
  */
-export async function provinceProjection(deps: Deps, caller: Caller, query: { code: string; year?: number | undefined }): Promise<ProvinceProjection> {
+export async function provinceProjection(
+  deps: Deps,
+  caller: Caller,
+  query: { code: string; year?: number | undefined },
+): Promise<ProvinceProjection> {
   requireRole(caller, "central", "province");
   if (!canSeeProvince(caller, query.code)) throw notFound("province");
   const now = deps.clock.now();
   const year = query.year ?? vietnamYearMonth(now).year;
-  const [row] = await deps.db.prisma.$queryRaw<{ provinceCode: string; name: string; spent: string; estimate: string | null }[]>`
+  const [row] = await deps.db.prisma.$queryRaw<
+    { provinceCode: string; name: string; spent: string; estimate: string | null }[]
+  >`
     SELECT p.code AS "provinceCode", p.name AS "name", COALESCE(s.spent, 0)::text AS "spent", e.total_amount::text AS "estimate"
     FROM province p
     LEFT JOIN spending s ON s.province_code = p.code AND s.year = ${year}
@@ -114,8 +178,18 @@ export async function provinceProjection(deps: Deps, caller: Caller, query: { co
     notYetDischarged: money2(p.notYetDischarged),
     projectedYearEnd: p.projectedYearEnd && money2(p.projectedYearEnd),
     projectedRatio: ratio,
-    history: { originMonths: p.historyMonths, minHistoryMonths: rules.minHistoryMonths, historyMonths: rules.historyMonths, maxDelayMonths: rules.maxDelayMonths },
-    developmentFactors: p.factors.map((f) => ({ fromDelay: f.fromDelay, toDelay: f.toDelay, factor: fixed(f.factor, 6), origins: f.origins })),
+    history: {
+      originMonths: p.historyMonths,
+      minHistoryMonths: rules.minHistoryMonths,
+      historyMonths: rules.historyMonths,
+      maxDelayMonths: rules.maxDelayMonths,
+    },
+    developmentFactors: p.factors.map((f) => ({
+      fromDelay: f.fromDelay,
+      toDelay: f.toDelay,
+      factor: fixed(f.factor, 6),
+      origins: f.origins,
+    })),
     months: p.months.map((m) => ({
       month: m.month,
       received: money2(m.received),
@@ -145,12 +219,28 @@ export function projectionCsvRows(p: ProvinceProjection): ProjectionCsvRow[] {
   const method = p.method === "chain_ladder" ? "Chain-ladder" : "Theo tốc độ chi (pace)";
   return [
     ...p.months.map((m) => ({
-      period: `${p.year}-${String(m.month).padStart(2, "0")}`, received: m.received, completeDelay: m.completeDelay, toUltimate: m.toUltimate, developed: m.developed,
-      notYetReceived: null, notYetDischarged: null, projectedYearEnd: null, projectedRatio: null, method: null,
+      period: `${p.year}-${String(m.month).padStart(2, "0")}`,
+      received: m.received,
+      completeDelay: m.completeDelay,
+      toUltimate: m.toUltimate,
+      developed: m.developed,
+      notYetReceived: null,
+      notYetDischarged: null,
+      projectedYearEnd: null,
+      projectedRatio: null,
+      method: null,
     })),
     {
-      period: String(p.year), received: p.receivedToDate, completeDelay: null, toUltimate: null, developed: null,
-      notYetReceived: p.notYetReceived, notYetDischarged: p.notYetDischarged, projectedYearEnd: p.projectedYearEnd, projectedRatio: p.projectedRatio, method,
+      period: String(p.year),
+      received: p.receivedToDate,
+      completeDelay: null,
+      toUltimate: null,
+      developed: null,
+      notYetReceived: p.notYetReceived,
+      notYetDischarged: p.notYetDischarged,
+      projectedYearEnd: p.projectedYearEnd,
+      projectedRatio: p.projectedRatio,
+      method,
     },
   ];
 }

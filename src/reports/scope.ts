@@ -16,14 +16,22 @@ export interface ReportScope {
   facility: string | null;
 }
 
-export async function reportScope(deps: Pick<AppDeps, "db">, caller: Caller, province: string | undefined): Promise<ReportScope> {
+export async function reportScope(
+  deps: Pick<AppDeps, "db">,
+  caller: Caller,
+  province: string | undefined,
+): Promise<ReportScope> {
   requireRole(caller, "central", "province", "facility");
   if (caller.role === "facility") return { province: province ?? null, facility: caller.facilityCode };
   if (caller.role === "province") {
     if (province !== undefined && province !== caller.provinceCode) throw notFound("province");
     return { province: caller.provinceCode, facility: null };
   }
-  if (province !== undefined && !(await deps.db.prisma.province.findUnique({ where: { code: province }, select: { code: true } }))) throw notFound("province");
+  if (
+    province !== undefined &&
+    !(await deps.db.prisma.province.findUnique({ where: { code: province }, select: { code: true } }))
+  )
+    throw notFound("province");
   return { province: province ?? null, facility: null };
 }
 
@@ -37,6 +45,7 @@ export function scopeSql(scope: ReportScope): Prisma.Sql[] {
 
 /** Whether a row of (province, facility) is inside the scope. */
 export const inScope = (scope: ReportScope, provinceCode: string, facilityCode: string) =>
-  (scope.province === null || scope.province === provinceCode) && (scope.facility === null || scope.facility === facilityCode);
+  (scope.province === null || scope.province === provinceCode) &&
+  (scope.facility === null || scope.facility === facilityCode);
 
 export const byCode = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

@@ -20,7 +20,9 @@ import { Prisma } from "#prisma";
  */
 export async function reportQuery<T>(prisma: PrismaClient, query: Prisma.Sql): Promise<T[]> {
   const [, rows] = await prisma.$transaction([
-    prisma.$executeRawUnsafe(`SELECT set_config('jit', 'off', true), set_config('random_page_cost', '1.1', true), set_config('work_mem', '64MB', true)`),
+    prisma.$executeRawUnsafe(
+      `SELECT set_config('jit', 'off', true), set_config('random_page_cost', '1.1', true), set_config('work_mem', '64MB', true)`,
+    ),
     prisma.$queryRaw<T[]>(query),
   ]);
   return rows as T[];

@@ -8,9 +8,14 @@ import { XmlMappingRulesSchema } from "../xml/rules.ts";
  */
 const ratioString = z
   .string()
-  .regex(/^(0(\.\d{1,4})?|1(\.0{1,4})?|[1-9]\d*(\.\d{1,4})?)$/, "must be a decimal string like \"0.85\"");
+  .regex(/^(0(\.\d{1,4})?|1(\.0{1,4})?|[1-9]\d*(\.\d{1,4})?)$/, 'must be a decimal string like "0.85"');
 
-export const DOCUMENT_TYPES = ["discharge_paper", "referral_paper", "surgery_certificate", "death_certificate"] as const;
+export const DOCUMENT_TYPES = [
+  "discharge_paper",
+  "referral_paper",
+  "surgery_certificate",
+  "death_certificate",
+] as const;
 
 export const UsageRulesSchema = z
   .object({
@@ -33,7 +38,10 @@ export const UsageRulesSchema = z
 
 const condition = z
   .object({
-    visitTypes: z.array(z.enum(["outpatient", "day_treatment", "inpatient", "emergency"])).min(1).optional(),
+    visitTypes: z
+      .array(z.enum(["outpatient", "day_treatment", "inpatient", "emergency"]))
+      .min(1)
+      .optional(),
     referral: z.literal(true).optional(),
     procedure: z.literal(true).optional(),
     died: z.literal(true).optional(),
@@ -43,23 +51,28 @@ const condition = z
 
 export const DocumentRulesSchema = z
   .object({
-    documentTypes: z.array(z.string().regex(/^[a-z][a-z0-9_]*$/)).min(1).default([...DOCUMENT_TYPES]),
+    documentTypes: z
+      .array(z.string().regex(/^[a-z][a-z0-9_]*$/))
+      .min(1)
+      .default([...DOCUMENT_TYPES]),
     /** Each requirement: when every field of `when` holds, these documents are needed. */
-    requirements: z
-      .array(z.object({ when: condition, documents: z.array(z.string()).min(1) }).strict())
-      .default([
-        { when: { visitTypes: ["inpatient", "day_treatment"] }, documents: ["discharge_paper"] },
-        { when: { referral: true }, documents: ["referral_paper"] },
-        { when: { procedure: true }, documents: ["surgery_certificate"] },
-        { when: { died: true }, documents: ["death_certificate"] },
-      ]),
+    requirements: z.array(z.object({ when: condition, documents: z.array(z.string()).min(1) }).strict()).default([
+      { when: { visitTypes: ["inpatient", "day_treatment"] }, documents: ["discharge_paper"] },
+      { when: { referral: true }, documents: ["referral_paper"] },
+      { when: { procedure: true }, documents: ["surgery_certificate"] },
+      { when: { died: true }, documents: ["death_certificate"] },
+    ]),
   })
   .strict()
   .superRefine((r, ctx) => {
     r.requirements.forEach((req, i) =>
       req.documents.forEach((d, j) => {
         if (!r.documentTypes.includes(d))
-          ctx.addIssue({ code: "custom", path: ["requirements", i, "documents", j], message: `unknown document type "${d}"` });
+          ctx.addIssue({
+            code: "custom",
+            path: ["requirements", i, "documents", j],
+            message: `unknown document type "${d}"`,
+          });
       }),
     );
   });
@@ -69,7 +82,12 @@ export const TimingRulesSchema = z
     /** A claim pending documentation longer than this is stuck; 0 = stuck at the next marking. */
     stuckAfterDays: z.number().int().min(0).max(3650).default(30),
     /** A claim received more than this many hours after discharge is flagged late_submission. */
-    submissionDeadlineHours: z.number().int().min(0).max(24 * 365).default(24),
+    submissionDeadlineHours: z
+      .number()
+      .int()
+      .min(0)
+      .max(24 * 365)
+      .default(24),
   })
   .strict();
 
@@ -87,7 +105,10 @@ export const BacklogRulesSchema = z
 export const ReportsRulesSchema = z
   .object({
     /** A facility whose robust z-score, 0.6745 (x - median) / MAD, reaches this against its peers is listed as an outlier. */
-    outlierScore: z.string().regex(/^\d{1,3}(\.\d{1,4})?$/, "must be a decimal string like \"3.5\"").default("3.5"),
+    outlierScore: z
+      .string()
+      .regex(/^\d{1,3}(\.\d{1,4})?$/, 'must be a decimal string like "3.5"')
+      .default("3.5"),
     /** A facility with fewer claims of a visit type than this is listed as too few to score, not scored. */
     minClaimsForScore: z.number().int().min(1).max(1_000_000).default(30),
     /** A peer group (visit type, in a province or nationally) with fewer scored facilities than this gives no score. */
@@ -106,7 +127,10 @@ export const ProjectionRulesSchema = z
     maxDelayMonths: z.number().int().min(1).max(60).default(12),
   })
   .strict()
-  .refine((r) => r.minHistoryMonths <= r.historyMonths - 1, { message: "minHistoryMonths must be below historyMonths", path: ["minHistoryMonths"] });
+  .refine((r) => r.minHistoryMonths <= r.historyMonths - 1, {
+    message: "minHistoryMonths must be below historyMonths",
+    path: ["minHistoryMonths"],
+  });
 
 export const RULE_FILES = {
   "usage.json": UsageRulesSchema,
@@ -134,7 +158,8 @@ export class RulesError extends Error {}
 /** Validates the parsed contents of the rule files, keyed by file name. */
 export function parseRules(files: Record<string, unknown>): Rules {
   for (const name of Object.keys(files)) {
-    if (!(name in RULE_FILES)) throw new RulesError(`rules: unknown rule file ${name} (expected one of ${Object.keys(RULE_FILES).join(", ")})`);
+    if (!(name in RULE_FILES))
+      throw new RulesError(`rules: unknown rule file ${name} (expected one of ${Object.keys(RULE_FILES).join(", ")})`);
   }
   const one = <K extends keyof typeof RULE_FILES>(name: K) => {
     const result = RULE_FILES[name].safeParse(files[name] ?? {});
@@ -156,7 +181,9 @@ export function parseRules(files: Record<string, unknown>): Rules {
   };
   for (const [table, { type }] of Object.entries(rules.xml.documentTables)) {
     if (!rules.documents.documentTypes.includes(type))
-      throw new RulesError(`rules: xml-mapping.json: documentTables.${table}.type: unknown document type "${type}" (not in documents.json)`);
+      throw new RulesError(
+        `rules: xml-mapping.json: documentTables.${table}.type: unknown document type "${type}" (not in documents.json)`,
+      );
   }
   return rules;
 }

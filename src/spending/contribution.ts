@@ -41,7 +41,12 @@ export function delayMonths(year: number, month: number, receivedAt: Date): numb
 }
 
 export function contributionOf(c: CountedClaim): Contribution {
-  const counted = c.status === "denied" ? new Dec(0) : c.status === "approved" && c.approved != null ? new Dec(c.approved) : new Dec(c.insurance);
+  const counted =
+    c.status === "denied"
+      ? new Dec(0)
+      : c.status === "approved" && c.approved != null
+        ? new Dec(c.approved)
+        : new Dec(c.insurance);
   return {
     provinceCode: c.provinceCode,
     year: c.year,
@@ -54,7 +59,8 @@ export function contributionOf(c: CountedClaim): Contribution {
   };
 }
 
-const keyOf = (c: Contribution) => `${c.provinceCode}|${c.year}|${String(c.month).padStart(2, "0")}|${c.facilityCode}|${String(c.delayMonths).padStart(4, "0")}`;
+const keyOf = (c: Contribution) =>
+  `${c.provinceCode}|${c.year}|${String(c.month).padStart(2, "0")}|${c.facilityCode}|${String(c.delayMonths).padStart(4, "0")}`;
 
 /**
  * Nets the changes of many claims (each: what it contributed before, what it
@@ -68,7 +74,12 @@ export function netDeltas(changes: { before?: Contribution | null; after?: Contr
   const add = (c: Contribution, sign: 1 | -1) => {
     const k = keyOf(c);
     const cur = sums.get(k) ?? { ...c, spent: new Dec(0), pending: new Dec(0), count: 0 };
-    sums.set(k, { ...cur, spent: cur.spent.plus(c.spent.times(sign)), pending: cur.pending.plus(c.pending.times(sign)), count: cur.count + sign * c.count });
+    sums.set(k, {
+      ...cur,
+      spent: cur.spent.plus(c.spent.times(sign)),
+      pending: cur.pending.plus(c.pending.times(sign)),
+      count: cur.count + sign * c.count,
+    });
   };
   for (const { before, after } of changes) {
     if (before) add(before, -1);

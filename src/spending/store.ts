@@ -12,7 +12,12 @@ function sumBy(deltas: Contribution[], key: (d: Contribution) => string): Contri
   for (const d of deltas) {
     const k = key(d);
     const cur = totals.get(k);
-    totals.set(k, cur ? { ...cur, spent: cur.spent.plus(d.spent), pending: cur.pending.plus(d.pending), count: cur.count + d.count } : d);
+    totals.set(
+      k,
+      cur
+        ? { ...cur, spent: cur.spent.plus(d.spent), pending: cur.pending.plus(d.pending), count: cur.count + d.count }
+        : d,
+    );
   }
   return [...totals.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, d]) => d);
 }
@@ -31,7 +36,10 @@ export async function applySpending(tx: SqlSession, deltas: Contribution[]): Pro
   if (deltas.length === 0) return [];
   const perYear = sumBy(deltas, (d) => `${d.provinceCode}|${d.year}`);
   const detail = sumBy(deltas, (d) => `${d.provinceCode}|${d.year}|${pad(d.month, 2)}|${d.facilityCode}`);
-  const triangle = sumBy(deltas, (d) => `${d.provinceCode}|${d.year}|${pad(d.month, 2)}|${pad(d.delayMonths, 4)}`).filter((d) => !d.spent.isZero() || d.count !== 0);
+  const triangle = sumBy(
+    deltas,
+    (d) => `${d.provinceCode}|${d.year}|${pad(d.month, 2)}|${pad(d.delayMonths, 4)}`,
+  ).filter((d) => !d.spent.isZero() || d.count !== 0);
 
   await tx.query(
     `INSERT INTO spending (province_code, year, spent, pending_amount, claim_count, updated_at)

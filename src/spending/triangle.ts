@@ -31,22 +31,38 @@ type Reader = Pick<PrismaClient, "$queryRaw"> | Prisma.TransactionClient;
  * The stored cells a projection of `year` at `now` reads, for each of these
  * provinces: one statement on the aggregate (never the claims).
  */
-export async function loadTriangles(db: Reader, provinceCodes: readonly string[], year: number, now: Date, rules: Pick<ChainLadderRules, "historyMonths">): Promise<Map<string, TriangleCell[]>> {
+export async function loadTriangles(
+  db: Reader,
+  provinceCodes: readonly string[],
+  year: number,
+  now: Date,
+  rules: Pick<ChainLadderRules, "historyMonths">,
+): Promise<Map<string, TriangleCell[]>> {
   const out = new Map<string, TriangleCell[]>(provinceCodes.map((p) => [p, []]));
   if (provinceCodes.length === 0) return out;
   const { from, to } = triangleWindow(year, now, rules);
-  const rows = await db.$queryRaw<{ provinceCode: string; year: number; month: number; delay: number; amount: string }[]>`
+  const rows = await db.$queryRaw<
+    { provinceCode: string; year: number; month: number; delay: number; amount: string }[]
+  >`
     SELECT province_code AS "provinceCode", year, discharge_month AS "month", delay_months AS "delay", amount::text AS "amount"
     FROM arrival_triangle
     WHERE province_code = ANY(${[...provinceCodes]}::text[])
       AND year BETWEEN ${Math.floor(from / 12)} AND ${Math.floor(to / 12)}
       AND year * 12 + discharge_month - 1 BETWEEN ${from} AND ${to}`;
-  for (const r of rows) out.get(r.provinceCode)?.push({ year: Number(r.year), month: Number(r.month), delay: Number(r.delay), amount: r.amount });
+  for (const r of rows)
+    out
+      .get(r.provinceCode)
+      ?.push({ year: Number(r.year), month: Number(r.month), delay: Number(r.delay), amount: r.amount });
   return out;
 }
 
 /** Cells as the alerts' read returns them: json_build_array(year, month, delay, amount::text), aggregated. */
 export function cellsFromJson(value: unknown): TriangleCell[] {
   const rows = (typeof value === "string" ? JSON.parse(value) : value) as [number, number, number, string][] | null;
-  return (rows ?? []).map(([year, month, delay, amount]) => ({ year: Number(year), month: Number(month), delay: Number(delay), amount: String(amount) }));
+  return (rows ?? []).map(([year, month, delay, amount]) => ({
+    year: Number(year),
+    month: Number(month),
+    delay: Number(delay),
+    amount: String(amount),
+  }));
 }

@@ -19,15 +19,31 @@ const ProvinceUsage = z
   .object({
     provinceCode: z.string(),
     name: z.string(),
-    estimate: MoneyOut.nullable().openapi({ description: "the estimate total (initial + adjustments); null when none is set" }),
-    spent: MoneyOut.openapi({ description: "insurance amounts of the year's claims not denied (approved amount where decided); \"0\" when nothing was claimed" }),
-    pendingDocumentationAmount: MoneyOut.openapi({ description: "the part of `spent` whose claims still wait for documents" }),
-    ratio: RatioOut.nullable().openapi({ description: `spent / estimate, ${ROUNDING}; null without an estimate or with an estimate of zero` }),
-    elapsedRatio: RatioOut.openapi({ description: "share of the Vietnam-time year passed at asOf, 0 to 1, 4 decimals rounded half up" }),
+    estimate: MoneyOut.nullable().openapi({
+      description: "the estimate total (initial + adjustments); null when none is set",
+    }),
+    spent: MoneyOut.openapi({
+      description:
+        'insurance amounts of the year\'s claims not denied (approved amount where decided); "0" when nothing was claimed',
+    }),
+    pendingDocumentationAmount: MoneyOut.openapi({
+      description: "the part of `spent` whose claims still wait for documents",
+    }),
+    ratio: RatioOut.nullable().openapi({
+      description: `spent / estimate, ${ROUNDING}; null without an estimate or with an estimate of zero`,
+    }),
+    elapsedRatio: RatioOut.openapi({
+      description: "share of the Vietnam-time year passed at asOf, 0 to 1, 4 decimals rounded half up",
+    }),
     projectedRatio: RatioOut.nullable().openapi({
       description: `projected year-end spending / estimate, ${ROUNDING}: a chain-ladder on the arrival triangle (claims not yet received developed to ultimate, then the same pace for the rest of the year), or the pace method (spent / exact elapsed share) while history is short; GET /v1/provinces/{code}/projection shows which and the figures. null when no time of the year has passed or without a positive estimate`,
     }),
-    openAlerts: z.number().int().openapi({ description: "alerts of this province and year not yet resolved (open or acknowledged), of any kind" }),
+    openAlerts: z
+      .number()
+      .int()
+      .openapi({
+        description: "alerts of this province and year not yet resolved (open or acknowledged), of any kind",
+      }),
   })
   .openapi("ProvinceUsage");
 
@@ -35,7 +51,11 @@ const UsageList = z
   .object({
     year: z.number().int(),
     asOf: Timestamp,
-    provinces: z.array(ProvinceUsage).openapi({ description: "sorted by ratio descending (compared unrounded), provinces without a ratio last, then by code" }),
+    provinces: z
+      .array(ProvinceUsage)
+      .openapi({
+        description: "sorted by ratio descending (compared unrounded), provinces without a ratio last, then by code",
+      }),
   })
   .openapi("Usage");
 
@@ -48,13 +68,17 @@ const ProvinceUsageDetail = ProvinceUsage.extend({
         facilityCode: z.string(),
         name: z.string().nullable(),
         spent: MoneyOut,
-        share: RatioOut.nullable().openapi({ description: `the facility's spent / the province's spent, ${ROUNDING}; null when the province spent nothing` }),
+        share: RatioOut.nullable().openapi({
+          description: `the facility's spent / the province's spent, ${ROUNDING}; null when the province spent nothing`,
+        }),
       }),
     )
     .openapi({ description: "facilities with claims this year, largest spent first (then by code)" }),
   byMonth: z
     .array(z.object({ month: z.number().int().min(1).max(12), spent: MoneyOut }))
-    .openapi({ description: "all 12 months of the year by discharge month (Vietnam time), \"0\" for a month without spending" }),
+    .openapi({
+      description: 'all 12 months of the year by discharge month (Vietnam time), "0" for a month without spending',
+    }),
 }).openapi("ProvinceUsageDetail");
 
 interface Row {
@@ -98,7 +122,8 @@ function provinceUsage(r: Row, year: number, now: Date, projected: string | null
 }
 
 /** Unrounded spent / estimate for sorting, null without a positive estimate. */
-const exactRatio = (r: Row) => (r.estimate === null || new Dec(r.estimate).lte(0) ? null : new Dec(r.spent).div(r.estimate));
+const exactRatio = (r: Row) =>
+  r.estimate === null || new Dec(r.estimate).lte(0) ? null : new Dec(r.spent).div(r.estimate);
 
 type Deps = Pick<AppDeps, "db" | "clock" | "rules">;
 
@@ -126,7 +151,11 @@ export async function usageOverview(deps: Deps, caller: Caller, year?: number): 
       if (!a.exact && b.exact) return 1;
       return a.r.provinceCode < b.r.provinceCode ? -1 : a.r.provinceCode > b.r.provinceCode ? 1 : 0;
     });
-  return { year: y, asOf: now.toISOString(), provinces: sorted.map(({ r }) => provinceUsage(r, y, now, projected.get(r.provinceCode) ?? null)) };
+  return {
+    year: y,
+    asOf: now.toISOString(),
+    provinces: sorted.map(({ r }) => provinceUsage(r, y, now, projected.get(r.provinceCode) ?? null)),
+  };
 }
 
 /**
@@ -134,7 +163,12 @@ export async function usageOverview(deps: Deps, caller: Caller, year?: number): 
  * or that province; otherwise or unknown: 404; facility 403). Four
  * statements, on the aggregates only.
  */
-export async function provinceUsageDetail(deps: Deps, caller: Caller, code: string, year?: number): Promise<z.infer<typeof ProvinceUsageDetail>> {
+export async function provinceUsageDetail(
+  deps: Deps,
+  caller: Caller,
+  code: string,
+  year?: number,
+): Promise<z.infer<typeof ProvinceUsageDetail>> {
   requireRole(caller, "central", "province");
   if (!canSeeProvince(caller, code)) throw notFound("province");
   const { prisma } = deps.db;
@@ -159,7 +193,12 @@ export async function provinceUsageDetail(deps: Deps, caller: Caller, code: stri
     year: y,
     asOf: now.toISOString(),
     ...provinceUsage(row, y, now, (await projectedRatios(deps, [row], y)).get(row.provinceCode) ?? null),
-    byFacility: facilities.map((f) => ({ facilityCode: f.facilityCode, name: f.name, spent: formatMoney(f.spent), share: ratio(f.spent, row.spent) })),
+    byFacility: facilities.map((f) => ({
+      facilityCode: f.facilityCode,
+      name: f.name,
+      spent: formatMoney(f.spent),
+      share: ratio(f.spent, row.spent),
+    })),
     byMonth,
   };
 }
@@ -170,7 +209,10 @@ export function usageRoutes(deps: AppDeps) {
 
   app.openapi(
     createRoute({
-      method: "get", path: "/usage", tags: ["Usage"], summary: "Usage of every province for a year (central: all; province: its own)",
+      method: "get",
+      path: "/usage",
+      tags: ["Usage"],
+      summary: "Usage of every province for a year (central: all; province: its own)",
       description:
         "Central keys get every province that has an estimate or spending for the year; a province key gets its own province (always, with zeros when nothing was claimed). Facility keys: 403. Computed from the running totals, so it is current as of the last committed batch.",
       request: { query: UsageQuery },
@@ -181,12 +223,16 @@ export function usageRoutes(deps: AppDeps) {
 
   app.openapi(
     createRoute({
-      method: "get", path: "/provinces/{code}/usage", tags: ["Usage"], summary: "Usage of one province, by facility and by month (central, or its province)",
+      method: "get",
+      path: "/provinces/{code}/usage",
+      tags: ["Usage"],
+      summary: "Usage of one province, by facility and by month (central, or its province)",
       description: "An unknown province, or another province than a province key's own, is 404. Facility keys: 403.",
       request: { params: z.object({ code: ProvinceCode }), query: UsageQuery },
       responses: { 200: json(ProvinceUsageDetail), ...problems },
     }),
-    async (c) => c.json(await provinceUsageDetail(deps, callerOf(c), c.req.valid("param").code, c.req.valid("query").year), 200),
+    async (c) =>
+      c.json(await provinceUsageDetail(deps, callerOf(c), c.req.valid("param").code, c.req.valid("query").year), 200),
   );
 
   return app;

@@ -66,7 +66,13 @@ async function declaredCount(path: string): Promise<number | null> {
     }
   }
   try {
-    await readEnvelope(createReadStream(path), { wanted: () => false, onDeclared: (count) => { throw new Found(count); }, onEpisode: () => {} });
+    await readEnvelope(createReadStream(path), {
+      wanted: () => false,
+      onDeclared: (count) => {
+        throw new Found(count);
+      },
+      onEpisode: () => {},
+    });
   } catch (err) {
     if (err instanceof Found) return err.count;
   }
@@ -139,19 +145,41 @@ async function sendOverHttp(cmd: ImportXmlCommand, path: string, onBytes: (n: nu
   } catch (err) {
     // A server that refuses a file early (another facility's) may close the connection before the upload ends.
     const why = String((err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message);
-    return { path, status: 0, problem: { code: "connection_closed", detail: `the upload did not complete (${why}); the server may have refused the file early` } };
+    return {
+      path,
+      status: 0,
+      problem: {
+        code: "connection_closed",
+        detail: `the upload did not complete (${why}); the server may have refused the file early`,
+      },
+    };
   }
   const body = (await res.json()) as XmlBatchResponse & FileResult["problem"];
   return res.status < 300 ? { path, status: res.status, response: body } : { path, status: res.status, problem: body };
 }
 
-async function storeDirectly(deps: AppDeps, cmd: ImportXmlCommand, path: string, onProgress: (p: XmlProgress) => void): Promise<FileResult> {
+async function storeDirectly(
+  deps: AppDeps,
+  cmd: ImportXmlCommand,
+  path: string,
+  onProgress: (p: XmlProgress) => void,
+): Promise<FileResult> {
   try {
-    const { status, response } = await importXml(deps, { caller: null, facilityCode: cmd.facility, batchId: cmd.batchId, body: createReadStream(path), onProgress });
+    const { status, response } = await importXml(deps, {
+      caller: null,
+      facilityCode: cmd.facility,
+      batchId: cmd.batchId,
+      body: createReadStream(path),
+      onProgress,
+    });
     return { path, status, response };
   } catch (err) {
     if (!(err instanceof Problem)) throw err;
-    return { path, status: err.status, problem: { code: err.code, detail: err.detail, ...(err.errors ? { errors: err.errors } : {}) } };
+    return {
+      path,
+      status: err.status,
+      problem: { code: err.code, detail: err.detail, ...(err.errors ? { errors: err.errors } : {}) },
+    };
   }
 }
 
@@ -159,14 +187,34 @@ async function storeDirectly(deps: AppDeps, cmd: ImportXmlCommand, path: string,
 export function rejectedRows(results: FileResult[]) {
   return results.flatMap((r) =>
     r.response
-      ? r.response.errors.map((e) => ({ file: r.path, batchId: r.response!.batchId, index: String(e.index), claimId: e.claimId ?? "", path: e.path, code: e.code, message: e.message }))
-      : (r.problem?.errors?.length ? r.problem.errors : [{ path: "(file)", code: r.problem?.code ?? String(r.status), message: r.problem?.detail ?? "refused" }]).map((e) => ({
-          file: r.path, batchId: "", index: "", claimId: "", path: e.path, code: e.code, message: r.problem?.detail ?? e.message,
+      ? r.response.errors.map((e) => ({
+          file: r.path,
+          batchId: r.response!.batchId,
+          index: String(e.index),
+          claimId: e.claimId ?? "",
+          path: e.path,
+          code: e.code,
+          message: e.message,
+        }))
+      : (r.problem?.errors?.length
+          ? r.problem.errors
+          : [{ path: "(file)", code: r.problem?.code ?? String(r.status), message: r.problem?.detail ?? "refused" }]
+        ).map((e) => ({
+          file: r.path,
+          batchId: "",
+          index: "",
+          claimId: "",
+          path: e.path,
+          code: e.code,
+          message: r.problem?.detail ?? e.message,
         })),
   );
 }
 
-const CSV_COLUMNS = (["file", "batchId", "index", "claimId", "path", "code", "message"] as const).map((k) => ({ header: k, value: (r: Record<string, string>) => r[k] }));
+const CSV_COLUMNS = (["file", "batchId", "index", "claimId", "path", "code", "message"] as const).map((k) => ({
+  header: k,
+  value: (r: Record<string, string>) => r[k],
+}));
 
 /** Runs the command; the exit code is 0 when every file was taken (rejected episodes included), 1 when a file was refused. */
 export async function runImportXml(cmd: ImportXmlCommand): Promise<number> {
@@ -187,7 +235,9 @@ export async function runImportXml(cmd: ImportXmlCommand): Promise<number> {
       await opened.db.close().catch(() => {});
       opened.release();
     };
-    const logger = jsonLogger(config.LOG_LEVEL === "info" ? "warn" : config.LOG_LEVEL, (line) => process.stderr.write(line + "\n"));
+    const logger = jsonLogger(config.LOG_LEVEL === "info" ? "warn" : config.LOG_LEVEL, (line) =>
+      process.stderr.write(line + "\n"),
+    );
     try {
       deps = { db: opened.db, clock: systemClock, rules: await loadRules(config.RULES_DIR), logger };
     } catch (err) {
@@ -202,8 +252,12 @@ export async function runImportXml(cmd: ImportXmlCommand): Promise<number> {
       const size = statSync(path).size;
       const result = deps
         ? // Reading a file is half the work, storing it the other half.
-          await storeDirectly(deps, cmd, path, (p) => bar.update(done + Math.floor(p.phase === "reading" ? p.read / 2 : (expected + p.stored) / 2), note))
-        : await sendOverHttp(cmd, path, (bytes) => bar.update(done + Math.floor((bytes / Math.max(size, 1)) * expected * 0.9), note));
+          await storeDirectly(deps, cmd, path, (p) =>
+            bar.update(done + Math.floor(p.phase === "reading" ? p.read / 2 : (expected + p.stored) / 2), note),
+          )
+        : await sendOverHttp(cmd, path, (bytes) =>
+            bar.update(done + Math.floor((bytes / Math.max(size, 1)) * expected * 0.9), note),
+          );
       done += result.response?.received ?? expected;
       bar.update(done, note, true);
       results.push({ ...result, path: resolve(path) });
@@ -218,10 +272,28 @@ export async function runImportXml(cmd: ImportXmlCommand): Promise<number> {
   const summary = {
     files: results.map((r) =>
       r.response
-        ? { path: r.path, status: r.status, batchId: r.response.batchId, received: r.response.received, accepted: r.response.accepted, pendingDocumentation: r.response.pendingDocumentation, rejected: r.response.rejected, corrected: r.response.corrected, unchanged: r.response.unchanged, chunks: r.response.chunks.length }
+        ? {
+            path: r.path,
+            status: r.status,
+            batchId: r.response.batchId,
+            received: r.response.received,
+            accepted: r.response.accepted,
+            pendingDocumentation: r.response.pendingDocumentation,
+            rejected: r.response.rejected,
+            corrected: r.response.corrected,
+            unchanged: r.response.unchanged,
+            chunks: r.response.chunks.length,
+          }
         : { path: r.path, status: r.status, refused: r.problem?.code ?? "error", detail: r.problem?.detail ?? "" },
     ),
-    totals: { files: results.length, refusedFiles: results.filter((r) => !r.response).length, received: sum((r) => r.received), accepted: sum((r) => r.accepted), pendingDocumentation: sum((r) => r.pendingDocumentation), rejected: sum((r) => r.rejected) },
+    totals: {
+      files: results.length,
+      refusedFiles: results.filter((r) => !r.response).length,
+      received: sum((r) => r.received),
+      accepted: sum((r) => r.accepted),
+      pendingDocumentation: sum((r) => r.pendingDocumentation),
+      rejected: sum((r) => r.rejected),
+    },
     rejectedCsv: resolve(cmd.rejected),
   };
   process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);

@@ -101,11 +101,69 @@ export interface FixtureOptions {
   wrapBase64?: boolean;
 }
 
-const FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương"];
+const FAMILY = [
+  "Nguyễn",
+  "Trần",
+  "Lê",
+  "Phạm",
+  "Hoàng",
+  "Huỳnh",
+  "Phan",
+  "Vũ",
+  "Võ",
+  "Đặng",
+  "Bùi",
+  "Đỗ",
+  "Hồ",
+  "Ngô",
+  "Dương",
+];
 const MIDDLE = ["Văn", "Thị", "Đức", "Minh", "Ngọc", "Thu", "Hữu", "Thanh", "Quốc", "Kim"];
-const GIVEN = ["An", "Bình", "Chi", "Dũng", "Hà", "Hải", "Hạnh", "Hùng", "Lan", "Linh", "Mai", "Nam", "Phương", "Quân", "Sơn", "Trang", "Tuấn", "Yến", "Đạt", "Thảo"];
+const GIVEN = [
+  "An",
+  "Bình",
+  "Chi",
+  "Dũng",
+  "Hà",
+  "Hải",
+  "Hạnh",
+  "Hùng",
+  "Lan",
+  "Linh",
+  "Mai",
+  "Nam",
+  "Phương",
+  "Quân",
+  "Sơn",
+  "Trang",
+  "Tuấn",
+  "Yến",
+  "Đạt",
+  "Thảo",
+];
 const GROUPS = ["DN", "HT", "TE", "GD", "HS", "CB", "XK", "HN", "BT", "SV", "NN", "CK"];
-const ICD = ["J06.9", "J18.9", "I10", "E11.9", "K29.7", "A09", "J20.9", "M54.5", "N39.0", "K21.9", "E78.5", "I25.1", "J44.9", "R50.9", "S06.0", "K35.8", "I63.9", "B34.9", "H10.9", "M17.1"];
+const ICD = [
+  "J06.9",
+  "J18.9",
+  "I10",
+  "E11.9",
+  "K29.7",
+  "A09",
+  "J20.9",
+  "M54.5",
+  "N39.0",
+  "K21.9",
+  "E78.5",
+  "I25.1",
+  "J44.9",
+  "R50.9",
+  "S06.0",
+  "K35.8",
+  "I63.9",
+  "B34.9",
+  "H10.9",
+  "M17.1",
+];
 const PROCEDURES = ["47.09", "74.1", "81.54", "36.06", "86.59", "99.04", "45.23", "13.41", "79.35", "51.23"];
 const DRUGS: [string, string, string, number][] = [
   ["40.17", "Paracetamol 500mg", "Viên", 350],
@@ -128,7 +186,17 @@ const SERVICES: [string, string, string, number][] = [
   ["N06.03", "Bơm tiêm nhựa 5ml", "Cái", 950],
 ];
 // MA_LOAI_KCB by share of episodes: mostly outpatient visits, a fifth inpatient.
-const KINDS: [string, number][] = [["01", 0.6], ["02", 0.05], ["03", 0.2], ["04", 0.03], ["05", 0.04], ["06", 0.01], ["07", 0.03], ["08", 0.03], ["09", 0.01]];
+const KINDS: [string, number][] = [
+  ["01", 0.6],
+  ["02", 0.05],
+  ["03", 0.2],
+  ["04", 0.03],
+  ["05", 0.04],
+  ["06", 0.01],
+  ["07", 0.03],
+  ["08", 0.03],
+  ["09", 0.01],
+];
 const STAYS = new Set(["02", "03", "04", "06", "09"]);
 
 const HOUR = 3_600_000;
@@ -165,16 +233,22 @@ export function randomEpisode(r: Rand, i: number, options: FixtureOptions): Epis
   const days = options.days ?? 20;
   const discharged = new Date(options.dischargedBefore.getTime() - int(r, 1, days * 24 * 60) * 60_000);
   const stayDays = stay ? int(r, 1, 10) : 0;
-  const admitted = new Date(discharged.getTime() - (stay ? stayDays * 24 * HOUR - int(r, 0, 20) * HOUR : int(r, 1, 4) * HOUR));
+  const admitted = new Date(
+    discharged.getTime() - (stay ? stayDays * 24 * HOUR - int(r, 0, 20) * HOUR : int(r, 1, 4) * HOUR),
+  );
   const gender = pick(r, ["1", "2", "1", "2", "3"] as const);
   const year = int(r, 1935, 2024);
-  const birth = chance(r, 0.03) ? `${year}00000000` : `${year}${String(int(r, 1, 12)).padStart(2, "0")}${String(int(r, 1, 28)).padStart(2, "0")}0000`;
+  const birth = chance(r, 0.03)
+    ? `${year}00000000`
+    : `${year}${String(int(r, 1, 12)).padStart(2, "0")}${String(int(r, 1, 28)).padStart(2, "0")}0000`;
   // The citizen ID codes the sex and century (0/1 male/female 1900s, 2/3 in the 2000s) and the year.
   const sexCentury = (year >= 2000 ? 2 : 0) + (gender === "2" ? 1 : 0);
   const citizenId = chance(r, 0.85) ? `0${province}${sexCentury}${String(year).slice(2)}${digits(r, 6)}` : null;
   const cards = [card(r, chance(r, 0.9) ? province : pick(r, ["79", "48", "31", "92"]))];
   if (chance(r, 0.05)) cards.push(card(r, province));
-  const procedures = chance(r, stay ? 0.3 : 0.05) ? Array.from({ length: int(r, 1, 2) }, () => pick(r, PROCEDURES)) : [];
+  const procedures = chance(r, stay ? 0.3 : 0.05)
+    ? Array.from({ length: int(r, 1, 2) }, () => pick(r, PROCEDURES))
+    : [];
   const died = stay && chance(r, 0.01);
   const referredIn = chance(r, 0.1);
   const referredOut = !died && chance(r, 0.05);
@@ -247,35 +321,122 @@ export function tableXml(root: string, fields: Record<string, string | number | 
 /** The XML1 fields of an episode, in the order of the standard's table. */
 export function summaryFields(spec: EpisodeSpec, standard: FixtureStandard = "130"): Record<string, string> {
   const a = amountsOf(spec);
-  const days = STAYS.has(spec.kind) ? Math.floor((spec.discharged.getTime() - spec.admitted.getTime()) / (24 * HOUR)) + 1 : 0;
+  const days = STAYS.has(spec.kind)
+    ? Math.floor((spec.discharged.getTime() - spec.admitted.getTime()) / (24 * HOUR)) + 1
+    : 0;
   const vao = vnTime(spec.admitted);
   const ra = vnTime(spec.discharged);
   const money = (n: number) => String(n);
   if (standard === "4210")
     return {
-      MA_LK: spec.maLk, STT: "1", MA_BN: spec.maLk.slice(-8), HO_TEN: spec.name, NGAY_SINH: spec.birth.slice(0, 8), GIOI_TINH: spec.gender,
-      DIA_CHI: "Số 1 Đường Giải Phóng, Hà Nội", MA_THE: spec.cards.join(";"), MA_DKBD: `${spec.facility}`, GT_THE_TU: "20260101", GT_THE_DEN: "20261231",
-      MIEN_CUNG_CT: "", TEN_BENH: "Bệnh theo mã ICD", MA_BENH: spec.primary, MA_BENHKHAC: spec.secondary.join(";"),
-      MA_LYDO_VVIEN: spec.doiTuong === "2" ? "2" : "1", MA_NOI_CHUYEN: spec.referredFrom, MA_TAI_NAN: "", NGAY_VAO: vao, NGAY_RA: ra,
-      SO_NGAY_DTRI: String(days), KET_QUA_DTRI: spec.outcome, TINH_TRANG_RV: spec.leave === "1" ? "1" : "2", NGAY_TTOAN: ra,
-      T_THUOC: money(a.T_THUOC), T_VTYT: money(a.T_VTYT), T_TONGCHI: money(a.T_TONGCHI_BV), T_BNTT: money(a.T_BNTT), T_BNCCT: money(a.T_BNCCT),
-      T_BHTT: money(a.T_BHTT), T_NGUONKHAC: money(a.T_NGUONKHAC), T_NGOAIDS: "0", NAM_QT: ra.slice(0, 4), THANG_QT: ra.slice(4, 6),
-      MA_LOAI_KCB: String(Number(spec.kind)), MA_KHOA: "K01", MA_CSKCB: spec.facility, MA_KHUVUC: "", MA_PTTT_QT: spec.procedures.join(";"), CAN_NANG: "55",
+      MA_LK: spec.maLk,
+      STT: "1",
+      MA_BN: spec.maLk.slice(-8),
+      HO_TEN: spec.name,
+      NGAY_SINH: spec.birth.slice(0, 8),
+      GIOI_TINH: spec.gender,
+      DIA_CHI: "Số 1 Đường Giải Phóng, Hà Nội",
+      MA_THE: spec.cards.join(";"),
+      MA_DKBD: `${spec.facility}`,
+      GT_THE_TU: "20260101",
+      GT_THE_DEN: "20261231",
+      MIEN_CUNG_CT: "",
+      TEN_BENH: "Bệnh theo mã ICD",
+      MA_BENH: spec.primary,
+      MA_BENHKHAC: spec.secondary.join(";"),
+      MA_LYDO_VVIEN: spec.doiTuong === "2" ? "2" : "1",
+      MA_NOI_CHUYEN: spec.referredFrom,
+      MA_TAI_NAN: "",
+      NGAY_VAO: vao,
+      NGAY_RA: ra,
+      SO_NGAY_DTRI: String(days),
+      KET_QUA_DTRI: spec.outcome,
+      TINH_TRANG_RV: spec.leave === "1" ? "1" : "2",
+      NGAY_TTOAN: ra,
+      T_THUOC: money(a.T_THUOC),
+      T_VTYT: money(a.T_VTYT),
+      T_TONGCHI: money(a.T_TONGCHI_BV),
+      T_BNTT: money(a.T_BNTT),
+      T_BNCCT: money(a.T_BNCCT),
+      T_BHTT: money(a.T_BHTT),
+      T_NGUONKHAC: money(a.T_NGUONKHAC),
+      T_NGOAIDS: "0",
+      NAM_QT: ra.slice(0, 4),
+      THANG_QT: ra.slice(4, 6),
+      MA_LOAI_KCB: String(Number(spec.kind)),
+      MA_KHOA: "K01",
+      MA_CSKCB: spec.facility,
+      MA_KHUVUC: "",
+      MA_PTTT_QT: spec.procedures.join(";"),
+      CAN_NANG: "55",
     };
   return {
-    MA_LK: spec.maLk, STT: "1", MA_BN: spec.maLk.slice(-8), HO_TEN: spec.name, SO_CCCD: spec.citizenId ?? "", NGAY_SINH: spec.birth, GIOI_TINH: spec.gender,
-    NHOM_MAU: "", MA_QUOCTICH: "000", MA_DANTOC: "01", MA_NGHE_NGHIEP: "00000", DIA_CHI: "Số 1 Đường Giải Phóng, Phường Bạch Mai, Hà Nội",
-    MATINH_CU_TRU: spec.facility.slice(0, 2), MAHUYEN_CU_TRU: "001", MAXA_CU_TRU: "00001", DIEN_THOAI: "",
-    MA_THE_BHYT: spec.cards.join(";"), MA_DKBD: spec.cards.map(() => spec.facility).join(";"), GT_THE_TU: spec.cards.map(() => "20260101").join(";"),
-    GT_THE_DEN: spec.cards.map(() => "20261231").join(";"), NGAY_MIEN_CCT: "", LY_DO_VV: "Đau, sốt", LY_DO_VNT: "", MA_LY_DO_VNT: "",
-    CHAN_DOAN_VAO: "Theo dõi <chẩn đoán> & điều trị", CHAN_DOAN_RV: "Chẩn đoán ra viện", MA_BENH_CHINH: spec.primary, MA_BENH_KT: spec.secondary.join(";"),
-    MA_BENH_YHCT: "", MA_PTTT_QT: spec.procedures.join(";"), MA_DOITUONG_KCB: spec.doiTuong, MA_NOI_DI: spec.referredFrom, MA_NOI_DEN: spec.referredTo,
-    MA_TAI_NAN: "", NGAY_VAO: vao, NGAY_VAO_NOI_TRU: STAYS.has(spec.kind) ? vao : "", NGAY_RA: ra, GIAY_CHUYEN_TUYEN: spec.referralPaper,
-    SO_NGAY_DTRI: String(days), PP_DIEU_TRI: "Điều trị nội khoa", KET_QUA_DTRI: spec.outcome, MA_LOAI_RV: spec.leave, GHI_CHU: "", NGAY_TTOAN: ra,
-    T_THUOC: money(a.T_THUOC), T_VTYT: money(a.T_VTYT), T_TONGCHI_BV: money(a.T_TONGCHI_BV), T_TONGCHI_BH: money(a.T_TONGCHI_BH),
-    T_BNTT: money(a.T_BNTT), T_BNCCT: money(a.T_BNCCT), T_BHTT: money(a.T_BHTT), T_NGUONKHAC: money(a.T_NGUONKHAC), T_BHTT_GDV: "0",
-    NAM_QT: ra.slice(0, 4), THANG_QT: ra.slice(4, 6), MA_LOAI_KCB: spec.kind, MA_KHOA: "K01", MA_CSKCB: spec.facility, MA_KHUVUC: "",
-    CAN_NANG: "55.00", CAN_NANG_CON: "", NAM_NAM_LIEN_TUC: "", NGAY_TAI_KHAM: "", MA_HSBA: `BA${spec.maLk.slice(-8)}`, MA_TTDV: "0101234567", DU_PHONG: "",
+    MA_LK: spec.maLk,
+    STT: "1",
+    MA_BN: spec.maLk.slice(-8),
+    HO_TEN: spec.name,
+    SO_CCCD: spec.citizenId ?? "",
+    NGAY_SINH: spec.birth,
+    GIOI_TINH: spec.gender,
+    NHOM_MAU: "",
+    MA_QUOCTICH: "000",
+    MA_DANTOC: "01",
+    MA_NGHE_NGHIEP: "00000",
+    DIA_CHI: "Số 1 Đường Giải Phóng, Phường Bạch Mai, Hà Nội",
+    MATINH_CU_TRU: spec.facility.slice(0, 2),
+    MAHUYEN_CU_TRU: "001",
+    MAXA_CU_TRU: "00001",
+    DIEN_THOAI: "",
+    MA_THE_BHYT: spec.cards.join(";"),
+    MA_DKBD: spec.cards.map(() => spec.facility).join(";"),
+    GT_THE_TU: spec.cards.map(() => "20260101").join(";"),
+    GT_THE_DEN: spec.cards.map(() => "20261231").join(";"),
+    NGAY_MIEN_CCT: "",
+    LY_DO_VV: "Đau, sốt",
+    LY_DO_VNT: "",
+    MA_LY_DO_VNT: "",
+    CHAN_DOAN_VAO: "Theo dõi <chẩn đoán> & điều trị",
+    CHAN_DOAN_RV: "Chẩn đoán ra viện",
+    MA_BENH_CHINH: spec.primary,
+    MA_BENH_KT: spec.secondary.join(";"),
+    MA_BENH_YHCT: "",
+    MA_PTTT_QT: spec.procedures.join(";"),
+    MA_DOITUONG_KCB: spec.doiTuong,
+    MA_NOI_DI: spec.referredFrom,
+    MA_NOI_DEN: spec.referredTo,
+    MA_TAI_NAN: "",
+    NGAY_VAO: vao,
+    NGAY_VAO_NOI_TRU: STAYS.has(spec.kind) ? vao : "",
+    NGAY_RA: ra,
+    GIAY_CHUYEN_TUYEN: spec.referralPaper,
+    SO_NGAY_DTRI: String(days),
+    PP_DIEU_TRI: "Điều trị nội khoa",
+    KET_QUA_DTRI: spec.outcome,
+    MA_LOAI_RV: spec.leave,
+    GHI_CHU: "",
+    NGAY_TTOAN: ra,
+    T_THUOC: money(a.T_THUOC),
+    T_VTYT: money(a.T_VTYT),
+    T_TONGCHI_BV: money(a.T_TONGCHI_BV),
+    T_TONGCHI_BH: money(a.T_TONGCHI_BH),
+    T_BNTT: money(a.T_BNTT),
+    T_BNCCT: money(a.T_BNCCT),
+    T_BHTT: money(a.T_BHTT),
+    T_NGUONKHAC: money(a.T_NGUONKHAC),
+    T_BHTT_GDV: "0",
+    NAM_QT: ra.slice(0, 4),
+    THANG_QT: ra.slice(4, 6),
+    MA_LOAI_KCB: spec.kind,
+    MA_KHOA: "K01",
+    MA_CSKCB: spec.facility,
+    MA_KHUVUC: "",
+    CAN_NANG: "55.00",
+    CAN_NANG_CON: "",
+    NAM_NAM_LIEN_TUC: "",
+    NGAY_TAI_KHAM: "",
+    MA_HSBA: `BA${spec.maLk.slice(-8)}`,
+    MA_TTDV: "0101234567",
+    DU_PHONG: "",
   };
 }
 
@@ -288,32 +449,83 @@ function detailXml(spec: EpisodeSpec, drugs: boolean): string {
     const cost = l.quantity * l.price;
     const coPay = lineCoPay(l, spec.coPayPercent);
     const fields: Record<string, string | number> = {
-      MA_LK: spec.maLk, STT: k + 1, [drugs ? "MA_THUOC" : "MA_DICH_VU"]: l.code, [drugs ? "TEN_THUOC" : "TEN_DICH_VU"]: l.name, DON_VI_TINH: l.unit,
-      SO_LUONG: l.quantity, DON_GIA: l.price, TYLE_TT_BH: 100, THANH_TIEN_BV: cost, THANH_TIEN_BH: l.inScope, T_NGUONKHAC: 0,
-      T_BNTT: cost - l.inScope, T_BNCCT: coPay, T_BHTT: l.inScope - coPay, MA_KHOA: "K01", MA_BAC_SI: "000123/HNO-CCHN", NGAY_YL: vnTime(spec.admitted),
+      MA_LK: spec.maLk,
+      STT: k + 1,
+      [drugs ? "MA_THUOC" : "MA_DICH_VU"]: l.code,
+      [drugs ? "TEN_THUOC" : "TEN_DICH_VU"]: l.name,
+      DON_VI_TINH: l.unit,
+      SO_LUONG: l.quantity,
+      DON_GIA: l.price,
+      TYLE_TT_BH: 100,
+      THANH_TIEN_BV: cost,
+      THANH_TIEN_BH: l.inScope,
+      T_NGUONKHAC: 0,
+      T_BNTT: cost - l.inScope,
+      T_BNCCT: coPay,
+      T_BHTT: l.inScope - coPay,
+      MA_KHOA: "K01",
+      MA_BAC_SI: "000123/HNO-CCHN",
+      NGAY_YL: vnTime(spec.admitted),
     };
-    return `<${item}>${Object.entries(fields).map(([key, v]) => `<${key}>${escapeXml(String(v))}</${key}>`).join("")}</${item}>`;
+    return `<${item}>${Object.entries(fields)
+      .map(([key, v]) => `<${key}>${escapeXml(String(v))}</${key}>`)
+      .join("")}</${item}>`;
   });
   return `<?xml version="1.0" encoding="utf-8"?>\n<${root}><${list}>${rows.join("")}</${list}></${root}>`;
 }
 
 /** The inner documents of an episode, as (LOAIHOSO, XML) pairs in the order a hospital sends them. */
-export function episodeTables(spec: EpisodeSpec, standard: FixtureStandard = "130", xml1: Partial<Record<string, string | null>> = {}): [string, string][] {
+export function episodeTables(
+  spec: EpisodeSpec,
+  standard: FixtureStandard = "130",
+  xml1: Partial<Record<string, string | null>> = {},
+): [string, string][] {
   const summary: Record<string, string | null> = { ...summaryFields(spec, standard) };
   for (const [field, value] of Object.entries(xml1)) if (value !== undefined) summary[field] = value;
-  const tables: [string, string][] = [["XML1", tableXml("TONG_HOP", summary)], ["XML2", detailXml(spec, true)], ["XML3", detailXml(spec, false)]];
+  const tables: [string, string][] = [
+    ["XML1", tableXml("TONG_HOP", summary)],
+    ["XML2", detailXml(spec, true)],
+    ["XML3", detailXml(spec, false)],
+  ];
   if (spec.xml7)
-    tables.push(["XML7", tableXml("CHI_TIEU_DU_LIEU_GIAY_RA_VIEN", {
-      MA_LK: spec.maLk, SO_LUU_TRU: `LT-${spec.maLk}`, MA_YTE: spec.maLk.slice(-8), MA_KHOA_RV: "K01", NGAY_VAO: vnTime(spec.admitted), NGAY_RA: vnTime(spec.discharged),
-      CHAN_DOAN_RV: "Chẩn đoán ra viện", PP_DIEUTRI: "Điều trị nội khoa", MA_TTDV: "0101234567", MA_BS: "0101111111", TEN_BS: "Trần Văn Bác Sĩ",
-      NGAY_CT: vnTime(spec.discharged).slice(0, 8),
-    })]);
+    tables.push([
+      "XML7",
+      tableXml("CHI_TIEU_DU_LIEU_GIAY_RA_VIEN", {
+        MA_LK: spec.maLk,
+        SO_LUU_TRU: `LT-${spec.maLk}`,
+        MA_YTE: spec.maLk.slice(-8),
+        MA_KHOA_RV: "K01",
+        NGAY_VAO: vnTime(spec.admitted),
+        NGAY_RA: vnTime(spec.discharged),
+        CHAN_DOAN_RV: "Chẩn đoán ra viện",
+        PP_DIEUTRI: "Điều trị nội khoa",
+        MA_TTDV: "0101234567",
+        MA_BS: "0101111111",
+        TEN_BS: "Trần Văn Bác Sĩ",
+        NGAY_CT: vnTime(spec.discharged).slice(0, 8),
+      }),
+    ]);
   if (spec.xml13)
-    tables.push(["XML13", tableXml("CHI_TIEU_GIAYCHUYENTUYEN", {
-      MA_LK: spec.maLk, SO_HOSO: `HS-${spec.maLk}`, SO_CHUYENTUYEN: "123", GIAY_CHUYEN_TUYEN: `${spec.maLk}/CT`, MA_CSKCB: spec.facility,
-      MA_NOI_DI: spec.referredFrom, MA_NOI_DEN: spec.referredTo, HO_TEN: spec.name, NGAY_SINH: spec.birth, GIOI_TINH: spec.gender,
-      NGAY_VAO: vnTime(spec.admitted), NGAY_RA: vnTime(spec.discharged), MA_BENH_CHINH: spec.primary, MA_LOAI_RV: spec.leave, MA_LYDO_CT: "1",
-    })]);
+    tables.push([
+      "XML13",
+      tableXml("CHI_TIEU_GIAYCHUYENTUYEN", {
+        MA_LK: spec.maLk,
+        SO_HOSO: `HS-${spec.maLk}`,
+        SO_CHUYENTUYEN: "123",
+        GIAY_CHUYEN_TUYEN: `${spec.maLk}/CT`,
+        MA_CSKCB: spec.facility,
+        MA_NOI_DI: spec.referredFrom,
+        MA_NOI_DEN: spec.referredTo,
+        HO_TEN: spec.name,
+        NGAY_SINH: spec.birth,
+        GIOI_TINH: spec.gender,
+        NGAY_VAO: vnTime(spec.admitted),
+        NGAY_RA: vnTime(spec.discharged),
+        MA_BENH_CHINH: spec.primary,
+        MA_LOAI_RV: spec.leave,
+        MA_LYDO_CT: "1",
+      }),
+    ]);
   return tables;
 }
 
@@ -334,7 +546,12 @@ const SIGNATURE =
   "<KeyInfo><X509Data><X509Certificate>AAAA</X509Certificate></X509Data></KeyInfo></Signature></CHUKYDONVI>";
 
 /** The envelope around HOSO elements, as strings to write one after the other. */
-export function* envelopeParts(facility: string, hosos: Iterable<string>, count: number | null, options: { createdOn?: string; signature?: boolean } = {}): Generator<string> {
+export function* envelopeParts(
+  facility: string,
+  hosos: Iterable<string>,
+  count: number | null,
+  options: { createdOn?: string; signature?: boolean } = {},
+): Generator<string> {
   yield '<?xml version="1.0" encoding="utf-8"?>\n<GIAMDINHHS xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\n';
   yield `<THONGTINDONVI><MACSKCB>${escapeXml(facility)}</MACSKCB></THONGTINDONVI>\n`;
   yield `<THONGTINHOSO><NGAYLAP>${options.createdOn ?? "20260615"}</NGAYLAP>${count === null ? "" : `<SOLUONGHOSO>${count}</SOLUONGHOSO>`}<DANHSACHHOSO>\n`;
@@ -360,7 +577,10 @@ export function* fixtureParts(options: FixtureOptions): Generator<string> {
       i += 1;
     }
   })();
-  yield* envelopeParts(options.facility, hosos, options.episodes, { createdOn: vnTime(options.dischargedBefore).slice(0, 8), signature: options.signature ?? false });
+  yield* envelopeParts(options.facility, hosos, options.episodes, {
+    createdOn: vnTime(options.dischargedBefore).slice(0, 8),
+    signature: options.signature ?? false,
+  });
 }
 
 /** A generated file as one string. */

@@ -62,7 +62,9 @@ export const chunkBatchId = (batchId: string, k: number) => (k === 0 ? batchId :
 async function findFacility(deps: AppDeps, code: string): Promise<FacilityInfo> {
   const facility = /^\d{5}$/.test(code) ? await findFacilityInfo(deps, code) : null;
   if (!facility)
-    throw unprocessable("unknown facility", [{ path: "GIAMDINHHS.THONGTINDONVI.MACSKCB", code: "unknown_facility", message: "no such facility" }]);
+    throw unprocessable("unknown facility", [
+      { path: "GIAMDINHHS.THONGTINDONVI.MACSKCB", code: "unknown_facility", message: "no such facility" },
+    ]);
   return facility;
 }
 
@@ -88,7 +90,10 @@ function present(response: BatchResponse, items: MappedEpisode[]): BatchResponse
  * same file replays its first response, so sending a file again is idempotent
  * and a send that broke off resumes where it stopped.
  */
-export async function importXml(deps: AppDeps, req: XmlImport): Promise<{ status: 200 | 201; response: XmlBatchResponse }> {
+export async function importXml(
+  deps: AppDeps,
+  req: XmlImport,
+): Promise<{ status: 200 | 201; response: XmlBatchResponse }> {
   const chunkSize = req.chunkSize ?? XML_CHUNK_SIZE;
   const spool = new Spool<MappedEpisode>(chunkSize);
   const progress: XmlProgress = { phase: "reading", bytes: 0, declared: null, read: 0, stored: 0 };
@@ -104,7 +109,9 @@ export async function importXml(deps: AppDeps, req: XmlImport): Promise<{ status
       chunksOwned: req.bodyOwned,
       onHeader: async (header) => {
         if (req.facilityCode !== undefined && header.facilityCode !== req.facilityCode)
-          throw forbidden(`the envelope is facility ${header.facilityCode.slice(0, 20)}'s (MACSKCB); this request is for ${req.facilityCode}`);
+          throw forbidden(
+            `the envelope is facility ${header.facilityCode.slice(0, 20)}'s (MACSKCB); this request is for ${req.facilityCode}`,
+          );
         facility = await findFacility(deps, header.facilityCode);
       },
       onDeclared: (count) => {
@@ -113,7 +120,11 @@ export async function importXml(deps: AppDeps, req: XmlImport): Promise<{ status
       onEpisode: async (mapped) => {
         if (mapped.claim && mapped.claimId !== null) {
           if (seen.has(mapped.claimId)) {
-            mapped.errors.push({ path: "XML1.MA_LK", code: "duplicate_in_batch", message: "this MA_LK appears earlier in the same file" });
+            mapped.errors.push({
+              path: "XML1.MA_LK",
+              code: "duplicate_in_batch",
+              message: "this MA_LK appears earlier in the same file",
+            });
             mapped.claim = null;
           } else seen.add(detached(mapped.claimId));
         }
@@ -128,7 +139,10 @@ export async function importXml(deps: AppDeps, req: XmlImport): Promise<{ status
     const fac = facility!;
     const batchId = req.batchId ?? `xml-${read.sha256}`;
     const ids = Array.from({ length: Math.ceil(read.episodes / chunkSize) }, (_, k) => chunkBatchId(batchId, k));
-    const stored = await deps.db.prisma.batch.findMany({ where: { facilityCode: fac.code, batchId: { in: ids } }, select: { batchId: true, bodyHash: true } });
+    const stored = await deps.db.prisma.batch.findMany({
+      where: { facilityCode: fac.code, batchId: { in: ids } },
+      select: { batchId: true, bodyHash: true },
+    });
     if (stored.some((s) => s.bodyHash !== read.sha256))
       throw conflict("batch_conflict", `batch ${batchId} was already received with different content`);
     const already = new Set(stored.map((s) => s.batchId));
@@ -143,14 +157,24 @@ export async function importXml(deps: AppDeps, req: XmlImport): Promise<{ status
       let part: BatchResponse;
       let replayed: boolean;
       if (already.has(id)) {
-        const row = await deps.db.prisma.batch.findUniqueOrThrow({ where: { facilityCode_batchId: { facilityCode: fac.code, batchId: id } }, select: { response: true } });
+        const row = await deps.db.prisma.batch.findUniqueOrThrow({
+          where: { facilityCode_batchId: { facilityCode: fac.code, batchId: id } },
+          select: { response: true },
+        });
         part = row.response as unknown as BatchResponse;
         replayed = true;
       } else {
         const rejected = new Map<number, ClaimError[]>();
         items.forEach((item, local) => {
           if (!item.claim)
-            rejected.set(local, item.errors.map((e) => ({ index: local, ...(item.claimId !== null ? { claimId: item.claimId.slice(0, 100) } : {}), ...e })));
+            rejected.set(
+              local,
+              item.errors.map((e) => ({
+                index: local,
+                ...(item.claimId !== null ? { claimId: item.claimId.slice(0, 100) } : {}),
+                ...e,
+              })),
+            );
         });
         const result = await ingestBatch(deps, {
           caller: req.caller,
@@ -159,7 +183,14 @@ export async function importXml(deps: AppDeps, req: XmlImport): Promise<{ status
           claims: items.map((item) => item.claim),
           bodyHash: read.sha256,
           // The file itself may be hundreds of MB: what is kept is its hash and what each episode was read as.
-          rawBody: JSON.stringify({ format: "xml", sha256: read.sha256, batchId, chunk: k + 1, chunks: ids.length, episodes: items.map((i) => ({ hoso: i.index, claim: i.claim })) }),
+          rawBody: JSON.stringify({
+            format: "xml",
+            sha256: read.sha256,
+            batchId,
+            chunk: k + 1,
+            chunks: ids.length,
+            episodes: items.map((i) => ({ hoso: i.index, claim: i.claim })),
+          }),
           rejected,
           present: (response) => present(response, items),
         });

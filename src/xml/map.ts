@@ -166,19 +166,32 @@ class Summary {
 /** Translates one episode. Throws (a Problem) only for an inner document that makes the whole file untrustworthy. */
 export function mapEpisode(episode: RawEpisode, ctx: MapContext): MappedEpisode {
   const errors: FieldError[] = [];
-  const out: MappedEpisode = { index: episode.index, claimId: null, claim: null, errors, standard: null, documentTables: [] };
+  const out: MappedEpisode = {
+    index: episode.index,
+    claimId: null,
+    claim: null,
+    errors,
+    standard: null,
+    documentTables: [],
+  };
 
   const summaries: RawTable[] = [];
   for (const t of episode.tables) if (t.type === "XML1") summaries.push(t);
   if (summaries.length !== 1) {
-    errors.push(summaries.length
-      ? { path: "XML1", code: "duplicate_table", message: "a HOSO has one summary table (XML1)" }
-      : { path: "XML1", code: "required", message: "a HOSO needs its summary table (XML1)" });
+    errors.push(
+      summaries.length
+        ? { path: "XML1", code: "duplicate_table", message: "a HOSO has one summary table (XML1)" }
+        : { path: "XML1", code: "required", message: "a HOSO needs its summary table (XML1)" },
+    );
     return out;
   }
   const parsed = parseTable(summaries[0]!.xml ?? "", `HOSO[${episode.index}].XML1`);
   if ("malformed" in parsed) {
-    errors.push({ path: "XML1", code: "xml_malformed", message: `the XML1 document is not well-formed XML: ${parsed.malformed}` });
+    errors.push({
+      path: "XML1",
+      code: "xml_malformed",
+      message: `the XML1 document is not well-formed XML: ${parsed.malformed}`,
+    });
     return out;
   }
   const s = new Summary(parsed.fields, errors);
@@ -190,7 +203,11 @@ export function mapEpisode(episode: RawEpisode, ctx: MapContext): MappedEpisode 
   const standard = detectStandard(s.fields);
   out.standard = standard;
   if (!standard) {
-    s.fail("XML1", "unknown_standard", "not a summary of Decision 130/4750 (MA_THE_BHYT, MA_BENH_CHINH, T_TONGCHI_BV) or 4210 (MA_THE, MA_BENH, T_TONGCHI)");
+    s.fail(
+      "XML1",
+      "unknown_standard",
+      "not a summary of Decision 130/4750 (MA_THE_BHYT, MA_BENH_CHINH, T_TONGCHI_BV) or 4210 (MA_THE, MA_BENH, T_TONGCHI)",
+    );
     return out;
   }
   const n = NAMES[standard];
@@ -207,20 +224,28 @@ export function mapEpisode(episode: RawEpisode, ctx: MapContext): MappedEpisode 
   let birth: string | undefined;
   if (s.get("NGAY_SINH")) {
     const b = birthDate(s.get("NGAY_SINH"));
-    if (b === null) s.fail("XML1.NGAY_SINH", "invalid_format", "must be a date yyyymmddHHMM (or yyyymmdd), unknown parts 00");
+    if (b === null)
+      s.fail("XML1.NGAY_SINH", "invalid_format", "must be a date yyyymmddHHMM (or yyyymmdd), unknown parts 00");
     else birth = b;
   }
   const genderCode = s.get("GIOI_TINH");
   const gender = genderCode ? GENDER[genderCode] : undefined;
-  if (genderCode && !gender) s.fail("XML1.GIOI_TINH", "invalid_value", "must be 1 (male), 2 (female) or 3 (undetermined)");
+  if (genderCode && !gender)
+    s.fail("XML1.GIOI_TINH", "invalid_value", "must be 1 (male), 2 (female) or 3 (undetermined)");
 
   const kind = s.get("MA_LOAI_KCB");
   let visitType: string | undefined;
   if (!kind) s.fail("XML1.MA_LOAI_KCB", "required", "required");
   else {
     visitType = /^\d{1,2}$/.test(kind) ? rules.visitTypes[kind.padStart(2, "0")] : undefined;
-    if (!visitType) s.fail("XML1.MA_LOAI_KCB", "invalid_value", `unknown MA_LOAI_KCB; the rules know ${Object.keys(rules.visitTypes).join(", ")}`);
-    else if (rules.emergency.replaces.includes(visitType as never) && holds(rules.emergency.when, s.fields)) visitType = "emergency";
+    if (!visitType)
+      s.fail(
+        "XML1.MA_LOAI_KCB",
+        "invalid_value",
+        `unknown MA_LOAI_KCB; the rules know ${Object.keys(rules.visitTypes).join(", ")}`,
+      );
+    else if (rules.emergency.replaces.includes(visitType as never) && holds(rules.emergency.when, s.fields))
+      visitType = "emergency";
   }
 
   const secondary = list(s.get(n.secondary)).map(icd10);
@@ -280,7 +305,12 @@ export function mapEpisode(episode: RawEpisode, ctx: MapContext): MappedEpisode 
     referral: holds(rules.referral, s.fields),
     procedure: holds(rules.procedure, s.fields),
     died: holds(rules.died, s.fields),
-    amounts: { total: formatMoney(total!), insurance: formatMoney(fund!), patient: formatMoney(coPay!.plus(outside!)), other: formatMoney(other!) },
+    amounts: {
+      total: formatMoney(total!),
+      insurance: formatMoney(fund!),
+      patient: formatMoney(coPay!.plus(outside!)),
+      other: formatMoney(other!),
+    },
     documents,
   };
   return out;
@@ -301,14 +331,25 @@ function renamed(message: string, n: Names): string {
  * Where an error of the claim validation (`path` after `claims[i].`) lies in
  * the episode, and its message in the standard's terms.
  */
-export function xmlField(path: string, code: string, message: string, ep: Pick<MappedEpisode, "standard" | "documentTables">): { path: string; message: string } {
+export function xmlField(
+  path: string,
+  code: string,
+  message: string,
+  ep: Pick<MappedEpisode, "standard" | "documentTables">,
+): { path: string; message: string } {
   const n = NAMES[ep.standard ?? "130"];
   const doc = /^documents\[(\d+)\]/.exec(path);
   if (doc) return { path: ep.documentTables[Number(doc[1])] ?? "XML1", message: renamed(message, n) };
   if (code === "amounts_do_not_add_up")
-    return { path: `XML1.${n.total}`, message: `${n.total} must equal T_BHTT + T_BNCCT + T_BNTT + T_NGUONKHAC exactly` };
+    return {
+      path: `XML1.${n.total}`,
+      message: `${n.total} must equal T_BHTT + T_BNCCT + T_BNTT + T_NGUONKHAC exactly`,
+    };
   if (code === "patient_identifier_required")
-    return { path: `XML1.${n.card}`, message: ep.standard === "4210" ? `${n.card} is required` : `${n.card} or SO_CCCD (12 digits) is required` };
+    return {
+      path: `XML1.${n.card}`,
+      message: ep.standard === "4210" ? `${n.card} is required` : `${n.card} or SO_CCCD (12 digits) is required`,
+    };
   const fields: [RegExp, string][] = [
     [/^claimId/, "MA_LK"],
     [/^patient\.cardNumber/, n.card],

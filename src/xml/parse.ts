@@ -197,14 +197,23 @@ export function decodeUtf8(bytes: Uint8Array): string {
 
 /** The reader's reason is short and never quotes content. */
 const malformed = (err: NotWellFormed, where: string) =>
-  refuse(422, "xml_malformed", `the envelope is not well-formed XML: ${err.message.slice(0, 200)}`, where, "not well-formed XML");
+  refuse(
+    422,
+    "xml_malformed",
+    `the envelope is not well-formed XML: ${err.message.slice(0, 200)}`,
+    where,
+    "not well-formed XML",
+  );
 
 /**
  * Reads an envelope from a byte stream. Resolves when the whole body was read
  * and every episode handed to `onEpisode`; rejects with a Problem for a file
  * that must be refused whole.
  */
-export async function readEnvelope(source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, options: ReadOptions): Promise<ReadResult> {
+export async function readEnvelope(
+  source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  options: ReadOptions,
+): Promise<ReadResult> {
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   const hash = createHash("sha256");
   const decoder = new Utf8Stream();
@@ -223,12 +232,19 @@ export async function readEnvelope(source: AsyncIterable<Uint8Array> | Iterable<
   let episode: RawEpisode | null = null;
   let table: { type: string; data: string[]; position: number } | null = null;
 
-  const here = () => (episode ? `HOSO[${episode.index}]${table ? `.FILEHOSO[${table.position}]` : ""}` : stack.join(".") || "(body)");
+  const here = () =>
+    episode ? `HOSO[${episode.index}]${table ? `.FILEHOSO[${table.position}]` : ""}` : stack.join(".") || "(body)";
 
   const makeHeader = () => {
     if (header) return;
     if (!/^\S{1,20}$/.test(facilityCode.trim()))
-      throw refuse(422, "envelope_invalid", "the envelope does not name its facility (THONGTINDONVI.MACSKCB)", "GIAMDINHHS.THONGTINDONVI.MACSKCB", "required");
+      throw refuse(
+        422,
+        "envelope_invalid",
+        "the envelope does not name its facility (THONGTINDONVI.MACSKCB)",
+        "GIAMDINHHS.THONGTINDONVI.MACSKCB",
+        "required",
+      );
     header = { facilityCode: facilityCode.trim() };
     headerPending = true;
   };
@@ -238,7 +254,8 @@ export async function readEnvelope(source: AsyncIterable<Uint8Array> | Iterable<
     table = null;
     const type = t.type.trim().toUpperCase();
     const where = `HOSO[${episode!.index}].FILEHOSO[${t.position}]${type ? `(${type})` : ""}.NOIDUNGFILE`;
-    if (!isBase64(t.data)) throw refuse(422, "invalid_base64", `NOIDUNGFILE of ${where} is not valid base64`, where, "not valid base64");
+    if (!isBase64(t.data))
+      throw refuse(422, "invalid_base64", `NOIDUNGFILE of ${where} is not valid base64`, where, "not valid base64");
     let xml: string | null = null;
     if (type && options.wanted(type)) {
       try {
@@ -257,7 +274,13 @@ export async function readEnvelope(source: AsyncIterable<Uint8Array> | Iterable<
     stack.push(name);
     text = "";
     if (stack.length === 1 && name !== "GIAMDINHHS")
-      throw refuse(422, "not_an_envelope", "the root element must be GIAMDINHHS (the claim envelope of Decision 130/4750 or 4210)", name, "must be GIAMDINHHS");
+      throw refuse(
+        422,
+        "not_an_envelope",
+        "the root element must be GIAMDINHHS (the claim envelope of Decision 130/4750 or 4210)",
+        name,
+        "must be GIAMDINHHS",
+      );
     // Each part counts only at its place in the envelope (GIAMDINHHS.THONGTINHOSO.DANHSACHHOSO.HOSO.FILEHOSO):
     // a HOSO or FILEHOSO nested anywhere else is content, read and checked as such.
     if (name === "HOSO" && stack.length === 4 && parent === "DANHSACHHOSO" && stack[1] === "THONGTINHOSO") {
@@ -265,7 +288,13 @@ export async function readEnvelope(source: AsyncIterable<Uint8Array> | Iterable<
       episode = { index: episodes, tables: [] };
     } else if (name === "FILEHOSO" && episode && stack.length === 5) {
       if (episode.tables.length >= limits.maxTablesPerEpisode)
-        throw refuse(422, "envelope_invalid", `a HOSO has more than ${limits.maxTablesPerEpisode} FILEHOSO`, here(), "too many FILEHOSO");
+        throw refuse(
+          422,
+          "envelope_invalid",
+          `a HOSO has more than ${limits.maxTablesPerEpisode} FILEHOSO`,
+          here(),
+          "too many FILEHOSO",
+        );
       table = { type: "", data: [], position: episode.tables.length };
     }
   };
@@ -286,11 +315,16 @@ export async function readEnvelope(source: AsyncIterable<Uint8Array> | Iterable<
     else if (name === "SOLUONGHOSO" && depth === 2 && parent === "THONGTINHOSO") {
       declared = text.trim();
       if (!/^\d{1,9}$/.test(declared))
-        throw refuse(422, "envelope_invalid", "SOLUONGHOSO must be a number", "GIAMDINHHS.THONGTINHOSO.SOLUONGHOSO", "must be a number");
+        throw refuse(
+          422,
+          "envelope_invalid",
+          "SOLUONGHOSO must be a number",
+          "GIAMDINHHS.THONGTINHOSO.SOLUONGHOSO",
+          "must be a number",
+        );
       declaredCount = Number(declared);
       declaredPending = true;
-    }
-    else if (name === "THONGTINDONVI" && depth === 1) makeHeader();
+    } else if (name === "THONGTINDONVI" && depth === 1) makeHeader();
     else if (name === "LOAIHOSO" && table && depth === 5) table.type = text;
     else if (name === "FILEHOSO" && table && depth === 4) finishTable();
     else if (name === "HOSO" && episode && depth === 3) {
@@ -300,7 +334,10 @@ export async function readEnvelope(source: AsyncIterable<Uint8Array> | Iterable<
     }
     text = "";
   };
-  const xml = new XmlReader({ open: onOpen, text: onText, close: onClose }, { maxDepth: limits.maxDepth, where: here, verbatim: inTable });
+  const xml = new XmlReader(
+    { open: onOpen, text: onText, close: onClose },
+    { maxDepth: limits.maxDepth, where: here, verbatim: inTable },
+  );
 
   const drain = async () => {
     if (headerPending) {
@@ -325,7 +362,8 @@ export async function readEnvelope(source: AsyncIterable<Uint8Array> | Iterable<
 
   for await (const chunk of source) {
     bytes += chunk.byteLength;
-    if (bytes > limits.maxBytes) throw new Problem(413, "payload_too_large", `the request body is over ${limits.maxBytes} bytes`);
+    if (bytes > limits.maxBytes)
+      throw new Problem(413, "payload_too_large", `the request body is over ${limits.maxBytes} bytes`);
     hash.update(chunk);
     let decoded: string;
     try {
@@ -335,7 +373,13 @@ export async function readEnvelope(source: AsyncIterable<Uint8Array> | Iterable<
     }
     reading(() => xml.write(decoded));
     if (xml.unfinished > limits.maxNodeChars)
-      throw refuse(413, "xml_node_too_large", `one tag or text node is over ${limits.maxNodeChars} characters`, here(), "node too large");
+      throw refuse(
+        413,
+        "xml_node_too_large",
+        `one tag or text node is over ${limits.maxNodeChars} characters`,
+        here(),
+        "node too large",
+      );
     await drain();
     options.onBytes?.(bytes);
   }
@@ -350,9 +394,21 @@ export async function readEnvelope(source: AsyncIterable<Uint8Array> | Iterable<
   await drain();
   const h = header!;
   if (episodes === 0)
-    throw refuse(422, "envelope_invalid", "the envelope holds no HOSO (THONGTINHOSO.DANHSACHHOSO.HOSO)", "GIAMDINHHS.THONGTINHOSO.DANHSACHHOSO", "at least one HOSO is required");
+    throw refuse(
+      422,
+      "envelope_invalid",
+      "the envelope holds no HOSO (THONGTINHOSO.DANHSACHHOSO.HOSO)",
+      "GIAMDINHHS.THONGTINHOSO.DANHSACHHOSO",
+      "at least one HOSO is required",
+    );
   if (declaredCount !== null && declaredCount !== episodes)
-    throw refuse(422, "envelope_invalid", `SOLUONGHOSO says ${declaredCount} episodes but the file holds ${episodes}`, "GIAMDINHHS.THONGTINHOSO.SOLUONGHOSO", `must equal the number of HOSO (${episodes})`);
+    throw refuse(
+      422,
+      "envelope_invalid",
+      `SOLUONGHOSO says ${declaredCount} episodes but the file holds ${episodes}`,
+      "GIAMDINHHS.THONGTINHOSO.SOLUONGHOSO",
+      `must equal the number of HOSO (${episodes})`,
+    );
   return { header: h, declaredCount, sha256: hash.digest("hex"), bytes, episodes };
 }
 
@@ -435,7 +491,11 @@ let reader: TableReader | null = null;
  * the whole file untrustworthy (thrown); a document that is merely not
  * well-formed is that episode's problem (returned).
  */
-export function parseTable(xml: string, where: string, maxDepth = DEFAULT_LIMITS.maxDepth): ParsedTable | { malformed: string } {
+export function parseTable(
+  xml: string,
+  where: string,
+  maxDepth = DEFAULT_LIMITS.maxDepth,
+): ParsedTable | { malformed: string } {
   const r = reader?.maxDepth === maxDepth ? reader : (reader = new TableReader(maxDepth));
   try {
     return r.read(xml, where);

@@ -26,7 +26,10 @@ export interface EpisodeReadOptions {
   chunksOwned?: boolean | undefined;
 }
 
-export type EpisodeReader = (source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, options: EpisodeReadOptions) => Promise<ReadResult>;
+export type EpisodeReader = (
+  source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  options: EpisodeReadOptions,
+) => Promise<ReadResult>;
 
 /** The tables worth decoding: the summary and those the rules call documents. */
 export const wantedTables = (rules: XmlMappingRules) => new Set(["XML1", ...Object.keys(rules.documentTables)]);

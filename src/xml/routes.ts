@@ -12,22 +12,32 @@ export const XML_BATCH_PATH = "/v1/batches/xml";
 export const XML_MEDIA_TYPES = ["application/xml", "text/xml"];
 
 // Room for a chunk suffix (":12345") within the 100 characters of a batchId.
-const BatchId = z.string().min(1).max(90).regex(/^[A-Za-z0-9._:\/-]+$/, "letters, digits and . _ : / - only");
+const BatchId = z
+  .string()
+  .min(1)
+  .max(90)
+  .regex(/^[A-Za-z0-9._:\/-]+$/, "letters, digits and . _ : / - only");
 const Query = z.object({ batchId: BatchId.optional(), facility: FacilityCode.optional() });
 
 const XmlBatchResponseSchema = BatchResponseSchema.extend({
   chunks: z
     .array(z.object({ batchId: z.string(), received: z.number().int(), replayed: z.boolean() }))
-    .openapi({ description: `The stored batches the file became, ${XML_CHUNK_SIZE} episodes each: the file's batchId, then <batchId>:2, <batchId>:3 ... A replayed chunk was stored by an earlier request.` }),
+    .openapi({
+      description: `The stored batches the file became, ${XML_CHUNK_SIZE} episodes each: the file's batchId, then <batchId>:2, <batchId>:3 ... A replayed chunk was stored by an earlier request.`,
+    }),
 }).openapi("XmlBatchResponse");
 
 /** The envelope's bytes as they arrive, decompressed when sent with Content-Encoding: gzip. */
 function bodyStream(raw: Request): AsyncIterable<Uint8Array> {
   const body = raw.body;
-  if (!body) throw unprocessable("the body is empty", [{ path: "(body)", code: "required", message: "send the envelope as the body" }]);
+  if (!body)
+    throw unprocessable("the body is empty", [
+      { path: "(body)", code: "required", message: "send the envelope as the body" },
+    ]);
   const encoding = (raw.headers.get("content-encoding") ?? "identity").trim().toLowerCase();
   if (encoding === "identity") return body as unknown as AsyncIterable<Uint8Array>;
-  if (encoding === "gzip") return body.pipeThrough(new DecompressionStream("gzip")) as unknown as AsyncIterable<Uint8Array>;
+  if (encoding === "gzip")
+    return body.pipeThrough(new DecompressionStream("gzip")) as unknown as AsyncIterable<Uint8Array>;
   throw new Problem(415, "unsupported_media_type", "Content-Encoding may be gzip or none");
 }
 
@@ -37,7 +47,9 @@ export function xmlRoutes(deps: AppDeps) {
 
   app.openAPIRegistry.registerPath({
     // Relative to where app.ts mounts this router (XML_BATCH_PATH).
-    method: "post", path: "/", tags: ["Batches"],
+    method: "post",
+    path: "/",
+    tags: ["Batches"],
     summary: "Submit a claim file in the Ministry of Health XML standard (facility key, or central)",
     description: [
       "The body is one envelope (GIAMDINHHS, UTF-8, optionally gzip-compressed with Content-Encoding: gzip): each HOSO is one episode whose summary table (XML1, 130/4750 or legacy 4210) becomes a claim, mapped by rules/xml-mapping.json, and then goes through exactly the checks of POST /v1/batches.",
@@ -48,22 +60,39 @@ export function xmlRoutes(deps: AppDeps) {
     ].join("\n\n"),
     request: {
       query: Query,
-      body: { required: true, content: Object.fromEntries(XML_MEDIA_TYPES.map((t) => [t, { schema: z.string().openapi({ description: "GIAMDINHHS envelope" }) }])) },
+      body: {
+        required: true,
+        content: Object.fromEntries(
+          XML_MEDIA_TYPES.map((t) => [t, { schema: z.string().openapi({ description: "GIAMDINHHS envelope" }) }]),
+        ),
+      },
     },
-    responses: { 200: json(XmlBatchResponseSchema, "Replay: every chunk was stored before"), 201: json(XmlBatchResponseSchema, "Stored"), ...problems },
+    responses: {
+      200: json(XmlBatchResponseSchema, "Replay: every chunk was stored before"),
+      201: json(XmlBatchResponseSchema, "Stored"),
+      ...problems,
+    },
   });
 
   app.post("/", async (c) => {
     const caller = callerOf(c);
     requireRole(caller, "facility", "central");
-    const [type, ...params] = (c.req.header("content-type") ?? "").toLowerCase().split(";").map((s) => s.trim());
-    const charset = params.find((p) => p.startsWith("charset="))?.slice(8).replace(/"/g, "");
+    const [type, ...params] = (c.req.header("content-type") ?? "")
+      .toLowerCase()
+      .split(";")
+      .map((s) => s.trim());
+    const charset = params
+      .find((p) => p.startsWith("charset="))
+      ?.slice(8)
+      .replace(/"/g, "");
     if (!XML_MEDIA_TYPES.includes(type ?? "") || (charset !== undefined && !/^utf-?8$/.test(charset)))
       throw new Problem(415, "unsupported_media_type", `send the envelope as ${XML_MEDIA_TYPES.join(" or ")} in UTF-8`);
     const query = Query.safeParse({ batchId: c.req.query("batchId"), facility: c.req.query("facility") });
     if (!query.success) {
       const issue = query.error.issues[0]!;
-      throw unprocessable(`invalid query: ${String(issue.path[0])}`, [{ path: String(issue.path[0]), code: "invalid_format", message: issue.message }]);
+      throw unprocessable(`invalid query: ${String(issue.path[0])}`, [
+        { path: String(issue.path[0]), code: "invalid_format", message: issue.message },
+      ]);
     }
     const named = query.data.facility;
     if (caller.role === "facility" && named !== undefined && named !== caller.facilityCode)

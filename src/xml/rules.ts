@@ -18,26 +18,27 @@ const VisitType = z.enum(["outpatient", "day_treatment", "inpatient", "emergency
 export const XmlMappingRulesSchema = z
   .object({
     /** MA_LOAI_KCB (two digits; 4210's "1".."3" read as "01".."03") -> the contract's visitType. */
-    visitTypes: z
-      .record(z.string().regex(/^\d{2}$/, "two digits like \"03\""), VisitType)
-      .default({
-        "01": "outpatient", // khám bệnh: an outpatient visit
-        "02": "day_treatment", // điều trị ngoại trú: an outpatient treatment course
-        "03": "inpatient", // điều trị nội trú
-        "04": "day_treatment", // điều trị nội trú ban ngày: day inpatient
-        "05": "outpatient", // chronic disease, outpatient, examination and drugs
-        "06": "day_treatment", // observation stay at a commune station / regional clinic
-        "07": "outpatient", // drug refill by appointment, no examination
-        "08": "outpatient", // chronic disease, outpatient, with procedures (dialysis ...)
-        "09": "inpatient", // inpatient under 4 hours
-      }),
+    visitTypes: z.record(z.string().regex(/^\d{2}$/, 'two digits like "03"'), VisitType).default({
+      "01": "outpatient", // khám bệnh: an outpatient visit
+      "02": "day_treatment", // điều trị ngoại trú: an outpatient treatment course
+      "03": "inpatient", // điều trị nội trú
+      "04": "day_treatment", // điều trị nội trú ban ngày: day inpatient
+      "05": "outpatient", // chronic disease, outpatient, examination and drugs
+      "06": "day_treatment", // observation stay at a commune station / regional clinic
+      "07": "outpatient", // drug refill by appointment, no examination
+      "08": "outpatient", // chronic disease, outpatient, with procedures (dialysis ...)
+      "09": "inpatient", // inpatient under 4 hours
+    }),
     /** An episode that passes `when` is an emergency, if its MA_LOAI_KCB made it one of `replaces`. */
     emergency: z
       .object({ when: AnyOf, replaces: z.array(VisitType).min(1) })
       .strict()
       .default({
         // 130: MA_DOITUONG_KCB "2" cấp cứu; 4210: MA_LYDO_VVIEN "2" cấp cứu.
-        when: [{ field: "MA_DOITUONG_KCB", in: ["2"] }, { field: "MA_LYDO_VVIEN", in: ["2"] }],
+        when: [
+          { field: "MA_DOITUONG_KCB", in: ["2"] },
+          { field: "MA_LYDO_VVIEN", in: ["2"] },
+        ],
         // An emergency that was admitted stays an inpatient stay (it still needs its discharge paper).
         replaces: ["outpatient"],
       }),
@@ -66,7 +67,12 @@ export const XmlMappingRulesSchema = z
   })
   .strict()
   .superRefine((r, ctx) => {
-    if (r.documentTables.XML1) ctx.addIssue({ code: "custom", path: ["documentTables", "XML1"], message: "XML1 is the summary, not a document" });
+    if (r.documentTables.XML1)
+      ctx.addIssue({
+        code: "custom",
+        path: ["documentTables", "XML1"],
+        message: "XML1 is the summary, not a document",
+      });
   });
 
 export type XmlMappingRules = z.output<typeof XmlMappingRulesSchema>;

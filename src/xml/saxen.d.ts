@@ -4,7 +4,10 @@ declare module "saxen" {
   export class Parser {
     constructor(options?: { proxy?: boolean });
     /** getAttrs parses the tag's attributes on demand; its complaints go to "warn". */
-    on(event: "openTag", cb: (name: string, getAttrs: () => Record<string, string>, decode: Decode, selfClosing: boolean) => void): this;
+    on(
+      event: "openTag",
+      cb: (name: string, getAttrs: () => Record<string, string>, decode: Decode, selfClosing: boolean) => void,
+    ): this;
     on(event: "closeTag", cb: (name: string, decode: Decode, selfClosing: boolean) => void): this;
     /** Text inside the root, as written (entities not decoded). */
     on(event: "text", cb: (text: string, decode: Decode) => void): this;

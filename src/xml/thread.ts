@@ -70,10 +70,12 @@ function start(id: number, message: Extract<ToThread, { type: "start" }>) {
       post({ type: "read", id, bytes, episodes: episodesJson(episodes) });
       episodes = [];
     },
-  }).then(
-    (result) => post({ type: "done", id, result, episodes: episodesJson(episodes) }),
-    (err: unknown) => post({ type: "error", id, error: serializeError(err), episodes: episodesJson(episodes) }),
-  ).finally(() => jobs.delete(id));
+  })
+    .then(
+      (result) => post({ type: "done", id, result, episodes: episodesJson(episodes) }),
+      (err: unknown) => post({ type: "error", id, error: serializeError(err), episodes: episodesJson(episodes) }),
+    )
+    .finally(() => jobs.delete(id));
 }
 
 port.on("message", (message: ToThread) => {

@@ -31,12 +31,27 @@ export const episodesJson = (episodes: MappedEpisode[]) => JSON.stringify(episod
 export const fromEpisodesJson = (json: EpisodesJson) => JSON.parse(json) as MappedEpisode[];
 
 export type SerializedError =
-  | { kind: "problem"; status: number; code: string; detail: string; errors?: FieldError[] | undefined; headers?: Record<string, string> | undefined }
+  | {
+      kind: "problem";
+      status: number;
+      code: string;
+      detail: string;
+      errors?: FieldError[] | undefined;
+      headers?: Record<string, string> | undefined;
+    }
   | { kind: "error"; name: string; message: string; stack?: string | undefined };
 
 /** A Problem crosses as its fields (a class does not survive postMessage); anything else as name, message and stack. */
 export function serializeError(err: unknown): SerializedError {
-  if (err instanceof Problem) return { kind: "problem", status: err.status, code: err.code, detail: err.detail, errors: err.errors, headers: err.headers };
+  if (err instanceof Problem)
+    return {
+      kind: "problem",
+      status: err.status,
+      code: err.code,
+      detail: err.detail,
+      errors: err.errors,
+      headers: err.headers,
+    };
   const e = err instanceof Error ? err : new Error(String(err));
   return { kind: "error", name: e.name, message: e.message, stack: e.stack };
 }

@@ -43,7 +43,13 @@ const UTF8 = /^utf-?8$/i;
 /** XML encodings other than UTF-8 are refused: the standard says UTF-8, and a Latin-1 or UTF-16 file would be misread. */
 function checkDeclaredEncoding(encoding: string | undefined, where: string) {
   if (encoding !== undefined && !UTF8.test(encoding))
-    throw refuse(422, "xml_encoding", `the XML declares encoding "${encoding.slice(0, 40)}"; only UTF-8 is accepted`, where, "must be UTF-8");
+    throw refuse(
+      422,
+      "xml_encoding",
+      `the XML declares encoding "${encoding.slice(0, 40)}"; only UTF-8 is accepted`,
+      where,
+      "must be UTF-8",
+    );
 }
 
 const S = "[ \\t\\r\\n]";
@@ -76,7 +82,12 @@ const REFERENCE = /&(?:(amp|lt|gt|quot|apos)|#([0-9]+)|#x([0-9A-Fa-f]+));|&/g;
 const PREDEFINED: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
 
 const isXmlCharacter = (c: number) =>
-  c === 0x9 || c === 0xa || c === 0xd || (c >= 0x20 && c <= 0xd7ff) || (c >= 0xe000 && c <= 0xfffd) || (c >= 0x10000 && c <= 0x10ffff);
+  c === 0x9 ||
+  c === 0xa ||
+  c === 0xd ||
+  (c >= 0x20 && c <= 0xd7ff) ||
+  (c >= 0xe000 && c <= 0xfffd) ||
+  (c >= 0x10000 && c <= 0x10ffff);
 
 /** Text or an attribute value as XML means it: references decoded; a bare `&`, an undefined entity or a forbidden character refused. */
 export function decodeText(raw: string, what: string): string {
@@ -84,7 +95,8 @@ export function decodeText(raw: string, what: string): string {
   if (FORBIDDEN_CHARACTER.test(raw)) throw new NotWellFormed(`a character XML does not allow, in ${what}`);
   return raw.replace(REFERENCE, (_, name: string | undefined, decimal: string | undefined, hex: string | undefined) => {
     if (name) return PREDEFINED[name]!;
-    if (decimal === undefined && hex === undefined) throw new NotWellFormed(`a bare & or an entity XML does not define, in ${what}`);
+    if (decimal === undefined && hex === undefined)
+      throw new NotWellFormed(`a bare & or an entity XML does not define, in ${what}`);
     const code = decimal !== undefined ? Number(decimal) : Number.parseInt(hex!, 16);
     if (!isXmlCharacter(code)) throw new NotWellFormed(`a reference to a character XML does not allow, in ${what}`);
     return String.fromCodePoint(code);
@@ -176,7 +188,13 @@ export class XmlReader {
       if (this.root === "after") throw new NotWellFormed("a second root element");
       this.root = "inside";
       if (++this.depth > options.maxDepth)
-        throw refuse(422, "xml_too_deep", `elements are nested more than ${options.maxDepth} deep`, options.where(), `nesting deeper than ${options.maxDepth}`);
+        throw refuse(
+          422,
+          "xml_too_deep",
+          `elements are nested more than ${options.maxDepth} deep`,
+          options.where(),
+          `nesting deeper than ${options.maxDepth}`,
+        );
       // Asking for the attributes makes saxen check their syntax (quotes, "=", repeats): its complaints arrive as "warn".
       const attributes = getAttrs();
       for (const name in attributes) {
@@ -212,7 +230,13 @@ export class XmlReader {
     p.on("question", (text) => this.instruction(text));
     p.on("attention", (text) => {
       if (/^<!DOCTYPE/i.test(text))
-        throw refuse(422, "xml_doctype_forbidden", "a DOCTYPE is not allowed (no DTDs, external entities or entity definitions)", options.where(), "DOCTYPE not allowed");
+        throw refuse(
+          422,
+          "xml_doctype_forbidden",
+          "a DOCTYPE is not allowed (no DTDs, external entities or entity definitions)",
+          options.where(),
+          "DOCTYPE not allowed",
+        );
       throw new NotWellFormed("a markup declaration outside a DOCTYPE");
     });
     const fail = (err: Error) => {
@@ -228,9 +252,11 @@ export class XmlReader {
     this.events += 1;
     const target = INSTRUCTION_TARGET.exec(text)?.[1];
     if (!target) throw new NotWellFormed("a processing instruction without a target");
-    if (FORBIDDEN_CHARACTER.test(text)) throw new NotWellFormed("a character XML does not allow, in a processing instruction");
+    if (FORBIDDEN_CHARACTER.test(text))
+      throw new NotWellFormed("a character XML does not allow, in a processing instruction");
     if (target.toLowerCase() !== "xml") return;
-    if (!first || !this.start.startsWith("<?xml")) throw new NotWellFormed("an XML declaration that is not at the very start");
+    if (!first || !this.start.startsWith("<?xml"))
+      throw new NotWellFormed("an XML declaration that is not at the very start");
     const declaration = DECLARATION.exec(text);
     if (!declaration) throw new NotWellFormed("an XML declaration without a version 1.x, or with something else in it");
     checkDeclaredEncoding(declaration[3] ?? declaration[4], this.options.where());
@@ -262,14 +288,19 @@ export class XmlReader {
   /** Checks on the raw text, for what saxen lets through and cannot tell its user. */
   private screen(text: string) {
     // Vertical tab and form feed are never legal, but white space to saxen inside tags (indexOf: far faster than a regular expression).
-    if (text.includes("\v") || text.includes("\f")) throw new NotWellFormed("a vertical tab or form feed, which XML does not allow");
+    if (text.includes("\v") || text.includes("\f"))
+      throw new NotWellFormed("a vertical tab or form feed, which XML does not allow");
     // includes() first: native, and far faster than the expression over a whole piece.
-    if ((text.includes("__proto__") && PROTO_ATTRIBUTE.test(text)) || (this.carry && PROTO_ATTRIBUTE.test(this.carry + text.slice(0, 64))))
+    if (
+      (text.includes("__proto__") && PROTO_ATTRIBUTE.test(text)) ||
+      (this.carry && PROTO_ATTRIBUTE.test(this.carry + text.slice(0, 64)))
+    )
       throw new NotWellFormed('"__proto__=", which this reader does not take');
     this.carry = text.length >= 16 ? text.slice(-16) : (this.carry + text).slice(-16);
     if (!this.markup) {
       const lt = text.indexOf("<");
-      if (NOT_XML_SPACE.test(lt === -1 ? text : text.slice(0, lt))) throw new NotWellFormed("text before the root element");
+      if (NOT_XML_SPACE.test(lt === -1 ? text : text.slice(0, lt)))
+        throw new NotWellFormed("text before the root element");
       this.markup = lt !== -1;
     }
     const gt = lastIndex(text, ">");

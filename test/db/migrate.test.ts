@@ -45,7 +45,11 @@ describe(`the migration runner (${testDbKind()})`, { timeout: 30_000 }, () => {
     );
   const tables = () =>
     db.withSession(async (s) =>
-      (await s.query<{ name: string }>(`SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' ORDER BY 1`)).map((r) => r.name),
+      (
+        await s.query<{ name: string }>(
+          `SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' ORDER BY 1`,
+        )
+      ).map((r) => r.name),
     );
 
   it("applies every migration of prisma/migrations and records each with its SHA-256 checksum and finish time", async () => {
@@ -66,7 +70,9 @@ describe(`the migration runner (${testDbKind()})`, { timeout: 30_000 }, () => {
       expect(row.rolled_back_at).toBeNull();
       expect(row.applied_steps_count).toBe(1);
     }
-    expect(await tables()).toEqual(expect.arrayContaining(["province", "facility", "estimate", "api_key", "audit_log", "claim"]));
+    expect(await tables()).toEqual(
+      expect.arrayContaining(["province", "facility", "estimate", "api_key", "audit_log", "claim"]),
+    );
   });
 
   it("applies nothing the second time and leaves the record as it was", async () => {
@@ -88,7 +94,9 @@ describe(`the migration runner (${testDbKind()})`, { timeout: 30_000 }, () => {
   it("refuses to run when an applied migration's file has changed, and applies nothing else in that run", async () => {
     await migrate(db, [first]);
     const changed = { ...first, sql: `${first.sql}\n-- edited afterwards` };
-    await expect(migrate(db, [changed, third])).rejects.toThrow(`migration ${first.name} was changed after it was applied`);
+    await expect(migrate(db, [changed, third])).rejects.toThrow(
+      `migration ${first.name} was changed after it was applied`,
+    );
     expect((await records()).map((r) => r.migration_name)).toEqual([first.name]);
     expect(await tables()).not.toContain("gadget");
   });

@@ -23,14 +23,21 @@ function counting(inner: SqlSession) {
  */
 const SESSIONS: { name: string; within: <T>(fn: (session: SqlSession) => Promise<T>) => Promise<T> }[] = [
   { name: "driver session", within: (fn) => t.db.withSession(fn) },
-  { name: "Prisma transaction", within: (fn) => t.db.prisma.$transaction((tx: Prisma.TransactionClient) => fn(prismaSession(tx))) },
+  {
+    name: "Prisma transaction",
+    within: (fn) => t.db.prisma.$transaction((tx: Prisma.TransactionClient) => fn(prismaSession(tx))),
+  },
 ];
 
 async function seedProvinces(n: number, year: number, spentShare: string) {
   const codes = Array.from({ length: n }, (_, i) => String(10 + i));
   await t.db.prisma.province.createMany({ data: codes.map((code) => ({ code, name: `P${code}` })) });
-  await t.db.prisma.estimate.createMany({ data: codes.map((provinceCode) => ({ provinceCode, year, initialAmount: "1000000", totalAmount: "1000000" })) });
-  await t.db.prisma.spending.createMany({ data: codes.map((provinceCode) => ({ provinceCode, year, spent: spentShare })) });
+  await t.db.prisma.estimate.createMany({
+    data: codes.map((provinceCode) => ({ provinceCode, year, initialAmount: "1000000", totalAmount: "1000000" })),
+  });
+  await t.db.prisma.spending.createMany({
+    data: codes.map((provinceCode) => ({ provinceCode, year, spent: spentShare })),
+  });
   return codes.map((provinceCode) => ({ provinceCode, year }));
 }
 

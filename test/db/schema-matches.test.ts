@@ -38,7 +38,11 @@ describe(`the migrated database matches prisma/schema.prisma (${testDbKind()})`,
   });
 
   it("has every scalar field as a column with its type, nullability and default, and no undeclared column", () => {
-    expect(expected.tables.claim!.columns.diagnosis_secondary).toEqual({ type: "text[]", nullable: true, default: null });
+    expect(expected.tables.claim!.columns.diagnosis_secondary).toEqual({
+      type: "text[]",
+      nullable: true,
+      default: null,
+    });
     expect(only((l) => / columns: |^\w+\.\w+: /.test(l))).toEqual([]);
   });
 
@@ -60,11 +64,17 @@ describe(`the migrated database matches prisma/schema.prisma (${testDbKind()})`,
 
   it("would notice drift: a changed type, a dropped NOT NULL, a reordered index, a new field and a new relation", () => {
     const drifted = schemaText
-      .replace(/(model Estimate \{[\s\S]*?initialAmount\s+Decimal\s+@map\("initial_amount"\) @db\.Decimal\()18, 2\)/, "$119, 2)")
+      .replace(
+        /(model Estimate \{[\s\S]*?initialAmount\s+Decimal\s+@map\("initial_amount"\) @db\.Decimal\()18, 2\)/,
+        "$119, 2)",
+      )
       .replace(/name(\s+)String\n(\s+provinceCode\s+String\s+@map\("province_code"\))/, "name$1String?\n$2")
       .replace("@@index([entity, entityId, at])", "@@index([entityId, entity, at])")
       .replace(/(model ApiKey \{)/, "$1\n  note String?")
-      .replace(/(model Batch \{[\s\S]*?keyId\s+String\?\s+@map\("key_id"\) @db\.Uuid)/, "$1\n  key ApiKey? @relation(fields: [keyId], references: [id])");
+      .replace(
+        /(model Batch \{[\s\S]*?keyId\s+String\?\s+@map\("key_id"\) @db\.Uuid)/,
+        "$1\n  key ApiKey? @relation(fields: [keyId], references: [id])",
+      );
     const withReverse = drifted.replace(/(model ApiKey \{)/, "$1\n  batches Batch[]");
     expect(withReverse).not.toBe(schemaText);
     const differences = compareShapes(expectedDatabase(parsePrismaSchema(withReverse)), actual);

@@ -23,7 +23,11 @@ let browser: Browser;
 let reviewerKey: string;
 
 async function api(app: ReturnType<typeof createApp>, method: string, path: string, body?: unknown, key = CENTRAL) {
-  const res = await app.request(path, { method, headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await app.request(path, {
+    method,
+    headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
   return res.json() as Promise<any>;
 }
@@ -31,7 +35,12 @@ async function api(app: ReturnType<typeof createApp>, method: string, path: stri
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   db = await openTestDatabase("pglite");
-  const deps = { db, clock: new ManualClock(new Date("2026-06-15T03:00:00Z")), rules: defaultRules(), logger: memoryLogger() };
+  const deps = {
+    db,
+    clock: new ManualClock(new Date("2026-06-15T03:00:00Z")),
+    rules: defaultRules(),
+    logger: memoryLogger(),
+  };
   await registerBootstrapKey(deps, CENTRAL);
   const app = createApp(deps);
 
@@ -44,7 +53,17 @@ beforeAll(async () => {
   await api(app, "PUT", "/v1/provinces/79/estimates/2026", { amount: "100000000" });
   const bachMai = (await api(app, "POST", "/v1/keys", { role: "facility", scope: "01001", name: "BM" })).key;
   const choRay = (await api(app, "POST", "/v1/keys", { role: "facility", scope: "79001", name: "CR" })).key;
-  const many = (n: number, amount: string) => Array.from({ length: n }, (_, i) => claim({ claimId: `E${i}`, patient: { cardNumber: `DN401${String(5000000000 + i)}` }, amounts: { total: amount, insurance: amount, patient: "0" } }, i));
+  const many = (n: number, amount: string) =>
+    Array.from({ length: n }, (_, i) =>
+      claim(
+        {
+          claimId: `E${i}`,
+          patient: { cardNumber: `DN401${String(5000000000 + i)}` },
+          amounts: { total: amount, insurance: amount, patient: "0" },
+        },
+        i,
+      ),
+    );
   await api(app, "POST", "/v1/batches", { batchId: "e2e", claims: many(3, "300000") }, bachMai);
   await api(app, "POST", "/v1/batches", { batchId: "e2e", claims: many(2, "250000") }, choRay);
   // A claim that waits for its discharge paper, so the backlog has something once marked.
@@ -55,7 +74,15 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
   });
 }, 120_000);
 
@@ -94,7 +121,10 @@ describe("the reviewers' dashboard in a real browser", () => {
     await page.screenshot({ path: `${ARTIFACTS}/overview-1280.png`, fullPage: true });
 
     // Third, on the province page the open alert can be acknowledged, then resolved, each with a note.
-    await page.getByRole("link", { name: /01 Hà Nội/ }).first().click();
+    await page
+      .getByRole("link", { name: /01 Hà Nội/ })
+      .first()
+      .click();
     await page.waitForURL(/\/dashboard\/provinces\/01/);
     // It has two open alerts: the 85% threshold, and a projected overrun (90% spent by mid-June).
     expect(await page.locator("tr[data-alert]").count()).toBe(2);
@@ -155,14 +185,19 @@ describe("the reviewers' dashboard in a real browser", () => {
     const page = await context.newPage();
     await signIn(page, CENTRAL);
     const status = await page.evaluate(async (url) => {
-      const res = await fetch(`${url}/dashboard/logout`, { method: "POST", body: new URLSearchParams({ _csrf: "forged" }) });
+      const res = await fetch(`${url}/dashboard/logout`, {
+        method: "POST",
+        body: new URLSearchParams({ _csrf: "forged" }),
+      });
       return res.status;
     }, base);
     expect(status).toBe(403);
     await page.goto(`${base}/dashboard`);
     expect(page.url()).toBe(`${base}/dashboard`);
     // National staff see every province, the ones over 85% first.
-    const provinces = await page.locator("tr[data-province]").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-province")));
+    const provinces = await page
+      .locator("tr[data-province]")
+      .evaluateAll((rows) => rows.map((r) => r.getAttribute("data-province")));
     expect(provinces).toEqual(["01", "79"]);
     await context.close();
   });

@@ -18,7 +18,10 @@ describe("several thresholds with their own severities", () => {
     await seedReference(t);
     await setEstimate(t, "01", Y, "1000000");
     await spend(t, "01", "900000");
-    expect((await alerts(t)).map((a) => [a.threshold, a.severity]).sort()).toEqual([["0.5000", "info"], ["0.8500", "high"]]);
+    expect((await alerts(t)).map((a) => [a.threshold, a.severity]).sort()).toEqual([
+      ["0.5000", "info"],
+      ["0.8500", "high"],
+    ]);
 
     await spend(t, "01", "100000");
     const list = await alerts(t, "?kind=usage_threshold");

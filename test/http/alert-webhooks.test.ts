@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { DELIVERY_HEADER, deliverDue, EVENT_HEADER, SIGNATURE_HEADER, verifySignature } from "../../src/alerts/deliver.ts";
+import {
+  DELIVERY_HEADER,
+  deliverDue,
+  EVENT_HEADER,
+  SIGNATURE_HEADER,
+  verifySignature,
+} from "../../src/alerts/deliver.ts";
 import { seedReference, useTestApp, type TestContext } from "../support/harness.ts";
 import { addSpending, addSpendingIn, setEstimate } from "../support/spending.ts";
 
@@ -20,14 +26,17 @@ function receiver(...statuses: (number | "hang")[]) {
     sent.push({ url, headers: init.headers as Record<string, string>, body: String(init.body) });
     const status = statuses[Math.min(i++, statuses.length - 1)]!;
     if (status === "hang")
-      return new Promise<Response>((_, reject) => init.signal!.addEventListener("abort", () => reject(init.signal!.reason)));
+      return new Promise<Response>((_, reject) =>
+        init.signal!.addEventListener("abort", () => reject(init.signal!.reason)),
+      );
     return new Response(status === 204 || status === 302 ? null : "ok", { status });
   }) as unknown as typeof fetch;
   return { sent, fetch: fetchImpl };
 }
 
 const deps = (t: TestContext) => ({ db: t.db, clock: t.clock, logger: t.logger });
-const deliveries = (t: TestContext) => t.db.prisma.alertDelivery.findMany({ orderBy: [{ createdAt: "asc" }, { url: "asc" }] });
+const deliveries = (t: TestContext) =>
+  t.db.prisma.alertDelivery.findMany({ orderBy: [{ createdAt: "asc" }, { url: "asc" }] });
 
 async function subscribe(t: TestContext, body: Record<string, unknown>, key?: string) {
   const res = await t.json("POST", "/v1/alerts/webhooks", { body, ...(key ? { key } : {}) });
@@ -73,8 +82,18 @@ describe("subscribing to alerts", () => {
       expect(res.status, JSON.stringify(body)).toBe(422);
       expect(res.body.errors[0].code).toBe(code);
     }
-    expect((await t.json("POST", "/v1/alerts/webhooks", { key: hn, body: { url: "https://a.example", provinceCode: "79" } })).status).toBe(403);
-    expect((await t.json("POST", "/v1/alerts/webhooks", { key: await t.key("facility", "01001"), body: { url: "https://a.example" } })).status).toBe(403);
+    expect(
+      (await t.json("POST", "/v1/alerts/webhooks", { key: hn, body: { url: "https://a.example", provinceCode: "79" } }))
+        .status,
+    ).toBe(403);
+    expect(
+      (
+        await t.json("POST", "/v1/alerts/webhooks", {
+          key: await t.key("facility", "01001"),
+          body: { url: "https://a.example" },
+        })
+      ).status,
+    ).toBe(403);
   });
 
   it("removing a webhook drops its queued deliveries; another province cannot see or remove it", async () => {
@@ -136,23 +155,56 @@ describe("sending deliveries", () => {
     const rx = receiver(204);
 
     t.clock.advance(2_000);
-    expect(await deliverDue(deps(t), { fetch: rx.fetch })).toEqual({ attempted: 1, delivered: 1, retrying: 0, failed: 0 });
+    expect(await deliverDue(deps(t), { fetch: rx.fetch })).toEqual({
+      attempted: 1,
+      delivered: 1,
+      retrying: 0,
+      failed: 0,
+    });
     expect(rx.sent).toHaveLength(1);
     const [sent] = rx.sent;
     expect(sent!.url).toBe("https://vss.example.vn/hooks");
     expect(sent!.headers[EVENT_HEADER]).toBe("alert.raised");
-    expect(verifySignature(hook.secret, sent!.headers[SIGNATURE_HEADER]!, sent!.body, Math.floor(t.clock.now().getTime() / 1000))).toBe(true);
+    expect(
+      verifySignature(
+        hook.secret,
+        sent!.headers[SIGNATURE_HEADER]!,
+        sent!.body,
+        Math.floor(t.clock.now().getTime() / 1000),
+      ),
+    ).toBe(true);
     const payload = JSON.parse(sent!.body);
-    expect(payload).toEqual({ id: sent!.headers[DELIVERY_HEADER], type: "alert.raised", createdAt: "2026-06-15T03:00:00.000Z", data: alert });
+    expect(payload).toEqual({
+      id: sent!.headers[DELIVERY_HEADER],
+      type: "alert.raised",
+      createdAt: "2026-06-15T03:00:00.000Z",
+      data: alert,
+    });
 
     const [row] = await deliveries(t);
-    expect(row).toMatchObject({ id: payload.id, status: "delivered", attempts: 1, lastError: null, deliveredAt: t.clock.now() });
+    expect(row).toMatchObject({
+      id: payload.id,
+      status: "delivered",
+      attempts: 1,
+      lastError: null,
+      deliveredAt: t.clock.now(),
+    });
     expect(await deliverDue(deps(t), { fetch: rx.fetch })).toMatchObject({ attempted: 0 });
     expect(rx.sent).toHaveLength(1);
 
     const listed = await t.json("GET", `/v1/alerts/webhooks/${hook.id}/deliveries`);
     expect(listed.body.data).toEqual([
-      { id: payload.id, alertId: alert.id, url: hook.url, status: "delivered", attempts: 1, nextAttemptAt: null, lastError: null, deliveredAt: "2026-06-15T03:00:02.000Z", createdAt: "2026-06-15T03:00:00.000Z" },
+      {
+        id: payload.id,
+        alertId: alert.id,
+        url: hook.url,
+        status: "delivered",
+        attempts: 1,
+        nextAttemptAt: null,
+        lastError: null,
+        deliveredAt: "2026-06-15T03:00:02.000Z",
+        createdAt: "2026-06-15T03:00:00.000Z",
+      },
     ]);
   });
 
@@ -165,14 +217,24 @@ describe("sending deliveries", () => {
 
     expect(await deliverDue(deps(t), options)).toMatchObject({ attempted: 1, retrying: 1 });
     let [row] = await deliveries(t);
-    expect(row).toMatchObject({ status: "pending", attempts: 1, lastError: "HTTP 500", nextAttemptAt: new Date(t.clock.now().getTime() + 30_000) });
+    expect(row).toMatchObject({
+      status: "pending",
+      attempts: 1,
+      lastError: "HTTP 500",
+      nextAttemptAt: new Date(t.clock.now().getTime() + 30_000),
+    });
 
     t.clock.advance(29_999);
     expect(await deliverDue(deps(t), options)).toMatchObject({ attempted: 0 });
     t.clock.advance(1);
     expect(await deliverDue(deps(t), options)).toMatchObject({ attempted: 1, retrying: 1 });
     [row] = await deliveries(t);
-    expect(row).toMatchObject({ status: "pending", attempts: 2, lastError: "HTTP 302", nextAttemptAt: new Date(t.clock.now().getTime() + 60_000) });
+    expect(row).toMatchObject({
+      status: "pending",
+      attempts: 2,
+      lastError: "HTTP 302",
+      nextAttemptAt: new Date(t.clock.now().getTime() + 60_000),
+    });
 
     t.clock.advance(60_000);
     expect(await deliverDue(deps(t), options)).toMatchObject({ attempted: 1, failed: 1 });
@@ -191,7 +253,11 @@ describe("sending deliveries", () => {
     await crossIn(t, "01");
     await crossIn(t, "79");
     const rx = receiver(200);
-    const rounds = await Promise.all([deliverDue(deps(t), { fetch: rx.fetch }), deliverDue(deps(t), { fetch: rx.fetch }), deliverDue(deps(t), { fetch: rx.fetch })]);
+    const rounds = await Promise.all([
+      deliverDue(deps(t), { fetch: rx.fetch }),
+      deliverDue(deps(t), { fetch: rx.fetch }),
+      deliverDue(deps(t), { fetch: rx.fetch }),
+    ]);
     expect(rounds.reduce((n, r) => n + r.delivered, 0)).toBe(6);
     expect(rx.sent).toHaveLength(6);
     expect(new Set(rx.sent.map((s) => s.headers[DELIVERY_HEADER])).size).toBe(6);

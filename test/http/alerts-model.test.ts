@@ -28,7 +28,8 @@ class Model {
   latched = new Map<string, boolean>();
   raised = new Map<string, number>();
   spent = () => [...this.claims.values()].reduce((s, c) => s + (c.denied ? 0 : c.amount), 0);
-  reached = (t: string) => this.estimate !== null && this.estimate > 0 && new Dec(this.spent()).gte(new Dec(t).times(this.estimate));
+  reached = (t: string) =>
+    this.estimate !== null && this.estimate > 0 && new Dec(this.spent()).gte(new Dec(t).times(this.estimate));
   evaluate() {
     if (this.estimate === null) return;
     for (const th of THRESHOLDS) {
@@ -43,9 +44,22 @@ class Model {
 }
 
 const op: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ kind: fc.constant("claim" as const), id: fc.integer({ min: 1, max: 6 }), amount: fc.integer({ min: 1, max: 60 }).map((n) => n * 10_000) }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      kind: fc.constant("claim" as const),
+      id: fc.integer({ min: 1, max: 6 }),
+      amount: fc.integer({ min: 1, max: 60 }).map((n) => n * 10_000),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("deny" as const), id: fc.integer({ min: 1, max: 6 }) }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant("estimate" as const), amount: fc.integer({ min: 2, max: 20 }).map((n) => n * 100_000) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant("estimate" as const),
+      amount: fc.integer({ min: 2, max: 20 }).map((n) => n * 100_000),
+    }),
+  },
   { weight: 2, arbitrary: fc.constant({ kind: "resolve" as const }) },
 );
 
@@ -64,22 +78,47 @@ describe("threshold alerts against a reference model", () => {
             const existing = m.claims.get(o.id);
             if (existing?.denied) continue; // decided: a resend is rejected, nothing moves
             const amount = String(o.amount);
-            const res = await t.json("POST", "/v1/batches", { key: facility, body: { batchId: `b${batch++}`, claims: [claim({ claimId: `M${o.id}`, patient: { cardNumber: `DN401${String(7000000000 + o.id)}` }, amounts: { total: amount, insurance: amount, patient: "0" } }, o.id)] } });
+            const res = await t.json("POST", "/v1/batches", {
+              key: facility,
+              body: {
+                batchId: `b${batch++}`,
+                claims: [
+                  claim(
+                    {
+                      claimId: `M${o.id}`,
+                      patient: { cardNumber: `DN401${String(7000000000 + o.id)}` },
+                      amounts: { total: amount, insurance: amount, patient: "0" },
+                    },
+                    o.id,
+                  ),
+                ],
+              },
+            });
             expect(res.status).toBe(201);
             m.claims.set(o.id, { amount: o.amount, denied: false });
           } else if (o.kind === "deny") {
             const c = m.claims.get(o.id);
             if (!c || c.denied) continue;
-            expect((await t.call("POST", `/v1/claims/01001/M${o.id}/decision`, { body: { outcome: "denied", reason: "model" } })).status).toBe(200);
+            expect(
+              (
+                await t.call("POST", `/v1/claims/01001/M${o.id}/decision`, {
+                  body: { outcome: "denied", reason: "model" },
+                })
+              ).status,
+            ).toBe(200);
             c.denied = true;
           } else if (o.kind === "estimate") {
-            expect((await t.call("PUT", `/v1/provinces/01/estimates/2026`, { body: { amount: String(o.amount) } })).status).toBeLessThan(300);
+            expect(
+              (await t.call("PUT", `/v1/provinces/01/estimates/2026`, { body: { amount: String(o.amount) } })).status,
+            ).toBeLessThan(300);
             m.estimate = o.amount;
           } else {
             const open = (await t.json("GET", "/v1/alerts?province=01&kind=usage_threshold&status=open")).body.data;
             if (!open.length) continue;
             const oldest = open[open.length - 1];
-            expect((await t.call("POST", `/v1/alerts/${oldest.id}/resolve`, { body: { note: "model" } })).status).toBe(200);
+            expect((await t.call("POST", `/v1/alerts/${oldest.id}/resolve`, { body: { note: "model" } })).status).toBe(
+              200,
+            );
             const th = String(new Dec(oldest.threshold));
             m.live.set(th, false);
             m.latched.set(th, m.reached(th));
@@ -87,7 +126,10 @@ describe("threshold alerts against a reference model", () => {
           }
           m.evaluate();
         }
-        const all = (await t.json("GET", "/v1/alerts?province=01&kind=usage_threshold&limit=500")).body.data as { threshold: string; status: string }[];
+        const all = (await t.json("GET", "/v1/alerts?province=01&kind=usage_threshold&limit=500")).body.data as {
+          threshold: string;
+          status: string;
+        }[];
         for (const th of THRESHOLDS) {
           const mine = all.filter((a) => new Dec(a.threshold).eq(th));
           expect(mine.length, `alerts raised at ${th} after ${JSON.stringify(ops)}`).toBe(m.raised.get(th) ?? 0);

@@ -16,7 +16,6 @@ const alerts = async (t: TestContext, query = "", key?: string) => {
 };
 
 describe("usage threshold alerts", () => {
-
   it("crossing 85% raises exactly one alert carrying the figures of the crossing", async () => {
     await seedReference(t);
     await setEstimate(t, "01", Y, "1000000");
@@ -69,7 +68,12 @@ describe("usage threshold alerts", () => {
     await spend(t, "01", "20000");
     const after = await alerts(t);
     expect(after).toHaveLength(1);
-    expect(after[0]).toMatchObject({ id: first.id, status: "acknowledged", spentAtRaise: "860000", ratioAtRaise: "0.8600" });
+    expect(after[0]).toMatchObject({
+      id: first.id,
+      status: "acknowledged",
+      spentAtRaise: "860000",
+      ratioAtRaise: "0.8600",
+    });
   });
 
   it("after an alert is resolved, only a new crossing raises a new one; the old one stays as history", async () => {
@@ -78,7 +82,10 @@ describe("usage threshold alerts", () => {
     await spend(t, "01", "900000");
     const [first] = await alerts(t);
     // Resolved while still above 85%: more spending above the threshold is not a new crossing.
-    expect((await t.json("POST", `/v1/alerts/${first.id}/resolve`, { body: { note: "estimate increase requested" } })).status).toBe(200);
+    expect(
+      (await t.json("POST", `/v1/alerts/${first.id}/resolve`, { body: { note: "estimate increase requested" } }))
+        .status,
+    ).toBe(200);
     t.clock.advance(3600_000);
     await spend(t, "01", "5000");
     expect((await alerts(t)).map((a) => a.status)).toEqual(["resolved"]);
@@ -89,9 +96,14 @@ describe("usage threshold alerts", () => {
     // ...and cutting it back crosses 85% again: a new alert.
     await setEstimate(t, "01", Y, "1000000");
     const list = await alerts(t);
-    expect(list.map((a) => [a.status, a.spentAtRaise])).toEqual([["open", "905000"], ["resolved", "900000"]]);
+    expect(list.map((a) => [a.status, a.spentAtRaise])).toEqual([
+      ["open", "905000"],
+      ["resolved", "900000"],
+    ]);
     expect(list[0].id).not.toBe(first.id);
-    expect((await t.db.prisma.alert.findUniqueOrThrow({ where: { id: list[0].id } })).liveKey).toBe(`usage_threshold:01:${Y}:0.8500`);
+    expect((await t.db.prisma.alert.findUniqueOrThrow({ where: { id: list[0].id } })).liveKey).toBe(
+      `usage_threshold:01:${Y}:0.8500`,
+    );
   });
 
   it("an alert resolved once usage is back below the threshold is re-armed at once", async () => {
@@ -104,7 +116,10 @@ describe("usage threshold alerts", () => {
     expect((await t.db.prisma.alert.findUniqueOrThrow({ where: { id: first.id } })).liveKey).toBeNull();
     t.clock.advance(3600_000);
     await spend(t, "01", "800000");
-    expect((await alerts(t)).map((a) => [a.status, a.spentAtRaise])).toEqual([["open", "1700000"], ["resolved", "900000"]]);
+    expect((await alerts(t)).map((a) => [a.status, a.spentAtRaise])).toEqual([
+      ["open", "1700000"],
+      ["resolved", "900000"],
+    ]);
   });
 
   it("a batch touching several provinces raises each province's alert, and only theirs", async () => {
@@ -144,7 +159,8 @@ describe("alerts from real claim batches", () => {
     await seedReference(t);
     await setEstimate(t, "01", 2026, "1000000");
     const hospital = await t.key("facility", "01001");
-    const send = (batchId: string, claims: unknown[]) => t.json("POST", "/v1/batches", { key: hospital, body: { batchId, claims } });
+    const send = (batchId: string, claims: unknown[]) =>
+      t.json("POST", "/v1/batches", { key: hospital, body: { batchId, claims } });
     const usageAlerts = () => alerts(t, "?kind=usage_threshold");
 
     expect((await send("B1", [claim({}, 1), claim({}, 2), claim({}, 3)])).status).toBe(201); // 840,000: 0.84
@@ -154,20 +170,26 @@ describe("alerts from real claim batches", () => {
     const res = await send("B2", [claim({}, 4), claim({ visitType: "inpatient" }, 5)]);
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ accepted: 1, pendingDocumentation: 1 });
-    expect((await usageAlerts()).map((a) => [a.provinceCode, a.year, a.ratioAtRaise, a.spentAtRaise, a.estimateAtRaise])).toEqual([["01", 2026, "1.4000", "1400000", "1000000"]]);
+    expect(
+      (await usageAlerts()).map((a) => [a.provinceCode, a.year, a.ratioAtRaise, a.spentAtRaise, a.estimateAtRaise]),
+    ).toEqual([["01", 2026, "1.4000", "1400000", "1000000"]]);
 
     // A replay changes nothing and raises nothing.
     expect((await send("B2", [claim({}, 4), claim({ visitType: "inpatient" }, 5)])).status).toBe(200);
     expect(await usageAlerts()).toHaveLength(1);
 
     const usage = await t.json("GET", "/v1/provinces/01/usage?year=2026");
-    expect(usage.body).toMatchObject({ spent: "1400000", pendingDocumentationAmount: "280000", ratio: "1.4000", byFacility: [{ facilityCode: "01001", spent: "1400000", share: "1.0000" }] });
+    expect(usage.body).toMatchObject({
+      spent: "1400000",
+      pendingDocumentationAmount: "280000",
+      ratio: "1.4000",
+      byFacility: [{ facilityCode: "01001", spent: "1400000", share: "1.0000" }],
+    });
     expect(usage.body.byMonth[5]).toEqual({ month: 6, spent: "1400000" });
   });
 });
 
 describe("estimate changes and alerts", () => {
-
   it("a lowered estimate crosses a threshold without new spending", async () => {
     await seedReference(t);
     await setEstimate(t, "01", Y, "1000000");
@@ -175,7 +197,9 @@ describe("estimate changes and alerts", () => {
     await adjustEstimate(t, "01", Y, "-50000"); // 800,000 / 950,000 = 0.8421
     expect(await alerts(t)).toEqual([]);
     await adjustEstimate(t, "01", Y, "-10000"); // 800,000 / 940,000 = 0.85106..
-    expect((await alerts(t)).map((a) => [a.ratioAtRaise, a.spentAtRaise, a.estimateAtRaise])).toEqual([["0.8511", "800000", "940000"]]);
+    expect((await alerts(t)).map((a) => [a.ratioAtRaise, a.spentAtRaise, a.estimateAtRaise])).toEqual([
+      ["0.8511", "800000", "940000"],
+    ]);
   });
 
   it("lowering the initial allocation (PUT) crosses too", async () => {
@@ -203,7 +227,6 @@ describe("estimate changes and alerts", () => {
 });
 
 describe("projected overrun alerts", () => {
-
   it("is raised once a province's pace projects past its estimate, not before a quarter of the year", async () => {
     await seedReference(t);
     await setEstimate(t, "01", 2026, "1000000");
@@ -216,7 +239,14 @@ describe("projected overrun alerts", () => {
     await spend(t, "01", "200000", 2026); // 500,000 at half time: projected 1.0000
     const list = await alerts(t);
     expect(list).toEqual([
-      expect.objectContaining({ kind: "projected_overrun", threshold: "1.0000", severity: "warning", ratioAtRaise: "1.0000", spentAtRaise: "500000", estimateAtRaise: "1000000" }),
+      expect.objectContaining({
+        kind: "projected_overrun",
+        threshold: "1.0000",
+        severity: "warning",
+        ratioAtRaise: "1.0000",
+        spentAtRaise: "500000",
+        estimateAtRaise: "1000000",
+      }),
     ]);
     await spend(t, "01", "100000", 2026);
     expect(await alerts(t, "?kind=projected_overrun")).toHaveLength(1);
@@ -224,7 +254,6 @@ describe("projected overrun alerts", () => {
 });
 
 describe("alert lifecycle", () => {
-
   async function oneAlert() {
     await seedReference(t);
     await setEstimate(t, "01", Y, "1000000");
@@ -239,22 +268,49 @@ describe("alert lifecycle", () => {
     const provinceKeyId = (await t.db.prisma.apiKey.findFirstOrThrow({ where: { role: "province" } })).id;
 
     t.clock.set("2026-02-01T01:00:00Z");
-    const ack = await t.json("POST", `/v1/alerts/${alert.id}/acknowledge`, { key: province, body: { note: "  Working with the department of health  " } });
+    const ack = await t.json("POST", `/v1/alerts/${alert.id}/acknowledge`, {
+      key: province,
+      body: { note: "  Working with the department of health  " },
+    });
     expect(ack.status).toBe(200);
-    expect(ack.body).toMatchObject({ id: alert.id, status: "acknowledged", acknowledgedAt: "2026-02-01T01:00:00.000Z", resolvedAt: null });
-    expect(ack.body.notes).toEqual([{ action: "acknowledge", note: "Working with the department of health", at: "2026-02-01T01:00:00.000Z", keyId: provinceKeyId }]);
+    expect(ack.body).toMatchObject({
+      id: alert.id,
+      status: "acknowledged",
+      acknowledgedAt: "2026-02-01T01:00:00.000Z",
+      resolvedAt: null,
+    });
+    expect(ack.body.notes).toEqual([
+      {
+        action: "acknowledge",
+        note: "Working with the department of health",
+        at: "2026-02-01T01:00:00.000Z",
+        keyId: provinceKeyId,
+      },
+    ]);
     // Acknowledged alerts stay live.
     expect((await t.db.prisma.alert.findUniqueOrThrow({ where: { id: alert.id } })).liveKey).not.toBeNull();
 
     t.clock.set("2026-02-03T01:00:00Z");
-    const res = await t.json("POST", `/v1/alerts/${alert.id}/resolve`, { body: { note: "estimate raised by decision 12/QĐ" } });
+    const res = await t.json("POST", `/v1/alerts/${alert.id}/resolve`, {
+      body: { note: "estimate raised by decision 12/QĐ" },
+    });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ status: "resolved", acknowledgedAt: "2026-02-01T01:00:00.000Z", resolvedAt: "2026-02-03T01:00:00.000Z" });
+    expect(res.body).toMatchObject({
+      status: "resolved",
+      acknowledgedAt: "2026-02-01T01:00:00.000Z",
+      resolvedAt: "2026-02-03T01:00:00.000Z",
+    });
     expect(res.body.notes.map((n: any) => n.action)).toEqual(["acknowledge", "resolve"]);
     expect((await alerts(t))[0]).toEqual(res.body);
 
-    const audits = await t.db.prisma.auditLog.findMany({ where: { entity: "alert", entityId: alert.id }, orderBy: { id: "asc" } });
-    expect(audits.map((a) => [a.action, a.actorKeyId === provinceKeyId])).toEqual([["alert.acknowledge", true], ["alert.resolve", false]]);
+    const audits = await t.db.prisma.auditLog.findMany({
+      where: { entity: "alert", entityId: alert.id },
+      orderBy: { id: "asc" },
+    });
+    expect(audits.map((a) => [a.action, a.actorKeyId === provinceKeyId])).toEqual([
+      ["alert.acknowledge", true],
+      ["alert.resolve", false],
+    ]);
     expect(audits[1]!.before).toEqual({ status: "acknowledged" });
     expect(audits[1]!.after).toMatchObject({ status: "resolved" });
   });
@@ -289,9 +345,16 @@ describe("alert lifecycle", () => {
     const other = await t.key("province", "79");
     const facility = await t.key("facility", "01001");
     for (const step of ["acknowledge", "resolve"]) {
-      expect((await t.json("POST", `/v1/alerts/${alert.id}/${step}`, { key: other, body: { note: "x" } })).status).toBe(404);
-      expect((await t.json("POST", `/v1/alerts/${alert.id}/${step}`, { key: facility, body: { note: "x" } })).status).toBe(403);
-      expect((await t.json("POST", `/v1/alerts/7b0e5d0a-0000-4000-8000-000000000000/${step}`, { body: { note: "x" } })).status).toBe(404);
+      expect((await t.json("POST", `/v1/alerts/${alert.id}/${step}`, { key: other, body: { note: "x" } })).status).toBe(
+        404,
+      );
+      expect(
+        (await t.json("POST", `/v1/alerts/${alert.id}/${step}`, { key: facility, body: { note: "x" } })).status,
+      ).toBe(403);
+      expect(
+        (await t.json("POST", `/v1/alerts/7b0e5d0a-0000-4000-8000-000000000000/${step}`, { body: { note: "x" } }))
+          .status,
+      ).toBe(404);
       expect((await t.json("POST", `/v1/alerts/not-a-uuid/${step}`, { body: { note: "x" } })).status).toBe(404);
     }
     expect((await alerts(t))[0]).toMatchObject({ status: "open", notes: [] });
@@ -308,12 +371,17 @@ describe("alert lifecycle", () => {
 });
 
 describe("listing alerts", () => {
-
   async function scenario() {
     await seedReference(t);
     await t.json("PUT", "/v1/provinces/48", { body: { name: "Đà Nẵng" } });
     await t.json("PUT", "/v1/facilities/48001", { body: { name: "Bệnh viện Đà Nẵng" } });
-    for (const [p, y, minutes] of [["01", 2024, 1], ["01", 2025, 2], ["79", 2025, 3], ["48", 2025, 4], ["79", 2024, 5]] as const) {
+    for (const [p, y, minutes] of [
+      ["01", 2024, 1],
+      ["01", 2025, 2],
+      ["79", 2025, 3],
+      ["48", 2025, 4],
+      ["79", 2024, 5],
+    ] as const) {
       t.clock.set(new Date(Date.UTC(2026, 0, 10, 0, minutes)));
       await setEstimate(t, p, y, "1000");
       await spend(t, p, "900", y);
@@ -323,7 +391,13 @@ describe("listing alerts", () => {
   it("central sees every alert newest first; filters narrow by province, year, status and kind", async () => {
     await scenario();
     const all = await alerts(t);
-    expect(all.map((a) => `${a.provinceCode}/${a.year}`)).toEqual(["79/2024", "48/2025", "79/2025", "01/2025", "01/2024"]);
+    expect(all.map((a) => `${a.provinceCode}/${a.year}`)).toEqual([
+      "79/2024",
+      "48/2025",
+      "79/2025",
+      "01/2025",
+      "01/2024",
+    ]);
     expect((await alerts(t, "?province=79")).map((a) => a.year)).toEqual([2024, 2025]);
     expect((await alerts(t, "?year=2024")).map((a) => a.provinceCode)).toEqual(["79", "01"]);
     expect((await alerts(t, "?province=79&year=2025")).map((a) => a.id)).toEqual([all[2].id]);
@@ -347,7 +421,10 @@ describe("listing alerts", () => {
     // Three more raised in the same instant (one batch, three provinces).
     t.clock.set("2026-01-11T00:00:00Z");
     for (const p of ["01", "79", "48"]) await setEstimate(t, p, 2023, "1000");
-    await addSpending(t, ["01", "79", "48"].map((p) => ({ provinceCode: p, year: 2023, facilityCode: `${p}001`, spent: "999" })));
+    await addSpending(
+      t,
+      ["01", "79", "48"].map((p) => ({ provinceCode: p, year: 2023, facilityCode: `${p}001`, spent: "999" })),
+    );
     const all = await alerts(t, "?limit=500");
     expect(all).toHaveLength(8);
 
@@ -367,7 +444,15 @@ describe("listing alerts", () => {
   });
 
   it("refuses a bad limit, status or cursor with 422 naming the field", async () => {
-    for (const [query, path] of [["?limit=0", "limit"], ["?limit=501", "limit"], ["?status=closed", "status"], ["?kind=x", "kind"], ["?year=20x", "year"], ["?cursor=bm90LWEtY3Vyc29y", "cursor"], ["?cursor=WyJ4IiwieSJd", "cursor"]]) {
+    for (const [query, path] of [
+      ["?limit=0", "limit"],
+      ["?limit=501", "limit"],
+      ["?status=closed", "status"],
+      ["?kind=x", "kind"],
+      ["?year=20x", "year"],
+      ["?cursor=bm90LWEtY3Vyc29y", "cursor"],
+      ["?cursor=WyJ4IiwieSJd", "cursor"],
+    ]) {
       const res = await t.json("GET", `/v1/alerts${query}`);
       expect(res.status, query).toBe(422);
       expect(res.body.errors[0].path, query).toBe(path);

@@ -35,7 +35,8 @@ const money = (insurance: string) => ({ total: insurance, insurance, patient: "0
 const pending = (claimId: string, insurance: string, facts: Record<string, unknown> = {}) =>
   claim({ claimId, visitType: "inpatient", amounts: money(insurance), ...facts });
 
-const detail = async (ctx: TestContext, facility: string, claimId: string) => (await ctx.json("GET", `/v1/claims/${facility}/${claimId}`)).body;
+const detail = async (ctx: TestContext, facility: string, claimId: string) =>
+  (await ctx.json("GET", `/v1/claims/${facility}/${claimId}`)).body;
 
 describe("marking claims stuck", () => {
   it("a claim pending documentation is stuck once stuckAfterDays have passed, not a millisecond before, and is marked once", async () => {
@@ -49,7 +50,12 @@ describe("marking claims stuck", () => {
 
     t.clock.advance(1);
     expect(await mark(t)).toBe(1);
-    expect(await detail(t, "01001", "P1")).toMatchObject({ status: "pending_documentation", stuck: true, stuckAt: "2026-07-15T03:00:00.000Z", pendingSince: START.replace("Z", ".000Z") });
+    expect(await detail(t, "01001", "P1")).toMatchObject({
+      status: "pending_documentation",
+      stuck: true,
+      stuckAt: "2026-07-15T03:00:00.000Z",
+      pendingSince: START.replace("Z", ".000Z"),
+    });
     expect(await detail(t, "01001", "OK1")).toMatchObject({ stuck: false });
 
     t.clock.advance(DAY);
@@ -72,22 +78,56 @@ describe("marking claims stuck", () => {
     expect(await mark(t)).toBe(1);
 
     await submit(t, f01001, "b2", [pending("P1", "120000", { referral: true })]);
-    expect(await detail(t, "01001", "P1")).toMatchObject({ version: 2, stuck: true, stuckAt: "2026-07-16T03:00:00.000Z", pendingSince: "2026-06-15T03:00:00.000Z" });
+    expect(await detail(t, "01001", "P1")).toMatchObject({
+      version: 2,
+      stuck: true,
+      stuckAt: "2026-07-16T03:00:00.000Z",
+      pendingSince: "2026-06-15T03:00:00.000Z",
+    });
 
-    const half = await t.json("POST", "/v1/claims/01001/P1/documents", { key: f01001, body: { documents: [{ type: "referral_paper", reference: "CT-1" }] } });
-    expect(half.body).toMatchObject({ status: "pending_documentation", stuck: true, missingDocuments: ["discharge_paper"] });
+    const half = await t.json("POST", "/v1/claims/01001/P1/documents", {
+      key: f01001,
+      body: { documents: [{ type: "referral_paper", reference: "CT-1" }] },
+    });
+    expect(half.body).toMatchObject({
+      status: "pending_documentation",
+      stuck: true,
+      missingDocuments: ["discharge_paper"],
+    });
     expect((await t.json("GET", "/v1/backlog")).body).toMatchObject({ count: 1, amount: "120000" });
 
-    const done = await t.json("POST", "/v1/claims/01001/P1/documents", { key: f01001, body: { documents: [{ type: "discharge_paper", reference: "GRV-1" }] } });
-    expect(done.body).toMatchObject({ status: "accepted", stuck: false, stuckAt: null, pendingSince: null, missingDocuments: [] });
-    expect((await t.json("GET", "/v1/backlog")).body).toMatchObject({ count: 0, amount: "0", pending: { count: 0, amount: "0" }, byFacility: [], byMissingDocument: [] });
+    const done = await t.json("POST", "/v1/claims/01001/P1/documents", {
+      key: f01001,
+      body: { documents: [{ type: "discharge_paper", reference: "GRV-1" }] },
+    });
+    expect(done.body).toMatchObject({
+      status: "accepted",
+      stuck: false,
+      stuckAt: null,
+      pendingSince: null,
+      missingDocuments: [],
+    });
+    expect((await t.json("GET", "/v1/backlog")).body).toMatchObject({
+      count: 0,
+      amount: "0",
+      pending: { count: 0, amount: "0" },
+      byFacility: [],
+      byMissingDocument: [],
+    });
     expect(await mark(t)).toBe(0);
   });
 
   it("a large backlog is marked a chunk per transaction, every claim once, its alert raised once", async () => {
     const { f01001, f79001 } = await keys(t);
     await setEstimate(t, "01", 2026, "1000000");
-    await submit(t, f01001, "big", Array.from({ length: 23 }, (_, i) => pending(`B${i}`, "10000", { patient: { cardNumber: `DN40101${String(i).padStart(8, "0")}` } })));
+    await submit(
+      t,
+      f01001,
+      "big",
+      Array.from({ length: 23 }, (_, i) =>
+        pending(`B${i}`, "10000", { patient: { cardNumber: `DN40101${String(i).padStart(8, "0")}` } }),
+      ),
+    );
     await submit(t, f79001, "other", [pending("S1", "10000")]);
     t.clock.advance(30 * DAY);
     const deps = { db: t.db, clock: t.clock, rules: t.rules };
@@ -120,7 +160,9 @@ describe("marking claims stuck", () => {
 async function story(ctx: TestContext) {
   const k = await keys(ctx);
   await submit(ctx, k.f01001, "d0", [pending("A", "100000"), pending("B", "250000.50", { referral: true })]);
-  await submit(ctx, k.f01002, "d0", [pending("G", "33333.33", { admittedAt: "2025-12-20T08:00:00+07:00", dischargedAt: "2025-12-22T08:00:00+07:00" })]);
+  await submit(ctx, k.f01002, "d0", [
+    pending("G", "33333.33", { admittedAt: "2025-12-20T08:00:00+07:00", dischargedAt: "2025-12-22T08:00:00+07:00" }),
+  ]);
   ctx.clock.advance(40 * DAY);
   await submit(ctx, k.f01002, "d40", [claim({ claimId: "C", procedure: true, amounts: money("40000") })]);
   await submit(ctx, k.f79001, "d40", [pending("D", "70000")]);
@@ -185,18 +227,40 @@ describe("GET /v1/backlog", () => {
   it("narrows by year and by province", async () => {
     await story(t);
     const y2025 = await t.json("GET", "/v1/backlog?year=2025");
-    expect(y2025.body).toMatchObject({ year: 2025, count: 1, amount: "33333.33", pending: { count: 1, amount: "33333.33" } });
-    expect(y2025.body.byFacility).toEqual([{ facilityCode: "01002", name: "Bệnh viện Việt Đức", count: 1, amount: "33333.33", oldestPendingSince: DAY0 }]);
+    expect(y2025.body).toMatchObject({
+      year: 2025,
+      count: 1,
+      amount: "33333.33",
+      pending: { count: 1, amount: "33333.33" },
+    });
+    expect(y2025.body.byFacility).toEqual([
+      { facilityCode: "01002", name: "Bệnh viện Việt Đức", count: 1, amount: "33333.33", oldestPendingSince: DAY0 },
+    ]);
     const hcm = await t.json("GET", "/v1/backlog?province=79&year=2026");
-    expect(hcm.body).toMatchObject({ provinceCode: "79", year: 2026, count: 1, amount: "70000", byMissingDocument: [{ type: "discharge_paper", count: 1, amount: "70000" }] });
-    expect((await t.json("GET", "/v1/backlog?year=2024")).body).toMatchObject({ count: 0, amount: "0", byFacility: [] });
+    expect(hcm.body).toMatchObject({
+      provinceCode: "79",
+      year: 2026,
+      count: 1,
+      amount: "70000",
+      byMissingDocument: [{ type: "discharge_paper", count: 1, amount: "70000" }],
+    });
+    expect((await t.json("GET", "/v1/backlog?year=2024")).body).toMatchObject({
+      count: 0,
+      amount: "0",
+      byFacility: [],
+    });
   });
 
   it("a province sees only its own backlog; another province is 404; a facility gets 403 and lists its stuck claims instead", async () => {
     const { p01, p79, f01001, f79001 } = await story(t);
     const own = await t.json("GET", "/v1/backlog", { key: p01 });
     expect(own.status).toBe(200);
-    expect(own.body).toMatchObject({ provinceCode: "01", count: 4, amount: "423333.83", pending: { count: 5, amount: "435678.83" } });
+    expect(own.body).toMatchObject({
+      provinceCode: "01",
+      count: 4,
+      amount: "423333.83",
+      pending: { count: 5, amount: "435678.83" },
+    });
     expect(own.body.byFacility.map((f: any) => f.facilityCode)).toEqual(["01001", "01002"]);
     expect((await t.json("GET", "/v1/backlog?province=01", { key: p01 })).body).toEqual(own.body);
     expect((await t.json("GET", "/v1/backlog?province=79", { key: p01 })).status).toBe(404);
@@ -209,7 +273,9 @@ describe("GET /v1/backlog", () => {
       ["A", ["discharge_paper"], DAY0],
       ["B", ["discharge_paper", "referral_paper"], DAY0],
     ]);
-    expect((await t.json("GET", "/v1/claims?stuck=true", { key: f79001 })).body.data.map((c: any) => c.claimId)).toEqual(["D"]);
+    expect(
+      (await t.json("GET", "/v1/claims?stuck=true", { key: f79001 })).body.data.map((c: any) => c.claimId),
+    ).toEqual(["D"]);
   });
 
   it("rejects a malformed province or year with 422", async () => {
@@ -243,8 +309,15 @@ describe("the stuck_backlog alert", () => {
     expect(await mark(t)).toBe(1);
     const raised = (await alerts(t)).find((a: any) => a.provinceCode === "01");
     expect(raised).toMatchObject({
-      kind: "stuck_backlog", year: 2026, status: "open", severity: "warning", threshold: "0.0500", ratioAtRaise: "0.0500",
-      estimateAtRaise: "1000000", spentAtRaise: "50000", raisedAt: "2026-06-17T03:00:00.000Z",
+      kind: "stuck_backlog",
+      year: 2026,
+      status: "open",
+      severity: "warning",
+      threshold: "0.0500",
+      ratioAtRaise: "0.0500",
+      estimateAtRaise: "1000000",
+      spentAtRaise: "50000",
+      raisedAt: "2026-06-17T03:00:00.000Z",
     });
 
     // More claims stuck while it is live: no second alert.
@@ -254,19 +327,26 @@ describe("the stuck_backlog alert", () => {
     expect((await alerts(t)).filter((a: any) => a.provinceCode === "01")).toHaveLength(1);
 
     // Resolved, then a new claim stuck: a new alert, the old one kept as history.
-    expect((await t.json("POST", `/v1/alerts/${raised.id}/resolve`, { body: { note: "facility chased" } })).status).toBe(200);
+    expect(
+      (await t.json("POST", `/v1/alerts/${raised.id}/resolve`, { body: { note: "facility chased" } })).status,
+    ).toBe(200);
     await submit(t, f01001, "b4", [pending("P4", "1")]);
     t.clock.advance(DAY);
     expect(await mark(t)).toBe(1);
     const ours = (await alerts(t)).filter((a: any) => a.provinceCode === "01");
-    expect(ours.map((a: any) => [a.status, a.ratioAtRaise])).toEqual([["open", "0.1500"], ["resolved", "0.0500"]]);
+    expect(ours.map((a: any) => [a.status, a.ratioAtRaise])).toEqual([
+      ["open", "0.1500"],
+      ["resolved", "0.0500"],
+    ]);
   });
 
   it("counts stuck claims only, of that year, and needs an estimate", async () => {
     const { f01001 } = await keys(t);
     await setEstimate(t, "01", 2026, "1000000");
     // 2025 has no estimate; 2026's pending-but-not-stuck amount is far above 5%.
-    await submit(t, f01001, "b1", [pending("OLD", "900000", { admittedAt: "2025-12-20T08:00:00+07:00", dischargedAt: "2025-12-22T08:00:00+07:00" })]);
+    await submit(t, f01001, "b1", [
+      pending("OLD", "900000", { admittedAt: "2025-12-20T08:00:00+07:00", dischargedAt: "2025-12-22T08:00:00+07:00" }),
+    ]);
     t.clock.advance(30 * DAY);
     await submit(t, f01001, "b2", [pending("NEW", "900000")]);
     expect(await mark(t)).toBe(1);

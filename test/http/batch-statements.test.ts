@@ -10,13 +10,16 @@ function mixed(n: number, from: number, correct = false) {
   return Array.from({ length: n }, (_, i) => {
     const id = from + i;
     const insurance = correct ? 300000 : 280000;
-    return claim({
-      claimId: `S${id}`,
-      visitType: i % 2 ? "inpatient" : "outpatient",
-      patient: { cardNumber: `DN401${String(4000000000 + id)}` },
-      amounts: { total: String(insurance + 70000), insurance: String(insurance), patient: "70000" },
-      documents: i % 4 === 1 ? [{ type: "discharge_paper", reference: `G${id}` }] : [],
-    }, id);
+    return claim(
+      {
+        claimId: `S${id}`,
+        visitType: i % 2 ? "inpatient" : "outpatient",
+        patient: { cardNumber: `DN401${String(4000000000 + id)}` },
+        amounts: { total: String(insurance + 70000), insurance: String(insurance), patient: "70000" },
+        documents: i % 4 === 1 ? [{ type: "discharge_paper", reference: `G${id}` }] : [],
+      },
+      id,
+    );
   });
 }
 
@@ -34,7 +37,10 @@ describe("the batch path is set-based", () => {
     const key = await t.key("facility", "01001");
 
     const small = await countStatements(t, key, "small", [...mixed(4, 1), claim({ claimId: "bad", visitType: "x" })]);
-    const large = await countStatements(t, key, "large", [...mixed(400, 1000), claim({ claimId: "bad", visitType: "x" })]);
+    const large = await countStatements(t, key, "large", [
+      ...mixed(400, 1000),
+      claim({ claimId: "bad", visitType: "x" }),
+    ]);
     expect(small.res.received).toBe(5);
     expect(large.res.received).toBe(401);
     expect(large.count).toBe(small.count);

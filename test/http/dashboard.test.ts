@@ -21,13 +21,18 @@ async function story(ctx: TestContext) {
   await seedReference(ctx);
   await ctx.json("PUT", "/v1/provinces/01/estimates/2026", { body: { amount: "1000000" } });
   const facility = await ctx.key("facility", "01001");
-  await ctx.json("POST", "/v1/batches", { key: facility, body: { batchId: "d", claims: [claim({ amounts: { total: "900000", insurance: "900000", patient: "0" } })] } });
+  await ctx.json("POST", "/v1/batches", {
+    key: facility,
+    body: { batchId: "d", claims: [claim({ amounts: { total: "900000", insurance: "900000", patient: "0" } })] },
+  });
   return { facility, hanoi: await ctx.key("province", "01"), hcmc: await ctx.key("province", "79") };
 }
 
 describe("dashboard pages", () => {
   it("lists exactly the pages registered, so a new page must be added to the scope review", () => {
-    const registered = t.app.routes.filter((r) => r.method !== "ALL" && (r.path === "/" || r.path.startsWith("/dashboard"))).map((r) => `${r.method} ${r.path}`);
+    const registered = t.app.routes
+      .filter((r) => r.method !== "ALL" && (r.path === "/" || r.path.startsWith("/dashboard")))
+      .map((r) => `${r.method} ${r.path}`);
     expect([...new Set(registered)].sort()).toEqual([...DASHBOARD_ROUTES].sort());
   });
 
@@ -75,7 +80,9 @@ describe("dashboard pages", () => {
     const tampered = cookie.replace(/=([^.]+)/, "=x$1");
     expect((await page(t, "/dashboard", tampered)).status).toBe(303);
     const keys = await t.json("GET", "/v1/keys");
-    const id = keys.body.data.find((x: { scope: string; role: string }) => x.role === "province" && x.scope === "01").id;
+    const id = keys.body.data.find(
+      (x: { scope: string; role: string }) => x.role === "province" && x.scope === "01",
+    ).id;
     await t.call("DELETE", `/v1/keys/${id}`);
     expect((await page(t, "/dashboard", cookie)).status).toBe(303);
   });
@@ -87,10 +94,16 @@ describe("dashboard pages", () => {
     const id = /data-alert="([0-9a-f-]{36})"/.exec(html)![1]!;
     const csrf = /name="_csrf" value="([^"]+)"/.exec(html)![1]!;
     const post = (fields: Record<string, string>) =>
-      t.app.request(`/dashboard/alerts/${id}/transition`, { method: "POST", headers: { cookie }, body: new URLSearchParams(fields) });
+      t.app.request(`/dashboard/alerts/${id}/transition`, {
+        method: "POST",
+        headers: { cookie },
+        body: new URLSearchParams(fields),
+      });
 
     expect((await post({ action: "acknowledge", note: "x", _csrf: "forged" })).status).toBe(403);
-    expect((await t.json("GET", `/v1/alerts?province=01`)).body.data.every((a: { status: string }) => a.status === "open")).toBe(true);
+    expect(
+      (await t.json("GET", `/v1/alerts?province=01`)).body.data.every((a: { status: string }) => a.status === "open"),
+    ).toBe(true);
 
     const done = await post({ action: "acknowledge", note: "Đã họp", _csrf: csrf, back: "https://evil.example/" });
     expect(done.status).toBe(303);
@@ -103,7 +116,11 @@ describe("dashboard pages", () => {
     const other = await signIn(t, k.hcmc);
     const otherHtml = await (await page(t, "/dashboard", other)).text();
     const otherCsrf = /name="_csrf" value="([^"]+)"/.exec(otherHtml)![1]!;
-    const refused = await t.app.request(`/dashboard/alerts/${id}/transition`, { method: "POST", headers: { cookie: other }, body: new URLSearchParams({ action: "resolve", note: "x", _csrf: otherCsrf }) });
+    const refused = await t.app.request(`/dashboard/alerts/${id}/transition`, {
+      method: "POST",
+      headers: { cookie: other },
+      body: new URLSearchParams({ action: "resolve", note: "x", _csrf: otherCsrf }),
+    });
     expect(refused.status).toBe(404);
   });
 });

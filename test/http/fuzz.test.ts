@@ -21,9 +21,16 @@ const t = useTestApp();
 const RUNS = Number(process.env.FUZZ_RUNS ?? 50);
 
 function writeRoutes(): string[] {
-  const app = createApp({ db: {} as Database, clock: { now: () => new Date() }, rules: defaultRules(), logger: memoryLogger() });
+  const app = createApp({
+    db: {} as Database,
+    clock: { now: () => new Date() },
+    rules: defaultRules(),
+    logger: memoryLogger(),
+  });
   // The JSON API; the dashboard's HTML forms are another surface.
-  const all = app.routes.filter((r) => r.method !== "ALL" && r.method !== "GET" && r.path.startsWith("/v1/") && !r.path.includes("*")).map((r) => `${r.method} ${r.path}`);
+  const all = app.routes
+    .filter((r) => r.method !== "ALL" && r.method !== "GET" && r.path.startsWith("/v1/") && !r.path.includes("*"))
+    .map((r) => `${r.method} ${r.path}`);
   return [...new Set(all)].sort();
 }
 
@@ -35,25 +42,61 @@ class Raw {
 function toJsonText(v: unknown): string {
   if (v instanceof Raw) return v.text;
   if (Array.isArray(v)) return `[${v.map(toJsonText).join(",")}]`;
-  if (v && typeof v === "object") return `{${Object.entries(v).map(([k, x]) => `${JSON.stringify(k)}:${toJsonText(x)}`).join(",")}}`;
+  if (v && typeof v === "object")
+    return `{${Object.entries(v)
+      .map(([k, x]) => `${JSON.stringify(k)}:${toJsonText(x)}`)
+      .join(",")}}`;
   return JSON.stringify(v) ?? "null";
 }
 
 const oddStrings = fc.oneof(
   fc.string({ unit: "binary", maxLength: 40 }),
   fc.string({ unit: "grapheme", maxLength: 40 }),
-  fc.constantFrom("\u0000", "a\u0000b", "\uD800", "\uDFFF\uD800", "\u202Eevil", "\uFEFF", "𝔘𝔫𝔦𝔠𝔬𝔡𝔢", "Nguyễn Văn A", "' OR 1=1 --", "\\", "%00", "../../etc/passwd", "<script>", " ", ""),
+  fc.constantFrom(
+    "\u0000",
+    "a\u0000b",
+    "\uD800",
+    "\uDFFF\uD800",
+    "\u202Eevil",
+    "\uFEFF",
+    "𝔘𝔫𝔦𝔠𝔬𝔡𝔢",
+    "Nguyễn Văn A",
+    "' OR 1=1 --",
+    "\\",
+    "%00",
+    "../../etc/passwd",
+    "<script>",
+    " ",
+    "",
+  ),
   fc.integer({ min: 1_000, max: 300_000 }).map((n) => "x".repeat(n)),
 );
 const oddNumbers = fc.oneof(
-  fc.constantFrom("1e309", "-1e309", "1e-400", "0.30000000000000004", "0.1", "1.005", "-0", "123456789012345678901234567890", "9007199254740993", "1E2", "-1", "9999999999999999.99").map((s) => new Raw(s)),
+  fc
+    .constantFrom(
+      "1e309",
+      "-1e309",
+      "1e-400",
+      "0.30000000000000004",
+      "0.1",
+      "1.005",
+      "-0",
+      "123456789012345678901234567890",
+      "9007199254740993",
+      "1E2",
+      "-1",
+      "9999999999999999.99",
+    )
+    .map((s) => new Raw(s)),
   fc.constantFrom("9999999999999999.99", "-9999999999999999.99", "99999999999999999", "0.001", "1e3", " 1", "١٢٣"),
   fc.double().filter(Number.isFinite),
   fc.integer(),
 );
-const deep = fc.integer({ min: 50, max: 100_000 }).chain((n) =>
-  fc.constantFrom(new Raw("[".repeat(n) + "]".repeat(n)), new Raw('{"a":'.repeat(n) + "1" + "}".repeat(n))),
-);
+const deep = fc
+  .integer({ min: 50, max: 100_000 })
+  .chain((n) =>
+    fc.constantFrom(new Raw("[".repeat(n) + "]".repeat(n)), new Raw('{"a":'.repeat(n) + "1" + "}".repeat(n))),
+  );
 const nasty: fc.Arbitrary<unknown> = fc.oneof(
   oddStrings,
   oddNumbers,
@@ -87,7 +130,9 @@ const DELETE = Symbol("delete");
 /** A body for a route whose valid body is `valid`: JSON text, or not JSON at all. */
 function bodies(valid: unknown): fc.Arbitrary<string | undefined> {
   const paths = pathsOf(valid ?? {});
-  const mutated = fc.tuple(fc.constantFrom(...paths), fc.oneof(nasty, fc.constant(DELETE))).map(([path, value]) => toJsonText(replaceAt(valid ?? {}, path, value) ?? null));
+  const mutated = fc
+    .tuple(fc.constantFrom(...paths), fc.oneof(nasty, fc.constant(DELETE)))
+    .map(([path, value]) => toJsonText(replaceAt(valid ?? {}, path, value) ?? null));
   const extraKey = fc.tuple(fc.constantFrom(...paths), oddStrings, nasty).map(([path, key, value]) => {
     const target = path.reduce<any>((o, k) => o?.[k], valid);
     if (!target || typeof target !== "object" || Array.isArray(target)) return toJsonText(valid);
@@ -116,7 +161,20 @@ function urls(route: string, url: string): fc.Arbitrary<string> {
   if (params.length === 0) return fc.constant(url);
   const segment = fc.oneof(
     oddStrings.map((s) => encodeURIComponent(s.replace(/[\uD800-\uDFFF]/g, "\uFFFD")).slice(0, 4_000)),
-    fc.constantFrom("%00", "%ZZ", "%C0%80", "%FF", "%2F", "..", "1e309", "-1", "99999999999999999999", "00000000-0000-0000-0000-000000000000", "01", "2026"),
+    fc.constantFrom(
+      "%00",
+      "%ZZ",
+      "%C0%80",
+      "%FF",
+      "%2F",
+      "..",
+      "1e309",
+      "-1",
+      "99999999999999999999",
+      "00000000-0000-0000-0000-000000000000",
+      "01",
+      "2026",
+    ),
   );
   const hostile = fc.tuple(fc.constantFrom(...params), segment).map(([i, s]) => {
     const segs = [...concrete];
@@ -179,10 +237,19 @@ describe("fuzzing every write endpoint", () => {
         if (res.status >= 400) {
           expect(res.headers.get("content-type"), why).toMatch(/^application\/problem\+json/);
           const problem = JSON.parse(text);
-          expect(problem, why).toMatchObject({ status: res.status, code: expect.any(String), requestId: expect.any(String) });
+          expect(problem, why).toMatchObject({
+            status: res.status,
+            code: expect.any(String),
+            requestId: expect.any(String),
+          });
           if (res.status === 422) {
             expect(problem.errors, why).toEqual(expect.arrayContaining([expect.anything()]));
-            for (const e of problem.errors) expect(e, why).toMatchObject({ path: expect.stringMatching(/./su), code: expect.any(String), message: expect.any(String) });
+            for (const e of problem.errors)
+              expect(e, why).toMatchObject({
+                path: expect.stringMatching(/./su),
+                code: expect.any(String),
+                message: expect.any(String),
+              });
           }
           // No write transaction ended: nothing changed. Otherwise compare every table.
           if ((await writeWitness(t.db)) !== witness) {
@@ -197,6 +264,9 @@ describe("fuzzing every write endpoint", () => {
       { numRuns: RUNS, endOnFailure: true },
     );
     // fast-check's own report prints the whole counterexample (a 100,000-level body): say what failed, shortly.
-    if (outcome.failed) throw new Error(`after ${outcome.numRuns} runs (seed ${outcome.seed}): ${String((outcome.errorInstance as Error)?.message ?? outcome.errorInstance).slice(0, 2_000)}`);
+    if (outcome.failed)
+      throw new Error(
+        `after ${outcome.numRuns} runs (seed ${outcome.seed}): ${String((outcome.errorInstance as Error)?.message ?? outcome.errorInstance).slice(0, 2_000)}`,
+      );
   });
 });

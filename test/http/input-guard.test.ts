@@ -19,22 +19,50 @@ describe("input the service cannot safely handle is refused by name", () => {
     const res = await t.json("POST", "/v1/batches", { body });
     expect(res.status).toBe(422);
     expect(res.headers.get("content-type")).toMatch(/^application\/problem\+json/);
-    expect(res.body.errors).toEqual([expect.objectContaining({ path: expect.stringMatching(/^claims\[0\]\.documents(\[0\])+$/), code: "too_deep" })]);
+    expect(res.body.errors).toEqual([
+      expect.objectContaining({ path: expect.stringMatching(/^claims\[0\]\.documents(\[0\])+$/), code: "too_deep" }),
+    ]);
     expect(await fingerprint(t.db)).toEqual(before);
   });
 
   it("ordinary nesting, emoji and Vietnamese text pass untouched", async () => {
     await seedReference(t);
-    const res = await t.json("POST", "/v1/batches", { body: { batchId: "OK", facilityCode: "01001", claims: [claim({ patient: { cardNumber: "DN4010000000001", name: "Nguyễn Văn Ánh 😀" } })] } });
+    const res = await t.json("POST", "/v1/batches", {
+      body: {
+        batchId: "OK",
+        facilityCode: "01001",
+        claims: [claim({ patient: { cardNumber: "DN4010000000001", name: "Nguyễn Văn Ánh 😀" } })],
+      },
+    });
     expect(res.status).toBe(201);
     expect(res.body.accepted).toBe(1);
     expect((await t.db.prisma.claim.findFirstOrThrow()).patientName).toBe("Nguyễn Văn Ánh 😀");
   });
 
   it.each([
-    ["a NUL in a patient's name", { batchId: "NUL", facilityCode: "01001", claims: [claim({ patient: { cardNumber: "DN4010000000001", name: "Nguyen\u0000A" } })] }, "claims[0].patient.name"],
-    ["an unpaired surrogate in a document reference", { batchId: "SUR", facilityCode: "01001", claims: [claim({ documents: [{ type: "discharge_paper", reference: "GRV-\uD800" }] })] }, "claims[0].documents[0].reference"],
-    ["a NUL in a field name", { batchId: "KEY", facilityCode: "01001", claims: [{ ...claim(), ["x\u0000"]: 1 }] }, "claims[0]"],
+    [
+      "a NUL in a patient's name",
+      {
+        batchId: "NUL",
+        facilityCode: "01001",
+        claims: [claim({ patient: { cardNumber: "DN4010000000001", name: "Nguyen\u0000A" } })],
+      },
+      "claims[0].patient.name",
+    ],
+    [
+      "an unpaired surrogate in a document reference",
+      {
+        batchId: "SUR",
+        facilityCode: "01001",
+        claims: [claim({ documents: [{ type: "discharge_paper", reference: "GRV-\uD800" }] })],
+      },
+      "claims[0].documents[0].reference",
+    ],
+    [
+      "a NUL in a field name",
+      { batchId: "KEY", facilityCode: "01001", claims: [{ ...claim(), ["x\u0000"]: 1 }] },
+      "claims[0]",
+    ],
   ])("%s is 422 naming the field, and nothing is stored", async (_what, body, path) => {
     await seedReference(t);
     const before = await fingerprint(t.db);
@@ -47,7 +75,9 @@ describe("input the service cannot safely handle is refused by name", () => {
   it("a decision whose reason holds an unpaired surrogate is 422 on reason, and the claim stays undecided", async () => {
     await seedReference(t);
     await t.json("POST", "/v1/batches", { body: { batchId: "B", facilityCode: "01001", claims: [claim()] } });
-    const res = await t.json("POST", "/v1/claims/01001/LK000001/decision", { body: '{"outcome":"approved","reason":"\\ud800"}' });
+    const res = await t.json("POST", "/v1/claims/01001/LK000001/decision", {
+      body: '{"outcome":"approved","reason":"\\ud800"}',
+    });
     expect(res.status).toBe(422);
     expect(res.body.errors).toEqual([expect.objectContaining({ path: "reason", code: "invalid_characters" })]);
     expect((await t.db.prisma.claim.findFirstOrThrow()).status).toBe("accepted");
@@ -65,14 +95,27 @@ describe("input the service cannot safely handle is refused by name", () => {
     // A facility's two 16-digit claims would take the province's spending past numeric(18,2).
     const big = { total: "9999999999999999", insurance: "9999999999999999", patient: "0", other: "0" };
     let before = await fingerprint(t.db);
-    const batch = await t.json("POST", "/v1/batches", { body: { batchId: "HUGE", facilityCode: "01001", claims: [claim({ amounts: big }, 1), claim({ amounts: big }, 2)] } });
+    const batch = await t.json("POST", "/v1/batches", {
+      body: {
+        batchId: "HUGE",
+        facilityCode: "01001",
+        claims: [claim({ amounts: big }, 1), claim({ amounts: big }, 2)],
+      },
+    });
     expect(batch.status).toBe(422);
-    expect(batch.body).toMatchObject({ code: "amount_out_of_range", errors: [expect.objectContaining({ code: "amount_out_of_range" })] });
+    expect(batch.body).toMatchObject({
+      code: "amount_out_of_range",
+      errors: [expect.objectContaining({ code: "amount_out_of_range" })],
+    });
     expect(await fingerprint(t.db)).toEqual(before);
 
-    expect((await t.json("PUT", "/v1/provinces/01/estimates/2026", { body: { amount: "9999999999999999.99" } })).status).toBe(201);
+    expect(
+      (await t.json("PUT", "/v1/provinces/01/estimates/2026", { body: { amount: "9999999999999999.99" } })).status,
+    ).toBe(201);
     before = await fingerprint(t.db);
-    const adjustment = await t.json("POST", "/v1/provinces/01/estimates/2026/adjustments", { body: { amount: "1", reason: "too much" } });
+    const adjustment = await t.json("POST", "/v1/provinces/01/estimates/2026/adjustments", {
+      body: { amount: "1", reason: "too much" },
+    });
     expect(adjustment.status).toBe(422);
     expect(await fingerprint(t.db)).toEqual(before);
     expect(t.logger.lines.filter((l) => l.includes('"level":"error"'))).toEqual([]);

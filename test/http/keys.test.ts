@@ -6,7 +6,9 @@ const t = useTestApp();
 describe("API keys", () => {
   it("central creates a key whose secret is shown once, stored only as a hash, and works at once", async () => {
     await seedReference(t);
-    const created = await t.json("POST", "/v1/keys", { body: { role: "province", scope: "01", name: "Hà Nội reviewers" } });
+    const created = await t.json("POST", "/v1/keys", {
+      body: { role: "province", scope: "01", name: "Hà Nội reviewers" },
+    });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ role: "province", scope: "01", name: "Hà Nội reviewers" });
     expect(created.body.key).toMatch(/^bhyt_[A-Za-z0-9_-]{43}$/);
@@ -25,13 +27,18 @@ describe("API keys", () => {
 
   it("a revoked key is refused with 401 and the revocation is audited", async () => {
     await seedReference(t);
-    const { body } = await t.json("POST", "/v1/keys", { body: { role: "facility", scope: "01001", name: "BV Bạch Mai HIS" } });
+    const { body } = await t.json("POST", "/v1/keys", {
+      body: { role: "facility", scope: "01001", name: "BV Bạch Mai HIS" },
+    });
     expect((await t.call("GET", "/v1/rules", { key: body.key })).status).toBe(200);
     expect((await t.call("DELETE", `/v1/keys/${body.id}`)).status).toBe(204);
     const refused = await t.json("GET", "/v1/rules", { key: body.key });
     expect(refused.status).toBe(401);
     expect(refused.headers.get("content-type")).toContain("application/problem+json");
-    const audits = await t.db.prisma.auditLog.findMany({ where: { entity: "api_key", entityId: body.id }, orderBy: { id: "asc" } });
+    const audits = await t.db.prisma.auditLog.findMany({
+      where: { entity: "api_key", entityId: body.id },
+      orderBy: { id: "asc" },
+    });
     expect(audits.map((a) => a.action)).toEqual(["key.create", "key.revoke"]);
   });
 

@@ -5,7 +5,9 @@ const t = useTestApp();
 
 describe("the OpenAPI document", () => {
   it("documents every /v1 route the app serves, with its method, at its real path", async () => {
-    const doc = (await t.json("GET", "/openapi.json", { key: null })).body as { paths: Record<string, Record<string, unknown>> };
+    const doc = (await t.json("GET", "/openapi.json", { key: null })).body as {
+      paths: Record<string, Record<string, unknown>>;
+    };
     const served = t.app.routes
       .filter((r) => r.method !== "ALL" && r.path.startsWith("/v1/") && !r.path.includes("*"))
       .map((r) => `${r.method.toLowerCase()} ${r.path.replace(/:(\w+)/g, "{$1}")}`);

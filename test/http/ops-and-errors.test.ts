@@ -11,7 +11,13 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 function expectProblem(res: { status: number; body: any; headers: Headers }, status: number, code: string) {
   expect(res.status).toBe(status);
   expect(res.headers.get("content-type")).toContain("application/problem+json");
-  expect(res.body).toMatchObject({ status, code, type: expect.stringContaining(code), title: expect.any(String), detail: expect.any(String) });
+  expect(res.body).toMatchObject({
+    status,
+    code,
+    type: expect.stringContaining(code),
+    title: expect.any(String),
+    detail: expect.any(String),
+  });
   expect(res.body.requestId).toBe(res.headers.get("x-request-id"));
   expect(JSON.stringify(res.body)).not.toMatch(/\bat .*\.ts:\d+|node_modules|prisma/i);
 }
@@ -30,7 +36,12 @@ describe("operations endpoints", () => {
   });
 
   it("/readyz is 503 with Retry-After when the database does not answer", async () => {
-    const app = createApp({ db: { ...t.db, ping: async () => false }, clock: t.clock, rules: t.rules, logger: t.logger });
+    const app = createApp({
+      db: { ...t.db, ping: async () => false },
+      clock: t.clock,
+      rules: t.rules,
+      logger: t.logger,
+    });
     const res = await app.request("/readyz");
     expect(res.status).toBe(503);
     expect(res.headers.get("retry-after")).toBe("5");
@@ -60,8 +71,11 @@ describe("operations endpoints", () => {
       ["/v1/provinces/{code}/estimates/{year}/adjustments", "post"],
       ["/v1/rules", "get"],
     ];
-    for (const [path, method] of expected) expect(paths[path]?.[method], `${method.toUpperCase()} ${path}`).toBeDefined();
-    expect(Object.keys(paths["/v1/provinces/{code}"]!.put!.responses)).toEqual(expect.arrayContaining(["200", "201", "401", "403", "422"]));
+    for (const [path, method] of expected)
+      expect(paths[path]?.[method], `${method.toUpperCase()} ${path}`).toBeDefined();
+    expect(Object.keys(paths["/v1/provinces/{code}"]!.put!.responses)).toEqual(
+      expect.arrayContaining(["200", "201", "401", "403", "422"]),
+    );
     // No path is documented that the app does not serve.
     expect(Object.keys(paths).every((p) => p.startsWith("/v1/") || ["/healthz", "/readyz"].includes(p))).toBe(true);
   });
@@ -138,14 +152,22 @@ describe("errors are problem+json", () => {
       expectProblem(res, 401, "unauthorized");
       expect(res.headers.get("www-authenticate")).toMatch(/^Bearer/);
     }
-    const basic = await t.json("GET", "/v1/provinces", { key: null, headers: { authorization: `Basic ${CENTRAL_KEY}` } });
+    const basic = await t.json("GET", "/v1/provinces", {
+      key: null,
+      headers: { authorization: `Basic ${CENTRAL_KEY}` },
+    });
     expectProblem(basic, 401, "unauthorized");
   });
 });
 
 describe("request ids", () => {
   it("every response carries X-Request-Id: successes, client errors and server errors alike", async () => {
-    const broken = createApp({ db: withBrokenQueries(t.db, new Error("boom")), clock: t.clock, rules: t.rules, logger: t.logger });
+    const broken = createApp({
+      db: withBrokenQueries(t.db, new Error("boom")),
+      clock: t.clock,
+      rules: t.rules,
+      logger: t.logger,
+    });
     const responses = [
       await t.call("GET", "/healthz", { key: null }),
       await t.call("GET", "/openapi.json", { key: null }),
@@ -179,9 +201,11 @@ describe("request ids", () => {
 
 describe("server errors say nothing but the request id", () => {
   it("an unexpected failure is a 500 carrying only its request id; the details go to the log", async () => {
-    const secret = new Error("relation \"province\" exploded at 10.0.0.7 password=hunter2");
+    const secret = new Error('relation "province" exploded at 10.0.0.7 password=hunter2');
     const app = createApp({ db: withBrokenQueries(t.db, secret), clock: t.clock, rules: t.rules, logger: t.logger });
-    const res = await app.request("/v1/provinces", { headers: { authorization: `Bearer ${CENTRAL_KEY}`, "x-request-id": "trace-500" } });
+    const res = await app.request("/v1/provinces", {
+      headers: { authorization: `Bearer ${CENTRAL_KEY}`, "x-request-id": "trace-500" },
+    });
     expect(res.status).toBe(500);
     expect(res.headers.get("content-type")).toContain("application/problem+json");
     expect(res.headers.get("x-request-id")).toBe("trace-500");
@@ -211,12 +235,30 @@ describe("server errors say nothing but the request id", () => {
     await seedReference(t);
     const province = await t.key("province", "01");
     const facility = await t.key("facility", "01001");
-    const bodies = [undefined, {}, [], "null", "{", { name: "x", amount: "1", reason: "r", role: "central" }, { amount: 1e308 }, { name: "\u0000" }];
+    const bodies = [
+      undefined,
+      {},
+      [],
+      "null",
+      "{",
+      { name: "x", amount: "1", reason: "r", role: "central" },
+      { amount: 1e308 },
+      { name: "\u0000" },
+    ];
     const paths = [
-      ["PUT", "/v1/provinces/01"], ["PUT", "/v1/provinces/99"], ["GET", "/v1/provinces?limit=abc&cursor=%%%"],
-      ["PUT", "/v1/facilities/01001"], ["PUT", "/v1/facilities/99999"], ["GET", "/v1/facilities?province=%00"],
-      ["PUT", "/v1/provinces/01/estimates/2026"], ["POST", "/v1/provinces/01/estimates/2026/adjustments"], ["GET", "/v1/provinces/01/estimates/0"],
-      ["POST", "/v1/keys"], ["DELETE", "/v1/keys/%00"], ["GET", "/v1/keys?limit=-1"], ["GET", "/v1/rules"],
+      ["PUT", "/v1/provinces/01"],
+      ["PUT", "/v1/provinces/99"],
+      ["GET", "/v1/provinces?limit=abc&cursor=%%%"],
+      ["PUT", "/v1/facilities/01001"],
+      ["PUT", "/v1/facilities/99999"],
+      ["GET", "/v1/facilities?province=%00"],
+      ["PUT", "/v1/provinces/01/estimates/2026"],
+      ["POST", "/v1/provinces/01/estimates/2026/adjustments"],
+      ["GET", "/v1/provinces/01/estimates/0"],
+      ["POST", "/v1/keys"],
+      ["DELETE", "/v1/keys/%00"],
+      ["GET", "/v1/keys?limit=-1"],
+      ["GET", "/v1/rules"],
     ] as const;
     const statuses: string[] = [];
     for (const key of [CENTRAL_KEY, province, facility])

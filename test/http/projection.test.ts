@@ -5,7 +5,9 @@ import { seedReference, useTestApp, type TestContext } from "../support/harness.
 import { csvRows, stay, submitFor } from "../support/reports.ts";
 import { setEstimate } from "../support/spending.ts";
 
-const t = useTestApp({ rules: () => ({ ...defaultRules(), projection: { historyMonths: 6, minHistoryMonths: 3, maxDelayMonths: 2 } }) });
+const t = useTestApp({
+  rules: () => ({ ...defaultRules(), projection: { historyMonths: 6, minHistoryMonths: 3, maxDelayMonths: 2 } }),
+});
 
 /**
  * The triangle of test/unit/chain-ladder.test.ts, built from real claims of
@@ -30,10 +32,38 @@ const NOW = "2026-04-01T23:00:00.000Z";
 const SENT: [string, [string, string, string][]][] = [
   // receipt time, then [claimId, discharged at, amount]
   ["2025-12-20T03:00:00Z", [["D0", "2025-12-10T03:00:00Z", "100"]]],
-  ["2026-01-20T03:00:00Z", [["D1", "2025-12-11T03:00:00Z", "50"], ["J0", "2026-01-10T03:00:00Z", "200"]]],
-  ["2026-02-20T03:00:00Z", [["D2", "2025-12-12T03:00:00Z", "20"], ["J1", "2026-01-11T03:00:00Z", "20"], ["F0", "2026-02-10T03:00:00Z", "300"]]],
-  ["2026-03-20T03:00:00Z", [["D3", "2025-12-13T03:00:00Z", "10"], ["J2", "2026-01-12T03:00:00Z", "7"], ["F1", "2026-02-11T03:00:00Z", "50"], ["M0", "2026-03-10T03:00:00Z", "400"]]],
-  [NOW, [["F2", "2026-02-12T03:00:00Z", "10"], ["M1", "2026-03-11T03:00:00Z", "40"], ["A0", "2026-04-01T18:00:00Z", "90"]]],
+  [
+    "2026-01-20T03:00:00Z",
+    [
+      ["D1", "2025-12-11T03:00:00Z", "50"],
+      ["J0", "2026-01-10T03:00:00Z", "200"],
+    ],
+  ],
+  [
+    "2026-02-20T03:00:00Z",
+    [
+      ["D2", "2025-12-12T03:00:00Z", "20"],
+      ["J1", "2026-01-11T03:00:00Z", "20"],
+      ["F0", "2026-02-10T03:00:00Z", "300"],
+    ],
+  ],
+  [
+    "2026-03-20T03:00:00Z",
+    [
+      ["D3", "2025-12-13T03:00:00Z", "10"],
+      ["J2", "2026-01-12T03:00:00Z", "7"],
+      ["F1", "2026-02-11T03:00:00Z", "50"],
+      ["M0", "2026-03-10T03:00:00Z", "400"],
+    ],
+  ],
+  [
+    NOW,
+    [
+      ["F2", "2026-02-12T03:00:00Z", "10"],
+      ["M1", "2026-03-11T03:00:00Z", "40"],
+      ["A0", "2026-04-01T18:00:00Z", "90"],
+    ],
+  ],
 ];
 
 async function scenario() {
@@ -41,7 +71,12 @@ async function scenario() {
   await setEstimate(t, "01", 2026, "5000");
   for (const [receivedAt, cells] of SENT) {
     t.clock.set(receivedAt);
-    await submitFor(t, "01001", `T-${receivedAt}`, cells.map(([id, discharged, amount]) => stay(id, discharged, amount)));
+    await submitFor(
+      t,
+      "01001",
+      `T-${receivedAt}`,
+      cells.map(([id, discharged, amount]) => stay(id, discharged, amount)),
+    );
   }
 }
 
@@ -57,10 +92,20 @@ describe("year-end projection counting claims not yet received", () => {
     const res = await t.json("GET", "/v1/provinces/01/projection?year=2026");
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
-      provinceCode: "01", name: "Hà Nội", year: 2026, asOf: NOW,
-      method: "chain_ladder", fallbackReason: null,
-      estimate: "5000", spent: "1117", elapsedRatio: "0.2500",
-      receivedToDate: "1117", notYetReceived: "141.80", notYetDischarged: "3776.40", projectedYearEnd: "5035.20", projectedRatio: "1.0070",
+      provinceCode: "01",
+      name: "Hà Nội",
+      year: 2026,
+      asOf: NOW,
+      method: "chain_ladder",
+      fallbackReason: null,
+      estimate: "5000",
+      spent: "1117",
+      elapsedRatio: "0.2500",
+      receivedToDate: "1117",
+      notYetReceived: "141.80",
+      notYetDischarged: "3776.40",
+      projectedYearEnd: "5035.20",
+      projectedRatio: "1.0070",
       history: { originMonths: 3, minHistoryMonths: 3, historyMonths: 6, maxDelayMonths: 2 },
       developmentFactors: [
         { fromDelay: 0, toDelay: 1, factor: "1.200000", origins: 3 },
@@ -78,11 +123,28 @@ describe("year-end projection counting claims not yet received", () => {
   it("is what usage shows as projectedRatio, and what raised the projected_overrun alert the pace method would not have", async () => {
     await scenario();
     const usage = await t.json("GET", "/v1/usage?year=2026");
-    expect(usage.body.provinces).toEqual([expect.objectContaining({ provinceCode: "01", spent: "1117", ratio: "0.2234", elapsedRatio: "0.2500", projectedRatio: "1.0070" })]);
+    expect(usage.body.provinces).toEqual([
+      expect.objectContaining({
+        provinceCode: "01",
+        spent: "1117",
+        ratio: "0.2234",
+        elapsedRatio: "0.2500",
+        projectedRatio: "1.0070",
+      }),
+    ]);
     expect((await t.json("GET", "/v1/provinces/01/usage?year=2026")).body.projectedRatio).toBe("1.0070");
     // The last batch came at a quarter of the year (the rule's minimum): 1117 / 0.25 / 5000 = 0.8936 by pace, 1.0070 developed.
     const alerts = await t.json("GET", "/v1/alerts?province=01&kind=projected_overrun");
-    expect(alerts.body.data).toEqual([expect.objectContaining({ kind: "projected_overrun", threshold: "1.0000", ratioAtRaise: "1.0070", spentAtRaise: "1117", estimateAtRaise: "5000", raisedAt: NOW })]);
+    expect(alerts.body.data).toEqual([
+      expect.objectContaining({
+        kind: "projected_overrun",
+        threshold: "1.0000",
+        ratioAtRaise: "1.0070",
+        spentAtRaise: "1117",
+        estimateAtRaise: "5000",
+        raisedAt: NOW,
+      }),
+    ]);
   });
 
   it("falls back to the pace method, and says so, when the rules ask for more history", async () => {
@@ -90,8 +152,15 @@ describe("year-end projection counting claims not yet received", () => {
     t.rules.projection = { ...t.rules.projection, minHistoryMonths: 4 };
     const res = await t.json("GET", "/v1/provinces/01/projection?year=2026");
     expect(res.body).toMatchObject({
-      method: "pace", receivedToDate: "1117", notYetReceived: "0", notYetDischarged: "3351", projectedYearEnd: "4468", projectedRatio: "0.8936",
-      history: { originMonths: 3, minHistoryMonths: 4 }, developmentFactors: [], months: [],
+      method: "pace",
+      receivedToDate: "1117",
+      notYetReceived: "0",
+      notYetDischarged: "3351",
+      projectedYearEnd: "4468",
+      projectedRatio: "0.8936",
+      history: { originMonths: 3, minHistoryMonths: 4 },
+      developmentFactors: [],
+      months: [],
     });
     expect(res.body.fallbackReason).toContain("fewer than the 4");
     expect((await t.json("GET", "/v1/usage?year=2026")).body.provinces[0].projectedRatio).toBe("0.8936");
@@ -103,8 +172,16 @@ describe("year-end projection counting claims not yet received", () => {
     // and raises it to 310, a denial, and an approval for less than claimed.
     t.clock.set("2026-04-05T03:00:00Z");
     await submitFor(t, "01001", "FIX", [stay("F0", "2026-03-01T03:00:00Z", "310")]);
-    expect((await t.json("POST", "/v1/claims/01001/M0/decision", { body: { outcome: "denied", reason: "test" } })).status).toBe(200);
-    expect((await t.json("POST", "/v1/claims/01001/J0/decision", { body: { outcome: "approved", approvedAmount: "150", reason: "test" } })).status).toBe(200);
+    expect(
+      (await t.json("POST", "/v1/claims/01001/M0/decision", { body: { outcome: "denied", reason: "test" } })).status,
+    ).toBe(200);
+    expect(
+      (
+        await t.json("POST", "/v1/claims/01001/J0/decision", {
+          body: { outcome: "approved", approvedAmount: "150", reason: "test" },
+        })
+      ).status,
+    ).toBe(200);
     const { stored, computed } = await triangles(t);
     expect(stored).toEqual(computed);
     // F0 now counts in March (received in February: delay clamped to 0) for 310; M0 counts nothing; J0 150.
@@ -135,11 +212,23 @@ describe("year-end projection counting claims not yet received", () => {
 
   it("is the province's own business: another province 404, a facility 403, an unknown province 404", async () => {
     await scenario();
-    expect((await t.json("GET", "/v1/provinces/01/projection?year=2026", { key: await t.key("province", "01") })).status).toBe(200);
-    expect((await t.json("GET", "/v1/provinces/01/projection?year=2026", { key: await t.key("province", "79") })).status).toBe(404);
-    expect((await t.json("GET", "/v1/provinces/01/projection?year=2026", { key: await t.key("facility", "01001") })).status).toBe(403);
+    expect(
+      (await t.json("GET", "/v1/provinces/01/projection?year=2026", { key: await t.key("province", "01") })).status,
+    ).toBe(200);
+    expect(
+      (await t.json("GET", "/v1/provinces/01/projection?year=2026", { key: await t.key("province", "79") })).status,
+    ).toBe(404);
+    expect(
+      (await t.json("GET", "/v1/provinces/01/projection?year=2026", { key: await t.key("facility", "01001") })).status,
+    ).toBe(403);
     expect((await t.json("GET", "/v1/provinces/48/projection?year=2026")).status).toBe(404);
     const empty = await t.json("GET", "/v1/provinces/79/projection?year=2026");
-    expect(empty.body).toMatchObject({ method: "pace", estimate: null, spent: "0", projectedYearEnd: "0", projectedRatio: null });
+    expect(empty.body).toMatchObject({
+      method: "pace",
+      estimate: null,
+      spent: "0",
+      projectedYearEnd: "0",
+      projectedRatio: null,
+    });
   });
 });

@@ -6,7 +6,8 @@ import { CENTRAL_KEY, seedReference, useTestApp } from "../support/harness.ts";
 const t = useTestApp();
 
 const bootstrapKeyId = async () => (await t.db.prisma.apiKey.findFirstOrThrow({ where: { name: "bootstrap" } })).id;
-const auditOf = (entity: string, entityId: string) => t.db.prisma.auditLog.findMany({ where: { entity, entityId }, orderBy: { id: "asc" } });
+const auditOf = (entity: string, entityId: string) =>
+  t.db.prisma.auditLog.findMany({ where: { entity, entityId }, orderBy: { id: "asc" } });
 
 /** Follows nextCursor from the first page to the last, returning every item's code and the page sizes. */
 async function allPages(path: string, limit: number) {
@@ -15,7 +16,10 @@ async function allPages(path: string, limit: number) {
   let cursor: string | null = null;
   for (let guard = 0; guard < 50; guard++) {
     const sep = path.includes("?") ? "&" : "?";
-    const res: { status: number; body: any } = await t.json("GET", `${path}${sep}limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`);
+    const res: { status: number; body: any } = await t.json(
+      "GET",
+      `${path}${sep}limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`,
+    );
     expect(res.status).toBe(200);
     codes.push(...res.body.data.map((x: { code: string }) => x.code));
     sizes.push(res.body.data.length);
@@ -27,7 +31,10 @@ async function allPages(path: string, limit: number) {
 
 describe("provinces", () => {
   it("PUT creates a province (201), the same PUT again updates it (200), and each change is audited with before and after", async () => {
-    const created = await t.json("PUT", "/v1/provinces/01", { body: { name: "Hà Nội" }, headers: { "x-request-id": "req-create-01" } });
+    const created = await t.json("PUT", "/v1/provinces/01", {
+      body: { name: "Hà Nội" },
+      headers: { "x-request-id": "req-create-01" },
+    });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ code: "01", name: "Hà Nội", successorCode: null, mergedAt: null });
     expect(created.body.createdAt).toBe("2026-06-15T03:00:00.000Z");
@@ -35,11 +42,21 @@ describe("provinces", () => {
     t.clock.advance(60_000);
     const updated = await t.json("PUT", "/v1/provinces/01", { body: { name: "Thành phố Hà Nội" } });
     expect(updated.status).toBe(200);
-    expect(updated.body).toMatchObject({ code: "01", name: "Thành phố Hà Nội", createdAt: "2026-06-15T03:00:00.000Z", updatedAt: "2026-06-15T03:01:00.000Z" });
+    expect(updated.body).toMatchObject({
+      code: "01",
+      name: "Thành phố Hà Nội",
+      createdAt: "2026-06-15T03:00:00.000Z",
+      updatedAt: "2026-06-15T03:01:00.000Z",
+    });
 
     const audit = await auditOf("province", "01");
     expect(audit.map((a) => a.action)).toEqual(["province.create", "province.update"]);
-    expect(audit[0]).toMatchObject({ actorKeyId: await bootstrapKeyId(), actorRole: "central", requestId: "req-create-01", before: null });
+    expect(audit[0]).toMatchObject({
+      actorKeyId: await bootstrapKeyId(),
+      actorRole: "central",
+      requestId: "req-create-01",
+      before: null,
+    });
     expect(audit[0]!.after).toMatchObject({ code: "01", name: "Hà Nội" });
     expect(audit[1]!.before).toMatchObject({ name: "Hà Nội" });
     expect(audit[1]!.after).toMatchObject({ name: "Thành phố Hà Nội" });
@@ -64,7 +81,9 @@ describe("provinces", () => {
     expect(malformed.body.errors[0].path).toBe("successorCode");
 
     await t.json("PUT", "/v1/provinces/08", { body: { name: "Tuyên Quang" } });
-    const merged = await t.json("PUT", "/v1/provinces/02", { body: { name: "Hà Giang", successorCode: "08", mergedAt: "2025-07-01T00:00:00+07:00" } });
+    const merged = await t.json("PUT", "/v1/provinces/02", {
+      body: { name: "Hà Giang", successorCode: "08", mergedAt: "2025-07-01T00:00:00+07:00" },
+    });
     expect(merged.status).toBe(201);
     expect(merged.body).toMatchObject({ successorCode: "08", mergedAt: "2025-06-30T17:00:00.000Z" });
   });
@@ -86,7 +105,8 @@ describe("provinces", () => {
   });
 
   it("GET lists provinces in code order, a page at a time, following nextCursor to the end", async () => {
-    for (const code of ["79", "01", "48", "31", "92"]) await t.json("PUT", `/v1/provinces/${code}`, { body: { name: `P${code}` } });
+    for (const code of ["79", "01", "48", "31", "92"])
+      await t.json("PUT", `/v1/provinces/${code}`, { body: { name: `P${code}` } });
     const firstPage = await t.json("GET", "/v1/provinces?limit=2");
     expect(firstPage.body.data.map((p: { code: string }) => p.code)).toEqual(["01", "31"]);
     expect(typeof firstPage.body.nextCursor).toBe("string");
@@ -118,7 +138,9 @@ describe("facilities", () => {
     expect(explicit.status).toBe(201);
     expect(explicit.body.provinceCode).toBe("79");
 
-    const moved = await t.json("PUT", "/v1/facilities/79002", { body: { name: "Bệnh viện Nhân dân 115", provinceCode: "01" } });
+    const moved = await t.json("PUT", "/v1/facilities/79002", {
+      body: { name: "Bệnh viện Nhân dân 115", provinceCode: "01" },
+    });
     expect(moved.status).toBe(200);
     expect(moved.body.provinceCode).toBe("01");
     const audit = await auditOf("facility", "79002");
@@ -142,7 +164,9 @@ describe("facilities", () => {
     await seedReference(t);
     const hanoi = await t.json("GET", "/v1/facilities?province=01");
     expect(hanoi.body.data.map((f: { code: string }) => f.code)).toEqual(["01001", "01002"]);
-    expect((await t.json("GET", "/v1/facilities?province=79")).body.data.map((f: { code: string }) => f.code)).toEqual(["79001"]);
+    expect((await t.json("GET", "/v1/facilities?province=79")).body.data.map((f: { code: string }) => f.code)).toEqual([
+      "79001",
+    ]);
     expect((await t.json("GET", "/v1/facilities?province=48")).body.data).toEqual([]);
     expect(await allPages("/v1/facilities", 1)).toEqual({ codes: ["01001", "01002", "79001"], sizes: [1, 1, 1] });
     expect(await allPages("/v1/facilities?province=01", 1)).toEqual({ codes: ["01001", "01002"], sizes: [1, 1] });
@@ -172,7 +196,11 @@ describe("who may change reference data", () => {
     await seedReference(t);
     const app = createApp({ db: withFailingAudit(t.db), clock: t.clock, rules: t.rules, logger: t.logger });
     const put = (path: string, body: unknown) =>
-      app.request(path, { method: "PUT", headers: { authorization: `Bearer ${CENTRAL_KEY}`, "content-type": "application/json" }, body: JSON.stringify(body) });
+      app.request(path, {
+        method: "PUT",
+        headers: { authorization: `Bearer ${CENTRAL_KEY}`, "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
 
     expect((await put("/v1/provinces/48", { name: "Đà Nẵng" })).status).toBe(500);
     expect((await put("/v1/provinces/01", { name: "renamed" })).status).toBe(500);

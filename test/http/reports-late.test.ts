@@ -34,9 +34,39 @@ async function scenario() {
   await submitFor(t, "79001", "L3", [stay("C1", hoursBefore(START, 5)), stay("C2", hoursBefore(START, 6))]);
 }
 
-const ROW_01002 = { facilityCode: "01002", name: "Bệnh viện Việt Đức", provinceCode: "01", claims: 3, late: 2, lateShare: "0.6667", medianHours: "25.50", p90Hours: "100.00", citizenIdMismatches: 1 };
-const ROW_01001 = { facilityCode: "01001", name: "Bệnh viện Bạch Mai", provinceCode: "01", claims: 5, late: 3, lateShare: "0.6000", medianHours: "30.00", p90Hours: "353.00", citizenIdMismatches: 1 };
-const ROW_79001 = { facilityCode: "79001", name: "Bệnh viện Chợ Rẫy", provinceCode: "79", claims: 2, late: 0, lateShare: "0.0000", medianHours: "5.50", p90Hours: "6.00", citizenIdMismatches: 0 };
+const ROW_01002 = {
+  facilityCode: "01002",
+  name: "Bệnh viện Việt Đức",
+  provinceCode: "01",
+  claims: 3,
+  late: 2,
+  lateShare: "0.6667",
+  medianHours: "25.50",
+  p90Hours: "100.00",
+  citizenIdMismatches: 1,
+};
+const ROW_01001 = {
+  facilityCode: "01001",
+  name: "Bệnh viện Bạch Mai",
+  provinceCode: "01",
+  claims: 5,
+  late: 3,
+  lateShare: "0.6000",
+  medianHours: "30.00",
+  p90Hours: "353.00",
+  citizenIdMismatches: 1,
+};
+const ROW_79001 = {
+  facilityCode: "79001",
+  name: "Bệnh viện Chợ Rẫy",
+  provinceCode: "79",
+  claims: 2,
+  late: 0,
+  lateShare: "0.0000",
+  medianHours: "5.50",
+  p90Hours: "6.00",
+  citizenIdMismatches: 0,
+};
 
 describe("late submissions by facility", () => {
   it("ranks facilities by their share of late claims, with median and 90th-percentile hours and citizen-ID mismatches", async () => {
@@ -44,7 +74,11 @@ describe("late submissions by facility", () => {
     const res = await t.json("GET", "/v1/reports/late-submissions?year=2026");
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
-      year: 2026, month: null, provinceCode: null, asOf: "2026-06-15T03:00:00.000Z", submissionDeadlineHours: 24,
+      year: 2026,
+      month: null,
+      provinceCode: null,
+      asOf: "2026-06-15T03:00:00.000Z",
+      submissionDeadlineHours: 24,
       totals: { claims: 10, late: 5, lateShare: "0.5000", citizenIdMismatches: 2 },
       facilities: [ROW_01002, ROW_01001, ROW_79001],
     });
@@ -53,9 +87,28 @@ describe("late submissions by facility", () => {
   it("narrows to one discharge month", async () => {
     await scenario();
     const res = await t.json("GET", "/v1/reports/late-submissions?year=2026&month=6&province=01");
-    expect(res.body.facilities).toEqual([ROW_01002, { ...ROW_01001, claims: 4, late: 2, lateShare: "0.5000", medianHours: "20.00", p90Hours: "50.00", citizenIdMismatches: 1 }]);
-    expect((await t.json("GET", "/v1/reports/late-submissions?year=2026&month=5")).body.facilities.map((f: any) => [f.facilityCode, f.claims])).toEqual([["01001", 1]]);
-    expect((await t.json("GET", "/v1/reports/late-submissions?year=2025")).body).toMatchObject({ totals: { claims: 0, late: 0, lateShare: null }, facilities: [] });
+    expect(res.body.facilities).toEqual([
+      ROW_01002,
+      {
+        ...ROW_01001,
+        claims: 4,
+        late: 2,
+        lateShare: "0.5000",
+        medianHours: "20.00",
+        p90Hours: "50.00",
+        citizenIdMismatches: 1,
+      },
+    ]);
+    expect(
+      (await t.json("GET", "/v1/reports/late-submissions?year=2026&month=5")).body.facilities.map((f: any) => [
+        f.facilityCode,
+        f.claims,
+      ]),
+    ).toEqual([["01001", 1]]);
+    expect((await t.json("GET", "/v1/reports/late-submissions?year=2025")).body).toMatchObject({
+      totals: { claims: 0, late: 0, lateShare: null },
+      facilities: [],
+    });
     expect((await t.json("GET", "/v1/reports/late-submissions?year=2026&month=13")).status).toBe(422);
   });
 
@@ -75,25 +128,43 @@ describe("late submissions by facility", () => {
     expect(await ofKey(f01001, "&province=79")).toEqual([]);
     const own = await t.json("GET", "/v1/reports/late-submissions?year=2026", { key: f01001 });
     expect(own.body.totals).toEqual({ claims: 5, late: 3, lateShare: "0.6000", citizenIdMismatches: 1 });
-    expect((await t.json("GET", "/v1/reports/late-submissions?year=2026&province=79")).body.facilities.map((f: any) => f.facilityCode)).toEqual(["79001"]);
+    expect(
+      (await t.json("GET", "/v1/reports/late-submissions?year=2026&province=79")).body.facilities.map(
+        (f: any) => f.facilityCode,
+      ),
+    ).toEqual(["79001"]);
     expect((await t.json("GET", "/v1/reports/late-submissions?year=2026&province=48")).status).toBe(404);
   });
 
   it("comes as CSV with Vietnamese headers, UTF-8 with a byte-order mark", async () => {
     await scenario();
-    const res = await t.call("GET", "/v1/reports/late-submissions?year=2026&province=01", { headers: { accept: "text/csv" } });
+    const res = await t.call("GET", "/v1/reports/late-submissions?year=2026&province=01", {
+      headers: { accept: "text/csv" },
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toBe("text/csv; charset=utf-8");
     expect(res.headers.get("content-disposition")).toBe('attachment; filename="late-submissions-2026.csv"');
     const bytes = new Uint8Array(await res.arrayBuffer());
     expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     expect(csvRows(new TextDecoder().decode(bytes))).toEqual([
-      ["Mã cơ sở KCB", "Tên cơ sở KCB", "Mã tỉnh", "Số hồ sơ", "Số hồ sơ gửi muộn", "Tỷ lệ gửi muộn", "Trung vị số giờ từ ra viện đến khi nhận", "Bách phân vị 90 số giờ từ ra viện đến khi nhận", "Số hồ sơ lệch số CCCD"],
+      [
+        "Mã cơ sở KCB",
+        "Tên cơ sở KCB",
+        "Mã tỉnh",
+        "Số hồ sơ",
+        "Số hồ sơ gửi muộn",
+        "Tỷ lệ gửi muộn",
+        "Trung vị số giờ từ ra viện đến khi nhận",
+        "Bách phân vị 90 số giờ từ ra viện đến khi nhận",
+        "Số hồ sơ lệch số CCCD",
+      ],
       ["01002", "Bệnh viện Việt Đức", "01", "3", "2", "0.6667", "25.50", "100.00", "1"],
       ["01001", "Bệnh viện Bạch Mai", "01", "5", "3", "0.6000", "30.00", "353.00", "1"],
     ]);
     // Errors stay problem+json.
-    const refused = await t.call("GET", "/v1/reports/late-submissions?year=2026&province=48", { headers: { accept: "text/csv" } });
+    const refused = await t.call("GET", "/v1/reports/late-submissions?year=2026&province=48", {
+      headers: { accept: "text/csv" },
+    });
     expect(refused.status).toBe(404);
     expect(refused.headers.get("content-type")).toContain("application/problem+json");
   });
@@ -104,8 +175,12 @@ describe("the citizen_id_mismatch flag", () => {
     await seedReference(t);
     const res = await submitFor(t, "01001", "M1", [
       stay("OK", hoursBefore(START, 1)),
-      stay("YEAR", hoursBefore(START, 1), "100000", { patient: { citizenId: "001080012345", birthDate: "1979-05-01" } }),
-      stay("CENTURY", hoursBefore(START, 1), "100000", { patient: { citizenId: "001280012345", birthDate: "1980-05-01", gender: "male" } }),
+      stay("YEAR", hoursBefore(START, 1), "100000", {
+        patient: { citizenId: "001080012345", birthDate: "1979-05-01" },
+      }),
+      stay("CENTURY", hoursBefore(START, 1), "100000", {
+        patient: { citizenId: "001280012345", birthDate: "1980-05-01", gender: "male" },
+      }),
       stay("SEX", hoursBefore(START, 1), "100000", { patient: { citizenId: "001180012345", gender: "male" } }),
       stay("CARD-ONLY", hoursBefore(START, 1), "100000", { patient: { citizenId: undefined, gender: "female" } }),
     ]);

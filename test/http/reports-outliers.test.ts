@@ -4,7 +4,9 @@ import { START, useTestApp } from "../support/harness.ts";
 import { csvRows, hoursBefore, stay, submitFor } from "../support/reports.ts";
 
 // Small peer groups so a handful of claims can show the method: score from 2 claims, 3 peers.
-const t = useTestApp({ rules: () => ({ ...defaultRules(), reports: { outlierScore: "3.5", minClaimsForScore: 2, minPeersForScore: 3 } }) });
+const t = useTestApp({
+  rules: () => ({ ...defaultRules(), reports: { outlierScore: "3.5", minClaimsForScore: 2, minPeersForScore: 3 } }),
+});
 
 /**
  * Outpatient claims of 2026 (insured amounts in VND):
@@ -25,10 +27,16 @@ const t = useTestApp({ rules: () => ({ ...defaultRules(), reports: { outlierScor
  *   0 0 10 10 10 20 880 -> MAD 10; 79003: 0.6745, 79002: 0.
  */
 async function scenario() {
-  for (const [code, name] of [["01", "Hà Nội"], ["79", "Hồ Chí Minh"]]) await t.json("PUT", `/v1/provinces/${code}`, { body: { name } });
-  for (const code of ["01001", "01002", "01003", "01004", "01005", "79001", "79002", "79003"]) await t.json("PUT", `/v1/facilities/${code}`, { body: { name: `Cơ sở ${code}` } });
+  for (const [code, name] of [
+    ["01", "Hà Nội"],
+    ["79", "Hồ Chí Minh"],
+  ])
+    await t.json("PUT", `/v1/provinces/${code}`, { body: { name } });
+  for (const code of ["01001", "01002", "01003", "01004", "01005", "79001", "79002", "79003"])
+    await t.json("PUT", `/v1/facilities/${code}`, { body: { name: `Cơ sở ${code}` } });
   const at = (h: number) => hoursBefore(START, h);
-  const pair = (code: string, a: string, b: string) => submitFor(t, code, `O-${code}`, [stay(`${code}-1`, at(2), a), stay(`${code}-2`, at(4), b)]);
+  const pair = (code: string, a: string, b: string) =>
+    submitFor(t, code, `O-${code}`, [stay(`${code}-1`, at(2), a), stay(`${code}-2`, at(4), b)]);
   await pair("01001", "100", "100");
   await pair("01002", "110", "110");
   await pair("01003", "120", "120");
@@ -42,19 +50,43 @@ async function scenario() {
   await submitFor(t, "79001", "O-79001", [stay("79001-1", at(2), "5000")]);
   await pair("79002", "115", "125");
   await pair("79003", "125", "135");
-  await submitFor(t, "01001", "O-01001-IN", [stay("01001-IN", at(30), "900", { visitType: "inpatient", documents: [{ type: "discharge_paper", reference: "G1" }] })]);
+  await submitFor(t, "01001", "O-01001-IN", [
+    stay("01001-IN", at(30), "900", {
+      visitType: "inpatient",
+      documents: [{ type: "discharge_paper", reference: "G1" }],
+    }),
+  ]);
 }
 
 const OUTLIER = {
-  facilityCode: "01005", name: "Cơ sở 01005", provinceCode: "01", visitType: "outpatient", status: "outlier",
-  claims: 3, insuranceAmount: "3000", perClaim: "1000",
+  facilityCode: "01005",
+  name: "Cơ sở 01005",
+  provinceCode: "01",
+  visitType: "outpatient",
+  status: "outlier",
+  claims: 3,
+  insuranceAmount: "3000",
+  perClaim: "1000",
   province: { peers: 5, median: "120", mad: "10", score: "59.36" },
   national: { peers: 7, median: "120", mad: "10", score: "59.36" },
-  score: "59.36", duplicateClaims: 2, duplicateShare: "0.6667",
+  score: "59.36",
+  duplicateClaims: 2,
+  duplicateShare: "0.6667",
 };
 const tooFew = (facilityCode: string, provinceCode: string, visitType: string, amount: string) => ({
-  facilityCode, name: `Cơ sở ${facilityCode}`, provinceCode, visitType, status: "too_few_claims", claims: 1, insuranceAmount: amount, perClaim: amount,
-  province: null, national: null, score: null, duplicateClaims: 0, duplicateShare: "0.0000",
+  facilityCode,
+  name: `Cơ sở ${facilityCode}`,
+  provinceCode,
+  visitType,
+  status: "too_few_claims",
+  claims: 1,
+  insuranceAmount: amount,
+  perClaim: amount,
+  province: null,
+  national: null,
+  score: null,
+  duplicateClaims: 0,
+  duplicateShare: "0.0000",
 });
 
 describe("facilities far above their peers", () => {
@@ -62,9 +94,19 @@ describe("facilities far above their peers", () => {
     await scenario();
     const res = await t.json("GET", "/v1/reports/outliers?year=2026");
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ year: 2026, provinceCode: null, visitType: null, asOf: "2026-06-15T03:00:00.000Z", rules: { outlierScore: "3.5", minClaimsForScore: 2, minPeersForScore: 3 } });
+    expect(res.body).toMatchObject({
+      year: 2026,
+      provinceCode: null,
+      visitType: null,
+      asOf: "2026-06-15T03:00:00.000Z",
+      rules: { outlierScore: "3.5", minClaimsForScore: 2, minPeersForScore: 3 },
+    });
     expect(res.body.measure).toContain("mean");
-    expect(res.body.facilities).toEqual([OUTLIER, tooFew("01001", "01", "inpatient", "900"), tooFew("79001", "79", "outpatient", "5000")]);
+    expect(res.body.facilities).toEqual([
+      OUTLIER,
+      tooFew("01001", "01", "inpatient", "900"),
+      tooFew("79001", "79", "outpatient", "5000"),
+    ]);
   });
 
   it("scores the facilities that are not outliers too, on request, and says when a peer group is too small", async () => {
@@ -81,8 +123,15 @@ describe("facilities far above their peers", () => {
       ["01001", "within_range", "-1.35"],
       ["79001", "too_few_claims", null],
     ]);
-    expect(byCode["01001"]).toMatchObject({ perClaim: "100", province: { peers: 5, median: "120", mad: "10", score: "-1.35" }, national: { peers: 7, median: "120", mad: "10", score: "-1.35" } });
-    expect(byCode["79003"]).toMatchObject({ province: { peers: 2, median: null, mad: null, score: null }, national: { peers: 7, score: "0.67" } });
+    expect(byCode["01001"]).toMatchObject({
+      perClaim: "100",
+      province: { peers: 5, median: "120", mad: "10", score: "-1.35" },
+      national: { peers: 7, median: "120", mad: "10", score: "-1.35" },
+    });
+    expect(byCode["79003"]).toMatchObject({
+      province: { peers: 2, median: null, mad: null, score: null },
+      national: { peers: 7, score: "0.67" },
+    });
   });
 
   it("raising the score threshold above the outlier's score lists it no more", async () => {
@@ -100,11 +149,17 @@ describe("facilities far above their peers", () => {
     const f01004 = await t.key("facility", "01004");
     const codes = async (key: string, query = "") => {
       const res = await t.json("GET", `/v1/reports/outliers?year=2026${query}`, { key });
-      return res.status === 200 ? res.body.facilities.map((f: any) => `${f.facilityCode}:${f.visitType}:${f.status}`) : res.status;
+      return res.status === 200
+        ? res.body.facilities.map((f: any) => `${f.facilityCode}:${f.visitType}:${f.status}`)
+        : res.status;
     };
     expect(await codes(p01)).toEqual(["01005:outpatient:outlier", "01001:inpatient:too_few_claims"]);
     expect(await codes(p79)).toEqual(["79001:outpatient:too_few_claims"]);
-    expect(await codes(p79, "&list=all")).toEqual(["79003:outpatient:within_range", "79002:outpatient:within_range", "79001:outpatient:too_few_claims"]);
+    expect(await codes(p79, "&list=all")).toEqual([
+      "79003:outpatient:within_range",
+      "79002:outpatient:within_range",
+      "79001:outpatient:too_few_claims",
+    ]);
     expect(await codes(p79, "&province=01")).toBe(404);
     expect(await codes(f01005)).toEqual(["01005:outpatient:outlier"]);
     expect(await codes(f01004)).toEqual([]);
@@ -121,9 +176,60 @@ describe("facilities far above their peers", () => {
     const text = new TextDecoder("utf-8", { ignoreBOM: true }).decode(await res.arrayBuffer());
     expect(text.charCodeAt(0)).toBe(0xfeff);
     expect(csvRows(text)).toEqual([
-      ["Mã cơ sở KCB", "Tên cơ sở KCB", "Mã tỉnh", "Loại hình KCB", "Đánh giá", "Số hồ sơ", "Tổng chi BHYT", "Chi BHYT bình quân/hồ sơ", "Trung vị trong tỉnh", "MAD trong tỉnh", "Điểm z trong tỉnh", "Trung vị toàn quốc", "MAD toàn quốc", "Điểm z toàn quốc", "Số hồ sơ nghi trùng", "Tỷ lệ hồ sơ nghi trùng"],
-      ["01005", "Cơ sở 01005", "01", "Khám bệnh", "Bất thường", "3", "3000", "1000", "120", "10", "59.36", "120", "10", "59.36", "2", "0.6667"],
-      ["01001", "Cơ sở 01001", "01", "Điều trị nội trú", "Quá ít hồ sơ", "1", "900", "900", "", "", "", "", "", "", "0", "0.0000"],
+      [
+        "Mã cơ sở KCB",
+        "Tên cơ sở KCB",
+        "Mã tỉnh",
+        "Loại hình KCB",
+        "Đánh giá",
+        "Số hồ sơ",
+        "Tổng chi BHYT",
+        "Chi BHYT bình quân/hồ sơ",
+        "Trung vị trong tỉnh",
+        "MAD trong tỉnh",
+        "Điểm z trong tỉnh",
+        "Trung vị toàn quốc",
+        "MAD toàn quốc",
+        "Điểm z toàn quốc",
+        "Số hồ sơ nghi trùng",
+        "Tỷ lệ hồ sơ nghi trùng",
+      ],
+      [
+        "01005",
+        "Cơ sở 01005",
+        "01",
+        "Khám bệnh",
+        "Bất thường",
+        "3",
+        "3000",
+        "1000",
+        "120",
+        "10",
+        "59.36",
+        "120",
+        "10",
+        "59.36",
+        "2",
+        "0.6667",
+      ],
+      [
+        "01001",
+        "Cơ sở 01001",
+        "01",
+        "Điều trị nội trú",
+        "Quá ít hồ sơ",
+        "1",
+        "900",
+        "900",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "0",
+        "0.0000",
+      ],
     ]);
   });
 });

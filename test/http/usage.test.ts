@@ -14,7 +14,12 @@ const HALF_2026 = "2026-07-02T05:00:00Z"; // exactly half of 2026 (Vietnam time)
  */
 async function scenario() {
   await seedReference(t);
-  for (const [code, name] of [["48", "Đà Nẵng"], ["46", "Huế"], ["14", "Sơn La"]]) await t.json("PUT", `/v1/provinces/${code}`, { body: { name } });
+  for (const [code, name] of [
+    ["48", "Đà Nẵng"],
+    ["46", "Huế"],
+    ["14", "Sơn La"],
+  ])
+    await t.json("PUT", `/v1/provinces/${code}`, { body: { name } });
   await t.json("PUT", "/v1/facilities/48001", { body: { name: "Bệnh viện Đà Nẵng" } });
   await setEstimate(t, "01", 2026, "1000000");
   await setEstimate(t, "79", 2026, "2000000");
@@ -40,10 +45,50 @@ describe("usage of every province", () => {
       asOf: "2026-07-02T05:00:00.000Z",
       provinces: [
         // 450,000.50 / 1,000,000 = 0.4500005; at half time: 0.900001
-        { provinceCode: "01", name: "Hà Nội", estimate: "1000000", spent: "450000.50", pendingDocumentationAmount: "100000", ratio: "0.4500", elapsedRatio: "0.5000", projectedRatio: "0.9000", openAlerts: 0 },
-        { provinceCode: "79", name: "Hồ Chí Minh", estimate: "2000000", spent: "500000", pendingDocumentationAmount: "0", ratio: "0.2500", elapsedRatio: "0.5000", projectedRatio: "0.5000", openAlerts: 0 },
-        { provinceCode: "46", name: "Huế", estimate: "3000000", spent: "0", pendingDocumentationAmount: "0", ratio: "0.0000", elapsedRatio: "0.5000", projectedRatio: "0.0000", openAlerts: 0 },
-        { provinceCode: "48", name: "Đà Nẵng", estimate: null, spent: "70000", pendingDocumentationAmount: "0", ratio: null, elapsedRatio: "0.5000", projectedRatio: null, openAlerts: 0 },
+        {
+          provinceCode: "01",
+          name: "Hà Nội",
+          estimate: "1000000",
+          spent: "450000.50",
+          pendingDocumentationAmount: "100000",
+          ratio: "0.4500",
+          elapsedRatio: "0.5000",
+          projectedRatio: "0.9000",
+          openAlerts: 0,
+        },
+        {
+          provinceCode: "79",
+          name: "Hồ Chí Minh",
+          estimate: "2000000",
+          spent: "500000",
+          pendingDocumentationAmount: "0",
+          ratio: "0.2500",
+          elapsedRatio: "0.5000",
+          projectedRatio: "0.5000",
+          openAlerts: 0,
+        },
+        {
+          provinceCode: "46",
+          name: "Huế",
+          estimate: "3000000",
+          spent: "0",
+          pendingDocumentationAmount: "0",
+          ratio: "0.0000",
+          elapsedRatio: "0.5000",
+          projectedRatio: "0.0000",
+          openAlerts: 0,
+        },
+        {
+          provinceCode: "48",
+          name: "Đà Nẵng",
+          estimate: null,
+          spent: "70000",
+          pendingDocumentationAmount: "0",
+          ratio: null,
+          elapsedRatio: "0.5000",
+          projectedRatio: null,
+          openAlerts: 0,
+        },
       ],
     });
   });
@@ -60,7 +105,11 @@ describe("usage of every province", () => {
     t.clock.set("2025-12-31T17:00:00Z"); // midnight in Hà Nội: 2026 begins
     const in2026 = await t.json("GET", "/v1/usage");
     expect(in2026.body.year).toBe(2026);
-    expect(in2026.body.provinces[0]).toMatchObject({ provinceCode: "01", elapsedRatio: "0.0000", projectedRatio: null });
+    expect(in2026.body.provinces[0]).toMatchObject({
+      provinceCode: "01",
+      elapsedRatio: "0.0000",
+      projectedRatio: null,
+    });
   });
 
   it("rounds ratios half up to 4 decimals", async () => {
@@ -85,7 +134,8 @@ describe("usage of every province", () => {
     await addSpending(t, [{ provinceCode: "79", year: 2026, month: 6, facilityCode: "79001", spent: "1200000" }]); // 0.85, projected 1.7
     const alerts = (await t.json("GET", "/v1/alerts?province=79")).body.data;
     expect(alerts.map((a: any) => a.kind).sort()).toEqual(["projected_overrun", "usage_threshold"]);
-    const usage79 = async () => (await t.json("GET", "/v1/usage?year=2026")).body.provinces.find((p: any) => p.provinceCode === "79");
+    const usage79 = async () =>
+      (await t.json("GET", "/v1/usage?year=2026")).body.provinces.find((p: any) => p.provinceCode === "79");
     expect(await usage79()).toMatchObject({ ratio: "0.8500", projectedRatio: "1.7000", openAlerts: 2 });
     await t.json("POST", `/v1/alerts/${alerts[0].id}/acknowledge`, { body: { note: "seen" } });
     expect((await usage79()).openAlerts).toBe(2);
@@ -102,7 +152,17 @@ describe("usage of every province", () => {
     expect(res.body.provinces.map((p: any) => p.provinceCode)).toEqual(["79"]);
     const sonLa = await t.key("province", "14");
     expect((await t.json("GET", "/v1/usage?year=2026", { key: sonLa })).body.provinces).toEqual([
-      { provinceCode: "14", name: "Sơn La", estimate: null, spent: "0", pendingDocumentationAmount: "0", ratio: null, elapsedRatio: "0.5000", projectedRatio: null, openAlerts: 0 },
+      {
+        provinceCode: "14",
+        name: "Sơn La",
+        estimate: null,
+        spent: "0",
+        pendingDocumentationAmount: "0",
+        ratio: null,
+        elapsedRatio: "0.5000",
+        projectedRatio: null,
+        openAlerts: 0,
+      },
     ]);
     expect((await t.json("GET", "/v1/usage?year=2026", { key: await t.key("facility", "01001") })).status).toBe(403);
     expect((await t.json("GET", "/v1/usage?year=1999")).status).toBe(422);
@@ -114,7 +174,10 @@ describe("usage of one province", () => {
     await scenario();
     const res = await t.json("GET", "/v1/provinces/01/usage?year=2026");
     expect(res.status).toBe(200);
-    const months = Array.from({ length: 12 }, (_, i) => ({ month: i + 1, spent: i === 0 ? "300000" : i === 2 ? "150000.50" : "0" }));
+    const months = Array.from({ length: 12 }, (_, i) => ({
+      month: i + 1,
+      spent: i === 0 ? "300000" : i === 2 ? "150000.50" : "0",
+    }));
     expect(res.body).toEqual({
       year: 2026,
       asOf: "2026-07-02T05:00:00.000Z",
@@ -149,7 +212,11 @@ describe("usage of one province", () => {
       ["01001", "200", "0.5710"], // 200 / 350.25 = 0.571020..
       ["01002", "150.25", "0.4290"], // 150.25 / 350.25 = 0.428979..
     ]);
-    expect(body.byMonth.slice(0, 3)).toEqual([{ month: 1, spent: "100" }, { month: 2, spent: "250.25" }, { month: 3, spent: "0" }]);
+    expect(body.byMonth.slice(0, 3)).toEqual([
+      { month: 1, spent: "100" },
+      { month: 2, spent: "250.25" },
+      { month: 3, spent: "0" },
+    ]);
     expect(body).toMatchObject({ spent: "350.25", estimate: null, ratio: null, projectedRatio: null });
   });
 
@@ -157,7 +224,14 @@ describe("usage of one province", () => {
     await scenario();
     const { status, body } = await t.json("GET", "/v1/provinces/46/usage?year=2026");
     expect(status).toBe(200);
-    expect(body).toMatchObject({ estimate: "3000000", spent: "0", pendingDocumentationAmount: "0", ratio: "0.0000", projectedRatio: "0.0000", byFacility: [] });
+    expect(body).toMatchObject({
+      estimate: "3000000",
+      spent: "0",
+      pendingDocumentationAmount: "0",
+      ratio: "0.0000",
+      projectedRatio: "0.0000",
+      byFacility: [],
+    });
     expect(body.byMonth).toHaveLength(12);
     expect(body.byMonth.every((m: any) => m.spent === "0")).toBe(true);
     const none = await t.json("GET", "/v1/provinces/14/usage?year=2026");
@@ -169,7 +243,9 @@ describe("usage of one province", () => {
     const hn = await t.key("province", "01");
     expect((await t.json("GET", "/v1/provinces/01/usage?year=2026", { key: hn })).body.spent).toBe("450000.50");
     expect((await t.json("GET", "/v1/provinces/79/usage?year=2026", { key: hn })).status).toBe(404);
-    expect((await t.json("GET", "/v1/provinces/01/usage?year=2026", { key: await t.key("facility", "01001") })).status).toBe(403);
+    expect(
+      (await t.json("GET", "/v1/provinces/01/usage?year=2026", { key: await t.key("facility", "01001") })).status,
+    ).toBe(403);
     expect((await t.json("GET", "/v1/provinces/99/usage?year=2026")).status).toBe(404);
     expect((await t.json("GET", "/v1/provinces/1/usage")).status).toBe(422);
   });
@@ -178,6 +254,8 @@ describe("usage of one province", () => {
     await scenario();
     expect((await t.json("GET", "/v1/provinces/01/estimates/2026")).body.total).toBe("1000000");
     const doc = (await t.json("GET", "/openapi.json", { key: null })).body;
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(["/v1/usage", "/v1/provinces/{code}/usage", "/v1/alerts", "/v1/alerts/{id}/resolve"]));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(["/v1/usage", "/v1/provinces/{code}/usage", "/v1/alerts", "/v1/alerts/{id}/resolve"]),
+    );
   });
 });

@@ -45,9 +45,17 @@ async function importWith(reader: EpisodeReader, body: string) {
   const deps = { db: t.db, clock: t.clock, rules: t.rules, logger: t.logger };
   await registerBootstrapKey(deps, CENTRAL_KEY);
   await seedReference(t);
-  const answer = await importXml(deps, { caller: null, facilityCode: "01001", batchId: "FILE", body: chunked(body, 3000), chunkSize: 2, reader }).then(
+  const answer = await importXml(deps, {
+    caller: null,
+    facilityCode: "01001",
+    batchId: "FILE",
+    body: chunked(body, 3000),
+    chunkSize: 2,
+    reader,
+  }).then(
     (ok) => ok,
-    (err: unknown) => (err instanceof Problem ? { problem: [err.status, err.code, err.detail, err.errors] } : { error: String(err) }),
+    (err: unknown) =>
+      err instanceof Problem ? { problem: [err.status, err.code, err.detail, err.errors] } : { error: String(err) },
   );
   return { answer, stored: await stored() };
 }
@@ -55,10 +63,24 @@ async function importWith(reader: EpisodeReader, body: string) {
 /** What a file leaves in the tables it writes, less the moments of writing (database clock). */
 async function stored() {
   const out: Record<string, unknown[]> = {};
-  for (const table of ["batch", "claim", "claim_document", "spending", "spending_detail", "arrival_triangle", "alert"]) {
+  for (const table of [
+    "batch",
+    "claim",
+    "claim_document",
+    "spending",
+    "spending_detail",
+    "arrival_triangle",
+    "alert",
+  ]) {
     const rows = await t.db.prisma.$queryRawUnsafe<{ j: string }[]>(`SELECT to_jsonb(x)::text AS j FROM "${table}" x`);
     out[table] = rows
-      .map((r) => JSON.stringify(Object.fromEntries(Object.entries(JSON.parse(r.j) as Record<string, unknown>).filter(([k]) => !/_at$/.test(k)))))
+      .map((r) =>
+        JSON.stringify(
+          Object.fromEntries(
+            Object.entries(JSON.parse(r.j) as Record<string, unknown>).filter(([k]) => !/_at$/.test(k)),
+          ),
+        ),
+      )
       .sort();
   }
   return out;
@@ -70,7 +92,10 @@ describe("XML files read on worker threads", () => {
     const bodies = [
       fixtureEnvelope({ seed: 31, facility: "01001", episodes: 7, dischargedBefore: start, days: 2 }),
       envelopeOf("01001", [
-        [["XML1", tongHop], ["XML7", fixture("giay-ra-vien.xml")]],
+        [
+          ["XML1", tongHop],
+          ["XML7", fixture("giay-ra-vien.xml")],
+        ],
         [["XML1", withFields(tongHop, { MA_LK: "LK2", NGAY_RA: "202613011200" })]],
         [["XML1", withFields(tongHop, { MA_LK: "LK3", MA_CSKCB: "79001" })]],
         [["XML1", tongHop]],
@@ -93,12 +118,30 @@ describe("XML files read on worker threads", () => {
     const key = await facility();
     const good = fixture("tong-hop-130.xml");
     const hostile = [
-      ...["doctype-external-entity.xml", "billion-laughs.xml", "deep-nesting.xml", "invalid-base64.xml", "not-utf8.xml", "utf16.xml"].map((n) => fixtureBytes(n)),
-      Buffer.from(envelopeOf("01001", [[["XML1", good]], [["XML1", withFields(good, { MA_LK: "LK2" })]], [["XML1", fixture("tong-hop-doctype.xml")]]])),
+      ...[
+        "doctype-external-entity.xml",
+        "billion-laughs.xml",
+        "deep-nesting.xml",
+        "invalid-base64.xml",
+        "not-utf8.xml",
+        "utf16.xml",
+      ].map((n) => fixtureBytes(n)),
+      Buffer.from(
+        envelopeOf("01001", [
+          [["XML1", good]],
+          [["XML1", withFields(good, { MA_LK: "LK2" })]],
+          [["XML1", fixture("tong-hop-doctype.xml")]],
+        ]),
+      ),
     ];
     const state = await fingerprint(t.db);
     for (const bytes of hostile) {
-      const send = () => t.app.request("/v1/batches/xml", { method: "POST", headers: { authorization: `Bearer ${key}`, ...XML }, body: new Uint8Array(bytes) });
+      const send = () =>
+        t.app.request("/v1/batches/xml", {
+          method: "POST",
+          headers: { authorization: `Bearer ${key}`, ...XML },
+          body: new Uint8Array(bytes),
+        });
       const res = await send();
       expect(res.status).toBe(422);
       expect(res.headers.get("content-type")).toMatch(/^application\/problem\+json/);

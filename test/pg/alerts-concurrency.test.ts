@@ -8,7 +8,10 @@ import { addSpendingIn, setEstimate } from "../support/spending.ts";
 const t = useTestApp({
   rules: () => {
     const rules = defaultRules();
-    rules.usage.thresholds = [{ ratio: "0.5", severity: "warning" }, { ratio: "0.85", severity: "high" }];
+    rules.usage.thresholds = [
+      { ratio: "0.5", severity: "warning" },
+      { ratio: "0.85", severity: "high" },
+    ];
     return rules;
   },
 });
@@ -36,10 +39,14 @@ describe("alerts under concurrent spending (PostgreSQL)", () => {
     );
     expect(results.filter((r) => r.status === "rejected")).toEqual([]);
 
-    const spending = await t.db.prisma.spending.findUniqueOrThrow({ where: { provinceCode_year: { provinceCode: "01", year: Y } } });
+    const spending = await t.db.prisma.spending.findUniqueOrThrow({
+      where: { provinceCode_year: { provinceCode: "01", year: Y } },
+    });
     expect(spending.spent.toString()).toBe("240");
     const alerts = await t.db.prisma.alert.findMany({ orderBy: [{ kind: "asc" }, { threshold: "asc" }] });
-    expect(alerts.map((a) => [a.kind, a.threshold?.toString() ?? null, a.spentAtRaise.toString(), a.liveKey !== null])).toEqual([
+    expect(
+      alerts.map((a) => [a.kind, a.threshold?.toString() ?? null, a.spentAtRaise.toString(), a.liveKey !== null]),
+    ).toEqual([
       ["usage_threshold", "0.5", "100", true],
       ["usage_threshold", "0.85", "170", true],
       ["projected_overrun", "1", "200", true],
@@ -52,10 +59,16 @@ describe("alerts under concurrent spending (PostgreSQL)", () => {
     // while central cuts 30 (0.8247 alone); together 830 / 970 = 0.8557.
     const setUp = async (year: number) => {
       await setEstimate(t, "01", year, "1000");
-      await t.db.prisma.$transaction((tx) => addSpendingIn(tx, t, [{ provinceCode: "01", year, facilityCode: "01001", spent: "800" }]));
+      await t.db.prisma.$transaction((tx) =>
+        addSpendingIn(tx, t, [{ provinceCode: "01", year, facilityCode: "01001", spent: "800" }]),
+      );
     };
     const cut = (year: number) =>
-      t.json("POST", `/v1/provinces/01/estimates/${year}/adjustments`, { body: { amount: "-30", reason: "reallocation" } }).then((r) => expect(r.status).toBe(201));
+      t
+        .json("POST", `/v1/provinces/01/estimates/${year}/adjustments`, {
+          body: { amount: "-30", reason: "reallocation" },
+        })
+        .then((r) => expect(r.status).toBe(201));
     const batch = (year: number, holdSeconds = 0, evaluated?: () => void) =>
       t.db.prisma.$transaction(async (tx) => {
         await addSpendingIn(tx, t, [{ provinceCode: "01", year, facilityCode: "01001", spent: "30" }]);

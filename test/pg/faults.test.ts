@@ -43,52 +43,94 @@ async function behindProxy(max: number): Promise<{ proxy: TcpProxy; db: ReturnTy
   return { proxy, db: openPostgres({ connectionString: viaProxy.toString(), max }) };
 }
 
-const problemOf = async (res: Response) => ({ status: res.status, type: res.headers.get("content-type"), retryAfter: res.headers.get("retry-after"), body: await res.json() });
+const problemOf = async (res: Response) => ({
+  status: res.status,
+  type: res.headers.get("content-type"),
+  retryAfter: res.headers.get("retry-after"),
+  body: await res.json(),
+});
 
 describe("a batch whose database connection dies mid-transaction", () => {
   // Two places to cut it: waiting for its facility's lock (before any write), and
   // waiting for the province's spending row after its claims, history and documents are written.
   const blockers = [
-    { where: "on the facility lock, before any write", sql: "SELECT pg_advisory_xact_lock(hashtext('batch:01001'))", waitsOn: "pg_advisory_xact_lock" },
-    { where: "on the spending row, after writing its claims", sql: "SELECT 1 FROM spending WHERE province_code = '01' AND year = 2026 FOR UPDATE", waitsOn: "spending" },
+    {
+      where: "on the facility lock, before any write",
+      sql: "SELECT pg_advisory_xact_lock(hashtext('batch:01001'))",
+      waitsOn: "pg_advisory_xact_lock",
+    },
+    {
+      where: "on the spending row, after writing its claims",
+      sql: "SELECT 1 FROM spending WHERE province_code = '01' AND year = 2026 FOR UPDATE",
+      waitsOn: "spending",
+    },
   ];
 
-  it.each(blockers)("killed while waiting $where: 503 with Retry-After, nothing half-written, the retry stores it exactly", async ({ sql, waitsOn }) => {
-    const facility = await seed(t);
-    // A first batch, so the spending row exists and the second batch corrects one of its claims.
-    const first = await t.json("POST", "/v1/batches", { key: facility, body: { batchId: "B0", claims: [claim({}, 1)] } });
-    expect(first.status).toBe(201);
-    const batch = { batchId: "B1", claims: [claim({ amounts: { total: "500000", insurance: "400000", patient: "100000", other: "0" }, documents: [{ type: "discharge_paper", reference: "G-1" }] }, 1), ...claims(20, {}, 2)] };
-    const before = await fingerprint(t.db);
-
-    await withLockSessions(async (holder, watcher) => {
-      const [{ pid: holderPid }] = (await holder.query<{ pid: number }>("SELECT pg_backend_pid() AS pid")).rows as [{ pid: number }];
-      await holder.query("BEGIN");
-      await holder.query(sql);
-      const pending = t.call("POST", "/v1/batches", { key: facility, body: batch });
-      const victim = await until("the batch to wait on the lock", async () => {
-        const { rows } = await watcher.query<{ pid: number; query: string }>(
-          `SELECT pid, query FROM pg_stat_activity
-           WHERE datname = current_database() AND pid NOT IN (pg_backend_pid(), $1) AND wait_event_type = 'Lock' AND state = 'active'`, [holderPid]);
-        return rows[0];
+  it.each(blockers)(
+    "killed while waiting $where: 503 with Retry-After, nothing half-written, the retry stores it exactly",
+    async ({ sql, waitsOn }) => {
+      const facility = await seed(t);
+      // A first batch, so the spending row exists and the second batch corrects one of its claims.
+      const first = await t.json("POST", "/v1/batches", {
+        key: facility,
+        body: { batchId: "B0", claims: [claim({}, 1)] },
       });
-      expect(victim.query).toContain(waitsOn);
-      await watcher.query("SELECT pg_terminate_backend($1)", [victim.pid]);
-      const res = await problemOf(await pending);
-      expect(res).toMatchObject({ status: 503, type: "application/problem+json", body: { status: 503, code: "database_unavailable" } });
-      expect(Number(res.retryAfter)).toBeGreaterThan(0);
-      await holder.query("ROLLBACK");
-    });
+      expect(first.status).toBe(201);
+      const batch = {
+        batchId: "B1",
+        claims: [
+          claim(
+            {
+              amounts: { total: "500000", insurance: "400000", patient: "100000", other: "0" },
+              documents: [{ type: "discharge_paper", reference: "G-1" }],
+            },
+            1,
+          ),
+          ...claims(20, {}, 2),
+        ],
+      };
+      const before = await fingerprint(t.db);
 
-    // Nothing of the batch was kept: every table is as it was before it was sent.
-    expect(await fingerprint(t.db)).toEqual(before);
-    // The same request again is a first receipt (201, not a replay), and the totals are exact.
-    const retry = await t.json("POST", "/v1/batches", { key: facility, body: batch });
-    expect(retry.status).toBe(201);
-    expect(retry.body).toMatchObject({ received: 21, accepted: 21, corrected: 1, rejected: 0 });
-    expect(await totals(t)).toEqual({ spent: String(400000 + 20 * 280000) + ".00", over: String(400000 + 20 * 280000) + ".00" });
-    expect(await t.db.prisma.claim.count()).toBe(21);
-  });
+      await withLockSessions(async (holder, watcher) => {
+        const [{ pid: holderPid }] = (await holder.query<{ pid: number }>("SELECT pg_backend_pid() AS pid")).rows as [
+          { pid: number },
+        ];
+        await holder.query("BEGIN");
+        await holder.query(sql);
+        const pending = t.call("POST", "/v1/batches", { key: facility, body: batch });
+        const victim = await until("the batch to wait on the lock", async () => {
+          const { rows } = await watcher.query<{ pid: number; query: string }>(
+            `SELECT pid, query FROM pg_stat_activity
+           WHERE datname = current_database() AND pid NOT IN (pg_backend_pid(), $1) AND wait_event_type = 'Lock' AND state = 'active'`,
+            [holderPid],
+          );
+          return rows[0];
+        });
+        expect(victim.query).toContain(waitsOn);
+        await watcher.query("SELECT pg_terminate_backend($1)", [victim.pid]);
+        const res = await problemOf(await pending);
+        expect(res).toMatchObject({
+          status: 503,
+          type: "application/problem+json",
+          body: { status: 503, code: "database_unavailable" },
+        });
+        expect(Number(res.retryAfter)).toBeGreaterThan(0);
+        await holder.query("ROLLBACK");
+      });
+
+      // Nothing of the batch was kept: every table is as it was before it was sent.
+      expect(await fingerprint(t.db)).toEqual(before);
+      // The same request again is a first receipt (201, not a replay), and the totals are exact.
+      const retry = await t.json("POST", "/v1/batches", { key: facility, body: batch });
+      expect(retry.status).toBe(201);
+      expect(retry.body).toMatchObject({ received: 21, accepted: 21, corrected: 1, rejected: 0 });
+      expect(await totals(t)).toEqual({
+        spent: String(400000 + 20 * 280000) + ".00",
+        over: String(400000 + 20 * 280000) + ".00",
+      });
+      expect(await t.db.prisma.claim.count()).toBe(21);
+    },
+  );
 });
 
 describe("a connection cut between two statements of a session", () => {
@@ -102,7 +144,10 @@ describe("a connection cut between two statements of a session", () => {
           await sleep(50); // the client sees the socket close before its next statement
           await s.query("SELECT 2");
         })
-        .then(() => null, (err: unknown) => err);
+        .then(
+          () => null,
+          (err: unknown) => err,
+        );
       expect(isDatabaseUnavailable(failure), String(failure)).toBe(true);
       await proxy.up();
       // max 1: this session gets a new connection only if the broken one was not returned to the pool.
@@ -127,13 +172,19 @@ describe("a batch past its transaction's bounds", () => {
           await s.exec("SET LOCAL lock_timeout = '50ms'");
           await s.query("SELECT pg_advisory_xact_lock(42)");
         })
-        .then(() => null, (err: unknown) => err);
+        .then(
+          () => null,
+          (err: unknown) => err,
+        );
       const longStatement = await t.db
         .withSession(async (s) => {
           await s.exec("SET LOCAL statement_timeout = '50ms'");
           await s.query("SELECT pg_sleep(1)");
         })
-        .then(() => null, (err: unknown) => err);
+        .then(
+          () => null,
+          (err: unknown) => err,
+        );
       expect(isDatabaseUnavailable(lockWait), String(lockWait)).toBe(true);
       expect(isDatabaseUnavailable(longStatement), String(longStatement)).toBe(true);
     } finally {
@@ -157,7 +208,11 @@ describe("the database goes away and comes back", () => {
     const db = cut.db;
     const app = createApp({ db, clock: t.clock, rules: t.rules, logger: t.logger });
     const call = (method: string, path: string, body?: unknown, key = CENTRAL_KEY) =>
-      app.request(path, { method, headers: { authorization: `Bearer ${key}`, ...(body ? { "content-type": "application/json" } : {}) }, body: body ? JSON.stringify(body) : undefined });
+      app.request(path, {
+        method,
+        headers: { authorization: `Bearer ${key}`, ...(body ? { "content-type": "application/json" } : {}) },
+        body: body ? JSON.stringify(body) : undefined,
+      });
     const requests = [
       () => call("GET", "/readyz"),
       () => call("GET", "/v1/provinces"),
@@ -175,7 +230,11 @@ describe("the database goes away and comes back", () => {
       for (const send of requests) {
         for (let i = 0; i < 2; i++) {
           const res = await problemOf(await send());
-          expect(res, await JSON.stringify(res.body)).toMatchObject({ status: 503, type: "application/problem+json", body: { status: 503 } });
+          expect(res, await JSON.stringify(res.body)).toMatchObject({
+            status: 503,
+            type: "application/problem+json",
+            body: { status: 503 },
+          });
           expect(Number(res.retryAfter)).toBeGreaterThan(0);
           expect(JSON.stringify(res.body)).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|at .*\.ts|stack/);
         }
@@ -219,7 +278,9 @@ describe("the database stops answering without closing anything (a black-holed n
       expect(Date.now() - started).toBeLessThan(10_000);
       proxy.stall(false);
       await until("readiness once packets flow again", async () => (await app.request("/readyz")).status === 200);
-      expect((await app.request("/v1/provinces", { headers: { authorization: `Bearer ${CENTRAL_KEY}` } })).status).toBe(200);
+      expect((await app.request("/v1/provinces", { headers: { authorization: `Bearer ${CENTRAL_KEY}` } })).status).toBe(
+        200,
+      );
     } finally {
       proxy.stall(false);
       await db.close();
@@ -231,16 +292,29 @@ describe("SIGTERM", () => {
   it("lets a batch in flight finish and answer, then exits promptly even with a keep-alive client still calling", async () => {
     const scratch = await createScratchDatabase("sigterm");
     const key = "sigterm-central-key-0123456789";
-    const server = await startServer({ DATABASE_URL: scratch.url, BOOTSTRAP_CENTRAL_KEY: key, PORT: String(await freePort()), MARK_STUCK_INTERVAL_SECONDS: "0", LOG_LEVEL: "info" });
+    const server = await startServer({
+      DATABASE_URL: scratch.url,
+      BOOTSTRAP_CENTRAL_KEY: key,
+      PORT: String(await freePort()),
+      MARK_STUCK_INTERVAL_SECONDS: "0",
+      LOG_LEVEL: "info",
+    });
     const watcher = new pg.Client({ connectionString: scratch.url });
     // One keep-alive connection, as a load balancer or a hospital system's HTTP client would hold.
     const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
     const send = (method: string, path: string, body?: unknown) =>
       new Promise<{ status: number; text: string }>((resolve, reject) => {
-        const req = http.request(`${server.url}${path}`, { method, agent, headers: { authorization: `Bearer ${key}`, "content-type": "application/json" } }, (res) => {
-          let text = "";
-          res.setEncoding("utf8").on("data", (d: string) => (text += d)).on("end", () => resolve({ status: res.statusCode!, text }));
-        });
+        const req = http.request(
+          `${server.url}${path}`,
+          { method, agent, headers: { authorization: `Bearer ${key}`, "content-type": "application/json" } },
+          (res) => {
+            let text = "";
+            res
+              .setEncoding("utf8")
+              .on("data", (d: string) => (text += d))
+              .on("end", () => resolve({ status: res.statusCode!, text }));
+          },
+        );
         req.on("error", reject);
         req.end(body === undefined ? undefined : JSON.stringify(body));
       });
@@ -252,11 +326,16 @@ describe("SIGTERM", () => {
       const size = 3000;
       const inFlight = send("POST", "/v1/batches", { batchId: "BIG", facilityCode: "01001", claims: claims(size) });
       // SIGTERM once the batch's transaction is open in the database: it is truly mid-flight.
-      await until("the batch's transaction to start", async () => {
-        const { rows } = await watcher.query(
-          "SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND xact_start IS NOT NULL AND query ILIKE '%batch%'");
-        return rows.length > 0;
-      }, 30_000);
+      await until(
+        "the batch's transaction to start",
+        async () => {
+          const { rows } = await watcher.query(
+            "SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND xact_start IS NOT NULL AND query ILIKE '%batch%'",
+          );
+          return rows.length > 0;
+        },
+        30_000,
+      );
       server.child.kill("SIGTERM");
 
       const res = await inFlight;
@@ -267,7 +346,10 @@ describe("SIGTERM", () => {
       let exitedAt: number | null = null;
       server.child.once("exit", () => (exitedAt = Date.now()));
       while (exitedAt === null && Date.now() - answeredAt < 8_000) {
-        const ok = await send("GET", "/healthz").then(() => true, () => false);
+        const ok = await send("GET", "/healthz").then(
+          () => true,
+          () => false,
+        );
         if (!ok) break;
         await sleep(50);
       }

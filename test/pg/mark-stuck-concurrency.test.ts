@@ -17,7 +17,16 @@ async function sendPending(ctx: TestContext, keys: string[], round: number, perF
         body: {
           batchId: `r${round}`,
           claims: Array.from({ length: perFacility }, (_, i) =>
-            claim({ claimId: `${code}-${round}-${i}`, visitType: "inpatient", patient: { cardNumber: `DN401${f}${round}${String(i).padStart(8, "0")}` }, amounts: { total: "1000", insurance: "1000", patient: "0" } }, i)),
+            claim(
+              {
+                claimId: `${code}-${round}-${i}`,
+                visitType: "inpatient",
+                patient: { cardNumber: `DN401${f}${round}${String(i).padStart(8, "0")}` },
+                amounts: { total: "1000", insurance: "1000", patient: "0" },
+              },
+              i,
+            ),
+          ),
         },
       }),
     ),
@@ -41,7 +50,17 @@ describe("stuck marking on PostgreSQL", () => {
       // Four at once: two as the schedule would run them (one in chunks of 70), two through the API; a batch correcting
       // claims of this round (in reverse order, so its locks cross the markings') runs alongside.
       const correction = Array.from({ length: 50 }, (_, i) =>
-        claim({ claimId: `01001-${round}-${199 - i}`, visitType: "inpatient", diagnosis: { primary: "J20.0" }, patient: { cardNumber: `DN4010${round}${String(199 - i).padStart(8, "0")}` }, amounts: { total: "1000", insurance: "1000", patient: "0" } }, 199 - i));
+        claim(
+          {
+            claimId: `01001-${round}-${199 - i}`,
+            visitType: "inpatient",
+            diagnosis: { primary: "J20.0" },
+            patient: { cardNumber: `DN4010${round}${String(199 - i).padStart(8, "0")}` },
+            amounts: { total: "1000", insurance: "1000", patient: "0" },
+          },
+          199 - i,
+        ),
+      );
       const [a, b, c, d, batch] = await Promise.all([
         markStuck(deps, { chunk: 70 }),
         t.json("POST", "/v1/jobs/mark-stuck"),
@@ -57,7 +76,11 @@ describe("stuck marking on PostgreSQL", () => {
       expect(marked, `round ${round}`).toBe(600);
       expect(await t.db.prisma.claim.count({ where: { stuck: true } })).toBe(eligible);
       // Every claim was marked by one marking: one stuck_at for the round's claims.
-      const times = await t.db.prisma.claim.groupBy({ by: ["stuckAt"], where: { claimId: { contains: `-${round}-` } }, _count: true });
+      const times = await t.db.prisma.claim.groupBy({
+        by: ["stuckAt"],
+        where: { claimId: { contains: `-${round}-` } },
+        _count: true,
+      });
       expect(times.map((g) => [g.stuckAt?.toISOString(), g._count])).toEqual([[t.clock.now().toISOString(), 600]]);
     }
 

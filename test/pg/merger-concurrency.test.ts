@@ -11,7 +11,10 @@ async function provinces(...codes: string[]) {
   for (const code of codes) await t.json("PUT", `/v1/provinces/${code}`, { body: { name: `Tỉnh ${code}` } });
 }
 
-const placed = async () => (await t.db.prisma.claim.findMany({ select: { claimId: true, provinceCode: true }, orderBy: { claimId: "asc" } })).map((c) => [c.claimId, c.provinceCode]);
+const placed = async () =>
+  (
+    await t.db.prisma.claim.findMany({ select: { claimId: true, provinceCode: true }, orderBy: { claimId: "asc" } })
+  ).map((c) => [c.claimId, c.provinceCode]);
 
 /**
  * A merger recorded while other writers are at work. Each case holds a lock
@@ -23,7 +26,11 @@ describe("a merger recorded while other writers are at work", () => {
     await provinces("08", "02");
     await t.json("PUT", "/v1/facilities/02001", { body: { name: "Bệnh viện Đa khoa Hà Giang" } });
     const facility = await t.key("facility", "02001");
-    const send = (batchId: string, claimId: string) => t.json("POST", "/v1/batches", { key: facility, body: { batchId, claims: [stay(claimId, "2025-08-01T03:00:00Z", "100000")] } });
+    const send = (batchId: string, claimId: string) =>
+      t.json("POST", "/v1/batches", {
+        key: facility,
+        body: { batchId, claims: [stay(claimId, "2025-08-01T03:00:00Z", "100000")] },
+      });
     expect((await send("B0", "EARLY")).status).toBe(201);
 
     // The facility's batch lock held: the merger (its province row written, not committed) queues for it
@@ -40,9 +47,18 @@ describe("a merger recorded while other writers are at work", () => {
       expect((await batch).status).toBe(201);
     });
 
-    expect(await placed()).toEqual([["EARLY", "08"], ["LATE", "08"]]);
-    const spending = await t.db.prisma.spending.findMany({ select: { provinceCode: true, spent: true, claimCount: true }, orderBy: { provinceCode: "asc" } });
-    expect(spending.map((s) => [s.provinceCode, s.spent.toString(), s.claimCount])).toEqual([["02", "0", 0], ["08", "200000", 2]]);
+    expect(await placed()).toEqual([
+      ["EARLY", "08"],
+      ["LATE", "08"],
+    ]);
+    const spending = await t.db.prisma.spending.findMany({
+      select: { provinceCode: true, spent: true, claimCount: true },
+      orderBy: { provinceCode: "asc" },
+    });
+    expect(spending.map((s) => [s.provinceCode, s.spent.toString(), s.claimCount])).toEqual([
+      ["02", "0", 0],
+      ["08", "200000", 2],
+    ]);
   });
 
   it("moves the claims of a facility recorded under the merged province at the same time", async () => {
@@ -64,7 +80,10 @@ describe("a merger recorded while other writers are at work", () => {
       expect([(await merger).status, (await move).status]).toEqual([200, 200]);
     });
     await submitFor(t, "79001", "B2", [stay("X2", "2025-08-01T03:00:00Z", "100000")]);
-    expect(await placed()).toEqual([["X1", "08"], ["X2", "08"]]);
+    expect(await placed()).toEqual([
+      ["X1", "08"],
+      ["X2", "08"],
+    ]);
   });
 
   it("does not deadlock with the stuck marking, which locks claims in id order too", async () => {
@@ -92,7 +111,11 @@ describe("a merger recorded while other writers are at work", () => {
       const [marked, merged] = await Promise.all([marking, merger]);
       expect([marked.status, marked.body.marked, merged.status]).toEqual([200, 3, 200]);
     });
-    expect(await placed()).toEqual([["FIRST", "08"], ["LAST", "08"], ["MIDDLE", "08"]]);
+    expect(await placed()).toEqual([
+      ["FIRST", "08"],
+      ["LAST", "08"],
+      ["MIDDLE", "08"],
+    ]);
   });
 
   it("leaves a claim it moved away to the new province's reviewers, even when one of the old province had it open", async () => {
@@ -110,7 +133,10 @@ describe("a merger recorded while other writers are at work", () => {
       await holder.query("SELECT 1 FROM spending WHERE province_code = '08' AND year = 2025 FOR UPDATE");
       const merger = t.json("PUT", "/v1/provinces/02", { body: MERGER });
       await lockWaiters(watcher, 1);
-      const decision = t.json("POST", "/v1/claims/02001/HG/decision", { key: reviewer02, body: { outcome: "denied", reason: "trùng hồ sơ" } });
+      const decision = t.json("POST", "/v1/claims/02001/HG/decision", {
+        key: reviewer02,
+        body: { outcome: "denied", reason: "trùng hồ sơ" },
+      });
       await lockWaiters(watcher, 2);
       await holder.query("ROLLBACK");
       expect([(await merger).status, (await decision).status]).toEqual([200, 404]);

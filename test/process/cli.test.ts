@@ -74,7 +74,9 @@ describe("operator CLI on PostgreSQL", { timeout: 90_000 }, () => {
       const second = await cli(["migrate"], { DATABASE_URL: fresh.url });
       expect(second.code, second.stderr).toBe(0);
       expect(JSON.parse(second.stdout)).toEqual({ applied: [] });
-      const rows = await freshDb.prisma.$queryRawUnsafe<{ migration_name: string }[]>(`SELECT migration_name FROM "_prisma_migrations" ORDER BY migration_name`);
+      const rows = await freshDb.prisma.$queryRawUnsafe<{ migration_name: string }[]>(
+        `SELECT migration_name FROM "_prisma_migrations" ORDER BY migration_name`,
+      );
       expect(rows.map((r) => r.migration_name)).toEqual(names);
     } finally {
       await freshDb.close();
@@ -100,7 +102,10 @@ describe("operator CLI on PostgreSQL", { timeout: 90_000 }, () => {
     expect(put.status).toBe(201);
 
     // Second, a province key for that province; the creation is audited with no caller.
-    const province = await cli(["keys", "create", "--role", "province", "--scope", "01", "--name", "Hà Nội reviewers"], env);
+    const province = await cli(
+      ["keys", "create", "--role", "province", "--scope", "01", "--name", "Hà Nội reviewers"],
+      env,
+    );
     expect(province.code, province.stderr).toBe(0);
     const provinceKey = JSON.parse(province.stdout);
     expect(provinceKey).toMatchObject({ role: "province", scope: "01" });
@@ -124,7 +129,10 @@ describe("operator CLI on PostgreSQL", { timeout: 90_000 }, () => {
     const refused = await app.request("/v1/rules", { headers: { authorization: `Bearer ${provinceKey.key}` } });
     expect(refused.status).toBe(401);
     const actions = await db.prisma.auditLog.findMany({ where: { entityId: provinceKey.id }, orderBy: { id: "asc" } });
-    expect(actions.map((a) => [a.action, a.actorKeyId])).toEqual([["key.create", null], ["key.revoke", null]]);
+    expect(actions.map((a) => [a.action, a.actorKeyId])).toEqual([
+      ["key.create", null],
+      ["key.revoke", null],
+    ]);
   });
 
   it("a key for a province that does not exist fails with exit code 1 and one line naming it", async () => {

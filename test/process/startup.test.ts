@@ -39,7 +39,11 @@ describe("starting the server", { timeout: 90_000 }, () => {
     const first = await startServer(env);
     expect(await (await fetch(`${first.url}/healthz`)).json()).toEqual({ status: "ok" });
     expect(await (await fetch(`${first.url}/readyz`)).json()).toEqual({ status: "ready", database: "pglite" });
-    const put = await fetch(`${first.url}/v1/provinces/01`, { method: "PUT", headers: auth, body: JSON.stringify({ name: "Hà Nội" }) });
+    const put = await fetch(`${first.url}/v1/provinces/01`, {
+      method: "PUT",
+      headers: auth,
+      body: JSON.stringify({ name: "Hà Nội" }),
+    });
     expect(put.status).toBe(201);
     expect(existsSync(join(dataDir, "server.pid"))).toBe(true);
 
@@ -67,13 +71,19 @@ describe("starting the server", { timeout: 90_000 }, () => {
   });
 
   it("an unreachable database exits 1 with one line saying where it looked", async () => {
-    const r = await failedStart({ PORT: String(await freePort()), DATABASE_URL: "postgresql://postgres@127.0.0.1:1/x" });
+    const r = await failedStart({
+      PORT: String(await freePort()),
+      DATABASE_URL: "postgresql://postgres@127.0.0.1:1/x",
+    });
     expectOneLineFailure(r, /^startup failed: cannot reach PostgreSQL at 127\.0\.0\.1:1\/x/);
   });
 
   it("an invalid rule file exits 1 with one line naming the file and the field", async () => {
     const rulesDir = temp("rules");
-    writeFileSync(join(rulesDir, "usage.json"), JSON.stringify({ thresholds: [{ ratio: "eighty-five", severity: "high" }] }));
+    writeFileSync(
+      join(rulesDir, "usage.json"),
+      JSON.stringify({ thresholds: [{ ratio: "eighty-five", severity: "high" }] }),
+    );
     const r = await failedStart({ PORT: String(await freePort()), DATA_DIR: temp("data"), RULES_DIR: rulesDir });
     expectOneLineFailure(r, /^startup failed: rules: usage\.json: thresholds\.0\.ratio: /);
   });
@@ -94,8 +104,12 @@ describe("starting the server on PostgreSQL", { timeout: 90_000 }, () => {
     await scratch?.drop();
   });
 
-  it("with DATABASE_URL set it migrates that database and serves /readyz with database \"postgres\"", async () => {
-    const server = await startServer({ PORT: String(await freePort()), DATABASE_URL: scratch.url, BOOTSTRAP_CENTRAL_KEY: KEY });
+  it('with DATABASE_URL set it migrates that database and serves /readyz with database "postgres"', async () => {
+    const server = await startServer({
+      PORT: String(await freePort()),
+      DATABASE_URL: scratch.url,
+      BOOTSTRAP_CENTRAL_KEY: KEY,
+    });
     const ready = await fetch(`${server.url}/readyz`);
     expect(await ready.json()).toEqual({ status: "ready", database: "postgres" });
     expect((await fetch(`${server.url}/v1/provinces`, { headers: auth })).status).toBe(200);

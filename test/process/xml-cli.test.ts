@@ -15,8 +15,21 @@ const before = new Date(Date.now() - 3_600_000);
 /** A folder as a hospital's export leaves it: two envelopes (one in a subfolder), a hostile one, and a file that is no envelope. */
 function exportFolder(root: string) {
   mkdirSync(join(root, "june", "week2"), { recursive: true });
-  writeFileSync(join(root, "june", "a.xml"), fixtureEnvelope({ seed: 31, facility: "01001", episodes: 4, dischargedBefore: before, prefix: "CLA" }));
-  writeFileSync(join(root, "june", "week2", "b.xml"), fixtureEnvelope({ seed: 32, facility: "01001", episodes: 3, dischargedBefore: before, prefix: "CLB", xml1: (i) => (i === 1 ? { NGAY_RA: "2026-06-14" } : {}) }));
+  writeFileSync(
+    join(root, "june", "a.xml"),
+    fixtureEnvelope({ seed: 31, facility: "01001", episodes: 4, dischargedBefore: before, prefix: "CLA" }),
+  );
+  writeFileSync(
+    join(root, "june", "week2", "b.xml"),
+    fixtureEnvelope({
+      seed: 32,
+      facility: "01001",
+      episodes: 3,
+      dischargedBefore: before,
+      prefix: "CLB",
+      xml1: (i) => (i === 1 ? { NGAY_RA: "2026-06-14" } : {}),
+    }),
+  );
   writeFileSync(join(root, "june", "c.xml"), fixtureBytes("invalid-base64.xml"));
   writeFileSync(join(root, "june", "notes.txt"), "not an envelope");
 }
@@ -29,7 +42,12 @@ async function seedFacility(url: string) {
   await client.end();
 }
 
-const csvRows = (path: string) => readFileSync(path, "utf8").replace(/^\uFEFF/, "").trim().split("\r\n").map((l) => l.split(","));
+const csvRows = (path: string) =>
+  readFileSync(path, "utf8")
+    .replace(/^\uFEFF/, "")
+    .trim()
+    .split("\r\n")
+    .map((l) => l.split(","));
 
 describe("npm run cli -- import-xml", { timeout: 120_000 }, () => {
   let scratch: Awaited<ReturnType<typeof createScratchDatabase>>;
@@ -50,17 +68,47 @@ describe("npm run cli -- import-xml", { timeout: 120_000 }, () => {
 
   it("sends a folder to a running service: every envelope under it, a JSON summary, a CSV of what was rejected and why", async () => {
     const port = await freePort();
-    const server = await startServer({ PORT: String(port), DATABASE_URL: scratch.url, BOOTSTRAP_CENTRAL_KEY: KEY, MARK_STUCK_INTERVAL_SECONDS: "0" });
+    const server = await startServer({
+      PORT: String(port),
+      DATABASE_URL: scratch.url,
+      BOOTSTRAP_CENTRAL_KEY: KEY,
+      MARK_STUCK_INTERVAL_SECONDS: "0",
+    });
     const csv = join(dir.path, "rejected-http.csv");
-    const run = await cli(["import-xml", "--facility", "01001", "--url", server.url, "--key", KEY, "--rejected", csv, join(dir.path, "june")], {});
+    const run = await cli(
+      [
+        "import-xml",
+        "--facility",
+        "01001",
+        "--url",
+        server.url,
+        "--key",
+        KEY,
+        "--rejected",
+        csv,
+        join(dir.path, "june"),
+      ],
+      {},
+    );
     await server.stop();
     // c.xml was refused whole: exit 1, the others were taken.
     expect(run.code, run.stderr).toBe(1);
     // Not a terminal: no progress bar.
     expect(run.stderr).toBe("");
     const summary = JSON.parse(run.stdout);
-    expect(summary.files.map((f: any) => [f.path.split("/").slice(-1)[0], f.status])).toEqual([["a.xml", 201], ["c.xml", 422], ["b.xml", 201]]);
-    expect(summary.totals).toEqual({ files: 3, refusedFiles: 1, received: 7, accepted: expect.any(Number), pendingDocumentation: expect.any(Number), rejected: 1 });
+    expect(summary.files.map((f: any) => [f.path.split("/").slice(-1)[0], f.status])).toEqual([
+      ["a.xml", 201],
+      ["c.xml", 422],
+      ["b.xml", 201],
+    ]);
+    expect(summary.totals).toEqual({
+      files: 3,
+      refusedFiles: 1,
+      received: 7,
+      accepted: expect.any(Number),
+      pendingDocumentation: expect.any(Number),
+      rejected: 1,
+    });
     expect(summary.totals.accepted + summary.totals.pendingDocumentation).toBe(6);
     const [header, ...rows] = csvRows(csv);
     expect(header).toEqual(["file", "batchId", "index", "claimId", "path", "code", "message"]);
@@ -80,7 +128,10 @@ describe("npm run cli -- import-xml", { timeout: 120_000 }, () => {
     expect(JSON.parse(first.stdout).files[0]).toMatchObject({ status: 200, received: 4, chunks: 1 });
     expect(csvRows(csv)).toHaveLength(1);
     const other = join(dir.path, "d.xml");
-    writeFileSync(other, fixtureEnvelope({ seed: 33, facility: "01001", episodes: 2, dischargedBefore: before, prefix: "CLD" }));
+    writeFileSync(
+      other,
+      fixtureEnvelope({ seed: 33, facility: "01001", episodes: 2, dischargedBefore: before, prefix: "CLD" }),
+    );
     const fresh = await cli(["import-xml", "--facility", "01001", "--rejected", csv, other], env);
     expect(JSON.parse(fresh.stdout).files[0]).toMatchObject({ status: 201, received: 2 });
     const wrong = await cli(["import-xml", "--facility", "79001", "--rejected", csv, other], env);
@@ -105,7 +156,9 @@ describe("npm run cli -- import-xml", { timeout: 120_000 }, () => {
 describe("the progress line", () => {
   it("shows the share done, episodes per second and the time left", () => {
     expect(ProgressBar.line(2500, 10000, 5, 10)).toBe("[###.......] 2,500/10,000 episodes  500/s  ETA 0:15");
-    expect(ProgressBar.line(0, 10000, 0, 10, "file 1/3")).toBe("[..........] 0/10,000 episodes  0/s  ETA --:--  file 1/3");
+    expect(ProgressBar.line(0, 10000, 0, 10, "file 1/3")).toBe(
+      "[..........] 0/10,000 episodes  0/s  ETA --:--  file 1/3",
+    );
     expect(ProgressBar.line(10000, 10000, 100, 4)).toBe("[####] 10,000/10,000 episodes  100/s  ETA 0:00");
   });
 });

@@ -62,27 +62,66 @@ export const A_PRIVATE = { claimId: "LKSECRET01", patientName: "Matrix Secret Pa
 
 const unauthenticated = { revoked: 401, none: 401 } as const;
 /** Central only: reference writes, estimates, keys, jobs. */
-const centralOnly = (ok: number) => ({ central: ok, provinceA: 403, provinceB: 403, facilityA: 403, facilityB: 403, ...unauthenticated });
+const centralOnly = (ok: number) => ({
+  central: ok,
+  provinceA: 403,
+  provinceB: 403,
+  facilityA: 403,
+  facilityB: 403,
+  ...unauthenticated,
+});
 /** Any valid key reads it (reference data, rules). */
 const anyKey = { central: 200, provinceA: 200, provinceB: 200, facilityA: 200, facilityB: 200, ...unauthenticated };
 /** Central and A's province; B's province cannot see it; facilities' role may not. */
-const provinceOfA = (ok: number) => ({ central: ok, provinceA: ok, provinceB: 404, facilityA: 403, facilityB: 403, ...unauthenticated });
+const provinceOfA = (ok: number) => ({
+  central: ok,
+  provinceA: ok,
+  provinceB: 404,
+  facilityA: 403,
+  facilityB: 403,
+  ...unauthenticated,
+});
 /** Central and A's facility; B's facility cannot see it; provinces' role may not. */
-const facilityOfA = (ok: number) => ({ central: ok, provinceA: 403, provinceB: 403, facilityA: ok, facilityB: 404, ...unauthenticated });
+const facilityOfA = (ok: number) => ({
+  central: ok,
+  provinceA: 403,
+  provinceB: 403,
+  facilityA: ok,
+  facilityB: 404,
+  ...unauthenticated,
+});
 
 export const ACCESS_MATRIX: Record<string, MatrixEntry> = {
-  "POST /v1/keys": { url: () => "/v1/keys", body: () => ({ role: "province", scope: "01", name: "matrix" }), expect: centralOnly(201) },
+  "POST /v1/keys": {
+    url: () => "/v1/keys",
+    body: () => ({ role: "province", scope: "01", name: "matrix" }),
+    expect: centralOnly(201),
+  },
   "GET /v1/keys": { url: () => "/v1/keys", expect: centralOnly(200) },
   "DELETE /v1/keys/:id": { url: (s) => `/v1/keys/${s.spareKeyId}`, expect: centralOnly(204) },
 
-  "PUT /v1/provinces/:code": { url: () => "/v1/provinces/01", body: () => ({ name: "Hà Nội" }), expect: centralOnly(200) },
+  "PUT /v1/provinces/:code": {
+    url: () => "/v1/provinces/01",
+    body: () => ({ name: "Hà Nội" }),
+    expect: centralOnly(200),
+  },
   "GET /v1/provinces": { url: () => "/v1/provinces", expect: anyKey },
-  "PUT /v1/facilities/:code": { url: () => "/v1/facilities/01001", body: () => ({ name: "Bệnh viện Bạch Mai" }), expect: centralOnly(200) },
+  "PUT /v1/facilities/:code": {
+    url: () => "/v1/facilities/01001",
+    body: () => ({ name: "Bệnh viện Bạch Mai" }),
+    expect: centralOnly(200),
+  },
   "GET /v1/facilities": { url: () => "/v1/facilities?province=01", expect: anyKey },
 
-  "PUT /v1/provinces/:code/estimates/:year": { url: () => "/v1/provinces/01/estimates/2026", body: () => ({ amount: "300000" }), expect: centralOnly(200) },
+  "PUT /v1/provinces/:code/estimates/:year": {
+    url: () => "/v1/provinces/01/estimates/2026",
+    body: () => ({ amount: "300000" }),
+    expect: centralOnly(200),
+  },
   "POST /v1/provinces/:code/estimates/:year/adjustments": {
-    url: () => "/v1/provinces/01/estimates/2026/adjustments", body: () => ({ amount: "1000", reason: "matrix" }), expect: centralOnly(201),
+    url: () => "/v1/provinces/01/estimates/2026/adjustments",
+    body: () => ({ amount: "1000", reason: "matrix" }),
+    expect: centralOnly(201),
   },
   "GET /v1/provinces/:code/estimates/:year": { url: () => "/v1/provinces/01/estimates/2026", expect: provinceOfA(200) },
 
@@ -90,16 +129,29 @@ export const ACCESS_MATRIX: Record<string, MatrixEntry> = {
 
   // A province filter naming another province is an empty list for a province key, never its data.
   "GET /v1/alerts": { url: () => "/v1/alerts?province=01", expect: { ...provinceOfA(200), provinceB: 200 } },
-  "POST /v1/alerts/:id/acknowledge": { url: (s) => `/v1/alerts/${s.alertId}/acknowledge`, body: () => ({ note: "seen" }), expect: provinceOfA(200) },
-  "POST /v1/alerts/:id/resolve": { url: (s) => `/v1/alerts/${s.alertId}/resolve`, body: () => ({ note: "done" }), expect: provinceOfA(200) },
+  "POST /v1/alerts/:id/acknowledge": {
+    url: (s) => `/v1/alerts/${s.alertId}/acknowledge`,
+    body: () => ({ note: "seen" }),
+    expect: provinceOfA(200),
+  },
+  "POST /v1/alerts/:id/resolve": {
+    url: (s) => `/v1/alerts/${s.alertId}/resolve`,
+    body: () => ({ note: "done" }),
+    expect: provinceOfA(200),
+  },
 
   // Webhooks: a province subscribes for itself only (provinces are public reference data: naming another is refused, 403).
   "POST /v1/alerts/webhooks": {
-    url: () => "/v1/alerts/webhooks", body: () => ({ url: "https://matrix.example/hooks", provinceCode: "01" }), expect: { ...provinceOfA(201), provinceB: 403 },
+    url: () => "/v1/alerts/webhooks",
+    body: () => ({ url: "https://matrix.example/hooks", provinceCode: "01" }),
+    expect: { ...provinceOfA(201), provinceB: 403 },
   },
   "GET /v1/alerts/webhooks": { url: () => "/v1/alerts/webhooks", expect: { ...provinceOfA(200), provinceB: 200 } },
   "DELETE /v1/alerts/webhooks/:id": { url: (s) => `/v1/alerts/webhooks/${s.webhookId}`, expect: provinceOfA(204) },
-  "GET /v1/alerts/webhooks/:id/deliveries": { url: (s) => `/v1/alerts/webhooks/${s.webhookId}/deliveries`, expect: provinceOfA(200) },
+  "GET /v1/alerts/webhooks/:id/deliveries": {
+    url: (s) => `/v1/alerts/webhooks/${s.webhookId}/deliveries`,
+    expect: provinceOfA(200),
+  },
 
   "GET /v1/usage": { url: () => "/v1/usage?year=2026", expect: { ...provinceOfA(200), provinceB: 200 } },
   "GET /v1/provinces/:code/usage": { url: () => "/v1/provinces/01/usage?year=2026", expect: provinceOfA(200) },
@@ -113,20 +165,36 @@ export const ACCESS_MATRIX: Record<string, MatrixEntry> = {
   // The envelope names 01001 (MACSKCB): B's facility key is refused before anything is read further.
   "POST /v1/batches/xml": {
     url: () => "/v1/batches/xml",
-    body: () => fixtureEnvelope({ seed: 1, facility: "01001", episodes: 2, dischargedBefore: new Date(START), days: 1, prefix: "LKMATRIXXML" }),
+    body: () =>
+      fixtureEnvelope({
+        seed: 1,
+        facility: "01001",
+        episodes: 2,
+        dischargedBefore: new Date(START),
+        days: 1,
+        prefix: "LKMATRIXXML",
+      }),
     headers: { "content-type": "application/xml" },
     expect: { ...facilityOfA(201), facilityB: 403 },
   },
-  "GET /v1/batches/:batchId": { url: () => `/v1/batches/${A_PRIVATE.batchId}?facility=01001`, expect: facilityOfA(200) },
+  "GET /v1/batches/:batchId": {
+    url: () => `/v1/batches/${A_PRIVATE.batchId}?facility=01001`,
+    expect: facilityOfA(200),
+  },
 
   // Lists filter by the caller's scope: outside A they are empty, not refused.
-  "GET /v1/claims": { url: () => "/v1/claims?facility=01001", expect: { central: 200, provinceA: 200, provinceB: 200, facilityA: 200, facilityB: 200, ...unauthenticated } },
+  "GET /v1/claims": {
+    url: () => "/v1/claims?facility=01001",
+    expect: { central: 200, provinceA: 200, provinceB: 200, facilityA: 200, facilityB: 200, ...unauthenticated },
+  },
   "GET /v1/claims/:facilityCode/:claimId": {
     url: () => `/v1/claims/01001/${A_PRIVATE.claimId}`,
     expect: { central: 200, provinceA: 200, provinceB: 404, facilityA: 200, facilityB: 404, ...unauthenticated },
   },
   "POST /v1/claims/:facilityCode/:claimId/decision": {
-    url: () => `/v1/claims/01001/${A_PRIVATE.claimId}/decision`, body: () => ({ outcome: "approved", reason: "matrix" }), expect: provinceOfA(200),
+    url: () => `/v1/claims/01001/${A_PRIVATE.claimId}/decision`,
+    body: () => ({ outcome: "approved", reason: "matrix" }),
+    expect: provinceOfA(200),
   },
   "POST /v1/claims/:facilityCode/:claimId/documents": {
     url: () => `/v1/claims/01001/${A_PRIVATE.claimId}/documents`,
@@ -146,7 +214,10 @@ export const ACCESS_MATRIX: Record<string, MatrixEntry> = {
     url: () => "/v1/reports/outliers?year=2026&province=01&list=all",
     expect: { central: 200, provinceA: 200, provinceB: 404, facilityA: 200, facilityB: 200, ...unauthenticated },
   },
-  "GET /v1/provinces/:code/projection": { url: () => "/v1/provinces/01/projection?year=2026", expect: provinceOfA(200) },
+  "GET /v1/provinces/:code/projection": {
+    url: () => "/v1/provinces/01/projection?year=2026",
+    expect: provinceOfA(200),
+  },
   "POST /v1/jobs/mark-stuck": { url: () => "/v1/jobs/mark-stuck", expect: centralOnly(200) },
 };
 
@@ -166,21 +237,47 @@ export async function seedOwnedByA(t: TestContext): Promise<Seeded> {
   await must("PUT", "/v1/facilities/01001", { name: "Bệnh viện Bạch Mai" });
   await must("PUT", "/v1/facilities/79001", { name: "Bệnh viện Chợ Rẫy" });
   await must("PUT", "/v1/provinces/01/estimates/2026", { amount: "300000" });
-  const webhook = await must("POST", "/v1/alerts/webhooks", { url: "https://hooks.example/province-a", provinceCode: "01" });
-  const key = async (role: string, scope?: string) => (await must("POST", "/v1/keys", { role, scope, name: `matrix ${role} ${scope ?? ""}` })) as { id: string; key: string };
+  const webhook = await must("POST", "/v1/alerts/webhooks", {
+    url: "https://hooks.example/province-a",
+    provinceCode: "01",
+  });
+  const key = async (role: string, scope?: string) =>
+    (await must("POST", "/v1/keys", { role, scope, name: `matrix ${role} ${scope ?? ""}` })) as {
+      id: string;
+      key: string;
+    };
   const [provinceA, provinceB, facilityA, facilityB, revoked, spare] = [
-    await key("province", "01"), await key("province", "79"), await key("facility", "01001"), await key("facility", "79001"), await key("central"), await key("province", "79"),
+    await key("province", "01"),
+    await key("province", "79"),
+    await key("facility", "01001"),
+    await key("facility", "79001"),
+    await key("central"),
+    await key("province", "79"),
   ];
   await must("DELETE", `/v1/keys/${revoked!.id}`);
   const batch = await t.json("POST", "/v1/batches", {
     key: facilityA!.key,
-    body: { batchId: A_PRIVATE.batchId, claims: [claim({ claimId: A_PRIVATE.claimId, patient: { cardNumber: "DN4010999999999", name: A_PRIVATE.patientName } })] },
+    body: {
+      batchId: A_PRIVATE.batchId,
+      claims: [
+        claim({ claimId: A_PRIVATE.claimId, patient: { cardNumber: "DN4010999999999", name: A_PRIVATE.patientName } }),
+      ],
+    },
   });
-  if (batch.status !== 201 || batch.body.accepted !== 1) throw new Error(`seed: batch -> ${batch.status} ${JSON.stringify(batch.body)}`);
+  if (batch.status !== 201 || batch.body.accepted !== 1)
+    throw new Error(`seed: batch -> ${batch.status} ${JSON.stringify(batch.body)}`);
   const alerts = await must("GET", "/v1/alerts?province=01&kind=usage_threshold");
   if (alerts.data.length !== 1) throw new Error(`seed: expected one alert for A, got ${JSON.stringify(alerts.data)}`);
   return {
-    keys: { central: CENTRAL_KEY, provinceA: provinceA!.key, provinceB: provinceB!.key, facilityA: facilityA!.key, facilityB: facilityB!.key, revoked: revoked!.key, none: null },
+    keys: {
+      central: CENTRAL_KEY,
+      provinceA: provinceA!.key,
+      provinceB: provinceB!.key,
+      facilityA: facilityA!.key,
+      facilityB: facilityB!.key,
+      revoked: revoked!.key,
+      none: null,
+    },
     alertId: alerts.data[0].id,
     spareKeyId: spare!.id,
     webhookId: webhook.id,

@@ -17,7 +17,10 @@ export async function ensureWorkerDatabase(name = workerDatabase()): Promise<str
   await admin.connect();
   try {
     const { rowCount } = await admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [name]);
-    if (!rowCount) await admin.query(`CREATE DATABASE "${name}"`).catch((e) => { if (e.code !== "42P04") throw e; });
+    if (!rowCount)
+      await admin.query(`CREATE DATABASE "${name}"`).catch((e) => {
+        if (e.code !== "42P04") throw e;
+      });
   } finally {
     await admin.end();
   }
@@ -34,10 +37,19 @@ export async function ensureWorkerDatabase(name = workerDatabase()): Promise<str
  * (scratch-database.ts), and every database is still migrated below, which
  * checks the dump against the migrations.
  */
-async function migratedPGliteDump(migrations: Awaited<ReturnType<typeof readMigrations>>, fresh = false): Promise<Blob> {
+async function migratedPGliteDump(
+  migrations: Awaited<ReturnType<typeof readMigrations>>,
+  fresh = false,
+): Promise<Blob> {
   // PGlite's package.json is not among its exports: read from where npm put it.
-  const pglite = await readFile(new URL("../../node_modules/@electric-sql/pglite/package.json", import.meta.url), "utf8");
-  const key = createHash("sha256").update(JSON.stringify([JSON.parse(pglite).version, migrations.map((m) => [m.name, m.sql])])).digest("hex").slice(0, 16);
+  const pglite = await readFile(
+    new URL("../../node_modules/@electric-sql/pglite/package.json", import.meta.url),
+    "utf8",
+  );
+  const key = createHash("sha256")
+    .update(JSON.stringify([JSON.parse(pglite).version, migrations.map((m) => [m.name, m.sql])]))
+    .digest("hex")
+    .slice(0, 16);
   const path = join(tmpdir(), `bhyt-pglite-migrated-${key}.tar`);
   const cached = fresh ? null : await readFile(path).catch(() => null);
   if (cached) return new Blob([cached]);
@@ -52,7 +64,10 @@ async function migratedPGliteDump(migrations: Awaited<ReturnType<typeof readMigr
   return dump;
 }
 
-async function openMigratedPGlite(migrations: Awaited<ReturnType<typeof readMigrations>>, onQuery?: (sql: string) => void): Promise<Database> {
+async function openMigratedPGlite(
+  migrations: Awaited<ReturnType<typeof readMigrations>>,
+  onQuery?: (sql: string) => void,
+): Promise<Database> {
   try {
     return await openPGlite(undefined, { onQuery, loadDataDir: await migratedPGliteDump(migrations) });
   } catch {
@@ -62,7 +77,10 @@ async function openMigratedPGlite(migrations: Awaited<ReturnType<typeof readMigr
 }
 
 /** A migrated database of the kind this project runs on. */
-export async function openTestDatabase(kind: TestDbKind = testDbKind(), onQuery?: (sql: string) => void): Promise<Database> {
+export async function openTestDatabase(
+  kind: TestDbKind = testDbKind(),
+  onQuery?: (sql: string) => void,
+): Promise<Database> {
   const migrations = await readMigrations();
   const db =
     kind === "postgres"
@@ -77,5 +95,8 @@ export async function truncateAll(db: Database): Promise<void> {
   const tables = await db.prisma.$queryRawUnsafe<{ tablename: string }[]>(
     "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> '_prisma_migrations'",
   );
-  if (tables.length) await db.prisma.$executeRawUnsafe(`TRUNCATE ${tables.map((t) => `"${t.tablename}"`).join(", ")} RESTART IDENTITY CASCADE`);
+  if (tables.length)
+    await db.prisma.$executeRawUnsafe(
+      `TRUNCATE ${tables.map((t) => `"${t.tablename}"`).join(", ")} RESTART IDENTITY CASCADE`,
+    );
 }

@@ -23,7 +23,12 @@ export async function rowCounts(db: Database): Promise<Record<string, number>> {
 export async function fingerprint(db: Database): Promise<Record<string, string>> {
   const names = await tables(db);
   const rows = await db.prisma.$queryRawUnsafe<{ t: string; h: string }[]>(
-    names.map((n) => `SELECT '${n}' AS t, count(*)::text || ':' || md5(coalesce(string_agg(x::text, '|' ORDER BY x::text), '')) AS h FROM "${n}" x`).join(" UNION ALL "),
+    names
+      .map(
+        (n) =>
+          `SELECT '${n}' AS t, count(*)::text || ':' || md5(coalesce(string_agg(x::text, '|' ORDER BY x::text), '')) AS h FROM "${n}" x`,
+      )
+      .join(" UNION ALL "),
   );
   return Object.fromEntries(rows.map((r) => [r.t, r.h]));
 }
@@ -35,6 +40,8 @@ export async function fingerprint(db: Database): Promise<Record<string, string>>
  * a fingerprint.
  */
 export async function writeWitness(db: Database): Promise<string> {
-  const [row] = await db.prisma.$queryRawUnsafe<{ x: string }[]>("SELECT pg_snapshot_xmax(pg_current_snapshot())::text AS x");
+  const [row] = await db.prisma.$queryRawUnsafe<{ x: string }[]>(
+    "SELECT pg_snapshot_xmax(pg_current_snapshot())::text AS x",
+  );
   return row!.x;
 }

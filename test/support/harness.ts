@@ -18,9 +18,17 @@ export interface TestContext {
   logger: ReturnType<typeof memoryLogger>;
   rules: Rules;
   /** Calls the app like a client would; `key` defaults to the central key, null sends none. */
-  call(method: string, path: string, options?: { key?: string | null; body?: unknown; headers?: Record<string, string> }): Promise<Response>;
+  call(
+    method: string,
+    path: string,
+    options?: { key?: string | null; body?: unknown; headers?: Record<string, string> },
+  ): Promise<Response>;
   /** The same, parsing the JSON body. */
-  json<T = any>(method: string, path: string, options?: { key?: string | null; body?: unknown; headers?: Record<string, string> }): Promise<{ status: number; body: T; headers: Headers }>;
+  json<T = any>(
+    method: string,
+    path: string,
+    options?: { key?: string | null; body?: unknown; headers?: Record<string, string> },
+  ): Promise<{ status: number; body: T; headers: Headers }>;
   /** Creates a key through the API and returns its secret. */
   key(role: "central" | "province" | "facility", scope?: string): Promise<string>;
 }
@@ -29,7 +37,9 @@ export interface TestContext {
  * One database per test file (PGlite in memory, or this worker's PostgreSQL
  * database), emptied before each test; a fresh app with a manual clock.
  */
-export function useTestApp(options: { rules?: () => Rules; onQuery?: (sql: string) => void; xmlReader?: EpisodeReader } = {}): TestContext {
+export function useTestApp(
+  options: { rules?: () => Rules; onQuery?: (sql: string) => void; xmlReader?: EpisodeReader } = {},
+): TestContext {
   const ctx = {} as TestContext;
   beforeAll(async () => {
     ctx.db = await openTestDatabase(undefined, options.onQuery);
@@ -42,7 +52,13 @@ export function useTestApp(options: { rules?: () => Rules; onQuery?: (sql: strin
     ctx.clock = new ManualClock(new Date(START));
     ctx.logger = memoryLogger();
     ctx.rules = options.rules?.() ?? defaultRules();
-    const deps = { db: ctx.db, clock: ctx.clock, rules: ctx.rules, logger: ctx.logger, ...(options.xmlReader ? { xmlReader: options.xmlReader } : {}) };
+    const deps = {
+      db: ctx.db,
+      clock: ctx.clock,
+      rules: ctx.rules,
+      logger: ctx.logger,
+      ...(options.xmlReader ? { xmlReader: options.xmlReader } : {}),
+    };
     await registerBootstrapKey(deps, CENTRAL_KEY);
     ctx.app = createApp(deps);
   });
@@ -82,7 +98,15 @@ export function threeThresholdRules(): Rules {
 
 /** Two provinces with a facility each, as most stories need. */
 export async function seedReference(t: TestContext) {
-  for (const [code, name] of [["01", "Hà Nội"], ["79", "Hồ Chí Minh"]]) await t.json("PUT", `/v1/provinces/${code}`, { body: { name } });
-  for (const [code, name] of [["01001", "Bệnh viện Bạch Mai"], ["01002", "Bệnh viện Việt Đức"], ["79001", "Bệnh viện Chợ Rẫy"]])
+  for (const [code, name] of [
+    ["01", "Hà Nội"],
+    ["79", "Hồ Chí Minh"],
+  ])
+    await t.json("PUT", `/v1/provinces/${code}`, { body: { name } });
+  for (const [code, name] of [
+    ["01001", "Bệnh viện Bạch Mai"],
+    ["01002", "Bệnh viện Việt Đức"],
+    ["79001", "Bệnh viện Chợ Rẫy"],
+  ])
     await t.json("PUT", `/v1/facilities/${code}`, { body: { name } });
 }

@@ -16,7 +16,10 @@ async function admin() {
 async function dropDatabases(which: (runId: string) => boolean) {
   const client = await admin();
   try {
-    const { rows } = await client.query<{ datname: string }>("SELECT datname FROM pg_database WHERE starts_with(datname, $1)", [DB_PREFIX]);
+    const { rows } = await client.query<{ datname: string }>(
+      "SELECT datname FROM pg_database WHERE starts_with(datname, $1)",
+      [DB_PREFIX],
+    );
     for (const { datname } of rows) {
       const runId = datname.slice(DB_PREFIX.length).split("_")[0]!;
       if (which(runId)) await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);

@@ -11,4 +11,5 @@ export function databaseUrl(name: string): string {
 export const DB_PREFIX = "bhyt_test_";
 
 /** One database per vitest worker and run, so files and runs in parallel never share tables. */
-export const workerDatabase = () => `${DB_PREFIX}${process.env.TEST_RUN_ID ?? "0"}_${process.env.VITEST_POOL_ID ?? "0"}`;
+export const workerDatabase = () =>
+  `${DB_PREFIX}${process.env.TEST_RUN_ID ?? "0"}_${process.env.VITEST_POOL_ID ?? "0"}`;

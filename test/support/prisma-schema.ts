@@ -114,7 +114,10 @@ function tokenize(line: string): Token[] {
 
 class Cursor {
   i = 0;
-  constructor(readonly tokens: Token[], readonly line: string) {}
+  constructor(
+    readonly tokens: Token[],
+    readonly line: string,
+  ) {}
   peek(offset = 0) {
     return this.tokens[this.i + offset];
   }
@@ -270,7 +273,8 @@ export function parsePrismaSchema(text: string): PrismaSchema {
     i = j + 1;
     if (keyword === "model") schema.models.push(parseModel(name, body));
     else if (keyword === "enum") schema.enums.push(parseEnum(name, body));
-    else if (keyword === "view" || keyword === "type") throw new SchemaParseError(`${keyword} blocks are not supported by this reader (${name})`);
+    else if (keyword === "view" || keyword === "type")
+      throw new SchemaParseError(`${keyword} blocks are not supported by this reader (${name})`);
   }
   return schema;
 }
@@ -361,7 +365,8 @@ function columnType(f: Field, enums: Map<string, EnumDef>): string {
   const db = native[0];
   const n = db ? numberArgs(db) : [];
   const nativeName = db?.name.slice(3);
-  const unsupported = () => new SchemaParseError(`${f.name}: native type @${db!.name} on ${f.type} is not supported by this reader`);
+  const unsupported = () =>
+    new SchemaParseError(`${f.name}: native type @${db!.name} on ${f.type} is not supported by this reader`);
   let base: string;
   switch (f.type) {
     case "String":
@@ -441,13 +446,20 @@ function columnDefault(f: Field): string | null {
 /** Numbers compare by value (`0` and `0.00` are one default). */
 export const normaliseLiteral = (s: string) => (/^-?\d+(\.\d+)?$/.test(s) ? String(Number(s)) : s);
 
-const REFERENTIAL: Record<string, string> = { Cascade: "CASCADE", Restrict: "RESTRICT", NoAction: "NO ACTION", SetNull: "SET NULL", SetDefault: "SET DEFAULT" };
+const REFERENTIAL: Record<string, string> = {
+  Cascade: "CASCADE",
+  Restrict: "RESTRICT",
+  NoAction: "NO ACTION",
+  SetNull: "SET NULL",
+  SetDefault: "SET DEFAULT",
+};
 
 export function expectedDatabase(schema: PrismaSchema): DatabaseShape {
   const enums = new Map(schema.enums.map((e) => [e.name, e]));
   const models = new Map(schema.models.map((m) => [m.name, m]));
   const shape: DatabaseShape = { tables: {}, enums: {} };
-  for (const e of schema.enums) shape.enums[enumTypeName(e)] = e.values.map((v) => stringArg(attr(v.attributes, "map"), "name", 0) ?? v.name);
+  for (const e of schema.enums)
+    shape.enums[enumTypeName(e)] = e.values.map((v) => stringArg(attr(v.attributes, "map"), "name", 0) ?? v.name);
 
   for (const m of schema.models) {
     const table = tableName(m);
@@ -480,7 +492,8 @@ export function expectedDatabase(schema: PrismaSchema): DatabaseShape {
       if (a.name === "id") t.primaryKey = { name: mapped ?? `${table}_pkey`, columns };
       else if (a.name === "unique") t.uniques.push({ name: mapped ?? `${table}_${columns.join("_")}_key`, columns });
       else if (a.name === "index") {
-        if (argValue(a, "type") !== undefined) throw new SchemaParseError(`${m.name} @@index: index types are not supported by this reader`);
+        if (argValue(a, "type") !== undefined)
+          throw new SchemaParseError(`${m.name} @@index: index types are not supported by this reader`);
         t.indexes.push({ name: mapped ?? `${table}_${columns.join("_")}_idx`, columns });
       } else throw new SchemaParseError(`${m.name}: @@${a.name} is not supported by this reader`);
     }
@@ -501,7 +514,8 @@ export function expectedDatabase(schema: PrismaSchema): DatabaseShape {
       const action = (name: string, fallback: string) => {
         const v = argValue(rel, name);
         if (v === undefined) return fallback;
-        if (v.kind !== "ident" || !(v.name in REFERENTIAL)) throw new SchemaParseError(`${m.name}.${f.name}: bad ${name}`);
+        if (v.kind !== "ident" || !(v.name in REFERENTIAL))
+          throw new SchemaParseError(`${m.name}.${f.name}: bad ${name}`);
         return REFERENTIAL[v.name]!;
       };
       t.foreignKeys.push({

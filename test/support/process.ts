@@ -9,8 +9,15 @@ export const REPO = fileURLToPath(new URL("../..", import.meta.url));
 
 /** Variables of ours that must not leak from the test runner into a child. */
 const OWN_VARIABLES = [
-  "DATABASE_URL", "DATA_DIR", "PORT", "RULES_DIR", "BOOTSTRAP_CENTRAL_KEY", "MARK_STUCK_INTERVAL_SECONDS",
-  "WEBHOOK_INTERVAL_SECONDS", "SESSION_SECRET", "LOG_LEVEL",
+  "DATABASE_URL",
+  "DATA_DIR",
+  "PORT",
+  "RULES_DIR",
+  "BOOTSTRAP_CENTRAL_KEY",
+  "MARK_STUCK_INTERVAL_SECONDS",
+  "WEBHOOK_INTERVAL_SECONDS",
+  "SESSION_SECRET",
+  "LOG_LEVEL",
 ];
 
 function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
@@ -27,8 +34,17 @@ export interface Finished {
 }
 
 /** Runs `node --import tsx <script> ...args` to completion, killed after `timeoutMs`. */
-export function runScript(script: string, args: string[], env: Record<string, string>, timeoutMs = 20_000): Promise<Finished> {
-  const child = spawn(process.execPath, ["--import", "tsx", script, ...args], { cwd: REPO, env: childEnv(env), stdio: ["ignore", "pipe", "pipe"] });
+export function runScript(
+  script: string,
+  args: string[],
+  env: Record<string, string>,
+  timeoutMs = 20_000,
+): Promise<Finished> {
+  const child = spawn(process.execPath, ["--import", "tsx", script, ...args], {
+    cwd: REPO,
+    env: childEnv(env),
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   return collect(child, timeoutMs);
 }
 
@@ -69,8 +85,15 @@ const running = new Set<ChildProcess>();
  * Starts `src/node.ts` and waits until it logs "listening"; rejects with its
  * output if it exits first or does not get there within `timeoutMs`.
  */
-export async function startServer(env: Record<string, string> & { PORT: string }, timeoutMs = 45_000): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/node.ts"], { cwd: REPO, env: childEnv(env), stdio: ["ignore", "pipe", "pipe"] });
+export async function startServer(
+  env: Record<string, string> & { PORT: string },
+  timeoutMs = 45_000,
+): Promise<ServerProcess> {
+  const child = spawn(process.execPath, ["--import", "tsx", "src/node.ts"], {
+    cwd: REPO,
+    env: childEnv(env),
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   running.add(child);
   let stdout = "";
   let stderr = "";
@@ -83,7 +106,10 @@ export async function startServer(env: Record<string, string> & { PORT: string }
     }),
   );
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start within ${timeoutMs} ms; stdout: ${stdout} stderr: ${stderr}`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`server did not start within ${timeoutMs} ms; stdout: ${stdout} stderr: ${stderr}`)),
+      timeoutMs,
+    );
     const onData = () => {
       if (/"msg":"listening"/.test(stdout)) {
         clearTimeout(timer);

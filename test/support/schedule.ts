@@ -6,7 +6,10 @@ import { expect, vi } from "vitest";
  * stop() waits for the run in progress. Shared by the schedules built on
  * src/schedule.ts.
  */
-export async function expectNoOverlapAndStopWaits<R>(start: (job: () => Promise<R>) => { stop(): Promise<void> }, result: R): Promise<void> {
+export async function expectNoOverlapAndStopWaits<R>(
+  start: (job: () => Promise<R>) => { stop(): Promise<void> },
+  result: R,
+): Promise<void> {
   let finish!: () => void;
   const job = vi.fn(() => new Promise<R>((resolve) => (finish = () => resolve(result))));
   const schedule = start(job);

@@ -15,7 +15,10 @@ import type { TestDbKind } from "./database.ts";
  * may come while a wrangler dev child still uses this one; a later run sweeps
  * it should we die before dropping it (its process is gone by then).
  */
-export async function createScratchDatabase(label: string, { namedAfterProcess = false } = {}): Promise<{ name: string; url: string; drop: () => Promise<void> }> {
+export async function createScratchDatabase(
+  label: string,
+  { namedAfterProcess = false } = {},
+): Promise<{ name: string; url: string; drop: () => Promise<void> }> {
   const runId = namedAfterProcess ? String(process.pid) : (process.env.TEST_RUN_ID ?? String(process.pid));
   const name = `${DB_PREFIX}${runId}_${label}_${randomBytes(4).toString("hex")}`;
   await adminQuery(`CREATE DATABASE "${name}"`);

@@ -21,7 +21,12 @@ export interface SpendingEntry {
  * spending_detail, locks the spending rows, raises alerts, all in one
  * transaction. `tx` lets a test run it inside a transaction of its own.
  */
-export async function addSpendingIn(tx: Prisma.TransactionClient, t: Pick<TestContext, "rules" | "clock">, entries: SpendingEntry[], at = t.clock.now()) {
+export async function addSpendingIn(
+  tx: Prisma.TransactionClient,
+  t: Pick<TestContext, "rules" | "clock">,
+  entries: SpendingEntry[],
+  at = t.clock.now(),
+) {
   for (const e of entries) {
     const pending = e.pending ?? "0";
     const claims = e.claims ?? 1;
@@ -56,8 +61,16 @@ export async function setEstimate(t: TestContext, provinceCode: string, year: nu
 }
 
 /** Adjusts an estimate (POST adjustment, central key). */
-export async function adjustEstimate(t: TestContext, provinceCode: string, year: number, amount: string, reason = "test adjustment") {
-  const res = await t.json("POST", `/v1/provinces/${provinceCode}/estimates/${year}/adjustments`, { body: { amount, reason } });
+export async function adjustEstimate(
+  t: TestContext,
+  provinceCode: string,
+  year: number,
+  amount: string,
+  reason = "test adjustment",
+) {
+  const res = await t.json("POST", `/v1/provinces/${provinceCode}/estimates/${year}/adjustments`, {
+    body: { amount, reason },
+  });
   if (res.status !== 201) throw new Error(`adjustment refused: ${JSON.stringify(res.body)}`);
   return res.body;
 }

@@ -11,12 +11,20 @@ export async function* chunks(body: string | Buffer, size = 64 * 1024) {
 /** readEnvelope over the body in chunks of `size`, decoding the summaries (XML1); the result and the episodes handed over. */
 export async function read(body: string | Buffer, options: Partial<ReadOptions> = {}, size?: number) {
   const episodes: RawEpisode[] = [];
-  const result = await readEnvelope(chunks(body, size), { wanted: (t) => t === "XML1", onEpisode: (e) => void episodes.push(e), ...options });
+  const result = await readEnvelope(chunks(body, size), {
+    wanted: (t) => t === "XML1",
+    onEpisode: (e) => void episodes.push(e),
+    ...options,
+  });
   return { ...result, episodes };
 }
 
 /** The Problem an envelope that must be refused is refused with. */
-export async function refusal(body: string | Buffer, options: Partial<ReadOptions> = {}, size?: number): Promise<Problem> {
+export async function refusal(
+  body: string | Buffer,
+  options: Partial<ReadOptions> = {},
+  size?: number,
+): Promise<Problem> {
   try {
     await read(body, options, size);
   } catch (err) {

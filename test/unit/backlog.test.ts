@@ -56,12 +56,27 @@ describe("the backlog's age buckets", () => {
     fc.assert(
       fc.property(
         fc.array(fc.integer({ min: 0, max: 400 }), { minLength: 1, maxLength: 6 }),
-        fc.array(fc.record({ days: fc.integer({ min: -5, max: 1000 }), count: fc.integer({ min: 1, max: 50 }), cents: fc.bigInt({ min: 0n, max: 10n ** 15n }) }), { maxLength: 30 }),
+        fc.array(
+          fc.record({
+            days: fc.integer({ min: -5, max: 1000 }),
+            count: fc.integer({ min: 1, max: 50 }),
+            cents: fc.bigInt({ min: 0n, max: 10n ** 15n }),
+          }),
+          { maxLength: 30 },
+        ),
         (bounds, raw) => {
-          const groups = raw.map((g) => ({ days: g.days, count: g.count, amount: new Dec(g.cents.toString()).div(100).toString() }));
+          const groups = raw.map((g) => ({
+            days: g.days,
+            count: g.count,
+            amount: new Dec(g.cents.toString()).div(100).toString(),
+          }));
           const buckets = bucketByAge(bounds, groups);
           expect(buckets.reduce((n, b) => n + b.count, 0)).toBe(groups.reduce((n, g) => n + g.count, 0));
-          expect(buckets.reduce((s, b) => s.plus(b.amount), new Dec(0)).eq(groups.reduce((s, g) => s.plus(g.amount), new Dec(0)))).toBe(true);
+          expect(
+            buckets
+              .reduce((s, b) => s.plus(b.amount), new Dec(0))
+              .eq(groups.reduce((s, g) => s.plus(g.amount), new Dec(0))),
+          ).toBe(true);
           // Contiguous from 0, each ending where the next starts.
           expect(buckets[0]!.fromDays).toBe(0);
           buckets.forEach((b, i) => expect(b.toDays).toBe(buckets[i + 1]?.fromDays ?? null));

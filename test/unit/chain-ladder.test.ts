@@ -40,11 +40,18 @@ import { fixed } from "../../src/domain/money.ts";
 const NOW = new Date("2026-04-01T23:00:00Z");
 const RULES = { historyMonths: 6, minHistoryMonths: 3, maxDelayMonths: 2 };
 const CELLS: TriangleCell[] = [
-  { year: 2025, month: 12, delay: 0, amount: "100" }, { year: 2025, month: 12, delay: 1, amount: "50" },
-  { year: 2025, month: 12, delay: 2, amount: "20" }, { year: 2025, month: 12, delay: 3, amount: "10" },
-  { year: 2026, month: 1, delay: 0, amount: "200" }, { year: 2026, month: 1, delay: 1, amount: "20" }, { year: 2026, month: 1, delay: 2, amount: "7" },
-  { year: 2026, month: 2, delay: 0, amount: "300" }, { year: 2026, month: 2, delay: 1, amount: "50" }, { year: 2026, month: 2, delay: 2, amount: "10" },
-  { year: 2026, month: 3, delay: 0, amount: "400" }, { year: 2026, month: 3, delay: 1, amount: "40" },
+  { year: 2025, month: 12, delay: 0, amount: "100" },
+  { year: 2025, month: 12, delay: 1, amount: "50" },
+  { year: 2025, month: 12, delay: 2, amount: "20" },
+  { year: 2025, month: 12, delay: 3, amount: "10" },
+  { year: 2026, month: 1, delay: 0, amount: "200" },
+  { year: 2026, month: 1, delay: 1, amount: "20" },
+  { year: 2026, month: 1, delay: 2, amount: "7" },
+  { year: 2026, month: 2, delay: 0, amount: "300" },
+  { year: 2026, month: 2, delay: 1, amount: "50" },
+  { year: 2026, month: 2, delay: 2, amount: "10" },
+  { year: 2026, month: 3, delay: 0, amount: "400" },
+  { year: 2026, month: 3, delay: 1, amount: "40" },
   { year: 2026, month: 4, delay: 0, amount: "90" },
 ];
 
@@ -55,8 +62,20 @@ describe("chain-ladder projection", () => {
     expect(p.fallbackReason).toBeNull();
     expect(p.historyMonths).toBe(3);
     expect(p.elapsed.toString()).toBe("0.25");
-    expect(p.factors.map((f) => [f.fromDelay, f.toDelay, f.factor.toString(), f.origins])).toEqual([[0, 1, "1.2", 3], [1, 2, "1.1", 2]]);
-    expect(p.months.map((m) => [m.month, m.received.toString(), m.completeDelay, m.basis.toString(), m.toUltimate.toString(), m.developed.toString()])).toEqual([
+    expect(p.factors.map((f) => [f.fromDelay, f.toDelay, f.factor.toString(), f.origins])).toEqual([
+      [0, 1, "1.2", 3],
+      [1, 2, "1.1", 2],
+    ]);
+    expect(
+      p.months.map((m) => [
+        m.month,
+        m.received.toString(),
+        m.completeDelay,
+        m.basis.toString(),
+        m.toUltimate.toString(),
+        m.developed.toString(),
+      ]),
+    ).toEqual([
       [1, "227", 2, "227", "1", "227"],
       [2, "360", 1, "350", "1.1", "385"],
       [3, "440", 0, "400", "1.32", "528"],
@@ -80,7 +99,13 @@ describe("chain-ladder projection", () => {
   });
 
   it("falls back to the pace method, and says why, when history is shorter than the rule", () => {
-    const p = projectYear({ year: 2026, now: NOW, spent: "1117", cells: CELLS, rules: { ...RULES, minHistoryMonths: 4 } });
+    const p = projectYear({
+      year: 2026,
+      now: NOW,
+      spent: "1117",
+      cells: CELLS,
+      rules: { ...RULES, minHistoryMonths: 4 },
+    });
     expect(p.method).toBe("pace");
     expect(p.fallbackReason).toMatch(/3 month\(s\).*fewer than the 4/);
     expect(p.projectedYearEnd!.toString()).toBe("4468"); // 1117 / 0.25
@@ -88,15 +113,27 @@ describe("chain-ladder projection", () => {
     expect(p.notYetDischarged.toString()).toBe("3351");
     expect(fixed(projectedUsageOf(p, "5000")!, 4)).toBe("0.8936");
     // Nothing stored at all: pace on the spent amount.
-    expect(projectYear({ year: 2026, now: NOW, spent: "100", cells: [], rules: RULES }).projectedYearEnd!.toString()).toBe("400");
+    expect(
+      projectYear({ year: 2026, now: NOW, spent: "100", cells: [], rules: RULES }).projectedYearEnd!.toString(),
+    ).toBe("400");
   });
 
   it("drops history outside the window and counts no factor it cannot estimate", () => {
     // A window of 4 months (Dec..) loses nothing here; a window of 3 (Jan..) loses December:
     // f0 = (220 + 350) / (200 + 300) = 1.14, f1 = 227 / 220 (1 origin), history 2.
-    const p = projectYear({ year: 2026, now: NOW, spent: "0", cells: CELLS, rules: { historyMonths: 3, minHistoryMonths: 2, maxDelayMonths: 3 } });
+    const p = projectYear({
+      year: 2026,
+      now: NOW,
+      spent: "0",
+      cells: CELLS,
+      rules: { historyMonths: 3, minHistoryMonths: 2, maxDelayMonths: 3 },
+    });
     expect(p.historyMonths).toBe(2);
-    expect(p.factors.map((f) => [f.factor.toString(), f.origins])).toEqual([["1.14", 2], [new (p.factors[0]!.factor.constructor as any)(227).div(220).toString(), 1], ["1", 0]]);
+    expect(p.factors.map((f) => [f.factor.toString(), f.origins])).toEqual([
+      ["1.14", 2],
+      [new (p.factors[0]!.factor.constructor as any)(227).div(220).toString(), 1],
+      ["1", 0],
+    ]);
   });
 
   it("after the year ends, the year end is the developed amount: late arrivals of December still count", () => {
@@ -115,7 +152,13 @@ describe("chain-ladder projection", () => {
     expect(p.factors.map((f) => f.factor.toString())).toEqual(["1.1", "1.1"]);
     expect(p.elapsed.toString()).toBe("1");
     // Valued at the end of December: Jan..Oct complete at 121; November 110 x 1.1; December 100 x 1.21.
-    expect(p.months.slice(-3).map((m) => [m.month, m.completeDelay, m.basis.toString(), m.developed.toString()])).toEqual([[10, 2, "121", "121"], [11, 1, "110", "121"], [12, 0, "100", "121"]]);
+    expect(
+      p.months.slice(-3).map((m) => [m.month, m.completeDelay, m.basis.toString(), m.developed.toString()]),
+    ).toEqual([
+      [10, 2, "121", "121"],
+      [11, 1, "110", "121"],
+      [12, 0, "100", "121"],
+    ]);
     expect(p.received.toString()).toBe("1420");
     expect(p.projectedYearEnd!.toString()).toBe("1452"); // 12 x 121
     expect(p.notYetReceived.toString()).toBe("32");

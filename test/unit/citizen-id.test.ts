@@ -4,11 +4,23 @@ import { citizenIdMismatches, decodeCitizenId, isCitizenIdMismatch } from "../..
 describe("citizen ID: sex and century digit, birth-year digits", () => {
   it("decodes province of registration, sex and birth year", () => {
     expect(decodeCitizenId("001080012345")).toEqual({ birthRegistrationProvince: "001", sex: "male", birthYear: 1980 });
-    expect(decodeCitizenId("079199012345")).toEqual({ birthRegistrationProvince: "079", sex: "female", birthYear: 1999 });
+    expect(decodeCitizenId("079199012345")).toEqual({
+      birthRegistrationProvince: "079",
+      sex: "female",
+      birthYear: 1999,
+    });
     expect(decodeCitizenId("001205012345")).toEqual({ birthRegistrationProvince: "001", sex: "male", birthYear: 2005 });
-    expect(decodeCitizenId("001310012345")).toEqual({ birthRegistrationProvince: "001", sex: "female", birthYear: 2010 });
+    expect(decodeCitizenId("001310012345")).toEqual({
+      birthRegistrationProvince: "001",
+      sex: "female",
+      birthYear: 2010,
+    });
     expect(decodeCitizenId("001400012345")).toEqual({ birthRegistrationProvince: "001", sex: "male", birthYear: 2100 });
-    expect(decodeCitizenId("001599012345")).toEqual({ birthRegistrationProvince: "001", sex: "female", birthYear: 2199 });
+    expect(decodeCitizenId("001599012345")).toEqual({
+      birthRegistrationProvince: "001",
+      sex: "female",
+      birthYear: 2199,
+    });
     expect(decodeCitizenId("00108001234")).toBeNull();
     expect(decodeCitizenId("00108001234X")).toBeNull();
   });

@@ -4,12 +4,25 @@ import { parseCommand, UsageError } from "../../src/cli.ts";
 describe("operator CLI arguments", () => {
   it("reads each command", () => {
     expect(parseCommand(["keys", "create", "--role", "central", "--name", "national operations"])).toEqual({
-      kind: "keys.create", role: "central", scope: undefined, name: "national operations",
+      kind: "keys.create",
+      role: "central",
+      scope: undefined,
+      name: "national operations",
     });
-    expect(parseCommand(["keys", "create", "--name", "HN", "--role", "province", "--scope", "01"])).toMatchObject({ role: "province", scope: "01", name: "HN" });
-    expect(parseCommand(["keys", "create", "--role=facility", "--scope=01001", "--name=BV"])).toMatchObject({ role: "facility", scope: "01001" });
+    expect(parseCommand(["keys", "create", "--name", "HN", "--role", "province", "--scope", "01"])).toMatchObject({
+      role: "province",
+      scope: "01",
+      name: "HN",
+    });
+    expect(parseCommand(["keys", "create", "--role=facility", "--scope=01001", "--name=BV"])).toMatchObject({
+      role: "facility",
+      scope: "01001",
+    });
     expect(parseCommand(["keys", "list"])).toEqual({ kind: "keys.list" });
-    expect(parseCommand(["keys", "revoke", "7b0e5d0a-0000-4000-8000-000000000000"])).toEqual({ kind: "keys.revoke", id: "7b0e5d0a-0000-4000-8000-000000000000" });
+    expect(parseCommand(["keys", "revoke", "7b0e5d0a-0000-4000-8000-000000000000"])).toEqual({
+      kind: "keys.revoke",
+      id: "7b0e5d0a-0000-4000-8000-000000000000",
+    });
     expect(parseCommand(["migrate"])).toEqual({ kind: "migrate" });
     expect(parseCommand(["--help"])).toEqual({ kind: "help" });
   });
@@ -24,8 +37,14 @@ describe("operator CLI arguments", () => {
       [["keys", "create", "--role", "central"], /^--name: is required/],
       [["keys", "create", "--role", "central", "--name", "  "], /^--name: /],
       [["keys", "create", "--role", "province", "--name", "x"], /^--scope: a province key needs a scope/],
-      [["keys", "create", "--role", "province", "--scope", "1", "--name", "x"], /^--scope: must be a 2-digit province code/],
-      [["keys", "create", "--role", "facility", "--scope", "01", "--name", "x"], /^--scope: must be a 5-digit facility code/],
+      [
+        ["keys", "create", "--role", "province", "--scope", "1", "--name", "x"],
+        /^--scope: must be a 2-digit province code/,
+      ],
+      [
+        ["keys", "create", "--role", "facility", "--scope", "01", "--name", "x"],
+        /^--scope: must be a 5-digit facility code/,
+      ],
       [["keys", "create", "--role", "central", "--scope", "01", "--name", "x"], /^--scope: a central key has no scope/],
       [["keys", "create", "--role", "central", "--name", "x", "--colour", "red"], /--colour/],
       [["keys", "create", "--role", "central", "--name", "x", "extra"], /unexpected argument extra/],

@@ -60,12 +60,16 @@ describe("configuration from the environment", () => {
   });
 
   it("refuses a bad value with one line naming the variable", () => {
-    expect(configError({ DATABASE_URL: "not a url" })).toMatch(/^invalid environment: DATABASE_URL must be a postgres:\/\/ or postgresql:\/\/ URL$/);
+    expect(configError({ DATABASE_URL: "not a url" })).toMatch(
+      /^invalid environment: DATABASE_URL must be a postgres:\/\/ or postgresql:\/\/ URL$/,
+    );
     expect(configError({ DATABASE_URL: "mysql://u@h/d" })).toMatch(/DATABASE_URL/);
     expect(configError({ PORT: "http" })).toMatch(/^invalid environment: PORT /);
     expect(configError({ PORT: "70000" })).toMatch(/^invalid environment: PORT /);
     expect(configError({ PORT: "80.5" })).toMatch(/^invalid environment: PORT /);
-    expect(configError({ BOOTSTRAP_CENTRAL_KEY: "short" })).toBe("invalid environment: BOOTSTRAP_CENTRAL_KEY must be at least 16 characters");
+    expect(configError({ BOOTSTRAP_CENTRAL_KEY: "short" })).toBe(
+      "invalid environment: BOOTSTRAP_CENTRAL_KEY must be at least 16 characters",
+    );
     expect(configError({ LOG_LEVEL: "verbose" })).toMatch(/^invalid environment: LOG_LEVEL /);
     expect(configError({ MARK_STUCK_INTERVAL_SECONDS: "-1" })).toMatch(/MARK_STUCK_INTERVAL_SECONDS/);
   });

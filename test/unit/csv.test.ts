@@ -4,8 +4,16 @@ import { toCsv, wantsCsv } from "../../src/reports/csv.ts";
 describe("report CSV", () => {
   it("starts with a UTF-8 byte-order mark, uses CRLF and quotes what needs quoting", () => {
     const csv = toCsv(
-      [{ header: "Mã cơ sở", value: (r: any) => r.code }, { header: "Tên cơ sở", value: (r: any) => r.name }, { header: "Tỷ lệ", value: (r: any) => r.share }],
-      [{ code: "01001", name: 'Bệnh viện "Bạch Mai", Hà Nội', share: "0.5000" }, { code: "01002", name: "=HYPERLINK(1)", share: null }, { code: "01003", name: "-5", share: "-1.25" }],
+      [
+        { header: "Mã cơ sở", value: (r: any) => r.code },
+        { header: "Tên cơ sở", value: (r: any) => r.name },
+        { header: "Tỷ lệ", value: (r: any) => r.share },
+      ],
+      [
+        { code: "01001", name: 'Bệnh viện "Bạch Mai", Hà Nội', share: "0.5000" },
+        { code: "01002", name: "=HYPERLINK(1)", share: null },
+        { code: "01003", name: "-5", share: "-1.25" },
+      ],
     );
     expect(csv.charCodeAt(0)).toBe(0xfeff);
     expect(csv.slice(1).split("\r\n")).toEqual([

@@ -2,7 +2,10 @@ import { describe, expect, it } from "vitest";
 import { accountingProvince, sameAttribution } from "../../src/domain/merger.ts";
 
 const MERGED_AT = new Date("2025-06-30T17:00:00Z"); // 2025-07-01 00:00 in Vietnam
-const haGiang = (successorCode: string | null, mergedAt: Date | null) => ({ provinceCode: "02", province: { successorCode, mergedAt } });
+const haGiang = (successorCode: string | null, mergedAt: Date | null) => ({
+  provinceCode: "02",
+  province: { successorCode, mergedAt },
+});
 
 describe("which province a claim counts in", () => {
   it("the facility's before the merger instant, the successor's from it on", () => {

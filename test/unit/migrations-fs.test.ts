@@ -8,7 +8,10 @@ describe("reading prisma/migrations", () => {
   it("reads each folder's migration.sql in name order and ignores loose files", async () => {
     const dir = tempDir("migrations");
     try {
-      for (const [name, sql] of [["20990102000000_b", "SELECT 2;"], ["20990101000000_a", "SELECT 1;"]] as const) {
+      for (const [name, sql] of [
+        ["20990102000000_b", "SELECT 2;"],
+        ["20990101000000_a", "SELECT 1;"],
+      ] as const) {
         mkdirSync(join(dir.path, name));
         writeFileSync(join(dir.path, name, "migration.sql"), sql);
       }

@@ -2,7 +2,8 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { formatMoney, parseMoney, ratio } from "../../src/domain/money.ts";
 
-const parsed = (value: unknown, options?: { allowNegative?: boolean }) => parseMoney(value, options)?.toString() ?? null;
+const parsed = (value: unknown, options?: { allowNegative?: boolean }) =>
+  parseMoney(value, options)?.toString() ?? null;
 
 describe("money input", () => {
   it("accepts decimal strings and JSON numbers with at most 2 decimals", () => {
@@ -26,7 +27,8 @@ describe("money input", () => {
     expect(parsed("1e3")).toBeNull();
     expect(parsed(1e21)).toBeNull(); // String(1e21) is "1e+21"
     expect(parsed(1e-7)).toBeNull();
-    for (const v of ["", "abc", "12,5", "0x10", "1.", ".5", null, undefined, true, {}, [], 10n]) expect(parsed(v), String(v)).toBeNull();
+    for (const v of ["", "abc", "12,5", "0x10", "1.", ".5", null, undefined, true, {}, [], 10n])
+      expect(parsed(v), String(v)).toBeNull();
   });
 
   it("refuses more than 16 integer digits (the column holds numeric(18,2))", () => {
@@ -75,10 +77,14 @@ describe("money output", () => {
     expect(formatMoney("1e20")).toBe("100000000000000000000");
     expect(formatMoney("1e-7")).toBe("0.00");
     fc.assert(
-      fc.property(fc.bigInt({ min: -(10n ** 24n), max: 10n ** 24n }), fc.integer({ min: 0, max: 20 }), (digits, scale) => {
-        const value = scale === 0 ? digits.toString() : `${digits}e-${scale}`;
-        expect(formatMoney(value)).toMatch(/^-?\d+(\.\d{2})?$/);
-      }),
+      fc.property(
+        fc.bigInt({ min: -(10n ** 24n), max: 10n ** 24n }),
+        fc.integer({ min: 0, max: 20 }),
+        (digits, scale) => {
+          const value = scale === 0 ? digits.toString() : `${digits}e-${scale}`;
+          expect(formatMoney(value)).toMatch(/^-?\d+(\.\d{2})?$/);
+        },
+      ),
     );
   });
 });

@@ -60,11 +60,19 @@ describe("the prisma schema reader", () => {
   });
 
   it("keeps a // inside a string literal and reads attributes with nested parentheses", () => {
-    expect(db.tables.owner!.columns.site).toEqual({ type: "text", nullable: false, default: "https://example.org/a//b" });
+    expect(db.tables.owner!.columns.site).toEqual({
+      type: "text",
+      nullable: false,
+      default: "https://example.org/a//b",
+    });
     const rel = schema.models[1]!.fields.find((f) => f.name === "owner")!.attributes[0]!;
     expect(rel.name).toBe("relation");
     expect(rel.args.map((a) => a.name)).toEqual(["fields", "references", "onDelete"]);
-    expect(db.tables.pet!.columns.born_at).toEqual({ type: "timestamp(3) with time zone", nullable: false, default: "now" });
+    expect(db.tables.pet!.columns.born_at).toEqual({
+      type: "timestamp(3) with time zone",
+      nullable: false,
+      default: "now",
+    });
   });
 
   it("maps types, lists and optionality the way Prisma creates columns on PostgreSQL", () => {
@@ -89,8 +97,22 @@ describe("the prisma schema reader", () => {
 
   it("derives foreign keys with Prisma's default actions: required restricts, optional sets null", () => {
     expect(db.tables.pet!.foreignKeys).toEqual([
-      { name: "pet_owner_id_fkey", columns: ["owner_id"], refTable: "owner", refColumns: ["id"], onDelete: "CASCADE", onUpdate: "CASCADE" },
-      { name: "pet_friend", columns: ["friend_id"], refTable: "owner", refColumns: ["id"], onDelete: "SET NULL", onUpdate: "CASCADE" },
+      {
+        name: "pet_owner_id_fkey",
+        columns: ["owner_id"],
+        refTable: "owner",
+        refColumns: ["id"],
+        onDelete: "CASCADE",
+        onUpdate: "CASCADE",
+      },
+      {
+        name: "pet_friend",
+        columns: ["friend_id"],
+        refTable: "owner",
+        refColumns: ["id"],
+        onDelete: "SET NULL",
+        onUpdate: "CASCADE",
+      },
     ]);
     expect(db.tables.owner!.foreignKeys).toEqual([]);
   });
@@ -102,7 +124,7 @@ describe("the prisma schema reader", () => {
       "model A { id Int @id\n @@fulltext([id]) }",
       "model A { id Int @id @default(sequence()) }",
       "model A { id Int @id\n b Missing }",
-      "model A { id Int @id @map(\"a\"",
+      'model A { id Int @id @map("a"',
       "view V { id Int }",
       "stray text",
     ];

@@ -9,11 +9,17 @@ describe("rules for the reports and the projection", () => {
   });
 
   it("take a file's values and refuse bad ones, naming the file and field", () => {
-    expect(parseRules({ "reports.json": { outlierScore: "5", minClaimsForScore: 50 } }).reports).toEqual({ outlierScore: "5", minClaimsForScore: 50, minPeersForScore: 5 });
+    expect(parseRules({ "reports.json": { outlierScore: "5", minClaimsForScore: 50 } }).reports).toEqual({
+      outlierScore: "5",
+      minClaimsForScore: 50,
+      minPeersForScore: 5,
+    });
     expect(() => parseRules({ "reports.json": { outlierScore: 3.5 } })).toThrow(/reports\.json: outlierScore/);
     expect(() => parseRules({ "reports.json": { minPeersForScore: 2 } })).toThrow(/reports\.json: minPeersForScore/);
     expect(() => parseRules({ "reports.json": { extra: 1 } })).toThrow(RulesError);
-    expect(() => parseRules({ "projection.json": { historyMonths: 6, minHistoryMonths: 6 } })).toThrow(/projection\.json: minHistoryMonths/);
+    expect(() => parseRules({ "projection.json": { historyMonths: 6, minHistoryMonths: 6 } })).toThrow(
+      /projection\.json: minHistoryMonths/,
+    );
     expect(() => parseRules({ "projection.json": { maxDelayMonths: 0 } })).toThrow(/projection\.json: maxDelayMonths/);
   });
 });

@@ -24,8 +24,16 @@ describe("rule files", () => {
     const rules = parseRules({});
     expect(rules.usage.thresholds).toEqual([{ ratio: "0.85", severity: "high" }]);
     expect(rules.timing).toEqual({ stuckAfterDays: 30, submissionDeadlineHours: 24 });
-    expect(rules.documents.documentTypes).toEqual(["discharge_paper", "referral_paper", "surgery_certificate", "death_certificate"]);
-    expect(rules.documents.requirements[0]).toEqual({ when: { visitTypes: ["inpatient", "day_treatment"] }, documents: ["discharge_paper"] });
+    expect(rules.documents.documentTypes).toEqual([
+      "discharge_paper",
+      "referral_paper",
+      "surgery_certificate",
+      "death_certificate",
+    ]);
+    expect(rules.documents.requirements[0]).toEqual({
+      when: { visitTypes: ["inpatient", "day_treatment"] },
+      documents: ["discharge_paper"],
+    });
     expect(rules.usage.projectedOverrun).toEqual({ ratio: "1.00", minElapsedRatio: "0.25", severity: "warning" });
     expect(rules.backlog.stuckShareOfEstimate).toBe("0.05");
   });
@@ -36,14 +44,27 @@ describe("rule files", () => {
   });
 
   it("an invalid field stops with one line naming the file and the field", () => {
-    expect(rulesError(() => parseRules({ "usage.json": { thresholds: [{ ratio: "abc", severity: "high" }] } }))).toMatch(
-      /^rules: usage\.json: thresholds\.0\.ratio: /,
+    expect(
+      rulesError(() => parseRules({ "usage.json": { thresholds: [{ ratio: "abc", severity: "high" }] } })),
+    ).toMatch(/^rules: usage\.json: thresholds\.0\.ratio: /);
+    expect(rulesError(() => parseRules({ "timing.json": { stuckAfterDays: -1 } }))).toMatch(
+      /^rules: timing\.json: stuckAfterDays: /,
     );
-    expect(rulesError(() => parseRules({ "timing.json": { stuckAfterDays: -1 } }))).toMatch(/^rules: timing\.json: stuckAfterDays: /);
-    expect(rulesError(() => parseRules({ "timing.json": { stuckAfterDays: 30, deadline: 5 } }))).toMatch(/^rules: timing\.json: .*deadline/);
-    expect(rulesError(() => parseRules({ "usage.json": { thresholds: [{ ratio: "0.85", severity: "high" }, { ratio: "0.850", severity: "info" }] } }))).toMatch(
-      /^rules: usage\.json: thresholds: thresholds must be distinct/,
+    expect(rulesError(() => parseRules({ "timing.json": { stuckAfterDays: 30, deadline: 5 } }))).toMatch(
+      /^rules: timing\.json: .*deadline/,
     );
+    expect(
+      rulesError(() =>
+        parseRules({
+          "usage.json": {
+            thresholds: [
+              { ratio: "0.85", severity: "high" },
+              { ratio: "0.850", severity: "info" },
+            ],
+          },
+        }),
+      ),
+    ).toMatch(/^rules: usage\.json: thresholds: thresholds must be distinct/);
     expect(rulesError(() => parseRules({ "backlog.json": [] }))).toMatch(/^rules: backlog\.json: \(top level\): /);
   });
 
@@ -53,13 +74,20 @@ describe("rule files", () => {
 
   it("refuses a requirement naming a document type that is not declared", () => {
     const message = rulesError(() =>
-      parseRules({ "documents.json": { requirements: [{ when: { referral: true }, documents: ["referral_paper", "x_ray"] }] } }),
+      parseRules({
+        "documents.json": { requirements: [{ when: { referral: true }, documents: ["referral_paper", "x_ray"] }] },
+      }),
     );
     expect(message).toBe('rules: documents.json: requirements.0.documents.1: unknown document type "x_ray"');
   });
 
   it("accepts a requirement on a document type the file itself declares", () => {
-    const rules = parseRules({ "documents.json": { documentTypes: [...DOCUMENT_TYPES, "x_ray"], requirements: [{ when: { procedure: true }, documents: ["x_ray"] }] } });
+    const rules = parseRules({
+      "documents.json": {
+        documentTypes: [...DOCUMENT_TYPES, "x_ray"],
+        requirements: [{ when: { procedure: true }, documents: ["x_ray"] }],
+      },
+    });
     expect(rules.documents.requirements).toEqual([{ when: { procedure: true }, documents: ["x_ray"] }]);
   });
 });

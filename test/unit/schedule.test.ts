@@ -6,7 +6,12 @@ import { memoryLogger } from "../../src/logger.ts";
 import { defaultRules } from "../../src/rules/schema.ts";
 import { expectNoOverlapAndStopWaits } from "../support/schedule.ts";
 
-const deps = () => ({ db: {} as Database, clock: new ManualClock(new Date("2026-06-15T03:00:00Z")), rules: defaultRules(), logger: memoryLogger() });
+const deps = () => ({
+  db: {} as Database,
+  clock: new ManualClock(new Date("2026-06-15T03:00:00Z")),
+  rules: defaultRules(),
+  logger: memoryLogger(),
+});
 
 describe("the stuck marking's schedule on the Node server", () => {
   beforeEach(() => vi.useFakeTimers());
@@ -34,7 +39,9 @@ describe("the stuck marking's schedule on the Node server", () => {
     const schedule = scheduleMarkStuck(d, 10, mark);
     await vi.advanceTimersByTimeAsync(20_000);
     expect(mark).toHaveBeenCalledTimes(2);
-    expect(d.logger.lines.filter((l) => l.includes("stuck marking failed") && l.includes("database unavailable"))).toHaveLength(1);
+    expect(
+      d.logger.lines.filter((l) => l.includes("stuck marking failed") && l.includes("database unavailable")),
+    ).toHaveLength(1);
     await schedule.stop();
   });
 

@@ -12,7 +12,9 @@ const LADDER = [
 
 describe("which usage thresholds spending has reached", () => {
   it("reaches 85% exactly at 85% of the estimate, not a dong before", () => {
-    expect(crossedThresholds("850000", "1000000", DEFAULT)).toEqual([{ threshold: "0.8500", severity: "high", ratio: "0.8500" }]);
+    expect(crossedThresholds("850000", "1000000", DEFAULT)).toEqual([
+      { threshold: "0.8500", severity: "high", ratio: "0.8500" },
+    ]);
     expect(crossedThresholds("849999.99", "1000000", DEFAULT)).toEqual([]);
   });
 
@@ -56,11 +58,20 @@ describe("which usage thresholds spending has reached", () => {
 
   it("agrees with spent x 10000 >= threshold x estimate x 10000 in integers, for any amounts", () => {
     fc.assert(
-      fc.property(fc.bigInt({ min: 0n, max: 10n ** 17n }), fc.bigInt({ min: 1n, max: 10n ** 17n }), fc.integer({ min: 0, max: 20000 }), (spentCents, estimateCents, t) => {
-        const threshold = new Dec(t).div(10000);
-        const crossed = crossedThresholds(new Dec(spentCents.toString()).div(100), new Dec(estimateCents.toString()).div(100), [{ ratio: threshold.toString(), severity: "x" }]);
-        expect(crossed.length === 1).toBe(spentCents * 10000n >= BigInt(t) * estimateCents);
-      }),
+      fc.property(
+        fc.bigInt({ min: 0n, max: 10n ** 17n }),
+        fc.bigInt({ min: 1n, max: 10n ** 17n }),
+        fc.integer({ min: 0, max: 20000 }),
+        (spentCents, estimateCents, t) => {
+          const threshold = new Dec(t).div(10000);
+          const crossed = crossedThresholds(
+            new Dec(spentCents.toString()).div(100),
+            new Dec(estimateCents.toString()).div(100),
+            [{ ratio: threshold.toString(), severity: "x" }],
+          );
+          expect(crossed.length === 1).toBe(spentCents * 10000n >= BigInt(t) * estimateCents);
+        },
+      ),
     );
   });
 });

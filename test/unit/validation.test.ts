@@ -2,7 +2,11 @@ import { z } from "zod";
 import { describe, expect, it } from "vitest";
 import { fieldErrors, fieldPath } from "../../src/http/validation.ts";
 
-const Claim = z.object({ claimId: z.string(), patient: z.object({ name: z.string(), birthDate: z.string().optional() }).strict(), amounts: z.array(z.number()) });
+const Claim = z.object({
+  claimId: z.string(),
+  patient: z.object({ name: z.string(), birthDate: z.string().optional() }).strict(),
+  amounts: z.array(z.number()),
+});
 
 describe("validation errors name the field and say what is wrong", () => {
   it("writes paths like claims[3].patient.cardNumber", () => {
@@ -26,7 +30,13 @@ describe("validation errors name the field and say what is wrong", () => {
   });
 
   it("a body that is missing altogether is required; null is the wrong type", () => {
-    expect(fieldErrors(Claim.safeParse(undefined).error!, "", { value: undefined })[0]).toMatchObject({ path: "(body)", code: "required" });
-    expect(fieldErrors(Claim.safeParse(null).error!, "", { value: null })[0]).toMatchObject({ path: "(body)", code: "invalid_type" });
+    expect(fieldErrors(Claim.safeParse(undefined).error!, "", { value: undefined })[0]).toMatchObject({
+      path: "(body)",
+      code: "required",
+    });
+    expect(fieldErrors(Claim.safeParse(null).error!, "", { value: null })[0]).toMatchObject({
+      path: "(body)",
+      code: "invalid_type",
+    });
   });
 });

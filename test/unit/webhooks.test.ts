@@ -8,7 +8,9 @@ import { expectNoOverlapAndStopWaits } from "../support/schedule.ts";
 describe("webhook signatures", () => {
   it("signs '<t>.<body>' with HMAC-SHA256 of the secret, as openssl computes it", () => {
     // printf '%s' '1700000000.{"a":1}' | openssl dgst -sha256 -hmac 'whsec_test'
-    expect(signature("whsec_test", 1700000000, '{"a":1}')).toBe("t=1700000000,v1=38877139021993b830af32feea6e18a8da83eb2f6e49ee50bd9e4cf4ca4d3789");
+    expect(signature("whsec_test", 1700000000, '{"a":1}')).toBe(
+      "t=1700000000,v1=38877139021993b830af32feea6e18a8da83eb2f6e49ee50bd9e4cf4ca4d3789",
+    );
   });
 
   it("verifies a genuine signature and refuses a changed body, another secret or an old timestamp", () => {
@@ -35,7 +37,11 @@ describe("webhook retry delays", () => {
 describe("the webhook schedule on the Node server", () => {
   beforeEach(() => vi.useFakeTimers());
   afterEach(() => vi.useRealTimers());
-  const deps = () => ({ db: {} as Database, clock: new ManualClock(new Date("2026-06-15T03:00:00Z")), logger: memoryLogger() });
+  const deps = () => ({
+    db: {} as Database,
+    clock: new ManualClock(new Date("2026-06-15T03:00:00Z")),
+    logger: memoryLogger(),
+  });
 
   it("runs a round every interval, logs rounds that sent something and failures, and stops", async () => {
     const d = deps();
@@ -50,14 +56,21 @@ describe("the webhook schedule on the Node server", () => {
     await vi.advanceTimersByTimeAsync(15_001);
     expect(deliver).toHaveBeenCalledTimes(4);
     expect(d.logger.lines.filter((l) => l.includes("alert webhooks sent"))).toHaveLength(1);
-    expect(d.logger.lines.filter((l) => l.includes("alert webhook round failed") && l.includes("database unavailable"))).toHaveLength(1);
+    expect(
+      d.logger.lines.filter((l) => l.includes("alert webhook round failed") && l.includes("database unavailable")),
+    ).toHaveLength(1);
     await schedule.stop();
     await vi.advanceTimersByTimeAsync(60_000);
     expect(deliver).toHaveBeenCalledTimes(4);
   });
 
   it("never overlaps rounds, and stop waits for the one in progress", async () => {
-    await expectNoOverlapAndStopWaits((deliver) => scheduleAlertDeliveries(deps(), 1, deliver), { attempted: 0, delivered: 0, retrying: 0, failed: 0 });
+    await expectNoOverlapAndStopWaits((deliver) => scheduleAlertDeliveries(deps(), 1, deliver), {
+      attempted: 0,
+      delivered: 0,
+      retrying: 0,
+      failed: 0,
+    });
   });
 
   it("does nothing when the interval is 0", async () => {

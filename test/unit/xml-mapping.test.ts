@@ -14,9 +14,13 @@ const TONG_HOP_130 = fixture("tong-hop-130.xml");
 const TONG_HOP_4210 = fixture("tong-hop-4210.xml");
 
 function map(tables: [string, string][], rules: XmlMappingRules = RULES, facilityCode = "01001") {
-  return mapEpisode({ index: 7, tables: tables.map(([type, xml], position) => ({ type, position, xml })) }, { rules, facilityCode });
+  return mapEpisode(
+    { index: 7, tables: tables.map(([type, xml], position) => ({ type, position, xml })) },
+    { rules, facilityCode },
+  );
 }
-const summary = (fields: Record<string, string | null> = {}, base = TONG_HOP_130) => map([["XML1", withFields(base, fields)]]);
+const summary = (fields: Record<string, string | null> = {}, base = TONG_HOP_130) =>
+  map([["XML1", withFields(base, fields)]]);
 const claimOf = (fields: Record<string, string | null> = {}, base = TONG_HOP_130) => {
   const m = summary(fields, base);
   expect(m.errors).toEqual([]);
@@ -25,13 +29,23 @@ const claimOf = (fields: Record<string, string | null> = {}, base = TONG_HOP_130
 
 describe("an XML1 summary of Decision 130 becomes a claim", () => {
   it("maps every field the contract needs, as worked out by hand", () => {
-    const m = map([["XML1", TONG_HOP_130], ["XML2", "<not read/>"], ["XML7", fixture("giay-ra-vien.xml")]]);
+    const m = map([
+      ["XML1", TONG_HOP_130],
+      ["XML2", "<not read/>"],
+      ["XML7", fixture("giay-ra-vien.xml")],
+    ]);
     expect(m.standard).toBe("130");
     expect(m.errors).toEqual([]);
     expect(m.claim).toEqual({
       claimId: "LK2026061401",
       // The card changed during the stay: the last one is in force at discharge.
-      patient: { cardNumber: "HT3010987654321", citizenId: "001080012345", name: "Nguyễn Văn An", birthDate: "1980-05-01", gender: "male" },
+      patient: {
+        cardNumber: "HT3010987654321",
+        citizenId: "001080012345",
+        name: "Nguyễn Văn An",
+        birthDate: "1980-05-01",
+        gender: "male",
+      },
       visitType: "inpatient",
       admittedAt: "2026-06-10T08:00:00+07:00",
       dischargedAt: "2026-06-14T10:30:00+07:00",
@@ -48,12 +62,25 @@ describe("an XML1 summary of Decision 130 becomes a claim", () => {
 
   it("reads the visit type from MA_LOAI_KCB through the rules", () => {
     const expected: Record<string, string> = {
-      "01": "outpatient", "02": "day_treatment", "03": "inpatient", "04": "day_treatment", "05": "outpatient",
-      "06": "day_treatment", "07": "outpatient", "08": "outpatient", "09": "inpatient", "3": "inpatient",
+      "01": "outpatient",
+      "02": "day_treatment",
+      "03": "inpatient",
+      "04": "day_treatment",
+      "05": "outpatient",
+      "06": "day_treatment",
+      "07": "outpatient",
+      "08": "outpatient",
+      "09": "inpatient",
+      "3": "inpatient",
     };
-    for (const [code, visitType] of Object.entries(expected)) expect(claimOf({ MA_LOAI_KCB: code }).visitType, code).toBe(visitType);
-    expect(summary({ MA_LOAI_KCB: "10" }).errors).toEqual([expect.objectContaining({ path: "XML1.MA_LOAI_KCB", code: "invalid_value" })]);
-    expect(summary({ MA_LOAI_KCB: null }).errors).toEqual([expect.objectContaining({ path: "XML1.MA_LOAI_KCB", code: "required" })]);
+    for (const [code, visitType] of Object.entries(expected))
+      expect(claimOf({ MA_LOAI_KCB: code }).visitType, code).toBe(visitType);
+    expect(summary({ MA_LOAI_KCB: "10" }).errors).toEqual([
+      expect.objectContaining({ path: "XML1.MA_LOAI_KCB", code: "invalid_value" }),
+    ]);
+    expect(summary({ MA_LOAI_KCB: null }).errors).toEqual([
+      expect.objectContaining({ path: "XML1.MA_LOAI_KCB", code: "required" }),
+    ]);
   });
 
   it("makes an emergency of an outpatient visit whose MA_DOITUONG_KCB is 2, not of an admitted one", () => {
@@ -81,14 +108,27 @@ describe("an XML1 summary of Decision 130 becomes a claim", () => {
   });
 
   it("takes XML7 as the discharge paper and XML13 as the referral paper, with their numbers as references", () => {
-    const m = map([["XML1", TONG_HOP_130], ["XML13", fixture("giay-chuyen-tuyen.xml")], ["XML7", fixture("giay-ra-vien.xml")]]);
-    expect(m.claim!.documents).toEqual([{ type: "referral_paper", reference: "123/2026/GCT" }, { type: "discharge_paper", reference: "LT-2026-0001" }]);
+    const m = map([
+      ["XML1", TONG_HOP_130],
+      ["XML13", fixture("giay-chuyen-tuyen.xml")],
+      ["XML7", fixture("giay-ra-vien.xml")],
+    ]);
+    expect(m.claim!.documents).toEqual([
+      { type: "referral_paper", reference: "123/2026/GCT" },
+      { type: "discharge_paper", reference: "LT-2026-0001" },
+    ]);
     expect(m.documentTables).toEqual(["XML13", "XML7"]);
     // Without its number, a paper is named by its table and the episode.
-    const bare = map([["XML1", TONG_HOP_130], ["XML7", withFields(fixture("giay-ra-vien.xml"), { SO_LUU_TRU: null, MA_LK: null })]]);
+    const bare = map([
+      ["XML1", TONG_HOP_130],
+      ["XML7", withFields(fixture("giay-ra-vien.xml"), { SO_LUU_TRU: null, MA_LK: null })],
+    ]);
     expect(bare.claim!.documents).toEqual([{ type: "discharge_paper", reference: "XML7/LK2026061401" }]);
     // Or with it empty.
-    const blank = map([["XML1", TONG_HOP_130], ["XML7", withFields(fixture("giay-ra-vien.xml"), { SO_LUU_TRU: " ", MA_LK: "" })]]);
+    const blank = map([
+      ["XML1", TONG_HOP_130],
+      ["XML7", withFields(fixture("giay-ra-vien.xml"), { SO_LUU_TRU: " ", MA_LK: "" })],
+    ]);
     expect(blank.claim!.documents).toEqual([{ type: "discharge_paper", reference: "XML7/LK2026061401" }]);
     expect(map([["XML1", TONG_HOP_130]]).claim!.documents).toEqual([]);
   });
@@ -99,22 +139,30 @@ describe("an XML1 summary of Decision 130 becomes a claim", () => {
       dischargedAt: "2027-01-01T00:30:00+07:00",
     });
     for (const bad of ["20260230 1000", "202602301000", "202606142460", "2026-06-14", "20260614"])
-      expect(summary({ NGAY_RA: bad }).errors, bad).toEqual([{ path: "XML1.NGAY_RA", code: "invalid_format", message: expect.stringMatching(/yyyymmddHHMM/) }]);
-    expect(summary({ NGAY_VAO: null }).errors).toEqual([{ path: "XML1.NGAY_VAO", code: "required", message: "required" }]);
+      expect(summary({ NGAY_RA: bad }).errors, bad).toEqual([
+        { path: "XML1.NGAY_RA", code: "invalid_format", message: expect.stringMatching(/yyyymmddHHMM/) },
+      ]);
+    expect(summary({ NGAY_VAO: null }).errors).toEqual([
+      { path: "XML1.NGAY_VAO", code: "required", message: "required" },
+    ]);
   });
 
   it("leaves out a birth date whose month or day is unknown (0000), and refuses one that is not a date", () => {
     expect(claimOf({ NGAY_SINH: "198000000000" }).patient.birthDate).toBeUndefined();
     expect(claimOf({ NGAY_SINH: "198007000000" }).patient.birthDate).toBeUndefined();
     expect(claimOf({ NGAY_SINH: "201402281530" }).patient.birthDate).toBe("2014-02-28");
-    expect(summary({ NGAY_SINH: "19801301" }).errors).toEqual([expect.objectContaining({ path: "XML1.NGAY_SINH", code: "invalid_format" })]);
+    expect(summary({ NGAY_SINH: "19801301" }).errors).toEqual([
+      expect.objectContaining({ path: "XML1.NGAY_SINH", code: "invalid_format" }),
+    ]);
   });
 
   it("reads GIOI_TINH 1, 2, 3 and refuses other codes", () => {
     expect(claimOf({ GIOI_TINH: "2" }).patient.gender).toBe("female");
     expect(claimOf({ GIOI_TINH: "3" }).patient.gender).toBe("undetermined");
     expect(claimOf({ GIOI_TINH: null }).patient.gender).toBeUndefined();
-    expect(summary({ GIOI_TINH: "0" }).errors).toEqual([expect.objectContaining({ path: "XML1.GIOI_TINH", code: "invalid_value" })]);
+    expect(summary({ GIOI_TINH: "0" }).errors).toEqual([
+      expect.objectContaining({ path: "XML1.GIOI_TINH", code: "invalid_value" }),
+    ]);
   });
 
   it("identifies by citizen ID when it is 12 digits, and by the card alone otherwise", () => {
@@ -124,32 +172,66 @@ describe("an XML1 summary of Decision 130 becomes a claim", () => {
   });
 
   it("splits the ; lists of secondary diagnoses, writes codes without a dot with one, and allows at most 12", () => {
-    expect(claimOf({ MA_BENH_CHINH: "j189", MA_BENH_KT: " E119 ; I10;;K21.9 " }).diagnosis).toEqual({ primary: "J18.9", secondary: ["E11.9", "I10", "K21.9"] });
+    expect(claimOf({ MA_BENH_CHINH: "j189", MA_BENH_KT: " E119 ; I10;;K21.9 " }).diagnosis).toEqual({
+      primary: "J18.9",
+      secondary: ["E11.9", "I10", "K21.9"],
+    });
     const thirteen = Array.from({ length: 13 }, (_, i) => `A${String(i).padStart(2, "0")}`).join(";");
-    expect(summary({ MA_BENH_KT: thirteen }).errors).toEqual([expect.objectContaining({ path: "XML1.MA_BENH_KT", code: "too_big" })]);
-    expect(summary({ MA_BENH_CHINH: "" }).errors).toEqual([expect.objectContaining({ path: "XML1.MA_BENH_CHINH", code: "required" })]);
+    expect(summary({ MA_BENH_KT: thirteen }).errors).toEqual([
+      expect.objectContaining({ path: "XML1.MA_BENH_KT", code: "too_big" }),
+    ]);
+    expect(summary({ MA_BENH_CHINH: "" }).errors).toEqual([
+      expect.objectContaining({ path: "XML1.MA_BENH_CHINH", code: "required" }),
+    ]);
   });
 
   it("refuses amounts that break Decision 130's own formula, or that are not amounts, naming the field", () => {
     // T_BHTT must be T_TONGCHI_BH - T_BNCCT = 5,000,000 - 250,000.
-    expect(summary({ T_BHTT: "4800000" }).errors).toEqual([{ path: "XML1.T_BHTT", code: "amounts_inconsistent", message: "T_BHTT must equal T_TONGCHI_BH - T_BNCCT" }]);
-    expect(summary({ T_BNCCT: "25O000" }).errors).toEqual([expect.objectContaining({ path: "XML1.T_BNCCT", code: "invalid_money" })]);
-    expect(summary({ T_TONGCHI_BV: null }).errors).toEqual([expect.objectContaining({ path: "XML1.T_TONGCHI_BV", code: "required" })]);
+    expect(summary({ T_BHTT: "4800000" }).errors).toEqual([
+      { path: "XML1.T_BHTT", code: "amounts_inconsistent", message: "T_BHTT must equal T_TONGCHI_BH - T_BNCCT" },
+    ]);
+    expect(summary({ T_BNCCT: "25O000" }).errors).toEqual([
+      expect.objectContaining({ path: "XML1.T_BNCCT", code: "invalid_money" }),
+    ]);
+    expect(summary({ T_TONGCHI_BV: null }).errors).toEqual([
+      expect.objectContaining({ path: "XML1.T_TONGCHI_BV", code: "required" }),
+    ]);
     // Empty optional parts are 0: 4,750,000 + 250,000 = 5,000,000.
-    expect(claimOf({ T_BNTT: "", T_NGUONKHAC: null, T_TONGCHI_BV: "5000000" }).amounts).toEqual({ total: "5000000", insurance: "4750000", patient: "250000", other: "0" });
-    expect(claimOf({ T_TONGCHI_BV: "5350000.50", T_BNTT: "300000.5" }).amounts).toMatchObject({ total: "5350000.50", patient: "550000.50" });
+    expect(claimOf({ T_BNTT: "", T_NGUONKHAC: null, T_TONGCHI_BV: "5000000" }).amounts).toEqual({
+      total: "5000000",
+      insurance: "4750000",
+      patient: "250000",
+      other: "0",
+    });
+    expect(claimOf({ T_TONGCHI_BV: "5350000.50", T_BNTT: "300000.5" }).amounts).toMatchObject({
+      total: "5350000.50",
+      patient: "550000.50",
+    });
   });
 
   it("refuses an episode of another facility (MA_CSKCB)", () => {
-    expect(summary({ MA_CSKCB: "79001" }).errors).toEqual([expect.objectContaining({ path: "XML1.MA_CSKCB", code: "facility_mismatch" })]);
+    expect(summary({ MA_CSKCB: "79001" }).errors).toEqual([
+      expect.objectContaining({ path: "XML1.MA_CSKCB", code: "facility_mismatch" }),
+    ]);
   });
 
   it("refuses a HOSO without exactly one well-formed TONG_HOP summary", () => {
     expect(map([["XML2", "<x/>"]]).errors).toEqual([expect.objectContaining({ path: "XML1", code: "required" })]);
-    expect(map([["XML1", TONG_HOP_130], ["XML1", TONG_HOP_130]]).errors).toEqual([expect.objectContaining({ path: "XML1", code: "duplicate_table" })]);
-    expect(map([["XML1", "<TONG_HOP><MA_LK>X</MA_LK>"]]).errors).toEqual([expect.objectContaining({ path: "XML1", code: "xml_malformed" })]);
-    expect(map([["XML1", "<TONGHOP><MA_LK>X</MA_LK></TONGHOP>"]]).errors).toEqual([expect.objectContaining({ path: "XML1", code: "unexpected_root" })]);
-    expect(map([["XML1", "<TONG_HOP><MA_LK>X</MA_LK></TONG_HOP>"]]).errors).toEqual([expect.objectContaining({ path: "XML1", code: "unknown_standard" })]);
+    expect(
+      map([
+        ["XML1", TONG_HOP_130],
+        ["XML1", TONG_HOP_130],
+      ]).errors,
+    ).toEqual([expect.objectContaining({ path: "XML1", code: "duplicate_table" })]);
+    expect(map([["XML1", "<TONG_HOP><MA_LK>X</MA_LK>"]]).errors).toEqual([
+      expect.objectContaining({ path: "XML1", code: "xml_malformed" }),
+    ]);
+    expect(map([["XML1", "<TONGHOP><MA_LK>X</MA_LK></TONGHOP>"]]).errors).toEqual([
+      expect.objectContaining({ path: "XML1", code: "unexpected_root" }),
+    ]);
+    expect(map([["XML1", "<TONG_HOP><MA_LK>X</MA_LK></TONG_HOP>"]]).errors).toEqual([
+      expect.objectContaining({ path: "XML1", code: "unknown_standard" }),
+    ]);
   });
 
   it("refuses the whole file for a DOCTYPE inside an inner document", () => {
@@ -186,8 +268,13 @@ describe("a legacy 4210 summary becomes a claim", () => {
 
   it("names the 4210 fields in errors of the claim validation", () => {
     const ep = { standard: "4210" as const, documentTables: [] };
-    expect(xmlField("amounts.total", "amounts_do_not_add_up", "x", ep)).toEqual({ path: "XML1.T_TONGCHI", message: "T_TONGCHI must equal T_BHTT + T_BNCCT + T_BNTT + T_NGUONKHAC exactly" });
-    expect(xmlField("patient.cardNumber", "invalid_format", "must be a 15-character card number", ep).path).toBe("XML1.MA_THE");
+    expect(xmlField("amounts.total", "amounts_do_not_add_up", "x", ep)).toEqual({
+      path: "XML1.T_TONGCHI",
+      message: "T_TONGCHI must equal T_BHTT + T_BNCCT + T_BNTT + T_NGUONKHAC exactly",
+    });
+    expect(xmlField("patient.cardNumber", "invalid_format", "must be a 15-character card number", ep).path).toBe(
+      "XML1.MA_THE",
+    );
     expect(xmlField("diagnosis.secondary[1]", "invalid_format", "x", ep).path).toBe("XML1.MA_BENHKHAC");
   });
 });
@@ -205,14 +292,21 @@ describe("errors of the claim validation, named in the standard's terms", () => 
     ["amounts.insurance", "invalid_money", "XML1.T_BHTT"],
     ["documents[1].reference", "too_big", "XML13"],
   ])("%s (%s) is %s", (path, code, expected) => {
-    expect(xmlField(path, code, "dischargedAt is before admittedAt", ep)).toEqual({ path: expected, message: "NGAY_RA is before NGAY_VAO" });
+    expect(xmlField(path, code, "dischargedAt is before admittedAt", ep)).toEqual({
+      path: expected,
+      message: "NGAY_RA is before NGAY_VAO",
+    });
   });
 
   it("says which fields must add up, and which identify the patient", () => {
-    expect(xmlField("amounts.total", "amounts_do_not_add_up", "total must equal insurance + patient + other exactly", ep).message).toBe(
-      "T_TONGCHI_BV must equal T_BHTT + T_BNCCT + T_BNTT + T_NGUONKHAC exactly",
-    );
-    expect(xmlField("patient.cardNumber", "patient_identifier_required", "x", ep)).toEqual({ path: "XML1.MA_THE_BHYT", message: "MA_THE_BHYT or SO_CCCD (12 digits) is required" });
+    expect(
+      xmlField("amounts.total", "amounts_do_not_add_up", "total must equal insurance + patient + other exactly", ep)
+        .message,
+    ).toBe("T_TONGCHI_BV must equal T_BHTT + T_BNCCT + T_BNTT + T_NGUONKHAC exactly");
+    expect(xmlField("patient.cardNumber", "patient_identifier_required", "x", ep)).toEqual({
+      path: "XML1.MA_THE_BHYT",
+      message: "MA_THE_BHYT or SO_CCCD (12 digits) is required",
+    });
   });
 });
 
@@ -227,16 +321,34 @@ describe("the mapping is data (rules/xml-mapping.json)", () => {
         documentTables: { XML14: { type: "referral_paper", reference: ["SO_GIAYHEN_KL"] } },
       },
     }).xml;
-    const m = map([["XML1", withFields(TONG_HOP_130, { MA_DOITUONG_KCB: "9", MA_NOI_CHUYEN: "79001", KET_QUA_DTRI: "4" })], ["XML7", fixture("giay-ra-vien.xml")], ["XML14", "<CHI_TIEU_GIAYHEN><SO_GIAYHEN_KL>H1</SO_GIAYHEN_KL></CHI_TIEU_GIAYHEN>"]], rules);
-    expect(m.claim).toMatchObject({ visitType: "emergency", referral: true, died: true, documents: [{ type: "referral_paper", reference: "H1" }] });
-    expect(map([["XML1", withFields(TONG_HOP_130, { MA_LOAI_KCB: "01" })]], rules).claim).toMatchObject({ visitType: "day_treatment" });
+    const m = map(
+      [
+        ["XML1", withFields(TONG_HOP_130, { MA_DOITUONG_KCB: "9", MA_NOI_CHUYEN: "79001", KET_QUA_DTRI: "4" })],
+        ["XML7", fixture("giay-ra-vien.xml")],
+        ["XML14", "<CHI_TIEU_GIAYHEN><SO_GIAYHEN_KL>H1</SO_GIAYHEN_KL></CHI_TIEU_GIAYHEN>"],
+      ],
+      rules,
+    );
+    expect(m.claim).toMatchObject({
+      visitType: "emergency",
+      referral: true,
+      died: true,
+      documents: [{ type: "referral_paper", reference: "H1" }],
+    });
+    expect(map([["XML1", withFields(TONG_HOP_130, { MA_LOAI_KCB: "01" })]], rules).claim).toMatchObject({
+      visitType: "day_treatment",
+    });
   });
 
   it("refuses a rule file naming a document type documents.json does not know", () => {
-    expect(() => parseRules({ "xml-mapping.json": { documentTables: { XML9: { type: "birth_certificate" } } } })).toThrow(
+    expect(() =>
+      parseRules({ "xml-mapping.json": { documentTables: { XML9: { type: "birth_certificate" } } } }),
+    ).toThrow(
       'rules: xml-mapping.json: documentTables.XML9.type: unknown document type "birth_certificate" (not in documents.json)',
     );
-    expect(() => parseRules({ "xml-mapping.json": { visitTypes: { "1": "inpatient" } } })).toThrow(/xml-mapping\.json: visitTypes/);
+    expect(() => parseRules({ "xml-mapping.json": { visitTypes: { "1": "inpatient" } } })).toThrow(
+      /xml-mapping\.json: visitTypes/,
+    );
   });
 });
 

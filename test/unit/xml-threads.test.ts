@@ -25,10 +25,18 @@ function* chunked(body: string | Uint8Array, size: number) {
 
 type Outcome =
   | { events: unknown[]; result: unknown }
-  | { events: unknown[]; refused: { name: string; status?: number; code?: string; detail?: string; errors?: unknown; message?: string } };
+  | {
+      events: unknown[];
+      refused: { name: string; status?: number; code?: string; detail?: string; errors?: unknown; message?: string };
+    };
 
 /** Everything a reader tells its caller, in order, and how it ends. */
-async function outcome(reader: EpisodeReader, body: string | Uint8Array, size = 64 * 1024, extra: { onHeader?: (h: { facilityCode: string }) => void; limits?: object } = {}): Promise<Outcome> {
+async function outcome(
+  reader: EpisodeReader,
+  body: string | Uint8Array,
+  size = 64 * 1024,
+  extra: { onHeader?: (h: { facilityCode: string }) => void; limits?: object } = {},
+): Promise<Outcome> {
   const events: unknown[] = [];
   try {
     const result = await reader(chunked(body, size), {
@@ -44,7 +52,11 @@ async function outcome(reader: EpisodeReader, body: string | Uint8Array, size = 
     });
     return { events, result };
   } catch (err) {
-    if (err instanceof Problem) return { events, refused: { name: "Problem", status: err.status, code: err.code, detail: err.detail, errors: err.errors } };
+    if (err instanceof Problem)
+      return {
+        events,
+        refused: { name: "Problem", status: err.status, code: err.code, detail: err.detail, errors: err.errors },
+      };
     const e = err as Error;
     return { events, refused: { name: e.name, message: e.message } };
   }
@@ -54,7 +66,11 @@ let threads: XmlThreads;
 // Any fallback to in-thread reading would make the comparisons below empty: there must be none.
 const problems: unknown[] = [];
 beforeAll(async () => {
-  threads = new XmlThreads({ size: 2, windowBytes: 16 * 1024, onProblem: (message, err) => void problems.push([message, err]) });
+  threads = new XmlThreads({
+    size: 2,
+    windowBytes: 16 * 1024,
+    onProblem: (message, err) => void problems.push([message, err]),
+  });
   await threads.warm();
   expect(threads.started).toBe(2);
 });
@@ -70,7 +86,10 @@ describe("reading on worker threads", () => {
     const body = good();
     const expected = await outcome(readEpisodesInThread, body);
     expect("result" in expected && expected.events.filter((e) => (e as string[])[0] === "episode")).toHaveLength(40);
-    for (const size of [1 << 30, 64 * 1024, 4096, 7]) expect(await outcome(threads.read, body, size), `chunks of ${size}`).toEqual(await outcome(readEpisodesInThread, body, size));
+    for (const size of [1 << 30, 64 * 1024, 4096, 7])
+      expect(await outcome(threads.read, body, size), `chunks of ${size}`).toEqual(
+        await outcome(readEpisodesInThread, body, size),
+      );
   });
 
   it("takes a chunk's memory only when told the chunks are its own, and reads the same either way", async () => {
@@ -90,16 +109,24 @@ describe("reading on worker threads", () => {
     expect(taken.chunks.every((c) => c.byteLength === 0)).toBe(true);
     for (const run of [kept, taken]) {
       expect(run.result).toEqual("result" in expected && expected.result);
-      expect(run.events).toEqual(expected.events.filter((e) => (e as string[])[0] === "episode").map((e) => (e as unknown[])[1]));
+      expect(run.events).toEqual(
+        expected.events.filter((e) => (e as string[])[0] === "episode").map((e) => (e as unknown[])[1]),
+      );
     }
   });
 
   it("translates errors, duplicates, 4210 and document tables the same way", async () => {
     const tongHop = fixture("tong-hop-130.xml");
     const body = envelopeOf("01001", [
-      [["XML1", tongHop], ["XML7", fixture("giay-ra-vien.xml")]],
+      [
+        ["XML1", tongHop],
+        ["XML7", fixture("giay-ra-vien.xml")],
+      ],
       [["XML1", withFields(tongHop, { NGAY_RA: "202613011200", MA_LK: "LK2" })]],
-      [["XML1", fixture("tong-hop-4210.xml")], ["XML13", fixture("giay-chuyen-tuyen.xml")]],
+      [
+        ["XML1", fixture("tong-hop-4210.xml")],
+        ["XML13", fixture("giay-chuyen-tuyen.xml")],
+      ],
       [["XML1", "<TONG_HOP><MA_LK>x</MA_LK>"]],
       [["XML2", "<X/>"]],
     ]);
@@ -124,7 +151,11 @@ describe("reading on worker threads", () => {
 
   it("refuses a hostile inner document after good episodes the same way", async () => {
     const good = fixture("tong-hop-130.xml");
-    const body = envelopeOf("01001", [[["XML1", good]], [["XML1", withFields(good, { MA_LK: "LK2" })]], [["XML1", fixture("tong-hop-doctype.xml")]]]);
+    const body = envelopeOf("01001", [
+      [["XML1", good]],
+      [["XML1", withFields(good, { MA_LK: "LK2" })]],
+      [["XML1", fixture("tong-hop-doctype.xml")]],
+    ]);
     const expected = await outcome(readEpisodesInThread, body, 512);
     expect(expected).toMatchObject({ refused: { code: "xml_doctype_forbidden" } });
     expect(await outcome(threads.read, body, 512)).toEqual(expected);
@@ -140,7 +171,11 @@ describe("reading on worker threads", () => {
     expect(expected.events.some((e) => (e as string[])[0] === "episode")).toBe(false);
     expect(await outcome(threads.read, body, 4096, { onHeader: refuse })).toEqual(expected);
     const longComment = body.replace("<DANHSACHHOSO>", `<!--${"<b/>".repeat(50_000)}--><DANHSACHHOSO>`);
-    for (const [limits, file] of [[{ maxBytes: 10_000 }, body], [{ maxDepth: 3 }, body], [{ maxNodeChars: 4000 }, longComment]] as const) {
+    for (const [limits, file] of [
+      [{ maxBytes: 10_000 }, body],
+      [{ maxDepth: 3 }, body],
+      [{ maxNodeChars: 4000 }, longComment],
+    ] as const) {
       const expected = await outcome(readEpisodesInThread, file, 4096, { limits });
       expect(expected, JSON.stringify(limits)).toMatchObject({ refused: { status: expect.any(Number) } });
       expect(await outcome(threads.read, file, 4096, { limits }), JSON.stringify(limits)).toEqual(expected);
@@ -149,7 +184,14 @@ describe("reading on worker threads", () => {
 
   it("gives damaged bytes the same answer", async () => {
     const fc = (await import("fast-check")).default;
-    const body = Buffer.from(envelopeOf("01001", [[["XML1", fixture("tong-hop-130.xml")], ["XML7", fixture("giay-ra-vien.xml")]]]));
+    const body = Buffer.from(
+      envelopeOf("01001", [
+        [
+          ["XML1", fixture("tong-hop-130.xml")],
+          ["XML7", fixture("giay-ra-vien.xml")],
+        ],
+      ]),
+    );
     const damaged = damagedEnvelopes(body);
     await fc.assert(
       fc.asyncProperty(damaged, fc.integer({ min: 1, max: 2048 }), async (bytes, size) => {
@@ -160,20 +202,26 @@ describe("reading on worker threads", () => {
   });
 
   it("reads several files at once, each its own", async () => {
-    const bodies = [21, 22, 23, 24, 25].map((seed) => fixtureEnvelope({ seed, facility: "01001", episodes: 15, dischargedBefore: START, prefix: `C${seed}-` }));
+    const bodies = [21, 22, 23, 24, 25].map((seed) =>
+      fixtureEnvelope({ seed, facility: "01001", episodes: 15, dischargedBefore: START, prefix: `C${seed}-` }),
+    );
     const together = await Promise.all(bodies.map((b) => outcome(threads.read, b, 1000)));
     for (const [i, b] of bodies.entries()) expect(together[i]).toEqual(await outcome(readEpisodesInThread, b, 1000));
   });
 
   it("passes a source's own failure through (a broken gzip stream, a dropped connection)", async () => {
     const zipped = gzipSync(good());
-    const broken = new Blob([zipped.subarray(0, 1000), Buffer.from("not gzip at all")]).stream().pipeThrough(new DecompressionStream("gzip"));
+    const broken = new Blob([zipped.subarray(0, 1000), Buffer.from("not gzip at all")])
+      .stream()
+      .pipeThrough(new DecompressionStream("gzip"));
     const failing = async function* () {
       yield Buffer.from("<GIAMDINHHS>");
       throw new Error("connection reset");
     };
     await expect(threads.read(failing(), { rules, onEpisode: () => {} })).rejects.toThrow("connection reset");
-    await expect(threads.read(broken as unknown as AsyncIterable<Uint8Array>, { rules, onEpisode: () => {} })).rejects.toThrow();
+    await expect(
+      threads.read(broken as unknown as AsyncIterable<Uint8Array>, { rules, onEpisode: () => {} }),
+    ).rejects.toThrow();
     // The threads still serve.
     expect(await outcome(threads.read, good())).toEqual(await outcome(readEpisodesInThread, good()));
   });
@@ -182,7 +230,11 @@ describe("reading on worker threads", () => {
 describe("when a worker thread cannot help", () => {
   it("reads in-thread when no worker starts", async () => {
     const problems: string[] = [];
-    const broken = new XmlThreads({ size: 1, start: () => new Worker("throw new Error('no threads here')", { eval: true }), onProblem: (m) => void problems.push(m) });
+    const broken = new XmlThreads({
+      size: 1,
+      start: () => new Worker("throw new Error('no threads here')", { eval: true }),
+      onProblem: (m) => void problems.push(m),
+    });
     const body = fixtureEnvelope({ seed: 26, facility: "01001", episodes: 5, dischargedBefore: START });
     expect(await outcome(broken.read, body)).toEqual(await outcome(readEpisodesInThread, body));
     expect(problems).toContain("cannot start an XML worker thread; reading in-thread");
@@ -194,9 +246,13 @@ describe("when a worker thread cannot help", () => {
     // The first worker dies on its first chunk; the ones after are real.
     const dying = new XmlThreads({
       size: 1,
-      start: (real) => (started++ === 0
-        ? new Worker("const { parentPort } = require('node:worker_threads'); parentPort.on('message', (m) => { if (m.type === 'chunk') process.exit(3); }); parentPort.postMessage({ type: 'ready' });", { eval: true })
-        : real()),
+      start: (real) =>
+        started++ === 0
+          ? new Worker(
+              "const { parentPort } = require('node:worker_threads'); parentPort.on('message', (m) => { if (m.type === 'chunk') process.exit(3); }); parentPort.postMessage({ type: 'ready' });",
+              { eval: true },
+            )
+          : real(),
     });
     const body = fixtureEnvelope({ seed: 27, facility: "01001", episodes: 5, dischargedBefore: START });
     await expect(dying.read(chunked(body, 1024), { rules, onEpisode: () => {} })).rejects.toThrow(/stopped/);

@@ -14,7 +14,12 @@ import { read, refusal } from "../support/xml-read.ts";
  */
 
 const TONG_HOP = fixture("tong-hop-130.xml");
-const ENVELOPE = envelopeOf("01001", [[["XML1", TONG_HOP], ["XML2", "<CHITIEU_CHITIET_THUOC/>"]]]);
+const ENVELOPE = envelopeOf("01001", [
+  [
+    ["XML1", TONG_HOP],
+    ["XML2", "<CHITIEU_CHITIET_THUOC/>"],
+  ],
+]);
 
 /** What the reader made of an envelope: its facility and episodes (the hash and size differ between variants). */
 async function readBack(body: string, size = 64 * 1024) {
@@ -65,33 +70,59 @@ describe("an envelope that is not well-formed is refused whole", () => {
     ["an ideographic space before the root", `\u3000${ENVELOPE.replace(/^<\?xml[^?]*\?>\s*/, "")}`],
     ["a second byte order mark", `\uFEFF\uFEFF${ENVELOPE}`],
     ["a vertical tab between markup after the root", `${ENVELOPE}<!---->\u000b`],
-    ["an attribute named __proto__ (saxen would drop it unchecked)", edited("<THONGTINHOSO>", '<THONGTINHOSO __proto__="&xxe;">')],
+    [
+      "an attribute named __proto__ (saxen would drop it unchecked)",
+      edited("<THONGTINHOSO>", '<THONGTINHOSO __proto__="&xxe;">'),
+    ],
     [
       "text that is not XML in a FILEHOSO nested in a FILEHOSO (content, not a table)",
-      edited(/<HOSO>[\s\S]*<\/HOSO>/, "<HOSO><FILEHOSO><LOAIHOSO>XML1</LOAIHOSO><NOIDUNGFILE>PFRPTkdfSE9QLz4=</NOIDUNGFILE><HOSO><FILEHOSO><NOIDUNGFILE>&bogus;</NOIDUNGFILE></FILEHOSO></HOSO></FILEHOSO></HOSO>"),
+      edited(
+        /<HOSO>[\s\S]*<\/HOSO>/,
+        "<HOSO><FILEHOSO><LOAIHOSO>XML1</LOAIHOSO><NOIDUNGFILE>PFRPTkdfSE9QLz4=</NOIDUNGFILE><HOSO><FILEHOSO><NOIDUNGFILE>&bogus;</NOIDUNGFILE></FILEHOSO></HOSO></FILEHOSO></HOSO>",
+      ),
     ],
   ])("%s", async (_, body) => {
-    for (const size of [64 * 1024, 5]) expect(await refusal(body, {}, size)).toMatchObject({ status: 422, code: "xml_malformed" });
+    for (const size of [64 * 1024, 5])
+      expect(await refusal(body, {}, size)).toMatchObject({ status: 422, code: "xml_malformed" });
   });
 });
 
 it("checks a table's base64 even when another FILEHOSO is nested in its FILEHOSO", async () => {
-  const body = edited(/<HOSO>[\s\S]*<\/HOSO>/, "<HOSO><FILEHOSO><NOIDUNGFILE>%%%</NOIDUNGFILE><HOSO><FILEHOSO><LOAIHOSO>XML1</LOAIHOSO><NOIDUNGFILE>PFRPTkdfSE9QLz4=</NOIDUNGFILE></FILEHOSO></HOSO></FILEHOSO></HOSO>");
-  for (const size of [64 * 1024, 5]) expect(await refusal(body, {}, size)).toMatchObject({ status: 422, code: "invalid_base64" });
+  const body = edited(
+    /<HOSO>[\s\S]*<\/HOSO>/,
+    "<HOSO><FILEHOSO><NOIDUNGFILE>%%%</NOIDUNGFILE><HOSO><FILEHOSO><LOAIHOSO>XML1</LOAIHOSO><NOIDUNGFILE>PFRPTkdfSE9QLz4=</NOIDUNGFILE></FILEHOSO></HOSO></FILEHOSO></HOSO>",
+  );
+  for (const size of [64 * 1024, 5])
+    expect(await refusal(body, {}, size)).toMatchObject({ status: 422, code: "invalid_base64" });
 });
 
 describe("a well-formed envelope is read however it is written", () => {
   it.each([
     ["comments and processing instructions", edited(NGAYLAP, '<!-- lập ngày --><?exporter name="HIS"?>$&<!---->')],
-    ["attributes, in either quotes", edited("<THONGTINHOSO>", `<THONGTINHOSO phien_ban="130" ghi_chu='a "b" &amp; c'>`)],
-    ["a namespaced signature", edited("</GIAMDINHHS>", '<CHUKYDONVI><ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:SignatureValue>QUJD</ds:SignatureValue></ds:Signature></CHUKYDONVI></GIAMDINHHS>')],
+    [
+      "attributes, in either quotes",
+      edited("<THONGTINHOSO>", `<THONGTINHOSO phien_ban="130" ghi_chu='a "b" &amp; c'>`),
+    ],
+    [
+      "a namespaced signature",
+      edited(
+        "</GIAMDINHHS>",
+        '<CHUKYDONVI><ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:SignatureValue>QUJD</ds:SignatureValue></ds:Signature></CHUKYDONVI></GIAMDINHHS>',
+      ),
+    ],
     ["spaces inside tags", edited("<MACSKCB>01001</MACSKCB>", "<MACSKCB >01001</MACSKCB \n>")],
     ["the facility as character references", edited("<MACSKCB>01001</MACSKCB>", "<MACSKCB>&#48;&#x31;001</MACSKCB>")],
     ["the facility in CDATA", edited("<MACSKCB>01001</MACSKCB>", "<MACSKCB><![CDATA[01001]]></MACSKCB>")],
-    ["base64 in CDATA", ENVELOPE.replace(/<NOIDUNGFILE>([^<]*)<\/NOIDUNGFILE>/, "<NOIDUNGFILE><![CDATA[$1]]></NOIDUNGFILE>")],
+    [
+      "base64 in CDATA",
+      ENVELOPE.replace(/<NOIDUNGFILE>([^<]*)<\/NOIDUNGFILE>/, "<NOIDUNGFILE><![CDATA[$1]]></NOIDUNGFILE>"),
+    ],
     ["CRLF line ends and a BOM", `\uFEFF${ENVELOPE.replace(/\n/g, "\r\n")}`],
     ["no XML declaration", ENVELOPE.replace(/^<\?xml[^?]*\?>\s*/, "")],
-    ["a declaration in single quotes, standalone", ENVELOPE.replace(/^<\?xml[^?]*\?>/, "<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>")],
+    [
+      "a declaration in single quotes, standalone",
+      ENVELOPE.replace(/^<\?xml[^?]*\?>/, "<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>"),
+    ],
     ["white space and a comment after the root", `${ENVELOPE}\n<!-- end -->\n`],
   ])("%s", async (_, body) => {
     const plain = await readBack(ENVELOPE);
@@ -146,8 +177,13 @@ describe("an inner table is read as XML means it", () => {
   });
 
   it("reads line ends as XML does: CR LF and a lone CR are LF; a &#13; reference stays CR", () => {
-    const t = inner("<TONG_HOP>\r\n<HO_TEN>Nguyễn\r\nVăn\rA</HO_TEN><GHI_CHU><![CDATA[a\r\nb]]>&#13;</GHI_CHU></TONG_HOP>");
-    expect(Object.fromEntries((t as { fields: Map<string, string> }).fields)).toEqual({ HO_TEN: "Nguyễn\nVăn\nA", GHI_CHU: "a\nb\r" });
+    const t = inner(
+      "<TONG_HOP>\r\n<HO_TEN>Nguyễn\r\nVăn\rA</HO_TEN><GHI_CHU><![CDATA[a\r\nb]]>&#13;</GHI_CHU></TONG_HOP>",
+    );
+    expect(Object.fromEntries((t as { fields: Map<string, string> }).fields)).toEqual({
+      HO_TEN: "Nguyễn\nVăn\nA",
+      GHI_CHU: "a\nb\r",
+    });
   });
 
   it("refuses the whole file for a DOCTYPE, deep nesting or another declared encoding", () => {
@@ -168,7 +204,14 @@ describe("an inner table is read as XML means it", () => {
 describe("pieces cut anywhere", () => {
   it("read the same as the whole, even when one ends inside an attribute value right after a >", () => {
     const seen: string[] = [];
-    const reader = new XmlReader({ open: (n) => void seen.push(n), text: (t) => void seen.push(t.length > 20 ? `${t.length} characters` : t), close() {} }, { maxDepth: 32, where: () => "(body)" });
+    const reader = new XmlReader(
+      {
+        open: (n) => void seen.push(n),
+        text: (t) => void seen.push(t.length > 20 ? `${t.length} characters` : t),
+        close() {},
+      },
+      { maxDepth: 32, where: () => "(body)" },
+    );
     // Long enough that the first piece is given to saxen on its own.
     reader.write(`<a>${"x".repeat(65_530)}<b c="1>`);
     reader.write('2"/>y</a>');
@@ -178,7 +221,11 @@ describe("pieces cut anywhere", () => {
 
   it("lastIndex finds what lastIndexOf finds", () => {
     fc.assert(
-      fc.property(fc.string({ unit: fc.constantFrom("a", "<", ">", "x"), maxLength: 700 }), fc.constantFrom("<", ">"), (text, c) => lastIndex(text, c) === text.lastIndexOf(c)),
+      fc.property(
+        fc.string({ unit: fc.constantFrom("a", "<", ">", "x"), maxLength: 700 }),
+        fc.constantFrom("<", ">"),
+        (text, c) => lastIndex(text, c) === text.lastIndexOf(c),
+      ),
     );
   });
 });
@@ -186,7 +233,10 @@ describe("pieces cut anywhere", () => {
 /** A reader whose saxen counts what it scans, if it scanned again all it was given with every write (as it does what it still holds). */
 function countingReader() {
   const texts: string[] = [];
-  const reader = new XmlReader({ open() {}, text: (t) => void texts.push(t), close() {} }, { maxDepth: 32, where: () => "(body)" });
+  const reader = new XmlReader(
+    { open() {}, text: (t) => void texts.push(t), close() {} },
+    { maxDepth: 32, where: () => "(body)" },
+  );
   const parser = (reader as unknown as { parser: { write(s: string): unknown } }).parser;
   const counts = { given: 0, scanned: 0 };
   const write = parser.write.bind(parser);

@@ -14,21 +14,33 @@ describe("the Worker as deployed", () => {
         .map((n) => [n, JSON.parse(readFileSync(join(REPO, "rules", n), "utf8"))]),
     );
     const missing = Object.keys(onDisk).filter((n) => !(n in BUNDLED_RULE_FILES));
-    expect(missing, `rules/${missing[0]} is not bundled: import it into BUNDLED_RULE_FILES in src/worker.ts`).toEqual([]);
+    expect(missing, `rules/${missing[0]} is not bundled: import it into BUNDLED_RULE_FILES in src/worker.ts`).toEqual(
+      [],
+    );
     expect(Object.keys(BUNDLED_RULE_FILES).sort()).toEqual(Object.keys(onDisk).sort());
     expect(BUNDLED_RULE_FILES).toEqual(onDisk);
   });
 
   it("has the cron triggers src/worker.ts answers to", () => {
     const toml = readFileSync(join(REPO, "wrangler.toml"), "utf8");
-    const crons = /^crons = \[(.*)\]$/m.exec(toml)?.[1]?.split(",").map((c) => JSON.parse(c.trim()));
+    const crons = /^crons = \[(.*)\]$/m
+      .exec(toml)?.[1]
+      ?.split(",")
+      .map((c) => JSON.parse(c.trim()));
     expect(crons?.sort()).toEqual(Object.values(CRONS).sort());
   });
 
   it("builds with wrangler into one upload within the free plan's 3 MiB compressed, without Node-only code", async () => {
     const out = tempDir("worker-build");
     try {
-      const build = await runWrangler(["deploy", "--dry-run", "--outdir", out.path, "--metafile", join(out.path, "meta.json")]);
+      const build = await runWrangler([
+        "deploy",
+        "--dry-run",
+        "--outdir",
+        out.path,
+        "--metafile",
+        join(out.path, "meta.json"),
+      ]);
       expect(build.code, build.output).toBe(0);
       const report = inspectBundle(out.path);
       expect(bundleProblems(report)).toEqual([]);
@@ -44,7 +56,11 @@ describe("the Worker as deployed", () => {
     const dir = tempDir("worker-fake-build");
     try {
       writeFileSync(join(dir.path, "worker.js"), "export default {};");
-      const inputs = { "src/worker.ts": { bytesInOutput: 100 }, "src/generated/prisma/client.ts": { bytesInOutput: 2048 }, "node_modules/@electric-sql/pglite/dist/index.js": { bytesInOutput: 0 } };
+      const inputs = {
+        "src/worker.ts": { bytesInOutput: 100 },
+        "src/generated/prisma/client.ts": { bytesInOutput: 2048 },
+        "node_modules/@electric-sql/pglite/dist/index.js": { bytesInOutput: 0 },
+      };
       writeFileSync(join(dir.path, "meta.json"), JSON.stringify({ outputs: { "worker.js": { inputs } } }));
       const report = inspectBundle(dir.path);
       // PGlite was tree-shaken away (0 bytes): only what reached the output counts.

@@ -15,11 +15,20 @@ const DAY = 86_400_000;
 
 const env = useWorkerOnFreshDatabase("worker", { BOOTSTRAP_CENTRAL_KEY: CENTRAL_KEY, LOG_LEVEL: "warn" });
 
-async function call(method: string, path: string, { key = CENTRAL_KEY, body }: { key?: string | null; body?: unknown } = {}) {
+async function call(
+  method: string,
+  path: string,
+  { key = CENTRAL_KEY, body }: { key?: string | null; body?: unknown } = {},
+) {
   const headers: Record<string, string> = {};
   if (key !== null) headers.authorization = `Bearer ${key}`;
   if (body !== undefined) headers["content-type"] = "application/json";
-  const res = await fetch(`${env.worker.url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(20_000) });
+  const res = await fetch(`${env.worker.url}${path}`, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(20_000),
+  });
   const text = await res.text();
   return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : null };
 }
@@ -66,11 +75,15 @@ describe("the Worker under wrangler dev, on PostgreSQL through Hyperdrive", () =
     expectStatus(await call("PUT", "/v1/provinces/01", { body: { name: "Hà Nội" } }), 201);
     expectStatus(await call("PUT", "/v1/facilities/01001", { body: { name: "Bệnh viện Bạch Mai" } }), 201);
     expectStatus(await call("PUT", `/v1/provinces/01/estimates/${year}`, { body: { amount: "1000000" } }), 201);
-    const created = await call("POST", "/v1/keys", { body: { role: "facility", scope: "01001", name: "Bạch Mai HIS" } });
+    const created = await call("POST", "/v1/keys", {
+      body: { role: "facility", scope: "01001", name: "Bạch Mai HIS" },
+    });
     expectStatus(created, 201);
     facilityKey = created.body.key;
     // Nothing listens there: every attempt fails, and the attempt is what we look for.
-    const hook = await call("POST", "/v1/alerts/webhooks", { body: { url: `https://127.0.0.1:${await freePort()}/hook`, provinceCode: "01" } });
+    const hook = await call("POST", "/v1/alerts/webhooks", {
+      body: { url: `https://127.0.0.1:${await freePort()}/hook`, provinceCode: "01" },
+    });
     expectStatus(hook, 201);
     webhookId = hook.body.id;
   });
@@ -91,13 +104,28 @@ describe("the Worker under wrangler dev, on PostgreSQL through Hyperdrive", () =
     const alerts = await call("GET", `/v1/alerts?province=01&kind=usage_threshold&year=${year}`);
     expectStatus(alerts, 200);
     expect(alerts.body.data).toEqual([
-      expect.objectContaining({ kind: "usage_threshold", provinceCode: "01", year, threshold: "0.8500", ratioAtRaise: "0.8600", spentAtRaise: "860000", status: "open" }),
+      expect.objectContaining({
+        kind: "usage_threshold",
+        provinceCode: "01",
+        year,
+        threshold: "0.8500",
+        ratioAtRaise: "0.8600",
+        spentAtRaise: "860000",
+        status: "open",
+      }),
     ]);
 
     // Usage nests SQL fragments: it works only if the Worker carries one Prisma runtime.
     const usage = await call("GET", `/v1/usage?year=${year}`);
     expectStatus(usage, 200);
-    expect(usage.body.provinces).toEqual([expect.objectContaining({ provinceCode: "01", spent: "860000", pendingDocumentationAmount: "260000", ratio: "0.8600" })]);
+    expect(usage.body.provinces).toEqual([
+      expect.objectContaining({
+        provinceCode: "01",
+        spent: "860000",
+        pendingDocumentationAmount: "260000",
+        ratio: "0.8600",
+      }),
+    ]);
 
     // The same batch again is a replay: 200, nothing counted twice.
     const replay = await call("POST", "/v1/batches", { key: facilityKey, body });
@@ -116,7 +144,9 @@ describe("the Worker under wrangler dev, on PostgreSQL through Hyperdrive", () =
       await new Promise((r) => setTimeout(r, 250));
     }
     const [alert] = (await call("GET", `/v1/alerts?province=01&kind=usage_threshold&year=${year}`)).body.data;
-    expect(deliveries).toContainEqual(expect.objectContaining({ alertId: alert.id, status: "pending", attempts: 1, lastError: expect.any(String) }));
+    expect(deliveries).toContainEqual(
+      expect.objectContaining({ alertId: alert.id, status: "pending", attempts: 1, lastError: expect.any(String) }),
+    );
   });
 
   it("6. the hourly cron trigger marks the claim pending for 40 days stuck, and it shows in the backlog", async () => {
@@ -125,16 +155,25 @@ describe("the Worker under wrangler dev, on PostgreSQL through Hyperdrive", () =
     expect(before.body).toMatchObject({ count: 0, amount: "0", pending: { count: 1, amount: "260000" } });
 
     // Forty days pass for the pending claim (the Worker's clock is the real one).
-    await env.db.prisma.$executeRaw`UPDATE claim SET pending_since = pending_since - interval '40 days' WHERE claim_id = 'LK-W-2'`;
-    const cron = await fetch(`${env.worker.url}/__scheduled?cron=${encodeURIComponent(CRONS.markStuck)}`, { signal: AbortSignal.timeout(20_000) });
+    await env.db.prisma
+      .$executeRaw`UPDATE claim SET pending_since = pending_since - interval '40 days' WHERE claim_id = 'LK-W-2'`;
+    const cron = await fetch(`${env.worker.url}/__scheduled?cron=${encodeURIComponent(CRONS.markStuck)}`, {
+      signal: AbortSignal.timeout(20_000),
+    });
     expect(cron.status, await cron.text()).toBe(200);
 
     const after = await call("GET", "/v1/backlog?province=01");
     expectStatus(after, 200);
     expect(after.body).toMatchObject({ stuckAfterDays: 30, count: 1, amount: "260000" });
-    expect(after.body.byFacility).toEqual([expect.objectContaining({ facilityCode: "01001", count: 1, amount: "260000" })]);
+    expect(after.body.byFacility).toEqual([
+      expect.objectContaining({ facilityCode: "01001", count: 1, amount: "260000" }),
+    ]);
     const detail = await call("GET", "/v1/claims/01001/LK-W-2");
     expectStatus(detail, 200);
-    expect(detail.body).toMatchObject({ status: "pending_documentation", stuck: true, missingDocuments: ["discharge_paper"] });
+    expect(detail.body).toMatchObject({
+      status: "pending_documentation",
+      stuck: true,
+      missingDocuments: ["discharge_paper"],
+    });
   });
 });

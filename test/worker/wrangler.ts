@@ -16,7 +16,8 @@ const WRANGLER = join(REPO, "node_modules", "wrangler", "bin", "wrangler.js");
  */
 function wranglerEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
-  for (const [name, value] of Object.entries(process.env)) if (!/^(CLOUDFLARE_|WRANGLER_|DATABASE_URL$|BOOTSTRAP_CENTRAL_KEY$)/.test(name)) env[name] = value;
+  for (const [name, value] of Object.entries(process.env))
+    if (!/^(CLOUDFLARE_|WRANGLER_|DATABASE_URL$|BOOTSTRAP_CENTRAL_KEY$)/.test(name)) env[name] = value;
   return {
     ...env,
     CI: "true",
@@ -37,7 +38,12 @@ export interface Finished {
 
 /** `wrangler <args>` to completion; killed (with its children) after `timeoutMs`. */
 export function runWrangler(args: string[], timeoutMs = 60_000): Promise<Finished> {
-  const child = spawn(process.execPath, [WRANGLER, ...args], { cwd: REPO, env: wranglerEnv({}), stdio: ["ignore", "pipe", "pipe"], detached: true });
+  const child = spawn(process.execPath, [WRANGLER, ...args], {
+    cwd: REPO,
+    env: wranglerEnv({}),
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
   let output = "";
   child.stdout!.setEncoding("utf8").on("data", (d: string) => (output += d));
   child.stderr!.setEncoding("utf8").on("data", (d: string) => (output += d));
@@ -68,17 +74,29 @@ export interface WranglerDev {
  * /healthz; rejects with wrangler's output if it exits or is not up within
  * `timeoutMs`.
  */
-export async function startWranglerDev(options: { databaseUrl: string; vars: Record<string, string>; timeoutMs?: number }): Promise<WranglerDev> {
+export async function startWranglerDev(options: {
+  databaseUrl: string;
+  vars: Record<string, string>;
+  timeoutMs?: number;
+}): Promise<WranglerDev> {
   const { databaseUrl, vars, timeoutMs = 60_000 } = options;
   const port = await freePort();
   let inspectorPort = await freePort();
   while (inspectorPort === port) inspectorPort = await freePort();
   const state = tempDir("wrangler");
   const args = [
-    WRANGLER, "dev",
-    "--ip", "127.0.0.1", "--port", String(port),
-    "--inspector-ip", "127.0.0.1", "--inspector-port", String(inspectorPort),
-    "--persist-to", state.path,
+    WRANGLER,
+    "dev",
+    "--ip",
+    "127.0.0.1",
+    "--port",
+    String(port),
+    "--inspector-ip",
+    "127.0.0.1",
+    "--inspector-port",
+    String(inspectorPort),
+    "--persist-to",
+    state.path,
     "--test-scheduled",
     "--show-interactive-dev-session=false",
     ...Object.entries(vars).flatMap(([name, value]) => ["--var", `${name}:${value}`]),
@@ -86,7 +104,10 @@ export async function startWranglerDev(options: { databaseUrl: string; vars: Rec
   // Its own process group, so stopping it also stops the workerd it spawns.
   const child = spawn(process.execPath, args, {
     cwd: REPO,
-    env: wranglerEnv({ CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE: hyperdriveUrl(databaseUrl), WRANGLER_LOG_PATH: state.path }),
+    env: wranglerEnv({
+      CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE: hyperdriveUrl(databaseUrl),
+      WRANGLER_LOG_PATH: state.path,
+    }),
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });
@@ -120,7 +141,10 @@ export async function startWranglerDev(options: { databaseUrl: string; vars: Rec
       await stop();
       throw new Error(`wrangler dev did not serve within ${timeoutMs} ms:\n${output.slice(-3000)}`);
     }
-    const up = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2_000) }).then((r) => r.ok, () => false);
+    const up = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2_000) }).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (up) break;
     await new Promise((r) => setTimeout(r, 250));
   }
@@ -147,7 +171,10 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals) {
  * own, which the operator's migrate() prepared (the Worker itself never
  * migrates); stopped and dropped after the file's tests.
  */
-export function useWorkerOnFreshDatabase(label: string, vars: Record<string, string>): { readonly worker: WranglerDev; readonly db: Database } {
+export function useWorkerOnFreshDatabase(
+  label: string,
+  vars: Record<string, string>,
+): { readonly worker: WranglerDev; readonly db: Database } {
   let database: Awaited<ReturnType<typeof createScratchDatabase>> | undefined;
   let db: Database | undefined;
   let worker: WranglerDev | undefined;
