@@ -25,6 +25,35 @@ const CAPABILITIES = [
   "xml",
 ];
 
+
+/**
+ * "No name is a single letter outside a short lambda" (issue #17): `(r) => r.id` reads fine, a
+ * one-letter variable, function or parameter of a longer function does not. Imports keep the
+ * name their library gives (`z`), and type parameters are allowed.
+ */
+const singleLetterNames = {
+  meta: { type: "suggestion", schema: [], messages: { short: "'{{name}}' says nothing: name it for what it holds" } },
+  create(context) {
+    const shortLambda = (node) => node.type === "ArrowFunctionExpression" && node.loc.start.line === node.loc.end.line;
+    return {
+      "Program:exit"(program) {
+        const scopes = [context.sourceCode.getScope(program)];
+        for (let scope; (scope = scopes.pop()); ) {
+          scopes.push(...scope.childScopes);
+          for (const variable of scope.variables) {
+            if (variable.name.length !== 1 || variable.name === "_") continue;
+            for (const def of variable.defs) {
+              if (def.type === "ImportBinding" || def.type === "Type" || def.node?.type === "TSTypeParameter") continue;
+              if (def.type === "Parameter" && shortLambda(def.node)) continue;
+              context.report({ node: def.name, messageId: "short", data: { name: variable.name } });
+            }
+          }
+        }
+      },
+    };
+  },
+};
+
 export default tseslint.config(
   { ignores: ["src/generated/**", "dist/**", ".wrangler/**", "node_modules/**", "test-artifacts/**", ".data/**"] },
   js.configs.recommended,
@@ -32,7 +61,7 @@ export default tseslint.config(
   prettier,
   {
     languageOptions: { ecmaVersion: 2023, sourceType: "module" },
-    plugins: { "import-x": importX },
+    plugins: { "import-x": importX, local: { rules: { "single-letter-names": singleLetterNames } } },
     settings: {
       ...importX.flatConfigs.typescript.settings,
       "import-x/resolver": undefined,
@@ -53,7 +82,7 @@ export default tseslint.config(
     rules: {
       complexity: ["error", 15],
       "max-lines-per-function": ["error", { max: 60, skipBlankLines: true, skipComments: true, IIFEs: true }],
-      "id-length": ["error", { min: 2, exceptions: ["_"], properties: "never" }],
+      "local/single-letter-names": "error",
       "import-x/no-cycle": ["error", { ignoreExternal: true }],
       "no-restricted-imports": [
         "error",
@@ -67,11 +96,6 @@ export default tseslint.config(
         },
       ],
     },
-  },
-  {
-    // Short lambdas may keep one-letter parameters: `(r) => r.id` reads fine.
-    files: ["src/**/*.ts", "src/**/*.tsx"],
-    rules: {},
   },
   {
     files: ["src/app.ts"],
