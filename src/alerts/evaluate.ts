@@ -1,3 +1,4 @@
+import type { ProvinceYear } from "../domain/period.ts";
 import { randomUUID } from "node:crypto";
 import type { AppDeps } from "../deps.ts";
 import { Dec } from "../domain/money.ts";
@@ -7,11 +8,6 @@ import { vietnamYearMonth } from "../domain/period.ts";
 import { cellsFromJson } from "../spending/triangle.ts";
 import { crossedThresholds, thresholdText, usageLiveKey } from "../domain/thresholds.ts";
 import type { SqlSession } from "../db/client.ts";
-
-export interface ProvinceYear {
-  provinceCode: string;
-  year: number;
-}
 
 /** The live key of a province-year's projected_overrun alert: one while it is open or acknowledged. */
 export const overrunLiveKey = (provinceCode: string, year: number) => `projected_overrun:${provinceCode}:${year}`;

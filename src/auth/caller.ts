@@ -3,17 +3,9 @@ import type { Database } from "../db/client.ts";
 import { Problem, forbidden } from "../http/problem.ts";
 import type { AppEnv } from "../http/router.ts";
 import { hashSecret } from "./secrets.ts";
+import type { Caller, Role } from "../domain/caller.ts";
 
-/**
- * Who is calling, resolved once per request from the key. Queries take the
- * caller and filter by it, so a handler cannot reach outside its scope.
- */
-export type Caller =
-  | { keyId: string; role: "central" }
-  | { keyId: string; role: "province"; provinceCode: string }
-  | { keyId: string; role: "facility"; facilityCode: string; provinceCode: string };
-
-export type Role = Caller["role"];
+export type { Caller, Role };
 
 const unauthorized = () =>
   new Problem(401, "unauthorized", "a valid API key is required (Authorization: Bearer <key>)", undefined, {

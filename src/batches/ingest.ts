@@ -5,6 +5,7 @@ import type { AppDeps } from "../deps.ts";
 import { sha256 } from "../domain/canonical.ts";
 import { isCitizenIdMismatch } from "../domain/citizen-id.ts";
 import { missingDocuments, requiredDocuments } from "../domain/documents.ts";
+import type { ClaimStatus } from "../domain/claim-status.ts";
 import { type ClaimFlag, isLate, isOutOfProvince, overlappingWithinBatch } from "../domain/flags.ts";
 import { type Attribution, accountingProvince, sameAttribution } from "../domain/merger.ts";
 import { formatMoney } from "../domain/money.ts";
@@ -13,32 +14,8 @@ import type { SqlSession } from "../db/client.ts";
 import { conflict } from "../http/problem.ts";
 import { type Contribution, contributionOf, netDeltas } from "../spending/contribution.ts";
 import { applySpending } from "../spending/store.ts";
+import type { BatchClaimResult, BatchResponse, Outcome } from "./schema.ts";
 import * as sql from "./sql.ts";
-
-export type Outcome = "created" | "corrected" | "unchanged" | "rejected";
-export type ClaimStatus = "accepted" | "pending_documentation" | "approved" | "denied";
-
-export interface BatchClaimResult {
-  index: number;
-  claimId: string | null;
-  status: ClaimStatus | null;
-  outcome: Outcome;
-  missingDocuments?: string[];
-  flags?: string[];
-}
-
-export interface BatchResponse {
-  batchId: string;
-  facilityCode: string;
-  received: number;
-  accepted: number;
-  pendingDocumentation: number;
-  rejected: number;
-  corrected: number;
-  unchanged: number;
-  claims: BatchClaimResult[];
-  errors: ClaimError[];
-}
 
 export interface FacilityInfo extends Attribution {
   code: string;
@@ -100,7 +77,7 @@ interface Existing {
   received_at: Date;
   document_types: string[];
   missing_documents: string[] | null;
-  flags: string[] | null;
+  flags: ClaimFlag[] | null;
 }
 
 class BatchAlreadyStored extends Error {}
@@ -426,7 +403,7 @@ function view(
   status: ClaimStatus,
   outcome: Outcome,
   missing: string[],
-  flags: string[],
+  flags: ClaimFlag[],
 ): BatchClaimResult {
   return {
     index,

@@ -3,48 +3,12 @@ import { type Caller, callerOf, requireRole } from "../auth/caller.ts";
 import { BatchDocSchema, BatchEnvelopeSchema } from "../claims/schema.ts";
 import type { AppDeps } from "../deps.ts";
 import { canonicalJson, sha256 } from "../domain/canonical.ts";
-import { CLAIM_FLAGS } from "../domain/flags.ts";
 import { Problem, forbidden, notFound, unprocessable } from "../http/problem.ts";
 import { router } from "../http/router.ts";
 import { FacilityCode, json, problems } from "../http/schemas.ts";
 import { validationProblem } from "../http/validation.ts";
 import { type FacilityInfo, findFacilityInfo, ingestBatch } from "./ingest.ts";
-
-export const MAX_CLAIMS_PER_BATCH = 5000;
-
-const ClaimResult = z.object({
-  index: z.number().int(),
-  claimId: z.string().nullable(),
-  status: z
-    .enum(["accepted", "pending_documentation", "approved", "denied"])
-    .nullable()
-    .openapi({ description: "null for a rejected claim" }),
-  outcome: z.enum(["created", "corrected", "unchanged", "rejected"]),
-  missingDocuments: z.array(z.string()).optional(),
-  flags: z.array(z.enum(CLAIM_FLAGS)).optional(),
-});
-export const BatchResponseSchema = z
-  .object({
-    batchId: z.string(),
-    facilityCode: z.string(),
-    received: z.number().int(),
-    accepted: z.number().int(),
-    pendingDocumentation: z.number().int(),
-    rejected: z.number().int(),
-    corrected: z.number().int(),
-    unchanged: z.number().int(),
-    claims: z.array(ClaimResult),
-    errors: z.array(
-      z.object({
-        index: z.number().int(),
-        claimId: z.string().optional(),
-        path: z.string(),
-        code: z.string(),
-        message: z.string(),
-      }),
-    ),
-  })
-  .openapi("BatchResponse");
+import { BatchResponseSchema, MAX_CLAIMS_PER_BATCH } from "./schema.ts";
 
 /** The facility a batch is for: a facility key's own; a central key names it. */
 async function batchFacility(deps: AppDeps, caller: Caller, named: string | undefined): Promise<FacilityInfo> {

@@ -1,3 +1,4 @@
+import { CLAIM_STATUSES } from "../domain/claim-status.ts";
 import { createRoute, z } from "@hono/zod-openapi";
 import { raiseAlerts } from "../alerts/evaluate.ts";
 import { audit } from "../audit/audit.ts";
@@ -47,7 +48,7 @@ const ClaimSummary = z
     year: z.number().int(),
     month: z.number().int(),
     visitType: z.string(),
-    status: z.enum(["accepted", "pending_documentation", "approved", "denied"]),
+    status: z.enum(CLAIM_STATUSES),
     stuck: z.boolean(),
     stuckAt: Timestamp.nullable(),
     pendingSince: Timestamp.nullable(),
@@ -140,7 +141,7 @@ export async function claimDetail(
 const ListClaimsQuery = ListQuery.extend({
   province: ProvinceCode.optional(),
   facility: FacilityCode.optional(),
-  status: z.enum(["accepted", "pending_documentation", "approved", "denied"]).optional(),
+  status: z.enum(CLAIM_STATUSES).optional(),
   stuck: z
     .enum(["true", "false"])
     .transform((v) => v === "true")

@@ -6,6 +6,12 @@ import { Dec, fixed } from "./money.ts";
 
 export const VIETNAM_OFFSET_MS = 7 * 3600_000;
 
+/** A province's calendar year: the unit estimates, spending and alerts are kept by. */
+export interface ProvinceYear {
+  provinceCode: string;
+  year: number;
+}
+
 export interface YearMonth {
   year: number;
   month: number; // 1-12

@@ -1,5 +1,5 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
-import type { Caller } from "../auth/caller.ts";
+import type { Caller } from "../domain/caller.ts";
 import { validationProblem } from "./validation.ts";
 
 export type AppEnv = { Variables: { requestId: string; caller: Caller } };

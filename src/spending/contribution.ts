@@ -1,3 +1,4 @@
+import type { ClaimStatus } from "../domain/claim-status.ts";
 import { Dec, type DecValue } from "../domain/money.ts";
 import { vietnamYearMonth } from "../domain/period.ts";
 
@@ -23,7 +24,7 @@ export interface CountedClaim {
   year: number;
   month: number;
   facilityCode: string;
-  status: "accepted" | "pending_documentation" | "approved" | "denied";
+  status: ClaimStatus;
   insurance: DecValue;
   approved?: DecValue | null;
   /** First receipt (a correction keeps it): with year and month, places the claim in the arrival triangle. */

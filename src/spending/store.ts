@@ -1,10 +1,6 @@
+import type { ProvinceYear } from "../domain/period.ts";
 import type { SqlSession } from "../db/client.ts";
 import type { Contribution } from "./contribution.ts";
-
-export interface ProvinceYear {
-  provinceCode: string;
-  year: number;
-}
 
 /** Sums deltas by a key, in key order (the order rows are locked in). */
 function sumBy(deltas: Contribution[], key: (d: Contribution) => string): Contribution[] {

@@ -1,6 +1,7 @@
 import type { Caller } from "../auth/caller.ts";
-import { type BatchResponse, type FacilityInfo, findFacilityInfo, ingestBatch } from "../batches/ingest.ts";
-import { MAX_CLAIMS_PER_BATCH } from "../batches/routes.ts";
+import { type FacilityInfo, findFacilityInfo, ingestBatch } from "../batches/ingest.ts";
+import type { BatchResponse } from "../batches/schema.ts";
+import { MAX_CLAIMS_PER_BATCH } from "../batches/schema.ts";
 import type { ClaimError } from "../claims/validate.ts";
 import type { AppDeps } from "../deps.ts";
 import { conflict, forbidden, unprocessable } from "../http/problem.ts";

@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { callerOf, requireRole } from "../auth/caller.ts";
-import { BatchResponseSchema } from "../batches/routes.ts";
+import { BatchResponseSchema } from "../batches/schema.ts";
 import type { AppDeps } from "../deps.ts";
 import { Problem, forbidden, unprocessable } from "../http/problem.ts";
 import { router } from "../http/router.ts";
