@@ -98,6 +98,10 @@ const perRequestDatabase: Database = {
       return typeof value === "function" ? value.bind(client) : value;
     },
   }),
+  sql: {
+    query: (text, params) => currentDatabase().sql.query(text, params),
+    exec: (script) => currentDatabase().sql.exec(script),
+  },
   withSession: (fn) => currentDatabase().withSession(fn),
   ping: () => currentDatabase().ping(),
   // Each request's client is closed by `fetch` once its response is out.

@@ -32,6 +32,8 @@ export function prismaSession(tx: Prisma.TransactionClient): SqlSession {
 export interface Database {
   kind: "postgres" | "pglite";
   prisma: PrismaClient;
+  /** Raw SQL outside any transaction (reads, single statements): the capability's sql.ts runs through this. */
+  sql: SqlSession;
   /** Runs `fn` in one transaction on a dedicated session of the driver. */
   withSession<T>(fn: (session: SqlSession) => Promise<T>): Promise<T>;
   /** True when the database answers a trivial query. */
@@ -82,6 +84,7 @@ export function openPostgres({ connectionString, max = 10, onQuery }: PostgresOp
   return {
     kind: "postgres",
     prisma,
+    sql: prismaSession(prisma),
     async withSession(fn) {
       const client = await pool.connect();
       // A connection that dies while checked out emits "error": without a listener that would crash the process.
@@ -146,6 +149,7 @@ export async function openPGlite(
   return {
     kind: "pglite",
     prisma,
+    sql: prismaSession(prisma),
     withSession: (fn) =>
       db.transaction((tx) =>
         fn({
