@@ -1,4 +1,3 @@
-import { raiseAlerts } from "../alerts/evaluate.ts";
 import type { Caller } from "../auth/caller.ts";
 import { type ClaimError, type ValidClaim, validateClaim } from "../claims/validate.ts";
 import type { AppDeps } from "../deps.ts";
@@ -12,8 +11,8 @@ import { formatMoney } from "../domain/money.ts";
 import { vietnamYearMonth } from "../domain/period.ts";
 import type { SqlSession } from "../db/client.ts";
 import { conflict } from "../http/problem.ts";
-import { type Contribution, contributionOf, netDeltas } from "../spending/contribution.ts";
-import { applySpending } from "../spending/store.ts";
+import { type Contribution, contributionOf } from "../spending/contribution.ts";
+import { moveMoney } from "../spending/move.ts";
 import type { BatchClaimResult, BatchResponse, Outcome } from "./schema.ts";
 import * as sql from "./sql.ts";
 
@@ -392,8 +391,7 @@ async function store(
   if (written.length === 0) throw new BatchAlreadyStored();
 
   // Last: the province-year's spending row stays locked from here to commit, and every batch of the province waits on it.
-  const touched = await applySpending(tx, netDeltas(changes));
-  if (touched.length) await raiseAlerts(tx, deps, touched, at);
+  await moveMoney(tx, deps, changes, at);
   return response;
 }
 

@@ -1,6 +1,5 @@
 import { CLAIM_STATUSES } from "../domain/claim-status.ts";
 import { createRoute, z } from "@hono/zod-openapi";
-import { raiseAlerts } from "../alerts/evaluate.ts";
 import { audit } from "../audit/audit.ts";
 import { type Caller, callerOf, requireRole } from "../auth/caller.ts";
 import type { AppDeps } from "../deps.ts";
@@ -22,8 +21,7 @@ import {
   listOf,
   problems,
 } from "../http/schemas.ts";
-import { contributionOf, netDeltas } from "../spending/contribution.ts";
-import { applySpending } from "../spending/store.ts";
+import { claimChange, moveMoney } from "../spending/move.ts";
 import { prismaSession } from "../db/client.ts";
 
 /** Every claim query starts from this: the caller's scope is part of the WHERE, never an afterthought. */
@@ -269,17 +267,12 @@ export function claimsRoutes(deps: AppDeps) {
           insurance,
           receivedAt: claim.receivedAt,
         };
-        const session = prismaSession(tx);
-        const touched = await applySpending(
-          session,
-          netDeltas([
-            {
-              before: contributionOf({ ...key, status: claim.status }),
-              after: contributionOf({ ...key, status: outcome, approved }),
-            },
-          ]),
+        await moveMoney(
+          prismaSession(tx),
+          deps,
+          [claimChange({ ...key, status: claim.status }, { ...key, status: outcome, approved })],
+          at,
         );
-        if (touched.length) await raiseAlerts(session, deps, touched, at);
         const decision = {
           outcome,
           approvedAmount: approved && formatMoney(approved),

@@ -1,5 +1,4 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { raiseAlerts } from "../alerts/evaluate.ts";
 import { audit } from "../audit/audit.ts";
 import { callerOf, requireRole } from "../auth/caller.ts";
 import { ClaimDetail, claimDetail, claimScope } from "../claims/routes.ts";
@@ -9,8 +8,8 @@ import type { FieldError } from "../http/problem.ts";
 import { notFound, unprocessable } from "../http/problem.ts";
 import { router } from "../http/router.ts";
 import { FacilityCode, json, jsonBody, problems } from "../http/schemas.ts";
-import { type CountedClaim, contributionOf, netDeltas } from "../spending/contribution.ts";
-import { applySpending } from "../spending/store.ts";
+import type { CountedClaim } from "../spending/contribution.ts";
+import { claimChange, moveMoney } from "../spending/move.ts";
 import * as sql from "./sql.ts";
 import { prismaSession } from "../db/client.ts";
 
@@ -180,17 +179,8 @@ export function documentsRoutes(deps: AppDeps) {
             approved: claim.approved,
             receivedAt: new Date(claim.receivedAt),
           };
-          const session = prismaSession(tx);
-          const touched = await applySpending(
-            session,
-            netDeltas([
-              {
-                before: contributionOf({ ...key, status: before.status }),
-                after: contributionOf({ ...key, status: after.status }),
-              },
-            ]),
-          );
-          if (touched.length) await raiseAlerts(session, deps, touched, at);
+          const change = claimChange({ ...key, status: before.status }, { ...key, status: after.status });
+          await moveMoney(prismaSession(tx), deps, [change], at);
         }
 
         await audit(

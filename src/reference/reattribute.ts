@@ -1,10 +1,8 @@
-import { raiseAlerts } from "../alerts/evaluate.ts";
 import { LOCK_FACILITY } from "../batches/sql.ts";
 import type { SqlSession } from "../db/client.ts";
 import type { AppDeps } from "../deps.ts";
 import { Dec } from "../domain/money.ts";
-import { netDeltas } from "../spending/contribution.ts";
-import { applySpending } from "../spending/store.ts";
+import { moveMoney } from "../spending/move.ts";
 import { COUNTED_AMOUNT, DELAY_MONTHS } from "../spending/triangle.ts";
 
 /**
@@ -95,7 +93,6 @@ export async function reattributeClaims(
     };
     return { before: { ...moved, provinceCode: g.from_code }, after: { ...moved, provinceCode: g.to_code } };
   });
-  const touched = await applySpending(tx, netDeltas(changes));
-  if (touched.length) await raiseAlerts(tx, deps, touched, at);
+  await moveMoney(tx, deps, changes, at);
   return groups.reduce((n, g) => n + Number(g.claims), 0);
 }

@@ -70,7 +70,9 @@ const keyOf = (c: Contribution) =>
  * Sorted by key, so every transaction locks aggregate rows in the same order
  * and concurrent batches cannot deadlock.
  */
-export function netDeltas(changes: { before?: Contribution | null; after?: Contribution | null }[]): Contribution[] {
+export function netDeltas(
+  changes: readonly { before?: Contribution | null; after?: Contribution | null }[],
+): Contribution[] {
   const sums = new Map<string, Contribution>();
   const add = (c: Contribution, sign: 1 | -1) => {
     const k = keyOf(c);
