@@ -1,0 +1,130 @@
+-- 1
+SELECT "public"."api_key"."id", "public"."api_key"."name", "public"."api_key"."role"::text, "public"."api_key"."scope", "public"."api_key"."secret_hash", "public"."api_key"."created_at", "public"."api_key"."revoked_at" FROM "public"."api_key" WHERE ("public"."api_key"."secret_hash" = $1 AND 1=1) LIMIT $2 OFFSET $3;
+
+-- 2
+SELECT "public"."facility"."code", "public"."facility"."province_code" FROM "public"."facility" WHERE ("public"."facility"."code" = $1 AND 1=1) LIMIT $2 OFFSET $3;
+
+-- 3
+SELECT "public"."facility"."code", "public"."facility"."province_code" FROM "public"."facility" WHERE ("public"."facility"."code" = $1 AND 1=1) LIMIT $2 OFFSET $3;
+
+-- 4
+SELECT "public"."province"."code", "public"."province"."successor_code", "public"."province"."merged_at" FROM "public"."province" WHERE "public"."province"."code" = $1 OFFSET $2;
+
+-- 5
+SELECT "public"."batch"."id", "public"."batch"."body_hash", "public"."batch"."response" FROM "public"."batch" WHERE (("public"."batch"."facility_code" = $1 AND "public"."batch"."batch_id" = $2) AND 1=1) LIMIT $3 OFFSET $4;
+
+-- 6
+SET LOCAL statement_timeout = '120s'; SET LOCAL lock_timeout = '60s';
+
+-- 7
+SELECT 1 AS locked FROM pg_advisory_xact_lock(hashtext('batch:' || $1));
+
+-- 8
+SELECT EXISTS (SELECT 1 FROM batch WHERE facility_code = $1 AND batch_id = $2) AS stored,
+       nextval(pg_get_serial_sequence('batch', 'id'))::text AS id,
+       f.province_code, p.successor_code, p.merged_at
+FROM (SELECT 1) AS one
+LEFT JOIN facility f ON f.code = $1
+LEFT JOIN province p ON p.code = f.province_code;
+
+-- 9
+SELECT c.id::text AS id, c.claim_id, c.content_hash, c.status::text AS status, c.province_code, c.year, c.month,
+       c.insurance_amount::text AS insurance, c.approved_amount::text AS approved, c.version,
+       c.received_at, c.missing_documents, c.flags,
+       coalesce((SELECT array_agg(DISTINCT d.type) FROM claim_document d WHERE d.claim_ref = c.id), '{}') AS document_types
+FROM claim c
+WHERE c.facility_code = $1 AND c.claim_id = ANY($2::text[])
+ORDER BY c.id
+FOR UPDATE OF c;
+
+-- 10
+SELECT i.idx
+FROM unnest($2::int[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[], $7::text[]) AS i(idx, card, citizen, adm, dis, claim_id)
+WHERE EXISTS (SELECT 1 FROM claim c WHERE c.facility_code = $1 AND c.card_number = i.card AND c.claim_id <> i.claim_id
+                AND c.status <> 'denied' AND c.admitted_at < i.dis AND i.adm < c.discharged_at)
+   OR EXISTS (SELECT 1 FROM claim c WHERE c.facility_code = $1 AND c.citizen_id = i.citizen AND c.claim_id <> i.claim_id
+                AND c.status <> 'denied' AND c.admitted_at < i.dis AND i.adm < c.discharged_at);
+
+-- 11
+INSERT INTO claim (facility_code, claim_id, province_code, year, month, visit_type, admitted_at, discharged_at, received_at,
+  card_number, citizen_id, patient_name, birth_date, gender, diagnosis_primary, diagnosis_secondary,
+  referral, procedure, died, total_amount, insurance_amount, patient_amount, other_amount,
+  status, missing_documents, flags, pending_since, content_hash, batch_ref, updated_at)
+SELECT $1, t.claim_id, t.province_code, t.year, t.month, t.visit_type::"VisitType", t.admitted_at, t.discharged_at, $2,
+  t.card_number, t.citizen_id, t.patient_name, t.birth_date, t.gender, t.diagnosis_primary,
+  ARRAY(SELECT json_array_elements_text(t.diagnosis_secondary)),
+  t.referral, t.procedure, t.died, t.total, t.insurance, t.patient, t.other,
+  t.status::"ClaimStatus", ARRAY(SELECT json_array_elements_text(t.missing)), ARRAY(SELECT json_array_elements_text(t.flags)),
+  CASE WHEN t.status = 'pending_documentation' THEN $2::timestamptz END,
+  t.content_hash, $3, $2
+FROM json_to_recordset($4::json) AS t(claim_id text, province_code text, year int, month int, visit_type text,
+  admitted_at timestamptz, discharged_at timestamptz, card_number text, citizen_id text, patient_name text, birth_date text,
+  gender text, diagnosis_primary text, diagnosis_secondary json, referral boolean, procedure boolean, died boolean,
+  total numeric, insurance numeric, patient numeric, other numeric, status text, missing json, flags json, content_hash text)
+ON CONFLICT (facility_code, claim_id) DO UPDATE SET
+  province_code = EXCLUDED.province_code, year = EXCLUDED.year, month = EXCLUDED.month, visit_type = EXCLUDED.visit_type,
+  admitted_at = EXCLUDED.admitted_at, discharged_at = EXCLUDED.discharged_at,
+  card_number = EXCLUDED.card_number, citizen_id = EXCLUDED.citizen_id, patient_name = EXCLUDED.patient_name,
+  birth_date = EXCLUDED.birth_date, gender = EXCLUDED.gender, diagnosis_primary = EXCLUDED.diagnosis_primary,
+  diagnosis_secondary = EXCLUDED.diagnosis_secondary, referral = EXCLUDED.referral, procedure = EXCLUDED.procedure,
+  died = EXCLUDED.died, total_amount = EXCLUDED.total_amount, insurance_amount = EXCLUDED.insurance_amount,
+  patient_amount = EXCLUDED.patient_amount, other_amount = EXCLUDED.other_amount,
+  status = EXCLUDED.status, missing_documents = EXCLUDED.missing_documents, flags = EXCLUDED.flags,
+  pending_since = CASE WHEN EXCLUDED.status = 'pending_documentation' THEN coalesce(claim.pending_since, EXCLUDED.pending_since) END,
+  stuck = EXCLUDED.status = 'pending_documentation' AND claim.stuck,
+  stuck_at = CASE WHEN EXCLUDED.status = 'pending_documentation' THEN claim.stuck_at END,
+  content_hash = EXCLUDED.content_hash, version = claim.version + 1,
+  batch_ref = EXCLUDED.batch_ref, updated_at = EXCLUDED.updated_at
+RETURNING id::text AS id, claim_id;
+
+-- 12
+INSERT INTO batch (id, facility_code, batch_id, body_hash, raw_body, response, received_at, claim_count, key_id)
+VALUES ($1, $2, $3, $4, $5, $6::json, $7, $8, $9::uuid)
+ON CONFLICT (facility_code, batch_id) DO NOTHING RETURNING id;
+
+-- 13
+INSERT INTO spending (province_code, year, spent, pending_amount, claim_count, updated_at)
+     SELECT p, y, s, pa, n, now() FROM unnest($1::text[], $2::int[], $3::numeric[], $4::numeric[], $5::int[]) AS t(p, y, s, pa, n)
+     ON CONFLICT (province_code, year) DO UPDATE SET
+       spent = spending.spent + EXCLUDED.spent,
+       pending_amount = spending.pending_amount + EXCLUDED.pending_amount,
+       claim_count = spending.claim_count + EXCLUDED.claim_count,
+       updated_at = now();
+
+-- 14
+INSERT INTO spending_detail (province_code, year, month, facility_code, spent, pending_amount, claim_count)
+     SELECT * FROM unnest($1::text[], $2::int[], $3::int[], $4::text[], $5::numeric[], $6::numeric[], $7::int[])
+     ON CONFLICT (province_code, year, month, facility_code) DO UPDATE SET
+       spent = spending_detail.spent + EXCLUDED.spent,
+       pending_amount = spending_detail.pending_amount + EXCLUDED.pending_amount,
+       claim_count = spending_detail.claim_count + EXCLUDED.claim_count;
+
+-- 15
+INSERT INTO arrival_triangle (province_code, year, discharge_month, delay_months, amount, claim_count)
+       SELECT * FROM unnest($1::text[], $2::int[], $3::int[], $4::int[], $5::numeric[], $6::int[])
+       ON CONFLICT (province_code, year, discharge_month, delay_months) DO UPDATE SET
+         amount = arrival_triangle.amount + EXCLUDED.amount,
+         claim_count = arrival_triangle.claim_count + EXCLUDED.claim_count;
+
+-- 16
+WITH rearm AS (
+      -- A threshold alert resolved while its threshold was still reached keeps its live key, so
+      -- more spending above the threshold raises nothing; once spending is seen below it again,
+      -- the key is released and the next crossing raises a new alert (API.md: "a new crossing").
+      UPDATE alert a SET live_key = NULL
+      FROM unnest($1::text[], $2::text[], $3::int[], $4::numeric[]) AS c(live_key, province_code, year, threshold)
+      JOIN estimate e ON e.province_code = c.province_code AND e.year = c.year
+      LEFT JOIN spending s ON s.province_code = c.province_code AND s.year = c.year
+      WHERE a.live_key = c.live_key AND a.status = 'resolved' AND COALESCE(s.spent, 0) < c.threshold * e.total_amount
+      RETURNING a.id
+    )
+    SELECT k.province_code AS "provinceCode", k.year AS "year",
+           COALESCE(s.spent, 0)::text AS "spent", e.total_amount::text AS "estimate",
+           (SELECT json_agg(json_build_array(t.year, t.discharge_month, t.delay_months, t.amount::text))
+              FROM arrival_triangle t
+             WHERE t.province_code = k.province_code
+               AND t.year * 12 + t.discharge_month - 1
+                   BETWEEN LEAST($7::int, k.year * 12) AND GREATEST($8::int, k.year * 12 + 11)) AS "cells"
+    FROM unnest($5::text[], $6::int[]) AS k(province_code, year)
+    JOIN estimate e ON e.province_code = k.province_code AND e.year = k.year
+    LEFT JOIN spending s ON s.province_code = k.province_code AND s.year = k.year;

@@ -1,0 +1,26 @@
+-- 1
+SELECT "public"."api_key"."id", "public"."api_key"."name", "public"."api_key"."role"::text, "public"."api_key"."scope", "public"."api_key"."secret_hash", "public"."api_key"."created_at", "public"."api_key"."revoked_at" FROM "public"."api_key" WHERE ("public"."api_key"."secret_hash" = $1 AND 1=1) LIMIT $2 OFFSET $3;
+
+-- 2
+WITH pending AS (
+  SELECT c.facility_code, c.insurance_amount, c.pending_since, c.missing_documents, c.stuck
+  FROM claim c
+  WHERE c.status = 'pending_documentation' AND TRUE
+), stuck AS (
+  SELECT p.*, floor(extract(epoch FROM ($1::timestamptz - p.pending_since)) / 86400)::int AS age_days
+  FROM pending p WHERE p.stuck
+)
+SELECT 'facility' AS "dim", s.facility_code AS "key", f.name AS "name", NULL::int AS "days",
+       count(*)::int AS "n", sum(s.insurance_amount)::text AS "amount", min(s.pending_since) AS "oldest"
+FROM stuck s LEFT JOIN facility f ON f.code = s.facility_code
+GROUP BY s.facility_code, f.name
+UNION ALL
+SELECT 'document', d.type, NULL, NULL, count(*)::int, sum(s.insurance_amount)::text, NULL
+FROM stuck s CROSS JOIN LATERAL unnest(s.missing_documents) AS d(type)
+GROUP BY d.type
+UNION ALL
+SELECT 'age', NULL, NULL, s.age_days, count(*)::int, sum(s.insurance_amount)::text, NULL
+FROM stuck s GROUP BY s.age_days
+UNION ALL
+SELECT 'pending', NULL, NULL, NULL, count(*)::int, COALESCE(sum(p.insurance_amount), 0)::text, NULL
+FROM pending p;

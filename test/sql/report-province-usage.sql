@@ -1,0 +1,31 @@
+-- 1
+SELECT "public"."api_key"."id", "public"."api_key"."name", "public"."api_key"."role"::text, "public"."api_key"."scope", "public"."api_key"."secret_hash", "public"."api_key"."created_at", "public"."api_key"."revoked_at" FROM "public"."api_key" WHERE ("public"."api_key"."secret_hash" = $1 AND 1=1) LIMIT $2 OFFSET $3;
+
+-- 2
+SELECT p.code AS "provinceCode", p.name AS "name",
+           e.total_amount::text AS "estimate",
+           COALESCE(s.spent, 0)::text AS "spent",
+           COALESCE(s.pending_amount, 0)::text AS "pending",
+           (SELECT count(*)::int FROM alert a WHERE a.province_code = p.code AND a.year = $1 AND a.status <> 'resolved') AS "openAlerts"
+    FROM province p
+    LEFT JOIN estimate e ON e.province_code = p.code AND e.year = $2
+    LEFT JOIN spending s ON s.province_code = p.code AND s.year = $3
+    WHERE p.code = $4;
+
+-- 3
+SELECT d.facility_code AS "facilityCode", f.name AS "name", sum(d.spent)::text AS "spent"
+    FROM spending_detail d LEFT JOIN facility f ON f.code = d.facility_code
+    WHERE d.province_code = $1 AND d.year = $2
+    GROUP BY d.facility_code, f.name
+    ORDER BY sum(d.spent) DESC, d.facility_code;
+
+-- 4
+SELECT month AS "month", sum(spent)::text AS "spent" FROM spending_detail
+    WHERE province_code = $1 AND year = $2 GROUP BY month;
+
+-- 5
+SELECT province_code AS "provinceCode", year, discharge_month AS "month", delay_months AS "delay", amount::text AS "amount"
+    FROM arrival_triangle
+    WHERE province_code = ANY($1::text[])
+      AND year BETWEEN $2 AND $3
+      AND year * 12 + discharge_month - 1 BETWEEN $4 AND $5;
