@@ -34,7 +34,8 @@ const CAPABILITIES = [
 const singleLetterNames = {
   meta: { type: "suggestion", schema: [], messages: { short: "'{{name}}' says nothing: name it for what it holds" } },
   create(context) {
-    const shortLambda = (node) => node.type === "ArrowFunctionExpression" && node.loc.start.line === node.loc.end.line;
+    const shortLambda = (node) =>
+      node.type === "ArrowFunctionExpression" && (node.expression || node.loc.end.line - node.loc.start.line < 3);
     return {
       "Program:exit"(program) {
         const scopes = [context.sourceCode.getScope(program)];
