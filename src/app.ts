@@ -82,9 +82,9 @@ export function createApp(deps: AppDeps) {
   });
   app.get("/docs", swaggerUI({ url: "/openapi.json" }));
 
-  app.notFound((c) => {
+  app.notFound((ctx) => {
     // The path is not echoed: a client may have put a patient's data in it.
-    throw new Problem(404, "not_found", `no route matches this ${c.req.method} request's path`);
+    throw new Problem(404, "not_found", `no route matches this ${ctx.req.method} request's path`);
   });
   app.onError(onError(deps.logger));
   return app;

@@ -60,9 +60,10 @@ export function verifySignature(
   toleranceSeconds = 300,
 ): boolean {
   const parts = Object.fromEntries(header.split(",").map((p) => p.split("=", 2) as [string, string]));
-  const t = Number(parts.t);
-  if (!Number.isInteger(t) || Math.abs(nowSeconds - t) > toleranceSeconds || typeof parts.v1 !== "string") return false;
-  const expected = Buffer.from(signature(secret, t, body).split("v1=")[1]!, "hex");
+  const stamp = Number(parts.t);
+  if (!Number.isInteger(stamp) || Math.abs(nowSeconds - stamp) > toleranceSeconds || typeof parts.v1 !== "string")
+    return false;
+  const expected = Buffer.from(signature(secret, stamp, body).split("v1=")[1]!, "hex");
   const given = Buffer.from(parts.v1, "hex");
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
@@ -92,18 +93,18 @@ export async function deliverDue(
   deps: Pick<AppDeps, "db" | "clock" | "logger">,
   options: Partial<DeliveryOptions> & { fetch?: typeof fetch } = {},
 ): Promise<DeliveryRound> {
-  const o = { ...DELIVERY_DEFAULTS, ...options };
+  const opts = { ...DELIVERY_DEFAULTS, ...options };
   const send = options.fetch ?? fetch;
   const { prisma } = deps.db;
   const now = deps.clock.now();
 
   const claimed = await prisma.$queryRaw<Claimed[]>`
-    UPDATE alert_delivery d SET attempts = d.attempts + 1, next_attempt_at = ${new Date(now.getTime() + o.leaseMs)}::timestamptz
+    UPDATE alert_delivery d SET attempts = d.attempts + 1, next_attempt_at = ${new Date(now.getTime() + opts.leaseMs)}::timestamptz
     FROM (
       SELECT id FROM alert_delivery
       WHERE status = 'pending' AND next_attempt_at <= ${now}::timestamptz
       ORDER BY next_attempt_at, id
-      LIMIT ${o.batchSize}
+      LIMIT ${opts.batchSize}
       FOR UPDATE SKIP LOCKED
     ) due
     WHERE d.id = due.id
@@ -124,57 +125,57 @@ export async function deliverDue(
   const alertOf = new Map(alerts.map((a) => [a.id, a]));
 
   const outcomes = await Promise.all(
-    claimed.map(async (d) => {
-      const secret = secretOf.get(d.webhookId);
-      const alert = alertOf.get(d.alertId);
+    claimed.map(async (delivery) => {
+      const secret = secretOf.get(delivery.webhookId);
+      const alert = alertOf.get(delivery.alertId);
       // Removed in the meantime (cascade deletes the delivery too): nothing to send.
-      if (secret === undefined || alert === undefined) return { d, error: "webhook or alert removed" };
+      if (secret === undefined || alert === undefined) return { d: delivery, error: "webhook or alert removed" };
       const body = JSON.stringify({
-        id: d.id,
+        id: delivery.id,
         type: "alert.raised",
-        createdAt: new Date(d.createdAt).toISOString(),
+        createdAt: new Date(delivery.createdAt).toISOString(),
         data: alertView(alert),
       });
       try {
-        const res = await send(d.url, {
+        const res = await send(delivery.url, {
           method: "POST",
           redirect: "manual",
-          signal: AbortSignal.timeout(o.timeoutMs),
+          signal: AbortSignal.timeout(opts.timeoutMs),
           headers: {
             "Content-Type": "application/json",
             "User-Agent": "bhyt-cost-control-webhooks/1",
-            [DELIVERY_HEADER]: d.id,
+            [DELIVERY_HEADER]: delivery.id,
             [EVENT_HEADER]: "alert.raised",
             [SIGNATURE_HEADER]: signature(secret, Math.floor(deps.clock.now().getTime() / 1000), body),
           },
           body,
         });
         await res.body?.cancel().catch(() => {});
-        return { d, error: res.status >= 200 && res.status < 300 ? null : `HTTP ${res.status}` };
+        return { d: delivery, error: res.status >= 200 && res.status < 300 ? null : `HTTP ${res.status}` };
       } catch (err) {
-        const e = err as Error & { cause?: { code?: string; message?: string } };
-        if (e.name === "TimeoutError") return { d, error: `timed out after ${o.timeoutMs} ms` };
-        const cause = e.cause ? ` (${e.cause.code ?? e.cause.message})` : "";
-        return { d, error: `${e.name}: ${e.message}${cause}`.slice(0, 500) };
+        const failure = err as Error & { cause?: { code?: string; message?: string } };
+        if (failure.name === "TimeoutError") return { d: delivery, error: `timed out after ${opts.timeoutMs} ms` };
+        const cause = failure.cause ? ` (${failure.cause.code ?? failure.cause.message})` : "";
+        return { d: delivery, error: `${failure.name}: ${failure.message}${cause}`.slice(0, 500) };
       }
     }),
   );
 
   const done = deps.clock.now();
-  const rows = outcomes.map(({ d, error }) => {
-    if (error === null) return { id: d.id, status: "delivered", next: done, error: null, deliveredAt: done };
-    const giveUp = d.attempts >= o.maxAttempts;
+  const rows = outcomes.map(({ d: delivery, error }) => {
+    if (error === null) return { id: delivery.id, status: "delivered", next: done, error: null, deliveredAt: done };
+    const giveUp = delivery.attempts >= opts.maxAttempts;
     deps.logger.warn("alert webhook delivery failed", {
-      deliveryId: d.id,
-      alertId: d.alertId,
-      attempts: d.attempts,
+      deliveryId: delivery.id,
+      alertId: delivery.alertId,
+      attempts: delivery.attempts,
       gaveUp: giveUp,
       error,
     });
     return {
-      id: d.id,
+      id: delivery.id,
       status: giveUp ? "failed" : "pending",
-      next: new Date(done.getTime() + backoffMs(d.attempts, o)),
+      next: new Date(done.getTime() + backoffMs(delivery.attempts, opts)),
       error,
       deliveredAt: null,
     };

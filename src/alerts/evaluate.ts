@@ -126,25 +126,25 @@ export async function raiseAlerts(
   );
 
   const raises: NewAlert[] = [];
-  for (const r of rows) {
-    const base = { provinceCode: r.provinceCode, year: Number(r.year), spent: r.spent, estimate: r.estimate };
-    for (const c of crossedThresholds(r.spent, r.estimate, thresholds))
+  for (const row of rows) {
+    const base = { provinceCode: row.provinceCode, year: Number(row.year), spent: row.spent, estimate: row.estimate };
+    for (const crossing of crossedThresholds(row.spent, row.estimate, thresholds))
       raises.push({
         ...base,
         kind: "usage_threshold",
-        threshold: c.threshold,
-        severity: c.severity,
-        ratio: c.ratio,
-        liveKey: usageLiveKey(base.provinceCode, base.year, c.threshold),
+        threshold: crossing.threshold,
+        severity: crossing.severity,
+        ratio: crossing.ratio,
+        liveKey: usageLiveKey(base.provinceCode, base.year, crossing.threshold),
       });
     const projection = projectYear({
       year: base.year,
       now: at,
-      spent: r.spent,
-      cells: cellsFromJson(r.cells),
+      spent: row.spent,
+      cells: cellsFromJson(row.cells),
       rules: deps.rules.projection,
     });
-    const projected = overrunDue(projectedUsageOf(projection, r.estimate), projection.elapsed, overrunRule);
+    const projected = overrunDue(projectedUsageOf(projection, row.estimate), projection.elapsed, overrunRule);
     if (projected !== null)
       raises.push({
         ...base,
@@ -205,7 +205,8 @@ export async function insertAlerts(tx: SqlSession, alerts: readonly NewAlert[], 
 
 function distinct(keys: readonly ProvinceYear[]): ProvinceYear[] {
   const seen = new Map<string, ProvinceYear>();
-  for (const k of keys) seen.set(`${k.provinceCode}|${k.year}`, { provinceCode: k.provinceCode, year: k.year });
+  for (const pair of keys)
+    seen.set(`${pair.provinceCode}|${pair.year}`, { provinceCode: pair.provinceCode, year: pair.year });
   return [...seen.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, k]) => k);
 }
 

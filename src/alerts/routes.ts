@@ -189,12 +189,12 @@ export function alertsRoutes(deps: AppDeps) {
         request: { params: IdParam, body: jsonBody(StepBody) },
         responses: { 200: json(AlertView, "The alert after the step"), ...problems },
       }),
-      async (c) => {
-        const caller = callerOf(c);
+      async (ctx) => {
+        const caller = callerOf(ctx);
         requireRole(caller, "central", "province");
-        const { id } = c.req.valid("param");
-        const { note } = c.req.valid("json");
-        return c.json(await transitionAlert(deps, caller, id, step, note, c.get("requestId")), 200);
+        const { id } = ctx.req.valid("param");
+        const { note } = ctx.req.valid("json");
+        return ctx.json(await transitionAlert(deps, caller, id, step, note, ctx.get("requestId")), 200);
       },
     );
   }

@@ -108,10 +108,10 @@ export function addWebhookRoutes(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
       request: { body: jsonBody(CreateWebhook) },
       responses: { 201: json(CreatedWebhook, "Created; the secret is shown once"), ...problems },
     }),
-    async (c) => {
-      const caller = callerOf(c);
+    async (ctx) => {
+      const caller = callerOf(ctx);
       requireRole(caller, "central", "province");
-      const body = c.req.valid("json");
+      const body = ctx.req.valid("json");
       let provinceCode: string | null = body.provinceCode ?? null;
       if (caller.role === "province") {
         if (provinceCode !== null && provinceCode !== caller.provinceCode)
@@ -130,12 +130,12 @@ export function addWebhookRoutes(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
         });
         await audit(
           tx,
-          { caller, requestId: c.get("requestId"), at },
+          { caller, requestId: ctx.get("requestId"), at },
           { action: "webhook.create", entity: "province_webhook", entityId: created.id, after: webhookView(created) },
         );
         return created;
       });
-      return c.json({ ...webhookView(hook), secret }, 201);
+      return ctx.json({ ...webhookView(hook), secret }, 201);
     },
   );
 
@@ -148,10 +148,10 @@ export function addWebhookRoutes(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
       request: { query: ListQuery },
       responses: { 200: json(listOf(WebhookView)), ...problems },
     }),
-    async (c) => {
-      const caller = callerOf(c);
+    async (ctx) => {
+      const caller = callerOf(ctx);
       requireRole(caller, "central", "province");
-      const { limit, cursor } = c.req.valid("query");
+      const { limit, cursor } = ctx.req.valid("query");
       const after = decodeCursor(cursor);
       const rows = await prisma.provinceWebhook.findMany({
         where: { ...scopeWhere(caller), ...(after ? { id: { gt: String(after[0]) } } : {}) },
@@ -159,7 +159,7 @@ export function addWebhookRoutes(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
         take: limit + 1,
       });
       const { data, nextCursor } = page(rows, limit, (w) => [w.id]);
-      return c.json({ data: data.map(webhookView), nextCursor }, 200);
+      return ctx.json({ data: data.map(webhookView), nextCursor }, 200);
     },
   );
 
@@ -172,20 +172,20 @@ export function addWebhookRoutes(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
       request: { params: IdParam },
       responses: { 204: { description: "Removed" }, ...problems },
     }),
-    async (c) => {
-      const caller = callerOf(c);
+    async (ctx) => {
+      const caller = callerOf(ctx);
       requireRole(caller, "central", "province");
-      const hook = await findInScope(deps, caller, c.req.valid("param").id);
+      const hook = await findInScope(deps, caller, ctx.req.valid("param").id);
       const at = deps.clock.now();
       await prisma.$transaction(async (tx) => {
         await tx.provinceWebhook.delete({ where: { id: hook.id } });
         await audit(
           tx,
-          { caller, requestId: c.get("requestId"), at },
+          { caller, requestId: ctx.get("requestId"), at },
           { action: "webhook.delete", entity: "province_webhook", entityId: hook.id, before: webhookView(hook) },
         );
       });
-      return c.body(null, 204);
+      return ctx.body(null, 204);
     },
   );
 
@@ -198,11 +198,11 @@ export function addWebhookRoutes(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
       request: { params: IdParam, query: ListQuery },
       responses: { 200: json(listOf(DeliveryView)), ...problems },
     }),
-    async (c) => {
-      const caller = callerOf(c);
+    async (ctx) => {
+      const caller = callerOf(ctx);
       requireRole(caller, "central", "province");
-      const hook = await findInScope(deps, caller, c.req.valid("param").id);
-      const { limit, cursor } = c.req.valid("query");
+      const hook = await findInScope(deps, caller, ctx.req.valid("param").id);
+      const { limit, cursor } = ctx.req.valid("query");
       const key = decodeCursor(cursor);
       let after: Prisma.AlertDeliveryWhereInput = {};
       if (key) {
@@ -219,7 +219,7 @@ export function addWebhookRoutes(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
         take: limit + 1,
       });
       const { data, nextCursor } = page(rows, limit, (d) => [d.createdAt.toISOString(), d.id]);
-      return c.json(
+      return ctx.json(
         {
           data: data.map((d) => ({
             id: d.id,

@@ -13,13 +13,13 @@ const unauthorized = () =>
   });
 
 export function authenticate(db: Database): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
-    const header = c.req.header("authorization") ?? "";
+  return async (ctx, next) => {
+    const header = ctx.req.header("authorization") ?? "";
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match) throw unauthorized();
     const key = await db.prisma.apiKey.findUnique({ where: { secretHash: hashSecret(match[1]!) } });
     if (!key || key.revokedAt) throw unauthorized();
-    c.set("caller", await toCaller(db, key));
+    ctx.set("caller", await toCaller(db, key));
     await next();
   };
 }
@@ -44,8 +44,8 @@ async function toCaller(db: Database, key: { id: string; role: Role; scope: stri
   return { keyId: key.id, role: "facility", facilityCode: key.scope!, provinceCode: facility?.provinceCode ?? "" };
 }
 
-export function callerOf(c: Context<AppEnv>): Caller {
-  return c.get("caller");
+export function callerOf(ctx: Context<AppEnv>): Caller {
+  return ctx.get("caller");
 }
 
 /** Refuses (403) a caller whose role is not among `roles`. */

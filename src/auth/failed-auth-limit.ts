@@ -17,10 +17,10 @@ export interface FailedAuthLimitOptions {
  * @hono/node-server, else "unknown". X-Forwarded-For is only as trustworthy as
  * the proxy that sets it (SECURITY.md).
  */
-export function clientAddress(c: Context<AppEnv>): string {
-  const forwarded = c.req.header("x-forwarded-for")?.split(",")[0]?.trim();
+export function clientAddress(ctx: Context<AppEnv>): string {
+  const forwarded = ctx.req.header("x-forwarded-for")?.split(",")[0]?.trim();
   if (forwarded) return forwarded.slice(0, 64);
-  const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
+  const env = ctx.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
   return env?.incoming?.socket?.remoteAddress ?? "unknown";
 }
 
@@ -40,16 +40,16 @@ export function limitFailedAuthentication(
 ): MiddlewareHandler<AppEnv> {
   let window = Number.NaN;
   const failures = new Map<string, number>();
-  return async (c, next) => {
+  return async (ctx, next) => {
     await next();
-    if (c.res.status !== 401) return;
+    if (ctx.res.status !== 401) return;
     const now = clock.now().getTime();
     const current = Math.floor(now / windowMs);
     if (current !== window) {
       window = current;
       failures.clear();
     }
-    let client = clientAddress(c);
+    let client = clientAddress(ctx);
     if (!failures.has(client) && failures.size >= maxTracked) client = "(overflow)";
     const count = (failures.get(client) ?? 0) + 1;
     failures.set(client, count);

@@ -25,7 +25,7 @@ export async function markStuck(
   const cutoff = stuckCutoff(now, deps.rules.timing.stuckAfterDays);
   let marked = 0;
   for (;;) {
-    const n = await deps.db.prisma.$transaction(async (tx) => {
+    const markedNow = await deps.db.prisma.$transaction(async (tx) => {
       const rows = await tx.$queryRawUnsafe<{ provinceCode: string; year: number; marked: number }[]>(
         MARK_STUCK,
         cutoff,
@@ -40,7 +40,7 @@ export async function markStuck(
       );
       return rows.reduce((sum, r) => sum + Number(r.marked), 0);
     }, LONG_TRANSACTION);
-    marked += n;
-    if (n < chunk) return { marked };
+    marked += markedNow;
+    if (markedNow < chunk) return { marked };
   }
 }

@@ -25,21 +25,16 @@ const Backlog = z
     asOf: Timestamp,
     provinceCode: z.string().nullable().openapi({ description: "the province covered; null for every province" }),
     year: z.number().int().nullable().openapi({ description: "the discharge year covered; null for every year" }),
-    stuckAfterDays: z
-      .number()
-      .int()
-      .openapi({
-        description:
-          "rules.timing.stuckAfterDays: a claim pending documentation this many days (24-hour days) is marked stuck at the next marking",
-      }),
+    stuckAfterDays: z.number().int().openapi({
+      description:
+        "rules.timing.stuckAfterDays: a claim pending documentation this many days (24-hour days) is marked stuck at the next marking",
+    }),
     count: z.number().int().openapi({ description: "claims marked stuck (pending documentation, stuck: true)" }),
     amount: MoneyOut.openapi({ description: "their insurance amounts" }),
-    pending: z
-      .object({ count: z.number().int(), amount: MoneyOut })
-      .openapi({
-        description:
-          "every claim pending documentation, stuck or not yet (the stuck ones included): the backlog's pipeline",
-      }),
+    pending: z.object({ count: z.number().int(), amount: MoneyOut }).openapi({
+      description:
+        "every claim pending documentation, stuck or not yet (the stuck ones included): the backlog's pipeline",
+    }),
     byFacility: z
       .array(
         z.object({
@@ -53,12 +48,10 @@ const Backlog = z
         }),
       )
       .openapi({ description: "stuck claims by facility (who must act), largest amount first, then by code" }),
-    byMissingDocument: z
-      .array(z.object({ type: z.string(), count: z.number().int(), amount: MoneyOut }))
-      .openapi({
-        description:
-          "stuck claims by missing document type, most claims first, then by type. A claim missing two types counts under both, so these do not add up to the totals.",
-      }),
+    byMissingDocument: z.array(z.object({ type: z.string(), count: z.number().int(), amount: MoneyOut })).openapi({
+      description:
+        "stuck claims by missing document type, most claims first, then by type. A claim missing two types counts under both, so these do not add up to the totals.",
+    }),
     byAge: z
       .array(
         z.object({
@@ -180,9 +173,9 @@ export function backlogRoutes(deps: AppDeps) {
         ...problems,
       },
     }),
-    async (c) => {
-      requireRole(callerOf(c), "central");
-      return c.json(await markStuck(deps), 200);
+    async (ctx) => {
+      requireRole(callerOf(ctx), "central");
+      return ctx.json(await markStuck(deps), 200);
     },
   );
 

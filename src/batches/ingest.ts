@@ -81,32 +81,32 @@ interface Existing {
 
 class BatchAlreadyStored extends Error {}
 
-function prepare(v: ValidClaim, facility: FacilityInfo, deps: AppDeps): Prepared {
-  const c = v.input;
-  const { year, month } = vietnamYearMonth(v.dischargedAt);
+function prepare(valid: ValidClaim, facility: FacilityInfo, deps: AppDeps): Prepared {
+  const input = valid.input;
+  const { year, month } = vietnamYearMonth(valid.dischargedAt);
   // What "the same claim" means: the validated claim with times in UTC and amounts normalised. Its keys come
   // out of the schema in a fixed order, so plain JSON is canonical here.
   const content = {
-    ...c,
-    admittedAt: v.admittedAt.toISOString(),
-    dischargedAt: v.dischargedAt.toISOString(),
+    ...input,
+    admittedAt: valid.admittedAt.toISOString(),
+    dischargedAt: valid.dischargedAt.toISOString(),
     amounts: {
-      total: formatMoney(c.amounts.total),
-      insurance: formatMoney(c.amounts.insurance),
-      patient: formatMoney(c.amounts.patient),
-      other: formatMoney(c.amounts.other),
+      total: formatMoney(input.amounts.total),
+      insurance: formatMoney(input.amounts.insurance),
+      patient: formatMoney(input.amounts.patient),
+      other: formatMoney(input.amounts.other),
     },
   };
   return {
-    v,
-    claimId: c.claimId,
-    provinceCode: accountingProvince(facility, v.dischargedAt),
+    v: valid,
+    claimId: input.claimId,
+    provinceCode: accountingProvince(facility, valid.dischargedAt),
     year,
     month,
     contentHash: sha256(JSON.stringify(content)),
-    required: requiredDocuments(c, deps.rules.documents),
-    outOfProvince: isOutOfProvince(c.patient.cardNumber, facility.provinceCode),
-    citizenIdMismatch: isCitizenIdMismatch(c.patient.citizenId, c.patient.birthDate, c.patient.gender),
+    required: requiredDocuments(input, deps.rules.documents),
+    outOfProvince: isOutOfProvince(input.patient.cardNumber, facility.provinceCode),
+    citizenIdMismatch: isCitizenIdMismatch(input.patient.citizenId, input.patient.birthDate, input.patient.gender),
   };
 }
 
@@ -228,27 +228,29 @@ async function store(
   const existing = new Map<string, Existing>();
   if (prepared.length) {
     const rows = await tx.query<Existing>(sql.LOCK_EXISTING_CLAIMS, [facilityCode, prepared.map((p) => p.claimId)]);
-    for (const r of rows) existing.set(r.claim_id, r);
+    for (const row of rows) existing.set(row.claim_id, row);
   }
 
   type Decided = { p: Prepared; outcome: Outcome; ex?: Existing };
   const results: BatchClaimResult[] = [];
   const toWrite: Decided[] = [];
-  for (const p of prepared) {
-    const ex = existing.get(p.claimId);
+  for (const claim of prepared) {
+    const ex = existing.get(claim.claimId);
     if (ex && (ex.status === "approved" || ex.status === "denied")) {
       errors.push({
-        index: p.v.index,
-        claimId: p.claimId,
-        path: `claims[${p.v.index}].claimId`,
+        index: claim.v.index,
+        claimId: claim.claimId,
+        path: `claims[${claim.v.index}].claimId`,
         code: "claim_already_decided",
         message: `this claim was already ${ex.status}; it can no longer be corrected`,
       });
-      rejectedAt.set(p.v.index, p.claimId);
-    } else if (ex && ex.content_hash === p.contentHash) {
-      results.push(view(p.v.index, p.claimId, ex.status, "unchanged", ex.missing_documents ?? [], ex.flags ?? []));
+      rejectedAt.set(claim.v.index, claim.claimId);
+    } else if (ex && ex.content_hash === claim.contentHash) {
+      results.push(
+        view(claim.v.index, claim.claimId, ex.status, "unchanged", ex.missing_documents ?? [], ex.flags ?? []),
+      );
     } else {
-      toWrite.push({ p, outcome: ex ? "corrected" : "created", ...(ex ? { ex } : {}) });
+      toWrite.push({ p: claim, outcome: ex ? "corrected" : "created", ...(ex ? { ex } : {}) });
     }
   }
 
@@ -272,21 +274,22 @@ async function store(
       toWrite.map(({ p }) => p.v.dischargedAt.toISOString()),
       toWrite.map(({ p }) => p.claimId),
     ]);
-    for (const r of rows) duplicates.add(Number(r.idx));
+    for (const row of rows) duplicates.add(Number(row.idx));
   }
 
   const changes: { before?: Contribution | null; after?: Contribution | null }[] = [];
-  const rows = toWrite.map(({ p, outcome, ex }) => {
+  const rows = toWrite.map(({ p: claim, outcome, ex }) => {
     const receivedAt = ex ? new Date(ex.received_at) : at;
-    const have = [...(ex?.document_types ?? []), ...p.v.input.documents.map((d) => d.type)];
-    const missing = missingDocuments(p.required, have);
+    const have = [...(ex?.document_types ?? []), ...claim.v.input.documents.map((d) => d.type)];
+    const missing = missingDocuments(claim.required, have);
     const status: ClaimStatus = missing.length ? "pending_documentation" : "accepted";
     const flags: ClaimFlag[] = [];
-    if (isLate(p.v.dischargedAt, receivedAt, deps.rules.timing.submissionDeadlineHours)) flags.push("late_submission");
-    if (duplicates.has(p.v.index)) flags.push("possible_duplicate");
-    if (p.outOfProvince) flags.push("out_of_province");
-    if (p.citizenIdMismatch) flags.push("citizen_id_mismatch");
-    const counted = { facilityCode, status, insurance: p.v.amounts.insurance };
+    if (isLate(claim.v.dischargedAt, receivedAt, deps.rules.timing.submissionDeadlineHours))
+      flags.push("late_submission");
+    if (duplicates.has(claim.v.index)) flags.push("possible_duplicate");
+    if (claim.outOfProvince) flags.push("out_of_province");
+    if (claim.citizenIdMismatch) flags.push("citizen_id_mismatch");
+    const counted = { facilityCode, status, insurance: claim.v.amounts.insurance };
     changes.push({
       before: ex
         ? contributionOf({
@@ -300,10 +303,16 @@ async function store(
             receivedAt,
           })
         : null,
-      after: contributionOf({ ...counted, provinceCode: p.provinceCode, year: p.year, month: p.month, receivedAt }),
+      after: contributionOf({
+        ...counted,
+        provinceCode: claim.provinceCode,
+        year: claim.year,
+        month: claim.month,
+        receivedAt,
+      }),
     });
-    results.push(view(p.v.index, p.claimId, status, outcome, missing, flags));
-    return { p, ex, status, missing, flags };
+    results.push(view(claim.v.index, claim.claimId, status, outcome, missing, flags));
+    return { p: claim, ex, status, missing, flags };
   });
 
   if (rows.length) {
@@ -315,35 +324,35 @@ async function store(
       at,
       batchRef,
       JSON.stringify(
-        rows.map(({ p, status, missing, flags }) => {
-          const c = p.v.input;
+        rows.map(({ p: claim, status, missing, flags }) => {
+          const input = claim.v.input;
           return {
-            claim_id: p.claimId,
-            province_code: p.provinceCode,
-            year: p.year,
-            month: p.month,
-            visit_type: c.visitType,
-            admitted_at: p.v.admittedAt,
-            discharged_at: p.v.dischargedAt,
-            card_number: c.patient.cardNumber ?? null,
-            citizen_id: c.patient.citizenId ?? null,
-            patient_name: c.patient.name ?? null,
-            birth_date: c.patient.birthDate ?? null,
-            gender: c.patient.gender ?? null,
-            diagnosis_primary: c.diagnosis.primary,
-            diagnosis_secondary: c.diagnosis.secondary,
-            referral: c.referral,
-            procedure: c.procedure,
-            died: c.died,
+            claim_id: claim.claimId,
+            province_code: claim.provinceCode,
+            year: claim.year,
+            month: claim.month,
+            visit_type: input.visitType,
+            admitted_at: claim.v.admittedAt,
+            discharged_at: claim.v.dischargedAt,
+            card_number: input.patient.cardNumber ?? null,
+            citizen_id: input.patient.citizenId ?? null,
+            patient_name: input.patient.name ?? null,
+            birth_date: input.patient.birthDate ?? null,
+            gender: input.patient.gender ?? null,
+            diagnosis_primary: input.diagnosis.primary,
+            diagnosis_secondary: input.diagnosis.secondary,
+            referral: input.referral,
+            procedure: input.procedure,
+            died: input.died,
             // Decimal strings: PostgreSQL reads them into numeric exactly.
-            total: p.v.amounts.total.toString(),
-            insurance: p.v.amounts.insurance.toString(),
-            patient: p.v.amounts.patient.toString(),
-            other: p.v.amounts.other.toString(),
+            total: claim.v.amounts.total.toString(),
+            insurance: claim.v.amounts.insurance.toString(),
+            patient: claim.v.amounts.patient.toString(),
+            other: claim.v.amounts.other.toString(),
             status,
             missing,
             flags,
-            content_hash: p.contentHash,
+            content_hash: claim.contentHash,
           };
         }),
       ),
@@ -363,7 +372,7 @@ async function store(
   for (const [index, claimId] of rejectedAt) results.push({ index, claimId, status: null, outcome: "rejected" });
   results.sort((a, b) => a.index - b.index);
   errors.sort((a, b) => a.index - b.index);
-  const count = (f: (r: BatchClaimResult) => boolean) => results.filter(f).length;
+  const count = (f: (row: BatchClaimResult) => boolean) => results.filter(f).length;
   const counted: BatchResponse = {
     batchId: req.batchId,
     facilityCode,

@@ -46,10 +46,10 @@ export function batchesRoutes(deps: AppDeps) {
       ...problems,
     },
   });
-  app.post("/", async (c) => {
-    const caller = callerOf(c);
+  app.post("/", async (ctx) => {
+    const caller = callerOf(ctx);
     requireRole(caller, "facility", "central");
-    const rawBody = await c.req.text();
+    const rawBody = await ctx.req.text();
     let body: unknown;
     try {
       body = JSON.parse(rawBody);
@@ -83,7 +83,7 @@ export function batchesRoutes(deps: AppDeps) {
       sameContent,
       rawBody,
     });
-    return c.json(response, status);
+    return ctx.json(response, status);
   });
 
   app.openAPIRegistry.registerPath({
@@ -94,10 +94,10 @@ export function batchesRoutes(deps: AppDeps) {
     request: { params: z.object({ batchId: z.string() }), query: z.object({ facility: FacilityCode.optional() }) },
     responses: { 200: json(BatchResponseSchema), ...problems },
   });
-  app.get("/:batchId", async (c) => {
-    const caller = callerOf(c);
+  app.get("/:batchId", async (ctx) => {
+    const caller = callerOf(ctx);
     requireRole(caller, "facility", "central");
-    const named = c.req.query("facility");
+    const named = ctx.req.query("facility");
     if (named !== undefined && !FacilityCode.safeParse(named).success)
       throw unprocessable("invalid query: facility", [
         { path: "facility", code: "invalid_format", message: "must be 5 digits" },
@@ -110,11 +110,11 @@ export function batchesRoutes(deps: AppDeps) {
     // A facility asking about another facility's batch learns nothing: not found.
     if (caller.role === "facility" && named !== undefined && named !== caller.facilityCode) throw notFound("batch");
     const batch = await deps.db.prisma.batch.findUnique({
-      where: { facilityCode_batchId: { facilityCode, batchId: c.req.param("batchId") } },
+      where: { facilityCode_batchId: { facilityCode, batchId: ctx.req.param("batchId") } },
       select: { response: true },
     });
     if (!batch) throw notFound("batch");
-    return c.json(batch.response as object, 200);
+    return ctx.json(batch.response as object, 200);
   });
 
   return app;

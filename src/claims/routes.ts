@@ -109,30 +109,30 @@ export async function claimDetail(
   db: Prisma.TransactionClient | AppDeps["db"]["prisma"],
   where: Prisma.ClaimWhereInput,
 ) {
-  const c = await db.claim.findFirst({
+  const claim = await db.claim.findFirst({
     where,
     include: { documents: { orderBy: { id: "asc" } }, history: { orderBy: { id: "asc" } } },
   });
-  if (!c) return null;
+  if (!claim) return null;
   return {
-    ...summary(c),
+    ...summary(claim),
     patient: {
-      cardNumber: c.cardNumber,
-      citizenId: c.citizenId,
-      name: c.patientName,
-      birthDate: c.birthDate,
-      gender: c.gender,
+      cardNumber: claim.cardNumber,
+      citizenId: claim.citizenId,
+      name: claim.patientName,
+      birthDate: claim.birthDate,
+      gender: claim.gender,
     },
-    diagnosis: { primary: c.diagnosisPrimary, secondary: c.diagnosisSecondary },
-    referral: c.referral,
-    procedure: c.procedure,
-    died: c.died,
-    documents: c.documents.map((d) => ({
+    diagnosis: { primary: claim.diagnosisPrimary, secondary: claim.diagnosisSecondary },
+    referral: claim.referral,
+    procedure: claim.procedure,
+    died: claim.died,
+    documents: claim.documents.map((d) => ({
       type: d.type,
       reference: d.reference,
       receivedAt: d.receivedAt.toISOString(),
     })),
-    history: c.history.map((h) => ({ kind: h.kind, version: h.version, at: h.at.toISOString(), data: h.data })),
+    history: claim.history.map((h) => ({ kind: h.kind, version: h.version, at: h.at.toISOString(), data: h.data })),
   };
 }
 
@@ -174,29 +174,29 @@ export function claimsRoutes(deps: AppDeps) {
       request: { query: ListClaimsQuery },
       responses: { 200: json(listOf(ClaimSummary)), ...problems },
     }),
-    async (c) => {
-      const q = c.req.valid("query");
-      const after = decodeCursor(q.cursor);
+    async (claim) => {
+      const query = claim.req.valid("query");
+      const after = decodeCursor(query.cursor);
       const rows = await prisma.claim.findMany({
         where: {
           AND: [
-            claimScope(callerOf(c)),
+            claimScope(callerOf(claim)),
             {
-              ...(q.province ? { provinceCode: q.province } : {}),
-              ...(q.facility ? { facilityCode: q.facility } : {}),
-              ...(q.status ? { status: q.status } : {}),
-              ...(q.stuck !== undefined ? { stuck: q.stuck } : {}),
-              ...(q.year ? { year: q.year } : {}),
-              ...(q.flag ? { flags: { has: q.flag } } : {}),
+              ...(query.province ? { provinceCode: query.province } : {}),
+              ...(query.facility ? { facilityCode: query.facility } : {}),
+              ...(query.status ? { status: query.status } : {}),
+              ...(query.stuck !== undefined ? { stuck: query.stuck } : {}),
+              ...(query.year ? { year: query.year } : {}),
+              ...(query.flag ? { flags: { has: query.flag } } : {}),
               ...(after ? { id: { lt: BigInt(String(after[0])) } } : {}),
             },
           ],
         },
         orderBy: { id: "desc" },
-        take: q.limit + 1,
+        take: query.limit + 1,
       });
-      const { data, nextCursor } = page(rows, q.limit, (r) => [r.id.toString()]);
-      return c.json({ data: data.map(summary), nextCursor }, 200);
+      const { data, nextCursor } = page(rows, query.limit, (r) => [r.id.toString()]);
+      return claim.json({ data: data.map(summary), nextCursor }, 200);
     },
   );
 

@@ -41,33 +41,33 @@ export function validateClaim(
 
   const parsed = ClaimInputSchema.safeParse(raw);
   if (!parsed.success) return { errors: fieldErrors(parsed.error, prefix).map(at) };
-  const c = parsed.data;
+  const claim = parsed.data;
   const errors: FieldError[] = [];
   const add = (path: string, code: string, message: string) =>
     errors.push({ path: `${prefix}.${path}`, code, message });
 
-  if (!c.patient.cardNumber && !c.patient.citizenId)
+  if (!claim.patient.cardNumber && !claim.patient.citizenId)
     add("patient.cardNumber", "patient_identifier_required", "at least one of cardNumber and citizenId is required");
-  const admittedAt = new Date(c.admittedAt);
-  const dischargedAt = new Date(c.dischargedAt);
+  const admittedAt = new Date(claim.admittedAt);
+  const dischargedAt = new Date(claim.dischargedAt);
   // A stay in the 20th century or later; earlier is a typo (and year 0 is not a date PostgreSQL stores).
   if (admittedAt < EARLIEST_ADMISSION) add("admittedAt", "out_of_range", "admittedAt is before 1900");
   if (dischargedAt < admittedAt) add("dischargedAt", "dates_out_of_order", "dischargedAt is before admittedAt");
   if (dischargedAt > ctx.now) add("dischargedAt", "discharge_in_future", "dischargedAt is in the future");
-  if (c.patient.birthDate && new Date(`${c.patient.birthDate}T00:00:00+07:00`) > dischargedAt)
+  if (claim.patient.birthDate && new Date(`${claim.patient.birthDate}T00:00:00+07:00`) > dischargedAt)
     add("patient.birthDate", "birth_after_discharge", "birthDate is after dischargedAt");
-  const { total, insurance, patient, other } = c.amounts;
+  const { total, insurance, patient, other } = claim.amounts;
   if (!insurance.plus(patient).plus(other).equals(total))
     add("amounts.total", "amounts_do_not_add_up", "total must equal insurance + patient + other exactly");
-  c.documents.forEach((d, j) => {
-    if (!ctx.documentTypes.includes(d.type))
+  claim.documents.forEach((doc, docIndex) => {
+    if (!ctx.documentTypes.includes(doc.type))
       add(
-        `documents[${j}].type`,
+        `documents[${docIndex}].type`,
         "unknown_document_type",
         `unknown document type; allowed: ${ctx.documentTypes.join(", ")}`,
       );
   });
 
   if (errors.length) return { errors: errors.map(at) };
-  return { claim: { index, input: c, admittedAt, dischargedAt, amounts: c.amounts } };
+  return { claim: { index, input: claim, admittedAt, dischargedAt, amounts: claim.amounts } };
 }

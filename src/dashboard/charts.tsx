@@ -20,12 +20,22 @@ export interface UsageBar {
  * threshold drawn as a dashed line, bars past it in red. Scale: 0 to the
  * larger of 120% and the highest ratio, so an overrun stays visible.
  */
-export function UsageBars({ rows, threshold, w, lang }: { rows: UsageBar[]; threshold: string; w: Words; lang: Lang }) {
+export function UsageBars({
+  rows,
+  threshold,
+  w: words,
+  lang,
+}: {
+  rows: UsageBar[];
+  threshold: string;
+  w: Words;
+  lang: Lang;
+}) {
   const rowH = 34;
   const left = 190;
   const width = 560;
   const max = Dec.max(new Dec("1.2"), ...rows.map((r) => new Dec(r.ratio ?? 0)));
-  const x = (ratio: DecValue) => left + px(new Dec(ratio).div(max).times(width));
+  const xOf = (ratio: DecValue) => left + px(new Dec(ratio).div(max).times(width));
   const height = rows.length * rowH + 40;
   return (
     <svg
@@ -35,25 +45,32 @@ export function UsageBars({ rows, threshold, w, lang }: { rows: UsageBar[]; thre
       class="chart"
       width="100%"
     >
-      <title id="usage-title">{`${w.ratio} — ${w.thresholdLine}`}</title>
-      {rows.map((r, i) => {
-        const y = 20 + i * rowH;
-        const over = r.ratio !== null && new Dec(r.ratio).gte(threshold);
+      <title id="usage-title">{`${words.ratio} — ${words.thresholdLine}`}</title>
+      {rows.map((row, index) => {
+        const rowTop = 20 + index * rowH;
+        const over = row.ratio !== null && new Dec(row.ratio).gte(threshold);
         return (
           <g>
-            <text x={left - 8} y={y + 17} text-anchor="end" class="label">{`${r.provinceCode} ${r.name}`}</text>
-            <rect x={left} y={y} width={width} height={22} class="track" />
-            {r.ratio !== null ? (
-              <rect x={left} y={y} width={x(r.ratio) - left} height={22} class={over ? "bar over" : "bar"} />
+            <text
+              x={left - 8}
+              y={rowTop + 17}
+              text-anchor="end"
+              class="label"
+            >{`${row.provinceCode} ${row.name}`}</text>
+            <rect x={left} y={rowTop} width={width} height={22} class="track" />
+            {row.ratio !== null ? (
+              <rect x={left} y={rowTop} width={xOf(row.ratio) - left} height={22} class={over ? "bar over" : "bar"} />
             ) : null}
-            <text x={r.ratio === null ? left + 6 : x(r.ratio) + 6} y={y + 16} class="value">
-              {r.ratio === null ? w.noEstimate : `${percent(r.ratio, lang)}${over ? ` ▲ ${w.overThreshold}` : ""}`}
+            <text x={row.ratio === null ? left + 6 : xOf(row.ratio) + 6} y={rowTop + 16} class="value">
+              {row.ratio === null
+                ? words.noEstimate
+                : `${percent(row.ratio, lang)}${over ? ` ▲ ${words.overThreshold}` : ""}`}
             </text>
           </g>
         );
       })}
-      <line x1={x(threshold)} x2={x(threshold)} y1={10} y2={height - 10} class="threshold" />
-      <text x={x(threshold)} y={height - 2} text-anchor="middle" class="label">{`${percent(threshold, lang)}`}</text>
+      <line x1={xOf(threshold)} x2={xOf(threshold)} y1={10} y2={height - 10} class="threshold" />
+      <text x={xOf(threshold)} y={height - 2} text-anchor="middle" class="label">{`${percent(threshold, lang)}`}</text>
     </svg>
   );
 }
@@ -67,7 +84,7 @@ export function MonthChart({
   months,
   estimate,
   throughMonth,
-  w,
+  w: words,
   lang,
 }: {
   months: { month: number; spent: string }[];
@@ -82,12 +99,12 @@ export function MonthChart({
   const top = 20;
   const plot = height - 50;
   let running = new Dec(0);
-  const cumulative = Array.from({ length: 12 }, (_, i) => {
-    running = running.plus(months.find((m) => m.month === i + 1)?.spent ?? 0);
+  const cumulative = Array.from({ length: 12 }, (_, index) => {
+    running = running.plus(months.find((m) => m.month === index + 1)?.spent ?? 0);
     return running;
   });
   const max = Dec.max(new Dec(1), running, new Dec(estimate ?? 0)).times("1.05");
-  const y = (v: Dec) => top + plot - px(v.div(max).times(plot));
+  const yOf = (v: Dec) => top + plot - px(v.div(max).times(plot));
   const slot = width / 12;
   return (
     <svg
@@ -97,7 +114,7 @@ export function MonthChart({
       class="chart"
       width="100%"
     >
-      <title id="month-title">{w.byMonth}</title>
+      <title id="month-title">{words.byMonth}</title>
       <line x1={left} x2={left + width} y1={top + plot} y2={top + plot} class="axis" />
       <text x={left - 6} y={top + 4} text-anchor="end" class="label">
         {money(max.toDecimalPlaces(0), lang)}
@@ -106,7 +123,7 @@ export function MonthChart({
         <g>
           {/* Months still to come have no spending yet: no bar rather than a flat one. */}
           {i < throughMonth ? (
-            <rect x={left + i * slot + 6} y={y(v)} width={slot - 12} height={top + plot - y(v)} class="bar" />
+            <rect x={left + i * slot + 6} y={yOf(v)} width={slot - 12} height={top + plot - yOf(v)} class="bar" />
           ) : null}
           <text x={left + i * slot + slot / 2} y={height - 14} text-anchor="middle" class="label">
             {String(i + 1)}
@@ -115,13 +132,13 @@ export function MonthChart({
       ))}
       {estimate !== null ? (
         <g>
-          <line x1={left} y1={y(new Dec(0))} x2={left + width} y2={y(new Dec(estimate))} class="pace" />
+          <line x1={left} y1={yOf(new Dec(0))} x2={left + width} y2={yOf(new Dec(estimate))} class="pace" />
           <text
             x={left + width}
-            y={y(new Dec(estimate)) - 6}
+            y={yOf(new Dec(estimate)) - 6}
             text-anchor="end"
             class="label"
-          >{`${w.paceLine}: ${money(estimate, lang)}`}</text>
+          >{`${words.paceLine}: ${money(estimate, lang)}`}</text>
         </g>
       ) : null}
     </svg>

@@ -6,17 +6,17 @@ import { VIETNAM_OFFSET_MS } from "../domain/period.ts";
  * Done on the decimal string, never through a float.
  */
 function groupDigits(value: DecValue, places: number): string {
-  const d = new Dec(value).toDecimalPlaces(places, Dec.ROUND_HALF_UP);
-  const [int, frac] = d.abs().toString().split(".");
+  const amount = new Dec(value).toDecimalPlaces(places, Dec.ROUND_HALF_UP);
+  const [int, frac] = amount.abs().toString().split(".");
   const grouped = int!.replace(/\B(?=(\d{3})+(?!\d))/g, ".");
-  const sign = d.isNegative() && !d.isZero() ? "-" : "";
+  const sign = amount.isNegative() && !amount.isZero() ? "-" : "";
   return sign + grouped + (places > 0 ? `,${(frac ?? "").padEnd(places, "0")}` : "");
 }
 
 /** `1234567` -> `1.234.567 ₫`; a fractional amount keeps two decimals (`1.234,50 ₫`). */
 export function vnd(value: DecValue): string {
-  const d = new Dec(value);
-  return `${groupDigits(d, d.isInteger() ? 0 : 2)} ₫`;
+  const amount = new Dec(value);
+  return `${groupDigits(amount, amount.isInteger() ? 0 : 2)} ₫`;
 }
 
 /** A ratio as a percentage with two decimals: `0.8512` -> `85,12%`. */
@@ -40,6 +40,6 @@ export function money(value: DecValue, lang: "vi" | "en"): string {
 export function vnTime(at: Date | string | null): string {
   if (at === null) return "—";
   const local = new Date(new Date(at).getTime() + VIETNAM_OFFSET_MS);
-  const p = (n: number) => String(n).padStart(2, "0");
-  return `${p(local.getUTCDate())}/${p(local.getUTCMonth() + 1)}/${local.getUTCFullYear()} ${p(local.getUTCHours())}:${p(local.getUTCMinutes())}`;
+  const pad2 = (n: number) => String(n).padStart(2, "0");
+  return `${pad2(local.getUTCDate())}/${pad2(local.getUTCMonth() + 1)}/${local.getUTCFullYear()} ${pad2(local.getUTCHours())}:${pad2(local.getUTCMinutes())}`;
 }

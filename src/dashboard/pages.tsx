@@ -37,34 +37,34 @@ export function Layout(props: {
   signedIn?: { csrf: string; label: string };
   children?: Child;
 }) {
-  const { w, lang } = props;
+  const { w: words, lang } = props;
   return (
     <html lang={lang}>
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>{`${props.title} · ${w.title}`}</title>
+        <title>{`${props.title} · ${words.title}`}</title>
         <style>{CSS}</style>
       </head>
       <body>
         <header>
-          <span class="title">{w.title}</span>
+          <span class="title">{words.title}</span>
           {props.signedIn ? (
             <>
-              <a href="/dashboard">{w.overview}</a>
-              <a href="/dashboard/alerts">{w.alerts}</a>
-              <a href="/dashboard/reports/late">{w.lateReport}</a>
-              <a href="/dashboard/reports/outliers">{w.outlierReport}</a>
+              <a href="/dashboard">{words.overview}</a>
+              <a href="/dashboard/alerts">{words.alerts}</a>
+              <a href="/dashboard/reports/late">{words.lateReport}</a>
+              <a href="/dashboard/reports/outliers">{words.outlierReport}</a>
               <span>{props.signedIn.label}</span>
             </>
           ) : null}
           <a href={`?lang=${lang === "vi" ? "en" : "vi"}`} lang={lang === "vi" ? "en" : "vi"}>
-            {w.language}
+            {words.language}
           </a>
           {props.signedIn ? (
             <form method="post" action="/dashboard/logout">
               <input type="hidden" name="_csrf" value={props.signedIn.csrf} />
-              <button type="submit">{w.signOut}</button>
+              <button type="submit">{words.signOut}</button>
             </form>
           ) : null}
         </header>
@@ -74,25 +74,25 @@ export function Layout(props: {
   );
 }
 
-export function LoginPage({ w, error }: { w: Words; error?: boolean }) {
+export function LoginPage({ w: words, error }: { w: Words; error?: boolean }) {
   return (
     <div class="login">
-      <h1>{w.signIn}</h1>
+      <h1>{words.signIn}</h1>
       {error ? (
         <p class="error" role="alert">
-          {w.badKey}
+          {words.badKey}
         </p>
       ) : null}
       <form method="post" action="/dashboard/login">
         <label for="key">
-          {w.apiKey}
+          {words.apiKey}
           <input id="key" name="key" type="password" autocomplete="off" required aria-describedby="key-help" />
         </label>
         <p id="key-help" class="muted">
-          {w.apiKeyHelp}
+          {words.apiKeyHelp}
         </p>
         <button class="primary" type="submit">
-          {w.signIn}
+          {words.signIn}
         </button>
       </form>
     </div>
@@ -105,20 +105,20 @@ export interface OverviewRow extends UsageBar {
   projectedRatio: string | null;
 }
 
-function YearPicker({ w, year, action }: { w: Words; year: number; action: string }) {
+function YearPicker({ w: words, year, action }: { w: Words; year: number; action: string }) {
   return (
     <form class="inline" method="get" action={action}>
       <label for="year">
-        {w.year}
+        {words.year}
         <input id="year" name="year" type="number" min="2000" max="2100" value={String(year)} />
       </label>
-      <button type="submit">{w.show}</button>
+      <button type="submit">{words.show}</button>
     </form>
   );
 }
 
 export function OverviewPage({
-  w,
+  w: words,
   lang,
   year,
   rows,
@@ -133,34 +133,34 @@ export function OverviewPage({
   const isOver = (r: OverviewRow) => r.ratio !== null && new Dec(r.ratio).gte(threshold);
   return (
     <>
-      <h1>{`${w.overview} ${year}`}</h1>
-      <YearPicker w={w} year={year} action="/dashboard" />
-      {rows.length ? <UsageBars rows={rows} threshold={threshold} w={w} lang={lang} /> : <p>{w.none}</p>}
+      <h1>{`${words.overview} ${year}`}</h1>
+      <YearPicker w={words} year={year} action="/dashboard" />
+      {rows.length ? <UsageBars rows={rows} threshold={threshold} w={words} lang={lang} /> : <p>{words.none}</p>}
       <div class="table-wrap">
         <table>
           <thead>
             <tr>
-              <th scope="col">{w.province}</th>
+              <th scope="col">{words.province}</th>
               <th scope="col" class="num">
-                {w.estimate}
+                {words.estimate}
               </th>
               <th scope="col" class="num">
-                {w.spent}
+                {words.spent}
               </th>
               <th scope="col" class="num">
-                {w.ratio}
+                {words.ratio}
               </th>
               <th scope="col" class="num">
-                {w.elapsed}
+                {words.elapsed}
               </th>
               <th scope="col" class="num">
-                {w.projected}
+                {words.projected}
               </th>
               <th scope="col" class="num">
-                {w.pending}
+                {words.pending}
               </th>
               <th scope="col" class="num">
-                {w.openAlerts}
+                {words.openAlerts}
               </th>
             </tr>
           </thead>
@@ -172,11 +172,11 @@ export function OverviewPage({
                   {isOver(r) ? (
                     <>
                       {" "}
-                      <span class="badge">{w.overThreshold}</span>
+                      <span class="badge">{words.overThreshold}</span>
                     </>
                   ) : null}
                 </td>
-                <td class="num">{r.estimate === null ? w.noEstimate : money(r.estimate, lang)}</td>
+                <td class="num">{r.estimate === null ? words.noEstimate : money(r.estimate, lang)}</td>
                 <td class="num">{money(r.spent, lang)}</td>
                 <td class="num">{percent(r.ratio, lang)}</td>
                 <td class="num">{percent(r.elapsedRatio, lang)}</td>
@@ -206,7 +206,7 @@ export interface AlertItem {
 }
 
 export function AlertTable({
-  w,
+  w: words,
   lang,
   alerts,
   csrf,
@@ -218,34 +218,34 @@ export function AlertTable({
   csrf: string;
   back: string;
 }) {
-  if (!alerts.length) return <p>{w.none}</p>;
+  if (!alerts.length) return <p>{words.none}</p>;
   return (
     <div class="table-wrap">
       <table>
         <thead>
           <tr>
-            <th scope="col">{w.kind}</th>
-            <th scope="col">{w.province}</th>
+            <th scope="col">{words.kind}</th>
+            <th scope="col">{words.province}</th>
             <th scope="col" class="num">
-              {w.ratio}
+              {words.ratio}
             </th>
-            <th scope="col">{w.severity}</th>
-            <th scope="col">{w.raisedAt}</th>
-            <th scope="col">{w.status}</th>
-            <th scope="col">{w.note}</th>
+            <th scope="col">{words.severity}</th>
+            <th scope="col">{words.raisedAt}</th>
+            <th scope="col">{words.status}</th>
+            <th scope="col">{words.note}</th>
           </tr>
         </thead>
         <tbody>
           {alerts.map((a) => (
             <tr data-alert={a.id}>
-              <td>{`${w.kinds[a.kind] ?? a.kind}${a.threshold ? ` ${percent(a.threshold, lang)}` : ""}`}</td>
+              <td>{`${words.kinds[a.kind] ?? a.kind}${a.threshold ? ` ${percent(a.threshold, lang)}` : ""}`}</td>
               <td>
                 <a href={`/dashboard/provinces/${a.provinceCode}?year=${a.year}`}>{`${a.provinceCode} · ${a.year}`}</a>
               </td>
               <td class="num">{percent(a.ratioAtRaise, lang)}</td>
               <td>{a.severity}</td>
               <td>{vnTime(a.raisedAt)}</td>
-              <td>{w.statuses[a.status] ?? a.status}</td>
+              <td>{words.statuses[a.status] ?? a.status}</td>
               <td>
                 {a.notes.map((n) => (
                   <div class="muted">{`${vnTime(n.at)} · ${n.note}`}</div>
@@ -255,16 +255,16 @@ export function AlertTable({
                     <input type="hidden" name="_csrf" value={csrf} />
                     <input type="hidden" name="back" value={back} />
                     <label for={`note-${a.id}`}>
-                      {w.note}
+                      {words.note}
                       <input id={`note-${a.id}`} name="note" required maxlength={2000} />
                     </label>
                     {a.status === "open" ? (
                       <button type="submit" name="action" value="acknowledge">
-                        {w.acknowledge}
+                        {words.acknowledge}
                       </button>
                     ) : null}
                     <button class="primary" type="submit" name="action" value="resolve">
-                      {w.resolve}
+                      {words.resolve}
                     </button>
                   </form>
                 ) : null}
@@ -309,36 +309,42 @@ export function ProvincePage(props: {
   csrf: string;
   back: string;
 }) {
-  const { w, lang, usage: u } = props;
+  const { w: words, lang, usage: usage } = props;
   return (
     <>
-      <h1>{`${u.provinceCode} ${u.name} · ${u.year}`}</h1>
-      <YearPicker w={w} year={u.year} action={`/dashboard/provinces/${u.provinceCode}`} />
+      <h1>{`${usage.provinceCode} ${usage.name} · ${usage.year}`}</h1>
+      <YearPicker w={words} year={usage.year} action={`/dashboard/provinces/${usage.provinceCode}`} />
       <p>
-        {`${w.spent}: ${money(u.spent, lang)} / ${u.estimate === null ? w.noEstimate : money(u.estimate, lang)} · ${w.ratio}: ${percent(u.ratio, lang)} · ${w.elapsed}: ${percent(u.elapsedRatio, lang)} · ${w.projected}: ${percent(u.projectedRatio, lang)}`}
+        {`${words.spent}: ${money(usage.spent, lang)} / ${usage.estimate === null ? words.noEstimate : money(usage.estimate, lang)} · ${words.ratio}: ${percent(usage.ratio, lang)} · ${words.elapsed}: ${percent(usage.elapsedRatio, lang)} · ${words.projected}: ${percent(usage.projectedRatio, lang)}`}
       </p>
-      <h2>{w.byMonth}</h2>
-      <MonthChart months={u.byMonth} estimate={u.estimate} throughMonth={props.throughMonth} w={w} lang={lang} />
-      <h2>{w.projection}</h2>
+      <h2>{words.byMonth}</h2>
+      <MonthChart
+        months={usage.byMonth}
+        estimate={usage.estimate}
+        throughMonth={props.throughMonth}
+        w={words}
+        lang={lang}
+      />
+      <h2>{words.projection}</h2>
       {props.projection}
-      <h2>{w.alerts}</h2>
-      <AlertTable w={w} lang={lang} alerts={props.alerts} csrf={props.csrf} back={props.back} />
-      <h2>{w.topFacilities}</h2>
+      <h2>{words.alerts}</h2>
+      <AlertTable w={words} lang={lang} alerts={props.alerts} csrf={props.csrf} back={props.back} />
+      <h2>{words.topFacilities}</h2>
       <div class="table-wrap">
         <table>
           <thead>
             <tr>
-              <th scope="col">{w.facility}</th>
+              <th scope="col">{words.facility}</th>
               <th scope="col" class="num">
-                {w.spent}
+                {words.spent}
               </th>
               <th scope="col" class="num">
-                {w.share}
+                {words.share}
               </th>
             </tr>
           </thead>
           <tbody>
-            {u.byFacility.slice(0, 10).map((f) => (
+            {usage.byFacility.slice(0, 10).map((f) => (
               <tr>
                 <td>{`${f.facilityCode} ${f.name ?? ""}`}</td>
                 <td class="num">{money(f.spent, lang)}</td>
@@ -348,32 +354,32 @@ export function ProvincePage(props: {
           </tbody>
         </table>
       </div>
-      <h2>{w.backlog}</h2>
-      {props.backlog ? <BacklogTables w={w} lang={lang} backlog={props.backlog} /> : <p>{w.none}</p>}
+      <h2>{words.backlog}</h2>
+      {props.backlog ? <BacklogTables w={words} lang={lang} backlog={props.backlog} /> : <p>{words.none}</p>}
     </>
   );
 }
 
-function BacklogTables({ w, lang, backlog: b }: { w: Words; lang: Lang; backlog: BacklogView }) {
+function BacklogTables({ w: words, lang, backlog: backlog }: { w: Words; lang: Lang; backlog: BacklogView }) {
   return (
     <>
-      <p>{`${w.count}: ${b.count} · ${w.amount}: ${money(b.amount, lang)}`}</p>
+      <p>{`${words.count}: ${backlog.count} · ${words.amount}: ${money(backlog.amount, lang)}`}</p>
       <div class="table-wrap">
         <table>
           <thead>
             <tr>
-              <th scope="col">{w.facility}</th>
+              <th scope="col">{words.facility}</th>
               <th scope="col" class="num">
-                {w.count}
+                {words.count}
               </th>
               <th scope="col" class="num">
-                {w.amount}
+                {words.amount}
               </th>
-              <th scope="col">{w.oldest}</th>
+              <th scope="col">{words.oldest}</th>
             </tr>
           </thead>
           <tbody>
-            {b.byFacility.map((f) => (
+            {backlog.byFacility.map((f) => (
               <tr>
                 <td>{f.facilityCode}</td>
                 <td class="num">{String(f.count)}</td>
@@ -388,19 +394,21 @@ function BacklogTables({ w, lang, backlog: b }: { w: Words; lang: Lang; backlog:
         <table>
           <thead>
             <tr>
-              <th scope="col">{w.age}</th>
+              <th scope="col">{words.age}</th>
               <th scope="col" class="num">
-                {w.count}
+                {words.count}
               </th>
               <th scope="col" class="num">
-                {w.amount}
+                {words.amount}
               </th>
             </tr>
           </thead>
           <tbody>
-            {b.byAge.map((a) => (
+            {backlog.byAge.map((a) => (
               <tr>
-                <td>{a.toDays === null ? `${a.fromDays}+ ${w.days}` : `${a.fromDays}–${a.toDays} ${w.days}`}</td>
+                <td>
+                  {a.toDays === null ? `${a.fromDays}+ ${words.days}` : `${a.fromDays}–${a.toDays} ${words.days}`}
+                </td>
                 <td class="num">{String(a.count)}</td>
                 <td class="num">{money(a.amount, lang)}</td>
               </tr>
@@ -425,44 +433,51 @@ export function AlertsPage(props: {
     year?: number | undefined;
   };
 }) {
-  const { w, filters: f } = props;
+  const { w: words, filters: filters } = props;
   return (
     <>
-      <h1>{w.alerts}</h1>
+      <h1>{words.alerts}</h1>
       <form class="inline" method="get" action="/dashboard/alerts">
         <label for="f-status">
-          {w.status}
+          {words.status}
           <select id="f-status" name="status">
-            <option value="">{w.all}</option>
+            <option value="">{words.all}</option>
             {(["open", "acknowledged", "resolved"] as const).map((s) => (
-              <option value={s} selected={f.status === s}>
-                {w.statuses[s]}
+              <option value={s} selected={filters.status === s}>
+                {words.statuses[s]}
               </option>
             ))}
           </select>
         </label>
         <label for="f-kind">
-          {w.kind}
+          {words.kind}
           <select id="f-kind" name="kind">
-            <option value="">{w.all}</option>
+            <option value="">{words.all}</option>
             {(["usage_threshold", "projected_overrun", "stuck_backlog"] as const).map((k) => (
-              <option value={k} selected={f.kind === k}>
-                {w.kinds[k]}
+              <option value={k} selected={filters.kind === k}>
+                {words.kinds[k]}
               </option>
             ))}
           </select>
         </label>
         <label for="f-province">
-          {w.province}
-          <input id="f-province" name="province" pattern="\d{2}" size={3} value={f.province ?? ""} />
+          {words.province}
+          <input id="f-province" name="province" pattern="\d{2}" size={3} value={filters.province ?? ""} />
         </label>
         <label for="f-year">
-          {w.year}
-          <input id="f-year" name="year" type="number" min="2000" max="2100" value={f.year ? String(f.year) : ""} />
+          {words.year}
+          <input
+            id="f-year"
+            name="year"
+            type="number"
+            min="2000"
+            max="2100"
+            value={filters.year ? String(filters.year) : ""}
+          />
         </label>
-        <button type="submit">{w.filter}</button>
+        <button type="submit">{words.filter}</button>
       </form>
-      <AlertTable w={w} lang={props.lang} alerts={props.alerts} csrf={props.csrf} back={props.back} />
+      <AlertTable w={words} lang={props.lang} alerts={props.alerts} csrf={props.csrf} back={props.back} />
     </>
   );
 }

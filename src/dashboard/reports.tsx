@@ -21,13 +21,13 @@ const DECIMAL = /^-?\d+(\.\d+)?$/;
 export function sortRows<T>(rows: readonly T[], column: Column<T> | undefined, dir: "asc" | "desc"): T[] {
   if (!column) return [...rows];
   const sign = dir === "asc" ? 1 : -1;
-  return [...rows].sort((a, b) => {
-    const x = column.sort(a);
-    const y = column.sort(b);
-    if (x === null || y === null) return x === y ? 0 : x === null ? 1 : -1;
-    if (typeof x === "string" && typeof y === "string" && DECIMAL.test(x) && DECIMAL.test(y))
-      return sign * new Dec(x).comparedTo(y);
-    return sign * (x < y ? -1 : x > y ? 1 : 0);
+  return [...rows].sort((left, right) => {
+    const leftKey = column.sort(left);
+    const rightKey = column.sort(right);
+    if (leftKey === null || rightKey === null) return leftKey === rightKey ? 0 : leftKey === null ? 1 : -1;
+    if (typeof leftKey === "string" && typeof rightKey === "string" && DECIMAL.test(leftKey) && DECIMAL.test(rightKey))
+      return sign * new Dec(leftKey).comparedTo(rightKey);
+    return sign * (leftKey < rightKey ? -1 : leftKey > rightKey ? 1 : 0);
   });
 }
 
@@ -48,18 +48,18 @@ export function SortableTable<T>(props: {
       <table>
         <thead>
           <tr>
-            {props.columns.map((c) => {
-              const active = props.sort === c.key;
+            {props.columns.map((ctx) => {
+              const active = props.sort === ctx.key;
               const next = active && props.dir === "desc" ? "asc" : "desc";
               return (
                 <th
                   scope="col"
-                  class={c.num ? "num" : ""}
+                  class={ctx.num ? "num" : ""}
                   aria-sort={active ? (props.dir === "asc" ? "ascending" : "descending") : "none"}
                 >
                   <a
-                    href={props.link(c.key, next)}
-                  >{`${c.label}${active ? (props.dir === "asc" ? " ▲" : " ▼") : ""}`}</a>
+                    href={props.link(ctx.key, next)}
+                  >{`${ctx.label}${active ? (props.dir === "asc" ? " ▲" : " ▼") : ""}`}</a>
                 </th>
               );
             })}
@@ -80,29 +80,29 @@ export function SortableTable<T>(props: {
 }
 
 type LateRow = LateReport["facilities"][number];
-export function lateColumns(w: Words, lang: Lang): Column<LateRow>[] {
+export function lateColumns(words: Words, lang: Lang): Column<LateRow>[] {
   return [
     {
       key: "facility",
-      label: w.facility,
+      label: words.facility,
       cell: (r) => `${r.facilityCode} ${r.name ?? ""}`,
       sort: (r) => r.facilityCode,
     },
-    { key: "province", label: w.province, cell: (r) => r.provinceCode, sort: (r) => r.provinceCode },
-    { key: "claims", label: w.claims, cell: (r) => String(r.claims), sort: (r) => r.claims, num: true },
-    { key: "late", label: w.late, cell: (r) => String(r.late), sort: (r) => r.late, num: true },
+    { key: "province", label: words.province, cell: (r) => r.provinceCode, sort: (r) => r.provinceCode },
+    { key: "claims", label: words.claims, cell: (r) => String(r.claims), sort: (r) => r.claims, num: true },
+    { key: "late", label: words.late, cell: (r) => String(r.late), sort: (r) => r.late, num: true },
     {
       key: "lateShare",
-      label: w.lateShare,
+      label: words.lateShare,
       cell: (r) => percent(r.lateShare, lang),
       sort: (r) => r.lateShare,
       num: true,
     },
-    { key: "medianHours", label: w.medianHours, cell: (r) => r.medianHours, sort: (r) => r.medianHours, num: true },
-    { key: "p90Hours", label: w.p90Hours, cell: (r) => r.p90Hours, sort: (r) => r.p90Hours, num: true },
+    { key: "medianHours", label: words.medianHours, cell: (r) => r.medianHours, sort: (r) => r.medianHours, num: true },
+    { key: "p90Hours", label: words.p90Hours, cell: (r) => r.p90Hours, sort: (r) => r.p90Hours, num: true },
     {
       key: "mismatches",
-      label: w.mismatches,
+      label: words.mismatches,
       cell: (r) => String(r.citizenIdMismatches),
       sort: (r) => r.citizenIdMismatches,
       num: true,
@@ -111,23 +111,34 @@ export function lateColumns(w: Words, lang: Lang): Column<LateRow>[] {
 }
 
 type OutlierRow = OutlierReport["facilities"][number];
-export function outlierColumns(w: Words, lang: Lang): Column<OutlierRow>[] {
+export function outlierColumns(words: Words, lang: Lang): Column<OutlierRow>[] {
   return [
     {
       key: "facility",
-      label: w.facility,
+      label: words.facility,
       cell: (r) => `${r.facilityCode} ${r.name ?? ""}`,
       sort: (r) => r.facilityCode,
     },
-    { key: "province", label: w.province, cell: (r) => r.provinceCode, sort: (r) => r.provinceCode },
-    { key: "visitType", label: w.visitType, cell: (r) => r.visitType, sort: (r) => r.visitType },
-    { key: "status", label: w.status, cell: (r) => w.outlierStatuses[r.status] ?? r.status, sort: (r) => r.status },
-    { key: "claims", label: w.claims, cell: (r) => String(r.claims), sort: (r) => r.claims, num: true },
-    { key: "perClaim", label: w.perClaim, cell: (r) => money(r.perClaim, lang), sort: (r) => r.perClaim, num: true },
-    { key: "score", label: w.score, cell: (r) => r.score ?? "—", sort: (r) => r.score, num: true },
+    { key: "province", label: words.province, cell: (r) => r.provinceCode, sort: (r) => r.provinceCode },
+    { key: "visitType", label: words.visitType, cell: (r) => r.visitType, sort: (r) => r.visitType },
+    {
+      key: "status",
+      label: words.status,
+      cell: (r) => words.outlierStatuses[r.status] ?? r.status,
+      sort: (r) => r.status,
+    },
+    { key: "claims", label: words.claims, cell: (r) => String(r.claims), sort: (r) => r.claims, num: true },
+    {
+      key: "perClaim",
+      label: words.perClaim,
+      cell: (r) => money(r.perClaim, lang),
+      sort: (r) => r.perClaim,
+      num: true,
+    },
+    { key: "score", label: words.score, cell: (r) => r.score ?? "—", sort: (r) => r.score, num: true },
     {
       key: "duplicates",
-      label: w.duplicates,
+      label: words.duplicates,
       cell: (r) => percent(r.duplicateShare, lang),
       sort: (r) => r.duplicateShare,
       num: true,
@@ -140,17 +151,17 @@ export function outlierColumns(w: Words, lang: Lang): Column<OutlierRow>[] {
  * (hatched band), and the rest of the year at the current pace, stacked
  * against the estimate line.
  */
-export function ProjectionChart({ p, w, lang }: { p: ProvinceProjection; w: Words; lang: Lang }) {
+export function ProjectionChart({ p: projection, w: words, lang }: { p: ProvinceProjection; w: Words; lang: Lang }) {
   const left = 20;
   const width = 700;
   const parts = [
-    { label: w.received, value: new Dec(p.receivedToDate), cls: "bar" },
-    { label: w.notYetReceived, value: new Dec(p.notYetReceived), cls: "band" },
-    { label: w.notYetDischarged, value: new Dec(p.notYetDischarged), cls: "rest" },
+    { label: words.received, value: new Dec(projection.receivedToDate), cls: "bar" },
+    { label: words.notYetReceived, value: new Dec(projection.notYetReceived), cls: "band" },
+    { label: words.notYetDischarged, value: new Dec(projection.notYetDischarged), cls: "rest" },
   ];
   const total = parts.reduce((s, x) => s.plus(x.value), new Dec(0));
-  const max = Dec.max(new Dec(1), total, new Dec(p.estimate ?? 0)).times("1.1");
-  const x = (v: Dec) => left + Number(v.div(max).times(width).toDecimalPlaces(1).toString());
+  const max = Dec.max(new Dec(1), total, new Dec(projection.estimate ?? 0)).times("1.1");
+  const xOf = (v: Dec) => left + Number(v.div(max).times(width).toDecimalPlaces(1).toString());
   let at = new Dec(0);
   return (
     <figure>
@@ -161,7 +172,7 @@ export function ProjectionChart({ p, w, lang }: { p: ProvinceProjection; w: Word
         class="chart"
         width="100%"
       >
-        <title id="projection-title">{`${w.projection}: ${p.projectedYearEnd ? money(p.projectedYearEnd, lang) : "—"} (${w.method}: ${p.method})`}</title>
+        <title id="projection-title">{`${words.projection}: ${projection.projectedYearEnd ? money(projection.projectedYearEnd, lang) : "—"} (${words.method}: ${projection.method})`}</title>
         <defs>
           <pattern id="hatch" width="8" height="8" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
             <rect width="8" height="8" fill="#f4c27a" />
@@ -173,24 +184,30 @@ export function ProjectionChart({ p, w, lang }: { p: ProvinceProjection; w: Word
           at = at.plus(part.value);
           return (
             <rect
-              x={x(from)}
+              x={xOf(from)}
               y={20}
-              width={Math.max(0, x(at) - x(from))}
+              width={Math.max(0, xOf(at) - xOf(from))}
               height={40}
               class={part.cls}
               fill={part.cls === "band" ? "url(#hatch)" : undefined}
             />
           );
         })}
-        {p.estimate !== null ? (
+        {projection.estimate !== null ? (
           <g>
-            <line x1={x(new Dec(p.estimate))} x2={x(new Dec(p.estimate))} y1={8} y2={72} class="threshold" />
+            <line
+              x1={xOf(new Dec(projection.estimate))}
+              x2={xOf(new Dec(projection.estimate))}
+              y1={8}
+              y2={72}
+              class="threshold"
+            />
             <text
-              x={x(new Dec(p.estimate))}
+              x={xOf(new Dec(projection.estimate))}
               y={88}
               text-anchor="middle"
               class="label"
-            >{`${w.estimate}: ${money(p.estimate, lang)}`}</text>
+            >{`${words.estimate}: ${money(projection.estimate, lang)}`}</text>
           </g>
         ) : null}
       </svg>
@@ -198,7 +215,7 @@ export function ProjectionChart({ p, w, lang }: { p: ProvinceProjection; w: Word
         {parts.map((part) => (
           <span class={`legend ${part.cls}`}>{`${part.label}: ${money(part.value.toDecimalPlaces(0), lang)} `}</span>
         ))}
-        <span>{`· ${w.projected}: ${percent(p.projectedRatio, lang)} (${w.method}: ${p.method}${p.fallbackReason ? ` — ${p.fallbackReason}` : ""})`}</span>
+        <span>{`· ${words.projected}: ${percent(projection.projectedRatio, lang)} (${words.method}: ${projection.method}${projection.fallbackReason ? ` — ${projection.fallbackReason}` : ""})`}</span>
       </figcaption>
     </figure>
   );

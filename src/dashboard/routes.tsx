@@ -28,9 +28,9 @@ const label = (caller: Caller) =>
       : `facility ${caller.facilityCode}`;
 
 /** `?year=` when it is a sane year, else the current Vietnam-time year. */
-function yearOf(c: Context<AppEnv>, now: Date): number {
-  const y = Number(c.req.query("year"));
-  return Number.isInteger(y) && y >= 2000 && y <= 2100 ? y : vietnamYearMonth(now).year;
+function yearOf(ctx: Context<AppEnv>, now: Date): number {
+  const asked = Number(ctx.req.query("year"));
+  return Number.isInteger(asked) && asked >= 2000 && asked <= 2100 ? asked : vietnamYearMonth(now).year;
 }
 
 /** Only paths inside the dashboard are followed after a form, never another site. */
@@ -44,41 +44,41 @@ const safeBack = (back: unknown) =>
 export function dashboardRoutes(deps: AppDeps, sessionSecret: string) {
   const app = new Hono<AppEnv>();
 
-  app.get("/login", (c) => {
-    const lang = langOf(c);
-    const w = dictionaries[lang];
-    return c.html(
-      <Layout w={w} lang={lang} title={w.signIn}>
-        <LoginPage w={w} />
+  app.get("/login", (ctx) => {
+    const lang = langOf(ctx);
+    const words = dictionaries[lang];
+    return ctx.html(
+      <Layout w={words} lang={lang} title={words.signIn}>
+        <LoginPage w={words} />
       </Layout>,
     );
   });
 
-  app.post("/login", async (c) => {
-    const lang = langOf(c);
-    const w = dictionaries[lang];
-    const form = await c.req.parseBody();
+  app.post("/login", async (ctx) => {
+    const lang = langOf(ctx);
+    const words = dictionaries[lang];
+    const form = await ctx.req.parseBody();
     const key = typeof form.key === "string" ? await keyForSecret(deps.db, form.key.trim()) : null;
     if (!key)
-      return c.html(
-        <Layout w={w} lang={lang} title={w.signIn}>
-          <LoginPage w={w} error />
+      return ctx.html(
+        <Layout w={words} lang={lang} title={words.signIn}>
+          <LoginPage w={words} error />
         </Layout>,
         401,
       );
-    await startSession(c, sessionSecret, key.id, deps.clock.now());
-    return c.redirect("/dashboard", 303);
+    await startSession(ctx, sessionSecret, key.id, deps.clock.now());
+    return ctx.redirect("/dashboard", 303);
   });
 
   // Everything below needs a session; a POST also needs its CSRF token.
-  const page = async (c: Context<AppEnv>): Promise<Page | Response> => {
-    const lang = langOf(c);
-    const session = await readSession(c, sessionSecret, deps.clock.now());
+  const page = async (ctx: Context<AppEnv>): Promise<Page | Response> => {
+    const lang = langOf(ctx);
+    const session = await readSession(ctx, sessionSecret, deps.clock.now());
     const caller = session && (await callerForKey(deps.db, session.keyId));
-    if (!session || !caller) return c.redirect("/dashboard/login", 303);
+    if (!session || !caller) return ctx.redirect("/dashboard/login", 303);
     if (caller.role === "facility")
       throw new Problem(403, "forbidden", "the dashboard is for central and provincial reviewers");
-    c.set("caller", caller);
+    ctx.set("caller", caller);
     return { w: dictionaries[lang], lang, caller, session, csrf: csrfToken(sessionSecret, session) };
   };
   const render = (c: Context<AppEnv>, p: Page, title: string, body: unknown, status: 200 | 404 = 200) =>
@@ -89,85 +89,92 @@ export function dashboardRoutes(deps: AppDeps, sessionSecret: string) {
       status,
     );
 
-  app.post("/logout", async (c) => {
-    const p = await page(c);
-    if (p instanceof Response) return p;
-    const form = await c.req.parseBody();
-    if (!validCsrf(sessionSecret, p.session, form._csrf))
+  app.post("/logout", async (ctx) => {
+    const pageData = await page(ctx);
+    if (pageData instanceof Response) return pageData;
+    const form = await ctx.req.parseBody();
+    if (!validCsrf(sessionSecret, pageData.session, form._csrf))
       throw new Problem(403, "csrf", "the form has expired; reload the page");
-    endSession(c);
-    return c.redirect("/dashboard/login", 303);
+    endSession(ctx);
+    return ctx.redirect("/dashboard/login", 303);
   });
 
-  app.get("/", async (c) => {
-    const p = await page(c);
-    if (p instanceof Response) return p;
-    const year = yearOf(c, deps.clock.now());
-    const usage = await usageOverview(deps, p.caller, year);
+  app.get("/", async (ctx) => {
+    const pageData = await page(ctx);
+    if (pageData instanceof Response) return pageData;
+    const year = yearOf(ctx, deps.clock.now());
+    const usage = await usageOverview(deps, pageData.caller, year);
     const threshold =
       deps.rules.usage.thresholds.find((t) => t.ratio === "0.85")?.ratio ?? deps.rules.usage.thresholds[0]!.ratio;
     return render(
-      c,
-      p,
-      p.w.overview,
-      <OverviewPage w={p.w} lang={p.lang} year={year} rows={usage.provinces} threshold={threshold} />,
+      ctx,
+      pageData,
+      pageData.w.overview,
+      <OverviewPage w={pageData.w} lang={pageData.lang} year={year} rows={usage.provinces} threshold={threshold} />,
     );
   });
 
-  app.get("/provinces/:code", async (c) => {
-    const p = await page(c);
-    if (p instanceof Response) return p;
-    const year = yearOf(c, deps.clock.now());
-    const code = c.req.param("code");
+  app.get("/provinces/:code", async (ctx) => {
+    const pageData = await page(ctx);
+    if (pageData instanceof Response) return pageData;
+    const year = yearOf(ctx, deps.clock.now());
+    const code = ctx.req.param("code");
     const usage = /^\d{2}$/.test(code)
-      ? await provinceUsageDetail(deps, p.caller, code, year).catch((e) =>
+      ? await provinceUsageDetail(deps, pageData.caller, code, year).catch((e) =>
           e instanceof Problem && e.status === 404 ? null : Promise.reject(e),
         )
       : null;
-    if (!usage) return render(c, p, p.w.notFound, <p class="error">{p.w.notFound}</p>, 404);
-    const alerts = await listAlerts(deps, p.caller, { province: code, year, limit: 100 });
-    const backlog = await backlogReport(deps, p.caller, { province: code, year });
-    const projection = await provinceProjection(deps, p.caller, { code, year });
+    if (!usage) return render(ctx, pageData, pageData.w.notFound, <p class="error">{pageData.w.notFound}</p>, 404);
+    const alerts = await listAlerts(deps, pageData.caller, { province: code, year, limit: 100 });
+    const backlog = await backlogReport(deps, pageData.caller, { province: code, year });
+    const projection = await provinceProjection(deps, pageData.caller, { code, year });
     const back = `/dashboard/provinces/${code}?year=${year}`;
     const today = vietnamYearMonth(deps.clock.now());
     const throughMonth = year < today.year ? 12 : year === today.year ? today.month : 0;
     return render(
-      c,
-      p,
+      ctx,
+      pageData,
       `${code} ${usage.name}`,
       <ProvincePage
-        w={p.w}
-        lang={p.lang}
+        w={pageData.w}
+        lang={pageData.lang}
         usage={usage}
         throughMonth={throughMonth}
-        projection={<ProjectionChart p={projection} w={p.w} lang={p.lang} />}
+        projection={<ProjectionChart p={projection} w={pageData.w} lang={pageData.lang} />}
         alerts={alerts.data.filter((a) => a.status !== "resolved")}
         backlog={backlog}
-        csrf={p.csrf}
+        csrf={pageData.csrf}
         back={back}
       />,
     );
   });
 
-  app.get("/alerts", async (c) => {
-    const p = await page(c);
-    if (p instanceof Response) return p;
-    const q = c.req.query();
+  app.get("/alerts", async (ctx) => {
+    const pageData = await page(ctx);
+    if (pageData instanceof Response) return pageData;
+    const query = ctx.req.query();
     const filters = {
-      status: ["open", "acknowledged", "resolved"].includes(q.status ?? "") ? (q.status as "open") : undefined,
-      kind: ["usage_threshold", "projected_overrun", "stuck_backlog"].includes(q.kind ?? "")
-        ? (q.kind as "usage_threshold")
+      status: ["open", "acknowledged", "resolved"].includes(query.status ?? "") ? (query.status as "open") : undefined,
+      kind: ["usage_threshold", "projected_overrun", "stuck_backlog"].includes(query.kind ?? "")
+        ? (query.kind as "usage_threshold")
         : undefined,
-      province: /^\d{2}$/.test(q.province ?? "") ? q.province : undefined,
-      year: /^\d{4}$/.test(q.year ?? "") ? Number(q.year) : undefined,
+      province: /^\d{2}$/.test(query.province ?? "") ? query.province : undefined,
+      year: /^\d{4}$/.test(query.year ?? "") ? Number(query.year) : undefined,
     };
-    const alerts = await listAlerts(deps, p.caller, { ...filters, limit: 200 });
-    const back = `/dashboard/alerts${new URL(c.req.url).search}`;
+    const alerts = await listAlerts(deps, pageData.caller, { ...filters, limit: 200 });
+    const back = `/dashboard/alerts${new URL(ctx.req.url).search}`;
     return render(
-      c,
-      p,
-      p.w.alerts,
-      <AlertsPage w={p.w} lang={p.lang} alerts={alerts.data} filters={filters} csrf={p.csrf} back={back} />,
+      ctx,
+      pageData,
+      pageData.w.alerts,
+      <AlertsPage
+        w={pageData.w}
+        lang={pageData.lang}
+        alerts={alerts.data}
+        filters={filters}
+        csrf={pageData.csrf}
+        back={back}
+      />,
     );
   });
 
@@ -185,72 +192,72 @@ export function dashboardRoutes(deps: AppDeps, sessionSecret: string) {
         .map(([k, v]) => [k, String(v)]),
     )}`;
 
-  app.get("/reports/late", async (c) => {
-    const p = await page(c);
-    if (p instanceof Response) return p;
-    const year = yearOf(c, deps.clock.now());
-    const report = await lateSubmissionReport(deps, p.caller, { year, province: province(c) });
-    const columns = lateColumns(p.w, p.lang);
-    const { sort, dir } = sortOf(c);
+  app.get("/reports/late", async (ctx) => {
+    const pageData = await page(ctx);
+    if (pageData instanceof Response) return pageData;
+    const year = yearOf(ctx, deps.clock.now());
+    const report = await lateSubmissionReport(deps, pageData.caller, { year, province: province(ctx) });
+    const columns = lateColumns(pageData.w, pageData.lang);
+    const { sort, dir } = sortOf(ctx);
     const rows = sortRows(
       report.facilities,
       columns.find((x) => x.key === sort),
       dir,
     );
     return render(
-      c,
-      p,
-      p.w.lateReport,
+      ctx,
+      pageData,
+      pageData.w.lateReport,
       <>
-        <h1>{`${p.w.lateReport} ${year}`}</h1>
-        <p>{`${p.w.claims}: ${report.totals.claims} · ${p.w.late}: ${report.totals.late} (${percent(report.totals.lateShare, p.lang)})`}</p>
+        <h1>{`${pageData.w.lateReport} ${year}`}</h1>
+        <p>{`${pageData.w.claims}: ${report.totals.claims} · ${pageData.w.late}: ${report.totals.late} (${percent(report.totals.lateShare, pageData.lang)})`}</p>
         <SortableTable
           columns={columns}
           rows={rows}
           sort={sort}
           dir={dir}
-          link={linkTo("/dashboard/reports/late", { year, province: province(c) })}
+          link={linkTo("/dashboard/reports/late", { year, province: province(ctx) })}
         />
       </>,
     );
   });
 
-  app.get("/reports/outliers", async (c) => {
-    const p = await page(c);
-    if (p instanceof Response) return p;
-    const year = yearOf(c, deps.clock.now());
-    const report = await outlierReport(deps, p.caller, { year, province: province(c), list: "all" });
-    const columns = outlierColumns(p.w, p.lang);
-    const { sort, dir } = sortOf(c);
+  app.get("/reports/outliers", async (ctx) => {
+    const pageData = await page(ctx);
+    if (pageData instanceof Response) return pageData;
+    const year = yearOf(ctx, deps.clock.now());
+    const report = await outlierReport(deps, pageData.caller, { year, province: province(ctx), list: "all" });
+    const columns = outlierColumns(pageData.w, pageData.lang);
+    const { sort, dir } = sortOf(ctx);
     const rows = sortRows(
       report.facilities,
       columns.find((x) => x.key === sort),
       dir,
     );
     return render(
-      c,
-      p,
-      p.w.outlierReport,
+      ctx,
+      pageData,
+      pageData.w.outlierReport,
       <>
-        <h1>{`${p.w.outlierReport} ${year}`}</h1>
-        <p class="muted">{`${p.w.outlierMeasure(report.rules.minClaimsForScore)} · ${p.w.score} ≥ ${report.rules.outlierScore}`}</p>
+        <h1>{`${pageData.w.outlierReport} ${year}`}</h1>
+        <p class="muted">{`${pageData.w.outlierMeasure(report.rules.minClaimsForScore)} · ${pageData.w.score} ≥ ${report.rules.outlierScore}`}</p>
         <SortableTable
           columns={columns}
           rows={rows}
           sort={sort}
           dir={dir}
-          link={linkTo("/dashboard/reports/outliers", { year, province: province(c) })}
+          link={linkTo("/dashboard/reports/outliers", { year, province: province(ctx) })}
           rowClass={(r) => (r.status === "outlier" ? "over" : "")}
         />
       </>,
     );
   });
 
-  app.post("/alerts/:id/transition", async (c) => {
-    const p = await page(c);
-    if (p instanceof Response) return p;
-    const form = await c.req.parseBody();
-    if (!validCsrf(sessionSecret, p.session, form._csrf))
+  app.post("/alerts/:id/transition", async (ctx) => {
+    const pageData = await page(ctx);
+    if (pageData instanceof Response) return pageData;
+    const form = await ctx.req.parseBody();
+    if (!validCsrf(sessionSecret, pageData.session, form._csrf))
       throw new Problem(403, "csrf", "the form has expired; reload the page");
     const action = form.action === "acknowledge" || form.action === "resolve" ? form.action : null;
     const note = typeof form.note === "string" ? form.note.trim() : "";
@@ -258,28 +265,29 @@ export function dashboardRoutes(deps: AppDeps, sessionSecret: string) {
       throw new Problem(422, "validation_failed", "choose an action and write a note", [
         { path: "note", code: "required", message: "a note is required" },
       ]);
-    await transitionAlert(deps, p.caller, c.req.param("id"), action, note, c.get("requestId"));
-    return c.redirect(safeBack(form.back), 303);
+    await transitionAlert(deps, pageData.caller, ctx.req.param("id"), action, note, ctx.get("requestId"));
+    return ctx.redirect(safeBack(form.back), 303);
   });
 
   // Browsers get a page, not problem+json: the same status, a short message, a way back.
-  app.onError((err, c) => {
-    const lang = langOf(c);
-    const w = dictionaries[lang];
+  app.onError((err, ctx) => {
+    const lang = langOf(ctx);
+    const words = dictionaries[lang];
     const status = err instanceof Problem ? err.status : 500;
     if (!(err instanceof Problem))
       deps.logger.error("dashboard error", {
-        requestId: c.get("requestId"),
+        requestId: ctx.get("requestId"),
         error: (err as Error).stack ?? String(err),
       });
-    const message = err instanceof Problem ? (status === 404 ? w.notFound : err.detail) : `Error ${c.get("requestId")}`;
-    return c.html(
-      <Layout w={w} lang={lang} title={String(status)}>
+    const message =
+      err instanceof Problem ? (status === 404 ? words.notFound : err.detail) : `Error ${ctx.get("requestId")}`;
+    return ctx.html(
+      <Layout w={words} lang={lang} title={String(status)}>
         <p class="error" role="alert">
           {message}
         </p>
         <p>
-          <a href="/dashboard">{w.overview}</a>
+          <a href="/dashboard">{words.overview}</a>
         </p>
       </Layout>,
       status as 400,

@@ -21,27 +21,27 @@ export interface Session {
 
 const secure = (c: Context<AppEnv>) => new URL(c.req.url).protocol === "https:";
 
-export async function startSession(c: Context<AppEnv>, secret: string, keyId: string, now: Date) {
+export async function startSession(ctx: Context<AppEnv>, secret: string, keyId: string, now: Date) {
   const expires = now.getTime() + HOURS * 3600_000;
-  await setSignedCookie(c, COOKIE, `${keyId}|${expires}`, secret, {
+  await setSignedCookie(ctx, COOKIE, `${keyId}|${expires}`, secret, {
     httpOnly: true,
     sameSite: "Strict",
-    secure: secure(c),
+    secure: secure(ctx),
     path: "/dashboard",
     maxAge: HOURS * 3600,
   });
 }
 
-export async function readSession(c: Context<AppEnv>, secret: string, now: Date): Promise<Session | null> {
-  const raw = await getSignedCookie(c, secret, COOKIE);
+export async function readSession(ctx: Context<AppEnv>, secret: string, now: Date): Promise<Session | null> {
+  const raw = await getSignedCookie(ctx, secret, COOKIE);
   if (!raw) return null;
   const [keyId, expires] = raw.split("|");
   if (!keyId || !expires || Number(expires) < now.getTime()) return null;
   return { keyId, expires: Number(expires), raw };
 }
 
-export function endSession(c: Context<AppEnv>) {
-  deleteCookie(c, COOKIE, { path: "/dashboard", secure: secure(c) });
+export function endSession(ctx: Context<AppEnv>) {
+  deleteCookie(ctx, COOKIE, { path: "/dashboard", secure: secure(ctx) });
 }
 
 export function csrfToken(secret: string, session: Session): string {
@@ -55,11 +55,11 @@ export function validCsrf(secret: string, session: Session, token: unknown): boo
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
-export function langOf(c: Context<AppEnv>): "vi" | "en" {
-  const asked = c.req.query("lang");
+export function langOf(ctx: Context<AppEnv>): "vi" | "en" {
+  const asked = ctx.req.query("lang");
   if (asked === "en" || asked === "vi") {
-    c.header("Set-Cookie", `${LANG_COOKIE}=${asked}; Path=/dashboard; SameSite=Strict; HttpOnly`, { append: true });
+    ctx.header("Set-Cookie", `${LANG_COOKIE}=${asked}; Path=/dashboard; SameSite=Strict; HttpOnly`, { append: true });
     return asked;
   }
-  return (c.req.header("cookie") ?? "").includes(`${LANG_COOKIE}=en`) ? "en" : "vi";
+  return (ctx.req.header("cookie") ?? "").includes(`${LANG_COOKIE}=en`) ? "en" : "vi";
 }

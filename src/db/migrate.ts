@@ -32,33 +32,33 @@ export const checksum = (sql: string) => createHash("sha256").update(sql).digest
  */
 export async function migrate(db: Database, migrations: Migration[]): Promise<string[]> {
   const ordered = [...migrations].sort((a, b) => a.name.localeCompare(b.name));
-  return db.withSession(async (s) => {
-    await s.query(`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK})`);
-    await s.exec(CREATE_MIGRATIONS_TABLE);
-    const applied = await appliedMigrations(s);
+  return db.withSession(async (session) => {
+    await session.query(`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK})`);
+    await session.exec(CREATE_MIGRATIONS_TABLE);
+    const applied = await appliedMigrations(session);
     const done: string[] = [];
-    for (const m of ordered) {
-      const sum = checksum(m.sql);
-      const previous = applied.get(m.name);
+    for (const migration of ordered) {
+      const sum = checksum(migration.sql);
+      const previous = applied.get(migration.name);
       if (previous !== undefined) {
-        if (previous !== sum) throw new Error(`migration ${m.name} was changed after it was applied`);
+        if (previous !== sum) throw new Error(`migration ${migration.name} was changed after it was applied`);
         continue;
       }
       const started = new Date();
-      await s.exec(m.sql);
-      await s.query(
+      await session.exec(migration.sql);
+      await session.query(
         `INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at, finished_at, applied_steps_count)
          VALUES ($1, $2, $3, $4, now(), 1)`,
-        [randomUUID(), sum, m.name, started],
+        [randomUUID(), sum, migration.name, started],
       );
-      done.push(m.name);
+      done.push(migration.name);
     }
     return done;
   });
 }
 
-async function appliedMigrations(s: SqlSession): Promise<Map<string, string>> {
-  const rows = await s.query<{ migration_name: string; checksum: string }>(
+async function appliedMigrations(session: SqlSession): Promise<Map<string, string>> {
+  const rows = await session.query<{ migration_name: string; checksum: string }>(
     `SELECT migration_name, checksum FROM "_prisma_migrations"
      WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
   );

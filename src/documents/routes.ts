@@ -97,36 +97,36 @@ export function documentsRoutes(deps: AppDeps) {
       request: { params: ClaimParams, body: jsonBody(DocumentsBody) },
       responses: { 200: json(ClaimDetail, "The claim after the documents"), ...problems },
     }),
-    async (c) => {
-      const caller = callerOf(c);
+    async (ctx) => {
+      const caller = callerOf(ctx);
       requireRole(caller, "facility", "central");
-      const { facilityCode, claimId } = c.req.valid("param");
-      const { documents } = c.req.valid("json");
+      const { facilityCode, claimId } = ctx.req.valid("param");
+      const { documents } = ctx.req.valid("json");
       const at = deps.clock.now();
 
       const errors: FieldError[] = [];
-      const received = documents.map((d, i) => {
-        if (!types.includes(d.type))
+      const received = documents.map((doc, index) => {
+        if (!types.includes(doc.type))
           errors.push({
-            path: `documents[${i}].type`,
+            path: `documents[${index}].type`,
             code: "unknown_document_type",
             message: `unknown document type; allowed: ${types.join(", ")}`,
           });
-        const when = d.receivedAt === undefined ? at : new Date(d.receivedAt);
+        const when = doc.receivedAt === undefined ? at : new Date(doc.receivedAt);
         if (when > at)
           errors.push({
-            path: `documents[${i}].receivedAt`,
+            path: `documents[${index}].receivedAt`,
             code: "received_in_future",
             message: "receivedAt is in the future",
           });
-        return { type: d.type, reference: d.reference, receivedAt: when };
+        return { type: doc.type, reference: doc.reference, receivedAt: when };
       });
       if (errors.length) throw unprocessable(`invalid body: ${errors[0]!.path}: ${errors[0]!.message}`, errors);
       // The same document twice in one request is recorded once (the first receivedAt wins).
       const firsts = new Map<string, (typeof received)[number]>();
-      for (const d of received) {
-        const k = `${d.type}\u0000${d.reference}`;
-        if (!firsts.has(k)) firsts.set(k, d);
+      for (const doc of received) {
+        const docKey = `${doc.type}\u0000${doc.reference}`;
+        if (!firsts.has(docKey)) firsts.set(docKey, doc);
       }
       const toRecord = [...firsts.values()];
 
@@ -185,7 +185,7 @@ export function documentsRoutes(deps: AppDeps) {
 
         await audit(
           tx,
-          { caller, requestId: c.get("requestId"), at },
+          { caller, requestId: ctx.get("requestId"), at },
           {
             action: "claim.documents",
             entity: "claim",
@@ -196,7 +196,7 @@ export function documentsRoutes(deps: AppDeps) {
         );
         return (await claimDetail(tx, { id: claim.id }))!;
       });
-      return c.json(view, 200);
+      return ctx.json(view, 200);
     },
   );
 

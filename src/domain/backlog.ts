@@ -53,11 +53,11 @@ export interface AgeBucketTotal extends AgeBucket {
  */
 export function bucketByAge(lowerBounds: readonly number[], groups: readonly AgeGroup[]): AgeBucketTotal[] {
   const buckets = ageBuckets(lowerBounds).map((b) => ({ ...b, count: 0, amount: new Dec(0) }));
-  for (const g of groups) {
-    const days = Math.max(0, g.days);
+  for (const group of groups) {
+    const days = Math.max(0, group.days);
     const bucket = buckets.findLast((b) => b.fromDays <= days)!;
-    bucket.count += g.count;
-    bucket.amount = bucket.amount.plus(g.amount);
+    bucket.count += group.count;
+    bucket.amount = bucket.amount.plus(group.amount);
   }
   return buckets.map((b) => ({
     fromDays: b.fromDays,

@@ -84,8 +84,8 @@ export function triangleWindow(
   now: Date,
   rules: Pick<ChainLadderRules, "historyMonths">,
 ): { from: number; to: number } {
-  const { year: y, month: m } = vietnamYearMonth(now);
-  const current = originOf(y, m);
+  const { year: nowYear, month: nowMonth } = vietnamYearMonth(now);
+  const current = originOf(nowYear, nowMonth);
   return {
     from: Math.min(current - rules.historyMonths, originOf(year, 1)),
     to: Math.max(current, originOf(year, 12)),
@@ -104,20 +104,20 @@ export function developmentFactors(
   rules: ChainLadderRules,
 ): DevelopmentFactor[] {
   const factors: DevelopmentFactor[] = [];
-  for (let d = 0; d < rules.maxDelayMonths; d++) {
+  for (let delay = 0; delay < rules.maxDelayMonths; delay++) {
     let num = new Dec(0);
     let den = new Dec(0);
     let origins = 0;
-    for (let o = current - rules.historyMonths; o <= current - 2 - d; o++) {
-      const c = cumulative.get(o);
-      if (!c || c[d]!.isZero()) continue;
-      num = num.plus(c[d + 1]!);
-      den = den.plus(c[d]!);
+    for (let o = current - rules.historyMonths; o <= current - 2 - delay; o++) {
+      const cumulativeAmount = cumulative.get(o);
+      if (!cumulativeAmount || cumulativeAmount[delay]!.isZero()) continue;
+      num = num.plus(cumulativeAmount[delay + 1]!);
+      den = den.plus(cumulativeAmount[delay]!);
       origins++;
     }
     factors.push({
-      fromDelay: d,
-      toDelay: d + 1,
+      fromDelay: delay,
+      toDelay: delay + 1,
       factor: den.gt(0) ? num.div(den) : new Dec(1),
       origins: den.gt(0) ? origins : 0,
     });
@@ -157,7 +157,7 @@ export function projectYear(input: {
   const elapsed = elapsedFraction(year, now);
   const { year: cy, month: cm } = vietnamYearMonth(now);
   const current = originOf(cy, cm);
-  const D = rules.maxDelayMonths;
+  const maxDelay = rules.maxDelayMonths;
   const zero = new Dec(0);
 
   const received = new Map<number, Dec>();
@@ -167,8 +167,8 @@ export function projectYear(input: {
   for (const cell of input.cells) {
     const o = originOf(cell.year, cell.month);
     const delay = Math.max(cell.delay, 0);
-    const d = Math.min(delay, D);
-    const row = incremental.get(o) ?? Array.from({ length: D + 1 }, () => new Dec(0));
+    const d = Math.min(delay, maxDelay);
+    const row = incremental.get(o) ?? Array.from({ length: maxDelay + 1 }, () => new Dec(0));
     row[d] = row[d]!.plus(cell.amount);
     incremental.set(o, row);
     received.set(o, (received.get(o) ?? zero).plus(cell.amount));
@@ -204,18 +204,26 @@ export function projectYear(input: {
   }
 
   const factors = developmentFactors(cumulative, current, rules);
-  const toUltimate = Array.from({ length: D + 1 }, () => new Dec(1));
-  for (let a = D - 1; a >= 0; a--) toUltimate[a] = toUltimate[a + 1]!.times(factors[a]!.factor);
+  const toUltimate = Array.from({ length: maxDelay + 1 }, () => new Dec(1));
+  for (let delayIndex = maxDelay - 1; delayIndex >= 0; delayIndex--)
+    toUltimate[delayIndex] = toUltimate[delayIndex + 1]!.times(factors[delayIndex]!.factor);
 
   const months: MonthDevelopment[] = [];
   const last = Math.min(current, originOf(year, 12));
   for (let o = originOf(year, 1); o <= last; o++) {
-    const r = received.get(o) ?? zero;
+    const receivedAmount = received.get(o) ?? zero;
     const completeDelay = o < current ? current - 1 - o : null;
-    const basis = completeDelay === null ? r : (complete.get(o) ?? zero);
-    const f = toUltimate[Math.min(completeDelay ?? 0, D)]!;
-    const developed = Dec.max(basis.times(f), r);
-    months.push({ month: o - originOf(year, 1) + 1, received: r, completeDelay, basis, toUltimate: f, developed });
+    const basis = completeDelay === null ? receivedAmount : (complete.get(o) ?? zero);
+    const factor = toUltimate[Math.min(completeDelay ?? 0, maxDelay)]!;
+    const developed = Dec.max(basis.times(factor), receivedAmount);
+    months.push({
+      month: o - originOf(year, 1) + 1,
+      received: receivedAmount,
+      completeDelay,
+      basis,
+      toUltimate: factor,
+      developed,
+    });
   }
   const total = (xs: Dec[]) => xs.reduce((s, x) => s.plus(x), new Dec(0));
   const receivedToDate = total(months.map((m) => m.received));
@@ -236,8 +244,8 @@ export function projectYear(input: {
 }
 
 /** Projected year end / estimate, unrounded; null without a projection or a positive estimate. */
-export function projectedUsageOf(p: YearProjection, estimate: DecValue | null): Dec | null {
-  if (estimate === null || p.projectedYearEnd === null) return null;
-  const e = new Dec(estimate);
-  return e.gt(0) ? p.projectedYearEnd.div(e) : null;
+export function projectedUsageOf(projection: YearProjection, estimate: DecValue | null): Dec | null {
+  if (estimate === null || projection.projectedYearEnd === null) return null;
+  const estimateAmount = new Dec(estimate);
+  return estimateAmount.gt(0) ? projection.projectedYearEnd.div(estimateAmount) : null;
 }

@@ -16,7 +16,7 @@ export function requiredDocuments(claim: DocumentFacts, rules: Rules["documents"
     if (when.referral && !claim.referral) continue;
     if (when.procedure && !claim.procedure) continue;
     if (when.died && !claim.died) continue;
-    for (const d of documents) needed.add(d);
+    for (const doc of documents) needed.add(doc);
   }
   return [...needed];
 }

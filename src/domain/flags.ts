@@ -24,10 +24,10 @@ export function isOutOfProvince(cardNumber: string | undefined, facilityProvince
 
 /** Two stays overlap when each starts before the other ends (back-to-back visits do not). */
 export function staysOverlap(
-  a: { admittedAt: Date; dischargedAt: Date },
-  b: { admittedAt: Date; dischargedAt: Date },
+  first: { admittedAt: Date; dischargedAt: Date },
+  second: { admittedAt: Date; dischargedAt: Date },
 ): boolean {
-  return a.admittedAt < b.dischargedAt && b.admittedAt < a.dischargedAt;
+  return first.admittedAt < second.dischargedAt && second.admittedAt < first.dischargedAt;
 }
 
 interface Stay {
@@ -45,21 +45,21 @@ interface Stay {
  */
 export function overlappingWithinBatch(stays: Stay[]): Set<number> {
   const byPatient = new Map<string, Stay[]>();
-  for (const s of stays) {
-    for (const key of [s.cardNumber && `c:${s.cardNumber}`, s.citizenId && `i:${s.citizenId}`]) {
+  for (const stay of stays) {
+    for (const key of [stay.cardNumber && `c:${stay.cardNumber}`, stay.citizenId && `i:${stay.citizenId}`]) {
       if (!key) continue;
       const list = byPatient.get(key) ?? [];
-      list.push(s);
+      list.push(stay);
       byPatient.set(key, list);
     }
   }
   const flagged = new Set<number>();
   for (const list of byPatient.values()) {
-    for (let i = 0; i < list.length; i++)
-      for (let j = i + 1; j < list.length; j++)
-        if (staysOverlap(list[i]!, list[j]!)) {
-          flagged.add(list[i]!.index);
-          flagged.add(list[j]!.index);
+    for (let index = 0; index < list.length; index++)
+      for (let other = index + 1; other < list.length; other++)
+        if (staysOverlap(list[index]!, list[other]!)) {
+          flagged.add(list[index]!.index);
+          flagged.add(list[other]!.index);
         }
   }
   return flagged;

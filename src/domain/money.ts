@@ -33,15 +33,15 @@ export function parseMoney(value: unknown, { allowNegative = false } = {}): Dec 
 
 /** Money out: plain digits, no exponent; two decimals only when there is a fraction. */
 export function formatMoney(value: Decimal.Value): string {
-  const d = new Dec(value);
-  return d.isInteger() ? d.toString() : fixed(d, 2);
+  const amount = new Dec(value);
+  return amount.isInteger() ? amount.toString() : fixed(amount, 2);
 }
 
 /** A decimal string with exactly `places` decimals, rounded half up. */
 export function fixed(value: Decimal.Value, places: number): string {
-  const d = new Dec(value).toDecimalPlaces(places, Decimal.ROUND_HALF_UP);
-  const [int, frac = ""] = d.abs().toString().split(".");
-  const sign = d.isNegative() && !d.isZero() ? "-" : "";
+  const amount = new Dec(value).toDecimalPlaces(places, Decimal.ROUND_HALF_UP);
+  const [int, frac = ""] = amount.abs().toString().split(".");
+  const sign = amount.isNegative() && !amount.isZero() ? "-" : "";
   return places === 0 ? sign + int : `${sign}${int}.${frac.padEnd(places, "0")}`;
 }
 
@@ -51,7 +51,7 @@ export function fixed(value: Decimal.Value, places: number): string {
  */
 export function ratio(numerator: Decimal.Value, denominator: Decimal.Value | null): string | null {
   if (denominator === null) return null;
-  const d = new Dec(denominator);
-  if (d.isZero()) return null;
-  return fixed(new Dec(numerator).div(d), 4);
+  const amount = new Dec(denominator);
+  if (amount.isZero()) return null;
+  return fixed(new Dec(numerator).div(amount), 4);
 }

@@ -31,9 +31,9 @@ export function yearStart(year: number): Date {
 export function elapsedRatio(year: number, now: Date): string {
   const start = yearStart(year).getTime();
   const end = yearStart(year + 1).getTime();
-  const t = Math.min(Math.max(now.getTime(), start), end);
+  const clamped = Math.min(Math.max(now.getTime(), start), end);
   // Millisecond counts are exact integers; the division is decimal.
-  return fixed(new Dec(t - start).div(end - start), 4);
+  return fixed(new Dec(clamped - start).div(end - start), 4);
 }
 
 /** Whole Vietnam-time days between two instants (how long a claim has waited). */

@@ -13,9 +13,9 @@ import { yearStart } from "./period.ts";
 export function elapsedFraction(year: number, now: Date): Dec {
   const start = yearStart(year).getTime();
   const end = yearStart(year + 1).getTime();
-  const t = Math.min(Math.max(now.getTime(), start), end);
+  const clamped = Math.min(Math.max(now.getTime(), start), end);
   // Millisecond counts are exact integers; the division is decimal.
-  return new Dec(t - start).div(end - start);
+  return new Dec(clamped - start).div(end - start);
 }
 
 /**
@@ -41,8 +41,8 @@ export function projectedRatio(
   year: number,
   now: Date,
 ): string | null {
-  const p = projectedUsage(spent, estimate, elapsedFraction(year, now));
-  return p === null ? null : fixed(p, 4);
+  const projected = projectedUsage(spent, estimate, elapsedFraction(year, now));
+  return projected === null ? null : fixed(projected, 4);
 }
 
 export interface OverrunRule {

@@ -27,8 +27,8 @@ export function medianAbsoluteDeviation(
 }
 
 /** 0.6745 (x - median) / MAD; null when MAD is zero (no spread to measure against). */
-export function robustZ(x: DecValue, center: DecValue, mad: DecValue): Dec | null {
-  const m = new Dec(mad);
-  if (m.isZero()) return null;
-  return ROBUST_Z_CONSTANT.times(new Dec(x).minus(center)).div(m);
+export function robustZ(value: DecValue, center: DecValue, mad: DecValue): Dec | null {
+  const madValue = new Dec(mad);
+  if (madValue.isZero()) return null;
+  return ROBUST_Z_CONSTANT.times(new Dec(value).minus(center)).div(madValue);
 }

@@ -56,25 +56,25 @@ const EstimateView = z
 type Tx = Prisma.TransactionClient;
 
 async function estimateView(tx: Tx | AppDeps["db"]["prisma"], provinceCode: string, year: number) {
-  const e = await tx.estimate.findUnique({
+  const existing = await tx.estimate.findUnique({
     where: { provinceCode_year: { provinceCode, year } },
     include: { adjustments: { orderBy: [{ createdAt: "asc" }, { id: "asc" }] } },
   });
-  if (!e) return null;
+  if (!existing) return null;
   return {
-    provinceCode: e.provinceCode,
-    year: e.year,
-    initial: formatMoney(e.initialAmount),
-    decisionRef: e.decisionRef,
-    adjustments: e.adjustments.map((a) => ({
+    provinceCode: existing.provinceCode,
+    year: existing.year,
+    initial: formatMoney(existing.initialAmount),
+    decisionRef: existing.decisionRef,
+    adjustments: existing.adjustments.map((a) => ({
       id: a.id,
       amount: formatMoney(a.amount),
       reason: a.reason,
       decisionRef: a.decisionRef,
       createdAt: a.createdAt.toISOString(),
     })),
-    total: formatMoney(e.totalAmount),
-    updatedAt: e.updatedAt.toISOString(),
+    total: formatMoney(existing.totalAmount),
+    updatedAt: existing.updatedAt.toISOString(),
   };
 }
 
@@ -126,11 +126,11 @@ export function estimatesRoutes(deps: AppDeps) {
       request: { params: Params, body: jsonBody(PutEstimate) },
       responses: { 200: json(EstimateView, "Updated"), 201: json(EstimateView, "Created"), ...problems },
     }),
-    async (c) => {
-      const caller = callerOf(c);
+    async (ctx) => {
+      const caller = callerOf(ctx);
       requireRole(caller, "central");
-      const { code, year } = c.req.valid("param");
-      const { amount, decisionRef } = c.req.valid("json");
+      const { code, year } = ctx.req.valid("param");
+      const { amount, decisionRef } = ctx.req.valid("json");
       const at = deps.clock.now();
       const { view, created } = await prisma.$transaction(async (tx) => {
         await requireProvince(tx, code);
@@ -152,7 +152,7 @@ export function estimatesRoutes(deps: AppDeps) {
         const view = (await estimateView(tx, code, year))!;
         await audit(
           tx,
-          { caller, requestId: c.get("requestId"), at },
+          { caller, requestId: ctx.get("requestId"), at },
           {
             action: before ? "estimate.update" : "estimate.create",
             entity: "estimate",
@@ -167,7 +167,7 @@ export function estimatesRoutes(deps: AppDeps) {
         );
         return { view, created: !before };
       });
-      return c.json(view, created ? 201 : 200);
+      return ctx.json(view, created ? 201 : 200);
     },
   );
 
@@ -180,11 +180,11 @@ export function estimatesRoutes(deps: AppDeps) {
       request: { params: Params, body: jsonBody(PostAdjustment) },
       responses: { 201: json(EstimateView, "Adjusted; the estimate with its adjustments"), ...problems },
     }),
-    async (c) => {
-      const caller = callerOf(c);
+    async (ctx) => {
+      const caller = callerOf(ctx);
       requireRole(caller, "central");
-      const { code, year } = c.req.valid("param");
-      const { amount, reason, decisionRef } = c.req.valid("json");
+      const { code, year } = ctx.req.valid("param");
+      const { amount, reason, decisionRef } = ctx.req.valid("json");
       const at = deps.clock.now();
       const view = await prisma.$transaction(async (tx) => {
         await requireProvince(tx, code);
@@ -211,7 +211,7 @@ export function estimatesRoutes(deps: AppDeps) {
         await alertOnEstimateChange(tx, deps, code, year, at);
         await audit(
           tx,
-          { caller, requestId: c.get("requestId"), at },
+          { caller, requestId: ctx.get("requestId"), at },
           {
             action: "estimate.adjust",
             entity: "estimate",
@@ -228,7 +228,7 @@ export function estimatesRoutes(deps: AppDeps) {
         );
         return (await estimateView(tx, code, year))!;
       });
-      return c.json(view, 201);
+      return ctx.json(view, 201);
     },
   );
 
@@ -241,12 +241,12 @@ export function estimatesRoutes(deps: AppDeps) {
       request: { params: Params },
       responses: { 200: json(EstimateView), ...problems },
     }),
-    async (c) => {
-      const { code, year } = c.req.valid("param");
-      ensureReadable(callerOf(c), code);
+    async (ctx) => {
+      const { code, year } = ctx.req.valid("param");
+      ensureReadable(callerOf(ctx), code);
       const view = await estimateView(prisma, code, year);
       if (!view) throw notFound("estimate");
-      return c.json(view, 200);
+      return ctx.json(view, 200);
     },
   );
 

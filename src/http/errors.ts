@@ -11,8 +11,8 @@ const UNAVAILABLE =
 
 /** True when an error means "the database is not there right now" rather than a bug. */
 export function isDatabaseUnavailable(err: unknown): boolean {
-  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    const { code, message } = e as { code?: unknown; message?: unknown };
+  for (let cause: unknown = err, depth = 0; cause && depth < 5; cause = (cause as { cause?: unknown }).cause, depth++) {
+    const { code, message } = cause as { code?: unknown; message?: unknown };
     if (UNAVAILABLE.test(String(code ?? "")) || UNAVAILABLE.test(String(message ?? ""))) return true;
   }
   return false;
@@ -27,8 +27,8 @@ const UNSTORABLE_TEXT = new Set(["22021", "22P05"]);
  * in `meta.driverAdapterError.cause`; pg errors carry it as `code`.
  */
 export function isUnstorableText(err: unknown): boolean {
-  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    const { code, meta } = e as {
+  for (let cause: unknown = err, depth = 0; cause && depth < 5; cause = (cause as { cause?: unknown }).cause, depth++) {
+    const { code, meta } = cause as {
       code?: unknown;
       meta?: { driverAdapterError?: { cause?: { originalCode?: unknown } } };
     };
@@ -43,21 +43,21 @@ const OUT_OF_RANGE = new Set(["22003", "22008"]);
 
 /** The SQLSTATE when the database refused a value as out of range, else null. */
 export function outOfRangeCode(err: unknown): string | null {
-  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    const { code, meta } = e as {
+  for (let cause: unknown = err, depth = 0; cause && depth < 5; cause = (cause as { cause?: unknown }).cause, depth++) {
+    const { code, meta } = cause as {
       code?: unknown;
       meta?: { driverAdapterError?: { cause?: { originalCode?: unknown } } };
     };
-    for (const c of [String(code), String(meta?.driverAdapterError?.cause?.originalCode)])
-      if (OUT_OF_RANGE.has(c)) return c;
+    for (const candidate of [String(code), String(meta?.driverAdapterError?.cause?.originalCode)])
+      if (OUT_OF_RANGE.has(candidate)) return candidate;
   }
   return null;
 }
 
 /** The one error handler: problems render themselves; anything else is a 500 that says only the request id. */
 export function onError(logger: Logger): ErrorHandler<AppEnv> {
-  return (err, c) => {
-    const requestId = c.get("requestId") ?? "unknown";
+  return (err, ctx) => {
+    const requestId = ctx.get("requestId") ?? "unknown";
     let problem: Problem;
     if (err instanceof Problem) problem = err;
     else if (err instanceof HTTPException) problem = problemFromHttpException(err);
@@ -88,12 +88,12 @@ export function onError(logger: Logger): ErrorHandler<AppEnv> {
       });
     } else {
       logger.error("unhandled error", { requestId, error: (err as Error).stack ?? String(err) });
-      return c.json({ status: 500, requestId }, 500, {
+      return ctx.json({ status: 500, requestId }, 500, {
         "Content-Type": "application/problem+json",
         "X-Request-Id": requestId,
       });
     }
-    return c.json(problem.body(requestId), problem.status, {
+    return ctx.json(problem.body(requestId), problem.status, {
       "Content-Type": "application/problem+json",
       "X-Request-Id": requestId,
       ...problem.headers,

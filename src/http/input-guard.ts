@@ -13,11 +13,11 @@ const RISKY_ESCAPE = /\\u(0000|[dD][89a-fA-F][0-9a-fA-F]{2})/;
 function depthExceeds(text: string, limit: number): boolean {
   let depth = 0;
   let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text.charCodeAt(i);
+  for (let index = 0; index < text.length; index++) {
+    const ch = text.charCodeAt(index);
     if (inString) {
       if (ch === 92)
-        i++; // backslash: skip the escaped character
+        index++; // backslash: skip the escaped character
       else if (ch === 34) inString = false;
     } else if (ch === 34) inString = true;
     else if (ch === 91 || ch === 123) {
@@ -30,9 +30,9 @@ function depthExceeds(text: string, limit: number): boolean {
 const UNPAIRED_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** A string PostgreSQL cannot store (NUL) or that is not Unicode (an unpaired surrogate). */
-function badText(s: string): string | null {
-  if (s.includes("\u0000")) return "contains a NUL character (U+0000)";
-  if (UNPAIRED_SURROGATE.test(s)) return "contains an unpaired UTF-16 surrogate";
+function badText(text: string): string | null {
+  if (text.includes("\u0000")) return "contains a NUL character (U+0000)";
+  if (UNPAIRED_SURROGATE.test(text)) return "contains an unpaired UTF-16 surrogate";
   return null;
 }
 
@@ -50,8 +50,8 @@ function firstProblem(body: unknown, maxDepth: number): FieldError | null {
       const entries: [string | number, unknown][] = Array.isArray(value)
         ? value.map((v, i) => [i, v])
         : Object.entries(value);
-      for (let i = entries.length - 1; i >= 0; i--) {
-        const [key, child] = entries[i]!;
+      for (let index = entries.length - 1; index >= 0; index--) {
+        const [key, child] = entries[index]!;
         if (typeof key === "string") {
           const why = badText(key);
           if (why) return { path: fieldPath(path), code: "invalid_characters", message: `a field name ${why}` };
@@ -74,19 +74,19 @@ function firstProblem(body: unknown, maxDepth: number): FieldError | null {
  * not JSON is left to the route (400).
  */
 export function refuseUnsafeInput(maxDepth = MAX_JSON_DEPTH): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
+  return async (ctx, next) => {
     // The same for what the URL carries: no object is named with a NUL, and a query value with one is refused by name.
-    if (c.req.path.includes("\u0000")) throw notFound();
-    for (const [name, values] of Object.entries(c.req.queries())) {
+    if (ctx.req.path.includes("\u0000")) throw notFound();
+    for (const [name, values] of Object.entries(ctx.req.queries())) {
       const why = values.map(badText).find((w) => w !== null) ?? badText(name);
       if (why)
         throw new Problem(422, "validation_failed", `invalid query: ${name}: ${why}`, [
           { path: name, code: "invalid_characters", message: why },
         ]);
     }
-    const type = (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
-    if (type === "application/json" && c.req.method !== "GET" && c.req.method !== "HEAD") {
-      const text = await c.req.text();
+    const type = (ctx.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
+    if (type === "application/json" && ctx.req.method !== "GET" && ctx.req.method !== "HEAD") {
+      const text = await ctx.req.text();
       if (depthExceeds(text, maxDepth) || RISKY_ESCAPE.test(text)) {
         let body: unknown;
         try {

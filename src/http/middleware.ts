@@ -9,26 +9,26 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** Takes a well-formed incoming X-Request-Id (to follow a call across systems) or makes one. */
 export function requestId(): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
-    const incoming = c.req.header("x-request-id");
+  return async (ctx, next) => {
+    const incoming = ctx.req.header("x-request-id");
     const id = incoming && REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID();
-    c.set("requestId", id);
+    ctx.set("requestId", id);
     await next();
-    c.header("X-Request-Id", id);
+    ctx.header("X-Request-Id", id);
   };
 }
 
 /** One log line per request: method, path, status, time, who. Never bodies or query values. */
 export function accessLog(logger: Logger): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
+  return async (ctx, next) => {
     const started = performance.now();
     await next();
-    const caller = c.get("caller");
+    const caller = ctx.get("caller");
     logger.info("request", {
-      requestId: c.get("requestId"),
-      method: c.req.method,
-      path: c.req.routePath ?? new URL(c.req.url).pathname,
-      status: c.res.status,
+      requestId: ctx.get("requestId"),
+      method: ctx.req.method,
+      path: ctx.req.routePath ?? new URL(ctx.req.url).pathname,
+      status: ctx.res.status,
       ms: Math.round(performance.now() - started),
       ...(caller ? { keyId: caller.keyId, role: caller.role } : {}),
     });
@@ -40,15 +40,15 @@ export function accessLog(logger: Logger): MiddlewareHandler<AppEnv> {
  * is told apart from a malformed body.
  */
 export function requireJsonBody(extraTypes: (path: string) => string[] = () => []): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
-    if (c.req.method === "POST" || c.req.method === "PUT" || c.req.method === "PATCH") {
-      const type = (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
-      const allowed = ["application/json", ...extraTypes(c.req.path)];
+  return async (ctx, next) => {
+    if (ctx.req.method === "POST" || ctx.req.method === "PUT" || ctx.req.method === "PATCH") {
+      const type = (ctx.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
+      const allowed = ["application/json", ...extraTypes(ctx.req.path)];
       // A request without Content-Length, Transfer-Encoding or Content-Type has no body
       // (curl -X POST without data): a bodiless job trigger is not a wrong media type.
-      const length = c.req.header("content-length");
+      const length = ctx.req.header("content-length");
       const hasBody =
-        (length !== undefined && length !== "0") || c.req.header("transfer-encoding") !== undefined || type !== "";
+        (length !== undefined && length !== "0") || ctx.req.header("transfer-encoding") !== undefined || type !== "";
       if (hasBody && !allowed.includes(type))
         throw new Problem(415, "unsupported_media_type", `send the body as ${allowed.join(" or ")}`);
     }

@@ -22,17 +22,17 @@ const moneyDoc = {
 function moneyInput(allowNegative: boolean, message: string, example: string) {
   return z
     .unknown()
-    .transform((v, ctx) => {
-      if (v === undefined) {
+    .transform((input, ctx) => {
+      if (input === undefined) {
         ctx.addIssue({ code: "custom", params: { code: "required" }, message: "required" });
         return z.NEVER;
       }
-      const d = parseMoney(v, { allowNegative });
-      if (d === null) {
+      const amount = parseMoney(input, { allowNegative });
+      if (amount === null) {
         ctx.addIssue({ code: "custom", params: { code: "invalid_money" }, message });
         return z.NEVER;
       }
-      return d;
+      return amount;
     })
     .openapi({ ...moneyDoc, example });
 }

@@ -13,12 +13,12 @@ export function fieldPath(path: readonly PropertyKey[], prefix = ""): string {
 
 /** The value at `path` inside `value`, or undefined when any step is absent. */
 function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
-  let v = value;
+  let current = value;
   for (const key of path) {
-    if (v === null || typeof v !== "object") return undefined;
-    v = (v as Record<PropertyKey, unknown>)[key];
+    if (current === null || typeof current !== "object") return undefined;
+    current = (current as Record<PropertyKey, unknown>)[key];
   }
-  return v;
+  return current;
 }
 
 /**

@@ -22,29 +22,29 @@ export const CreateKey = z
     name: z.string().trim().min(1).max(200),
   })
   .strict()
-  .superRefine((k, ctx) => {
-    const need = k.role === "province" ? ProvinceCode : k.role === "facility" ? FacilityCode : null;
+  .superRefine((input, ctx) => {
+    const need = input.role === "province" ? ProvinceCode : input.role === "facility" ? FacilityCode : null;
     if (need === null) {
-      if (k.scope !== undefined)
+      if (input.scope !== undefined)
         ctx.addIssue({
           code: "custom",
           path: ["scope"],
           params: { code: "not_allowed" },
           message: "a central key has no scope",
         });
-    } else if (k.scope === undefined) {
+    } else if (input.scope === undefined) {
       ctx.addIssue({
         code: "custom",
         path: ["scope"],
         params: { code: "required" },
-        message: `a ${k.role} key needs a scope`,
+        message: `a ${input.role} key needs a scope`,
       });
-    } else if (!need.safeParse(k.scope).success) {
+    } else if (!need.safeParse(input.scope).success) {
       ctx.addIssue({
         code: "custom",
         path: ["scope"],
         params: { code: "invalid_format" },
-        message: `must be a ${k.role === "province" ? "2" : "5"}-digit ${k.role} code`,
+        message: `must be a ${input.role === "province" ? "2" : "5"}-digit ${input.role} code`,
       });
     }
   });
@@ -168,15 +168,15 @@ export function keysRoutes(deps: AppDeps) {
       request: { body: jsonBody(CreateKey) },
       responses: { 201: json(CreatedKey, "Created; the secret is shown once"), ...problems },
     }),
-    async (c) => {
-      const caller = callerOf(c);
+    async (ctx) => {
+      const caller = callerOf(ctx);
       requireRole(caller, "central");
-      const created = await createKey(deps, c.req.valid("json"), {
+      const created = await createKey(deps, ctx.req.valid("json"), {
         caller,
-        requestId: c.get("requestId"),
+        requestId: ctx.get("requestId"),
         at: deps.clock.now(),
       });
-      return c.json(created, 201);
+      return ctx.json(created, 201);
     },
   );
 
@@ -189,9 +189,9 @@ export function keysRoutes(deps: AppDeps) {
       request: { query: ListQuery },
       responses: { 200: json(listOf(KeyView)), ...problems },
     }),
-    async (c) => {
-      requireRole(callerOf(c), "central");
-      const { limit, cursor } = c.req.valid("query");
+    async (ctx) => {
+      requireRole(callerOf(ctx), "central");
+      const { limit, cursor } = ctx.req.valid("query");
       const after = decodeCursor(cursor);
       const rows = await prisma.apiKey.findMany({
         where: after ? { id: { gt: String(after[0]) } } : {},
@@ -199,7 +199,7 @@ export function keysRoutes(deps: AppDeps) {
         take: limit + 1,
       });
       const { data, nextCursor } = page(rows, limit, (k) => [k.id]);
-      return c.json({ data: data.map(keyView), nextCursor }, 200);
+      return ctx.json({ data: data.map(keyView), nextCursor }, 200);
     },
   );
 
@@ -212,13 +212,13 @@ export function keysRoutes(deps: AppDeps) {
       request: { params: z.object({ id: z.string() }) },
       responses: { 204: { description: "Revoked" }, ...problems },
     }),
-    async (c) => {
-      const caller = callerOf(c);
+    async (ctx) => {
+      const caller = callerOf(ctx);
       requireRole(caller, "central");
-      const { id } = c.req.valid("param");
-      if (!(await revokeKey(deps, id, { caller, requestId: c.get("requestId"), at: deps.clock.now() })))
+      const { id } = ctx.req.valid("param");
+      if (!(await revokeKey(deps, id, { caller, requestId: ctx.get("requestId"), at: deps.clock.now() })))
         throw notFound("key");
-      return c.body(null, 204);
+      return ctx.body(null, 204);
     },
   );
 

@@ -28,12 +28,12 @@ export function opsRoutes(deps: AppDeps) {
         503: { description: "Database unavailable" },
       },
     }),
-    async (c) => {
+    async (ctx) => {
       if (!(await deps.db.ping()))
         throw new Problem(503, "database_unavailable", "the database does not answer", undefined, {
           "Retry-After": "5",
         });
-      return c.json({ status: "ready" as const, database: deps.db.kind }, 200);
+      return ctx.json({ status: "ready" as const, database: deps.db.kind }, 200);
     },
   );
   return app;

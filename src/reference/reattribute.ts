@@ -81,17 +81,17 @@ export async function reattributeClaims(
   for (const code of codes) await tx.query(LOCK_FACILITY, [code]);
   const groups = await tx.query<Moved>(MOVE_CLAIMS, [codes, at]);
   if (groups.length === 0) return 0;
-  const changes = groups.map((g) => {
+  const changes = groups.map((group) => {
     const moved = {
-      year: Number(g.year),
-      month: Number(g.month),
-      facilityCode: g.facility_code,
-      delayMonths: Number(g.delay_months),
-      spent: new Dec(g.spent),
-      pending: new Dec(g.pending),
-      count: Number(g.counted_claims),
+      year: Number(group.year),
+      month: Number(group.month),
+      facilityCode: group.facility_code,
+      delayMonths: Number(group.delay_months),
+      spent: new Dec(group.spent),
+      pending: new Dec(group.pending),
+      count: Number(group.counted_claims),
     };
-    return { before: { ...moved, provinceCode: g.from_code }, after: { ...moved, provinceCode: g.to_code } };
+    return { before: { ...moved, provinceCode: group.from_code }, after: { ...moved, provinceCode: group.to_code } };
   });
   await moveMoney(tx, deps, changes, at);
   return groups.reduce((n, g) => n + Number(g.claims), 0);

@@ -140,11 +140,11 @@ export function referenceRoutes(deps: AppDeps) {
       request: { params: z.object({ code: ProvinceCode }), body: jsonBody(PutProvince) },
       responses: { 200: json(ProvinceView, "Updated"), 201: json(ProvinceView, "Created"), ...problems },
     }),
-    async (c) => {
-      const caller = callerOf(c);
+    async (ctx) => {
+      const caller = callerOf(ctx);
       requireRole(caller, "central");
-      const { code } = c.req.valid("param");
-      const body = c.req.valid("json");
+      const { code } = ctx.req.valid("param");
+      const body = ctx.req.valid("json");
       if (body.successorCode === code)
         throw unprocessable("a province cannot succeed itself", [
           { path: "successorCode", code: "invalid_value", message: "must differ from the province's own code" },
@@ -177,7 +177,7 @@ export function referenceRoutes(deps: AppDeps) {
             : 0;
         await audit(
           tx,
-          { caller, requestId: c.get("requestId"), at },
+          { caller, requestId: ctx.get("requestId"), at },
           {
             action: before ? "province.update" : "province.create",
             entity: "province",
@@ -188,7 +188,7 @@ export function referenceRoutes(deps: AppDeps) {
         );
         return { row, created: !before };
       }, LONG_TRANSACTION);
-      return c.json(provinceView(row), created ? 201 : 200);
+      return ctx.json(provinceView(row), created ? 201 : 200);
     },
   );
 
@@ -201,8 +201,8 @@ export function referenceRoutes(deps: AppDeps) {
       request: { query: ListQuery },
       responses: { 200: json(listOf(ProvinceView)), ...problems },
     }),
-    async (c) => {
-      const { limit, cursor } = c.req.valid("query");
+    async (ctx) => {
+      const { limit, cursor } = ctx.req.valid("query");
       const after = decodeCursor(cursor);
       const rows = await prisma.province.findMany({
         where: after ? { code: { gt: String(after[0]) } } : {},
@@ -210,7 +210,7 @@ export function referenceRoutes(deps: AppDeps) {
         take: limit + 1,
       });
       const { data, nextCursor } = page(rows, limit, (p) => [p.code]);
-      return c.json({ data: data.map(provinceView), nextCursor }, 200);
+      return ctx.json({ data: data.map(provinceView), nextCursor }, 200);
     },
   );
 
@@ -223,11 +223,11 @@ export function referenceRoutes(deps: AppDeps) {
       request: { params: z.object({ code: FacilityCode }), body: jsonBody(PutFacility) },
       responses: { 200: json(FacilityView, "Updated"), 201: json(FacilityView, "Created"), ...problems },
     }),
-    async (c) => {
-      const caller = callerOf(c);
+    async (ctx) => {
+      const caller = callerOf(ctx);
       requireRole(caller, "central");
-      const { code } = c.req.valid("param");
-      const body = c.req.valid("json");
+      const { code } = ctx.req.valid("param");
+      const body = ctx.req.valid("json");
       const provinceCode = body.provinceCode ?? code.slice(0, 2);
       const at = deps.clock.now();
       const { row, created } = await prisma.$transaction(async (tx) => {
@@ -247,7 +247,7 @@ export function referenceRoutes(deps: AppDeps) {
             : 0;
         await audit(
           tx,
-          { caller, requestId: c.get("requestId"), at },
+          { caller, requestId: ctx.get("requestId"), at },
           {
             action: before ? "facility.update" : "facility.create",
             entity: "facility",
@@ -258,7 +258,7 @@ export function referenceRoutes(deps: AppDeps) {
         );
         return { row, created: !before };
       }, LONG_TRANSACTION);
-      return c.json(facilityView(row), created ? 201 : 200);
+      return ctx.json(facilityView(row), created ? 201 : 200);
     },
   );
 
@@ -271,8 +271,8 @@ export function referenceRoutes(deps: AppDeps) {
       request: { query: ListQuery.extend({ province: ProvinceCode.optional() }) },
       responses: { 200: json(listOf(FacilityView)), ...problems },
     }),
-    async (c) => {
-      const { limit, cursor, province } = c.req.valid("query");
+    async (ctx) => {
+      const { limit, cursor, province } = ctx.req.valid("query");
       const after = decodeCursor(cursor);
       const rows = await prisma.facility.findMany({
         where: {
@@ -283,7 +283,7 @@ export function referenceRoutes(deps: AppDeps) {
         take: limit + 1,
       });
       const { data, nextCursor } = page(rows, limit, (f) => [f.code]);
-      return c.json({ data: data.map(facilityView), nextCursor }, 200);
+      return ctx.json({ data: data.map(facilityView), nextCursor }, 200);
     },
   );
 

@@ -21,8 +21,8 @@ export function wantsCsv(accept: string | undefined | null): boolean {
       .split(";")
       .map((p) => p.trim());
     if (type?.toLowerCase() !== "text/csv") return false;
-    const q = params.find((p) => p.toLowerCase().startsWith("q="));
-    return q === undefined || Number(q.slice(2)) > 0;
+    const quality = params.find((p) => p.toLowerCase().startsWith("q="));
+    return quality === undefined || Number(quality.slice(2)) > 0;
   });
 }
 

@@ -31,12 +31,9 @@ const Hours = z
 const LateFacility = z.object({
   facilityCode: z.string(),
   name: z.string().nullable(),
-  provinceCode: z
-    .string()
-    .openapi({
-      description:
-        "the accounting province of these claims (a merged facility appears once per province it counted in)",
-    }),
+  provinceCode: z.string().openapi({
+    description: "the accounting province of these claims (a merged facility appears once per province it counted in)",
+  }),
   claims: z.number().int(),
   late: z.number().int().openapi({ description: "claims flagged late_submission" }),
   lateShare: RatioOut.openapi({ description: "late / claims, 4 decimals" }),
@@ -47,12 +44,9 @@ const LateFacility = z.object({
   p90Hours: Hours.openapi({
     description: "90th percentile of the same (percentile_disc: the time of an actual claim, within which 90% arrived)",
   }),
-  citizenIdMismatches: z
-    .number()
-    .int()
-    .openapi({
-      description: "claims flagged citizen_id_mismatch (a data-quality sign, counted here for the same facilities)",
-    }),
+  citizenIdMismatches: z.number().int().openapi({
+    description: "claims flagged citizen_id_mismatch (a data-quality sign, counted here for the same facilities)",
+  }),
 });
 
 export const LateReport = z
@@ -61,12 +55,9 @@ export const LateReport = z
     month: z.number().int().nullable(),
     provinceCode: z.string().nullable(),
     asOf: Timestamp,
-    submissionDeadlineHours: z
-      .number()
-      .int()
-      .openapi({
-        description: "the rule in force now; each claim's flag was set by the rule in force when it arrived",
-      }),
+    submissionDeadlineHours: z.number().int().openapi({
+      description: "the rule in force now; each claim's flag was set by the rule in force when it arrived",
+    }),
     totals: z.object({
       claims: z.number().int(),
       late: z.number().int(),
@@ -108,7 +99,7 @@ export async function lateSubmissionReport(
       byCode(a.facilityCode, b.facilityCode) ||
       byCode(a.provinceCode, b.provinceCode),
   );
-  const sum = (f: (r: LateRow) => number) => rows.reduce((n, r) => n + Number(f(r)), 0);
+  const sum = (f: (row: LateRow) => number) => rows.reduce((n, r) => n + Number(f(r)), 0);
   const claims = sum((r) => r.claims);
   const late = sum((r) => r.late);
   return {

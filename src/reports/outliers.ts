@@ -21,13 +21,10 @@ export const OutlierQuery = z.object({
     .enum(VISIT_TYPES)
     .optional()
     .openapi({ description: "one visit type; default all four, each compared separately" }),
-  list: z
-    .enum(["outliers", "all"])
-    .default("outliers")
-    .openapi({
-      description:
-        "`outliers` (default): outliers and facilities with too few claims to score; `all`: every facility in scope, each with its status",
-    }),
+  list: z.enum(["outliers", "all"]).default("outliers").openapi({
+    description:
+      "`outliers` (default): outliers and facilities with too few claims to score; `all`: every facility in scope, each with its status",
+  }),
 });
 export type OutlierQuery = z.input<typeof OutlierQuery>;
 
@@ -84,11 +81,9 @@ export const OutlierReport = z
       minClaimsForScore: z.number().int(),
       minPeersForScore: z.number().int(),
     }),
-    facilities: z
-      .array(OutlierFacility)
-      .openapi({
-        description: "outliers by score (highest first), then the rest by status; within a status by facility code",
-      }),
+    facilities: z.array(OutlierFacility).openapi({
+      description: "outliers by score (highest first), then the rest by status; within a status by facility code",
+    }),
   })
   .openapi("OutlierReport");
 export type OutlierReport = z.infer<typeof OutlierReport>;
@@ -105,17 +100,17 @@ interface Group {
 
 function groupOf(values: Dec[], minPeers: number): Group {
   if (values.length < minPeers) return { peers: values.length, median: null, mad: null };
-  const m = median(values)!;
-  return { peers: values.length, median: m, mad: medianAbsoluteDeviation(values, m) };
+  const middle = median(values)!;
+  return { peers: values.length, median: middle, mad: medianAbsoluteDeviation(values, middle) };
 }
 
-function compare(x: Dec, g: Group): { view: z.infer<typeof Comparison>; score: Dec | null } {
-  const score = g.median && g.mad ? robustZ(x, g.median, g.mad) : null;
+function compare(value: Dec, group: Group): { view: z.infer<typeof Comparison>; score: Dec | null } {
+  const score = group.median && group.mad ? robustZ(value, group.median, group.mad) : null;
   return {
     view: {
-      peers: g.peers,
-      median: g.median && formatMoney(fixed(g.median, 2)),
-      mad: g.mad && formatMoney(fixed(g.mad, 2)),
+      peers: group.peers,
+      median: group.median && formatMoney(fixed(group.median, 2)),
+      mad: group.mad && formatMoney(fixed(group.mad, 2)),
       score: score && fixed(score, 2),
     },
     score,
@@ -150,12 +145,12 @@ export async function outlierReport(
   }));
 
   const scored = units.filter((u) => u.claims >= rules.minClaimsForScore);
-  const collect = (key: (u: (typeof units)[number]) => string) => {
+  const collect = (key: (unit: (typeof units)[number]) => string) => {
     const values = new Map<string, Dec[]>();
-    for (const u of scored) {
-      const list = values.get(key(u));
-      if (list) list.push(u.perClaim);
-      else values.set(key(u), [u.perClaim]);
+    for (const unit of scored) {
+      const list = values.get(key(unit));
+      if (list) list.push(unit.perClaim);
+      else values.set(key(unit), [unit.perClaim]);
     }
     return new Map([...values].map(([k, v]) => [k, groupOf(v, rules.minPeersForScore)]));
   };
@@ -164,25 +159,25 @@ export async function outlierReport(
   const threshold = new Dec(rules.outlierScore);
 
   const rows: (Row & { exact: Dec | null })[] = [];
-  for (const u of units) {
-    if (!inScope(scope, u.provinceCode, u.facilityCode)) continue;
+  for (const unit of units) {
+    if (!inScope(scope, unit.provinceCode, unit.facilityCode)) continue;
     const base = {
-      facilityCode: u.facilityCode,
-      name: u.name,
-      provinceCode: u.provinceCode,
-      visitType: u.visitType as Row["visitType"],
-      claims: u.claims,
-      insuranceAmount: formatMoney(u.amount),
-      perClaim: formatMoney(fixed(u.perClaim, 2)),
-      duplicateClaims: u.duplicates,
-      duplicateShare: ratio(u.duplicates, u.claims)!,
+      facilityCode: unit.facilityCode,
+      name: unit.name,
+      provinceCode: unit.provinceCode,
+      visitType: unit.visitType as Row["visitType"],
+      claims: unit.claims,
+      insuranceAmount: formatMoney(unit.amount),
+      perClaim: formatMoney(fixed(unit.perClaim, 2)),
+      duplicateClaims: unit.duplicates,
+      duplicateShare: ratio(unit.duplicates, unit.claims)!,
     };
-    if (u.claims < rules.minClaimsForScore) {
+    if (unit.claims < rules.minClaimsForScore) {
       rows.push({ ...base, status: "too_few_claims", province: null, national: null, score: null, exact: null });
       continue;
     }
-    const inProvince = compare(u.perClaim, provinceGroups.get(`${u.provinceCode}|${u.visitType}`)!);
-    const nationally = compare(u.perClaim, nationalGroups.get(u.visitType)!);
+    const inProvince = compare(unit.perClaim, provinceGroups.get(`${unit.provinceCode}|${unit.visitType}`)!);
+    const nationally = compare(unit.perClaim, nationalGroups.get(unit.visitType)!);
     const scores = [inProvince.score, nationally.score].filter((s): s is Dec => s !== null);
     const exact = scores.length ? Dec.max(...scores) : null;
     const status = exact === null ? "not_scored" : exact.gte(threshold) ? "outlier" : "within_range";

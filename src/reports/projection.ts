@@ -23,12 +23,10 @@ export const ProvinceProjection = z
     name: z.string(),
     year: z.number().int(),
     asOf: Timestamp,
-    method: z
-      .enum(["chain_ladder", "pace"])
-      .openapi({
-        description:
-          "`chain_ladder` (arrivals developed to ultimate, then pace for the rest of the year) or `pace` (spent / elapsed share) when history is too short",
-      }),
+    method: z.enum(["chain_ladder", "pace"]).openapi({
+      description:
+        "`chain_ladder` (arrivals developed to ultimate, then pace for the rest of the year) or `pace` (spent / elapsed share) when history is too short",
+    }),
     fallbackReason: z
       .string()
       .nullable()
@@ -115,16 +113,16 @@ export async function projectionsOf(
     deps.rules.projection,
   );
   return new Map(
-    rows.map((r) => {
+    rows.map((row) => {
       const projection = projectYear({
         year,
         now,
-        spent: r.spent,
-        cells: cells.get(r.provinceCode) ?? [],
+        spent: row.spent,
+        cells: cells.get(row.provinceCode) ?? [],
         rules: deps.rules.projection,
       });
-      const usage = projectedUsageOf(projection, r.estimate);
-      return [r.provinceCode, { projection, ratio: usage === null ? null : fixed(usage, 4) }];
+      const usage = projectedUsageOf(projection, row.estimate);
+      return [row.provinceCode, { projection, ratio: usage === null ? null : fixed(usage, 4) }];
     }),
   );
 }
@@ -161,36 +159,36 @@ export async function provinceProjection(
     LEFT JOIN estimate e ON e.province_code = p.code AND e.year = ${year}
     WHERE p.code = ${query.code}`;
   if (!row) throw notFound("province");
-  const { projection: p, ratio } = (await projectionsOf(deps, [row], year)).get(row.provinceCode)!;
+  const { projection: projection, ratio } = (await projectionsOf(deps, [row], year)).get(row.provinceCode)!;
   const rules = deps.rules.projection;
   return {
     provinceCode: row.provinceCode,
     name: row.name,
     year,
     asOf: now.toISOString(),
-    method: p.method,
-    fallbackReason: p.fallbackReason,
+    method: projection.method,
+    fallbackReason: projection.fallbackReason,
     estimate: row.estimate === null ? null : formatMoney(row.estimate),
     spent: formatMoney(row.spent),
     elapsedRatio: elapsedRatio(year, now),
-    receivedToDate: money2(p.received),
-    notYetReceived: money2(p.notYetReceived),
-    notYetDischarged: money2(p.notYetDischarged),
-    projectedYearEnd: p.projectedYearEnd && money2(p.projectedYearEnd),
+    receivedToDate: money2(projection.received),
+    notYetReceived: money2(projection.notYetReceived),
+    notYetDischarged: money2(projection.notYetDischarged),
+    projectedYearEnd: projection.projectedYearEnd && money2(projection.projectedYearEnd),
     projectedRatio: ratio,
     history: {
-      originMonths: p.historyMonths,
+      originMonths: projection.historyMonths,
       minHistoryMonths: rules.minHistoryMonths,
       historyMonths: rules.historyMonths,
       maxDelayMonths: rules.maxDelayMonths,
     },
-    developmentFactors: p.factors.map((f) => ({
+    developmentFactors: projection.factors.map((f) => ({
       fromDelay: f.fromDelay,
       toDelay: f.toDelay,
       factor: fixed(f.factor, 6),
       origins: f.origins,
     })),
-    months: p.months.map((m) => ({
+    months: projection.months.map((m) => ({
       month: m.month,
       received: money2(m.received),
       completeDelay: m.completeDelay,
@@ -215,11 +213,11 @@ export interface ProjectionCsvRow {
   method: string | null;
 }
 
-export function projectionCsvRows(p: ProvinceProjection): ProjectionCsvRow[] {
-  const method = p.method === "chain_ladder" ? "Chain-ladder" : "Theo tốc độ chi (pace)";
+export function projectionCsvRows(projection: ProvinceProjection): ProjectionCsvRow[] {
+  const method = projection.method === "chain_ladder" ? "Chain-ladder" : "Theo tốc độ chi (pace)";
   return [
-    ...p.months.map((m) => ({
-      period: `${p.year}-${String(m.month).padStart(2, "0")}`,
+    ...projection.months.map((m) => ({
+      period: `${projection.year}-${String(m.month).padStart(2, "0")}`,
       received: m.received,
       completeDelay: m.completeDelay,
       toUltimate: m.toUltimate,
@@ -231,15 +229,15 @@ export function projectionCsvRows(p: ProvinceProjection): ProjectionCsvRow[] {
       method: null,
     })),
     {
-      period: String(p.year),
-      received: p.receivedToDate,
+      period: String(projection.year),
+      received: projection.receivedToDate,
       completeDelay: null,
       toUltimate: null,
       developed: null,
-      notYetReceived: p.notYetReceived,
-      notYetDischarged: p.notYetDischarged,
-      projectedYearEnd: p.projectedYearEnd,
-      projectedRatio: p.projectedRatio,
+      notYetReceived: projection.notYetReceived,
+      notYetDischarged: projection.notYetDischarged,
+      projectedYearEnd: projection.projectedYearEnd,
+      projectedRatio: projection.projectedRatio,
       method,
     },
   ];

@@ -44,11 +44,11 @@ export function reportsRoutes(deps: AppDeps) {
       request: { query: LateQuery },
       responses: { 200: jsonOrCsv(LateReport, "one line per facility"), ...problems },
     }),
-    async (c) => {
-      const report = await lateSubmissionReport(deps, callerOf(c), c.req.valid("query"));
-      if (wantsCsv(c.req.header("accept")))
+    async (ctx) => {
+      const report = await lateSubmissionReport(deps, callerOf(ctx), ctx.req.valid("query"));
+      if (wantsCsv(ctx.req.header("accept")))
         return csvResponse(toCsv(LATE_CSV, report.facilities), `late-submissions-${report.year}.csv`);
-      return c.json(report, 200);
+      return ctx.json(report, 200);
     },
   );
 
@@ -66,11 +66,11 @@ export function reportsRoutes(deps: AppDeps) {
       request: { query: OutlierQuery },
       responses: { 200: jsonOrCsv(OutlierReport, "one line per facility and visit type"), ...problems },
     }),
-    async (c) => {
-      const report = await outlierReport(deps, callerOf(c), c.req.valid("query"));
-      if (wantsCsv(c.req.header("accept")))
+    async (ctx) => {
+      const report = await outlierReport(deps, callerOf(ctx), ctx.req.valid("query"));
+      if (wantsCsv(ctx.req.header("accept")))
         return csvResponse(toCsv(OUTLIER_CSV, report.facilities), `outliers-${report.year}.csv`);
-      return c.json(report, 200);
+      return ctx.json(report, 200);
     },
   );
 
@@ -91,17 +91,17 @@ export function reportsRoutes(deps: AppDeps) {
         ...problems,
       },
     }),
-    async (c) => {
-      const report = await provinceProjection(deps, callerOf(c), {
-        code: c.req.valid("param").code,
-        year: c.req.valid("query").year,
+    async (ctx) => {
+      const report = await provinceProjection(deps, callerOf(ctx), {
+        code: ctx.req.valid("param").code,
+        year: ctx.req.valid("query").year,
       });
-      if (wantsCsv(c.req.header("accept")))
+      if (wantsCsv(ctx.req.header("accept")))
         return csvResponse(
           toCsv(PROJECTION_CSV, projectionCsvRows(report)),
           `projection-${report.provinceCode}-${report.year}.csv`,
         );
-      return c.json(report, 200);
+      return ctx.json(report, 200);
     },
   );
 

@@ -64,14 +64,14 @@ export const DocumentRulesSchema = z
     ]),
   })
   .strict()
-  .superRefine((r, ctx) => {
-    r.requirements.forEach((req, i) =>
-      req.documents.forEach((d, j) => {
-        if (!r.documentTypes.includes(d))
+  .superRefine((requirementRules, ctx) => {
+    requirementRules.requirements.forEach((req, i) =>
+      req.documents.forEach((doc, docIndex) => {
+        if (!requirementRules.documentTypes.includes(doc))
           ctx.addIssue({
             code: "custom",
-            path: ["requirements", i, "documents", j],
-            message: `unknown document type "${d}"`,
+            path: ["requirements", i, "documents", docIndex],
+            message: `unknown document type "${doc}"`,
           });
       }),
     );

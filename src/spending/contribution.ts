@@ -37,26 +37,26 @@ export interface CountedClaim {
  * is DELAY_MONTHS in triangle.ts.
  */
 export function delayMonths(year: number, month: number, receivedAt: Date): number {
-  const r = vietnamYearMonth(receivedAt);
-  return Math.max(0, r.year * 12 + r.month - (year * 12 + month));
+  const received = vietnamYearMonth(receivedAt);
+  return Math.max(0, received.year * 12 + received.month - (year * 12 + month));
 }
 
-export function contributionOf(c: CountedClaim): Contribution {
+export function contributionOf(claim: CountedClaim): Contribution {
   const counted =
-    c.status === "denied"
+    claim.status === "denied"
       ? new Dec(0)
-      : c.status === "approved" && c.approved != null
-        ? new Dec(c.approved)
-        : new Dec(c.insurance);
+      : claim.status === "approved" && claim.approved != null
+        ? new Dec(claim.approved)
+        : new Dec(claim.insurance);
   return {
-    provinceCode: c.provinceCode,
-    year: c.year,
-    month: c.month,
-    facilityCode: c.facilityCode,
-    delayMonths: delayMonths(c.year, c.month, c.receivedAt),
+    provinceCode: claim.provinceCode,
+    year: claim.year,
+    month: claim.month,
+    facilityCode: claim.facilityCode,
+    delayMonths: delayMonths(claim.year, claim.month, claim.receivedAt),
     spent: counted,
-    pending: c.status === "pending_documentation" ? counted : new Dec(0),
-    count: c.status === "denied" ? 0 : 1,
+    pending: claim.status === "pending_documentation" ? counted : new Dec(0),
+    count: claim.status === "denied" ? 0 : 1,
   };
 }
 
@@ -74,14 +74,14 @@ export function netDeltas(
   changes: readonly { before?: Contribution | null; after?: Contribution | null }[],
 ): Contribution[] {
   const sums = new Map<string, Contribution>();
-  const add = (c: Contribution, sign: 1 | -1) => {
-    const k = keyOf(c);
-    const cur = sums.get(k) ?? { ...c, spent: new Dec(0), pending: new Dec(0), count: 0 };
-    sums.set(k, {
+  const add = (contribution: Contribution, sign: 1 | -1) => {
+    const groupKey = keyOf(contribution);
+    const cur = sums.get(groupKey) ?? { ...contribution, spent: new Dec(0), pending: new Dec(0), count: 0 };
+    sums.set(groupKey, {
       ...cur,
-      spent: cur.spent.plus(c.spent.times(sign)),
-      pending: cur.pending.plus(c.pending.times(sign)),
-      count: cur.count + sign * c.count,
+      spent: cur.spent.plus(contribution.spent.times(sign)),
+      pending: cur.pending.plus(contribution.pending.times(sign)),
+      count: cur.count + sign * contribution.count,
     });
   };
   for (const { before, after } of changes) {

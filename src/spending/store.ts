@@ -3,16 +3,21 @@ import type { SqlSession } from "../db/client.ts";
 import type { Contribution } from "./contribution.ts";
 
 /** Sums deltas by a key, in key order (the order rows are locked in). */
-function sumBy(deltas: Contribution[], key: (d: Contribution) => string): Contribution[] {
+function sumBy(deltas: Contribution[], key: (delta: Contribution) => string): Contribution[] {
   const totals = new Map<string, Contribution>();
-  for (const d of deltas) {
-    const k = key(d);
-    const cur = totals.get(k);
+  for (const delta of deltas) {
+    const groupKey = key(delta);
+    const cur = totals.get(groupKey);
     totals.set(
-      k,
+      groupKey,
       cur
-        ? { ...cur, spent: cur.spent.plus(d.spent), pending: cur.pending.plus(d.pending), count: cur.count + d.count }
-        : d,
+        ? {
+            ...cur,
+            spent: cur.spent.plus(delta.spent),
+            pending: cur.pending.plus(delta.pending),
+            count: cur.count + delta.count,
+          }
+        : delta,
     );
   }
   return [...totals.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, d]) => d);

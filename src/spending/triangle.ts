@@ -49,10 +49,10 @@ export async function loadTriangles(
     WHERE province_code = ANY(${[...provinceCodes]}::text[])
       AND year BETWEEN ${Math.floor(from / 12)} AND ${Math.floor(to / 12)}
       AND year * 12 + discharge_month - 1 BETWEEN ${from} AND ${to}`;
-  for (const r of rows)
+  for (const row of rows)
     out
-      .get(r.provinceCode)
-      ?.push({ year: Number(r.year), month: Number(r.month), delay: Number(r.delay), amount: r.amount });
+      .get(row.provinceCode)
+      ?.push({ year: Number(row.year), month: Number(row.month), delay: Number(row.delay), amount: row.amount });
   return out;
 }
 

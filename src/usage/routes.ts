@@ -38,12 +38,9 @@ const ProvinceUsage = z
     projectedRatio: RatioOut.nullable().openapi({
       description: `projected year-end spending / estimate, ${ROUNDING}: a chain-ladder on the arrival triangle (claims not yet received developed to ultimate, then the same pace for the rest of the year), or the pace method (spent / exact elapsed share) while history is short; GET /v1/provinces/{code}/projection shows which and the figures. null when no time of the year has passed or without a positive estimate`,
     }),
-    openAlerts: z
-      .number()
-      .int()
-      .openapi({
-        description: "alerts of this province and year not yet resolved (open or acknowledged), of any kind",
-      }),
+    openAlerts: z.number().int().openapi({
+      description: "alerts of this province and year not yet resolved (open or acknowledged), of any kind",
+    }),
   })
   .openapi("ProvinceUsage");
 
@@ -51,11 +48,9 @@ const UsageList = z
   .object({
     year: z.number().int(),
     asOf: Timestamp,
-    provinces: z
-      .array(ProvinceUsage)
-      .openapi({
-        description: "sorted by ratio descending (compared unrounded), provinces without a ratio last, then by code",
-      }),
+    provinces: z.array(ProvinceUsage).openapi({
+      description: "sorted by ratio descending (compared unrounded), provinces without a ratio last, then by code",
+    }),
   })
   .openapi("Usage");
 
@@ -74,11 +69,9 @@ const ProvinceUsageDetail = ProvinceUsage.extend({
       }),
     )
     .openapi({ description: "facilities with claims this year, largest spent first (then by code)" }),
-  byMonth: z
-    .array(z.object({ month: z.number().int().min(1).max(12), spent: MoneyOut }))
-    .openapi({
-      description: 'all 12 months of the year by discharge month (Vietnam time), "0" for a month without spending',
-    }),
+  byMonth: z.array(z.object({ month: z.number().int().min(1).max(12), spent: MoneyOut })).openapi({
+    description: 'all 12 months of the year by discharge month (Vietnam time), "0" for a month without spending',
+  }),
 }).openapi("ProvinceUsageDetail");
 
 interface Row {
@@ -107,17 +100,17 @@ function usageRows(prisma: AppDeps["db"]["prisma"], year: number, where: Prisma.
     WHERE ${where}`;
 }
 
-function provinceUsage(r: Row, year: number, now: Date, projected: string | null): z.infer<typeof ProvinceUsage> {
+function provinceUsage(row: Row, year: number, now: Date, projected: string | null): z.infer<typeof ProvinceUsage> {
   return {
-    provinceCode: r.provinceCode,
-    name: r.name,
-    estimate: r.estimate === null ? null : formatMoney(r.estimate),
-    spent: formatMoney(r.spent),
-    pendingDocumentationAmount: formatMoney(r.pending),
-    ratio: ratio(r.spent, r.estimate),
+    provinceCode: row.provinceCode,
+    name: row.name,
+    estimate: row.estimate === null ? null : formatMoney(row.estimate),
+    spent: formatMoney(row.spent),
+    pendingDocumentationAmount: formatMoney(row.pending),
+    ratio: ratio(row.spent, row.estimate),
     elapsedRatio: elapsedRatio(year, now),
     projectedRatio: projected,
-    openAlerts: Number(r.openAlerts),
+    openAlerts: Number(row.openAlerts),
   };
 }
 
@@ -136,25 +129,25 @@ type Deps = Pick<AppDeps, "db" | "clock" | "rules">;
 export async function usageOverview(deps: Deps, caller: Caller, year?: number): Promise<z.infer<typeof UsageList>> {
   requireRole(caller, "central", "province");
   const now = deps.clock.now();
-  const y = year ?? vietnamYearMonth(now).year;
+  const shownYear = year ?? vietnamYearMonth(now).year;
   const where =
     caller.role === "central"
       ? Prisma.sql`(e.province_code IS NOT NULL OR s.province_code IS NOT NULL)`
       : Prisma.sql`p.code = ${caller.provinceCode}`;
-  const rows = await usageRows(deps.db.prisma, y, where);
-  const projected = await projectedRatios(deps, rows, y);
+  const rows = await usageRows(deps.db.prisma, shownYear, where);
+  const projected = await projectedRatios(deps, rows, shownYear);
   const sorted = rows
     .map((r) => ({ r, exact: exactRatio(r) }))
-    .sort((a, b) => {
-      if (a.exact && b.exact && !a.exact.eq(b.exact)) return b.exact.comparedTo(a.exact);
-      if (a.exact && !b.exact) return -1;
-      if (!a.exact && b.exact) return 1;
-      return a.r.provinceCode < b.r.provinceCode ? -1 : a.r.provinceCode > b.r.provinceCode ? 1 : 0;
+    .sort((left, right) => {
+      if (left.exact && right.exact && !left.exact.eq(right.exact)) return right.exact.comparedTo(left.exact);
+      if (left.exact && !right.exact) return -1;
+      if (!left.exact && right.exact) return 1;
+      return left.r.provinceCode < right.r.provinceCode ? -1 : left.r.provinceCode > right.r.provinceCode ? 1 : 0;
     });
   return {
-    year: y,
+    year: shownYear,
     asOf: now.toISOString(),
-    provinces: sorted.map(({ r }) => provinceUsage(r, y, now, projected.get(r.provinceCode) ?? null)),
+    provinces: sorted.map(({ r }) => provinceUsage(r, shownYear, now, projected.get(r.provinceCode) ?? null)),
   };
 }
 
@@ -173,26 +166,31 @@ export async function provinceUsageDetail(
   if (!canSeeProvince(caller, code)) throw notFound("province");
   const { prisma } = deps.db;
   const now = deps.clock.now();
-  const y = year ?? vietnamYearMonth(now).year;
-  const [row] = await usageRows(prisma, y, Prisma.sql`p.code = ${code}`);
+  const shownYear = year ?? vietnamYearMonth(now).year;
+  const [row] = await usageRows(prisma, shownYear, Prisma.sql`p.code = ${code}`);
   if (!row) throw notFound("province");
   const facilities = await prisma.$queryRaw<{ facilityCode: string; name: string | null; spent: string }[]>`
     SELECT d.facility_code AS "facilityCode", f.name AS "name", sum(d.spent)::text AS "spent"
     FROM spending_detail d LEFT JOIN facility f ON f.code = d.facility_code
-    WHERE d.province_code = ${code} AND d.year = ${y}
+    WHERE d.province_code = ${code} AND d.year = ${shownYear}
     GROUP BY d.facility_code, f.name
     ORDER BY sum(d.spent) DESC, d.facility_code`;
   const months = await prisma.$queryRaw<{ month: number; spent: string }[]>`
     SELECT month AS "month", sum(spent)::text AS "spent" FROM spending_detail
-    WHERE province_code = ${code} AND year = ${y} GROUP BY month`;
-  const byMonth = Array.from({ length: 12 }, (_, i) => {
-    const m = months.find((x) => Number(x.month) === i + 1);
-    return { month: i + 1, spent: formatMoney(m ? m.spent : "0") };
+    WHERE province_code = ${code} AND year = ${shownYear} GROUP BY month`;
+  const byMonth = Array.from({ length: 12 }, (_, index) => {
+    const monthRow = months.find((x) => Number(x.month) === index + 1);
+    return { month: index + 1, spent: formatMoney(monthRow ? monthRow.spent : "0") };
   });
   return {
-    year: y,
+    year: shownYear,
     asOf: now.toISOString(),
-    ...provinceUsage(row, y, now, (await projectedRatios(deps, [row], y)).get(row.provinceCode) ?? null),
+    ...provinceUsage(
+      row,
+      shownYear,
+      now,
+      (await projectedRatios(deps, [row], shownYear)).get(row.provinceCode) ?? null,
+    ),
     byFacility: facilities.map((f) => ({
       facilityCode: f.facilityCode,
       name: f.name,

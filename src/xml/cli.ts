@@ -43,17 +43,17 @@ export function envelopeFiles(paths: string[]): string[] {
   const found: string[] = [];
   const walk = (dir: string) => {
     const entries: Dirent[] = readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
-    for (const e of entries) {
-      const path = join(dir, e.name);
-      if (e.isDirectory()) walk(path);
-      else if (e.isFile() && /\.xml$/i.test(e.name)) found.push(path);
+    for (const entry of entries) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.isFile() && /\.xml$/i.test(entry.name)) found.push(path);
     }
   };
-  for (const p of paths) {
-    const stat = statSync(p, { throwIfNoEntry: false });
-    if (!stat) throw new Error(`no such file or folder: ${p}`);
-    if (stat.isDirectory()) walk(p);
-    else found.push(p);
+  for (const entryPath of paths) {
+    const stat = statSync(entryPath, { throwIfNoEntry: false });
+    if (!stat) throw new Error(`no such file or folder: ${entryPath}`);
+    if (stat.isDirectory()) walk(entryPath);
+    else found.push(entryPath);
   }
   return found;
 }
@@ -96,16 +96,18 @@ export class ProgressBar {
     const rate = seconds > 0 ? done / seconds : 0;
     const left = rate > 0 ? Math.max(0, Math.round((total - done) / rate)) : null;
     const eta = left === null ? "--:--" : `${Math.floor(left / 60)}:${String(left % 60).padStart(2, "0")}`;
-    const n = (x: number) => Math.round(x).toLocaleString("en-US");
-    return `[${"#".repeat(filled)}${".".repeat(width - filled)}] ${n(done)}/${n(total)} episodes  ${n(rate)}/s  ETA ${eta}${now ? `  ${now}` : ""}`;
+    const thousands = (x: number) => Math.round(x).toLocaleString("en-US");
+    return `[${"#".repeat(filled)}${".".repeat(width - filled)}] ${thousands(done)}/${thousands(total)} episodes  ${thousands(rate)}/s  ETA ${eta}${now ? `  ${now}` : ""}`;
   }
 
   update(done: number, note: string, force = false) {
     if (!this.out.isTTY) return;
-    const t = Date.now();
-    if (!force && t - this.last < 100) return;
-    this.last = t;
-    this.out.write(`\r${ProgressBar.line(done, this.total, (t - this.started) / 1000, this.width, note)}\x1b[K`);
+    const startedAt = Date.now();
+    if (!force && startedAt - this.last < 100) return;
+    this.last = startedAt;
+    this.out.write(
+      `\r${ProgressBar.line(done, this.total, (startedAt - this.started) / 1000, this.width, note)}\x1b[K`,
+    );
   }
 
   finish() {
@@ -115,19 +117,23 @@ export class ProgressBar {
 
 /** Counts the bytes of a file as they go out. */
 function counted(path: string, onBytes: (n: number) => void): Readable {
-  let n = 0;
+  let bytes = 0;
   return createReadStream(path).pipe(
     new Transform({
       transform(chunk: Buffer, _enc, done) {
-        n += chunk.length;
-        onBytes(n);
+        bytes += chunk.length;
+        onBytes(bytes);
         done(null, chunk);
       },
     }),
   );
 }
 
-async function sendOverHttp(cmd: ImportXmlCommand, path: string, onBytes: (n: number) => void): Promise<FileResult> {
+async function sendOverHttp(
+  cmd: ImportXmlCommand,
+  path: string,
+  onBytes: (bytes: number) => void,
+): Promise<FileResult> {
   const url = new URL("/v1/batches/xml", cmd.url);
   url.searchParams.set("facility", cmd.facility);
   if (cmd.batchId) url.searchParams.set("batchId", cmd.batchId);
@@ -162,7 +168,7 @@ async function storeDirectly(
   deps: AppDeps,
   cmd: ImportXmlCommand,
   path: string,
-  onProgress: (p: XmlProgress) => void,
+  onProgress: (progress: XmlProgress) => void,
 ): Promise<FileResult> {
   try {
     const { status, response } = await importXml(deps, {
@@ -246,9 +252,9 @@ export async function runImportXml(cmd: ImportXmlCommand): Promise<number> {
     }
   }
   try {
-    for (const [i, path] of files.entries()) {
-      const expected = counts[i] ?? 0;
-      const note = `file ${i + 1}/${files.length}`;
+    for (const [index, path] of files.entries()) {
+      const expected = counts[index] ?? 0;
+      const note = `file ${index + 1}/${files.length}`;
       const size = statSync(path).size;
       const result = deps
         ? // Reading a file is half the work, storing it the other half.
@@ -268,7 +274,8 @@ export async function runImportXml(cmd: ImportXmlCommand): Promise<number> {
   }
 
   writeFileSync(cmd.rejected, toCsv(CSV_COLUMNS, rejectedRows(results)));
-  const sum = (f: (r: XmlBatchResponse) => number) => results.reduce((n, r) => n + (r.response ? f(r.response) : 0), 0);
+  const sum = (f: (result: XmlBatchResponse) => number) =>
+    results.reduce((n, r) => n + (r.response ? f(r.response) : 0), 0);
   const summary = {
     files: results.map((r) =>
       r.response

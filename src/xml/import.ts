@@ -74,11 +74,13 @@ function present(response: BatchResponse, items: MappedEpisode[]): BatchResponse
   return {
     ...response,
     claims: response.claims.map((c) => ({ ...c, index: items[c.index]!.index })),
-    errors: response.errors.map((e) => {
-      const item = items[e.index]!;
-      const json = /^claims\[\d+\]\.?(.*)$/.exec(e.path);
-      const where = json ? xmlField(json[1]!, e.code, e.message, item) : { path: e.path, message: e.message };
-      return { ...e, index: item.index, path: `HOSO[${item.index}].${where.path}`, message: where.message };
+    errors: response.errors.map((error) => {
+      const item = items[error.index]!;
+      const json = /^claims\[\d+\]\.?(.*)$/.exec(error.path);
+      const where = json
+        ? xmlField(json[1]!, error.code, error.message, item)
+        : { path: error.path, message: error.message };
+      return { ...error, index: item.index, path: `HOSO[${item.index}].${where.path}`, message: where.message };
     }),
   };
 }
@@ -152,9 +154,9 @@ export async function importXml(
     tell();
     const chunks: XmlChunk[] = [];
     const parts: BatchResponse[] = [];
-    let k = 0;
+    let partIndex = 0;
     for await (const items of spool.chunks()) {
-      const id = ids[k]!;
+      const id = ids[partIndex]!;
       let part: BatchResponse;
       let replayed: boolean;
       if (already.has(id)) {
@@ -188,7 +190,7 @@ export async function importXml(
             format: "xml",
             sha256: read.sha256,
             batchId,
-            chunk: k + 1,
+            chunk: partIndex + 1,
             chunks: ids.length,
             episodes: items.map((i) => ({ hoso: i.index, claim: i.claim })),
           }),
@@ -202,7 +204,7 @@ export async function importXml(
       parts.push(part);
       progress.stored += items.length;
       tell();
-      k += 1;
+      partIndex += 1;
     }
 
     const sum = (f: (r: BatchResponse) => number) => parts.reduce((n, r) => n + f(r), 0);

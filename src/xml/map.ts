@@ -68,27 +68,29 @@ const TIME = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})$/;
 const DAY = /^(\d{4})(\d{2})(\d{2})(?:\d{4})?$/;
 const ICD_WITHOUT_DOT = /^([A-Z]\d{2})(\d{1,2})$/;
 
-function validDay(y: number, m: number, d: number) {
-  const t = new Date(Date.UTC(y, m - 1, d));
-  return y >= 1800 && t.getUTCFullYear() === y && t.getUTCMonth() === m - 1 && t.getUTCDate() === d;
+function validDay(year: number, month: number, day: number) {
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return (
+    year >= 1800 && date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day
+  );
 }
 
 /** yyyymmddHHMM in Vietnam time -> RFC 3339 with +07:00; null when it is not such a time. */
 export function vietnamTime(text: string): string | null {
-  const m = TIME.exec(text);
-  if (!m) return null;
-  const [, y, mo, d, h, mi] = m;
-  if (!validDay(+y!, +mo!, +d!) || +h! > 23 || +mi! > 59) return null;
-  return `${y}-${mo}-${d}T${h}:${mi}:00+07:00`;
+  const match = TIME.exec(text);
+  if (!match) return null;
+  const [, year, mo, day, hour, mi] = match;
+  if (!validDay(+year!, +mo!, +day!) || +hour! > 23 || +mi! > 59) return null;
+  return `${year}-${mo}-${day}T${hour}:${mi}:00+07:00`;
 }
 
 /** NGAY_SINH (12 digits in 130, 8 in 4210): a date, undefined when month or day is unknown (0000), null when invalid. */
 export function birthDate(text: string): string | undefined | null {
-  const m = DAY.exec(text);
-  if (!m) return null;
-  const [, y, mo, d] = m;
-  if (mo === "00" || d === "00") return +y! >= 1800 ? undefined : null;
-  return validDay(+y!, +mo!, +d!) ? `${y}-${mo}-${d}` : null;
+  const match = DAY.exec(text);
+  if (!match) return null;
+  const [, year, mo, day] = match;
+  if (mo === "00" || day === "00") return +year! >= 1800 ? undefined : null;
+  return validDay(+year!, +mo!, +day!) ? `${year}-${mo}-${day}` : null;
 }
 
 /** `a; b;;c` -> ["a", "b", "c"]. */
@@ -103,15 +105,15 @@ export function list(text: string | undefined): string[] {
 
 /** ICD-10 as hospitals write it: upper case; `J189` is `J18.9`. */
 export function icd10(code: string): string {
-  const c = code.trim().toUpperCase();
-  const m = ICD_WITHOUT_DOT.exec(c);
-  return m ? `${m[1]}.${m[2]}` : c;
+  const normalized = code.trim().toUpperCase();
+  const match = ICD_WITHOUT_DOT.exec(normalized);
+  return match ? `${match[1]}.${match[2]}` : normalized;
 }
 
 function holds(tests: XmlTest[], fields: ReadonlyMap<string, string>): boolean {
-  for (const t of tests) {
-    const v = fields.get(t.field)?.trim() ?? "";
-    if (t.in ? t.in.includes(v) : v !== "") return true;
+  for (const test of tests) {
+    const value = fields.get(test.field)?.trim() ?? "";
+    if (test.in ? test.in.includes(value) : value !== "") return true;
   }
   return false;
 }
@@ -145,9 +147,9 @@ class Summary {
   time(name: string): string | undefined {
     const raw = this.get(name);
     if (!raw) return void this.fail(`XML1.${name}`, "required", "required");
-    const t = vietnamTime(raw);
-    if (!t) this.fail(`XML1.${name}`, "invalid_format", "must be a time of 12 digits yyyymmddHHMM (Vietnam time)");
-    return t ?? undefined;
+    const time = vietnamTime(raw);
+    if (!time) this.fail(`XML1.${name}`, "invalid_format", "must be a time of 12 digits yyyymmddHHMM (Vietnam time)");
+    return time ?? undefined;
   }
 
   /** An amount; an optional one that is empty is 0. */
@@ -157,9 +159,9 @@ class Summary {
       if (required) this.fail(`XML1.${name}`, "required", "required");
       return required ? null : ZERO;
     }
-    const d = parseMoney(raw);
-    if (!d) this.fail(`XML1.${name}`, "invalid_money", "must be a non-negative amount with at most 2 decimals");
-    return d;
+    const amount = parseMoney(raw);
+    if (!amount) this.fail(`XML1.${name}`, "invalid_money", "must be a non-negative amount with at most 2 decimals");
+    return amount;
   }
 }
 
@@ -176,7 +178,7 @@ export function mapEpisode(episode: RawEpisode, ctx: MapContext): MappedEpisode 
   };
 
   const summaries: RawTable[] = [];
-  for (const t of episode.tables) if (t.type === "XML1") summaries.push(t);
+  for (const table of episode.tables) if (table.type === "XML1") summaries.push(table);
   if (summaries.length !== 1) {
     errors.push(
       summaries.length
@@ -194,84 +196,84 @@ export function mapEpisode(episode: RawEpisode, ctx: MapContext): MappedEpisode 
     });
     return out;
   }
-  const s = new Summary(parsed.fields, errors);
-  out.claimId = s.get("MA_LK") || null;
+  const summary = new Summary(parsed.fields, errors);
+  out.claimId = summary.get("MA_LK") || null;
   if (parsed.root !== "TONG_HOP") {
-    s.fail("XML1", "unexpected_root", "the XML1 document's root must be TONG_HOP");
+    summary.fail("XML1", "unexpected_root", "the XML1 document's root must be TONG_HOP");
     return out;
   }
-  const standard = detectStandard(s.fields);
+  const standard = detectStandard(summary.fields);
   out.standard = standard;
   if (!standard) {
-    s.fail(
+    summary.fail(
       "XML1",
       "unknown_standard",
       "not a summary of Decision 130/4750 (MA_THE_BHYT, MA_BENH_CHINH, T_TONGCHI_BV) or 4210 (MA_THE, MA_BENH, T_TONGCHI)",
     );
     return out;
   }
-  const n = NAMES[standard];
+  const names = NAMES[standard];
   const { rules } = ctx;
 
-  if (!out.claimId) s.fail("XML1.MA_LK", "required", "required");
-  const facility = s.get("MA_CSKCB");
+  if (!out.claimId) summary.fail("XML1.MA_LK", "required", "required");
+  const facility = summary.get("MA_CSKCB");
   if (facility && facility !== ctx.facilityCode)
-    s.fail("XML1.MA_CSKCB", "facility_mismatch", "the episode names another facility than the file is for");
+    summary.fail("XML1.MA_CSKCB", "facility_mismatch", "the episode names another facility than the file is for");
 
-  const admittedAt = s.time("NGAY_VAO");
-  const dischargedAt = s.time("NGAY_RA");
+  const admittedAt = summary.time("NGAY_VAO");
+  const dischargedAt = summary.time("NGAY_RA");
 
   let birth: string | undefined;
-  if (s.get("NGAY_SINH")) {
-    const b = birthDate(s.get("NGAY_SINH"));
-    if (b === null)
-      s.fail("XML1.NGAY_SINH", "invalid_format", "must be a date yyyymmddHHMM (or yyyymmdd), unknown parts 00");
-    else birth = b;
+  if (summary.get("NGAY_SINH")) {
+    const born = birthDate(summary.get("NGAY_SINH"));
+    if (born === null)
+      summary.fail("XML1.NGAY_SINH", "invalid_format", "must be a date yyyymmddHHMM (or yyyymmdd), unknown parts 00");
+    else birth = born;
   }
-  const genderCode = s.get("GIOI_TINH");
+  const genderCode = summary.get("GIOI_TINH");
   const gender = genderCode ? GENDER[genderCode] : undefined;
   if (genderCode && !gender)
-    s.fail("XML1.GIOI_TINH", "invalid_value", "must be 1 (male), 2 (female) or 3 (undetermined)");
+    summary.fail("XML1.GIOI_TINH", "invalid_value", "must be 1 (male), 2 (female) or 3 (undetermined)");
 
-  const kind = s.get("MA_LOAI_KCB");
+  const kind = summary.get("MA_LOAI_KCB");
   let visitType: string | undefined;
-  if (!kind) s.fail("XML1.MA_LOAI_KCB", "required", "required");
+  if (!kind) summary.fail("XML1.MA_LOAI_KCB", "required", "required");
   else {
     visitType = /^\d{1,2}$/.test(kind) ? rules.visitTypes[kind.padStart(2, "0")] : undefined;
     if (!visitType)
-      s.fail(
+      summary.fail(
         "XML1.MA_LOAI_KCB",
         "invalid_value",
         `unknown MA_LOAI_KCB; the rules know ${Object.keys(rules.visitTypes).join(", ")}`,
       );
-    else if (rules.emergency.replaces.includes(visitType as never) && holds(rules.emergency.when, s.fields))
+    else if (rules.emergency.replaces.includes(visitType as never) && holds(rules.emergency.when, summary.fields))
       visitType = "emergency";
   }
 
-  const secondary = list(s.get(n.secondary)).map(icd10);
+  const secondary = list(summary.get(names.secondary)).map(icd10);
   if (secondary.length > rules.maxSecondaryDiagnoses)
-    s.fail(`XML1.${n.secondary}`, "too_big", `at most ${rules.maxSecondaryDiagnoses} codes`);
+    summary.fail(`XML1.${names.secondary}`, "too_big", `at most ${rules.maxSecondaryDiagnoses} codes`);
   // Should MA_BENH hold several codes (;), the first is the main one and the rest are secondary.
-  const primaries = list(s.get(n.primary)).map(icd10);
+  const primaries = list(summary.get(names.primary)).map(icd10);
   const primary = primaries[0];
-  if (!primary) s.fail(`XML1.${n.primary}`, "required", "required");
+  if (!primary) summary.fail(`XML1.${names.primary}`, "required", "required");
 
   // Amounts (130, Bảng 1 fields 46-51): T_TONGCHI_BV is everything the stay cost; the fund pays T_BHTT
   // (= T_TONGCHI_BH - T_BNCCT); the patient pays the co-payment T_BNCCT and what is outside the fund's
   // scope T_BNTT; other sources T_NGUONKHAC. So T_TONGCHI_BV = T_BHTT + T_BNCCT + T_BNTT + T_NGUONKHAC.
-  const total = s.money(n.total, true);
-  const fund = s.money("T_BHTT", true);
-  const coPay = s.money("T_BNCCT", false);
-  const outside = s.money("T_BNTT", false);
-  const other = s.money("T_NGUONKHAC", false);
-  if (standard === "130" && s.get("T_TONGCHI_BH") && fund && coPay) {
-    const inScope = s.money("T_TONGCHI_BH", false);
+  const total = summary.money(names.total, true);
+  const fund = summary.money("T_BHTT", true);
+  const coPay = summary.money("T_BNCCT", false);
+  const outside = summary.money("T_BNTT", false);
+  const other = summary.money("T_NGUONKHAC", false);
+  if (standard === "130" && summary.get("T_TONGCHI_BH") && fund && coPay) {
+    const inScope = summary.money("T_TONGCHI_BH", false);
     if (inScope && !inScope.minus(coPay).equals(fund))
-      s.fail("XML1.T_BHTT", "amounts_inconsistent", "T_BHTT must equal T_TONGCHI_BH - T_BNCCT");
+      summary.fail("XML1.T_BHTT", "amounts_inconsistent", "T_BHTT must equal T_TONGCHI_BH - T_BNCCT");
   }
 
-  const cards = list(s.get(n.card).toUpperCase());
-  const citizenId = standard === "130" && /^\d{12}$/.test(s.get("SO_CCCD")) ? s.get("SO_CCCD") : undefined;
+  const cards = list(summary.get(names.card).toUpperCase());
+  const citizenId = standard === "130" && /^\d{12}$/.test(summary.get("SO_CCCD")) ? summary.get("SO_CCCD") : undefined;
 
   const documents: { type: string; reference: string }[] = [];
   for (const t of episode.tables) {
@@ -279,7 +281,7 @@ export function mapEpisode(episode: RawEpisode, ctx: MapContext): MappedEpisode 
     if (!doc) continue;
     const table = parseTable(t.xml ?? "", `HOSO[${episode.index}].${t.type}`);
     if ("malformed" in table) {
-      s.fail(t.type, "xml_malformed", `the ${t.type} document is not well-formed XML: ${table.malformed}`);
+      summary.fail(t.type, "xml_malformed", `the ${t.type} document is not well-formed XML: ${table.malformed}`);
       continue;
     }
     let ref: string | undefined;
@@ -294,7 +296,7 @@ export function mapEpisode(episode: RawEpisode, ctx: MapContext): MappedEpisode 
     patient: {
       ...(cards.length ? { cardNumber: cards[cards.length - 1] } : {}),
       ...(citizenId ? { citizenId } : {}),
-      ...(s.get("HO_TEN") ? { name: s.get("HO_TEN") } : {}),
+      ...(summary.get("HO_TEN") ? { name: summary.get("HO_TEN") } : {}),
       ...(birth ? { birthDate: birth } : {}),
       ...(gender ? { gender } : {}),
     },
@@ -302,9 +304,9 @@ export function mapEpisode(episode: RawEpisode, ctx: MapContext): MappedEpisode 
     admittedAt,
     dischargedAt,
     diagnosis: { primary, secondary: [...primaries.slice(1), ...secondary] },
-    referral: holds(rules.referral, s.fields),
-    procedure: holds(rules.procedure, s.fields),
-    died: holds(rules.died, s.fields),
+    referral: holds(rules.referral, summary.fields),
+    procedure: holds(rules.procedure, summary.fields),
+    died: holds(rules.died, summary.fields),
     amounts: {
       total: formatMoney(total!),
       insurance: formatMoney(fund!),
@@ -317,12 +319,12 @@ export function mapEpisode(episode: RawEpisode, ctx: MapContext): MappedEpisode 
 }
 
 /** Field names of the contract, as the standard calls them, for messages. */
-function renamed(message: string, n: Names): string {
+function renamed(message: string, names: Names): string {
   return message
     .replace(/\bdischargedAt\b/g, "NGAY_RA")
     .replace(/\badmittedAt\b/g, "NGAY_VAO")
     .replace(/\bbirthDate\b/g, "NGAY_SINH")
-    .replace(/\bcardNumber\b/g, n.card)
+    .replace(/\bcardNumber\b/g, names.card)
     .replace(/\bcitizenId\b/g, "SO_CCCD")
     .replace(/\bclaimId\b/g, "MA_LK");
 }
@@ -337,22 +339,23 @@ export function xmlField(
   message: string,
   ep: Pick<MappedEpisode, "standard" | "documentTables">,
 ): { path: string; message: string } {
-  const n = NAMES[ep.standard ?? "130"];
+  const names = NAMES[ep.standard ?? "130"];
   const doc = /^documents\[(\d+)\]/.exec(path);
-  if (doc) return { path: ep.documentTables[Number(doc[1])] ?? "XML1", message: renamed(message, n) };
+  if (doc) return { path: ep.documentTables[Number(doc[1])] ?? "XML1", message: renamed(message, names) };
   if (code === "amounts_do_not_add_up")
     return {
-      path: `XML1.${n.total}`,
-      message: `${n.total} must equal T_BHTT + T_BNCCT + T_BNTT + T_NGUONKHAC exactly`,
+      path: `XML1.${names.total}`,
+      message: `${names.total} must equal T_BHTT + T_BNCCT + T_BNTT + T_NGUONKHAC exactly`,
     };
   if (code === "patient_identifier_required")
     return {
-      path: `XML1.${n.card}`,
-      message: ep.standard === "4210" ? `${n.card} is required` : `${n.card} or SO_CCCD (12 digits) is required`,
+      path: `XML1.${names.card}`,
+      message:
+        ep.standard === "4210" ? `${names.card} is required` : `${names.card} or SO_CCCD (12 digits) is required`,
     };
   const fields: [RegExp, string][] = [
     [/^claimId/, "MA_LK"],
-    [/^patient\.cardNumber/, n.card],
+    [/^patient\.cardNumber/, names.card],
     [/^patient\.citizenId/, "SO_CCCD"],
     [/^patient\.name/, "HO_TEN"],
     [/^patient\.birthDate/, "NGAY_SINH"],
@@ -360,13 +363,13 @@ export function xmlField(
     [/^visitType/, "MA_LOAI_KCB"],
     [/^admittedAt/, "NGAY_VAO"],
     [/^dischargedAt/, "NGAY_RA"],
-    [/^diagnosis\.primary/, n.primary],
-    [/^diagnosis\.secondary/, n.secondary],
-    [/^amounts\.total/, n.total],
+    [/^diagnosis\.primary/, names.primary],
+    [/^diagnosis\.secondary/, names.secondary],
+    [/^amounts\.total/, names.total],
     [/^amounts\.insurance/, "T_BHTT"],
     [/^amounts\.patient/, "T_BNCCT"],
     [/^amounts\.other/, "T_NGUONKHAC"],
   ];
   const hit = fields.find(([re]) => re.test(path));
-  return { path: hit ? `XML1.${hit[1]}` : "XML1", message: renamed(message, n) };
+  return { path: hit ? `XML1.${hit[1]}` : "XML1", message: renamed(message, names) };
 }

@@ -106,11 +106,11 @@ export function isBase64(parts: readonly string[]): boolean {
 }
 
 /** The last `n` characters of text that are not base64's allowed whitespace. */
-function lastNonSpace(text: string, n: number): string {
+function lastNonSpace(text: string, count: number): string {
   let out = "";
-  for (let i = text.length - 1; i >= 0 && out.length < n; i--) {
-    const c = text.charCodeAt(i);
-    if (c !== 32 && c !== 10 && c !== 13 && c !== 9) out = text[i] + out;
+  for (let index = text.length - 1; index >= 0 && out.length < count; index--) {
+    const code = text.charCodeAt(index);
+    if (code !== 32 && code !== 10 && code !== 13 && code !== 9) out = text[index] + out;
   }
   return out;
 }
@@ -125,7 +125,7 @@ class NotUtf8 extends Error {}
  * leading BOM is dropped). Elsewhere (a runtime without isUtf8) TextDecoder.
  */
 export class Utf8Stream {
-  private readonly isUtf8 = (nodeBuffer as { isUtf8?: (b: Uint8Array) => boolean }).isUtf8;
+  private readonly isUtf8 = (nodeBuffer as { isUtf8?: (bytes: Uint8Array) => boolean }).isUtf8;
   private readonly fallback = this.isUtf8 ? null : new TextDecoder("utf-8", { fatal: true });
   private carry: Uint8Array | null = null;
   private first = true;
@@ -148,14 +148,14 @@ export class Utf8Stream {
     }
     // Where the last, possibly unfinished, sequence starts: at most 3 bytes back.
     let end = bytes.length;
-    for (let k = end - 1; k >= 0 && k >= end - 3; k--) {
-      const b = bytes[k]!;
-      if (b < 0x80) break;
-      if (b >= 0xc0) {
-        const need = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : 2;
-        if (end - k < need) {
-          this.carry = bytes.slice(k);
-          end = k;
+    for (let back = end - 1; back >= 0 && back >= end - 3; back--) {
+      const byte = bytes[back]!;
+      if (byte < 0x80) break;
+      if (byte >= 0xc0) {
+        const need = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : 2;
+        if (end - back < need) {
+          this.carry = bytes.slice(back);
+          end = back;
         }
         break;
       }
@@ -250,22 +250,22 @@ export async function readEnvelope(
   };
 
   const finishTable = () => {
-    const t = table!;
+    const current = table!;
     table = null;
-    const type = t.type.trim().toUpperCase();
-    const where = `HOSO[${episode!.index}].FILEHOSO[${t.position}]${type ? `(${type})` : ""}.NOIDUNGFILE`;
-    if (!isBase64(t.data))
+    const type = current.type.trim().toUpperCase();
+    const where = `HOSO[${episode!.index}].FILEHOSO[${current.position}]${type ? `(${type})` : ""}.NOIDUNGFILE`;
+    if (!isBase64(current.data))
       throw refuse(422, "invalid_base64", `NOIDUNGFILE of ${where} is not valid base64`, where, "not valid base64");
     let xml: string | null = null;
     if (type && options.wanted(type)) {
       try {
         // Node's decoder skips the whitespace isBase64 allowed.
-        xml = decodeUtf8(Buffer.from(t.data.length === 1 ? t.data[0]! : t.data.join(""), "base64"));
+        xml = decodeUtf8(Buffer.from(current.data.length === 1 ? current.data[0]! : current.data.join(""), "base64"));
       } catch {
         throw refuse(422, "xml_encoding", `the document in ${where} is not UTF-8`, where, "must be UTF-8");
       }
     }
-    episode!.tables.push({ type, position: t.position, xml });
+    episode!.tables.push({ type, position: current.position, xml });
   };
 
   const onOpen = (tagName: string) => {
@@ -301,10 +301,10 @@ export async function readEnvelope(
 
   // A table's base64 is handed over as written and checked as base64 (no references, no markup).
   const inTable = () => table !== null && stack.length === 6 && stack[5] === "NOIDUNGFILE";
-  const onText = (t: string) => {
+  const onText = (chunk: string) => {
     const name = stack[stack.length - 1];
-    if (inTable()) table!.data.push(t);
-    else if (name === "LOAIHOSO" || name === "MACSKCB" || name === "SOLUONGHOSO") text += t;
+    if (inTable()) table!.data.push(chunk);
+    else if (name === "LOAIHOSO" || name === "MACSKCB" || name === "SOLUONGHOSO") text += chunk;
   };
 
   const onClose = () => {
@@ -392,7 +392,7 @@ export async function readEnvelope(
   reading(() => xml.end());
   makeHeader();
   await drain();
-  const h = header!;
+  const head = header!;
   if (episodes === 0)
     throw refuse(
       422,
@@ -409,7 +409,7 @@ export async function readEnvelope(
       "GIAMDINHHS.THONGTINHOSO.SOLUONGHOSO",
       `must equal the number of HOSO (${episodes})`,
     );
-  return { header: h, declaredCount, sha256: hash.digest("hex"), bytes, episodes };
+  return { header: head, declaredCount, sha256: hash.digest("hex"), bytes, episodes };
 }
 
 export interface ParsedTable {
@@ -460,8 +460,8 @@ class TableReader {
     }
   }
 
-  private text(t: string) {
-    if (this.depth === 2 && this.current !== null) this.value += t;
+  private text(chunk: string) {
+    if (this.depth === 2 && this.current !== null) this.value += chunk;
   }
 
   private close() {
@@ -496,9 +496,9 @@ export function parseTable(
   where: string,
   maxDepth = DEFAULT_LIMITS.maxDepth,
 ): ParsedTable | { malformed: string } {
-  const r = reader?.maxDepth === maxDepth ? reader : (reader = new TableReader(maxDepth));
+  const tableReader = reader?.maxDepth === maxDepth ? reader : (reader = new TableReader(maxDepth));
   try {
-    return r.read(xml, where);
+    return tableReader.read(xml, where);
   } catch (err) {
     if (err instanceof NotWellFormed) return { malformed: err.message.slice(0, 200) };
     throw err;

@@ -20,11 +20,9 @@ const BatchId = z
 const Query = z.object({ batchId: BatchId.optional(), facility: FacilityCode.optional() });
 
 const XmlBatchResponseSchema = BatchResponseSchema.extend({
-  chunks: z
-    .array(z.object({ batchId: z.string(), received: z.number().int(), replayed: z.boolean() }))
-    .openapi({
-      description: `The stored batches the file became, ${XML_CHUNK_SIZE} episodes each: the file's batchId, then <batchId>:2, <batchId>:3 ... A replayed chunk was stored by an earlier request.`,
-    }),
+  chunks: z.array(z.object({ batchId: z.string(), received: z.number().int(), replayed: z.boolean() })).openapi({
+    description: `The stored batches the file became, ${XML_CHUNK_SIZE} episodes each: the file's batchId, then <batchId>:2, <batchId>:3 ... A replayed chunk was stored by an earlier request.`,
+  }),
 }).openapi("XmlBatchResponse");
 
 /** The envelope's bytes as they arrive, decompressed when sent with Content-Encoding: gzip. */
@@ -74,10 +72,10 @@ export function xmlRoutes(deps: AppDeps) {
     },
   });
 
-  app.post("/", async (c) => {
-    const caller = callerOf(c);
+  app.post("/", async (ctx) => {
+    const caller = callerOf(ctx);
     requireRole(caller, "facility", "central");
-    const [type, ...params] = (c.req.header("content-type") ?? "")
+    const [type, ...params] = (ctx.req.header("content-type") ?? "")
       .toLowerCase()
       .split(";")
       .map((s) => s.trim());
@@ -87,7 +85,7 @@ export function xmlRoutes(deps: AppDeps) {
       .replace(/"/g, "");
     if (!XML_MEDIA_TYPES.includes(type ?? "") || (charset !== undefined && !/^utf-?8$/.test(charset)))
       throw new Problem(415, "unsupported_media_type", `send the envelope as ${XML_MEDIA_TYPES.join(" or ")} in UTF-8`);
-    const query = Query.safeParse({ batchId: c.req.query("batchId"), facility: c.req.query("facility") });
+    const query = Query.safeParse({ batchId: ctx.req.query("batchId"), facility: ctx.req.query("facility") });
     if (!query.success) {
       const issue = query.error.issues[0]!;
       throw unprocessable(`invalid query: ${String(issue.path[0])}`, [
@@ -101,11 +99,11 @@ export function xmlRoutes(deps: AppDeps) {
       caller,
       facilityCode: caller.role === "facility" ? caller.facilityCode : named,
       batchId: query.data.batchId,
-      body: bodyStream(c.req.raw),
+      body: bodyStream(ctx.req.raw),
       // A web stream hands its chunks over to the reader.
       bodyOwned: true,
     });
-    return c.json(response, status);
+    return ctx.json(response, status);
   });
 
   return app;

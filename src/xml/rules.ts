@@ -66,8 +66,8 @@ export const XmlMappingRulesSchema = z
     maxSecondaryDiagnoses: z.number().int().min(0).max(50).default(12),
   })
   .strict()
-  .superRefine((r, ctx) => {
-    if (r.documentTables.XML1)
+  .superRefine((mapping, ctx) => {
+    if (mapping.documentTables.XML1)
       ctx.addIssue({
         code: "custom",
         path: ["documentTables", "XML1"],

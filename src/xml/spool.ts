@@ -32,8 +32,8 @@ export class Spool<T> {
     if (this.dir) {
       const { readFile } = await import("node:fs/promises");
       const { join } = await import("node:path");
-      for (let k = 0; k < this.spilled; k++)
-        yield JSON.parse(await readFile(join(this.dir, `${k}.json`), "utf8")) as T[];
+      for (let chunkIndex = 0; chunkIndex < this.spilled; chunkIndex++)
+        yield JSON.parse(await readFile(join(this.dir, `${chunkIndex}.json`), "utf8")) as T[];
     }
     if (this.buffer.length) yield this.buffer;
   }

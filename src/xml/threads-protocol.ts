@@ -52,14 +52,21 @@ export function serializeError(err: unknown): SerializedError {
       errors: err.errors,
       headers: err.headers,
     };
-  const e = err instanceof Error ? err : new Error(String(err));
-  return { kind: "error", name: e.name, message: e.message, stack: e.stack };
+  const error = err instanceof Error ? err : new Error(String(err));
+  return { kind: "error", name: error.name, message: error.message, stack: error.stack };
 }
 
-export function deserializeError(s: SerializedError): Error {
-  if (s.kind === "problem") return new Problem(s.status as Problem["status"], s.code, s.detail, s.errors, s.headers);
-  const err = new Error(s.message);
-  err.name = s.name;
-  if (s.stack) err.stack = s.stack;
+export function deserializeError(serialized: SerializedError): Error {
+  if (serialized.kind === "problem")
+    return new Problem(
+      serialized.status as Problem["status"],
+      serialized.code,
+      serialized.detail,
+      serialized.errors,
+      serialized.headers,
+    );
+  const err = new Error(serialized.message);
+  err.name = serialized.name;
+  if (serialized.stack) err.stack = serialized.stack;
   return err;
 }

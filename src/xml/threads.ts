@@ -177,9 +177,9 @@ export class XmlThreads {
       let taken = 0;
       let wake: (() => void) | null = null;
       const poke = () => {
-        const w = wake;
+        const wakeUp = wake;
         wake = null;
-        w?.();
+        wakeUp?.();
       };
       const finish = () => {
         settled = true;

@@ -52,12 +52,12 @@ function checkDeclaredEncoding(encoding: string | undefined, where: string) {
     );
 }
 
-const S = "[ \\t\\r\\n]";
+const SPACE = "[ \\t\\r\\n]";
 const quoted = (value: string) => `(?:"(${value})"|'(${value})')`;
 const DECLARATION = new RegExp(
-  `^<\\?xml${S}+version${S}*=${S}*${quoted("1\\.[0-9]+")}` +
-    `(?:${S}+encoding${S}*=${S}*${quoted("[A-Za-z][A-Za-z0-9._-]*")})?` +
-    `(?:${S}+standalone${S}*=${S}*${quoted("yes|no")})?${S}*\\?>$`,
+  `^<\\?xml${SPACE}+version${SPACE}*=${SPACE}*${quoted("1\\.[0-9]+")}` +
+    `(?:${SPACE}+encoding${SPACE}*=${SPACE}*${quoted("[A-Za-z][A-Za-z0-9._-]*")})?` +
+    `(?:${SPACE}+standalone${SPACE}*=${SPACE}*${quoted("yes|no")})?${SPACE}*\\?>$`,
 );
 const INSTRUCTION_TARGET = /^<\?([A-Za-z_:][A-Za-z0-9._:-]*)(?:[ \t\r\n]|\?>$)/;
 /** Characters XML 1.0 allows nowhere (a lone surrogate cannot come out of strict UTF-8; a reference to one is checked below). */
@@ -72,9 +72,9 @@ const NOT_XML_SPACE = /[^ \t\r\n]/;
  * regular expression's call (80,000 text nodes in a 1,000-episode file).
  */
 function isPlain(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x20 ? c !== 0x9 && c !== 0xa && c !== 0xd : c === 0x26 || c >= 0xfffe) return false;
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (code < 0x20 ? code !== 0x9 && code !== 0xa && code !== 0xd : code === 0x26 || code >= 0xfffe) return false;
   }
   return true;
 }
@@ -126,12 +126,13 @@ const MIN_WRITE = 64 * 1024;
  * at a time (11 ms over a 7 MB envelope), forwards natively. So the last few
  * hundred characters backwards, then forwards from occurrence to occurrence.
  */
-export function lastIndex(text: string, c: string): number {
+export function lastIndex(text: string, char: string): number {
   const tail = Math.max(0, text.length - 256);
-  const near = tail === 0 ? text.lastIndexOf(c) : text.slice(tail).lastIndexOf(c);
+  const near = tail === 0 ? text.lastIndexOf(char) : text.slice(tail).lastIndexOf(char);
   if (near !== -1 || tail === 0) return near === -1 ? -1 : tail + near;
   let last = -1;
-  for (let i = text.indexOf(c); i !== -1 && i < tail; i = text.indexOf(c, i + 1)) last = i;
+  for (let index = text.indexOf(char); index !== -1 && index < tail; index = text.indexOf(char, index + 1))
+    last = index;
   return last;
 }
 
@@ -182,8 +183,8 @@ export class XmlReader {
     private readonly on: XmlEvents,
     private readonly options: XmlReaderOptions,
   ) {
-    const p = this.parser;
-    p.on("openTag", (name, getAttrs) => {
+    const parser = this.parser;
+    parser.on("openTag", (name, getAttrs) => {
       this.events += 1;
       if (this.root === "after") throw new NotWellFormed("a second root element");
       this.root = "inside";
@@ -203,32 +204,32 @@ export class XmlReader {
       }
       this.on.open(name);
     });
-    p.on("closeTag", (name) => {
+    parser.on("closeTag", (name) => {
       this.events += 1;
       this.on.close(name);
       if (--this.depth === 0) this.root = "after";
     });
-    p.on("text", (text) => {
+    parser.on("text", (text) => {
       this.events += 1;
       // Base64 wrapped with &#13; or padded with &#61; is still base64 once decoded.
       if (options.verbatim?.() && !text.includes("&")) return this.on.text(text);
       if (text.includes("]]>")) throw new NotWellFormed("]]> in text");
       this.on.text(decodeText(newlines(text), "text"));
     });
-    p.on("cdata", (text) => {
+    parser.on("cdata", (text) => {
       this.events += 1;
       if (this.depth === 0) throw new NotWellFormed("a CDATA section outside the root element");
       if (options.verbatim?.()) return this.on.text(text);
       if (FORBIDDEN_CHARACTER.test(text)) throw new NotWellFormed("a character XML does not allow, in CDATA");
       this.on.text(newlines(text));
     });
-    p.on("comment", (text) => {
+    parser.on("comment", (text) => {
       this.events += 1;
       if (text.includes("--") || text.endsWith("-")) throw new NotWellFormed("-- inside a comment");
       if (FORBIDDEN_CHARACTER.test(text)) throw new NotWellFormed("a character XML does not allow, in a comment");
     });
-    p.on("question", (text) => this.instruction(text));
-    p.on("attention", (text) => {
+    parser.on("question", (text) => this.instruction(text));
+    parser.on("attention", (text) => {
       if (/^<!DOCTYPE/i.test(text))
         throw refuse(
           422,
@@ -242,8 +243,8 @@ export class XmlReader {
     const fail = (err: Error) => {
       throw new NotWellFormed(err.message);
     };
-    p.on("warn", fail);
-    p.on("error", fail);
+    parser.on("warn", fail);
+    parser.on("error", fail);
   }
 
   /** `<?target ...?>`: the XML declaration must open the document and say version 1.x; others are let be. */
