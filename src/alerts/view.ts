@@ -46,22 +46,22 @@ export type AlertRow = Prisma.AlertGetPayload<{ include: { notes: true } }>;
 
 const ratioText = (v: Prisma.Decimal | null) => (v === null ? null : fixed(v.toString(), 4));
 
-export function alertView(a: AlertRow): z.infer<typeof AlertView> {
+export function alertView(row: AlertRow): z.infer<typeof AlertView> {
   return {
-    id: a.id,
-    kind: a.kind,
-    provinceCode: a.provinceCode,
-    year: a.year,
-    threshold: ratioText(a.threshold),
-    severity: a.severity,
-    ratioAtRaise: ratioText(a.ratioAtRaise),
-    spentAtRaise: formatMoney(a.spentAtRaise.toString()),
-    estimateAtRaise: a.estimateAtRaise === null ? null : formatMoney(a.estimateAtRaise.toString()),
-    raisedAt: a.raisedAt.toISOString(),
-    status: a.status,
-    acknowledgedAt: iso(a.acknowledgedAt),
-    resolvedAt: iso(a.resolvedAt),
-    notes: [...a.notes]
+    id: row.id,
+    kind: row.kind,
+    provinceCode: row.provinceCode,
+    year: row.year,
+    threshold: ratioText(row.threshold),
+    severity: row.severity,
+    ratioAtRaise: ratioText(row.ratioAtRaise),
+    spentAtRaise: formatMoney(row.spentAtRaise.toString()),
+    estimateAtRaise: row.estimateAtRaise === null ? null : formatMoney(row.estimateAtRaise.toString()),
+    raisedAt: row.raisedAt.toISOString(),
+    status: row.status,
+    acknowledgedAt: iso(row.acknowledgedAt),
+    resolvedAt: iso(row.resolvedAt),
+    notes: [...row.notes]
       .sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0))
       .map((n) => ({
         action: n.action as "acknowledge" | "resolve",

@@ -13,9 +13,9 @@ import { DELIVERY_DEFAULTS, DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER } fr
 const HttpsUrl = z
   .string()
   .max(2000)
-  .refine((u) => {
+  .refine((value) => {
     try {
-      const url = new URL(u);
+      const url = new URL(value);
       return url.protocol === "https:" && !url.username && !url.password;
     } catch {
       return false;

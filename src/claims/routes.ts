@@ -209,11 +209,11 @@ export function claimsRoutes(deps: AppDeps) {
       request: { params: ClaimParams },
       responses: { 200: json(ClaimDetail), ...problems },
     }),
-    async (c) => {
-      const { facilityCode, claimId } = c.req.valid("param");
-      const claim = await claimDetail(prisma, { AND: [claimScope(callerOf(c)), { facilityCode, claimId }] });
+    async (ctx) => {
+      const { facilityCode, claimId } = ctx.req.valid("param");
+      const claim = await claimDetail(prisma, { AND: [claimScope(callerOf(ctx)), { facilityCode, claimId }] });
       if (!claim) throw notFound("claim");
-      return c.json(claim, 200);
+      return ctx.json(claim, 200);
     },
   );
 
@@ -226,11 +226,11 @@ export function claimsRoutes(deps: AppDeps) {
       request: { params: ClaimParams, body: jsonBody(Decision) },
       responses: { 200: json(ClaimDetail, "Decided"), ...problems },
     }),
-    async (c) => {
-      const caller = callerOf(c);
+    async (ctx) => {
+      const caller = callerOf(ctx);
       requireRole(caller, "central", "province");
-      const { facilityCode, claimId } = c.req.valid("param");
-      const { outcome, approvedAmount, reason } = c.req.valid("json");
+      const { facilityCode, claimId } = ctx.req.valid("param");
+      const { outcome, approvedAmount, reason } = ctx.req.valid("json");
       const at = deps.clock.now();
       const view = await prisma.$transaction(async (tx) => {
         // Locked before the caller's scope is checked: a merger recorded meanwhile may move the claim to another province.
@@ -284,7 +284,7 @@ export function claimsRoutes(deps: AppDeps) {
         });
         await audit(
           tx,
-          { caller, requestId: c.get("requestId"), at },
+          { caller, requestId: ctx.get("requestId"), at },
           {
             action: `claim.${outcome === "approved" ? "approve" : "deny"}`,
             entity: "claim",
@@ -295,7 +295,7 @@ export function claimsRoutes(deps: AppDeps) {
         );
         return (await claimDetail(tx, { id: claim.id }))!;
       });
-      return c.json(view, 200);
+      return ctx.json(view, 200);
     },
   );
 

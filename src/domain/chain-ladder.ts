@@ -108,8 +108,8 @@ export function developmentFactors(
     let num = new Dec(0);
     let den = new Dec(0);
     let origins = 0;
-    for (let o = current - rules.historyMonths; o <= current - 2 - delay; o++) {
-      const cumulativeAmount = cumulative.get(o);
+    for (let originMonth = current - rules.historyMonths; originMonth <= current - 2 - delay; originMonth++) {
+      const cumulativeAmount = cumulative.get(originMonth);
       if (!cumulativeAmount || cumulativeAmount[delay]!.isZero()) continue;
       num = num.plus(cumulativeAmount[delay + 1]!);
       den = den.plus(cumulativeAmount[delay]!);
@@ -165,26 +165,27 @@ export function projectYear(input: {
   const complete = new Map<number, Dec>();
   const incremental = new Map<number, Dec[]>();
   for (const cell of input.cells) {
-    const o = originOf(cell.year, cell.month);
+    const originMonth = originOf(cell.year, cell.month);
     const delay = Math.max(cell.delay, 0);
-    const d = Math.min(delay, maxDelay);
-    const row = incremental.get(o) ?? Array.from({ length: maxDelay + 1 }, () => new Dec(0));
-    row[d] = row[d]!.plus(cell.amount);
-    incremental.set(o, row);
-    received.set(o, (received.get(o) ?? zero).plus(cell.amount));
-    if (o + delay < current) complete.set(o, (complete.get(o) ?? zero).plus(cell.amount));
+    const cappedDelay = Math.min(delay, maxDelay);
+    const row = incremental.get(originMonth) ?? Array.from({ length: maxDelay + 1 }, () => new Dec(0));
+    row[cappedDelay] = row[cappedDelay]!.plus(cell.amount);
+    incremental.set(originMonth, row);
+    received.set(originMonth, (received.get(originMonth) ?? zero).plus(cell.amount));
+    if (originMonth + delay < current) complete.set(originMonth, (complete.get(originMonth) ?? zero).plus(cell.amount));
   }
   const cumulative = new Map<number, Dec[]>();
-  for (const [o, row] of incremental) {
+  for (const [originMonth, row] of incremental) {
     let sum = new Dec(0);
     cumulative.set(
-      o,
+      originMonth,
       row.map((x) => (sum = sum.plus(x))),
     );
   }
 
   let history = 0;
-  for (let o = current - rules.historyMonths; o <= current - 2; o++) if (received.get(o)?.gt(0)) history++;
+  for (let originMonth = current - rules.historyMonths; originMonth <= current - 2; originMonth++)
+    if (received.get(originMonth)?.gt(0)) history++;
 
   if (history < rules.minHistoryMonths) {
     const spent = new Dec(input.spent);
@@ -210,14 +211,14 @@ export function projectYear(input: {
 
   const months: MonthDevelopment[] = [];
   const last = Math.min(current, originOf(year, 12));
-  for (let o = originOf(year, 1); o <= last; o++) {
-    const receivedAmount = received.get(o) ?? zero;
-    const completeDelay = o < current ? current - 1 - o : null;
-    const basis = completeDelay === null ? receivedAmount : (complete.get(o) ?? zero);
+  for (let originMonth = originOf(year, 1); originMonth <= last; originMonth++) {
+    const receivedAmount = received.get(originMonth) ?? zero;
+    const completeDelay = originMonth < current ? current - 1 - originMonth : null;
+    const basis = completeDelay === null ? receivedAmount : (complete.get(originMonth) ?? zero);
     const factor = toUltimate[Math.min(completeDelay ?? 0, maxDelay)]!;
     const developed = Dec.max(basis.times(factor), receivedAmount);
     months.push({
-      month: o - originOf(year, 1) + 1,
+      month: originMonth - originOf(year, 1) + 1,
       received: receivedAmount,
       completeDelay,
       basis,

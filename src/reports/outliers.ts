@@ -132,17 +132,19 @@ export async function outlierReport(
   caller: Caller,
   query: OutlierQuery,
 ): Promise<OutlierReport> {
-  const q = OutlierQuery.parse(query);
-  const scope = await reportScope(deps, caller, q.province);
+  const parsed = OutlierQuery.parse(query);
+  const scope = await reportScope(deps, caller, parsed.province);
   const now = deps.clock.now();
-  const year = q.year ?? vietnamYearMonth(now).year;
+  const year = parsed.year ?? vietnamYearMonth(now).year;
   const rules = deps.rules.reports;
-  const units = (await reportQuery<OutlierUnitRow>(deps.db.prisma, outlierUnitsQuery(year, q.visitType))).map((u) => ({
-    ...u,
-    claims: Number(u.claims),
-    duplicates: Number(u.duplicates),
-    perClaim: new Dec(u.amount).div(Number(u.claims)),
-  }));
+  const units = (await reportQuery<OutlierUnitRow>(deps.db.prisma, outlierUnitsQuery(year, parsed.visitType))).map(
+    (u) => ({
+      ...u,
+      claims: Number(u.claims),
+      duplicates: Number(u.duplicates),
+      perClaim: new Dec(u.amount).div(Number(u.claims)),
+    }),
+  );
 
   const scored = units.filter((u) => u.claims >= rules.minClaimsForScore);
   const collect = (key: (unit: (typeof units)[number]) => string) => {
@@ -191,7 +193,7 @@ export async function outlierReport(
     });
   }
   const listed = rows
-    .filter((r) => q.list === "all" || r.status === "outlier" || r.status === "too_few_claims")
+    .filter((r) => parsed.list === "all" || r.status === "outlier" || r.status === "too_few_claims")
     .sort(
       (a, b) =>
         STATUS_ORDER[a.status] - STATUS_ORDER[b.status] ||
@@ -204,7 +206,7 @@ export async function outlierReport(
   return {
     year,
     provinceCode: scope.province,
-    visitType: q.visitType ?? null,
+    visitType: parsed.visitType ?? null,
     asOf: now.toISOString(),
     measure: MEASURE,
     rules: {

@@ -276,18 +276,25 @@ export function mapEpisode(episode: RawEpisode, ctx: MapContext): MappedEpisode 
   const citizenId = standard === "130" && /^\d{12}$/.test(summary.get("SO_CCCD")) ? summary.get("SO_CCCD") : undefined;
 
   const documents: { type: string; reference: string }[] = [];
-  for (const t of episode.tables) {
-    const doc = rules.documentTables[t.type];
+  for (const inner of episode.tables) {
+    const doc = rules.documentTables[inner.type];
     if (!doc) continue;
-    const table = parseTable(t.xml ?? "", `HOSO[${episode.index}].${t.type}`);
+    const table = parseTable(inner.xml ?? "", `HOSO[${episode.index}].${inner.type}`);
     if ("malformed" in table) {
-      summary.fail(t.type, "xml_malformed", `the ${t.type} document is not well-formed XML: ${table.malformed}`);
+      summary.fail(
+        inner.type,
+        "xml_malformed",
+        `the ${inner.type} document is not well-formed XML: ${table.malformed}`,
+      );
       continue;
     }
     let ref: string | undefined;
     for (const name of doc.reference) if ((ref = table.fields.get(name)?.trim())) break;
-    documents.push({ type: doc.type, reference: (ref || `${t.type}/${out.claimId ?? episode.index}`).slice(0, 200) });
-    out.documentTables.push(t.type);
+    documents.push({
+      type: doc.type,
+      reference: (ref || `${inner.type}/${out.claimId ?? episode.index}`).slice(0, 200),
+    });
+    out.documentTables.push(inner.type);
   }
 
   if (errors.length) return out;

@@ -426,12 +426,12 @@ export interface ParsedTable {
  */
 const upperNames = new Map<string, string>();
 function upper(name: string): string {
-  let u = upperNames.get(name);
-  if (u === undefined) {
-    u = name.toUpperCase();
-    if (upperNames.size < 1024) upperNames.set(name, u);
+  let upperName = upperNames.get(name);
+  if (upperName === undefined) {
+    upperName = name.toUpperCase();
+    if (upperNames.size < 1024) upperNames.set(name, upperName);
   }
-  return u;
+  return upperName;
 }
 
 /** One reader for every inner document (a reader per table would cost more than parsing a summary). */
