@@ -399,7 +399,8 @@ async function store(
   ]);
   if (written.length === 0) throw new BatchAlreadyStored();
 
-  // Last: the province-year's spending row stays locked from here to commit, and every batch of the province waits on it.
+  // Last: the province-year's spending row stays locked from here to commit, and every batch of the province waits on
+  // it.
   await moveMoney(tx, deps, changes, at);
   return response;
 }

@@ -233,7 +233,8 @@ export function claimsRoutes(deps: AppDeps) {
       const { outcome, approvedAmount, reason } = ctx.req.valid("json");
       const at = deps.clock.now();
       const view = await prisma.$transaction(async (tx) => {
-        // Locked before the caller's scope is checked: a merger recorded meanwhile may move the claim to another province.
+        // Locked before the caller's scope is checked: a merger recorded meanwhile may move the claim to another
+        // province.
         await tx.$queryRaw`SELECT 1 FROM claim WHERE facility_code = ${facilityCode} AND claim_id = ${claimId} FOR UPDATE`;
         const claim = await tx.claim.findFirst({ where: { AND: [claimScope(caller), { facilityCode, claimId }] } });
         if (!claim) throw notFound("claim");

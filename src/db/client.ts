@@ -115,7 +115,8 @@ export function openPostgres({ connectionString, max = 10, onQuery }: PostgresOp
         client.release(broken !== undefined);
       }
     },
-    // Bounded: over a connection whose packets vanish (a black-holed network) the query would wait on TCP's own timeouts, minutes.
+    // Bounded: over a connection whose packets vanish (a black-holed network) the query would wait on TCP's own
+    // timeouts, minutes.
     ping: () =>
       withinMs(
         PING_TIMEOUT_MS,

@@ -68,7 +68,8 @@ export function onError(logger: Logger): ErrorHandler<AppEnv> {
         "a text field contains a NUL character (\\u0000), which cannot be stored",
       );
     else if (outOfRangeCode(err))
-      // Each value passed validation; what the database makes of it (a total past numeric(18,2), a time before year 1) does not fit. Rolled back, nothing stored.
+      // Each value passed validation; what the database makes of it (a total past numeric(18,2), a time before year 1)
+      // does not fit. Rolled back, nothing stored.
       problem =
         outOfRangeCode(err) === "22003"
           ? new Problem(422, "amount_out_of_range", "an amount, or a total it adds to, exceeds 9999999999999999.99", [

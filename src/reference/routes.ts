@@ -163,7 +163,8 @@ export function referenceRoutes(deps: AppDeps) {
         const row = before
           ? await tx.province.update({ where: { code }, data })
           : await tx.province.create({ data: { code, createdAt: at, ...data } });
-        // A merger recorded (or corrected) after it took effect: the stored claims of the province's facilities follow it.
+        // A merger recorded (or corrected) after it took effect: the stored claims of the province's facilities follow
+        // it.
         const moved =
           before && !sameMerger(before, row)
             ? await reattributeClaims(

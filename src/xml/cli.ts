@@ -144,7 +144,8 @@ async function sendOverHttp(
       body: Readable.toWeb(counted(path, onBytes)) as ReadableStream,
       duplex: "half",
     } as RequestInit);
-  // A kept-alive connection the server has meanwhile closed fails at once; sending again is safe (idempotent by batchId).
+  // A kept-alive connection the server has meanwhile closed fails at once; sending again is safe (idempotent by
+  // batchId).
   let res: Response;
   try {
     res = await send().catch(send);

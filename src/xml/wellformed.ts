@@ -196,7 +196,8 @@ export class XmlReader {
           options.where(),
           `nesting deeper than ${options.maxDepth}`,
         );
-      // Asking for the attributes makes saxen check their syntax (quotes, "=", repeats): its complaints arrive as "warn".
+      // Asking for the attributes makes saxen check their syntax (quotes, "=", repeats): its complaints arrive as
+      // "warn".
       const attributes = getAttrs();
       for (const name in attributes) {
         if (attributes[name]!.includes("<")) throw new NotWellFormed("a < in an attribute value");
@@ -288,7 +289,8 @@ export class XmlReader {
 
   /** Checks on the raw text, for what saxen lets through and cannot tell its user. */
   private screen(text: string) {
-    // Vertical tab and form feed are never legal, but white space to saxen inside tags (indexOf: far faster than a regular expression).
+    // Vertical tab and form feed are never legal, but white space to saxen inside tags (indexOf: far faster than a
+    // regular expression).
     if (text.includes("\v") || text.includes("\f"))
       throw new NotWellFormed("a vertical tab or form feed, which XML does not allow");
     // includes() first: native, and far faster than the expression over a whole piece.
