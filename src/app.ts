@@ -76,7 +76,8 @@ export function createApp(deps: AppDeps) {
       title: "Health-insurance claims cost control",
       version: "0.1.0",
       description:
-        "Claims in, spending against each province's estimate, threshold alerts, documentation backlog. Errors are RFC 9457 problem+json.",
+        "Claims in, spending against each province's estimate, threshold alerts, documentation backlog. Errors are " +
+        "RFC 9457 problem+json.",
     },
     security: [{ bearer: [] }],
   });

@@ -20,7 +20,8 @@ import { type ImportXmlCommand, runImportXml } from "./xml/cli.ts";
  * stderr. Exit codes: 0 done, 1 failed, 2 bad arguments.
  */
 export const USAGE =
-  "usage: npm run cli -- keys create --role central|province|facility [--scope CODE] --name NAME | keys list | keys revoke ID" +
+  "usage: npm run cli -- keys create --role central|province|facility [--scope CODE] --name NAME | keys list | keys " +
+  "revoke ID" +
   " | import-xml --facility CODE [--url URL --key KEY] [--batch-id ID] [--rejected FILE.csv] PATH... | migrate";
 
 export class UsageError extends Error {}

@@ -99,7 +99,8 @@ export async function deliverDue(
   const now = deps.clock.now();
 
   const claimed = await prisma.$queryRaw<Claimed[]>`
-    UPDATE alert_delivery d SET attempts = d.attempts + 1, next_attempt_at = ${new Date(now.getTime() + opts.leaseMs)}::timestamptz
+    UPDATE alert_delivery d SET attempts = d.attempts + 1, next_attempt_at =
+      ${new Date(now.getTime() + opts.leaseMs)}::timestamptz
     FROM (
       SELECT id FROM alert_delivery
       WHERE status = 'pending' AND next_attempt_at <= ${now}::timestamptz
@@ -108,7 +109,8 @@ export async function deliverDue(
       FOR UPDATE SKIP LOCKED
     ) due
     WHERE d.id = due.id
-    RETURNING d.id::text AS "id", d.alert_id::text AS "alertId", d.webhook_id::text AS "webhookId", d.url AS "url", d.attempts AS "attempts", d.created_at AS "createdAt"`;
+    RETURNING d.id::text AS "id", d.alert_id::text AS "alertId", d.webhook_id::text AS "webhookId", d.url AS "url",
+      d.attempts AS "attempts", d.created_at AS "createdAt"`;
   if (claimed.length === 0) return { attempted: 0, delivered: 0, retrying: 0, failed: 0 };
 
   const [hooks, alerts] = await Promise.all([
@@ -182,9 +184,11 @@ export async function deliverDue(
   });
   await prisma.$executeRaw`
     UPDATE alert_delivery d
-    SET status = u.status::"DeliveryStatus", next_attempt_at = u.next_at, last_error = u.error, delivered_at = u.delivered_at
+    SET status = u.status::"DeliveryStatus", next_attempt_at = u.next_at, last_error = u.error, delivered_at =
+      u.delivered_at
     FROM unnest(
-      ${rows.map((r) => r.id)}::uuid[], ${rows.map((r) => r.status)}::text[], ${rows.map((r) => r.next.toISOString())}::timestamptz[],
+      ${rows.map((r) => r.id)}::uuid[], ${rows.map((r) => r.status)}::text[],
+        ${rows.map((r) => r.next.toISOString())}::timestamptz[],
       ${rows.map((r) => r.error)}::text[], ${rows.map((r) => r.deliveredAt?.toISOString() ?? null)}::timestamptz[]
     ) AS u(id, status, next_at, error, delivered_at)
     WHERE d.id = u.id`;

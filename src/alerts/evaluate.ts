@@ -35,7 +35,8 @@ export async function lockSpending(tx: SqlSession, keys: readonly ProvinceYear[]
   if (pairs.length === 0) return;
   await tx.query(
     `SELECT 1 FROM spending s
-     JOIN unnest($1::text[], $2::int[]) AS k(province_code, year) ON s.province_code = k.province_code AND s.year = k.year
+     JOIN unnest($1::text[], $2::int[]) AS k(province_code, year) ON s.province_code = k.province_code AND s.year =
+       k.year
      ORDER BY s.province_code, s.year
      FOR UPDATE OF s`,
     [pairs.map((k) => k.provinceCode), pairs.map((k) => k.year)],
@@ -172,9 +173,12 @@ export async function insertAlerts(tx: SqlSession, alerts: readonly NewAlert[], 
   const rows = [...alerts].sort((a, b) => (a.liveKey < b.liveKey ? -1 : a.liveKey > b.liveKey ? 1 : 0));
   const [result] = await tx.query<{ inserted: number }>(
     `WITH inserted AS (
-      INSERT INTO alert (id, kind, province_code, year, threshold, severity, ratio_at_raise, spent_at_raise, estimate_at_raise, raised_at, status, live_key)
-      SELECT r.id, r.kind::"AlertKind", r.province_code, r.year, r.threshold, r.severity, r.ratio, r.spent, r.estimate, $11::timestamptz, 'open'::"AlertStatus", r.live_key
-      FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::numeric[], $6::text[], $7::numeric[], $8::numeric[], $9::numeric[], $10::text[])
+      INSERT INTO alert (id, kind, province_code, year, threshold, severity, ratio_at_raise, spent_at_raise,
+        estimate_at_raise, raised_at, status, live_key)
+      SELECT r.id, r.kind::"AlertKind", r.province_code, r.year, r.threshold, r.severity, r.ratio, r.spent, r.estimate,
+        $11::timestamptz, 'open'::"AlertStatus", r.live_key
+      FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::numeric[], $6::text[], $7::numeric[],
+        $8::numeric[], $9::numeric[], $10::text[])
         AS r(id, kind, province_code, year, threshold, severity, ratio, spent, estimate, live_key)
       ORDER BY r.live_key
       ON CONFLICT (live_key) DO NOTHING

@@ -42,7 +42,9 @@ function afterCursor(cursor: string | undefined): Prisma.AlertWhereInput | null 
   return { OR: [{ raisedAt: { lt: at } }, { raisedAt: at, id: { lt: id as string } }] };
 }
 
-/** Which step moves an alert from which status: acknowledge open -> acknowledged; resolve open|acknowledged -> resolved. */
+/**
+ * Which step moves an alert from which status: acknowledge open -> acknowledged; resolve open|acknowledged -> resolved.
+ */
 const STEPS = {
   acknowledge: { from: ["open"] as Status[], to: "acknowledged" as const },
   resolve: { from: ["open", "acknowledged"] as Status[], to: "resolved" as const },
@@ -163,7 +165,8 @@ export function alertsRoutes(deps: AppDeps) {
       tags: ["Alerts"],
       summary: "List alerts, newest first (central: all; province: its own)",
       description:
-        "Sorted by raisedAt descending, then id. A province key sees only its own province's alerts; a `province` filter naming another province returns an empty list. Facility keys: 403.",
+        "Sorted by raisedAt descending, then id. A province key sees only its own province's alerts; a `province` " +
+        "filter naming another province returns an empty list. Facility keys: 403.",
       request: { query: ListAlertsQuery },
       responses: { 200: json(listOf(AlertView)), ...problems },
     }),
@@ -184,8 +187,12 @@ export function alertsRoutes(deps: AppDeps) {
             : "Resolve an open or acknowledged alert (central, or its province)",
         description:
           step === "acknowledge"
-            ? "open -> acknowledged. The alert stays live: no second alert is raised for the same crossing. Acknowledging an alert that is not open is 409 `alert_state`. The note is kept with the alert and the step is audited."
-            : "open|acknowledged -> resolved. Resolving twice is 409 `alert_state`. Once resolved, the next time spending or an estimate change finds the threshold reached a new alert is raised, so resolve when the situation is dealt with. The note is kept with the alert and the step is audited.",
+            ? "open -> acknowledged. The alert stays live: no second alert is raised for the same crossing. " +
+              "Acknowledging an alert that is not open is 409 `alert_state`. The note is kept with the alert and the " +
+              "step is audited."
+            : "open|acknowledged -> resolved. Resolving twice is 409 `alert_state`. Once resolved, the next time " +
+              "spending or an estimate change finds the threshold reached a new alert is raised, so resolve when the " +
+              "situation is dealt with. The note is kept with the alert and the step is audited.",
         request: { params: IdParam, body: jsonBody(StepBody) },
         responses: { 200: json(AlertView, "The alert after the step"), ...problems },
       }),

@@ -25,12 +25,14 @@ export const AlertView = z
     year: z.number().int(),
     threshold: RatioOut.nullable().openapi({
       description:
-        "usage_threshold: the threshold reached; projected_overrun: the projected ratio that triggers it (rules.usage.projectedOverrun.ratio). 4 decimals.",
+        "usage_threshold: the threshold reached; projected_overrun: the projected ratio that triggers it " +
+        "(rules.usage.projectedOverrun.ratio). 4 decimals.",
     }),
     severity: z.string(),
     ratioAtRaise: RatioOut.nullable().openapi({
       description:
-        "usage_threshold: spent / estimate when raised; projected_overrun: the projected year-end ratio when raised. 4 decimals, rounded half up.",
+        "usage_threshold: spent / estimate when raised; projected_overrun: the projected year-end ratio when raised. " +
+        "4 decimals, rounded half up.",
     }),
     spentAtRaise: MoneyOut,
     estimateAtRaise: MoneyOut.nullable(),

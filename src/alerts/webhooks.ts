@@ -87,11 +87,16 @@ async function findInScope(deps: Pick<AppDeps, "db">, caller: Caller, id: string
 }
 
 const PROTOCOL = [
-  `Each new alert is POSTed as JSON \`{ "id", "type": "alert.raised", "createdAt", "data": <Alert> }\` (data as the alert is when sent).`,
-  `Headers: ${EVENT_HEADER}: alert.raised; ${DELIVERY_HEADER}: the delivery id (the same on retries: deduplicate by it);`,
-  `${SIGNATURE_HEADER}: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")> — recompute it, compare in constant time, refuse old timestamps.`,
-  `Any 2xx is success; anything else, a redirect, or no answer within ${DELIVERY_DEFAULTS.timeoutMs / 1000} s is retried after 30 s, 1 min, 2 min, ... (doubling, at most 6 h),`,
-  `${DELIVERY_DEFAULTS.maxAttempts} attempts in all, then the delivery is marked failed. Delivery is at least once and never delays the transaction that raised the alert.`,
+  `Each new alert is POSTed as JSON \`{ "id", "type": "alert.raised", "createdAt", "data": <Alert> }\` (data as the ` +
+    `alert is when sent).`,
+  `Headers: ${EVENT_HEADER}: alert.raised; ${DELIVERY_HEADER}: the delivery id (the same on retries: deduplicate by ` +
+    `it);`,
+  `${SIGNATURE_HEADER}: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")> — recompute it, compare in ` +
+    `constant time, refuse old timestamps.`,
+  `Any 2xx is success; anything else, a redirect, or no answer within ${DELIVERY_DEFAULTS.timeoutMs / 1000} s is ` +
+    `retried after 30 s, 1 min, 2 min, ... (doubling, at most 6 h),`,
+  `${DELIVERY_DEFAULTS.maxAttempts} attempts in all, then the delivery is marked failed. Delivery is at least once ` +
+    `and never delays the transaction that raised the alert.`,
 ].join(" ");
 
 /** Webhook subscriptions, under /v1/alerts/webhooks. Central: any province or all; province key: its own. */

@@ -16,7 +16,8 @@ const BacklogQuery = z.object({
   }),
   year: Year.optional().openapi({
     description:
-      "discharge year in Vietnam time; default all years (a claim stays stuck across New Year, and last year's backlog is what settlement needs)",
+      "discharge year in Vietnam time; default all years (a claim stays stuck across New Year, and last year's " +
+      "backlog is what settlement needs)",
   }),
 });
 
@@ -25,10 +26,15 @@ const Backlog = z
     asOf: Timestamp,
     provinceCode: z.string().nullable().openapi({ description: "the province covered; null for every province" }),
     year: z.number().int().nullable().openapi({ description: "the discharge year covered; null for every year" }),
-    stuckAfterDays: z.number().int().openapi({
-      description:
-        "rules.timing.stuckAfterDays: a claim pending documentation this many days (24-hour days) is marked stuck at the next marking",
-    }),
+    stuckAfterDays: z
+      .number()
+      .int()
+      .openapi({
+        description:
+          "rules.timing.stuckAfterDays: a claim pending documentation this many days (24-hour days) is marked stuck " +
+          "at " +
+          "the next marking",
+      }),
     count: z.number().int().openapi({ description: "claims marked stuck (pending documentation, stuck: true)" }),
     amount: MoneyOut.openapi({ description: "their insurance amounts" }),
     pending: z.object({ count: z.number().int(), amount: MoneyOut }).openapi({
@@ -50,7 +56,8 @@ const Backlog = z
       .openapi({ description: "stuck claims by facility (who must act), largest amount first, then by code" }),
     byMissingDocument: z.array(z.object({ type: z.string(), count: z.number().int(), amount: MoneyOut })).openapi({
       description:
-        "stuck claims by missing document type, most claims first, then by type. A claim missing two types counts under both, so these do not add up to the totals.",
+        "stuck claims by missing document type, most claims first, then by type. A claim missing two types counts " +
+        "under both, so these do not add up to the totals.",
     }),
     byAge: z
       .array(
@@ -63,7 +70,9 @@ const Backlog = z
       )
       .openapi({
         description:
-          "stuck claims by whole days pending at asOf, in the buckets of rules.backlog.ageBucketsDays (fromDays inclusive, toDays exclusive, null for the last). Every bucket is listed, empty ones with zeros; they add up to count and amount.",
+          "stuck claims by whole days pending at asOf, in the buckets of rules.backlog.ageBucketsDays (fromDays " +
+          "inclusive, toDays exclusive, null for the last). Every bucket is listed, empty ones with zeros; they add " +
+          "up to count and amount.",
       }),
   })
   .openapi("Backlog");
@@ -145,9 +154,15 @@ export function backlogRoutes(deps: AppDeps) {
       summary:
         "Claims stuck on documentation: totals, by facility, by missing document and by age (central, or a province)",
       description: [
-        "Covers the claims marked stuck (`stuck: true`): pending documentation for at least `stuckAfterDays`, as of the last marking (POST /v1/jobs/mark-stuck, or the schedule). `pending` adds the count and amount of every claim pending documentation, so the backlog still forming is visible too.",
-        "Central keys see every province, or one with `?province=`; a province key sees its own, and naming another province is 404. An unknown province is 404. Facility keys: 403 (a facility lists its own stuck claims with GET /v1/claims?stuck=true).",
-        "Amounts are insurance amounts (what the fund would pay) as decimal strings. Provinces are the accounting province of each claim (a merged province's claims count for its successor from the merger on).",
+        "Covers the claims marked stuck (`stuck: true`): pending documentation for at least `stuckAfterDays`, as of " +
+          "the last marking (POST /v1/jobs/mark-stuck, or the schedule). `pending` adds the count and amount of every " +
+          "" +
+          "claim pending documentation, so the backlog still forming is visible too.",
+        "Central keys see every province, or one with `?province=`; a province key sees its own, and naming another " +
+          "province is 404. An unknown province is 404. Facility keys: 403 (a facility lists its own stuck claims " +
+          "with GET /v1/claims?stuck=true).",
+        "Amounts are insurance amounts (what the fund would pay) as decimal strings. Provinces are the accounting " +
+          "province of each claim (a merged province's claims count for its successor from the merger on).",
       ].join("\n\n"),
       request: { query: BacklogQuery },
       responses: { 200: json(Backlog), ...problems },
@@ -162,7 +177,10 @@ export function backlogRoutes(deps: AppDeps) {
       tags: ["Backlog"],
       summary: "Mark claims stuck now (central)",
       description:
-        "Marks every claim pending documentation since at least rules.timing.stuckAfterDays (24-hour days; 0 = every pending claim) as stuck, and raises a `stuck_backlog` alert for a province-year whose stuck amount reaches rules.backlog.stuckShareOfEstimate of its estimate (one live alert per province-year). The same job runs on the server's schedule. Concurrent runs mark each claim once. No body.",
+        "Marks every claim pending documentation since at least rules.timing.stuckAfterDays (24-hour days; 0 = every " +
+        "pending claim) as stuck, and raises a `stuck_backlog` alert for a province-year whose stuck amount reaches " +
+        "rules.backlog.stuckShareOfEstimate of its estimate (one live alert per province-year). The same job runs " +
+        "on the server's schedule. Concurrent runs mark each claim once. No body.",
       responses: {
         200: json(
           z

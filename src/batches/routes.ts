@@ -38,7 +38,8 @@ export function batchesRoutes(deps: AppDeps) {
     tags: ["Batches"],
     summary: "Submit a batch of claims (facility key, or central with facilityCode)",
     description:
-      "Invalid claims do not block valid ones. Idempotent on batchId: the same body again returns the first response with 200; other content under the same batchId is 409 batch_conflict. Over 5,000 claims: 413.",
+      "Invalid claims do not block valid ones. Idempotent on batchId: the same body again returns the first response " +
+      "with 200; other content under the same batchId is 409 batch_conflict. Over 5,000 claims: 413.",
     request: { body: { required: true, content: { "application/json": { schema: BatchDocSchema } } } },
     responses: {
       200: json(BatchResponseSchema, "Replay: the first response"),

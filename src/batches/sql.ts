@@ -4,7 +4,10 @@
  * whatever the batch size. Money is read back as text: never a JS float.
  */
 
-/** Serialises the batches of one facility until commit (transaction-scoped, so safe through a pool). A row, not a void: Prisma's raw queries cannot read one. */
+/**
+ * Serialises the batches of one facility until commit (transaction-scoped, so safe through a pool). A row, not a void:
+ * Prisma's raw queries cannot read one.
+ */
 export const LOCK_FACILITY = `SELECT 1 AS locked FROM pg_advisory_xact_lock(hashtext('batch:' || $1))`;
 
 /**
@@ -46,7 +49,8 @@ export const LOCK_EXISTING_CLAIMS = `
 SELECT c.id::text AS id, c.claim_id, c.content_hash, c.status::text AS status, c.province_code, c.year, c.month,
        c.insurance_amount::text AS insurance, c.approved_amount::text AS approved, c.version,
        c.received_at, c.missing_documents, c.flags,
-       coalesce((SELECT array_agg(DISTINCT d.type) FROM claim_document d WHERE d.claim_ref = c.id), '{}') AS document_types
+       coalesce((SELECT array_agg(DISTINCT d.type) FROM claim_document d WHERE d.claim_ref = c.id), '{}') AS
+         document_types
 FROM claim c
 WHERE c.facility_code = $1 AND c.claim_id = ANY($2::text[])
 ORDER BY c.id
@@ -55,7 +59,8 @@ FOR UPDATE OF c`;
 /** Which incoming stays overlap a stored stay of the same patient at the same facility under another claimId. */
 export const FIND_OVERLAPS = `
 SELECT i.idx
-FROM unnest($2::int[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[], $7::text[]) AS i(idx, card, citizen, adm, dis, claim_id)
+FROM unnest($2::int[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[], $7::text[]) AS i(idx, card,
+  citizen, adm, dis, claim_id)
 WHERE EXISTS (SELECT 1 FROM claim c WHERE c.facility_code = $1 AND c.card_number = i.card AND c.claim_id <> i.claim_id
                 AND c.status <> 'denied' AND c.admitted_at < i.dis AND i.adm < c.discharged_at)
    OR EXISTS (SELECT 1 FROM claim c WHERE c.facility_code = $1 AND c.citizen_id = i.citizen AND c.claim_id <> i.claim_id
@@ -73,10 +78,12 @@ INSERT INTO claim_history (claim_ref, kind, version, at, data)
 SELECT c.id, 'version', c.version, $1, jsonb_build_object(
   'version', c.version, 'supersededAt', $1::timestamptz, 'supersededByBatch', $2::text, 'batchRef', c.batch_ref::text,
   'visitType', c.visit_type, 'admittedAt', c.admitted_at, 'dischargedAt', c.discharged_at,
-  'patient', jsonb_build_object('cardNumber', c.card_number, 'citizenId', c.citizen_id, 'name', c.patient_name, 'birthDate', c.birth_date, 'gender', c.gender),
+  'patient', jsonb_build_object('cardNumber', c.card_number, 'citizenId', c.citizen_id, 'name', c.patient_name,
+    'birthDate', c.birth_date, 'gender', c.gender),
   'diagnosis', jsonb_build_object('primary', c.diagnosis_primary, 'secondary', to_jsonb(c.diagnosis_secondary)),
   'referral', c.referral, 'procedure', c.procedure, 'died', c.died,
-  'amounts', jsonb_build_object('total', ${money("c.total_amount")}, 'insurance', ${money("c.insurance_amount")}, 'patient', ${money("c.patient_amount")}, 'other', ${money("c.other_amount")}),
+  'amounts', jsonb_build_object('total', ${money("c.total_amount")}, 'insurance', ${money("c.insurance_amount")},
+    'patient', ${money("c.patient_amount")}, 'other', ${money("c.other_amount")}),
   'status', c.status, 'missingDocuments', to_jsonb(c.missing_documents), 'flags', to_jsonb(c.flags))
 FROM claim c WHERE c.id = ANY($3::bigint[])
 ORDER BY c.id`;
@@ -89,7 +96,8 @@ ORDER BY c.id`;
  * missing.
  */
 export const UPSERT_CLAIMS = `
-INSERT INTO claim (facility_code, claim_id, province_code, year, month, visit_type, admitted_at, discharged_at, received_at,
+INSERT INTO claim (facility_code, claim_id, province_code, year, month, visit_type, admitted_at, discharged_at,
+  received_at,
   card_number, citizen_id, patient_name, birth_date, gender, diagnosis_primary, diagnosis_secondary,
   referral, procedure, died, total_amount, insurance_amount, patient_amount, other_amount,
   status, missing_documents, flags, pending_since, content_hash, batch_ref, updated_at)
@@ -97,15 +105,19 @@ SELECT $1, t.claim_id, t.province_code, t.year, t.month, t.visit_type::"VisitTyp
   t.card_number, t.citizen_id, t.patient_name, t.birth_date, t.gender, t.diagnosis_primary,
   ARRAY(SELECT json_array_elements_text(t.diagnosis_secondary)),
   t.referral, t.procedure, t.died, t.total, t.insurance, t.patient, t.other,
-  t.status::"ClaimStatus", ARRAY(SELECT json_array_elements_text(t.missing)), ARRAY(SELECT json_array_elements_text(t.flags)),
+  t.status::"ClaimStatus", ARRAY(SELECT json_array_elements_text(t.missing)), ARRAY(SELECT
+    json_array_elements_text(t.flags)),
   CASE WHEN t.status = 'pending_documentation' THEN $2::timestamptz END,
   t.content_hash, $3, $2
 FROM json_to_recordset($4::json) AS t(claim_id text, province_code text, year int, month int, visit_type text,
-  admitted_at timestamptz, discharged_at timestamptz, card_number text, citizen_id text, patient_name text, birth_date text,
+  admitted_at timestamptz, discharged_at timestamptz, card_number text, citizen_id text, patient_name text, birth_date
+    text,
   gender text, diagnosis_primary text, diagnosis_secondary json, referral boolean, procedure boolean, died boolean,
-  total numeric, insurance numeric, patient numeric, other numeric, status text, missing json, flags json, content_hash text)
+  total numeric, insurance numeric, patient numeric, other numeric, status text, missing json, flags json, content_hash
+    text)
 ON CONFLICT (facility_code, claim_id) DO UPDATE SET
-  province_code = EXCLUDED.province_code, year = EXCLUDED.year, month = EXCLUDED.month, visit_type = EXCLUDED.visit_type,
+  province_code = EXCLUDED.province_code, year = EXCLUDED.year, month = EXCLUDED.month, visit_type =
+    EXCLUDED.visit_type,
   admitted_at = EXCLUDED.admitted_at, discharged_at = EXCLUDED.discharged_at,
   card_number = EXCLUDED.card_number, citizen_id = EXCLUDED.citizen_id, patient_name = EXCLUDED.patient_name,
   birth_date = EXCLUDED.birth_date, gender = EXCLUDED.gender, diagnosis_primary = EXCLUDED.diagnosis_primary,
@@ -113,7 +125,8 @@ ON CONFLICT (facility_code, claim_id) DO UPDATE SET
   died = EXCLUDED.died, total_amount = EXCLUDED.total_amount, insurance_amount = EXCLUDED.insurance_amount,
   patient_amount = EXCLUDED.patient_amount, other_amount = EXCLUDED.other_amount,
   status = EXCLUDED.status, missing_documents = EXCLUDED.missing_documents, flags = EXCLUDED.flags,
-  pending_since = CASE WHEN EXCLUDED.status = 'pending_documentation' THEN coalesce(claim.pending_since, EXCLUDED.pending_since) END,
+  pending_since = CASE WHEN EXCLUDED.status = 'pending_documentation' THEN coalesce(claim.pending_since,
+    EXCLUDED.pending_since) END,
   stuck = EXCLUDED.status = 'pending_documentation' AND claim.stuck,
   stuck_at = CASE WHEN EXCLUDED.status = 'pending_documentation' THEN claim.stuck_at END,
   content_hash = EXCLUDED.content_hash, version = claim.version + 1,
@@ -124,4 +137,5 @@ RETURNING id::text AS id, claim_id`;
 export const INSERT_DOCUMENTS = `
 INSERT INTO claim_document (claim_ref, type, reference, received_at)
 SELECT t.ref, t.type, t.reference, $1 FROM unnest($2::bigint[], $3::text[], $4::text[]) AS t(ref, type, reference)
-WHERE NOT EXISTS (SELECT 1 FROM claim_document d WHERE d.claim_ref = t.ref AND d.type = t.type AND d.reference = t.reference)`;
+WHERE NOT EXISTS (SELECT 1 FROM claim_document d WHERE d.claim_ref = t.ref AND d.type = t.type AND d.reference =
+  t.reference)`;

@@ -235,7 +235,8 @@ export function claimsRoutes(deps: AppDeps) {
       const view = await prisma.$transaction(async (tx) => {
         // Locked before the caller's scope is checked: a merger recorded meanwhile may move the claim to another
         // province.
-        await tx.$queryRaw`SELECT 1 FROM claim WHERE facility_code = ${facilityCode} AND claim_id = ${claimId} FOR UPDATE`;
+        await tx.$queryRaw`SELECT 1 FROM claim WHERE facility_code = ${facilityCode} AND claim_id = ${claimId} FOR
+          UPDATE`;
         const claim = await tx.claim.findFirst({ where: { AND: [claimScope(caller), { facilityCode, claimId }] } });
         if (!claim) throw notFound("claim");
         if (claim.status === "approved" || claim.status === "denied")

@@ -41,5 +41,8 @@ export function vnTime(at: Date | string | null): string {
   if (at === null) return "—";
   const local = new Date(new Date(at).getTime() + VIETNAM_OFFSET_MS);
   const pad2 = (n: number) => String(n).padStart(2, "0");
-  return `${pad2(local.getUTCDate())}/${pad2(local.getUTCMonth() + 1)}/${local.getUTCFullYear()} ${pad2(local.getUTCHours())}:${pad2(local.getUTCMinutes())}`;
+  return (
+    `${pad2(local.getUTCDate())}/${pad2(local.getUTCMonth() + 1)}/${local.getUTCFullYear()} ` +
+    `${pad2(local.getUTCHours())}:${pad2(local.getUTCMinutes())}`
+  );
 }

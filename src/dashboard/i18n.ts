@@ -51,7 +51,11 @@ const vi = {
   lateReport: "Cơ sở gửi hồ sơ chậm",
   outlierReport: "Chi phí bất thường",
   outlierMeasure: (minClaims: number) =>
-    `Chi BHYT đề nghị bình quân mỗi hồ sơ (tổng / số hồ sơ) của từng cơ sở, theo loại KCB và tỉnh hạch toán, trên mọi hồ sơ ra viện trong năm (kể cả hồ sơ bị từ chối: điều được giám định là việc đề nghị thanh toán); so với các cơ sở khác có ít nhất ${minClaims} hồ sơ cùng loại KCB`,
+    `Chi BHYT đề nghị bình quân mỗi hồ sơ (tổng / số hồ sơ) của từng cơ sở, theo loại KCB và tỉnh hạch toán, trên mọi ` +
+    `` +
+    `` +
+    `hồ sơ ra viện trong năm (kể cả hồ sơ bị từ chối: điều được giám định là việc đề nghị thanh toán); so với các cơ ` +
+    `sở khác có ít nhất ${minClaims} hồ sơ cùng loại KCB`,
   claims: "Số hồ sơ",
   late: "Gửi chậm",
   lateShare: "Tỷ lệ chậm",
@@ -139,7 +143,9 @@ const en: Dict = {
   lateReport: "Late submissions",
   outlierReport: "Cost outliers",
   outlierMeasure: (minClaims: number) =>
-    `mean claimed insurance amount per claim (sum / count) of each facility, by visit type and accounting province, over every claim of the discharge year (denied ones included: the billing is what is inspected); peers are the other facilities with at least ${minClaims} claims of that visit type`,
+    `mean claimed insurance amount per claim (sum / count) of each facility, by visit type and accounting province, ` +
+    `over every claim of the discharge year (denied ones included: the billing is what is inspected); peers are the ` +
+    `other facilities with at least ${minClaims} claims of that visit type`,
   claims: "Claims",
   late: "Late",
   lateShare: "Late share",

@@ -7,22 +7,29 @@ import type { Lang, Words } from "./i18n.ts";
 
 const CSS = `
 :root{--ink:#1a1a1a;--muted:#4a4a4a;--line:#c9c9c9;--brand:#0b4f8a;--bar:#1f5fa8;--over:#b3261e;--bg:#fff;--soft:#f3f5f8}
-*{box-sizing:border-box}body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--ink);background:var(--bg)}
+*{box-sizing:border-box}
+body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--ink);background:var(--bg)}
 header{background:var(--brand);color:#fff;padding:.6rem 1rem;display:flex;flex-wrap:wrap;gap:.5rem 1.2rem;align-items:center}
 header a,header button{color:#fff;font:inherit}header .title{font-weight:700;margin-right:auto}
-header form{display:inline}header button{background:none;border:1px solid #fff;border-radius:4px;padding:.15rem .6rem;cursor:pointer}
+header form{display:inline}
+header button{background:none;border:1px solid #fff;border-radius:4px;padding:.15rem .6rem;cursor:pointer}
 main{max-width:1200px;margin:0 auto;padding:1rem}
 h1{font-size:1.5rem;margin:.5rem 0 1rem}h2{font-size:1.2rem;margin:1.5rem 0 .5rem}
 .table-wrap{overflow-x:auto}table{border-collapse:collapse;width:100%;min-width:520px}
-th,td{border-bottom:1px solid var(--line);padding:.4rem .5rem;text-align:left;vertical-align:top}th{background:var(--soft)}
+th,td{border-bottom:1px solid var(--line);padding:.4rem .5rem;text-align:left;vertical-align:top}
+th{background:var(--soft)}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-tr.over td{background:#fdecea}.badge{display:inline-block;padding:0 .4rem;border-radius:3px;background:var(--over);color:#fff;font-size:.85rem}
+tr.over td{background:#fdecea}
+.badge{display:inline-block;padding:0 .4rem;border-radius:3px;background:var(--over);color:#fff;font-size:.85rem}
 .chart .label{font-size:13px;fill:var(--ink)}.chart .value{font-size:13px;fill:var(--ink);font-weight:600}
 .chart .track{fill:var(--soft)}.chart .bar{fill:var(--bar)}.chart .bar.over{fill:var(--over)}
-.chart .rest{fill:#9db7d5}.legend{margin-right:.8rem}.legend.bar::before,.legend.band::before,.legend.rest::before{content:"■ "}
+.chart .rest{fill:#9db7d5}.legend{margin-right:.8rem}
+.legend.bar::before,.legend.band::before,.legend.rest::before{content:"■ "}
 .legend.bar::before{color:var(--bar)}.legend.band::before{color:#b36b00}.legend.rest::before{color:#9db7d5}
-.chart .threshold{stroke:var(--over);stroke-width:2;stroke-dasharray:6 4}.chart .pace{stroke:#e08600;stroke-width:3}.chart .axis{stroke:var(--muted)}
-form.inline{display:flex;flex-wrap:wrap;gap:.4rem;align-items:end}label{display:flex;flex-direction:column;font-size:.9rem;color:var(--muted)}
+.chart .threshold{stroke:var(--over);stroke-width:2;stroke-dasharray:6 4}.chart .pace{stroke:#e08600;stroke-width:3}
+.chart .axis{stroke:var(--muted)}
+form.inline{display:flex;flex-wrap:wrap;gap:.4rem;align-items:end}
+label{display:flex;flex-direction:column;font-size:.9rem;color:var(--muted)}
 input,select,textarea,button{font:inherit;padding:.35rem .5rem;border:1px solid var(--muted);border-radius:4px;color:var(--ink);background:#fff}
 button.primary{background:var(--brand);color:#fff;border-color:var(--brand);cursor:pointer}
 .error{color:var(--over);font-weight:600}.muted{color:var(--muted)}
@@ -315,7 +322,10 @@ export function ProvincePage(props: {
       <h1>{`${usage.provinceCode} ${usage.name} · ${usage.year}`}</h1>
       <YearPicker w={words} year={usage.year} action={`/dashboard/provinces/${usage.provinceCode}`} />
       <p>
-        {`${words.spent}: ${money(usage.spent, lang)} / ${usage.estimate === null ? words.noEstimate : money(usage.estimate, lang)} · ${words.ratio}: ${percent(usage.ratio, lang)} · ${words.elapsed}: ${percent(usage.elapsedRatio, lang)} · ${words.projected}: ${percent(usage.projectedRatio, lang)}`}
+        {`${words.spent}: ${money(usage.spent, lang)} / ` +
+          `${usage.estimate === null ? words.noEstimate : money(usage.estimate, lang)} · ${words.ratio}: ` +
+          `${percent(usage.ratio, lang)} · ${words.elapsed}: ${percent(usage.elapsedRatio, lang)} · ` +
+          `${words.projected}: ${percent(usage.projectedRatio, lang)}`}
       </p>
       <h2>{words.byMonth}</h2>
       <MonthChart

@@ -172,7 +172,11 @@ export function ProjectionChart({ p: projection, w: words, lang }: { p: Province
         class="chart"
         width="100%"
       >
-        <title id="projection-title">{`${words.projection}: ${projection.projectedYearEnd ? money(projection.projectedYearEnd, lang) : "—"} (${words.method}: ${projection.method})`}</title>
+        <title id="projection-title">
+          {`${words.projection}: ` +
+            `${projection.projectedYearEnd ? money(projection.projectedYearEnd, lang) : "—"} (${words.method}: ` +
+            `${projection.method})`}
+        </title>
         <defs>
           <pattern id="hatch" width="8" height="8" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
             <rect width="8" height="8" fill="#f4c27a" />
@@ -215,7 +219,10 @@ export function ProjectionChart({ p: projection, w: words, lang }: { p: Province
         {parts.map((part) => (
           <span class={`legend ${part.cls}`}>{`${part.label}: ${money(part.value.toDecimalPlaces(0), lang)} `}</span>
         ))}
-        <span>{`· ${words.projected}: ${percent(projection.projectedRatio, lang)} (${words.method}: ${projection.method}${projection.fallbackReason ? ` — ${projection.fallbackReason}` : ""})`}</span>
+        <span>
+          {`· ${words.projected}: ${percent(projection.projectedRatio, lang)} (${words.method}: ` +
+            `${projection.method}${projection.fallbackReason ? ` — ${projection.fallbackReason}` : ""})`}
+        </span>
       </figcaption>
     </figure>
   );

@@ -210,7 +210,10 @@ export function dashboardRoutes(deps: AppDeps, sessionSecret: string) {
       pageData.w.lateReport,
       <>
         <h1>{`${pageData.w.lateReport} ${year}`}</h1>
-        <p>{`${pageData.w.claims}: ${report.totals.claims} · ${pageData.w.late}: ${report.totals.late} (${percent(report.totals.lateShare, pageData.lang)})`}</p>
+        <p>
+          {`${pageData.w.claims}: ${report.totals.claims} · ${pageData.w.late}: ${report.totals.late} ` +
+            `(${percent(report.totals.lateShare, pageData.lang)})`}
+        </p>
         <SortableTable
           columns={columns}
           rows={rows}
@@ -240,7 +243,10 @@ export function dashboardRoutes(deps: AppDeps, sessionSecret: string) {
       pageData.w.outlierReport,
       <>
         <h1>{`${pageData.w.outlierReport} ${year}`}</h1>
-        <p class="muted">{`${pageData.w.outlierMeasure(report.rules.minClaimsForScore)} · ${pageData.w.score} ≥ ${report.rules.outlierScore}`}</p>
+        <p class="muted">
+          {`${pageData.w.outlierMeasure(report.rules.minClaimsForScore)} · ${pageData.w.score} ≥ ` +
+            `${report.rules.outlierScore}`}
+        </p>
         <SortableTable
           columns={columns}
           rows={rows}

@@ -21,7 +21,8 @@ export const INSERT_DOCUMENTS = `
 INSERT INTO claim_document (claim_ref, type, reference, received_at)
 SELECT $1, t.type, t.reference, t.received_at
 FROM unnest($2::text[], $3::text[], $4::timestamptz[]) WITH ORDINALITY AS t(type, reference, received_at, n)
-WHERE NOT EXISTS (SELECT 1 FROM claim_document d WHERE d.claim_ref = $1 AND d.type = t.type AND d.reference = t.reference)
+WHERE NOT EXISTS (SELECT 1 FROM claim_document d WHERE d.claim_ref = $1 AND d.type = t.type AND d.reference =
+  t.reference)
 ORDER BY t.n
 RETURNING type, reference`;
 

@@ -25,7 +25,9 @@ export interface ChainLadderRules {
   historyMonths: number;
   /** Fewer origin months with at least one complete month of development than this: fall back to the pace method. */
   minHistoryMonths: number;
-  /** Development is followed for this many months; later arrivals count in the last column, assumed complete after it. */
+  /**
+   * Development is followed for this many months; later arrivals count in the last column, assumed complete after it.
+   */
   maxDelayMonths: number;
 }
 
@@ -192,7 +194,9 @@ export function projectYear(input: {
     const yearEnd = elapsed.gt(0) ? spent.div(elapsed) : null;
     return {
       method: "pace",
-      fallbackReason: `${history} month(s) of arrival history, fewer than the ${rules.minHistoryMonths} the chain-ladder needs (rules: projection.minHistoryMonths)`,
+      fallbackReason:
+        `${history} month(s) of arrival history, fewer than the ${rules.minHistoryMonths} the ` +
+        `chain-ladder needs (rules: projection.minHistoryMonths)`,
       historyMonths: history,
       elapsed,
       received: spent,

@@ -40,7 +40,8 @@ function moneyInput(allowNegative: boolean, message: string, example: string) {
 /** Money input, never negative. */
 export const Money = moneyInput(
   false,
-  'must be a non-negative amount with at most 2 decimals, e.g. "280000" (send amounts of 90 trillion or more as strings)',
+  'must be a non-negative amount with at most 2 decimals, e.g. "280000" (send amounts of 90 trillion or more as ' +
+    "strings)",
   "280000",
 );
 

@@ -10,7 +10,9 @@ import { COUNTED_AMOUNT, DELAY_MONTHS } from "../spending/triangle.ts";
  * and f's province p. test/http/merger.test.ts holds the two together: claims
  * moved by it end where claims sent after the change are placed.
  */
-const ACCOUNTING_PROVINCE = `CASE WHEN p.successor_code IS NOT NULL AND p.merged_at IS NOT NULL AND c.discharged_at >= p.merged_at
+const ACCOUNTING_PROVINCE =
+  `CASE WHEN p.successor_code IS NOT NULL AND p.merged_at IS NOT NULL AND c.discharged_at ` +
+  `>= p.merged_at
   THEN p.successor_code ELSE f.province_code END`;
 
 /**
@@ -22,7 +24,8 @@ const ACCOUNTING_PROVINCE = `CASE WHEN p.successor_code IS NOT NULL AND p.merged
  */
 const MOVE_CLAIMS = `
 WITH moving AS (
-  SELECT c.id, c.version, c.province_code AS from_code, ${ACCOUNTING_PROVINCE} AS to_code, c.year, c.month, c.facility_code,
+  SELECT c.id, c.version, c.province_code AS from_code, ${ACCOUNTING_PROVINCE} AS to_code, c.year, c.month,
+    c.facility_code,
          ${DELAY_MONTHS} AS delay_months, ${COUNTED_AMOUNT} AS counted, c.status
   FROM claim c
   JOIN facility f ON f.code = c.facility_code

@@ -14,14 +14,22 @@ import { reattributeClaims } from "./reattribute.ts";
 const PutProvince = z
   .object({
     name: z.string().trim().min(1).max(200),
-    successorCode: ProvinceCode.nullable().optional().openapi({
-      description:
-        "the province that absorbed this one (2025 merger): one step, so not itself merged, and not for a province others were merged into (422)",
-    }),
-    mergedAt: z.iso.datetime({ offset: true }).nullable().optional().openapi({
-      description:
-        "from this instant its facilities' claims count for the successor; claims already stored move when it is recorded or changed, their spending and alerts with them",
-    }),
+    successorCode: ProvinceCode.nullable()
+      .optional()
+      .openapi({
+        description:
+          "the province that absorbed this one (2025 merger): one step, so not itself merged, and not for a province " +
+          "others were merged into (422)",
+      }),
+    mergedAt: z.iso
+      .datetime({ offset: true })
+      .nullable()
+      .optional()
+      .openapi({
+        description:
+          "from this instant its facilities' claims count for the successor; claims already stored move when it is " +
+          "recorded or changed, their spending and alerts with them",
+      }),
   })
   .strict();
 const ProvinceView = z
@@ -40,7 +48,8 @@ const PutFacility = z
     name: z.string().trim().min(1).max(200),
     provinceCode: ProvinceCode.optional().openapi({
       description:
-        "defaults to the facility code's first two digits; when it changes, the facility's stored claims move, their spending and alerts with them",
+        "defaults to the facility code's first two digits; when it changes, the facility's stored claims move, their " +
+        "spending and alerts with them",
     }),
   })
   .strict();
@@ -120,7 +129,9 @@ async function checkOneStep(
         {
           path: "successorCode",
           code: "has_predecessors",
-          message: `${predecessors.map((p) => p.code).join(", ")} merged into ${code}: record their merger into the new successor first`,
+          message:
+            `${predecessors.map((p) => p.code).join(", ")} merged into ${code}: record their merger into the ` +
+            `new successor first`,
         },
       ]);
   }

@@ -28,7 +28,10 @@ export function wantsCsv(accept: string | undefined | null): boolean {
 
 const PLAIN_NUMBER = /^-?\d+(\.\d+)?$/;
 
-/** One field: quoted when it holds a separator, quote or line break; text that a spreadsheet would run as a formula is prefixed with '. */
+/**
+ * One field: quoted when it holds a separator, quote or line break; text that a spreadsheet would run as a formula is
+ * prefixed with '.
+ */
 function field(value: string | number | boolean | null | undefined): string {
   if (value === null || value === undefined) return "";
   let text = String(value);

@@ -39,7 +39,8 @@ const LateFacility = z.object({
   lateShare: RatioOut.openapi({ description: "late / claims, 4 decimals" }),
   medianHours: Hours.openapi({
     description:
-      "median time from discharge to first receipt (percentile_cont: the mean of the two middle claims when their number is even)",
+      "median time from discharge to first receipt (percentile_cont: the mean of the two middle claims when their " +
+      "number is even)",
   }),
   p90Hours: Hours.openapi({
     description: "90th percentile of the same (percentile_disc: the time of an actual claim, within which 90% arrived)",

@@ -15,16 +15,23 @@ export const OutlierQuery = z.object({
   year: Year.optional().openapi({ description: "discharge year in Vietnam time; default the current one" }),
   province: ProvinceCode.optional().openapi({
     description:
-      "accounting province of the facilities listed; a province key may name only its own (another is 404). Peers are compared in the facility's province and nationally either way.",
+      "accounting province of the facilities listed; a province key may name only its own (another is 404). Peers are " +
+      "" +
+      "" +
+      "compared in the facility's province and nationally either way.",
   }),
   visitType: z
     .enum(VISIT_TYPES)
     .optional()
     .openapi({ description: "one visit type; default all four, each compared separately" }),
-  list: z.enum(["outliers", "all"]).default("outliers").openapi({
-    description:
-      "`outliers` (default): outliers and facilities with too few claims to score; `all`: every facility in scope, each with its status",
-  }),
+  list: z
+    .enum(["outliers", "all"])
+    .default("outliers")
+    .openapi({
+      description:
+        "`outliers` (default): outliers and facilities with too few claims to score; `all`: every facility in scope, " +
+        "each with its status",
+    }),
 });
 export type OutlierQuery = z.input<typeof OutlierQuery>;
 
@@ -37,7 +44,8 @@ const Comparison = z
     peers: z.number().int().openapi({ description: "facilities scored in the group (this one included)" }),
     median: MoneyOut.nullable().openapi({
       description:
-        "median of the peers' insured amount per claim, 2 decimals; null when the group has fewer than minPeersForScore",
+        "median of the peers' insured amount per claim, 2 decimals; null when the group has fewer than " +
+        "minPeersForScore",
     }),
     mad: MoneyOut.nullable().openapi({ description: "median absolute deviation from that median, 2 decimals" }),
     score: Score.nullable().openapi({
@@ -53,7 +61,8 @@ const OutlierFacility = z.object({
   visitType: z.enum(VISIT_TYPES),
   status: z.enum(["outlier", "within_range", "too_few_claims", "not_scored"]).openapi({
     description:
-      "`outlier`: a score reaches rules.reports.outlierScore; `within_range`: scored, below it; `too_few_claims`: fewer than minClaimsForScore claims, not scored; `not_scored`: no peer group large enough or with spread",
+      "`outlier`: a score reaches rules.reports.outlierScore; `within_range`: scored, below it; `too_few_claims`: " +
+      "fewer than minClaimsForScore claims, not scored; `not_scored`: no peer group large enough or with spread",
   }),
   claims: z.number().int(),
   insuranceAmount: MoneyOut.openapi({ description: "sum of the claimed insurance amounts" }),
@@ -90,7 +99,9 @@ export type OutlierReport = z.infer<typeof OutlierReport>;
 type Row = OutlierReport["facilities"][number];
 
 const MEASURE =
-  "mean claimed insurance amount per claim (sum / count) of each facility, by visit type and accounting province, over every claim of the discharge year (denied ones included: the billing is what is inspected); peers are the other facilities with at least minClaimsForScore claims of that visit type";
+  "mean claimed insurance amount per claim (sum / count) of each facility, by visit type and accounting province, " +
+  "over every claim of the discharge year (denied ones included: the billing is what is inspected); peers are the " +
+  "other facilities with at least minClaimsForScore claims of that visit type";
 
 interface Group {
   peers: number;

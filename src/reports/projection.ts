@@ -25,7 +25,8 @@ export const ProvinceProjection = z
     asOf: Timestamp,
     method: z.enum(["chain_ladder", "pace"]).openapi({
       description:
-        "`chain_ladder` (arrivals developed to ultimate, then pace for the rest of the year) or `pace` (spent / elapsed share) when history is too short",
+        "`chain_ladder` (arrivals developed to ultimate, then pace for the rest of the year) or `pace` (spent / " +
+        "elapsed share) when history is too short",
     }),
     fallbackReason: z
       .string()
@@ -48,7 +49,8 @@ export const ProvinceProjection = z
     }),
     projectedRatio: RatioOut.nullable().openapi({
       description:
-        "projectedYearEnd / estimate, 4 decimals from unrounded values; null without a positive estimate. The figure usage shows.",
+        "projectedYearEnd / estimate, 4 decimals from unrounded values; null without a positive estimate. The figure " +
+        "usage shows.",
     }),
     history: z.object({
       originMonths: z
@@ -70,7 +72,8 @@ export const ProvinceProjection = z
       )
       .openapi({
         description:
-          "volume-weighted: sum C(o, d + 1) / sum C(o, d) over the complete pairs of the window; 1 (origins 0) where none exists. Empty under the pace method.",
+          "volume-weighted: sum C(o, d + 1) / sum C(o, d) over the complete pairs of the window; 1 (origins 0) where " +
+          "none exists. Empty under the pace method.",
       }),
     months: z
       .array(
@@ -153,7 +156,8 @@ export async function provinceProjection(
   const [row] = await deps.db.prisma.$queryRaw<
     { provinceCode: string; name: string; spent: string; estimate: string | null }[]
   >`
-    SELECT p.code AS "provinceCode", p.name AS "name", COALESCE(s.spent, 0)::text AS "spent", e.total_amount::text AS "estimate"
+    SELECT p.code AS "provinceCode", p.name AS "name", COALESCE(s.spent, 0)::text AS "spent", e.total_amount::text AS
+      "estimate"
     FROM province p
     LEFT JOIN spending s ON s.province_code = p.code AND s.year = ${year}
     LEFT JOIN estimate e ON e.province_code = p.code AND e.year = ${year}

@@ -24,7 +24,8 @@ const jsonOrCsv = <T extends z.ZodType>(schema: T, csv: string) => ({
 });
 
 const CSV_NOTE =
-  "Send `Accept: text/csv` for the same report as CSV: Vietnamese headers, UTF-8 with a byte-order mark (Excel opens it as is), CRLF lines.";
+  "Send `Accept: text/csv` for the same report as CSV: Vietnamese headers, UTF-8 with a byte-order mark (Excel opens " +
+  "it as is), CRLF lines.";
 
 /** Inspection targeting: late senders, cost outliers, and the year-end projection behind usage. */
 export function reportsRoutes(deps: AppDeps) {
@@ -36,9 +37,13 @@ export function reportsRoutes(deps: AppDeps) {
       path: "/reports/late-submissions",
       tags: ["Reports"],
       summary:
-        "Facilities ranked by their share of late claims (central: all; province: its facilities; facility: its own row)",
+        "Facilities ranked by their share of late claims (central: all; province: its facilities; facility: its own " +
+        "row)",
       description: [
-        "For the claims discharged in the year (and month) in scope: by facility, how many, how many flagged `late_submission`, the median and 90th percentile of hours from discharge to first receipt, and how many flagged `citizen_id_mismatch`. Provinces are each claim's accounting province (a merged province's claims count for its successor from the merger on).",
+        "For the claims discharged in the year (and month) in scope: by facility, how many, how many flagged " +
+          "`late_submission`, the median and 90th percentile of hours from discharge to first receipt, and how many " +
+          "flagged `citizen_id_mismatch`. Provinces are each claim's accounting province (a merged province's " +
+          "claims count for its successor from the merger on).",
         CSV_NOTE,
       ].join("\n\n"),
       request: { query: LateQuery },
@@ -58,9 +63,13 @@ export function reportsRoutes(deps: AppDeps) {
       path: "/reports/outliers",
       tags: ["Reports"],
       summary:
-        "Facilities whose insured amount per claim stands far above their peers (central: all; province: its facilities; facility: its own)",
+        "Facilities whose insured amount per claim stands far above their peers (central: all; province: its " +
+        "facilities; facility: its own)",
       description: [
-        "Each facility's mean claimed insurance amount per claim, by visit type, against the other facilities of the same visit type in its province and nationally: robust z = 0.6745 (x - median) / MAD, in decimals. A facility is an outlier when either score reaches rules.reports.outlierScore; one with fewer than minClaimsForScore claims is listed as too few to score; a peer group with fewer than minPeersForScore scored facilities gives no score. Each row also shows the share of the facility's claims flagged `possible_duplicate`.",
+        "Each facility's mean claimed insurance amount per claim, by visit type, against the other facilities of the " +
+          "same visit type in its province and nationally: robust z = 0.6745 (x - median) / MAD, in decimals. A " +
+          "facility is an outlier when either score reaches rules.reports.outlierScore; one with fewer than " +
+          "minClaimsForScore claims is listed as too few to score; a peer group with fewer than minPeersForScore scored facilities gives no score. Each row also shows the share of the facility's claims flagged `possible_duplicate`.",
         CSV_NOTE,
       ].join("\n\n"),
       request: { query: OutlierQuery },
@@ -82,7 +91,10 @@ export function reportsRoutes(deps: AppDeps) {
       summary:
         "Year-end spending projection of a province, counting claims not yet received (central, or its province)",
       description: [
-        "A chain-ladder on the arrival triangle (discharge month x months of delay) develops what has been received to ultimate; the part of the year not yet discharged is added at the same pace. With too little history (rules.projection.minHistoryMonths) the pace method is used and the response says so. docs/projection.md states the method and its limits. The usage responses' projectedRatio is this projection. An unknown province, or another than a province key's own, is 404; facility keys 403.",
+        "A chain-ladder on the arrival triangle (discharge month x months of delay) develops what has been received " +
+          "to ultimate; the part of the year not yet discharged is added at the same pace. With too little history " +
+          "(rules.projection.minHistoryMonths) the pace method is used and the response says so. docs/projection.md " +
+          "states the method and its limits. The usage responses' projectedRatio is this projection. An unknown province, or another than a province key's own, is 404; facility keys 403.",
         CSV_NOTE,
       ].join("\n\n"),
       request: { params: z.object({ code: ProvinceCode }), query: ProjectionQuery },

@@ -21,7 +21,8 @@ import { Prisma } from "#prisma";
 export async function reportQuery<T>(prisma: PrismaClient, query: Prisma.Sql): Promise<T[]> {
   const [, rows] = await prisma.$transaction([
     prisma.$executeRawUnsafe(
-      `SELECT set_config('jit', 'off', true), set_config('random_page_cost', '1.1', true), set_config('work_mem', '64MB', true)`,
+      `SELECT set_config('jit', 'off', true), set_config('random_page_cost', '1.1', true), set_config('work_mem',
+        '64MB', true)`,
     ),
     prisma.$queryRaw<T[]>(query),
   ]);
@@ -55,13 +56,16 @@ export interface LateRow {
 export function lateSubmissionsQuery(where: Prisma.Sql[]): Prisma.Sql {
   return Prisma.sql`
 SELECT u.province_code AS "provinceCode", u.facility_code AS "facilityCode", f.name AS "name",
-       u.claims AS "claims", u.late AS "late", u.mismatches AS "mismatches", u.median::text AS "medianHours", u.p90::text AS "p90Hours"
+       u.claims AS "claims", u.late AS "late", u.mismatches AS "mismatches", u.median::text AS "medianHours",
+         u.p90::text AS "p90Hours"
 FROM (
   SELECT c.province_code, c.facility_code, count(*)::int AS claims,
          count(*) FILTER (WHERE 'late_submission' = ANY(c.flags))::int AS late,
          count(*) FILTER (WHERE 'citizen_id_mismatch' = ANY(c.flags))::int AS mismatches,
-         extract(epoch FROM percentile_cont(0.5) WITHIN GROUP (ORDER BY GREATEST(c.received_at - c.discharged_at, interval '0'))) / 3600 AS median,
-         extract(epoch FROM percentile_disc(0.9) WITHIN GROUP (ORDER BY GREATEST(c.received_at - c.discharged_at, interval '0'))) / 3600 AS p90
+         extract(epoch FROM percentile_cont(0.5) WITHIN GROUP (ORDER BY GREATEST(c.received_at - c.discharged_at,
+           interval '0'))) / 3600 AS median,
+         extract(epoch FROM percentile_disc(0.9) WITHIN GROUP (ORDER BY GREATEST(c.received_at - c.discharged_at,
+           interval '0'))) / 3600 AS p90
   FROM claim c
   WHERE ${Prisma.join(where, " AND ")}
   GROUP BY c.province_code, c.facility_code
@@ -87,13 +91,16 @@ export interface OutlierUnitRow {
  */
 export function outlierUnitsQuery(year: number, visitType: string | undefined): Prisma.Sql {
   return Prisma.sql`
-SELECT u.province_code AS "provinceCode", u.facility_code AS "facilityCode", f.name AS "name", u.visit_type AS "visitType",
+SELECT u.province_code AS "provinceCode", u.facility_code AS "facilityCode", f.name AS "name", u.visit_type AS
+  "visitType",
        u.claims AS "claims", u.amount::text AS "amount", u.duplicates AS "duplicates"
 FROM (
   SELECT c.province_code, c.facility_code, c.visit_type::text AS visit_type, count(*)::int AS claims,
-         sum(c.insurance_amount) AS amount, count(*) FILTER (WHERE 'possible_duplicate' = ANY(c.flags))::int AS duplicates
+         sum(c.insurance_amount) AS amount, count(*) FILTER (WHERE 'possible_duplicate' = ANY(c.flags))::int AS
+           duplicates
   FROM claim c
-  WHERE c.year = ${year}${visitType !== undefined ? Prisma.sql` AND c.visit_type = ${visitType}::"VisitType"` : Prisma.empty}
+  WHERE c.year =
+    ${year}${visitType !== undefined ? Prisma.sql` AND c.visit_type = ${visitType}::"VisitType"` : Prisma.empty}
   GROUP BY c.province_code, c.facility_code, c.visit_type
 ) u LEFT JOIN facility f ON f.code = u.facility_code`;
 }

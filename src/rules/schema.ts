@@ -104,7 +104,10 @@ export const BacklogRulesSchema = z
 /** Inspection targeting (GET /v1/reports/outliers): when a facility's cost per claim stands out from its peers. */
 export const ReportsRulesSchema = z
   .object({
-    /** A facility whose robust z-score, 0.6745 (x - median) / MAD, reaches this against its peers is listed as an outlier. */
+    /**
+     * A facility whose robust z-score, 0.6745 (x - median) / MAD, reaches this against its peers is listed as an
+     * outlier.
+     */
     outlierScore: z
       .string()
       .regex(/^\d{1,3}(\.\d{1,4})?$/, 'must be a decimal string like "3.5"')
@@ -116,7 +119,10 @@ export const ReportsRulesSchema = z
   })
   .strict();
 
-/** The year-end projection (usage, projected_overrun alerts, GET /v1/provinces/{code}/projection): see docs/projection.md. */
+/**
+ * The year-end projection (usage, projected_overrun alerts, GET /v1/provinces/{code}/projection): see
+ * docs/projection.md.
+ */
 export const ProjectionRulesSchema = z
   .object({
     /** Origin (discharge) months before the current one whose arrivals feed the development factors. */
@@ -182,7 +188,8 @@ export function parseRules(files: Record<string, unknown>): Rules {
   for (const [table, { type }] of Object.entries(rules.xml.documentTables)) {
     if (!rules.documents.documentTypes.includes(type))
       throw new RulesError(
-        `rules: xml-mapping.json: documentTables.${table}.type: unknown document type "${type}" (not in documents.json)`,
+        `rules: xml-mapping.json: documentTables.${table}.type: unknown document type "${type}" (not in ` +
+          `documents.json)`,
       );
   }
   return rules;

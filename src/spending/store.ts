@@ -44,7 +44,8 @@ export async function applySpending(tx: SqlSession, deltas: Contribution[]): Pro
 
   await tx.query(
     `INSERT INTO spending (province_code, year, spent, pending_amount, claim_count, updated_at)
-     SELECT p, y, s, pa, n, now() FROM unnest($1::text[], $2::int[], $3::numeric[], $4::numeric[], $5::int[]) AS t(p, y, s, pa, n)
+     SELECT p, y, s, pa, n, now() FROM unnest($1::text[], $2::int[], $3::numeric[], $4::numeric[], $5::int[]) AS t(p,
+       y, s, pa, n)
      ON CONFLICT (province_code, year) DO UPDATE SET
        spent = spending.spent + EXCLUDED.spent,
        pending_amount = spending.pending_amount + EXCLUDED.pending_amount,

@@ -12,11 +12,16 @@ import type { PrismaClient } from "../db/client.ts";
 import type { Prisma } from "#prisma";
 
 /** Receipt month minus discharge month in Vietnam time, never negative (contribution.ts delayMonths). */
-export const DELAY_MONTHS = `GREATEST(0, (EXTRACT(YEAR FROM (c.received_at AT TIME ZONE 'UTC') + INTERVAL '7 hours')::int * 12
+export const DELAY_MONTHS = `GREATEST(0, (EXTRACT(YEAR FROM (c.received_at AT TIME ZONE 'UTC') + INTERVAL
+  '7 hours')::int * 12
   + EXTRACT(MONTH FROM (c.received_at AT TIME ZONE 'UTC') + INTERVAL '7 hours')::int) - (c.year * 12 + c.month))`;
 
-/** What a claim counts in spending: nothing when denied, the approved amount once approved, else the insurance amount. */
-export const COUNTED_AMOUNT = `CASE WHEN c.status = 'denied' THEN 0 WHEN c.status = 'approved' AND c.approved_amount IS NOT NULL THEN c.approved_amount ELSE c.insurance_amount END`;
+/**
+ * What a claim counts in spending: nothing when denied, the approved amount once approved, else the insurance amount.
+ */
+export const COUNTED_AMOUNT =
+  `CASE WHEN c.status = 'denied' THEN 0 WHEN c.status = 'approved' AND c.approved_amount ` +
+  `IS NOT NULL THEN c.approved_amount ELSE c.insurance_amount END`;
 
 /** Every cell of the triangle computed from the stored claims: one GROUP BY over the claims. */
 export const TRIANGLE_FROM_CLAIMS = `
@@ -44,7 +49,8 @@ export async function loadTriangles(
   const rows = await db.$queryRaw<
     { provinceCode: string; year: number; month: number; delay: number; amount: string }[]
   >`
-    SELECT province_code AS "provinceCode", year, discharge_month AS "month", delay_months AS "delay", amount::text AS "amount"
+    SELECT province_code AS "provinceCode", year, discharge_month AS "month", delay_months AS "delay", amount::text AS
+      "amount"
     FROM arrival_triangle
     WHERE province_code = ANY(${[...provinceCodes]}::text[])
       AND year BETWEEN ${Math.floor(from / 12)} AND ${Math.floor(to / 12)}

@@ -24,7 +24,8 @@ const ProvinceUsage = z
     }),
     spent: MoneyOut.openapi({
       description:
-        'insurance amounts of the year\'s claims not denied (approved amount where decided); "0" when nothing was claimed',
+        'insurance amounts of the year\'s claims not denied (approved amount where decided); "0" when nothing was ' +
+        "claimed",
     }),
     pendingDocumentationAmount: MoneyOut.openapi({
       description: "the part of `spent` whose claims still wait for documents",
@@ -36,7 +37,11 @@ const ProvinceUsage = z
       description: "share of the Vietnam-time year passed at asOf, 0 to 1, 4 decimals rounded half up",
     }),
     projectedRatio: RatioOut.nullable().openapi({
-      description: `projected year-end spending / estimate, ${ROUNDING}: a chain-ladder on the arrival triangle (claims not yet received developed to ultimate, then the same pace for the rest of the year), or the pace method (spent / exact elapsed share) while history is short; GET /v1/provinces/{code}/projection shows which and the figures. null when no time of the year has passed or without a positive estimate`,
+      description:
+        `projected year-end spending / estimate, ${ROUNDING}: a chain-ladder on the arrival triangle ` +
+        `(claims not yet received developed to ultimate, then the same pace for the rest of the year), or the pace ` +
+        `method (spent / exact elapsed share) while history is short; GET /v1/provinces/{code}/projection shows ` +
+        `which and the figures. null when no time of the year has passed or without a positive estimate`,
     }),
     openAlerts: z.number().int().openapi({
       description: "alerts of this province and year not yet resolved (open or acknowledged), of any kind",
@@ -93,7 +98,8 @@ function usageRows(prisma: AppDeps["db"]["prisma"], year: number, where: Prisma.
            e.total_amount::text AS "estimate",
            COALESCE(s.spent, 0)::text AS "spent",
            COALESCE(s.pending_amount, 0)::text AS "pending",
-           (SELECT count(*)::int FROM alert a WHERE a.province_code = p.code AND a.year = ${year} AND a.status <> 'resolved') AS "openAlerts"
+           (SELECT count(*)::int FROM alert a WHERE a.province_code = p.code AND a.year = ${year} AND a.status <>
+             'resolved') AS "openAlerts"
     FROM province p
     LEFT JOIN estimate e ON e.province_code = p.code AND e.year = ${year}
     LEFT JOIN spending s ON s.province_code = p.code AND s.year = ${year}
@@ -212,7 +218,9 @@ export function usageRoutes(deps: AppDeps) {
       tags: ["Usage"],
       summary: "Usage of every province for a year (central: all; province: its own)",
       description:
-        "Central keys get every province that has an estimate or spending for the year; a province key gets its own province (always, with zeros when nothing was claimed). Facility keys: 403. Computed from the running totals, so it is current as of the last committed batch.",
+        "Central keys get every province that has an estimate or spending for the year; a province key gets its own " +
+        "province (always, with zeros when nothing was claimed). Facility keys: 403. Computed from the running " +
+        "totals, so it is current as of the last committed batch.",
       request: { query: UsageQuery },
       responses: { 200: json(UsageList), ...problems },
     }),

@@ -97,7 +97,10 @@ export class ProgressBar {
     const left = rate > 0 ? Math.max(0, Math.round((total - done) / rate)) : null;
     const eta = left === null ? "--:--" : `${Math.floor(left / 60)}:${String(left % 60).padStart(2, "0")}`;
     const thousands = (x: number) => Math.round(x).toLocaleString("en-US");
-    return `[${"#".repeat(filled)}${".".repeat(width - filled)}] ${thousands(done)}/${thousands(total)} episodes  ${thousands(rate)}/s  ETA ${eta}${now ? `  ${now}` : ""}`;
+    return (
+      `[${"#".repeat(filled)}${".".repeat(width - filled)}] ${thousands(done)}/${thousands(total)} episodes  ` +
+      `${thousands(rate)}/s  ETA ${eta}${now ? `  ${now}` : ""}`
+    );
   }
 
   update(done: number, note: string, force = false) {
@@ -223,7 +226,10 @@ const CSV_COLUMNS = (["file", "batchId", "index", "claimId", "path", "code", "me
   value: (r: Record<string, string>) => r[k],
 }));
 
-/** Runs the command; the exit code is 0 when every file was taken (rejected episodes included), 1 when a file was refused. */
+/**
+ * Runs the command; the exit code is 0 when every file was taken (rejected episodes included), 1 when a file was
+ * refused.
+ */
 export async function runImportXml(cmd: ImportXmlCommand): Promise<number> {
   const files = envelopeFiles(cmd.paths);
   if (files.length === 0) throw new Error("no .xml files found");

@@ -16,7 +16,9 @@ export const XML_CHUNK_SIZE = MAX_CLAIMS_PER_BATCH;
 export interface XmlImport {
   /** null: the operator CLI, straight to the database. */
   caller: Caller | null;
-  /** The facility the file must be for (a facility key's own, or the one named); undefined: the one the envelope names. */
+  /**
+   * The facility the file must be for (a facility key's own, or the one named); undefined: the one the envelope names.
+   */
   facilityCode?: string | undefined;
   /** The file's batchId; default `xml-<SHA-256 of the body>`. */
   batchId?: string | undefined;
@@ -113,7 +115,8 @@ export async function importXml(
       onHeader: async (header) => {
         if (req.facilityCode !== undefined && header.facilityCode !== req.facilityCode)
           throw forbidden(
-            `the envelope is facility ${header.facilityCode.slice(0, 20)}'s (MACSKCB); this request is for ${req.facilityCode}`,
+            `the envelope is facility ${header.facilityCode.slice(0, 20)}'s (MACSKCB); this request is for ` +
+              `${req.facilityCode}`,
           );
         facility = await findFacility(deps, header.facilityCode);
       },

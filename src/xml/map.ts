@@ -50,7 +50,9 @@ export function detectStandard(fields: ReadonlyMap<string, string>): Standard | 
   return null;
 }
 
-/** An episode translated: the claim (null when it was refused while translating) and what is needed to name its fields. */
+/**
+ * An episode translated: the claim (null when it was refused while translating) and what is needed to name its fields.
+ */
 export interface MappedEpisode {
   /** HOSO position in the file, from 0. */
   index: number;
@@ -84,7 +86,9 @@ export function vietnamTime(text: string): string | null {
   return `${year}-${mo}-${day}T${hour}:${mi}:00+07:00`;
 }
 
-/** NGAY_SINH (12 digits in 130, 8 in 4210): a date, undefined when month or day is unknown (0000), null when invalid. */
+/**
+ * NGAY_SINH (12 digits in 130, 8 in 4210): a date, undefined when month or day is unknown (0000), null when invalid.
+ */
 export function birthDate(text: string): string | undefined | null {
   const match = DAY.exec(text);
   if (!match) return null;
@@ -208,7 +212,8 @@ export function mapEpisode(episode: RawEpisode, ctx: MapContext): MappedEpisode 
     summary.fail(
       "XML1",
       "unknown_standard",
-      "not a summary of Decision 130/4750 (MA_THE_BHYT, MA_BENH_CHINH, T_TONGCHI_BV) or 4210 (MA_THE, MA_BENH, T_TONGCHI)",
+      "not a summary of Decision 130/4750 (MA_THE_BHYT, MA_BENH_CHINH, T_TONGCHI_BV) or 4210 (MA_THE, MA_BENH, " +
+        "T_TONGCHI)",
     );
     return out;
   }

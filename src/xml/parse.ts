@@ -75,7 +75,9 @@ export interface ReadOptions {
   wanted: (type: string) => boolean;
   /** Called once, as soon as the envelope names its facility (before any episode). Throw to refuse. */
   onHeader?: (header: EnvelopeHeader) => void | Promise<void>;
-  /** Called with SOLUONGHOSO when the envelope states it (before the episodes, in files as the standard orders them). */
+  /**
+   * Called with SOLUONGHOSO when the envelope states it (before the episodes, in files as the standard orders them).
+   */
   onDeclared?: (count: number) => void | Promise<void>;
   onEpisode: (episode: RawEpisode) => void | Promise<void>;
   /** Called after every chunk with the bytes read so far. */
@@ -186,7 +188,9 @@ export class Utf8Stream {
 
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
 
-/** A whole document's bytes as text, like TextDecoder with `fatal` (throws for bytes that are not UTF-8, drops a BOM). */
+/**
+ * A whole document's bytes as text, like TextDecoder with `fatal` (throws for bytes that are not UTF-8, drops a BOM).
+ */
 export function decodeUtf8(bytes: Uint8Array): string {
   const isUtf8 = (nodeBuffer as { isUtf8?: (b: Uint8Array) => boolean }).isUtf8;
   if (!isUtf8) return strictUtf8.decode(bytes);

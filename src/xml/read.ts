@@ -22,7 +22,10 @@ export interface EpisodeReadOptions {
   onEpisode: (episode: MappedEpisode) => void | Promise<void>;
   /** Bytes of the body read so far (after each chunk). */
   onBytes?: (bytes: number) => void;
-  /** The source's chunks are the reader's to keep (a request body's): a worker thread may take their memory rather than a copy. */
+  /**
+   * The source's chunks are the reader's to keep (a request body's): a worker thread may take their memory rather than
+   * a copy.
+   */
   chunksOwned?: boolean | undefined;
 }
 

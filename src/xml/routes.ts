@@ -21,7 +21,9 @@ const Query = z.object({ batchId: BatchId.optional(), facility: FacilityCode.opt
 
 const XmlBatchResponseSchema = BatchResponseSchema.extend({
   chunks: z.array(z.object({ batchId: z.string(), received: z.number().int(), replayed: z.boolean() })).openapi({
-    description: `The stored batches the file became, ${XML_CHUNK_SIZE} episodes each: the file's batchId, then <batchId>:2, <batchId>:3 ... A replayed chunk was stored by an earlier request.`,
+    description:
+      `The stored batches the file became, ${XML_CHUNK_SIZE} episodes each: the file's batchId, then ` +
+      `<batchId>:2, <batchId>:3 ... A replayed chunk was stored by an earlier request.`,
   }),
 }).openapi("XmlBatchResponse");
 
@@ -50,10 +52,17 @@ export function xmlRoutes(deps: AppDeps) {
     tags: ["Batches"],
     summary: "Submit a claim file in the Ministry of Health XML standard (facility key, or central)",
     description: [
-      "The body is one envelope (GIAMDINHHS, UTF-8, optionally gzip-compressed with Content-Encoding: gzip): each HOSO is one episode whose summary table (XML1, 130/4750 or legacy 4210) becomes a claim, mapped by rules/xml-mapping.json, and then goes through exactly the checks of POST /v1/batches.",
-      "The envelope's MACSKCB must be the key's facility (403), or the one a central key names with ?facility=; an episode whose MA_CSKCB differs is rejected alone.",
-      "batchId defaults to xml-<SHA-256 of the body>, so sending the same file again returns the first response with 200; other content under the same batchId is 409 batch_conflict.",
-      `The file is read whole before anything is stored (a file with a DOCTYPE, deep nesting, invalid base64 or not UTF-8 is refused and stores nothing), then stored in chunks of ${XML_CHUNK_SIZE} episodes: a send that broke off resumes when sent again.`,
+      "The body is one envelope (GIAMDINHHS, UTF-8, optionally gzip-compressed with Content-Encoding: gzip): each " +
+        "HOSO is one episode whose summary table (XML1, 130/4750 or legacy 4210) becomes a claim, mapped by " +
+        "rules/xml-mapping.json, and then goes through exactly the checks of POST /v1/batches.",
+      "The envelope's MACSKCB must be the key's facility (403), or the one a central key names with ?facility=; an " +
+        "episode whose MA_CSKCB differs is rejected alone.",
+      "batchId defaults to xml-<SHA-256 of the body>, so sending the same file again returns the first response with " +
+        "200; other content under the same batchId is 409 batch_conflict.",
+      `The file is read whole before anything is stored (a file with a DOCTYPE, deep nesting, invalid base64 or not ` +
+        `UTF-8 is refused and stores nothing), then stored in chunks of ${XML_CHUNK_SIZE} episodes: a send that broke ` +
+        `` +
+        `off resumes when sent again.`,
       "Errors name the episode and the field: `HOSO[12].XML1.NGAY_RA` (HOSO counted from 0, like index).",
     ].join("\n\n"),
     request: {

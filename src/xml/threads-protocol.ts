@@ -3,7 +3,10 @@ import type { MappedEpisode } from "./map.ts";
 import type { EnvelopeHeader, ReadLimits, ReadResult } from "./parse.ts";
 import type { XmlMappingRules } from "./rules.ts";
 
-/** Messages between the main thread (src/xml/threads.ts) and an XML worker thread (src/xml/thread.ts); `id` names the job (one request). */
+/**
+ * Messages between the main thread (src/xml/threads.ts) and an XML worker thread (src/xml/thread.ts); `id` names the
+ * job (one request).
+ */
 export type ToThread =
   | { type: "start"; id: number; rules: XmlMappingRules; limits?: Partial<ReadLimits> | undefined }
   | { type: "chunk"; id: number; bytes: Uint8Array }

@@ -40,7 +40,9 @@ export const refuse = (status: 413 | 422, code: string, detail: string, path = "
 
 const UTF8 = /^utf-?8$/i;
 
-/** XML encodings other than UTF-8 are refused: the standard says UTF-8, and a Latin-1 or UTF-16 file would be misread. */
+/**
+ * XML encodings other than UTF-8 are refused: the standard says UTF-8, and a Latin-1 or UTF-16 file would be misread.
+ */
 function checkDeclaredEncoding(encoding: string | undefined, where: string) {
   if (encoding !== undefined && !UTF8.test(encoding))
     throw refuse(
@@ -60,7 +62,10 @@ const DECLARATION = new RegExp(
     `(?:${SPACE}+standalone${SPACE}*=${SPACE}*${quoted("yes|no")})?${SPACE}*\\?>$`,
 );
 const INSTRUCTION_TARGET = /^<\?([A-Za-z_:][A-Za-z0-9._:-]*)(?:[ \t\r\n]|\?>$)/;
-/** Characters XML 1.0 allows nowhere (a lone surrogate cannot come out of strict UTF-8; a reference to one is checked below). */
+/**
+ * Characters XML 1.0 allows nowhere (a lone surrogate cannot come out of strict UTF-8; a reference to one is checked
+ * below).
+ */
 const FORBIDDEN_CHARACTER = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]/;
 /** An attribute named __proto__, which saxen's plain object drops unread. */
 const PROTO_ATTRIBUTE = /__proto__[ \t\r\n]*=/;
@@ -89,7 +94,10 @@ const isXmlCharacter = (c: number) =>
   (c >= 0xe000 && c <= 0xfffd) ||
   (c >= 0x10000 && c <= 0x10ffff);
 
-/** Text or an attribute value as XML means it: references decoded; a bare `&`, an undefined entity or a forbidden character refused. */
+/**
+ * Text or an attribute value as XML means it: references decoded; a bare `&`, an undefined entity or a forbidden
+ * character refused.
+ */
 export function decodeText(raw: string, what: string): string {
   if (isPlain(raw)) return raw;
   if (FORBIDDEN_CHARACTER.test(raw)) throw new NotWellFormed(`a character XML does not allow, in ${what}`);
@@ -114,11 +122,17 @@ export interface XmlReaderOptions {
   maxDepth: number;
   /** Where in the file the reader is, for the path of a refusal. */
   where: () => string;
-  /** The text about to be handed over is checked by the caller (base64 has no markup): pass it on as written, unless it holds a reference. */
+  /**
+   * The text about to be handed over is checked by the caller (base64 has no markup): pass it on as written, unless it
+   * holds a reference.
+   */
   verbatim?: () => boolean;
 }
 
-/** Writes shorter than this are gathered first: a write costs saxen a scan of what it still holds (and writes grow with that, below). */
+/**
+ * Writes shorter than this are gathered first: a write costs saxen a scan of what it still holds (and writes grow with
+ * that, below).
+ */
 const MIN_WRITE = 64 * 1024;
 
 /**
@@ -157,7 +171,10 @@ export class XmlReader {
   private pendingChars = 0;
   /** Where the last "<" is in `pending`: characters before it. */
   private cut = -1;
-  /** `pending` before this index was joined into blocks: tiny pieces of a long node are joined once each, not again and again. */
+  /**
+   * `pending` before this index was joined into blocks: tiny pieces of a long node are joined once each, not again and
+   * again.
+   */
   private joined = 0;
   /**
    * Characters saxen holds unfinished, about: what was given since the last
@@ -264,7 +281,9 @@ export class XmlReader {
     checkDeclaredEncoding(declaration[3] ?? declaration[4], this.options.where());
   }
 
-  /** Characters given and not yet part of a finished token, about: what one tag, text node or comment holds in memory. */
+  /**
+   * Characters given and not yet part of a finished token, about: what one tag, text node or comment holds in memory.
+   */
   get unfinished(): number {
     return this.held + this.pendingChars - (this.stalled || this.cut < 0 ? 0 : this.cut);
   }

@@ -31,7 +31,8 @@ LEFT JOIN province p ON p.code = f.province_code;
 SELECT c.id::text AS id, c.claim_id, c.content_hash, c.status::text AS status, c.province_code, c.year, c.month,
        c.insurance_amount::text AS insurance, c.approved_amount::text AS approved, c.version,
        c.received_at, c.missing_documents, c.flags,
-       coalesce((SELECT array_agg(DISTINCT d.type) FROM claim_document d WHERE d.claim_ref = c.id), '{}') AS document_types
+       coalesce((SELECT array_agg(DISTINCT d.type) FROM claim_document d WHERE d.claim_ref = c.id), '{}') AS
+         document_types
 FROM claim c
 WHERE c.facility_code = $1 AND c.claim_id = ANY($2::text[])
 ORDER BY c.id
@@ -39,7 +40,8 @@ FOR UPDATE OF c;
 
 -- 10
 SELECT i.idx
-FROM unnest($2::int[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[], $7::text[]) AS i(idx, card, citizen, adm, dis, claim_id)
+FROM unnest($2::int[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[], $7::text[]) AS i(idx, card,
+  citizen, adm, dis, claim_id)
 WHERE EXISTS (SELECT 1 FROM claim c WHERE c.facility_code = $1 AND c.card_number = i.card AND c.claim_id <> i.claim_id
                 AND c.status <> 'denied' AND c.admitted_at < i.dis AND i.adm < c.discharged_at)
    OR EXISTS (SELECT 1 FROM claim c WHERE c.facility_code = $1 AND c.citizen_id = i.citizen AND c.claim_id <> i.claim_id
@@ -50,16 +52,19 @@ INSERT INTO claim_history (claim_ref, kind, version, at, data)
 SELECT c.id, 'version', c.version, $1, jsonb_build_object(
   'version', c.version, 'supersededAt', $1::timestamptz, 'supersededByBatch', $2::text, 'batchRef', c.batch_ref::text,
   'visitType', c.visit_type, 'admittedAt', c.admitted_at, 'dischargedAt', c.discharged_at,
-  'patient', jsonb_build_object('cardNumber', c.card_number, 'citizenId', c.citizen_id, 'name', c.patient_name, 'birthDate', c.birth_date, 'gender', c.gender),
+  'patient', jsonb_build_object('cardNumber', c.card_number, 'citizenId', c.citizen_id, 'name', c.patient_name,
+    'birthDate', c.birth_date, 'gender', c.gender),
   'diagnosis', jsonb_build_object('primary', c.diagnosis_primary, 'secondary', to_jsonb(c.diagnosis_secondary)),
   'referral', c.referral, 'procedure', c.procedure, 'died', c.died,
-  'amounts', jsonb_build_object('total', CASE WHEN c.total_amount = trunc(c.total_amount) THEN trunc(c.total_amount)::text ELSE c.total_amount::text END, 'insurance', CASE WHEN c.insurance_amount = trunc(c.insurance_amount) THEN trunc(c.insurance_amount)::text ELSE c.insurance_amount::text END, 'patient', CASE WHEN c.patient_amount = trunc(c.patient_amount) THEN trunc(c.patient_amount)::text ELSE c.patient_amount::text END, 'other', CASE WHEN c.other_amount = trunc(c.other_amount) THEN trunc(c.other_amount)::text ELSE c.other_amount::text END),
+  'amounts', jsonb_build_object('total', CASE WHEN c.total_amount = trunc(c.total_amount) THEN trunc(c.total_amount)::text ELSE c.total_amount::text END, 'insurance', CASE WHEN c.insurance_amount = trunc(c.insurance_amount) THEN trunc(c.insurance_amount)::text ELSE c.insurance_amount::text END,
+    'patient', CASE WHEN c.patient_amount = trunc(c.patient_amount) THEN trunc(c.patient_amount)::text ELSE c.patient_amount::text END, 'other', CASE WHEN c.other_amount = trunc(c.other_amount) THEN trunc(c.other_amount)::text ELSE c.other_amount::text END),
   'status', c.status, 'missingDocuments', to_jsonb(c.missing_documents), 'flags', to_jsonb(c.flags))
 FROM claim c WHERE c.id = ANY($3::bigint[])
 ORDER BY c.id;
 
 -- 12
-INSERT INTO claim (facility_code, claim_id, province_code, year, month, visit_type, admitted_at, discharged_at, received_at,
+INSERT INTO claim (facility_code, claim_id, province_code, year, month, visit_type, admitted_at, discharged_at,
+  received_at,
   card_number, citizen_id, patient_name, birth_date, gender, diagnosis_primary, diagnosis_secondary,
   referral, procedure, died, total_amount, insurance_amount, patient_amount, other_amount,
   status, missing_documents, flags, pending_since, content_hash, batch_ref, updated_at)
@@ -67,15 +72,19 @@ SELECT $1, t.claim_id, t.province_code, t.year, t.month, t.visit_type::"VisitTyp
   t.card_number, t.citizen_id, t.patient_name, t.birth_date, t.gender, t.diagnosis_primary,
   ARRAY(SELECT json_array_elements_text(t.diagnosis_secondary)),
   t.referral, t.procedure, t.died, t.total, t.insurance, t.patient, t.other,
-  t.status::"ClaimStatus", ARRAY(SELECT json_array_elements_text(t.missing)), ARRAY(SELECT json_array_elements_text(t.flags)),
+  t.status::"ClaimStatus", ARRAY(SELECT json_array_elements_text(t.missing)), ARRAY(SELECT
+    json_array_elements_text(t.flags)),
   CASE WHEN t.status = 'pending_documentation' THEN $2::timestamptz END,
   t.content_hash, $3, $2
 FROM json_to_recordset($4::json) AS t(claim_id text, province_code text, year int, month int, visit_type text,
-  admitted_at timestamptz, discharged_at timestamptz, card_number text, citizen_id text, patient_name text, birth_date text,
+  admitted_at timestamptz, discharged_at timestamptz, card_number text, citizen_id text, patient_name text, birth_date
+    text,
   gender text, diagnosis_primary text, diagnosis_secondary json, referral boolean, procedure boolean, died boolean,
-  total numeric, insurance numeric, patient numeric, other numeric, status text, missing json, flags json, content_hash text)
+  total numeric, insurance numeric, patient numeric, other numeric, status text, missing json, flags json, content_hash
+    text)
 ON CONFLICT (facility_code, claim_id) DO UPDATE SET
-  province_code = EXCLUDED.province_code, year = EXCLUDED.year, month = EXCLUDED.month, visit_type = EXCLUDED.visit_type,
+  province_code = EXCLUDED.province_code, year = EXCLUDED.year, month = EXCLUDED.month, visit_type =
+    EXCLUDED.visit_type,
   admitted_at = EXCLUDED.admitted_at, discharged_at = EXCLUDED.discharged_at,
   card_number = EXCLUDED.card_number, citizen_id = EXCLUDED.citizen_id, patient_name = EXCLUDED.patient_name,
   birth_date = EXCLUDED.birth_date, gender = EXCLUDED.gender, diagnosis_primary = EXCLUDED.diagnosis_primary,
@@ -83,7 +92,8 @@ ON CONFLICT (facility_code, claim_id) DO UPDATE SET
   died = EXCLUDED.died, total_amount = EXCLUDED.total_amount, insurance_amount = EXCLUDED.insurance_amount,
   patient_amount = EXCLUDED.patient_amount, other_amount = EXCLUDED.other_amount,
   status = EXCLUDED.status, missing_documents = EXCLUDED.missing_documents, flags = EXCLUDED.flags,
-  pending_since = CASE WHEN EXCLUDED.status = 'pending_documentation' THEN coalesce(claim.pending_since, EXCLUDED.pending_since) END,
+  pending_since = CASE WHEN EXCLUDED.status = 'pending_documentation' THEN coalesce(claim.pending_since,
+    EXCLUDED.pending_since) END,
   stuck = EXCLUDED.status = 'pending_documentation' AND claim.stuck,
   stuck_at = CASE WHEN EXCLUDED.status = 'pending_documentation' THEN claim.stuck_at END,
   content_hash = EXCLUDED.content_hash, version = claim.version + 1,
@@ -97,7 +107,8 @@ ON CONFLICT (facility_code, batch_id) DO NOTHING RETURNING id;
 
 -- 14
 INSERT INTO spending (province_code, year, spent, pending_amount, claim_count, updated_at)
-     SELECT p, y, s, pa, n, now() FROM unnest($1::text[], $2::int[], $3::numeric[], $4::numeric[], $5::int[]) AS t(p, y, s, pa, n)
+     SELECT p, y, s, pa, n, now() FROM unnest($1::text[], $2::int[], $3::numeric[], $4::numeric[], $5::int[]) AS t(p,
+       y, s, pa, n)
      ON CONFLICT (province_code, year) DO UPDATE SET
        spent = spending.spent + EXCLUDED.spent,
        pending_amount = spending.pending_amount + EXCLUDED.pending_amount,

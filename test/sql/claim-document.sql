@@ -19,7 +19,8 @@ FOR UPDATE;
 INSERT INTO claim_document (claim_ref, type, reference, received_at)
 SELECT $1, t.type, t.reference, t.received_at
 FROM unnest($2::text[], $3::text[], $4::timestamptz[]) WITH ORDINALITY AS t(type, reference, received_at, n)
-WHERE NOT EXISTS (SELECT 1 FROM claim_document d WHERE d.claim_ref = $1 AND d.type = t.type AND d.reference = t.reference)
+WHERE NOT EXISTS (SELECT 1 FROM claim_document d WHERE d.claim_ref = $1 AND d.type = t.type AND d.reference =
+  t.reference)
 ORDER BY t.n
 RETURNING type, reference;
 
@@ -31,7 +32,8 @@ UPDATE "public"."claim" SET "updated_at" = $1, "missing_documents" = $2, "status
 
 -- 8
 INSERT INTO spending (province_code, year, spent, pending_amount, claim_count, updated_at)
-     SELECT p, y, s, pa, n, now() FROM unnest($1::text[], $2::int[], $3::numeric[], $4::numeric[], $5::int[]) AS t(p, y, s, pa, n)
+     SELECT p, y, s, pa, n, now() FROM unnest($1::text[], $2::int[], $3::numeric[], $4::numeric[], $5::int[]) AS t(p,
+       y, s, pa, n)
      ON CONFLICT (province_code, year) DO UPDATE SET
        spent = spending.spent + EXCLUDED.spent,
        pending_amount = spending.pending_amount + EXCLUDED.pending_amount,
