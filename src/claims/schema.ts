@@ -17,7 +17,7 @@ export const ClaimInputSchema = z
       .string()
       .min(1)
       .max(64)
-      .regex(/^[A-Za-z0-9._\/-]+$/, "letters, digits and . _ / - only"),
+      .regex(/^[A-Za-z0-9._/-]+$/, "letters, digits and . _ / - only"),
     patient: z
       .object({
         cardNumber: z
@@ -60,7 +60,7 @@ export const BatchEnvelopeSchema = z
       .string()
       .min(1)
       .max(100)
-      .regex(/^[A-Za-z0-9._:\/-]+$/, "letters, digits and . _ : / - only"),
+      .regex(/^[A-Za-z0-9._:/-]+$/, "letters, digits and . _ : / - only"),
     facilityCode: z
       .string()
       .regex(/^\d{5}$/, "must be 5 digits")

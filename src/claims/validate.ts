@@ -1,6 +1,5 @@
 import type { Dec } from "../domain/money.ts";
-import type { FieldError } from "../http/problem.ts";
-import { fieldErrors } from "../http/validation.ts";
+import { type FieldError, fieldErrors } from "../domain/field-errors.ts";
 import { type ClaimInput, ClaimInputSchema } from "./schema.ts";
 
 const EARLIEST_ADMISSION = new Date("1900-01-01T00:00:00+07:00");

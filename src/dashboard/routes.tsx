@@ -35,7 +35,7 @@ function yearOf(ctx: Context<AppEnv>, now: Date): number {
 
 /** Only paths inside the dashboard are followed after a form, never another site. */
 const safeBack = (back: unknown) =>
-  typeof back === "string" && /^\/dashboard(\/[\w\/?=&%.-]*)?$/.test(back) ? back : "/dashboard";
+  typeof back === "string" && /^\/dashboard(\/[\w/?=&%.-]*)?$/.test(back) ? back : "/dashboard";
 
 /**
  * Server-rendered pages for reviewers and national staff, on the same queries

@@ -1,7 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { audit } from "../audit/audit.ts";
 import { callerOf, requireRole } from "../auth/caller.ts";
-import { ClaimDetail, claimDetail, claimScope } from "../claims/routes.ts";
+import { ClaimDetail } from "../claims/contract.ts";
+import { claimDetail, claimScope } from "../claims/read.ts";
 import type { AppDeps } from "../deps.ts";
 import { missingDocuments, requiredDocuments } from "../domain/documents.ts";
 import type { FieldError } from "../http/problem.ts";

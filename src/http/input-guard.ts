@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from "hono";
 import { type FieldError, Problem, notFound } from "./problem.ts";
 import type { AppEnv } from "./router.ts";
-import { fieldPath } from "./validation.ts";
+import { fieldPath } from "../domain/field-errors.ts";
 
 /** Deeper than any body of the contract (a batch's deepest field is 5 levels down). */
 export const MAX_JSON_DEPTH = 32;

@@ -1,11 +1,8 @@
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 
-/** One entry of a problem's `errors`: which field, a stable code, a message. */
-export interface FieldError {
-  path: string;
-  code: string;
-  message: string;
-}
+import type { FieldError } from "../domain/field-errors.ts";
+
+export type { FieldError };
 
 const titles: Record<number, string> = {
   400: "Bad Request",

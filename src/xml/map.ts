@@ -1,6 +1,6 @@
 import type { Dec } from "../domain/money.ts";
 import { formatMoney, parseMoney } from "../domain/money.ts";
-import type { FieldError } from "../http/problem.ts";
+import type { FieldError } from "../domain/field-errors.ts";
 import { type RawEpisode, type RawTable, parseTable } from "./parse.ts";
 import type { XmlMappingRules, XmlTest } from "./rules.ts";
 

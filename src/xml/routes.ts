@@ -16,7 +16,7 @@ const BatchId = z
   .string()
   .min(1)
   .max(90)
-  .regex(/^[A-Za-z0-9._:\/-]+$/, "letters, digits and . _ : / - only");
+  .regex(/^[A-Za-z0-9._:/-]+$/, "letters, digits and . _ : / - only");
 const Query = z.object({ batchId: BatchId.optional(), facility: FacilityCode.optional() });
 
 const XmlBatchResponseSchema = BatchResponseSchema.extend({

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { describe, expect, it } from "vitest";
-import { fieldErrors, fieldPath } from "../../src/http/validation.ts";
+import { fieldErrors, fieldPath } from "../../src/domain/field-errors.ts";
 
 const Claim = z.object({
   claimId: z.string(),

@@ -1,0 +1,95 @@
+import { audit } from "../audit/audit.ts";
+import { type Caller, requireRole } from "../auth/caller.ts";
+import { prismaSession } from "../db/client.ts";
+import type { AppDeps } from "../deps.ts";
+import { canMove, type DecidedStatus, isDecided } from "../domain/claim-status.ts";
+import { Dec, formatMoney } from "../domain/money.ts";
+import type { Prisma } from "../generated/prisma/client.ts";
+import { conflict, notFound, unprocessable } from "../http/problem.ts";
+import { claimChange, moveMoney } from "../spending/move.ts";
+import { claimDetail, claimScope } from "./read.ts";
+import * as sql from "./sql.ts";
+
+export interface DecisionInput {
+  facilityCode: string;
+  claimId: string;
+  outcome: DecidedStatus;
+  /** approved: what the fund pays (default: the claimed insurance amount; may not exceed it). */
+  approvedAmount?: Dec | undefined;
+  reason: string;
+  requestId: string;
+}
+
+type ClaimRow = Prisma.ClaimGetPayload<object>;
+
+/** The amount an approval pays, checked against what was claimed; null for a denial. */
+function approvedAmountOf(claim: ClaimRow, input: DecisionInput): Dec | null {
+  if (isDecided(claim.status)) throw conflict("claim_already_decided", `this claim was already ${claim.status}`);
+  if (!canMove(claim.status, input.outcome))
+    throw conflict("documents_missing", `the claim still misses: ${claim.missingDocuments.join(", ")}`);
+  const insurance = new Dec(claim.insuranceAmount.toString());
+  const approved = input.outcome === "approved" ? (input.approvedAmount ?? insurance) : null;
+  if (approved && approved.greaterThan(insurance))
+    throw unprocessable("the approved amount exceeds the claimed insurance amount", [
+      { path: "approvedAmount", code: "exceeds_claimed", message: `may not exceed ${formatMoney(insurance)}` },
+    ]);
+  return approved;
+}
+
+/**
+ * The agency's decision on one claim (central, or the claim's province), once
+ * only: the claim, its spending (through the one path that moves money), its
+ * history and the audit log change in one transaction. Returns the claim as
+ * it now stands.
+ */
+export async function decideClaim(deps: Pick<AppDeps, "db" | "clock" | "rules">, caller: Caller, input: DecisionInput) {
+  requireRole(caller, "central", "province");
+  const { facilityCode, claimId, outcome, reason } = input;
+  const at = deps.clock.now();
+  return deps.db.prisma.$transaction(async (tx) => {
+    const session = prismaSession(tx);
+    // Locked before the caller's scope is checked: a merger recorded meanwhile may move the claim to another province.
+    await session.query(sql.LOCK_CLAIM, [facilityCode, claimId]);
+    const claim = await tx.claim.findFirst({ where: { AND: [claimScope(caller), { facilityCode, claimId }] } });
+    if (!claim) throw notFound("claim");
+    const approved = approvedAmountOf(claim, input);
+    const updated = await tx.claim.update({
+      where: { id: claim.id },
+      data: {
+        status: outcome,
+        approvedAmount: approved?.toString() ?? null,
+        decidedAt: at,
+        updatedAt: at,
+        pendingSince: null,
+        stuck: false,
+        stuckAt: null,
+      },
+    });
+    const counted = {
+      provinceCode: claim.provinceCode,
+      year: claim.year,
+      month: claim.month,
+      facilityCode: claim.facilityCode,
+      insurance: claim.insuranceAmount.toString(),
+      receivedAt: claim.receivedAt,
+    };
+    const change = claimChange({ ...counted, status: claim.status }, { ...counted, status: outcome, approved });
+    await moveMoney(session, deps, [change], at);
+    const decision = { outcome, approvedAmount: approved && formatMoney(approved), reason, decidedBy: caller.keyId };
+    await tx.claimHistory.create({
+      data: { claimRef: claim.id, kind: "decision", version: updated.version, at, data: decision },
+    });
+    await audit(
+      tx,
+      { caller, requestId: input.requestId, at },
+      {
+        action: `claim.${outcome === "approved" ? "approve" : "deny"}`,
+        entity: "claim",
+        entityId: `${facilityCode}/${claimId}`,
+        before: { status: claim.status },
+        after: decision,
+      },
+    );
+    return (await claimDetail(tx, { id: claim.id }))!;
+  });
+}
