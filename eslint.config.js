@@ -25,7 +25,6 @@ const CAPABILITIES = [
   "xml",
 ];
 
-
 /**
  * "No name is a single letter outside a short lambda" (issue #17): `(r) => r.id` reads fine, a
  * one-letter variable, function or parameter of a longer function does not. Imports keep the
@@ -39,7 +38,7 @@ const singleLetterNames = {
     return {
       "Program:exit"(program) {
         const scopes = [context.sourceCode.getScope(program)];
-        for (let scope; (scope = scopes.pop()); ) {
+        for (let scope; (scope = scopes.pop());) {
           scopes.push(...scope.childScopes);
           for (const variable of scope.variables) {
             if (variable.name.length !== 1 || variable.name === "_") continue;

@@ -91,7 +91,8 @@ export function parseCommand(argv: string[]): Command {
     if (!checked.success) {
       const issue = checked.error.issues[0]!;
       throw new UsageError(
-        `--${String(issue.path[0] ?? "role")}: ${issue.code === "invalid_type" && issue.input === undefined ? "is required" : issue.message}`,
+        `--${String(issue.path[0] ?? "role")}: ` +
+          `${issue.code === "invalid_type" && issue.input === undefined ? "is required" : issue.message}`,
       );
     }
     return { kind: "keys.create", ...checked.data };

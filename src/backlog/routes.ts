@@ -155,9 +155,8 @@ export function backlogRoutes(deps: AppDeps) {
         "Claims stuck on documentation: totals, by facility, by missing document and by age (central, or a province)",
       description: [
         "Covers the claims marked stuck (`stuck: true`): pending documentation for at least `stuckAfterDays`, as of " +
-          "the last marking (POST /v1/jobs/mark-stuck, or the schedule). `pending` adds the count and amount of every " +
-          "" +
-          "claim pending documentation, so the backlog still forming is visible too.",
+          "the last marking (POST /v1/jobs/mark-stuck, or the schedule). `pending` adds the count and amount of " +
+          "every claim pending documentation, so the backlog still forming is visible too.",
         "Central keys see every province, or one with `?province=`; a province key sees its own, and naming another " +
           "province is 404. An unknown province is 404. Facility keys: 403 (a facility lists its own stuck claims " +
           "with GET /v1/claims?stuck=true).",

@@ -51,11 +51,9 @@ const vi = {
   lateReport: "Cơ sở gửi hồ sơ chậm",
   outlierReport: "Chi phí bất thường",
   outlierMeasure: (minClaims: number) =>
-    `Chi BHYT đề nghị bình quân mỗi hồ sơ (tổng / số hồ sơ) của từng cơ sở, theo loại KCB và tỉnh hạch toán, trên mọi ` +
-    `` +
-    `` +
-    `hồ sơ ra viện trong năm (kể cả hồ sơ bị từ chối: điều được giám định là việc đề nghị thanh toán); so với các cơ ` +
-    `sở khác có ít nhất ${minClaims} hồ sơ cùng loại KCB`,
+    `Chi BHYT đề nghị bình quân mỗi hồ sơ (tổng / số hồ sơ) của từng cơ sở, theo loại KCB và tỉnh hạch toán, trên ` +
+    `mọi hồ sơ ra viện trong năm (kể cả hồ sơ bị từ chối: điều được giám định là việc đề nghị thanh toán); so với ` +
+    `các cơ sở khác có ít nhất ${minClaims} hồ sơ cùng loại KCB`,
   claims: "Số hồ sơ",
   late: "Gửi chậm",
   lateShare: "Tỷ lệ chậm",

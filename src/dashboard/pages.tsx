@@ -6,10 +6,12 @@ import { money, percent, vnTime } from "./format.ts";
 import type { Lang, Words } from "./i18n.ts";
 
 const CSS = `
-:root{--ink:#1a1a1a;--muted:#4a4a4a;--line:#c9c9c9;--brand:#0b4f8a;--bar:#1f5fa8;--over:#b3261e;--bg:#fff;--soft:#f3f5f8}
+:root{--ink:#1a1a1a;--muted:#4a4a4a;--line:#c9c9c9;--brand:#0b4f8a;--bar:#1f5fa8;--over:#b3261e;
+  --bg:#fff;--soft:#f3f5f8}
 *{box-sizing:border-box}
 body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--ink);background:var(--bg)}
-header{background:var(--brand);color:#fff;padding:.6rem 1rem;display:flex;flex-wrap:wrap;gap:.5rem 1.2rem;align-items:center}
+header{background:var(--brand);color:#fff;padding:.6rem 1rem;display:flex;flex-wrap:wrap;gap:.5rem 1.2rem;
+  align-items:center}
 header a,header button{color:#fff;font:inherit}header .title{font-weight:700;margin-right:auto}
 header form{display:inline}
 header button{background:none;border:1px solid #fff;border-radius:4px;padding:.15rem .6rem;cursor:pointer}
@@ -30,7 +32,8 @@ tr.over td{background:#fdecea}
 .chart .axis{stroke:var(--muted)}
 form.inline{display:flex;flex-wrap:wrap;gap:.4rem;align-items:end}
 label{display:flex;flex-direction:column;font-size:.9rem;color:var(--muted)}
-input,select,textarea,button{font:inherit;padding:.35rem .5rem;border:1px solid var(--muted);border-radius:4px;color:var(--ink);background:#fff}
+input,select,textarea,button{font:inherit;padding:.35rem .5rem;border:1px solid var(--muted);border-radius:4px;
+  color:var(--ink);background:#fff}
 button.primary{background:var(--brand);color:#fff;border-color:var(--brand);cursor:pointer}
 .error{color:var(--over);font-weight:600}.muted{color:var(--muted)}
 .login{max-width:420px;margin:3rem auto}.login input{width:100%}

@@ -89,17 +89,13 @@ export function documentsRoutes(deps: AppDeps) {
       tags: ["Claims"],
       summary: "Add documents to a claim (its facility, or central)",
       description: [
-        "Records the documents (one already recorded with the same type and reference is skipped, so a resend changes " +
-          "" +
-          "" +
-          "nothing) and recomputes the missing documents from the rules in force over every document recorded.",
+        "Records the documents (one already recorded with the same type and reference is skipped, so a resend " +
+          "changes nothing) and recomputes the missing documents from the rules in force over every document recorded.",
         "When nothing is missing any more, a claim pending documentation becomes `accepted`: `missingDocuments` " +
           "empty, `pendingSince`, `stuck` and `stuckAt` cleared, and its amount leaves the province's " +
           "`pendingDocumentationAmount` (spent is unchanged), in the same transaction.",
-        "A decided claim (approved or denied) keeps its status: documents are recorded for the file only. An accepted " +
-          "" +
-          "" +
-          "claim stays accepted.",
+        "A decided claim (approved or denied) keeps its status: documents are recorded for the file only. An " +
+          "accepted claim stays accepted.",
         "An unknown document type is 422 naming `documents[i].type` and listing the allowed types; a `receivedAt` in " +
           "the future is 422. Province keys: 403. Another facility's claim: 404.",
         "Responds with the claim as `GET /v1/claims/{facilityCode}/{claimId}` shows it.",

@@ -15,10 +15,8 @@ export const OutlierQuery = z.object({
   year: Year.optional().openapi({ description: "discharge year in Vietnam time; default the current one" }),
   province: ProvinceCode.optional().openapi({
     description:
-      "accounting province of the facilities listed; a province key may name only its own (another is 404). Peers are " +
-      "" +
-      "" +
-      "compared in the facility's province and nationally either way.",
+      "accounting province of the facilities listed; a province key may name only its own (another is 404). Peers " +
+      "are compared in the facility's province and nationally either way.",
   }),
   visitType: z
     .enum(VISIT_TYPES)

@@ -69,7 +69,9 @@ export function reportsRoutes(deps: AppDeps) {
         "Each facility's mean claimed insurance amount per claim, by visit type, against the other facilities of the " +
           "same visit type in its province and nationally: robust z = 0.6745 (x - median) / MAD, in decimals. A " +
           "facility is an outlier when either score reaches rules.reports.outlierScore; one with fewer than " +
-          "minClaimsForScore claims is listed as too few to score; a peer group with fewer than minPeersForScore scored facilities gives no score. Each row also shows the share of the facility's claims flagged `possible_duplicate`.",
+          "minClaimsForScore claims is listed as too few to score; a peer group with fewer than minPeersForScore " +
+          "scored facilities gives no score. Each row also shows the share of the facility's claims flagged " +
+          "`possible_duplicate`.",
         CSV_NOTE,
       ].join("\n\n"),
       request: { query: OutlierQuery },
@@ -94,7 +96,8 @@ export function reportsRoutes(deps: AppDeps) {
         "A chain-ladder on the arrival triangle (discharge month x months of delay) develops what has been received " +
           "to ultimate; the part of the year not yet discharged is added at the same pace. With too little history " +
           "(rules.projection.minHistoryMonths) the pace method is used and the response says so. docs/projection.md " +
-          "states the method and its limits. The usage responses' projectedRatio is this projection. An unknown province, or another than a province key's own, is 404; facility keys 403.",
+          "states the method and its limits. The usage responses' projectedRatio is this projection. An unknown " +
+          "province, or another than a province key's own, is 404; facility keys 403.",
         CSV_NOTE,
       ].join("\n\n"),
       request: { params: z.object({ code: ProvinceCode }), query: ProjectionQuery },

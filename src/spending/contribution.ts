@@ -61,7 +61,13 @@ export function contributionOf(claim: CountedClaim): Contribution {
 }
 
 const keyOf = (c: Contribution) =>
-  `${c.provinceCode}|${c.year}|${String(c.month).padStart(2, "0")}|${c.facilityCode}|${String(c.delayMonths).padStart(4, "0")}`;
+  [
+    c.provinceCode,
+    c.year,
+    String(c.month).padStart(2, "0"),
+    c.facilityCode,
+    String(c.delayMonths).padStart(4, "0"),
+  ].join("|");
 
 /**
  * Nets the changes of many claims (each: what it contributed before, what it

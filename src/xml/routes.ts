@@ -60,9 +60,8 @@ export function xmlRoutes(deps: AppDeps) {
       "batchId defaults to xml-<SHA-256 of the body>, so sending the same file again returns the first response with " +
         "200; other content under the same batchId is 409 batch_conflict.",
       `The file is read whole before anything is stored (a file with a DOCTYPE, deep nesting, invalid base64 or not ` +
-        `UTF-8 is refused and stores nothing), then stored in chunks of ${XML_CHUNK_SIZE} episodes: a send that broke ` +
-        `` +
-        `off resumes when sent again.`,
+        `UTF-8 is refused and stores nothing), then stored in chunks of ${XML_CHUNK_SIZE} episodes: a send that ` +
+        `broke off resumes when sent again.`,
       "Errors name the episode and the field: `HOSO[12].XML1.NGAY_RA` (HOSO counted from 0, like index).",
     ].join("\n\n"),
     request: {
