@@ -2,8 +2,7 @@
 SELECT "public"."api_key"."id", "public"."api_key"."name", "public"."api_key"."role"::text, "public"."api_key"."scope", "public"."api_key"."secret_hash", "public"."api_key"."created_at", "public"."api_key"."revoked_at" FROM "public"."api_key" WHERE ("public"."api_key"."secret_hash" = $1 AND 1=1) LIMIT $2 OFFSET $3;
 
 -- 2
-SELECT 1 FROM claim WHERE facility_code = $1 AND claim_id = $2 FOR
-          UPDATE;
+SELECT 1 AS locked FROM claim WHERE facility_code = $1 AND claim_id = $2 FOR UPDATE;
 
 -- 3
 SELECT "public"."claim"."id", "public"."claim"."facility_code", "public"."claim"."claim_id", "public"."claim"."province_code", "public"."claim"."year", "public"."claim"."month", "public"."claim"."visit_type"::text, "public"."claim"."admitted_at", "public"."claim"."discharged_at", "public"."claim"."received_at", "public"."claim"."card_number", "public"."claim"."citizen_id", "public"."claim"."patient_name", "public"."claim"."birth_date", "public"."claim"."gender", "public"."claim"."diagnosis_primary", "public"."claim"."diagnosis_secondary", "public"."claim"."referral", "public"."claim"."procedure", "public"."claim"."died", "public"."claim"."total_amount", "public"."claim"."insurance_amount", "public"."claim"."patient_amount", "public"."claim"."other_amount", "public"."claim"."approved_amount", "public"."claim"."status"::text, "public"."claim"."missing_documents", "public"."claim"."flags", "public"."claim"."pending_since", "public"."claim"."stuck", "public"."claim"."stuck_at", "public"."claim"."content_hash", "public"."claim"."version", "public"."claim"."batch_ref", "public"."claim"."decided_at", "public"."claim"."created_at", "public"."claim"."updated_at" FROM "public"."claim" WHERE ("public"."claim"."province_code" = $1 AND "public"."claim"."facility_code" = $2 AND "public"."claim"."claim_id" = $3) LIMIT $4 OFFSET $5;
