@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
+import * as sql from "./sql.ts";
 import { every, type Schedule } from "../schedule.ts";
 import type { AppDeps } from "../deps.ts";
 import { alertView } from "./view.ts";
@@ -84,87 +85,74 @@ export interface DeliveryRound {
   failed: number;
 }
 
-/**
- * One round: claims the due deliveries, sends each (in parallel, each with a
- * time limit), records the outcomes. Three statements around the sends, none
- * held open while sending.
- */
-export async function deliverDue(
-  deps: Pick<AppDeps, "db" | "clock" | "logger">,
-  options: Partial<DeliveryOptions> & { fetch?: typeof fetch } = {},
-): Promise<DeliveryRound> {
-  const opts = { ...DELIVERY_DEFAULTS, ...options };
-  const send = options.fetch ?? fetch;
+type Options = typeof DELIVERY_DEFAULTS & { fetch?: typeof fetch };
+type AlertWithNotes = Parameters<typeof alertView>[0];
+interface Outcome {
+  delivery: Claimed;
+  error: string | null;
+}
+
+/** The webhooks' secrets and the alerts of the claimed deliveries, by id. */
+async function targetsOf(deps: Pick<AppDeps, "db">, claimed: Claimed[]) {
   const { prisma } = deps.db;
-  const now = deps.clock.now();
-
-  const claimed = await prisma.$queryRaw<Claimed[]>`
-    UPDATE alert_delivery d SET attempts = d.attempts + 1, next_attempt_at =
-      ${new Date(now.getTime() + opts.leaseMs)}::timestamptz
-    FROM (
-      SELECT id FROM alert_delivery
-      WHERE status = 'pending' AND next_attempt_at <= ${now}::timestamptz
-      ORDER BY next_attempt_at, id
-      LIMIT ${opts.batchSize}
-      FOR UPDATE SKIP LOCKED
-    ) due
-    WHERE d.id = due.id
-    RETURNING d.id::text AS "id", d.alert_id::text AS "alertId", d.webhook_id::text AS "webhookId", d.url AS "url",
-      d.attempts AS "attempts", d.created_at AS "createdAt"`;
-  if (claimed.length === 0) return { attempted: 0, delivered: 0, retrying: 0, failed: 0 };
-
   const [hooks, alerts] = await Promise.all([
     prisma.provinceWebhook.findMany({
-      where: { id: { in: [...new Set(claimed.map((c) => c.webhookId))] } },
+      where: { id: { in: [...new Set(claimed.map((delivery) => delivery.webhookId))] } },
       select: { id: true, secret: true },
     }),
     prisma.alert.findMany({
-      where: { id: { in: [...new Set(claimed.map((c) => c.alertId))] } },
+      where: { id: { in: [...new Set(claimed.map((delivery) => delivery.alertId))] } },
       include: { notes: true },
     }),
   ]);
-  const secretOf = new Map(hooks.map((h) => [h.id, h.secret]));
-  const alertOf = new Map(alerts.map((a) => [a.id, a]));
+  return {
+    secretOf: new Map(hooks.map((hook) => [hook.id, hook.secret])),
+    alertOf: new Map<string, AlertWithNotes>(alerts.map((alert) => [alert.id, alert])),
+  };
+}
 
-  const outcomes = await Promise.all(
-    claimed.map(async (delivery) => {
-      const secret = secretOf.get(delivery.webhookId);
-      const alert = alertOf.get(delivery.alertId);
-      // Removed in the meantime (cascade deletes the delivery too): nothing to send.
-      if (secret === undefined || alert === undefined) return { d: delivery, error: "webhook or alert removed" };
-      const body = JSON.stringify({
-        id: delivery.id,
-        type: "alert.raised",
-        createdAt: new Date(delivery.createdAt).toISOString(),
-        data: alertView(alert),
-      });
-      try {
-        const res = await send(delivery.url, {
-          method: "POST",
-          redirect: "manual",
-          signal: AbortSignal.timeout(opts.timeoutMs),
-          headers: {
-            "Content-Type": "application/json",
-            "User-Agent": "bhyt-cost-control-webhooks/1",
-            [DELIVERY_HEADER]: delivery.id,
-            [EVENT_HEADER]: "alert.raised",
-            [SIGNATURE_HEADER]: signature(secret, Math.floor(deps.clock.now().getTime() / 1000), body),
-          },
-          body,
-        });
-        await res.body?.cancel().catch(() => {});
-        return { d: delivery, error: res.status >= 200 && res.status < 300 ? null : `HTTP ${res.status}` };
-      } catch (err) {
-        const failure = err as Error & { cause?: { code?: string; message?: string } };
-        if (failure.name === "TimeoutError") return { d: delivery, error: `timed out after ${opts.timeoutMs} ms` };
-        const cause = failure.cause ? ` (${failure.cause.code ?? failure.cause.message})` : "";
-        return { d: delivery, error: `${failure.name}: ${failure.message}${cause}`.slice(0, 500) };
-      }
-    }),
-  );
+/** Sends one delivery, signed; the error in words, or null on a 2xx. */
+async function sendOne(
+  deps: Pick<AppDeps, "clock">,
+  opts: Options,
+  delivery: Claimed,
+  secret: string,
+  alert: AlertWithNotes,
+): Promise<string | null> {
+  const body = JSON.stringify({
+    id: delivery.id,
+    type: "alert.raised",
+    createdAt: new Date(delivery.createdAt).toISOString(),
+    data: alertView(alert),
+  });
+  try {
+    const res = await (opts.fetch ?? fetch)(delivery.url, {
+      method: "POST",
+      redirect: "manual",
+      signal: AbortSignal.timeout(opts.timeoutMs),
+      headers: {
+        "Content-Type": "application/json",
+        "User-Agent": "bhyt-cost-control-webhooks/1",
+        [DELIVERY_HEADER]: delivery.id,
+        [EVENT_HEADER]: "alert.raised",
+        [SIGNATURE_HEADER]: signature(secret, Math.floor(deps.clock.now().getTime() / 1000), body),
+      },
+      body,
+    });
+    await res.body?.cancel().catch(() => {});
+    return res.status >= 200 && res.status < 300 ? null : `HTTP ${res.status}`;
+  } catch (err) {
+    const failure = err as Error & { cause?: { code?: string; message?: string } };
+    if (failure.name === "TimeoutError") return `timed out after ${opts.timeoutMs} ms`;
+    const cause = failure.cause ? ` (${failure.cause.code ?? failure.cause.message})` : "";
+    return `${failure.name}: ${failure.message}${cause}`.slice(0, 500);
+  }
+}
 
+/** What each outcome makes of its delivery: delivered, retried after a backoff, or failed for good. */
+function outcomeRows(deps: Pick<AppDeps, "clock" | "logger">, opts: Options, outcomes: Outcome[]) {
   const done = deps.clock.now();
-  const rows = outcomes.map(({ d: delivery, error }) => {
+  return outcomes.map(({ delivery, error }) => {
     if (error === null) return { id: delivery.id, status: "delivered", next: done, error: null, deliveredAt: done };
     const giveUp = delivery.attempts >= opts.maxAttempts;
     deps.logger.warn("alert webhook delivery failed", {
@@ -182,22 +170,48 @@ export async function deliverDue(
       deliveredAt: null,
     };
   });
-  await prisma.$executeRaw`
-    UPDATE alert_delivery d
-    SET status = u.status::"DeliveryStatus", next_attempt_at = u.next_at, last_error = u.error, delivered_at =
-      u.delivered_at
-    FROM unnest(
-      ${rows.map((r) => r.id)}::uuid[], ${rows.map((r) => r.status)}::text[],
-        ${rows.map((r) => r.next.toISOString())}::timestamptz[],
-      ${rows.map((r) => r.error)}::text[], ${rows.map((r) => r.deliveredAt?.toISOString() ?? null)}::timestamptz[]
-    ) AS u(id, status, next_at, error, delivered_at)
-    WHERE d.id = u.id`;
+}
 
+/**
+ * One round: claims the due deliveries, sends each (in parallel, each with a
+ * time limit), records the outcomes. Three statements around the sends, none
+ * held open while sending.
+ */
+export async function deliverDue(
+  deps: Pick<AppDeps, "db" | "clock" | "logger">,
+  options: Partial<DeliveryOptions> & { fetch?: typeof fetch } = {},
+): Promise<DeliveryRound> {
+  const opts: Options = { ...DELIVERY_DEFAULTS, ...options };
+  const now = deps.clock.now();
+  const claimed = await deps.db.sql.query<Claimed>(sql.CLAIM_DUE_DELIVERIES, [
+    new Date(now.getTime() + opts.leaseMs),
+    now,
+    opts.batchSize,
+  ]);
+  if (claimed.length === 0) return { attempted: 0, delivered: 0, retrying: 0, failed: 0 };
+  const { secretOf, alertOf } = await targetsOf(deps, claimed);
+  const outcomes = await Promise.all(
+    claimed.map(async (delivery): Promise<Outcome> => {
+      const secret = secretOf.get(delivery.webhookId);
+      const alert = alertOf.get(delivery.alertId);
+      // Removed in the meantime (cascade deletes the delivery too): nothing to send.
+      if (secret === undefined || alert === undefined) return { delivery, error: "webhook or alert removed" };
+      return { delivery, error: await sendOne(deps, opts, delivery, secret, alert) };
+    }),
+  );
+  const rows = outcomeRows(deps, opts, outcomes);
+  await deps.db.sql.query(sql.RECORD_DELIVERY_OUTCOMES, [
+    rows.map((row) => row.id),
+    rows.map((row) => row.status),
+    rows.map((row) => row.next),
+    rows.map((row) => row.error),
+    rows.map((row) => row.deliveredAt),
+  ]);
   return {
     attempted: rows.length,
-    delivered: rows.filter((r) => r.status === "delivered").length,
-    retrying: rows.filter((r) => r.status === "pending").length,
-    failed: rows.filter((r) => r.status === "failed").length,
+    delivered: rows.filter((row) => row.status === "delivered").length,
+    retrying: rows.filter((row) => row.status === "pending").length,
+    failed: rows.filter((row) => row.status === "failed").length,
   };
 }
 

@@ -99,148 +99,175 @@ const PROTOCOL = [
     `and never delays the transaction that raised the alert.`,
 ].join(" ");
 
+/** A province key subscribes its own province only; central any province, or every one (null). */
+async function subscribedProvince(deps: Pick<AppDeps, "db">, caller: Caller, named: string | undefined) {
+  let provinceCode: string | null = named ?? null;
+  if (caller.role === "province") {
+    if (provinceCode !== null && provinceCode !== caller.provinceCode)
+      throw forbidden("a province key subscribes to its own province's alerts only");
+    provinceCode = caller.provinceCode;
+  }
+  if (provinceCode !== null && !(await deps.db.prisma.province.findUnique({ where: { code: provinceCode } })))
+    throw unprocessable("unknown province", [
+      { path: "provinceCode", code: "unknown_province", message: `province ${provinceCode} does not exist` },
+    ]);
+  return provinceCode;
+}
+
+/** Subscribes a URL to new alerts; the secret that signs deliveries is returned here only. */
+export async function createWebhook(
+  deps: Pick<AppDeps, "db" | "clock">,
+  caller: Caller,
+  input: { url: string; provinceCode?: string | undefined; requestId: string },
+) {
+  requireRole(caller, "central", "province");
+  const provinceCode = await subscribedProvince(deps, caller, input.provinceCode);
+  const at = deps.clock.now();
+  const secret = `whsec_${randomBytes(32).toString("base64url")}`;
+  const hook = await deps.db.prisma.$transaction(async (tx) => {
+    const created = await tx.provinceWebhook.create({
+      data: { id: randomUUID(), provinceCode, url: input.url, secret, createdAt: at },
+    });
+    await audit(
+      tx,
+      { caller, requestId: input.requestId, at },
+      { action: "webhook.create", entity: "province_webhook", entityId: created.id, after: webhookView(created) },
+    );
+    return created;
+  });
+  return { ...webhookView(hook), secret };
+}
+
+/** The caller's webhooks, without secrets, by id. */
+export async function listWebhooks(
+  deps: Pick<AppDeps, "db">,
+  caller: Caller,
+  query: { limit: number; cursor?: string | undefined },
+) {
+  requireRole(caller, "central", "province");
+  const after = decodeCursor(query.cursor);
+  const rows = await deps.db.prisma.provinceWebhook.findMany({
+    where: { ...scopeWhere(caller), ...(after ? { id: { gt: String(after[0]) } } : {}) },
+    orderBy: { id: "asc" },
+    take: query.limit + 1,
+  });
+  const { data, nextCursor } = page(rows, query.limit, (hook) => [hook.id]);
+  return { data: data.map(webhookView), nextCursor };
+}
+
+/** Removes a webhook and its queued deliveries. */
+export async function deleteWebhook(
+  deps: Pick<AppDeps, "db" | "clock">,
+  caller: Caller,
+  input: { id: string; requestId: string },
+) {
+  requireRole(caller, "central", "province");
+  const hook = await findInScope(deps, caller, input.id);
+  const at = deps.clock.now();
+  await deps.db.prisma.$transaction(async (tx) => {
+    await tx.provinceWebhook.delete({ where: { id: hook.id } });
+    await audit(
+      tx,
+      { caller, requestId: input.requestId, at },
+      { action: "webhook.delete", entity: "province_webhook", entityId: hook.id, before: webhookView(hook) },
+    );
+  });
+}
+
+/** Deliveries are listed by (createdAt desc, id desc); a cursor is that of the page's last one. */
+function deliveriesAfter(cursor: string | undefined): Prisma.AlertDeliveryWhereInput {
+  const key = decodeCursor(cursor);
+  if (!key) return {};
+  const at = typeof key[0] === "string" ? new Date(key[0]) : null;
+  if (!at || Number.isNaN(at.getTime()) || !UUID.safeParse(key[1]).success)
+    throw unprocessable("invalid query: cursor is not one this service issued", [
+      { path: "cursor", code: "invalid_cursor", message: "not a cursor this service issued" },
+    ]);
+  return { OR: [{ createdAt: { lt: at } }, { createdAt: at, id: { lt: key[1] as string } }] };
+}
+
+type DeliveryRow = Prisma.AlertDeliveryGetPayload<object>;
+const deliveryView = (delivery: DeliveryRow) => ({
+  id: delivery.id,
+  alertId: delivery.alertId,
+  url: delivery.url,
+  status: delivery.status,
+  attempts: delivery.attempts,
+  nextAttemptAt: delivery.status === "pending" ? delivery.nextAttemptAt.toISOString() : null,
+  lastError: delivery.lastError,
+  deliveredAt: iso(delivery.deliveredAt),
+  createdAt: delivery.createdAt.toISOString(),
+});
+
+/** A webhook's deliveries, newest first, with their attempts and last error. */
+export async function listDeliveries(
+  deps: Pick<AppDeps, "db">,
+  caller: Caller,
+  input: { id: string; limit: number; cursor?: string | undefined },
+) {
+  requireRole(caller, "central", "province");
+  const hook = await findInScope(deps, caller, input.id);
+  const rows = await deps.db.prisma.alertDelivery.findMany({
+    where: { AND: [{ webhookId: hook.id }, deliveriesAfter(input.cursor)] },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: input.limit + 1,
+  });
+  const { data, nextCursor } = page(rows, input.limit, (delivery) => [delivery.createdAt.toISOString(), delivery.id]);
+  return { data: data.map(deliveryView), nextCursor };
+}
+
+const createRouteDef = createRoute({
+  method: "post",
+  path: "/webhooks",
+  tags: ["Alerts"],
+  summary: "Subscribe a URL to new alerts (central, or a province for its own)",
+  description: PROTOCOL,
+  request: { body: jsonBody(CreateWebhook) },
+  responses: { 201: json(CreatedWebhook, "Created; the secret is shown once"), ...problems },
+});
+
+const listRouteDef = createRoute({
+  method: "get",
+  path: "/webhooks",
+  tags: ["Alerts"],
+  summary: "List alert webhooks, without secrets (central: all; province: its own)",
+  request: { query: ListQuery },
+  responses: { 200: json(listOf(WebhookView)), ...problems },
+});
+
+const deleteRouteDef = createRoute({
+  method: "delete",
+  path: "/webhooks/{id}",
+  tags: ["Alerts"],
+  summary: "Remove an alert webhook and its queued deliveries (central, or its province)",
+  request: { params: IdParam },
+  responses: { 204: { description: "Removed" }, ...problems },
+});
+
+const deliveriesRouteDef = createRoute({
+  method: "get",
+  path: "/webhooks/{id}/deliveries",
+  tags: ["Alerts"],
+  summary: "A webhook's deliveries, newest first, with their attempts and last error",
+  request: { params: IdParam, query: ListQuery },
+  responses: { 200: json(listOf(DeliveryView)), ...problems },
+});
+
 /** Webhook subscriptions, under /v1/alerts/webhooks. Central: any province or all; province key: its own. */
 export function addWebhookRoutes(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
-  const { prisma } = deps.db;
-
-  app.openapi(
-    createRoute({
-      method: "post",
-      path: "/webhooks",
-      tags: ["Alerts"],
-      summary: "Subscribe a URL to new alerts (central, or a province for its own)",
-      description: PROTOCOL,
-      request: { body: jsonBody(CreateWebhook) },
-      responses: { 201: json(CreatedWebhook, "Created; the secret is shown once"), ...problems },
-    }),
-    async (ctx) => {
-      const caller = callerOf(ctx);
-      requireRole(caller, "central", "province");
-      const body = ctx.req.valid("json");
-      let provinceCode: string | null = body.provinceCode ?? null;
-      if (caller.role === "province") {
-        if (provinceCode !== null && provinceCode !== caller.provinceCode)
-          throw forbidden("a province key subscribes to its own province's alerts only");
-        provinceCode = caller.provinceCode;
-      }
-      if (provinceCode !== null && !(await prisma.province.findUnique({ where: { code: provinceCode } })))
-        throw unprocessable("unknown province", [
-          { path: "provinceCode", code: "unknown_province", message: `province ${provinceCode} does not exist` },
-        ]);
-      const at = deps.clock.now();
-      const secret = `whsec_${randomBytes(32).toString("base64url")}`;
-      const hook = await prisma.$transaction(async (tx) => {
-        const created = await tx.provinceWebhook.create({
-          data: { id: randomUUID(), provinceCode, url: body.url, secret, createdAt: at },
-        });
-        await audit(
-          tx,
-          { caller, requestId: ctx.get("requestId"), at },
-          { action: "webhook.create", entity: "province_webhook", entityId: created.id, after: webhookView(created) },
-        );
-        return created;
-      });
-      return ctx.json({ ...webhookView(hook), secret }, 201);
-    },
+  app.openapi(createRouteDef, async (ctx) => {
+    const input = { ...ctx.req.valid("json"), requestId: ctx.get("requestId") };
+    return ctx.json(await createWebhook(deps, callerOf(ctx), input), 201);
+  });
+  app.openapi(listRouteDef, async (ctx) =>
+    ctx.json(await listWebhooks(deps, callerOf(ctx), ctx.req.valid("query")), 200),
   );
-
-  app.openapi(
-    createRoute({
-      method: "get",
-      path: "/webhooks",
-      tags: ["Alerts"],
-      summary: "List alert webhooks, without secrets (central: all; province: its own)",
-      request: { query: ListQuery },
-      responses: { 200: json(listOf(WebhookView)), ...problems },
-    }),
-    async (ctx) => {
-      const caller = callerOf(ctx);
-      requireRole(caller, "central", "province");
-      const { limit, cursor } = ctx.req.valid("query");
-      const after = decodeCursor(cursor);
-      const rows = await prisma.provinceWebhook.findMany({
-        where: { ...scopeWhere(caller), ...(after ? { id: { gt: String(after[0]) } } : {}) },
-        orderBy: { id: "asc" },
-        take: limit + 1,
-      });
-      const { data, nextCursor } = page(rows, limit, (w) => [w.id]);
-      return ctx.json({ data: data.map(webhookView), nextCursor }, 200);
-    },
-  );
-
-  app.openapi(
-    createRoute({
-      method: "delete",
-      path: "/webhooks/{id}",
-      tags: ["Alerts"],
-      summary: "Remove an alert webhook and its queued deliveries (central, or its province)",
-      request: { params: IdParam },
-      responses: { 204: { description: "Removed" }, ...problems },
-    }),
-    async (ctx) => {
-      const caller = callerOf(ctx);
-      requireRole(caller, "central", "province");
-      const hook = await findInScope(deps, caller, ctx.req.valid("param").id);
-      const at = deps.clock.now();
-      await prisma.$transaction(async (tx) => {
-        await tx.provinceWebhook.delete({ where: { id: hook.id } });
-        await audit(
-          tx,
-          { caller, requestId: ctx.get("requestId"), at },
-          { action: "webhook.delete", entity: "province_webhook", entityId: hook.id, before: webhookView(hook) },
-        );
-      });
-      return ctx.body(null, 204);
-    },
-  );
-
-  app.openapi(
-    createRoute({
-      method: "get",
-      path: "/webhooks/{id}/deliveries",
-      tags: ["Alerts"],
-      summary: "A webhook's deliveries, newest first, with their attempts and last error",
-      request: { params: IdParam, query: ListQuery },
-      responses: { 200: json(listOf(DeliveryView)), ...problems },
-    }),
-    async (ctx) => {
-      const caller = callerOf(ctx);
-      requireRole(caller, "central", "province");
-      const hook = await findInScope(deps, caller, ctx.req.valid("param").id);
-      const { limit, cursor } = ctx.req.valid("query");
-      const key = decodeCursor(cursor);
-      let after: Prisma.AlertDeliveryWhereInput = {};
-      if (key) {
-        const at = typeof key[0] === "string" ? new Date(key[0]) : null;
-        if (!at || Number.isNaN(at.getTime()) || !UUID.safeParse(key[1]).success)
-          throw unprocessable("invalid query: cursor is not one this service issued", [
-            { path: "cursor", code: "invalid_cursor", message: "not a cursor this service issued" },
-          ]);
-        after = { OR: [{ createdAt: { lt: at } }, { createdAt: at, id: { lt: key[1] as string } }] };
-      }
-      const rows = await prisma.alertDelivery.findMany({
-        where: { AND: [{ webhookId: hook.id }, after] },
-        orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-        take: limit + 1,
-      });
-      const { data, nextCursor } = page(rows, limit, (d) => [d.createdAt.toISOString(), d.id]);
-      return ctx.json(
-        {
-          data: data.map((d) => ({
-            id: d.id,
-            alertId: d.alertId,
-            url: d.url,
-            status: d.status,
-            attempts: d.attempts,
-            nextAttemptAt: d.status === "pending" ? d.nextAttemptAt.toISOString() : null,
-            lastError: d.lastError,
-            deliveredAt: iso(d.deliveredAt),
-            createdAt: d.createdAt.toISOString(),
-          })),
-          nextCursor,
-        },
-        200,
-      );
-    },
-  );
+  app.openapi(deleteRouteDef, async (ctx) => {
+    await deleteWebhook(deps, callerOf(ctx), { id: ctx.req.valid("param").id, requestId: ctx.get("requestId") });
+    return ctx.body(null, 204);
+  });
+  app.openapi(deliveriesRouteDef, async (ctx) => {
+    const input = { ...ctx.req.valid("param"), ...ctx.req.valid("query") };
+    return ctx.json(await listDeliveries(deps, callerOf(ctx), input), 200);
+  });
 }

@@ -1,7 +1,7 @@
 /** @jsxImportSource hono/jsx */
 import type { Context } from "hono";
 import { Hono } from "hono";
-import { listAlerts, transitionAlert } from "../alerts/routes.ts";
+import { listAlerts, transitionAlert } from "../alerts/service.ts";
 import { type Caller, callerForKey, keyForSecret } from "../auth/caller.ts";
 import { backlogReport } from "../backlog/routes.ts";
 import type { AppDeps } from "../deps.ts";
