@@ -11,7 +11,7 @@ import type { AppEnv } from "../http/router.ts";
 import { lateSubmissionReport } from "../reports/late.ts";
 import { outlierReport } from "../reports/outliers.ts";
 import { provinceProjection } from "../reports/projection.ts";
-import { provinceUsageDetail, usageOverview } from "../usage/routes.ts";
+import { provinceUsageDetail, usageOverview } from "../usage/overview.ts";
 import { lateColumns, outlierColumns, ProjectionChart, SortableTable, sortRows } from "./reports.tsx";
 import { percent } from "./format.ts";
 import { dictionaries, type Lang, type Words } from "./i18n.ts";

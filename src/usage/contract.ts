@@ -1,0 +1,73 @@
+import { z } from "@hono/zod-openapi";
+import { MoneyOut, RatioOut, Timestamp, Year } from "../http/schemas.ts";
+
+/** What the usage routes answer: spending against each province's estimate. */
+const ROUNDING = "4 decimals, rounded half up from the unrounded values";
+
+export const UsageQuery = z.object({
+  year: Year.optional().openapi({ description: "financial (calendar) year in Vietnam time; default: the current one" }),
+});
+
+export const ProvinceUsage = z
+  .object({
+    provinceCode: z.string(),
+    name: z.string(),
+    estimate: MoneyOut.nullable().openapi({
+      description: "the estimate total (initial + adjustments); null when none is set",
+    }),
+    spent: MoneyOut.openapi({
+      description:
+        'insurance amounts of the year\'s claims not denied (approved amount where decided); "0" when nothing was ' +
+        "claimed",
+    }),
+    pendingDocumentationAmount: MoneyOut.openapi({
+      description: "the part of `spent` whose claims still wait for documents",
+    }),
+    ratio: RatioOut.nullable().openapi({
+      description: `spent / estimate, ${ROUNDING}; null without an estimate or with an estimate of zero`,
+    }),
+    elapsedRatio: RatioOut.openapi({
+      description: "share of the Vietnam-time year passed at asOf, 0 to 1, 4 decimals rounded half up",
+    }),
+    projectedRatio: RatioOut.nullable().openapi({
+      description:
+        `projected year-end spending / estimate, ${ROUNDING}: a chain-ladder on the arrival triangle ` +
+        `(claims not yet received developed to ultimate, then the same pace for the rest of the year), or the pace ` +
+        `method (spent / exact elapsed share) while history is short; GET /v1/provinces/{code}/projection shows ` +
+        `which and the figures. null when no time of the year has passed or without a positive estimate`,
+    }),
+    openAlerts: z.number().int().openapi({
+      description: "alerts of this province and year not yet resolved (open or acknowledged), of any kind",
+    }),
+  })
+  .openapi("ProvinceUsage");
+
+export const UsageList = z
+  .object({
+    year: z.number().int(),
+    asOf: Timestamp,
+    provinces: z.array(ProvinceUsage).openapi({
+      description: "sorted by ratio descending (compared unrounded), provinces without a ratio last, then by code",
+    }),
+  })
+  .openapi("Usage");
+
+export const ProvinceUsageDetail = ProvinceUsage.extend({
+  year: z.number().int(),
+  asOf: Timestamp,
+  byFacility: z
+    .array(
+      z.object({
+        facilityCode: z.string(),
+        name: z.string().nullable(),
+        spent: MoneyOut,
+        share: RatioOut.nullable().openapi({
+          description: `the facility's spent / the province's spent, ${ROUNDING}; null when the province spent nothing`,
+        }),
+      }),
+    )
+    .openapi({ description: "facilities with claims this year, largest spent first (then by code)" }),
+  byMonth: z.array(z.object({ month: z.number().int().min(1).max(12), spent: MoneyOut })).openapi({
+    description: 'all 12 months of the year by discharge month (Vietnam time), "0" for a month without spending',
+  }),
+}).openapi("ProvinceUsageDetail");
