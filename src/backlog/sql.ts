@@ -2,7 +2,6 @@
  * The backlog's SQL, in one file so a reviewer reads every statement. Money
  * is read back as text, never as a JS number.
  */
-import { Prisma } from "#prisma";
 
 /**
  * Marks claims stuck: one statement. The CTE locks the due claims in id order
@@ -46,17 +45,17 @@ export interface BacklogRow {
  * Every figure of the backlog in one statement (one snapshot): stuck claims
  * grouped by facility, by missing document type (a claim missing two types
  * counts under both) and by whole days pending at `asOf`; plus the count and
- * amount of all claims pending documentation, stuck or not. `where` narrows
- * by province and year.
+ * amount of all claims pending documentation, stuck or not. $1 asOf; $2 a
+ * province code and $3 a year narrow it (null: all).
  */
-export function backlogQuery(asOf: Date, where: Prisma.Sql): Prisma.Sql {
-  return Prisma.sql`
+export const BACKLOG = `
 WITH pending AS (
   SELECT c.facility_code, c.insurance_amount, c.pending_since, c.missing_documents, c.stuck
   FROM claim c
-  WHERE c.status = 'pending_documentation' AND ${where}
+  WHERE c.status = 'pending_documentation' AND ($2::text IS NULL OR c.province_code = $2::text)
+    AND ($3::int IS NULL OR c.year = $3::int)
 ), stuck AS (
-  SELECT p.*, floor(extract(epoch FROM (${asOf}::timestamptz - p.pending_since)) / 86400)::int AS age_days
+  SELECT p.*, floor(extract(epoch FROM ($1::timestamptz - p.pending_since)) / 86400)::int AS age_days
   FROM pending p WHERE p.stuck
 )
 SELECT 'facility' AS "dim", s.facility_code AS "key", f.name AS "name", NULL::int AS "days",
@@ -73,4 +72,3 @@ FROM stuck s GROUP BY s.age_days
 UNION ALL
 SELECT 'pending', NULL, NULL, NULL, count(*)::int, COALESCE(sum(p.insurance_amount), 0)::text, NULL
 FROM pending p`;
-}

@@ -3,7 +3,7 @@ import type { Context } from "hono";
 import { Hono } from "hono";
 import { listAlerts, transitionAlert } from "../alerts/service.ts";
 import { type Caller, callerForKey, keyForSecret } from "../auth/caller.ts";
-import { backlogReport } from "../backlog/routes.ts";
+import { backlogReport } from "../backlog/report.ts";
 import type { AppDeps } from "../deps.ts";
 import { vietnamYearMonth } from "../domain/period.ts";
 import { Problem } from "../http/problem.ts";

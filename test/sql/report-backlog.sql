@@ -5,7 +5,8 @@ SELECT "public"."api_key"."id", "public"."api_key"."name", "public"."api_key"."r
 WITH pending AS (
   SELECT c.facility_code, c.insurance_amount, c.pending_since, c.missing_documents, c.stuck
   FROM claim c
-  WHERE c.status = 'pending_documentation' AND TRUE
+  WHERE c.status = 'pending_documentation' AND ($2::text IS NULL OR c.province_code = $2::text)
+    AND ($3::int IS NULL OR c.year = $3::int)
 ), stuck AS (
   SELECT p.*, floor(extract(epoch FROM ($1::timestamptz - p.pending_since)) / 86400)::int AS age_days
   FROM pending p WHERE p.stuck

@@ -3,26 +3,27 @@ SELECT "public"."api_key"."id", "public"."api_key"."name", "public"."api_key"."r
 
 -- 2
 SELECT p.code AS "provinceCode", p.name AS "name",
-           e.total_amount::text AS "estimate",
-           COALESCE(s.spent, 0)::text AS "spent",
-           COALESCE(s.pending_amount, 0)::text AS "pending",
-           (SELECT count(*)::int FROM alert a WHERE a.province_code = p.code AND a.year = $1 AND a.status <>
-             'resolved') AS "openAlerts"
-    FROM province p
-    LEFT JOIN estimate e ON e.province_code = p.code AND e.year = $2
-    LEFT JOIN spending s ON s.province_code = p.code AND s.year = $3
-    WHERE p.code = $4;
+       e.total_amount::text AS "estimate",
+       COALESCE(s.spent, 0)::text AS "spent",
+       COALESCE(s.pending_amount, 0)::text AS "pending",
+       (SELECT count(*)::int FROM alert a WHERE a.province_code = p.code AND a.year = $1 AND a.status <> 'resolved')
+         AS "openAlerts"
+FROM province p
+LEFT JOIN estimate e ON e.province_code = p.code AND e.year = $1
+LEFT JOIN spending s ON s.province_code = p.code AND s.year = $1
+WHERE CASE WHEN $2::text IS NULL THEN e.province_code IS NOT NULL OR s.province_code IS NOT NULL
+           ELSE p.code = $2::text END;
 
 -- 3
 SELECT d.facility_code AS "facilityCode", f.name AS "name", sum(d.spent)::text AS "spent"
-    FROM spending_detail d LEFT JOIN facility f ON f.code = d.facility_code
-    WHERE d.province_code = $1 AND d.year = $2
-    GROUP BY d.facility_code, f.name
-    ORDER BY sum(d.spent) DESC, d.facility_code;
+FROM spending_detail d LEFT JOIN facility f ON f.code = d.facility_code
+WHERE d.province_code = $1 AND d.year = $2
+GROUP BY d.facility_code, f.name
+ORDER BY sum(d.spent) DESC, d.facility_code;
 
 -- 4
 SELECT month AS "month", sum(spent)::text AS "spent" FROM spending_detail
-    WHERE province_code = $1 AND year = $2 GROUP BY month;
+WHERE province_code = $1 AND year = $2 GROUP BY month;
 
 -- 5
 SELECT province_code AS "provinceCode", year, discharge_month AS "month", delay_months AS "delay", amount::text AS
