@@ -7,7 +7,7 @@ import type { Database } from "./db/client.ts";
 import { DataDirLockedError } from "./db/data-dir-lock.ts";
 import type { AppDeps } from "./deps.ts";
 import { Problem } from "./http/problem.ts";
-import { CreateKey, createKey, keyView, revokeKey } from "./keys/routes.ts";
+import { CreateKey, createKey, keyView, revokeKey } from "./keys/service.ts";
 import { jsonLogger } from "./logger.ts";
 import { defaultRules } from "./rules/schema.ts";
 import { openConfiguredDatabase, StartupError } from "./runtime.ts";

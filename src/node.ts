@@ -6,7 +6,7 @@ import { scheduleMarkStuck } from "./backlog/schedule.ts";
 import { systemClock } from "./clock.ts";
 import { ConfigError, loadConfig } from "./config.ts";
 import { DataDirLockedError } from "./db/data-dir-lock.ts";
-import { registerBootstrapKey } from "./keys/routes.ts";
+import { registerBootstrapKey } from "./keys/service.ts";
 import { jsonLogger } from "./logger.ts";
 import { loadRules } from "./rules/load.ts";
 import { RulesError } from "./rules/schema.ts";

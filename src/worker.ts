@@ -17,7 +17,7 @@ import { systemClock } from "./clock.ts";
 import { ConfigError, loadConfig } from "./config.ts";
 import { type Database, openPostgres, type PrismaClient } from "./db/client.ts";
 import type { AppDeps } from "./deps.ts";
-import { registerBootstrapKey } from "./keys/routes.ts";
+import { registerBootstrapKey } from "./keys/service.ts";
 import { jsonLogger, type Logger } from "./logger.ts";
 import { parseRules, type Rules } from "./rules/schema.ts";
 import backlogRules from "../rules/backlog.json" with { type: "json" };

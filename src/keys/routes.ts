@@ -1,226 +1,58 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { randomUUID } from "node:crypto";
-import { audit } from "../audit/audit.ts";
 import { callerOf, requireRole } from "../auth/caller.ts";
-import { generateSecret, hashSecret } from "../auth/secrets.ts";
 import type { AppDeps } from "../deps.ts";
-import { decodeCursor, ListQuery, page } from "../http/paging.ts";
-import { notFound, unprocessable } from "../http/problem.ts";
+import { ListQuery } from "../http/paging.ts";
+import { notFound } from "../http/problem.ts";
 import { router } from "../http/router.ts";
-import { FacilityCode, ProvinceCode, Timestamp, json, jsonBody, listOf, problems, iso } from "../http/schemas.ts";
+import { json, jsonBody, listOf, problems } from "../http/schemas.ts";
+import { CreatedKey, CreateKey, createKey, KeyView, listKeys, revokeKey } from "./service.ts";
 
-const RoleEnum = z.enum(["central", "province", "facility"]);
-
-/** A new key's fields, as the route and the operator CLI accept them. */
-export const CreateKey = z
-  .object({
-    role: RoleEnum,
-    scope: z
-      .string()
-      .optional()
-      .openapi({ description: "province code for `province`, facility code for `facility`; absent for `central`" }),
-    name: z.string().trim().min(1).max(200),
-  })
-  .strict()
-  .superRefine((input, ctx) => {
-    const need = input.role === "province" ? ProvinceCode : input.role === "facility" ? FacilityCode : null;
-    if (need === null) {
-      if (input.scope !== undefined)
-        ctx.addIssue({
-          code: "custom",
-          path: ["scope"],
-          params: { code: "not_allowed" },
-          message: "a central key has no scope",
-        });
-    } else if (input.scope === undefined) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["scope"],
-        params: { code: "required" },
-        message: `a ${input.role} key needs a scope`,
-      });
-    } else if (!need.safeParse(input.scope).success) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["scope"],
-        params: { code: "invalid_format" },
-        message: `must be a ${input.role === "province" ? "2" : "5"}-digit ${input.role} code`,
-      });
-    }
-  });
-
-const KeyView = z
-  .object({
-    id: z.string().uuid(),
-    role: RoleEnum,
-    scope: z.string().nullable(),
-    name: z.string(),
-    createdAt: Timestamp,
-    revokedAt: Timestamp.nullable(),
-  })
-  .openapi("ApiKey");
-const CreatedKey = KeyView.omit({ revokedAt: true })
-  .extend({ key: z.string().openapi({ description: "the secret, shown only here" }) })
-  .openapi("CreatedApiKey");
-
-type KeyRow = {
-  id: string;
-  role: "central" | "province" | "facility";
-  scope: string | null;
-  name: string;
-  createdAt: Date;
-  revokedAt: Date | null;
-};
-export const keyView = (k: KeyRow) => ({
-  id: k.id,
-  role: k.role,
-  scope: k.scope,
-  name: k.name,
-  createdAt: k.createdAt.toISOString(),
-  revokedAt: iso(k.revokedAt),
+const createKeyRoute = createRoute({
+  method: "post",
+  path: "/",
+  tags: ["Keys"],
+  summary: "Create an API key (central)",
+  request: { body: jsonBody(CreateKey) },
+  responses: { 201: json(CreatedKey, "Created; the secret is shown once"), ...problems },
 });
 
-export interface NewKey {
-  role: "central" | "province" | "facility";
-  scope?: string | undefined;
-  name: string;
-}
+const listKeysRoute = createRoute({
+  method: "get",
+  path: "/",
+  tags: ["Keys"],
+  summary: "List API keys, without secrets (central)",
+  request: { query: ListQuery },
+  responses: { 200: json(listOf(KeyView)), ...problems },
+});
 
-/** Creates a key (used by the route and the operator CLI); the secret is returned once. */
-export async function createKey(deps: AppDeps, input: NewKey, who: Parameters<typeof audit>[1]) {
-  const { prisma } = deps.db;
-  if (input.role === "province" && !(await prisma.province.findUnique({ where: { code: input.scope! } })))
-    throw unprocessable("unknown province", [
-      { path: "scope", code: "unknown_province", message: `province ${input.scope} does not exist` },
-    ]);
-  if (input.role === "facility" && !(await prisma.facility.findUnique({ where: { code: input.scope! } })))
-    throw unprocessable("unknown facility", [
-      { path: "scope", code: "unknown_facility", message: `facility ${input.scope} does not exist` },
-    ]);
-  const secret = generateSecret();
-  const row = await prisma.$transaction(async (tx) => {
-    const created = await tx.apiKey.create({
-      data: {
-        id: randomUUID(),
-        role: input.role,
-        scope: input.scope ?? null,
-        name: input.name,
-        secretHash: hashSecret(secret),
-        createdAt: who.at,
-      },
-    });
-    await audit(tx, who, { action: "key.create", entity: "api_key", entityId: created.id, after: keyView(created) });
-    return created;
-  });
-  const { revokedAt: _, ...shown } = keyView(row);
-  return { ...shown, key: secret };
-}
+const revokeKeyRoute = createRoute({
+  method: "delete",
+  path: "/{id}",
+  tags: ["Keys"],
+  summary: "Revoke an API key (central)",
+  request: { params: z.object({ id: z.string() }) },
+  responses: { 204: { description: "Revoked" }, ...problems },
+});
 
-/**
- * Revokes a key (used by the route and the operator CLI). Returns the key as it
- * now is, or null when there is no such key; revoking twice changes nothing.
- */
-export async function revokeKey(deps: AppDeps, id: string, who: Parameters<typeof audit>[1]) {
-  if (!z.uuid().safeParse(id).success) return null;
-  return deps.db.prisma.$transaction(async (tx) => {
-    const key = await tx.apiKey.findUnique({ where: { id } });
-    if (!key) return null;
-    if (key.revokedAt) return keyView(key);
-    const revoked = await tx.apiKey.update({ where: { id }, data: { revokedAt: who.at } });
-    await audit(tx, who, {
-      action: "key.revoke",
-      entity: "api_key",
-      entityId: id,
-      before: keyView(key),
-      after: keyView(revoked),
-    });
-    return keyView(revoked);
-  });
-}
-
-/** Registers BOOTSTRAP_CENTRAL_KEY (hashed) unless it is already known: safe on every start. */
-export async function registerBootstrapKey(deps: AppDeps, secret: string) {
-  const secretHash = hashSecret(secret);
-  const at = deps.clock.now();
-  await deps.db.prisma.$transaction(async (tx) => {
-    const existing = await tx.apiKey.findUnique({ where: { secretHash } });
-    if (existing) return;
-    const id = randomUUID();
-    await tx.apiKey.create({ data: { id, role: "central", name: "bootstrap", secretHash, createdAt: at } });
-    await audit(
-      tx,
-      { caller: null, at },
-      { action: "key.create", entity: "api_key", entityId: id, after: { role: "central", name: "bootstrap" } },
-    );
-  });
-}
-
+/** API keys: created, listed and revoked by central keys only. */
 export function keysRoutes(deps: AppDeps) {
-  const { prisma } = deps.db;
   const app = router();
-
-  app.openapi(
-    createRoute({
-      method: "post",
-      path: "/",
-      tags: ["Keys"],
-      summary: "Create an API key (central)",
-      request: { body: jsonBody(CreateKey) },
-      responses: { 201: json(CreatedKey, "Created; the secret is shown once"), ...problems },
-    }),
-    async (ctx) => {
-      const caller = callerOf(ctx);
-      requireRole(caller, "central");
-      const created = await createKey(deps, ctx.req.valid("json"), {
-        caller,
-        requestId: ctx.get("requestId"),
-        at: deps.clock.now(),
-      });
-      return ctx.json(created, 201);
-    },
-  );
-
-  app.openapi(
-    createRoute({
-      method: "get",
-      path: "/",
-      tags: ["Keys"],
-      summary: "List API keys, without secrets (central)",
-      request: { query: ListQuery },
-      responses: { 200: json(listOf(KeyView)), ...problems },
-    }),
-    async (ctx) => {
-      requireRole(callerOf(ctx), "central");
-      const { limit, cursor } = ctx.req.valid("query");
-      const after = decodeCursor(cursor);
-      const rows = await prisma.apiKey.findMany({
-        where: after ? { id: { gt: String(after[0]) } } : {},
-        orderBy: { id: "asc" },
-        take: limit + 1,
-      });
-      const { data, nextCursor } = page(rows, limit, (k) => [k.id]);
-      return ctx.json({ data: data.map(keyView), nextCursor }, 200);
-    },
-  );
-
-  app.openapi(
-    createRoute({
-      method: "delete",
-      path: "/{id}",
-      tags: ["Keys"],
-      summary: "Revoke an API key (central)",
-      request: { params: z.object({ id: z.string() }) },
-      responses: { 204: { description: "Revoked" }, ...problems },
-    }),
-    async (ctx) => {
-      const caller = callerOf(ctx);
-      requireRole(caller, "central");
-      const { id } = ctx.req.valid("param");
-      if (!(await revokeKey(deps, id, { caller, requestId: ctx.get("requestId"), at: deps.clock.now() })))
-        throw notFound("key");
-      return ctx.body(null, 204);
-    },
-  );
-
+  app.openapi(createKeyRoute, async (ctx) => {
+    const caller = callerOf(ctx);
+    requireRole(caller, "central");
+    const who = { caller, requestId: ctx.get("requestId"), at: deps.clock.now() };
+    return ctx.json(await createKey(deps, ctx.req.valid("json"), who), 201);
+  });
+  app.openapi(listKeysRoute, async (ctx) => {
+    requireRole(callerOf(ctx), "central");
+    return ctx.json(await listKeys(deps, ctx.req.valid("query")), 200);
+  });
+  app.openapi(revokeKeyRoute, async (ctx) => {
+    const caller = callerOf(ctx);
+    requireRole(caller, "central");
+    const who = { caller, requestId: ctx.get("requestId"), at: deps.clock.now() };
+    if (!(await revokeKey(deps, ctx.req.valid("param").id, who))) throw notFound("key");
+    return ctx.body(null, 204);
+  });
   return app;
 }

@@ -4,7 +4,7 @@ import { Dec } from "../../src/domain/money.ts";
 import { claim } from "../support/claims.ts";
 import { truncateAll } from "../support/database.ts";
 import { CENTRAL_KEY, seedReference, useTestApp, threeThresholdRules } from "../support/harness.ts";
-import { registerBootstrapKey } from "../../src/keys/routes.ts";
+import { registerBootstrapKey } from "../../src/keys/service.ts";
 
 const THRESHOLDS = ["0.5", "0.85", "1"];
 const t = useTestApp({ rules: threeThresholdRules });

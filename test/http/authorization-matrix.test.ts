@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.ts";
 import type { Database } from "../../src/db/client.ts";
-import { registerBootstrapKey } from "../../src/keys/routes.ts";
+import { registerBootstrapKey } from "../../src/keys/service.ts";
 import { memoryLogger } from "../../src/logger.ts";
 import { defaultRules } from "../../src/rules/schema.ts";
 import {

@@ -1,6 +1,6 @@
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { registerBootstrapKey } from "../../src/keys/routes.ts";
+import { registerBootstrapKey } from "../../src/keys/service.ts";
 import { Problem } from "../../src/http/problem.ts";
 import { fixtureEnvelope } from "../../src/xml/fixtures.ts";
 import { importXml } from "../../src/xml/import.ts";

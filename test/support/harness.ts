@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach } from "vitest";
 import { createApp, type App } from "../../src/app.ts";
 import { ManualClock } from "../../src/clock.ts";
 import type { Database } from "../../src/db/client.ts";
-import { registerBootstrapKey } from "../../src/keys/routes.ts";
+import { registerBootstrapKey } from "../../src/keys/service.ts";
 import { memoryLogger } from "../../src/logger.ts";
 import { defaultRules, type Rules } from "../../src/rules/schema.ts";
 import type { EpisodeReader } from "../../src/xml/read.ts";
