@@ -7,7 +7,8 @@ import { Problem, forbidden, notFound, unprocessable } from "../http/problem.ts"
 import { router } from "../http/router.ts";
 import { FacilityCode, json, problems } from "../http/schemas.ts";
 import { validationProblem } from "../http/validation.ts";
-import { type FacilityInfo, findFacilityInfo, ingestBatch } from "./ingest.ts";
+import { ingestBatch } from "./ingest.ts";
+import { type FacilityInfo, findFacilityInfo } from "./request.ts";
 import { BatchResponseSchema, MAX_CLAIMS_PER_BATCH } from "./schema.ts";
 
 /** The facility a batch is for: a facility key's own; a central key names it. */

@@ -1,5 +1,6 @@
 import type { Caller } from "../auth/caller.ts";
-import { type FacilityInfo, findFacilityInfo, ingestBatch } from "../batches/ingest.ts";
+import { ingestBatch } from "../batches/ingest.ts";
+import { type FacilityInfo, findFacilityInfo } from "../batches/request.ts";
 import type { BatchResponse } from "../batches/schema.ts";
 import { MAX_CLAIMS_PER_BATCH } from "../batches/schema.ts";
 import type { ClaimError } from "../claims/validate.ts";

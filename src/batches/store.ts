@@ -1,0 +1,344 @@
+import type { ClaimError } from "../claims/validate.ts";
+import type { SqlSession } from "../db/client.ts";
+import type { AppDeps } from "../deps.ts";
+import { type ClaimStatus, isDecided, statusForMissing } from "../domain/claim-status.ts";
+import { missingDocuments } from "../domain/documents.ts";
+import { type ClaimFlag, isLate, overlappingWithinBatch } from "../domain/flags.ts";
+import { sameAttribution } from "../domain/merger.ts";
+import { contributionOf } from "../spending/contribution.ts";
+import { type MoneyChange, moveMoney } from "../spending/move.ts";
+import { type Prepared, prepare, type Sorted } from "./prepare.ts";
+import type { BatchRequest, FacilityInfo } from "./request.ts";
+import type { BatchClaimResult, BatchResponse, Outcome } from "./schema.ts";
+import * as sql from "./sql.ts";
+
+/** Another request stored this batchId first: the caller answers as it did. */
+export class BatchAlreadyStored extends Error {}
+
+/** A stored claim the batch names, locked until commit. */
+interface Stored {
+  /** int8, read as text. */
+  id: string;
+  claim_id: string;
+  content_hash: string;
+  status: ClaimStatus;
+  province_code: string;
+  year: number;
+  month: number;
+  insurance: string;
+  approved: string | null;
+  version: number;
+  received_at: Date;
+  document_types: string[];
+  missing_documents: string[] | null;
+  flags: ClaimFlag[] | null;
+}
+
+/** One run of the batch transaction: what every step reads, and the response it builds. */
+interface StoreRun {
+  tx: SqlSession;
+  deps: AppDeps;
+  req: BatchRequest;
+  at: Date;
+  /** The facility as read under its lock. */
+  facility: FacilityInfo;
+  /** The batch row's id, taken before its claims are written. */
+  batchRef: string;
+  errors: ClaimError[];
+  rejectedAt: Map<number, string | null>;
+  results: BatchClaimResult[];
+}
+
+/** A claim that will be written: new, or correcting a stored one. */
+interface Incoming {
+  claim: Prepared;
+  outcome: Outcome;
+  stored?: Stored | undefined;
+}
+
+/** An incoming claim with what the batch decided of it. */
+interface Settled extends Incoming {
+  status: ClaimStatus;
+  missing: string[];
+  flags: ClaimFlag[];
+}
+
+function resultOf(
+  index: number,
+  claimId: string,
+  status: ClaimStatus,
+  outcome: Outcome,
+  missing: string[],
+  flags: ClaimFlag[],
+): BatchClaimResult {
+  return {
+    index,
+    claimId,
+    status,
+    outcome,
+    ...(missing.length ? { missingDocuments: missing } : {}),
+    ...(flags.length ? { flags } : {}),
+  };
+}
+
+/**
+ * Bounds the transaction, takes the facility's batch lock and reads the batch and the facility under it. One batch
+ * of a facility at a time: two batches naming the same new claimId would otherwise both count it as created. Other
+ * facilities run in parallel. A concurrent request with the same batchId waited for the lock: it now sees ours.
+ */
+async function lockBatch(tx: SqlSession, req: BatchRequest): Promise<{ batchRef: string; facility: FacilityInfo }> {
+  await tx.exec(sql.BOUND_BATCH);
+  await tx.query(sql.LOCK_FACILITY, [req.facility.code]);
+  const [batch] = await tx.query<{
+    stored: boolean;
+    id: string;
+    province_code: string | null;
+    successor_code: string | null;
+    merged_at: Date | string | null;
+  }>(sql.BATCH_STORED, [req.facility.code, req.batchId]);
+  if (batch!.stored) throw new BatchAlreadyStored();
+  const facility: FacilityInfo = {
+    code: req.facility.code,
+    provinceCode: batch!.province_code ?? req.facility.provinceCode,
+    province: {
+      successorCode: batch!.successor_code,
+      mergedAt: batch!.merged_at === null ? null : new Date(batch!.merged_at),
+    },
+  };
+  return { batchRef: batch!.id, facility };
+}
+
+/**
+ * The claims were prepared before the lock; if the facility's province or its merger changed meanwhile (and the
+ * change moved the facility's stored claims while this batch waited), they are placed by the record now.
+ */
+function placed(run: StoreRun, prepared: Prepared[]): Prepared[] {
+  if (sameAttribution(run.facility, run.req.facility)) return prepared;
+  return prepared.map((claim) => prepare(claim.valid, run.facility, run.deps));
+}
+
+/** The stored claims this batch names, locked in id order. */
+async function lockStored(run: StoreRun, prepared: Prepared[]): Promise<Map<string, Stored>> {
+  const stored = new Map<string, Stored>();
+  if (prepared.length === 0) return stored;
+  const claimIds = prepared.map((claim) => claim.claimId);
+  const rows = await run.tx.query<Stored>(sql.LOCK_EXISTING_CLAIMS, [run.facility.code, claimIds]);
+  for (const row of rows) stored.set(row.claim_id, row);
+  return stored;
+}
+
+/** A decided claim can no longer be corrected; the same content again is unchanged; anything else is written. */
+function toWrite(run: StoreRun, prepared: Prepared[], stored: Map<string, Stored>): Incoming[] {
+  const incoming: Incoming[] = [];
+  for (const claim of prepared) {
+    const { index } = claim.valid;
+    const before = stored.get(claim.claimId);
+    if (before && isDecided(before.status)) {
+      run.errors.push({
+        index,
+        claimId: claim.claimId,
+        path: `claims[${index}].claimId`,
+        code: "claim_already_decided",
+        message: `this claim was already ${before.status}; it can no longer be corrected`,
+      });
+      run.rejectedAt.set(index, claim.claimId);
+    } else if (before && before.content_hash === claim.contentHash) {
+      const missing = before.missing_documents ?? [];
+      run.results.push(resultOf(index, claim.claimId, before.status, "unchanged", missing, before.flags ?? []));
+    } else {
+      incoming.push({ claim, outcome: before ? "corrected" : "created", stored: before });
+    }
+  }
+  return incoming;
+}
+
+/** Possible duplicates: overlapping stays of one patient, within this batch or against stored claims. */
+async function findDuplicates(run: StoreRun, incoming: Incoming[]): Promise<Set<number>> {
+  const stays = incoming.map(({ claim: { valid } }) => ({
+    index: valid.index,
+    cardNumber: valid.input.patient.cardNumber,
+    citizenId: valid.input.patient.citizenId,
+    admittedAt: valid.admittedAt,
+    dischargedAt: valid.dischargedAt,
+  }));
+  const duplicates = overlappingWithinBatch(stays);
+  if (incoming.length === 0) return duplicates;
+  const rows = await run.tx.query<{ idx: number }>(sql.FIND_OVERLAPS, [
+    run.facility.code,
+    stays.map((stay) => stay.index),
+    stays.map((stay) => stay.cardNumber ?? null),
+    stays.map((stay) => stay.citizenId ?? null),
+    stays.map((stay) => stay.admittedAt.toISOString()),
+    stays.map((stay) => stay.dischargedAt.toISOString()),
+    incoming.map(({ claim }) => claim.claimId),
+  ]);
+  for (const row of rows) duplicates.add(Number(row.idx));
+  return duplicates;
+}
+
+/** Status, missing documents and flags of each claim written; the first receipt stays with a correction. */
+function settle(run: StoreRun, incoming: Incoming[], duplicates: Set<number>): Settled[] {
+  const deadlineHours = run.deps.rules.timing.submissionDeadlineHours;
+  return incoming.map((item) => {
+    const { claim, stored } = item;
+    const receivedAt = stored ? new Date(stored.received_at) : run.at;
+    const have = [...(stored?.document_types ?? []), ...claim.valid.input.documents.map((doc) => doc.type)];
+    const missing = missingDocuments(claim.required, have);
+    const flags: ClaimFlag[] = [];
+    if (isLate(claim.valid.dischargedAt, receivedAt, deadlineHours)) flags.push("late_submission");
+    if (duplicates.has(claim.valid.index)) flags.push("possible_duplicate");
+    if (claim.outOfProvince) flags.push("out_of_province");
+    if (claim.citizenIdMismatch) flags.push("citizen_id_mismatch");
+    const status = statusForMissing(missing);
+    run.results.push(resultOf(claim.valid.index, claim.claimId, status, item.outcome, missing, flags));
+    return { ...item, status, missing, flags };
+  });
+}
+
+/** What each written claim counted before (a correction) and counts now. */
+function moneyChanges(run: StoreRun, settled: Settled[]): MoneyChange[] {
+  return settled.map(({ claim, stored, status }) => {
+    const receivedAt = stored ? new Date(stored.received_at) : run.at;
+    const counted = { facilityCode: run.facility.code, receivedAt };
+    const before = stored && {
+      ...counted,
+      provinceCode: stored.province_code,
+      year: stored.year,
+      month: stored.month,
+      status: stored.status,
+      insurance: stored.insurance,
+      approved: stored.approved,
+    };
+    const after = {
+      ...counted,
+      provinceCode: claim.provinceCode,
+      year: claim.year,
+      month: claim.month,
+      status,
+      insurance: claim.valid.amounts.insurance,
+    };
+    return { before: before ? contributionOf(before) : null, after: contributionOf(after) };
+  });
+}
+
+/** One claim as UPSERT_CLAIMS reads it from JSON; amounts as decimal strings, which PostgreSQL reads exactly. */
+function claimRow({ claim, status, missing, flags }: Settled) {
+  const { input, amounts } = claim.valid;
+  return {
+    claim_id: claim.claimId,
+    province_code: claim.provinceCode,
+    year: claim.year,
+    month: claim.month,
+    visit_type: input.visitType,
+    admitted_at: claim.valid.admittedAt,
+    discharged_at: claim.valid.dischargedAt,
+    card_number: input.patient.cardNumber ?? null,
+    citizen_id: input.patient.citizenId ?? null,
+    patient_name: input.patient.name ?? null,
+    birth_date: input.patient.birthDate ?? null,
+    gender: input.patient.gender ?? null,
+    diagnosis_primary: input.diagnosis.primary,
+    diagnosis_secondary: input.diagnosis.secondary,
+    referral: input.referral,
+    procedure: input.procedure,
+    died: input.died,
+    total: amounts.total.toString(),
+    insurance: amounts.insurance.toString(),
+    patient: amounts.patient.toString(),
+    other: amounts.other.toString(),
+    status,
+    missing,
+    flags,
+    content_hash: claim.contentHash,
+  };
+}
+
+/** The history of corrected claims, the claims, then their documents: three statements at most. */
+async function writeClaims(run: StoreRun, settled: Settled[]): Promise<void> {
+  if (settled.length === 0) return;
+  const { tx, at } = run;
+  const corrected = settled.filter((item) => item.stored);
+  if (corrected.length)
+    await tx.query(sql.INSERT_HISTORY, [at, run.req.batchId, corrected.map((item) => item.stored!.id)]);
+  const ids = await tx.query<{ id: string; claim_id: string }>(sql.UPSERT_CLAIMS, [
+    run.facility.code,
+    at,
+    run.batchRef,
+    JSON.stringify(settled.map(claimRow)),
+  ]);
+  const idOf = new Map(ids.map((row) => [row.claim_id, row.id]));
+  const docs = settled.flatMap(({ claim }) =>
+    claim.valid.input.documents.map((doc) => ({ ref: idOf.get(claim.claimId)!, ...doc })),
+  );
+  if (docs.length)
+    await tx.query(sql.INSERT_DOCUMENTS, [
+      at,
+      docs.map((doc) => doc.ref),
+      docs.map((doc) => doc.type),
+      docs.map((doc) => doc.reference),
+    ]);
+}
+
+/** The response: every claim's result in index order, with the counts. */
+function countResponse(run: StoreRun): BatchResponse {
+  const { results, errors } = run;
+  for (const [index, claimId] of run.rejectedAt) results.push({ index, claimId, status: null, outcome: "rejected" });
+  results.sort((left, right) => left.index - right.index);
+  errors.sort((left, right) => left.index - right.index);
+  const count = (test: (result: BatchClaimResult) => boolean) => results.filter(test).length;
+  const counted: BatchResponse = {
+    batchId: run.req.batchId,
+    facilityCode: run.facility.code,
+    received: run.req.claims.length,
+    accepted: count((result) => result.outcome !== "rejected" && result.status === "accepted"),
+    pendingDocumentation: count((result) => result.outcome !== "rejected" && result.status === "pending_documentation"),
+    rejected: count((result) => result.outcome === "rejected"),
+    corrected: count((result) => result.outcome === "corrected"),
+    unchanged: count((result) => result.outcome === "unchanged"),
+    claims: results,
+    errors,
+  };
+  return run.req.present ? run.req.present(counted) : counted;
+}
+
+/** The batch row with its first response (what a replay returns byte for byte). */
+async function recordBatch(run: StoreRun, response: BatchResponse): Promise<void> {
+  const { req } = run;
+  const written = await run.tx.query(sql.INSERT_BATCH, [
+    run.batchRef,
+    run.facility.code,
+    req.batchId,
+    req.bodyHash,
+    req.rawBody,
+    JSON.stringify(response),
+    run.at,
+    req.claims.length,
+    req.caller?.keyId ?? null,
+  ]);
+  if (written.length === 0) throw new BatchAlreadyStored();
+}
+
+/**
+ * The batch's transaction: a constant number of set-based statements whatever its size, in this order (locks
+ * included): the facility's batch lock, the stored claims it names, their overlaps, the claims with their history
+ * and documents, the batch row, and last the money, whose spending rows stay locked from there to commit.
+ */
+export async function storeBatch(
+  tx: SqlSession,
+  deps: AppDeps,
+  req: BatchRequest,
+  at: Date,
+  sorted: Sorted,
+): Promise<BatchResponse> {
+  const { batchRef, facility } = await lockBatch(tx, req);
+  const run: StoreRun = { tx, deps, req, at, facility, batchRef, ...sorted, results: [] };
+  const prepared = placed(run, sorted.prepared);
+  const stored = await lockStored(run, prepared);
+  const incoming = toWrite(run, prepared, stored);
+  const settled = settle(run, incoming, await findDuplicates(run, incoming));
+  await writeClaims(run, settled);
+  const response = countResponse(run);
+  await recordBatch(run, response);
+  await moveMoney(tx, deps, moneyChanges(run, settled), at);
+  return response;
+}
