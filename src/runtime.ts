@@ -26,7 +26,7 @@ export async function openConfiguredDatabase(
       throw new StartupError("DATABASE_URL is not a valid URL");
     }
     db = openPostgres({ connectionString: config.DATABASE_URL });
-    const reachable = await db.prisma.$queryRawUnsafe("SELECT 1").then(
+    const reachable = await db.sql.query("SELECT 1").then(
       () => null,
       (e: Error) => e.message || String(e),
     );

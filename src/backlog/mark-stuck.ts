@@ -26,12 +26,11 @@ export async function markStuck(
   let marked = 0;
   for (;;) {
     const markedNow = await deps.db.prisma.$transaction(async (tx) => {
-      const rows = await tx.$queryRawUnsafe<{ provinceCode: string; year: number; marked: number }[]>(
-        MARK_STUCK,
+      const rows = await prismaSession(tx).query<{ provinceCode: string; year: number; marked: number }>(MARK_STUCK, [
         cutoff,
         now,
         chunk,
-      );
+      ]);
       await raiseStuckBacklogAlerts(
         prismaSession(tx),
         deps,

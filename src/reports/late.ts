@@ -3,11 +3,10 @@ import type { Caller } from "../auth/caller.ts";
 import type { AppDeps } from "../deps.ts";
 import { Dec, fixed, ratio } from "../domain/money.ts";
 import { vietnamYearMonth } from "../domain/period.ts";
-import { Prisma } from "#prisma";
 import { ProvinceCode, RatioOut, Timestamp, Year } from "../http/schemas.ts";
 import type { CsvColumn } from "./csv.ts";
-import { byCode, reportScope, scopeSql } from "./scope.ts";
-import { type LateRow, lateSubmissionsQuery, reportQuery } from "./sql.ts";
+import { byCode, reportScope } from "./scope.ts";
+import { LATE_SUBMISSIONS, type LateRow, reportQuery } from "./sql.ts";
 
 export const LateQuery = z.object({
   year: Year.optional().openapi({ description: "discharge year in Vietnam time; default the current one" }),
@@ -86,12 +85,12 @@ export async function lateSubmissionReport(
   const scope = await reportScope(deps, caller, query.province);
   const now = deps.clock.now();
   const year = query.year ?? vietnamYearMonth(now).year;
-  const where = [
-    Prisma.sql`c.year = ${year}`,
-    ...(query.month !== undefined ? [Prisma.sql`c.month = ${query.month}`] : []),
-    ...scopeSql(scope),
-  ];
-  const rows = await reportQuery<LateRow>(deps.db.prisma, lateSubmissionsQuery(where));
+  const rows = await reportQuery<LateRow>(deps.db, LATE_SUBMISSIONS, [
+    year,
+    query.month ?? null,
+    scope.province,
+    scope.facility,
+  ]);
   const share = (r: LateRow) => new Dec(r.late).div(r.claims);
   rows.sort(
     (a, b) =>

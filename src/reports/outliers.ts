@@ -7,7 +7,7 @@ import { median, medianAbsoluteDeviation, robustZ } from "../domain/robust.ts";
 import { MoneyOut, ProvinceCode, RatioOut, Timestamp, Year } from "../http/schemas.ts";
 import type { CsvColumn } from "./csv.ts";
 import { byCode, inScope, reportScope } from "./scope.ts";
-import { type OutlierUnitRow, outlierUnitsQuery, reportQuery } from "./sql.ts";
+import { OUTLIER_UNITS, type OutlierUnitRow, reportQuery } from "./sql.ts";
 
 const VISIT_TYPES = ["outpatient", "day_treatment", "inpatient", "emergency"] as const;
 
@@ -146,7 +146,7 @@ export async function outlierReport(
   const now = deps.clock.now();
   const year = parsed.year ?? vietnamYearMonth(now).year;
   const rules = deps.rules.reports;
-  const units = (await reportQuery<OutlierUnitRow>(deps.db.prisma, outlierUnitsQuery(year, parsed.visitType))).map(
+  const units = (await reportQuery<OutlierUnitRow>(deps.db, OUTLIER_UNITS, [year, parsed.visitType ?? null])).map(
     (u) => ({
       ...u,
       claims: Number(u.claims),

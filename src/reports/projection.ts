@@ -7,6 +7,7 @@ import { elapsedRatio, vietnamYearMonth } from "../domain/period.ts";
 import { notFound } from "../http/problem.ts";
 import { MoneyOut, RatioOut, Timestamp, Year } from "../http/schemas.ts";
 import { loadTriangles } from "../spending/triangle.ts";
+import * as sql from "./sql.ts";
 import type { CsvColumn } from "./csv.ts";
 
 type Deps = Pick<AppDeps, "db" | "clock" | "rules">;
@@ -109,7 +110,7 @@ export async function projectionsOf(
 ): Promise<Map<string, { projection: YearProjection; ratio: string | null }>> {
   const now = deps.clock.now();
   const cells = await loadTriangles(
-    deps.db.prisma,
+    deps.db.sql,
     rows.map((r) => r.provinceCode),
     year,
     now,
@@ -153,15 +154,10 @@ export async function provinceProjection(
   if (!canSeeProvince(caller, query.code)) throw notFound("province");
   const now = deps.clock.now();
   const year = query.year ?? vietnamYearMonth(now).year;
-  const [row] = await deps.db.prisma.$queryRaw<
-    { provinceCode: string; name: string; spent: string; estimate: string | null }[]
-  >`
-    SELECT p.code AS "provinceCode", p.name AS "name", COALESCE(s.spent, 0)::text AS "spent", e.total_amount::text AS
-      "estimate"
-    FROM province p
-    LEFT JOIN spending s ON s.province_code = p.code AND s.year = ${year}
-    LEFT JOIN estimate e ON e.province_code = p.code AND e.year = ${year}
-    WHERE p.code = ${query.code}`;
+  const [row] = await deps.db.sql.query<{ provinceCode: string; name: string; spent: string; estimate: string | null }>(
+    sql.PROVINCE_FIGURES,
+    [query.code, year],
+  );
   if (!row) throw notFound("province");
   const { projection: projection, ratio } = (await projectionsOf(deps, [row], year)).get(row.provinceCode)!;
   const rules = deps.rules.projection;

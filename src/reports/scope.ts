@@ -1,6 +1,5 @@
 import { type Caller, requireRole } from "../auth/caller.ts";
 import type { AppDeps } from "../deps.ts";
-import { Prisma } from "#prisma";
 import { notFound } from "../http/problem.ts";
 
 /**
@@ -33,14 +32,6 @@ export async function reportScope(
   )
     throw notFound("province");
   return { province: province ?? null, facility: null };
-}
-
-/** The scope as SQL conditions on claim `c`. */
-export function scopeSql(scope: ReportScope): Prisma.Sql[] {
-  return [
-    ...(scope.province !== null ? [Prisma.sql`c.province_code = ${scope.province}`] : []),
-    ...(scope.facility !== null ? [Prisma.sql`c.facility_code = ${scope.facility}`] : []),
-  ];
 }
 
 /** Whether a row of (province, facility) is inside the scope. */

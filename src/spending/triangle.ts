@@ -8,8 +8,7 @@
  */
 import type { ChainLadderRules, TriangleCell } from "../domain/chain-ladder.ts";
 import { triangleWindow } from "../domain/chain-ladder.ts";
-import type { PrismaClient } from "../db/client.ts";
-import type { Prisma } from "#prisma";
+import type { SqlSession } from "../db/client.ts";
 
 /** Receipt month minus discharge month in Vietnam time, never negative (contribution.ts delayMonths). */
 export const DELAY_MONTHS = `GREATEST(0, (EXTRACT(YEAR FROM (c.received_at AT TIME ZONE 'UTC') + INTERVAL
@@ -23,6 +22,15 @@ export const COUNTED_AMOUNT =
   `CASE WHEN c.status = 'denied' THEN 0 WHEN c.status = 'approved' AND c.approved_amount ` +
   `IS NOT NULL THEN c.approved_amount ELSE c.insurance_amount END`;
 
+/** The stored cells of these provinces ($1) in the window of months $4 to $5 (years $2 to $3, for the index). */
+export const TRIANGLE_CELLS = `
+SELECT province_code AS "provinceCode", year, discharge_month AS "month", delay_months AS "delay",
+       amount::text AS "amount"
+FROM arrival_triangle
+WHERE province_code = ANY($1::text[])
+  AND year BETWEEN $2 AND $3
+  AND year * 12 + discharge_month - 1 BETWEEN $4 AND $5`;
+
 /** Every cell of the triangle computed from the stored claims: one GROUP BY over the claims. */
 export const TRIANGLE_FROM_CLAIMS = `
 SELECT c.province_code, c.year, c.month AS discharge_month, ${DELAY_MONTHS} AS delay_months,
@@ -30,14 +38,12 @@ SELECT c.province_code, c.year, c.month AS discharge_month, ${DELAY_MONTHS} AS d
 FROM claim c
 GROUP BY 1, 2, 3, 4`;
 
-type Reader = Pick<PrismaClient, "$queryRaw"> | Prisma.TransactionClient;
-
 /**
  * The stored cells a projection of `year` at `now` reads, for each of these
  * provinces: one statement on the aggregate (never the claims).
  */
 export async function loadTriangles(
-  db: Reader,
+  db: SqlSession,
   provinceCodes: readonly string[],
   year: number,
   now: Date,
@@ -46,15 +52,10 @@ export async function loadTriangles(
   const out = new Map<string, TriangleCell[]>(provinceCodes.map((p) => [p, []]));
   if (provinceCodes.length === 0) return out;
   const { from, to } = triangleWindow(year, now, rules);
-  const rows = await db.$queryRaw<
-    { provinceCode: string; year: number; month: number; delay: number; amount: string }[]
-  >`
-    SELECT province_code AS "provinceCode", year, discharge_month AS "month", delay_months AS "delay", amount::text AS
-      "amount"
-    FROM arrival_triangle
-    WHERE province_code = ANY(${[...provinceCodes]}::text[])
-      AND year BETWEEN ${Math.floor(from / 12)} AND ${Math.floor(to / 12)}
-      AND year * 12 + discharge_month - 1 BETWEEN ${from} AND ${to}`;
+  const rows = await db.query<{ provinceCode: string; year: number; month: number; delay: number; amount: string }>(
+    TRIANGLE_CELLS,
+    [[...provinceCodes], Math.floor(from / 12), Math.floor(to / 12), from, to],
+  );
   for (const row of rows)
     out
       .get(row.provinceCode)

@@ -26,9 +26,9 @@ SELECT month AS "month", sum(spent)::text AS "spent" FROM spending_detail
 WHERE province_code = $1 AND year = $2 GROUP BY month;
 
 -- 5
-SELECT province_code AS "provinceCode", year, discharge_month AS "month", delay_months AS "delay", amount::text AS
-      "amount"
-    FROM arrival_triangle
-    WHERE province_code = ANY($1::text[])
-      AND year BETWEEN $2 AND $3
-      AND year * 12 + discharge_month - 1 BETWEEN $4 AND $5;
+SELECT province_code AS "provinceCode", year, discharge_month AS "month", delay_months AS "delay",
+       amount::text AS "amount"
+FROM arrival_triangle
+WHERE province_code = ANY($1::text[])
+  AND year BETWEEN $2 AND $3
+  AND year * 12 + discharge_month - 1 BETWEEN $4 AND $5;

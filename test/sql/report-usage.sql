@@ -15,9 +15,9 @@ WHERE CASE WHEN $2::text IS NULL THEN e.province_code IS NOT NULL OR s.province_
            ELSE p.code = $2::text END;
 
 -- 3
-SELECT province_code AS "provinceCode", year, discharge_month AS "month", delay_months AS "delay", amount::text AS
-      "amount"
-    FROM arrival_triangle
-    WHERE province_code = ANY($1::text[])
-      AND year BETWEEN $2 AND $3
-      AND year * 12 + discharge_month - 1 BETWEEN $4 AND $5;
+SELECT province_code AS "provinceCode", year, discharge_month AS "month", delay_months AS "delay",
+       amount::text AS "amount"
+FROM arrival_triangle
+WHERE province_code = ANY($1::text[])
+  AND year BETWEEN $2 AND $3
+  AND year * 12 + discharge_month - 1 BETWEEN $4 AND $5;
