@@ -47,7 +47,8 @@ export function makeClaim(
   const insurance = (50 + r(5000)) * 1000 + (variant === "corrected" ? 7000 : 0);
   const patient = r(40) * 1000;
   const other = r(10) === 0 ? 5000 : 0;
-  const card = `${["DN", "HT", "TE", "GD"][r(4)]}${1 + r(5)}${r(8) === 0 ? "79" : facility.provinceCode}${String(1_000_000_000 + ((id * 7919) % 1_000_000_000)).slice(0, 10)}`;
+  const serial = String(1_000_000_000 + ((id * 7919) % 1_000_000_000)).slice(0, 10);
+  const card = `${["DN", "HT", "TE", "GD"][r(4)]}${1 + r(5)}${r(8) === 0 ? "79" : facility.provinceCode}${serial}`;
   return {
     claimId: `LK${facility.code}-${id}`,
     patient: {

@@ -22,7 +22,7 @@ import { from as copyFrom } from "pg-copy-streams";
 import { canonicalJson, sha256 } from "../src/domain/canonical.ts";
 import { facilities, makeBatches, PROVINCES } from "./data.ts";
 import { freshDatabase, percentile, postBytes, startServer } from "./server.ts";
-import { fixtureEnvelope } from "../src/xml/fixtures.ts";
+import { fixtureEnvelope } from "../test/support/xml-fixtures.ts";
 
 const BASE = process.env.DATABASE_URL;
 if (!BASE) {
@@ -185,7 +185,10 @@ try {
   const blocks: string[] = [];
   for (let i = 0, block = ""; i < lines.length; i++) {
     block += lines[i];
-    if (block.length >= 65_536 || i === lines.length - 1) (blocks.push(block), (block = ""));
+    if (block.length >= 65_536 || i === lines.length - 1) {
+      blocks.push(block);
+      block = "";
+    }
   }
   const copyRuns: { seconds: number; dbCpu: number | null }[] = [];
   for (let run = 0; run < 3; run++) {
@@ -208,7 +211,8 @@ try {
   const f = (n: number) => Math.round(n).toLocaleString("en-US");
   console.log(`batches: ${BATCHES} x ${SIZE} claims from ${CLIENTS} concurrent clients (database ${dbName})`);
   console.log(
-    `outcomes: created ${f(outcomes.created)}, corrected ${f(outcomes.corrected)}, rejected ${f(outcomes.rejected)}, pending documentation ${f(outcomes.pending)}`,
+    `outcomes: created ${f(outcomes.created)}, corrected ${f(outcomes.corrected)}, rejected ${f(outcomes.rejected)}, ` +
+      `pending documentation ${f(outcomes.pending)}`,
   );
   console.log(`ingest over HTTP: ${f(ingestRate)} claims/s (${ingestSeconds.toFixed(2)} s)`);
   console.log(
@@ -220,10 +224,12 @@ try {
   // What the database itself spends: the floor under the ratio, whatever the service does in front of it.
   if (ingestDbCpu !== null && copyDbCpu !== null)
     console.log(
-      `PostgreSQL CPU per 1,000 rows: ingest ${(ingestDbCpu / (claimCount / 1000)).toFixed(1)} ms, COPY ${(copyDbCpu / (lines.length / 1000)).toFixed(1)} ms`,
+      `PostgreSQL CPU per 1,000 rows: ingest ${(ingestDbCpu / (claimCount / 1000)).toFixed(1)} ms, COPY ` +
+        `${(copyDbCpu / (lines.length / 1000)).toFixed(1)} ms`,
     );
   console.log(
-    `xml ingest over HTTP: ${f(xml.rate)} episodes/s (${xml.files} envelopes of 1,000 episodes, ${(xml.bytes / xml.files / 1024 / 1024).toFixed(1)} MB each)`,
+    `xml ingest over HTTP: ${f(xml.rate)} episodes/s (${xml.files} envelopes of 1,000 episodes, ` +
+      `${(xml.bytes / xml.files / 1024 / 1024).toFixed(1)} MB each)`,
   );
   // The service's own CPU (every thread: the one that stores, the XML reading thread, the garbage collector's) and
   // PostgreSQL's: what the ratio follows on two cores, and steadier than the rates on a shared host.
@@ -320,7 +326,10 @@ function newRun() {
   return run;
 }
 
-/** CPU clock ticks (1/100 s on Linux; all threads) a process of this machine has used, from /proc; null where unreadable. */
+/**
+ * CPU clock ticks (1/100 s on Linux; all threads) a process of this machine has used, from /proc; null where
+ * unreadable.
+ */
 function cpuTicks(pid: number): number | null {
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");

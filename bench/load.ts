@@ -63,8 +63,8 @@ async function call(
   body?: unknown,
 ): Promise<{ status: number; body: any }> {
   const started = performance.now();
-  let status = 0;
-  let out: any = null;
+  let status: number;
+  let out: any;
   try {
     const res = await fetch(`${server.url}${path}`, {
       method,
@@ -116,7 +116,8 @@ try {
     );
   }
 
-  // 2. The clients. Each owns its claim ids, so corrections and replays are its own; facilities are shared (serialised per facility by the server).
+  // 2. The clients. Each owns its claim ids, so corrections and replays are its own; facilities are shared (serialised
+  // per facility by the server).
   const stopAt = Date.now() + SECONDS * 1000;
   const started = performance.now();
   const client = async (n: number) => {
@@ -178,7 +179,8 @@ try {
         if (first?.claimId && r(4) === 0)
           await call("read", "GET", `/v1/claims/${first.facilityCode}/${encodeURIComponent(first.claimId)}`, key);
       } else if (roll < 92) {
-        // An alert step by the province: acknowledge an open alert, or resolve an acknowledged one (raised again by the next crossing).
+        // An alert step by the province: acknowledge an open alert, or resolve an acknowledged one (raised again by the
+        // next crossing).
         const pKey = provinceKeys.get(province)!;
         const status = r(2) ? "open" : "acknowledged";
         const list = await call("read", "GET", `/v1/alerts?province=${province}&status=${status}&limit=5`, pKey);
@@ -217,17 +219,22 @@ try {
   const { rows: mismatches } = await db.query(`
     WITH truth AS (
       SELECT province_code, year,
-             sum(CASE WHEN status = 'denied' THEN 0 WHEN status = 'approved' THEN approved_amount ELSE insurance_amount END) AS spent,
+             sum(CASE WHEN status = 'denied' THEN 0 WHEN status = 'approved' THEN approved_amount ELSE insurance_amount
+               END) AS spent,
              sum(CASE WHEN status = 'pending_documentation' THEN insurance_amount ELSE 0 END) AS pending,
              count(*) FILTER (WHERE status <> 'denied') AS n
       FROM claim GROUP BY province_code, year),
-    detail AS (SELECT province_code, year, sum(spent) AS spent, sum(pending_amount) AS pending FROM spending_detail GROUP BY province_code, year)
+    detail AS (SELECT province_code, year, sum(spent) AS spent, sum(pending_amount) AS pending FROM spending_detail
+      GROUP BY province_code, year)
     SELECT coalesce(t.province_code, s.province_code) AS province, coalesce(t.year, s.year) AS year,
            t.spent::text AS claims_spent, s.spent::text AS spending, d.spent::text AS detail_spent,
-           t.pending::text AS claims_pending, s.pending_amount::text AS spending_pending, t.n AS claims_n, s.claim_count AS spending_n
+           t.pending::text AS claims_pending, s.pending_amount::text AS spending_pending, t.n AS claims_n,
+             s.claim_count AS spending_n
     FROM truth t FULL JOIN spending s ON s.province_code = t.province_code AND s.year = t.year
-    LEFT JOIN detail d ON d.province_code = coalesce(t.province_code, s.province_code) AND d.year = coalesce(t.year, s.year)
-    WHERE t.spent IS DISTINCT FROM s.spent OR d.spent IS DISTINCT FROM s.spent OR t.pending IS DISTINCT FROM s.pending_amount
+    LEFT JOIN detail d ON d.province_code = coalesce(t.province_code, s.province_code) AND d.year = coalesce(t.year,
+      s.year)
+    WHERE t.spent IS DISTINCT FROM s.spent OR d.spent IS DISTINCT FROM s.spent OR t.pending IS DISTINCT FROM
+      s.pending_amount
        OR t.n IS DISTINCT FROM s.claim_count::bigint`);
   const { rows: totals } = await db.query(`
     SELECT s.province_code AS province, s.spent::text AS spent, s.claim_count AS n,
@@ -235,7 +242,8 @@ try {
     FROM spending s ORDER BY s.province_code`);
   const [{ claims: storedClaims, decided }] = (
     await db.query(
-      "SELECT count(*)::int AS claims, count(*) FILTER (WHERE status IN ('approved', 'denied'))::int AS decided FROM claim",
+      "SELECT count(*)::int AS claims, count(*) FILTER (WHERE status IN ('approved', 'denied'))::int AS decided FROM " +
+        "claim",
     )
   ).rows;
   await db.end();
@@ -246,14 +254,16 @@ try {
   const f = (x: number) => Math.round(x).toLocaleString("en-US");
   console.log(`load: ${CLIENTS} clients for ${seconds.toFixed(1)} s against ${server.url} (database ${dbName})`);
   console.log(
-    `requests: ${f(all.length)} (${f(all.length / seconds)}/s), claims sent in batches: ${f(counts.claims)} (${f(counts.claims / seconds)}/s), stored ${f(storedClaims)}, decided ${f(decided)}`,
+    `requests: ${f(all.length)} (${f(all.length / seconds)}/s), claims sent in batches: ${f(counts.claims)} ` +
+      `(${f(counts.claims / seconds)}/s), stored ${f(storedClaims)}, decided ${f(decided)}`,
   );
   console.log(`latency all: p50 ${f(percentile(all, 50))} ms, p99 ${f(percentile(all, 99))} ms`);
   for (const kind of Object.keys(latencies) as Kind[]) {
     const l = latencies[kind].sort((a, b) => a - b);
     if (l.length)
       console.log(
-        `  ${kind.padEnd(8)} ${f(l.length).padStart(7)} requests, p50 ${f(percentile(l, 50))} ms, p99 ${f(percentile(l, 99))} ms`,
+        `  ${kind.padEnd(8)} ${f(l.length).padStart(7)} requests, p50 ${f(percentile(l, 50))} ms, p99 ` +
+          `${f(percentile(l, 99))} ms`,
       );
   }
   console.log(`conflicts (409, a step another client took first): ${counts.conflicts}`);

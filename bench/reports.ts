@@ -116,7 +116,8 @@ try {
 }
 
 async function load() {
-  // 1. Reference data: provinces, facilities with a size, a cost factor (1% cost three times their peers) and a pace (5% slow).
+  // 1. Reference data: provinces, facilities with a size, a cost factor (1% cost three times their peers) and a pace
+  // (5% slow).
   const t0 = performance.now();
   await client.query(`INSERT INTO province (code, name) SELECT p, 'Tỉnh ' || p FROM unnest($1::text[]) AS p`, [
     PROVINCES,
@@ -131,7 +132,8 @@ async function load() {
     CREATE TEMP TABLE fac AS
     SELECT row_number() OVER (ORDER BY random()) - 1 AS i, code, province_code,
            random() < 0.05 AS slow,
-           CASE WHEN random() < 0.01 THEN 3.0 ELSE exp(0.15 * sqrt(-2 * ln(1 - random())) * cos(2 * pi() * random())) END AS factor
+           CASE WHEN random() < 0.01 THEN 3.0 ELSE exp(0.15 * sqrt(-2 * ln(1 - random())) * cos(2 * pi() * random()))
+             END AS factor
     FROM facility`);
   await client.query(`CREATE UNIQUE INDEX ON fac (i)`);
 
@@ -143,7 +145,8 @@ async function load() {
     const hi = lo + CHUNK - 1;
     const res = await client.query(
       `
-      INSERT INTO claim (facility_code, claim_id, province_code, year, month, visit_type, admitted_at, discharged_at, received_at,
+      INSERT INTO claim (facility_code, claim_id, province_code, year, month, visit_type, admitted_at, discharged_at,
+        received_at,
         card_number, citizen_id, patient_name, birth_date, gender, diagnosis_primary, diagnosis_secondary,
         referral, procedure, died, total_amount, insurance_amount, patient_amount, other_amount, approved_amount,
         status, missing_documents, flags, pending_since, content_hash, batch_ref, decided_at, created_at, updated_at)
@@ -151,17 +154,20 @@ async function load() {
              extract(year FROM (s.discharged AT TIME ZONE 'UTC') + interval '7 hours')::int,
              extract(month FROM (s.discharged AT TIME ZONE 'UTC') + interval '7 hours')::int,
              v.vt::"VisitType",
-             s.discharged - CASE WHEN v.vt = 'inpatient' THEN (1 + floor(s.r_stay * 10)) * interval '1 day' ELSE (1 + floor(s.r_stay * 4)) * interval '1 hour' END,
+             s.discharged - CASE WHEN v.vt = 'inpatient' THEN (1 + floor(s.r_stay * 10)) * interval '1 day' ELSE (1 +
+               floor(s.r_stay * 4)) * interval '1 hour' END,
              s.discharged, s.discharged + d.hours * interval '1 hour',
              'DN4' || f.province_code || lpad((s.g % 10000000000)::text, 10, '0'),
-             '0' || f.province_code || (CASE WHEN p.birth >= 2000 THEN 2 ELSE 0 END + CASE WHEN p.female THEN 1 ELSE 0 END)::text || lpad((p.birth % 100)::text, 2, '0') || lpad((s.g % 1000000)::text, 6, '0'),
+             '0' || f.province_code || (CASE WHEN p.birth >= 2000 THEN 2 ELSE 0 END + CASE WHEN p.female THEN 1 ELSE 0
+               END)::text || lpad((p.birth % 100)::text, 2, '0') || lpad((s.g % 1000000)::text, 6, '0'),
              'Nguyễn Văn A', p.birth || '-0' || (1 + s.g % 9) || '-1' || (s.g % 10),
              CASE WHEN p.female <> (s.r_mismatch < 0.003) THEN 'female' ELSE 'male' END,
              (ARRAY['J18.9','E11','I10','K29.7','A09','M54.5','N39.0','J06.9'])[1 + s.g % 8], ARRAY['E11'],
              false, v.vt = 'inpatient' AND s.r_stay < 0.2, false,
              a.amount + a.copay, a.amount, a.copay, 0,
              CASE WHEN st.status = 'approved' THEN round(a.amount * 0.9, -3) END,
-             st.status::"ClaimStatus", CASE WHEN st.status = 'pending_documentation' THEN ARRAY['discharge_paper'] ELSE ARRAY[]::text[] END,
+             st.status::"ClaimStatus", CASE WHEN st.status = 'pending_documentation' THEN ARRAY['discharge_paper'] ELSE
+               ARRAY[]::text[] END,
              array_remove(ARRAY[
                CASE WHEN d.hours > 24 THEN 'late_submission' END,
                CASE WHEN s.r_dup < CASE WHEN f.factor > 2 THEN 0.03 ELSE 0.005 END THEN 'possible_duplicate' END,
@@ -174,25 +180,33 @@ async function load() {
       FROM (
         SELECT g, floor(power(random(), 1.6) * $3)::int AS fi,
                $5::timestamptz + random() * $6 * interval '1 second' AS discharged,
-               random() AS r_vt, random() AS r_a1, random() AS r_a2, random() AS r_d1, random() AS r_d2, random() AS r_stay,
-               random() AS r_status, random() AS r_dup, random() AS r_oop, random() AS r_mismatch, random() AS r_birth, random() AS r_sex
+               random() AS r_vt, random() AS r_a1, random() AS r_a2, random() AS r_d1, random() AS r_d2, random() AS
+                 r_stay,
+               random() AS r_status, random() AS r_dup, random() AS r_oop, random() AS r_mismatch, random() AS r_birth,
+                 random() AS r_sex
         FROM generate_series($1::bigint, $2::bigint) AS g
       ) s
       JOIN fac f ON f.i = s.fi
-      CROSS JOIN LATERAL (SELECT CASE WHEN s.r_vt < 0.70 THEN 'outpatient' WHEN s.r_vt < 0.80 THEN 'emergency' WHEN s.r_vt < 0.88 THEN 'day_treatment' ELSE 'inpatient' END AS vt) v
+      CROSS JOIN LATERAL (SELECT CASE WHEN s.r_vt < 0.70 THEN 'outpatient' WHEN s.r_vt < 0.80 THEN 'emergency' WHEN
+        s.r_vt < 0.88 THEN 'day_treatment' ELSE 'inpatient' END AS vt) v
       CROSS JOIN LATERAL (
-        -- hours from discharge to receipt: most within a day, then 1-7 days, 7-60 days, 60-200 days; slow facilities late far more often
+        -- hours from discharge to receipt: most within a day, then 1-7 days, 7-60 days, 60-200 days; slow facilities
+          late far more often
         SELECT CASE WHEN s.r_d1 < CASE WHEN f.slow THEN 0.55 ELSE 0.86 END THEN 0.5 + s.r_d2 * 23.4
                     WHEN s.r_d1 < CASE WHEN f.slow THEN 0.85 ELSE 0.96 END THEN 24 + s.r_d2 * 144
                     WHEN s.r_d1 < 0.993 THEN 168 + s.r_d2 * 1272
                     ELSE 1440 + s.r_d2 * 3360 END AS hours) d
       CROSS JOIN LATERAL (
-        -- log-normal insured amount around a median per visit type, times the facility's cost factor, in thousands of VND
-        SELECT (round(exp(ln(CASE v.vt WHEN 'outpatient' THEN 300 WHEN 'emergency' THEN 800 WHEN 'day_treatment' THEN 1200 ELSE 5000 END)
-                          + 0.6 * sqrt(-2 * ln(1 - s.r_a1)) * cos(2 * pi() * s.r_a2)) * f.factor) * 1000)::numeric(18,2) AS amount,
+        -- log-normal insured amount around a median per visit type, times the
+          facility's cost factor, in thousands of VND
+        SELECT (round(exp(ln(CASE v.vt WHEN 'outpatient' THEN 300 WHEN 'emergency' THEN 800 WHEN 'day_treatment' THEN
+          1200 ELSE 5000 END)
+                          + 0.6 * sqrt(-2 * ln(1 - s.r_a1)) * cos(2 * pi() * s.r_a2)) * f.factor) *
+                            1000)::numeric(18,2) AS amount,
                (floor(s.r_a1 * 50) * 1000)::numeric(18,2) AS copay) a
       CROSS JOIN LATERAL (SELECT 1940 + floor(s.r_birth * 85)::int AS birth, s.r_sex < 0.5 AS female) p
-      CROSS JOIN LATERAL (SELECT CASE WHEN s.r_status < 0.04 THEN 'pending_documentation' WHEN s.r_status < 0.045 THEN 'denied'
+      CROSS JOIN LATERAL (SELECT CASE WHEN s.r_status < 0.04 THEN 'pending_documentation' WHEN s.r_status < 0.045 THEN
+        'denied'
                                       WHEN s.r_status < 0.06 THEN 'approved' ELSE 'accepted' END AS status) st
       -- not yet arrived: a claim discharged lately with a long delay is still on its way
       WHERE s.discharged + d.hours * interval '1 hour' <= $4::timestamptz
@@ -211,23 +225,28 @@ async function aggregates() {
   await client.query(
     `TRUNCATE spending, spending_detail, arrival_triangle, estimate_adjustment, estimate, alert CASCADE`,
   );
-  const counted = `CASE WHEN c.status = 'denied' THEN 0 WHEN c.status = 'approved' AND c.approved_amount IS NOT NULL THEN c.approved_amount ELSE c.insurance_amount END`;
+  const counted =
+    `CASE WHEN c.status = 'denied' THEN 0 WHEN c.status = 'approved' AND c.approved_amount IS NOT NULL ` +
+    `THEN c.approved_amount ELSE c.insurance_amount END`;
   await client.query(`
     INSERT INTO spending_detail (province_code, year, month, facility_code, spent, pending_amount, claim_count)
     SELECT c.province_code, c.year, c.month, c.facility_code, sum(${counted}),
-           sum(CASE WHEN c.status = 'pending_documentation' THEN c.insurance_amount ELSE 0 END), count(*) FILTER (WHERE c.status <> 'denied')
+           sum(CASE WHEN c.status = 'pending_documentation' THEN c.insurance_amount ELSE 0 END), count(*) FILTER (WHERE
+             c.status <> 'denied')
     FROM claim c GROUP BY 1, 2, 3, 4`);
   await client.query(`
     INSERT INTO spending (province_code, year, spent, pending_amount, claim_count)
     SELECT province_code, year, sum(spent), sum(pending_amount), sum(claim_count) FROM spending_detail GROUP BY 1, 2`);
   await client.query(
-    `INSERT INTO arrival_triangle (province_code, year, discharge_month, delay_months, amount, claim_count) ${TRIANGLE_FROM_CLAIMS}`,
+    `INSERT INTO arrival_triangle (province_code, year, discharge_month, delay_months, amount, claim_count) ` +
+      `${TRIANGLE_FROM_CLAIMS}`,
   );
   await client.query(
     `
     INSERT INTO estimate (province_code, year, initial_amount, total_amount)
     SELECT e.province_code, e.year, e.amount, e.amount
-    FROM (SELECT province_code, year, round(spent / $1::numeric * (0.85 + random() * 0.3)::numeric, -6) AS amount FROM spending) e`,
+    FROM (SELECT province_code, year, round(spent / $1::numeric * (0.85 + random() * 0.3)::numeric, -6) AS amount FROM
+      spending) e`,
     [String((now.getTime() - yearStart.getTime()) / (365 * 86_400_000))],
   );
   await client.query("VACUUM ANALYZE");
@@ -235,7 +254,8 @@ async function aggregates() {
     await client.query(`SELECT count(*)::int AS n, pg_size_pretty(pg_total_relation_size('claim')) AS size FROM claim`)
   ).rows;
   console.log(
-    `aggregates built and analysed in ${seconds(t0)} s; claim table ${size} for ${n.toLocaleString("en-US")} claims of ${year}`,
+    `aggregates built and analysed in ${seconds(t0)} s; claim table ${size} for ${n.toLocaleString("en-US")} claims ` +
+      `of ${year}`,
   );
 }
 
@@ -280,7 +300,9 @@ async function time() {
     times.sort((a, b) => a - b);
     const median = times[Math.floor(times.length / 2)]!;
     results.push(
-      `${name.padEnd(46)} ${String(Math.round(median)).padStart(6)} ms  (min ${Math.round(times[0]!)}, max ${Math.round(times.at(-1)!)}; ${summary}, ${(bytes / 1024).toFixed(0)} KiB)${median > 1000 ? "  OVER 1 s" : ""}`,
+      `${name.padEnd(46)} ${String(Math.round(median)).padStart(6)} ms  (min ${Math.round(times[0]!)}, max ` +
+        `${Math.round(times.at(-1)!)}; ${summary}, ${(bytes / 1024).toFixed(0)} ` +
+        `KiB)${median > 1000 ? "  OVER 1 s" : ""}`,
     );
     console.log(results.at(-1));
   }

@@ -72,7 +72,8 @@ export function bundleProblems(report: BundleReport): string[] {
   const problems = report.forbidden.map((f) => `${f.input} (${kib(f.bytes)}) is in the bundle: ${f.why}`);
   if (report.gzipBytes > GZIP_LIMIT)
     problems.push(
-      `compressed size ${mib(report.gzipBytes)} is over the ${mib(GZIP_LIMIT)} of the free plan (paid: ${mib(PAID_GZIP_LIMIT)})`,
+      `compressed size ${mib(report.gzipBytes)} is over the ${mib(GZIP_LIMIT)} of the free plan (paid: ` +
+        `${mib(PAID_GZIP_LIMIT)})`,
     );
   return problems;
 }
@@ -85,7 +86,8 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const report = inspectBundle(dir);
   for (const m of report.modules) process.stdout.write(`${m.name}: ${kib(m.bytes)}, gzip ${kib(m.gzipBytes)}\n`);
   process.stdout.write(
-    `worker bundle: ${mib(report.bytes)}, gzip ${mib(report.gzipBytes)} (limit ${mib(GZIP_LIMIT)} free, ${mib(PAID_GZIP_LIMIT)} paid)\n`,
+    `worker bundle: ${mib(report.bytes)}, gzip ${mib(report.gzipBytes)} (limit ${mib(GZIP_LIMIT)} free, ` +
+      `${mib(PAID_GZIP_LIMIT)} paid)\n`,
   );
   const problems = bundleProblems(report);
   for (const p of problems) process.stderr.write(`worker bundle: ${p}\n`);

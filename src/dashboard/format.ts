@@ -30,10 +30,7 @@ export function percent(ratio: DecValue | null, lang: "vi" | "en" = "vi"): strin
 export function money(value: DecValue, lang: "vi" | "en"): string {
   if (lang === "vi") return vnd(value);
   const text = vnd(value).replace(" ₫", "");
-  return `₫${text
-    .replace(/\./g, "\u0001")
-    .replace(",", ".")
-    .replace(/\u0001/g, ",")}`;
+  return `₫${text.replace(/\./g, "\u0001").replace(",", ".").replaceAll("\u0001", ",")}`;
 }
 
 /** A time in Vietnam time, `dd/mm/yyyy HH:MM` (the form used on Vietnamese documents). */

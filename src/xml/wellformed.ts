@@ -66,6 +66,7 @@ const INSTRUCTION_TARGET = /^<\?([A-Za-z_:][A-Za-z0-9._:-]*)(?:[ \t\r\n]|\?>$)/;
  * Characters XML 1.0 allows nowhere (a lone surrogate cannot come out of strict UTF-8; a reference to one is checked
  * below).
  */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what this finds
 const FORBIDDEN_CHARACTER = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]/;
 /** An attribute named __proto__, which saxen's plain object drops unread. */
 const PROTO_ATTRIBUTE = /__proto__[ \t\r\n]*=/;

@@ -40,7 +40,8 @@ describe(`the migration runner (${testDbKind()})`, { timeout: 30_000 }, () => {
   const records = () =>
     db.withSession((s) =>
       s.query<MigrationRow>(
-        `SELECT id, migration_name, checksum, started_at, finished_at, rolled_back_at, applied_steps_count FROM "_prisma_migrations" ORDER BY migration_name`,
+        `SELECT id, migration_name, checksum, started_at, finished_at, rolled_back_at, applied_steps_count FROM
+          "_prisma_migrations" ORDER BY migration_name`,
       ),
     );
   const tables = () =>

@@ -82,10 +82,13 @@ describe(`the migrated database matches prisma/schema.prisma (${testDbKind()})`,
       expect.arrayContaining([
         "estimate.initial_amount: type numeric(18,2) in the database, numeric(19,2) in the schema",
         "facility.name: NOT NULL in the database, nullable in the schema",
-        "audit_log indexes: schema declares audit_log_entity_id_entity_at_idx(entity_id, entity, at), the database lacks it",
-        "audit_log indexes: the database has audit_log_entity_entity_id_at_idx(entity, entity_id, at), the schema does not declare it",
+        "audit_log indexes: schema declares audit_log_entity_id_entity_at_idx(entity_id, entity, at), the database " +
+          "lacks it",
+        "audit_log indexes: the database has audit_log_entity_entity_id_at_idx(entity, entity_id, at), the schema " +
+          "does not declare it",
         "api_key columns: schema declares note, the database lacks it",
-        "batch foreign keys: schema declares batch_key_id_fkey(key_id) -> api_key(id) on delete SET NULL on update CASCADE, the database lacks it",
+        "batch foreign keys: schema declares batch_key_id_fkey(key_id) -> api_key(id) on delete SET NULL on update " +
+          "CASCADE, the database lacks it",
       ]),
     );
     expect(differences).toHaveLength(6);

@@ -101,84 +101,88 @@ async function signIn(page: Page, key: string) {
 }
 
 describe("the reviewers' dashboard in a real browser", () => {
-  it("a provincial reviewer signs in, sees their province over 85%, acknowledges and resolves its alert, and cannot open another province", async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    const page = await context.newPage();
+  it(
+    "a provincial reviewer signs in, sees their province over 85%, acknowledges and resolves its alert, and cannot " +
+      "open another province",
+    async () => {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      const page = await context.newPage();
 
-    // First, the reviewer of Hà Nội signs in with their key.
-    await signIn(page, reviewerKey);
-    const cookies = await context.cookies();
-    const session = cookies.find((c) => c.name === "bhyt_session")!;
-    expect(session).toMatchObject({ httpOnly: true, sameSite: "Strict" });
+      // First, the reviewer of Hà Nội signs in with their key.
+      await signIn(page, reviewerKey);
+      const cookies = await context.cookies();
+      const session = cookies.find((c) => c.name === "bhyt_session")!;
+      expect(session).toMatchObject({ httpOnly: true, sameSite: "Strict" });
 
-    // Second, the overview shows only Hà Nội, highlighted as over the threshold, amounts the Vietnamese way.
-    const row = page.locator("tr[data-province='01']");
-    await expect(await row.getAttribute("class")).toContain("over");
-    expect(await row.textContent()).toContain("900.000 ₫");
-    expect(await row.textContent()).toContain("90,00%");
-    expect(await page.locator("tr[data-province='79']").count()).toBe(0);
-    expect(await page.locator("svg.chart .threshold").count()).toBe(1);
-    await page.screenshot({ path: `${ARTIFACTS}/overview-1280.png`, fullPage: true });
+      // Second, the overview shows only Hà Nội, highlighted as over the threshold, amounts the Vietnamese way.
+      const row = page.locator("tr[data-province='01']");
+      await expect(await row.getAttribute("class")).toContain("over");
+      expect(await row.textContent()).toContain("900.000 ₫");
+      expect(await row.textContent()).toContain("90,00%");
+      expect(await page.locator("tr[data-province='79']").count()).toBe(0);
+      expect(await page.locator("svg.chart .threshold").count()).toBe(1);
+      await page.screenshot({ path: `${ARTIFACTS}/overview-1280.png`, fullPage: true });
 
-    // Third, on the province page the open alert can be acknowledged, then resolved, each with a note.
-    await page
-      .getByRole("link", { name: /01 Hà Nội/ })
-      .first()
-      .click();
-    await page.waitForURL(/\/dashboard\/provinces\/01/);
-    // It has two open alerts: the 85% threshold, and a projected overrun (90% spent by mid-June).
-    expect(await page.locator("tr[data-alert]").count()).toBe(2);
-    const alert = page.locator("tr[data-alert]", { hasText: "Vượt ngưỡng sử dụng" });
-    expect(await alert.count()).toBe(1);
-    await alert.getByLabel("Ghi chú").fill("Đã họp với Sở Y tế");
-    await alert.getByRole("button", { name: "Xác nhận đã biết" }).click();
-    await page.waitForLoadState("load");
-    expect(await alert.textContent()).toContain("Đã xác nhận");
-    await page.screenshot({ path: `${ARTIFACTS}/province-1280.png`, fullPage: true });
-    await alert.getByLabel("Ghi chú").fill("Đã kiểm soát chi phí");
-    await alert.getByRole("button", { name: "Đã xử lý" }).click();
-    await page.waitForLoadState("load");
-    expect(await alert.count()).toBe(0);
-    expect(await page.locator("tr[data-alert]").count()).toBe(1);
+      // Third, on the province page the open alert can be acknowledged, then resolved, each with a note.
+      await page
+        .getByRole("link", { name: /01 Hà Nội/ })
+        .first()
+        .click();
+      await page.waitForURL(/\/dashboard\/provinces\/01/);
+      // It has two open alerts: the 85% threshold, and a projected overrun (90% spent by mid-June).
+      expect(await page.locator("tr[data-alert]").count()).toBe(2);
+      const alert = page.locator("tr[data-alert]", { hasText: "Vượt ngưỡng sử dụng" });
+      expect(await alert.count()).toBe(1);
+      await alert.getByLabel("Ghi chú").fill("Đã họp với Sở Y tế");
+      await alert.getByRole("button", { name: "Xác nhận đã biết" }).click();
+      await page.waitForLoadState("load");
+      expect(await alert.textContent()).toContain("Đã xác nhận");
+      await page.screenshot({ path: `${ARTIFACTS}/province-1280.png`, fullPage: true });
+      await alert.getByLabel("Ghi chú").fill("Đã kiểm soát chi phí");
+      await alert.getByRole("button", { name: "Đã xử lý" }).click();
+      await page.waitForLoadState("load");
+      expect(await alert.count()).toBe(0);
+      expect(await page.locator("tr[data-alert]").count()).toBe(1);
 
-    // The alert's history is what the API reports too.
-    await page.goto(`${base}/dashboard/alerts?status=resolved`);
-    expect(await page.locator("tr[data-alert]").textContent()).toContain("Đã kiểm soát chi phí");
+      // The alert's history is what the API reports too.
+      await page.goto(`${base}/dashboard/alerts?status=resolved`);
+      expect(await page.locator("tr[data-alert]").textContent()).toContain("Đã kiểm soát chi phí");
 
-    // The province page projects the year end: received, not yet received, rest of the year, against the estimate.
-    await page.goto(`${base}/dashboard/provinces/01?year=2026`);
-    expect(await page.locator("figure svg.chart > rect").count()).toBe(3);
-    expect(await page.locator("figure figcaption").textContent()).toContain("Đã nhận: 900.000 ₫");
+      // The province page projects the year end: received, not yet received, rest of the year, against the estimate.
+      await page.goto(`${base}/dashboard/provinces/01?year=2026`);
+      expect(await page.locator("figure svg.chart > rect").count()).toBe(3);
+      expect(await page.locator("figure figcaption").textContent()).toContain("Đã nhận: 900.000 ₫");
 
-    // The inspection reports are tables sorted by any column, without JavaScript.
-    await page.goto(`${base}/dashboard/reports/late?year=2026`);
-    expect(await page.locator("tbody tr").count()).toBe(1);
-    await page.getByRole("link", { name: "Số hồ sơ" }).click();
-    expect(page.url()).toContain("sort=claims");
-    expect(await page.locator("th[aria-sort='descending']").textContent()).toContain("Số hồ sơ");
-    await page.goto(`${base}/dashboard/reports/outliers?year=2026`);
-    expect(await page.locator("tbody tr").first().textContent()).toContain("01001");
-    await page.screenshot({ path: `${ARTIFACTS}/outliers-1280.png`, fullPage: true });
+      // The inspection reports are tables sorted by any column, without JavaScript.
+      await page.goto(`${base}/dashboard/reports/late?year=2026`);
+      expect(await page.locator("tbody tr").count()).toBe(1);
+      await page.getByRole("link", { name: "Số hồ sơ" }).click();
+      expect(page.url()).toContain("sort=claims");
+      expect(await page.locator("th[aria-sort='descending']").textContent()).toContain("Số hồ sơ");
+      await page.goto(`${base}/dashboard/reports/outliers?year=2026`);
+      expect(await page.locator("tbody tr").first().textContent()).toContain("01001");
+      await page.screenshot({ path: `${ARTIFACTS}/outliers-1280.png`, fullPage: true });
 
-    // Fourth, another province's page is refused like an unknown one.
-    const refused = await page.goto(`${base}/dashboard/provinces/79`);
-    expect(refused!.status()).toBe(404);
+      // Fourth, another province's page is refused like an unknown one.
+      const refused = await page.goto(`${base}/dashboard/provinces/79`);
+      expect(refused!.status()).toBe(404);
 
-    // Last, the same pages work on a 390 px phone screen, in English on request.
-    await page.setViewportSize({ width: 390, height: 844 });
-    await page.goto(`${base}/dashboard?lang=en`);
-    expect(await page.locator("h1").textContent()).toContain("Overview");
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    expect(overflow).toBeLessThanOrEqual(0);
-    await page.screenshot({ path: `${ARTIFACTS}/overview-390-en.png`, fullPage: true });
+      // Last, the same pages work on a 390 px phone screen, in English on request.
+      await page.setViewportSize({ width: 390, height: 844 });
+      await page.goto(`${base}/dashboard?lang=en`);
+      expect(await page.locator("h1").textContent()).toContain("Overview");
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      expect(overflow).toBeLessThanOrEqual(0);
+      await page.screenshot({ path: `${ARTIFACTS}/overview-390-en.png`, fullPage: true });
 
-    // Signing out ends the session.
-    await page.getByRole("button", { name: "Sign out" }).click();
-    await page.waitForURL(/\/dashboard\/login/);
-    await page.goto(`${base}/dashboard`);
-    expect(page.url()).toContain("/dashboard/login");
-    await context.close();
-  });
+      // Signing out ends the session.
+      await page.getByRole("button", { name: "Sign out" }).click();
+      await page.waitForURL(/\/dashboard\/login/);
+      await page.goto(`${base}/dashboard`);
+      expect(page.url()).toContain("/dashboard/login");
+      await context.close();
+    },
+  );
 
   it("a form posted without its CSRF token is refused and changes nothing", async () => {
     const context = await browser.newContext();

@@ -31,7 +31,10 @@ async function mark(ctx: TestContext) {
 }
 
 const money = (insurance: string) => ({ total: insurance, insurance, patient: "0", other: "0" });
-/** A claim that misses the documents its facts call for (inpatient: discharge_paper; referral: referral_paper; procedure: surgery_certificate). */
+/**
+ * A claim that misses the documents its facts call for (inpatient: discharge_paper; referral: referral_paper;
+ * procedure: surgery_certificate).
+ */
 const pending = (claimId: string, insurance: string, facts: Record<string, unknown> = {}) =>
   claim({ claimId, visitType: "inpatient", amounts: money(insurance), ...facts });
 
@@ -39,29 +42,33 @@ const detail = async (ctx: TestContext, facility: string, claimId: string) =>
   (await ctx.json("GET", `/v1/claims/${facility}/${claimId}`)).body;
 
 describe("marking claims stuck", () => {
-  it("a claim pending documentation is stuck once stuckAfterDays have passed, not a millisecond before, and is marked once", async () => {
-    const { f01001 } = await keys(t);
-    await submit(t, f01001, "b1", [pending("P1", "100000"), claim({ claimId: "OK1" }, 9)]);
-    expect(t.rules.timing.stuckAfterDays).toBe(30);
+  it(
+    "a claim pending documentation is stuck once stuckAfterDays have passed, not a millisecond before, and is marked " +
+      "once",
+    async () => {
+      const { f01001 } = await keys(t);
+      await submit(t, f01001, "b1", [pending("P1", "100000"), claim({ claimId: "OK1" }, 9)]);
+      expect(t.rules.timing.stuckAfterDays).toBe(30);
 
-    t.clock.advance(30 * DAY - 1);
-    expect(await mark(t)).toBe(0);
-    expect(await detail(t, "01001", "P1")).toMatchObject({ stuck: false, stuckAt: null });
+      t.clock.advance(30 * DAY - 1);
+      expect(await mark(t)).toBe(0);
+      expect(await detail(t, "01001", "P1")).toMatchObject({ stuck: false, stuckAt: null });
 
-    t.clock.advance(1);
-    expect(await mark(t)).toBe(1);
-    expect(await detail(t, "01001", "P1")).toMatchObject({
-      status: "pending_documentation",
-      stuck: true,
-      stuckAt: "2026-07-15T03:00:00.000Z",
-      pendingSince: START.replace("Z", ".000Z"),
-    });
-    expect(await detail(t, "01001", "OK1")).toMatchObject({ stuck: false });
+      t.clock.advance(1);
+      expect(await mark(t)).toBe(1);
+      expect(await detail(t, "01001", "P1")).toMatchObject({
+        status: "pending_documentation",
+        stuck: true,
+        stuckAt: "2026-07-15T03:00:00.000Z",
+        pendingSince: START.replace("Z", ".000Z"),
+      });
+      expect(await detail(t, "01001", "OK1")).toMatchObject({ stuck: false });
 
-    t.clock.advance(DAY);
-    expect(await mark(t)).toBe(0);
-    expect((await detail(t, "01001", "P1")).stuckAt).toBe("2026-07-15T03:00:00.000Z");
-  });
+      t.clock.advance(DAY);
+      expect(await mark(t)).toBe(0);
+      expect((await detail(t, "01001", "P1")).stuckAt).toBe("2026-07-15T03:00:00.000Z");
+    },
+  );
 
   it("with stuckAfterDays 0 every pending claim is stuck at the next marking", async () => {
     const { f01001 } = await keys(t);
@@ -71,51 +78,55 @@ describe("marking claims stuck", () => {
     expect((await t.json("GET", "/v1/backlog")).body).toMatchObject({ stuckAfterDays: 0, count: 2, amount: "3000" });
   });
 
-  it("a correction keeps a stuck claim stuck while documents are still missing; documents that complete it un-stick it", async () => {
-    const { f01001 } = await keys(t);
-    await submit(t, f01001, "b1", [pending("P1", "100000", { referral: true })]);
-    t.clock.advance(31 * DAY);
-    expect(await mark(t)).toBe(1);
+  it(
+    "a correction keeps a stuck claim stuck while documents are still missing; documents that complete it un-stick " +
+      "it",
+    async () => {
+      const { f01001 } = await keys(t);
+      await submit(t, f01001, "b1", [pending("P1", "100000", { referral: true })]);
+      t.clock.advance(31 * DAY);
+      expect(await mark(t)).toBe(1);
 
-    await submit(t, f01001, "b2", [pending("P1", "120000", { referral: true })]);
-    expect(await detail(t, "01001", "P1")).toMatchObject({
-      version: 2,
-      stuck: true,
-      stuckAt: "2026-07-16T03:00:00.000Z",
-      pendingSince: "2026-06-15T03:00:00.000Z",
-    });
+      await submit(t, f01001, "b2", [pending("P1", "120000", { referral: true })]);
+      expect(await detail(t, "01001", "P1")).toMatchObject({
+        version: 2,
+        stuck: true,
+        stuckAt: "2026-07-16T03:00:00.000Z",
+        pendingSince: "2026-06-15T03:00:00.000Z",
+      });
 
-    const half = await t.json("POST", "/v1/claims/01001/P1/documents", {
-      key: f01001,
-      body: { documents: [{ type: "referral_paper", reference: "CT-1" }] },
-    });
-    expect(half.body).toMatchObject({
-      status: "pending_documentation",
-      stuck: true,
-      missingDocuments: ["discharge_paper"],
-    });
-    expect((await t.json("GET", "/v1/backlog")).body).toMatchObject({ count: 1, amount: "120000" });
+      const half = await t.json("POST", "/v1/claims/01001/P1/documents", {
+        key: f01001,
+        body: { documents: [{ type: "referral_paper", reference: "CT-1" }] },
+      });
+      expect(half.body).toMatchObject({
+        status: "pending_documentation",
+        stuck: true,
+        missingDocuments: ["discharge_paper"],
+      });
+      expect((await t.json("GET", "/v1/backlog")).body).toMatchObject({ count: 1, amount: "120000" });
 
-    const done = await t.json("POST", "/v1/claims/01001/P1/documents", {
-      key: f01001,
-      body: { documents: [{ type: "discharge_paper", reference: "GRV-1" }] },
-    });
-    expect(done.body).toMatchObject({
-      status: "accepted",
-      stuck: false,
-      stuckAt: null,
-      pendingSince: null,
-      missingDocuments: [],
-    });
-    expect((await t.json("GET", "/v1/backlog")).body).toMatchObject({
-      count: 0,
-      amount: "0",
-      pending: { count: 0, amount: "0" },
-      byFacility: [],
-      byMissingDocument: [],
-    });
-    expect(await mark(t)).toBe(0);
-  });
+      const done = await t.json("POST", "/v1/claims/01001/P1/documents", {
+        key: f01001,
+        body: { documents: [{ type: "discharge_paper", reference: "GRV-1" }] },
+      });
+      expect(done.body).toMatchObject({
+        status: "accepted",
+        stuck: false,
+        stuckAt: null,
+        pendingSince: null,
+        missingDocuments: [],
+      });
+      expect((await t.json("GET", "/v1/backlog")).body).toMatchObject({
+        count: 0,
+        amount: "0",
+        pending: { count: 0, amount: "0" },
+        byFacility: [],
+        byMissingDocument: [],
+      });
+      expect(await mark(t)).toBe(0);
+    },
+  );
 
   it("a large backlog is marked a chunk per transaction, every claim once, its alert raised once", async () => {
     const { f01001, f79001 } = await keys(t);
@@ -251,32 +262,36 @@ describe("GET /v1/backlog", () => {
     });
   });
 
-  it("a province sees only its own backlog; another province is 404; a facility gets 403 and lists its stuck claims instead", async () => {
-    const { p01, p79, f01001, f79001 } = await story(t);
-    const own = await t.json("GET", "/v1/backlog", { key: p01 });
-    expect(own.status).toBe(200);
-    expect(own.body).toMatchObject({
-      provinceCode: "01",
-      count: 4,
-      amount: "423333.83",
-      pending: { count: 5, amount: "435678.83" },
-    });
-    expect(own.body.byFacility.map((f: any) => f.facilityCode)).toEqual(["01001", "01002"]);
-    expect((await t.json("GET", "/v1/backlog?province=01", { key: p01 })).body).toEqual(own.body);
-    expect((await t.json("GET", "/v1/backlog?province=79", { key: p01 })).status).toBe(404);
-    expect((await t.json("GET", "/v1/backlog", { key: p79 })).body).toMatchObject({ provinceCode: "79", count: 1 });
-    expect((await t.json("GET", "/v1/backlog?province=48")).status).toBe(404); // central, unknown province
-    expect((await t.json("GET", "/v1/backlog", { key: f01001 })).status).toBe(403);
+  it(
+    "a province sees only its own backlog; another province is 404; a facility gets 403 and lists its stuck claims " +
+      "instead",
+    async () => {
+      const { p01, p79, f01001, f79001 } = await story(t);
+      const own = await t.json("GET", "/v1/backlog", { key: p01 });
+      expect(own.status).toBe(200);
+      expect(own.body).toMatchObject({
+        provinceCode: "01",
+        count: 4,
+        amount: "423333.83",
+        pending: { count: 5, amount: "435678.83" },
+      });
+      expect(own.body.byFacility.map((f: any) => f.facilityCode)).toEqual(["01001", "01002"]);
+      expect((await t.json("GET", "/v1/backlog?province=01", { key: p01 })).body).toEqual(own.body);
+      expect((await t.json("GET", "/v1/backlog?province=79", { key: p01 })).status).toBe(404);
+      expect((await t.json("GET", "/v1/backlog", { key: p79 })).body).toMatchObject({ provinceCode: "79", count: 1 });
+      expect((await t.json("GET", "/v1/backlog?province=48")).status).toBe(404); // central, unknown province
+      expect((await t.json("GET", "/v1/backlog", { key: f01001 })).status).toBe(403);
 
-    const mine = await t.json("GET", "/v1/claims?stuck=true", { key: f01001 });
-    expect(mine.body.data.map((c: any) => [c.claimId, c.missingDocuments, c.pendingSince]).sort()).toEqual([
-      ["A", ["discharge_paper"], DAY0],
-      ["B", ["discharge_paper", "referral_paper"], DAY0],
-    ]);
-    expect(
-      (await t.json("GET", "/v1/claims?stuck=true", { key: f79001 })).body.data.map((c: any) => c.claimId),
-    ).toEqual(["D"]);
-  });
+      const mine = await t.json("GET", "/v1/claims?stuck=true", { key: f01001 });
+      expect(mine.body.data.map((c: any) => [c.claimId, c.missingDocuments, c.pendingSince]).sort()).toEqual([
+        ["A", ["discharge_paper"], DAY0],
+        ["B", ["discharge_paper", "referral_paper"], DAY0],
+      ]);
+      expect(
+        (await t.json("GET", "/v1/claims?stuck=true", { key: f79001 })).body.data.map((c: any) => c.claimId),
+      ).toEqual(["D"]);
+    },
+  );
 
   it("rejects a malformed province or year with 422", async () => {
     await keys(t);
@@ -288,57 +303,61 @@ describe("GET /v1/backlog", () => {
 describe("the stuck_backlog alert", () => {
   const alerts = async (ctx: TestContext) => (await ctx.json("GET", "/v1/alerts?kind=stuck_backlog")).body.data;
 
-  it("is raised when a province-year's stuck amount reaches the rules' share of its estimate, exactly, and once while live", async () => {
-    const { f01001, f79001 } = await keys(t);
-    expect(t.rules.backlog.stuckShareOfEstimate).toBe("0.05");
-    await setEstimate(t, "01", 2026, "1000000"); // 5% = 50,000
-    await setEstimate(t, "79", 2026, "1000000");
+  it(
+    "is raised when a province-year's stuck amount reaches the rules' share of its estimate, exactly, and once while " +
+      "live",
+    async () => {
+      const { f01001, f79001 } = await keys(t);
+      expect(t.rules.backlog.stuckShareOfEstimate).toBe("0.05");
+      await setEstimate(t, "01", 2026, "1000000"); // 5% = 50,000
+      await setEstimate(t, "79", 2026, "1000000");
 
-    // One dong short of 5%: nothing.
-    await submit(t, f01001, "b1", [pending("P1", "49999.99")]);
-    await submit(t, f79001, "b1", [pending("Q1", "70000")]);
-    t.rules.timing.stuckAfterDays = 0;
-    t.clock.advance(DAY);
-    // 79 crosses (7%), 01 does not.
-    expect(await mark(t)).toBe(2);
-    expect((await alerts(t)).map((a: any) => a.provinceCode)).toEqual(["79"]);
+      // One dong short of 5%: nothing.
+      await submit(t, f01001, "b1", [pending("P1", "49999.99")]);
+      await submit(t, f79001, "b1", [pending("Q1", "70000")]);
+      t.rules.timing.stuckAfterDays = 0;
+      t.clock.advance(DAY);
+      // 79 crosses (7%), 01 does not.
+      expect(await mark(t)).toBe(2);
+      expect((await alerts(t)).map((a: any) => a.provinceCode)).toEqual(["79"]);
 
-    // One more cent stuck in 01: exactly 5%.
-    await submit(t, f01001, "b2", [pending("P2", "0.01")]);
-    t.clock.advance(DAY);
-    expect(await mark(t)).toBe(1);
-    const raised = (await alerts(t)).find((a: any) => a.provinceCode === "01");
-    expect(raised).toMatchObject({
-      kind: "stuck_backlog",
-      year: 2026,
-      status: "open",
-      severity: "warning",
-      threshold: "0.0500",
-      ratioAtRaise: "0.0500",
-      estimateAtRaise: "1000000",
-      spentAtRaise: "50000",
-      raisedAt: "2026-06-17T03:00:00.000Z",
-    });
+      // One more cent stuck in 01: exactly 5%.
+      await submit(t, f01001, "b2", [pending("P2", "0.01")]);
+      t.clock.advance(DAY);
+      expect(await mark(t)).toBe(1);
+      const raised = (await alerts(t)).find((a: any) => a.provinceCode === "01");
+      expect(raised).toMatchObject({
+        kind: "stuck_backlog",
+        year: 2026,
+        status: "open",
+        severity: "warning",
+        threshold: "0.0500",
+        ratioAtRaise: "0.0500",
+        estimateAtRaise: "1000000",
+        spentAtRaise: "50000",
+        raisedAt: "2026-06-17T03:00:00.000Z",
+      });
 
-    // More claims stuck while it is live: no second alert.
-    await submit(t, f01001, "b3", [pending("P3", "100000")]);
-    t.clock.advance(DAY);
-    expect(await mark(t)).toBe(1);
-    expect((await alerts(t)).filter((a: any) => a.provinceCode === "01")).toHaveLength(1);
+      // More claims stuck while it is live: no second alert.
+      await submit(t, f01001, "b3", [pending("P3", "100000")]);
+      t.clock.advance(DAY);
+      expect(await mark(t)).toBe(1);
+      expect((await alerts(t)).filter((a: any) => a.provinceCode === "01")).toHaveLength(1);
 
-    // Resolved, then a new claim stuck: a new alert, the old one kept as history.
-    expect(
-      (await t.json("POST", `/v1/alerts/${raised.id}/resolve`, { body: { note: "facility chased" } })).status,
-    ).toBe(200);
-    await submit(t, f01001, "b4", [pending("P4", "1")]);
-    t.clock.advance(DAY);
-    expect(await mark(t)).toBe(1);
-    const ours = (await alerts(t)).filter((a: any) => a.provinceCode === "01");
-    expect(ours.map((a: any) => [a.status, a.ratioAtRaise])).toEqual([
-      ["open", "0.1500"],
-      ["resolved", "0.0500"],
-    ]);
-  });
+      // Resolved, then a new claim stuck: a new alert, the old one kept as history.
+      expect(
+        (await t.json("POST", `/v1/alerts/${raised.id}/resolve`, { body: { note: "facility chased" } })).status,
+      ).toBe(200);
+      await submit(t, f01001, "b4", [pending("P4", "1")]);
+      t.clock.advance(DAY);
+      expect(await mark(t)).toBe(1);
+      const ours = (await alerts(t)).filter((a: any) => a.provinceCode === "01");
+      expect(ours.map((a: any) => [a.status, a.ratioAtRaise])).toEqual([
+        ["open", "0.1500"],
+        ["resolved", "0.0500"],
+      ]);
+    },
+  );
 
   it("counts stuck claims only, of that year, and needs an estimate", async () => {
     const { f01001 } = await keys(t);

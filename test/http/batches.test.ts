@@ -15,7 +15,8 @@ async function setup(ctx: TestContext) {
 
 async function spending(ctx: TestContext, province: string, year: number) {
   const rows = await ctx.db.prisma.$queryRawUnsafe<{ spent: string; pending: string; n: number }[]>(
-    "SELECT spent::text AS spent, pending_amount::text AS pending, claim_count AS n FROM spending WHERE province_code = $1 AND year = $2",
+    "SELECT spent::text AS spent, pending_amount::text AS pending, claim_count AS n FROM spending WHERE " +
+      "province_code = $1 AND year = $2",
     province,
     year,
   );
@@ -25,7 +26,8 @@ async function spending(ctx: TestContext, province: string, year: number) {
 /** The invariant: the running total equals the sum over the claims. */
 async function sumOverClaims(ctx: TestContext, province: string, year: number) {
   const rows = await ctx.db.prisma.$queryRawUnsafe<{ spent: string | null }[]>(
-    `SELECT sum(CASE WHEN status = 'denied' THEN 0 WHEN status = 'approved' THEN approved_amount ELSE insurance_amount END)::text AS spent
+    `SELECT sum(CASE WHEN status = 'denied' THEN 0 WHEN status = 'approved' THEN approved_amount ELSE insurance_amount
+      END)::text AS spent
      FROM claim WHERE province_code = $1 AND year = $2`,
     province,
     year,
@@ -229,42 +231,46 @@ describe("POST /v1/batches", () => {
     expect((await spending(t, "01", 2026)).spent).toBe("280000.00");
   });
 
-  it("corrects a resent claim with other content: spending moves by the difference and history keeps the previous version", async () => {
-    const { facility, central } = { ...(await setup(t)), central: undefined };
-    void central;
-    await t.json("POST", "/v1/batches", {
-      key: facility,
-      body: { batchId: "c1", claims: [claim({}, 1), claim({}, 2)] },
-    });
-    const res = await t.json("POST", "/v1/batches", {
-      key: facility,
-      body: {
-        batchId: "c2",
-        claims: [
-          claim({ amounts: { total: "500000", insurance: "400000", patient: "100000", other: "0" } }, 1),
-          claim({}, 2),
-        ],
-      },
-    });
-    expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ corrected: 1, unchanged: 1, accepted: 2 });
-    expect(res.body.claims.map((c: any) => c.outcome)).toEqual(["corrected", "unchanged"]);
-    expect(await spending(t, "01", 2026)).toEqual({ spent: "680000.00", pending: "0.00", n: 2 });
-    const detail = await t.json("GET", "/v1/claims/01001/LK000001", { key: facility });
-    expect(detail.body.version).toBe(2);
-    expect(detail.body.amounts.insurance).toBe("400000");
-    expect(detail.body.history).toEqual([
-      expect.objectContaining({
-        kind: "version",
-        version: 1,
-        data: expect.objectContaining({
+  it(
+    "corrects a resent claim with other content: spending moves by the difference and history keeps the previous " +
+      "version",
+    async () => {
+      const { facility, central } = { ...(await setup(t)), central: undefined };
+      void central;
+      await t.json("POST", "/v1/batches", {
+        key: facility,
+        body: { batchId: "c1", claims: [claim({}, 1), claim({}, 2)] },
+      });
+      const res = await t.json("POST", "/v1/batches", {
+        key: facility,
+        body: {
+          batchId: "c2",
+          claims: [
+            claim({ amounts: { total: "500000", insurance: "400000", patient: "100000", other: "0" } }, 1),
+            claim({}, 2),
+          ],
+        },
+      });
+      expect(res.status).toBe(201);
+      expect(res.body).toMatchObject({ corrected: 1, unchanged: 1, accepted: 2 });
+      expect(res.body.claims.map((c: any) => c.outcome)).toEqual(["corrected", "unchanged"]);
+      expect(await spending(t, "01", 2026)).toEqual({ spent: "680000.00", pending: "0.00", n: 2 });
+      const detail = await t.json("GET", "/v1/claims/01001/LK000001", { key: facility });
+      expect(detail.body.version).toBe(2);
+      expect(detail.body.amounts.insurance).toBe("400000");
+      expect(detail.body.history).toEqual([
+        expect.objectContaining({
+          kind: "version",
           version: 1,
-          supersededByBatch: "c2",
-          amounts: { total: "350000", insurance: "280000", patient: "70000", other: "0" },
+          data: expect.objectContaining({
+            version: 1,
+            supersededByBatch: "c2",
+            amounts: { total: "350000", insurance: "280000", patient: "70000", other: "0" },
+          }),
         }),
-      }),
-    ]);
-  });
+      ]);
+    },
+  );
 
   it("a correction that moves discharge into another year moves the spending with it", async () => {
     const { facility } = await setup(t);

@@ -109,41 +109,45 @@ describe("reading claims", () => {
 });
 
 describe("deciding a claim", () => {
-  it("approving with a lower amount lowers spending; deciding twice is 409; the decision is audited and in the history", async () => {
-    const k = await story(t);
-    const approve = await t.json("POST", "/v1/claims/01001/BM1/decision", {
-      key: k.hanoi,
-      body: { outcome: "approved", approvedAmount: "200000", reason: "xuất toán 80.000" },
-    });
-    expect(approve.status).toBe(200);
-    expect(approve.body).toMatchObject({ status: "approved", amounts: { approved: "200000" } });
-    expect(approve.body.history).toEqual([
-      expect.objectContaining({
-        kind: "decision",
-        data: expect.objectContaining({ outcome: "approved", approvedAmount: "200000" }),
-      }),
-    ]);
-    const again = await t.json("POST", "/v1/claims/01001/BM1/decision", {
-      body: { outcome: "denied", reason: "again" },
-    });
-    expect(again.status).toBe(409);
-    expect(again.body.code).toBe("claim_already_decided");
+  it(
+    "approving with a lower amount lowers spending; deciding twice is 409; the decision is audited and in the " +
+      "history",
+    async () => {
+      const k = await story(t);
+      const approve = await t.json("POST", "/v1/claims/01001/BM1/decision", {
+        key: k.hanoi,
+        body: { outcome: "approved", approvedAmount: "200000", reason: "xuất toán 80.000" },
+      });
+      expect(approve.status).toBe(200);
+      expect(approve.body).toMatchObject({ status: "approved", amounts: { approved: "200000" } });
+      expect(approve.body.history).toEqual([
+        expect.objectContaining({
+          kind: "decision",
+          data: expect.objectContaining({ outcome: "approved", approvedAmount: "200000" }),
+        }),
+      ]);
+      const again = await t.json("POST", "/v1/claims/01001/BM1/decision", {
+        body: { outcome: "denied", reason: "again" },
+      });
+      expect(again.status).toBe(409);
+      expect(again.body.code).toBe("claim_already_decided");
 
-    const deny = await t.json("POST", "/v1/claims/01001/BM3/decision", {
-      body: { outcome: "denied", reason: "không hợp lệ" },
-    });
-    expect(deny.status).toBe(200);
-    const [row] = await t.db.prisma.$queryRawUnsafe<{ spent: string; n: number }[]>(
-      "SELECT spent::text AS spent, claim_count AS n FROM spending WHERE province_code = '01' AND year = 2026",
-    );
-    // BM1 200000 (approved) + BM2 280000 (pending) + BM3 0 (denied) + VD1 280000
-    expect(row).toEqual({ spent: "760000.00", n: 3 });
-    const audits = await t.db.prisma.auditLog.findMany({ where: { entity: "claim" }, orderBy: { id: "asc" } });
-    expect(audits.map((a) => [a.action, a.entityId])).toEqual([
-      ["claim.approve", "01001/BM1"],
-      ["claim.deny", "01001/BM3"],
-    ]);
-  });
+      const deny = await t.json("POST", "/v1/claims/01001/BM3/decision", {
+        body: { outcome: "denied", reason: "không hợp lệ" },
+      });
+      expect(deny.status).toBe(200);
+      const [row] = await t.db.prisma.$queryRawUnsafe<{ spent: string; n: number }[]>(
+        "SELECT spent::text AS spent, claim_count AS n FROM spending WHERE province_code = '01' AND year = 2026",
+      );
+      // BM1 200000 (approved) + BM2 280000 (pending) + BM3 0 (denied) + VD1 280000
+      expect(row).toEqual({ spent: "760000.00", n: 3 });
+      const audits = await t.db.prisma.auditLog.findMany({ where: { entity: "claim" }, orderBy: { id: "asc" } });
+      expect(audits.map((a) => [a.action, a.entityId])).toEqual([
+        ["claim.approve", "01001/BM1"],
+        ["claim.deny", "01001/BM3"],
+      ]);
+    },
+  );
 
   it("refuses an approved amount above the claim, approval while documents are missing, and callers out of scope", async () => {
     const k = await story(t);

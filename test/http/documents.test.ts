@@ -37,60 +37,64 @@ const referredStay = (n: number, insurance = "250000.50") =>
   );
 
 describe("POST /v1/claims/{facilityCode}/{claimId}/documents", () => {
-  it("First the facility sends a stay without papers; then each paper; when the last arrives the claim is accepted and leaves the pending amount", async () => {
-    const { facility } = await setup(t);
-    const sent = await submit(t, facility, "b1", [referredStay(1), claim({}, 2)]);
-    expect(sent.claims[0]).toMatchObject({
-      status: "pending_documentation",
-      missingDocuments: ["discharge_paper", "referral_paper"],
-    });
-    expect(await usage01(t)).toEqual({ spent: "530000.50", pending: "250000.50" });
+  it(
+    "First the facility sends a stay without papers; then each paper; when the last arrives the claim is accepted " +
+      "and leaves the pending amount",
+    async () => {
+      const { facility } = await setup(t);
+      const sent = await submit(t, facility, "b1", [referredStay(1), claim({}, 2)]);
+      expect(sent.claims[0]).toMatchObject({
+        status: "pending_documentation",
+        missingDocuments: ["discharge_paper", "referral_paper"],
+      });
+      expect(await usage01(t)).toEqual({ spent: "530000.50", pending: "250000.50" });
 
-    // Second, the discharge paper: still pending, one paper missing, nothing moves.
-    t.clock.advance(3_600_000);
-    const half = await post(t, "LK000001", [{ type: "discharge_paper", reference: "GRV-1" }], facility);
-    expect(half.status).toBe(200);
-    expect(half.body).toMatchObject({
-      status: "pending_documentation",
-      missingDocuments: ["referral_paper"],
-      pendingSince: "2026-06-15T03:00:00.000Z",
-    });
-    expect(await usage01(t)).toEqual({ spent: "530000.50", pending: "250000.50" });
+      // Second, the discharge paper: still pending, one paper missing, nothing moves.
+      t.clock.advance(3_600_000);
+      const half = await post(t, "LK000001", [{ type: "discharge_paper", reference: "GRV-1" }], facility);
+      expect(half.status).toBe(200);
+      expect(half.body).toMatchObject({
+        status: "pending_documentation",
+        missingDocuments: ["referral_paper"],
+        pendingSince: "2026-06-15T03:00:00.000Z",
+      });
+      expect(await usage01(t)).toEqual({ spent: "530000.50", pending: "250000.50" });
 
-    // Third, the referral paper with the time it was received: accepted, out of the pending amount, spent unchanged.
-    t.clock.advance(3_600_000);
-    const done = await post(
-      t,
-      "LK000001",
-      [{ type: "referral_paper", reference: "CT-9", receivedAt: "2026-06-15T09:30:00+07:00" }],
-      facility,
-    );
-    expect(done.status).toBe(200);
-    expect(done.body).toMatchObject({
-      status: "accepted",
-      missingDocuments: [],
-      pendingSince: null,
-      stuck: false,
-      stuckAt: null,
-      updatedAt: "2026-06-15T05:00:00.000Z",
-    });
-    expect(done.body.documents).toEqual([
-      { type: "discharge_paper", reference: "GRV-1", receivedAt: "2026-06-15T04:00:00.000Z" },
-      { type: "referral_paper", reference: "CT-9", receivedAt: "2026-06-15T02:30:00.000Z" },
-    ]);
-    expect(await usage01(t)).toEqual({ spent: "530000.50", pending: "0" });
-    expect((await t.json("GET", "/v1/claims/01001/LK000001", { key: facility })).body).toEqual(done.body);
+      // Third, the referral paper with the time it was received: accepted, out of the pending amount, spent unchanged.
+      t.clock.advance(3_600_000);
+      const done = await post(
+        t,
+        "LK000001",
+        [{ type: "referral_paper", reference: "CT-9", receivedAt: "2026-06-15T09:30:00+07:00" }],
+        facility,
+      );
+      expect(done.status).toBe(200);
+      expect(done.body).toMatchObject({
+        status: "accepted",
+        missingDocuments: [],
+        pendingSince: null,
+        stuck: false,
+        stuckAt: null,
+        updatedAt: "2026-06-15T05:00:00.000Z",
+      });
+      expect(done.body.documents).toEqual([
+        { type: "discharge_paper", reference: "GRV-1", receivedAt: "2026-06-15T04:00:00.000Z" },
+        { type: "referral_paper", reference: "CT-9", receivedAt: "2026-06-15T02:30:00.000Z" },
+      ]);
+      expect(await usage01(t)).toEqual({ spent: "530000.50", pending: "0" });
+      expect((await t.json("GET", "/v1/claims/01001/LK000001", { key: facility })).body).toEqual(done.body);
 
-    // The change is audited with who did it.
-    const audits = await t.db.prisma.auditLog.findMany({
-      where: { action: "claim.documents" },
-      orderBy: { id: "asc" },
-    });
-    expect(audits.map((a) => [a.entityId, a.actorRole, (a.before as any).status, (a.after as any).status])).toEqual([
-      ["01001/LK000001", "facility", "pending_documentation", "pending_documentation"],
-      ["01001/LK000001", "facility", "pending_documentation", "accepted"],
-    ]);
-  });
+      // The change is audited with who did it.
+      const audits = await t.db.prisma.auditLog.findMany({
+        where: { action: "claim.documents" },
+        orderBy: { id: "asc" },
+      });
+      expect(audits.map((a) => [a.entityId, a.actorRole, (a.before as any).status, (a.after as any).status])).toEqual([
+        ["01001/LK000001", "facility", "pending_documentation", "pending_documentation"],
+        ["01001/LK000001", "facility", "pending_documentation", "accepted"],
+      ]);
+    },
+  );
 
   it("a complete claim can then be approved, which a pending one could not", async () => {
     const { facility } = await setup(t);
@@ -197,24 +201,28 @@ describe("POST /v1/claims/{facilityCode}/{claimId}/documents", () => {
     ).toBe(200);
   });
 
-  it("its facility or central may send documents; another facility gets 404, a province key 403, an unknown claim 404", async () => {
-    const { facility, sibling, other, province } = await setup(t);
-    await submit(t, facility, "b1", [referredStay(1), referredStay(2)]);
-    const doc = [{ type: "discharge_paper", reference: "GRV-1" }];
-    expect((await post(t, "LK000001", doc, sibling)).status).toBe(404);
-    expect((await post(t, "LK000001", doc, other)).status).toBe(404);
-    expect((await post(t, "LK000001", doc, province)).status).toBe(403);
-    expect((await post(t, "LK999999", doc, facility)).status).toBe(404);
-    expect(await t.db.prisma.claimDocument.count()).toBe(0);
-    expect((await post(t, "LK000001", doc, facility)).status).toBe(200);
-    const central = await post(t, "LK000002", doc);
-    expect(central.status).toBe(200);
-    expect(central.body.missingDocuments).toEqual(["referral_paper"]);
-    const audit = await t.db.prisma.auditLog.findFirstOrThrow({
-      where: { action: "claim.documents", entityId: "01001/LK000002" },
-    });
-    expect(audit.actorRole).toBe("central");
-  });
+  it(
+    "its facility or central may send documents; another facility gets 404, a province key 403, an unknown claim " +
+      "404",
+    async () => {
+      const { facility, sibling, other, province } = await setup(t);
+      await submit(t, facility, "b1", [referredStay(1), referredStay(2)]);
+      const doc = [{ type: "discharge_paper", reference: "GRV-1" }];
+      expect((await post(t, "LK000001", doc, sibling)).status).toBe(404);
+      expect((await post(t, "LK000001", doc, other)).status).toBe(404);
+      expect((await post(t, "LK000001", doc, province)).status).toBe(403);
+      expect((await post(t, "LK999999", doc, facility)).status).toBe(404);
+      expect(await t.db.prisma.claimDocument.count()).toBe(0);
+      expect((await post(t, "LK000001", doc, facility)).status).toBe(200);
+      const central = await post(t, "LK000002", doc);
+      expect(central.status).toBe(200);
+      expect(central.body.missingDocuments).toEqual(["referral_paper"]);
+      const audit = await t.db.prisma.auditLog.findFirstOrThrow({
+        where: { action: "claim.documents", entityId: "01001/LK000002" },
+      });
+      expect(audit.actorRole).toBe("central");
+    },
+  );
 
   it("a decided claim records the documents but keeps its status and spending", async () => {
     const { facility } = await setup(t);

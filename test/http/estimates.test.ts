@@ -120,25 +120,29 @@ describe("estimates", () => {
     expect(zero.body.total).toBe("0");
   });
 
-  it("refuses amounts that are not money: negative allocations, more than 2 decimals, exponents, floating-point noise", async () => {
-    await seedReference(t);
-    for (const amount of ["-1", -1, "1.234", "1e9", 0.1 + 0.2, "", null, "1,000"]) {
-      const res = await t.json("PUT", ESTIMATE, { body: { amount } });
-      expect(res.status, JSON.stringify(amount)).toBe(422);
-      expect(res.body.errors[0]).toMatchObject({
-        path: "amount",
-        code: expect.stringMatching(/invalid_money|required/),
-      });
-    }
-    await t.json("PUT", ESTIMATE, { body: { amount: "10" } });
-    for (const body of [{ amount: "1.001", reason: "x" }, { amount: "5" }, { amount: "5", reason: "" }]) {
-      const res = await t.json("POST", `${ESTIMATE}/adjustments`, { body });
-      expect(res.status, JSON.stringify(body)).toBe(422);
-    }
-    expect(await stored()).toMatchObject({ adjustments: [] });
-    for (const year of ["1999", "2101", "twenty"])
-      expect((await t.call("GET", `/v1/provinces/01/estimates/${year}`)).status, year).toBe(422);
-  });
+  it(
+    "refuses amounts that are not money: negative allocations, more than 2 decimals, exponents, floating-point " +
+      "noise",
+    async () => {
+      await seedReference(t);
+      for (const amount of ["-1", -1, "1.234", "1e9", 0.1 + 0.2, "", null, "1,000"]) {
+        const res = await t.json("PUT", ESTIMATE, { body: { amount } });
+        expect(res.status, JSON.stringify(amount)).toBe(422);
+        expect(res.body.errors[0]).toMatchObject({
+          path: "amount",
+          code: expect.stringMatching(/invalid_money|required/),
+        });
+      }
+      await t.json("PUT", ESTIMATE, { body: { amount: "10" } });
+      for (const body of [{ amount: "1.001", reason: "x" }, { amount: "5" }, { amount: "5", reason: "" }]) {
+        const res = await t.json("POST", `${ESTIMATE}/adjustments`, { body });
+        expect(res.status, JSON.stringify(body)).toBe(422);
+      }
+      expect(await stored()).toMatchObject({ adjustments: [] });
+      for (const year of ["1999", "2101", "twenty"])
+        expect((await t.call("GET", `/v1/provinces/01/estimates/${year}`)).status, year).toBe(422);
+    },
+  );
 
   it("an adjustment to an estimate never set, or in an unknown province, is 404", async () => {
     await seedReference(t);

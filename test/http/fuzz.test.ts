@@ -232,7 +232,9 @@ describe("fuzzing every write endpoint", () => {
         if (body !== undefined) headers["content-type"] = "application/json";
         const res = await t.app.request(url, { method, headers, body });
         const text = await res.text();
-        const why = `${method} ${url.slice(0, 200)} body ${(body ?? "<none>").slice(0, 300)} -> ${res.status} ${text.slice(0, 300)}`;
+        const why =
+          `${method} ${url.slice(0, 200)} body ${(body ?? "<none>").slice(0, 300)} -> ${res.status} ` +
+          `${text.slice(0, 300)}`;
         expect(res.status, why).toBeLessThan(500);
         if (res.status >= 400) {
           expect(res.headers.get("content-type"), why).toMatch(/^application\/problem\+json/);
@@ -266,7 +268,8 @@ describe("fuzzing every write endpoint", () => {
     // fast-check's own report prints the whole counterexample (a 100,000-level body): say what failed, shortly.
     if (outcome.failed)
       throw new Error(
-        `after ${outcome.numRuns} runs (seed ${outcome.seed}): ${String((outcome.errorInstance as Error)?.message ?? outcome.errorInstance).slice(0, 2_000)}`,
+        `after ${outcome.numRuns} runs (seed ${outcome.seed}): ` +
+          `${String((outcome.errorInstance as Error)?.message ?? outcome.errorInstance).slice(0, 2_000)}`,
       );
   });
 });

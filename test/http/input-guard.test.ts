@@ -15,7 +15,8 @@ describe("input the service cannot safely handle is refused by name", () => {
     await seedReference(t);
     const before = await fingerprint(t.db);
     const deep = "[".repeat(100_000) + "]".repeat(100_000);
-    const body = `{"batchId":"DEEP","facilityCode":"01001","claims":[${JSON.stringify(claim()).replace('"documents":[]', `"documents":${deep}`)}]}`;
+    const deepClaim = JSON.stringify(claim()).replace('"documents":[]', `"documents":${deep}`);
+    const body = `{"batchId":"DEEP","facilityCode":"01001","claims":[${deepClaim}]}`;
     const res = await t.json("POST", "/v1/batches", { body });
     expect(res.status).toBe(422);
     expect(res.headers.get("content-type")).toMatch(/^application\/problem\+json/);

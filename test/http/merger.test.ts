@@ -44,7 +44,10 @@ async function scenario(recorded: Recorded) {
   };
 }
 
-/** What every reader of spending sees for 2025: usage of all, each province's usage and projection, the claims by province. */
+/**
+ * What every reader of spending sees for 2025: usage of all, each province's usage and projection, the claims by
+ * province.
+ */
 async function figures() {
   const provinces = ["02", "08"];
   return {
@@ -96,7 +99,8 @@ describe.each<Recorded>(["before the claims", "after the claims"])(
         .map((h: any) => h.data);
       expect(moves).toEqual(recorded === "before the claims" ? [] : [{ from: "02", to: "08" }]);
       const alerts = (await t.json("GET", "/v1/alerts?kind=usage_threshold")).body.data;
-      // Recorded late, the move raises 08's alert; 02's, raised while its figures held every claim, stay for its reviewers.
+      // Recorded late, the move raises 08's alert; 02's, raised while its figures held every claim, stay for its
+      // reviewers.
       expect(
         alerts.filter((a: any) => a.provinceCode === "08").map((a: any) => [a.provinceCode, a.year, a.spentAtRaise]),
       ).toEqual([["08", 2025, "700000"]]);
@@ -173,41 +177,45 @@ describe.each<Recorded>(["before the claims", "after the claims"])(
 );
 
 describe("recording a merger or a facility's province moves the claims already stored", () => {
-  it("back, to the cent, when the merger is taken back; by the new instant when it is corrected; decided claims as they count", async () => {
-    await scenario("before the claims");
-    const decide = (claimId: string, body: object) =>
-      t.json("POST", `/v1/claims/02001/${claimId}/decision`, { body: { reason: "inspected", ...body } });
-    expect((await decide("AT", { outcome: "approved", approvedAmount: "450000.50" })).status).toBe(200);
-    expect((await decide("PEND", { outcome: "denied" })).status).toBe(200);
-    const merged = await figures();
-    expect(merged.usage).toEqual([
-      ["08", "450000.50", "0", "0.5625"],
-      ["02", "300000", "0", "0.3000"],
-    ]);
-    expect(
-      (await t.json("PUT", "/v1/provinces/02", { body: { name: "Hà Giang", successorCode: null, mergedAt: null } }))
-        .status,
-    ).toBe(200);
-    const unmerged = await figures();
-    expect(unmerged.usage).toEqual([
-      ["02", "750000.50", "0", "0.7500"],
-      ["08", "0", "0", "0.0000"],
-    ]);
-    expect(unmerged.claims).toEqual([["AT", "PEND", "PRE"], []]);
-    expect(unmerged.projection[0]).toMatchObject({ spent: "750000.50", receivedToDate: "750000.50" });
+  it(
+    "back, to the cent, when the merger is taken back; by the new instant when it is corrected; decided claims as " +
+      "they count",
+    async () => {
+      await scenario("before the claims");
+      const decide = (claimId: string, body: object) =>
+        t.json("POST", `/v1/claims/02001/${claimId}/decision`, { body: { reason: "inspected", ...body } });
+      expect((await decide("AT", { outcome: "approved", approvedAmount: "450000.50" })).status).toBe(200);
+      expect((await decide("PEND", { outcome: "denied" })).status).toBe(200);
+      const merged = await figures();
+      expect(merged.usage).toEqual([
+        ["08", "450000.50", "0", "0.5625"],
+        ["02", "300000", "0", "0.3000"],
+      ]);
+      expect(
+        (await t.json("PUT", "/v1/provinces/02", { body: { name: "Hà Giang", successorCode: null, mergedAt: null } }))
+          .status,
+      ).toBe(200);
+      const unmerged = await figures();
+      expect(unmerged.usage).toEqual([
+        ["02", "750000.50", "0", "0.7500"],
+        ["08", "0", "0", "0.0000"],
+      ]);
+      expect(unmerged.claims).toEqual([["AT", "PEND", "PRE"], []]);
+      expect(unmerged.projection[0]).toMatchObject({ spent: "750000.50", receivedToDate: "750000.50" });
 
-    // A day later than first recorded: AT (the old instant) goes back to 02, PEND stays with 08.
-    await t.json("PUT", "/v1/provinces/02", { body: { ...MERGER, mergedAt: "2025-07-02T00:00:00+07:00" } });
-    expect((await figures()).claims).toEqual([["AT", "PRE"], ["PEND"]]);
+      // A day later than first recorded: AT (the old instant) goes back to 02, PEND stays with 08.
+      await t.json("PUT", "/v1/provinces/02", { body: { ...MERGER, mergedAt: "2025-07-02T00:00:00+07:00" } });
+      expect((await figures()).claims).toEqual([["AT", "PRE"], ["PEND"]]);
 
-    await t.json("PUT", "/v1/provinces/02", { body: MERGER });
-    expect(await figures()).toEqual(merged);
-    const audit = await t.db.prisma.auditLog.findMany({
-      where: { entity: "province", entityId: "02" },
-      orderBy: { id: "asc" },
-    });
-    expect(audit.map((a) => (a.after as { claimsMoved?: number }).claimsMoved)).toEqual([undefined, 2, 1, 1]);
-  });
+      await t.json("PUT", "/v1/provinces/02", { body: MERGER });
+      expect(await figures()).toEqual(merged);
+      const audit = await t.db.prisma.auditLog.findMany({
+        where: { entity: "province", entityId: "02" },
+        orderBy: { id: "asc" },
+      });
+      expect(audit.map((a) => (a.after as { claimsMoved?: number }).claimsMoved)).toEqual([undefined, 2, 1, 1]);
+    },
+  );
 
   it("with the facility, when its province changes, and nothing else", async () => {
     await scenario("before the claims");
@@ -250,7 +258,8 @@ describe("recording a merger or a facility's province moves the claims already s
     ])
       await t.json("PUT", `/v1/provinces/${code}`, { body: { name } });
     await t.json("PUT", "/v1/facilities/02001", { body: { name: "a" } });
-    await t.json("PUT", "/v1/facilities/02002", { body: { name: "b", provinceCode: "14" } }); // recorded under another province than its code's
+    // recorded under another province than its code's
+    await t.json("PUT", "/v1/facilities/02002", { body: { name: "b", provinceCode: "14" } });
     await t.json("PUT", "/v1/facilities/14001", { body: { name: "c" } });
     // Claims around both mergers' instants, one pending, sent in three months (three delays in the triangle).
     const send = (f: string, k: number) =>
@@ -300,40 +309,44 @@ describe("recording a merger or a facility's province moves the claims already s
     ]).toEqual(["14", "79", "14", "79"]);
   });
 
-  it("refuses a chain of mergers, naming successorCode: a successor itself merged, or merging a province others were merged into", async () => {
-    for (const [code, name] of [
-      ["02", "Hà Giang"],
-      ["08", "Tuyên Quang"],
-      ["14", "Sơn La"],
-    ])
-      await t.json("PUT", `/v1/provinces/${code}`, { body: { name } });
-    expect((await t.json("PUT", "/v1/provinces/02", { body: MERGER })).status).toBe(200);
-    const chained = await t.json("PUT", "/v1/provinces/14", {
-      body: { name: "Sơn La", successorCode: "02", mergedAt: MERGER.mergedAt },
-    });
-    expect(chained).toMatchObject({
-      status: 422,
-      body: { errors: [{ path: "successorCode", code: "successor_merged" }] },
-    });
-    const cycle = await t.json("PUT", "/v1/provinces/08", {
-      body: { name: "Tuyên Quang", successorCode: "14", mergedAt: MERGER.mergedAt },
-    });
-    expect(cycle).toMatchObject({
-      status: 422,
-      body: { errors: [{ path: "successorCode", code: "has_predecessors" }] },
-    });
-    // Neither was written; a merger into the end of the chain is fine.
-    expect((await t.json("GET", "/v1/provinces")).body.data.map((p: any) => [p.code, p.successorCode])).toEqual([
-      ["02", "08"],
-      ["08", null],
-      ["14", null],
-    ]);
-    expect(
-      (
-        await t.json("PUT", "/v1/provinces/14", {
-          body: { name: "Sơn La", successorCode: "08", mergedAt: MERGER.mergedAt },
-        })
-      ).status,
-    ).toBe(200);
-  });
+  it(
+    "refuses a chain of mergers, naming successorCode: a successor itself merged, or merging a province others were " +
+      "merged into",
+    async () => {
+      for (const [code, name] of [
+        ["02", "Hà Giang"],
+        ["08", "Tuyên Quang"],
+        ["14", "Sơn La"],
+      ])
+        await t.json("PUT", `/v1/provinces/${code}`, { body: { name } });
+      expect((await t.json("PUT", "/v1/provinces/02", { body: MERGER })).status).toBe(200);
+      const chained = await t.json("PUT", "/v1/provinces/14", {
+        body: { name: "Sơn La", successorCode: "02", mergedAt: MERGER.mergedAt },
+      });
+      expect(chained).toMatchObject({
+        status: 422,
+        body: { errors: [{ path: "successorCode", code: "successor_merged" }] },
+      });
+      const cycle = await t.json("PUT", "/v1/provinces/08", {
+        body: { name: "Tuyên Quang", successorCode: "14", mergedAt: MERGER.mergedAt },
+      });
+      expect(cycle).toMatchObject({
+        status: 422,
+        body: { errors: [{ path: "successorCode", code: "has_predecessors" }] },
+      });
+      // Neither was written; a merger into the end of the chain is fine.
+      expect((await t.json("GET", "/v1/provinces")).body.data.map((p: any) => [p.code, p.successorCode])).toEqual([
+        ["02", "08"],
+        ["08", null],
+        ["14", null],
+      ]);
+      expect(
+        (
+          await t.json("PUT", "/v1/provinces/14", {
+            body: { name: "Sơn La", successorCode: "08", mergedAt: MERGER.mergedAt },
+          })
+        ).status,
+      ).toBe(200);
+    },
+  );
 });

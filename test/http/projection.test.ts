@@ -120,32 +120,37 @@ describe("year-end projection counting claims not yet received", () => {
     });
   });
 
-  it("is what usage shows as projectedRatio, and what raised the projected_overrun alert the pace method would not have", async () => {
-    await scenario();
-    const usage = await t.json("GET", "/v1/usage?year=2026");
-    expect(usage.body.provinces).toEqual([
-      expect.objectContaining({
-        provinceCode: "01",
-        spent: "1117",
-        ratio: "0.2234",
-        elapsedRatio: "0.2500",
-        projectedRatio: "1.0070",
-      }),
-    ]);
-    expect((await t.json("GET", "/v1/provinces/01/usage?year=2026")).body.projectedRatio).toBe("1.0070");
-    // The last batch came at a quarter of the year (the rule's minimum): 1117 / 0.25 / 5000 = 0.8936 by pace, 1.0070 developed.
-    const alerts = await t.json("GET", "/v1/alerts?province=01&kind=projected_overrun");
-    expect(alerts.body.data).toEqual([
-      expect.objectContaining({
-        kind: "projected_overrun",
-        threshold: "1.0000",
-        ratioAtRaise: "1.0070",
-        spentAtRaise: "1117",
-        estimateAtRaise: "5000",
-        raisedAt: NOW,
-      }),
-    ]);
-  });
+  it(
+    "is what usage shows as projectedRatio, and what raised the projected_overrun alert the pace method would not " +
+      "have",
+    async () => {
+      await scenario();
+      const usage = await t.json("GET", "/v1/usage?year=2026");
+      expect(usage.body.provinces).toEqual([
+        expect.objectContaining({
+          provinceCode: "01",
+          spent: "1117",
+          ratio: "0.2234",
+          elapsedRatio: "0.2500",
+          projectedRatio: "1.0070",
+        }),
+      ]);
+      expect((await t.json("GET", "/v1/provinces/01/usage?year=2026")).body.projectedRatio).toBe("1.0070");
+      // The last batch came at a quarter of the year (the rule's minimum): 1117 / 0.25 / 5000 = 0.8936 by pace, 1.0070
+      // developed.
+      const alerts = await t.json("GET", "/v1/alerts?province=01&kind=projected_overrun");
+      expect(alerts.body.data).toEqual([
+        expect.objectContaining({
+          kind: "projected_overrun",
+          threshold: "1.0000",
+          ratioAtRaise: "1.0070",
+          spentAtRaise: "1117",
+          estimateAtRaise: "5000",
+          raisedAt: NOW,
+        }),
+      ]);
+    },
+  );
 
   it("falls back to the pace method, and says so, when the rules ask for more history", async () => {
     await scenario();

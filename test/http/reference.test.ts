@@ -30,38 +30,42 @@ async function allPages(path: string, limit: number) {
 }
 
 describe("provinces", () => {
-  it("PUT creates a province (201), the same PUT again updates it (200), and each change is audited with before and after", async () => {
-    const created = await t.json("PUT", "/v1/provinces/01", {
-      body: { name: "Hà Nội" },
-      headers: { "x-request-id": "req-create-01" },
-    });
-    expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ code: "01", name: "Hà Nội", successorCode: null, mergedAt: null });
-    expect(created.body.createdAt).toBe("2026-06-15T03:00:00.000Z");
+  it(
+    "PUT creates a province (201), the same PUT again updates it (200), and each change is audited with before and " +
+      "after",
+    async () => {
+      const created = await t.json("PUT", "/v1/provinces/01", {
+        body: { name: "Hà Nội" },
+        headers: { "x-request-id": "req-create-01" },
+      });
+      expect(created.status).toBe(201);
+      expect(created.body).toMatchObject({ code: "01", name: "Hà Nội", successorCode: null, mergedAt: null });
+      expect(created.body.createdAt).toBe("2026-06-15T03:00:00.000Z");
 
-    t.clock.advance(60_000);
-    const updated = await t.json("PUT", "/v1/provinces/01", { body: { name: "Thành phố Hà Nội" } });
-    expect(updated.status).toBe(200);
-    expect(updated.body).toMatchObject({
-      code: "01",
-      name: "Thành phố Hà Nội",
-      createdAt: "2026-06-15T03:00:00.000Z",
-      updatedAt: "2026-06-15T03:01:00.000Z",
-    });
+      t.clock.advance(60_000);
+      const updated = await t.json("PUT", "/v1/provinces/01", { body: { name: "Thành phố Hà Nội" } });
+      expect(updated.status).toBe(200);
+      expect(updated.body).toMatchObject({
+        code: "01",
+        name: "Thành phố Hà Nội",
+        createdAt: "2026-06-15T03:00:00.000Z",
+        updatedAt: "2026-06-15T03:01:00.000Z",
+      });
 
-    const audit = await auditOf("province", "01");
-    expect(audit.map((a) => a.action)).toEqual(["province.create", "province.update"]);
-    expect(audit[0]).toMatchObject({
-      actorKeyId: await bootstrapKeyId(),
-      actorRole: "central",
-      requestId: "req-create-01",
-      before: null,
-    });
-    expect(audit[0]!.after).toMatchObject({ code: "01", name: "Hà Nội" });
-    expect(audit[1]!.before).toMatchObject({ name: "Hà Nội" });
-    expect(audit[1]!.after).toMatchObject({ name: "Thành phố Hà Nội" });
-    expect(audit[1]!.requestId).toBe(updated.headers.get("x-request-id"));
-  });
+      const audit = await auditOf("province", "01");
+      expect(audit.map((a) => a.action)).toEqual(["province.create", "province.update"]);
+      expect(audit[0]).toMatchObject({
+        actorKeyId: await bootstrapKeyId(),
+        actorRole: "central",
+        requestId: "req-create-01",
+        before: null,
+      });
+      expect(audit[0]!.after).toMatchObject({ code: "01", name: "Hà Nội" });
+      expect(audit[1]!.before).toMatchObject({ name: "Hà Nội" });
+      expect(audit[1]!.after).toMatchObject({ name: "Thành phố Hà Nội" });
+      expect(audit[1]!.requestId).toBe(updated.headers.get("x-request-id"));
+    },
+  );
 
   it("a successor must be another province that exists; otherwise 422 naming successorCode and nothing is written", async () => {
     await t.json("PUT", "/v1/provinces/01", { body: { name: "Hà Nội" } });

@@ -69,20 +69,24 @@ const ROW_79001 = {
 };
 
 describe("late submissions by facility", () => {
-  it("ranks facilities by their share of late claims, with median and 90th-percentile hours and citizen-ID mismatches", async () => {
-    await scenario();
-    const res = await t.json("GET", "/v1/reports/late-submissions?year=2026");
-    expect(res.status).toBe(200);
-    expect(res.body).toEqual({
-      year: 2026,
-      month: null,
-      provinceCode: null,
-      asOf: "2026-06-15T03:00:00.000Z",
-      submissionDeadlineHours: 24,
-      totals: { claims: 10, late: 5, lateShare: "0.5000", citizenIdMismatches: 2 },
-      facilities: [ROW_01002, ROW_01001, ROW_79001],
-    });
-  });
+  it(
+    "ranks facilities by their share of late claims, with median and 90th-percentile hours and citizen-ID " +
+      "mismatches",
+    async () => {
+      await scenario();
+      const res = await t.json("GET", "/v1/reports/late-submissions?year=2026");
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({
+        year: 2026,
+        month: null,
+        provinceCode: null,
+        asOf: "2026-06-15T03:00:00.000Z",
+        submissionDeadlineHours: 24,
+        totals: { claims: 10, late: 5, lateShare: "0.5000", citizenIdMismatches: 2 },
+        facilities: [ROW_01002, ROW_01001, ROW_79001],
+      });
+    },
+  );
 
   it("narrows to one discharge month", async () => {
     await scenario();

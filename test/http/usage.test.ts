@@ -131,7 +131,8 @@ describe("usage of every province", () => {
 
   it("counts unresolved alerts of the year, acknowledged ones included", async () => {
     await scenario();
-    await addSpending(t, [{ provinceCode: "79", year: 2026, month: 6, facilityCode: "79001", spent: "1200000" }]); // 0.85, projected 1.7
+    // 0.85, projected 1.7
+    await addSpending(t, [{ provinceCode: "79", year: 2026, month: 6, facilityCode: "79001", spent: "1200000" }]);
     const alerts = (await t.json("GET", "/v1/alerts?province=79")).body.data;
     expect(alerts.map((a: any) => a.kind).sort()).toEqual(["projected_overrun", "usage_threshold"]);
     const usage79 = async () =>

@@ -8,7 +8,7 @@ import {
   type FixtureOptions,
   fixtureEnvelope,
   fixtureSpecs,
-} from "../../src/xml/fixtures.ts";
+} from "../support/xml-fixtures.ts";
 import { importXml } from "../../src/xml/import.ts";
 import { damagedEnvelopes, envelopeOf, fixture, fixtureBytes, withFields } from "../fixtures/xml/index.ts";
 import { fingerprint } from "../support/fingerprint.ts";
@@ -116,7 +116,8 @@ async function setup(ctx: TestContext) {
 
 async function spent(ctx: TestContext) {
   const rows = await ctx.db.prisma.$queryRawUnsafe<{ spent: string; pending: string }[]>(
-    "SELECT spent::text AS spent, pending_amount::text AS pending FROM spending WHERE province_code = '01' AND year = 2026",
+    "SELECT spent::text AS spent, pending_amount::text AS pending FROM spending WHERE province_code = '01' AND year " +
+      "= 2026",
   );
   return rows[0] ?? { spent: "0", pending: "0" };
 }
@@ -191,27 +192,31 @@ describe("POST /v1/batches/xml", () => {
     expect(Number(s.pending)).toBe(fund(2) + fund(3) + fund(4));
   });
 
-  it("answers the same file again with its first response (200), and other content under its batchId with 409; neither changes anything", async () => {
-    const { facility } = await setup(t);
-    const body = fixtureEnvelope(options(12));
-    const first = await post(t, facility, body, "?batchId=BV-2026-06");
-    expect(first.status).toBe(201);
-    expect(first.body.batchId).toBe("BV-2026-06");
-    const before = await fingerprint(t.db);
+  it(
+    "answers the same file again with its first response (200), and other content under its batchId with 409; " +
+      "neither changes anything",
+    async () => {
+      const { facility } = await setup(t);
+      const body = fixtureEnvelope(options(12));
+      const first = await post(t, facility, body, "?batchId=BV-2026-06");
+      expect(first.status).toBe(201);
+      expect(first.body.batchId).toBe("BV-2026-06");
+      const before = await fingerprint(t.db);
 
-    const again = await post(t, facility, body, "?batchId=BV-2026-06");
-    expect(again.status).toBe(200);
-    expect(again.body).toEqual({ ...first.body, chunks: [{ ...first.body.chunks[0], replayed: true }] });
-    const other = await post(t, facility, fixtureEnvelope(options(13)), "?batchId=BV-2026-06");
-    expect(other.status).toBe(409);
-    expect(other.body.code).toBe("batch_conflict");
-    expect(await fingerprint(t.db)).toEqual(before);
+      const again = await post(t, facility, body, "?batchId=BV-2026-06");
+      expect(again.status).toBe(200);
+      expect(again.body).toEqual({ ...first.body, chunks: [{ ...first.body.chunks[0], replayed: true }] });
+      const other = await post(t, facility, fixtureEnvelope(options(13)), "?batchId=BV-2026-06");
+      expect(other.status).toBe(409);
+      expect(other.body.code).toBe("batch_conflict");
+      expect(await fingerprint(t.db)).toEqual(before);
 
-    // The chunk is an ordinary batch of the facility.
-    const stored = await t.json("GET", "/v1/batches/BV-2026-06", { key: facility });
-    expect(stored.status).toBe(200);
-    expect(stored.body.received).toBe(5);
-  });
+      // The chunk is an ordinary batch of the facility.
+      const stored = await t.json("GET", "/v1/batches/BV-2026-06", { key: facility });
+      expect(stored.status).toBe(200);
+      expect(stored.body.received).toBe(5);
+    },
+  );
 
   it("names the episode, the table and the field of each error, and stores the valid episodes", async () => {
     const { facility } = await setup(t);
@@ -339,23 +344,27 @@ describe("POST /v1/batches/xml", () => {
     expect(await fingerprint(t.db)).toEqual(before);
   });
 
-  it("refuses the whole file, storing nothing, when one inner document is hostile, however many good ones come first", async () => {
-    const { facility } = await setup(t);
-    const before = await fingerprint(t.db);
-    const good = fixture("tong-hop-130.xml");
-    const body = envelopeOf("01001", [
-      [["XML1", good]],
-      [["XML1", withFields(good, { MA_LK: "LK2" })]],
-      [["XML1", fixture("tong-hop-doctype.xml")]],
-    ]);
-    const res = await post(t, facility, body);
-    expect(res.status).toBe(422);
-    expect(res.body).toMatchObject({
-      code: "xml_doctype_forbidden",
-      errors: [expect.objectContaining({ path: "HOSO[2].XML1" })],
-    });
-    expect(await fingerprint(t.db)).toEqual(before);
-  });
+  it(
+    "refuses the whole file, storing nothing, when one inner document is hostile, however many good ones come " +
+      "first",
+    async () => {
+      const { facility } = await setup(t);
+      const before = await fingerprint(t.db);
+      const good = fixture("tong-hop-130.xml");
+      const body = envelopeOf("01001", [
+        [["XML1", good]],
+        [["XML1", withFields(good, { MA_LK: "LK2" })]],
+        [["XML1", fixture("tong-hop-doctype.xml")]],
+      ]);
+      const res = await post(t, facility, body);
+      expect(res.status).toBe(422);
+      expect(res.body).toMatchObject({
+        code: "xml_doctype_forbidden",
+        errors: [expect.objectContaining({ path: "HOSO[2].XML1" })],
+      });
+      expect(await fingerprint(t.db)).toEqual(before);
+    },
+  );
 
   it("takes application/xml or text/xml in UTF-8, gzip-compressed or not", async () => {
     const { facility } = await setup(t);

@@ -19,39 +19,43 @@ const Y = 2025; // a finished year: a projected_overrun only at 100%
 const TX = { maxWait: 30_000, timeout: 30_000 };
 
 describe("alerts under concurrent spending (PostgreSQL)", () => {
-  it("many transactions crossing at once raise exactly one live alert per threshold, with the figures of the crossing", async () => {
-    await seedReference(t);
-    await setEstimate(t, "01", Y, "200");
-    await t.db.prisma.spending.create({ data: { provinceCode: "01", year: Y } });
+  it(
+    "many transactions crossing at once raise exactly one live alert per threshold, with the figures of the " +
+      "crossing",
+    async () => {
+      await seedReference(t);
+      await setEstimate(t, "01", Y, "200");
+      await t.db.prisma.spending.create({ data: { provinceCode: "01", year: Y } });
 
-    // 24 transactions each add 10: 100 is the 10th, 170 the 17th, 200 the 20th.
-    const keys = [{ provinceCode: "01", year: Y }];
-    const results = await Promise.allSettled(
-      Array.from({ length: 24 }, () =>
-        t.db.prisma.$transaction(async (tx) => {
-          await lockSpending(prismaSession(tx), keys);
-          // Hold the lock a moment so the others pile up behind it.
-          await tx.$executeRaw`SELECT pg_sleep(0.005)`;
-          await tx.$executeRaw`UPDATE spending SET spent = spent + 10 WHERE province_code = '01' AND year = ${Y}`;
-          await raiseAlerts(prismaSession(tx), t, keys, t.clock.now());
-        }, TX),
-      ),
-    );
-    expect(results.filter((r) => r.status === "rejected")).toEqual([]);
+      // 24 transactions each add 10: 100 is the 10th, 170 the 17th, 200 the 20th.
+      const keys = [{ provinceCode: "01", year: Y }];
+      const results = await Promise.allSettled(
+        Array.from({ length: 24 }, () =>
+          t.db.prisma.$transaction(async (tx) => {
+            await lockSpending(prismaSession(tx), keys);
+            // Hold the lock a moment so the others pile up behind it.
+            await tx.$executeRaw`SELECT pg_sleep(0.005)`;
+            await tx.$executeRaw`UPDATE spending SET spent = spent + 10 WHERE province_code = '01' AND year = ${Y}`;
+            await raiseAlerts(prismaSession(tx), t, keys, t.clock.now());
+          }, TX),
+        ),
+      );
+      expect(results.filter((r) => r.status === "rejected")).toEqual([]);
 
-    const spending = await t.db.prisma.spending.findUniqueOrThrow({
-      where: { provinceCode_year: { provinceCode: "01", year: Y } },
-    });
-    expect(spending.spent.toString()).toBe("240");
-    const alerts = await t.db.prisma.alert.findMany({ orderBy: [{ kind: "asc" }, { threshold: "asc" }] });
-    expect(
-      alerts.map((a) => [a.kind, a.threshold?.toString() ?? null, a.spentAtRaise.toString(), a.liveKey !== null]),
-    ).toEqual([
-      ["usage_threshold", "0.5", "100", true],
-      ["usage_threshold", "0.85", "170", true],
-      ["projected_overrun", "1", "200", true],
-    ]);
-  });
+      const spending = await t.db.prisma.spending.findUniqueOrThrow({
+        where: { provinceCode_year: { provinceCode: "01", year: Y } },
+      });
+      expect(spending.spent.toString()).toBe("240");
+      const alerts = await t.db.prisma.alert.findMany({ orderBy: [{ kind: "asc" }, { threshold: "asc" }] });
+      expect(
+        alerts.map((a) => [a.kind, a.threshold?.toString() ?? null, a.spentAtRaise.toString(), a.liveKey !== null]),
+      ).toEqual([
+        ["usage_threshold", "0.5", "100", true],
+        ["usage_threshold", "0.85", "170", true],
+        ["projected_overrun", "1", "200", true],
+      ]);
+    },
+  );
 
   it("spending and an estimate cut that cross only together raise the alert, whichever commits last", async () => {
     await seedReference(t);

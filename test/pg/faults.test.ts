@@ -29,7 +29,8 @@ async function seed(ctx: TestContext) {
 async function totals(ctx: TestContext) {
   const [row] = await ctx.db.prisma.$queryRawUnsafe<{ spent: string | null; over: string | null }[]>(`
     SELECT (SELECT spent::text FROM spending WHERE province_code = '01' AND year = 2026) AS spent,
-           (SELECT sum(CASE WHEN status = 'denied' THEN 0 WHEN status = 'approved' THEN approved_amount ELSE insurance_amount END)::text
+           (SELECT sum(CASE WHEN status = 'denied' THEN 0 WHEN status = 'approved' THEN approved_amount ELSE
+             insurance_amount END)::text
               FROM claim WHERE province_code = '01' AND year = 2026) AS over`);
   return row!;
 }
@@ -101,7 +102,8 @@ describe("a batch whose database connection dies mid-transaction", () => {
         const victim = await until("the batch to wait on the lock", async () => {
           const { rows } = await watcher.query<{ pid: number; query: string }>(
             `SELECT pid, query FROM pg_stat_activity
-           WHERE datname = current_database() AND pid NOT IN (pg_backend_pid(), $1) AND wait_event_type = 'Lock' AND state = 'active'`,
+           WHERE datname = current_database() AND pid NOT IN (pg_backend_pid(), $1) AND wait_event_type = 'Lock' AND
+             state = 'active'`,
             [holderPid],
           );
           return rows[0];
@@ -134,29 +136,33 @@ describe("a batch whose database connection dies mid-transaction", () => {
 });
 
 describe("a connection cut between two statements of a session", () => {
-  it("fails the session with the connection's own error (a 503, not a 500), discards the connection, and the next session works", async () => {
-    const { proxy, db } = await behindProxy(1);
-    try {
-      const failure = await db
-        .withSession(async (s) => {
-          await s.query("SELECT 1");
-          await proxy.down();
-          await sleep(50); // the client sees the socket close before its next statement
-          await s.query("SELECT 2");
-        })
-        .then(
-          () => null,
-          (err: unknown) => err,
-        );
-      expect(isDatabaseUnavailable(failure), String(failure)).toBe(true);
-      await proxy.up();
-      // max 1: this session gets a new connection only if the broken one was not returned to the pool.
-      expect(await db.withSession((s) => s.query<{ n: number }>("SELECT 3 AS n"))).toEqual([{ n: 3 }]);
-    } finally {
-      await db.close();
-      await proxy.close();
-    }
-  });
+  it(
+    "fails the session with the connection's own error (a 503, not a 500), discards the connection, and the next " +
+      "session works",
+    async () => {
+      const { proxy, db } = await behindProxy(1);
+      try {
+        const failure = await db
+          .withSession(async (s) => {
+            await s.query("SELECT 1");
+            await proxy.down();
+            await sleep(50); // the client sees the socket close before its next statement
+            await s.query("SELECT 2");
+          })
+          .then(
+            () => null,
+            (err: unknown) => err,
+          );
+        expect(isDatabaseUnavailable(failure), String(failure)).toBe(true);
+        await proxy.up();
+        // max 1: this session gets a new connection only if the broken one was not returned to the pool.
+        expect(await db.withSession((s) => s.query<{ n: number }>("SELECT 3 AS n"))).toEqual([{ n: 3 }]);
+      } finally {
+        await db.close();
+        await proxy.close();
+      }
+    },
+  );
 });
 
 describe("a batch past its transaction's bounds", () => {
@@ -201,59 +207,63 @@ describe("the database goes away and comes back", () => {
     proxy = null;
   });
 
-  it("answers 503 problem+json with Retry-After while it is gone, never crashes, and serves again by itself once it is back", async () => {
-    const facility = await seed(t);
-    const cut = await behindProxy(4);
-    proxy = cut.proxy;
-    const db = cut.db;
-    const app = createApp({ db, clock: t.clock, rules: t.rules, logger: t.logger });
-    const call = (method: string, path: string, body?: unknown, key = CENTRAL_KEY) =>
-      app.request(path, {
-        method,
-        headers: { authorization: `Bearer ${key}`, ...(body ? { "content-type": "application/json" } : {}) },
-        body: body ? JSON.stringify(body) : undefined,
-      });
-    const requests = [
-      () => call("GET", "/readyz"),
-      () => call("GET", "/v1/provinces"),
-      () => call("GET", "/v1/usage?year=2026"),
-      () => call("POST", "/v1/batches", { batchId: "while-down", claims: [claim({}, 7)] }, facility),
-      () => call("PUT", "/v1/provinces/79", { name: "Hồ Chí Minh" }),
-    ];
-    try {
-      // 1. Up: ready, and the pool holds open connections.
-      expect((await call("GET", "/readyz")).status).toBe(200);
-      expect((await call("GET", "/v1/provinces")).status).toBe(200);
+  it(
+    "answers 503 problem+json with Retry-After while it is gone, never crashes, and serves again by itself once it " +
+      "is back",
+    async () => {
+      const facility = await seed(t);
+      const cut = await behindProxy(4);
+      proxy = cut.proxy;
+      const db = cut.db;
+      const app = createApp({ db, clock: t.clock, rules: t.rules, logger: t.logger });
+      const call = (method: string, path: string, body?: unknown, key = CENTRAL_KEY) =>
+        app.request(path, {
+          method,
+          headers: { authorization: `Bearer ${key}`, ...(body ? { "content-type": "application/json" } : {}) },
+          body: body ? JSON.stringify(body) : undefined,
+        });
+      const requests = [
+        () => call("GET", "/readyz"),
+        () => call("GET", "/v1/provinces"),
+        () => call("GET", "/v1/usage?year=2026"),
+        () => call("POST", "/v1/batches", { batchId: "while-down", claims: [claim({}, 7)] }, facility),
+        () => call("PUT", "/v1/provinces/79", { name: "Hồ Chí Minh" }),
+      ];
+      try {
+        // 1. Up: ready, and the pool holds open connections.
+        expect((await call("GET", "/readyz")).status).toBe(200);
+        expect((await call("GET", "/v1/provinces")).status).toBe(200);
 
-      // 2. Gone: every open connection is cut and new ones are refused.
-      await proxy.down();
-      for (const send of requests) {
-        for (let i = 0; i < 2; i++) {
-          const res = await problemOf(await send());
-          expect(res, await JSON.stringify(res.body)).toMatchObject({
-            status: 503,
-            type: "application/problem+json",
-            body: { status: 503 },
-          });
-          expect(Number(res.retryAfter)).toBeGreaterThan(0);
-          expect(JSON.stringify(res.body)).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|at .*\.ts|stack/);
+        // 2. Gone: every open connection is cut and new ones are refused.
+        await proxy.down();
+        for (const send of requests) {
+          for (let i = 0; i < 2; i++) {
+            const res = await problemOf(await send());
+            expect(res, await JSON.stringify(res.body)).toMatchObject({
+              status: 503,
+              type: "application/problem+json",
+              body: { status: 503 },
+            });
+            expect(Number(res.retryAfter)).toBeGreaterThan(0);
+            expect(JSON.stringify(res.body)).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|at .*\.ts|stack/);
+          }
         }
-      }
-      expect(t.logger.lines.filter((l) => /"level":"error"/.test(l))).toEqual([]);
+        expect(t.logger.lines.filter((l) => /"level":"error"/.test(l))).toEqual([]);
 
-      // 3. Back: the same app, untouched, serves again.
-      await proxy.up();
-      await until("readiness after the database is back", async () => (await call("GET", "/readyz")).status === 200);
-      expect((await call("GET", "/v1/provinces")).status).toBe(200);
-      const stored = await call("POST", "/v1/batches", { batchId: "after", claims: [claim({}, 8)] }, facility);
-      expect(stored.status).toBe(201);
-      expect(await totals(t)).toEqual({ spent: "280000.00", over: "280000.00" });
-      // The batch refused while the database was gone left nothing behind.
-      expect(await t.db.prisma.batch.findMany({ select: { batchId: true } })).toEqual([{ batchId: "after" }]);
-    } finally {
-      await db.close();
-    }
-  });
+        // 3. Back: the same app, untouched, serves again.
+        await proxy.up();
+        await until("readiness after the database is back", async () => (await call("GET", "/readyz")).status === 200);
+        expect((await call("GET", "/v1/provinces")).status).toBe(200);
+        const stored = await call("POST", "/v1/batches", { batchId: "after", claims: [claim({}, 8)] }, facility);
+        expect(stored.status).toBe(201);
+        expect(await totals(t)).toEqual({ spent: "280000.00", over: "280000.00" });
+        // The batch refused while the database was gone left nothing behind.
+        expect(await t.db.prisma.batch.findMany({ select: { batchId: true } })).toEqual([{ batchId: "after" }]);
+      } finally {
+        await db.close();
+      }
+    },
+  );
 });
 
 describe("the database stops answering without closing anything (a black-holed network)", () => {
@@ -330,7 +340,8 @@ describe("SIGTERM", () => {
         "the batch's transaction to start",
         async () => {
           const { rows } = await watcher.query(
-            "SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND xact_start IS NOT NULL AND query ILIKE '%batch%'",
+            "SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND " +
+              "xact_start IS NOT NULL AND query ILIKE '%batch%'",
           );
           return rows.length > 0;
         },

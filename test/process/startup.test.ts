@@ -31,39 +31,43 @@ describe("starting the server", { timeout: 90_000 }, () => {
   });
 
   // One story, so the embedded database is created only once (seconds on a busy machine).
-  it("serves on PORT with the embedded database under DATA_DIR, refuses a second process on that folder, and keeps the data across a restart", async () => {
-    const dataDir = temp("data");
-    const env = { PORT: String(await freePort()), DATA_DIR: dataDir, BOOTSTRAP_CENTRAL_KEY: KEY };
+  it(
+    "serves on PORT with the embedded database under DATA_DIR, refuses a second process on that folder, and keeps " +
+      "the data across a restart",
+    async () => {
+      const dataDir = temp("data");
+      const env = { PORT: String(await freePort()), DATA_DIR: dataDir, BOOTSTRAP_CENTRAL_KEY: KEY };
 
-    // First, a start on an empty folder creates and migrates the database.
-    const first = await startServer(env);
-    expect(await (await fetch(`${first.url}/healthz`)).json()).toEqual({ status: "ok" });
-    expect(await (await fetch(`${first.url}/readyz`)).json()).toEqual({ status: "ready", database: "pglite" });
-    const put = await fetch(`${first.url}/v1/provinces/01`, {
-      method: "PUT",
-      headers: auth,
-      body: JSON.stringify({ name: "Hà Nội" }),
-    });
-    expect(put.status).toBe(201);
-    expect(existsSync(join(dataDir, "server.pid"))).toBe(true);
+      // First, a start on an empty folder creates and migrates the database.
+      const first = await startServer(env);
+      expect(await (await fetch(`${first.url}/healthz`)).json()).toEqual({ status: "ok" });
+      expect(await (await fetch(`${first.url}/readyz`)).json()).toEqual({ status: "ready", database: "pglite" });
+      const put = await fetch(`${first.url}/v1/provinces/01`, {
+        method: "PUT",
+        headers: auth,
+        body: JSON.stringify({ name: "Hà Nội" }),
+      });
+      expect(put.status).toBe(201);
+      expect(existsSync(join(dataDir, "server.pid"))).toBe(true);
 
-    // Second, another process on the same folder exits 1 with one line naming it; the first keeps serving.
-    const rival = await failedStart({ PORT: String(await freePort()), DATA_DIR: dataDir });
-    expectOneLineFailure(rival, /in use by another process/);
-    expect(rival.stderr).toContain(dataDir);
-    expect((await fetch(`${first.url}/readyz`)).status).toBe(200);
+      // Second, another process on the same folder exits 1 with one line naming it; the first keeps serving.
+      const rival = await failedStart({ PORT: String(await freePort()), DATA_DIR: dataDir });
+      expectOneLineFailure(rival, /in use by another process/);
+      expect(rival.stderr).toContain(dataDir);
+      expect((await fetch(`${first.url}/readyz`)).status).toBe(200);
 
-    // Third, a clean stop releases the folder.
-    const stopped = await first.stop();
-    expect(stopped.code).toBe(0);
-    expect(existsSync(join(dataDir, "server.pid"))).toBe(false);
+      // Third, a clean stop releases the folder.
+      const stopped = await first.stop();
+      expect(stopped.code).toBe(0);
+      expect(existsSync(join(dataDir, "server.pid"))).toBe(false);
 
-    // Fourth, after a restart the province is still there.
-    const second = await startServer({ ...env, PORT: String(await freePort()) });
-    const read = await fetch(`${second.url}/v1/provinces`, { headers: auth });
-    expect((await read.json()).data).toEqual([expect.objectContaining({ code: "01", name: "Hà Nội" })]);
-    await second.stop();
-  });
+      // Fourth, after a restart the province is still there.
+      const second = await startServer({ ...env, PORT: String(await freePort()) });
+      const read = await fetch(`${second.url}/v1/provinces`, { headers: auth });
+      expect((await read.json()).data).toEqual([expect.objectContaining({ code: "01", name: "Hà Nội" })]);
+      await second.stop();
+    },
+  );
 
   it("a DATABASE_URL that is not a URL exits 1 with one line naming the variable", async () => {
     const r = await failedStart({ PORT: String(await freePort()), DATABASE_URL: "not a url" });

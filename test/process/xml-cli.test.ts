@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { fixtureEnvelope } from "../../src/xml/fixtures.ts";
+import { fixtureEnvelope } from "../support/xml-fixtures.ts";
 import { ProgressBar } from "../../src/xml/cli.ts";
 import { fixtureBytes } from "../fixtures/xml/index.ts";
 import { freePort, killServers, runScript, startServer, tempDir } from "../support/process.ts";
@@ -12,7 +12,10 @@ const cli = (args: string[], env: Record<string, string>) => runScript("src/cli.
 const KEY = "xml-cli-central-key-0123456789";
 const before = new Date(Date.now() - 3_600_000);
 
-/** A folder as a hospital's export leaves it: two envelopes (one in a subfolder), a hostile one, and a file that is no envelope. */
+/**
+ * A folder as a hospital's export leaves it: two envelopes (one in a subfolder), a hostile one, and a file that is no
+ * envelope.
+ */
 function exportFolder(root: string) {
   mkdirSync(join(root, "june", "week2"), { recursive: true });
   writeFileSync(
@@ -66,57 +69,61 @@ describe("npm run cli -- import-xml", { timeout: 120_000 }, () => {
   });
   afterEach(killServers);
 
-  it("sends a folder to a running service: every envelope under it, a JSON summary, a CSV of what was rejected and why", async () => {
-    const port = await freePort();
-    const server = await startServer({
-      PORT: String(port),
-      DATABASE_URL: scratch.url,
-      BOOTSTRAP_CENTRAL_KEY: KEY,
-      MARK_STUCK_INTERVAL_SECONDS: "0",
-    });
-    const csv = join(dir.path, "rejected-http.csv");
-    const run = await cli(
-      [
-        "import-xml",
-        "--facility",
-        "01001",
-        "--url",
-        server.url,
-        "--key",
-        KEY,
-        "--rejected",
-        csv,
-        join(dir.path, "june"),
-      ],
-      {},
-    );
-    await server.stop();
-    // c.xml was refused whole: exit 1, the others were taken.
-    expect(run.code, run.stderr).toBe(1);
-    // Not a terminal: no progress bar.
-    expect(run.stderr).toBe("");
-    const summary = JSON.parse(run.stdout);
-    expect(summary.files.map((f: any) => [f.path.split("/").slice(-1)[0], f.status])).toEqual([
-      ["a.xml", 201],
-      ["c.xml", 422],
-      ["b.xml", 201],
-    ]);
-    expect(summary.totals).toEqual({
-      files: 3,
-      refusedFiles: 1,
-      received: 7,
-      accepted: expect.any(Number),
-      pendingDocumentation: expect.any(Number),
-      rejected: 1,
-    });
-    expect(summary.totals.accepted + summary.totals.pendingDocumentation).toBe(6);
-    const [header, ...rows] = csvRows(csv);
-    expect(header).toEqual(["file", "batchId", "index", "claimId", "path", "code", "message"]);
-    expect(rows.map((r) => [r[0]!.split("/").slice(-1)[0], r[2], r[3], r[4], r[5]])).toEqual([
-      ["c.xml", "", "", "HOSO[0].FILEHOSO[0](XML1).NOIDUNGFILE", "invalid_base64"],
-      ["b.xml", "1", "CLB32-1", "HOSO[1].XML1.NGAY_RA", "invalid_format"],
-    ]);
-  });
+  it(
+    "sends a folder to a running service: every envelope under it, a JSON summary, a CSV of what was rejected and " +
+      "why",
+    async () => {
+      const port = await freePort();
+      const server = await startServer({
+        PORT: String(port),
+        DATABASE_URL: scratch.url,
+        BOOTSTRAP_CENTRAL_KEY: KEY,
+        MARK_STUCK_INTERVAL_SECONDS: "0",
+      });
+      const csv = join(dir.path, "rejected-http.csv");
+      const run = await cli(
+        [
+          "import-xml",
+          "--facility",
+          "01001",
+          "--url",
+          server.url,
+          "--key",
+          KEY,
+          "--rejected",
+          csv,
+          join(dir.path, "june"),
+        ],
+        {},
+      );
+      await server.stop();
+      // c.xml was refused whole: exit 1, the others were taken.
+      expect(run.code, run.stderr).toBe(1);
+      // Not a terminal: no progress bar.
+      expect(run.stderr).toBe("");
+      const summary = JSON.parse(run.stdout);
+      expect(summary.files.map((f: any) => [f.path.split("/").slice(-1)[0], f.status])).toEqual([
+        ["a.xml", 201],
+        ["c.xml", 422],
+        ["b.xml", 201],
+      ]);
+      expect(summary.totals).toEqual({
+        files: 3,
+        refusedFiles: 1,
+        received: 7,
+        accepted: expect.any(Number),
+        pendingDocumentation: expect.any(Number),
+        rejected: 1,
+      });
+      expect(summary.totals.accepted + summary.totals.pendingDocumentation).toBe(6);
+      const [header, ...rows] = csvRows(csv);
+      expect(header).toEqual(["file", "batchId", "index", "claimId", "path", "code", "message"]);
+      expect(rows.map((r) => [r[0]!.split("/").slice(-1)[0], r[2], r[3], r[4], r[5]])).toEqual([
+        ["c.xml", "", "", "HOSO[0].FILEHOSO[0](XML1).NOIDUNGFILE", "invalid_base64"],
+        ["b.xml", "1", "CLB32-1", "HOSO[1].XML1.NGAY_RA", "invalid_format"],
+      ]);
+    },
+  );
 
   it("stores straight into the database, and a second run of the same files changes nothing", async () => {
     const file = join(dir.path, "june", "a.xml");

@@ -1,5 +1,5 @@
 import { claim } from "./claims.ts";
-import { fixtureEnvelope } from "../../src/xml/fixtures.ts";
+import { fixtureEnvelope } from "./xml-fixtures.ts";
 import { CENTRAL_KEY, START, type TestContext } from "./harness.ts";
 
 /**
@@ -140,7 +140,8 @@ export const ACCESS_MATRIX: Record<string, MatrixEntry> = {
     expect: provinceOfA(200),
   },
 
-  // Webhooks: a province subscribes for itself only (provinces are public reference data: naming another is refused, 403).
+  // Webhooks: a province subscribes for itself only (provinces are public reference data: naming another is refused,
+  // 403).
   "POST /v1/alerts/webhooks": {
     url: () => "/v1/alerts/webhooks",
     body: () => ({ url: "https://matrix.example/hooks", provinceCode: "01" }),
@@ -156,7 +157,8 @@ export const ACCESS_MATRIX: Record<string, MatrixEntry> = {
   "GET /v1/usage": { url: () => "/v1/usage?year=2026", expect: { ...provinceOfA(200), provinceB: 200 } },
   "GET /v1/provinces/:code/usage": { url: () => "/v1/provinces/01/usage?year=2026", expect: provinceOfA(200) },
 
-  // A facility key submits for its own facility only; naming another is refused outright (facilities are public reference data).
+  // A facility key submits for its own facility only; naming another is refused outright (facilities are public
+  // reference data).
   "POST /v1/batches": {
     url: () => "/v1/batches",
     body: () => ({ batchId: "MATRIX-NEW", facilityCode: "01001", claims: [claim({ claimId: "LKMATRIX1" })] }),

@@ -22,24 +22,29 @@ export async function aggregates(db: Database): Promise<{ stored: Aggregates; re
   return {
     stored: {
       spending: await rows(
-        `SELECT province_code, year, spent::text, pending_amount::text, claim_count FROM spending WHERE ${NOT_ZERO("spent", "claim_count")} OR pending_amount <> 0`,
+        `SELECT province_code, year, spent::text, pending_amount::text, claim_count FROM spending WHERE ` +
+          `${NOT_ZERO("spent", "claim_count")} OR pending_amount <> 0`,
       ),
       detail: await rows(
-        `SELECT province_code, year, month, facility_code, spent::text, pending_amount::text, claim_count FROM spending_detail WHERE ${NOT_ZERO("spent", "claim_count")} OR pending_amount <> 0`,
+        `SELECT province_code, year, month, facility_code, spent::text, pending_amount::text, claim_count FROM
+          spending_detail WHERE ${NOT_ZERO("spent", "claim_count")} OR pending_amount <> 0`,
       ),
       triangle: await rows(
-        `SELECT province_code, year, discharge_month, delay_months, amount::text, claim_count FROM arrival_triangle WHERE ${NOT_ZERO("amount", "claim_count")}`,
+        `SELECT province_code, year, discharge_month, delay_months, amount::text, claim_count FROM arrival_triangle
+          WHERE ${NOT_ZERO("amount", "claim_count")}`,
       ),
     },
     recomputed: {
-      spending:
-        await rows(`SELECT c.province_code, c.year, sum(${COUNTED_AMOUNT})::numeric(18,2)::text AS spent, sum(${PENDING})::numeric(18,2)::text AS pending, ${COUNTED_CLAIMS} AS claims
+      spending: await rows(`SELECT c.province_code, c.year, sum(${COUNTED_AMOUNT})::numeric(18,2)::text AS spent,
+          sum(${PENDING})::numeric(18,2)::text AS pending, ${COUNTED_CLAIMS} AS claims
         FROM claim c GROUP BY 1, 2 HAVING ${NOT_ZERO(`sum(${COUNTED_AMOUNT})`, COUNTED_CLAIMS)}`),
-      detail:
-        await rows(`SELECT c.province_code, c.year, c.month, c.facility_code, sum(${COUNTED_AMOUNT})::numeric(18,2)::text AS spent, sum(${PENDING})::numeric(18,2)::text AS pending, ${COUNTED_CLAIMS} AS claims
+      detail: await rows(`SELECT c.province_code, c.year, c.month, c.facility_code,
+          sum(${COUNTED_AMOUNT})::numeric(18,2)::text AS spent, sum(${PENDING})::numeric(18,2)::text AS pending,
+            ${COUNTED_CLAIMS} AS claims
         FROM claim c GROUP BY 1, 2, 3, 4 HAVING ${NOT_ZERO(`sum(${COUNTED_AMOUNT})`, COUNTED_CLAIMS)}`),
       triangle: await rows(
-        `SELECT province_code, year, discharge_month, delay_months, amount::numeric(18,2)::text AS amount, claim_count FROM (${TRIANGLE_FROM_CLAIMS}) t WHERE ${NOT_ZERO("amount", "claim_count")}`,
+        `SELECT province_code, year, discharge_month, delay_months, amount::numeric(18,2)::text AS amount, claim_count
+          FROM (${TRIANGLE_FROM_CLAIMS}) t WHERE ${NOT_ZERO("amount", "claim_count")}`,
       ),
     },
   };

@@ -29,7 +29,8 @@ export async function introspect(db: Database): Promise<DatabaseShape> {
     const enumNames = new Set(enumRows.map((e) => e.name));
 
     const tableRows = await s.query<{ name: string }>(
-      `SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`,
+      `SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type =
+        'BASE TABLE'`,
     );
     const shape: DatabaseShape = { tables: {}, enums: Object.fromEntries(enumRows.map((e) => [e.name, e.labels])) };
     for (const { name } of tableRows) {
@@ -47,7 +48,8 @@ export async function introspect(db: Database): Promise<DatabaseShape> {
       column_default: string | null;
       formatted: string;
     }>(`
-      SELECT c.table_name::text, c.column_name::text, c.is_nullable::text, c.data_type::text, c.udt_name::text, c.column_default::text,
+      SELECT c.table_name::text, c.column_name::text, c.is_nullable::text, c.data_type::text, c.udt_name::text,
+        c.column_default::text,
              format_type(a.atttypid, a.atttypmod) AS formatted
       FROM information_schema.columns c
       JOIN pg_class cl ON cl.relname = c.table_name
@@ -78,7 +80,8 @@ export async function introspect(db: Database): Promise<DatabaseShape> {
       partial: boolean;
       descending: boolean;
     }>(`
-      SELECT t.relname::text AS table_name, i.relname::text AS name, ix.indisprimary AS is_primary, ix.indisunique AS is_unique,
+      SELECT t.relname::text AS table_name, i.relname::text AS name, ix.indisprimary AS is_primary, ix.indisunique AS
+        is_unique,
              array(SELECT a.attname::text FROM unnest(ix.indkey::int2[]) WITH ORDINALITY k(attnum, ord)
                    JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum ORDER BY k.ord) AS columns,
              ix.indexprs IS NOT NULL AS expressions, ix.indpred IS NOT NULL AS partial,
@@ -118,7 +121,8 @@ export async function introspect(db: Database): Promise<DatabaseShape> {
              array(SELECT a.attname::text FROM unnest(con.conkey) WITH ORDINALITY k(attnum, ord)
                    JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum ORDER BY k.ord) AS columns,
              array(SELECT a.attname::text FROM unnest(con.confkey) WITH ORDINALITY k(attnum, ord)
-                   JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.attnum ORDER BY k.ord) AS ref_columns,
+                   JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.attnum ORDER BY k.ord) AS
+                     ref_columns,
              con.confdeltype::text AS on_delete, con.confupdtype::text AS on_update
       FROM pg_constraint con
       JOIN pg_class cl ON cl.oid = con.conrelid
@@ -160,7 +164,8 @@ export function compareShapes(expected: DatabaseShape, actual: DatabaseShape): s
   const out: string[] = [];
   const describeIndex = (i: IndexShape | null) => (i ? `${i.name}(${i.columns.join(", ")})` : "none");
   const describeFk = (f: ForeignKeyShape) =>
-    `${f.name}(${f.columns.join(", ")}) -> ${f.refTable}(${f.refColumns.join(", ")}) on delete ${f.onDelete} on update ${f.onUpdate}`;
+    `${f.name}(${f.columns.join(", ")}) -> ${f.refTable}(${f.refColumns.join(", ")}) on delete ${f.onDelete} on ` +
+    `update ${f.onUpdate}`;
   const sameSets = (what: string, want: string[], got: string[]) => {
     for (const w of want) if (!got.includes(w)) out.push(`${what}: schema declares ${w}, the database lacks it`);
     for (const g of got)
@@ -185,7 +190,8 @@ export function compareShapes(expected: DatabaseShape, actual: DatabaseShape): s
       if (g.type !== w.type) out.push(`${name}.${col}: type ${g.type} in the database, ${w.type} in the schema`);
       if (g.nullable !== w.nullable)
         out.push(
-          `${name}.${col}: ${g.nullable ? "nullable" : "NOT NULL"} in the database, ${w.nullable ? "nullable" : "NOT NULL"} in the schema`,
+          `${name}.${col}: ${g.nullable ? "nullable" : "NOT NULL"} in the database, ` +
+            `${w.nullable ? "nullable" : "NOT NULL"} in the schema`,
         );
       if (g.default !== w.default)
         out.push(
@@ -194,7 +200,8 @@ export function compareShapes(expected: DatabaseShape, actual: DatabaseShape): s
     }
     if (describeIndex(got.primaryKey) !== describeIndex(want.primaryKey))
       out.push(
-        `${name}: primary key ${describeIndex(got.primaryKey)} in the database, ${describeIndex(want.primaryKey)} in the schema`,
+        `${name}: primary key ${describeIndex(got.primaryKey)} in the database, ${describeIndex(want.primaryKey)} in ` +
+          `the schema`,
       );
     sameSets(`${name} unique indexes`, want.uniques.map(describeIndex), got.uniques.map(describeIndex));
     sameSets(`${name} indexes`, want.indexes.map(describeIndex), got.indexes.map(describeIndex));

@@ -2,7 +2,8 @@ import type { Database } from "../../src/db/client.ts";
 
 async function tables(db: Database): Promise<string[]> {
   const rows = await db.prisma.$queryRawUnsafe<{ tablename: string }[]>(
-    "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> '_prisma_migrations' ORDER BY tablename",
+    "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> '_prisma_migrations' ORDER BY " +
+      "tablename",
   );
   return rows.map((r) => r.tablename);
 }
@@ -26,7 +27,8 @@ export async function fingerprint(db: Database): Promise<Record<string, string>>
     names
       .map(
         (n) =>
-          `SELECT '${n}' AS t, count(*)::text || ':' || md5(coalesce(string_agg(x::text, '|' ORDER BY x::text), '')) AS h FROM "${n}" x`,
+          `SELECT '${n}' AS t, count(*)::text || ':' || md5(coalesce(string_agg(x::text, '|' ORDER BY x::text), '')) AS
+            h FROM "${n}" x`,
       )
       .join(" UNION ALL "),
   );

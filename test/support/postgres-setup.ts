@@ -7,7 +7,12 @@ async function admin() {
   try {
     await client.connect();
   } catch (err) {
-    throw new Error(`PostgreSQL tests need a server at ${BASE_URL} (set TEST_DATABASE_URL): ${(err as Error).message}`);
+    throw new Error(
+      `PostgreSQL tests need a server at ${BASE_URL} (set TEST_DATABASE_URL): ${(err as Error).message}`,
+      {
+        cause: err,
+      },
+    );
   }
   return client;
 }

@@ -38,9 +38,11 @@ export async function addSpendingIn(
         claim_count = spending.claim_count + EXCLUDED.claim_count, updated_at = EXCLUDED.updated_at`;
     await tx.$executeRaw`
       INSERT INTO spending_detail (province_code, year, month, facility_code, spent, pending_amount, claim_count)
-      VALUES (${e.provinceCode}, ${e.year}, ${e.month ?? 1}, ${e.facilityCode}, ${e.spent}::numeric, ${pending}::numeric, ${claims})
+      VALUES (${e.provinceCode}, ${e.year}, ${e.month ?? 1}, ${e.facilityCode}, ${e.spent}::numeric,
+        ${pending}::numeric, ${claims})
       ON CONFLICT (province_code, year, month, facility_code) DO UPDATE SET
-        spent = spending_detail.spent + EXCLUDED.spent, pending_amount = spending_detail.pending_amount + EXCLUDED.pending_amount,
+        spent = spending_detail.spent + EXCLUDED.spent, pending_amount = spending_detail.pending_amount +
+          EXCLUDED.pending_amount,
         claim_count = spending_detail.claim_count + EXCLUDED.claim_count`;
   }
   const keys = entries.map((e) => ({ provinceCode: e.provinceCode, year: e.year }));

@@ -41,7 +41,8 @@ export async function withLockSessions<T>(fn: (holder: pg.Client, watcher: pg.Cl
 export function lockWaiters(watcher: pg.Client, n: number): Promise<true> {
   return until(`${n} sessions waiting for a lock`, async () => {
     const { rows } = await watcher.query<{ n: number }>(
-      "SELECT count(DISTINCT pid)::int AS n FROM pg_locks WHERE NOT granted AND pid IN (SELECT pid FROM pg_stat_activity WHERE datname = current_database())",
+      "SELECT count(DISTINCT pid)::int AS n FROM pg_locks WHERE NOT granted AND pid IN (SELECT pid FROM " +
+        "pg_stat_activity WHERE datname = current_database())",
     );
     return rows[0]!.n >= n;
   });

@@ -8,7 +8,10 @@ export async function* chunks(body: string | Buffer, size = 64 * 1024) {
   for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
 }
 
-/** readEnvelope over the body in chunks of `size`, decoding the summaries (XML1); the result and the episodes handed over. */
+/**
+ * readEnvelope over the body in chunks of `size`, decoding the summaries (XML1); the result and the episodes handed
+ * over.
+ */
 export async function read(body: string | Buffer, options: Partial<ReadOptions> = {}, size?: number) {
   const episodes: RawEpisode[] = [];
   const result = await readEnvelope(chunks(body, size), {

@@ -344,7 +344,8 @@ describe("the mapping is data (rules/xml-mapping.json)", () => {
     expect(() =>
       parseRules({ "xml-mapping.json": { documentTables: { XML9: { type: "birth_certificate" } } } }),
     ).toThrow(
-      'rules: xml-mapping.json: documentTables.XML9.type: unknown document type "birth_certificate" (not in documents.json)',
+      'rules: xml-mapping.json: documentTables.XML9.type: unknown document type "birth_certificate" (not in ' +
+        "documents.json)",
     );
     expect(() => parseRules({ "xml-mapping.json": { visitTypes: { "1": "inpatient" } } })).toThrow(
       /xml-mapping\.json: visitTypes/,

@@ -2,7 +2,7 @@ import { Worker } from "node:worker_threads";
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Problem } from "../../src/http/problem.ts";
-import { fixtureEnvelope } from "../../src/xml/fixtures.ts";
+import { fixtureEnvelope } from "../support/xml-fixtures.ts";
 import type { MappedEpisode } from "../../src/xml/map.ts";
 import { type EpisodeReader, readEpisodesInThread } from "../../src/xml/read.ts";
 import { XmlMappingRulesSchema } from "../../src/xml/rules.ts";
@@ -249,7 +249,8 @@ describe("when a worker thread cannot help", () => {
       start: (real) =>
         started++ === 0
           ? new Worker(
-              "const { parentPort } = require('node:worker_threads'); parentPort.on('message', (m) => { if (m.type === 'chunk') process.exit(3); }); parentPort.postMessage({ type: 'ready' });",
+              "const { parentPort } = require('node:worker_threads'); parentPort.on('message', (m) => { if (m.type " +
+                "=== 'chunk') process.exit(3); }); parentPort.postMessage({ type: 'ready' });",
               { eval: true },
             )
           : real(),

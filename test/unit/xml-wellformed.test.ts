@@ -78,7 +78,8 @@ describe("an envelope that is not well-formed is refused whole", () => {
       "text that is not XML in a FILEHOSO nested in a FILEHOSO (content, not a table)",
       edited(
         /<HOSO>[\s\S]*<\/HOSO>/,
-        "<HOSO><FILEHOSO><LOAIHOSO>XML1</LOAIHOSO><NOIDUNGFILE>PFRPTkdfSE9QLz4=</NOIDUNGFILE><HOSO><FILEHOSO><NOIDUNGFILE>&bogus;</NOIDUNGFILE></FILEHOSO></HOSO></FILEHOSO></HOSO>",
+        "<HOSO><FILEHOSO><LOAIHOSO>XML1</LOAIHOSO><NOIDUNGFILE>PFRPTkdfSE9QLz4=</NOIDUNGFILE>" +
+          "<HOSO><FILEHOSO><NOIDUNGFILE>&bogus;</NOIDUNGFILE></FILEHOSO></HOSO></FILEHOSO></HOSO>",
       ),
     ],
   ])("%s", async (_, body) => {
@@ -90,7 +91,9 @@ describe("an envelope that is not well-formed is refused whole", () => {
 it("checks a table's base64 even when another FILEHOSO is nested in its FILEHOSO", async () => {
   const body = edited(
     /<HOSO>[\s\S]*<\/HOSO>/,
-    "<HOSO><FILEHOSO><NOIDUNGFILE>%%%</NOIDUNGFILE><HOSO><FILEHOSO><LOAIHOSO>XML1</LOAIHOSO><NOIDUNGFILE>PFRPTkdfSE9QLz4=</NOIDUNGFILE></FILEHOSO></HOSO></FILEHOSO></HOSO>",
+    "<HOSO><FILEHOSO><NOIDUNGFILE>%%%</NOIDUNGFILE>" +
+      "<HOSO><FILEHOSO><LOAIHOSO>XML1</LOAIHOSO><NOIDUNGFILE>PFRPTkdfSE9QLz4=</NOIDUNGFILE></FILEHOSO></HOSO>" +
+      "</FILEHOSO></HOSO>",
   );
   for (const size of [64 * 1024, 5])
     expect(await refusal(body, {}, size)).toMatchObject({ status: 422, code: "invalid_base64" });
@@ -230,7 +233,10 @@ describe("pieces cut anywhere", () => {
   });
 });
 
-/** A reader whose saxen counts what it scans, if it scanned again all it was given with every write (as it does what it still holds). */
+/**
+ * A reader whose saxen counts what it scans, if it scanned again all it was given with every write (as it does what it
+ * still holds).
+ */
 function countingReader() {
   const texts: string[] = [];
   const reader = new XmlReader(

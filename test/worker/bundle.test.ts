@@ -65,7 +65,8 @@ describe("the Worker as deployed", () => {
       const report = inspectBundle(dir.path);
       // PGlite was tree-shaken away (0 bytes): only what reached the output counts.
       expect(bundleProblems(report)).toEqual([
-        "src/generated/prisma/client.ts (2.0 KiB) is in the bundle: the Node build of the Prisma client: import it as #prisma, not ../generated/prisma/client.ts",
+        "src/generated/prisma/client.ts (2.0 KiB) is in the bundle: the Node build of the Prisma client: import it " +
+          "as #prisma, not ../generated/prisma/client.ts",
       ]);
       expect(bundleProblems({ ...report, forbidden: [], gzipBytes: GZIP_LIMIT + 1 })).toEqual([
         "compressed size 3.00 MiB is over the 3.00 MiB of the free plan (paid: 10.00 MiB)",

@@ -71,22 +71,26 @@ describe("the Worker under wrangler dev, on PostgreSQL through Hyperdrive", () =
 
   let webhookId = "";
 
-  it("3. central sets up Hà Nội, Bạch Mai and an estimate of 1,000,000, gives Bạch Mai a key and subscribes a webhook to Hà Nội's alerts", async () => {
-    expectStatus(await call("PUT", "/v1/provinces/01", { body: { name: "Hà Nội" } }), 201);
-    expectStatus(await call("PUT", "/v1/facilities/01001", { body: { name: "Bệnh viện Bạch Mai" } }), 201);
-    expectStatus(await call("PUT", `/v1/provinces/01/estimates/${year}`, { body: { amount: "1000000" } }), 201);
-    const created = await call("POST", "/v1/keys", {
-      body: { role: "facility", scope: "01001", name: "Bạch Mai HIS" },
-    });
-    expectStatus(created, 201);
-    facilityKey = created.body.key;
-    // Nothing listens there: every attempt fails, and the attempt is what we look for.
-    const hook = await call("POST", "/v1/alerts/webhooks", {
-      body: { url: `https://127.0.0.1:${await freePort()}/hook`, provinceCode: "01" },
-    });
-    expectStatus(hook, 201);
-    webhookId = hook.body.id;
-  });
+  it(
+    "3. central sets up Hà Nội, Bạch Mai and an estimate of 1,000,000, gives Bạch Mai a key and subscribes a webhook " +
+      "to Hà Nội's alerts",
+    async () => {
+      expectStatus(await call("PUT", "/v1/provinces/01", { body: { name: "Hà Nội" } }), 201);
+      expectStatus(await call("PUT", "/v1/facilities/01001", { body: { name: "Bệnh viện Bạch Mai" } }), 201);
+      expectStatus(await call("PUT", `/v1/provinces/01/estimates/${year}`, { body: { amount: "1000000" } }), 201);
+      const created = await call("POST", "/v1/keys", {
+        body: { role: "facility", scope: "01001", name: "Bạch Mai HIS" },
+      });
+      expectStatus(created, 201);
+      facilityKey = created.body.key;
+      // Nothing listens there: every attempt fails, and the attempt is what we look for.
+      const hook = await call("POST", "/v1/alerts/webhooks", {
+        body: { url: `https://127.0.0.1:${await freePort()}/hook`, provinceCode: "01" },
+      });
+      expectStatus(hook, 201);
+      webhookId = hook.body.id;
+    },
+  );
 
   it("4. Bạch Mai's batch takes spending to 86% and the 85% alert is already there when the batch is answered", async () => {
     const body = {

@@ -536,7 +536,11 @@ const base64 = (xml: string, wrap: boolean) => {
 
 /** One HOSO element: a FILEHOSO per table, its content in base64. */
 export function hosoXml(tables: [string, string][], wrapBase64 = false): string {
-  return `<HOSO>${tables.map(([type, xml]) => `<FILEHOSO><LOAIHOSO>${type}</LOAIHOSO><NOIDUNGFILE>${base64(xml, wrapBase64)}</NOIDUNGFILE></FILEHOSO>`).join("")}</HOSO>\n`;
+  const files = tables.map(
+    ([type, xml]) =>
+      `<FILEHOSO><LOAIHOSO>${type}</LOAIHOSO><NOIDUNGFILE>${base64(xml, wrapBase64)}</NOIDUNGFILE></FILEHOSO>`,
+  );
+  return `<HOSO>${files.join("")}</HOSO>\n`;
 }
 
 const SIGNATURE =
@@ -554,7 +558,8 @@ export function* envelopeParts(
 ): Generator<string> {
   yield '<?xml version="1.0" encoding="utf-8"?>\n<GIAMDINHHS xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\n';
   yield `<THONGTINDONVI><MACSKCB>${escapeXml(facility)}</MACSKCB></THONGTINDONVI>\n`;
-  yield `<THONGTINHOSO><NGAYLAP>${options.createdOn ?? "20260615"}</NGAYLAP>${count === null ? "" : `<SOLUONGHOSO>${count}</SOLUONGHOSO>`}<DANHSACHHOSO>\n`;
+  const stated = count === null ? "" : `<SOLUONGHOSO>${count}</SOLUONGHOSO>`;
+  yield `<THONGTINHOSO><NGAYLAP>${options.createdOn ?? "20260615"}</NGAYLAP>${stated}<DANHSACHHOSO>\n`;
   yield* hosos;
   yield "</DANHSACHHOSO></THONGTINHOSO>\n";
   if (options.signature) yield SIGNATURE;
