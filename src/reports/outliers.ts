@@ -128,6 +128,73 @@ function compare(value: Dec, group: Group): { view: z.infer<typeof Comparison>; 
 
 const STATUS_ORDER: Record<Row["status"], number> = { outlier: 0, within_range: 1, not_scored: 2, too_few_claims: 3 };
 
+type Unit = OutlierUnitRow & { claims: number; duplicates: number; perClaim: Dec };
+type ScoredRow = Row & { exact: Dec | null };
+type ReportRules = AppDeps["rules"]["reports"];
+
+/** Peer groups of the units with enough claims, in a province and nationally, by visit type. */
+function peerGroups(units: Unit[], rules: ReportRules) {
+  const scored = units.filter((unit) => unit.claims >= rules.minClaimsForScore);
+  const collect = (key: (unit: Unit) => string) => {
+    const values = new Map<string, Dec[]>();
+    for (const unit of scored) {
+      const list = values.get(key(unit));
+      if (list) list.push(unit.perClaim);
+      else values.set(key(unit), [unit.perClaim]);
+    }
+    return new Map([...values].map(([groupKey, perClaim]) => [groupKey, groupOf(perClaim, rules.minPeersForScore)]));
+  };
+  return {
+    inProvince: collect((unit) => `${unit.provinceCode}|${unit.visitType}`),
+    national: collect((unit) => unit.visitType),
+  };
+}
+
+/** One unit's row: too few claims to score, or its scores against both peer groups. */
+function scoreUnit(unit: Unit, groups: ReturnType<typeof peerGroups>, rules: ReportRules): ScoredRow {
+  const base = {
+    facilityCode: unit.facilityCode,
+    name: unit.name,
+    provinceCode: unit.provinceCode,
+    visitType: unit.visitType as Row["visitType"],
+    claims: unit.claims,
+    insuranceAmount: formatMoney(unit.amount),
+    perClaim: formatMoney(fixed(unit.perClaim, 2)),
+    duplicateClaims: unit.duplicates,
+    duplicateShare: ratio(unit.duplicates, unit.claims)!,
+  };
+  if (unit.claims < rules.minClaimsForScore)
+    return { ...base, status: "too_few_claims", province: null, national: null, score: null, exact: null };
+  const inProvince = compare(unit.perClaim, groups.inProvince.get(`${unit.provinceCode}|${unit.visitType}`)!);
+  const nationally = compare(unit.perClaim, groups.national.get(unit.visitType)!);
+  const scores = [inProvince.score, nationally.score].filter((score): score is Dec => score !== null);
+  const exact = scores.length ? Dec.max(...scores) : null;
+  const status = exact === null ? "not_scored" : exact.gte(new Dec(rules.outlierScore)) ? "outlier" : "within_range";
+  return {
+    ...base,
+    status,
+    province: inProvince.view,
+    national: nationally.view,
+    score: exact && fixed(exact, 2),
+    exact,
+  };
+}
+
+/** Outliers first, then by score, then by code; `list: outliers` keeps outliers and those too few to score. */
+function listRows(rows: ScoredRow[], list: OutlierQuery["list"]): Row[] {
+  return rows
+    .filter((row) => list === "all" || row.status === "outlier" || row.status === "too_few_claims")
+    .sort(
+      (left, right) =>
+        STATUS_ORDER[left.status] - STATUS_ORDER[right.status] ||
+        (left.exact && right.exact ? right.exact.comparedTo(left.exact) : 0) ||
+        byCode(left.facilityCode, right.facilityCode) ||
+        byCode(left.provinceCode, right.provinceCode) ||
+        byCode(left.visitType, right.visitType),
+    )
+    .map(({ exact: _, ...row }) => row);
+}
+
 /**
  * Facilities whose insured amount per claim stands far above their peers:
  * one statement groups the year's claims by facility, province and visit
@@ -146,72 +213,15 @@ export async function outlierReport(
   const now = deps.clock.now();
   const year = parsed.year ?? vietnamYearMonth(now).year;
   const rules = deps.rules.reports;
-  const units = (await reportQuery<OutlierUnitRow>(deps.db, OUTLIER_UNITS, [year, parsed.visitType ?? null])).map(
-    (u) => ({
-      ...u,
-      claims: Number(u.claims),
-      duplicates: Number(u.duplicates),
-      perClaim: new Dec(u.amount).div(Number(u.claims)),
-    }),
-  );
-
-  const scored = units.filter((u) => u.claims >= rules.minClaimsForScore);
-  const collect = (key: (unit: (typeof units)[number]) => string) => {
-    const values = new Map<string, Dec[]>();
-    for (const unit of scored) {
-      const list = values.get(key(unit));
-      if (list) list.push(unit.perClaim);
-      else values.set(key(unit), [unit.perClaim]);
-    }
-    return new Map([...values].map(([k, v]) => [k, groupOf(v, rules.minPeersForScore)]));
-  };
-  const provinceGroups = collect((u) => `${u.provinceCode}|${u.visitType}`);
-  const nationalGroups = collect((u) => u.visitType);
-  const threshold = new Dec(rules.outlierScore);
-
-  const rows: (Row & { exact: Dec | null })[] = [];
-  for (const unit of units) {
-    if (!inScope(scope, unit.provinceCode, unit.facilityCode)) continue;
-    const base = {
-      facilityCode: unit.facilityCode,
-      name: unit.name,
-      provinceCode: unit.provinceCode,
-      visitType: unit.visitType as Row["visitType"],
-      claims: unit.claims,
-      insuranceAmount: formatMoney(unit.amount),
-      perClaim: formatMoney(fixed(unit.perClaim, 2)),
-      duplicateClaims: unit.duplicates,
-      duplicateShare: ratio(unit.duplicates, unit.claims)!,
-    };
-    if (unit.claims < rules.minClaimsForScore) {
-      rows.push({ ...base, status: "too_few_claims", province: null, national: null, score: null, exact: null });
-      continue;
-    }
-    const inProvince = compare(unit.perClaim, provinceGroups.get(`${unit.provinceCode}|${unit.visitType}`)!);
-    const nationally = compare(unit.perClaim, nationalGroups.get(unit.visitType)!);
-    const scores = [inProvince.score, nationally.score].filter((s): s is Dec => s !== null);
-    const exact = scores.length ? Dec.max(...scores) : null;
-    const status = exact === null ? "not_scored" : exact.gte(threshold) ? "outlier" : "within_range";
-    rows.push({
-      ...base,
-      status,
-      province: inProvince.view,
-      national: nationally.view,
-      score: exact && fixed(exact, 2),
-      exact,
-    });
-  }
-  const listed = rows
-    .filter((r) => parsed.list === "all" || r.status === "outlier" || r.status === "too_few_claims")
-    .sort(
-      (a, b) =>
-        STATUS_ORDER[a.status] - STATUS_ORDER[b.status] ||
-        (a.exact && b.exact ? b.exact.comparedTo(a.exact) : 0) ||
-        byCode(a.facilityCode, b.facilityCode) ||
-        byCode(a.provinceCode, b.provinceCode) ||
-        byCode(a.visitType, b.visitType),
-    )
-    .map(({ exact: _, ...r }) => r);
+  const rows = await reportQuery<OutlierUnitRow>(deps.db, OUTLIER_UNITS, [year, parsed.visitType ?? null]);
+  const units: Unit[] = rows.map((row) => ({
+    ...row,
+    claims: Number(row.claims),
+    duplicates: Number(row.duplicates),
+    perClaim: new Dec(row.amount).div(Number(row.claims)),
+  }));
+  const groups = peerGroups(units, rules);
+  const inView = units.filter((unit) => inScope(scope, unit.provinceCode, unit.facilityCode));
   return {
     year,
     provinceCode: scope.province,
@@ -223,7 +233,10 @@ export async function outlierReport(
       minClaimsForScore: rules.minClaimsForScore,
       minPeersForScore: rules.minPeersForScore,
     },
-    facilities: listed,
+    facilities: listRows(
+      inView.map((unit) => scoreUnit(unit, groups, rules)),
+      parsed.list,
+    ),
   };
 }
 

@@ -27,98 +27,88 @@ const CSV_NOTE =
   "Send `Accept: text/csv` for the same report as CSV: Vietnamese headers, UTF-8 with a byte-order mark (Excel opens " +
   "it as is), CRLF lines.";
 
+const lateRoute = createRoute({
+  method: "get",
+  path: "/reports/late-submissions",
+  tags: ["Reports"],
+  summary:
+    "Facilities ranked by their share of late claims (central: all; province: its facilities; facility: its own " +
+    "row)",
+  description: [
+    "For the claims discharged in the year (and month) in scope: by facility, how many, how many flagged " +
+      "`late_submission`, the median and 90th percentile of hours from discharge to first receipt, and how many " +
+      "flagged `citizen_id_mismatch`. Provinces are each claim's accounting province (a merged province's " +
+      "claims count for its successor from the merger on).",
+    CSV_NOTE,
+  ].join("\n\n"),
+  request: { query: LateQuery },
+  responses: { 200: jsonOrCsv(LateReport, "one line per facility"), ...problems },
+});
+
+const outliersRoute = createRoute({
+  method: "get",
+  path: "/reports/outliers",
+  tags: ["Reports"],
+  summary:
+    "Facilities whose insured amount per claim stands far above their peers (central: all; province: its " +
+    "facilities; facility: its own)",
+  description: [
+    "Each facility's mean claimed insurance amount per claim, by visit type, against the other facilities of the " +
+      "same visit type in its province and nationally: robust z = 0.6745 (x - median) / MAD, in decimals. A " +
+      "facility is an outlier when either score reaches rules.reports.outlierScore; one with fewer than " +
+      "minClaimsForScore claims is listed as too few to score; a peer group with fewer than minPeersForScore " +
+      "scored facilities gives no score. Each row also shows the share of the facility's claims flagged " +
+      "`possible_duplicate`.",
+    CSV_NOTE,
+  ].join("\n\n"),
+  request: { query: OutlierQuery },
+  responses: { 200: jsonOrCsv(OutlierReport, "one line per facility and visit type"), ...problems },
+});
+
+const projectionRoute = createRoute({
+  method: "get",
+  path: "/provinces/{code}/projection",
+  tags: ["Reports"],
+  summary: "Year-end spending projection of a province, counting claims not yet received (central, or its province)",
+  description: [
+    "A chain-ladder on the arrival triangle (discharge month x months of delay) develops what has been received " +
+      "to ultimate; the part of the year not yet discharged is added at the same pace. With too little history " +
+      "(rules.projection.minHistoryMonths) the pace method is used and the response says so. docs/projection.md " +
+      "states the method and its limits. The usage responses' projectedRatio is this projection. An unknown " +
+      "province, or another than a province key's own, is 404; facility keys 403.",
+    CSV_NOTE,
+  ].join("\n\n"),
+  request: { params: z.object({ code: ProvinceCode }), query: ProjectionQuery },
+  responses: {
+    200: jsonOrCsv(ProvinceProjection, "one line per discharge month so far, then one for the year"),
+    ...problems,
+  },
+});
+
 /** Inspection targeting: late senders, cost outliers, and the year-end projection behind usage. */
 export function reportsRoutes(deps: AppDeps) {
   const app = router();
-
-  app.openapi(
-    createRoute({
-      method: "get",
-      path: "/reports/late-submissions",
-      tags: ["Reports"],
-      summary:
-        "Facilities ranked by their share of late claims (central: all; province: its facilities; facility: its own " +
-        "row)",
-      description: [
-        "For the claims discharged in the year (and month) in scope: by facility, how many, how many flagged " +
-          "`late_submission`, the median and 90th percentile of hours from discharge to first receipt, and how many " +
-          "flagged `citizen_id_mismatch`. Provinces are each claim's accounting province (a merged province's " +
-          "claims count for its successor from the merger on).",
-        CSV_NOTE,
-      ].join("\n\n"),
-      request: { query: LateQuery },
-      responses: { 200: jsonOrCsv(LateReport, "one line per facility"), ...problems },
-    }),
-    async (ctx) => {
-      const report = await lateSubmissionReport(deps, callerOf(ctx), ctx.req.valid("query"));
-      if (wantsCsv(ctx.req.header("accept")))
-        return csvResponse(toCsv(LATE_CSV, report.facilities), `late-submissions-${report.year}.csv`);
-      return ctx.json(report, 200);
-    },
-  );
-
-  app.openapi(
-    createRoute({
-      method: "get",
-      path: "/reports/outliers",
-      tags: ["Reports"],
-      summary:
-        "Facilities whose insured amount per claim stands far above their peers (central: all; province: its " +
-        "facilities; facility: its own)",
-      description: [
-        "Each facility's mean claimed insurance amount per claim, by visit type, against the other facilities of the " +
-          "same visit type in its province and nationally: robust z = 0.6745 (x - median) / MAD, in decimals. A " +
-          "facility is an outlier when either score reaches rules.reports.outlierScore; one with fewer than " +
-          "minClaimsForScore claims is listed as too few to score; a peer group with fewer than minPeersForScore " +
-          "scored facilities gives no score. Each row also shows the share of the facility's claims flagged " +
-          "`possible_duplicate`.",
-        CSV_NOTE,
-      ].join("\n\n"),
-      request: { query: OutlierQuery },
-      responses: { 200: jsonOrCsv(OutlierReport, "one line per facility and visit type"), ...problems },
-    }),
-    async (ctx) => {
-      const report = await outlierReport(deps, callerOf(ctx), ctx.req.valid("query"));
-      if (wantsCsv(ctx.req.header("accept")))
-        return csvResponse(toCsv(OUTLIER_CSV, report.facilities), `outliers-${report.year}.csv`);
-      return ctx.json(report, 200);
-    },
-  );
-
-  app.openapi(
-    createRoute({
-      method: "get",
-      path: "/provinces/{code}/projection",
-      tags: ["Reports"],
-      summary:
-        "Year-end spending projection of a province, counting claims not yet received (central, or its province)",
-      description: [
-        "A chain-ladder on the arrival triangle (discharge month x months of delay) develops what has been received " +
-          "to ultimate; the part of the year not yet discharged is added at the same pace. With too little history " +
-          "(rules.projection.minHistoryMonths) the pace method is used and the response says so. docs/projection.md " +
-          "states the method and its limits. The usage responses' projectedRatio is this projection. An unknown " +
-          "province, or another than a province key's own, is 404; facility keys 403.",
-        CSV_NOTE,
-      ].join("\n\n"),
-      request: { params: z.object({ code: ProvinceCode }), query: ProjectionQuery },
-      responses: {
-        200: jsonOrCsv(ProvinceProjection, "one line per discharge month so far, then one for the year"),
-        ...problems,
-      },
-    }),
-    async (ctx) => {
-      const report = await provinceProjection(deps, callerOf(ctx), {
-        code: ctx.req.valid("param").code,
-        year: ctx.req.valid("query").year,
-      });
-      if (wantsCsv(ctx.req.header("accept")))
-        return csvResponse(
-          toCsv(PROJECTION_CSV, projectionCsvRows(report)),
-          `projection-${report.provinceCode}-${report.year}.csv`,
-        );
-      return ctx.json(report, 200);
-    },
-  );
-
+  app.openapi(lateRoute, async (ctx) => {
+    const report = await lateSubmissionReport(deps, callerOf(ctx), ctx.req.valid("query"));
+    if (wantsCsv(ctx.req.header("accept")))
+      return csvResponse(toCsv(LATE_CSV, report.facilities), `late-submissions-${report.year}.csv`);
+    return ctx.json(report, 200);
+  });
+  app.openapi(outliersRoute, async (ctx) => {
+    const report = await outlierReport(deps, callerOf(ctx), ctx.req.valid("query"));
+    if (wantsCsv(ctx.req.header("accept")))
+      return csvResponse(toCsv(OUTLIER_CSV, report.facilities), `outliers-${report.year}.csv`);
+    return ctx.json(report, 200);
+  });
+  app.openapi(projectionRoute, async (ctx) => {
+    const query = { code: ctx.req.valid("param").code, year: ctx.req.valid("query").year };
+    const report = await provinceProjection(deps, callerOf(ctx), query);
+    if (wantsCsv(ctx.req.header("accept")))
+      return csvResponse(
+        toCsv(PROJECTION_CSV, projectionCsvRows(report)),
+        `projection-${report.provinceCode}-${report.year}.csv`,
+      );
+    return ctx.json(report, 200);
+  });
   return app;
 }
