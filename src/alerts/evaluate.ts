@@ -8,6 +8,7 @@ import { vietnamYearMonth } from "../domain/period.ts";
 import { cellsFromJson } from "../spending/triangle.ts";
 import { crossedThresholds, thresholdText, usageLiveKey } from "../domain/thresholds.ts";
 import type { SqlSession } from "../db/client.ts";
+import * as sql from "./sql.ts";
 
 /** The live key of a province-year's projected_overrun alert: one while it is open or acknowledged. */
 export const overrunLiveKey = (provinceCode: string, year: number) => `projected_overrun:${provinceCode}:${year}`;
@@ -33,14 +34,7 @@ export interface NewAlert {
 export async function lockSpending(tx: SqlSession, keys: readonly ProvinceYear[]): Promise<void> {
   const pairs = distinct(keys);
   if (pairs.length === 0) return;
-  await tx.query(
-    `SELECT 1 FROM spending s
-     JOIN unnest($1::text[], $2::int[]) AS k(province_code, year) ON s.province_code = k.province_code AND s.year =
-       k.year
-     ORDER BY s.province_code, s.year
-     FOR UPDATE OF s`,
-    [pairs.map((k) => k.provinceCode), pairs.map((k) => k.year)],
-  );
+  await tx.query(sql.LOCK_SPENDING, [pairs.map((k) => k.provinceCode), pairs.map((k) => k.year)]);
 }
 
 /**
@@ -87,45 +81,35 @@ export async function raiseAlerts(
   // cells the projection needs (src/domain/chain-ladder.ts) come in the same statement, from the aggregate.
   const { year: cy, month: cm } = vietnamYearMonth(at);
   const current = cy * 12 + cm - 1;
-  const { thresholds, projectedOverrun: overrunRule } = deps.rules.usage;
+  const { thresholds } = deps.rules.usage;
   // Every (pair, threshold) whose resolved alert may be waiting to re-arm (see rearm below).
   const candidates = pairs.flatMap((k) =>
     thresholds.map((t) => ({ ...k, threshold: t.ratio, key: usageLiveKey(k.provinceCode, k.year, t.ratio) })),
   );
-  const rows = await tx.query<{ provinceCode: string; year: number; spent: string; estimate: string; cells: unknown }>(
-    `WITH rearm AS (
-      -- A threshold alert resolved while its threshold was still reached keeps its live key, so
-      -- more spending above the threshold raises nothing; once spending is seen below it again,
-      -- the key is released and the next crossing raises a new alert (API.md: "a new crossing").
-      UPDATE alert a SET live_key = NULL
-      FROM unnest($1::text[], $2::text[], $3::int[], $4::numeric[]) AS c(live_key, province_code, year, threshold)
-      JOIN estimate e ON e.province_code = c.province_code AND e.year = c.year
-      LEFT JOIN spending s ON s.province_code = c.province_code AND s.year = c.year
-      WHERE a.live_key = c.live_key AND a.status = 'resolved' AND COALESCE(s.spent, 0) < c.threshold * e.total_amount
-      RETURNING a.id
-    )
-    SELECT k.province_code AS "provinceCode", k.year AS "year",
-           COALESCE(s.spent, 0)::text AS "spent", e.total_amount::text AS "estimate",
-           (SELECT json_agg(json_build_array(t.year, t.discharge_month, t.delay_months, t.amount::text))
-              FROM arrival_triangle t
-             WHERE t.province_code = k.province_code
-               AND t.year * 12 + t.discharge_month - 1
-                   BETWEEN LEAST($7::int, k.year * 12) AND GREATEST($8::int, k.year * 12 + 11)) AS "cells"
-    FROM unnest($5::text[], $6::int[]) AS k(province_code, year)
-    JOIN estimate e ON e.province_code = k.province_code AND e.year = k.year
-    LEFT JOIN spending s ON s.province_code = k.province_code AND s.year = k.year`,
-    [
-      candidates.map((c) => c.key),
-      candidates.map((c) => c.provinceCode),
-      candidates.map((c) => c.year),
-      candidates.map((c) => c.threshold),
-      pairs.map((k) => k.provinceCode),
-      pairs.map((k) => k.year),
-      current - deps.rules.projection.historyMonths,
-      current,
-    ],
-  );
+  const rows = await tx.query<EvaluatedRow>(sql.EVALUATE_PROVINCE_YEARS, [
+    candidates.map((c) => c.key),
+    candidates.map((c) => c.provinceCode),
+    candidates.map((c) => c.year),
+    candidates.map((c) => c.threshold),
+    pairs.map((k) => k.provinceCode),
+    pairs.map((k) => k.year),
+    current - deps.rules.projection.historyMonths,
+    current,
+  ]);
+  await insertAlerts(tx, alertsDue(deps, rows, at), at);
+}
 
+interface EvaluatedRow {
+  provinceCode: string;
+  year: number;
+  spent: string;
+  estimate: string;
+  cells: unknown;
+}
+
+/** The alerts the figures of each province-year call for: every threshold reached, and a projected overrun. */
+function alertsDue(deps: Pick<AppDeps, "rules">, rows: EvaluatedRow[], at: Date): NewAlert[] {
+  const { thresholds, projectedOverrun: overrunRule } = deps.rules.usage;
   const raises: NewAlert[] = [];
   for (const row of rows) {
     const base = { provinceCode: row.provinceCode, year: Number(row.year), spent: row.spent, estimate: row.estimate };
@@ -156,7 +140,7 @@ export async function raiseAlerts(
         liveKey: overrunLiveKey(base.provinceCode, base.year),
       });
   }
-  await insertAlerts(tx, raises, at);
+  return raises;
 }
 
 /**
@@ -171,39 +155,19 @@ export async function raiseAlerts(
 export async function insertAlerts(tx: SqlSession, alerts: readonly NewAlert[], at: Date): Promise<number> {
   if (alerts.length === 0) return 0;
   const rows = [...alerts].sort((a, b) => (a.liveKey < b.liveKey ? -1 : a.liveKey > b.liveKey ? 1 : 0));
-  const [result] = await tx.query<{ inserted: number }>(
-    `WITH inserted AS (
-      INSERT INTO alert (id, kind, province_code, year, threshold, severity, ratio_at_raise, spent_at_raise,
-        estimate_at_raise, raised_at, status, live_key)
-      SELECT r.id, r.kind::"AlertKind", r.province_code, r.year, r.threshold, r.severity, r.ratio, r.spent, r.estimate,
-        $11::timestamptz, 'open'::"AlertStatus", r.live_key
-      FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::numeric[], $6::text[], $7::numeric[],
-        $8::numeric[], $9::numeric[], $10::text[])
-        AS r(id, kind, province_code, year, threshold, severity, ratio, spent, estimate, live_key)
-      ORDER BY r.live_key
-      ON CONFLICT (live_key) DO NOTHING
-      RETURNING id, province_code
-    ), queued AS (
-      INSERT INTO alert_delivery (id, alert_id, webhook_id, url, status, attempts, next_attempt_at, created_at)
-      SELECT gen_random_uuid(), i.id, w.id, w.url, 'pending'::"DeliveryStatus", 0, $11::timestamptz, $11::timestamptz
-      FROM inserted i JOIN province_webhook w ON w.province_code = i.province_code OR w.province_code IS NULL
-      RETURNING 1
-    )
-    SELECT (SELECT count(*) FROM inserted)::int AS inserted`,
-    [
-      rows.map(() => randomUUID()),
-      rows.map((r) => r.kind),
-      rows.map((r) => r.provinceCode),
-      rows.map((r) => r.year),
-      rows.map((r) => r.threshold),
-      rows.map((r) => r.severity),
-      rows.map((r) => storable(r.ratio)),
-      rows.map((r) => r.spent),
-      rows.map((r) => r.estimate),
-      rows.map((r) => r.liveKey),
-      at,
-    ],
-  );
+  const [result] = await tx.query<{ inserted: number }>(sql.INSERT_ALERTS, [
+    rows.map(() => randomUUID()),
+    rows.map((r) => r.kind),
+    rows.map((r) => r.provinceCode),
+    rows.map((r) => r.year),
+    rows.map((r) => r.threshold),
+    rows.map((r) => r.severity),
+    rows.map((r) => storable(r.ratio)),
+    rows.map((r) => r.spent),
+    rows.map((r) => r.estimate),
+    rows.map((r) => r.liveKey),
+    at,
+  ]);
   return Number(result?.inserted ?? 0);
 }
 
@@ -252,14 +216,7 @@ export async function raiseStuckBacklogAlerts(
   if (pairs.length === 0) return 0;
   await lockSpending(tx, pairs);
   const rows = await tx.query<{ provinceCode: string; year: number; stuck: string; spent: string; estimate: string }>(
-    `SELECT k.province_code AS "provinceCode", k.year AS "year", e.total_amount::text AS "estimate",
-            COALESCE(s.spent, 0)::text AS "spent",
-            (SELECT COALESCE(sum(c.insurance_amount), 0) FROM claim c
-              WHERE c.province_code = k.province_code AND c.year = k.year
-                AND c.status = 'pending_documentation' AND c.stuck)::text AS "stuck"
-     FROM unnest($1::text[], $2::int[]) AS k(province_code, year)
-     JOIN estimate e ON e.province_code = k.province_code AND e.year = k.year
-     LEFT JOIN spending s ON s.province_code = k.province_code AND s.year = k.year`,
+    sql.STUCK_BACKLOG_FIGURES,
     [pairs.map((k) => k.provinceCode), pairs.map((k) => k.year)],
   );
 

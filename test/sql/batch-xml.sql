@@ -120,23 +120,23 @@ INSERT INTO arrival_triangle (province_code, year, discharge_month, delay_months
 
 -- 17
 WITH rearm AS (
-      -- A threshold alert resolved while its threshold was still reached keeps its live key, so
-      -- more spending above the threshold raises nothing; once spending is seen below it again,
-      -- the key is released and the next crossing raises a new alert (API.md: "a new crossing").
-      UPDATE alert a SET live_key = NULL
-      FROM unnest($1::text[], $2::text[], $3::int[], $4::numeric[]) AS c(live_key, province_code, year, threshold)
-      JOIN estimate e ON e.province_code = c.province_code AND e.year = c.year
-      LEFT JOIN spending s ON s.province_code = c.province_code AND s.year = c.year
-      WHERE a.live_key = c.live_key AND a.status = 'resolved' AND COALESCE(s.spent, 0) < c.threshold * e.total_amount
-      RETURNING a.id
-    )
-    SELECT k.province_code AS "provinceCode", k.year AS "year",
-           COALESCE(s.spent, 0)::text AS "spent", e.total_amount::text AS "estimate",
-           (SELECT json_agg(json_build_array(t.year, t.discharge_month, t.delay_months, t.amount::text))
-              FROM arrival_triangle t
-             WHERE t.province_code = k.province_code
-               AND t.year * 12 + t.discharge_month - 1
-                   BETWEEN LEAST($7::int, k.year * 12) AND GREATEST($8::int, k.year * 12 + 11)) AS "cells"
-    FROM unnest($5::text[], $6::int[]) AS k(province_code, year)
-    JOIN estimate e ON e.province_code = k.province_code AND e.year = k.year
-    LEFT JOIN spending s ON s.province_code = k.province_code AND s.year = k.year;
+  -- A threshold alert resolved while its threshold was still reached keeps its live key, so
+  -- more spending above the threshold raises nothing; once spending is seen below it again,
+  -- the key is released and the next crossing raises a new alert (API.md: "a new crossing").
+  UPDATE alert a SET live_key = NULL
+  FROM unnest($1::text[], $2::text[], $3::int[], $4::numeric[]) AS c(live_key, province_code, year, threshold)
+  JOIN estimate e ON e.province_code = c.province_code AND e.year = c.year
+  LEFT JOIN spending s ON s.province_code = c.province_code AND s.year = c.year
+  WHERE a.live_key = c.live_key AND a.status = 'resolved' AND COALESCE(s.spent, 0) < c.threshold * e.total_amount
+  RETURNING a.id
+)
+SELECT k.province_code AS "provinceCode", k.year AS "year",
+       COALESCE(s.spent, 0)::text AS "spent", e.total_amount::text AS "estimate",
+       (SELECT json_agg(json_build_array(t.year, t.discharge_month, t.delay_months, t.amount::text))
+          FROM arrival_triangle t
+         WHERE t.province_code = k.province_code
+           AND t.year * 12 + t.discharge_month - 1
+               BETWEEN LEAST($7::int, k.year * 12) AND GREATEST($8::int, k.year * 12 + 11)) AS "cells"
+FROM unnest($5::text[], $6::int[]) AS k(province_code, year)
+JOIN estimate e ON e.province_code = k.province_code AND e.year = k.year
+LEFT JOIN spending s ON s.province_code = k.province_code AND s.year = k.year;
