@@ -148,25 +148,22 @@ export function developmentFactors(
  * With fewer than minHistoryMonths origin months of history it falls back to
  * the pace method on `spent`: spent / elapsed.
  */
-export function projectYear(input: {
+type ProjectionInput = {
   year: number;
   now: Date;
   spent: DecValue;
   cells: readonly TriangleCell[];
   rules: ChainLadderRules;
-}): YearProjection {
-  const { year, now, rules } = input;
-  const elapsed = elapsedFraction(year, now);
-  const { year: cy, month: cm } = vietnamYearMonth(now);
-  const current = originOf(cy, cm);
-  const maxDelay = rules.maxDelayMonths;
-  const zero = new Dec(0);
+};
 
+/** The triangle read into rows by origin month: received in all, received by the end of last month, by delay. */
+function readTriangle(cells: readonly TriangleCell[], current: number, maxDelay: number) {
+  const zero = new Dec(0);
   const received = new Map<number, Dec>();
   /** Received by the end of last month (receipt month o + delay < current). */
   const complete = new Map<number, Dec>();
   const incremental = new Map<number, Dec[]>();
-  for (const cell of input.cells) {
+  for (const cell of cells) {
     const originMonth = originOf(cell.year, cell.month);
     const delay = Math.max(cell.delay, 0);
     const cappedDelay = Math.min(delay, maxDelay);
@@ -181,44 +178,47 @@ export function projectYear(input: {
     let sum = new Dec(0);
     cumulative.set(
       originMonth,
-      row.map((x) => (sum = sum.plus(x))),
+      row.map((amount) => (sum = sum.plus(amount))),
     );
   }
+  return { received, complete, cumulative };
+}
 
-  let history = 0;
-  for (let originMonth = current - rules.historyMonths; originMonth <= current - 2; originMonth++)
-    if (received.get(originMonth)?.gt(0)) history++;
+/** The pace method on `spent`, when the history is too short for the chain-ladder. */
+function paceProjection(input: ProjectionInput, history: number, elapsed: Dec): YearProjection {
+  const spent = new Dec(input.spent);
+  const yearEnd = elapsed.gt(0) ? spent.div(elapsed) : null;
+  return {
+    method: "pace",
+    fallbackReason:
+      `${history} month(s) of arrival history, fewer than the ${input.rules.minHistoryMonths} the ` +
+      `chain-ladder needs (rules: projection.minHistoryMonths)`,
+    historyMonths: history,
+    elapsed,
+    received: spent,
+    notYetReceived: new Dec(0),
+    notYetDischarged: yearEnd ? yearEnd.minus(spent) : new Dec(0),
+    projectedYearEnd: yearEnd,
+    factors: [],
+    months: [],
+  };
+}
 
-  if (history < rules.minHistoryMonths) {
-    const spent = new Dec(input.spent);
-    const yearEnd = elapsed.gt(0) ? spent.div(elapsed) : null;
-    return {
-      method: "pace",
-      fallbackReason:
-        `${history} month(s) of arrival history, fewer than the ${rules.minHistoryMonths} the ` +
-        `chain-ladder needs (rules: projection.minHistoryMonths)`,
-      historyMonths: history,
-      elapsed,
-      received: spent,
-      notYetReceived: zero,
-      notYetDischarged: yearEnd ? yearEnd.minus(spent) : zero,
-      projectedYearEnd: yearEnd,
-      factors: [],
-      months: [],
-    };
-  }
-
-  const factors = developmentFactors(cumulative, current, rules);
-  const toUltimate = Array.from({ length: maxDelay + 1 }, () => new Dec(1));
-  for (let delayIndex = maxDelay - 1; delayIndex >= 0; delayIndex--)
-    toUltimate[delayIndex] = toUltimate[delayIndex + 1]!.times(factors[delayIndex]!.factor);
-
+/** Each discharge month of the year so far, developed to ultimate from what had arrived by the end of last month. */
+function developMonths(
+  year: number,
+  current: number,
+  triangle: ReturnType<typeof readTriangle>,
+  toUltimate: Dec[],
+  maxDelay: number,
+): MonthDevelopment[] {
+  const zero = new Dec(0);
   const months: MonthDevelopment[] = [];
   const last = Math.min(current, originOf(year, 12));
   for (let originMonth = originOf(year, 1); originMonth <= last; originMonth++) {
-    const receivedAmount = received.get(originMonth) ?? zero;
+    const receivedAmount = triangle.received.get(originMonth) ?? zero;
     const completeDelay = originMonth < current ? current - 1 - originMonth : null;
-    const basis = completeDelay === null ? receivedAmount : (complete.get(originMonth) ?? zero);
+    const basis = completeDelay === null ? receivedAmount : (triangle.complete.get(originMonth) ?? zero);
     const factor = toUltimate[Math.min(completeDelay ?? 0, maxDelay)]!;
     const developed = Dec.max(basis.times(factor), receivedAmount);
     months.push({
@@ -230,9 +230,31 @@ export function projectYear(input: {
       developed,
     });
   }
-  const total = (xs: Dec[]) => xs.reduce((s, x) => s.plus(x), new Dec(0));
-  const receivedToDate = total(months.map((m) => m.received));
-  const developed = total(months.map((m) => m.developed));
+  return months;
+}
+
+export function projectYear(input: ProjectionInput): YearProjection {
+  const { year, now, rules } = input;
+  const elapsed = elapsedFraction(year, now);
+  const { year: nowYear, month: nowMonth } = vietnamYearMonth(now);
+  const current = originOf(nowYear, nowMonth);
+  const maxDelay = rules.maxDelayMonths;
+  const triangle = readTriangle(input.cells, current, maxDelay);
+
+  let history = 0;
+  for (let originMonth = current - rules.historyMonths; originMonth <= current - 2; originMonth++)
+    if (triangle.received.get(originMonth)?.gt(0)) history++;
+  if (history < rules.minHistoryMonths) return paceProjection(input, history, elapsed);
+
+  const factors = developmentFactors(triangle.cumulative, current, rules);
+  const toUltimate = Array.from({ length: maxDelay + 1 }, () => new Dec(1));
+  for (let delayIndex = maxDelay - 1; delayIndex >= 0; delayIndex--)
+    toUltimate[delayIndex] = toUltimate[delayIndex + 1]!.times(factors[delayIndex]!.factor);
+
+  const months = developMonths(year, current, triangle, toUltimate, maxDelay);
+  const total = (amounts: Dec[]) => amounts.reduce((sum, amount) => sum.plus(amount), new Dec(0));
+  const receivedToDate = total(months.map((month) => month.received));
+  const developed = total(months.map((month) => month.developed));
   const yearEnd = elapsed.gt(0) ? developed.div(elapsed) : null;
   return {
     method: "chain_ladder",
@@ -241,7 +263,7 @@ export function projectYear(input: {
     elapsed,
     received: receivedToDate,
     notYetReceived: developed.minus(receivedToDate),
-    notYetDischarged: yearEnd ? yearEnd.minus(developed) : zero,
+    notYetDischarged: yearEnd ? yearEnd.minus(developed) : new Dec(0),
     projectedYearEnd: yearEnd,
     factors,
     months,
