@@ -34,80 +34,86 @@ export type Command =
   | { kind: "import-xml"; options: ImportXmlCommand }
   | { kind: "help" };
 
-/** Reads the command line; throws UsageError for anything it does not understand. */
-export function parseCommand(argv: string[]): Command {
-  const [group, action, ...rest] = argv;
-  const parse = <O extends NonNullable<ParseArgsConfig["options"]>>(args: string[], options: O) => {
-    try {
-      return parseArgs({ args, options, allowPositionals: true, strict: true });
-    } catch (err) {
-      throw new UsageError((err as Error).message.split("\n")[0]);
-    }
+/** parseArgs with its errors as usage errors. */
+function parseOptions<O extends NonNullable<ParseArgsConfig["options"]>>(args: string[], options: O) {
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (err) {
+    throw new UsageError((err as Error).message.split("\n")[0]);
+  }
+}
+
+function parseImportXml(args: string[]): Command {
+  const { values, positionals } = parseOptions(args, {
+    facility: { type: "string" },
+    url: { type: "string" },
+    key: { type: "string" },
+    "batch-id": { type: "string" },
+    rejected: { type: "string" },
+  } as const);
+  if (!values.facility || !/^\d{5}$/.test(values.facility))
+    throw new UsageError("--facility: a 5-digit facility code is required");
+  if (positionals.length === 0) throw new UsageError("import-xml needs at least one file or folder");
+  if (values.url !== undefined && !URL.canParse(values.url)) throw new UsageError("--url: not a URL");
+  if ((values.url === undefined) !== (values.key === undefined))
+    throw new UsageError("--url and --key go together (without both, the files go straight to the database)");
+  if (values["batch-id"] !== undefined && positionals.length !== 1)
+    throw new UsageError("--batch-id names one file's batch: give exactly one file");
+  return {
+    kind: "import-xml",
+    options: {
+      facility: values.facility,
+      paths: positionals,
+      url: values.url,
+      key: values.key,
+      batchId: values["batch-id"],
+      rejected: values.rejected ?? "xml-rejected.csv",
+    },
   };
-  if (group === "help" || group === "--help" || group === "-h") return { kind: "help" };
-  if (group === undefined) throw new UsageError("no command given");
-  if (group === "migrate") {
-    const { positionals } = parse(argv.slice(1), {});
-    if (positionals.length) throw new UsageError(`migrate takes no arguments`);
-    return { kind: "migrate" };
+}
+
+function parseKeysCreate(args: string[]): Command {
+  const { values, positionals } = parseOptions(args, {
+    role: { type: "string" },
+    scope: { type: "string" },
+    name: { type: "string" },
+  } as const);
+  if (positionals.length) throw new UsageError(`unexpected argument ${positionals[0]}`);
+  const checked = CreateKey.safeParse({ role: values.role, scope: values.scope, name: values.name });
+  if (!checked.success) {
+    const issue = checked.error.issues[0]!;
+    const missing = issue.code === "invalid_type" && issue.input === undefined;
+    throw new UsageError(`--${String(issue.path[0] ?? "role")}: ${missing ? "is required" : issue.message}`);
   }
-  if (group === "import-xml") {
-    const { values, positionals } = parse(argv.slice(1), {
-      facility: { type: "string" },
-      url: { type: "string" },
-      key: { type: "string" },
-      "batch-id": { type: "string" },
-      rejected: { type: "string" },
-    } as const);
-    if (!values.facility || !/^\d{5}$/.test(values.facility))
-      throw new UsageError("--facility: a 5-digit facility code is required");
-    if (positionals.length === 0) throw new UsageError("import-xml needs at least one file or folder");
-    if (values.url !== undefined && !URL.canParse(values.url)) throw new UsageError("--url: not a URL");
-    if ((values.url === undefined) !== (values.key === undefined))
-      throw new UsageError("--url and --key go together (without both, the files go straight to the database)");
-    if (values["batch-id"] !== undefined && positionals.length !== 1)
-      throw new UsageError("--batch-id names one file's batch: give exactly one file");
-    return {
-      kind: "import-xml",
-      options: {
-        facility: values.facility,
-        paths: positionals,
-        url: values.url,
-        key: values.key,
-        batchId: values["batch-id"],
-        rejected: values.rejected ?? "xml-rejected.csv",
-      },
-    };
-  }
-  if (group !== "keys") throw new UsageError(`unknown command ${group}`);
-  if (action === "create") {
-    const { values, positionals } = parse(rest, {
-      role: { type: "string" },
-      scope: { type: "string" },
-      name: { type: "string" },
-    } as const);
-    if (positionals.length) throw new UsageError(`unexpected argument ${positionals[0]}`);
-    const checked = CreateKey.safeParse({ role: values.role, scope: values.scope, name: values.name });
-    if (!checked.success) {
-      const issue = checked.error.issues[0]!;
-      throw new UsageError(
-        `--${String(issue.path[0] ?? "role")}: ` +
-          `${issue.code === "invalid_type" && issue.input === undefined ? "is required" : issue.message}`,
-      );
-    }
-    return { kind: "keys.create", ...checked.data };
-  }
+  return { kind: "keys.create", ...checked.data };
+}
+
+function parseKeys(action: string | undefined, args: string[]): Command {
+  if (action === "create") return parseKeysCreate(args);
   if (action === "list") {
-    const { positionals } = parse(rest, {});
-    if (positionals.length) throw new UsageError(`keys list takes no arguments`);
+    if (parseOptions(args, {}).positionals.length) throw new UsageError(`keys list takes no arguments`);
     return { kind: "keys.list" };
   }
   if (action === "revoke") {
-    const { positionals } = parse(rest, {});
+    const { positionals } = parseOptions(args, {});
     if (positionals.length !== 1) throw new UsageError("keys revoke needs exactly one key id");
     return { kind: "keys.revoke", id: positionals[0]! };
   }
   throw new UsageError(action === undefined ? "keys needs create, list or revoke" : `unknown keys command ${action}`);
+}
+
+/** Reads the command line; throws UsageError for anything it does not understand. */
+export function parseCommand(argv: string[]): Command {
+  const [group, action, ...rest] = argv;
+  if (group === "help" || group === "--help" || group === "-h") return { kind: "help" };
+  if (group === undefined) throw new UsageError("no command given");
+  if (group === "migrate") {
+    if (parseOptions(argv.slice(1), {}).positionals.length) throw new UsageError(`migrate takes no arguments`);
+    return { kind: "migrate" };
+  }
+  if (group === "import-xml") return parseImportXml(argv.slice(1));
+  if (group !== "keys") throw new UsageError(`unknown command ${group}`);
+  return parseKeys(action, rest);
 }
 
 async function run(
