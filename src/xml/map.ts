@@ -169,42 +169,32 @@ class Summary {
   }
 }
 
-/** Translates one episode. Throws (a Problem) only for an inner document that makes the whole file untrustworthy. */
-export function mapEpisode(episode: RawEpisode, ctx: MapContext): MappedEpisode {
-  const errors: FieldError[] = [];
-  const out: MappedEpisode = {
-    index: episode.index,
-    claimId: null,
-    claim: null,
-    errors,
-    standard: null,
-    documentTables: [],
-  };
-
+/** The episode's one summary table, parsed, with the standard it follows; null (and errors in `out`) otherwise. */
+function readSummary(episode: RawEpisode, out: MappedEpisode): { summary: Summary; standard: Standard } | null {
   const summaries: RawTable[] = [];
   for (const table of episode.tables) if (table.type === "XML1") summaries.push(table);
   if (summaries.length !== 1) {
-    errors.push(
+    out.errors.push(
       summaries.length
         ? { path: "XML1", code: "duplicate_table", message: "a HOSO has one summary table (XML1)" }
         : { path: "XML1", code: "required", message: "a HOSO needs its summary table (XML1)" },
     );
-    return out;
+    return null;
   }
   const parsed = parseTable(summaries[0]!.xml ?? "", `HOSO[${episode.index}].XML1`);
   if ("malformed" in parsed) {
-    errors.push({
+    out.errors.push({
       path: "XML1",
       code: "xml_malformed",
       message: `the XML1 document is not well-formed XML: ${parsed.malformed}`,
     });
-    return out;
+    return null;
   }
-  const summary = new Summary(parsed.fields, errors);
+  const summary = new Summary(parsed.fields, out.errors);
   out.claimId = summary.get("MA_LK") || null;
   if (parsed.root !== "TONG_HOP") {
     summary.fail("XML1", "unexpected_root", "the XML1 document's root must be TONG_HOP");
-    return out;
+    return null;
   }
   const standard = detectStandard(summary.fields);
   out.standard = standard;
@@ -215,19 +205,13 @@ export function mapEpisode(episode: RawEpisode, ctx: MapContext): MappedEpisode 
       "not a summary of Decision 130/4750 (MA_THE_BHYT, MA_BENH_CHINH, T_TONGCHI_BV) or 4210 (MA_THE, MA_BENH, " +
         "T_TONGCHI)",
     );
-    return out;
+    return null;
   }
-  const names = NAMES[standard];
-  const { rules } = ctx;
+  return { summary, standard };
+}
 
-  if (!out.claimId) summary.fail("XML1.MA_LK", "required", "required");
-  const facility = summary.get("MA_CSKCB");
-  if (facility && facility !== ctx.facilityCode)
-    summary.fail("XML1.MA_CSKCB", "facility_mismatch", "the episode names another facility than the file is for");
-
-  const admittedAt = summary.time("NGAY_VAO");
-  const dischargedAt = summary.time("NGAY_RA");
-
+/** The patient: the last card of MA_THE_BHYT (a list when the card changed), citizen ID (130 only), birth, gender. */
+function patientOf(summary: Summary, standard: Standard, names: Names) {
   let birth: string | undefined;
   if (summary.get("NGAY_SINH")) {
     const born = birthDate(summary.get("NGAY_SINH"));
@@ -239,33 +223,50 @@ export function mapEpisode(episode: RawEpisode, ctx: MapContext): MappedEpisode 
   const gender = genderCode ? GENDER[genderCode] : undefined;
   if (genderCode && !gender)
     summary.fail("XML1.GIOI_TINH", "invalid_value", "must be 1 (male), 2 (female) or 3 (undetermined)");
+  const cards = list(summary.get(names.card).toUpperCase());
+  const citizenId = standard === "130" && /^\d{12}$/.test(summary.get("SO_CCCD")) ? summary.get("SO_CCCD") : undefined;
+  return {
+    ...(cards.length ? { cardNumber: cards[cards.length - 1] } : {}),
+    ...(citizenId ? { citizenId } : {}),
+    ...(summary.get("HO_TEN") ? { name: summary.get("HO_TEN") } : {}),
+    ...(birth ? { birthDate: birth } : {}),
+    ...(gender ? { gender } : {}),
+  };
+}
 
+/** MA_LOAI_KCB through the rules' table; an emergency by the rules' test replaces the visit types it names. */
+function visitTypeOf(summary: Summary, rules: XmlMappingRules): string | undefined {
   const kind = summary.get("MA_LOAI_KCB");
-  let visitType: string | undefined;
-  if (!kind) summary.fail("XML1.MA_LOAI_KCB", "required", "required");
-  else {
-    visitType = /^\d{1,2}$/.test(kind) ? rules.visitTypes[kind.padStart(2, "0")] : undefined;
-    if (!visitType)
-      summary.fail(
-        "XML1.MA_LOAI_KCB",
-        "invalid_value",
-        `unknown MA_LOAI_KCB; the rules know ${Object.keys(rules.visitTypes).join(", ")}`,
-      );
-    else if (rules.emergency.replaces.includes(visitType as never) && holds(rules.emergency.when, summary.fields))
-      visitType = "emergency";
-  }
+  if (!kind) return void summary.fail("XML1.MA_LOAI_KCB", "required", "required");
+  const visitType = /^\d{1,2}$/.test(kind) ? rules.visitTypes[kind.padStart(2, "0")] : undefined;
+  if (!visitType)
+    return void summary.fail(
+      "XML1.MA_LOAI_KCB",
+      "invalid_value",
+      `unknown MA_LOAI_KCB; the rules know ${Object.keys(rules.visitTypes).join(", ")}`,
+    );
+  if (rules.emergency.replaces.includes(visitType as never) && holds(rules.emergency.when, summary.fields))
+    return "emergency";
+  return visitType;
+}
 
+/** Main and secondary ICD-10 codes. Should MA_BENH hold several codes (;), the first is the main one. */
+function diagnosesOf(summary: Summary, names: Names, rules: XmlMappingRules) {
   const secondary = list(summary.get(names.secondary)).map(icd10);
   if (secondary.length > rules.maxSecondaryDiagnoses)
     summary.fail(`XML1.${names.secondary}`, "too_big", `at most ${rules.maxSecondaryDiagnoses} codes`);
-  // Should MA_BENH hold several codes (;), the first is the main one and the rest are secondary.
   const primaries = list(summary.get(names.primary)).map(icd10);
   const primary = primaries[0];
   if (!primary) summary.fail(`XML1.${names.primary}`, "required", "required");
+  return { primary, secondary: [...primaries.slice(1), ...secondary] };
+}
 
-  // Amounts (130, Bảng 1 fields 46-51): T_TONGCHI_BV is everything the stay cost; the fund pays T_BHTT
-  // (= T_TONGCHI_BH - T_BNCCT); the patient pays the co-payment T_BNCCT and what is outside the fund's
-  // scope T_BNTT; other sources T_NGUONKHAC. So T_TONGCHI_BV = T_BHTT + T_BNCCT + T_BNTT + T_NGUONKHAC.
+/**
+ * Amounts (130, Bảng 1 fields 46-51): T_TONGCHI_BV is everything the stay cost; the fund pays T_BHTT
+ * (= T_TONGCHI_BH - T_BNCCT); the patient pays the co-payment T_BNCCT and what is outside the fund's
+ * scope T_BNTT; other sources T_NGUONKHAC. So T_TONGCHI_BV = T_BHTT + T_BNCCT + T_BNTT + T_NGUONKHAC.
+ */
+function amountsOf(summary: Summary, standard: Standard, names: Names) {
   const total = summary.money(names.total, true);
   const fund = summary.money("T_BHTT", true);
   const coPay = summary.money("T_BNCCT", false);
@@ -276,10 +277,11 @@ export function mapEpisode(episode: RawEpisode, ctx: MapContext): MappedEpisode 
     if (inScope && !inScope.minus(coPay).equals(fund))
       summary.fail("XML1.T_BHTT", "amounts_inconsistent", "T_BHTT must equal T_TONGCHI_BH - T_BNCCT");
   }
+  return { total, fund, coPay, outside, other };
+}
 
-  const cards = list(summary.get(names.card).toUpperCase());
-  const citizenId = standard === "130" && /^\d{12}$/.test(summary.get("SO_CCCD")) ? summary.get("SO_CCCD") : undefined;
-
+/** The documents the episode's other tables are (the rules say which), each with its reference. */
+function documentsOf(episode: RawEpisode, summary: Summary, rules: XmlMappingRules, out: MappedEpisode) {
   const documents: { type: string; reference: string }[] = [];
   for (const inner of episode.tables) {
     const doc = rules.documentTables[inner.type];
@@ -301,29 +303,52 @@ export function mapEpisode(episode: RawEpisode, ctx: MapContext): MappedEpisode 
     });
     out.documentTables.push(inner.type);
   }
+  return documents;
+}
 
-  if (errors.length) return out;
+/** Translates one episode. Throws (a Problem) only for an inner document that makes the whole file untrustworthy. */
+export function mapEpisode(episode: RawEpisode, ctx: MapContext): MappedEpisode {
+  const out: MappedEpisode = {
+    index: episode.index,
+    claimId: null,
+    claim: null,
+    errors: [],
+    standard: null,
+    documentTables: [],
+  };
+  const read = readSummary(episode, out);
+  if (!read) return out;
+  const { summary, standard } = read;
+  const names = NAMES[standard];
+  const { rules } = ctx;
+
+  if (!out.claimId) summary.fail("XML1.MA_LK", "required", "required");
+  const facility = summary.get("MA_CSKCB");
+  if (facility && facility !== ctx.facilityCode)
+    summary.fail("XML1.MA_CSKCB", "facility_mismatch", "the episode names another facility than the file is for");
+  const admittedAt = summary.time("NGAY_VAO");
+  const dischargedAt = summary.time("NGAY_RA");
+  const patient = patientOf(summary, standard, names);
+  const visitType = visitTypeOf(summary, rules);
+  const diagnosis = diagnosesOf(summary, names, rules);
+  const amounts = amountsOf(summary, standard, names);
+  const documents = documentsOf(episode, summary, rules, out);
+  if (out.errors.length) return out;
   out.claim = {
     claimId: out.claimId,
-    patient: {
-      ...(cards.length ? { cardNumber: cards[cards.length - 1] } : {}),
-      ...(citizenId ? { citizenId } : {}),
-      ...(summary.get("HO_TEN") ? { name: summary.get("HO_TEN") } : {}),
-      ...(birth ? { birthDate: birth } : {}),
-      ...(gender ? { gender } : {}),
-    },
+    patient,
     visitType,
     admittedAt,
     dischargedAt,
-    diagnosis: { primary, secondary: [...primaries.slice(1), ...secondary] },
+    diagnosis,
     referral: holds(rules.referral, summary.fields),
     procedure: holds(rules.procedure, summary.fields),
     died: holds(rules.died, summary.fields),
     amounts: {
-      total: formatMoney(total!),
-      insurance: formatMoney(fund!),
-      patient: formatMoney(coPay!.plus(outside!)),
-      other: formatMoney(other!),
+      total: formatMoney(amounts.total!),
+      insurance: formatMoney(amounts.fund!),
+      patient: formatMoney(amounts.coPay!.plus(amounts.outside!)),
+      other: formatMoney(amounts.other!),
     },
     documents,
   };
