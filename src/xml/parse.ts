@@ -209,39 +209,38 @@ const malformed = (err: NotWellFormed, where: string) =>
     "not well-formed XML",
   );
 
-/**
- * Reads an envelope from a byte stream. Resolves when the whole body was read
- * and every episode handed to `onEpisode`; rejects with a Problem for a file
- * that must be refused whole.
- */
-export async function readEnvelope(
-  source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
-  options: ReadOptions,
-): Promise<ReadResult> {
-  const limits = { ...DEFAULT_LIMITS, ...options.limits };
-  const hash = createHash("sha256");
-  const decoder = new Utf8Stream();
-  const stack: string[] = [];
-  const pending: RawEpisode[] = [];
+/** One envelope being read: the state the reader's events move, and the episodes waiting to be handed over. */
+class EnvelopeState {
+  readonly limits: typeof DEFAULT_LIMITS;
+  readonly stack: string[] = [];
+  readonly pending: RawEpisode[] = [];
+  episodes = 0;
+  facilityCode = "";
+  header: EnvelopeHeader | null = null;
+  headerPending = false;
+  declaredCount: number | null = null;
+  declaredPending = false;
+  text = "";
+  episode: RawEpisode | null = null;
+  table: { type: string; data: string[]; position: number } | null = null;
 
-  let bytes = 0;
-  let episodes = 0;
-  let facilityCode = "";
-  let declared = "";
-  let header: EnvelopeHeader | null = null;
-  let headerPending = false;
-  let declaredCount: number | null = null;
-  let declaredPending = false;
-  let text = "";
-  let episode: RawEpisode | null = null;
-  let table: { type: string; data: string[]; position: number } | null = null;
+  constructor(readonly options: ReadOptions) {
+    this.limits = { ...DEFAULT_LIMITS, ...options.limits };
+  }
 
-  const here = () =>
-    episode ? `HOSO[${episode.index}]${table ? `.FILEHOSO[${table.position}]` : ""}` : stack.join(".") || "(body)";
+  /** Where the reader is, for messages: the episode and table, or the element path. */
+  readonly here = (): string => {
+    const { episode, table } = this;
+    if (!episode) return this.stack.join(".") || "(body)";
+    return `HOSO[${episode.index}]${table ? `.FILEHOSO[${table.position}]` : ""}`;
+  };
 
-  const makeHeader = () => {
-    if (header) return;
-    if (!/^\S{1,20}$/.test(facilityCode.trim()))
+  /** A table's base64 is handed over as written and checked as base64 (no references, no markup). */
+  readonly inTable = (): boolean => this.table !== null && this.stack.length === 6 && this.stack[5] === "NOIDUNGFILE";
+
+  makeHeader(): void {
+    if (this.header) return;
+    if (!/^\S{1,20}$/.test(this.facilityCode.trim()))
       throw refuse(
         422,
         "envelope_invalid",
@@ -249,19 +248,19 @@ export async function readEnvelope(
         "GIAMDINHHS.THONGTINDONVI.MACSKCB",
         "required",
       );
-    header = { facilityCode: facilityCode.trim() };
-    headerPending = true;
-  };
+    this.header = { facilityCode: this.facilityCode.trim() };
+    this.headerPending = true;
+  }
 
-  const finishTable = () => {
-    const current = table!;
-    table = null;
+  finishTable(): void {
+    const current = this.table!;
+    this.table = null;
     const type = current.type.trim().toUpperCase();
-    const where = `HOSO[${episode!.index}].FILEHOSO[${current.position}]${type ? `(${type})` : ""}.NOIDUNGFILE`;
+    const where = `HOSO[${this.episode!.index}].FILEHOSO[${current.position}]${type ? `(${type})` : ""}.NOIDUNGFILE`;
     if (!isBase64(current.data))
       throw refuse(422, "invalid_base64", `NOIDUNGFILE of ${where} is not valid base64`, where, "not valid base64");
     let xml: string | null = null;
-    if (type && options.wanted(type)) {
+    if (type && this.options.wanted(type)) {
       try {
         // Node's decoder skips the whitespace isBase64 allowed.
         xml = decodeUtf8(Buffer.from(current.data.length === 1 ? current.data[0]! : current.data.join(""), "base64"));
@@ -269,14 +268,15 @@ export async function readEnvelope(
         throw refuse(422, "xml_encoding", `the document in ${where} is not UTF-8`, where, "must be UTF-8");
       }
     }
-    episode!.tables.push({ type, position: current.position, xml });
-  };
+    this.episode!.tables.push({ type, position: current.position, xml });
+  }
 
-  const onOpen = (tagName: string) => {
+  readonly onOpen = (tagName: string): void => {
     const name = upper(tagName);
+    const { stack } = this;
     const parent = stack[stack.length - 1];
     stack.push(name);
-    text = "";
+    this.text = "";
     if (stack.length === 1 && name !== "GIAMDINHHS")
       throw refuse(
         422,
@@ -288,82 +288,126 @@ export async function readEnvelope(
     // Each part counts only at its place in the envelope (GIAMDINHHS.THONGTINHOSO.DANHSACHHOSO.HOSO.FILEHOSO):
     // a HOSO or FILEHOSO nested anywhere else is content, read and checked as such.
     if (name === "HOSO" && stack.length === 4 && parent === "DANHSACHHOSO" && stack[1] === "THONGTINHOSO") {
-      makeHeader();
-      episode = { index: episodes, tables: [] };
-    } else if (name === "FILEHOSO" && episode && stack.length === 5) {
-      if (episode.tables.length >= limits.maxTablesPerEpisode)
+      this.makeHeader();
+      this.episode = { index: this.episodes, tables: [] };
+    } else if (name === "FILEHOSO" && this.episode && stack.length === 5) {
+      if (this.episode.tables.length >= this.limits.maxTablesPerEpisode)
         throw refuse(
           422,
           "envelope_invalid",
-          `a HOSO has more than ${limits.maxTablesPerEpisode} FILEHOSO`,
-          here(),
+          `a HOSO has more than ${this.limits.maxTablesPerEpisode} FILEHOSO`,
+          this.here(),
           "too many FILEHOSO",
         );
-      table = { type: "", data: [], position: episode.tables.length };
+      this.table = { type: "", data: [], position: this.episode.tables.length };
     }
   };
 
-  // A table's base64 is handed over as written and checked as base64 (no references, no markup).
-  const inTable = () => table !== null && stack.length === 6 && stack[5] === "NOIDUNGFILE";
-  const onText = (chunk: string) => {
-    const name = stack[stack.length - 1];
-    if (inTable()) table!.data.push(chunk);
-    else if (name === "LOAIHOSO" || name === "MACSKCB" || name === "SOLUONGHOSO") text += chunk;
+  readonly onText = (chunk: string): void => {
+    const name = this.stack[this.stack.length - 1];
+    if (this.inTable()) this.table!.data.push(chunk);
+    else if (name === "LOAIHOSO" || name === "MACSKCB" || name === "SOLUONGHOSO") this.text += chunk;
   };
 
-  const onClose = () => {
-    const name = stack.pop()!;
-    const parent = stack[stack.length - 1];
-    const depth = stack.length;
-    if (name === "MACSKCB" && depth === 2 && parent === "THONGTINDONVI") facilityCode = text;
-    else if (name === "SOLUONGHOSO" && depth === 2 && parent === "THONGTINHOSO") {
-      declared = text.trim();
-      if (!/^\d{1,9}$/.test(declared))
-        throw refuse(
-          422,
-          "envelope_invalid",
-          "SOLUONGHOSO must be a number",
-          "GIAMDINHHS.THONGTINHOSO.SOLUONGHOSO",
-          "must be a number",
-        );
-      declaredCount = Number(declared);
-      declaredPending = true;
-    } else if (name === "THONGTINDONVI" && depth === 1) makeHeader();
-    else if (name === "LOAIHOSO" && table && depth === 5) table.type = text;
-    else if (name === "FILEHOSO" && table && depth === 4) finishTable();
-    else if (name === "HOSO" && episode && depth === 3) {
-      pending.push(episode);
-      episode = null;
-      episodes += 1;
+  /** SOLUONGHOSO: the number of episodes the envelope says it holds. */
+  private declare(): void {
+    const declared = this.text.trim();
+    if (!/^\d{1,9}$/.test(declared))
+      throw refuse(
+        422,
+        "envelope_invalid",
+        "SOLUONGHOSO must be a number",
+        "GIAMDINHHS.THONGTINHOSO.SOLUONGHOSO",
+        "must be a number",
+      );
+    this.declaredCount = Number(declared);
+    this.declaredPending = true;
+  }
+
+  readonly onClose = (): void => {
+    const name = this.stack.pop()!;
+    const depth = this.stack.length;
+    if (depth <= 2) this.closeHeaderPart(name, depth);
+    else if (name === "LOAIHOSO" && this.table && depth === 5) this.table.type = this.text;
+    else if (name === "FILEHOSO" && this.table && depth === 4) this.finishTable();
+    else if (name === "HOSO" && this.episode && depth === 3) {
+      this.pending.push(this.episode);
+      this.episode = null;
+      this.episodes += 1;
     }
-    text = "";
+    this.text = "";
   };
+
+  /** The envelope's parts above the episodes: the facility, the declared count. */
+  private closeHeaderPart(name: string, depth: number): void {
+    const parent = this.stack[this.stack.length - 1];
+    if (name === "MACSKCB" && depth === 2 && parent === "THONGTINDONVI") this.facilityCode = this.text;
+    else if (name === "SOLUONGHOSO" && depth === 2 && parent === "THONGTINHOSO") this.declare();
+    else if (name === "THONGTINDONVI" && depth === 1) this.makeHeader();
+  }
+
+  /** Hands over what is ready, between chunks, so the handlers may be async (the spool writes to disk). */
+  async drain(): Promise<void> {
+    if (this.headerPending) {
+      this.headerPending = false;
+      await this.options.onHeader?.(this.header!);
+    }
+    if (this.declaredPending) {
+      this.declaredPending = false;
+      await this.options.onDeclared?.(this.declaredCount!);
+    }
+    while (this.pending.length) await this.options.onEpisode(this.pending.shift()!);
+  }
+
+  /** What a whole envelope must have once read: episodes, as many as it says. */
+  checkComplete(): void {
+    const { episodes, declaredCount } = this;
+    if (episodes === 0)
+      throw refuse(
+        422,
+        "envelope_invalid",
+        "the envelope holds no HOSO (THONGTINHOSO.DANHSACHHOSO.HOSO)",
+        "GIAMDINHHS.THONGTINHOSO.DANHSACHHOSO",
+        "at least one HOSO is required",
+      );
+    if (declaredCount !== null && declaredCount !== episodes)
+      throw refuse(
+        422,
+        "envelope_invalid",
+        `SOLUONGHOSO says ${declaredCount} episodes but the file holds ${episodes}`,
+        "GIAMDINHHS.THONGTINHOSO.SOLUONGHOSO",
+        `must equal the number of HOSO (${episodes})`,
+      );
+  }
+}
+
+/** Runs one step of the XML reader; its well-formedness errors become the envelope's 422. */
+function reading(state: EnvelopeState, step: () => void): void {
+  try {
+    step();
+  } catch (err) {
+    throw err instanceof NotWellFormed ? malformed(err, state.here()) : err;
+  }
+}
+
+/**
+ * Reads an envelope from a byte stream. Resolves when the whole body was read
+ * and every episode handed to `onEpisode`; rejects with a Problem for a file
+ * that must be refused whole.
+ */
+export async function readEnvelope(
+  source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  options: ReadOptions,
+): Promise<ReadResult> {
+  const state = new EnvelopeState(options);
+  const { limits } = state;
+  const hash = createHash("sha256");
+  const decoder = new Utf8Stream();
   const xml = new XmlReader(
-    { open: onOpen, text: onText, close: onClose },
-    { maxDepth: limits.maxDepth, where: here, verbatim: inTable },
+    { open: state.onOpen, text: state.onText, close: state.onClose },
+    { maxDepth: limits.maxDepth, where: state.here, verbatim: state.inTable },
   );
-
-  const drain = async () => {
-    if (headerPending) {
-      headerPending = false;
-      await options.onHeader?.(header!);
-    }
-    if (declaredPending) {
-      declaredPending = false;
-      await options.onDeclared?.(declaredCount!);
-    }
-    // Episodes are handed over between chunks, so the handler may be async (the spool writes to disk).
-    while (pending.length) await options.onEpisode(pending.shift()!);
-  };
-
-  const reading = (step: () => void) => {
-    try {
-      step();
-    } catch (err) {
-      throw err instanceof NotWellFormed ? malformed(err, here()) : err;
-    }
-  };
-
+  let bytes = 0;
   for await (const chunk of source) {
     bytes += chunk.byteLength;
     if (bytes > limits.maxBytes)
@@ -373,18 +417,18 @@ export async function readEnvelope(
     try {
       decoded = decoder.decode(chunk);
     } catch {
-      throw refuse(422, "xml_encoding", `the body is not UTF-8 (near byte ${bytes})`, here(), "must be UTF-8");
+      throw refuse(422, "xml_encoding", `the body is not UTF-8 (near byte ${bytes})`, state.here(), "must be UTF-8");
     }
-    reading(() => xml.write(decoded));
+    reading(state, () => xml.write(decoded));
     if (xml.unfinished > limits.maxNodeChars)
       throw refuse(
         413,
         "xml_node_too_large",
         `one tag or text node is over ${limits.maxNodeChars} characters`,
-        here(),
+        state.here(),
         "node too large",
       );
-    await drain();
+    await state.drain();
     options.onBytes?.(bytes);
   }
   if (bytes === 0) throw refuse(422, "not_an_envelope", "the body is empty", "(body)", "required");
@@ -393,27 +437,12 @@ export async function readEnvelope(
   } catch {
     throw refuse(422, "xml_encoding", "the body ends inside a UTF-8 sequence", "(body)", "must be UTF-8");
   }
-  reading(() => xml.end());
-  makeHeader();
-  await drain();
-  const head = header!;
-  if (episodes === 0)
-    throw refuse(
-      422,
-      "envelope_invalid",
-      "the envelope holds no HOSO (THONGTINHOSO.DANHSACHHOSO.HOSO)",
-      "GIAMDINHHS.THONGTINHOSO.DANHSACHHOSO",
-      "at least one HOSO is required",
-    );
-  if (declaredCount !== null && declaredCount !== episodes)
-    throw refuse(
-      422,
-      "envelope_invalid",
-      `SOLUONGHOSO says ${declaredCount} episodes but the file holds ${episodes}`,
-      "GIAMDINHHS.THONGTINHOSO.SOLUONGHOSO",
-      `must equal the number of HOSO (${episodes})`,
-    );
-  return { header: head, declaredCount, sha256: hash.digest("hex"), bytes, episodes };
+  reading(state, () => xml.end());
+  state.makeHeader();
+  await state.drain();
+  state.checkComplete();
+  const { header, declaredCount, episodes } = state;
+  return { header: header!, declaredCount, sha256: hash.digest("hex"), bytes, episodes };
 }
 
 export interface ParsedTable {
