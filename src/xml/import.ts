@@ -96,6 +96,138 @@ function present(response: BatchResponse, items: MappedEpisode[]): BatchResponse
  * same file replays its first response, so sending a file again is idempotent
  * and a send that broke off resumes where it stopped.
  */
+/** The read file: where each chunk is stored, and which chunks a previous send already stored. */
+interface FileRun {
+  deps: AppDeps;
+  req: XmlImport;
+  facility: FacilityInfo;
+  sha256: string;
+  batchId: string;
+  ids: string[];
+  already: Set<string>;
+}
+
+/** The reader's handlers: the file's facility checked, MA_LK unique in the file, episodes spooled, progress told. */
+function readHandlers(deps: AppDeps, req: XmlImport, spool: Spool<MappedEpisode>, progress: XmlProgress) {
+  const found: { facility: FacilityInfo | null } = { facility: null };
+  // MA_LK is the claimId: a second episode with one in the same file is refused, as in one JSON batch.
+  const seen = new Set<string>();
+  const handlers = {
+    onHeader: async (header: { facilityCode: string }) => {
+      if (req.facilityCode !== undefined && header.facilityCode !== req.facilityCode)
+        throw forbidden(
+          `the envelope is facility ${header.facilityCode.slice(0, 20)}'s (MACSKCB); this request is for ` +
+            `${req.facilityCode}`,
+        );
+      found.facility = await findFacility(deps, header.facilityCode);
+    },
+    onDeclared: (count: number) => {
+      progress.declared = count;
+    },
+    onEpisode: async (mapped: MappedEpisode) => {
+      if (mapped.claim && mapped.claimId !== null) {
+        if (seen.has(mapped.claimId)) {
+          mapped.errors.push({
+            path: "XML1.MA_LK",
+            code: "duplicate_in_batch",
+            message: "this MA_LK appears earlier in the same file",
+          });
+          mapped.claim = null;
+        } else seen.add(detached(mapped.claimId));
+      }
+      await spool.push(mapped);
+      progress.read += 1;
+    },
+    onBytes: (bytes: number) => {
+      progress.bytes = bytes;
+      req.onProgress?.({ ...progress });
+    },
+  };
+  return { handlers, found };
+}
+
+/** The chunks' batchIds, and which of them are stored already (409 when one was stored from another file). */
+async function planChunks(
+  deps: AppDeps,
+  req: XmlImport,
+  facility: FacilityInfo,
+  read: { sha256: string; episodes: number },
+  chunkSize: number,
+) {
+  const batchId = req.batchId ?? `xml-${read.sha256}`;
+  const ids = Array.from({ length: Math.ceil(read.episodes / chunkSize) }, (_, k) => chunkBatchId(batchId, k));
+  const stored = await deps.db.prisma.batch.findMany({
+    where: { facilityCode: facility.code, batchId: { in: ids } },
+    select: { batchId: true, bodyHash: true },
+  });
+  if (stored.some((row) => row.bodyHash !== read.sha256))
+    throw conflict("batch_conflict", `batch ${batchId} was already received with different content`);
+  const already = new Set(stored.map((row) => row.batchId));
+  return { deps, req, facility, sha256: read.sha256, batchId, ids, already } satisfies FileRun;
+}
+
+/** Stores one chunk as an ordinary batch, or replays the response it was stored with. */
+async function storeChunk(run: FileRun, items: MappedEpisode[], partIndex: number) {
+  const { deps, facility } = run;
+  const id = run.ids[partIndex]!;
+  if (run.already.has(id)) {
+    const row = await deps.db.prisma.batch.findUniqueOrThrow({
+      where: { facilityCode_batchId: { facilityCode: facility.code, batchId: id } },
+      select: { response: true },
+    });
+    return { id, part: row.response as unknown as BatchResponse, replayed: true };
+  }
+  const rejected = new Map<number, ClaimError[]>();
+  items.forEach((item, local) => {
+    if (!item.claim)
+      rejected.set(
+        local,
+        item.errors.map((error) => ({
+          index: local,
+          ...(item.claimId !== null ? { claimId: item.claimId.slice(0, 100) } : {}),
+          ...error,
+        })),
+      );
+  });
+  const result = await ingestBatch(deps, {
+    caller: run.req.caller,
+    facility,
+    batchId: id,
+    claims: items.map((item) => item.claim),
+    bodyHash: run.sha256,
+    // The file itself may be hundreds of MB: what is kept is its hash and what each episode was read as.
+    rawBody: JSON.stringify({
+      format: "xml",
+      sha256: run.sha256,
+      batchId: run.batchId,
+      chunk: partIndex + 1,
+      chunks: run.ids.length,
+      episodes: items.map((item) => ({ hoso: item.index, claim: item.claim })),
+    }),
+    rejected,
+    present: (response) => present(response, items),
+  });
+  return { id, part: result.response, replayed: result.status === 200 };
+}
+
+/** The file's response: the chunks' responses added up, each chunk listed. */
+function fileResponse(run: FileRun, parts: BatchResponse[], chunks: XmlChunk[]): XmlBatchResponse {
+  const sum = (count: (part: BatchResponse) => number) => parts.reduce((total, part) => total + count(part), 0);
+  return {
+    batchId: run.batchId,
+    facilityCode: run.facility.code,
+    received: sum((part) => part.received),
+    accepted: sum((part) => part.accepted),
+    pendingDocumentation: sum((part) => part.pendingDocumentation),
+    rejected: sum((part) => part.rejected),
+    corrected: sum((part) => part.corrected),
+    unchanged: sum((part) => part.unchanged),
+    claims: parts.flatMap((part) => part.claims),
+    errors: parts.flatMap((part) => part.errors),
+    chunks,
+  };
+}
+
 export async function importXml(
   deps: AppDeps,
   req: XmlImport,
@@ -104,128 +236,30 @@ export async function importXml(
   const spool = new Spool<MappedEpisode>(chunkSize);
   const progress: XmlProgress = { phase: "reading", bytes: 0, declared: null, read: 0, stored: 0 };
   const tell = () => req.onProgress?.({ ...progress });
-  let facility: FacilityInfo | null = null;
-  // MA_LK is the claimId: a second episode with one in the same file is refused, as in one JSON batch.
-  const seen = new Set<string>();
   const reader = req.reader ?? deps.xmlReader ?? readEpisodesInThread;
   try {
+    const { handlers, found } = readHandlers(deps, req, spool, progress);
     const read = await reader(req.body, {
       rules: deps.rules.xml,
       limits: req.limits,
       chunksOwned: req.bodyOwned,
-      onHeader: async (header) => {
-        if (req.facilityCode !== undefined && header.facilityCode !== req.facilityCode)
-          throw forbidden(
-            `the envelope is facility ${header.facilityCode.slice(0, 20)}'s (MACSKCB); this request is for ` +
-              `${req.facilityCode}`,
-          );
-        facility = await findFacility(deps, header.facilityCode);
-      },
-      onDeclared: (count) => {
-        progress.declared = count;
-      },
-      onEpisode: async (mapped) => {
-        if (mapped.claim && mapped.claimId !== null) {
-          if (seen.has(mapped.claimId)) {
-            mapped.errors.push({
-              path: "XML1.MA_LK",
-              code: "duplicate_in_batch",
-              message: "this MA_LK appears earlier in the same file",
-            });
-            mapped.claim = null;
-          } else seen.add(detached(mapped.claimId));
-        }
-        await spool.push(mapped);
-        progress.read += 1;
-      },
-      onBytes: (bytes) => {
-        progress.bytes = bytes;
-        tell();
-      },
+      ...handlers,
     });
-    const fac = facility!;
-    const batchId = req.batchId ?? `xml-${read.sha256}`;
-    const ids = Array.from({ length: Math.ceil(read.episodes / chunkSize) }, (_, k) => chunkBatchId(batchId, k));
-    const stored = await deps.db.prisma.batch.findMany({
-      where: { facilityCode: fac.code, batchId: { in: ids } },
-      select: { batchId: true, bodyHash: true },
-    });
-    if (stored.some((s) => s.bodyHash !== read.sha256))
-      throw conflict("batch_conflict", `batch ${batchId} was already received with different content`);
-    const already = new Set(stored.map((s) => s.batchId));
-
+    const run = await planChunks(deps, req, found.facility!, read, chunkSize);
     progress.phase = "storing";
     tell();
     const chunks: XmlChunk[] = [];
     const parts: BatchResponse[] = [];
     let partIndex = 0;
     for await (const items of spool.chunks()) {
-      const id = ids[partIndex]!;
-      let part: BatchResponse;
-      let replayed: boolean;
-      if (already.has(id)) {
-        const row = await deps.db.prisma.batch.findUniqueOrThrow({
-          where: { facilityCode_batchId: { facilityCode: fac.code, batchId: id } },
-          select: { response: true },
-        });
-        part = row.response as unknown as BatchResponse;
-        replayed = true;
-      } else {
-        const rejected = new Map<number, ClaimError[]>();
-        items.forEach((item, local) => {
-          if (!item.claim)
-            rejected.set(
-              local,
-              item.errors.map((e) => ({
-                index: local,
-                ...(item.claimId !== null ? { claimId: item.claimId.slice(0, 100) } : {}),
-                ...e,
-              })),
-            );
-        });
-        const result = await ingestBatch(deps, {
-          caller: req.caller,
-          facility: fac,
-          batchId: id,
-          claims: items.map((item) => item.claim),
-          bodyHash: read.sha256,
-          // The file itself may be hundreds of MB: what is kept is its hash and what each episode was read as.
-          rawBody: JSON.stringify({
-            format: "xml",
-            sha256: read.sha256,
-            batchId,
-            chunk: partIndex + 1,
-            chunks: ids.length,
-            episodes: items.map((i) => ({ hoso: i.index, claim: i.claim })),
-          }),
-          rejected,
-          present: (response) => present(response, items),
-        });
-        part = result.response;
-        replayed = result.status === 200;
-      }
+      const { id, part, replayed } = await storeChunk(run, items, partIndex);
       chunks.push({ batchId: id, received: part.received, replayed });
       parts.push(part);
       progress.stored += items.length;
       tell();
       partIndex += 1;
     }
-
-    const sum = (f: (r: BatchResponse) => number) => parts.reduce((n, r) => n + f(r), 0);
-    const response: XmlBatchResponse = {
-      batchId,
-      facilityCode: fac.code,
-      received: sum((r) => r.received),
-      accepted: sum((r) => r.accepted),
-      pendingDocumentation: sum((r) => r.pendingDocumentation),
-      rejected: sum((r) => r.rejected),
-      corrected: sum((r) => r.corrected),
-      unchanged: sum((r) => r.unchanged),
-      claims: parts.flatMap((r) => r.claims),
-      errors: parts.flatMap((r) => r.errors),
-      chunks,
-    };
-    return { status: chunks.every((c) => c.replayed) ? 200 : 201, response };
+    return { status: chunks.every((chunk) => chunk.replayed) ? 200 : 201, response: fileResponse(run, parts, chunks) };
   } finally {
     await spool.dispose();
   }
