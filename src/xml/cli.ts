@@ -226,6 +226,63 @@ const CSV_COLUMNS = (["file", "batchId", "index", "claimId", "path", "code", "me
   value: (r: Record<string, string>) => r[k],
 }));
 
+/** With no --url, the files go straight into the configured database (the server stopped, for the embedded one). */
+async function openDirect(): Promise<{ deps: AppDeps; close: () => Promise<void> }> {
+  const config = loadConfig();
+  const opened = await openConfiguredDatabase(config);
+  const close = async () => {
+    await opened.db.close().catch(() => {});
+    opened.release();
+  };
+  const logger = jsonLogger(config.LOG_LEVEL === "info" ? "warn" : config.LOG_LEVEL, (line) =>
+    process.stderr.write(line + "\n"),
+  );
+  try {
+    return { deps: { db: opened.db, clock: systemClock, rules: await loadRules(config.RULES_DIR), logger }, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
+
+/** What the command prints last: each file's outcome and the totals. */
+function summaryOf(cmd: ImportXmlCommand, results: FileResult[]) {
+  const sum = (count: (result: XmlBatchResponse) => number) =>
+    results.reduce((total, result) => total + (result.response ? count(result.response) : 0), 0);
+  return {
+    files: results.map((result) =>
+      result.response
+        ? {
+            path: result.path,
+            status: result.status,
+            batchId: result.response.batchId,
+            received: result.response.received,
+            accepted: result.response.accepted,
+            pendingDocumentation: result.response.pendingDocumentation,
+            rejected: result.response.rejected,
+            corrected: result.response.corrected,
+            unchanged: result.response.unchanged,
+            chunks: result.response.chunks.length,
+          }
+        : {
+            path: result.path,
+            status: result.status,
+            refused: result.problem?.code ?? "error",
+            detail: result.problem?.detail ?? "",
+          },
+    ),
+    totals: {
+      files: results.length,
+      refusedFiles: results.filter((result) => !result.response).length,
+      received: sum((response) => response.received),
+      accepted: sum((response) => response.accepted),
+      pendingDocumentation: sum((response) => response.pendingDocumentation),
+      rejected: sum((response) => response.rejected),
+    },
+    rejectedCsv: resolve(cmd.rejected),
+  };
+}
+
 /**
  * Runs the command; the exit code is 0 when every file was taken (rejected episodes included), 1 when a file was
  * refused.
@@ -234,40 +291,21 @@ export async function runImportXml(cmd: ImportXmlCommand): Promise<number> {
   const files = envelopeFiles(cmd.paths);
   if (files.length === 0) throw new Error("no .xml files found");
   const counts = await Promise.all(files.map(declaredCount));
-  const total = counts.reduce<number>((n, c) => n + (c ?? 0), 0);
-  const bar = new ProgressBar(total);
+  const bar = new ProgressBar(counts.reduce<number>((total, count) => total + (count ?? 0), 0));
   const results: FileResult[] = [];
   let done = 0;
-
-  let deps: AppDeps | null = null;
-  let close = async () => {};
-  if (!cmd.url) {
-    const config = loadConfig();
-    const opened = await openConfiguredDatabase(config);
-    close = async () => {
-      await opened.db.close().catch(() => {});
-      opened.release();
-    };
-    const logger = jsonLogger(config.LOG_LEVEL === "info" ? "warn" : config.LOG_LEVEL, (line) =>
-      process.stderr.write(line + "\n"),
-    );
-    try {
-      deps = { db: opened.db, clock: systemClock, rules: await loadRules(config.RULES_DIR), logger };
-    } catch (err) {
-      await close();
-      throw err;
-    }
-  }
+  const direct = cmd.url ? null : await openDirect();
   try {
     for (const [index, path] of files.entries()) {
       const expected = counts[index] ?? 0;
       const note = `file ${index + 1}/${files.length}`;
       const size = statSync(path).size;
-      const result = deps
+      const result = direct
         ? // Reading a file is half the work, storing it the other half.
-          await storeDirectly(deps, cmd, path, (p) =>
-            bar.update(done + Math.floor(p.phase === "reading" ? p.read / 2 : (expected + p.stored) / 2), note),
-          )
+          await storeDirectly(direct.deps, cmd, path, (progress) => {
+            const half = progress.phase === "reading" ? progress.read / 2 : (expected + progress.stored) / 2;
+            bar.update(done + Math.floor(half), note);
+          })
         : await sendOverHttp(cmd, path, (bytes) =>
             bar.update(done + Math.floor((bytes / Math.max(size, 1)) * expected * 0.9), note),
           );
@@ -277,39 +315,9 @@ export async function runImportXml(cmd: ImportXmlCommand): Promise<number> {
     }
   } finally {
     bar.finish();
-    await close();
+    await direct?.close();
   }
-
   writeFileSync(cmd.rejected, toCsv(CSV_COLUMNS, rejectedRows(results)));
-  const sum = (f: (result: XmlBatchResponse) => number) =>
-    results.reduce((n, r) => n + (r.response ? f(r.response) : 0), 0);
-  const summary = {
-    files: results.map((r) =>
-      r.response
-        ? {
-            path: r.path,
-            status: r.status,
-            batchId: r.response.batchId,
-            received: r.response.received,
-            accepted: r.response.accepted,
-            pendingDocumentation: r.response.pendingDocumentation,
-            rejected: r.response.rejected,
-            corrected: r.response.corrected,
-            unchanged: r.response.unchanged,
-            chunks: r.response.chunks.length,
-          }
-        : { path: r.path, status: r.status, refused: r.problem?.code ?? "error", detail: r.problem?.detail ?? "" },
-    ),
-    totals: {
-      files: results.length,
-      refusedFiles: results.filter((r) => !r.response).length,
-      received: sum((r) => r.received),
-      accepted: sum((r) => r.accepted),
-      pendingDocumentation: sum((r) => r.pendingDocumentation),
-      rejected: sum((r) => r.rejected),
-    },
-    rejectedCsv: resolve(cmd.rejected),
-  };
-  process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
-  return results.every((r) => r.response) ? 0 : 1;
+  process.stdout.write(`${JSON.stringify(summaryOf(cmd, results), null, 2)}\n`);
+  return results.every((result) => result.response) ? 0 : 1;
 }
