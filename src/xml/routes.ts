@@ -1,5 +1,5 @@
-import { z } from "@hono/zod-openapi";
-import { callerOf, requireRole } from "../auth/caller.ts";
+import { createRoute, z } from "@hono/zod-openapi";
+import { type Caller, callerOf, requireRole } from "../auth/caller.ts";
 import { BatchResponseSchema } from "../batches/schema.ts";
 import type { AppDeps } from "../deps.ts";
 import { Problem, forbidden, unprocessable } from "../http/problem.ts";
@@ -41,78 +41,90 @@ function bodyStream(raw: Request): AsyncIterable<Uint8Array> {
   throw new Problem(415, "unsupported_media_type", "Content-Encoding may be gzip or none");
 }
 
+/** The route's contract; its body is streamed and counted by the reader, not parsed by the router. */
+const xmlRoute = createRoute({
+  // Relative to where app.ts mounts this router (XML_BATCH_PATH).
+  method: "post",
+  path: "/",
+  tags: ["Batches"],
+  summary: "Submit a claim file in the Ministry of Health XML standard (facility key, or central)",
+  description: [
+    "The body is one envelope (GIAMDINHHS, UTF-8, optionally gzip-compressed with Content-Encoding: gzip): each " +
+      "HOSO is one episode whose summary table (XML1, 130/4750 or legacy 4210) becomes a claim, mapped by " +
+      "rules/xml-mapping.json, and then goes through exactly the checks of POST /v1/batches.",
+    "The envelope's MACSKCB must be the key's facility (403), or the one a central key names with ?facility=; an " +
+      "episode whose MA_CSKCB differs is rejected alone.",
+    "batchId defaults to xml-<SHA-256 of the body>, so sending the same file again returns the first response with " +
+      "200; other content under the same batchId is 409 batch_conflict.",
+    `The file is read whole before anything is stored (a file with a DOCTYPE, deep nesting, invalid base64 or not ` +
+      `UTF-8 is refused and stores nothing), then stored in chunks of ${XML_CHUNK_SIZE} episodes: a send that ` +
+      `broke off resumes when sent again.`,
+    "Errors name the episode and the field: `HOSO[12].XML1.NGAY_RA` (HOSO counted from 0, like index).",
+  ].join("\n\n"),
+  request: {
+    query: Query,
+    body: {
+      required: true,
+      content: Object.fromEntries(
+        XML_MEDIA_TYPES.map((t) => [t, { schema: z.string().openapi({ description: "GIAMDINHHS envelope" }) }]),
+      ),
+    },
+  },
+  responses: {
+    200: json(XmlBatchResponseSchema, "Replay: every chunk was stored before"),
+    201: json(XmlBatchResponseSchema, "Stored"),
+    ...problems,
+  },
+});
+
+/** XML or 415: the content type must be one of XML_MEDIA_TYPES, in UTF-8. */
+function checkMediaType(header: string | undefined): void {
+  const [type, ...params] = (header ?? "")
+    .toLowerCase()
+    .split(";")
+    .map((part) => part.trim());
+  const charset = params
+    .find((param) => param.startsWith("charset="))
+    ?.slice(8)
+    .replace(/"/g, "");
+  if (!XML_MEDIA_TYPES.includes(type ?? "") || (charset !== undefined && !/^utf-?8$/.test(charset)))
+    throw new Problem(415, "unsupported_media_type", `send the envelope as ${XML_MEDIA_TYPES.join(" or ")} in UTF-8`);
+}
+
+/** ?batchId= and ?facility=, checked; a facility key may name only itself. */
+function fileQuery(caller: Caller, batchId: string | undefined, facility: string | undefined) {
+  const query = Query.safeParse({ batchId, facility });
+  if (!query.success) {
+    const issue = query.error.issues[0]!;
+    throw unprocessable(`invalid query: ${String(issue.path[0])}`, [
+      { path: String(issue.path[0]), code: "invalid_format", message: issue.message },
+    ]);
+  }
+  const named = query.data.facility;
+  if (caller.role === "facility" && named !== undefined && named !== caller.facilityCode)
+    throw forbidden("a facility key submits batches for its own facility only");
+  return { batchId: query.data.batchId, facilityCode: caller.role === "facility" ? caller.facilityCode : named };
+}
+
 /** Claim files in the Ministry of Health XML standard (Decision 130/4750, legacy 4210): issue 11. */
 export function xmlRoutes(deps: AppDeps) {
   const app = router();
-
-  app.openAPIRegistry.registerPath({
-    // Relative to where app.ts mounts this router (XML_BATCH_PATH).
-    method: "post",
-    path: "/",
-    tags: ["Batches"],
-    summary: "Submit a claim file in the Ministry of Health XML standard (facility key, or central)",
-    description: [
-      "The body is one envelope (GIAMDINHHS, UTF-8, optionally gzip-compressed with Content-Encoding: gzip): each " +
-        "HOSO is one episode whose summary table (XML1, 130/4750 or legacy 4210) becomes a claim, mapped by " +
-        "rules/xml-mapping.json, and then goes through exactly the checks of POST /v1/batches.",
-      "The envelope's MACSKCB must be the key's facility (403), or the one a central key names with ?facility=; an " +
-        "episode whose MA_CSKCB differs is rejected alone.",
-      "batchId defaults to xml-<SHA-256 of the body>, so sending the same file again returns the first response with " +
-        "200; other content under the same batchId is 409 batch_conflict.",
-      `The file is read whole before anything is stored (a file with a DOCTYPE, deep nesting, invalid base64 or not ` +
-        `UTF-8 is refused and stores nothing), then stored in chunks of ${XML_CHUNK_SIZE} episodes: a send that ` +
-        `broke off resumes when sent again.`,
-      "Errors name the episode and the field: `HOSO[12].XML1.NGAY_RA` (HOSO counted from 0, like index).",
-    ].join("\n\n"),
-    request: {
-      query: Query,
-      body: {
-        required: true,
-        content: Object.fromEntries(
-          XML_MEDIA_TYPES.map((t) => [t, { schema: z.string().openapi({ description: "GIAMDINHHS envelope" }) }]),
-        ),
-      },
-    },
-    responses: {
-      200: json(XmlBatchResponseSchema, "Replay: every chunk was stored before"),
-      201: json(XmlBatchResponseSchema, "Stored"),
-      ...problems,
-    },
-  });
-
+  // Relative to where app.ts mounts this router (XML_BATCH_PATH).
+  app.openAPIRegistry.registerPath(xmlRoute);
   app.post("/", async (ctx) => {
     const caller = callerOf(ctx);
     requireRole(caller, "facility", "central");
-    const [type, ...params] = (ctx.req.header("content-type") ?? "")
-      .toLowerCase()
-      .split(";")
-      .map((s) => s.trim());
-    const charset = params
-      .find((p) => p.startsWith("charset="))
-      ?.slice(8)
-      .replace(/"/g, "");
-    if (!XML_MEDIA_TYPES.includes(type ?? "") || (charset !== undefined && !/^utf-?8$/.test(charset)))
-      throw new Problem(415, "unsupported_media_type", `send the envelope as ${XML_MEDIA_TYPES.join(" or ")} in UTF-8`);
-    const query = Query.safeParse({ batchId: ctx.req.query("batchId"), facility: ctx.req.query("facility") });
-    if (!query.success) {
-      const issue = query.error.issues[0]!;
-      throw unprocessable(`invalid query: ${String(issue.path[0])}`, [
-        { path: String(issue.path[0]), code: "invalid_format", message: issue.message },
-      ]);
-    }
-    const named = query.data.facility;
-    if (caller.role === "facility" && named !== undefined && named !== caller.facilityCode)
-      throw forbidden("a facility key submits batches for its own facility only");
+    checkMediaType(ctx.req.header("content-type"));
+    const { batchId, facilityCode } = fileQuery(caller, ctx.req.query("batchId"), ctx.req.query("facility"));
     const { status, response } = await importXml(deps, {
       caller,
-      facilityCode: caller.role === "facility" ? caller.facilityCode : named,
-      batchId: query.data.batchId,
+      facilityCode,
+      batchId,
       body: bodyStream(ctx.req.raw),
       // A web stream hands its chunks over to the reader.
       bodyOwned: true,
     });
     return ctx.json(response, status);
   });
-
   return app;
 }
