@@ -202,27 +202,7 @@ export class XmlReader {
     private readonly options: XmlReaderOptions,
   ) {
     const parser = this.parser;
-    parser.on("openTag", (name, getAttrs) => {
-      this.events += 1;
-      if (this.root === "after") throw new NotWellFormed("a second root element");
-      this.root = "inside";
-      if (++this.depth > options.maxDepth)
-        throw refuse(
-          422,
-          "xml_too_deep",
-          `elements are nested more than ${options.maxDepth} deep`,
-          options.where(),
-          `nesting deeper than ${options.maxDepth}`,
-        );
-      // Asking for the attributes makes saxen check their syntax (quotes, "=", repeats): its complaints arrive as
-      // "warn".
-      const attributes = getAttrs();
-      for (const name in attributes) {
-        if (attributes[name]!.includes("<")) throw new NotWellFormed("a < in an attribute value");
-        decodeText(attributes[name]!, "an attribute value");
-      }
-      this.on.open(name);
-    });
+    parser.on("openTag", (name, getAttrs) => this.openTag(name, getAttrs));
     parser.on("closeTag", (name) => {
       this.events += 1;
       this.on.close(name);
@@ -248,22 +228,48 @@ export class XmlReader {
       if (FORBIDDEN_CHARACTER.test(text)) throw new NotWellFormed("a character XML does not allow, in a comment");
     });
     parser.on("question", (text) => this.instruction(text));
-    parser.on("attention", (text) => {
-      if (/^<!DOCTYPE/i.test(text))
-        throw refuse(
-          422,
-          "xml_doctype_forbidden",
-          "a DOCTYPE is not allowed (no DTDs, external entities or entity definitions)",
-          options.where(),
-          "DOCTYPE not allowed",
-        );
-      throw new NotWellFormed("a markup declaration outside a DOCTYPE");
-    });
+    parser.on("attention", (text) => this.declaration(text));
     const fail = (err: Error) => {
       throw new NotWellFormed(err.message);
     };
     parser.on("warn", fail);
     parser.on("error", fail);
+  }
+
+  /** An element opens: one root, bounded depth, attributes well-formed. */
+  private openTag(name: string, getAttrs: () => Record<string, string>) {
+    this.events += 1;
+    if (this.root === "after") throw new NotWellFormed("a second root element");
+    this.root = "inside";
+    if (++this.depth > this.options.maxDepth)
+      throw refuse(
+        422,
+        "xml_too_deep",
+        `elements are nested more than ${this.options.maxDepth} deep`,
+        this.options.where(),
+        `nesting deeper than ${this.options.maxDepth}`,
+      );
+    // Asking for the attributes makes saxen check their syntax (quotes, "=", repeats): its complaints arrive as
+    // "warn".
+    const attributes = getAttrs();
+    for (const attribute in attributes) {
+      if (attributes[attribute]!.includes("<")) throw new NotWellFormed("a < in an attribute value");
+      decodeText(attributes[attribute]!, "an attribute value");
+    }
+    this.on.open(name);
+  }
+
+  /** `<!...>` outside comments and CDATA: a DOCTYPE is refused as such, anything else is not XML. */
+  private declaration(text: string): never {
+    if (/^<!DOCTYPE/i.test(text))
+      throw refuse(
+        422,
+        "xml_doctype_forbidden",
+        "a DOCTYPE is not allowed (no DTDs, external entities or entity definitions)",
+        this.options.where(),
+        "DOCTYPE not allowed",
+      );
+    throw new NotWellFormed("a markup declaration outside a DOCTYPE");
   }
 
   /** `<?target ...?>`: the XML declaration must open the document and say version 1.x; others are let be. */
