@@ -127,6 +127,21 @@ function YearPicker({ w: words, year, action }: { w: Words; year: number; action
   );
 }
 
+/** A table's header row: each cell's text, and "num" for a column of numbers (right-aligned). */
+function HeadRow({ cells }: { cells: ([string] | [string, "num"])[] }) {
+  return (
+    <thead>
+      <tr>
+        {cells.map(([text, kind]) => (
+          <th scope="col" class={kind}>
+            {text}
+          </th>
+        ))}
+      </tr>
+    </thead>
+  );
+}
+
 export function OverviewPage({
   w: words,
   lang,
@@ -148,32 +163,18 @@ export function OverviewPage({
       {rows.length ? <UsageBars rows={rows} threshold={threshold} w={words} lang={lang} /> : <p>{words.none}</p>}
       <div class="table-wrap">
         <table>
-          <thead>
-            <tr>
-              <th scope="col">{words.province}</th>
-              <th scope="col" class="num">
-                {words.estimate}
-              </th>
-              <th scope="col" class="num">
-                {words.spent}
-              </th>
-              <th scope="col" class="num">
-                {words.ratio}
-              </th>
-              <th scope="col" class="num">
-                {words.elapsed}
-              </th>
-              <th scope="col" class="num">
-                {words.projected}
-              </th>
-              <th scope="col" class="num">
-                {words.pending}
-              </th>
-              <th scope="col" class="num">
-                {words.openAlerts}
-              </th>
-            </tr>
-          </thead>
+          <HeadRow
+            cells={[
+              [words.province],
+              [words.estimate, "num"],
+              [words.spent, "num"],
+              [words.ratio, "num"],
+              [words.elapsed, "num"],
+              [words.projected, "num"],
+              [words.pending, "num"],
+              [words.openAlerts, "num"],
+            ]}
+          />
           <tbody>
             {rows.map((r) => (
               <tr class={isOver(r) ? "over" : ""} data-province={r.provinceCode}>
@@ -215,6 +216,28 @@ export interface AlertItem {
   notes: { action: string; note: string; at: string }[];
 }
 
+/** The form that takes an alert a step further, with the note the step needs. */
+function AlertSteps({ w: words, alert, csrf, back }: { w: Words; alert: AlertItem; csrf: string; back: string }) {
+  return (
+    <form class="inline" method="post" action={`/dashboard/alerts/${alert.id}/transition`}>
+      <input type="hidden" name="_csrf" value={csrf} />
+      <input type="hidden" name="back" value={back} />
+      <label for={`note-${alert.id}`}>
+        {words.note}
+        <input id={`note-${alert.id}`} name="note" required maxlength={2000} />
+      </label>
+      {alert.status === "open" ? (
+        <button type="submit" name="action" value="acknowledge">
+          {words.acknowledge}
+        </button>
+      ) : null}
+      <button class="primary" type="submit" name="action" value="resolve">
+        {words.resolve}
+      </button>
+    </form>
+  );
+}
+
 export function AlertTable({
   w: words,
   lang,
@@ -232,19 +255,17 @@ export function AlertTable({
   return (
     <div class="table-wrap">
       <table>
-        <thead>
-          <tr>
-            <th scope="col">{words.kind}</th>
-            <th scope="col">{words.province}</th>
-            <th scope="col" class="num">
-              {words.ratio}
-            </th>
-            <th scope="col">{words.severity}</th>
-            <th scope="col">{words.raisedAt}</th>
-            <th scope="col">{words.status}</th>
-            <th scope="col">{words.note}</th>
-          </tr>
-        </thead>
+        <HeadRow
+          cells={[
+            [words.kind],
+            [words.province],
+            [words.ratio, "num"],
+            [words.severity],
+            [words.raisedAt],
+            [words.status],
+            [words.note],
+          ]}
+        />
         <tbody>
           {alerts.map((a) => (
             <tr data-alert={a.id}>
@@ -260,24 +281,7 @@ export function AlertTable({
                 {a.notes.map((n) => (
                   <div class="muted">{`${vnTime(n.at)} · ${n.note}`}</div>
                 ))}
-                {a.status !== "resolved" ? (
-                  <form class="inline" method="post" action={`/dashboard/alerts/${a.id}/transition`}>
-                    <input type="hidden" name="_csrf" value={csrf} />
-                    <input type="hidden" name="back" value={back} />
-                    <label for={`note-${a.id}`}>
-                      {words.note}
-                      <input id={`note-${a.id}`} name="note" required maxlength={2000} />
-                    </label>
-                    {a.status === "open" ? (
-                      <button type="submit" name="action" value="acknowledge">
-                        {words.acknowledge}
-                      </button>
-                    ) : null}
-                    <button class="primary" type="submit" name="action" value="resolve">
-                      {words.resolve}
-                    </button>
-                  </form>
-                ) : null}
+                {a.status !== "resolved" ? <AlertSteps w={words} alert={a} csrf={csrf} back={back} /> : null}
               </td>
             </tr>
           ))}
@@ -345,17 +349,7 @@ export function ProvincePage(props: {
       <h2>{words.topFacilities}</h2>
       <div class="table-wrap">
         <table>
-          <thead>
-            <tr>
-              <th scope="col">{words.facility}</th>
-              <th scope="col" class="num">
-                {words.spent}
-              </th>
-              <th scope="col" class="num">
-                {words.share}
-              </th>
-            </tr>
-          </thead>
+          <HeadRow cells={[[words.facility], [words.spent, "num"], [words.share, "num"]]} />
           <tbody>
             {usage.byFacility.slice(0, 10).map((f) => (
               <tr>
@@ -379,18 +373,7 @@ function BacklogTables({ w: words, lang, backlog: backlog }: { w: Words; lang: L
       <p>{`${words.count}: ${backlog.count} · ${words.amount}: ${money(backlog.amount, lang)}`}</p>
       <div class="table-wrap">
         <table>
-          <thead>
-            <tr>
-              <th scope="col">{words.facility}</th>
-              <th scope="col" class="num">
-                {words.count}
-              </th>
-              <th scope="col" class="num">
-                {words.amount}
-              </th>
-              <th scope="col">{words.oldest}</th>
-            </tr>
-          </thead>
+          <HeadRow cells={[[words.facility], [words.count, "num"], [words.amount, "num"], [words.oldest]]} />
           <tbody>
             {backlog.byFacility.map((f) => (
               <tr>
@@ -405,17 +388,7 @@ function BacklogTables({ w: words, lang, backlog: backlog }: { w: Words; lang: L
       </div>
       <div class="table-wrap">
         <table>
-          <thead>
-            <tr>
-              <th scope="col">{words.age}</th>
-              <th scope="col" class="num">
-                {words.count}
-              </th>
-              <th scope="col" class="num">
-                {words.amount}
-              </th>
-            </tr>
-          </thead>
+          <HeadRow cells={[[words.age], [words.count, "num"], [words.amount, "num"]]} />
           <tbody>
             {backlog.byAge.map((a) => (
               <tr>
@@ -433,63 +406,72 @@ function BacklogTables({ w: words, lang, backlog: backlog }: { w: Words; lang: L
   );
 }
 
+interface AlertFilters {
+  status?: string | undefined;
+  kind?: string | undefined;
+  province?: string | undefined;
+  year?: number | undefined;
+}
+
+/** The alert list's filters, as a GET form. */
+function AlertFilterForm({ w: words, filters }: { w: Words; filters: AlertFilters }) {
+  return (
+    <form class="inline" method="get" action="/dashboard/alerts">
+      <label for="f-status">
+        {words.status}
+        <select id="f-status" name="status">
+          <option value="">{words.all}</option>
+          {(["open", "acknowledged", "resolved"] as const).map((s) => (
+            <option value={s} selected={filters.status === s}>
+              {words.statuses[s]}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label for="f-kind">
+        {words.kind}
+        <select id="f-kind" name="kind">
+          <option value="">{words.all}</option>
+          {(["usage_threshold", "projected_overrun", "stuck_backlog"] as const).map((k) => (
+            <option value={k} selected={filters.kind === k}>
+              {words.kinds[k]}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label for="f-province">
+        {words.province}
+        <input id="f-province" name="province" pattern="\d{2}" size={3} value={filters.province ?? ""} />
+      </label>
+      <label for="f-year">
+        {words.year}
+        <input
+          id="f-year"
+          name="year"
+          type="number"
+          min="2000"
+          max="2100"
+          value={filters.year ? String(filters.year) : ""}
+        />
+      </label>
+      <button type="submit">{words.filter}</button>
+    </form>
+  );
+}
+
 export function AlertsPage(props: {
   w: Words;
   lang: Lang;
   alerts: AlertItem[];
   csrf: string;
   back: string;
-  filters: {
-    status?: string | undefined;
-    kind?: string | undefined;
-    province?: string | undefined;
-    year?: number | undefined;
-  };
+  filters: AlertFilters;
 }) {
   const { w: words, filters: filters } = props;
   return (
     <>
       <h1>{words.alerts}</h1>
-      <form class="inline" method="get" action="/dashboard/alerts">
-        <label for="f-status">
-          {words.status}
-          <select id="f-status" name="status">
-            <option value="">{words.all}</option>
-            {(["open", "acknowledged", "resolved"] as const).map((s) => (
-              <option value={s} selected={filters.status === s}>
-                {words.statuses[s]}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label for="f-kind">
-          {words.kind}
-          <select id="f-kind" name="kind">
-            <option value="">{words.all}</option>
-            {(["usage_threshold", "projected_overrun", "stuck_backlog"] as const).map((k) => (
-              <option value={k} selected={filters.kind === k}>
-                {words.kinds[k]}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label for="f-province">
-          {words.province}
-          <input id="f-province" name="province" pattern="\d{2}" size={3} value={filters.province ?? ""} />
-        </label>
-        <label for="f-year">
-          {words.year}
-          <input
-            id="f-year"
-            name="year"
-            type="number"
-            min="2000"
-            max="2100"
-            value={filters.year ? String(filters.year) : ""}
-          />
-        </label>
-        <button type="submit">{words.filter}</button>
-      </form>
+      <AlertFilterForm w={words} filters={filters} />
       <AlertTable w={words} lang={props.lang} alerts={props.alerts} csrf={props.csrf} back={props.back} />
     </>
   );
