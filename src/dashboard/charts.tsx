@@ -75,6 +75,18 @@ export function UsageBars({
   );
 }
 
+/** The estimate's straight-line pace across the chart, labelled at its end. */
+function PaceLine({ from, to, children }: { from: [number, number]; to: [number, number]; children: string }) {
+  return (
+    <g>
+      <line x1={from[0]} y1={from[1]} x2={to[0]} y2={to[1]} class="pace" />
+      <text x={to[0]} y={to[1] - 6} text-anchor="end" class="label">
+        {children}
+      </text>
+    </g>
+  );
+}
+
 /**
  * Cumulative spending by month (through `throughMonth`) as bars, with the estimate's straight-line
  * pace (estimate x month / 12) as a line: bars above the line spend faster
@@ -131,15 +143,9 @@ export function MonthChart({
         </g>
       ))}
       {estimate !== null ? (
-        <g>
-          <line x1={left} y1={yOf(new Dec(0))} x2={left + width} y2={yOf(new Dec(estimate))} class="pace" />
-          <text
-            x={left + width}
-            y={yOf(new Dec(estimate)) - 6}
-            text-anchor="end"
-            class="label"
-          >{`${words.paceLine}: ${money(estimate, lang)}`}</text>
-        </g>
+        <PaceLine from={[left, yOf(new Dec(0))]} to={[left + width, yOf(new Dec(estimate))]}>
+          {`${words.paceLine}: ${money(estimate, lang)}`}
+        </PaceLine>
       ) : null}
     </svg>
   );

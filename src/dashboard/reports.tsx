@@ -146,6 +146,39 @@ export function outlierColumns(words: Words, lang: Lang): Column<OutlierRow>[] {
   ];
 }
 
+/** The estimate as a vertical line across the bar, labelled below it. */
+function EstimateMark({ at, children }: { at: number; children: string }) {
+  return (
+    <g>
+      <line x1={at} x2={at} y1={8} y2={72} class="threshold" />
+      <text x={at} y={88} text-anchor="middle" class="label">
+        {children}
+      </text>
+    </g>
+  );
+}
+
+/** What each part of the bar is, and the projected ratio with the method behind it. */
+function ProjectionLegend(props: {
+  parts: { label: string; value: Dec; cls: string }[];
+  projection: ProvinceProjection;
+  w: Words;
+  lang: Lang;
+}) {
+  const { parts, projection, w: words, lang } = props;
+  return (
+    <figcaption>
+      {parts.map((part) => (
+        <span class={`legend ${part.cls}`}>{`${part.label}: ${money(part.value.toDecimalPlaces(0), lang)} `}</span>
+      ))}
+      <span>
+        {`· ${words.projected}: ${percent(projection.projectedRatio, lang)} (${words.method}: ` +
+          `${projection.method}${projection.fallbackReason ? ` — ${projection.fallbackReason}` : ""})`}
+      </span>
+    </figcaption>
+  );
+}
+
 /**
  * Spending to date, the estimate of claims discharged but not yet received
  * (hatched band), and the rest of the year at the current pace, stacked
@@ -198,32 +231,12 @@ export function ProjectionChart({ p: projection, w: words, lang }: { p: Province
           );
         })}
         {projection.estimate !== null ? (
-          <g>
-            <line
-              x1={xOf(new Dec(projection.estimate))}
-              x2={xOf(new Dec(projection.estimate))}
-              y1={8}
-              y2={72}
-              class="threshold"
-            />
-            <text
-              x={xOf(new Dec(projection.estimate))}
-              y={88}
-              text-anchor="middle"
-              class="label"
-            >{`${words.estimate}: ${money(projection.estimate, lang)}`}</text>
-          </g>
+          <EstimateMark at={xOf(new Dec(projection.estimate))}>
+            {`${words.estimate}: ${money(projection.estimate, lang)}`}
+          </EstimateMark>
         ) : null}
       </svg>
-      <figcaption>
-        {parts.map((part) => (
-          <span class={`legend ${part.cls}`}>{`${part.label}: ${money(part.value.toDecimalPlaces(0), lang)} `}</span>
-        ))}
-        <span>
-          {`· ${words.projected}: ${percent(projection.projectedRatio, lang)} (${words.method}: ` +
-            `${projection.method}${projection.fallbackReason ? ` — ${projection.fallbackReason}` : ""})`}
-        </span>
-      </figcaption>
+      <ProjectionLegend parts={parts} projection={projection} w={words} lang={lang} />
     </figure>
   );
 }
