@@ -11,16 +11,17 @@ import { triangleWindow } from "../domain/chain-ladder.ts";
 import type { SqlSession } from "../db/client.ts";
 
 /** Receipt month minus discharge month in Vietnam time, never negative (contribution.ts delayMonths). */
-export const DELAY_MONTHS = `GREATEST(0, (EXTRACT(YEAR FROM (c.received_at AT TIME ZONE 'UTC') + INTERVAL
-  '7 hours')::int * 12
-  + EXTRACT(MONTH FROM (c.received_at AT TIME ZONE 'UTC') + INTERVAL '7 hours')::int) - (c.year * 12 + c.month))`;
+export const DELAY_MONTHS = `GREATEST(0,
+  (EXTRACT(YEAR FROM (c.received_at AT TIME ZONE 'UTC') + INTERVAL '7 hours')::int * 12
+    + EXTRACT(MONTH FROM (c.received_at AT TIME ZONE 'UTC') + INTERVAL '7 hours')::int)
+  - (c.year * 12 + c.month))`;
 
 /**
  * What a claim counts in spending: nothing when denied, the approved amount once approved, else the insurance amount.
  */
-export const COUNTED_AMOUNT =
-  `CASE WHEN c.status = 'denied' THEN 0 WHEN c.status = 'approved' AND c.approved_amount ` +
-  `IS NOT NULL THEN c.approved_amount ELSE c.insurance_amount END`;
+export const COUNTED_AMOUNT = `CASE WHEN c.status = 'denied' THEN 0
+  WHEN c.status = 'approved' AND c.approved_amount IS NOT NULL THEN c.approved_amount
+  ELSE c.insurance_amount END`;
 
 /** The stored cells of these provinces ($1) in the window of months $4 to $5 (years $2 to $3, for the index). */
 export const TRIANGLE_CELLS = `

@@ -1,3 +1,4 @@
+import { COUNTED_AMOUNT } from "../../src/spending/triangle.ts";
 import { describe, expect, it } from "vitest";
 import { claim, claims } from "../support/claims.ts";
 import { seedReference, useTestApp, type TestContext } from "../support/harness.ts";
@@ -26,9 +27,7 @@ async function spending(ctx: TestContext, province: string, year: number) {
 /** The invariant: the running total equals the sum over the claims. */
 async function sumOverClaims(ctx: TestContext, province: string, year: number) {
   const rows = await ctx.db.prisma.$queryRawUnsafe<{ spent: string | null }[]>(
-    `SELECT sum(CASE WHEN status = 'denied' THEN 0 WHEN status = 'approved' THEN approved_amount ELSE insurance_amount
-      END)::text AS spent
-     FROM claim WHERE province_code = $1 AND year = $2`,
+    `SELECT sum(${COUNTED_AMOUNT})::text AS spent FROM claim c WHERE c.province_code = $1 AND c.year = $2`,
     province,
     year,
   );

@@ -1,3 +1,4 @@
+import { COUNTED_AMOUNT } from "../../src/spending/triangle.ts";
 import http from "node:http";
 import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
@@ -29,9 +30,7 @@ async function seed(ctx: TestContext) {
 async function totals(ctx: TestContext) {
   const [row] = await ctx.db.prisma.$queryRawUnsafe<{ spent: string | null; over: string | null }[]>(`
     SELECT (SELECT spent::text FROM spending WHERE province_code = '01' AND year = 2026) AS spent,
-           (SELECT sum(CASE WHEN status = 'denied' THEN 0 WHEN status = 'approved' THEN approved_amount ELSE
-             insurance_amount END)::text
-              FROM claim WHERE province_code = '01' AND year = 2026) AS over`);
+           (SELECT sum(${COUNTED_AMOUNT})::text FROM claim c WHERE c.province_code = '01' AND c.year = 2026) AS over`);
   return row!;
 }
 

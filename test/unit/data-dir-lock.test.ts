@@ -49,6 +49,8 @@ describe("the DATA_DIR lock (one process per embedded database)", () => {
   it("takes over a pid file that holds no pid at all", () => {
     const dir = fresh();
     writeFileSync(join(dir, "server.pid"), "");
-    lockDataDir(dir)();
+    const release = lockDataDir(dir);
+    expect(readFileSync(join(dir, "server.pid"), "utf8")).toBe(String(process.pid));
+    release();
   });
 });
