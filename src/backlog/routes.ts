@@ -8,7 +8,7 @@ import { markStuck } from "./mark-stuck.ts";
 import { backlogReport } from "./report.ts";
 
 /**
- * The backlog of claims stuck on documentation (../shared/API.md), and the
+ * The backlog of claims stuck on documentation (docs/api.md), and the
  * job that marks claims stuck.
  */
 export function backlogRoutes(deps: AppDeps) {

@@ -2,7 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { Money } from "../http/schemas.ts";
 
 /**
- * One claim as hospitals send it (../shared/API.md "Claim batches"). Shape
+ * One claim as hospitals send it (docs/api.md "Claim batches"). Shape
  * only; the domain checks that need more than one field live in validate.ts.
  */
 const Icd10 = z.string().regex(/^[A-Z]\d{2}(\.\d{1,2})?$/, "must be an ICD-10 code like J18.9");

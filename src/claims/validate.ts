@@ -24,7 +24,7 @@ export interface ValidationContext {
 }
 
 /**
- * Checks one claim: its shape, then the domain rules of ../shared/DOMAIN.md
+ * Checks one claim: its shape, then the domain rules of docs/domain.md
  * (dates in order, no future discharge, amounts that add up exactly, at least
  * one patient identifier, known document types). Pure: no database.
  */

@@ -1,5 +1,5 @@
 /**
- * What a 12-digit citizen ID says about its holder (../shared/DOMAIN.md
+ * What a 12-digit citizen ID says about its holder (docs/domain.md
  * "Codes"): digits 1-3 the province of birth registration, digit 4 the sex
  * and century of birth, digits 5-6 the last two digits of the birth year.
  * Digit 4: 0 male / 1 female born 1900-1999, 2 / 3 born 2000-2099, 4 / 5

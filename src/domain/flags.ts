@@ -1,6 +1,6 @@
 /**
  * Flags raise attention, never block: late data and signs of abuse are for
- * inspection (../shared/DOMAIN.md).
+ * inspection (docs/domain.md).
  */
 export type ClaimFlag = "late_submission" | "possible_duplicate" | "out_of_province" | "citizen_id_mismatch";
 

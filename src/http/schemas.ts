@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { parseMoney } from "../domain/money.ts";
 
-/** Shared input and output pieces of the contract (../shared/API.md "Conventions"). */
+/** Shared input and output pieces of the contract (docs/api.md "Conventions"). */
 export const ProvinceCode = z
   .string()
   .regex(/^\d{2}$/, "must be 2 digits")

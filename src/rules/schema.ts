@@ -3,7 +3,7 @@ import { XmlMappingRulesSchema } from "../xml/rules.ts";
 
 /**
  * Rule files: one JSON file per concern in RULES_DIR. A missing file means its
- * defaults (the figures in ../shared/DOMAIN.md); an unknown file or an invalid
+ * defaults (the figures in docs/domain.md); an unknown file or an invalid
  * field stops start-up.
  */
 const ratioString = z

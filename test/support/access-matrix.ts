@@ -3,7 +3,7 @@ import { fixtureEnvelope } from "./xml-fixtures.ts";
 import { CENTRAL_KEY, START, type TestContext } from "./harness.ts";
 
 /**
- * Who may do what, written out by hand from the contract (../shared/API.md
+ * Who may do what, written out by hand from the contract (docs/api.md
  * "Keys and roles", "Errors"): for every route the app registers, the status
  * each kind of caller gets when the route's path names objects owned by
  * province A ("01") and its facility "01001". test/http/authorization-matrix
