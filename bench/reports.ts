@@ -17,7 +17,7 @@
  *   REUSE=1 npm run bench:reports   # keep the database of the last run if it holds CLAIMS claims
  */
 import pg from "pg";
-import { TRIANGLE_FROM_CLAIMS } from "../src/spending/triangle.ts";
+import { TRIANGLE_FROM_CLAIMS } from "../src/spending/sql.ts";
 import { freshDatabase, startServer } from "./server.ts";
 
 const BASE = process.env.DATABASE_URL;

@@ -1,4 +1,4 @@
-import { COUNTED_AMOUNT, DELAY_MONTHS } from "../spending/triangle.ts";
+import { COUNTED_AMOUNT, DELAY_MONTHS } from "../spending/sql.ts";
 
 /** Locks the provinces' rows ($1 codes) in code order until commit; returns the codes that exist. */
 export const LOCK_PROVINCES = `SELECT code FROM province WHERE code = ANY($1::text[]) ORDER BY code FOR UPDATE`;

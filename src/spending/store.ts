@@ -1,6 +1,7 @@
 import type { ProvinceYear } from "../domain/period.ts";
 import type { SqlSession } from "../db/client.ts";
 import type { Contribution } from "./contribution.ts";
+import * as sql from "./sql.ts";
 
 /** Sums deltas by a key, in key order (the order rows are locked in). */
 function sumBy(deltas: Contribution[], key: (delta: Contribution) => string): Contribution[] {
@@ -42,56 +43,31 @@ export async function applySpending(tx: SqlSession, deltas: Contribution[]): Pro
     (d) => `${d.provinceCode}|${d.year}|${pad(d.month, 2)}|${pad(d.delayMonths, 4)}`,
   ).filter((d) => !d.spent.isZero() || d.count !== 0);
 
-  await tx.query(
-    `INSERT INTO spending (province_code, year, spent, pending_amount, claim_count, updated_at)
-     SELECT p, y, s, pa, n, now() FROM unnest($1::text[], $2::int[], $3::numeric[], $4::numeric[], $5::int[]) AS t(p,
-       y, s, pa, n)
-     ON CONFLICT (province_code, year) DO UPDATE SET
-       spent = spending.spent + EXCLUDED.spent,
-       pending_amount = spending.pending_amount + EXCLUDED.pending_amount,
-       claim_count = spending.claim_count + EXCLUDED.claim_count,
-       updated_at = now()`,
-    [
-      perYear.map((d) => d.provinceCode),
-      perYear.map((d) => d.year),
-      perYear.map((d) => d.spent.toString()),
-      perYear.map((d) => d.pending.toString()),
-      perYear.map((d) => d.count),
-    ],
-  );
-  await tx.query(
-    `INSERT INTO spending_detail (province_code, year, month, facility_code, spent, pending_amount, claim_count)
-     SELECT * FROM unnest($1::text[], $2::int[], $3::int[], $4::text[], $5::numeric[], $6::numeric[], $7::int[])
-     ON CONFLICT (province_code, year, month, facility_code) DO UPDATE SET
-       spent = spending_detail.spent + EXCLUDED.spent,
-       pending_amount = spending_detail.pending_amount + EXCLUDED.pending_amount,
-       claim_count = spending_detail.claim_count + EXCLUDED.claim_count`,
-    [
-      detail.map((d) => d.provinceCode),
-      detail.map((d) => d.year),
-      detail.map((d) => d.month),
-      detail.map((d) => d.facilityCode),
-      detail.map((d) => d.spent.toString()),
-      detail.map((d) => d.pending.toString()),
-      detail.map((d) => d.count),
-    ],
-  );
+  await tx.query(sql.ADD_TO_SPENDING, [
+    perYear.map((d) => d.provinceCode),
+    perYear.map((d) => d.year),
+    perYear.map((d) => d.spent.toString()),
+    perYear.map((d) => d.pending.toString()),
+    perYear.map((d) => d.count),
+  ]);
+  await tx.query(sql.ADD_TO_SPENDING_DETAIL, [
+    detail.map((d) => d.provinceCode),
+    detail.map((d) => d.year),
+    detail.map((d) => d.month),
+    detail.map((d) => d.facilityCode),
+    detail.map((d) => d.spent.toString()),
+    detail.map((d) => d.pending.toString()),
+    detail.map((d) => d.count),
+  ]);
   // The chain-ladder's triangle (src/domain/chain-ladder.ts): spent and claims by discharge month and months of delay.
   if (triangle.length)
-    await tx.query(
-      `INSERT INTO arrival_triangle (province_code, year, discharge_month, delay_months, amount, claim_count)
-       SELECT * FROM unnest($1::text[], $2::int[], $3::int[], $4::int[], $5::numeric[], $6::int[])
-       ON CONFLICT (province_code, year, discharge_month, delay_months) DO UPDATE SET
-         amount = arrival_triangle.amount + EXCLUDED.amount,
-         claim_count = arrival_triangle.claim_count + EXCLUDED.claim_count`,
-      [
-        triangle.map((d) => d.provinceCode),
-        triangle.map((d) => d.year),
-        triangle.map((d) => d.month),
-        triangle.map((d) => d.delayMonths),
-        triangle.map((d) => d.spent.toString()),
-        triangle.map((d) => d.count),
-      ],
-    );
+    await tx.query(sql.ADD_TO_ARRIVAL_TRIANGLE, [
+      triangle.map((d) => d.provinceCode),
+      triangle.map((d) => d.year),
+      triangle.map((d) => d.month),
+      triangle.map((d) => d.delayMonths),
+      triangle.map((d) => d.spent.toString()),
+      triangle.map((d) => d.count),
+    ]);
   return perYear.map((d) => ({ provinceCode: d.provinceCode, year: d.year }));
 }

@@ -9,35 +9,7 @@
 import type { ChainLadderRules, TriangleCell } from "../domain/chain-ladder.ts";
 import { triangleWindow } from "../domain/chain-ladder.ts";
 import type { SqlSession } from "../db/client.ts";
-
-/** Receipt month minus discharge month in Vietnam time, never negative (contribution.ts delayMonths). */
-export const DELAY_MONTHS = `GREATEST(0,
-  (EXTRACT(YEAR FROM (c.received_at AT TIME ZONE 'UTC') + INTERVAL '7 hours')::int * 12
-    + EXTRACT(MONTH FROM (c.received_at AT TIME ZONE 'UTC') + INTERVAL '7 hours')::int)
-  - (c.year * 12 + c.month))`;
-
-/**
- * What a claim counts in spending: nothing when denied, the approved amount once approved, else the insurance amount.
- */
-export const COUNTED_AMOUNT = `CASE WHEN c.status = 'denied' THEN 0
-  WHEN c.status = 'approved' AND c.approved_amount IS NOT NULL THEN c.approved_amount
-  ELSE c.insurance_amount END`;
-
-/** The stored cells of these provinces ($1) in the window of months $4 to $5 (years $2 to $3, for the index). */
-export const TRIANGLE_CELLS = `
-SELECT province_code AS "provinceCode", year, discharge_month AS "month", delay_months AS "delay",
-       amount::text AS "amount"
-FROM arrival_triangle
-WHERE province_code = ANY($1::text[])
-  AND year BETWEEN $2 AND $3
-  AND year * 12 + discharge_month - 1 BETWEEN $4 AND $5`;
-
-/** Every cell of the triangle computed from the stored claims: one GROUP BY over the claims. */
-export const TRIANGLE_FROM_CLAIMS = `
-SELECT c.province_code, c.year, c.month AS discharge_month, ${DELAY_MONTHS} AS delay_months,
-       sum(${COUNTED_AMOUNT}) AS amount, count(*) FILTER (WHERE c.status <> 'denied')::int AS claim_count
-FROM claim c
-GROUP BY 1, 2, 3, 4`;
+import { TRIANGLE_CELLS } from "./sql.ts";
 
 /**
  * The stored cells a projection of `year` at `now` reads, for each of these

@@ -1,4 +1,4 @@
-import { COUNTED_AMOUNT } from "../../src/spending/triangle.ts";
+import { COUNTED_AMOUNT } from "../../src/spending/sql.ts";
 import { describe, expect, it } from "vitest";
 import { claim, claims } from "../support/claims.ts";
 import { seedReference, useTestApp, type TestContext } from "../support/harness.ts";

@@ -1,4 +1,4 @@
-import { COUNTED_AMOUNT } from "../../src/spending/triangle.ts";
+import { COUNTED_AMOUNT } from "../../src/spending/sql.ts";
 import http from "node:http";
 import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";

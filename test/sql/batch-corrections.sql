@@ -107,28 +107,28 @@ ON CONFLICT (facility_code, batch_id) DO NOTHING RETURNING id;
 
 -- 14
 INSERT INTO spending (province_code, year, spent, pending_amount, claim_count, updated_at)
-     SELECT p, y, s, pa, n, now() FROM unnest($1::text[], $2::int[], $3::numeric[], $4::numeric[], $5::int[]) AS t(p,
-       y, s, pa, n)
-     ON CONFLICT (province_code, year) DO UPDATE SET
-       spent = spending.spent + EXCLUDED.spent,
-       pending_amount = spending.pending_amount + EXCLUDED.pending_amount,
-       claim_count = spending.claim_count + EXCLUDED.claim_count,
-       updated_at = now();
+SELECT p, y, s, pa, n, now()
+FROM unnest($1::text[], $2::int[], $3::numeric[], $4::numeric[], $5::int[]) AS t(p, y, s, pa, n)
+ON CONFLICT (province_code, year) DO UPDATE SET
+  spent = spending.spent + EXCLUDED.spent,
+  pending_amount = spending.pending_amount + EXCLUDED.pending_amount,
+  claim_count = spending.claim_count + EXCLUDED.claim_count,
+  updated_at = now();
 
 -- 15
 INSERT INTO spending_detail (province_code, year, month, facility_code, spent, pending_amount, claim_count)
-     SELECT * FROM unnest($1::text[], $2::int[], $3::int[], $4::text[], $5::numeric[], $6::numeric[], $7::int[])
-     ON CONFLICT (province_code, year, month, facility_code) DO UPDATE SET
-       spent = spending_detail.spent + EXCLUDED.spent,
-       pending_amount = spending_detail.pending_amount + EXCLUDED.pending_amount,
-       claim_count = spending_detail.claim_count + EXCLUDED.claim_count;
+SELECT * FROM unnest($1::text[], $2::int[], $3::int[], $4::text[], $5::numeric[], $6::numeric[], $7::int[])
+ON CONFLICT (province_code, year, month, facility_code) DO UPDATE SET
+  spent = spending_detail.spent + EXCLUDED.spent,
+  pending_amount = spending_detail.pending_amount + EXCLUDED.pending_amount,
+  claim_count = spending_detail.claim_count + EXCLUDED.claim_count;
 
 -- 16
 INSERT INTO arrival_triangle (province_code, year, discharge_month, delay_months, amount, claim_count)
-       SELECT * FROM unnest($1::text[], $2::int[], $3::int[], $4::int[], $5::numeric[], $6::int[])
-       ON CONFLICT (province_code, year, discharge_month, delay_months) DO UPDATE SET
-         amount = arrival_triangle.amount + EXCLUDED.amount,
-         claim_count = arrival_triangle.claim_count + EXCLUDED.claim_count;
+SELECT * FROM unnest($1::text[], $2::int[], $3::int[], $4::int[], $5::numeric[], $6::int[])
+ON CONFLICT (province_code, year, discharge_month, delay_months) DO UPDATE SET
+  amount = arrival_triangle.amount + EXCLUDED.amount,
+  claim_count = arrival_triangle.claim_count + EXCLUDED.claim_count;
 
 -- 17
 WITH rearm AS (

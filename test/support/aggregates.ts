@@ -1,5 +1,5 @@
 import type { Database } from "../../src/db/client.ts";
-import { COUNTED_AMOUNT, TRIANGLE_FROM_CLAIMS } from "../../src/spending/triangle.ts";
+import { COUNTED_AMOUNT, TRIANGLE_FROM_CLAIMS } from "../../src/spending/sql.ts";
 
 type Aggregates = { spending: string[]; detail: string[]; triangle: string[] };
 
