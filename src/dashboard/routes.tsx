@@ -12,7 +12,7 @@ import { lateSubmissionReport } from "../reports/late.ts";
 import { outlierReport } from "../reports/outliers.ts";
 import { provinceProjection } from "../reports/projection.ts";
 import { provinceUsageDetail, usageOverview } from "../usage/overview.ts";
-import { lateColumns, outlierColumns, ProjectionChart, SortableTable, sortRows } from "./reports.tsx";
+import { type Column, lateColumns, outlierColumns, ProjectionChart, SortableTable, sortRows } from "./reports.tsx";
 import { percent } from "./format.ts";
 import { dictionaries, type Lang, type Words } from "./i18n.ts";
 import { AlertsPage, Layout, LoginPage, OverviewPage, ProvincePage } from "./pages.tsx";
@@ -188,10 +188,13 @@ async function alertsPage(kit: Kit, ctx: Ctx) {
 }
 
 // The inspection reports, as tables sorted on the server by any column.
-const sortOf = (ctx: Ctx) => ({
-  sort: ctx.req.query("sort"),
-  dir: ctx.req.query("dir") === "asc" ? ("asc" as const) : ("desc" as const),
-});
+/** A report's rows sorted as the query asks (`?sort=` a column key, `?dir=asc|desc`). */
+function sortedAsAsked<Row>(ctx: Ctx, columns: Column<Row>[], rows: readonly Row[]) {
+  const sort = ctx.req.query("sort");
+  const dir = ctx.req.query("dir") === "asc" ? ("asc" as const) : ("desc" as const);
+  const column = columns.find((candidate) => candidate.key === sort);
+  return { sort, dir, rows: sortRows(rows, column, dir) };
+}
 const provinceOf = (ctx: Ctx) =>
   /^\d{2}$/.test(ctx.req.query("province") ?? "") ? ctx.req.query("province") : undefined;
 const linkTo = (path: string, params: Record<string, string | number | undefined>) => (sort: string, dir: string) =>
@@ -208,12 +211,7 @@ async function lateReportPage(kit: Kit, ctx: Ctx) {
   const year = yearOf(ctx, kit.deps.clock.now());
   const report = await lateSubmissionReport(kit.deps, pageData.caller, { year, province: provinceOf(ctx) });
   const columns = lateColumns(words, lang);
-  const { sort, dir } = sortOf(ctx);
-  const rows = sortRows(
-    report.facilities,
-    columns.find((column) => column.key === sort),
-    dir,
-  );
+  const { sort, dir, rows } = sortedAsAsked(ctx, columns, report.facilities);
   const { totals } = report;
   return render(
     ctx,
@@ -240,12 +238,7 @@ async function outlierReportPage(kit: Kit, ctx: Ctx) {
   const year = yearOf(ctx, kit.deps.clock.now());
   const report = await outlierReport(kit.deps, pageData.caller, { year, province: provinceOf(ctx), list: "all" });
   const columns = outlierColumns(words, lang);
-  const { sort, dir } = sortOf(ctx);
-  const rows = sortRows(
-    report.facilities,
-    columns.find((column) => column.key === sort),
-    dir,
-  );
+  const { sort, dir, rows } = sortedAsAsked(ctx, columns, report.facilities);
   return render(
     ctx,
     pageData,
