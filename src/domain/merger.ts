@@ -1,5 +1,5 @@
 /**
- * The 2025 mergers (DOMAIN.md): a merged province points to its successor, and
+ * The 2025 mergers (docs/domain.md "Provinces and the 2025 merger"): a merged province points to its successor, and
  * spending of a code that has a successor counts for the successor from the
  * merger on. Facilities keep their old codes.
  */

@@ -119,7 +119,7 @@ ON CONFLICT (province_code, year, discharge_month, delay_months) DO UPDATE SET
 WITH rearm AS (
   -- A threshold alert resolved while its threshold was still reached keeps its live key, so
   -- more spending above the threshold raises nothing; once spending is seen below it again,
-  -- the key is released and the next crossing raises a new alert (API.md: "a new crossing").
+  -- the key is released and the next crossing raises a new alert (docs/api.md "Alerts").
   UPDATE alert a SET live_key = NULL
   FROM unnest($1::text[], $2::text[], $3::int[], $4::numeric[]) AS c(live_key, province_code, year, threshold)
   JOIN estimate e ON e.province_code = c.province_code AND e.year = c.year
