@@ -69,6 +69,20 @@ describe("starting the server", { timeout: 90_000 }, () => {
     },
   );
 
+  it("npm start stops on SIGTERM and on SIGINT: the port and DATA_DIR are free again", async () => {
+    const dataDir = temp("signals");
+    for (const signal of ["SIGTERM", "SIGINT"] as const) {
+      const port = await freePort();
+      const server = await startServer({ PORT: String(port), DATA_DIR: dataDir }, 60_000, { viaNpm: true });
+      expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+      // A graceful stop well within the grace period: no SIGKILL needed.
+      const stopped = await server.stop(20_000, signal);
+      expect(stopped.signal, stopped.stderr).not.toBe("SIGKILL");
+      expect(existsSync(join(dataDir, "server.pid"))).toBe(false);
+      await expect(fetch(`${server.url}/healthz`)).rejects.toThrow();
+    }
+  });
+
   it("a DATABASE_URL that is not a URL exits 1 with one line naming the variable", async () => {
     const r = await failedStart({ PORT: String(await freePort()), DATABASE_URL: "not a url" });
     expectOneLineFailure(r, /^startup failed: invalid environment: DATABASE_URL /);

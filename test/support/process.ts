@@ -75,8 +75,8 @@ export interface ServerProcess {
   port: number;
   url: string;
   output(): { stdout: string; stderr: string };
-  /** SIGTERM, then SIGKILL if it has not exited within `graceMs`; resolves when it is gone. */
-  stop(graceMs?: number): Promise<Finished>;
+  /** `signal` (SIGTERM), then SIGKILL if it has not exited within `graceMs`; resolves when it is gone. */
+  stop(graceMs?: number, signal?: NodeJS.Signals): Promise<Finished>;
 }
 
 const running = new Set<ChildProcess>();
@@ -88,8 +88,13 @@ const running = new Set<ChildProcess>();
 export async function startServer(
   env: Record<string, string> & { PORT: string },
   timeoutMs = 45_000,
+  { viaNpm = false }: { viaNpm?: boolean } = {},
 ): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/node.ts"], {
+  // viaNpm: the README's `npm start`, so signals go through npm as they do for a person at a terminal.
+  const [command, args] = viaNpm
+    ? ["npm", ["start", "--silent"]]
+    : [process.execPath, ["--import", "tsx", "src/node.ts"]];
+  const child = spawn(command, args, {
     cwd: REPO,
     env: childEnv(env),
     stdio: ["ignore", "pipe", "pipe"],
@@ -129,9 +134,9 @@ export async function startServer(
     port,
     url: `http://127.0.0.1:${port}`,
     output: () => ({ stdout, stderr }),
-    async stop(graceMs = 10_000) {
+    async stop(graceMs = 10_000, signal: NodeJS.Signals = "SIGTERM") {
       if (child.exitCode === null && child.signalCode === null) {
-        child.kill("SIGTERM");
+        child.kill(signal);
         const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
         const finished = await exited;
         clearTimeout(timer);
