@@ -38,6 +38,9 @@ async function main() {
     throw err;
   });
   logger.info("listening", { port: config.PORT, database: db.kind });
+  process.stderr.write(
+    banner(config.PORT, db.kind === "pglite" ? config.DATA_DIR : null, !!config.BOOTSTRAP_CENTRAL_KEY),
+  );
   const marking = scheduleMarkStuck(deps, config.MARK_STUCK_INTERVAL_SECONDS);
   const delivering = scheduleAlertDeliveries(deps, config.WEBHOOK_INTERVAL_SECONDS);
 
@@ -57,6 +60,21 @@ async function main() {
   };
   process.on("SIGTERM", () => void stop("SIGTERM"));
   process.on("SIGINT", () => void stop("SIGINT"));
+}
+
+/** What a person who just ran `npm start` needs next (on stderr: stdout carries the JSON log). */
+function banner(port: number, dataDir: string | null, bootstrapKey: boolean): string {
+  const base = `http://localhost:${port}`;
+  const key = bootstrapKey
+    ? "the key in BOOTSTRAP_CENTRAL_KEY is a central key"
+    : "start with BOOTSTRAP_CENTRAL_KEY=<a long secret> npm start, then sign in with that secret";
+  return [
+    `Claims cost control is serving on ${base} (${dataDir ? `embedded database in ${dataDir}` : "PostgreSQL"})`,
+    `  dashboard:      ${base}/dashboard`,
+    `  API reference:  ${base}/docs (OpenAPI document: ${base}/openapi.json)`,
+    `  a key:          ${key}`,
+    "",
+  ].join("\n");
 }
 
 /** Responses begun and not yet finished, per server: the ones a graceful stop must still answer. */

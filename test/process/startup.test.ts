@@ -69,12 +69,16 @@ describe("starting the server", { timeout: 90_000 }, () => {
     },
   );
 
-  it("npm start stops on SIGTERM and on SIGINT: the port and DATA_DIR are free again", async () => {
+  it("npm start says where the dashboard and the API reference are, and stops on SIGTERM and on SIGINT, freeing the port and DATA_DIR", async () => {
     const dataDir = temp("signals");
     for (const signal of ["SIGTERM", "SIGINT"] as const) {
       const port = await freePort();
       const server = await startServer({ PORT: String(port), DATA_DIR: dataDir }, 60_000, { viaNpm: true });
       expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+      // It tells a newcomer where to go and how to get a key.
+      expect(server.output().stderr).toContain(`http://localhost:${port}/dashboard`);
+      expect(server.output().stderr).toContain(`http://localhost:${port}/docs`);
+      expect(server.output().stderr).toContain("BOOTSTRAP_CENTRAL_KEY");
       // A graceful stop well within the grace period: no SIGKILL needed.
       const stopped = await server.stop(20_000, signal);
       expect(stopped.signal, stopped.stderr).not.toBe("SIGKILL");
