@@ -40,10 +40,10 @@ export interface BundleReport {
   forbidden: { input: string; bytes: number; why: string }[];
 }
 
-/** Sizes every module wrangler would upload (not source maps) and lists forbidden inputs. */
+/** Sizes every module wrangler would upload (scripts, WebAssembly, text; not source maps) and lists forbidden inputs. */
 export function inspectBundle(dir: string): BundleReport {
   const modules = readdirSync(dir)
-    .filter((name) => /\.(m?js|wasm)$/.test(name) && statSync(join(dir, name)).isFile())
+    .filter((name) => /\.(m?js|wasm|txt)$/.test(name) && statSync(join(dir, name)).isFile())
     .map((name) => {
       const content = readFileSync(join(dir, name));
       return { name, bytes: content.length, gzipBytes: gzipSync(content).length };

@@ -1,4 +1,3 @@
-import { swaggerUI } from "@hono/swagger-ui";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { secureHeaders } from "hono/secure-headers";
 import { alertsRoutes } from "./alerts/routes.ts";
@@ -17,6 +16,7 @@ import { accessLog, capBodies, requestId, requireJsonBody } from "./http/middlew
 import { Problem } from "./http/problem.ts";
 import type { AppEnv } from "./http/router.ts";
 import { keysRoutes } from "./keys/routes.ts";
+import { docsRoutes } from "./ops/docs.ts";
 import { opsRoutes } from "./ops/routes.ts";
 import { referenceRoutes } from "./reference/routes.ts";
 import { reportsRoutes } from "./reports/routes.ts";
@@ -81,7 +81,7 @@ export function createApp(deps: AppDeps) {
     },
     security: [{ bearer: [] }],
   });
-  app.get("/docs", swaggerUI({ url: "/openapi.json" }));
+  app.route("/docs", docsRoutes(deps.docsAssets));
 
   app.notFound((ctx) => {
     // The path is not echoed: a client may have put a patient's data in it.

@@ -1,6 +1,7 @@
 import type { Clock } from "./clock.ts";
 import type { Database } from "./db/client.ts";
 import type { Logger } from "./logger.ts";
+import type { DocsAssets } from "./ops/docs.ts";
 import type { Rules } from "./rules/schema.ts";
 import type { EpisodeReader } from "./xml/read.ts";
 
@@ -12,6 +13,8 @@ export interface AppDeps {
   logger: Logger;
   /** Signs dashboard sessions; without one, a random secret per process (sessions end at restart). */
   sessionSecret?: string;
+  /** The API reference's browser code (swagger-ui-dist); without it /docs has no UI to load. */
+  docsAssets?: DocsAssets;
   /** Reads and translates XML envelopes; default on the calling thread (the Node server passes its worker threads'). */
   xmlReader?: EpisodeReader;
 }

@@ -12,6 +12,7 @@ import { loadRules } from "./rules/load.ts";
 import { RulesError } from "./rules/schema.ts";
 import { openConfiguredDatabase, StartupError } from "./runtime.ts";
 import { startXmlThreads } from "./xml/threads.ts";
+import { readDocsAssets } from "./ops/docs-node.ts";
 
 /** The Node server: configuration from the environment, then the same app the Worker serves. */
 async function main() {
@@ -27,6 +28,7 @@ async function main() {
     rules,
     logger,
     xmlReader: xmlThreads.read,
+    docsAssets: readDocsAssets(),
     ...(config.SESSION_SECRET ? { sessionSecret: config.SESSION_SECRET } : {}),
   };
   if (config.BOOTSTRAP_CENTRAL_KEY) await registerBootstrapKey(deps, config.BOOTSTRAP_CENTRAL_KEY);

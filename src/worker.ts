@@ -18,6 +18,10 @@ import { ConfigError, loadConfig } from "./config.ts";
 import { type Database, openPostgres, type PrismaClient } from "./db/client.ts";
 import type { AppDeps } from "./deps.ts";
 import { registerBootstrapKey } from "./keys/service.ts";
+// Bundled as text modules (wrangler's rule for *.txt; scripts/docs-assets.ts copies them from swagger-ui-dist):
+// workerd has no node_modules to read at run time.
+import docsScript from "./generated/docs/swagger-ui-bundle.js.txt";
+import docsStyles from "./generated/docs/swagger-ui.css.txt";
 import { jsonLogger, type Logger } from "./logger.ts";
 import { parseRules, type Rules } from "./rules/schema.ts";
 import backlogRules from "../rules/backlog.json" with { type: "json" };
@@ -122,7 +126,8 @@ function setUp(env: Env): Isolate {
   // The Node server's own validation, so a bad LOG_LEVEL or a short secret is refused the same way.
   const config = loadConfig({ BOOTSTRAP_CENTRAL_KEY: env.BOOTSTRAP_CENTRAL_KEY, LOG_LEVEL: env.LOG_LEVEL });
   const logger = consoleLogger(config.LOG_LEVEL);
-  const app = createApp({ db: perRequestDatabase, clock: systemClock, rules, logger });
+  const docsAssets = { script: docsScript, styles: docsStyles };
+  const app = createApp({ db: perRequestDatabase, clock: systemClock, rules, logger, docsAssets });
   isolate = { app, logger, bootstrapKey: config.BOOTSTRAP_CENTRAL_KEY };
   return isolate;
 }

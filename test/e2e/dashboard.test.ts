@@ -8,6 +8,7 @@ import { ManualClock } from "../../src/clock.ts";
 import type { Database } from "../../src/db/client.ts";
 import { registerBootstrapKey } from "../../src/keys/service.ts";
 import { memoryLogger } from "../../src/logger.ts";
+import { readDocsAssets } from "../../src/ops/docs-node.ts";
 import { defaultRules } from "../../src/rules/schema.ts";
 import { claim } from "../support/claims.ts";
 import { openTestDatabase } from "../support/database.ts";
@@ -40,6 +41,7 @@ beforeAll(async () => {
     clock: new ManualClock(new Date("2026-06-15T03:00:00Z")),
     rules: defaultRules(),
     logger: memoryLogger(),
+    docsAssets: readDocsAssets(),
   };
   await registerBootstrapKey(deps, CENTRAL);
   const app = createApp(deps);
@@ -203,6 +205,22 @@ describe("the reviewers' dashboard in a real browser", () => {
       .locator("tr[data-province]")
       .evaluateAll((rows) => rows.map((r) => r.getAttribute("data-province")));
     expect(provinces).toEqual(["01", "79"]);
+    await context.close();
+  });
+
+  it("the API reference renders every operation from this server alone: nothing is asked of another host", async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const elsewhere: string[] = [];
+    page.on("request", (request) => {
+      if (!request.url().startsWith(base)) elsewhere.push(request.url());
+    });
+    await page.goto(`${base}/docs`);
+    await page.locator(".opblock").first().waitFor({ timeout: 30_000 });
+    expect(await page.locator(".opblock").count()).toBeGreaterThan(30);
+    expect(await page.getByText("/v1/batches", { exact: true }).count()).toBeGreaterThan(0);
+    expect(elsewhere).toEqual([]);
+    await page.screenshot({ path: `${ARTIFACTS}/api-reference.png` });
     await context.close();
   });
 

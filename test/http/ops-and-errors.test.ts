@@ -89,6 +89,20 @@ describe("operations endpoints", () => {
     expect(html).toContain("/openapi.json");
   });
 
+  it("/docs loads nothing from another site: its script and styles are served here, from the npm package", async () => {
+    const html = await (await t.call("GET", "/docs", { key: null })).text();
+    expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);
+    const loaded = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((match) => match[1]!);
+    expect(loaded).toEqual(["/docs/swagger-ui.css", "/openapi.json", "/docs/swagger-ui-bundle.js", "/docs/init.js"]);
+    const types: Record<string, string> = { css: "text/css", js: "text/javascript" };
+    for (const path of loaded.filter((url) => url.startsWith("/docs/"))) {
+      const res = await t.call("GET", path, { key: null });
+      expect(res.status, path).toBe(200);
+      expect(res.headers.get("content-type"), path).toContain(types[path.split(".").pop()!]);
+      expect((await res.text()).length, path).toBeGreaterThan(path.endsWith("init.js") ? 20 : 100_000);
+    }
+  });
+
   it("GET /v1/rules shows the rules in force to any key", async () => {
     await seedReference(t);
     const facility = await t.key("facility", "01001");

@@ -18,7 +18,15 @@ export const CALLERS = ["central", "provinceA", "provinceB", "facilityA", "facil
 export type CallerName = (typeof CALLERS)[number];
 
 /** Routes anyone may call without a key. */
-export const PUBLIC_ROUTES = ["GET /healthz", "GET /readyz", "GET /openapi.json", "GET /docs"];
+export const PUBLIC_ROUTES = [
+  "GET /healthz",
+  "GET /readyz",
+  "GET /openapi.json",
+  "GET /docs",
+  "GET /docs/init.js",
+  "GET /docs/swagger-ui-bundle.js",
+  "GET /docs/swagger-ui.css",
+];
 
 /**
  * The dashboard's pages: signed in with a key once, then a session cookie, not

@@ -7,6 +7,9 @@ import { memoryLogger } from "../../src/logger.ts";
 import { defaultRules, type Rules } from "../../src/rules/schema.ts";
 import type { EpisodeReader } from "../../src/xml/read.ts";
 import { openTestDatabase, truncateAll } from "./database.ts";
+import { readDocsAssets } from "../../src/ops/docs-node.ts";
+
+const docsAssets = readDocsAssets();
 
 export const CENTRAL_KEY = "test-central-key-0123456789";
 export const START = "2026-06-15T03:00:00Z";
@@ -58,6 +61,7 @@ export function useTestApp(
       rules: ctx.rules,
       logger: ctx.logger,
       ...(options.xmlReader ? { xmlReader: options.xmlReader } : {}),
+      docsAssets,
     };
     await registerBootstrapKey(deps, CENTRAL_KEY);
     ctx.app = createApp(deps);

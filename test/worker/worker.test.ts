@@ -58,6 +58,18 @@ describe("the Worker under wrangler dev, on PostgreSQL through Hyperdrive", () =
     expect(ready.body).toEqual({ status: "ready", database: "postgres" });
   });
 
+  it("1b. serves the API reference's browser code itself, bundled from the npm package", async () => {
+    for (const [path, type] of [
+      ["/docs/swagger-ui-bundle.js", "text/javascript"],
+      ["/docs/swagger-ui.css", "text/css"],
+    ]) {
+      const res = await fetch(`${env.worker.url}${path}`, { signal: AbortSignal.timeout(20_000) });
+      expect(res.status, path).toBe(200);
+      expect(res.headers.get("content-type"), path).toContain(type);
+      expect((await res.text()).length, path).toBeGreaterThan(100_000);
+    }
+  });
+
   it("2. knows the bootstrap central key from its secret, and nothing else", async () => {
     expectStatus(await call("GET", "/v1/keys", { key: "not-a-key-of-this-service" }), 401);
     const keys = await call("GET", "/v1/keys");
