@@ -40,7 +40,7 @@ export interface BundleReport {
   forbidden: { input: string; bytes: number; why: string }[];
 }
 
-/** Sizes every module wrangler would upload (scripts, WebAssembly, text; not source maps) and lists forbidden inputs. */
+/** Sizes every module wrangler would upload (scripts, WebAssembly, text; no maps) and lists forbidden inputs. */
 export function inspectBundle(dir: string): BundleReport {
   const modules = readdirSync(dir)
     .filter((name) => /\.(m?js|wasm|txt)$/.test(name) && statSync(join(dir, name)).isFile())
