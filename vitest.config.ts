@@ -6,8 +6,8 @@ const runId = process.env.TEST_RUN_ID ?? String(process.pid);
 
 /**
  * Four projects: pure unit tests once; the HTTP and database suite twice, on
- * the embedded PGlite and on real PostgreSQL (TEST_DATABASE_URL, default the
- * local server); concurrency and fault tests on PostgreSQL only; the Worker
+ * the embedded PGlite and on real PostgreSQL (TEST_DATABASE_URL, or a server
+ * this run starts); concurrency and fault tests on PostgreSQL only; the Worker
  * under wrangler dev, on a database of that same server. Each project
  * `extends` this root config: without it a project silently runs with vitest's
  * default 5 s test and 10 s hook timeouts instead of these.
@@ -19,6 +19,8 @@ export default defineConfig({
     // database, a child process or a browser; two at once took the suite from 534 s to 402 s.
     maxWorkers: Math.max(2, availableParallelism()),
     hookTimeout: 60_000,
+    // TEST_DATABASE_URL, or a PostgreSQL server of this run's own (npm-shipped binaries) when it is unset.
+    globalSetup: ["test/support/postgres-server.ts"],
     projects: [
       { extends: true, test: { name: "unit", include: ["test/unit/**/*.test.ts", "test/process/**/*.test.ts"] } },
       {
@@ -44,7 +46,7 @@ export default defineConfig({
           name: "postgres",
           include: ["test/http/**/*.test.ts", "test/db/**/*.test.ts", "test/pg/**/*.test.ts"],
           env: { TEST_DB: "postgres", TEST_RUN_ID: runId },
-          globalSetup: ["test/support/postgres-setup.ts"],
+          globalSetup: ["test/support/postgres-server.ts", "test/support/postgres-setup.ts"],
         },
       },
     ],

@@ -1,7 +1,7 @@
 import { serve } from "@hono/node-server";
 import { mkdirSync } from "node:fs";
 import type { AddressInfo } from "node:net";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.ts";
 import { ManualClock } from "../../src/clock.ts";
@@ -10,12 +10,12 @@ import { registerBootstrapKey } from "../../src/keys/service.ts";
 import { memoryLogger } from "../../src/logger.ts";
 import { readDocsAssets } from "../../src/ops/docs-node.ts";
 import { defaultRules } from "../../src/rules/schema.ts";
+import { launchBrowser } from "../support/browser.ts";
 import { claim } from "../support/claims.ts";
 import { openTestDatabase } from "../support/database.ts";
 
 const CENTRAL = "e2e-central-key-0123456789";
 const ARTIFACTS = "test-artifacts";
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 let db: Database;
 let server: ReturnType<typeof serve>;
@@ -74,18 +74,7 @@ beforeAll(async () => {
   server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" });
   await new Promise((r) => server.once("listening", r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-    ],
-  });
+  browser = await launchBrowser();
 }, 120_000);
 
 afterAll(async () => {

@@ -6,14 +6,14 @@ import pg from "pg";
 import { type Database, openPGlite, openPostgres } from "../../src/db/client.ts";
 import { migrate } from "../../src/db/migrate.ts";
 import { readMigrations } from "../../src/db/migrations-fs.ts";
-import { BASE_URL, databaseUrl, workerDatabase } from "./postgres-url.ts";
+import { baseUrl, databaseUrl, workerDatabase } from "./postgres-url.ts";
 
 export type TestDbKind = "pglite" | "postgres";
 export const testDbKind = (): TestDbKind => (process.env.TEST_DB === "postgres" ? "postgres" : "pglite");
 
 /** Creates (if needed) this worker's database and returns its URL. */
 export async function ensureWorkerDatabase(name = workerDatabase()): Promise<string> {
-  const admin = new pg.Client({ connectionString: BASE_URL });
+  const admin = new pg.Client({ connectionString: baseUrl() });
   await admin.connect();
   try {
     const { rowCount } = await admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [name]);

@@ -1,14 +1,14 @@
 import pg from "pg";
 import { isAlive } from "../../src/db/data-dir-lock.ts";
-import { BASE_URL, DB_PREFIX } from "./postgres-url.ts";
+import { baseUrl, DB_PREFIX } from "./postgres-url.ts";
 
 async function admin() {
-  const client = new pg.Client({ connectionString: BASE_URL, connectionTimeoutMillis: 5_000 });
+  const client = new pg.Client({ connectionString: baseUrl(), connectionTimeoutMillis: 5_000 });
   try {
     await client.connect();
   } catch (err) {
     throw new Error(
-      `PostgreSQL tests need a server at ${BASE_URL} (set TEST_DATABASE_URL): ${(err as Error).message}`,
+      `PostgreSQL tests need a server at ${baseUrl()} (set TEST_DATABASE_URL): ${(err as Error).message}`,
       {
         cause: err,
       },

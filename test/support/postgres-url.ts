@@ -1,9 +1,17 @@
-/** The server the PostgreSQL tests use; CI starts it at this address. */
-export const BASE_URL = process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/test";
+/**
+ * The server the PostgreSQL tests use: TEST_DATABASE_URL, which the global
+ * set-up (postgres-server.ts) sets to a server of its own when it was unset.
+ * Read when called, not at import: the set-up may import this before it runs.
+ */
+export function baseUrl(): string {
+  const url = process.env.TEST_DATABASE_URL;
+  if (!url) throw new Error("TEST_DATABASE_URL is unset: run the tests through vitest, whose global set-up sets it");
+  return url;
+}
 
 /** The same server, another database. */
 export function databaseUrl(name: string): string {
-  const url = new URL(BASE_URL);
+  const url = new URL(baseUrl());
   url.pathname = `/${name}`;
   return url.toString();
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { type Database, openPGlite, openPostgres } from "../../src/db/client.ts";
-import { BASE_URL, DB_PREFIX, databaseUrl } from "./postgres-url.ts";
+import { baseUrl, DB_PREFIX, databaseUrl } from "./postgres-url.ts";
 import type { TestDbKind } from "./database.ts";
 
 /**
@@ -26,7 +26,7 @@ export async function createScratchDatabase(
 }
 
 async function adminQuery(sql: string) {
-  const admin = new pg.Client({ connectionString: BASE_URL, connectionTimeoutMillis: 5_000 });
+  const admin = new pg.Client({ connectionString: baseUrl(), connectionTimeoutMillis: 5_000 });
   await admin.connect();
   try {
     await admin.query(sql);
