@@ -22,7 +22,11 @@ export const UsageRulesSchema = z
     thresholds: z
       .array(z.object({ ratio: ratioString, severity: z.enum(["info", "warning", "high", "critical"]) }).strict())
       .min(1)
-      .default([{ ratio: "0.85", severity: "high" }])
+      // 85%: the agency's line for cost control; 100%: the province has spent its whole estimate.
+      .default([
+        { ratio: "0.85", severity: "high" },
+        { ratio: "1.00", severity: "critical" },
+      ])
       .refine((ts) => new Set(ts.map((t) => Number(t.ratio))).size === ts.length, "thresholds must be distinct"),
     projectedOverrun: z
       .object({

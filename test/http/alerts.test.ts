@@ -170,13 +170,24 @@ describe("alerts from real claim batches", () => {
     const res = await send("B2", [claim({}, 4), claim({ visitType: "inpatient" }, 5)]);
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ accepted: 1, pendingDocumentation: 1 });
-    expect(
-      (await usageAlerts()).map((a) => [a.provinceCode, a.year, a.ratioAtRaise, a.spentAtRaise, a.estimateAtRaise]),
-    ).toEqual([["01", 2026, "1.4000", "1400000", "1000000"]]);
+    // From 84% to 140% in one batch: both thresholds, 85% and 100%, are crossed by it.
+    const raised = (await usageAlerts()).map((a) => [
+      a.threshold,
+      a.severity,
+      a.provinceCode,
+      a.year,
+      a.ratioAtRaise,
+      a.spentAtRaise,
+      a.estimateAtRaise,
+    ]);
+    expect(raised.sort()).toEqual([
+      ["0.8500", "high", "01", 2026, "1.4000", "1400000", "1000000"],
+      ["1.0000", "critical", "01", 2026, "1.4000", "1400000", "1000000"],
+    ]);
 
     // A replay changes nothing and raises nothing.
     expect((await send("B2", [claim({}, 4), claim({ visitType: "inpatient" }, 5)])).status).toBe(200);
-    expect(await usageAlerts()).toHaveLength(1);
+    expect(await usageAlerts()).toHaveLength(2);
 
     const usage = await t.json("GET", "/v1/provinces/01/usage?year=2026");
     expect(usage.body).toMatchObject({

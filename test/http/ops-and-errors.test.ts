@@ -109,7 +109,10 @@ describe("operations endpoints", () => {
     const res = await t.json("GET", "/v1/rules", { key: facility });
     expect(res.status).toBe(200);
     expect(res.body).toEqual(JSON.parse(JSON.stringify(t.rules)));
-    expect(res.body.usage.thresholds).toEqual([{ ratio: "0.85", severity: "high" }]);
+    expect(res.body.usage.thresholds).toEqual([
+      { ratio: "0.85", severity: "high" },
+      { ratio: "1.00", severity: "critical" },
+    ]);
     expect(res.body.timing).toEqual({ stuckAfterDays: 30, submissionDeadlineHours: 24 });
     expect((await t.call("GET", "/v1/rules", { key: null })).status).toBe(401);
   });

@@ -20,9 +20,12 @@ function rulesError(run: () => unknown): string {
 }
 
 describe("rule files", () => {
-  it("missing files mean the documented defaults: 85% threshold, 30 days to stuck, 24 hours to submit", () => {
+  it("missing files mean the documented defaults: 85% and 100% thresholds, 30 days to stuck, 24 hours to submit", () => {
     const rules = parseRules({});
-    expect(rules.usage.thresholds).toEqual([{ ratio: "0.85", severity: "high" }]);
+    expect(rules.usage.thresholds).toEqual([
+      { ratio: "0.85", severity: "high" },
+      { ratio: "1.00", severity: "critical" },
+    ]);
     expect(rules.timing).toEqual({ stuckAfterDays: 30, submissionDeadlineHours: 24 });
     expect(rules.documents.documentTypes).toEqual([
       "discharge_paper",
