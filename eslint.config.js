@@ -99,6 +99,12 @@ export default tseslint.config(
     },
   },
   {
+    // The generator of sample Ministry XML files (demo, tests, bench): its episode and summary functions follow
+    // the standard's tables field by field, which reads better whole than split to satisfy a count.
+    files: ["src/demo/xml-envelope.ts"],
+    rules: { complexity: "off", "max-lines-per-function": "off" },
+  },
+  {
     // A test's name is one sentence a reader greps for: it is not broken across lines.
     files: ["test/**"],
     rules: {

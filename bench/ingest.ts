@@ -22,7 +22,7 @@ import { from as copyFrom } from "pg-copy-streams";
 import { canonicalJson, sha256 } from "../src/domain/canonical.ts";
 import { facilities, makeBatches, PROVINCES } from "./data.ts";
 import { freshDatabase, percentile, postBytes, startServer } from "./server.ts";
-import { fixtureEnvelope } from "../test/support/xml-fixtures.ts";
+import { fixtureEnvelope } from "../src/demo/xml-envelope.ts";
 
 const BASE = process.env.DATABASE_URL;
 if (!BASE) {

@@ -8,8 +8,9 @@ import { DataDirLockedError } from "./db/data-dir-lock.ts";
 import type { AppDeps } from "./deps.ts";
 import { Problem } from "./http/problem.ts";
 import { CreateKey, createKey, keyView, revokeKey } from "./keys/service.ts";
+import { loadDemo } from "./demo/load.ts";
 import { jsonLogger } from "./logger.ts";
-import { defaultRules } from "./rules/schema.ts";
+import { loadRules } from "./rules/load.ts";
 import { openConfiguredDatabase, StartupError } from "./runtime.ts";
 import { type ImportXmlCommand, runImportXml } from "./xml/cli.ts";
 
@@ -22,7 +23,8 @@ import { type ImportXmlCommand, runImportXml } from "./xml/cli.ts";
 export const USAGE =
   "usage: npm run cli -- keys create --role central|province|facility [--scope CODE] --name NAME | keys list | keys " +
   "revoke ID" +
-  " | import-xml --facility CODE [--url URL --key KEY] [--batch-id ID] [--rejected FILE.csv] PATH... | migrate";
+  " | import-xml --facility CODE [--url URL --key KEY] [--batch-id ID] [--rejected FILE.csv] PATH... | migrate" +
+  " | demo";
 
 export class UsageError extends Error {}
 
@@ -31,6 +33,7 @@ export type Command =
   | { kind: "keys.list" }
   | { kind: "keys.revoke"; id: string }
   | { kind: "migrate" }
+  | { kind: "demo" }
   | { kind: "import-xml"; options: ImportXmlCommand }
   | { kind: "help" };
 
@@ -107,9 +110,9 @@ export function parseCommand(argv: string[]): Command {
   const [group, action, ...rest] = argv;
   if (group === "help" || group === "--help" || group === "-h") return { kind: "help" };
   if (group === undefined) throw new UsageError("no command given");
-  if (group === "migrate") {
-    if (parseOptions(argv.slice(1), {}).positionals.length) throw new UsageError(`migrate takes no arguments`);
-    return { kind: "migrate" };
+  if (group === "migrate" || group === "demo") {
+    if (parseOptions(argv.slice(1), {}).positionals.length) throw new UsageError(`${group} takes no arguments`);
+    return { kind: group };
   }
   if (group === "import-xml") return parseImportXml(argv.slice(1));
   if (group !== "keys") throw new UsageError(`unknown command ${group}`);
@@ -125,6 +128,8 @@ async function run(
   switch (command.kind) {
     case "migrate":
       return { applied };
+    case "demo":
+      return runDemo(deps);
     case "keys.create":
       return createKey(deps, command, who);
     case "keys.list": {
@@ -137,6 +142,25 @@ async function run(
       return revoked;
     }
   }
+}
+
+/** The demo, with its progress and what to do next on stderr (stdout stays the JSON result). */
+async function runDemo(deps: AppDeps) {
+  const result = await loadDemo(deps, (done, total) =>
+    process.stderr.write(`\rdemo: loading a year of claims ${Math.round((100 * done) / total)}%`),
+  );
+  process.stderr.write(
+    [
+      "",
+      `demo: ${result.claims} claims in ${result.batches} batches for ${result.year}.`,
+      "Start the server (npm start) and open http://localhost:8787/dashboard; sign in with",
+      `  national staff (central):   ${result.keys.central}`,
+      `  Hà Nội reviewer (province): ${result.keys.province}`,
+      `  Bạch Mai hospital (facility, API only): ${result.keys.facility}`,
+      "",
+    ].join("\n"),
+  );
+  return result;
 }
 
 class CliError extends Error {}
@@ -183,7 +207,8 @@ async function main(argv: string[]): Promise<number> {
     const logger = jsonLogger(config.LOG_LEVEL === "info" ? "warn" : config.LOG_LEVEL, (line) =>
       process.stderr.write(line + "\n"),
     );
-    const deps: AppDeps = { db: opened.db, clock: systemClock, rules: defaultRules(), logger };
+    // The rules in force, so what the CLI writes (the demo's alerts) is what the server would have done.
+    const deps: AppDeps = { db: opened.db, clock: systemClock, rules: await loadRules(config.RULES_DIR), logger };
     const result = await run(command, deps, opened.applied);
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     return 0;

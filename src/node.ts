@@ -69,7 +69,8 @@ function banner(port: number, dataDir: string | null, bootstrapKey: boolean): st
   const base = `http://localhost:${port}`;
   const key = bootstrapKey
     ? "the key in BOOTSTRAP_CENTRAL_KEY is a central key"
-    : "start with BOOTSTRAP_CENTRAL_KEY=<a long secret> npm start, then sign in with that secret";
+    : "start with BOOTSTRAP_CENTRAL_KEY=<a long secret> npm start, then sign in with that secret;\n" +
+      "                  or stop the server and run npm run demo: it loads a demo year and prints keys";
   return [
     `Claims cost control is serving on ${base} (${dataDir ? `embedded database in ${dataDir}` : "PostgreSQL"})`,
     `  dashboard:      ${base}/dashboard`,

@@ -16,21 +16,21 @@ export type FixtureStandard = "130" | "4210";
 
 /** A small, fast, seedable PRNG (mulberry32). */
 export function prng(seed: number): () => number {
-  let a = seed >>> 0;
+  let state = seed >>> 0;
   return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    state = (state + 0x6d2b79f5) >>> 0;
+    let mixed = state;
+    mixed = Math.imul(mixed ^ (mixed >>> 15), mixed | 1);
+    mixed ^= mixed + Math.imul(mixed ^ (mixed >>> 7), mixed | 61);
+    return ((mixed ^ (mixed >>> 14)) >>> 0) / 4294967296;
   };
 }
 
 type Rand = () => number;
-const pick = <T>(r: Rand, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
-const int = (r: Rand, min: number, max: number) => min + Math.floor(r() * (max - min + 1));
-const digits = (r: Rand, n: number) => Array.from({ length: n }, () => int(r, 0, 9)).join("");
-const chance = (r: Rand, p: number) => r() < p;
+const pick = <T>(rand: Rand, xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
+const int = (rand: Rand, min: number, max: number) => min + Math.floor(rand() * (max - min + 1));
+const digits = (rand: Rand, n: number) => Array.from({ length: n }, () => int(rand, 0, 9)).join("");
+const chance = (rand: Rand, p: number) => rand() < p;
 
 export interface DetailLine {
   code: string;
@@ -202,87 +202,88 @@ const STAYS = new Set(["02", "03", "04", "06", "09"]);
 const HOUR = 3_600_000;
 
 /** A Date as the standard writes it: yyyymmddHHMM in Vietnam time (UTC+7). */
-export function vnTime(d: Date): string {
-  const v = new Date(d.getTime() + 7 * HOUR).toISOString();
-  return `${v.slice(0, 4)}${v.slice(5, 7)}${v.slice(8, 10)}${v.slice(11, 13)}${v.slice(14, 16)}`;
+export function vnTime(at: Date): string {
+  const iso = new Date(at.getTime() + 7 * HOUR).toISOString();
+  return `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}${iso.slice(11, 13)}${iso.slice(14, 16)}`;
 }
 
-function line(r: Rand, from: [string, string, string, number][], stayDays: number): DetailLine {
-  const [code, name, unit, price] = pick(r, from);
-  const quantity = unit === "Ngày" ? stayDays : int(r, 1, unit === "Viên" ? 30 : 3);
+function line(rand: Rand, from: [string, string, string, number][], stayDays: number): DetailLine {
+  const [code, name, unit, price] = pick(rand, from);
+  const quantity = unit === "Ngày" ? stayDays : int(rand, 1, unit === "Viên" ? 30 : 3);
   const cost = quantity * price;
   // Most lines are fully covered; some are partly outside the fund's scope (a price above the ceiling).
-  const inScope = chance(r, 0.15) ? Math.floor((cost * int(r, 50, 95)) / 100) : cost;
+  const inScope = chance(rand, 0.15) ? Math.floor((cost * int(rand, 50, 95)) / 100) : cost;
   return { code, name, unit, quantity, price, inScope };
 }
 
-function card(r: Rand, province: string): string {
-  const group = pick(r, GROUPS);
-  const level = group === "TE" || group === "BT" ? "1" : group === "HT" ? "3" : pick(r, ["2", "3", "4", "4", "4", "5"]);
-  return `${group}${level}${province}${digits(r, 10)}`;
+function card(rand: Rand, province: string): string {
+  const group = pick(rand, GROUPS);
+  const level =
+    group === "TE" || group === "BT" ? "1" : group === "HT" ? "3" : pick(rand, ["2", "3", "4", "4", "4", "5"]);
+  return `${group}${level}${province}${digits(rand, 10)}`;
 }
 
 const COPAY: Record<string, number> = { "1": 0, "2": 0, "3": 5, "4": 20, "5": 0 };
 
 /** A random but coherent episode: who, when, what was wrong and done, what it cost, which papers it has. */
-export function randomEpisode(r: Rand, i: number, options: FixtureOptions): EpisodeSpec {
+export function randomEpisode(rand: Rand, index: number, options: FixtureOptions): EpisodeSpec {
   const province = options.facility.slice(0, 2);
-  let x = r();
-  const kind = KINDS.find(([, share]) => (x -= share) < 0)?.[0] ?? "01";
+  let roll = rand();
+  const kind = KINDS.find(([, share]) => (roll -= share) < 0)?.[0] ?? "01";
   const stay = STAYS.has(kind);
   const days = options.days ?? 20;
-  const discharged = new Date(options.dischargedBefore.getTime() - int(r, 1, days * 24 * 60) * 60_000);
-  const stayDays = stay ? int(r, 1, 10) : 0;
+  const discharged = new Date(options.dischargedBefore.getTime() - int(rand, 1, days * 24 * 60) * 60_000);
+  const stayDays = stay ? int(rand, 1, 10) : 0;
   const admitted = new Date(
-    discharged.getTime() - (stay ? stayDays * 24 * HOUR - int(r, 0, 20) * HOUR : int(r, 1, 4) * HOUR),
+    discharged.getTime() - (stay ? stayDays * 24 * HOUR - int(rand, 0, 20) * HOUR : int(rand, 1, 4) * HOUR),
   );
-  const gender = pick(r, ["1", "2", "1", "2", "3"] as const);
-  const year = int(r, 1935, 2024);
-  const birth = chance(r, 0.03)
+  const gender = pick(rand, ["1", "2", "1", "2", "3"] as const);
+  const year = int(rand, 1935, 2024);
+  const birth = chance(rand, 0.03)
     ? `${year}00000000`
-    : `${year}${String(int(r, 1, 12)).padStart(2, "0")}${String(int(r, 1, 28)).padStart(2, "0")}0000`;
+    : `${year}${String(int(rand, 1, 12)).padStart(2, "0")}${String(int(rand, 1, 28)).padStart(2, "0")}0000`;
   // The citizen ID codes the sex and century (0/1 male/female 1900s, 2/3 in the 2000s) and the year.
   const sexCentury = (year >= 2000 ? 2 : 0) + (gender === "2" ? 1 : 0);
-  const citizenId = chance(r, 0.85) ? `0${province}${sexCentury}${String(year).slice(2)}${digits(r, 6)}` : null;
-  const cards = [card(r, chance(r, 0.9) ? province : pick(r, ["79", "48", "31", "92"]))];
-  if (chance(r, 0.05)) cards.push(card(r, province));
-  const procedures = chance(r, stay ? 0.3 : 0.05)
-    ? Array.from({ length: int(r, 1, 2) }, () => pick(r, PROCEDURES))
+  const citizenId = chance(rand, 0.85) ? `0${province}${sexCentury}${String(year).slice(2)}${digits(rand, 6)}` : null;
+  const cards = [card(rand, chance(rand, 0.9) ? province : pick(rand, ["79", "48", "31", "92"]))];
+  if (chance(rand, 0.05)) cards.push(card(rand, province));
+  const procedures = chance(rand, stay ? 0.3 : 0.05)
+    ? Array.from({ length: int(rand, 1, 2) }, () => pick(rand, PROCEDURES))
     : [];
-  const died = stay && chance(r, 0.01);
-  const referredIn = chance(r, 0.1);
-  const referredOut = !died && chance(r, 0.05);
-  const outcome = died ? pick(r, ["5", "5", "8"]) : pick(r, ["1", "2", "2", "3"]);
+  const died = stay && chance(rand, 0.01);
+  const referredIn = chance(rand, 0.1);
+  const referredOut = !died && chance(rand, 0.05);
+  const outcome = died ? pick(rand, ["5", "5", "8"]) : pick(rand, ["1", "2", "2", "3"]);
   const spec: EpisodeSpec = {
-    maLk: `${options.prefix ?? "LK"}${options.seed}-${i}`,
+    maLk: `${options.prefix ?? "LK"}${options.seed}-${index}`,
     facility: options.facility,
-    name: `${pick(r, FAMILY)} ${pick(r, MIDDLE)} ${pick(r, GIVEN)}`,
+    name: `${pick(rand, FAMILY)} ${pick(rand, MIDDLE)} ${pick(rand, GIVEN)}`,
     birth,
     gender,
     citizenId,
     cards,
     kind,
-    doiTuong: chance(r, 0.08) ? "2" : pick(r, ["1", "1", "1", "3"]),
+    doiTuong: chance(rand, 0.08) ? "2" : pick(rand, ["1", "1", "1", "3"]),
     admitted,
     discharged,
-    primary: pick(r, ICD),
-    secondary: Array.from({ length: int(r, 0, 4) }, () => pick(r, ICD)),
+    primary: pick(rand, ICD),
+    secondary: Array.from({ length: int(rand, 0, 4) }, () => pick(rand, ICD)),
     procedures,
     outcome,
-    leave: referredOut ? pick(r, ["2", "5"]) : "1",
-    referredFrom: referredIn ? `${pick(r, ["01", province])}${digits(r, 3)}` : "",
-    referralPaper: referredIn ? `${digits(r, 4)}/GCT` : "",
-    referredTo: referredOut ? `01${digits(r, 3)}` : "",
-    drugs: Array.from({ length: int(r, 1, 6) }, () => line(r, DRUGS, stayDays)),
-    services: Array.from({ length: int(r, 1, stay ? 8 : 4) }, () => line(r, SERVICES, Math.max(stayDays, 1))),
+    leave: referredOut ? pick(rand, ["2", "5"]) : "1",
+    referredFrom: referredIn ? `${pick(rand, ["01", province])}${digits(rand, 3)}` : "",
+    referralPaper: referredIn ? `${digits(rand, 4)}/GCT` : "",
+    referredTo: referredOut ? `01${digits(rand, 3)}` : "",
+    drugs: Array.from({ length: int(rand, 1, 6) }, () => line(rand, DRUGS, stayDays)),
+    services: Array.from({ length: int(rand, 1, stay ? 8 : 4) }, () => line(rand, SERVICES, Math.max(stayDays, 1))),
     otherSources: 0,
     coPayPercent: COPAY[cards[cards.length - 1]![2]!]!,
-    xml7: stay && chance(r, 0.7),
+    xml7: stay && chance(rand, 0.7),
     xml13: referredOut,
   };
   const outside = [...spec.drugs, ...spec.services].reduce((n, l) => n + l.quantity * l.price - l.inScope, 0);
-  if (outside > 0 && chance(r, 0.3)) spec.otherSources = Math.floor(outside / 2);
-  return { ...spec, ...options.override?.(i, spec) };
+  if (outside > 0 && chance(rand, 0.3)) spec.otherSources = Math.floor(outside / 2);
+  return { ...spec, ...options.override?.(index, spec) };
 }
 
 const lineCoPay = (l: DetailLine, percent: number) => Math.round((l.inScope * percent) / 100);
@@ -320,7 +321,7 @@ export function tableXml(root: string, fields: Record<string, string | number | 
 
 /** The XML1 fields of an episode, in the order of the standard's table. */
 export function summaryFields(spec: EpisodeSpec, standard: FixtureStandard = "130"): Record<string, string> {
-  const a = amountsOf(spec);
+  const amounts = amountsOf(spec);
   const days = STAYS.has(spec.kind)
     ? Math.floor((spec.discharged.getTime() - spec.admitted.getTime()) / (24 * HOUR)) + 1
     : 0;
@@ -353,13 +354,13 @@ export function summaryFields(spec: EpisodeSpec, standard: FixtureStandard = "13
       KET_QUA_DTRI: spec.outcome,
       TINH_TRANG_RV: spec.leave === "1" ? "1" : "2",
       NGAY_TTOAN: ra,
-      T_THUOC: money(a.T_THUOC),
-      T_VTYT: money(a.T_VTYT),
-      T_TONGCHI: money(a.T_TONGCHI_BV),
-      T_BNTT: money(a.T_BNTT),
-      T_BNCCT: money(a.T_BNCCT),
-      T_BHTT: money(a.T_BHTT),
-      T_NGUONKHAC: money(a.T_NGUONKHAC),
+      T_THUOC: money(amounts.T_THUOC),
+      T_VTYT: money(amounts.T_VTYT),
+      T_TONGCHI: money(amounts.T_TONGCHI_BV),
+      T_BNTT: money(amounts.T_BNTT),
+      T_BNCCT: money(amounts.T_BNCCT),
+      T_BHTT: money(amounts.T_BHTT),
+      T_NGUONKHAC: money(amounts.T_NGUONKHAC),
       T_NGOAIDS: "0",
       NAM_QT: ra.slice(0, 4),
       THANG_QT: ra.slice(4, 6),
@@ -415,14 +416,14 @@ export function summaryFields(spec: EpisodeSpec, standard: FixtureStandard = "13
     MA_LOAI_RV: spec.leave,
     GHI_CHU: "",
     NGAY_TTOAN: ra,
-    T_THUOC: money(a.T_THUOC),
-    T_VTYT: money(a.T_VTYT),
-    T_TONGCHI_BV: money(a.T_TONGCHI_BV),
-    T_TONGCHI_BH: money(a.T_TONGCHI_BH),
-    T_BNTT: money(a.T_BNTT),
-    T_BNCCT: money(a.T_BNCCT),
-    T_BHTT: money(a.T_BHTT),
-    T_NGUONKHAC: money(a.T_NGUONKHAC),
+    T_THUOC: money(amounts.T_THUOC),
+    T_VTYT: money(amounts.T_VTYT),
+    T_TONGCHI_BV: money(amounts.T_TONGCHI_BV),
+    T_TONGCHI_BH: money(amounts.T_TONGCHI_BH),
+    T_BNTT: money(amounts.T_BNTT),
+    T_BNCCT: money(amounts.T_BNCCT),
+    T_BHTT: money(amounts.T_BHTT),
+    T_NGUONKHAC: money(amounts.T_NGUONKHAC),
     T_BHTT_GDV: "0",
     NAM_QT: ra.slice(0, 4),
     THANG_QT: ra.slice(4, 6),
@@ -445,30 +446,30 @@ function detailXml(spec: EpisodeSpec, drugs: boolean): string {
     ? ["CHITIEU_CHITIET_THUOC", "DSACH_CHI_TIET_THUOC", "CHI_TIET_THUOC"]
     : ["CHITIEU_CHITIET_DVKT_VTYT", "DSACH_CHI_TIET_DVKT", "CHI_TIET_DVKT"];
   const lines = drugs ? spec.drugs : spec.services;
-  const rows = lines.map((l, k) => {
-    const cost = l.quantity * l.price;
-    const coPay = lineCoPay(l, spec.coPayPercent);
+  const rows = lines.map((detail, position) => {
+    const cost = detail.quantity * detail.price;
+    const coPay = lineCoPay(detail, spec.coPayPercent);
     const fields: Record<string, string | number> = {
       MA_LK: spec.maLk,
-      STT: k + 1,
-      [drugs ? "MA_THUOC" : "MA_DICH_VU"]: l.code,
-      [drugs ? "TEN_THUOC" : "TEN_DICH_VU"]: l.name,
-      DON_VI_TINH: l.unit,
-      SO_LUONG: l.quantity,
-      DON_GIA: l.price,
+      STT: position + 1,
+      [drugs ? "MA_THUOC" : "MA_DICH_VU"]: detail.code,
+      [drugs ? "TEN_THUOC" : "TEN_DICH_VU"]: detail.name,
+      DON_VI_TINH: detail.unit,
+      SO_LUONG: detail.quantity,
+      DON_GIA: detail.price,
       TYLE_TT_BH: 100,
       THANH_TIEN_BV: cost,
-      THANH_TIEN_BH: l.inScope,
+      THANH_TIEN_BH: detail.inScope,
       T_NGUONKHAC: 0,
-      T_BNTT: cost - l.inScope,
+      T_BNTT: cost - detail.inScope,
       T_BNCCT: coPay,
-      T_BHTT: l.inScope - coPay,
+      T_BHTT: detail.inScope - coPay,
       MA_KHOA: "K01",
       MA_BAC_SI: "000123/HNO-CCHN",
       NGAY_YL: vnTime(spec.admitted),
     };
     return `<${item}>${Object.entries(fields)
-      .map(([key, v]) => `<${key}>${escapeXml(String(v))}</${key}>`)
+      .map(([key, value]) => `<${key}>${escapeXml(String(value))}</${key}>`)
       .join("")}</${item}>`;
   });
   return `<?xml version="1.0" encoding="utf-8"?>\n<${root}><${list}>${rows.join("")}</${list}></${root}>`;
@@ -530,8 +531,8 @@ export function episodeTables(
 }
 
 const base64 = (xml: string, wrap: boolean) => {
-  const b = Buffer.from(xml, "utf8").toString("base64");
-  return wrap ? b.replace(/.{76}/g, "$&\n") : b;
+  const encoded = Buffer.from(xml, "utf8").toString("base64");
+  return wrap ? encoded.replace(/.{76}/g, "$&\n") : encoded;
 };
 
 /** One HOSO element: a FILEHOSO per table, its content in base64. */
@@ -568,18 +569,18 @@ export function* envelopeParts(
 
 /** The specs of a generated file, episode by episode (what the tests check the import against). */
 export function* fixtureSpecs(options: FixtureOptions): Generator<EpisodeSpec> {
-  const r = prng(options.seed);
-  for (let i = 0; i < options.episodes; i++) yield randomEpisode(r, i, options);
+  const rand = prng(options.seed);
+  for (let index = 0; index < options.episodes; index++) yield randomEpisode(rand, index, options);
 }
 
 /** A generated file as strings to write one after the other (a file of any size in little memory). */
 export function* fixtureParts(options: FixtureOptions): Generator<string> {
   const standard = options.standard ?? "130";
   const hosos = (function* () {
-    let i = 0;
+    let index = 0;
     for (const spec of fixtureSpecs(options)) {
-      yield hosoXml(episodeTables(spec, standard, options.xml1?.(i)), options.wrapBase64);
-      i += 1;
+      yield hosoXml(episodeTables(spec, standard, options.xml1?.(index)), options.wrapBase64);
+      index += 1;
     }
   })();
   yield* envelopeParts(options.facility, hosos, options.episodes, {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fixtureEnvelope } from "../support/xml-fixtures.ts";
+import { fixtureEnvelope } from "../../src/demo/xml-envelope.ts";
 import { claim } from "../support/claims.ts";
 import { seedReference, useTestApp, type TestContext } from "../support/harness.ts";
 

@@ -8,7 +8,7 @@ import {
   type FixtureOptions,
   fixtureEnvelope,
   fixtureSpecs,
-} from "../support/xml-fixtures.ts";
+} from "../../src/demo/xml-envelope.ts";
 import { importXml } from "../../src/xml/import.ts";
 import { damagedEnvelopes, envelopeOf, fixture, fixtureBytes, withFields } from "../fixtures/xml/index.ts";
 import { fingerprint } from "../support/fingerprint.ts";

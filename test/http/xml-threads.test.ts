@@ -2,7 +2,7 @@ import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { registerBootstrapKey } from "../../src/keys/service.ts";
 import { Problem } from "../../src/http/problem.ts";
-import { fixtureEnvelope } from "../support/xml-fixtures.ts";
+import { fixtureEnvelope } from "../../src/demo/xml-envelope.ts";
 import { importXml } from "../../src/xml/import.ts";
 import { type EpisodeReader, readEpisodesInThread } from "../../src/xml/read.ts";
 import { XmlThreads } from "../../src/xml/threads.ts";

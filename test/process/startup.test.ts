@@ -79,6 +79,7 @@ describe("starting the server", { timeout: 90_000 }, () => {
       expect(server.output().stderr).toContain(`http://localhost:${port}/dashboard`);
       expect(server.output().stderr).toContain(`http://localhost:${port}/docs`);
       expect(server.output().stderr).toContain("BOOTSTRAP_CENTRAL_KEY");
+      expect(server.output().stderr).toContain("npm run demo");
       // A graceful stop well within the grace period: no SIGKILL needed.
       const stopped = await server.stop(20_000, signal);
       expect(stopped.signal, stopped.stderr).not.toBe("SIGKILL");

@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { fixtureEnvelope } from "../support/xml-fixtures.ts";
+import { fixtureEnvelope } from "../../src/demo/xml-envelope.ts";
 import { ProgressBar } from "../../src/xml/cli.ts";
 import { fixtureBytes } from "../fixtures/xml/index.ts";
 import { freePort, killServers, runScript, startServer, tempDir } from "../support/process.ts";

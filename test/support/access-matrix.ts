@@ -1,5 +1,5 @@
 import { claim } from "./claims.ts";
-import { fixtureEnvelope } from "./xml-fixtures.ts";
+import { fixtureEnvelope } from "../../src/demo/xml-envelope.ts";
 import { CENTRAL_KEY, START, type TestContext } from "./harness.ts";
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Problem } from "../../src/http/problem.ts";
-import { fixtureEnvelope } from "../support/xml-fixtures.ts";
+import { fixtureEnvelope } from "../../src/demo/xml-envelope.ts";
 import { isBase64, type RawEpisode } from "../../src/xml/parse.ts";
 import { envelopeOf, fixture, fixtureBytes } from "../fixtures/xml/index.ts";
 import { read, refusal } from "../support/xml-read.ts";

@@ -2,7 +2,7 @@ import { Worker } from "node:worker_threads";
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Problem } from "../../src/http/problem.ts";
-import { fixtureEnvelope } from "../support/xml-fixtures.ts";
+import { fixtureEnvelope } from "../../src/demo/xml-envelope.ts";
 import type { MappedEpisode } from "../../src/xml/map.ts";
 import { type EpisodeReader, readEpisodesInThread } from "../../src/xml/read.ts";
 import { XmlMappingRulesSchema } from "../../src/xml/rules.ts";

@@ -1,6 +1,6 @@
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { fixtureEnvelope } from "../support/xml-fixtures.ts";
+import { fixtureEnvelope } from "../../src/demo/xml-envelope.ts";
 import { fixtureBytes } from "../fixtures/xml/index.ts";
 import { useWorkerOnFreshDatabase } from "./wrangler.ts";
 
