@@ -2,7 +2,6 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { secureHeaders } from "hono/secure-headers";
 import { alertsRoutes } from "./alerts/routes.ts";
 import { authenticate } from "./auth/caller.ts";
-import { limitFailedAuthentication } from "./auth/failed-auth-limit.ts";
 import type { AppDeps } from "./deps.ts";
 import { backlogRoutes } from "./backlog/routes.ts";
 import { dashboardRoutes } from "./dashboard/routes.tsx";
@@ -16,6 +15,7 @@ import { accessLog, capBodies, requestId, requireJsonBody } from "./http/middlew
 import { Problem } from "./http/problem.ts";
 import type { AppEnv } from "./http/router.ts";
 import { keysRoutes } from "./keys/routes.ts";
+import { limitFailedSignIns, limitRequests } from "./limits/middleware.ts";
 import { docsRoutes } from "./ops/docs.ts";
 import { opsRoutes } from "./ops/routes.ts";
 import { referenceRoutes } from "./reference/routes.ts";
@@ -46,8 +46,10 @@ export function createApp(deps: AppDeps) {
     "/v1/*",
     requireJsonBody((path) => (path === XML_BATCH_PATH ? XML_MEDIA_TYPES : [])),
   );
-  app.use("/v1/*", limitFailedAuthentication(deps.clock));
+  app.use("/v1/*", limitFailedSignIns(deps));
+  app.use("/dashboard/login", limitFailedSignIns(deps));
   app.use("/v1/*", authenticate(deps.db));
+  app.use("/v1/*", limitRequests(deps));
   app.use("/v1/*", refuseUnsafeInput());
 
   app.route("/", opsRoutes(deps));

@@ -5,6 +5,7 @@ import type { AppDeps } from "../deps.ts";
 import { canonicalJson, sha256 } from "../domain/canonical.ts";
 import { Problem, forbidden, notFound, unprocessable } from "../http/problem.ts";
 import { validationProblem } from "../http/validation.ts";
+import { chargeClaims } from "../limits/charge.ts";
 import { ingestBatch } from "./ingest.ts";
 import { type FacilityInfo, findFacilityInfo } from "./request.ts";
 import { type BatchResponse, MAX_CLAIMS_PER_BATCH } from "./schema.ts";
@@ -50,6 +51,7 @@ export async function submitBatch(deps: AppDeps, caller: Caller, rawBody: string
       `a batch holds at most ${MAX_CLAIMS_PER_BATCH} claims; this one has ${claims.length}`,
     );
   const facility = await batchFacility(deps, caller, facilityCode);
+  await chargeClaims(deps, facility.code, claims.length);
   // The bytes are hashed (cheap); a resend whose bytes differ is compared by content against the stored body.
   const sameContent = (stored: string) => {
     try {

@@ -1,41 +1,67 @@
-import type { MiddlewareHandler } from "hono";
-import type { Clock } from "../clock.ts";
-import type { Database } from "../db/client.ts";
-import { Problem } from "../http/problem.ts";
+import type { Context, MiddlewareHandler } from "hono";
 import type { AppEnv } from "../http/router.ts";
+import { limited, type LimitDeps } from "./charge.ts";
 import { countHits } from "./count.ts";
-import type { LimitRules } from "./rules.ts";
 import { exceeded, rateLimitHeaders } from "./window.ts";
 
 /**
  * Each key's requests per minute, by role (rules/limits.json), counted in the
  * database so every instance shares the budget. Runs after authentication:
  * the key is the bucket. A request past the budget is 429 with Retry-After;
- * every response carries RateLimit-Limit, -Remaining and -Reset.
+ * every answer to an authenticated request carries RateLimit-Limit,
+ * -Remaining and -Reset.
  */
-export function limitRequests(deps: {
-  db: Database;
-  clock: Clock;
-  limits: () => LimitRules;
-}): MiddlewareHandler<AppEnv> {
+export function limitRequests(deps: LimitDeps): MiddlewareHandler<AppEnv> {
   return async (ctx, next) => {
+    const rules = deps.rules.limits;
+    if (!rules.enabled) return next();
     const caller = ctx.get("caller");
-    const limit = deps.limits().requestsPerMinute[caller.role];
+    const limit = rules.requestsPerMinute[caller.role];
     const [standing] = await countHits(
       deps.db.sql,
       [{ bucket: `key:${caller.keyId}`, hits: 1, limit }],
       deps.clock.now(),
     );
-    const headers = rateLimitHeaders(standing!);
     if (exceeded(standing!))
-      throw new Problem(
-        429,
-        "rate_limited",
-        `this key may make ${limit} requests a minute; retry in ${standing!.resetSeconds} s`,
-        undefined,
-        headers,
-      );
+      throw limited(standing!, "rate_limited", `a ${caller.role} key may make ${limit} requests a minute`);
     await next();
-    for (const [name, value] of Object.entries(headers)) ctx.res.headers.set(name, value);
+    for (const [name, value] of Object.entries(rateLimitHeaders(standing!))) ctx.res.headers.set(name, value);
+  };
+}
+
+/**
+ * The client a request comes from: the first hop of X-Forwarded-For (the
+ * address the proxy in front of us saw), else the socket's peer address from
+ * @hono/node-server, else Cloudflare's CF-Connecting-IP, else "unknown".
+ * X-Forwarded-For is only as trustworthy as the proxy that sets it (SECURITY.md).
+ */
+export function clientAddress(ctx: Context<AppEnv>): string {
+  const forwarded = ctx.req.header("x-forwarded-for")?.split(",")[0]?.trim();
+  if (forwarded) return forwarded.slice(0, 64);
+  const env = ctx.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
+  return env?.incoming?.socket?.remoteAddress ?? ctx.req.header("cf-connecting-ip")?.slice(0, 64) ?? "unknown";
+}
+
+/**
+ * Failed sign-ins (a 401 from the API or the dashboard's sign-in form) per
+ * client address and minute, counted in the database so that adding instances
+ * does not multiply an attacker's guesses. Past the budget, further failures
+ * are 429 with Retry-After instead of 401. A request with a valid key is never
+ * refused or counted here: the address may be shared (a hospital's NAT) or
+ * spoofed, and must not let a stranger lock a hospital out.
+ */
+export function limitFailedSignIns(deps: LimitDeps): MiddlewareHandler<AppEnv> {
+  return async (ctx, next) => {
+    await next();
+    const rules = deps.rules.limits;
+    if (ctx.res.status !== 401 || !rules.enabled) return;
+    const charge = { bucket: `sign-in:${clientAddress(ctx)}`, hits: 1, limit: rules.failedSignInsPerMinute };
+    const [standing] = await countHits(deps.db.sql, [charge], deps.clock.now());
+    if (exceeded(standing!))
+      throw limited(
+        standing!,
+        "too_many_failed_authentications",
+        `more than ${charge.limit} failed sign-ins a minute from this client`,
+      );
   };
 }

@@ -9,6 +9,8 @@ const perMinute = z.number().int().min(1).max(10_000_000);
  */
 export const LimitRulesSchema = z
   .object({
+    /** Off only where a gateway in front of the service already limits each client. */
+    enabled: z.boolean().default(true),
     /** Requests a key may make per minute, by its role. */
     requestsPerMinute: z
       .object({ central: perMinute.default(1200), province: perMinute.default(600), facility: perMinute.default(300) })

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { XmlMappingRulesSchema } from "../xml/rules.ts";
+import { LimitRulesSchema } from "../limits/rules.ts";
 
 /**
  * Rule files: one JSON file per concern in RULES_DIR. A missing file means its
@@ -150,6 +151,7 @@ export const RULE_FILES = {
   "xml-mapping.json": XmlMappingRulesSchema,
   "reports.json": ReportsRulesSchema,
   "projection.json": ProjectionRulesSchema,
+  "limits.json": LimitRulesSchema,
 } as const;
 
 export interface Rules {
@@ -161,6 +163,8 @@ export interface Rules {
   xml: z.infer<typeof XmlMappingRulesSchema>;
   reports: z.infer<typeof ReportsRulesSchema>;
   projection: z.infer<typeof ProjectionRulesSchema>;
+  /** Rate limits per key, facility and client address (src/limits). */
+  limits: z.infer<typeof LimitRulesSchema>;
 }
 
 export class RulesError extends Error {}
@@ -188,6 +192,7 @@ export function parseRules(files: Record<string, unknown>): Rules {
     xml: one("xml-mapping.json") as Rules["xml"],
     reports: one("reports.json") as Rules["reports"],
     projection: one("projection.json") as Rules["projection"],
+    limits: one("limits.json") as Rules["limits"],
   };
   for (const [table, { type }] of Object.entries(rules.xml.documentTables)) {
     if (!rules.documents.documentTypes.includes(type))

@@ -10,6 +10,7 @@ import { type MappedEpisode, xmlField } from "./map.ts";
 import type { ReadLimits } from "./parse.ts";
 import { type EpisodeReader, readEpisodesInThread } from "./read.ts";
 import { Spool } from "./spool.ts";
+import { chargeClaims } from "../limits/charge.ts";
 
 /** Episodes per stored chunk: the JSON path's batch size. */
 export const XML_CHUNK_SIZE = MAX_CLAIMS_PER_BATCH;
@@ -246,6 +247,12 @@ export async function importXml(
       ...handlers,
     });
     const run = await planChunks(deps, req, found.facility!, read, chunkSize);
+    // A resend is charged only the episodes of chunks not stored yet (a replay is free, a resume pays the rest).
+    const unstored = run.ids.reduce(
+      (sum, id, k) => (run.already.has(id) ? sum : sum + Math.min(chunkSize, read.episodes - k * chunkSize)),
+      0,
+    );
+    await chargeClaims(deps, run.facility.code, unstored);
     progress.phase = "storing";
     tell();
     const chunks: XmlChunk[] = [];

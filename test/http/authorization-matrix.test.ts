@@ -15,7 +15,7 @@ import {
 } from "../support/access-matrix.ts";
 import { truncateAll } from "../support/database.ts";
 import { fingerprint, writeWitness } from "../support/fingerprint.ts";
-import { CENTRAL_KEY, useTestApp } from "../support/harness.ts";
+import { CENTRAL_KEY, unlimitedRules, useTestApp } from "../support/harness.ts";
 
 /**
  * The route table as the app registers it (middleware entries and the public
@@ -34,7 +34,7 @@ function registeredRoutes(): string[] {
 }
 
 const ROUTES = registeredRoutes();
-const t = useTestApp();
+const t = useTestApp({ rules: unlimitedRules });
 
 async function reseed(): Promise<Seeded> {
   await truncateAll(t.db);

@@ -6,7 +6,7 @@ import { memoryLogger } from "../../src/logger.ts";
 import { defaultRules } from "../../src/rules/schema.ts";
 import { ACCESS_MATRIX, seedOwnedByA } from "../support/access-matrix.ts";
 import { fingerprint, writeWitness } from "../support/fingerprint.ts";
-import { useTestApp } from "../support/harness.ts";
+import { unlimitedRules, useTestApp } from "../support/harness.ts";
 
 /**
  * Hostile input on every write endpoint of the route table: random JSON,
@@ -17,7 +17,7 @@ import { useTestApp } from "../support/harness.ts";
  * table as it was.
  */
 
-const t = useTestApp();
+const t = useTestApp({ rules: unlimitedRules });
 const RUNS = Number(process.env.FUZZ_RUNS ?? 50);
 
 function writeRoutes(): string[] {

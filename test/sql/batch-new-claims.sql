@@ -5,21 +5,33 @@ SELECT "public"."api_key"."id", "public"."api_key"."name", "public"."api_key"."r
 SELECT "public"."facility"."code", "public"."facility"."province_code" FROM "public"."facility" WHERE ("public"."facility"."code" = $1 AND 1=1) LIMIT $2 OFFSET $3;
 
 -- 3
-SELECT "public"."facility"."code", "public"."facility"."province_code" FROM "public"."facility" WHERE ("public"."facility"."code" = $1 AND 1=1) LIMIT $2 OFFSET $3;
+INSERT INTO rate_limit (bucket, window_start, hits)
+SELECT bucket, $2::timestamptz, hits FROM unnest($1::text[], $3::int[]) AS t(bucket, hits) ORDER BY bucket
+ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_limit.hits + EXCLUDED.hits
+RETURNING bucket, hits;
 
 -- 4
-SELECT "public"."province"."code", "public"."province"."successor_code", "public"."province"."merged_at" FROM "public"."province" WHERE "public"."province"."code" = $1 OFFSET $2;
+SELECT "public"."facility"."code", "public"."facility"."province_code" FROM "public"."facility" WHERE ("public"."facility"."code" = $1 AND 1=1) LIMIT $2 OFFSET $3;
 
 -- 5
-SELECT "public"."batch"."id", "public"."batch"."body_hash", "public"."batch"."response" FROM "public"."batch" WHERE (("public"."batch"."facility_code" = $1 AND "public"."batch"."batch_id" = $2) AND 1=1) LIMIT $3 OFFSET $4;
+SELECT "public"."province"."code", "public"."province"."successor_code", "public"."province"."merged_at" FROM "public"."province" WHERE "public"."province"."code" = $1 OFFSET $2;
 
 -- 6
-SET LOCAL statement_timeout = '120s'; SET LOCAL lock_timeout = '60s';
+INSERT INTO rate_limit (bucket, window_start, hits)
+SELECT bucket, $2::timestamptz, hits FROM unnest($1::text[], $3::int[]) AS t(bucket, hits) ORDER BY bucket
+ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_limit.hits + EXCLUDED.hits
+RETURNING bucket, hits;
 
 -- 7
-SELECT 1 AS locked FROM pg_advisory_xact_lock(hashtext('batch:' || $1));
+SELECT "public"."batch"."id", "public"."batch"."body_hash", "public"."batch"."response" FROM "public"."batch" WHERE (("public"."batch"."facility_code" = $1 AND "public"."batch"."batch_id" = $2) AND 1=1) LIMIT $3 OFFSET $4;
 
 -- 8
+SET LOCAL statement_timeout = '120s'; SET LOCAL lock_timeout = '60s';
+
+-- 9
+SELECT 1 AS locked FROM pg_advisory_xact_lock(hashtext('batch:' || $1));
+
+-- 10
 SELECT EXISTS (SELECT 1 FROM batch WHERE facility_code = $1 AND batch_id = $2) AS stored,
        nextval(pg_get_serial_sequence('batch', 'id'))::text AS id,
        f.province_code, p.successor_code, p.merged_at
@@ -27,7 +39,7 @@ FROM (SELECT 1) AS one
 LEFT JOIN facility f ON f.code = $1
 LEFT JOIN province p ON p.code = f.province_code;
 
--- 9
+-- 11
 SELECT c.id::text AS id, c.claim_id, c.content_hash, c.status::text AS status, c.province_code, c.year, c.month,
        c.insurance_amount::text AS insurance, c.approved_amount::text AS approved, c.version,
        c.received_at, c.missing_documents, c.flags,
@@ -38,7 +50,7 @@ WHERE c.facility_code = $1 AND c.claim_id = ANY($2::text[])
 ORDER BY c.id
 FOR UPDATE OF c;
 
--- 10
+-- 12
 SELECT i.idx
 FROM unnest($2::int[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[], $7::text[]) AS i(idx, card,
   citizen, adm, dis, claim_id)
@@ -47,7 +59,7 @@ WHERE EXISTS (SELECT 1 FROM claim c WHERE c.facility_code = $1 AND c.card_number
    OR EXISTS (SELECT 1 FROM claim c WHERE c.facility_code = $1 AND c.citizen_id = i.citizen AND c.claim_id <> i.claim_id
                 AND c.status <> 'denied' AND c.admitted_at < i.dis AND i.adm < c.discharged_at);
 
--- 11
+-- 13
 INSERT INTO claim (facility_code, claim_id, province_code, year, month, visit_type, admitted_at, discharged_at,
   received_at,
   card_number, citizen_id, patient_name, birth_date, gender, diagnosis_primary, diagnosis_secondary,
@@ -85,12 +97,12 @@ ON CONFLICT (facility_code, claim_id) DO UPDATE SET
   batch_ref = EXCLUDED.batch_ref, updated_at = EXCLUDED.updated_at
 RETURNING id::text AS id, claim_id;
 
--- 12
+-- 14
 INSERT INTO batch (id, facility_code, batch_id, body_hash, raw_body, response, received_at, claim_count, key_id)
 VALUES ($1, $2, $3, $4, $5, $6::json, $7, $8, $9::uuid)
 ON CONFLICT (facility_code, batch_id) DO NOTHING RETURNING id;
 
--- 13
+-- 15
 INSERT INTO spending (province_code, year, spent, pending_amount, claim_count, updated_at)
 SELECT p, y, s, pa, n, now()
 FROM unnest($1::text[], $2::int[], $3::numeric[], $4::numeric[], $5::int[]) AS t(p, y, s, pa, n)
@@ -100,7 +112,7 @@ ON CONFLICT (province_code, year) DO UPDATE SET
   claim_count = spending.claim_count + EXCLUDED.claim_count,
   updated_at = now();
 
--- 14
+-- 16
 INSERT INTO spending_detail (province_code, year, month, facility_code, spent, pending_amount, claim_count)
 SELECT * FROM unnest($1::text[], $2::int[], $3::int[], $4::text[], $5::numeric[], $6::numeric[], $7::int[])
 ON CONFLICT (province_code, year, month, facility_code) DO UPDATE SET
@@ -108,14 +120,14 @@ ON CONFLICT (province_code, year, month, facility_code) DO UPDATE SET
   pending_amount = spending_detail.pending_amount + EXCLUDED.pending_amount,
   claim_count = spending_detail.claim_count + EXCLUDED.claim_count;
 
--- 15
+-- 17
 INSERT INTO arrival_triangle (province_code, year, discharge_month, delay_months, amount, claim_count)
 SELECT * FROM unnest($1::text[], $2::int[], $3::int[], $4::int[], $5::numeric[], $6::int[])
 ON CONFLICT (province_code, year, discharge_month, delay_months) DO UPDATE SET
   amount = arrival_triangle.amount + EXCLUDED.amount,
   claim_count = arrival_triangle.claim_count + EXCLUDED.claim_count;
 
--- 16
+-- 18
 WITH rearm AS (
   -- A threshold alert resolved while its threshold was still reached keeps its live key, so
   -- more spending above the threshold raises nothing; once spending is seen below it again,

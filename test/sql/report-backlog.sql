@@ -2,6 +2,12 @@
 SELECT "public"."api_key"."id", "public"."api_key"."name", "public"."api_key"."role"::text, "public"."api_key"."scope", "public"."api_key"."secret_hash", "public"."api_key"."created_at", "public"."api_key"."revoked_at" FROM "public"."api_key" WHERE ("public"."api_key"."secret_hash" = $1 AND 1=1) LIMIT $2 OFFSET $3;
 
 -- 2
+INSERT INTO rate_limit (bucket, window_start, hits)
+SELECT bucket, $2::timestamptz, hits FROM unnest($1::text[], $3::int[]) AS t(bucket, hits) ORDER BY bucket
+ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_limit.hits + EXCLUDED.hits
+RETURNING bucket, hits;
+
+-- 3
 WITH pending AS (
   SELECT c.facility_code, c.insurance_amount, c.pending_since, c.missing_documents, c.stuck
   FROM claim c

@@ -2,10 +2,16 @@
 SELECT "public"."api_key"."id", "public"."api_key"."name", "public"."api_key"."role"::text, "public"."api_key"."scope", "public"."api_key"."secret_hash", "public"."api_key"."created_at", "public"."api_key"."revoked_at" FROM "public"."api_key" WHERE ("public"."api_key"."secret_hash" = $1 AND 1=1) LIMIT $2 OFFSET $3;
 
 -- 2
+INSERT INTO rate_limit (bucket, window_start, hits)
+SELECT bucket, $2::timestamptz, hits FROM unnest($1::text[], $3::int[]) AS t(bucket, hits) ORDER BY bucket
+ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_limit.hits + EXCLUDED.hits
+RETURNING bucket, hits;
+
+-- 3
 SELECT set_config('jit', 'off', true), set_config('random_page_cost', '1.1', true),
        set_config('work_mem', '64MB', true);
 
--- 3
+-- 4
 SELECT u.province_code AS "provinceCode", u.facility_code AS "facilityCode", f.name AS "name",
        u.claims AS "claims", u.late AS "late", u.mismatches AS "mismatches", u.median::text AS "medianHours",
          u.p90::text AS "p90Hours"

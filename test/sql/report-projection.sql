@@ -2,6 +2,12 @@
 SELECT "public"."api_key"."id", "public"."api_key"."name", "public"."api_key"."role"::text, "public"."api_key"."scope", "public"."api_key"."secret_hash", "public"."api_key"."created_at", "public"."api_key"."revoked_at" FROM "public"."api_key" WHERE ("public"."api_key"."secret_hash" = $1 AND 1=1) LIMIT $2 OFFSET $3;
 
 -- 2
+INSERT INTO rate_limit (bucket, window_start, hits)
+SELECT bucket, $2::timestamptz, hits FROM unnest($1::text[], $3::int[]) AS t(bucket, hits) ORDER BY bucket
+ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_limit.hits + EXCLUDED.hits
+RETURNING bucket, hits;
+
+-- 3
 SELECT p.code AS "provinceCode", p.name AS "name", COALESCE(s.spent, 0)::text AS "spent",
        e.total_amount::text AS "estimate"
 FROM province p
@@ -9,7 +15,7 @@ LEFT JOIN spending s ON s.province_code = p.code AND s.year = $2
 LEFT JOIN estimate e ON e.province_code = p.code AND e.year = $2
 WHERE p.code = $1;
 
--- 3
+-- 4
 SELECT province_code AS "provinceCode", year, discharge_month AS "month", delay_months AS "delay",
        amount::text AS "amount"
 FROM arrival_triangle

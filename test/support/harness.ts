@@ -89,6 +89,18 @@ export function useTestApp(
   return ctx;
 }
 
+/**
+ * The default rules without rate limits: for the fuzz and authorization-matrix
+ * runs, whose write witness must stay put over reads and refusals (a counted
+ * request is a write) and whose thousands of requests in one frozen minute
+ * would otherwise run out of budget. test/http/rate-limits.test.ts covers limits.
+ */
+export function unlimitedRules(): Rules {
+  const rules = defaultRules();
+  rules.limits.enabled = false;
+  return rules;
+}
+
 /** The default rules with three usage thresholds: 50% (info), 85% (high) and 100% (critical). */
 export function threeThresholdRules(): Rules {
   const rules = defaultRules();

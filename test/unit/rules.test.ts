@@ -72,7 +72,7 @@ describe("rule files", () => {
   });
 
   it("refuses a file it does not know, naming it", () => {
-    expect(rulesError(() => parseRules({ "limits.json": {} }))).toMatch(/unknown rule file limits\.json/);
+    expect(rulesError(() => parseRules({ "quotas.json": {} }))).toMatch(/unknown rule file quotas\.json/);
   });
 
   it("refuses a requirement naming a document type that is not declared", () => {
