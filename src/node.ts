@@ -12,6 +12,8 @@ import { loadRules } from "./rules/load.ts";
 import { RulesError } from "./rules/schema.ts";
 import { openConfiguredDatabase, StartupError } from "./runtime.ts";
 import { startXmlThreads } from "./xml/threads.ts";
+import { forgetEndedWindows } from "./limits/count.ts";
+import { every } from "./schedule.ts";
 import { readDocsAssets } from "./ops/docs-node.ts";
 
 /** The Node server: configuration from the environment, then the same app the Worker serves. */
@@ -45,6 +47,10 @@ async function main() {
   );
   const marking = scheduleMarkStuck(deps, config.MARK_STUCK_INTERVAL_SECONDS);
   const delivering = scheduleAlertDeliveries(deps, config.WEBHOOK_INTERVAL_SECONDS);
+  // Rate-limit windows that ended limit no one: their counters go every minute.
+  const forgetting = every(60, "rate-limit clean-up", logger, async () => {
+    await forgetEndedWindows(db.sql, deps.clock.now());
+  });
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -53,6 +59,7 @@ async function main() {
     logger.info("stopping", { signal });
     await marking.stop();
     await delivering.stop();
+    await forgetting.stop();
     // Stops accepting and waits for in-flight requests (a batch mid-transaction finishes).
     await closeGracefully(server);
     await xmlThreads.close();

@@ -31,6 +31,7 @@ import reportRules from "../rules/reports.json" with { type: "json" };
 import timingRules from "../rules/timing.json" with { type: "json" };
 import usageRules from "../rules/usage.json" with { type: "json" };
 import xmlMappingRules from "../rules/xml-mapping.json" with { type: "json" };
+import { forgetEndedWindows } from "./limits/count.ts";
 
 /** The rule files as deployed; a test checks this is every file in rules/. */
 export const BUNDLED_RULE_FILES: Record<string, unknown> = {
@@ -222,7 +223,7 @@ export default {
     }
   },
 
-  /** The cron triggers: stuck marking hourly, webhook deliveries every minute. */
+  /** The cron triggers: stuck marking hourly; webhook deliveries and the rate-limit clean-up every minute. */
   async scheduled(controller: ScheduledController, env: Env, _ctx: ExecutionContext): Promise<void> {
     const { logger } = setUp(env);
     const db = openRequestDatabase(env);
@@ -234,6 +235,7 @@ export default {
       }
       // Also after a marking: it may have raised stuck_backlog alerts.
       await sendDueDeliveries(deps);
+      await forgetEndedWindows(db.sql, systemClock.now());
     } catch (err) {
       logger.error("stuck marking failed", {
         cron: controller.cron,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.ts";
 import { fixtureEnvelope } from "../../src/demo/xml-envelope.ts";
+import { countHits, forgetEndedWindows } from "../../src/limits/count.ts";
 import { defaultRules } from "../../src/rules/schema.ts";
 import { claims } from "../support/claims.ts";
 import { seedReference, useTestApp } from "../support/harness.ts";
@@ -85,6 +86,28 @@ describe("requests per key", () => {
       expect(res.headers.get("ratelimit-limit")).toBeNull();
     }
     expect(await counted()).toBe(before);
+  });
+});
+
+describe("the clean-up", () => {
+  it("forgets windows that ended and keeps the current one's counts", async () => {
+    await seedReference(t);
+    const hospital = await t.key("facility", "01001");
+    await get(t.app, hospital);
+    t.clock.advance(60_000);
+    await get(t.app, hospital);
+    const buckets = async () =>
+      (await t.db.sql.query<{ bucket: string; hits: number }>("SELECT bucket, hits FROM rate_limit ORDER BY 1"))
+        .filter((row) => row.bucket.startsWith("key:"))
+        .map((row) => Number(row.hits));
+    expect(await buckets()).toHaveLength(3); // the central key's window, and the hospital's two
+    // The window before the current one is kept too: instances' clocks may differ by a little.
+    expect(await forgetEndedWindows(t.db.sql, t.clock.now())).toBe(0);
+    t.clock.advance(60_000);
+    expect(await forgetEndedWindows(t.db.sql, t.clock.now())).toBe(2);
+    expect(await buckets()).toEqual([1]);
+    const [standing] = await countHits(t.db.sql, [{ bucket: "key:x", hits: 0, limit: 4 }], t.clock.now());
+    expect(standing!.used).toBe(0);
   });
 });
 
