@@ -1,4 +1,5 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
+import { cors } from "hono/cors";
 import { secureHeaders } from "hono/secure-headers";
 import { alertsRoutes } from "./alerts/routes.ts";
 import { authenticate } from "./auth/caller.ts";
@@ -28,6 +29,24 @@ export type { AppDeps };
 
 const MiB = 1024 * 1024;
 
+/** Response headers a page of another origin may read. */
+const EXPOSED_HEADERS = ["RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "Retry-After", "X-Request-Id"];
+
+/** The API's sections, in the order docs/api.md presents them. */
+const TAGS = [
+  { name: "Operations", description: "Liveness and readiness, for load balancers and orchestrators" },
+  { name: "Keys", description: "API keys: central, province and facility roles (central only)" },
+  { name: "Reference data", description: "Provinces (with their 2025 mergers) and facilities" },
+  { name: "Estimates", description: "Each province's annual spending estimate and its adjustments" },
+  { name: "Rules", description: "The rules in force: thresholds, documents, deadlines, limits" },
+  { name: "Batches", description: "Claims in: JSON batches and Ministry of Health XML files" },
+  { name: "Claims", description: "Reading claims, sending documents later, the agency's decisions" },
+  { name: "Usage", description: "Spending against each province's estimate" },
+  { name: "Alerts", description: "Threshold, projected-overrun and backlog alerts, their steps and webhooks" },
+  { name: "Backlog", description: "Claims stuck on missing documents" },
+  { name: "Reports", description: "Late submissions, cost outliers and the year-end projection" },
+];
+
 /**
  * The whole HTTP surface in one place. Runtime-neutral: the Node server, the
  * Worker and the tests all build it from their own dependencies.
@@ -38,6 +57,14 @@ export function createApp(deps: AppDeps) {
   app.use("*", requestId());
   app.use("*", accessLog(deps.logger));
   app.use("*", secureHeaders());
+  // The API is authorised by bearer keys, never cookies: a page of any origin may call it with a key it holds.
+  app.use("/v1/*", cors({ origin: "*", exposeHeaders: EXPOSED_HEADERS }));
+  // Who is asking, and whether they have budget left, before any body is read: a request without a valid key
+  // or past its budget is refused however large its body.
+  app.use("/v1/*", limitFailedSignIns(deps));
+  app.use("/dashboard/login", limitFailedSignIns(deps));
+  app.use("/v1/*", authenticate(deps.db));
+  app.use("/v1/*", limitRequests(deps));
   // 5,000 claims fit well within 32 MiB; everything else is small.
   const caps = capBodies({ "/v1/batches": 32 * MiB }, 1 * MiB);
   // The XML route streams its body (hundreds of MB) and counts it itself: a cap here would buffer it whole.
@@ -46,10 +73,6 @@ export function createApp(deps: AppDeps) {
     "/v1/*",
     requireJsonBody((path) => (path === XML_BATCH_PATH ? XML_MEDIA_TYPES : [])),
   );
-  app.use("/v1/*", limitFailedSignIns(deps));
-  app.use("/dashboard/login", limitFailedSignIns(deps));
-  app.use("/v1/*", authenticate(deps.db));
-  app.use("/v1/*", limitRequests(deps));
   app.use("/v1/*", refuseUnsafeInput());
 
   app.route("/", opsRoutes(deps));
@@ -82,6 +105,7 @@ export function createApp(deps: AppDeps) {
         "RFC 9457 problem+json.",
     },
     security: [{ bearer: [] }],
+    tags: TAGS,
   });
   app.route("/docs", docsRoutes(deps.docsAssets));
 

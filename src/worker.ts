@@ -26,6 +26,7 @@ import { jsonLogger, type Logger } from "./logger.ts";
 import { parseRules, type Rules } from "./rules/schema.ts";
 import backlogRules from "../rules/backlog.json" with { type: "json" };
 import documentRules from "../rules/documents.json" with { type: "json" };
+import limitRules from "../rules/limits.json" with { type: "json" };
 import projectionRules from "../rules/projection.json" with { type: "json" };
 import reportRules from "../rules/reports.json" with { type: "json" };
 import timingRules from "../rules/timing.json" with { type: "json" };
@@ -37,6 +38,7 @@ import { forgetEndedWindows } from "./limits/count.ts";
 export const BUNDLED_RULE_FILES: Record<string, unknown> = {
   "backlog.json": backlogRules,
   "documents.json": documentRules,
+  "limits.json": limitRules,
   "projection.json": projectionRules,
   "reports.json": reportRules,
   "timing.json": timingRules,

@@ -3,7 +3,7 @@ import { callerOf, requireRole } from "../auth/caller.ts";
 import type { AppDeps } from "../deps.ts";
 import { ListQuery } from "../http/paging.ts";
 import { router } from "../http/router.ts";
-import { ProvinceCode, Year, json, jsonBody, listOf, problems } from "../http/schemas.ts";
+import { Text, ProvinceCode, Year, json, jsonBody, listOf, problems, readProblems } from "../http/schemas.ts";
 import { listAlerts, transitionAlert } from "./service.ts";
 import { AlertView, KINDS, STATUSES } from "./view.ts";
 import { addWebhookRoutes } from "./webhooks.ts";
@@ -20,7 +20,7 @@ const ListAlertsQuery = ListQuery.extend({
 const StepBody = z
   .object({ note: z.string().trim().min(1).max(2000).openapi({ example: "Discussed with the department of health" }) })
   .strict();
-const IdParam = z.object({ id: z.string().openapi({ example: "0b5e2a52-6a55-4c5e-9b8e-6f0f3b1e2f10" }) });
+const IdParam = z.object({ id: Text.openapi({ example: "0b5e2a52-6a55-4c5e-9b8e-6f0f3b1e2f10" }) });
 
 /** Alerts: listed within the caller's scope; acknowledged and resolved by central or the alert's province. */
 export function alertsRoutes(deps: AppDeps) {
@@ -28,6 +28,7 @@ export function alertsRoutes(deps: AppDeps) {
 
   app.openapi(
     createRoute({
+      operationId: "listAlerts",
       method: "get",
       path: "/",
       tags: ["Alerts"],
@@ -36,7 +37,7 @@ export function alertsRoutes(deps: AppDeps) {
         "Sorted by raisedAt descending, then id. A province key sees only its own province's alerts; a `province` " +
         "filter naming another province returns an empty list. Facility keys: 403.",
       request: { query: ListAlertsQuery },
-      responses: { 200: json(listOf(AlertView)), ...problems },
+      responses: { 200: json(listOf(AlertView)), ...readProblems },
     }),
     async (c) => c.json(await listAlerts(deps, callerOf(c), c.req.valid("query")), 200),
   );
@@ -46,6 +47,7 @@ export function alertsRoutes(deps: AppDeps) {
   for (const step of ["acknowledge", "resolve"] as const) {
     app.openapi(
       createRoute({
+        operationId: `${step}Alert`,
         method: "post",
         path: `/{id}/${step}`,
         tags: ["Alerts"],

@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { fixed, formatMoney } from "../domain/money.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
-import { MoneyOut, RatioOut, Timestamp, iso } from "../http/schemas.ts";
+import { Text, Count, MoneyOut, RatioOut, Timestamp, iso } from "../http/schemas.ts";
 
 /** The Alert of the contract, shared by the API, the webhooks and the dashboard. */
 export const KINDS = ["usage_threshold", "projected_overrun", "stuck_backlog"] as const;
@@ -11,24 +11,24 @@ export type Status = (typeof STATUSES)[number];
 const NoteView = z
   .object({
     action: z.enum(["acknowledge", "resolve"]),
-    note: z.string(),
+    note: Text,
     at: Timestamp,
-    keyId: z.string().nullable().openapi({ description: "the key that took the step" }),
+    keyId: Text.nullable().openapi({ description: "the key that took the step" }),
   })
   .openapi("AlertNote");
 
 export const AlertView = z
   .object({
-    id: z.string().uuid(),
+    id: z.string().uuid().max(36),
     kind: z.enum(KINDS),
-    provinceCode: z.string(),
-    year: z.number().int(),
+    provinceCode: Text,
+    year: Count,
     threshold: RatioOut.nullable().openapi({
       description:
         "usage_threshold: the threshold reached; projected_overrun: the projected ratio that triggers it " +
         "(rules.usage.projectedOverrun.ratio). 4 decimals.",
     }),
-    severity: z.string(),
+    severity: Text,
     ratioAtRaise: RatioOut.nullable().openapi({
       description:
         "usage_threshold: spent / estimate when raised; projected_overrun: the projected year-end ratio when raised. " +
@@ -40,7 +40,7 @@ export const AlertView = z
     status: z.enum(STATUSES),
     acknowledgedAt: Timestamp.nullable(),
     resolvedAt: Timestamp.nullable(),
-    notes: z.array(NoteView).openapi({ description: "the steps taken on the alert, oldest first" }),
+    notes: z.array(NoteView).max(10).openapi({ description: "the steps taken on the alert, oldest first" }),
   })
   .openapi("Alert");
 

@@ -7,7 +7,19 @@ import type { Prisma } from "../generated/prisma/client.ts";
 import { decodeCursor, ListQuery, page } from "../http/paging.ts";
 import { forbidden, notFound, unprocessable } from "../http/problem.ts";
 import type { AppEnv } from "../http/router.ts";
-import { ProvinceCode, Timestamp, iso, json, jsonBody, listOf, problems } from "../http/schemas.ts";
+import {
+  Text,
+  Count,
+  ProvinceCode,
+  Timestamp,
+  iso,
+  json,
+  jsonBody,
+  listOf,
+  noContent,
+  problems,
+  readProblems,
+} from "../http/schemas.ts";
 import { DELIVERY_DEFAULTS, DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER } from "./deliver.ts";
 
 const HttpsUrl = z
@@ -34,14 +46,14 @@ const CreateWebhook = z
 
 const WebhookView = z
   .object({
-    id: z.string().uuid(),
-    provinceCode: z.string().nullable().openapi({ description: "null: every province" }),
-    url: z.string(),
+    id: z.string().uuid().max(36),
+    provinceCode: Text.nullable().openapi({ description: "null: every province" }),
+    url: Text,
     createdAt: Timestamp,
   })
   .openapi("AlertWebhook");
 const CreatedWebhook = WebhookView.extend({
-  secret: z.string().openapi({ description: `the HMAC-SHA256 key of the ${SIGNATURE_HEADER} header; shown only here` }),
+  secret: Text.openapi({ description: `the HMAC-SHA256 key of the ${SIGNATURE_HEADER} header; shown only here` }),
 }).openapi("CreatedAlertWebhook");
 
 const DeliveryView = z
@@ -49,21 +61,22 @@ const DeliveryView = z
     id: z
       .string()
       .uuid()
+      .max(36)
       .openapi({ description: `sent as ${DELIVERY_HEADER}; the same on every retry` }),
-    alertId: z.string().uuid(),
-    url: z.string(),
+    alertId: z.string().uuid().max(36),
+    url: Text,
     status: z.enum(["pending", "delivered", "failed"]),
-    attempts: z.number().int(),
+    attempts: Count,
     nextAttemptAt: Timestamp.nullable().openapi({
       description: "pending: when the next attempt is due; otherwise null",
     }),
-    lastError: z.string().nullable(),
+    lastError: Text.nullable(),
     deliveredAt: Timestamp.nullable(),
     createdAt: Timestamp,
   })
   .openapi("AlertDelivery");
 
-const IdParam = z.object({ id: z.string() });
+const IdParam = z.object({ id: Text });
 const UUID = z.uuid();
 
 type HookRow = { id: string; provinceCode: string | null; url: string; createdAt: Date };
@@ -217,6 +230,7 @@ export async function listDeliveries(
 }
 
 const createRouteDef = createRoute({
+  operationId: "createWebhook",
   method: "post",
   path: "/webhooks",
   tags: ["Alerts"],
@@ -227,30 +241,33 @@ const createRouteDef = createRoute({
 });
 
 const listRouteDef = createRoute({
+  operationId: "listWebhooks",
   method: "get",
   path: "/webhooks",
   tags: ["Alerts"],
   summary: "List alert webhooks, without secrets (central: all; province: its own)",
   request: { query: ListQuery },
-  responses: { 200: json(listOf(WebhookView)), ...problems },
+  responses: { 200: json(listOf(WebhookView)), ...readProblems },
 });
 
 const deleteRouteDef = createRoute({
+  operationId: "deleteWebhook",
   method: "delete",
   path: "/webhooks/{id}",
   tags: ["Alerts"],
   summary: "Remove an alert webhook and its queued deliveries (central, or its province)",
   request: { params: IdParam },
-  responses: { 204: { description: "Removed" }, ...problems },
+  responses: { 204: noContent("Removed"), ...problems },
 });
 
 const deliveriesRouteDef = createRoute({
+  operationId: "listWebhookDeliveries",
   method: "get",
   path: "/webhooks/{id}/deliveries",
   tags: ["Alerts"],
   summary: "A webhook's deliveries, newest first, with their attempts and last error",
   request: { params: IdParam, query: ListQuery },
-  responses: { 200: json(listOf(DeliveryView)), ...problems },
+  responses: { 200: json(listOf(DeliveryView)), ...readProblems },
 });
 
 /** Webhook subscriptions, under /v1/alerts/webhooks. Central: any province or all; province key: its own. */

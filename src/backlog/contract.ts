@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { MoneyOut, ProvinceCode, Timestamp, Year } from "../http/schemas.ts";
+import { Text, Count, MoneyOut, ProvinceCode, Timestamp, Year } from "../http/schemas.ts";
 
 /** What GET /v1/backlog answers. */
 export const BacklogQuery = z.object({
@@ -16,50 +16,52 @@ export const BacklogQuery = z.object({
 export const Backlog = z
   .object({
     asOf: Timestamp,
-    provinceCode: z.string().nullable().openapi({ description: "the province covered; null for every province" }),
-    year: z.number().int().nullable().openapi({ description: "the discharge year covered; null for every year" }),
-    stuckAfterDays: z
-      .number()
-      .int()
-      .openapi({
-        description:
-          "rules.timing.stuckAfterDays: a claim pending documentation this many days (24-hour days) is marked stuck " +
-          "at " +
-          "the next marking",
-      }),
-    count: z.number().int().openapi({ description: "claims marked stuck (pending documentation, stuck: true)" }),
+    provinceCode: Text.nullable().openapi({ description: "the province covered; null for every province" }),
+    year: Count.nullable().openapi({ description: "the discharge year covered; null for every year" }),
+    stuckAfterDays: Count.openapi({
+      description:
+        "rules.timing.stuckAfterDays: a claim pending documentation this many days (24-hour days) is marked stuck " +
+        "at " +
+        "the next marking",
+    }),
+    count: Count.openapi({ description: "claims marked stuck (pending documentation, stuck: true)" }),
     amount: MoneyOut.openapi({ description: "their insurance amounts" }),
-    pending: z.object({ count: z.number().int(), amount: MoneyOut }).openapi({
+    pending: z.object({ count: Count, amount: MoneyOut }).openapi({
       description:
         "every claim pending documentation, stuck or not yet (the stuck ones included): the backlog's pipeline",
     }),
     byFacility: z
       .array(
         z.object({
-          facilityCode: z.string(),
-          name: z.string().nullable(),
-          count: z.number().int(),
+          facilityCode: Text,
+          name: Text.nullable(),
+          count: Count,
           amount: MoneyOut,
           oldestPendingSince: Timestamp.openapi({
             description: "the longest-waiting stuck claim of the facility has been pending since then",
           }),
         }),
       )
+      .max(100_000)
       .openapi({ description: "stuck claims by facility (who must act), largest amount first, then by code" }),
-    byMissingDocument: z.array(z.object({ type: z.string(), count: z.number().int(), amount: MoneyOut })).openapi({
-      description:
-        "stuck claims by missing document type, most claims first, then by type. A claim missing two types counts " +
-        "under both, so these do not add up to the totals.",
-    }),
+    byMissingDocument: z
+      .array(z.object({ type: Text, count: Count, amount: MoneyOut }))
+      .max(100)
+      .openapi({
+        description:
+          "stuck claims by missing document type, most claims first, then by type. A claim missing two types counts " +
+          "under both, so these do not add up to the totals.",
+      }),
     byAge: z
       .array(
         z.object({
-          fromDays: z.number().int(),
-          toDays: z.number().int().nullable(),
-          count: z.number().int(),
+          fromDays: Count,
+          toDays: Count.nullable(),
+          count: Count,
           amount: MoneyOut,
         }),
       )
+      .max(100)
       .openapi({
         description:
           "stuck claims by whole days pending at asOf, in the buckets of rules.backlog.ageBucketsDays (fromDays " +

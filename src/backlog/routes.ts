@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { callerOf, requireRole } from "../auth/caller.ts";
 import type { AppDeps } from "../deps.ts";
 import { router } from "../http/router.ts";
-import { json, problems } from "../http/schemas.ts";
+import { Count, json, problems, readProblems } from "../http/schemas.ts";
 import { Backlog, BacklogQuery } from "./contract.ts";
 import { markStuck } from "./mark-stuck.ts";
 import { backlogReport } from "./report.ts";
@@ -16,6 +16,7 @@ export function backlogRoutes(deps: AppDeps) {
 
   app.openapi(
     createRoute({
+      operationId: "getBacklog",
       method: "get",
       path: "/backlog",
       tags: ["Backlog"],
@@ -32,13 +33,14 @@ export function backlogRoutes(deps: AppDeps) {
           "province of each claim (a merged province's claims count for its successor from the merger on).",
       ].join("\n\n"),
       request: { query: BacklogQuery },
-      responses: { 200: json(Backlog), ...problems },
+      responses: { 200: json(Backlog), ...readProblems },
     }),
     async (c) => c.json(await backlogReport(deps, callerOf(c), c.req.valid("query")), 200),
   );
 
   app.openapi(
     createRoute({
+      operationId: "markStuckClaims",
       method: "post",
       path: "/jobs/mark-stuck",
       tags: ["Backlog"],
@@ -51,7 +53,7 @@ export function backlogRoutes(deps: AppDeps) {
       responses: {
         200: json(
           z
-            .object({ marked: z.number().int().openapi({ description: "claims marked stuck by this run" }) })
+            .object({ marked: Count.openapi({ description: "claims marked stuck by this run" }) })
             .openapi("MarkStuckResult"),
           "Done",
         ),

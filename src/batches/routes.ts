@@ -4,7 +4,7 @@ import { BatchDocSchema } from "../claims/schema.ts";
 import type { AppDeps } from "../deps.ts";
 import { unprocessable } from "../http/problem.ts";
 import { router } from "../http/router.ts";
-import { FacilityCode, json, problems } from "../http/schemas.ts";
+import { Text, FacilityCode, json, problems, readProblems } from "../http/schemas.ts";
 import { BatchResponseSchema } from "./schema.ts";
 import { storedBatch, submitBatch } from "./submit.ts";
 
@@ -15,6 +15,7 @@ export function batchesRoutes(deps: AppDeps) {
   // The body is read as text, not validated by the router: its bytes are hashed and kept, and a bad claim must not
   // refuse the whole batch.
   app.openAPIRegistry.registerPath({
+    operationId: "submitBatch",
     method: "post",
     path: "/",
     tags: ["Batches"],
@@ -35,12 +36,13 @@ export function batchesRoutes(deps: AppDeps) {
   });
 
   app.openAPIRegistry.registerPath({
+    operationId: "getBatch",
     method: "get",
     path: "/{batchId}",
     tags: ["Batches"],
     summary: "A batch's response (facility: its own; central: with ?facility=)",
-    request: { params: z.object({ batchId: z.string() }), query: z.object({ facility: FacilityCode.optional() }) },
-    responses: { 200: json(BatchResponseSchema), ...problems },
+    request: { params: z.object({ batchId: Text }), query: z.object({ facility: FacilityCode.optional() }) },
+    responses: { 200: json(BatchResponseSchema), ...readProblems },
   });
   app.get("/:batchId", async (ctx) => {
     requireRole(callerOf(ctx), "facility", "central");

@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { CLAIM_STATUSES } from "../domain/claim-status.ts";
 import { CLAIM_FLAGS } from "../domain/flags.ts";
+import { Text, Count } from "../http/schemas.ts";
 
 /** What became of each claim of a batch. */
 export const OUTCOMES = ["created", "corrected", "unchanged", "rejected"] as const;
@@ -10,33 +11,35 @@ export type Outcome = (typeof OUTCOMES)[number];
 export const MAX_CLAIMS_PER_BATCH = 5000;
 
 const ClaimResult = z.object({
-  index: z.number().int(),
-  claimId: z.string().nullable(),
+  index: Count,
+  claimId: Text.nullable(),
   status: z.enum(CLAIM_STATUSES).nullable().openapi({ description: "null for a rejected claim" }),
   outcome: z.enum(OUTCOMES),
-  missingDocuments: z.array(z.string()).optional(),
-  flags: z.array(z.enum(CLAIM_FLAGS)).optional(),
+  missingDocuments: z.array(Text).max(50).optional(),
+  flags: z.array(z.enum(CLAIM_FLAGS)).max(50).optional(),
 });
 export const BatchResponseSchema = z
   .object({
-    batchId: z.string(),
-    facilityCode: z.string(),
-    received: z.number().int(),
-    accepted: z.number().int(),
-    pendingDocumentation: z.number().int(),
-    rejected: z.number().int(),
-    corrected: z.number().int(),
-    unchanged: z.number().int(),
-    claims: z.array(ClaimResult),
-    errors: z.array(
-      z.object({
-        index: z.number().int(),
-        claimId: z.string().optional(),
-        path: z.string(),
-        code: z.string(),
-        message: z.string(),
-      }),
-    ),
+    batchId: Text,
+    facilityCode: Text,
+    received: Count,
+    accepted: Count,
+    pendingDocumentation: Count,
+    rejected: Count,
+    corrected: Count,
+    unchanged: Count,
+    claims: z.array(ClaimResult).max(10_000_000),
+    errors: z
+      .array(
+        z.object({
+          index: Count,
+          claimId: Text.optional(),
+          path: Text,
+          code: Text,
+          message: Text,
+        }),
+      )
+      .max(100_000_000),
   })
   .openapi("BatchResponse");
 

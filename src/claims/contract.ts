@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { CLAIM_STATUSES } from "../domain/claim-status.ts";
-import { MoneyOut, Timestamp } from "../http/schemas.ts";
+import { Text, Count, MoneyOut, Timestamp } from "../http/schemas.ts";
 
 /** A claim as the API shows it, in lists (ClaimSummary) and whole (Claim): for the claims and documents routes. */
 const Amounts = z.object({
@@ -12,38 +12,38 @@ const Amounts = z.object({
 });
 export const ClaimSummary = z
   .object({
-    facilityCode: z.string(),
-    claimId: z.string(),
-    provinceCode: z.string(),
-    year: z.number().int(),
-    month: z.number().int(),
-    visitType: z.string(),
+    facilityCode: Text,
+    claimId: Text,
+    provinceCode: Text,
+    year: Count,
+    month: Count,
+    visitType: Text,
     status: z.enum(CLAIM_STATUSES),
     stuck: z.boolean(),
     stuckAt: Timestamp.nullable(),
     pendingSince: Timestamp.nullable(),
-    missingDocuments: z.array(z.string()),
-    flags: z.array(z.string()),
+    missingDocuments: z.array(Text).max(50),
+    flags: z.array(Text).max(50),
     amounts: Amounts,
     admittedAt: Timestamp,
     dischargedAt: Timestamp,
     receivedAt: Timestamp,
-    version: z.number().int(),
+    version: Count,
     updatedAt: Timestamp,
   })
   .openapi("ClaimSummary");
 export const ClaimDetail = ClaimSummary.extend({
   patient: z.object({
-    cardNumber: z.string().nullable(),
-    citizenId: z.string().nullable(),
-    name: z.string().nullable(),
-    birthDate: z.string().nullable(),
-    gender: z.string().nullable(),
+    cardNumber: Text.nullable(),
+    citizenId: Text.nullable(),
+    name: Text.nullable(),
+    birthDate: Text.nullable(),
+    gender: Text.nullable(),
   }),
-  diagnosis: z.object({ primary: z.string(), secondary: z.array(z.string()) }),
+  diagnosis: z.object({ primary: Text, secondary: z.array(Text).max(50) }),
   referral: z.boolean(),
   procedure: z.boolean(),
   died: z.boolean(),
-  documents: z.array(z.object({ type: z.string(), reference: z.string(), receivedAt: Timestamp })),
-  history: z.array(z.object({ kind: z.string(), version: z.number().int(), at: Timestamp, data: z.unknown() })),
+  documents: z.array(z.object({ type: Text, reference: Text, receivedAt: Timestamp })).max(10_000),
+  history: z.array(z.object({ kind: Text, version: Count, at: Timestamp, data: z.unknown() })).max(10_000),
 }).openapi("Claim");

@@ -6,7 +6,7 @@ import { CLAIM_FLAGS } from "../domain/flags.ts";
 import { ListQuery } from "../http/paging.ts";
 import { notFound } from "../http/problem.ts";
 import { router } from "../http/router.ts";
-import { FacilityCode, Money, ProvinceCode, json, jsonBody, listOf, problems } from "../http/schemas.ts";
+import { FacilityCode, Money, ProvinceCode, json, jsonBody, listOf, problems, readProblems } from "../http/schemas.ts";
 import { ClaimDetail, ClaimSummary } from "./contract.ts";
 import { decideClaim } from "./decide.ts";
 import { claimDetail, claimScope, listClaims } from "./read.ts";
@@ -19,7 +19,7 @@ const ListClaimsQuery = ListQuery.extend({
     .enum(["true", "false"])
     .transform((v) => v === "true")
     .optional(),
-  year: z.coerce.number().int().min(2000).max(2100).optional(),
+  year: z.coerce.number().int().min(2000).max(2100).optional().openapi({ format: "int32" }),
   flag: z.enum(CLAIM_FLAGS).optional(),
 });
 
@@ -36,24 +36,27 @@ const Decision = z
 const ClaimParams = z.object({ facilityCode: FacilityCode, claimId: z.string().min(1).max(64) });
 
 const listRoute = createRoute({
+  operationId: "listClaims",
   method: "get",
   path: "/",
   tags: ["Claims"],
   summary: "List claims in the key's scope, newest first",
   request: { query: ListClaimsQuery },
-  responses: { 200: json(listOf(ClaimSummary)), ...problems },
+  responses: { 200: json(listOf(ClaimSummary)), ...readProblems },
 });
 
 const getRoute = createRoute({
+  operationId: "getClaim",
   method: "get",
   path: "/{facilityCode}/{claimId}",
   tags: ["Claims"],
   summary: "One claim with its documents and history",
   request: { params: ClaimParams },
-  responses: { 200: json(ClaimDetail), ...problems },
+  responses: { 200: json(ClaimDetail), ...readProblems },
 });
 
 const decideRoute = createRoute({
+  operationId: "decideClaim",
   method: "post",
   path: "/{facilityCode}/{claimId}/decision",
   tags: ["Claims"],

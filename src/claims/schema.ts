@@ -5,11 +5,17 @@ import { Money } from "../http/schemas.ts";
  * One claim as hospitals send it (docs/api.md "Claim batches"). Shape
  * only; the domain checks that need more than one field live in validate.ts.
  */
-const Icd10 = z.string().regex(/^[A-Z]\d{2}(\.\d{1,2})?$/, "must be an ICD-10 code like J18.9");
-const Instant = z.iso.datetime({
-  offset: true,
-  message: "must be an RFC 3339 time with offset, e.g. 2026-03-01T08:00:00+07:00",
-});
+// Strings bounded by an anchored pattern state their length for the OpenAPI document (the pattern enforces it).
+const Icd10 = z
+  .string()
+  .regex(/^[A-Z]\d{2}(\.\d{1,2})?$/, "must be an ICD-10 code like J18.9")
+  .openapi({ maxLength: 6 });
+export const Instant = z.iso
+  .datetime({
+    offset: true,
+    message: "must be an RFC 3339 time with offset, e.g. 2026-03-01T08:00:00+07:00",
+  })
+  .max(40);
 
 export const ClaimInputSchema = z
   .object({
@@ -23,13 +29,15 @@ export const ClaimInputSchema = z
         cardNumber: z
           .string()
           .regex(/^[A-Z]{2}[1-5]\d{12}$/, "must be a 15-character card number like DN4010123456789")
+          .openapi({ maxLength: 15 })
           .optional(),
         citizenId: z
           .string()
           .regex(/^\d{12}$/, "must be 12 digits")
+          .openapi({ maxLength: 12 })
           .optional(),
         name: z.string().trim().min(1).max(200).optional(),
-        birthDate: z.iso.date("must be a date like 1980-05-01").optional(),
+        birthDate: z.iso.date("must be a date like 1980-05-01").openapi({ maxLength: 10 }).optional(),
         gender: z.enum(["male", "female", "undetermined"]).optional(),
       })
       .strict(),
@@ -64,6 +72,7 @@ export const BatchEnvelopeSchema = z
     facilityCode: z
       .string()
       .regex(/^\d{5}$/, "must be 5 digits")
+      .openapi({ maxLength: 5 })
       .optional(),
     claims: z.array(z.unknown()).min(1, "a batch needs at least one claim"),
   })

@@ -4,12 +4,8 @@ import { ClaimDetail } from "../claims/contract.ts";
 import type { AppDeps } from "../deps.ts";
 import { router } from "../http/router.ts";
 import { FacilityCode, json, jsonBody, problems } from "../http/schemas.ts";
+import { Instant } from "../claims/schema.ts";
 import { recordDocuments } from "./record.ts";
-
-const Instant = z.iso.datetime({
-  offset: true,
-  message: "must be an RFC 3339 time with offset, e.g. 2026-03-01T08:00:00+07:00",
-});
 
 const ClaimParams = z.object({ facilityCode: FacilityCode, claimId: z.string().min(1).max(64) });
 
@@ -46,6 +42,7 @@ const documentsBody = (types: readonly string[]) =>
 
 const documentsRoute = (types: readonly string[]) =>
   createRoute({
+    operationId: "addClaimDocuments",
     method: "post",
     path: "/{facilityCode}/{claimId}/documents",
     tags: ["Claims"],

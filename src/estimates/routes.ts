@@ -3,6 +3,8 @@ import { callerOf } from "../auth/caller.ts";
 import type { AppDeps } from "../deps.ts";
 import { router } from "../http/router.ts";
 import {
+  Text,
+  Count,
   MoneyOut,
   Money,
   ProvinceCode,
@@ -12,6 +14,7 @@ import {
   json,
   jsonBody,
   problems,
+  readProblems,
 } from "../http/schemas.ts";
 import { adjustEstimate, readEstimate, setEstimate } from "./service.ts";
 
@@ -28,26 +31,27 @@ const PostAdjustment = z
 
 const AdjustmentView = z
   .object({
-    id: z.string(),
+    id: Text,
     amount: MoneyOut,
-    reason: z.string(),
-    decisionRef: z.string().nullable(),
+    reason: Text,
+    decisionRef: Text.nullable(),
     createdAt: Timestamp,
   })
   .openapi("EstimateAdjustment");
 const EstimateView = z
   .object({
-    provinceCode: z.string(),
-    year: z.number().int(),
+    provinceCode: Text,
+    year: Count,
     initial: MoneyOut,
-    decisionRef: z.string().nullable(),
-    adjustments: z.array(AdjustmentView),
+    decisionRef: Text.nullable(),
+    adjustments: z.array(AdjustmentView).max(10_000),
     total: MoneyOut,
     updatedAt: Timestamp,
   })
   .openapi("Estimate");
 
 const setRoute = createRoute({
+  operationId: "setEstimate",
   method: "put",
   path: "/{code}/estimates/{year}",
   tags: ["Estimates"],
@@ -57,6 +61,7 @@ const setRoute = createRoute({
 });
 
 const adjustRoute = createRoute({
+  operationId: "adjustEstimate",
   method: "post",
   path: "/{code}/estimates/{year}/adjustments",
   tags: ["Estimates"],
@@ -66,12 +71,13 @@ const adjustRoute = createRoute({
 });
 
 const getRoute = createRoute({
+  operationId: "getEstimate",
   method: "get",
   path: "/{code}/estimates/{year}",
   tags: ["Estimates"],
   summary: "An estimate with its adjustments (central, or its province)",
   request: { params: Params },
-  responses: { 200: json(EstimateView), ...problems },
+  responses: { 200: json(EstimateView), ...readProblems },
 });
 
 /** Annual estimates per province: central sets and adjusts them; each change is audited. */

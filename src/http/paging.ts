@@ -2,7 +2,13 @@ import { z } from "@hono/zod-openapi";
 import { Problem } from "./problem.ts";
 
 export const ListQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(500).default(50).openapi({ description: "1-500, default 50" }),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(500)
+    .default(50)
+    .openapi({ description: "1-500, default 50", format: "int32" }),
   cursor: z.string().max(500).optional().openapi({ description: "opaque; the previous page's nextCursor" }),
 });
 

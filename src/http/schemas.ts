@@ -4,16 +4,19 @@ import { parseMoney } from "../domain/money.ts";
 /** Shared input and output pieces of the contract (docs/api.md "Conventions"). */
 export const ProvinceCode = z
   .string()
+  .length(2)
   .regex(/^\d{2}$/, "must be 2 digits")
   .openapi({ example: "01" });
 export const FacilityCode = z
   .string()
+  .length(5)
   .regex(/^\d{5}$/, "must be 5 digits")
   .openapi({ example: "01001" });
-export const Year = z.coerce.number().int().min(2000).max(2100).openapi({ example: 2026 });
+export const Year = z.coerce.number().int().min(2000).max(2100).openapi({ example: 2026, format: "int32" });
 
 const moneyDoc = {
   type: "string",
+  maxLength: 40,
   example: "280000",
   description: "VND as a decimal string (a number with at most 2 decimals is accepted)",
 } as const;
@@ -48,50 +51,132 @@ export const Money = moneyInput(
 /** Money input that may be negative (estimate adjustments). */
 export const SignedMoney = moneyInput(true, 'must be an amount with at most 2 decimals, e.g. "-5000000"', "-5000000");
 
-export const MoneyOut = z.string().openapi({ example: "280000" });
-export const RatioOut = z.string().openapi({ example: "0.8512" });
-export const Timestamp = z.string().openapi({ example: "2026-03-01T04:00:00.000Z", format: "date-time" });
+/**
+ * Text the service writes back: names (at most 200 on the way in), reasons and notes (2,000), codes, ids,
+ * messages. Bounded so a client can size its buffers.
+ */
+export const Text = z.string().max(2000);
+
+/** A whole number the service writes: counts, years, months, indexes, versions, days, hours (all non-negative). */
+export const Count = z.number().int().min(0).max(2_147_483_647).openapi({ format: "int32" });
+
+/** Money as the service writes it: numeric(18,2) as a decimal string. */
+export const MoneyOut = z
+  .string()
+  .max(22)
+  .regex(/^-?\d+(\.\d{1,2})?$/)
+  .openapi({ example: "280000" });
+export const RatioOut = z
+  .string()
+  .max(24)
+  .regex(/^-?\d+(\.\d+)?$/)
+  .openapi({ example: "0.8512" });
+export const Timestamp = z.string().max(30).openapi({ example: "2026-03-01T04:00:00.000Z", format: "date-time" });
+
+/** Strings of the service's own making (codes, messages): bounded so a client can size its buffers. */
+const Code = z.string().max(64);
+const Message = z.string().max(2000);
 
 export const Problem = z
   .object({
-    type: z.string(),
-    title: z.string(),
-    status: z.number().int(),
-    code: z.string(),
-    detail: z.string(),
-    requestId: z.string(),
-    errors: z.array(z.object({ path: z.string(), code: z.string(), message: z.string() })).optional(),
+    type: z.string().max(200),
+    title: z.string().max(200),
+    status: z.number().int().min(400).max(599).openapi({ format: "int32" }),
+    code: Code,
+    detail: Message,
+    requestId: z.string().max(100),
+    errors: z
+      .array(z.object({ path: z.string().max(500), code: Code, message: Message }).openapi("FieldError"))
+      .max(1000)
+      .optional(),
   })
   .openapi("Problem");
 
-const problem = (description: string) => ({
+const seconds = (description: string, minimum: number) => ({
   description,
+  schema: { type: "integer" as const, format: "int32", minimum, maximum: 10_000_000 },
+});
+
+/** Every /v1 answer may be read by a page of any origin: the API is authorised by bearer keys, never cookies. */
+const cors = {
+  "Access-Control-Allow-Origin": {
+    description: "Always `*`",
+    schema: { type: "string" as const, enum: ["*"] },
+  },
+};
+
+/**
+ * The RateLimit-* headers every answer to a request with a key carries (for a
+ * request without a valid key: the client address's failed sign-ins), src/limits.
+ */
+const rateLimitHeaders = {
+  ...cors,
+  "RateLimit-Limit": seconds("Requests (or failed sign-ins) this minute's budget allows", 1),
+  "RateLimit-Remaining": seconds("What is left of it", 0),
+  "RateLimit-Reset": seconds("Seconds until the minute ends and the budget refills", 1),
+} as const;
+
+const problem = (
+  description: string,
+  headers: Record<string, (typeof rateLimitHeaders)[keyof typeof rateLimitHeaders]> = rateLimitHeaders,
+) => ({
+  description,
+  headers,
   content: { "application/problem+json": { schema: Problem } },
 });
 
-/** The error responses every authenticated route may give, for the OpenAPI document. */
+/** The problems every authenticated route may give, for the OpenAPI document (docs/api.md "Errors"). */
+export const readProblems = {
+  401: problem("No or unknown key"),
+  403: problem("The key's role or scope may not do this"),
+  404: problem("Unknown, or outside the key's scope"),
+  422: problem("Validation failed; `errors` names each field"),
+  429: problem("The key's budget for this minute is spent; retry after Retry-After seconds", {
+    ...rateLimitHeaders,
+    "Retry-After": seconds("Seconds until the budget refills", 1),
+  }),
+  500: problem("A bug: the body has only the status and the requestId to quote", cors),
+  503: problem("The database is down or busy past the service's bounds; nothing was stored; retry", {
+    ...cors,
+    "Retry-After": seconds("Seconds to wait before retrying", 1),
+  }),
+} as const;
+
+/** ... and the ones a request with a body may give besides. */
 export const problems = {
   400: problem("Malformed JSON"),
-  401: problem("No or unknown key"),
-  403: problem("The key's role may not do this"),
-  404: problem("Unknown, or outside the key's scope"),
+  ...readProblems,
   409: problem("Conflict"),
   413: problem("Body too large"),
   415: problem("Content type is not application/json"),
-  422: problem("Validation failed; `errors` names each field"),
 } as const;
 
 export const json = <T extends z.ZodType>(schema: T, description = "OK") => ({
   description,
+  headers: rateLimitHeaders,
   content: { "application/json": { schema } },
 });
+
+/** A report as JSON, or as CSV with `Accept: text/csv` (one line per row). */
+export const jsonOrCsv = <T extends z.ZodType>(schema: T, csv: string) => ({
+  ...json(schema),
+  content: {
+    "application/json": { schema },
+    // One line per facility (12,000-odd nationally) of a few hundred characters: well under this.
+    "text/csv": { schema: z.string().openapi({ description: csv, maxLength: 100_000_000 }) },
+  },
+});
+
+/** An answer with no body. */
+export const noContent = (description: string) => ({ description, headers: rateLimitHeaders });
 
 export const jsonBody = <T extends z.ZodType>(schema: T) => ({
   required: true,
   content: { "application/json": { schema } },
 });
 
+/** A page of a list: at most 500 items (the largest `limit`), and the cursor of the next page. */
 export const listOf = <T extends z.ZodType>(item: T) =>
-  z.object({ data: z.array(item), nextCursor: z.string().nullable() });
+  z.object({ data: z.array(item).max(500), nextCursor: z.string().max(500).nullable() });
 
 export const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);

@@ -4,10 +4,11 @@ import type { AppDeps } from "../deps.ts";
 import { ListQuery } from "../http/paging.ts";
 import { notFound } from "../http/problem.ts";
 import { router } from "../http/router.ts";
-import { json, jsonBody, listOf, problems } from "../http/schemas.ts";
+import { Text, json, jsonBody, listOf, noContent, problems, readProblems } from "../http/schemas.ts";
 import { CreatedKey, CreateKey, createKey, KeyView, listKeys, revokeKey } from "./service.ts";
 
 const createKeyRoute = createRoute({
+  operationId: "createKey",
   method: "post",
   path: "/",
   tags: ["Keys"],
@@ -17,21 +18,23 @@ const createKeyRoute = createRoute({
 });
 
 const listKeysRoute = createRoute({
+  operationId: "listKeys",
   method: "get",
   path: "/",
   tags: ["Keys"],
   summary: "List API keys, without secrets (central)",
   request: { query: ListQuery },
-  responses: { 200: json(listOf(KeyView)), ...problems },
+  responses: { 200: json(listOf(KeyView)), ...readProblems },
 });
 
 const revokeKeyRoute = createRoute({
+  operationId: "revokeKey",
   method: "delete",
   path: "/{id}",
   tags: ["Keys"],
   summary: "Revoke an API key (central)",
-  request: { params: z.object({ id: z.string() }) },
-  responses: { 204: { description: "Revoked" }, ...problems },
+  request: { params: z.object({ id: Text }) },
+  responses: { 204: noContent("Revoked"), ...problems },
 });
 
 /** API keys: created, listed and revoked by central keys only. */

@@ -5,7 +5,7 @@ import { generateSecret, hashSecret } from "../auth/secrets.ts";
 import type { AppDeps } from "../deps.ts";
 import { decodeCursor, page } from "../http/paging.ts";
 import { unprocessable } from "../http/problem.ts";
-import { FacilityCode, ProvinceCode, Timestamp, iso } from "../http/schemas.ts";
+import { Text, FacilityCode, ProvinceCode, Timestamp, iso } from "../http/schemas.ts";
 
 const RoleEnum = z.enum(["central", "province", "facility"]);
 
@@ -15,6 +15,7 @@ export const CreateKey = z
     role: RoleEnum,
     scope: z
       .string()
+      .max(5)
       .optional()
       .openapi({ description: "province code for `province`, facility code for `facility`; absent for `central`" }),
     name: z.string().trim().min(1).max(200),
@@ -49,16 +50,16 @@ export const CreateKey = z
 
 export const KeyView = z
   .object({
-    id: z.string().uuid(),
+    id: z.string().uuid().max(36),
     role: RoleEnum,
-    scope: z.string().nullable(),
-    name: z.string(),
+    scope: Text.nullable(),
+    name: Text,
     createdAt: Timestamp,
     revokedAt: Timestamp.nullable(),
   })
   .openapi("ApiKey");
 export const CreatedKey = KeyView.omit({ revokedAt: true })
-  .extend({ key: z.string().openapi({ description: "the secret, shown only here" }) })
+  .extend({ key: Text.openapi({ description: "the secret, shown only here" }) })
   .openapi("CreatedApiKey");
 
 type KeyRow = {

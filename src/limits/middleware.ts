@@ -63,5 +63,7 @@ export function limitFailedSignIns(deps: LimitDeps): MiddlewareHandler<AppEnv> {
         "too_many_failed_authentications",
         `more than ${charge.limit} failed sign-ins a minute from this client`,
       );
+    // The 401 says how many more failures this address has this minute.
+    for (const [name, value] of Object.entries(rateLimitHeaders(standing!))) ctx.res.headers.set(name, value);
   };
 }

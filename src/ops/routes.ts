@@ -2,13 +2,14 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { AppDeps } from "../deps.ts";
 import { Problem } from "../http/problem.ts";
 import { router } from "../http/router.ts";
-import { json } from "../http/schemas.ts";
+import { Text, json } from "../http/schemas.ts";
 
 /** Liveness and readiness, without a key. */
 export function opsRoutes(deps: AppDeps) {
   const app = router();
   app.openapi(
     createRoute({
+      operationId: "getHealth",
       method: "get",
       path: "/healthz",
       tags: ["Operations"],
@@ -19,12 +20,13 @@ export function opsRoutes(deps: AppDeps) {
   );
   app.openapi(
     createRoute({
+      operationId: "getReadiness",
       method: "get",
       path: "/readyz",
       tags: ["Operations"],
       summary: "The database answers",
       responses: {
-        200: json(z.object({ status: z.literal("ready"), database: z.string() })),
+        200: json(z.object({ status: z.literal("ready"), database: Text })),
         503: { description: "Database unavailable" },
       },
     }),

@@ -3,7 +3,17 @@ import { callerOf } from "../auth/caller.ts";
 import type { AppDeps } from "../deps.ts";
 import { ListQuery } from "../http/paging.ts";
 import { router } from "../http/router.ts";
-import { FacilityCode, ProvinceCode, Timestamp, json, jsonBody, listOf, problems } from "../http/schemas.ts";
+import {
+  Text,
+  FacilityCode,
+  ProvinceCode,
+  Timestamp,
+  json,
+  jsonBody,
+  listOf,
+  problems,
+  readProblems,
+} from "../http/schemas.ts";
 import { listFacilities, listProvinces, saveFacility, saveProvince } from "./service.ts";
 
 const PutProvince = z
@@ -18,6 +28,7 @@ const PutProvince = z
       }),
     mergedAt: z.iso
       .datetime({ offset: true })
+      .max(40)
       .nullable()
       .optional()
       .openapi({
@@ -29,9 +40,9 @@ const PutProvince = z
   .strict();
 const ProvinceView = z
   .object({
-    code: z.string(),
-    name: z.string(),
-    successorCode: z.string().nullable(),
+    code: Text,
+    name: Text,
+    successorCode: Text.nullable(),
     mergedAt: Timestamp.nullable(),
     createdAt: Timestamp,
     updatedAt: Timestamp,
@@ -49,10 +60,11 @@ const PutFacility = z
   })
   .strict();
 const FacilityView = z
-  .object({ code: z.string(), name: z.string(), provinceCode: z.string(), createdAt: Timestamp, updatedAt: Timestamp })
+  .object({ code: Text, name: Text, provinceCode: Text, createdAt: Timestamp, updatedAt: Timestamp })
   .openapi("Facility");
 
 const putProvinceRoute = createRoute({
+  operationId: "saveProvince",
   method: "put",
   path: "/provinces/{code}",
   tags: ["Reference data"],
@@ -62,15 +74,17 @@ const putProvinceRoute = createRoute({
 });
 
 const listProvincesRoute = createRoute({
+  operationId: "listProvinces",
   method: "get",
   path: "/provinces",
   tags: ["Reference data"],
   summary: "List provinces",
   request: { query: ListQuery },
-  responses: { 200: json(listOf(ProvinceView)), ...problems },
+  responses: { 200: json(listOf(ProvinceView)), ...readProblems },
 });
 
 const putFacilityRoute = createRoute({
+  operationId: "saveFacility",
   method: "put",
   path: "/facilities/{code}",
   tags: ["Reference data"],
@@ -80,12 +94,13 @@ const putFacilityRoute = createRoute({
 });
 
 const listFacilitiesRoute = createRoute({
+  operationId: "listFacilities",
   method: "get",
   path: "/facilities",
   tags: ["Reference data"],
   summary: "List facilities",
   request: { query: ListQuery.extend({ province: ProvinceCode.optional() }) },
-  responses: { 200: json(listOf(FacilityView)), ...problems },
+  responses: { 200: json(listOf(FacilityView)), ...readProblems },
 });
 
 /** Provinces and facilities: central writes, any key reads. */

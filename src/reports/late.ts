@@ -3,7 +3,7 @@ import type { Caller } from "../auth/caller.ts";
 import type { AppDeps } from "../deps.ts";
 import { Dec, fixed, ratio } from "../domain/money.ts";
 import { vietnamYearMonth } from "../domain/period.ts";
-import { ProvinceCode, RatioOut, Timestamp, Year } from "../http/schemas.ts";
+import { Text, Count, ProvinceCode, RatioOut, Timestamp, Year } from "../http/schemas.ts";
 import type { CsvColumn } from "./csv.ts";
 import { byCode, reportScope } from "./scope.ts";
 import { LATE_SUBMISSIONS, type LateRow, reportQuery } from "./sql.ts";
@@ -19,22 +19,20 @@ export const LateQuery = z.object({
     .min(1)
     .max(12)
     .optional()
-    .openapi({ description: "discharge month (1-12, Vietnam time); default the whole year" }),
+    .openapi({ description: "discharge month (1-12, Vietnam time); default the whole year", format: "int32" }),
 });
 export type LateQuery = z.infer<typeof LateQuery>;
 
-const Hours = z
-  .string()
-  .openapi({ example: "26.50", description: "hours as a decimal string, 2 decimals rounded half up" });
+const Hours = Text.openapi({ example: "26.50", description: "hours as a decimal string, 2 decimals rounded half up" });
 
 const LateFacility = z.object({
-  facilityCode: z.string(),
-  name: z.string().nullable(),
-  provinceCode: z.string().openapi({
+  facilityCode: Text,
+  name: Text.nullable(),
+  provinceCode: Text.openapi({
     description: "the accounting province of these claims (a merged facility appears once per province it counted in)",
   }),
-  claims: z.number().int(),
-  late: z.number().int().openapi({ description: "claims flagged late_submission" }),
+  claims: Count,
+  late: Count.openapi({ description: "claims flagged late_submission" }),
   lateShare: RatioOut.openapi({ description: "late / claims, 4 decimals" }),
   medianHours: Hours.openapi({
     description:
@@ -44,28 +42,29 @@ const LateFacility = z.object({
   p90Hours: Hours.openapi({
     description: "90th percentile of the same (percentile_disc: the time of an actual claim, within which 90% arrived)",
   }),
-  citizenIdMismatches: z.number().int().openapi({
+  citizenIdMismatches: Count.openapi({
     description: "claims flagged citizen_id_mismatch (a data-quality sign, counted here for the same facilities)",
   }),
 });
 
 export const LateReport = z
   .object({
-    year: z.number().int(),
-    month: z.number().int().nullable(),
-    provinceCode: z.string().nullable(),
+    year: Count,
+    month: Count.nullable(),
+    provinceCode: Text.nullable(),
     asOf: Timestamp,
-    submissionDeadlineHours: z.number().int().openapi({
+    submissionDeadlineHours: Count.openapi({
       description: "the rule in force now; each claim's flag was set by the rule in force when it arrived",
     }),
     totals: z.object({
-      claims: z.number().int(),
-      late: z.number().int(),
+      claims: Count,
+      late: Count,
       lateShare: RatioOut.nullable(),
-      citizenIdMismatches: z.number().int(),
+      citizenIdMismatches: Count,
     }),
     facilities: z
       .array(LateFacility)
+      .max(100_000)
       .openapi({ description: "largest late share first, then most late claims, then by facility and province code" }),
   })
   .openapi("LateSubmissionReport");

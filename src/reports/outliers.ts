@@ -4,7 +4,7 @@ import type { AppDeps } from "../deps.ts";
 import { Dec, fixed, formatMoney, ratio } from "../domain/money.ts";
 import { vietnamYearMonth } from "../domain/period.ts";
 import { median, medianAbsoluteDeviation, robustZ } from "../domain/robust.ts";
-import { MoneyOut, ProvinceCode, RatioOut, Timestamp, Year } from "../http/schemas.ts";
+import { Text, Count, MoneyOut, ProvinceCode, RatioOut, Timestamp, Year } from "../http/schemas.ts";
 import type { CsvColumn } from "./csv.ts";
 import { byCode, inScope, reportScope } from "./scope.ts";
 import { OUTLIER_UNITS, type OutlierUnitRow, reportQuery } from "./sql.ts";
@@ -33,13 +33,14 @@ export const OutlierQuery = z.object({
 });
 export type OutlierQuery = z.input<typeof OutlierQuery>;
 
-const Score = z
-  .string()
-  .openapi({ example: "4.12", description: "robust z-score 0.6745 (x - median) / MAD, 2 decimals rounded half up" });
+const Score = Text.openapi({
+  example: "4.12",
+  description: "robust z-score 0.6745 (x - median) / MAD, 2 decimals rounded half up",
+});
 
 const Comparison = z
   .object({
-    peers: z.number().int().openapi({ description: "facilities scored in the group (this one included)" }),
+    peers: Count.openapi({ description: "facilities scored in the group (this one included)" }),
     median: MoneyOut.nullable().openapi({
       description:
         "median of the peers' insured amount per claim, 2 decimals; null when the group has fewer than " +
@@ -53,16 +54,16 @@ const Comparison = z
   .openapi("PeerComparison");
 
 const OutlierFacility = z.object({
-  facilityCode: z.string(),
-  name: z.string().nullable(),
-  provinceCode: z.string().openapi({ description: "the accounting province of these claims" }),
+  facilityCode: Text,
+  name: Text.nullable(),
+  provinceCode: Text.openapi({ description: "the accounting province of these claims" }),
   visitType: z.enum(VISIT_TYPES),
   status: z.enum(["outlier", "within_range", "too_few_claims", "not_scored"]).openapi({
     description:
       "`outlier`: a score reaches rules.reports.outlierScore; `within_range`: scored, below it; `too_few_claims`: " +
       "fewer than minClaimsForScore claims, not scored; `not_scored`: no peer group large enough or with spread",
   }),
-  claims: z.number().int(),
+  claims: Count,
   insuranceAmount: MoneyOut.openapi({ description: "sum of the claimed insurance amounts" }),
   perClaim: MoneyOut.openapi({
     description: "insured amount per claim: the mean (insuranceAmount / claims), 2 decimals",
@@ -72,23 +73,23 @@ const OutlierFacility = z.object({
   }),
   national: Comparison.nullable().openapi({ description: "against the same visit type nationally" }),
   score: Score.nullable().openapi({ description: "the larger of the two scores" }),
-  duplicateClaims: z.number().int().openapi({ description: "claims flagged possible_duplicate" }),
+  duplicateClaims: Count.openapi({ description: "claims flagged possible_duplicate" }),
   duplicateShare: RatioOut.openapi({ description: "duplicateClaims / claims, 4 decimals" }),
 });
 
 export const OutlierReport = z
   .object({
-    year: z.number().int(),
-    provinceCode: z.string().nullable(),
+    year: Count,
+    provinceCode: Text.nullable(),
     visitType: z.enum(VISIT_TYPES).nullable(),
     asOf: Timestamp,
-    measure: z.string().openapi({ description: "what is compared" }),
+    measure: Text.openapi({ description: "what is compared" }),
     rules: z.object({
-      outlierScore: z.string(),
-      minClaimsForScore: z.number().int(),
-      minPeersForScore: z.number().int(),
+      outlierScore: Text,
+      minClaimsForScore: Count,
+      minPeersForScore: Count,
     }),
-    facilities: z.array(OutlierFacility).openapi({
+    facilities: z.array(OutlierFacility).max(1_000_000).openapi({
       description: "outliers by score (highest first), then the rest by status; within a status by facility code",
     }),
   })

@@ -5,7 +5,7 @@ import { type YearProjection, projectYear, projectedUsageOf } from "../domain/ch
 import { fixed, formatMoney } from "../domain/money.ts";
 import { elapsedRatio, vietnamYearMonth } from "../domain/period.ts";
 import { notFound } from "../http/problem.ts";
-import { MoneyOut, RatioOut, Timestamp, Year } from "../http/schemas.ts";
+import { Text, Count, MoneyOut, RatioOut, Timestamp, Year } from "../http/schemas.ts";
 import { loadTriangles } from "../spending/triangle.ts";
 import * as sql from "./sql.ts";
 import type { CsvColumn } from "./csv.ts";
@@ -20,19 +20,16 @@ const money2 = (d: { toString(): string }) => formatMoney(fixed(d.toString(), 2)
 
 export const ProvinceProjection = z
   .object({
-    provinceCode: z.string(),
-    name: z.string(),
-    year: z.number().int(),
+    provinceCode: Text,
+    name: Text,
+    year: Count,
     asOf: Timestamp,
     method: z.enum(["chain_ladder", "pace"]).openapi({
       description:
         "`chain_ladder` (arrivals developed to ultimate, then pace for the rest of the year) or `pace` (spent / " +
         "elapsed share) when history is too short",
     }),
-    fallbackReason: z
-      .string()
-      .nullable()
-      .openapi({ description: "why the pace method was used; null for the chain-ladder" }),
+    fallbackReason: Text.nullable().openapi({ description: "why the pace method was used; null for the chain-ladder" }),
     estimate: MoneyOut.nullable(),
     spent: MoneyOut.openapi({ description: "spending of the year so far (the usage figure)" }),
     elapsedRatio: RatioOut,
@@ -54,23 +51,23 @@ export const ProvinceProjection = z
         "usage shows.",
     }),
     history: z.object({
-      originMonths: z
-        .number()
-        .int()
-        .openapi({ description: "discharge months in the window with at least one complete month of arrivals" }),
-      minHistoryMonths: z.number().int(),
-      historyMonths: z.number().int(),
-      maxDelayMonths: z.number().int(),
+      originMonths: Count.openapi({
+        description: "discharge months in the window with at least one complete month of arrivals",
+      }),
+      minHistoryMonths: Count,
+      historyMonths: Count,
+      maxDelayMonths: Count,
     }),
     developmentFactors: z
       .array(
         z.object({
-          fromDelay: z.number().int(),
-          toDelay: z.number().int(),
-          factor: z.string().openapi({ example: "1.042311", description: "6 decimals" }),
-          origins: z.number().int(),
+          fromDelay: Count,
+          toDelay: Count,
+          factor: Text.openapi({ example: "1.042311", description: "6 decimals" }),
+          origins: Count,
         }),
       )
+      .max(120)
       .openapi({
         description:
           "volume-weighted: sum C(o, d + 1) / sum C(o, d) over the complete pairs of the window; 1 (origins 0) where " +
@@ -79,20 +76,19 @@ export const ProvinceProjection = z
     months: z
       .array(
         z.object({
-          month: z.number().int(),
+          month: Count,
           received: MoneyOut,
-          completeDelay: z
-            .number()
-            .int()
-            .nullable()
-            .openapi({ description: "delay column at the end of last month; null for the current month" }),
+          completeDelay: Count.nullable().openapi({
+            description: "delay column at the end of last month; null for the current month",
+          }),
           basis: MoneyOut.openapi({
             description: "what is developed: received by the end of last month (the current month: so far)",
           }),
-          toUltimate: z.string().openapi({ description: "product of the factors from that column on, 6 decimals" }),
+          toUltimate: Text.openapi({ description: "product of the factors from that column on, 6 decimals" }),
           developed: MoneyOut.openapi({ description: "basis x toUltimate, never below received; 2 decimals" }),
         }),
       )
+      .max(120)
       .openapi({ description: "the year's discharge months so far (chain-ladder only)" }),
   })
   .openapi("ProvinceProjection");

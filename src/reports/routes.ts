@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { callerOf } from "../auth/caller.ts";
 import type { AppDeps } from "../deps.ts";
 import { router } from "../http/router.ts";
-import { ProvinceCode, problems } from "../http/schemas.ts";
+import { ProvinceCode, jsonOrCsv, readProblems } from "../http/schemas.ts";
 import { csvResponse, toCsv, wantsCsv } from "./csv.ts";
 import { LATE_CSV, LateQuery, LateReport, lateSubmissionReport } from "./late.ts";
 import { OUTLIER_CSV, OutlierQuery, OutlierReport, outlierReport } from "./outliers.ts";
@@ -15,19 +15,13 @@ import {
 } from "./projection.ts";
 
 /** JSON by default; CSV (Vietnamese headers, UTF-8 with BOM) with `Accept: text/csv`. */
-const jsonOrCsv = <T extends z.ZodType>(schema: T, csv: string) => ({
-  description: "OK",
-  content: {
-    "application/json": { schema },
-    "text/csv": { schema: z.string().openapi({ description: csv }) },
-  },
-});
 
 const CSV_NOTE =
   "Send `Accept: text/csv` for the same report as CSV: Vietnamese headers, UTF-8 with a byte-order mark (Excel opens " +
   "it as is), CRLF lines.";
 
 const lateRoute = createRoute({
+  operationId: "getLateSubmissionsReport",
   method: "get",
   path: "/reports/late-submissions",
   tags: ["Reports"],
@@ -42,10 +36,11 @@ const lateRoute = createRoute({
     CSV_NOTE,
   ].join("\n\n"),
   request: { query: LateQuery },
-  responses: { 200: jsonOrCsv(LateReport, "one line per facility"), ...problems },
+  responses: { 200: jsonOrCsv(LateReport, "one line per facility"), ...readProblems },
 });
 
 const outliersRoute = createRoute({
+  operationId: "getOutliersReport",
   method: "get",
   path: "/reports/outliers",
   tags: ["Reports"],
@@ -62,10 +57,11 @@ const outliersRoute = createRoute({
     CSV_NOTE,
   ].join("\n\n"),
   request: { query: OutlierQuery },
-  responses: { 200: jsonOrCsv(OutlierReport, "one line per facility and visit type"), ...problems },
+  responses: { 200: jsonOrCsv(OutlierReport, "one line per facility and visit type"), ...readProblems },
 });
 
 const projectionRoute = createRoute({
+  operationId: "getProvinceProjection",
   method: "get",
   path: "/provinces/{code}/projection",
   tags: ["Reports"],
@@ -81,7 +77,7 @@ const projectionRoute = createRoute({
   request: { params: z.object({ code: ProvinceCode }), query: ProjectionQuery },
   responses: {
     200: jsonOrCsv(ProvinceProjection, "one line per discharge month so far, then one for the year"),
-    ...problems,
+    ...readProblems,
   },
 });
 

@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { AppDeps } from "../deps.ts";
 import { router } from "../http/router.ts";
-import { json, problems } from "../http/schemas.ts";
+import { json, readProblems } from "../http/schemas.ts";
 
 const RulesView = z
   .object({
@@ -18,11 +18,12 @@ export function rulesRoutes(deps: AppDeps) {
   const app = router();
   app.openapi(
     createRoute({
+      operationId: "getRules",
       method: "get",
       path: "/",
       tags: ["Rules"],
       summary: "The rules in force (any key)",
-      responses: { 200: json(RulesView), ...problems },
+      responses: { 200: json(RulesView), ...readProblems },
     }),
     (c) => c.json(deps.rules, 200),
   );

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { MoneyOut, RatioOut, Timestamp, Year } from "../http/schemas.ts";
+import { Text, Count, MoneyOut, RatioOut, Timestamp, Year } from "../http/schemas.ts";
 
 /** What the usage routes answer: spending against each province's estimate. */
 const ROUNDING = "4 decimals, rounded half up from the unrounded values";
@@ -10,8 +10,8 @@ export const UsageQuery = z.object({
 
 export const ProvinceUsage = z
   .object({
-    provinceCode: z.string(),
-    name: z.string(),
+    provinceCode: Text,
+    name: Text,
     estimate: MoneyOut.nullable().openapi({
       description: "the estimate total (initial + adjustments); null when none is set",
     }),
@@ -36,7 +36,7 @@ export const ProvinceUsage = z
         `method (spent / exact elapsed share) while history is short; GET /v1/provinces/{code}/projection shows ` +
         `which and the figures. null when no time of the year has passed or without a positive estimate`,
     }),
-    openAlerts: z.number().int().openapi({
+    openAlerts: Count.openapi({
       description: "alerts of this province and year not yet resolved (open or acknowledged), of any kind",
     }),
   })
@@ -44,30 +44,34 @@ export const ProvinceUsage = z
 
 export const UsageList = z
   .object({
-    year: z.number().int(),
+    year: Count,
     asOf: Timestamp,
-    provinces: z.array(ProvinceUsage).openapi({
+    provinces: z.array(ProvinceUsage).max(100).openapi({
       description: "sorted by ratio descending (compared unrounded), provinces without a ratio last, then by code",
     }),
   })
   .openapi("Usage");
 
 export const ProvinceUsageDetail = ProvinceUsage.extend({
-  year: z.number().int(),
+  year: Count,
   asOf: Timestamp,
   byFacility: z
     .array(
       z.object({
-        facilityCode: z.string(),
-        name: z.string().nullable(),
+        facilityCode: Text,
+        name: Text.nullable(),
         spent: MoneyOut,
         share: RatioOut.nullable().openapi({
           description: `the facility's spent / the province's spent, ${ROUNDING}; null when the province spent nothing`,
         }),
       }),
     )
+    .max(100_000)
     .openapi({ description: "facilities with claims this year, largest spent first (then by code)" }),
-  byMonth: z.array(z.object({ month: z.number().int().min(1).max(12), spent: MoneyOut })).openapi({
-    description: 'all 12 months of the year by discharge month (Vietnam time), "0" for a month without spending',
-  }),
+  byMonth: z
+    .array(z.object({ month: z.number().int().min(1).max(12).openapi({ format: "int32" }), spent: MoneyOut }))
+    .max(12)
+    .openapi({
+      description: 'all 12 months of the year by discharge month (Vietnam time), "0" for a month without spending',
+    }),
 }).openapi("ProvinceUsageDetail");

@@ -4,7 +4,7 @@ import { BatchResponseSchema } from "../batches/schema.ts";
 import type { AppDeps } from "../deps.ts";
 import { Problem, forbidden, unprocessable } from "../http/problem.ts";
 import { router } from "../http/router.ts";
-import { FacilityCode, json, problems } from "../http/schemas.ts";
+import { Text, Count, FacilityCode, json, problems } from "../http/schemas.ts";
 import { XML_CHUNK_SIZE, importXml } from "./import.ts";
 
 /** Where the XML route lives; app.ts lets its body through unbuffered and typed as XML. */
@@ -20,11 +20,14 @@ const BatchId = z
 const Query = z.object({ batchId: BatchId.optional(), facility: FacilityCode.optional() });
 
 const XmlBatchResponseSchema = BatchResponseSchema.extend({
-  chunks: z.array(z.object({ batchId: z.string(), received: z.number().int(), replayed: z.boolean() })).openapi({
-    description:
-      `The stored batches the file became, ${XML_CHUNK_SIZE} episodes each: the file's batchId, then ` +
-      `<batchId>:2, <batchId>:3 ... A replayed chunk was stored by an earlier request.`,
-  }),
+  chunks: z
+    .array(z.object({ batchId: Text, received: Count, replayed: z.boolean() }))
+    .max(10_000)
+    .openapi({
+      description:
+        `The stored batches the file became, ${XML_CHUNK_SIZE} episodes each: the file's batchId, then ` +
+        `<batchId>:2, <batchId>:3 ... A replayed chunk was stored by an earlier request.`,
+    }),
 }).openapi("XmlBatchResponse");
 
 /** The envelope's bytes as they arrive, decompressed when sent with Content-Encoding: gzip. */
@@ -44,6 +47,7 @@ function bodyStream(raw: Request): AsyncIterable<Uint8Array> {
 /** The route's contract; its body is streamed and counted by the reader, not parsed by the router. */
 const xmlRoute = createRoute({
   // Relative to where app.ts mounts this router (XML_BATCH_PATH).
+  operationId: "submitXmlFile",
   method: "post",
   path: "/",
   tags: ["Batches"],
@@ -66,7 +70,10 @@ const xmlRoute = createRoute({
     body: {
       required: true,
       content: Object.fromEntries(
-        XML_MEDIA_TYPES.map((t) => [t, { schema: z.string().openapi({ description: "GIAMDINHHS envelope" }) }]),
+        XML_MEDIA_TYPES.map((t) => [
+          t,
+          { schema: z.string().openapi({ description: "GIAMDINHHS envelope", maxLength: 2 ** 31 - 1 }) },
+        ]),
       ),
     },
   },

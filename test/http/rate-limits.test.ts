@@ -171,6 +171,14 @@ describe("failed sign-ins", () => {
     expect(limited.headers.get("retry-after")).toBe("60");
   });
 
+  it("a 401 says how many failures the address has left this minute, and any origin may read it", async () => {
+    const res = await wrong(t.app);
+    expect(res.status).toBe(401);
+    expect(res.headers.get("ratelimit-limit")).toBe("3");
+    expect(res.headers.get("ratelimit-remaining")).toBe("2");
+    expect(res.headers.get("access-control-allow-origin")).toBe("*");
+  });
+
   it("on the dashboard's sign-in form too", async () => {
     const signIn = () =>
       t.app.request("/dashboard/login", {

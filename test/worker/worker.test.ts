@@ -78,7 +78,10 @@ describe("the Worker under wrangler dev, on PostgreSQL through Hyperdrive", () =
     // The rules in force are the ones bundled from rules/.
     const rules = await call("GET", "/v1/rules");
     expectStatus(rules, 200);
-    expect(rules.body.usage.thresholds).toEqual([{ ratio: "0.85", severity: "high" }]);
+    expect(rules.body.usage.thresholds).toEqual([
+      { ratio: "0.85", severity: "high" },
+      { ratio: "1.00", severity: "critical" },
+    ]);
   });
 
   let webhookId = "";
