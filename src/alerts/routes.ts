@@ -37,7 +37,7 @@ export function alertsRoutes(deps: AppDeps) {
         "Sorted by raisedAt descending, then id. A province key sees only its own province's alerts; a `province` " +
         "filter naming another province returns an empty list. Facility keys: 403.",
       request: { query: ListAlertsQuery },
-      responses: { 200: json(listOf(AlertView)), ...readProblems },
+      responses: { 200: json(listOf(AlertView, "AlertPage")), ...readProblems },
     }),
     async (c) => c.json(await listAlerts(deps, callerOf(c), c.req.valid("query")), 200),
   );
@@ -63,7 +63,7 @@ export function alertsRoutes(deps: AppDeps) {
             : "open|acknowledged -> resolved. Resolving twice is 409 `alert_state`. Once resolved, the next time " +
               "spending or an estimate change finds the threshold reached a new alert is raised, so resolve when the " +
               "situation is dealt with. The note is kept with the alert and the step is audited.",
-        request: { params: IdParam, body: jsonBody(StepBody) },
+        request: { params: IdParam, body: jsonBody(StepBody, "AlertStepInput") },
         responses: { 200: json(AlertView, "The alert after the step"), ...problems },
       }),
       async (ctx) => {

@@ -236,7 +236,7 @@ const createRouteDef = createRoute({
   tags: ["Alerts"],
   summary: "Subscribe a URL to new alerts (central, or a province for its own)",
   description: PROTOCOL,
-  request: { body: jsonBody(CreateWebhook) },
+  request: { body: jsonBody(CreateWebhook, "WebhookInput") },
   responses: { 201: json(CreatedWebhook, "Created; the secret is shown once"), ...problems },
 });
 
@@ -247,7 +247,7 @@ const listRouteDef = createRoute({
   tags: ["Alerts"],
   summary: "List alert webhooks, without secrets (central: all; province: its own)",
   request: { query: ListQuery },
-  responses: { 200: json(listOf(WebhookView)), ...readProblems },
+  responses: { 200: json(listOf(WebhookView, "AlertWebhookPage")), ...readProblems },
 });
 
 const deleteRouteDef = createRoute({
@@ -267,7 +267,7 @@ const deliveriesRouteDef = createRoute({
   tags: ["Alerts"],
   summary: "A webhook's deliveries, newest first, with their attempts and last error",
   request: { params: IdParam, query: ListQuery },
-  responses: { 200: json(listOf(DeliveryView)), ...readProblems },
+  responses: { 200: json(listOf(DeliveryView, "AlertDeliveryPage")), ...readProblems },
 });
 
 /** Webhook subscriptions, under /v1/alerts/webhooks. Central: any province or all; province key: its own. */

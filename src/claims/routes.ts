@@ -42,7 +42,7 @@ const listRoute = createRoute({
   tags: ["Claims"],
   summary: "List claims in the key's scope, newest first",
   request: { query: ListClaimsQuery },
-  responses: { 200: json(listOf(ClaimSummary)), ...readProblems },
+  responses: { 200: json(listOf(ClaimSummary, "ClaimPage")), ...readProblems },
 });
 
 const getRoute = createRoute({
@@ -61,7 +61,7 @@ const decideRoute = createRoute({
   path: "/{facilityCode}/{claimId}/decision",
   tags: ["Claims"],
   summary: "Approve (with an amount) or deny a claim (central, or the claim's province); once only",
-  request: { params: ClaimParams, body: jsonBody(Decision) },
+  request: { params: ClaimParams, body: jsonBody(Decision, "DecisionInput") },
   responses: { 200: json(ClaimDetail, "Decided"), ...problems },
 });
 

@@ -56,7 +56,7 @@ const setRoute = createRoute({
   path: "/{code}/estimates/{year}",
   tags: ["Estimates"],
   summary: "Set the initial allocation (central)",
-  request: { params: Params, body: jsonBody(PutEstimate) },
+  request: { params: Params, body: jsonBody(PutEstimate, "EstimateInput") },
   responses: { 200: json(EstimateView, "Updated"), 201: json(EstimateView, "Created"), ...problems },
 });
 
@@ -66,7 +66,7 @@ const adjustRoute = createRoute({
   path: "/{code}/estimates/{year}/adjustments",
   tags: ["Estimates"],
   summary: "Adjust an estimate (central); the total may not go below zero",
-  request: { params: Params, body: jsonBody(PostAdjustment) },
+  request: { params: Params, body: jsonBody(PostAdjustment, "AdjustmentInput") },
   responses: { 201: json(EstimateView, "Adjusted; the estimate with its adjustments"), ...problems },
 });
 

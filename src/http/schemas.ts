@@ -170,13 +170,14 @@ export const jsonOrCsv = <T extends z.ZodType>(schema: T, csv: string) => ({
 /** An answer with no body. */
 export const noContent = (description: string) => ({ description, headers: rateLimitHeaders });
 
-export const jsonBody = <T extends z.ZodType>(schema: T) => ({
+/** A JSON request body, named in the document's components so a generated client has a type for it. */
+export const jsonBody = <T extends z.ZodType>(schema: T, name?: string) => ({
   required: true,
-  content: { "application/json": { schema } },
+  content: { "application/json": { schema: name ? schema.openapi(name) : schema } },
 });
 
 /** A page of a list: at most 500 items (the largest `limit`), and the cursor of the next page. */
-export const listOf = <T extends z.ZodType>(item: T) =>
-  z.object({ data: z.array(item).max(500), nextCursor: z.string().max(500).nullable() });
+export const listOf = <T extends z.ZodType>(item: T, name: string) =>
+  z.object({ data: z.array(item).max(500), nextCursor: z.string().max(500).nullable() }).openapi(name);
 
 export const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);

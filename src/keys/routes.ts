@@ -13,7 +13,7 @@ const createKeyRoute = createRoute({
   path: "/",
   tags: ["Keys"],
   summary: "Create an API key (central)",
-  request: { body: jsonBody(CreateKey) },
+  request: { body: jsonBody(CreateKey, "KeyInput") },
   responses: { 201: json(CreatedKey, "Created; the secret is shown once"), ...problems },
 });
 
@@ -24,7 +24,7 @@ const listKeysRoute = createRoute({
   tags: ["Keys"],
   summary: "List API keys, without secrets (central)",
   request: { query: ListQuery },
-  responses: { 200: json(listOf(KeyView)), ...readProblems },
+  responses: { 200: json(listOf(KeyView, "ApiKeyPage")), ...readProblems },
 });
 
 const revokeKeyRoute = createRoute({

@@ -14,7 +14,7 @@ export function opsRoutes(deps: AppDeps) {
       path: "/healthz",
       tags: ["Operations"],
       summary: "The process is up",
-      responses: { 200: json(z.object({ status: z.literal("ok") })) },
+      responses: { 200: json(z.object({ status: z.literal("ok") }).openapi("Health")) },
     }),
     (c) => c.json({ status: "ok" as const }, 200),
   );
@@ -26,7 +26,7 @@ export function opsRoutes(deps: AppDeps) {
       tags: ["Operations"],
       summary: "The database answers",
       responses: {
-        200: json(z.object({ status: z.literal("ready"), database: Text })),
+        200: json(z.object({ status: z.literal("ready"), database: Text }).openapi("Readiness")),
         503: { description: "Database unavailable" },
       },
     }),

@@ -69,7 +69,7 @@ const putProvinceRoute = createRoute({
   path: "/provinces/{code}",
   tags: ["Reference data"],
   summary: "Create or update a province (central)",
-  request: { params: z.object({ code: ProvinceCode }), body: jsonBody(PutProvince) },
+  request: { params: z.object({ code: ProvinceCode }), body: jsonBody(PutProvince, "ProvinceInput") },
   responses: { 200: json(ProvinceView, "Updated"), 201: json(ProvinceView, "Created"), ...problems },
 });
 
@@ -80,7 +80,7 @@ const listProvincesRoute = createRoute({
   tags: ["Reference data"],
   summary: "List provinces",
   request: { query: ListQuery },
-  responses: { 200: json(listOf(ProvinceView)), ...readProblems },
+  responses: { 200: json(listOf(ProvinceView, "ProvincePage")), ...readProblems },
 });
 
 const putFacilityRoute = createRoute({
@@ -89,7 +89,7 @@ const putFacilityRoute = createRoute({
   path: "/facilities/{code}",
   tags: ["Reference data"],
   summary: "Create or update a facility (central)",
-  request: { params: z.object({ code: FacilityCode }), body: jsonBody(PutFacility) },
+  request: { params: z.object({ code: FacilityCode }), body: jsonBody(PutFacility, "FacilityInput") },
   responses: { 200: json(FacilityView, "Updated"), 201: json(FacilityView, "Created"), ...problems },
 });
 
@@ -100,7 +100,7 @@ const listFacilitiesRoute = createRoute({
   tags: ["Reference data"],
   summary: "List facilities",
   request: { query: ListQuery.extend({ province: ProvinceCode.optional() }) },
-  responses: { 200: json(listOf(FacilityView)), ...readProblems },
+  responses: { 200: json(listOf(FacilityView, "FacilityPage")), ...readProblems },
 });
 
 /** Provinces and facilities: central writes, any key reads. */

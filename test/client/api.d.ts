@@ -602,6 +602,15 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        Health: {
+            /** @enum {string} */
+            status: "ok";
+        };
+        Readiness: {
+            /** @enum {string} */
+            status: "ready";
+            database: string;
+        };
         CreatedApiKey: {
             /** Format: uuid */
             id: string;
@@ -631,6 +640,17 @@ export interface components {
             path: string;
             code: string;
             message: string;
+        };
+        KeyInput: {
+            /** @enum {string} */
+            role: "central" | "province" | "facility";
+            /** @description province code for `province`, facility code for `facility`; absent for `central` */
+            scope?: string;
+            name: string;
+        };
+        ApiKeyPage: {
+            data: components["schemas"]["ApiKey"][];
+            nextCursor: string | null;
         };
         ApiKey: {
             /** Format: uuid */
@@ -670,6 +690,23 @@ export interface components {
              */
             updatedAt: string;
         };
+        ProvinceInput: {
+            name: string;
+            /**
+             * @description the province that absorbed this one (2025 merger): one step, so not itself merged, and not for a province others were merged into (422)
+             * @example 01
+             */
+            successorCode?: string | null;
+            /**
+             * Format: date-time
+             * @description from this instant its facilities' claims count for the successor; claims already stored move when it is recorded or changed, their spending and alerts with them
+             */
+            mergedAt?: string | null;
+        };
+        ProvincePage: {
+            data: components["schemas"]["Province"][];
+            nextCursor: string | null;
+        };
         Facility: {
             code: string;
             name: string;
@@ -684,6 +721,18 @@ export interface components {
              * @example 2026-03-01T04:00:00.000Z
              */
             updatedAt: string;
+        };
+        FacilityInput: {
+            name: string;
+            /**
+             * @description defaults to the facility code's first two digits; when it changes, the facility's stored claims move, their spending and alerts with them
+             * @example 01
+             */
+            provinceCode?: string;
+        };
+        FacilityPage: {
+            data: components["schemas"]["Facility"][];
+            nextCursor: string | null;
         };
         Estimate: {
             provinceCode: string;
@@ -713,6 +762,23 @@ export interface components {
              */
             createdAt: string;
         };
+        EstimateInput: {
+            /**
+             * @description VND as a decimal string (a number with at most 2 decimals is accepted)
+             * @example 280000
+             */
+            amount: string;
+            decisionRef?: string;
+        };
+        AdjustmentInput: {
+            /**
+             * @description VND as a decimal string (a number with at most 2 decimals is accepted)
+             * @example -5000000
+             */
+            amount: string;
+            reason: string;
+            decisionRef?: string;
+        };
         /** @description the rule files of RULES_DIR as validated at start-up */
         Rules: {
             usage?: unknown;
@@ -721,6 +787,10 @@ export interface components {
             backlog?: unknown;
             reports?: unknown;
             projection?: unknown;
+        };
+        AlertPage: {
+            data: components["schemas"]["Alert"][];
+            nextCursor: string | null;
         };
         Alert: {
             /** Format: uuid */
@@ -793,6 +863,23 @@ export interface components {
              */
             createdAt: string;
         };
+        WebhookInput: {
+            /** @example https://soyte.example.vn/hooks/bhyt-alerts */
+            url: string;
+            /**
+             * @description whose alerts to send. Central: absent = every province. Province key: absent or its own province.
+             * @example 01
+             */
+            provinceCode?: string;
+        };
+        AlertWebhookPage: {
+            data: components["schemas"]["AlertWebhook"][];
+            nextCursor: string | null;
+        };
+        AlertDeliveryPage: {
+            data: components["schemas"]["AlertDelivery"][];
+            nextCursor: string | null;
+        };
         AlertDelivery: {
             /**
              * Format: uuid
@@ -823,6 +910,10 @@ export interface components {
              * @example 2026-03-01T04:00:00.000Z
              */
             createdAt: string;
+        };
+        AlertStepInput: {
+            /** @example Discussed with the department of health */
+            note: string;
         };
         Usage: {
             /** Format: int32 */
@@ -1016,6 +1107,10 @@ export interface components {
                 reference: string;
             }[];
         };
+        ClaimPage: {
+            data: components["schemas"]["ClaimSummary"][];
+            nextCursor: string | null;
+        };
         ClaimSummary: {
             facilityCode: string;
             claimId: string;
@@ -1110,6 +1205,16 @@ export interface components {
                 at: string;
                 data?: unknown;
             }[];
+        };
+        DecisionInput: {
+            /** @enum {string} */
+            outcome: "approved" | "denied";
+            /**
+             * @description approved: the amount the fund pays (default: the claimed insurance amount; may not exceed it)
+             * @example 280000
+             */
+            approvedAmount?: string;
+            reason: string;
         };
         ClaimDocumentsInput: {
             documents: {
@@ -1487,10 +1592,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @enum {string} */
-                        status: "ok";
-                    };
+                    "application/json": components["schemas"]["Health"];
                 };
             };
         };
@@ -1518,11 +1620,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @enum {string} */
-                        status: "ready";
-                        database: string;
-                    };
+                    "application/json": components["schemas"]["Readiness"];
                 };
             };
             /** @description Database unavailable */
@@ -1562,10 +1660,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        data: components["schemas"]["ApiKey"][];
-                        nextCursor: string | null;
-                    };
+                    "application/json": components["schemas"]["ApiKeyPage"];
                 };
             };
             /** @description No or unknown key */
@@ -1690,13 +1785,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    /** @enum {string} */
-                    role: "central" | "province" | "facility";
-                    /** @description province code for `province`, facility code for `facility`; absent for `central` */
-                    scope?: string;
-                    name: string;
-                };
+                "application/json": components["schemas"]["KeyInput"];
             };
         };
         responses: {
@@ -2116,19 +2205,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    name: string;
-                    /**
-                     * @description the province that absorbed this one (2025 merger): one step, so not itself merged, and not for a province others were merged into (422)
-                     * @example 01
-                     */
-                    successorCode?: string | null;
-                    /**
-                     * Format: date-time
-                     * @description from this instant its facilities' claims count for the successor; claims already stored move when it is recorded or changed, their spending and alerts with them
-                     */
-                    mergedAt?: string | null;
-                };
+                "application/json": components["schemas"]["ProvinceInput"];
             };
         };
         responses: {
@@ -2375,10 +2452,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        data: components["schemas"]["Province"][];
-                        nextCursor: string | null;
-                    };
+                    "application/json": components["schemas"]["ProvincePage"];
                 };
             };
             /** @description No or unknown key */
@@ -2505,14 +2579,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    name: string;
-                    /**
-                     * @description defaults to the facility code's first two digits; when it changes, the facility's stored claims move, their spending and alerts with them
-                     * @example 01
-                     */
-                    provinceCode?: string;
-                };
+                "application/json": components["schemas"]["FacilityInput"];
             };
         };
         responses: {
@@ -2760,10 +2827,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        data: components["schemas"]["Facility"][];
-                        nextCursor: string | null;
-                    };
+                    "application/json": components["schemas"]["FacilityPage"];
                 };
             };
             /** @description No or unknown key */
@@ -3033,14 +3097,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    /**
-                     * @description VND as a decimal string (a number with at most 2 decimals is accepted)
-                     * @example 280000
-                     */
-                    amount: string;
-                    decisionRef?: string;
-                };
+                "application/json": components["schemas"]["EstimateInput"];
             };
         };
         responses: {
@@ -3271,15 +3328,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    /**
-                     * @description VND as a decimal string (a number with at most 2 decimals is accepted)
-                     * @example -5000000
-                     */
-                    amount: string;
-                    reason: string;
-                    decisionRef?: string;
-                };
+                "application/json": components["schemas"]["AdjustmentInput"];
             };
         };
         responses: {
@@ -3653,10 +3702,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        data: components["schemas"]["Alert"][];
-                        nextCursor: string | null;
-                    };
+                    "application/json": components["schemas"]["AlertPage"];
                 };
             };
             /** @description No or unknown key */
@@ -3800,10 +3846,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        data: components["schemas"]["AlertWebhook"][];
-                        nextCursor: string | null;
-                    };
+                    "application/json": components["schemas"]["AlertWebhookPage"];
                 };
             };
             /** @description No or unknown key */
@@ -3928,15 +3971,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    /** @example https://soyte.example.vn/hooks/bhyt-alerts */
-                    url: string;
-                    /**
-                     * @description whose alerts to send. Central: absent = every province. Province key: absent or its own province.
-                     * @example 01
-                     */
-                    provinceCode?: string;
-                };
+                "application/json": components["schemas"]["WebhookInput"];
             };
         };
         responses: {
@@ -4375,10 +4410,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        data: components["schemas"]["AlertDelivery"][];
-                        nextCursor: string | null;
-                    };
+                    "application/json": components["schemas"]["AlertDeliveryPage"];
                 };
             };
             /** @description No or unknown key */
@@ -4505,10 +4537,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    /** @example Discussed with the department of health */
-                    note: string;
-                };
+                "application/json": components["schemas"]["AlertStepInput"];
             };
         };
         responses: {
@@ -4721,10 +4750,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    /** @example Discussed with the department of health */
-                    note: string;
-                };
+                "application/json": components["schemas"]["AlertStepInput"];
             };
         };
         responses: {
@@ -5849,10 +5875,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        data: components["schemas"]["ClaimSummary"][];
-                        nextCursor: string | null;
-                    };
+                    "application/json": components["schemas"]["ClaimPage"];
                 };
             };
             /** @description No or unknown key */
@@ -6122,16 +6145,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    /** @enum {string} */
-                    outcome: "approved" | "denied";
-                    /**
-                     * @description approved: the amount the fund pays (default: the claimed insurance amount; may not exceed it)
-                     * @example 280000
-                     */
-                    approvedAmount?: string;
-                    reason: string;
-                };
+                "application/json": components["schemas"]["DecisionInput"];
             };
         };
         responses: {
