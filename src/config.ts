@@ -1,3 +1,4 @@
+import ipaddr from "ipaddr.js";
 import { z } from "zod";
 
 /** Environment of the Node server and the CLI, validated once at start-up. */
@@ -16,6 +17,23 @@ const EnvSchema = z.object({
   MARK_STUCK_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(3600),
   /** How often the Node server sends due alert webhook deliveries, in seconds (0 turns it off). */
   WEBHOOK_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(5),
+  /**
+   * Private ranges alert webhooks may reach although they are not global unicast (comma-separated CIDRs, e.g.
+   * "10.20.0.0/16"): for an operator whose receivers sit in the deployment's own network. Default: none.
+   */
+  WEBHOOK_ALLOWED_PRIVATE: z
+    .string()
+    .default("")
+    .transform((value) =>
+      value
+        .split(",")
+        .map((range) => range.trim())
+        .filter(Boolean),
+    )
+    .refine(
+      (ranges) => ranges.every((range) => ipaddr.isValidCIDR(range)),
+      "must be comma-separated CIDR ranges like 10.20.0.0/16",
+    ),
   /** Signs dashboard session cookies; set it so sessions survive restarts and work across instances. */
   SESSION_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),

@@ -4,6 +4,8 @@ import type { Logger } from "./logger.ts";
 import type { DocsAssets } from "./ops/docs.ts";
 import type { Rules } from "./rules/schema.ts";
 import type { EpisodeReader } from "./xml/read.ts";
+import type { TargetPolicy } from "./alerts/targets.ts";
+import type { WebhookTransport } from "./alerts/deliver.ts";
 
 /** Everything the app needs from outside, passed in by the Node server, the Worker and tests alike. */
 export interface AppDeps {
@@ -17,4 +19,8 @@ export interface AppDeps {
   docsAssets?: DocsAssets;
   /** Reads and translates XML envelopes; default on the calling thread (the Node server passes its worker threads'). */
   xmlReader?: EpisodeReader;
+  /** Where webhooks may point and how names resolve; default: IP literals and local names checked only (Workers). */
+  webhookTargets?: TargetPolicy;
+  /** How a delivery is sent; default fetch. The Node server connects to the address it checked (transport-node.ts). */
+  webhookTransport?: WebhookTransport;
 }

@@ -14,6 +14,8 @@ import { openConfiguredDatabase, StartupError } from "./runtime.ts";
 import { startXmlThreads } from "./xml/threads.ts";
 import { forgetEndedWindows } from "./limits/count.ts";
 import { every } from "./schedule.ts";
+import type { WebhookRequest } from "./alerts/deliver.ts";
+import { pinnedHttpsPost, resolveAll } from "./alerts/transport-node.ts";
 import { readDocsAssets } from "./ops/docs-node.ts";
 
 /** The Node server: configuration from the environment, then the same app the Worker serves. */
@@ -30,6 +32,9 @@ async function main() {
     rules,
     logger,
     xmlReader: xmlThreads.read,
+    // Webhook targets are resolved and checked here, and each delivery connects to the address checked.
+    webhookTargets: { resolve: resolveAll, allowed: config.WEBHOOK_ALLOWED_PRIVATE },
+    webhookTransport: (request: WebhookRequest) => pinnedHttpsPost(request),
     docsAssets: readDocsAssets(),
     ...(config.SESSION_SECRET ? { sessionSecret: config.SESSION_SECRET } : {}),
   };

@@ -2,6 +2,7 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 import * as sql from "./sql.ts";
 import { every, type Schedule } from "../schedule.ts";
 import type { AppDeps } from "../deps.ts";
+import { checkTarget, literalOnlyPolicy } from "./targets.ts";
 import { alertView } from "./view.ts";
 
 /**
@@ -86,6 +87,33 @@ export interface DeliveryRound {
 }
 
 type Options = typeof DELIVERY_DEFAULTS & { fetch?: typeof fetch };
+
+/** One signed POST to a checked target: `address` is what its host resolved to when checked (null: not resolved). */
+export interface WebhookRequest {
+  url: string;
+  address: string | null;
+  headers: Record<string, string>;
+  body: string;
+  timeoutMs: number;
+}
+
+/** Sends a delivery and answers the HTTP status; follows no redirect, reads no more of the answer than it must. */
+export type WebhookTransport = (request: WebhookRequest) => Promise<number>;
+
+/** Through fetch (Workers, and tests' fake receivers): no redirect followed, the answer's body not read. */
+export function fetchTransport(fetchImpl: typeof fetch): WebhookTransport {
+  return async ({ url, headers, body, timeoutMs }) => {
+    const res = await fetchImpl(url, {
+      method: "POST",
+      redirect: "manual",
+      signal: AbortSignal.timeout(timeoutMs),
+      headers,
+      body,
+    });
+    await res.body?.cancel().catch(() => {});
+    return res.status;
+  };
+}
 type AlertWithNotes = Parameters<typeof alertView>[0];
 interface Outcome {
   delivery: Claimed;
@@ -111,36 +139,34 @@ async function targetsOf(deps: Pick<AppDeps, "db">, claimed: Claimed[]) {
   };
 }
 
-/** Sends one delivery, signed; the error in words, or null on a 2xx. */
+/** Sends one delivery, signed, to a target checked again now; the error in words, or null on a 2xx. */
 async function sendOne(
-  deps: Pick<AppDeps, "clock">,
+  deps: Pick<AppDeps, "clock" | "webhookTargets" | "webhookTransport">,
   opts: Options,
   delivery: Claimed,
   secret: string,
   alert: AlertWithNotes,
 ): Promise<string | null> {
+  const target = await checkTarget(deps.webhookTargets ?? literalOnlyPolicy, delivery.url);
+  if (!target.ok) return `refused: ${target.reason}`.slice(0, 500);
   const body = JSON.stringify({
     id: delivery.id,
     type: "alert.raised",
     createdAt: new Date(delivery.createdAt).toISOString(),
     data: alertView(alert),
   });
+  const headers = {
+    "Content-Type": "application/json",
+    "User-Agent": "bhyt-cost-control-webhooks/1",
+    [DELIVERY_HEADER]: delivery.id,
+    [EVENT_HEADER]: "alert.raised",
+    [SIGNATURE_HEADER]: signature(secret, Math.floor(deps.clock.now().getTime() / 1000), body),
+  };
+  const transport = opts.fetch ? fetchTransport(opts.fetch) : (deps.webhookTransport ?? fetchTransport(fetch));
   try {
-    const res = await (opts.fetch ?? fetch)(delivery.url, {
-      method: "POST",
-      redirect: "manual",
-      signal: AbortSignal.timeout(opts.timeoutMs),
-      headers: {
-        "Content-Type": "application/json",
-        "User-Agent": "bhyt-cost-control-webhooks/1",
-        [DELIVERY_HEADER]: delivery.id,
-        [EVENT_HEADER]: "alert.raised",
-        [SIGNATURE_HEADER]: signature(secret, Math.floor(deps.clock.now().getTime() / 1000), body),
-      },
-      body,
-    });
-    await res.body?.cancel().catch(() => {});
-    return res.status >= 200 && res.status < 300 ? null : `HTTP ${res.status}`;
+    const address = target.addresses[0] ?? null;
+    const status = await transport({ url: delivery.url, address, headers, body, timeoutMs: opts.timeoutMs });
+    return status >= 200 && status < 300 ? null : `HTTP ${status}`;
   } catch (err) {
     const failure = err as Error & { cause?: { code?: string; message?: string } };
     if (failure.name === "TimeoutError") return `timed out after ${opts.timeoutMs} ms`;
@@ -178,7 +204,7 @@ function outcomeRows(deps: Pick<AppDeps, "clock" | "logger">, opts: Options, out
  * held open while sending.
  */
 export async function deliverDue(
-  deps: Pick<AppDeps, "db" | "clock" | "logger">,
+  deps: Pick<AppDeps, "db" | "clock" | "logger" | "webhookTargets" | "webhookTransport">,
   options: Partial<DeliveryOptions> & { fetch?: typeof fetch } = {},
 ): Promise<DeliveryRound> {
   const opts: Options = { ...DELIVERY_DEFAULTS, ...options };

@@ -21,6 +21,7 @@ import {
   readProblems,
 } from "../http/schemas.ts";
 import { DELIVERY_DEFAULTS, DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER } from "./deliver.ts";
+import { checkTarget, literalOnlyPolicy } from "./targets.ts";
 
 const HttpsUrl = z
   .string()
@@ -129,12 +130,17 @@ async function subscribedProvince(deps: Pick<AppDeps, "db">, caller: Caller, nam
 
 /** Subscribes a URL to new alerts; the secret that signs deliveries is returned here only. */
 export async function createWebhook(
-  deps: Pick<AppDeps, "db" | "clock">,
+  deps: Pick<AppDeps, "db" | "clock" | "webhookTargets">,
   caller: Caller,
   input: { url: string; provinceCode?: string | undefined; requestId: string },
 ) {
   requireRole(caller, "central", "province");
   const provinceCode = await subscribedProvince(deps, caller, input.provinceCode);
+  const target = await checkTarget(deps.webhookTargets ?? literalOnlyPolicy, input.url);
+  if (!target.ok)
+    throw unprocessable("the webhook URL points where the service may not call", [
+      { path: "url", code: "forbidden_target", message: target.reason },
+    ]);
   const at = deps.clock.now();
   const secret = `whsec_${randomBytes(32).toString("base64url")}`;
   const hook = await deps.db.prisma.$transaction(async (tx) => {
