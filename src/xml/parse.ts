@@ -199,10 +199,10 @@ export function decodeUtf8(bytes: Uint8Array): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
-/** The reader's reason is short and never quotes content. */
+/** The reader's reason is short and never quotes content. A body that is not XML is 400, as one that is not JSON. */
 const malformed = (err: NotWellFormed, where: string) =>
   refuse(
-    422,
+    400,
     "xml_malformed",
     `the envelope is not well-formed XML: ${err.message.slice(0, 200)}`,
     where,
@@ -381,7 +381,7 @@ class EnvelopeState {
   }
 }
 
-/** Runs one step of the XML reader; its well-formedness errors become the envelope's 422. */
+/** Runs one step of the XML reader; its well-formedness errors become the envelope's 400. */
 function reading(state: EnvelopeState, step: () => void): void {
   try {
     step();
@@ -417,7 +417,7 @@ export async function readEnvelope(
     try {
       decoded = decoder.decode(chunk);
     } catch {
-      throw refuse(422, "xml_encoding", `the body is not UTF-8 (near byte ${bytes})`, state.here(), "must be UTF-8");
+      throw refuse(400, "xml_encoding", `the body is not UTF-8 (near byte ${bytes})`, state.here(), "must be UTF-8");
     }
     reading(state, () => xml.write(decoded));
     if (xml.unfinished > limits.maxNodeChars)
@@ -435,7 +435,7 @@ export async function readEnvelope(
   try {
     decoder.end();
   } catch {
-    throw refuse(422, "xml_encoding", "the body ends inside a UTF-8 sequence", "(body)", "must be UTF-8");
+    throw refuse(400, "xml_encoding", "the body ends inside a UTF-8 sequence", "(body)", "must be UTF-8");
   }
   reading(state, () => xml.end());
   state.makeHeader();

@@ -35,7 +35,7 @@ import { type FieldError, Problem } from "../http/problem.ts";
 
 export class NotWellFormed extends Error {}
 
-export const refuse = (status: 413 | 422, code: string, detail: string, path = "(body)", message = detail) =>
+export const refuse = (status: 400 | 413 | 422, code: string, detail: string, path = "(body)", message = detail) =>
   new Problem(status, code, detail, [{ path, code, message } satisfies FieldError]);
 
 const UTF8 = /^utf-?8$/i;

@@ -104,7 +104,7 @@ describe("reading an envelope", () => {
     expect(await refusal("<TONG_HOP/>")).toMatchObject({ status: 422, code: "not_an_envelope" });
     expect(await refusal("")).toMatchObject({ status: 422, code: "not_an_envelope" });
     expect(await refusal(envelopeOf("01001", [[["XML1", TONG_HOP]]]).slice(0, -40))).toMatchObject({
-      status: 422,
+      status: 400,
       code: "xml_malformed",
     });
   });
@@ -117,8 +117,8 @@ describe("hostile envelopes are refused whole", () => {
     ["deep-nesting.xml", 422, "xml_too_deep"],
     ["invalid-base64.xml", 422, "invalid_base64"],
     ["declared-latin1.xml", 422, "xml_encoding"],
-    ["not-utf8.xml", 422, "xml_encoding"],
-    ["utf16.xml", 422, "xml_encoding"],
+    ["not-utf8.xml", 400, "xml_encoding"],
+    ["utf16.xml", 400, "xml_encoding"],
   ])("%s: %i %s", async (name, status, code) => {
     const episodes: RawEpisode[] = [];
     const err = await refusal(fixtureBytes(name), { onEpisode: (e) => void episodes.push(e) });

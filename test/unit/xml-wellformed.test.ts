@@ -10,7 +10,7 @@ import { read, refusal } from "../support/xml-read.ts";
  * What XML 1.0 calls well-formed, held against the reader whatever parser is
  * under it: every damaged document below is refused, every legal variant is
  * read the same as the plain one. The envelope refuses the whole file
- * (422 xml_malformed); an inner table rejects its episode alone.
+ * (400 xml_malformed, as a body that is not JSON); an inner table rejects its episode alone.
  */
 
 const TONG_HOP = fixture("tong-hop-130.xml");
@@ -84,7 +84,7 @@ describe("an envelope that is not well-formed is refused whole", () => {
     ],
   ])("%s", async (_, body) => {
     for (const size of [64 * 1024, 5])
-      expect(await refusal(body, {}, size)).toMatchObject({ status: 422, code: "xml_malformed" });
+      expect(await refusal(body, {}, size)).toMatchObject({ status: 400, code: "xml_malformed" });
   });
 });
 
