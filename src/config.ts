@@ -10,11 +10,20 @@ const EnvSchema = z.object({
     .refine((v) => /^postgres(ql)?:\/\//.test(v), "must be a postgres:// or postgresql:// URL")
     .optional(),
   DATA_DIR: z.string().min(1).default("./.data"),
+  /** The longest an ordinary PostgreSQL statement may run before it is cancelled (503, retry). */
+  DATABASE_STATEMENT_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   PORT: z.coerce.number().int().min(0).max(65535).default(8787),
   RULES_DIR: z.string().min(1).default("./rules"),
   BOOTSTRAP_CENTRAL_KEY: z.string().min(16, "must be at least 16 characters").optional(),
   /** How often the Node server runs the stuck-claim marking, in seconds (0 turns it off). */
   MARK_STUCK_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(3600),
+  /** The longest one XML file may take on its worker thread, upload included (413 xml_time_limit past it). */
+  XML_TIME_LIMIT_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 3600)
+    .default(600),
   /** How often the Node server sends due alert webhook deliveries, in seconds (0 turns it off). */
   WEBHOOK_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(5),
   /**

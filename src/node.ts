@@ -25,7 +25,10 @@ async function main() {
   const rules = await loadRules(config.RULES_DIR);
   const { db, release } = await openConfiguredDatabase(config);
   // XML envelopes are read and translated on worker threads, beside this thread that stores (src/xml/threads.ts).
-  const xmlThreads = startXmlThreads({ onProblem: (msg, err) => logger.warn(msg, { error: String(err) }) });
+  const xmlThreads = startXmlThreads({
+    onProblem: (msg, err) => logger.warn(msg, { error: String(err) }),
+    jobTimeoutMs: config.XML_TIME_LIMIT_SECONDS * 1000,
+  });
   const deps = {
     db,
     clock: systemClock,

@@ -25,7 +25,10 @@ export async function openConfiguredDatabase(
     } catch {
       throw new StartupError("DATABASE_URL is not a valid URL");
     }
-    db = openPostgres({ connectionString: config.DATABASE_URL });
+    db = openPostgres({
+      connectionString: config.DATABASE_URL,
+      statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_SECONDS * 1000,
+    });
     const reachable = await db.sql.query("SELECT 1").then(
       () => null,
       (e: Error) => e.message || String(e),

@@ -49,7 +49,15 @@ export interface PostgresOptions {
   max?: number;
   /** Called with every SQL statement sent, through Prisma or a session (tests count them). */
   onQuery?: (sql: string) => void;
+  /**
+   * The longest any ordinary statement may run before PostgreSQL cancels it (503, retry): nothing waits forever
+   * on a stuck query. Migrations and the batch transaction set their own (SET LOCAL).
+   */
+  statementTimeoutMs?: number;
 }
+
+/** Default bound of an ordinary statement: a report over a year of claims takes a few seconds at most. */
+export const STATEMENT_TIMEOUT_MS = 30_000;
 
 /** Prisma over a driver adapter, optionally reporting each statement it sends. */
 function prismaOver(
@@ -75,11 +83,28 @@ function withinMs<T>(ms: number, promise: Promise<T>, fallback: T): Promise<T> {
   return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }
 
-export function openPostgres({ connectionString, max = 10, onQuery }: PostgresOptions): Database {
+/** A pool in which nothing waits forever: connecting, a vanished peer, a statement. */
+function boundedPool(connectionString: string, max: number, statementTimeoutMs: number): pg.Pool {
   // keepAlive: a peer that vanished (network cut) is found by TCP keepalives instead of never.
-  const pool = new pg.Pool({ connectionString, max, connectionTimeoutMillis: 5_000, keepAlive: true });
+  const pool = new pg.Pool({
+    connectionString,
+    max,
+    connectionTimeoutMillis: 5_000,
+    keepAlive: true,
+    statement_timeout: statementTimeoutMs,
+  });
   // A dropped idle connection (database restart) must not crash the process.
   pool.on("error", () => {});
+  return pool;
+}
+
+export function openPostgres({
+  connectionString,
+  max = 10,
+  onQuery,
+  statementTimeoutMs = STATEMENT_TIMEOUT_MS,
+}: PostgresOptions): Database {
+  const pool = boundedPool(connectionString, max, statementTimeoutMs);
   const prisma = prismaOver(new PrismaPg(pool), onQuery);
   return {
     kind: "postgres",

@@ -33,6 +33,8 @@ export const checksum = (sql: string) => createHash("sha256").update(sql).digest
 export async function migrate(db: Database, migrations: Migration[]): Promise<string[]> {
   const ordered = [...migrations].sort((a, b) => a.name.localeCompare(b.name));
   return db.withSession(async (session) => {
+    // A migration may rewrite a large table: it is not held to the pool's bound on ordinary statements.
+    if (db.kind === "postgres") await session.exec("SET LOCAL statement_timeout = 0");
     await session.query(`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK})`);
     await session.exec(CREATE_MIGRATIONS_TABLE);
     const applied = await appliedMigrations(session);

@@ -4,6 +4,7 @@ import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { ReadResult } from "./parse.ts";
 import { type EpisodeReader, readEpisodesInThread } from "./read.ts";
+import { Problem } from "../http/problem.ts";
 import { type FromThread, type ToThread, deserializeError, fromEpisodesJson } from "./threads-protocol.ts";
 
 /**
@@ -31,6 +32,11 @@ export interface XmlThreadsOptions {
   onProblem?: (message: string, err: unknown) => void;
   /** Starts a worker; `real` starts the real one (tests put a broken one in its place). */
   start?: (real: () => Worker) => Worker;
+  /**
+   * The longest one file may take on its thread, upload included; past it the file fails (413 xml_time_limit)
+   * and the thread is replaced, since a thread stuck on one file cannot be trusted with the next. Default 10 min.
+   */
+  jobTimeoutMs?: number;
 }
 
 interface Job {
@@ -48,6 +54,7 @@ interface Slot {
 // 6,300, 16 MiB 6,300.
 const DEFAULT_WINDOW = 8 * 1024 * 1024;
 const READY_TIMEOUT_MS = 30_000;
+const JOB_TIMEOUT_MS = 10 * 60_000;
 
 /**
  * What a worker runs. From the TypeScript sources (tsx, vitest), Node 20
@@ -67,6 +74,7 @@ export class XmlThreads {
   private readonly windowBytes: number;
   private readonly onProblem: (message: string, err: unknown) => void;
   private readonly start: (real: () => Worker) => Worker;
+  private readonly jobTimeoutMs: number;
   private slots: Slot[] = [];
   private nextId = 1;
   private closed = false;
@@ -76,6 +84,7 @@ export class XmlThreads {
     this.windowBytes = options.windowBytes ?? DEFAULT_WINDOW;
     this.onProblem = options.onProblem ?? (() => {});
     this.start = options.start ?? ((real) => real());
+    this.jobTimeoutMs = options.jobTimeoutMs ?? JOB_TIMEOUT_MS;
   }
 
   /** Starts the workers now rather than at the first file (a worker takes a few hundred ms to start from source). */
@@ -171,10 +180,30 @@ export class XmlThreads {
     options: Parameters<EpisodeReader>[1],
   ): Promise<ReadResult> {
     return new Promise<ReadResult>((resolve, reject) => {
-      const job = new ThreadJob(slot, this.nextId++, options, this.windowBytes, resolve, reject);
+      const settled =
+        <T>(then: (value: T) => void) =>
+        (value: T) => {
+          clearTimeout(limit);
+          then(value);
+        };
+      const job = new ThreadJob(slot, this.nextId++, options, this.windowBytes, settled(resolve), settled(reject));
+      const limit = setTimeout(() => this.overrun(slot, job), this.jobTimeoutMs);
+      limit.unref();
       job.start();
       job.pump(source).catch(job.fail);
     });
+  }
+
+  /** A file past its time limit fails, and its thread is replaced: one stuck on a file cannot be trusted with more. */
+  private overrun(slot: Slot, job: ThreadJob): void {
+    const seconds = Math.round(this.jobTimeoutMs / 1000);
+    job.fail(
+      new Problem(413, "xml_time_limit", `reading the file took longer than ${seconds} s; send it in smaller files`),
+    );
+    this.onProblem("an XML file passed its time limit; its worker thread is replaced", null);
+    // Out of the pool at once, so the next file gets a fresh thread; its other files fail with it.
+    this.slots = this.slots.filter((other) => other !== slot);
+    void slot.worker.terminate();
   }
 }
 

@@ -262,3 +262,30 @@ describe("when a worker thread cannot help", () => {
     await dying.close();
   });
 });
+
+describe("a file past its time limit", () => {
+  it("fails with 413 xml_time_limit, and the next file is read on a fresh thread", async () => {
+    const told: string[] = [];
+    const bounded = new XmlThreads({ size: 1, jobTimeoutMs: 300, onProblem: (message) => void told.push(message) });
+    try {
+      await bounded.warm();
+      const first = bounded.started;
+      // A body that starts and never ends, as a stalled upload or a thread stuck on its file would look.
+      const stalled = (async function* () {
+        yield Buffer.from(envelopeOf("01001", [[["XML1", fixture("tong-hop-130.xml")]]]).slice(0, 200));
+        await new Promise(() => {});
+      })();
+      const started = Date.now();
+      const refused = await bounded.read(stalled, { rules, onEpisode: () => {} }).catch((err: unknown) => err);
+      expect(Date.now() - started).toBeLessThan(5_000);
+      expect(refused).toMatchObject({ status: 413, code: "xml_time_limit" });
+      expect(told).toContain("an XML file passed its time limit; its worker thread is replaced");
+      const good = await outcome(bounded.read, envelopeOf("01001", [[["XML1", fixture("tong-hop-130.xml")]]]));
+      expect(good).toHaveProperty("result");
+      expect(first).toBe(1);
+      expect(bounded.started).toBe(1);
+    } finally {
+      await bounded.close();
+    }
+  });
+});
