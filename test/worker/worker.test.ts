@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { claim } from "../support/claims.ts";
-import { freePort } from "../support/process.ts";
 import { CRONS } from "../../src/worker.ts";
 import { useWorkerOnFreshDatabase } from "./wrangler.ts";
 
@@ -98,9 +97,16 @@ describe("the Worker under wrangler dev, on PostgreSQL through Hyperdrive", () =
       });
       expectStatus(created, 201);
       facilityKey = created.body.key;
-      // Nothing listens there: every attempt fails, and the attempt is what we look for.
+      // The Worker cannot resolve names: it refuses IP literals and local names into forbidden ranges itself.
+      for (const url of ["https://127.0.0.1/hook", "https://169.254.169.254/latest", "https://localhost/hook"]) {
+        const refused = await call("POST", "/v1/alerts/webhooks", { body: { url, provinceCode: "01" } });
+        expectStatus(refused, 422);
+        expect(refused.body.errors[0]).toMatchObject({ path: "url", code: "forbidden_target" });
+      }
+      // A name in the reserved .invalid domain resolves nowhere: every attempt fails, and the attempt is what we
+      // look for.
       const hook = await call("POST", "/v1/alerts/webhooks", {
-        body: { url: `https://127.0.0.1:${await freePort()}/hook`, provinceCode: "01" },
+        body: { url: "https://hooks.invalid/hook", provinceCode: "01" },
       });
       expectStatus(hook, 201);
       webhookId = hook.body.id;
