@@ -46,6 +46,17 @@ export const ClaimInputSchema = z
     dischargedAt: Instant,
     diagnosis: z.object({ primary: Icd10, secondary: z.array(Icd10).max(50).default([]) }).strict(),
     referral: z.boolean().default(false),
+    referralPaper: z
+      .string()
+      .trim()
+      .min(1)
+      .max(64)
+      .optional()
+      .openapi({
+        description:
+          "the referral paper's number (giấy chuyển tuyến, GIAY_CHUYEN_TUYEN): it counts as the referral_paper " +
+          "document, whose paper stays with the sending facility; implies referral",
+      }),
     procedure: z
       .boolean()
       .default(false)

@@ -1,4 +1,5 @@
 import type { Dec } from "../domain/money.ts";
+import { REFERRAL_PAPER } from "../domain/documents.ts";
 import { type FieldError, fieldErrors } from "../domain/field-errors.ts";
 import { type ClaimInput, ClaimInputSchema } from "./schema.ts";
 
@@ -24,6 +25,19 @@ export interface ValidationContext {
 }
 
 /**
+ * A referred patient's paper travels from the sending facility (its XML13); the receiving one holds its number.
+ * That number is the referral paper for this claim: it does not wait for a paper its facility cannot send.
+ */
+function withReferralPaper(claim: ClaimInput): ClaimInput {
+  if (claim.referralPaper === undefined) return claim;
+  const sent = claim.documents.some((doc) => doc.type === REFERRAL_PAPER);
+  const documents = sent
+    ? claim.documents
+    : [...claim.documents, { type: REFERRAL_PAPER, reference: claim.referralPaper }];
+  return { ...claim, referral: true, documents };
+}
+
+/**
  * Checks one claim: its shape, then the domain rules of docs/domain.md
  * (dates in order, no future discharge, amounts that add up exactly, at least
  * one patient identifier, known document types). Pure: no database.
@@ -40,7 +54,7 @@ export function validateClaim(
 
   const parsed = ClaimInputSchema.safeParse(raw);
   if (!parsed.success) return { errors: fieldErrors(parsed.error, prefix).map(at) };
-  const claim = parsed.data;
+  const claim = withReferralPaper(parsed.data);
   const errors: FieldError[] = [];
   const add = (path: string, code: string, message: string) =>
     errors.push({ path: `${prefix}.${path}`, code, message });

@@ -1,5 +1,8 @@
 import type { Rules } from "../rules/schema.ts";
 
+/** The document type of a referral paper (giấy chuyển tuyến), which a referral's paper number stands for. */
+export const REFERRAL_PAPER = "referral_paper";
+
 /** The facts of a claim that decide which documents it needs. */
 export interface DocumentFacts {
   visitType: string;

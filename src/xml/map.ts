@@ -306,6 +306,15 @@ function documentsOf(episode: RawEpisode, summary: Summary, rules: XmlMappingRul
   return documents;
 }
 
+/** The referral paper's number from the fields the rules name, as the claim's `referralPaper`. */
+function referralPaperOf(summary: Summary, rules: MapContext["rules"]): { referralPaper?: string } {
+  for (const field of rules.referralPaper) {
+    const number = summary.get(field)?.trim();
+    if (number) return { referralPaper: number };
+  }
+  return {};
+}
+
 /** Translates one episode. Throws (a Problem) only for an inner document that makes the whole file untrustworthy. */
 export function mapEpisode(episode: RawEpisode, ctx: MapContext): MappedEpisode {
   const out: MappedEpisode = {
@@ -342,6 +351,7 @@ export function mapEpisode(episode: RawEpisode, ctx: MapContext): MappedEpisode 
     dischargedAt,
     diagnosis,
     referral: holds(rules.referral, summary.fields),
+    ...referralPaperOf(summary, rules),
     procedure: holds(rules.procedure, summary.fields),
     died: holds(rules.died, summary.fields),
     amounts: {
@@ -363,7 +373,8 @@ function renamed(message: string, names: Names): string {
     .replace(/\bbirthDate\b/g, "NGAY_SINH")
     .replace(/\bcardNumber\b/g, names.card)
     .replace(/\bcitizenId\b/g, "SO_CCCD")
-    .replace(/\bclaimId\b/g, "MA_LK");
+    .replace(/\bclaimId\b/g, "MA_LK")
+    .replace(/\breferralPaper\b/g, "GIAY_CHUYEN_TUYEN");
 }
 
 /**
@@ -406,6 +417,7 @@ export function xmlField(
     [/^amounts\.insurance/, "T_BHTT"],
     [/^amounts\.patient/, "T_BNCCT"],
     [/^amounts\.other/, "T_NGUONKHAC"],
+    [/^referralPaper/, "GIAY_CHUYEN_TUYEN"],
   ];
   const hit = fields.find(([re]) => re.test(path));
   return { path: hit ? `XML1.${hit[1]}` : "XML1", message: renamed(message, names) };

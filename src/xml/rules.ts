@@ -44,6 +44,11 @@ export const XmlMappingRulesSchema = z
       }),
     /** The claim's `referral`: referred from another facility. */
     referral: AnyOf.default([{ field: "MA_NOI_DI" }, { field: "GIAY_CHUYEN_TUYEN" }]),
+    /**
+     * Fields of XML1 whose first non-empty value is the referral paper's number: the receiving facility's record
+     * of a paper that travels as the sender's XML13 (the claim's `referralPaper`).
+     */
+    referralPaper: z.array(Field).default(["GIAY_CHUYEN_TUYEN"]),
     /** The claim's `procedure`: a surgery or procedure (ICD-9-CM codes in MA_PTTT_QT). */
     procedure: AnyOf.default([{ field: "MA_PTTT_QT" }]),
     /** The claim's `died`: KET_QUA_DTRI 5 death, 8 death outside hospital. */

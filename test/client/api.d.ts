@@ -1069,6 +1069,8 @@ export interface components {
             };
             /** @default false */
             referral?: boolean;
+            /** @description the referral paper's number (giấy chuyển tuyến, GIAY_CHUYEN_TUYEN): it counts as the referral_paper document, whose paper stays with the sending facility; implies referral */
+            referralPaper?: string;
             /**
              * @description a surgery or procedure was billed (needs surgery_certificate)
              * @default false

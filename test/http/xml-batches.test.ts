@@ -58,7 +58,8 @@ const KINDS: ((spec: EpisodeSpec) => Partial<EpisodeSpec>)[] = [
     xml13: false,
     doiTuong: "1",
   }),
-  // 3: an outpatient visit referred from another facility -> pending: referral_paper.
+  // 3: an outpatient visit referred from another facility: the paper's number (GIAY_CHUYEN_TUYEN) is its
+  // referral paper, which travels as the sender's XML13 -> accepted.
   () => ({
     kind: "01",
     procedures: [],
@@ -136,8 +137,8 @@ describe("POST /v1/batches/xml", () => {
       batchId: `xml-${sha256(body)}`,
       facilityCode: "01001",
       received: 5,
-      accepted: 2,
-      pendingDocumentation: 3,
+      accepted: 3,
+      pendingDocumentation: 2,
       rejected: 0,
       corrected: 0,
       unchanged: 0,
@@ -153,13 +154,7 @@ describe("POST /v1/batches/xml", () => {
         outcome: "created",
         missingDocuments: ["discharge_paper", "surgery_certificate"],
       },
-      {
-        index: 3,
-        claimId: "LKS11-3",
-        status: "pending_documentation",
-        outcome: "created",
-        missingDocuments: ["referral_paper"],
-      },
+      { index: 3, claimId: "LKS11-3", status: "accepted", outcome: "created" },
       {
         index: 4,
         claimId: "LKS11-4",
@@ -189,7 +184,9 @@ describe("POST /v1/batches/xml", () => {
     const fund = (i: number) => amountsOf(specs[i]!).T_BHTT;
     const s = await spent(t);
     expect(Number(s.spent)).toBe([0, 1, 2, 3, 4].reduce((n, i) => n + fund(i), 0));
-    expect(Number(s.pending)).toBe(fund(2) + fund(3) + fund(4));
+    expect(Number(s.pending)).toBe(fund(2) + fund(4));
+    const referred = await t.json("GET", "/v1/claims/01001/LKS11-3");
+    expect(referred.body.documents).toEqual([expect.objectContaining({ type: "referral_paper", reference: "88/GCT" })]);
   });
 
   it(
@@ -435,7 +432,7 @@ describe("a file larger than one chunk", () => {
       { batchId: "BIGFILE:2", received: 2, replayed: false },
       { batchId: "BIGFILE:3", received: 1, replayed: false },
     ]);
-    expect(second.response).toMatchObject({ batchId: "BIGFILE", received: 5, accepted: 2, pendingDocumentation: 3 });
+    expect(second.response).toMatchObject({ batchId: "BIGFILE", received: 5, accepted: 3, pendingDocumentation: 2 });
     expect(second.response.claims.map((c) => c.index)).toEqual([0, 1, 2, 3, 4]);
     expect((await batch("BIGFILE:3")).body.claims).toEqual([expect.objectContaining({ index: 4, claimId: "LKS18-4" })]);
 
