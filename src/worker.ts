@@ -12,7 +12,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { deliverDue } from "./alerts/deliver.ts";
 import { type App, createApp } from "./app.ts";
-import { markStuck } from "./backlog/mark-stuck.ts";
+import { runMarking } from "./backlog/mark-stuck.ts";
 import { systemClock } from "./clock.ts";
 import { ConfigError, loadConfig } from "./config.ts";
 import { type Database, openPostgres, type PrismaClient } from "./db/client.ts";
@@ -232,7 +232,7 @@ export default {
     const deps = { db, clock: systemClock, rules, logger };
     try {
       if (controller.cron === CRONS.markStuck) {
-        const { marked } = await markStuck(deps);
+        const { marked } = await runMarking(deps);
         logger.info("claims marked stuck", { marked, cron: controller.cron });
       }
       // Also after a marking: it may have raised stuck_backlog alerts.

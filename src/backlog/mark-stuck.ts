@@ -3,6 +3,7 @@ import type { AppDeps } from "../deps.ts";
 import { stuckCutoff } from "../domain/backlog.ts";
 import { MARK_STUCK } from "./sql.ts";
 import { LONG_TRANSACTION, prismaSession } from "../db/client.ts";
+import { flagUnconfirmedReferrals } from "../claims/referrals.ts";
 
 /**
  * Marks every claim pending documentation since at least
@@ -42,4 +43,14 @@ export async function markStuck(
     marked += markedNow;
     if (markedNow < chunk) return { marked };
   }
+}
+
+/**
+ * The periodic marking: stuck claims, then referrals whose paper has not appeared from their sender
+ * (src/claims/referrals.ts). Flags only; neither moves money.
+ */
+export async function runMarking(deps: Pick<AppDeps, "db" | "clock" | "rules">) {
+  const { marked } = await markStuck(deps);
+  const referrals = await flagUnconfirmedReferrals(deps);
+  return { marked, referralsFlagged: referrals.flagged, referralsConfirmed: referrals.confirmed };
 }

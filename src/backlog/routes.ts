@@ -4,7 +4,7 @@ import type { AppDeps } from "../deps.ts";
 import { router } from "../http/router.ts";
 import { Count, json, problems, readProblems } from "../http/schemas.ts";
 import { Backlog, BacklogQuery } from "./contract.ts";
-import { markStuck } from "./mark-stuck.ts";
+import { runMarking } from "./mark-stuck.ts";
 import { backlogReport } from "./report.ts";
 
 /**
@@ -53,7 +53,13 @@ export function backlogRoutes(deps: AppDeps) {
       responses: {
         200: json(
           z
-            .object({ marked: Count.openapi({ description: "claims marked stuck by this run" }) })
+            .object({
+              marked: Count.openapi({ description: "claims marked stuck by this run" }),
+              referralsFlagged: Count.openapi({
+                description: "referrals flagged referral_unconfirmed: no paper from their sender in the rules' days",
+              }),
+              referralsConfirmed: Count.openapi({ description: "referrals unflagged: their sender's paper arrived" }),
+            })
             .openapi("MarkStuckResult"),
           "Done",
         ),
@@ -62,7 +68,7 @@ export function backlogRoutes(deps: AppDeps) {
     }),
     async (ctx) => {
       requireRole(callerOf(ctx), "central");
-      return ctx.json(await markStuck(deps), 200);
+      return ctx.json(await runMarking(deps), 200);
     },
   );
 

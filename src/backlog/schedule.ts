@@ -1,6 +1,6 @@
 import type { AppDeps } from "../deps.ts";
 import { every, type Schedule } from "../schedule.ts";
-import { markStuck } from "./mark-stuck.ts";
+import { runMarking } from "./mark-stuck.ts";
 
 export type { Schedule };
 
@@ -13,10 +13,10 @@ export type { Schedule };
 export function scheduleMarkStuck(
   deps: Pick<AppDeps, "db" | "clock" | "rules" | "logger">,
   seconds: number,
-  mark: typeof markStuck = markStuck,
+  mark: (deps: Pick<AppDeps, "db" | "clock" | "rules">) => Promise<{ marked: number }> = runMarking,
 ): Schedule {
   return every(seconds, "stuck marking", deps.logger, async () => {
-    const { marked } = await mark(deps);
-    if (marked > 0) deps.logger.info("claims marked stuck", { marked });
+    const result = await mark(deps);
+    if (Object.values(result).some((count) => count > 0)) deps.logger.info("claims marked", result);
   });
 }

@@ -240,6 +240,8 @@ function claimRow({ claim, status, missing, flags }: Settled) {
     diagnosis_primary: input.diagnosis.primary,
     diagnosis_secondary: input.diagnosis.secondary,
     referral: input.referral,
+    referral_from: input.referralFrom ?? null,
+    referral_paper: input.referralPaper ?? null,
     procedure: input.procedure,
     died: input.died,
     total: amounts.total.toString(),

@@ -42,6 +42,17 @@ export const ClaimDetail = ClaimSummary.extend({
   }),
   diagnosis: z.object({ primary: Text, secondary: z.array(Text).max(50) }),
   referral: z.boolean(),
+  referralPaper: z
+    .object({
+      number: Text,
+      from: Text.nullable().openapi({ description: "the referring facility (MA_NOI_DI); null when not sent" }),
+      senderClaim: z
+        .object({ facilityCode: Text, claimId: Text })
+        .nullable()
+        .openapi({ description: "the referring facility's claim whose referral paper (XML13) has this number" }),
+    })
+    .nullable()
+    .openapi({ description: "a referred-in patient's paper: its number stands for the paper; null when none" }),
   procedure: z.boolean(),
   died: z.boolean(),
   documents: z.array(z.object({ type: Text, reference: Text, receivedAt: Timestamp })).max(10_000),

@@ -5,6 +5,8 @@ import { formatMoney } from "../domain/money.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
 import { decodeCursor, page } from "../http/paging.ts";
 import { iso } from "../http/schemas.ts";
+import { prismaSession } from "../db/client.ts";
+import { referralPaperView } from "./referrals.ts";
 
 /** Every claim query starts from this: the caller's scope is part of the WHERE, never an afterthought. */
 export function claimScope(caller: Caller): Prisma.ClaimWhereInput {
@@ -64,6 +66,7 @@ export async function claimDetail(
     },
     diagnosis: { primary: claim.diagnosisPrimary, secondary: claim.diagnosisSecondary },
     referral: claim.referral,
+    referralPaper: await referralPaperView(prismaSession(db as AppDeps["db"]["prisma"]), claim),
     procedure: claim.procedure,
     died: claim.died,
     documents: claim.documents.map((d) => ({

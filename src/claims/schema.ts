@@ -46,6 +46,11 @@ export const ClaimInputSchema = z
     dischargedAt: Instant,
     diagnosis: z.object({ primary: Icd10, secondary: z.array(Icd10).max(50).default([]) }).strict(),
     referral: z.boolean().default(false),
+    referralFrom: z
+      .string()
+      .regex(/^\d{5}$/, "must be 5 digits")
+      .openapi({ maxLength: 5, description: "the facility that referred the patient (MA_NOI_DI)" })
+      .optional(),
     referralPaper: z
       .string()
       .trim()

@@ -2,7 +2,8 @@
  * Flags raise attention, never block: late data and signs of abuse are for
  * inspection (docs/domain.md).
  */
-export type ClaimFlag = "late_submission" | "possible_duplicate" | "out_of_province" | "citizen_id_mismatch";
+export type ClaimFlag =
+  "late_submission" | "possible_duplicate" | "out_of_province" | "citizen_id_mismatch" | "referral_unconfirmed";
 
 /** Every flag, for the schemas that list or filter them. */
 export const CLAIM_FLAGS = [
@@ -10,6 +11,8 @@ export const CLAIM_FLAGS = [
   "possible_duplicate",
   "out_of_province",
   "citizen_id_mismatch",
+  // The referring facility's claim with this referral paper (its XML13) has not arrived within the rules' days.
+  "referral_unconfirmed",
 ] as const satisfies readonly ClaimFlag[];
 
 /** Received more than the deadline after discharge. */

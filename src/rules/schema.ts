@@ -93,6 +93,11 @@ export const TimingRulesSchema = z
       .min(0)
       .max(24 * 365)
       .default(24),
+    /**
+     * A referral whose paper's number has not appeared on a claim of the referring facility (its XML13) this many
+     * days after the claim arrived is flagged referral_unconfirmed at the next marking: for inspection, not a hold.
+     */
+    referralConfirmDays: z.number().int().min(0).max(3650).default(30),
   })
   .strict();
 

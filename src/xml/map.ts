@@ -306,13 +306,14 @@ function documentsOf(episode: RawEpisode, summary: Summary, rules: XmlMappingRul
   return documents;
 }
 
-/** The referral paper's number from the fields the rules name, as the claim's `referralPaper`. */
-function referralPaperOf(summary: Summary, rules: MapContext["rules"]): { referralPaper?: string } {
-  for (const field of rules.referralPaper) {
-    const number = summary.get(field)?.trim();
-    if (number) return { referralPaper: number };
-  }
-  return {};
+/** The referral paper's number and its issuer from the fields the rules name (`referralPaper`, `referralFrom`). */
+function referralPaperOf(
+  summary: Summary,
+  rules: MapContext["rules"],
+): { referralPaper?: string; referralFrom?: string } {
+  const number = rules.referralPaper.map((field) => summary.get(field)?.trim()).find(Boolean);
+  const from = rules.referralFrom.map((field) => summary.get(field)?.trim()).find((code) => /^\d{5}$/.test(code ?? ""));
+  return { ...(number ? { referralPaper: number } : {}), ...(from ? { referralFrom: from } : {}) };
 }
 
 /** Translates one episode. Throws (a Problem) only for an inner document that makes the whole file untrustworthy. */
@@ -418,6 +419,7 @@ export function xmlField(
     [/^amounts\.patient/, "T_BNCCT"],
     [/^amounts\.other/, "T_NGUONKHAC"],
     [/^referralPaper/, "GIAY_CHUYEN_TUYEN"],
+    [/^referralFrom/, "MA_NOI_DI"],
   ];
   const hit = fields.find(([re]) => re.test(path));
   return { path: hit ? `XML1.${hit[1]}` : "XML1", message: renamed(message, names) };

@@ -49,6 +49,8 @@ export const XmlMappingRulesSchema = z
      * of a paper that travels as the sender's XML13 (the claim's `referralPaper`).
      */
     referralPaper: z.array(Field).default(["GIAY_CHUYEN_TUYEN"]),
+    /** Fields of XML1 whose first 5-digit value is the referring facility (the claim's `referralFrom`). */
+    referralFrom: z.array(Field).default(["MA_NOI_DI"]),
     /** The claim's `procedure`: a surgery or procedure (ICD-9-CM codes in MA_PTTT_QT). */
     procedure: AnyOf.default([{ field: "MA_PTTT_QT" }]),
     /** The claim's `died`: KET_QUA_DTRI 5 death, 8 death outside hospital. */

@@ -1029,7 +1029,7 @@ export interface components {
                 /** @enum {string} */
                 outcome: "created" | "corrected" | "unchanged" | "rejected";
                 missingDocuments?: string[];
-                flags?: ("late_submission" | "possible_duplicate" | "out_of_province" | "citizen_id_mismatch")[];
+                flags?: ("late_submission" | "possible_duplicate" | "out_of_province" | "citizen_id_mismatch" | "referral_unconfirmed")[];
             }[];
             errors: {
                 /** Format: int32 */
@@ -1069,6 +1069,8 @@ export interface components {
             };
             /** @default false */
             referral?: boolean;
+            /** @description the facility that referred the patient (MA_NOI_DI) */
+            referralFrom?: string;
             /** @description the referral paper's number (giấy chuyển tuyến, GIAY_CHUYEN_TUYEN): it counts as the referral_paper document, whose paper stays with the sending facility; implies referral */
             referralPaper?: string;
             /**
@@ -1185,6 +1187,17 @@ export interface components {
                 secondary: string[];
             };
             referral: boolean;
+            /** @description a referred-in patient's paper: its number stands for the paper; null when none */
+            referralPaper: {
+                number: string;
+                /** @description the referring facility (MA_NOI_DI); null when not sent */
+                from: string | null;
+                /** @description the referring facility's claim whose referral paper (XML13) has this number */
+                senderClaim: {
+                    facilityCode: string;
+                    claimId: string;
+                } | null;
+            } | null;
             procedure: boolean;
             died: boolean;
             documents: {
@@ -1310,6 +1323,16 @@ export interface components {
              * @description claims marked stuck by this run
              */
             marked: number;
+            /**
+             * Format: int32
+             * @description referrals flagged referral_unconfirmed: no paper from their sender in the rules' days
+             */
+            referralsFlagged: number;
+            /**
+             * Format: int32
+             * @description referrals unflagged: their sender's paper arrived
+             */
+            referralsConfirmed: number;
         };
         LateSubmissionReport: {
             /** Format: int32 */
@@ -5855,7 +5878,7 @@ export interface operations {
                 status?: "accepted" | "pending_documentation" | "approved" | "denied";
                 stuck?: "true" | "false";
                 year?: number;
-                flag?: "late_submission" | "possible_duplicate" | "out_of_province" | "citizen_id_mismatch";
+                flag?: "late_submission" | "possible_duplicate" | "out_of_province" | "citizen_id_mismatch" | "referral_unconfirmed";
             };
             header?: never;
             path?: never;

@@ -81,4 +81,47 @@ describe("a referred-in patient's claim", () => {
     expect(stored).toMatchObject({ referral: true, missingDocuments: [] });
     expect(stored.documents).toEqual([expect.objectContaining({ type: "referral_paper", reference: "456/2026/GCT" })]);
   });
+
+  const sender = async (claimId: string, reference: string) => {
+    const choRay = await t.key("facility", "79001");
+    const paper = [{ type: "referral_paper", reference }];
+    const res = await t.json("POST", "/v1/batches", {
+      key: choRay,
+      body: { batchId: `S-${claimId}`, claims: [claim({ claimId, documents: paper }, 90)] },
+    });
+    expect(res.body).toMatchObject({ accepted: 1 });
+  };
+
+  it("is linked with the referring facility's claim that carries the paper (its XML13), whichever arrives first", async () => {
+    await seedReference(t);
+    await send([claim({ claimId: "IN1", referralFrom: "79001", referralPaper: "555/GCT" }, 5)]);
+    expect((await detail("IN1")).referralPaper).toEqual({ number: "555/GCT", from: "79001", senderClaim: null });
+    await sender("OUT1", "555/GCT");
+    expect((await detail("IN1")).referralPaper).toEqual({
+      number: "555/GCT",
+      from: "79001",
+      senderClaim: { facilityCode: "79001", claimId: "OUT1" },
+    });
+  });
+
+  it("is flagged referral_unconfirmed when the paper has not appeared from its sender after the rules' days, never held", async () => {
+    await seedReference(t);
+    await send([
+      claim({ claimId: "IN2", referralFrom: "79001", referralPaper: "600/GCT" }, 6),
+      claim({ claimId: "IN3", referralFrom: "79001", referralPaper: "601/GCT" }, 7),
+    ]);
+    await sender("OUT3", "601/GCT");
+    t.clock.advance(29 * 86_400_000);
+    expect((await t.json("POST", "/v1/jobs/mark-stuck")).body).toMatchObject({ referralsFlagged: 0 });
+    t.clock.advance(2 * 86_400_000);
+    expect((await t.json("POST", "/v1/jobs/mark-stuck")).body).toMatchObject({ referralsFlagged: 1 });
+    const unconfirmed = await detail("IN2");
+    expect(unconfirmed.status).toBe("accepted");
+    expect(unconfirmed.flags).toContain("referral_unconfirmed");
+    expect((await detail("IN3")).flags).not.toContain("referral_unconfirmed");
+    // The paper turns up late: the flag goes at the next marking.
+    await sender("OUT2", "600/GCT");
+    expect((await t.json("POST", "/v1/jobs/mark-stuck")).body).toMatchObject({ referralsConfirmed: 1 });
+    expect((await detail("IN2")).flags).not.toContain("referral_unconfirmed");
+  });
 });

@@ -66,12 +66,12 @@ WHERE EXISTS (SELECT 1 FROM claim c WHERE c.facility_code = $1 AND c.card_number
 INSERT INTO claim (facility_code, claim_id, province_code, year, month, visit_type, admitted_at, discharged_at,
   received_at,
   card_number, citizen_id, patient_name, birth_date, gender, diagnosis_primary, diagnosis_secondary,
-  referral, procedure, died, total_amount, insurance_amount, patient_amount, other_amount,
-  status, missing_documents, flags, pending_since, content_hash, batch_ref, updated_at)
+  referral, referral_from, referral_paper, procedure, died, total_amount, insurance_amount, patient_amount,
+  other_amount, status, missing_documents, flags, pending_since, content_hash, batch_ref, updated_at)
 SELECT $1, t.claim_id, t.province_code, t.year, t.month, t.visit_type::"VisitType", t.admitted_at, t.discharged_at, $2,
   t.card_number, t.citizen_id, t.patient_name, t.birth_date, t.gender, t.diagnosis_primary,
   ARRAY(SELECT json_array_elements_text(t.diagnosis_secondary)),
-  t.referral, t.procedure, t.died, t.total, t.insurance, t.patient, t.other,
+  t.referral, t.referral_from, t.referral_paper, t.procedure, t.died, t.total, t.insurance, t.patient, t.other,
   t.status::"ClaimStatus", ARRAY(SELECT json_array_elements_text(t.missing)), ARRAY(SELECT
     json_array_elements_text(t.flags)),
   CASE WHEN t.status = 'pending_documentation' THEN $2::timestamptz END,
@@ -79,7 +79,8 @@ SELECT $1, t.claim_id, t.province_code, t.year, t.month, t.visit_type::"VisitTyp
 FROM json_to_recordset($4::json) AS t(claim_id text, province_code text, year int, month int, visit_type text,
   admitted_at timestamptz, discharged_at timestamptz, card_number text, citizen_id text, patient_name text, birth_date
     text,
-  gender text, diagnosis_primary text, diagnosis_secondary json, referral boolean, procedure boolean, died boolean,
+  gender text, diagnosis_primary text, diagnosis_secondary json, referral boolean, referral_from text,
+  referral_paper text, procedure boolean, died boolean,
   total numeric, insurance numeric, patient numeric, other numeric, status text, missing json, flags json, content_hash
     text)
 ON CONFLICT (facility_code, claim_id) DO UPDATE SET
@@ -88,7 +89,8 @@ ON CONFLICT (facility_code, claim_id) DO UPDATE SET
   admitted_at = EXCLUDED.admitted_at, discharged_at = EXCLUDED.discharged_at,
   card_number = EXCLUDED.card_number, citizen_id = EXCLUDED.citizen_id, patient_name = EXCLUDED.patient_name,
   birth_date = EXCLUDED.birth_date, gender = EXCLUDED.gender, diagnosis_primary = EXCLUDED.diagnosis_primary,
-  diagnosis_secondary = EXCLUDED.diagnosis_secondary, referral = EXCLUDED.referral, procedure = EXCLUDED.procedure,
+  diagnosis_secondary = EXCLUDED.diagnosis_secondary, referral = EXCLUDED.referral,
+  referral_from = EXCLUDED.referral_from, referral_paper = EXCLUDED.referral_paper, procedure = EXCLUDED.procedure,
   died = EXCLUDED.died, total_amount = EXCLUDED.total_amount, insurance_amount = EXCLUDED.insurance_amount,
   patient_amount = EXCLUDED.patient_amount, other_amount = EXCLUDED.other_amount,
   status = EXCLUDED.status, missing_documents = EXCLUDED.missing_documents, flags = EXCLUDED.flags,
