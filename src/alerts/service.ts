@@ -4,26 +4,21 @@ import { type Caller, canSeeProvince, provinceScope, requireRole } from "../auth
 import { prismaSession } from "../db/client.ts";
 import type { AppDeps } from "../deps.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
-import { decodeCursor, page } from "../http/paging.ts";
+import { CursorField, decodeCursor, page } from "../http/paging.ts";
 import { conflict, notFound, unprocessable } from "../http/problem.ts";
 import { lockSpending } from "./evaluate.ts";
 import * as sql from "./sql.ts";
 import { alertView, type KINDS, type Status } from "./view.ts";
 
 const UUID = z.uuid();
-const badCursor = () =>
-  unprocessable("invalid query: cursor is not one this service issued", [
-    { path: "cursor", code: "invalid_cursor", message: "not a cursor this service issued" },
-  ]);
 
 /** The list's sort key is (raisedAt desc, id desc); its cursor is that of the page's last alert. */
 function afterCursor(cursor: string | undefined): Prisma.AlertWhereInput | null {
-  const key = decodeCursor(cursor);
+  const key = decodeCursor(cursor, z.tuple([CursorField.instant, CursorField.uuid]));
   if (key === null) return null;
   const [raisedAt, id] = key;
-  const at = typeof raisedAt === "string" ? new Date(raisedAt) : null;
-  if (!at || Number.isNaN(at.getTime()) || !UUID.safeParse(id).success) throw badCursor();
-  return { OR: [{ raisedAt: { lt: at } }, { raisedAt: at, id: { lt: id as string } }] };
+  const at = new Date(raisedAt);
+  return { OR: [{ raisedAt: { lt: at } }, { raisedAt: at, id: { lt: id } }] };
 }
 
 /**

@@ -4,7 +4,7 @@ import { audit } from "../audit/audit.ts";
 import { type Caller, callerOf, requireRole } from "../auth/caller.ts";
 import type { AppDeps } from "../deps.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
-import { decodeCursor, ListQuery, page } from "../http/paging.ts";
+import { CursorField, decodeCursor, ListQuery, page } from "../http/paging.ts";
 import { forbidden, notFound, unprocessable } from "../http/problem.ts";
 import type { AppEnv } from "../http/router.ts";
 import {
@@ -164,7 +164,7 @@ export async function listWebhooks(
   query: { limit: number; cursor?: string | undefined },
 ) {
   requireRole(caller, "central", "province");
-  const after = decodeCursor(query.cursor);
+  const after = decodeCursor(query.cursor, z.tuple([CursorField.uuid]));
   const rows = await deps.db.prisma.provinceWebhook.findMany({
     where: { ...scopeWhere(caller), ...(after ? { id: { gt: String(after[0]) } } : {}) },
     orderBy: { id: "asc" },
@@ -195,14 +195,10 @@ export async function deleteWebhook(
 
 /** Deliveries are listed by (createdAt desc, id desc); a cursor is that of the page's last one. */
 function deliveriesAfter(cursor: string | undefined): Prisma.AlertDeliveryWhereInput {
-  const key = decodeCursor(cursor);
+  const key = decodeCursor(cursor, z.tuple([CursorField.instant, CursorField.uuid]));
   if (!key) return {};
-  const at = typeof key[0] === "string" ? new Date(key[0]) : null;
-  if (!at || Number.isNaN(at.getTime()) || !UUID.safeParse(key[1]).success)
-    throw unprocessable("invalid query: cursor is not one this service issued", [
-      { path: "cursor", code: "invalid_cursor", message: "not a cursor this service issued" },
-    ]);
-  return { OR: [{ createdAt: { lt: at } }, { createdAt: at, id: { lt: key[1] as string } }] };
+  const at = new Date(key[0]);
+  return { OR: [{ createdAt: { lt: at } }, { createdAt: at, id: { lt: key[1] } }] };
 }
 
 type DeliveryRow = Prisma.AlertDeliveryGetPayload<object>;

@@ -1,9 +1,10 @@
+import { z } from "zod";
 import type { Caller } from "../auth/caller.ts";
 import type { AppDeps } from "../deps.ts";
 import type { ClaimStatus } from "../domain/claim-status.ts";
 import { formatMoney } from "../domain/money.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
-import { decodeCursor, page } from "../http/paging.ts";
+import { CursorField, decodeCursor, page } from "../http/paging.ts";
 import { iso } from "../http/schemas.ts";
 import { prismaSession } from "../db/client.ts";
 import { referralPaperView } from "./referrals.ts";
@@ -91,7 +92,7 @@ export interface ClaimFilter {
 
 /** The claims in the caller's scope that match the filter, newest first, a page at a time. */
 export async function listClaims(deps: Pick<AppDeps, "db">, caller: Caller, filter: ClaimFilter) {
-  const after = decodeCursor(filter.cursor);
+  const after = decodeCursor(filter.cursor, z.tuple([CursorField.id]));
   const rows = await deps.db.prisma.claim.findMany({
     where: {
       AND: [

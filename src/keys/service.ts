@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import { audit } from "../audit/audit.ts";
 import { generateSecret, hashSecret } from "../auth/secrets.ts";
 import type { AppDeps } from "../deps.ts";
-import { decodeCursor, page } from "../http/paging.ts";
+import { CursorField, decodeCursor, page } from "../http/paging.ts";
 import { unprocessable } from "../http/problem.ts";
 import { Text, FacilityCode, ProvinceCode, Timestamp, iso } from "../http/schemas.ts";
 
@@ -156,7 +156,7 @@ export async function registerBootstrapKey(deps: AppDeps, secret: string) {
 
 /** The keys, without secrets, by id (central). */
 export async function listKeys(deps: Pick<AppDeps, "db">, query: { limit: number; cursor?: string | undefined }) {
-  const after = decodeCursor(query.cursor);
+  const after = decodeCursor(query.cursor, z.tuple([CursorField.uuid]));
   const rows = await deps.db.prisma.apiKey.findMany({
     where: after ? { id: { gt: String(after[0]) } } : {},
     orderBy: { id: "asc" },

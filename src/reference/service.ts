@@ -1,10 +1,11 @@
+import { z } from "zod";
 import { audit } from "../audit/audit.ts";
 import { type Caller, requireRole } from "../auth/caller.ts";
 import { LONG_TRANSACTION, prismaSession } from "../db/client.ts";
 import type { AppDeps } from "../deps.ts";
 import { sameMerger } from "../domain/merger.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
-import { decodeCursor, page } from "../http/paging.ts";
+import { CursorField, decodeCursor, page } from "../http/paging.ts";
 import { unprocessable } from "../http/problem.ts";
 import { iso } from "../http/schemas.ts";
 import { reattributeClaims } from "./reattribute.ts";
@@ -194,7 +195,7 @@ export async function saveFacility(
 
 /** Provinces by code, a page at a time. */
 export async function listProvinces(deps: Pick<AppDeps, "db">, query: { limit: number; cursor?: string | undefined }) {
-  const after = decodeCursor(query.cursor);
+  const after = decodeCursor(query.cursor, z.tuple([CursorField.code(2)]));
   const rows = await deps.db.prisma.province.findMany({
     where: after ? { code: { gt: String(after[0]) } } : {},
     orderBy: { code: "asc" },
@@ -209,7 +210,7 @@ export async function listFacilities(
   deps: Pick<AppDeps, "db">,
   query: { limit: number; cursor?: string | undefined; province?: string | undefined },
 ) {
-  const after = decodeCursor(query.cursor);
+  const after = decodeCursor(query.cursor, z.tuple([CursorField.code(5)]));
   const rows = await deps.db.prisma.facility.findMany({
     where: {
       ...(query.province ? { provinceCode: query.province } : {}),
