@@ -105,11 +105,25 @@ export function createApp(deps: AppDeps) {
         "RFC 9457 problem+json.",
     },
     security: [{ bearer: [] }],
+    // Each deployment serves its own document: paths are relative to where it was fetched.
+    servers: [
+      {
+        url: "/",
+        description: "This deployment (production, staging or local: wherever this document was fetched from)",
+        "x-internal": false,
+      } as never,
+    ],
     tags: TAGS,
   });
   app.route("/docs", docsRoutes(deps.docsAssets));
 
+  const allowed = allowedMethods(app.routes);
   app.notFound((ctx) => {
+    const methods = allowed(ctx.req.path);
+    if (methods.length)
+      throw new Problem(405, "method_not_allowed", `this path answers ${methods.join(", ")}`, undefined, {
+        Allow: methods.join(", "),
+      });
     // The path is not echoed: a client may have put a patient's data in it.
     throw new Problem(404, "not_found", `no route matches this ${ctx.req.method} request's path`);
   });
@@ -118,3 +132,18 @@ export function createApp(deps: AppDeps) {
 }
 
 export type App = ReturnType<typeof createApp>;
+
+/** The methods the app answers at a path, from its route table (for 405 and its Allow header). */
+function allowedMethods(routes: readonly { method: string; path: string }[]): (path: string) => string[] {
+  const patterns = routes
+    .filter((route) => route.method !== "ALL" && !route.path.includes("*"))
+    .map((route) => ({
+      method: route.method,
+      matches: new RegExp(`^${route.path.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/:\w+/g, "[^/]+")}/?$`),
+    }));
+  return (path) => {
+    const methods = new Set(patterns.filter((pattern) => pattern.matches.test(path)).map((pattern) => pattern.method));
+    if (methods.has("GET")) methods.add("HEAD");
+    return [...methods].sort();
+  };
+}

@@ -34,7 +34,7 @@ const HttpsUrl = z
       return false;
     }
   }, "must be an https:// URL without credentials")
-  .openapi({ example: "https://soyte.example.vn/hooks/bhyt-alerts" });
+  .openapi({ example: "https://soyte.example.vn/hooks/bhyt-alerts", format: "uri", pattern: "^https://" });
 
 const CreateWebhook = z
   .object({

@@ -8,7 +8,7 @@ import { Money } from "../http/schemas.ts";
 // Strings bounded by an anchored pattern state their length for the OpenAPI document (the pattern enforces it).
 const Icd10 = z
   .string()
-  .regex(/^[A-Z]\d{2}(\.\d{1,2})?$/, "must be an ICD-10 code like J18.9")
+  .regex(/^[A-Z][0-9]{2}(\.[0-9]{1,2})?$/, "must be an ICD-10 code like J18.9")
   .openapi({ maxLength: 6 });
 export const Instant = z.iso
   .datetime({
@@ -28,12 +28,12 @@ export const ClaimInputSchema = z
       .object({
         cardNumber: z
           .string()
-          .regex(/^[A-Z]{2}[1-5]\d{12}$/, "must be a 15-character card number like DN4010123456789")
+          .regex(/^[A-Z]{2}[1-5][0-9]{12}$/, "must be a 15-character card number like DN4010123456789")
           .openapi({ maxLength: 15 })
           .optional(),
         citizenId: z
           .string()
-          .regex(/^\d{12}$/, "must be 12 digits")
+          .regex(/^[0-9]{12}$/, "must be 12 digits")
           .openapi({ maxLength: 12 })
           .optional(),
         name: z.string().trim().min(1).max(200).optional(),
@@ -48,7 +48,7 @@ export const ClaimInputSchema = z
     referral: z.boolean().default(false),
     referralFrom: z
       .string()
-      .regex(/^\d{5}$/, "must be 5 digits")
+      .regex(/^[0-9]{5}$/, "must be 5 digits")
       .openapi({ maxLength: 5, description: "the facility that referred the patient (MA_NOI_DI)" })
       .optional(),
     referralPaper: z
@@ -87,7 +87,7 @@ export const BatchEnvelopeSchema = z
       .regex(/^[A-Za-z0-9._:/-]+$/, "letters, digits and . _ : / - only"),
     facilityCode: z
       .string()
-      .regex(/^\d{5}$/, "must be 5 digits")
+      .regex(/^[0-9]{5}$/, "must be 5 digits")
       .openapi({ maxLength: 5 })
       .optional(),
     claims: z.array(z.unknown()).min(1, "a batch needs at least one claim"),

@@ -5,21 +5,26 @@ import { parseMoney } from "../domain/money.ts";
 export const ProvinceCode = z
   .string()
   .length(2)
-  .regex(/^\d{2}$/, "must be 2 digits")
+  .regex(/^[0-9]{2}$/, "must be 2 digits")
   .openapi({ example: "01" });
 export const FacilityCode = z
   .string()
   .length(5)
-  .regex(/^\d{5}$/, "must be 5 digits")
+  .regex(/^[0-9]{5}$/, "must be 5 digits")
   .openapi({ example: "01001" });
 export const Year = z.coerce.number().int().min(2000).max(2100).openapi({ example: 2026, format: "int32" });
 
+// What a client may send: a decimal string, or a JSON number whose shortest text has at most two decimals.
 const moneyDoc = {
-  type: "string",
-  maxLength: 40,
+  anyOf: [
+    { type: "string" as const, pattern: "^-?[0-9]{1,16}(\\.[0-9]{1,2})?$", maxLength: 40 },
+    { type: "number" as const, minimum: -1e16, maximum: 1e16 },
+  ],
   example: "280000",
-  description: "VND as a decimal string (a number with at most 2 decimals is accepted)",
-} as const;
+  description:
+    "VND: a decimal string (preferred), or a JSON number with at most 2 decimals (send amounts of 90 trillion or " +
+    "more as strings)",
+};
 
 /** A money input field: a decimal string or a number with at most 2 decimals, parsed exactly. */
 function moneyInput(allowNegative: boolean, message: string, example: string) {
@@ -64,12 +69,12 @@ export const Count = z.number().int().min(0).max(2_147_483_647).openapi({ format
 export const MoneyOut = z
   .string()
   .max(22)
-  .regex(/^-?\d+(\.\d{1,2})?$/)
+  .regex(/^-?[0-9]+(\.[0-9]{1,2})?$/)
   .openapi({ example: "280000" });
 export const RatioOut = z
   .string()
   .max(24)
-  .regex(/^-?\d+(\.\d+)?$/)
+  .regex(/^-?[0-9]+(\.[0-9]+)?$/)
   .openapi({ example: "0.8512" });
 export const Timestamp = z.string().max(30).openapi({ example: "2026-03-01T04:00:00.000Z", format: "date-time" });
 

@@ -13,6 +13,8 @@ export function opsRoutes(deps: AppDeps) {
       method: "get",
       path: "/healthz",
       tags: ["Operations"],
+      // For load balancers: no key.
+      security: [],
       summary: "The process is up",
       responses: { 200: json(z.object({ status: z.literal("ok") }).openapi("Health")) },
     }),
@@ -24,6 +26,7 @@ export function opsRoutes(deps: AppDeps) {
       method: "get",
       path: "/readyz",
       tags: ["Operations"],
+      security: [],
       summary: "The database answers",
       responses: {
         200: json(z.object({ status: z.literal("ready"), database: Text }).openapi("Readiness")),

@@ -764,18 +764,18 @@ export interface components {
         };
         EstimateInput: {
             /**
-             * @description VND as a decimal string (a number with at most 2 decimals is accepted)
+             * @description VND: a decimal string (preferred), or a JSON number with at most 2 decimals (send amounts of 90 trillion or more as strings)
              * @example 280000
              */
-            amount: string;
+            amount: string | number;
             decisionRef?: string;
         };
         AdjustmentInput: {
             /**
-             * @description VND as a decimal string (a number with at most 2 decimals is accepted)
+             * @description VND: a decimal string (preferred), or a JSON number with at most 2 decimals (send amounts of 90 trillion or more as strings)
              * @example -5000000
              */
-            amount: string;
+            amount: string | number;
             reason: string;
             decisionRef?: string;
         };
@@ -864,7 +864,10 @@ export interface components {
             createdAt: string;
         };
         WebhookInput: {
-            /** @example https://soyte.example.vn/hooks/bhyt-alerts */
+            /**
+             * Format: uri
+             * @example https://soyte.example.vn/hooks/bhyt-alerts
+             */
             url: string;
             /**
              * @description whose alerts to send. Central: absent = every province. Province key: absent or its own province.
@@ -1085,25 +1088,25 @@ export interface components {
             died?: boolean;
             amounts: {
                 /**
-                 * @description VND as a decimal string (a number with at most 2 decimals is accepted)
+                 * @description VND: a decimal string (preferred), or a JSON number with at most 2 decimals (send amounts of 90 trillion or more as strings)
                  * @example 280000
                  */
-                total: string;
+                total: string | number;
                 /**
-                 * @description VND as a decimal string (a number with at most 2 decimals is accepted)
+                 * @description VND: a decimal string (preferred), or a JSON number with at most 2 decimals (send amounts of 90 trillion or more as strings)
                  * @example 280000
                  */
-                insurance: string;
+                insurance: string | number;
                 /**
-                 * @description VND as a decimal string (a number with at most 2 decimals is accepted)
+                 * @description VND: a decimal string (preferred), or a JSON number with at most 2 decimals (send amounts of 90 trillion or more as strings)
                  * @example 280000
                  */
-                patient: string;
+                patient: string | number;
                 /**
-                 * @description VND as a decimal string (a number with at most 2 decimals is accepted)
+                 * @description VND: a decimal string (preferred), or a JSON number with at most 2 decimals (send amounts of 90 trillion or more as strings)
                  * @example 280000
                  */
-                other?: string;
+                other?: string | number;
             };
             /** @default [] */
             documents?: {
@@ -1228,7 +1231,7 @@ export interface components {
              * @description approved: the amount the fund pays (default: the claimed insurance amount; may not exceed it)
              * @example 280000
              */
-            approvedAmount?: string;
+            approvedAmount?: string | number;
             reason: string;
         };
         ClaimDocumentsInput: {

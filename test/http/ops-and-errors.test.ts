@@ -113,7 +113,7 @@ describe("operations endpoints", () => {
       { ratio: "0.85", severity: "high" },
       { ratio: "1.00", severity: "critical" },
     ]);
-    expect(res.body.timing).toEqual({ stuckAfterDays: 30, submissionDeadlineHours: 24 });
+    expect(res.body.timing).toEqual({ stuckAfterDays: 30, submissionDeadlineHours: 24, referralConfirmDays: 30 });
     expect((await t.call("GET", "/v1/rules", { key: null })).status).toBe(401);
   });
 });
@@ -157,10 +157,11 @@ describe("errors are problem+json", () => {
     expect(await t.db.prisma.province.count()).toBe(0);
   });
 
-  it("an unknown route is a 404 problem, with or without a key", async () => {
+  it("an unknown route is a 404 problem, with or without a key; a known one with another method 405", async () => {
     expectProblem(await t.json("GET", "/nowhere", { key: null }), 404, "not_found");
     expectProblem(await t.json("GET", "/v1/nowhere"), 404, "not_found");
-    expectProblem(await t.json("DELETE", "/v1/provinces"), 404, "not_found");
+    // A known path with another method is 405 (test/http/methods.test.ts).
+    expectProblem(await t.json("DELETE", "/v1/provinces"), 405, "method_not_allowed");
   });
 
   it("no key, or an unknown one, is 401 with WWW-Authenticate", async () => {
