@@ -1,6 +1,8 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { cors } from "hono/cors";
 import { secureHeaders } from "hono/secure-headers";
+import { createHash } from "node:crypto";
+import { CSS as DASHBOARD_CSS } from "./dashboard/pages.tsx";
 import { alertsRoutes } from "./alerts/routes.ts";
 import { authenticate } from "./auth/caller.ts";
 import type { AppDeps } from "./deps.ts";
@@ -32,6 +34,25 @@ const MiB = 1024 * 1024;
 /** Response headers a page of another origin may read. */
 const EXPOSED_HEADERS = ["RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "Retry-After", "X-Request-Id"];
 
+/**
+ * No script but the service's own files, no inline script at all; the dashboard's one inline style sheet by its
+ * hash; nothing may frame a page; forms post only here.
+ */
+function contentSecurityPolicy() {
+  const dashboardStyle = `'sha256-${createHash("sha256").update(DASHBOARD_CSS).digest("base64")}'`;
+  return {
+    defaultSrc: ["'none'"],
+    scriptSrc: ["'self'"],
+    styleSrc: ["'self'", dashboardStyle],
+    imgSrc: ["'self'", "data:"],
+    connectSrc: ["'self'"],
+    fontSrc: ["'self'"],
+    formAction: ["'self'"],
+    frameAncestors: ["'none'"],
+    baseUri: ["'none'"],
+  };
+}
+
 /** The API's sections, in the order docs/api.md presents them. */
 const TAGS = [
   { name: "Operations", description: "Liveness and readiness, for load balancers and orchestrators" },
@@ -56,7 +77,7 @@ export function createApp(deps: AppDeps) {
 
   app.use("*", requestId());
   app.use("*", accessLog(deps.logger));
-  app.use("*", secureHeaders());
+  app.use("*", secureHeaders({ contentSecurityPolicy: contentSecurityPolicy(), xFrameOptions: "DENY" }));
   // The API is authorised by bearer keys, never cookies: a page of any origin may call it with a key it holds.
   app.use("/v1/*", cors({ origin: "*", exposeHeaders: EXPOSED_HEADERS }));
   // Who is asking, and whether they have budget left, before any body is read: a request without a valid key
@@ -94,6 +115,27 @@ export function createApp(deps: AppDeps) {
   // /v1/reports/late-submissions, /v1/reports/outliers and /v1/provinces/{code}/projection.
   app.route("/v1", reportsRoutes(deps));
 
+  serveOpenApi(app);
+  app.route("/docs", docsRoutes(deps.docsAssets));
+
+  const allowed = allowedMethods(app.routes);
+  app.notFound((ctx) => {
+    const methods = allowed(ctx.req.path);
+    if (methods.length)
+      throw new Problem(405, "method_not_allowed", `this path answers ${methods.join(", ")}`, undefined, {
+        Allow: methods.join(", "),
+      });
+    // The path is not echoed: a client may have put a patient's data in it.
+    throw new Problem(404, "not_found", `no route matches this ${ctx.req.method} request's path`);
+  });
+  app.onError(onError(deps.logger));
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;
+
+/** /openapi.json: the document generated from the routes' own schemas. */
+function serveOpenApi(app: OpenAPIHono<AppEnv>) {
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });
   app.doc31("/openapi.json", {
     openapi: "3.1.0",
@@ -115,23 +157,7 @@ export function createApp(deps: AppDeps) {
     ],
     tags: TAGS,
   });
-  app.route("/docs", docsRoutes(deps.docsAssets));
-
-  const allowed = allowedMethods(app.routes);
-  app.notFound((ctx) => {
-    const methods = allowed(ctx.req.path);
-    if (methods.length)
-      throw new Problem(405, "method_not_allowed", `this path answers ${methods.join(", ")}`, undefined, {
-        Allow: methods.join(", "),
-      });
-    // The path is not echoed: a client may have put a patient's data in it.
-    throw new Problem(404, "not_found", `no route matches this ${ctx.req.method} request's path`);
-  });
-  app.onError(onError(deps.logger));
-  return app;
 }
-
-export type App = ReturnType<typeof createApp>;
 
 /** The methods the app answers at a path, from its route table (for 405 and its Allow header). */
 function allowedMethods(routes: readonly { method: string; path: string }[]): (path: string) => string[] {

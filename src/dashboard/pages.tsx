@@ -5,7 +5,7 @@ import { MonthChart, type UsageBar, UsageBars } from "./charts.tsx";
 import { money, percent, vnTime } from "./format.ts";
 import type { Lang, Words } from "./i18n.ts";
 
-const CSS = `
+export const CSS = `
 :root{--ink:#1a1a1a;--muted:#4a4a4a;--line:#c9c9c9;--brand:#0b4f8a;--bar:#1f5fa8;--over:#b3261e;
   --bg:#fff;--soft:#f3f5f8}
 *{box-sizing:border-box}
@@ -54,7 +54,8 @@ export function Layout(props: {
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{`${props.title} · ${words.title}`}</title>
-        <style>{CSS}</style>
+        {/* Raw: a style element's text is not HTML (escaped, "a > b" would be a broken selector and another hash). */}
+        <style dangerouslySetInnerHTML={{ __html: CSS }} />
       </head>
       <body>
         <header>

@@ -173,7 +173,7 @@ describe("personal data never reaches logs or error messages", () => {
 describe("secure headers and problems without internals on every response", () => {
   const SECURE = {
     "x-content-type-options": "nosniff",
-    "x-frame-options": "SAMEORIGIN",
+    "x-frame-options": "DENY",
     "strict-transport-security": expect.stringMatching(/^max-age=\d+/),
     "referrer-policy": "no-referrer",
     "cross-origin-resource-policy": "same-origin",
