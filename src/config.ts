@@ -27,6 +27,20 @@ const EnvSchema = z.object({
   /** How often the Node server sends due alert webhook deliveries, in seconds (0 turns it off). */
   WEBHOOK_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(5),
   /**
+   * The proxies in front of the service (comma-separated CIDRs): only from these is X-Forwarded-For believed,
+   * and only they can make a request count as coming over TLS (X-Forwarded-Proto). Default: none.
+   */
+  TRUSTED_PROXIES: z
+    .string()
+    .default("")
+    .transform((value) =>
+      value
+        .split(",")
+        .map((range) => range.trim())
+        .filter(Boolean),
+    )
+    .refine((ranges) => ranges.every((range) => ipaddr.isValidCIDR(range)), "must be comma-separated CIDR ranges"),
+  /**
    * Private ranges alert webhooks may reach although they are not global unicast (comma-separated CIDRs, e.g.
    * "10.20.0.0/16"): for an operator whose receivers sit in the deployment's own network. Default: none.
    */

@@ -21,6 +21,8 @@ export interface AppDeps {
   xmlReader?: EpisodeReader;
   /** Where webhooks may point and how names resolve; default: IP literals and local names checked only (Workers). */
   webhookTargets?: TargetPolicy;
+  /** Proxies (CIDRs) whose X-Forwarded-For names the client; default none (src/http/client-address.ts). */
+  trustedProxies?: readonly string[];
   /** How a delivery is sent; default fetch. The Node server connects to the address it checked (transport-node.ts). */
   webhookTransport?: WebhookTransport;
 }

@@ -38,6 +38,7 @@ async function main() {
     // Webhook targets are resolved and checked here, and each delivery connects to the address checked.
     webhookTargets: { resolve: resolveAll, allowed: config.WEBHOOK_ALLOWED_PRIVATE },
     webhookTransport: (request: WebhookRequest) => pinnedHttpsPost(request),
+    trustedProxies: config.TRUSTED_PROXIES,
     docsAssets: readDocsAssets(),
     ...(config.SESSION_SECRET ? { sessionSecret: config.SESSION_SECRET } : {}),
   };

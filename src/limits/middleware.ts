@@ -1,4 +1,6 @@
-import type { Context, MiddlewareHandler } from "hono";
+import type { MiddlewareHandler } from "hono";
+import type { AppDeps } from "../deps.ts";
+import { clientAddress } from "../http/client-address.ts";
 import type { AppEnv } from "../http/router.ts";
 import { limited, type LimitDeps } from "./charge.ts";
 import { countHits } from "./count.ts";
@@ -30,19 +32,6 @@ export function limitRequests(deps: LimitDeps): MiddlewareHandler<AppEnv> {
 }
 
 /**
- * The client a request comes from: the first hop of X-Forwarded-For (the
- * address the proxy in front of us saw), else the socket's peer address from
- * @hono/node-server, else Cloudflare's CF-Connecting-IP, else "unknown".
- * X-Forwarded-For is only as trustworthy as the proxy that sets it (SECURITY.md).
- */
-export function clientAddress(ctx: Context<AppEnv>): string {
-  const forwarded = ctx.req.header("x-forwarded-for")?.split(",")[0]?.trim();
-  if (forwarded) return forwarded.slice(0, 64);
-  const env = ctx.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
-  return env?.incoming?.socket?.remoteAddress ?? ctx.req.header("cf-connecting-ip")?.slice(0, 64) ?? "unknown";
-}
-
-/**
  * Failed sign-ins (a 401 from the API or the dashboard's sign-in form) per
  * client address and minute, counted in the database so that adding instances
  * does not multiply an attacker's guesses. Past the budget, further failures
@@ -50,12 +39,13 @@ export function clientAddress(ctx: Context<AppEnv>): string {
  * refused or counted here: the address may be shared (a hospital's NAT) or
  * spoofed, and must not let a stranger lock a hospital out.
  */
-export function limitFailedSignIns(deps: LimitDeps): MiddlewareHandler<AppEnv> {
+export function limitFailedSignIns(deps: LimitDeps & Pick<AppDeps, "trustedProxies">): MiddlewareHandler<AppEnv> {
   return async (ctx, next) => {
     await next();
     const rules = deps.rules.limits;
     if (ctx.res.status !== 401 || !rules.enabled) return;
-    const charge = { bucket: `sign-in:${clientAddress(ctx)}`, hits: 1, limit: rules.failedSignInsPerMinute };
+    const client = clientAddress(ctx, deps.trustedProxies);
+    const charge = { bucket: `sign-in:${client}`, hits: 1, limit: rules.failedSignInsPerMinute };
     const [standing] = await countHits(deps.db.sql, [charge], deps.clock.now());
     if (exceeded(standing!))
       throw limited(

@@ -21,7 +21,8 @@ function smallBudgets() {
 const t = useTestApp({ rules: smallBudgets });
 
 /** A second instance of the service over the same database, as a second process or Worker isolate would be. */
-const secondInstance = () => createApp({ db: t.db, clock: t.clock, rules: t.rules, logger: t.logger });
+const deps = () => ({ db: t.db, clock: t.clock, rules: t.rules, logger: t.logger });
+const secondInstance = () => createApp(deps());
 
 const get = (app: ReturnType<typeof createApp>, key: string, headers: Record<string, string> = {}) =>
   app.request("/v1/claims", { headers: { authorization: `Bearer ${key}`, ...headers } });
@@ -177,6 +178,28 @@ describe("failed sign-ins", () => {
     expect(res.headers.get("ratelimit-limit")).toBe("3");
     expect(res.headers.get("ratelimit-remaining")).toBe("2");
     expect(res.headers.get("access-control-allow-origin")).toBe("*");
+  });
+
+  /** As the Node server sees a request: from a socket, with whatever X-Forwarded-For the client wrote. */
+  const fromSocket = (app: ReturnType<typeof createApp>, peer: string, forwarded: string) =>
+    app.request(
+      "/v1/claims",
+      { headers: { authorization: "Bearer bhyt_wrong", "x-forwarded-for": forwarded } },
+      { incoming: { socket: { remoteAddress: peer } } },
+    );
+
+  it("are counted by the socket's address: rotating X-Forwarded-For does not start afresh", async () => {
+    for (let n = 1; n <= 3; n++) expect((await fromSocket(t.app, "198.51.100.20", `10.9.9.${n}`)).status).toBe(401);
+    expect((await fromSocket(t.app, "198.51.100.20", "10.9.9.99")).status).toBe(429);
+  });
+
+  it("behind a trusted proxy, by the address the proxy forwarded, whoever else the client claims to be", async () => {
+    const behindProxy = createApp({ ...deps(), trustedProxies: ["10.0.0.0/8"] });
+    // The proxy (10.0.0.5) appends the address it saw; the client's own X-Forwarded-For entries come first.
+    for (let n = 1; n <= 3; n++)
+      expect((await fromSocket(behindProxy, "10.0.0.5", `1.2.3.${n}, 203.0.113.50`)).status).toBe(401);
+    expect((await fromSocket(behindProxy, "10.0.0.5", "9.9.9.9, 203.0.113.50")).status).toBe(429);
+    expect((await fromSocket(behindProxy, "10.0.0.5", "203.0.113.51")).status).toBe(401);
   });
 
   it("on the dashboard's sign-in form too", async () => {
