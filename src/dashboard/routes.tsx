@@ -6,6 +6,7 @@ import { type Caller, callerForKey, keyForSecret } from "../auth/caller.ts";
 import { backlogReport } from "../backlog/report.ts";
 import type { AppDeps } from "../deps.ts";
 import { vietnamYearMonth } from "../domain/period.ts";
+import { arrivedOverTls } from "../http/client-address.ts";
 import { Problem } from "../http/problem.ts";
 import type { AppEnv } from "../http/router.ts";
 import { lateSubmissionReport } from "../reports/late.ts";
@@ -45,11 +46,20 @@ interface Kit {
 
 type Ctx = Context<AppEnv>;
 
+/** A session is open while its key's generation has not moved on (signing out moves it). */
+async function sessionOpen(kit: Kit, session: Session): Promise<boolean> {
+  const key = await kit.deps.db.prisma.apiKey.findUnique({
+    where: { id: session.keyId },
+    select: { sessionGeneration: true },
+  });
+  return key?.sessionGeneration === session.generation;
+}
+
 /** The signed-in page's context, or a redirect to sign in; facility keys are refused. */
 async function page(kit: Kit, ctx: Ctx): Promise<Page | Response> {
   const lang = langOf(ctx);
   const session = await readSession(ctx, kit.sessionSecret, kit.deps.clock.now());
-  const caller = session && (await callerForKey(kit.deps.db, session.keyId));
+  const caller = session && (await sessionOpen(kit, session)) && (await callerForKey(kit.deps.db, session.keyId));
   if (!session || !caller) return ctx.redirect("/dashboard/login", 303);
   if (caller.role === "facility")
     throw new Problem(403, "forbidden", "the dashboard is for central and provincial reviewers");
@@ -92,7 +102,13 @@ async function login(kit: Kit, ctx: Ctx) {
   const form = await ctx.req.parseBody();
   const key = typeof form.key === "string" ? await keyForSecret(kit.deps.db, form.key.trim()) : null;
   if (!key) return loginPage(ctx, true);
-  await startSession(ctx, kit.sessionSecret, key.id, kit.deps.clock.now());
+  const secure = arrivedOverTls(ctx, kit.deps.trustedProxies);
+  await startSession(
+    ctx,
+    kit.sessionSecret,
+    { id: key.id, generation: key.sessionGeneration, secure },
+    kit.deps.clock.now(),
+  );
   return ctx.redirect("/dashboard", 303);
 }
 
@@ -100,7 +116,12 @@ async function logout(kit: Kit, ctx: Ctx) {
   const pageData = await page(kit, ctx);
   if (pageData instanceof Response) return pageData;
   checkCsrf(kit, pageData, (await ctx.req.parseBody())._csrf);
-  endSession(ctx);
+  // Ends the session on the server: this cookie, and every other of the key's sessions, is refused from now on.
+  await kit.deps.db.prisma.apiKey.update({
+    where: { id: pageData.session.keyId },
+    data: { sessionGeneration: { increment: 1 } },
+  });
+  endSession(ctx, arrivedOverTls(ctx, kit.deps.trustedProxies));
   return ctx.redirect("/dashboard/login", 303);
 }
 
@@ -298,6 +319,26 @@ function errorPage(kit: Kit, err: Error, ctx: Ctx) {
 }
 
 /**
+ * A form posted from another site (sign-in included, which no session token can defend) is refused. Browsers say
+ * where a request comes from in Sec-Fetch-Site; only this origin, or a person typing the address, may post. Without
+ * it (an older browser) the Origin must be this host when it names one (with Referrer-Policy no-referrer a
+ * same-origin form sends "null").
+ */
+const refuseCrossSite = async (ctx: Ctx, next: () => Promise<void>) => {
+  if (ctx.req.method === "POST") {
+    const site = ctx.req.header("sec-fetch-site");
+    const origin = ctx.req.header("origin");
+    const host = ctx.req.header("host") ?? new URL(ctx.req.url).host;
+    const crossSite =
+      site !== undefined
+        ? site !== "same-origin" && site !== "none"
+        : origin !== undefined && URL.canParse(origin) && new URL(origin).host !== host;
+    if (crossSite) throw new Problem(403, "cross_site", "a form may only be posted from this site's own pages");
+  }
+  await next();
+};
+
+/**
  * Server-rendered pages for reviewers and national staff, on the same queries
  * and scope rules as the API: a province reviewer sees only their province.
  * Everything but signing in needs a session; a POST also needs its CSRF token.
@@ -305,6 +346,7 @@ function errorPage(kit: Kit, err: Error, ctx: Ctx) {
 export function dashboardRoutes(deps: AppDeps, sessionSecret: string) {
   const kit: Kit = { deps, sessionSecret };
   const app = new Hono<AppEnv>();
+  app.use("*", refuseCrossSite);
   app.get("/login", (ctx) => loginPage(ctx));
   app.post("/login", (ctx) => login(kit, ctx));
   app.post("/logout", (ctx) => logout(kit, ctx));

@@ -5,8 +5,9 @@ import type { AppEnv } from "../http/router.ts";
 
 /**
  * The dashboard session: a signed cookie naming the API key the person signed
- * in with (its id, never the secret) and when the session ends. HttpOnly and
- * SameSite=Strict; Secure when served over HTTPS. Forms carry a CSRF token
+ * in with (its id, never the secret), the key's session generation and when
+ * the session ends. HttpOnly and SameSite=Strict; Secure when the request
+ * arrived over TLS (directly, or at a trusted proxy). Forms carry a CSRF token
  * derived from the session, checked on every POST.
  */
 const COOKIE = "bhyt_session";
@@ -15,18 +16,23 @@ const HOURS = 8;
 
 export interface Session {
   keyId: string;
+  /** The key's session generation when the session started: signing out moves it on, ending the session. */
+  generation: number;
   expires: number;
   raw: string;
 }
 
-const secure = (c: Context<AppEnv>) => new URL(c.req.url).protocol === "https:";
-
-export async function startSession(ctx: Context<AppEnv>, secret: string, keyId: string, now: Date) {
+export async function startSession(
+  ctx: Context<AppEnv>,
+  secret: string,
+  key: { id: string; generation: number; secure: boolean },
+  now: Date,
+) {
   const expires = now.getTime() + HOURS * 3600_000;
-  await setSignedCookie(ctx, COOKIE, `${keyId}|${expires}`, secret, {
+  await setSignedCookie(ctx, COOKIE, `${key.id}|${key.generation}|${expires}`, secret, {
     httpOnly: true,
     sameSite: "Strict",
-    secure: secure(ctx),
+    secure: key.secure,
     path: "/dashboard",
     maxAge: HOURS * 3600,
   });
@@ -35,13 +41,13 @@ export async function startSession(ctx: Context<AppEnv>, secret: string, keyId: 
 export async function readSession(ctx: Context<AppEnv>, secret: string, now: Date): Promise<Session | null> {
   const raw = await getSignedCookie(ctx, secret, COOKIE);
   if (!raw) return null;
-  const [keyId, expires] = raw.split("|");
-  if (!keyId || !expires || Number(expires) < now.getTime()) return null;
-  return { keyId, expires: Number(expires), raw };
+  const [keyId, generation, expires] = raw.split("|");
+  if (!keyId || !/^[0-9]+$/.test(generation ?? "") || !expires || Number(expires) < now.getTime()) return null;
+  return { keyId, generation: Number(generation), expires: Number(expires), raw };
 }
 
-export function endSession(ctx: Context<AppEnv>) {
-  deleteCookie(ctx, COOKIE, { path: "/dashboard", secure: secure(ctx) });
+export function endSession(ctx: Context<AppEnv>, secure: boolean) {
+  deleteCookie(ctx, COOKIE, { path: "/dashboard", secure });
 }
 
 export function csrfToken(secret: string, session: Session): string {

@@ -36,3 +36,11 @@ export function clientAddress(ctx: Context, trustedProxies: readonly string[] = 
   const cloudflare = ctx.req.header("cf-connecting-ip");
   return (cloudflare ?? forwarded[0] ?? "unknown").slice(0, 64);
 }
+
+/** Over TLS: the URL says https, or a trusted proxy says it received the request so (X-Forwarded-Proto). */
+export function arrivedOverTls(ctx: Context, trustedProxies: readonly string[] = []): boolean {
+  if (new URL(ctx.req.url).protocol === "https:") return true;
+  const env = ctx.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
+  const peer = env?.incoming?.socket?.remoteAddress;
+  return peer !== undefined && inRanges(peer, trustedProxies) && ctx.req.header("x-forwarded-proto") === "https";
+}
