@@ -83,6 +83,8 @@ export function createApp(deps: AppDeps) {
   // Who is asking, and whether they have budget left, before any body is read: a request without a valid key
   // or past its budget is refused however large its body.
   app.use("/v1/*", limitFailedSignIns(deps));
+  // The dashboard's forms are a key or a note: 16 KiB, before anything reads them (sign-in needs no session).
+  app.use("/dashboard/*", capBodies({}, 16 * 1024));
   app.use("/dashboard/login", limitFailedSignIns(deps));
   app.use("/v1/*", authenticate(deps.db));
   app.use("/v1/*", limitRequests(deps));

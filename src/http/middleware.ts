@@ -69,7 +69,8 @@ export function capBodies(larger: Record<string, number>, fallback: number): Mid
     bodyLimit({
       maxSize,
       onError: () => {
-        throw new Problem(413, "payload_too_large", `the request body is over ${maxSize / 1024 / 1024} MiB`);
+        const size = maxSize >= 1024 * 1024 ? `${maxSize / 1024 / 1024} MiB` : `${maxSize / 1024} KiB`;
+        throw new Problem(413, "payload_too_large", `the request body is over ${size}`);
       },
     });
   const special = new Map(Object.entries(larger).map(([path, size]) => [path, limiter(size)]));

@@ -79,3 +79,22 @@ describe("dashboard sessions", () => {
       expect((await signIn(t.app, reviewer, headers)).status, JSON.stringify(headers)).toBe(303);
   });
 });
+
+describe("the dashboard's forms", () => {
+  it("take at most 16 KiB: a larger sign-in is 413 before it is read, declared or streamed", async () => {
+    const big = "key=" + "x".repeat(64 * 1024);
+    const declared = await t.app.request("/dashboard/login", {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", "content-length": String(big.length) },
+      body: big,
+    });
+    expect(declared.status).toBe(413);
+    const streamed = await t.app.request("/dashboard/login", {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new Blob([big]).stream(),
+      duplex: "half",
+    } as RequestInit);
+    expect(streamed.status).toBe(413);
+  });
+});
