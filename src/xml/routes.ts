@@ -6,6 +6,7 @@ import { Problem, forbidden, unprocessable } from "../http/problem.ts";
 import { router } from "../http/router.ts";
 import { Text, Count, FacilityCode, json, problems } from "../http/schemas.ts";
 import { XML_CHUNK_SIZE, importXml } from "./import.ts";
+import { inflateGzip } from "./inflate.ts";
 
 /** Where the XML route lives; app.ts lets its body through unbuffered and typed as XML. */
 export const XML_BATCH_PATH = "/v1/batches/xml";
@@ -30,7 +31,7 @@ const XmlBatchResponseSchema = BatchResponseSchema.extend({
     }),
 }).openapi("XmlBatchResponse");
 
-/** The envelope's bytes as they arrive, decompressed when sent with Content-Encoding: gzip. */
+/** The envelope's bytes as they arrive, inflated (and watched: inflate.ts) when sent with Content-Encoding: gzip. */
 function bodyStream(raw: Request): AsyncIterable<Uint8Array> {
   const body = raw.body;
   if (!body)
@@ -39,8 +40,7 @@ function bodyStream(raw: Request): AsyncIterable<Uint8Array> {
     ]);
   const encoding = (raw.headers.get("content-encoding") ?? "identity").trim().toLowerCase();
   if (encoding === "identity") return body as unknown as AsyncIterable<Uint8Array>;
-  if (encoding === "gzip")
-    return body.pipeThrough(new DecompressionStream("gzip")) as unknown as AsyncIterable<Uint8Array>;
+  if (encoding === "gzip") return inflateGzip(body);
   throw new Problem(415, "unsupported_media_type", "Content-Encoding may be gzip or none");
 }
 
