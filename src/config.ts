@@ -17,6 +17,19 @@ const EnvSchema = z.object({
   BOOTSTRAP_CENTRAL_KEY: z.string().min(16, "must be at least 16 characters").optional(),
   /** How often the Node server runs the stuck-claim marking, in seconds (0 turns it off). */
   MARK_STUCK_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(3600),
+  /** Time for a client to send a request's headers; a slower one is disconnected. */
+  HTTP_HEADERS_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(20),
+  /** Time for a whole request, body included: an XML upload of hundreds of MB must fit. */
+  HTTP_REQUEST_TIMEOUT_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 3600)
+    .default(900),
+  /** How long an idle keep-alive connection stays open. */
+  HTTP_KEEP_ALIVE_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(5),
+  /** Connections one client address may hold at once (behind a proxy: the proxy's). */
+  MAX_CONNECTIONS_PER_CLIENT: z.coerce.number().int().min(1).max(100_000).default(100),
   /** The longest one XML file may take on its worker thread, upload included (413 xml_time_limit past it). */
   XML_TIME_LIMIT_SECONDS: z.coerce
     .number()

@@ -14,6 +14,7 @@ import { openConfiguredDatabase, StartupError } from "./runtime.ts";
 import { startXmlThreads } from "./xml/threads.ts";
 import { forgetEndedWindows } from "./limits/count.ts";
 import { every } from "./schedule.ts";
+import { type ConnectionBounds, limitConnectionsPerClient, serverOptions } from "./http/connections.ts";
 import type { WebhookRequest } from "./alerts/deliver.ts";
 import { pinnedHttpsPost, resolveAll } from "./alerts/transport-node.ts";
 import { readDocsAssets } from "./ops/docs-node.ts";
@@ -45,7 +46,12 @@ async function main() {
   if (config.BOOTSTRAP_CENTRAL_KEY) await registerBootstrapKey(deps, config.BOOTSTRAP_CENTRAL_KEY);
 
   const app = createApp(deps);
-  const server = await listen(app.fetch, config.PORT).catch(async (err) => {
+  const server = await listen(app.fetch, config.PORT, {
+    headersTimeoutMs: config.HTTP_HEADERS_TIMEOUT_SECONDS * 1000,
+    requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT_SECONDS * 1000,
+    keepAliveTimeoutMs: config.HTTP_KEEP_ALIVE_TIMEOUT_SECONDS * 1000,
+    maxConnectionsPerClient: config.MAX_CONNECTIONS_PER_CLIENT,
+  }).catch(async (err) => {
     await db.close();
     release();
     throw err;
@@ -114,9 +120,10 @@ function closeGracefully(server: Server): Promise<void> {
   return closed;
 }
 
-function listen(fetch: Parameters<typeof serve>[0]["fetch"], port: number): Promise<Server> {
+function listen(fetch: Parameters<typeof serve>[0]["fetch"], port: number, bounds: ConnectionBounds): Promise<Server> {
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch, port }) as Server;
+    const server = serve({ fetch, port, serverOptions: serverOptions(bounds) }) as Server;
+    limitConnectionsPerClient(server, bounds);
     const open = new Set<ServerResponse>();
     inFlight.set(server, open);
     server.prependListener("request", (_req, res: ServerResponse) => {
