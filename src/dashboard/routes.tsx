@@ -7,6 +7,7 @@ import { backlogReport } from "../backlog/report.ts";
 import type { AppDeps } from "../deps.ts";
 import { vietnamYearMonth } from "../domain/period.ts";
 import { arrivedOverTls } from "../http/client-address.ts";
+import { clientAborted, isClientAbort } from "../http/errors.ts";
 import { Problem } from "../http/problem.ts";
 import type { AppEnv } from "../http/router.ts";
 import { lateSubmissionReport } from "../reports/late.ts";
@@ -298,6 +299,7 @@ async function transition(kit: Kit, ctx: Ctx) {
 
 /** Browsers get a page, not problem+json: the same status, a short message, a way back. */
 function errorPage(kit: Kit, err: Error, ctx: Ctx) {
+  if (!(err instanceof Problem) && isClientAbort(ctx, err)) return clientAborted(kit.deps.logger, ctx.get("requestId"));
   const lang = langOf(ctx);
   const words = dictionaries[lang];
   const status = err instanceof Problem ? err.status : 500;

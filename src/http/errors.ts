@@ -54,10 +54,28 @@ export function outOfRangeCode(err: unknown): string | null {
   return null;
 }
 
+/**
+ * The client went away before its request was read whole (a dropped phone connection, a cancelled upload):
+ * nothing is wrong with the service or its database. @hono/node-server aborts the request's signal when the
+ * client disconnects; the body stream then fails with "aborted".
+ */
+export function isClientAbort(ctx: { req: { raw: Request } }, err: unknown): boolean {
+  if (ctx.req.raw.signal?.aborted) return true;
+  const { message, code } = (err ?? {}) as { message?: unknown; code?: unknown };
+  return message === "aborted" && (code === undefined || code === "ECONNRESET");
+}
+
+/** What is logged and answered for a client that went away: no problem body (no one reads it), status 499. */
+export function clientAborted(logger: Logger, requestId: string): Response {
+  logger.info("client aborted", { requestId });
+  return new Response(null, { status: 499 as never });
+}
+
 /** The one error handler: problems render themselves; anything else is a 500 that says only the request id. */
 export function onError(logger: Logger): ErrorHandler<AppEnv> {
   return (err, ctx) => {
     const requestId = ctx.get("requestId") ?? "unknown";
+    if (!(err instanceof Problem) && isClientAbort(ctx, err)) return clientAborted(logger, requestId);
     let problem: Problem;
     if (err instanceof Problem) problem = err;
     else if (err instanceof HTTPException) problem = problemFromHttpException(err);

@@ -21,6 +21,8 @@ const open = (port: number) =>
     socket.once("close", () => reject(new Error("closed on connect")));
   });
 
+const KEY = "connections-central-key-0123456789";
+
 describe("connections are bounded (npm start, Node)", { timeout: 60_000 }, () => {
   const data = tempDir("connections");
   let server: ServerProcess;
@@ -32,6 +34,7 @@ describe("connections are bounded (npm start, Node)", { timeout: 60_000 }, () =>
       HTTP_HEADERS_TIMEOUT_SECONDS: "1",
       HTTP_REQUEST_TIMEOUT_SECONDS: "2",
       MAX_CONNECTIONS_PER_CLIENT: "6",
+      BOOTSTRAP_CENTRAL_KEY: KEY,
     });
   });
   afterAll(async () => {
@@ -76,5 +79,28 @@ describe("connections are bounded (npm start, Node)", { timeout: 60_000 }, () =>
     for (const socket of held) socket.destroy();
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect((await healthz()).status).toBe(200);
+  });
+
+  it("a client that drops mid-upload is logged as an abort: not an error, not 'database unavailable'", async () => {
+    const uploads = [
+      `POST /v1/batches HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${KEY}\r\n` +
+        `Content-Type: application/json\r\nContent-Length: 100000\r\n\r\n{"batchId":"x","claims":[`,
+      "POST /dashboard/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n" +
+        "Content-Length: 100000\r\n\r\nkey=abc",
+    ];
+    for (const upload of uploads) {
+      const socket = await open(server.port);
+      socket.write(upload);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      socket.destroy();
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const log = server
+      .output()
+      .stdout.split("\n")
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as { level: string; msg: string });
+    expect(log.filter((line) => line.msg === "client aborted")).toHaveLength(2);
+    expect(log.filter((line) => line.level === "error" || line.msg === "database unavailable")).toEqual([]);
   });
 });
