@@ -177,6 +177,10 @@ try {
         null,
         now.toISOString(),
         now.toISOString(),
+        // Columns added by later migrations come last in the table (ALTER TABLE ADD COLUMN): referral_from,
+        // referral_paper.
+        null,
+        null,
       ];
       return row.map(esc).join("\t") + "\n";
     }),
