@@ -1,6 +1,21 @@
 import ipaddr from "ipaddr.js";
 import { z } from "zod";
 
+/** Comma-separated CIDR ranges ("10.20.0.0/16, 192.168.5.0/24"); empty means none. */
+const cidrList = z
+  .string()
+  .default("")
+  .transform((value) =>
+    value
+      .split(",")
+      .map((range) => range.trim())
+      .filter(Boolean),
+  )
+  .refine(
+    (ranges) => ranges.every((range) => ipaddr.isValidCIDR(range)),
+    "must be comma-separated CIDR ranges like 10.20.0.0/16",
+  );
+
 /** Environment of the Node server and the CLI, validated once at start-up. */
 const EnvSchema = z.object({
   DATABASE_URL: z
@@ -43,33 +58,12 @@ const EnvSchema = z.object({
    * The proxies in front of the service (comma-separated CIDRs): only from these is X-Forwarded-For believed,
    * and only they can make a request count as coming over TLS (X-Forwarded-Proto). Default: none.
    */
-  TRUSTED_PROXIES: z
-    .string()
-    .default("")
-    .transform((value) =>
-      value
-        .split(",")
-        .map((range) => range.trim())
-        .filter(Boolean),
-    )
-    .refine((ranges) => ranges.every((range) => ipaddr.isValidCIDR(range)), "must be comma-separated CIDR ranges"),
+  TRUSTED_PROXIES: cidrList,
   /**
    * Private ranges alert webhooks may reach although they are not global unicast (comma-separated CIDRs, e.g.
    * "10.20.0.0/16"): for an operator whose receivers sit in the deployment's own network. Default: none.
    */
-  WEBHOOK_ALLOWED_PRIVATE: z
-    .string()
-    .default("")
-    .transform((value) =>
-      value
-        .split(",")
-        .map((range) => range.trim())
-        .filter(Boolean),
-    )
-    .refine(
-      (ranges) => ranges.every((range) => ipaddr.isValidCIDR(range)),
-      "must be comma-separated CIDR ranges like 10.20.0.0/16",
-    ),
+  WEBHOOK_ALLOWED_PRIVATE: cidrList,
   /** Signs dashboard session cookies; set it so sessions survive restarts and work across instances. */
   SESSION_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),

@@ -74,3 +74,15 @@ describe("configuration from the environment", () => {
     expect(configError({ MARK_STUCK_INTERVAL_SECONDS: "-1" })).toMatch(/MARK_STUCK_INTERVAL_SECONDS/);
   });
 });
+
+describe("CIDR lists", () => {
+  it("TRUSTED_PROXIES and WEBHOOK_ALLOWED_PRIVATE take comma-separated ranges; anything else names the variable", () => {
+    expect(loadConfig({ TRUSTED_PROXIES: "10.0.0.0/8, 192.168.1.0/24" }).TRUSTED_PROXIES).toEqual([
+      "10.0.0.0/8",
+      "192.168.1.0/24",
+    ]);
+    expect(loadConfig({}).WEBHOOK_ALLOWED_PRIVATE).toEqual([]);
+    expect(() => loadConfig({ TRUSTED_PROXIES: "10.0.0.1" })).toThrow(/TRUSTED_PROXIES must be comma-separated CIDR/);
+    expect(() => loadConfig({ WEBHOOK_ALLOWED_PRIVATE: "intranet" })).toThrow(/WEBHOOK_ALLOWED_PRIVATE/);
+  });
+});
