@@ -26,7 +26,7 @@ describe("rule files", () => {
       { ratio: "0.85", severity: "high" },
       { ratio: "1.00", severity: "critical" },
     ]);
-    expect(rules.timing).toEqual({ stuckAfterDays: 30, submissionDeadlineHours: 24 });
+    expect(rules.timing).toEqual({ stuckAfterDays: 30, submissionDeadlineHours: 24, referralConfirmDays: 30 });
     expect(rules.documents.documentTypes).toEqual([
       "discharge_paper",
       "referral_paper",
@@ -43,7 +43,7 @@ describe("rule files", () => {
 
   it("a file sets only what it names; the rest keeps its defaults", () => {
     const rules = parseRules({ "timing.json": { stuckAfterDays: 0 } });
-    expect(rules.timing).toEqual({ stuckAfterDays: 0, submissionDeadlineHours: 24 });
+    expect(rules.timing).toEqual({ stuckAfterDays: 0, submissionDeadlineHours: 24, referralConfirmDays: 30 });
   });
 
   it("an invalid field stops with one line naming the file and the field", () => {

@@ -27,7 +27,7 @@ describe("the stuck marking's schedule on the Node server", () => {
     expect(mark).toHaveBeenCalledTimes(1);
     await vi.advanceTimersByTimeAsync(120_000);
     expect(mark).toHaveBeenCalledTimes(3);
-    expect(d.logger.lines.filter((l) => l.includes("claims marked stuck"))).toHaveLength(3);
+    expect(d.logger.lines.filter((l) => l.includes("claims marked") && l.includes('"marked":3'))).toHaveLength(3);
     await schedule.stop();
     await vi.advanceTimersByTimeAsync(600_000);
     expect(mark).toHaveBeenCalledTimes(3);
