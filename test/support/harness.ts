@@ -6,10 +6,12 @@ import { registerBootstrapKey } from "../../src/keys/service.ts";
 import { memoryLogger } from "../../src/logger.ts";
 import { defaultRules, type Rules } from "../../src/rules/schema.ts";
 import type { EpisodeReader } from "../../src/xml/read.ts";
+import { type ContractCheck, contractOf } from "./contract.ts";
 import { openTestDatabase, truncateAll } from "./database.ts";
 import { readDocsAssets } from "../../src/ops/docs-node.ts";
 
 const docsAssets = readDocsAssets();
+let contract: ContractCheck | undefined;
 
 export const CENTRAL_KEY = "test-central-key-0123456789";
 export const START = "2026-06-15T03:00:00Z";
@@ -74,7 +76,9 @@ export function useTestApp(
       payload = typeof body === "string" ? body : JSON.stringify(body);
       h["content-type"] ??= "application/json";
     }
-    return ctx.app.request(path, { method, headers: h, body: payload });
+    const res = await ctx.app.request(path, { method, headers: h, body: payload });
+    await holdToContract(ctx.app, method, path, res);
+    return res;
   };
   ctx.json = async (method, path, options) => {
     const res = await ctx.call(method, path, options);
@@ -99,6 +103,24 @@ export function unlimitedRules(): Rules {
   const rules = defaultRules();
   rules.limits.enabled = false;
   return rules;
+}
+
+/**
+ * Every answer the tests get through the harness is held to the served /openapi.json: its status documented
+ * for the operation, and a JSON body matching that status's schema (test/support/contract.ts).
+ */
+async function holdToContract(app: App, method: string, path: string, res: Response): Promise<void> {
+  contract ??= contractOf((await (await app.request("/openapi.json")).json()) as never);
+  const type = res.headers.get("content-type");
+  const body =
+    type && /json/.test(type)
+      ? await res
+          .clone()
+          .json()
+          .catch(() => undefined)
+      : undefined;
+  const broken = contract.check(method, new URL(path, "http://x").pathname, res.status, type, body);
+  if (broken) throw new Error(`the answer does not match /openapi.json: ${broken}`);
 }
 
 /** The default rules with three usage thresholds: 50% (info), 85% (high) and 100% (critical). */
