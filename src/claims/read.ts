@@ -67,7 +67,7 @@ export async function claimDetail(
     },
     diagnosis: { primary: claim.diagnosisPrimary, secondary: claim.diagnosisSecondary },
     referral: claim.referral,
-    referralPaper: await referralPaperView(prismaSession(db as AppDeps["db"]["prisma"]), claim),
+    referralPaper: await referralPaperView(prismaSession(db), claim),
     procedure: claim.procedure,
     died: claim.died,
     documents: claim.documents.map((d) => ({
