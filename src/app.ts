@@ -14,7 +14,7 @@ import { documentsRoutes } from "./documents/routes.ts";
 import { estimatesRoutes } from "./estimates/routes.ts";
 import { onError } from "./http/errors.ts";
 import { refuseUnsafeInput } from "./http/input-guard.ts";
-import { accessLog, capBodies, requestId, requireJsonBody } from "./http/middleware.ts";
+import { accessLog, type BodyCap, capBodies, bodyLimits, requestId, requireJsonBody } from "./http/middleware.ts";
 import { Problem } from "./http/problem.ts";
 import type { AppEnv } from "./http/router.ts";
 import { keysRoutes } from "./keys/routes.ts";
@@ -28,8 +28,6 @@ import { usageRoutes } from "./usage/routes.ts";
 import { XML_BATCH_PATH, XML_MEDIA_TYPES, xmlRoutes } from "./xml/routes.ts";
 
 export type { AppDeps };
-
-const MiB = 1024 * 1024;
 
 /** Response headers a page of another origin may read. */
 const EXPOSED_HEADERS = ["RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "Retry-After", "X-Request-Id"];
@@ -50,6 +48,17 @@ function contentSecurityPolicy() {
     formAction: ["'self'"],
     frameAncestors: ["'none'"],
     baseUri: ["'none'"],
+  };
+}
+
+/** Each kind of route's body cap: the XML route counts its own streamed body, so only its Content-Length is checked. */
+function bodyCaps(deps: AppDeps) {
+  const limits = bodyLimits(deps.bodyLimits);
+  return (path: string): BodyCap => {
+    if (path === XML_BATCH_PATH) return { bytes: limits.xml, streamed: true };
+    if (path === "/v1/batches") return { bytes: limits.batch };
+    if (path.startsWith("/dashboard")) return { bytes: limits.form };
+    return { bytes: limits.api };
   };
 }
 
@@ -83,19 +92,15 @@ export function createApp(deps: AppDeps) {
   // Who is asking, and whether they have budget left, before any body is read: a request without a valid key
   // or past its budget is refused however large its body.
   app.use("/v1/*", limitFailedSignIns(deps));
-  // The dashboard's forms are a key or a note: 16 KiB, before anything reads them (sign-in needs no session).
-  app.use("/dashboard/*", capBodies({}, 16 * 1024));
   app.use("/dashboard/login", limitFailedSignIns(deps));
   app.use("/v1/*", authenticate(deps.db));
   app.use("/v1/*", limitRequests(deps));
-  // 5,000 claims fit well within 32 MiB; everything else is small.
-  const caps = capBodies({ "/v1/batches": 32 * MiB }, 1 * MiB);
-  // The XML route streams its body (hundreds of MB) and counts it itself: a cap here would buffer it whole.
-  app.use("/v1/*", (c, next) => (c.req.path === XML_BATCH_PATH ? next() : caps(c, next)));
   app.use(
     "/v1/*",
-    requireJsonBody((path) => (path === XML_BATCH_PATH ? XML_MEDIA_TYPES : [])),
+    requireJsonBody((path) => (path === XML_BATCH_PATH ? XML_MEDIA_TYPES : ["application/json"])),
   );
+  // Then one cap on every route (sign-in needs no session), before anything reads a body.
+  app.use("*", capBodies(bodyCaps(deps)));
   app.use("/v1/*", refuseUnsafeInput());
 
   app.route("/", opsRoutes(deps));

@@ -16,6 +16,21 @@ const cidrList = z
     "must be comma-separated CIDR ranges like 10.20.0.0/16",
   );
 
+const UNITS = { B: 1, KIB: 1024, MIB: 1024 ** 2, GIB: 1024 ** 3 } as const;
+
+/** A size as a person writes it: "16KiB", "32 MiB", "2GiB" or plain bytes. */
+const byteSize = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((value, ctx) => {
+      const match = /^\s*(\d+)\s*(B|KiB|MiB|GiB)?\s*$/i.exec(value);
+      const bytes = match ? Number(match[1]) * UNITS[(match[2] ?? "B").toUpperCase() as keyof typeof UNITS] : 0;
+      if (bytes >= 1 && bytes <= 16 * UNITS.GIB) return bytes;
+      ctx.addIssue({ code: "custom", message: 'must be a size from 1 byte to 16 GiB, like "512KiB" or "32MiB"' });
+      return z.NEVER;
+    });
+
 /** Environment of the Node server and the CLI, validated once at start-up. */
 const EnvSchema = z.object({
   DATABASE_URL: z
@@ -45,6 +60,14 @@ const EnvSchema = z.object({
   HTTP_KEEP_ALIVE_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(5),
   /** Connections one client address may hold at once (behind a proxy: the proxy's). */
   MAX_CONNECTIONS_PER_CLIENT: z.coerce.number().int().min(1).max(100_000).default(100),
+  /** Body caps (413 past them), checked before a body is read: every route not named below. */
+  BODY_LIMIT: byteSize("1MiB"),
+  /** POST /v1/batches: 5,000 claims fit well within 32 MiB. */
+  BATCH_BODY_LIMIT: byteSize("32MiB"),
+  /** POST /v1/batches/xml, inflated size when gzip-compressed: the file is streamed, not held. */
+  XML_BODY_LIMIT: byteSize("2GiB"),
+  /** The dashboard's forms (sign-in, notes, decisions). */
+  FORM_BODY_LIMIT: byteSize("16KiB"),
   /** The longest one XML file may take on its worker thread, upload included (413 xml_time_limit past it). */
   XML_TIME_LIMIT_SECONDS: z.coerce
     .number()
@@ -83,3 +106,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   return parsed.data;
 }
+
+/** The body caps as the app takes them (AppDeps.bodyLimits). */
+export const bodyLimitsOf = (config: Config) => ({
+  api: config.BODY_LIMIT,
+  batch: config.BATCH_BODY_LIMIT,
+  xml: config.XML_BODY_LIMIT,
+  form: config.FORM_BODY_LIMIT,
+});

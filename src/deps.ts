@@ -6,6 +6,7 @@ import type { Rules } from "./rules/schema.ts";
 import type { EpisodeReader } from "./xml/read.ts";
 import type { TargetPolicy } from "./alerts/targets.ts";
 import type { WebhookTransport } from "./alerts/deliver.ts";
+import type { BodyLimits } from "./http/middleware.ts";
 
 /** Everything the app needs from outside, passed in by the Node server, the Worker and tests alike. */
 export interface AppDeps {
@@ -25,4 +26,6 @@ export interface AppDeps {
   trustedProxies?: readonly string[];
   /** How a delivery is sent; default fetch. The Node server connects to the address it checked (transport-node.ts). */
   webhookTransport?: WebhookTransport;
+  /** Body caps per kind of route; default DEFAULT_BODY_LIMITS (src/http/middleware.ts). */
+  bodyLimits?: Partial<BodyLimits>;
 }

@@ -4,7 +4,7 @@ import { scheduleAlertDeliveries } from "./alerts/deliver.ts";
 import { createApp } from "./app.ts";
 import { scheduleMarkStuck } from "./backlog/schedule.ts";
 import { systemClock } from "./clock.ts";
-import { ConfigError, loadConfig } from "./config.ts";
+import { bodyLimitsOf, ConfigError, loadConfig } from "./config.ts";
 import { DataDirLockedError } from "./db/data-dir-lock.ts";
 import { registerBootstrapKey } from "./keys/service.ts";
 import { jsonLogger } from "./logger.ts";
@@ -40,6 +40,7 @@ async function main() {
     webhookTargets: { resolve: resolveAll, allowed: config.WEBHOOK_ALLOWED_PRIVATE },
     webhookTransport: (request: WebhookRequest) => pinnedHttpsPost(request),
     trustedProxies: config.TRUSTED_PROXIES,
+    bodyLimits: bodyLimitsOf(config),
     docsAssets: readDocsAssets(),
     ...(config.SESSION_SECRET ? { sessionSecret: config.SESSION_SECRET } : {}),
   };

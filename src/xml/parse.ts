@@ -1,6 +1,7 @@
 import * as nodeBuffer from "node:buffer";
 import { createHash } from "node:crypto";
 import { Problem } from "../http/problem.ts";
+import { formatBytes } from "../http/bytes.ts";
 import { NotWellFormed, refuse, XmlReader } from "./wellformed.ts";
 
 /**
@@ -411,7 +412,7 @@ export async function readEnvelope(
   for await (const chunk of source) {
     bytes += chunk.byteLength;
     if (bytes > limits.maxBytes)
-      throw new Problem(413, "payload_too_large", `the request body is over ${limits.maxBytes} bytes`);
+      throw new Problem(413, "payload_too_large", `the request body is over ${formatBytes(limits.maxBytes)}`);
     hash.update(chunk);
     let decoded: string;
     try {

@@ -1,3 +1,4 @@
+import { bodyLimits } from "../http/middleware.ts";
 import { createRoute, z } from "@hono/zod-openapi";
 import { type Caller, callerOf, requireRole } from "../auth/caller.ts";
 import { BatchResponseSchema } from "../batches/schema.ts";
@@ -128,6 +129,8 @@ export function xmlRoutes(deps: AppDeps) {
       facilityCode,
       batchId,
       body: bodyStream(ctx.req.raw),
+      // The cap counts the inflated body too: a gzip's Content-Length says little.
+      limits: { maxBytes: bodyLimits(deps.bodyLimits).xml },
       // A web stream hands its chunks over to the reader.
       bodyOwned: true,
     });
