@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig } from "../../src/config.ts";
+import { bodyLimitsOf, ConfigError, loadConfig } from "../../src/config.ts";
 
 function configError(env: Record<string, string>): string {
   try {
@@ -84,5 +84,23 @@ describe("CIDR lists", () => {
     expect(loadConfig({}).WEBHOOK_ALLOWED_PRIVATE).toEqual([]);
     expect(() => loadConfig({ TRUSTED_PROXIES: "10.0.0.1" })).toThrow(/TRUSTED_PROXIES must be comma-separated CIDR/);
     expect(() => loadConfig({ WEBHOOK_ALLOWED_PRIVATE: "intranet" })).toThrow(/WEBHOOK_ALLOWED_PRIVATE/);
+  });
+
+  it("reads body caps as a person writes sizes, and names the variable of one it cannot read", () => {
+    expect(bodyLimitsOf(loadConfig({}))).toEqual({
+      api: 1024 ** 2,
+      batch: 32 * 1024 ** 2,
+      xml: 2 * 1024 ** 3,
+      form: 16384,
+    });
+    const config = loadConfig({
+      BODY_LIMIT: "512KiB",
+      BATCH_BODY_LIMIT: "64 mib",
+      XML_BODY_LIMIT: "1GiB",
+      FORM_BODY_LIMIT: "4096",
+    });
+    expect(bodyLimitsOf(config)).toEqual({ api: 512 * 1024, batch: 64 * 1024 ** 2, xml: 1024 ** 3, form: 4096 });
+    expect(configError({ XML_BODY_LIMIT: "2GB" })).toMatch(/^invalid environment: XML_BODY_LIMIT must be a size/);
+    expect(configError({ BODY_LIMIT: "0" })).toMatch(/^invalid environment: BODY_LIMIT must be a size/);
   });
 });
