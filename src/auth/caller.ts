@@ -18,8 +18,9 @@ export function authenticate(db: Database): MiddlewareHandler<AppEnv> {
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match) throw unauthorized();
     const key = await db.prisma.apiKey.findUnique({ where: { secretHash: hashSecret(match[1]!) } });
-    if (!key || key.revokedAt) throw unauthorized();
-    ctx.set("caller", await toCaller(db, key));
+    const caller = key && !key.revokedAt ? await toCaller(db, key) : null;
+    if (!caller) throw unauthorized();
+    ctx.set("caller", caller);
     await next();
   };
 }
@@ -36,12 +37,18 @@ export async function keyForSecret(db: Database, secret: string) {
   return key && !key.revokedAt ? key : null;
 }
 
-async function toCaller(db: Database, key: { id: string; role: Role; scope: string | null }): Promise<Caller> {
+/**
+ * The caller a live key stands for, or null when what it names is gone. Removing a province or facility revokes
+ * its keys (a trigger, migration 20261205040000), so a code created again later does not revive them.
+ */
+async function toCaller(
+  db: Database,
+  key: { id: string; role: Role; scope: string | null },
+): Promise<Caller | null> {
   if (key.role === "central") return { keyId: key.id, role: "central" };
   if (key.role === "province") return { keyId: key.id, role: "province", provinceCode: key.scope! };
   const facility = await db.prisma.facility.findUnique({ where: { code: key.scope! }, select: { provinceCode: true } });
-  // A facility key outlives nothing: its facility is reference data that is never deleted.
-  return { keyId: key.id, role: "facility", facilityCode: key.scope!, provinceCode: facility?.provinceCode ?? "" };
+  return facility && { keyId: key.id, role: "facility", facilityCode: key.scope!, provinceCode: facility.provinceCode };
 }
 
 export function callerOf(ctx: Context<AppEnv>): Caller {

@@ -42,6 +42,29 @@ describe("API keys", () => {
     expect(audits.map((a) => a.action)).toEqual(["key.create", "key.revoke"]);
   });
 
+  it("a province or facility key stops working when what it names is removed; the code created again does not revive it", async () => {
+    await seedReference(t);
+    await t.json("PUT", "/v1/provinces/96", { body: { name: "Tỉnh thử" } });
+    await t.json("PUT", "/v1/facilities/01099", { body: { name: "Phòng khám nhập nhầm" } });
+    const provinceKey = await t.key("province", "96");
+    const facilityKey = await t.key("facility", "01099");
+    const neighbour = await t.key("facility", "01001");
+    for (const key of [provinceKey, facilityKey]) expect((await t.call("GET", "/v1/rules", { key })).status).toBe(200);
+
+    // No route removes reference data; an operator can, in SQL.
+    await t.db.prisma.$executeRawUnsafe(`DELETE FROM facility WHERE code = '01099'`);
+    await t.db.prisma.$executeRawUnsafe(`DELETE FROM province WHERE code = '96'`);
+    for (const key of [provinceKey, facilityKey]) expect((await t.call("GET", "/v1/rules", { key })).status).toBe(401);
+
+    // The same codes, created again for someone else.
+    await t.json("PUT", "/v1/provinces/96", { body: { name: "Tỉnh khác" } });
+    await t.json("PUT", "/v1/facilities/01099", { body: { name: "Bệnh viện khác", provinceCode: "79" } });
+    for (const key of [provinceKey, facilityKey]) expect((await t.call("GET", "/v1/rules", { key })).status).toBe(401);
+    const keys = await t.db.prisma.apiKey.findMany({ where: { scope: { in: ["96", "01099"] } } });
+    expect(keys.map((key) => key.revokedAt !== null)).toEqual([true, true]);
+    expect((await t.call("GET", "/v1/rules", { key: neighbour })).status).toBe(200);
+  });
+
   it("only central manages keys: other roles get 403, no key 401", async () => {
     await seedReference(t);
     const province = await t.key("province", "01");
