@@ -97,8 +97,9 @@ export const Problem = z
   })
   .openapi("Problem");
 
-const seconds = (description: string, minimum: number) => ({
+export const seconds = (description: string, minimum: number, required = false) => ({
   description,
+  required,
   schema: { type: "integer" as const, format: "int32", minimum, maximum: 10_000_000 },
 });
 
@@ -106,13 +107,14 @@ const seconds = (description: string, minimum: number) => ({
 const cors = {
   "Access-Control-Allow-Origin": {
     description: "Always `*`",
+    required: true,
     schema: { type: "string" as const, enum: ["*"] },
   },
 };
 
 /**
- * The RateLimit-* headers every answer to a request with a key carries (for a
- * request without a valid key: the client address's failed sign-ins), src/limits.
+ * The RateLimit-* headers every answer to a request with a key carries while limits are on (rules/limits.json
+ * `enabled`); for a request without a valid key, the client address's failed sign-ins. src/limits.
  */
 const rateLimitHeaders = {
   ...cors,
@@ -121,10 +123,10 @@ const rateLimitHeaders = {
   "RateLimit-Reset": seconds("Seconds until the minute ends and the budget refills", 1),
 } as const;
 
-const problem = (
-  description: string,
-  headers: Record<string, (typeof rateLimitHeaders)[keyof typeof rateLimitHeaders]> = rateLimitHeaders,
-) => ({
+type Headers = Record<string, (typeof rateLimitHeaders)[keyof typeof rateLimitHeaders]>;
+
+/** A problem answer; `headers` default to those of every /v1 answer. */
+export const problem = (description: string, headers: Headers = rateLimitHeaders) => ({
   description,
   headers,
   content: { "application/problem+json": { schema: Problem } },
@@ -138,12 +140,12 @@ export const readProblems = {
   422: problem("Validation failed; `errors` names each field"),
   429: problem("The key's budget for this minute is spent; retry after Retry-After seconds", {
     ...rateLimitHeaders,
-    "Retry-After": seconds("Seconds until the budget refills", 1),
+    "Retry-After": seconds("Seconds until the budget refills", 1, true),
   }),
   500: problem("A bug: the body has only the status and the requestId to quote", cors),
   503: problem("The database is down or busy past the service's bounds; nothing was stored; retry", {
     ...cors,
-    "Retry-After": seconds("Seconds to wait before retrying", 1),
+    "Retry-After": seconds("Seconds to wait before retrying", 1, true),
   }),
 } as const;
 
@@ -156,9 +158,10 @@ export const problems = {
   415: problem("Content type is not application/json"),
 } as const;
 
-export const json = <T extends z.ZodType>(schema: T, description = "OK") => ({
+/** A JSON answer; `headers` default to those of every /v1 answer. */
+export const json = <T extends z.ZodType>(schema: T, description = "OK", headers: Headers = rateLimitHeaders) => ({
   description,
-  headers: rateLimitHeaders,
+  headers,
   content: { "application/json": { schema } },
 });
 

@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { AppDeps } from "../deps.ts";
 import { Problem } from "../http/problem.ts";
 import { router } from "../http/router.ts";
-import { Text, json } from "../http/schemas.ts";
+import { Text, json, problem, seconds } from "../http/schemas.ts";
 
 /** Liveness and readiness, without a key. */
 export function opsRoutes(deps: AppDeps) {
@@ -16,7 +16,7 @@ export function opsRoutes(deps: AppDeps) {
       // For load balancers: no key.
       security: [],
       summary: "The process is up",
-      responses: { 200: json(z.object({ status: z.literal("ok") }).openapi("Health")) },
+      responses: { 200: json(z.object({ status: z.literal("ok") }).openapi("Health"), "OK", {}) },
     }),
     (c) => c.json({ status: "ok" as const }, 200),
   );
@@ -29,8 +29,10 @@ export function opsRoutes(deps: AppDeps) {
       security: [],
       summary: "The database answers",
       responses: {
-        200: json(z.object({ status: z.literal("ready"), database: Text }).openapi("Readiness")),
-        503: { description: "Database unavailable" },
+        200: json(z.object({ status: z.literal("ready"), database: Text }).openapi("Readiness"), "OK", {}),
+        503: problem("The database does not answer; retry", {
+          "Retry-After": seconds("Seconds to wait before retrying", 1, true),
+        }),
       },
     }),
     async (ctx) => {

@@ -611,21 +611,6 @@ export interface components {
             status: "ready";
             database: string;
         };
-        CreatedApiKey: {
-            /** Format: uuid */
-            id: string;
-            /** @enum {string} */
-            role: "central" | "province" | "facility";
-            scope: string | null;
-            name: string;
-            /**
-             * Format: date-time
-             * @example 2026-03-01T04:00:00.000Z
-             */
-            createdAt: string;
-            /** @description the secret, shown only here */
-            key: string;
-        };
         Problem: {
             type: string;
             title: string;
@@ -640,6 +625,21 @@ export interface components {
             path: string;
             code: string;
             message: string;
+        };
+        CreatedApiKey: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            role: "central" | "province" | "facility";
+            scope: string | null;
+            name: string;
+            /**
+             * Format: date-time
+             * @example 2026-03-01T04:00:00.000Z
+             */
+            createdAt: string;
+            /** @description the secret, shown only here */
+            key: string;
         };
         KeyInput: {
             /** @enum {string} */
@@ -1609,14 +1609,6 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
-                    /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
-                    /** @description Requests (or failed sign-ins) this minute's budget allows */
-                    "RateLimit-Limit"?: number;
-                    /** @description What is left of it */
-                    "RateLimit-Remaining"?: number;
-                    /** @description Seconds until the minute ends and the budget refills */
-                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1637,26 +1629,22 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
-                    /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
-                    /** @description Requests (or failed sign-ins) this minute's budget allows */
-                    "RateLimit-Limit"?: number;
-                    /** @description What is left of it */
-                    "RateLimit-Remaining"?: number;
-                    /** @description Seconds until the minute ends and the budget refills */
-                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Readiness"];
                 };
             };
-            /** @description Database unavailable */
+            /** @description The database does not answer; retry */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
@@ -1678,7 +1666,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -1695,7 +1683,7 @@ export interface operations {
             401: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -1712,7 +1700,7 @@ export interface operations {
             403: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -1729,7 +1717,7 @@ export interface operations {
             404: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -1746,7 +1734,7 @@ export interface operations {
             422: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -1763,7 +1751,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -1771,7 +1759,7 @@ export interface operations {
                     /** @description Seconds until the minute ends and the budget refills */
                     "RateLimit-Reset"?: number;
                     /** @description Seconds until the budget refills */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1782,7 +1770,7 @@ export interface operations {
             500: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     [name: string]: unknown;
                 };
                 content: {
@@ -1793,9 +1781,9 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Seconds to wait before retrying */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1821,7 +1809,7 @@ export interface operations {
             201: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -1838,7 +1826,7 @@ export interface operations {
             400: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -1855,7 +1843,7 @@ export interface operations {
             401: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -1872,7 +1860,7 @@ export interface operations {
             403: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -1889,7 +1877,7 @@ export interface operations {
             404: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -1906,7 +1894,7 @@ export interface operations {
             409: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -1923,7 +1911,7 @@ export interface operations {
             413: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -1940,7 +1928,7 @@ export interface operations {
             415: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -1957,7 +1945,7 @@ export interface operations {
             422: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -1974,7 +1962,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -1982,7 +1970,7 @@ export interface operations {
                     /** @description Seconds until the minute ends and the budget refills */
                     "RateLimit-Reset"?: number;
                     /** @description Seconds until the budget refills */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1993,7 +1981,7 @@ export interface operations {
             500: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2004,9 +1992,9 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Seconds to wait before retrying */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2030,7 +2018,7 @@ export interface operations {
             204: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -2045,7 +2033,7 @@ export interface operations {
             400: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -2062,7 +2050,7 @@ export interface operations {
             401: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -2079,7 +2067,7 @@ export interface operations {
             403: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -2096,7 +2084,7 @@ export interface operations {
             404: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -2113,7 +2101,7 @@ export interface operations {
             409: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -2130,7 +2118,7 @@ export interface operations {
             413: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -2147,7 +2135,7 @@ export interface operations {
             415: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -2164,7 +2152,7 @@ export interface operations {
             422: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -2181,7 +2169,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -2189,7 +2177,7 @@ export interface operations {
                     /** @description Seconds until the minute ends and the budget refills */
                     "RateLimit-Reset"?: number;
                     /** @description Seconds until the budget refills */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2200,7 +2188,7 @@ export interface operations {
             500: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2211,9 +2199,9 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Seconds to wait before retrying */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2241,7 +2229,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -2258,7 +2246,7 @@ export interface operations {
             201: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -2275,7 +2263,7 @@ export interface operations {
             400: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -2292,7 +2280,7 @@ export interface operations {
             401: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -2309,7 +2297,7 @@ export interface operations {
             403: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -2326,7 +2314,7 @@ export interface operations {
             404: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -2343,7 +2331,7 @@ export interface operations {
             409: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -2360,7 +2348,7 @@ export interface operations {
             413: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -2377,7 +2365,7 @@ export interface operations {
             415: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -2394,7 +2382,7 @@ export interface operations {
             422: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -2411,7 +2399,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -2419,7 +2407,7 @@ export interface operations {
                     /** @description Seconds until the minute ends and the budget refills */
                     "RateLimit-Reset"?: number;
                     /** @description Seconds until the budget refills */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2430,7 +2418,7 @@ export interface operations {
             500: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2441,9 +2429,9 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Seconds to wait before retrying */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2470,7 +2458,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -2487,7 +2475,7 @@ export interface operations {
             401: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -2504,7 +2492,7 @@ export interface operations {
             403: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -2521,7 +2509,7 @@ export interface operations {
             404: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -2538,7 +2526,7 @@ export interface operations {
             422: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -2555,7 +2543,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -2563,7 +2551,7 @@ export interface operations {
                     /** @description Seconds until the minute ends and the budget refills */
                     "RateLimit-Reset"?: number;
                     /** @description Seconds until the budget refills */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2574,7 +2562,7 @@ export interface operations {
             500: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2585,9 +2573,9 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Seconds to wait before retrying */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2615,7 +2603,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -2632,7 +2620,7 @@ export interface operations {
             201: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -2649,7 +2637,7 @@ export interface operations {
             400: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -2666,7 +2654,7 @@ export interface operations {
             401: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -2683,7 +2671,7 @@ export interface operations {
             403: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -2700,7 +2688,7 @@ export interface operations {
             404: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -2717,7 +2705,7 @@ export interface operations {
             409: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -2734,7 +2722,7 @@ export interface operations {
             413: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -2751,7 +2739,7 @@ export interface operations {
             415: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -2768,7 +2756,7 @@ export interface operations {
             422: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -2785,7 +2773,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -2793,7 +2781,7 @@ export interface operations {
                     /** @description Seconds until the minute ends and the budget refills */
                     "RateLimit-Reset"?: number;
                     /** @description Seconds until the budget refills */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2804,7 +2792,7 @@ export interface operations {
             500: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2815,9 +2803,9 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Seconds to wait before retrying */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2845,7 +2833,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -2862,7 +2850,7 @@ export interface operations {
             401: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -2879,7 +2867,7 @@ export interface operations {
             403: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -2896,7 +2884,7 @@ export interface operations {
             404: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -2913,7 +2901,7 @@ export interface operations {
             422: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -2930,7 +2918,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -2938,7 +2926,7 @@ export interface operations {
                     /** @description Seconds until the minute ends and the budget refills */
                     "RateLimit-Reset"?: number;
                     /** @description Seconds until the budget refills */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2949,7 +2937,7 @@ export interface operations {
             500: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2960,9 +2948,9 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Seconds to wait before retrying */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2987,7 +2975,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -3004,7 +2992,7 @@ export interface operations {
             401: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -3021,7 +3009,7 @@ export interface operations {
             403: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -3038,7 +3026,7 @@ export interface operations {
             404: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -3055,7 +3043,7 @@ export interface operations {
             422: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -3072,7 +3060,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -3080,7 +3068,7 @@ export interface operations {
                     /** @description Seconds until the minute ends and the budget refills */
                     "RateLimit-Reset"?: number;
                     /** @description Seconds until the budget refills */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3091,7 +3079,7 @@ export interface operations {
             500: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3102,9 +3090,9 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Seconds to wait before retrying */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3133,7 +3121,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -3150,7 +3138,7 @@ export interface operations {
             201: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -3167,7 +3155,7 @@ export interface operations {
             400: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -3184,7 +3172,7 @@ export interface operations {
             401: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -3201,7 +3189,7 @@ export interface operations {
             403: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -3218,7 +3206,7 @@ export interface operations {
             404: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -3235,7 +3223,7 @@ export interface operations {
             409: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -3252,7 +3240,7 @@ export interface operations {
             413: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -3269,7 +3257,7 @@ export interface operations {
             415: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -3286,7 +3274,7 @@ export interface operations {
             422: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -3303,7 +3291,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -3311,7 +3299,7 @@ export interface operations {
                     /** @description Seconds until the minute ends and the budget refills */
                     "RateLimit-Reset"?: number;
                     /** @description Seconds until the budget refills */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3322,7 +3310,7 @@ export interface operations {
             500: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3333,9 +3321,9 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Seconds to wait before retrying */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3364,7 +3352,7 @@ export interface operations {
             201: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -3381,7 +3369,7 @@ export interface operations {
             400: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -3398,7 +3386,7 @@ export interface operations {
             401: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -3415,7 +3403,7 @@ export interface operations {
             403: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -3432,7 +3420,7 @@ export interface operations {
             404: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -3449,7 +3437,7 @@ export interface operations {
             409: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -3466,7 +3454,7 @@ export interface operations {
             413: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -3483,7 +3471,7 @@ export interface operations {
             415: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -3500,7 +3488,7 @@ export interface operations {
             422: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -3517,7 +3505,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -3525,7 +3513,7 @@ export interface operations {
                     /** @description Seconds until the minute ends and the budget refills */
                     "RateLimit-Reset"?: number;
                     /** @description Seconds until the budget refills */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3536,7 +3524,7 @@ export interface operations {
             500: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3547,9 +3535,9 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Seconds to wait before retrying */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3571,7 +3559,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -3588,7 +3576,7 @@ export interface operations {
             401: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -3605,7 +3593,7 @@ export interface operations {
             403: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -3622,7 +3610,7 @@ export interface operations {
             404: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -3639,7 +3627,7 @@ export interface operations {
             422: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -3656,7 +3644,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -3664,7 +3652,7 @@ export interface operations {
                     /** @description Seconds until the minute ends and the budget refills */
                     "RateLimit-Reset"?: number;
                     /** @description Seconds until the budget refills */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3675,7 +3663,7 @@ export interface operations {
             500: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3686,9 +3674,9 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Seconds to wait before retrying */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3720,7 +3708,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -3737,7 +3725,7 @@ export interface operations {
             401: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -3754,7 +3742,7 @@ export interface operations {
             403: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -3771,7 +3759,7 @@ export interface operations {
             404: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -3788,7 +3776,7 @@ export interface operations {
             422: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -3805,7 +3793,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -3813,7 +3801,7 @@ export interface operations {
                     /** @description Seconds until the minute ends and the budget refills */
                     "RateLimit-Reset"?: number;
                     /** @description Seconds until the budget refills */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3824,7 +3812,7 @@ export interface operations {
             500: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3835,9 +3823,9 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Seconds to wait before retrying */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3864,7 +3852,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -3881,7 +3869,7 @@ export interface operations {
             401: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -3898,7 +3886,7 @@ export interface operations {
             403: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -3915,7 +3903,7 @@ export interface operations {
             404: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -3932,7 +3920,7 @@ export interface operations {
             422: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -3949,7 +3937,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -3957,7 +3945,7 @@ export interface operations {
                     /** @description Seconds until the minute ends and the budget refills */
                     "RateLimit-Reset"?: number;
                     /** @description Seconds until the budget refills */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3968,7 +3956,7 @@ export interface operations {
             500: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3979,9 +3967,9 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Seconds to wait before retrying */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4007,7 +3995,7 @@ export interface operations {
             201: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -4024,7 +4012,7 @@ export interface operations {
             400: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -4041,7 +4029,7 @@ export interface operations {
             401: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -4058,7 +4046,7 @@ export interface operations {
             403: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -4075,7 +4063,7 @@ export interface operations {
             404: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -4092,7 +4080,7 @@ export interface operations {
             409: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -4109,7 +4097,7 @@ export interface operations {
             413: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -4126,7 +4114,7 @@ export interface operations {
             415: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -4143,7 +4131,7 @@ export interface operations {
             422: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -4160,7 +4148,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -4168,7 +4156,7 @@ export interface operations {
                     /** @description Seconds until the minute ends and the budget refills */
                     "RateLimit-Reset"?: number;
                     /** @description Seconds until the budget refills */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4179,7 +4167,7 @@ export interface operations {
             500: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4190,9 +4178,9 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Seconds to wait before retrying */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4216,7 +4204,7 @@ export interface operations {
             204: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -4231,7 +4219,7 @@ export interface operations {
             400: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -4248,7 +4236,7 @@ export interface operations {
             401: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -4265,7 +4253,7 @@ export interface operations {
             403: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -4282,7 +4270,7 @@ export interface operations {
             404: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -4299,7 +4287,7 @@ export interface operations {
             409: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -4316,7 +4304,7 @@ export interface operations {
             413: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -4333,7 +4321,7 @@ export interface operations {
             415: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -4350,7 +4338,7 @@ export interface operations {
             422: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -4367,7 +4355,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -4375,7 +4363,7 @@ export interface operations {
                     /** @description Seconds until the minute ends and the budget refills */
                     "RateLimit-Reset"?: number;
                     /** @description Seconds until the budget refills */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4386,7 +4374,7 @@ export interface operations {
             500: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4397,9 +4385,9 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Seconds to wait before retrying */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4428,7 +4416,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -4445,7 +4433,7 @@ export interface operations {
             401: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -4462,7 +4450,7 @@ export interface operations {
             403: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -4479,7 +4467,7 @@ export interface operations {
             404: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -4496,7 +4484,7 @@ export interface operations {
             422: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -4513,7 +4501,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -4521,7 +4509,7 @@ export interface operations {
                     /** @description Seconds until the minute ends and the budget refills */
                     "RateLimit-Reset"?: number;
                     /** @description Seconds until the budget refills */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4532,7 +4520,7 @@ export interface operations {
             500: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4543,9 +4531,9 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Seconds to wait before retrying */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4573,7 +4561,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -4590,7 +4578,7 @@ export interface operations {
             400: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -4607,7 +4595,7 @@ export interface operations {
             401: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -4624,7 +4612,7 @@ export interface operations {
             403: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -4641,7 +4629,7 @@ export interface operations {
             404: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -4658,7 +4646,7 @@ export interface operations {
             409: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -4675,7 +4663,7 @@ export interface operations {
             413: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -4692,7 +4680,7 @@ export interface operations {
             415: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -4709,7 +4697,7 @@ export interface operations {
             422: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -4726,7 +4714,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -4734,7 +4722,7 @@ export interface operations {
                     /** @description Seconds until the minute ends and the budget refills */
                     "RateLimit-Reset"?: number;
                     /** @description Seconds until the budget refills */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4745,7 +4733,7 @@ export interface operations {
             500: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4756,9 +4744,9 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Seconds to wait before retrying */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4786,7 +4774,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -4803,7 +4791,7 @@ export interface operations {
             400: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -4820,7 +4808,7 @@ export interface operations {
             401: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -4837,7 +4825,7 @@ export interface operations {
             403: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -4854,7 +4842,7 @@ export interface operations {
             404: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -4871,7 +4859,7 @@ export interface operations {
             409: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -4888,7 +4876,7 @@ export interface operations {
             413: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -4905,7 +4893,7 @@ export interface operations {
             415: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -4922,7 +4910,7 @@ export interface operations {
             422: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -4939,7 +4927,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -4947,7 +4935,7 @@ export interface operations {
                     /** @description Seconds until the minute ends and the budget refills */
                     "RateLimit-Reset"?: number;
                     /** @description Seconds until the budget refills */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4958,7 +4946,7 @@ export interface operations {
             500: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4969,9 +4957,9 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Seconds to wait before retrying */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4996,7 +4984,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -5013,7 +5001,7 @@ export interface operations {
             401: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -5030,7 +5018,7 @@ export interface operations {
             403: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -5047,7 +5035,7 @@ export interface operations {
             404: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -5064,7 +5052,7 @@ export interface operations {
             422: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -5081,7 +5069,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -5089,7 +5077,7 @@ export interface operations {
                     /** @description Seconds until the minute ends and the budget refills */
                     "RateLimit-Reset"?: number;
                     /** @description Seconds until the budget refills */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5100,7 +5088,7 @@ export interface operations {
             500: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5111,9 +5099,9 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Seconds to wait before retrying */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5140,7 +5128,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -5157,7 +5145,7 @@ export interface operations {
             401: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -5174,7 +5162,7 @@ export interface operations {
             403: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -5191,7 +5179,7 @@ export interface operations {
             404: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -5208,7 +5196,7 @@ export interface operations {
             422: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -5225,7 +5213,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -5233,7 +5221,7 @@ export interface operations {
                     /** @description Seconds until the minute ends and the budget refills */
                     "RateLimit-Reset"?: number;
                     /** @description Seconds until the budget refills */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5244,7 +5232,7 @@ export interface operations {
             500: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5255,9 +5243,9 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Seconds to wait before retrying */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5287,7 +5275,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -5304,7 +5292,7 @@ export interface operations {
             201: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -5321,7 +5309,7 @@ export interface operations {
             400: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -5338,7 +5326,7 @@ export interface operations {
             401: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -5355,7 +5343,7 @@ export interface operations {
             403: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -5372,7 +5360,7 @@ export interface operations {
             404: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -5389,7 +5377,7 @@ export interface operations {
             409: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -5406,7 +5394,7 @@ export interface operations {
             413: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -5423,7 +5411,7 @@ export interface operations {
             415: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -5440,7 +5428,7 @@ export interface operations {
             422: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -5457,7 +5445,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -5465,7 +5453,7 @@ export interface operations {
                     /** @description Seconds until the minute ends and the budget refills */
                     "RateLimit-Reset"?: number;
                     /** @description Seconds until the budget refills */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5476,7 +5464,7 @@ export interface operations {
             500: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5487,9 +5475,9 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Seconds to wait before retrying */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5515,7 +5503,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -5532,7 +5520,7 @@ export interface operations {
             201: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -5549,7 +5537,7 @@ export interface operations {
             400: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -5566,7 +5554,7 @@ export interface operations {
             401: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -5583,7 +5571,7 @@ export interface operations {
             403: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -5600,7 +5588,7 @@ export interface operations {
             404: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -5617,7 +5605,7 @@ export interface operations {
             409: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -5634,7 +5622,7 @@ export interface operations {
             413: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -5651,7 +5639,7 @@ export interface operations {
             415: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -5668,7 +5656,7 @@ export interface operations {
             422: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -5685,7 +5673,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -5693,7 +5681,7 @@ export interface operations {
                     /** @description Seconds until the minute ends and the budget refills */
                     "RateLimit-Reset"?: number;
                     /** @description Seconds until the budget refills */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5704,7 +5692,7 @@ export interface operations {
             500: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5715,9 +5703,9 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Seconds to wait before retrying */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5743,7 +5731,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -5760,7 +5748,7 @@ export interface operations {
             401: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -5777,7 +5765,7 @@ export interface operations {
             403: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -5794,7 +5782,7 @@ export interface operations {
             404: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -5811,7 +5799,7 @@ export interface operations {
             422: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -5828,7 +5816,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -5836,7 +5824,7 @@ export interface operations {
                     /** @description Seconds until the minute ends and the budget refills */
                     "RateLimit-Reset"?: number;
                     /** @description Seconds until the budget refills */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5847,7 +5835,7 @@ export interface operations {
             500: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5858,9 +5846,9 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Seconds to wait before retrying */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5893,7 +5881,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -5910,7 +5898,7 @@ export interface operations {
             401: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -5927,7 +5915,7 @@ export interface operations {
             403: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -5944,7 +5932,7 @@ export interface operations {
             404: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -5961,7 +5949,7 @@ export interface operations {
             422: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -5978,7 +5966,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -5986,7 +5974,7 @@ export interface operations {
                     /** @description Seconds until the minute ends and the budget refills */
                     "RateLimit-Reset"?: number;
                     /** @description Seconds until the budget refills */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5997,7 +5985,7 @@ export interface operations {
             500: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6008,9 +5996,9 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Seconds to wait before retrying */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6035,7 +6023,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -6052,7 +6040,7 @@ export interface operations {
             401: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -6069,7 +6057,7 @@ export interface operations {
             403: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -6086,7 +6074,7 @@ export interface operations {
             404: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -6103,7 +6091,7 @@ export interface operations {
             422: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -6120,7 +6108,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -6128,7 +6116,7 @@ export interface operations {
                     /** @description Seconds until the minute ends and the budget refills */
                     "RateLimit-Reset"?: number;
                     /** @description Seconds until the budget refills */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6139,7 +6127,7 @@ export interface operations {
             500: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6150,9 +6138,9 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Seconds to wait before retrying */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6181,7 +6169,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -6198,7 +6186,7 @@ export interface operations {
             400: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -6215,7 +6203,7 @@ export interface operations {
             401: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -6232,7 +6220,7 @@ export interface operations {
             403: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -6249,7 +6237,7 @@ export interface operations {
             404: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -6266,7 +6254,7 @@ export interface operations {
             409: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -6283,7 +6271,7 @@ export interface operations {
             413: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -6300,7 +6288,7 @@ export interface operations {
             415: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -6317,7 +6305,7 @@ export interface operations {
             422: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -6334,7 +6322,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -6342,7 +6330,7 @@ export interface operations {
                     /** @description Seconds until the minute ends and the budget refills */
                     "RateLimit-Reset"?: number;
                     /** @description Seconds until the budget refills */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6353,7 +6341,7 @@ export interface operations {
             500: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6364,9 +6352,9 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Seconds to wait before retrying */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6395,7 +6383,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -6412,7 +6400,7 @@ export interface operations {
             400: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -6429,7 +6417,7 @@ export interface operations {
             401: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -6446,7 +6434,7 @@ export interface operations {
             403: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -6463,7 +6451,7 @@ export interface operations {
             404: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -6480,7 +6468,7 @@ export interface operations {
             409: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -6497,7 +6485,7 @@ export interface operations {
             413: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -6514,7 +6502,7 @@ export interface operations {
             415: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -6531,7 +6519,7 @@ export interface operations {
             422: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -6548,7 +6536,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -6556,7 +6544,7 @@ export interface operations {
                     /** @description Seconds until the minute ends and the budget refills */
                     "RateLimit-Reset"?: number;
                     /** @description Seconds until the budget refills */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6567,7 +6555,7 @@ export interface operations {
             500: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6578,9 +6566,9 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Seconds to wait before retrying */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6607,7 +6595,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -6624,7 +6612,7 @@ export interface operations {
             401: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -6641,7 +6629,7 @@ export interface operations {
             403: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -6658,7 +6646,7 @@ export interface operations {
             404: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -6675,7 +6663,7 @@ export interface operations {
             422: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -6692,7 +6680,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -6700,7 +6688,7 @@ export interface operations {
                     /** @description Seconds until the minute ends and the budget refills */
                     "RateLimit-Reset"?: number;
                     /** @description Seconds until the budget refills */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6711,7 +6699,7 @@ export interface operations {
             500: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6722,9 +6710,9 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Seconds to wait before retrying */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6746,7 +6734,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -6763,7 +6751,7 @@ export interface operations {
             400: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -6780,7 +6768,7 @@ export interface operations {
             401: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -6797,7 +6785,7 @@ export interface operations {
             403: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -6814,7 +6802,7 @@ export interface operations {
             404: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -6831,7 +6819,7 @@ export interface operations {
             409: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -6848,7 +6836,7 @@ export interface operations {
             413: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -6865,7 +6853,7 @@ export interface operations {
             415: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -6882,7 +6870,7 @@ export interface operations {
             422: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -6899,7 +6887,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -6907,7 +6895,7 @@ export interface operations {
                     /** @description Seconds until the minute ends and the budget refills */
                     "RateLimit-Reset"?: number;
                     /** @description Seconds until the budget refills */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6918,7 +6906,7 @@ export interface operations {
             500: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6929,9 +6917,9 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Seconds to wait before retrying */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6960,7 +6948,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -6978,7 +6966,7 @@ export interface operations {
             401: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -6995,7 +6983,7 @@ export interface operations {
             403: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -7012,7 +7000,7 @@ export interface operations {
             404: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -7029,7 +7017,7 @@ export interface operations {
             422: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -7046,7 +7034,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -7054,7 +7042,7 @@ export interface operations {
                     /** @description Seconds until the minute ends and the budget refills */
                     "RateLimit-Reset"?: number;
                     /** @description Seconds until the budget refills */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7065,7 +7053,7 @@ export interface operations {
             500: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     [name: string]: unknown;
                 };
                 content: {
@@ -7076,9 +7064,9 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Seconds to wait before retrying */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7109,7 +7097,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -7127,7 +7115,7 @@ export interface operations {
             401: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -7144,7 +7132,7 @@ export interface operations {
             403: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -7161,7 +7149,7 @@ export interface operations {
             404: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -7178,7 +7166,7 @@ export interface operations {
             422: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -7195,7 +7183,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -7203,7 +7191,7 @@ export interface operations {
                     /** @description Seconds until the minute ends and the budget refills */
                     "RateLimit-Reset"?: number;
                     /** @description Seconds until the budget refills */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7214,7 +7202,7 @@ export interface operations {
             500: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     [name: string]: unknown;
                 };
                 content: {
@@ -7225,9 +7213,9 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Seconds to wait before retrying */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7254,7 +7242,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -7272,7 +7260,7 @@ export interface operations {
             401: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -7289,7 +7277,7 @@ export interface operations {
             403: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -7306,7 +7294,7 @@ export interface operations {
             404: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -7323,7 +7311,7 @@ export interface operations {
             422: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -7340,7 +7328,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Requests (or failed sign-ins) this minute's budget allows */
                     "RateLimit-Limit"?: number;
                     /** @description What is left of it */
@@ -7348,7 +7336,7 @@ export interface operations {
                     /** @description Seconds until the minute ends and the budget refills */
                     "RateLimit-Reset"?: number;
                     /** @description Seconds until the budget refills */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7359,7 +7347,7 @@ export interface operations {
             500: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     [name: string]: unknown;
                 };
                 content: {
@@ -7370,9 +7358,9 @@ export interface operations {
             503: {
                 headers: {
                     /** @description Always `*` */
-                    "Access-Control-Allow-Origin"?: "*";
+                    "Access-Control-Allow-Origin": "*";
                     /** @description Seconds to wait before retrying */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {

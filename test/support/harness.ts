@@ -106,8 +106,9 @@ export function unlimitedRules(): Rules {
 }
 
 /**
- * Every answer the tests get through the harness is held to the served /openapi.json: its status documented
- * for the operation, and a JSON body matching that status's schema (test/support/contract.ts).
+ * Every answer the tests get through the harness is held to the served /openapi.json: its status, content type and
+ * required headers documented for the operation, and a JSON body matching that status's schema
+ * (test/support/contract.ts).
  */
 async function holdToContract(app: App, method: string, path: string, res: Response): Promise<void> {
   contract ??= contractOf((await (await app.request("/openapi.json")).json()) as never);
@@ -119,7 +120,7 @@ async function holdToContract(app: App, method: string, path: string, res: Respo
           .json()
           .catch(() => undefined)
       : undefined;
-  const broken = contract.check(method, new URL(path, "http://x").pathname, res.status, type, body);
+  const broken = contract.check(method, new URL(path, "http://x").pathname, res.status, res.headers, body);
   if (broken) throw new Error(`the answer does not match /openapi.json: ${broken}`);
 }
 
