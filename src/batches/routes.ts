@@ -4,7 +4,7 @@ import { BatchDocSchema } from "../claims/schema.ts";
 import type { AppDeps } from "../deps.ts";
 import { unprocessable } from "../http/problem.ts";
 import { router } from "../http/router.ts";
-import { Text, FacilityCode, json, problems, readProblems } from "../http/schemas.ts";
+import { Text, FacilityCode, json, readProblems, refusingWhole } from "../http/schemas.ts";
 import { BatchResponseSchema } from "./schema.ts";
 import { storedBatch, submitBatch } from "./submit.ts";
 
@@ -25,9 +25,21 @@ export function batchesRoutes(deps: AppDeps) {
       "with 200; other content under the same batchId is 409 batch_conflict. Over 5,000 claims: 413.",
     request: { body: { required: true, content: { "application/json": { schema: BatchDocSchema } } } },
     responses: {
-      200: json(BatchResponseSchema, "Replay: the first response"),
-      201: json(BatchResponseSchema, "Stored"),
-      ...problems,
+      200: json(BatchResponseSchema, "Replay: the first response, unchanged; nothing stored"),
+      201: json(
+        BatchResponseSchema,
+        "Stored. Each claim is taken or rejected alone: a claim with a problem in its own fields, a claimId seen " +
+          "earlier in the batch (duplicate_in_batch) or a claim already decided (claim_already_decided) has outcome " +
+          "`rejected` with its `errors`, and the others are stored",
+      ),
+      ...refusingWhole("The batch", {
+        400: "the body is not JSON",
+        409: "batch_conflict: the batchId was used before for other content",
+        413: "over the body cap (32 MiB by default), or over 5,000 claims (too_many_claims)",
+        422:
+          "the envelope (batchId, facilityCode, claims); a NUL, an unpaired surrogate or nesting past 32 anywhere; " +
+          "or a total past the largest storable amount (amount_out_of_range)",
+      }),
     },
   });
   app.post("/", async (ctx) => {

@@ -158,6 +158,26 @@ export const problems = {
   415: problem("Content type is not application/json"),
 } as const;
 
+/**
+ * A submission's problem answers, each saying that it refuses the whole submission with nothing stored, and why
+ * (`why` overrides the general description per status): a client generated from the document knows which answers
+ * leave nothing to look up, as against claims rejected one by one inside a stored batch.
+ */
+export function refusingWhole(
+  what: string,
+  why: Partial<Record<keyof typeof problems, string>>,
+): { [S in keyof typeof problems]: (typeof problems)[S] } {
+  return Object.fromEntries(
+    Object.entries(problems).map(([status, answer]) => [
+      status,
+      {
+        ...answer,
+        description: `${what} is refused whole, nothing of it stored: ${why[status as never] ?? answer.description}`,
+      },
+    ]),
+  ) as never;
+}
+
 /** A JSON answer; `headers` default to those of every /v1 answer. */
 export const json = <T extends z.ZodType>(schema: T, description = "OK", headers: Headers = rateLimitHeaders) => ({
   description,

@@ -5,7 +5,7 @@ import { BatchResponseSchema } from "../batches/schema.ts";
 import type { AppDeps } from "../deps.ts";
 import { Problem, forbidden, unprocessable } from "../http/problem.ts";
 import { router } from "../http/router.ts";
-import { Text, Count, FacilityCode, json, problems } from "../http/schemas.ts";
+import { Text, Count, FacilityCode, json, problems, refusingWhole } from "../http/schemas.ts";
 import { XML_CHUNK_SIZE, importXml } from "./import.ts";
 import { inflateGzip } from "./inflate.ts";
 
@@ -79,9 +79,26 @@ const xmlRoute = createRoute({
     },
   },
   responses: {
-    200: json(XmlBatchResponseSchema, "Replay: every chunk was stored before"),
-    201: json(XmlBatchResponseSchema, "Stored"),
-    ...problems,
+    200: json(XmlBatchResponseSchema, "Replay: every chunk was stored before; nothing stored now"),
+    201: json(
+      XmlBatchResponseSchema,
+      "Stored. Each episode is taken or rejected alone: one whose summary cannot be read or translated " +
+        "(facility_mismatch, amounts_inconsistent, duplicate_in_batch ...) or whose claim fails a claim check has " +
+        "outcome `rejected` with its `errors`, and the others are stored",
+    ),
+    ...refusingWhole("The file", {
+      400: "not well-formed XML (xml_malformed), not UTF-8 (xml_encoding), or a broken gzip (invalid_content_encoding)",
+      409: "batch_conflict: the batchId was used before for other content",
+      413: "over the body cap (2 GiB by default, inflated), a compression ratio no claim file has, or past the time limit",
+      415: "not application/xml or text/xml in UTF-8, or a Content-Encoding other than gzip",
+      422:
+        "a DOCTYPE, nesting past 32, invalid base64, no GIAMDINHHS, MACSKCB or HOSO, a SOLUONGHOSO that does not " +
+        "match, or an unknown MACSKCB",
+    }),
+    503: {
+      ...problems[503],
+      description: "The database is unavailable: chunks stored before it stay stored; send the file again to resume",
+    },
   },
 });
 

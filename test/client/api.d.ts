@@ -5271,7 +5271,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Replay: every chunk was stored before */
+            /** @description Replay: every chunk was stored before; nothing stored now */
             200: {
                 headers: {
                     /** @description Always `*` */
@@ -5288,7 +5288,7 @@ export interface operations {
                     "application/json": components["schemas"]["XmlBatchResponse"];
                 };
             };
-            /** @description Stored */
+            /** @description Stored. Each episode is taken or rejected alone: one whose summary cannot be read or translated (facility_mismatch, amounts_inconsistent, duplicate_in_batch ...) or whose claim fails a claim check has outcome `rejected` with its `errors`, and the others are stored */
             201: {
                 headers: {
                     /** @description Always `*` */
@@ -5305,7 +5305,7 @@ export interface operations {
                     "application/json": components["schemas"]["XmlBatchResponse"];
                 };
             };
-            /** @description Malformed JSON */
+            /** @description The file is refused whole, nothing of it stored: not well-formed XML (xml_malformed), not UTF-8 (xml_encoding), or a broken gzip (invalid_content_encoding) */
             400: {
                 headers: {
                     /** @description Always `*` */
@@ -5322,7 +5322,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No or unknown key */
+            /** @description The file is refused whole, nothing of it stored: No or unknown key */
             401: {
                 headers: {
                     /** @description Always `*` */
@@ -5339,7 +5339,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key's role or scope may not do this */
+            /** @description The file is refused whole, nothing of it stored: The key's role or scope may not do this */
             403: {
                 headers: {
                     /** @description Always `*` */
@@ -5356,7 +5356,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unknown, or outside the key's scope */
+            /** @description The file is refused whole, nothing of it stored: Unknown, or outside the key's scope */
             404: {
                 headers: {
                     /** @description Always `*` */
@@ -5373,7 +5373,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict */
+            /** @description The file is refused whole, nothing of it stored: batch_conflict: the batchId was used before for other content */
             409: {
                 headers: {
                     /** @description Always `*` */
@@ -5390,7 +5390,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body too large */
+            /** @description The file is refused whole, nothing of it stored: over the body cap (2 GiB by default, inflated), a compression ratio no claim file has, or past the time limit */
             413: {
                 headers: {
                     /** @description Always `*` */
@@ -5407,7 +5407,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Content type is not application/json */
+            /** @description The file is refused whole, nothing of it stored: not application/xml or text/xml in UTF-8, or a Content-Encoding other than gzip */
             415: {
                 headers: {
                     /** @description Always `*` */
@@ -5424,7 +5424,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `errors` names each field */
+            /** @description The file is refused whole, nothing of it stored: a DOCTYPE, nesting past 32, invalid base64, no GIAMDINHHS, MACSKCB or HOSO, a SOLUONGHOSO that does not match, or an unknown MACSKCB */
             422: {
                 headers: {
                     /** @description Always `*` */
@@ -5441,7 +5441,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key's budget for this minute is spent; retry after Retry-After seconds */
+            /** @description The file is refused whole, nothing of it stored: The key's budget for this minute is spent; retry after Retry-After seconds */
             429: {
                 headers: {
                     /** @description Always `*` */
@@ -5460,7 +5460,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A bug: the body has only the status and the requestId to quote */
+            /** @description The file is refused whole, nothing of it stored: A bug: the body has only the status and the requestId to quote */
             500: {
                 headers: {
                     /** @description Always `*` */
@@ -5471,7 +5471,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database is down or busy past the service's bounds; nothing was stored; retry */
+            /** @description The database is unavailable: chunks stored before it stay stored; send the file again to resume */
             503: {
                 headers: {
                     /** @description Always `*` */
@@ -5499,7 +5499,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Replay: the first response */
+            /** @description Replay: the first response, unchanged; nothing stored */
             200: {
                 headers: {
                     /** @description Always `*` */
@@ -5516,7 +5516,7 @@ export interface operations {
                     "application/json": components["schemas"]["BatchResponse"];
                 };
             };
-            /** @description Stored */
+            /** @description Stored. Each claim is taken or rejected alone: a claim with a problem in its own fields, a claimId seen earlier in the batch (duplicate_in_batch) or a claim already decided (claim_already_decided) has outcome `rejected` with its `errors`, and the others are stored */
             201: {
                 headers: {
                     /** @description Always `*` */
@@ -5533,7 +5533,7 @@ export interface operations {
                     "application/json": components["schemas"]["BatchResponse"];
                 };
             };
-            /** @description Malformed JSON */
+            /** @description The batch is refused whole, nothing of it stored: the body is not JSON */
             400: {
                 headers: {
                     /** @description Always `*` */
@@ -5550,7 +5550,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No or unknown key */
+            /** @description The batch is refused whole, nothing of it stored: No or unknown key */
             401: {
                 headers: {
                     /** @description Always `*` */
@@ -5567,7 +5567,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key's role or scope may not do this */
+            /** @description The batch is refused whole, nothing of it stored: The key's role or scope may not do this */
             403: {
                 headers: {
                     /** @description Always `*` */
@@ -5584,7 +5584,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unknown, or outside the key's scope */
+            /** @description The batch is refused whole, nothing of it stored: Unknown, or outside the key's scope */
             404: {
                 headers: {
                     /** @description Always `*` */
@@ -5601,7 +5601,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict */
+            /** @description The batch is refused whole, nothing of it stored: batch_conflict: the batchId was used before for other content */
             409: {
                 headers: {
                     /** @description Always `*` */
@@ -5618,7 +5618,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body too large */
+            /** @description The batch is refused whole, nothing of it stored: over the body cap (32 MiB by default), or over 5,000 claims (too_many_claims) */
             413: {
                 headers: {
                     /** @description Always `*` */
@@ -5635,7 +5635,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Content type is not application/json */
+            /** @description The batch is refused whole, nothing of it stored: Content type is not application/json */
             415: {
                 headers: {
                     /** @description Always `*` */
@@ -5652,7 +5652,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `errors` names each field */
+            /** @description The batch is refused whole, nothing of it stored: the envelope (batchId, facilityCode, claims); a NUL, an unpaired surrogate or nesting past 32 anywhere; or a total past the largest storable amount (amount_out_of_range) */
             422: {
                 headers: {
                     /** @description Always `*` */
@@ -5669,7 +5669,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The key's budget for this minute is spent; retry after Retry-After seconds */
+            /** @description The batch is refused whole, nothing of it stored: The key's budget for this minute is spent; retry after Retry-After seconds */
             429: {
                 headers: {
                     /** @description Always `*` */
@@ -5688,7 +5688,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A bug: the body has only the status and the requestId to quote */
+            /** @description The batch is refused whole, nothing of it stored: A bug: the body has only the status and the requestId to quote */
             500: {
                 headers: {
                     /** @description Always `*` */
@@ -5699,7 +5699,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database is down or busy past the service's bounds; nothing was stored; retry */
+            /** @description The batch is refused whole, nothing of it stored: The database is down or busy past the service's bounds; nothing was stored; retry */
             503: {
                 headers: {
                     /** @description Always `*` */

@@ -362,6 +362,31 @@ describe("POST /v1/batches", () => {
     expect(await t.db.prisma.batch.count()).toBe(0);
   });
 
+  it("does what /openapi.json says: these answers refuse the batch whole, while a bad claim is rejected alone", async () => {
+    const { facility } = await setup(t);
+    const doc = (await t.json("GET", "/openapi.json", { key: null })).body;
+    const answers = doc.paths["/v1/batches"].post.responses;
+    for (const status of ["400", "409", "413", "415", "422"])
+      expect(answers[status].description).toMatch(/^The batch is refused whole, nothing of it stored/);
+    expect(answers["201"].description).toMatch(/Each claim is taken or rejected alone/);
+
+    const mixed = await t.json("POST", "/v1/batches", {
+      key: facility,
+      body: { batchId: "mixed", claims: [claim({ claimId: "GOOD" }), claim({ claimId: "BAD", diagnosisCode: "??" })] },
+    });
+    expect(mixed.status).toBe(201);
+    expect(mixed.body.claims.map((c: any) => [c.claimId, c.outcome])).toEqual([
+      ["GOOD", "created"],
+      ["BAD", "rejected"],
+    ]);
+    const conflict = await t.json("POST", "/v1/batches", {
+      key: facility,
+      body: { batchId: "mixed", claims: [claim()] },
+    });
+    expect(conflict.status).toBe(409);
+    expect(await t.db.prisma.claim.findMany({ select: { claimId: true } })).toEqual([{ claimId: "GOOD" }]);
+  });
+
   it("a facility submits only for itself; central names the facility; a province may not submit", async () => {
     const { facility, province } = await setup(t);
     expect(

@@ -38,6 +38,16 @@ const ACCEPTED_WARNINGS = new Set([
   "info-contact",
 ]);
 
+/**
+ * Errors the document keeps because it tells the truth: /healthz and /readyz send no rate-limit or CORS headers
+ * (they are for load balancers and orchestrators, not pages, and no budget applies to them).
+ */
+const ACCEPTED_ERRORS = new Set(
+  ["/healthz", "/readyz"].flatMap((path) =>
+    ["owasp:api4:2023-rate-limit", "owasp:api8:2023-define-cors-origin"].map((code) => `${code} ${path}`),
+  ),
+);
+
 let doc: Document;
 let findings: Finding[];
 
@@ -56,8 +66,10 @@ beforeAll(async () => {
 }, 60_000);
 
 describe("the OpenAPI document, as Spectral (spectral:oas and the OWASP API Security ruleset) judges it", () => {
-  it("has no errors: every string, array and integer bounded, every operation with its rate-limit headers and problems", () => {
-    const errors = findings.filter((finding) => finding.severity === 0);
+  it("has no errors: every string, array and integer bounded, every /v1 operation with its rate-limit headers and problems", () => {
+    const errors = findings.filter(
+      (finding) => finding.severity === 0 && !ACCEPTED_ERRORS.has(`${finding.code} ${finding.path[1]}`),
+    );
     expect(errors.map((finding) => `${finding.code} at ${finding.path.join(".")}`)).toEqual([]);
   });
 
