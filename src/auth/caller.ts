@@ -41,10 +41,7 @@ export async function keyForSecret(db: Database, secret: string) {
  * The caller a live key stands for, or null when what it names is gone. Removing a province or facility revokes
  * its keys (a trigger, migration 20261205040000), so a code created again later does not revive them.
  */
-async function toCaller(
-  db: Database,
-  key: { id: string; role: Role; scope: string | null },
-): Promise<Caller | null> {
+async function toCaller(db: Database, key: { id: string; role: Role; scope: string | null }): Promise<Caller | null> {
   if (key.role === "central") return { keyId: key.id, role: "central" };
   if (key.role === "province") return { keyId: key.id, role: "province", provinceCode: key.scope! };
   const facility = await db.prisma.facility.findUnique({ where: { code: key.scope! }, select: { provinceCode: true } });

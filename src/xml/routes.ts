@@ -89,7 +89,7 @@ const xmlRoute = createRoute({
     ...refusingWhole("The file", {
       400: "not well-formed XML (xml_malformed), not UTF-8 (xml_encoding), or a broken gzip (invalid_content_encoding)",
       409: "batch_conflict: the batchId was used before for other content",
-      413: "over the body cap (2 GiB by default, inflated), a compression ratio no claim file has, or past the time limit",
+      413: "over the body cap (2 GiB by default, inflated), a compression ratio no claim file has, or too slow",
       415: "not application/xml or text/xml in UTF-8, or a Content-Encoding other than gzip",
       422:
         "a DOCTYPE, nesting past 32, invalid base64, no GIAMDINHHS, MACSKCB or HOSO, a SOLUONGHOSO that does not " +

@@ -5390,7 +5390,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The file is refused whole, nothing of it stored: over the body cap (2 GiB by default, inflated), a compression ratio no claim file has, or past the time limit */
+            /** @description The file is refused whole, nothing of it stored: over the body cap (2 GiB by default, inflated), a compression ratio no claim file has, or too slow */
             413: {
                 headers: {
                     /** @description Always `*` */
