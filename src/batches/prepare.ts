@@ -35,8 +35,11 @@ export function prepare(valid: ValidClaim, facility: FacilityInfo, deps: Pick<Ap
   const { year, month } = vietnamYearMonth(valid.dischargedAt);
   // What "the same claim" means: the validated claim with times in UTC and amounts normalised. Its keys come
   // out of the schema in a fixed order, so plain JSON is canonical here.
+  // A claim without lines hashes as it did before lines existed, so resending one stays "unchanged".
+  const { lines, ...rest } = input;
+  const { drugs, supplies } = input.amounts;
   const content = {
-    ...input,
+    ...rest,
     admittedAt: valid.admittedAt.toISOString(),
     dischargedAt: valid.dischargedAt.toISOString(),
     amounts: {
@@ -44,7 +47,17 @@ export function prepare(valid: ValidClaim, facility: FacilityInfo, deps: Pick<Ap
       insurance: formatMoney(input.amounts.insurance),
       patient: formatMoney(input.amounts.patient),
       other: formatMoney(input.amounts.other),
+      ...(drugs ? { drugs: formatMoney(drugs) } : {}),
+      ...(supplies ? { supplies: formatMoney(supplies) } : {}),
     },
+    ...(lines.length
+      ? {
+          lines: lines.map((line) => ({
+            ...line,
+            orderedAt: line.orderedAt && new Date(line.orderedAt).toISOString(),
+          })),
+        }
+      : {}),
   };
   return {
     valid,
@@ -61,7 +74,7 @@ export function prepare(valid: ValidClaim, facility: FacilityInfo, deps: Pick<Ap
 
 /** Validates every claim in memory: refused by the other format's reader, invalid, or repeated in the batch. */
 export function sortIncoming(deps: Pick<AppDeps, "rules">, req: BatchRequest, now: Date): Sorted {
-  const ctx = { now, documentTypes: deps.rules.documents.documentTypes };
+  const ctx = { now, documentTypes: deps.rules.documents.documentTypes, costs: deps.rules.costs };
   const sorted: Sorted = { prepared: [], errors: [], rejectedAt: new Map() };
   const seen = new Set<string>();
   const refuse = (index: number, errors: ClaimError[]) => {

@@ -10,6 +10,15 @@ export type Outcome = (typeof OUTCOMES)[number];
 /** The most claims one batch may hold, in JSON or in one stored chunk of an XML file. */
 export const MAX_CLAIMS_PER_BATCH = 5000;
 
+/** Something about one claim of the batch, named by its field. */
+const ClaimFinding = z.object({
+  index: Count,
+  claimId: Text.optional(),
+  path: Text,
+  code: Text,
+  message: Text,
+});
+
 const ClaimResult = z.object({
   index: Count,
   claimId: Text.nullable(),
@@ -29,17 +38,16 @@ export const BatchResponseSchema = z
     corrected: Count,
     unchanged: Count,
     claims: z.array(ClaimResult).max(10_000_000),
-    errors: z
-      .array(
-        z.object({
-          index: Count,
-          claimId: Text.optional(),
-          path: Text,
-          code: Text,
-          message: Text,
-        }),
-      )
-      .max(100_000_000),
+    errors: z.array(ClaimFinding).max(100_000_000).openapi({ description: "why each rejected claim was rejected" }),
+    warnings: z
+      .array(ClaimFinding)
+      .max(100_000_000)
+      .optional()
+      .openapi({
+        description:
+          "what flags a stored claim without rejecting it, by field: lines_mismatch names each total its lines do " +
+          "not add up to (absent from responses stored before lines existed)",
+      }),
   })
   .openapi("BatchResponse");
 

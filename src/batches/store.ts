@@ -31,6 +31,8 @@ interface Stored {
   received_at: Date;
   document_types: string[];
   missing_documents: string[] | null;
+  /** Whether it has cost lines, which a correction replaces. */
+  has_lines: boolean;
   flags: ClaimFlag[] | null;
 }
 
@@ -47,6 +49,7 @@ interface StoreRun {
   errors: ClaimError[];
   rejectedAt: Map<number, string | null>;
   results: BatchClaimResult[];
+  warnings: ClaimError[];
 }
 
 /** A claim that will be written: new, or correcting a stored one. */
@@ -127,6 +130,17 @@ async function lockStored(run: StoreRun, prepared: Prepared[]): Promise<Map<stri
   return stored;
 }
 
+/** The claim's warnings, for the response, named like its errors. */
+function warn(run: StoreRun, claim: Prepared): void {
+  for (const warning of claim.valid.warnings)
+    run.warnings.push({
+      index: claim.valid.index,
+      claimId: claim.claimId,
+      ...warning,
+      path: `claims[${claim.valid.index}].${warning.path}`,
+    });
+}
+
 /** A decided claim can no longer be corrected; the same content again is unchanged; anything else is written. */
 function toWrite(run: StoreRun, prepared: Prepared[], stored: Map<string, Stored>): Incoming[] {
   const incoming: Incoming[] = [];
@@ -143,6 +157,7 @@ function toWrite(run: StoreRun, prepared: Prepared[], stored: Map<string, Stored
       });
       run.rejectedAt.set(index, claim.claimId);
     } else if (before && before.content_hash === claim.contentHash) {
+      warn(run, claim);
       const missing = before.missing_documents ?? [];
       run.results.push(resultOf(index, claim.claimId, before.status, "unchanged", missing, before.flags ?? []));
     } else {
@@ -189,7 +204,9 @@ function settle(run: StoreRun, incoming: Incoming[], duplicates: Set<number>): S
     if (duplicates.has(claim.valid.index)) flags.push("possible_duplicate");
     if (claim.outOfProvince) flags.push("out_of_province");
     if (claim.citizenIdMismatch) flags.push("citizen_id_mismatch");
+    if (claim.valid.warnings.some((warning) => warning.code === "lines_mismatch")) flags.push("lines_mismatch");
     const status = statusForMissing(missing);
+    warn(run, claim);
     run.results.push(resultOf(claim.valid.index, claim.claimId, status, item.outcome, missing, flags));
     return { ...item, status, missing, flags };
   });
@@ -251,11 +268,34 @@ function claimRow({ claim, status, missing, flags }: Settled) {
     status,
     missing,
     flags,
+    warnings: claim.valid.warnings,
     content_hash: claim.contentHash,
   };
 }
 
-/** The history of corrected claims, the claims, then their documents: three statements at most. */
+/** The lines of the claims written, numbered from 0, as INSERT_LINES reads them. */
+function lineRows(settled: Settled[], idOf: Map<string, string>) {
+  return settled.flatMap(({ claim }) =>
+    claim.valid.input.lines.map((line, lineNo) => ({
+      claim_ref: idOf.get(claim.claimId)!,
+      line_no: lineNo,
+      kind: line.kind,
+      item_code: line.itemCode,
+      name: line.name ?? null,
+      cost_group: Number(line.costGroup),
+      quantity: line.quantity.toString(),
+      unit_price: line.unitPrice.toString(),
+      amount: line.amount.toString(),
+      insurance_amount: line.insurance.toString(),
+      ordered_at: line.orderedAt ?? null,
+    })),
+  );
+}
+
+/**
+ * The history of corrected claims, the claims, their lines (a correction's old ones removed first), then their
+ * documents: five statements at most.
+ */
 async function writeClaims(run: StoreRun, settled: Settled[]): Promise<void> {
   if (settled.length === 0) return;
   const { tx, at } = run;
@@ -269,6 +309,10 @@ async function writeClaims(run: StoreRun, settled: Settled[]): Promise<void> {
     JSON.stringify(settled.map(claimRow)),
   ]);
   const idOf = new Map(ids.map((row) => [row.claim_id, row.id]));
+  const hadLines = corrected.filter((item) => item.stored!.has_lines);
+  if (hadLines.length) await tx.query(sql.DELETE_LINES, [hadLines.map((item) => item.stored!.id)]);
+  const lines = lineRows(settled, idOf);
+  if (lines.length) await tx.query(sql.INSERT_LINES, [JSON.stringify(lines)]);
   const docs = settled.flatMap(({ claim }) =>
     claim.valid.input.documents.map((doc) => ({ ref: idOf.get(claim.claimId)!, ...doc })),
   );
@@ -283,10 +327,11 @@ async function writeClaims(run: StoreRun, settled: Settled[]): Promise<void> {
 
 /** The response: every claim's result in index order, with the counts. */
 function countResponse(run: StoreRun): BatchResponse {
-  const { results, errors } = run;
+  const { results, errors, warnings } = run;
   for (const [index, claimId] of run.rejectedAt) results.push({ index, claimId, status: null, outcome: "rejected" });
   results.sort((left, right) => left.index - right.index);
   errors.sort((left, right) => left.index - right.index);
+  warnings.sort((left, right) => left.index - right.index);
   const count = (test: (result: BatchClaimResult) => boolean) => results.filter(test).length;
   const counted: BatchResponse = {
     batchId: run.req.batchId,
@@ -299,6 +344,7 @@ function countResponse(run: StoreRun): BatchResponse {
     unchanged: count((result) => result.outcome === "unchanged"),
     claims: results,
     errors,
+    warnings,
   };
   return run.req.present ? run.req.present(counted) : counted;
 }
@@ -333,7 +379,7 @@ export async function storeBatch(
   sorted: Sorted,
 ): Promise<BatchResponse> {
   const { batchRef, facility } = await lockBatch(tx, req);
-  const run: StoreRun = { tx, deps, req, at, facility, batchRef, ...sorted, results: [] };
+  const run: StoreRun = { tx, deps, req, at, facility, batchRef, ...sorted, results: [], warnings: [] };
   const prepared = placed(run, sorted.prepared);
   const stored = await lockStored(run, prepared);
   const incoming = toWrite(run, prepared, stored);

@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { CLAIM_STATUSES } from "../domain/claim-status.ts";
-import { Text, Count, MoneyOut, Timestamp } from "../http/schemas.ts";
+import { LINE_KINDS, MAX_LINES } from "../costs/lines.ts";
+import { Text, Count, DecimalOut, MoneyOut, Timestamp } from "../http/schemas.ts";
 
 /** A claim as the API shows it, in lists (ClaimSummary) and whole (Claim): for the claims and documents routes. */
 const Amounts = z.object({
@@ -57,4 +58,24 @@ export const ClaimDetail = ClaimSummary.extend({
   died: z.boolean(),
   documents: z.array(z.object({ type: Text, reference: Text, receivedAt: Timestamp })).max(10_000),
   history: z.array(z.object({ kind: Text, version: Count, at: Timestamp, data: z.unknown() })).max(10_000),
+  lines: z
+    .array(
+      z.object({
+        kind: z.enum(LINE_KINDS),
+        itemCode: Text,
+        name: Text.nullable(),
+        costGroup: Text.openapi({ description: "MA_NHOM" }),
+        quantity: DecimalOut,
+        unitPrice: DecimalOut,
+        amount: MoneyOut,
+        insurance: MoneyOut,
+        orderedAt: Timestamp.nullable(),
+      }),
+    )
+    .max(MAX_LINES)
+    .openapi({ description: "the cost lines as sent, in their order; empty for a claim sent without lines" }),
+  warnings: z
+    .array(z.object({ path: Text, code: Text, message: Text }))
+    .max(100)
+    .openapi({ description: "what flags the claim without rejecting it (lines_mismatch: which sums differ)" }),
 }).openapi("Claim");

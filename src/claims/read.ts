@@ -53,7 +53,11 @@ export async function claimDetail(
 ) {
   const claim = await db.claim.findFirst({
     where,
-    include: { documents: { orderBy: { id: "asc" } }, history: { orderBy: { id: "asc" } } },
+    include: {
+      documents: { orderBy: { id: "asc" } },
+      history: { orderBy: { id: "asc" } },
+      lines: { orderBy: { lineNo: "asc" } },
+    },
   });
   if (!claim) return null;
   return {
@@ -76,6 +80,18 @@ export async function claimDetail(
       receivedAt: d.receivedAt.toISOString(),
     })),
     history: claim.history.map((h) => ({ kind: h.kind, version: h.version, at: h.at.toISOString(), data: h.data })),
+    lines: claim.lines.map((line) => ({
+      kind: line.kind,
+      itemCode: line.itemCode,
+      name: line.name,
+      costGroup: String(line.costGroup),
+      quantity: line.quantity.toFixed(),
+      unitPrice: line.unitPrice.toFixed(),
+      amount: formatMoney(line.amount.toFixed()),
+      insurance: formatMoney(line.insuranceAmount.toFixed()),
+      orderedAt: line.orderedAt?.toISOString() ?? null,
+    })),
+    warnings: claim.warnings as Array<{ path: string; code: string; message: string }>,
   };
 }
 

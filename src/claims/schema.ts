@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { ClaimLineSchema, MAX_LINES } from "../costs/lines.ts";
 import { Money } from "../http/schemas.ts";
 
 /**
@@ -67,7 +68,28 @@ export const ClaimInputSchema = z
       .default(false)
       .openapi({ description: "a surgery or procedure was billed (needs surgery_certificate)" }),
     died: z.boolean().default(false).openapi({ description: "the patient died (needs death_certificate)" }),
-    amounts: z.object({ total: Money, insurance: Money, patient: Money, other: Money.prefault("0") }).strict(),
+    amounts: z
+      .object({
+        total: Money,
+        insurance: Money,
+        patient: Money,
+        other: Money.prefault("0"),
+        drugs: Money.optional().openapi({ description: "T_THUOC: what the drug lines add up to, checked when sent" }),
+        supplies: Money.optional().openapi({
+          description: "T_VTYT: what the supply lines add up to, checked when sent",
+        }),
+      })
+      .strict(),
+    lines: z
+      .array(ClaimLineSchema)
+      .max(MAX_LINES)
+      .default([])
+      .openapi({
+        description:
+          "the claim's cost lines (XML2 drugs, XML3 services and supplies). Optional: a claim without lines counts " +
+          "under the cost group `unspecified`. Lines that do not add up to the totals are flagged lines_mismatch " +
+          "(or reject the claim, as rules/costs.json says)",
+      }),
     documents: z
       .array(z.object({ type: z.string().min(1).max(64), reference: z.string().trim().min(1).max(200) }).strict())
       .max(50)

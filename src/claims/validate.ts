@@ -1,4 +1,5 @@
-import type { Dec } from "../domain/money.ts";
+import { checkLines } from "../costs/lines.ts";
+import type { CostRules } from "../costs/rules.ts";
 import { REFERRAL_PAPER } from "../domain/documents.ts";
 import { type FieldError, fieldErrors } from "../domain/field-errors.ts";
 import { type ClaimInput, ClaimInputSchema } from "./schema.ts";
@@ -11,7 +12,12 @@ export interface ValidClaim {
   input: ClaimInput;
   admittedAt: Date;
   dischargedAt: Date;
-  amounts: { total: Dec; insurance: Dec; patient: Dec; other: Dec };
+  amounts: ClaimInput["amounts"];
+  /**
+   * Findings that flag the claim without rejecting it (lines that do not add up, under rules/costs.json "flag"),
+   * their paths relative to the claim.
+   */
+  warnings: FieldError[];
 }
 
 export interface ClaimError extends FieldError {
@@ -22,6 +28,7 @@ export interface ClaimError extends FieldError {
 export interface ValidationContext {
   now: Date;
   documentTypes: readonly string[];
+  costs: CostRules;
 }
 
 /**
@@ -81,6 +88,9 @@ export function validateClaim(
       );
   });
 
+  const lines = checkLines(claim.lines, claim.amounts, ctx.costs);
+  for (const error of lines.errors) add(error.path, error.code, error.message);
+
   if (errors.length) return { errors: errors.map(at) };
-  return { claim: { index, input: claim, admittedAt, dischargedAt, amounts: claim.amounts } };
+  return { claim: { index, input: claim, admittedAt, dischargedAt, amounts: claim.amounts, warnings: lines.warnings } };
 }

@@ -40,6 +40,8 @@ export interface DetailLine {
   price: number;
   /** Part of the line's cost inside the fund's scope (THANH_TIEN_BH); the rest the patient pays (T_BNTT). */
   inScope: number;
+  /** MA_NHOM (rules/costs.json); 10 is a medical supply, written with MA_VAT_TU in XML3. */
+  group: string;
 }
 
 export interface EpisodeSpec {
@@ -165,26 +167,30 @@ const ICD = [
   "M17.1",
 ];
 const PROCEDURES = ["47.09", "74.1", "81.54", "36.06", "86.59", "99.04", "45.23", "13.41", "79.35", "51.23"];
-const DRUGS: [string, string, string, number][] = [
-  ["40.17", "Paracetamol 500mg", "Viên", 350],
-  ["40.27", "Amoxicilin 500mg", "Viên", 1200],
-  ["40.487", "Omeprazol 20mg", "Viên", 900],
-  ["40.527", "Metformin 850mg", "Viên", 700],
-  ["40.469", "Amlodipin 5mg", "Viên", 450],
-  ["40.1035", "Natri clorid 0,9% 500ml", "Chai", 11000],
-  ["40.244", "Ceftriaxon 1g", "Lọ", 24000],
-  ["40.675", "Salbutamol 2mg", "Viên", 300],
+// Code, name, unit, price, MA_NHOM.
+type Item = [string, string, string, number, string];
+const DRUGS: Item[] = [
+  ["40.17", "Paracetamol 500mg", "Viên", 350, "4"],
+  ["40.27", "Amoxicilin 500mg", "Viên", 1200, "4"],
+  ["40.487", "Omeprazol 20mg", "Viên", 900, "4"],
+  ["40.527", "Metformin 850mg", "Viên", 700, "4"],
+  ["40.469", "Amlodipin 5mg", "Viên", 450, "4"],
+  ["40.1035", "Natri clorid 0,9% 500ml", "Chai", 11000, "4"],
+  ["40.244", "Ceftriaxon 1g", "Lọ", 24000, "4"],
+  ["40.675", "Salbutamol 2mg", "Viên", 300, "4"],
 ];
-const SERVICES: [string, string, string, number][] = [
-  ["02.1896", "Khám Nội", "Lần", 42100],
-  ["23.0058", "Định lượng Glucose [Máu]", "Lần", 21500],
-  ["22.0121", "Tổng phân tích tế bào máu ngoại vi", "Lần", 46200],
-  ["18.0001", "Siêu âm ổ bụng", "Lần", 43900],
-  ["18.0068", "Chụp Xquang ngực thẳng", "Lần", 65400],
-  ["21.0014", "Điện tim thường", "Lần", 32800],
-  ["K03.1901", "Ngày giường bệnh Nội khoa loại 2", "Ngày", 199100],
-  ["N06.03", "Bơm tiêm nhựa 5ml", "Cái", 950],
+const SERVICES: Item[] = [
+  ["02.1896", "Khám Nội", "Lần", 42100, "13"],
+  ["23.0058", "Định lượng Glucose [Máu]", "Lần", 21500, "1"],
+  ["22.0121", "Tổng phân tích tế bào máu ngoại vi", "Lần", 46200, "1"],
+  ["18.0001", "Siêu âm ổ bụng", "Lần", 43900, "2"],
+  ["18.0068", "Chụp Xquang ngực thẳng", "Lần", 65400, "2"],
+  ["21.0014", "Điện tim thường", "Lần", 32800, "3"],
+  ["K03.1901", "Ngày giường bệnh Nội khoa loại 2", "Ngày", 199100, "15"],
+  ["N06.03", "Bơm tiêm nhựa 5ml", "Cái", 950, "10"],
 ];
+/** MA_NHOM of medical supplies: their lines carry MA_VAT_TU and add up to T_VTYT. */
+const SUPPLY_GROUPS = new Set(["10", "11"]);
 // MA_LOAI_KCB by share of episodes: mostly outpatient visits, a fifth inpatient.
 const KINDS: [string, number][] = [
   ["01", 0.6],
@@ -207,13 +213,13 @@ export function vnTime(at: Date): string {
   return `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}${iso.slice(11, 13)}${iso.slice(14, 16)}`;
 }
 
-function line(rand: Rand, from: [string, string, string, number][], stayDays: number): DetailLine {
-  const [code, name, unit, price] = pick(rand, from);
+function line(rand: Rand, from: Item[], stayDays: number): DetailLine {
+  const [code, name, unit, price, group] = pick(rand, from);
   const quantity = unit === "Ngày" ? stayDays : int(rand, 1, unit === "Viên" ? 30 : 3);
   const cost = quantity * price;
   // Most lines are fully covered; some are partly outside the fund's scope (a price above the ceiling).
   const inScope = chance(rand, 0.15) ? Math.floor((cost * int(rand, 50, 95)) / 100) : cost;
-  return { code, name, unit, quantity, price, inScope };
+  return { code, name, unit, quantity, price, inScope, group };
 }
 
 function card(rand: Rand, province: string): string {
@@ -297,7 +303,7 @@ export function amountsOf(spec: EpisodeSpec) {
   const coPay = lines.reduce((n, l) => n + lineCoPay(l, spec.coPayPercent), 0);
   return {
     T_THUOC: cost(spec.drugs),
-    T_VTYT: 0,
+    T_VTYT: cost(spec.services.filter((l) => SUPPLY_GROUPS.has(l.group))),
     T_TONGCHI_BV: total,
     T_TONGCHI_BH: inScope,
     T_BNTT: total - inScope - spec.otherSources,
@@ -452,8 +458,9 @@ function detailXml(spec: EpisodeSpec, drugs: boolean): string {
     const fields: Record<string, string | number> = {
       MA_LK: spec.maLk,
       STT: position + 1,
-      [drugs ? "MA_THUOC" : "MA_DICH_VU"]: detail.code,
-      [drugs ? "TEN_THUOC" : "TEN_DICH_VU"]: detail.name,
+      [drugs ? "MA_THUOC" : SUPPLY_GROUPS.has(detail.group) ? "MA_VAT_TU" : "MA_DICH_VU"]: detail.code,
+      MA_NHOM: detail.group,
+      [drugs ? "TEN_THUOC" : SUPPLY_GROUPS.has(detail.group) ? "TEN_VAT_TU" : "TEN_DICH_VU"]: detail.name,
       DON_VI_TINH: detail.unit,
       SO_LUONG: detail.quantity,
       DON_GIA: detail.price,

@@ -3,7 +3,12 @@
  * inspection (docs/domain.md).
  */
 export type ClaimFlag =
-  "late_submission" | "possible_duplicate" | "out_of_province" | "citizen_id_mismatch" | "referral_unconfirmed";
+  | "late_submission"
+  | "possible_duplicate"
+  | "out_of_province"
+  | "citizen_id_mismatch"
+  | "referral_unconfirmed"
+  | "lines_mismatch";
 
 /** Every flag, for the schemas that list or filter them. */
 export const CLAIM_FLAGS = [
@@ -13,6 +18,8 @@ export const CLAIM_FLAGS = [
   "citizen_id_mismatch",
   // The referring facility's claim with this referral paper (its XML13) has not arrived within the rules' days.
   "referral_unconfirmed",
+  // The claim's lines do not add up to its totals; its warnings name the sums (rules/costs.json "flag").
+  "lines_mismatch",
 ] as const satisfies readonly ClaimFlag[];
 
 /** Received more than the deadline after discharge. */

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { parseMoney } from "../domain/money.ts";
+import { Dec, parseMoney } from "../domain/money.ts";
 
 /** Shared input and output pieces of the contract (docs/api.md "Conventions"). */
 export const ProvinceCode = z
@@ -53,6 +53,30 @@ export const Money = moneyInput(
   "280000",
 );
 
+/**
+ * A quantity or unit price (SO_LUONG, DON_GIA): non-negative, at most 3 decimals as the XML tables round them, as
+ * a decimal string or a JSON number, parsed exactly.
+ */
+export const Measure = z
+  .union([z.string().max(40), z.number()])
+  .transform((input, ctx) => {
+    const text = typeof input === "number" && Number.isFinite(input) ? String(input) : String(input).trim();
+    if (/^[0-9]{1,15}(\.[0-9]{1,3})?$/.test(text)) return new Dec(text);
+    ctx.addIssue({
+      code: "custom",
+      params: { code: "invalid_number" },
+      message: 'must be a number >= 0 with at most 3 decimals, e.g. "1.5"',
+    });
+    return z.NEVER;
+  })
+  .openapi({
+    anyOf: [
+      { type: "string", pattern: "^[0-9]{1,15}(\\.[0-9]{1,3})?$", maxLength: 19 },
+      { type: "number", minimum: 0, maximum: 1e15 },
+    ],
+    example: "2",
+  });
+
 /** Money input that may be negative (estimate adjustments). */
 export const SignedMoney = moneyInput(true, 'must be an amount with at most 2 decimals, e.g. "-5000000"', "-5000000");
 
@@ -71,6 +95,13 @@ export const MoneyOut = z
   .max(22)
   .regex(/^-?[0-9]+(\.[0-9]{1,2})?$/)
   .openapi({ example: "280000" });
+/** A quantity or unit price as the service writes it: numeric(18,3) as a decimal string. */
+export const DecimalOut = z
+  .string()
+  .max(22)
+  .regex(/^[0-9]+(\.[0-9]{1,3})?$/)
+  .openapi({ example: "1.5" });
+
 export const RatioOut = z
   .string()
   .max(24)

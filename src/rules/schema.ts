@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { XmlMappingRulesSchema } from "../xml/rules.ts";
 import { LimitRulesSchema } from "../limits/rules.ts";
+import { CostRulesSchema } from "../costs/rules.ts";
 
 /**
  * Rule files: one JSON file per concern in RULES_DIR. A missing file means its
@@ -157,6 +158,7 @@ export const RULE_FILES = {
   "reports.json": ReportsRulesSchema,
   "projection.json": ProjectionRulesSchema,
   "limits.json": LimitRulesSchema,
+  "costs.json": CostRulesSchema,
 } as const;
 
 export interface Rules {
@@ -170,6 +172,8 @@ export interface Rules {
   projection: z.infer<typeof ProjectionRulesSchema>;
   /** Rate limits per key, facility and client address (src/limits). */
   limits: z.infer<typeof LimitRulesSchema>;
+  /** Cost groups (MA_NHOM) and what lines that do not add up get (src/costs). */
+  costs: z.infer<typeof CostRulesSchema>;
 }
 
 export class RulesError extends Error {}
@@ -198,6 +202,7 @@ export function parseRules(files: Record<string, unknown>): Rules {
     reports: one("reports.json") as Rules["reports"],
     projection: one("projection.json") as Rules["projection"],
     limits: one("limits.json") as Rules["limits"],
+    costs: one("costs.json") as Rules["costs"],
   };
   for (const [table, { type }] of Object.entries(rules.xml.documentTables)) {
     if (!rules.documents.documentTypes.includes(type))

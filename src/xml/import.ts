@@ -78,15 +78,18 @@ function present(response: BatchResponse, items: MappedEpisode[]): BatchResponse
   return {
     ...response,
     claims: response.claims.map((c) => ({ ...c, index: items[c.index]!.index })),
-    errors: response.errors.map((error) => {
-      const item = items[error.index]!;
-      const json = /^claims\[\d+\]\.?(.*)$/.exec(error.path);
-      const where = json
-        ? xmlField(json[1]!, error.code, error.message, item)
-        : { path: error.path, message: error.message };
-      return { ...error, index: item.index, path: `HOSO[${item.index}].${where.path}`, message: where.message };
-    }),
+    errors: response.errors.map(inFile),
+    ...(response.warnings ? { warnings: response.warnings.map(inFile) } : {}),
   };
+
+  function inFile<F extends BatchResponse["errors"][number]>(finding: F): F {
+    const item = items[finding.index]!;
+    const json = /^claims\[\d+\]\.?(.*)$/.exec(finding.path);
+    const where = json
+      ? xmlField(json[1]!, finding.code, finding.message, item)
+      : { path: finding.path, message: finding.message };
+    return { ...finding, index: item.index, path: `HOSO[${item.index}].${where.path}`, message: where.message };
+  }
 }
 
 /**
@@ -225,6 +228,7 @@ function fileResponse(run: FileRun, parts: BatchResponse[], chunks: XmlChunk[]):
     unchanged: sum((part) => part.unchanged),
     claims: parts.flatMap((part) => part.claims),
     errors: parts.flatMap((part) => part.errors),
+    warnings: parts.flatMap((part) => part.warnings ?? []),
     chunks,
   };
 }

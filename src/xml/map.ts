@@ -1,7 +1,7 @@
 import type { Dec } from "../domain/money.ts";
 import { formatMoney, parseMoney } from "../domain/money.ts";
 import type { FieldError } from "../domain/field-errors.ts";
-import { type RawEpisode, type RawTable, parseTable } from "./parse.ts";
+import { type RawEpisode, type RawTable, parseRows, parseTable } from "./parse.ts";
 import type { XmlMappingRules, XmlTest } from "./rules.ts";
 
 /**
@@ -64,6 +64,8 @@ export interface MappedEpisode {
   standard: Standard | null;
   /** The table each of the claim's documents came from, in order. */
   documentTables: string[];
+  /** Where each of the claim's lines came from: its table and row (from 0), in order. */
+  lineSources: { table: string; row: number }[];
 }
 
 const TIME = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})$/;
@@ -306,6 +308,55 @@ function documentsOf(episode: RawEpisode, summary: Summary, rules: XmlMappingRul
   return documents;
 }
 
+type LineTable = XmlMappingRules["lineTables"][string];
+
+const first = (fields: ReadonlyMap<string, string>, names: readonly string[]) => {
+  for (const name of names) {
+    const value = fields.get(name)?.trim();
+    if (value) return value;
+  }
+  return undefined;
+};
+
+/** One row of a detail table as a line of the JSON contract; its formats are the claim validation's to check. */
+function lineOf(fields: ReadonlyMap<string, string>, table: LineTable, where: string, summary: Summary) {
+  const ordered = first(fields, table.orderedAt);
+  const orderedAt = ordered ? vietnamTime(ordered) : undefined;
+  if (orderedAt === null)
+    summary.fail(`${where}.${table.orderedAt[0]}`, "invalid_format", "must be a time of 12 digits yyyymmddHHMM");
+  const name = first(fields, table.name);
+  return {
+    kind: first(fields, table.supplyWhen) ? "supply" : table.kind,
+    itemCode: first(fields, table.itemCode),
+    ...(name ? { name: name.slice(0, 1024) } : {}),
+    costGroup: first(fields, table.costGroup),
+    quantity: first(fields, table.quantity),
+    unitPrice: first(fields, table.unitPrice),
+    amount: first(fields, table.amount),
+    insurance: first(fields, table.insurance),
+    ...(orderedAt ? { orderedAt } : {}),
+  };
+}
+
+/** The cost lines of the episode's detail tables (the rules say which), in table then row order. */
+function linesOf(episode: RawEpisode, summary: Summary, rules: XmlMappingRules, out: MappedEpisode) {
+  const lines: ReturnType<typeof lineOf>[] = [];
+  for (const inner of episode.tables) {
+    const table = rules.lineTables[inner.type];
+    if (!table) continue;
+    const rows = parseRows(inner.xml ?? "", `HOSO[${episode.index}].${inner.type}`, table.row);
+    if ("malformed" in rows) {
+      summary.fail(inner.type, "xml_malformed", `the ${inner.type} document is not well-formed XML: ${rows.malformed}`);
+      continue;
+    }
+    rows.forEach((fields, row) => {
+      lines.push(lineOf(fields, table, `${inner.type}.${table.row}[${row}]`, summary));
+      out.lineSources.push({ table: inner.type, row });
+    });
+  }
+  return lines;
+}
+
 /** The referral paper's number and its issuer from the fields the rules name (`referralPaper`, `referralFrom`). */
 function referralPaperOf(
   summary: Summary,
@@ -325,6 +376,7 @@ export function mapEpisode(episode: RawEpisode, ctx: MapContext): MappedEpisode 
     errors: [],
     standard: null,
     documentTables: [],
+    lineSources: [],
   };
   const read = readSummary(episode, out);
   if (!read) return out;
@@ -343,6 +395,7 @@ export function mapEpisode(episode: RawEpisode, ctx: MapContext): MappedEpisode 
   const diagnosis = diagnosesOf(summary, names, rules);
   const amounts = amountsOf(summary, standard, names);
   const documents = documentsOf(episode, summary, rules, out);
+  const lines = linesOf(episode, summary, rules, out);
   if (out.errors.length) return out;
   out.claim = {
     claimId: out.claimId,
@@ -360,8 +413,11 @@ export function mapEpisode(episode: RawEpisode, ctx: MapContext): MappedEpisode 
       insurance: formatMoney(amounts.fund!),
       patient: formatMoney(amounts.coPay!.plus(amounts.outside!)),
       other: formatMoney(amounts.other!),
+      // What the drug and supply lines must add up to, when the file has lines to add.
+      ...(lines.length ? { drugs: summary.get("T_THUOC") || "0", supplies: summary.get("T_VTYT") || "0" } : {}),
     },
     documents,
+    lines,
   };
   return out;
 }
@@ -378,6 +434,19 @@ function renamed(message: string, names: Names): string {
     .replace(/\breferralPaper\b/g, "GIAY_CHUYEN_TUYEN");
 }
 
+/** The standard's field for each part of a line, by the table it came from. */
+const LINE_FIELDS: Record<string, (table: string) => string> = {
+  kind: () => "MA_NHOM",
+  itemCode: (table) => (table === "XML2" ? "MA_THUOC" : "MA_DICH_VU"),
+  name: (table) => (table === "XML2" ? "TEN_THUOC" : "TEN_DICH_VU"),
+  costGroup: () => "MA_NHOM",
+  quantity: () => "SO_LUONG",
+  unitPrice: () => "DON_GIA",
+  amount: () => "THANH_TIEN_BV",
+  insurance: () => "T_BHTT",
+  orderedAt: () => "NGAY_YL",
+};
+
 /**
  * Where an error of the claim validation (`path` after `claims[i].`) lies in
  * the episode, and its message in the standard's terms.
@@ -386,7 +455,7 @@ export function xmlField(
   path: string,
   code: string,
   message: string,
-  ep: Pick<MappedEpisode, "standard" | "documentTables">,
+  ep: Pick<MappedEpisode, "standard" | "documentTables" | "lineSources">,
 ): { path: string; message: string } {
   const names = NAMES[ep.standard ?? "130"];
   const doc = /^documents\[(\d+)\]/.exec(path);
@@ -420,7 +489,16 @@ export function xmlField(
     [/^amounts\.other/, "T_NGUONKHAC"],
     [/^referralPaper/, "GIAY_CHUYEN_TUYEN"],
     [/^referralFrom/, "MA_NOI_DI"],
+    [/^amounts\.drugs/, "T_THUOC"],
+    [/^amounts\.supplies/, "T_VTYT"],
   ];
+  const line = /^lines\[(\d+)\]\.?(\w*)/.exec(path);
+  const source = line && ep.lineSources[Number(line[1])];
+  if (source) {
+    const field = LINE_FIELDS[line[2]!]?.(source.table) ?? "";
+    const row = `${source.table}[${source.row}]`;
+    return { path: field ? `${row}.${field}` : row, message: renamed(message, names) };
+  }
   const hit = fields.find(([re]) => re.test(path));
   return { path: hit ? `XML1.${hit[1]}` : "XML1", message: renamed(message, names) };
 }

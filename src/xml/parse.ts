@@ -517,6 +517,82 @@ class TableReader {
   }
 }
 
+/** Reads a detail table (XML2, XML3): every element named `row`, wherever it sits, its children as fields. */
+class RowReader {
+  private readonly xml: XmlReader;
+  private where = "";
+  private depth = 0;
+  private rowDepth = 0;
+  private row = "";
+  private rows: Map<string, string>[] = [];
+  private current: string | null = null;
+  private value = "";
+
+  constructor(readonly maxDepth: number) {
+    this.xml = new XmlReader(
+      { open: (name) => this.open(name), text: (t) => this.text(t), close: () => this.close() },
+      { maxDepth, where: () => this.where },
+    );
+  }
+
+  private open(name: string) {
+    this.depth += 1;
+    if (this.rowDepth === 0 && upper(name) === this.row) {
+      this.rowDepth = this.depth;
+      this.rows.push(new Map());
+    } else if (this.rowDepth !== 0 && this.depth === this.rowDepth + 1) {
+      this.current = upper(name);
+      this.value = "";
+    }
+  }
+
+  private text(chunk: string) {
+    if (this.current !== null && this.depth === this.rowDepth + 1) this.value += chunk;
+  }
+
+  private close() {
+    if (this.current !== null && this.depth === this.rowDepth + 1) {
+      const fields = this.rows[this.rows.length - 1]!;
+      if (!fields.has(this.current)) fields.set(this.current, this.value);
+      this.current = null;
+    }
+    if (this.depth === this.rowDepth) this.rowDepth = 0;
+    this.depth -= 1;
+  }
+
+  read(xml: string, where: string, row: string): Map<string, string>[] {
+    this.where = where;
+    this.depth = 0;
+    this.rowDepth = 0;
+    this.row = row;
+    this.rows = [];
+    this.current = null;
+    this.xml.parse(xml);
+    return this.rows;
+  }
+}
+
+let rowReader: RowReader | null = null;
+
+/**
+ * The rows of a detail table (the decoded NOIDUNGFILE of XML2 or XML3): the fields of each element named `row`
+ * (CHI_TIET_THUOC, CHI_TIET_DVKT), by upper-case name, untrimmed. Refused or returned as parseTable is.
+ */
+export function parseRows(
+  xml: string,
+  where: string,
+  row: string,
+  maxDepth = DEFAULT_LIMITS.maxDepth,
+): Map<string, string>[] | { malformed: string } {
+  const tableReader = rowReader?.maxDepth === maxDepth ? rowReader : (rowReader = new RowReader(maxDepth));
+  try {
+    return tableReader.read(xml, where, row);
+  } catch (err) {
+    if (err instanceof NotWellFormed) return { malformed: err.message.slice(0, 200) };
+    throw err;
+  }
+}
+
 let reader: TableReader | null = null;
 
 /**

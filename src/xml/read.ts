@@ -34,8 +34,9 @@ export type EpisodeReader = (
   options: EpisodeReadOptions,
 ) => Promise<ReadResult>;
 
-/** The tables worth decoding: the summary and those the rules call documents. */
-export const wantedTables = (rules: XmlMappingRules) => new Set(["XML1", ...Object.keys(rules.documentTables)]);
+/** The tables worth decoding: the summary, those the rules call documents, and those holding the cost lines. */
+export const wantedTables = (rules: XmlMappingRules) =>
+  new Set(["XML1", ...Object.keys(rules.documentTables), ...Object.keys(rules.lineTables)]);
 
 /** Reads and translates on the calling thread. */
 export const readEpisodesInThread: EpisodeReader = (source, options) => {

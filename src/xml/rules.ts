@@ -13,6 +13,8 @@ import { z } from "zod";
 const Field = z.string().regex(/^[A-Z][A-Z0-9_]*$/, "an XML field name like MA_LOAI_KCB");
 const Test = z.object({ field: Field, in: z.array(z.string().min(1)).min(1).optional() }).strict();
 const AnyOf = z.array(Test);
+/** Fields tried in order: the first non-empty value is taken. */
+const Fields = z.array(Field).min(1);
 const VisitType = z.enum(["outpatient", "day_treatment", "inpatient", "emergency"]);
 
 export const XmlMappingRulesSchema = z
@@ -69,6 +71,58 @@ export const XmlMappingRulesSchema = z
         XML7: { type: "discharge_paper", reference: ["SO_LUU_TRU", "MA_LK"] },
         XML13: { type: "referral_paper", reference: ["GIAY_CHUYEN_TUYEN", "SO_HOSO"] },
       }),
+    /**
+     * Tables whose rows are the claim's cost lines (the claim's `lines`): the element of each row, the line's kind
+     * (a row with one of `supplyWhen` non-empty is a supply), and for each part of a line the fields whose first
+     * non-empty value it is (130 names first, then 4210's).
+     */
+    lineTables: z
+      .record(
+        z.string().regex(/^XML\d{1,2}$/, "a table name like XML2"),
+        z
+          .object({
+            row: Field,
+            kind: z.enum(["drug", "service", "supply"]),
+            supplyWhen: z.array(Field).default([]),
+            itemCode: Fields,
+            name: z.array(Field).default([]),
+            costGroup: Fields,
+            quantity: Fields,
+            unitPrice: Fields,
+            amount: Fields,
+            insurance: Fields,
+            orderedAt: z.array(Field).default([]),
+          })
+          .strict(),
+      )
+      .default({
+        XML2: {
+          row: "CHI_TIET_THUOC",
+          kind: "drug",
+          supplyWhen: [],
+          itemCode: ["MA_THUOC"],
+          name: ["TEN_THUOC"],
+          costGroup: ["MA_NHOM"],
+          quantity: ["SO_LUONG"],
+          unitPrice: ["DON_GIA"],
+          amount: ["THANH_TIEN_BV", "THANH_TIEN"],
+          insurance: ["T_BHTT"],
+          orderedAt: ["NGAY_YL"],
+        },
+        XML3: {
+          row: "CHI_TIET_DVKT",
+          kind: "service",
+          supplyWhen: ["MA_VAT_TU"],
+          itemCode: ["MA_VAT_TU", "MA_DICH_VU"],
+          name: ["TEN_VAT_TU", "TEN_DICH_VU"],
+          costGroup: ["MA_NHOM"],
+          quantity: ["SO_LUONG"],
+          unitPrice: ["DON_GIA_BV", "DON_GIA"],
+          amount: ["THANH_TIEN_BV", "THANH_TIEN"],
+          insurance: ["T_BHTT"],
+          orderedAt: ["NGAY_YL"],
+        },
+      }),
     /** The standard allows at most 12 secondary diagnoses (MA_BENH_KT). */
     maxSecondaryDiagnoses: z.number().int().min(0).max(50).default(12),
   })
@@ -80,6 +134,13 @@ export const XmlMappingRulesSchema = z
         path: ["documentTables", "XML1"],
         message: "XML1 is the summary, not a document",
       });
+    for (const table of Object.keys(mapping.lineTables))
+      if (table === "XML1" || mapping.documentTables[table])
+        ctx.addIssue({
+          code: "custom",
+          path: ["lineTables", table],
+          message: "a table of lines is neither the summary nor a document",
+        });
   });
 
 export type XmlMappingRules = z.output<typeof XmlMappingRulesSchema>;

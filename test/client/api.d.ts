@@ -1032,9 +1032,19 @@ export interface components {
                 /** @enum {string} */
                 outcome: "created" | "corrected" | "unchanged" | "rejected";
                 missingDocuments?: string[];
-                flags?: ("late_submission" | "possible_duplicate" | "out_of_province" | "citizen_id_mismatch" | "referral_unconfirmed")[];
+                flags?: ("late_submission" | "possible_duplicate" | "out_of_province" | "citizen_id_mismatch" | "referral_unconfirmed" | "lines_mismatch")[];
             }[];
+            /** @description why each rejected claim was rejected */
             errors: {
+                /** Format: int32 */
+                index: number;
+                claimId?: string;
+                path: string;
+                code: string;
+                message: string;
+            }[];
+            /** @description what flags a stored claim without rejecting it, by field: lines_mismatch names each total its lines do not add up to (absent from responses stored before lines existed) */
+            warnings?: {
                 /** Format: int32 */
                 index: number;
                 claimId?: string;
@@ -1107,12 +1117,65 @@ export interface components {
                  * @example 280000
                  */
                 other?: string | number;
+                /**
+                 * @description T_THUOC: what the drug lines add up to, checked when sent
+                 * @example 280000
+                 */
+                drugs?: string | number;
+                /**
+                 * @description T_VTYT: what the supply lines add up to, checked when sent
+                 * @example 280000
+                 */
+                supplies?: string | number;
             };
+            /**
+             * @description the claim's cost lines (XML2 drugs, XML3 services and supplies). Optional: a claim without lines counts under the cost group `unspecified`. Lines that do not add up to the totals are flagged lines_mismatch (or reject the claim, as rules/costs.json says)
+             * @default []
+             */
+            lines?: components["schemas"]["ClaimLine"][];
             /** @default [] */
             documents?: {
                 type: string;
                 reference: string;
             }[];
+        };
+        ClaimLine: {
+            /**
+             * @description drug (XML2), service or supply (XML3)
+             * @enum {string}
+             */
+            kind: "drug" | "service" | "supply";
+            /** @description MA_THUOC, MA_DICH_VU or MA_VAT_TU: the item's code in the Ministry's common codes */
+            itemCode: string;
+            /** @description TEN_THUOC, TEN_DICH_VU, TEN_VAT_TU */
+            name?: string;
+            /** @description MA_NHOM (rules/costs.json lists the groups: GET /v1/rules) */
+            costGroup: string;
+            /**
+             * @description SO_LUONG, at most 3 decimals
+             * @example 2
+             */
+            quantity: string | number;
+            /**
+             * @description DON_GIA (DON_GIA_BV for services), at most 3 decimals
+             * @example 2
+             */
+            unitPrice: string | number;
+            /**
+             * @description THANH_TIEN_BV: what the line costs
+             * @example 280000
+             */
+            amount: string | number;
+            /**
+             * @description T_BHTT: the fund's part of the line
+             * @example 280000
+             */
+            insurance: string | number;
+            /**
+             * Format: date-time
+             * @description NGAY_YL: when it was ordered
+             */
+            orderedAt?: string;
         };
         ClaimPage: {
             data: components["schemas"]["ClaimSummary"][];
@@ -1222,6 +1285,34 @@ export interface components {
                  */
                 at: string;
                 data?: unknown;
+            }[];
+            /** @description the cost lines as sent, in their order; empty for a claim sent without lines */
+            lines: {
+                /** @enum {string} */
+                kind: "drug" | "service" | "supply";
+                itemCode: string;
+                name: string | null;
+                /** @description MA_NHOM */
+                costGroup: string;
+                /** @example 1.5 */
+                quantity: string;
+                /** @example 1.5 */
+                unitPrice: string;
+                /** @example 280000 */
+                amount: string;
+                /** @example 280000 */
+                insurance: string;
+                /**
+                 * Format: date-time
+                 * @example 2026-03-01T04:00:00.000Z
+                 */
+                orderedAt: string | null;
+            }[];
+            /** @description what flags the claim without rejecting it (lines_mismatch: which sums differ) */
+            warnings: {
+                path: string;
+                code: string;
+                message: string;
             }[];
         };
         DecisionInput: {
@@ -5869,7 +5960,7 @@ export interface operations {
                 status?: "accepted" | "pending_documentation" | "approved" | "denied";
                 stuck?: "true" | "false";
                 year?: number;
-                flag?: "late_submission" | "possible_duplicate" | "out_of_province" | "citizen_id_mismatch" | "referral_unconfirmed";
+                flag?: "late_submission" | "possible_duplicate" | "out_of_province" | "citizen_id_mismatch" | "referral_unconfirmed" | "lines_mismatch";
             };
             header?: never;
             path?: never;

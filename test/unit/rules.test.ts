@@ -69,6 +69,16 @@ describe("rule files", () => {
       ),
     ).toMatch(/^rules: usage\.json: thresholds: thresholds must be distinct/);
     expect(rulesError(() => parseRules({ "backlog.json": [] }))).toMatch(/^rules: backlog\.json: \(top level\): /);
+    const group = { code: "4", vi: "Thuốc", en: "Drugs", category: "drugs" };
+    expect(rulesError(() => parseRules({ "costs.json": { costGroups: [group, group] } }))).toMatch(
+      /^rules: costs\.json: costGroups: codes must be unique/,
+    );
+    expect(rulesError(() => parseRules({ "costs.json": { costGroups: [{ ...group, category: "food" }] } }))).toMatch(
+      /^rules: costs\.json: costGroups\.0\.category: /,
+    );
+    expect(rulesError(() => parseRules({ "costs.json": { linesMismatch: "ignore" } }))).toMatch(
+      /^rules: costs\.json: linesMismatch: /,
+    );
   });
 
   it("refuses a file it does not know, naming it", () => {

@@ -31,7 +31,9 @@ describe("an XML1 summary of Decision 130 becomes a claim", () => {
   it("maps every field the contract needs, as worked out by hand", () => {
     const m = map([
       ["XML1", TONG_HOP_130],
-      ["XML2", "<not read/>"],
+      ["XML2", fixture("chi-tiet-thuoc.xml")],
+      ["XML3", fixture("chi-tiet-dvkt.xml")],
+      ["XML5", "<not read/>"],
       ["XML7", fixture("giay-ra-vien.xml")],
     ]);
     expect(m.standard).toBe("130");
@@ -54,10 +56,80 @@ describe("an XML1 summary of Decision 130 becomes a claim", () => {
       procedure: false,
       died: false,
       // total T_TONGCHI_BV 5,350,000 = T_BHTT 4,750,000 + T_BNCCT 250,000 + T_BNTT 300,000 + T_NGUONKHAC 50,000.
-      amounts: { total: "5350000", insurance: "4750000", patient: "550000", other: "50000" },
+      // With lines, T_THUOC and T_VTYT are what the drug and supply lines must add up to.
+      amounts: {
+        total: "5350000",
+        insurance: "4750000",
+        patient: "550000",
+        other: "50000",
+        drugs: "1200000",
+        supplies: "150000",
+      },
       documents: [{ type: "discharge_paper", reference: "LT-2026-0001" }],
+      // XML2 then XML3, each in row order; a row with MA_VAT_TU is a supply (test/fixtures/xml/chi-tiet-*.xml).
+      lines: [
+        {
+          kind: "drug",
+          itemCode: "40.244",
+          name: "Ceftriaxon 1g",
+          costGroup: "4",
+          quantity: "20",
+          unitPrice: "45000",
+          amount: "900000",
+          insurance: "855000",
+          orderedAt: "2026-06-10T08:30:00+07:00",
+        },
+        {
+          kind: "drug",
+          itemCode: "40.1035",
+          name: "Natri clorid 0,9% 500ml",
+          costGroup: "4",
+          quantity: "20",
+          unitPrice: "15000",
+          amount: "300000",
+          insurance: "285000",
+          orderedAt: "2026-06-10T08:30:00+07:00",
+        },
+        {
+          kind: "service",
+          itemCode: "K03.1901",
+          name: "Ngày giường bệnh Nội khoa loại 2",
+          costGroup: "15",
+          quantity: "5",
+          unitPrice: "600000",
+          amount: "3000000",
+          insurance: "2850000",
+        },
+        {
+          kind: "service",
+          itemCode: "18.0068",
+          name: "Chụp Xquang ngực thẳng",
+          costGroup: "2",
+          quantity: "1",
+          unitPrice: "1000000",
+          amount: "1000000",
+          insurance: "617500",
+        },
+        {
+          kind: "supply",
+          itemCode: "N03.02.070",
+          name: "Bơm tiêm nhựa 5ml",
+          costGroup: "10",
+          quantity: "10",
+          unitPrice: "15000",
+          amount: "150000",
+          insurance: "142500",
+        },
+      ],
     });
     expect(m.documentTables).toEqual(["XML7"]);
+    expect(m.lineSources).toEqual([
+      { table: "XML2", row: 0 },
+      { table: "XML2", row: 1 },
+      { table: "XML3", row: 0 },
+      { table: "XML3", row: 1 },
+      { table: "XML3", row: 2 },
+    ]);
   });
 
   it("reads the visit type from MA_LOAI_KCB through the rules", () => {
@@ -263,11 +335,12 @@ describe("a legacy 4210 summary becomes a claim", () => {
       // T_TONGCHI 420,000 = T_BHTT 336,000 + T_BNCCT 84,000.
       amounts: { total: "420000", insurance: "336000", patient: "84000", other: "0" },
       documents: [],
+      lines: [],
     });
   });
 
   it("names the 4210 fields in errors of the claim validation", () => {
-    const ep = { standard: "4210" as const, documentTables: [] };
+    const ep = { standard: "4210" as const, documentTables: [], lineSources: [] };
     expect(xmlField("amounts.total", "amounts_do_not_add_up", "x", ep)).toEqual({
       path: "XML1.T_TONGCHI",
       message: "T_TONGCHI must equal T_BHTT + T_BNCCT + T_BNTT + T_NGUONKHAC exactly",
@@ -280,7 +353,7 @@ describe("a legacy 4210 summary becomes a claim", () => {
 });
 
 describe("errors of the claim validation, named in the standard's terms", () => {
-  const ep = { standard: "130" as const, documentTables: ["XML7", "XML13"] };
+  const ep = { standard: "130" as const, documentTables: ["XML7", "XML13"], lineSources: [{ table: "XML3", row: 4 }] };
   it.each([
     ["claimId", "invalid_format", "XML1.MA_LK"],
     ["patient.cardNumber", "invalid_format", "XML1.MA_THE_BHYT"],
@@ -291,6 +364,11 @@ describe("errors of the claim validation, named in the standard's terms", () => 
     ["diagnosis.secondary[0]", "invalid_format", "XML1.MA_BENH_KT"],
     ["amounts.insurance", "invalid_money", "XML1.T_BHTT"],
     ["documents[1].reference", "too_big", "XML13"],
+    ["amounts.drugs", "lines_mismatch", "XML1.T_THUOC"],
+    ["amounts.supplies", "lines_mismatch", "XML1.T_VTYT"],
+    ["lines[0].quantity", "invalid_number", "XML3[4].SO_LUONG"],
+    ["lines[0].costGroup", "unknown_cost_group", "XML3[4].MA_NHOM"],
+    ["lines[0].amount", "invalid_money", "XML3[4].THANH_TIEN_BV"],
   ])("%s (%s) is %s", (path, code, expected) => {
     expect(xmlField(path, code, "dischargedAt is before admittedAt", ep)).toEqual({
       path: expected,

@@ -1,0 +1,130 @@
+import { z } from "@hono/zod-openapi";
+import { Dec } from "../domain/money.ts";
+import type { FieldError } from "../domain/field-errors.ts";
+import { Measure, Money } from "../http/schemas.ts";
+import type { CostRules } from "./rules.ts";
+
+/**
+ * A claim's cost lines (docs/domain.md "Lines, cost groups and assessment"): drugs from XML2, services and supplies
+ * from XML3, or the same sent as JSON. Pure: shapes and sums, no database.
+ */
+export const LINE_KINDS = ["drug", "service", "supply"] as const;
+export type LineKind = (typeof LINE_KINDS)[number];
+
+/** The most lines one claim may carry: a long inpatient stay runs to a few thousand. */
+export const MAX_LINES = 5000;
+
+const Instant = z.iso
+  .datetime({ offset: true, message: "must be an RFC 3339 time with offset, e.g. 2026-03-01T08:00:00+07:00" })
+  .max(40);
+
+export const ClaimLineSchema = z
+  .object({
+    kind: z.enum(LINE_KINDS).openapi({ description: "drug (XML2), service or supply (XML3)" }),
+    itemCode: z
+      .string()
+      .trim()
+      .min(1)
+      .max(255)
+      .openapi({ description: "MA_THUOC, MA_DICH_VU or MA_VAT_TU: the item's code in the Ministry's common codes" }),
+    name: z.string().trim().min(1).max(1024).optional().openapi({ description: "TEN_THUOC, TEN_DICH_VU, TEN_VAT_TU" }),
+    costGroup: z
+      .string()
+      .regex(/^[0-9]{1,2}$/, 'must be a MA_NHOM code like "4"')
+      // "04" and "4" are one group.
+      .transform((code) => String(Number(code)))
+      .openapi({ maxLength: 2, description: "MA_NHOM (rules/costs.json lists the groups: GET /v1/rules)" }),
+    quantity: Measure.openapi({ description: "SO_LUONG, at most 3 decimals" }),
+    unitPrice: Measure.openapi({ description: "DON_GIA (DON_GIA_BV for services), at most 3 decimals" }),
+    amount: Money.openapi({ description: "THANH_TIEN_BV: what the line costs" }),
+    insurance: Money.openapi({ description: "T_BHTT: the fund's part of the line" }),
+    orderedAt: Instant.optional().openapi({ description: "NGAY_YL: when it was ordered" }),
+  })
+  .strict()
+  .openapi("ClaimLine");
+
+export type ClaimLine = z.output<typeof ClaimLineSchema>;
+
+/** What the lines are checked against: the claim's totals, and the XML1 subtotals when sent. */
+export interface ClaimTotals {
+  total: Dec;
+  insurance: Dec;
+  /** T_THUOC: the drug lines' amounts. */
+  drugs?: Dec | undefined;
+  /** T_VTYT: the supply lines' amounts. */
+  supplies?: Dec | undefined;
+}
+
+const sum = (lines: readonly ClaimLine[], pick: (line: ClaimLine) => Dec) =>
+  lines.reduce((total, line) => total.plus(pick(line)), new Dec(0));
+
+/**
+ * Where the lines do not add up to the claim's totals, each named by the total's field (relative to the claim),
+ * as the official tables define them: T_TONGCHI_BV the sum of THANH_TIEN_BV, T_BHTT of the lines' T_BHTT, T_THUOC of
+ * the drugs, T_VTYT of the supplies. None for a claim without lines.
+ */
+export function linesMismatches(lines: readonly ClaimLine[], totals: ClaimTotals): FieldError[] {
+  if (lines.length === 0) return [];
+  const checks: Array<[string, Dec | undefined, Dec, string]> = [
+    ["amounts.total", totals.total, sum(lines, (line) => line.amount), "the lines' amounts"],
+    ["amounts.insurance", totals.insurance, sum(lines, (line) => line.insurance), "the lines' insurance amounts"],
+    [
+      "amounts.drugs",
+      totals.drugs,
+      sum(
+        lines.filter((line) => line.kind === "drug"),
+        (line) => line.amount,
+      ),
+      "the drug lines' amounts",
+    ],
+    [
+      "amounts.supplies",
+      totals.supplies,
+      sum(
+        lines.filter((line) => line.kind === "supply"),
+        (line) => line.amount,
+      ),
+      "the supply lines' amounts",
+    ],
+  ];
+  return checks
+    .filter(([, stated, summed]) => stated !== undefined && !stated.equals(summed))
+    .map(([path, stated, summed, what]) => ({
+      path,
+      code: "lines_mismatch",
+      message: `${what} add up to ${summed.toFixed()}, not ${stated!.toFixed()}`,
+    }));
+}
+
+/** Lines filed under a cost group the rules do not know, named by their place (relative to the claim). */
+export function unknownCostGroups(lines: readonly ClaimLine[], rules: CostRules): FieldError[] {
+  const known = new Set(rules.costGroups.map((group) => group.code));
+  return lines.flatMap((line, index) =>
+    known.has(line.costGroup)
+      ? []
+      : [
+          {
+            path: `lines[${index}].costGroup`,
+            code: "unknown_cost_group",
+            message: `unknown cost group; allowed: ${[...known].join(", ")}`,
+          },
+        ],
+  );
+}
+
+/**
+ * The line checks of one claim, paths relative to it: an unknown cost group rejects the claim; lines that do not add
+ * up reject it or only flag it, as the rules say.
+ */
+export function checkLines(
+  lines: readonly ClaimLine[],
+  totals: ClaimTotals,
+  rules: CostRules,
+): { errors: FieldError[]; warnings: FieldError[] } {
+  const mismatches = linesMismatches(lines, totals);
+  const rejecting = rules.linesMismatch === "reject";
+  return {
+    errors: [...unknownCostGroups(lines, rules), ...(rejecting ? mismatches : [])],
+    warnings: rejecting ? [] : mismatches,
+  };
+}
