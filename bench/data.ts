@@ -106,3 +106,41 @@ export function makeBatches(fs: Facility[], count: number, size: number, now: Da
     return { facility, body: { batchId: `bench${runTag}-${b}`, claims } };
   });
 }
+
+/** Cost groups and items a realistic claim's lines come from: drugs, tests, imaging, examination, beds, supplies. */
+const LINE_ITEMS: [kind: "drug" | "service" | "supply", group: string, code: string, name: string][] = [
+  ["drug", "4", "40.17", "Paracetamol 500mg"],
+  ["drug", "4", "40.244", "Ceftriaxon 1g"],
+  ["drug", "4", "40.1035", "Natri clorid 0,9% 500ml"],
+  ["drug", "4", "40.527", "Metformin 850mg"],
+  ["service", "1", "23.0058", "Định lượng Glucose [Máu]"],
+  ["service", "1", "22.0121", "Tổng phân tích tế bào máu ngoại vi"],
+  ["service", "2", "18.0068", "Chụp Xquang ngực thẳng"],
+  ["service", "13", "02.1896", "Khám Nội"],
+  ["service", "15", "K03.1901", "Ngày giường bệnh Nội khoa loại 2"],
+  ["supply", "10", "N03.02.070", "Bơm tiêm nhựa 5ml"],
+];
+
+/**
+ * The claim with `count` lines that add up exactly to its total and its insurance amount (the last line takes the
+ * remainder), items drawn from a realistic mix of cost groups.
+ */
+export function withLines<C extends ReturnType<typeof makeClaim>>(claim: C, r: (n: number) => number, count = 20): C {
+  const total = Number(claim.amounts.total);
+  const insurance = Number(claim.amounts.insurance);
+  const lines = Array.from({ length: count }, (_, i) => {
+    const [kind, costGroup, itemCode, name] = LINE_ITEMS[r(LINE_ITEMS.length)]!;
+    const last = i === count - 1;
+    const amount = last ? 0 : Math.floor(total / count);
+    const fund = last ? 0 : Math.floor(insurance / count);
+    return { kind, itemCode, name, costGroup, quantity: "1", unitPrice: String(amount), amount, insurance: fund };
+  });
+  const tail = lines[count - 1]!;
+  tail.amount = total - Math.floor(total / count) * (count - 1);
+  tail.insurance = insurance - Math.floor(insurance / count) * (count - 1);
+  tail.unitPrice = String(tail.amount);
+  return {
+    ...claim,
+    lines: lines.map((line) => ({ ...line, amount: String(line.amount), insurance: String(line.insurance) })),
+  };
+}

@@ -178,9 +178,10 @@ try {
         now.toISOString(),
         now.toISOString(),
         // Columns added by later migrations come last in the table (ALTER TABLE ADD COLUMN): referral_from,
-        // referral_paper.
+        // referral_paper, warnings.
         null,
         null,
+        "[]",
       ];
       return row.map(esc).join("\t") + "\n";
     }),
