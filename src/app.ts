@@ -22,6 +22,7 @@ import { limitFailedSignIns, limitRequests } from "./limits/middleware.ts";
 import { docsRoutes } from "./ops/docs.ts";
 import { opsRoutes } from "./ops/routes.ts";
 import { referenceRoutes } from "./reference/routes.ts";
+import { costsRoutes } from "./costs/routes.ts";
 import { reportsRoutes } from "./reports/routes.ts";
 import { rulesRoutes } from "./rules/routes.ts";
 import { usageRoutes } from "./usage/routes.ts";
@@ -113,6 +114,8 @@ export function createApp(deps: AppDeps) {
   app.route("/v1/alerts", alertsRoutes(deps));
   // /v1/usage and /v1/provinces/{code}/usage (beside the estimates' /v1/provinces/{code}/estimates/...).
   app.route("/v1", usageRoutes(deps));
+  // /v1/provinces/{code}/costs and /v1/facilities/{code}/costs.
+  app.route("/v1", costsRoutes(deps));
   app.route(XML_BATCH_PATH, xmlRoutes(deps));
   app.route("/v1/batches", batchesRoutes(deps));
   app.route("/v1/claims", claimsRoutes(deps));

@@ -5,6 +5,7 @@ import { type ClaimStatus, isDecided, statusForMissing } from "../domain/claim-s
 import { missingDocuments } from "../domain/documents.ts";
 import { type ClaimFlag, isLate, overlappingWithinBatch } from "../domain/flags.ts";
 import { sameAttribution } from "../domain/merger.ts";
+import { type CostSplit, lineWeights, splitFromJson, splitToJson } from "../costs/split.ts";
 import { contributionOf } from "../spending/contribution.ts";
 import { type MoneyChange, moveMoney } from "../spending/move.ts";
 import { type Prepared, prepare, type Sorted } from "./prepare.ts";
@@ -33,6 +34,8 @@ interface Stored {
   missing_documents: string[] | null;
   /** Whether it has cost lines, which a correction replaces. */
   has_lines: boolean;
+  /** What it counts by cost group. */
+  cost_split: Record<string, string>;
   flags: ClaimFlag[] | null;
 }
 
@@ -64,6 +67,8 @@ interface Settled extends Incoming {
   status: ClaimStatus;
   missing: string[];
   flags: ClaimFlag[];
+  /** What it counts, by cost group (set with its money change, stored as cost_split). */
+  split?: CostSplit;
 }
 
 function resultOf(
@@ -212,9 +217,10 @@ function settle(run: StoreRun, incoming: Incoming[], duplicates: Set<number>): S
   });
 }
 
-/** What each written claim counted before (a correction) and counts now. */
+/** What each written claim counted before (a correction) and counts now, with the split it is stored with. */
 function moneyChanges(run: StoreRun, settled: Settled[]): MoneyChange[] {
-  return settled.map(({ claim, stored, status }) => {
+  return settled.map((item) => {
+    const { claim, stored, status } = item;
     const receivedAt = stored ? new Date(stored.received_at) : run.at;
     const counted = { facilityCode: run.facility.code, receivedAt };
     const before = stored && {
@@ -225,21 +231,24 @@ function moneyChanges(run: StoreRun, settled: Settled[]): MoneyChange[] {
       status: stored.status,
       insurance: stored.insurance,
       approved: stored.approved,
+      weights: splitFromJson(stored.cost_split),
     };
-    const after = {
+    const after = contributionOf({
       ...counted,
       provinceCode: claim.provinceCode,
       year: claim.year,
       month: claim.month,
       status,
       insurance: claim.valid.amounts.insurance,
-    };
-    return { before: before ? contributionOf(before) : null, after: contributionOf(after) };
+      weights: lineWeights(claim.valid.input.lines),
+    });
+    item.split = after.groups;
+    return { before: before ? contributionOf(before) : null, after };
   });
 }
 
 /** One claim as UPSERT_CLAIMS reads it from JSON; amounts as decimal strings, which PostgreSQL reads exactly. */
-function claimRow({ claim, status, missing, flags }: Settled) {
+function claimRow({ claim, status, missing, flags, split }: Settled) {
   const { input, amounts } = claim.valid;
   return {
     claim_id: claim.claimId,
@@ -269,6 +278,7 @@ function claimRow({ claim, status, missing, flags }: Settled) {
     missing,
     flags,
     warnings: claim.valid.warnings,
+    cost_split: splitToJson(split!),
     content_hash: claim.contentHash,
   };
 }
@@ -384,9 +394,10 @@ export async function storeBatch(
   const stored = await lockStored(run, prepared);
   const incoming = toWrite(run, prepared, stored);
   const settled = settle(run, incoming, await findDuplicates(run, incoming));
+  const changes = moneyChanges(run, settled);
   await writeClaims(run, settled);
   const response = countResponse(run);
   await recordBatch(run, response);
-  await moveMoney(tx, deps, moneyChanges(run, settled), at);
+  await moveMoney(tx, deps, changes, at);
   return response;
 }

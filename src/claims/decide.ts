@@ -6,6 +6,7 @@ import { canMove, type DecidedStatus, isDecided } from "../domain/claim-status.t
 import { Dec, formatMoney } from "../domain/money.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
 import { conflict, notFound, unprocessable } from "../http/problem.ts";
+import { splitFromJson, splitToJson } from "../costs/split.ts";
 import { claimChange, moveMoney } from "../spending/move.ts";
 import { claimDetail, claimScope } from "./read.ts";
 import * as sql from "./sql.ts";
@@ -53,6 +54,17 @@ export async function decideClaim(deps: Pick<AppDeps, "db" | "clock" | "rules">,
     const claim = await tx.claim.findFirst({ where: { AND: [claimScope(caller), { facilityCode, claimId }] } });
     if (!claim) throw notFound("claim");
     const approved = approvedAmountOf(claim, input);
+    const counted = {
+      provinceCode: claim.provinceCode,
+      year: claim.year,
+      month: claim.month,
+      facilityCode: claim.facilityCode,
+      insurance: claim.insuranceAmount.toString(),
+      receivedAt: claim.receivedAt,
+      // An approval for less than claimed is split in the shares the claim was counted in.
+      weights: splitFromJson(claim.costSplit),
+    };
+    const change = claimChange({ ...counted, status: claim.status }, { ...counted, status: outcome, approved });
     const updated = await tx.claim.update({
       where: { id: claim.id },
       data: {
@@ -63,17 +75,9 @@ export async function decideClaim(deps: Pick<AppDeps, "db" | "clock" | "rules">,
         pendingSince: null,
         stuck: false,
         stuckAt: null,
+        costSplit: splitToJson(change.after!.groups),
       },
     });
-    const counted = {
-      provinceCode: claim.provinceCode,
-      year: claim.year,
-      month: claim.month,
-      facilityCode: claim.facilityCode,
-      insurance: claim.insuranceAmount.toString(),
-      receivedAt: claim.receivedAt,
-    };
-    const change = claimChange({ ...counted, status: claim.status }, { ...counted, status: outcome, approved });
     await moveMoney(session, deps, [change], at);
     const decision = { outcome, approvedAmount: approved && formatMoney(approved), reason, decidedBy: caller.keyId };
     await tx.claimHistory.create({

@@ -8,6 +8,7 @@ import { missingDocuments, requiredDocuments } from "../domain/documents.ts";
 import type { FieldError } from "../domain/field-errors.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
 import { notFound, unprocessable } from "../http/problem.ts";
+import { splitFromJson } from "../costs/split.ts";
 import { claimChange, moveMoney } from "../spending/move.ts";
 import * as sql from "./sql.ts";
 
@@ -46,6 +47,8 @@ interface LockedClaim {
   status: ClaimStatus;
   insurance: string;
   approved: string | null;
+  /** What it counts by cost group; accepting it moves only the pending part, the split stays. */
+  costSplit: Record<string, string>;
   missingDocuments: string[];
   stuck: boolean;
 }
@@ -114,6 +117,7 @@ async function moveAccepted(deps: Pick<AppDeps, "rules">, session: SqlSession, c
     insurance: claim.insurance,
     approved: claim.approved,
     receivedAt: new Date(claim.receivedAt),
+    weights: splitFromJson(claim.costSplit),
   };
   const change = claimChange({ ...counted, status: claim.status }, { ...counted, status: "accepted" });
   await moveMoney(session, deps, [change], at);

@@ -2,6 +2,8 @@ import { LOCK_FACILITY } from "../batches/sql.ts";
 import type { SqlSession } from "../db/client.ts";
 import type { AppDeps } from "../deps.ts";
 import { Dec } from "../domain/money.ts";
+import { splitFromJson } from "../costs/split.ts";
+import { addSplit } from "../spending/contribution.ts";
 import { moveMoney } from "../spending/move.ts";
 import { MOVE_CLAIMS } from "./sql.ts";
 
@@ -21,6 +23,8 @@ interface Moved {
   pending: string;
   counted_claims: number;
   claims: number;
+  /** The moved claims' cost splits (null when none has one). */
+  splits: Record<string, string>[] | null;
 }
 
 /**
@@ -55,6 +59,7 @@ export async function reattributeClaims(
       spent: new Dec(group.spent),
       pending: new Dec(group.pending),
       count: Number(group.counted_claims),
+      groups: (group.splits ?? []).reduce((sum, split) => addSplit(sum, splitFromJson(split)), new Map<string, Dec>()),
     };
     return { before: { ...moved, provinceCode: group.from_code }, after: { ...moved, provinceCode: group.to_code } };
   });

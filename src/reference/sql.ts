@@ -16,13 +16,13 @@ const ACCOUNTING_PROVINCE = `CASE
  * now says, locked until commit, notes the move in each claim's history
  * (kind "province": from, to), and returns what they contributed, summed by
  * the keys of the spending aggregates (as contributionOf counts it, in SQL:
- * COUNTED_AMOUNT, DELAY_MONTHS): one statement, whatever the number of claims.
+ * COUNTED_AMOUNT, DELAY_MONTHS) with the claims' cost splits, to add up: one statement, whatever the number of claims.
  */
 export const MOVE_CLAIMS = `
 WITH moving AS (
   SELECT c.id, c.version, c.province_code AS from_code, ${ACCOUNTING_PROVINCE} AS to_code,
          c.year, c.month, c.facility_code,
-         ${DELAY_MONTHS} AS delay_months, ${COUNTED_AMOUNT} AS counted, c.status
+         ${DELAY_MONTHS} AS delay_months, ${COUNTED_AMOUNT} AS counted, c.status, c.cost_split
   FROM claim c
   JOIN facility f ON f.code = c.facility_code
   JOIN province p ON p.code = f.province_code
@@ -40,6 +40,7 @@ SELECT from_code, to_code, year, month, facility_code, delay_months,
        sum(counted)::text AS spent,
        sum(CASE WHEN status = 'pending_documentation' THEN counted ELSE 0 END)::text AS pending,
        count(*) FILTER (WHERE status <> 'denied')::int AS counted_claims,
-       count(*)::int AS claims
+       count(*)::int AS claims,
+       jsonb_agg(cost_split) FILTER (WHERE cost_split <> '{}') AS splits
 FROM moving
 GROUP BY 1, 2, 3, 4, 5, 6`;

@@ -1,6 +1,7 @@
 import type { ClaimStatus } from "../domain/claim-status.ts";
 import { Dec, type DecValue } from "../domain/money.ts";
 import { vietnamYearMonth } from "../domain/period.ts";
+import { type CostSplit, splitCounted } from "../costs/split.ts";
 
 /**
  * What one claim adds to its province's spending: its insurance amount unless
@@ -17,6 +18,8 @@ export interface Contribution {
   spent: Dec;
   pending: Dec;
   count: number;
+  /** `spent` by cost group: its parts add up to it exactly. */
+  groups: CostSplit;
 }
 
 export interface CountedClaim {
@@ -29,6 +32,11 @@ export interface CountedClaim {
   approved?: DecValue | null;
   /** First receipt (a correction keeps it): with year and month, places the claim in the arrival triangle. */
   receivedAt: Date;
+  /**
+   * The shares its counted amount is split by: its lines' insurance amounts by cost group when it is written, its
+   * stored split (cost_split) after that.
+   */
+  weights: CostSplit;
 }
 
 /**
@@ -57,7 +65,14 @@ export function contributionOf(claim: CountedClaim): Contribution {
     spent: counted,
     pending: claim.status === "pending_documentation" ? counted : new Dec(0),
     count: claim.status === "denied" ? 0 : 1,
+    groups: splitCounted(counted, claim.weights),
   };
+}
+
+/** Adds `sign` times each part of `split` into `into`. */
+export function addSplit(into: Map<string, Dec>, split: CostSplit, sign: 1 | -1 = 1): Map<string, Dec> {
+  for (const [group, part] of split) into.set(group, (into.get(group) ?? new Dec(0)).plus(part.times(sign)));
+  return into;
 }
 
 const keyOf = (c: Contribution) =>
@@ -82,12 +97,19 @@ export function netDeltas(
   const sums = new Map<string, Contribution>();
   const add = (contribution: Contribution, sign: 1 | -1) => {
     const groupKey = keyOf(contribution);
-    const cur = sums.get(groupKey) ?? { ...contribution, spent: new Dec(0), pending: new Dec(0), count: 0 };
+    const cur = sums.get(groupKey) ?? {
+      ...contribution,
+      spent: new Dec(0),
+      pending: new Dec(0),
+      count: 0,
+      groups: new Map<string, Dec>(),
+    };
     sums.set(groupKey, {
       ...cur,
       spent: cur.spent.plus(contribution.spent.times(sign)),
       pending: cur.pending.plus(contribution.pending.times(sign)),
       count: cur.count + sign * contribution.count,
+      groups: addSplit(new Map(cur.groups), contribution.groups, sign),
     });
   };
   for (const { before, after } of changes) {
@@ -95,7 +117,10 @@ export function netDeltas(
     if (after) add(after, 1);
   }
   return [...sums.entries()]
-    .filter(([, d]) => !d.spent.isZero() || !d.pending.isZero() || d.count !== 0)
+    .filter(
+      ([, d]) =>
+        !d.spent.isZero() || !d.pending.isZero() || d.count !== 0 || [...d.groups.values()].some((p) => !p.isZero()),
+    )
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([, d]) => d);
 }

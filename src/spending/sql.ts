@@ -53,6 +53,13 @@ ON CONFLICT (province_code, year, month, facility_code) DO UPDATE SET
   pending_amount = spending_detail.pending_amount + EXCLUDED.pending_amount,
   claim_count = spending_detail.claim_count + EXCLUDED.claim_count`;
 
+/** Adds to spending by cost group, per province, year, month and facility. */
+export const ADD_TO_SPENDING_COST_GROUP = `
+INSERT INTO spending_cost_group (province_code, year, month, facility_code, cost_group, spent)
+SELECT * FROM unnest($1::text[], $2::int[], $3::int[], $4::text[], $5::text[], $6::numeric[])
+ON CONFLICT (province_code, year, month, facility_code, cost_group) DO UPDATE SET
+  spent = spending_cost_group.spent + EXCLUDED.spent`;
+
 /** Adds to the arrival triangle: spent and claims by discharge month and months of delay. */
 export const ADD_TO_ARRIVAL_TRIANGLE = `
 INSERT INTO arrival_triangle (province_code, year, discharge_month, delay_months, amount, claim_count)

@@ -1,6 +1,6 @@
 import type { ProvinceYear } from "../domain/period.ts";
 import type { SqlSession } from "../db/client.ts";
-import type { Contribution } from "./contribution.ts";
+import { addSplit, type Contribution } from "./contribution.ts";
 import * as sql from "./sql.ts";
 
 /** Sums deltas by a key, in key order (the order rows are locked in). */
@@ -17,6 +17,7 @@ function sumBy(deltas: Contribution[], key: (delta: Contribution) => string): Co
             spent: cur.spent.plus(delta.spent),
             pending: cur.pending.plus(delta.pending),
             count: cur.count + delta.count,
+            groups: addSplit(new Map(cur.groups), delta.groups),
           }
         : delta,
     );
@@ -26,9 +27,25 @@ function sumBy(deltas: Contribution[], key: (delta: Contribution) => string): Co
 
 const pad = (n: number, width: number) => String(n).padStart(width, "0");
 
+/** The cost-group rows the deltas move, by province, year, month, facility and group, in key (lock) order. */
+function costGroupRows(detail: Contribution[]) {
+  return detail
+    .flatMap((d) =>
+      [...d.groups.entries()]
+        .filter(([, part]) => !part.isZero())
+        .map(([group, part]) => ({
+          key: `${d.provinceCode}|${d.year}|${pad(d.month, 2)}|${d.facilityCode}|${group}`,
+          d,
+          group,
+          part,
+        })),
+    )
+    .sort((a, b) => (a.key < b.key ? -1 : 1));
+}
+
 /**
- * Adds netted deltas to the running totals: three statements whatever the
- * number of claims (spending, spending_detail, arrival_triangle). The upsert
+ * Adds netted deltas to the running totals: four statements whatever the
+ * number of claims (spending, spending_detail, spending_cost_group, arrival_triangle). The upsert
  * on `spending` comes first and row-locks each province-year until the
  * transaction ends, which is what lets the caller decide threshold crossings
  * without a race (and serialises the writers of the other two tables' rows of
@@ -59,6 +76,16 @@ export async function applySpending(tx: SqlSession, deltas: Contribution[]): Pro
     detail.map((d) => d.pending.toString()),
     detail.map((d) => d.count),
   ]);
+  const groups = costGroupRows(detail);
+  if (groups.length)
+    await tx.query(sql.ADD_TO_SPENDING_COST_GROUP, [
+      groups.map((row) => row.d.provinceCode),
+      groups.map((row) => row.d.year),
+      groups.map((row) => row.d.month),
+      groups.map((row) => row.d.facilityCode),
+      groups.map((row) => row.group),
+      groups.map((row) => row.part.toString()),
+    ]);
   // The chain-ladder's triangle (src/domain/chain-ladder.ts): spent and claims by discharge month and months of delay.
   if (triangle.length)
     await tx.query(sql.ADD_TO_ARRIVAL_TRIANGLE, [

@@ -344,6 +344,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/provinces/{code}/costs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A province's spending by cost group, against the same months last year (central, or its province)
+         * @description Spending by cost group (MA_NHOM, rules/costs.json) for months 1 to `through` of the year, each group's share, and the same months of the previous year with the change; claims sent without lines count as `unspecified`. Read from the running totals kept with spending, never from the claims: the groups add up to the spending usage shows for those months. Another province than a province key's own, or an unknown one: 404; facility 403.
+         */
+        get: operations["getProvinceCosts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/facilities/{code}/costs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A facility's spending by cost group, against the same months last year (central, its province, itself)
+         * @description Spending by cost group (MA_NHOM, rules/costs.json) for months 1 to `through` of the year, each group's share, and the same months of the previous year with the change; claims sent without lines count as `unspecified`. Read from the running totals kept with spending, never from the claims: the groups add up to the spending usage shows for those months. A facility another key may not see, or an unknown one, is 404.
+         */
+        get: operations["getFacilityCosts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/batches/xml": {
         parameters: {
             query?: never;
@@ -995,6 +1035,69 @@ export interface components {
                 /** @example 280000 */
                 spent: string;
             }[];
+        };
+        ProvinceCosts: components["schemas"]["CostBreakdown"] & {
+            /** @example 01 */
+            provinceCode: string;
+        };
+        CostBreakdown: {
+            /** Format: int32 */
+            year: number;
+            /** Format: int32 */
+            through: number;
+            /** @example 280000 */
+            spent: string;
+            /** @example 280000 */
+            previousSpent: string;
+            /** @description (spent - previousSpent) / previousSpent, 4 decimals; null when nothing was spent then */
+            change: string | null;
+            /** @description largest first this year; groups with spending in either year */
+            groups: {
+                /** @description MA_NHOM, or `unspecified` for claims sent without lines */
+                costGroup: string;
+                /** @description Vietnamese name (rules/costs.json) */
+                name: string;
+                nameEn: string;
+                /** @enum {string} */
+                category: "tests" | "drugs" | "blood" | "procedures" | "supplies" | "examination" | "beds" | "other" | "unspecified";
+                /**
+                 * @description this year, months 1 to `through`
+                 * @example 280000
+                 */
+                spent: string;
+                /** @description of this year's spent, 4 decimals; null when nothing was spent */
+                share: string | null;
+                /**
+                 * @description the previous year, the same months
+                 * @example 280000
+                 */
+                previousSpent: string;
+                /** @description (spent - previousSpent) / previousSpent, 4 decimals; null when nothing was spent then */
+                change: string | null;
+            }[];
+            /** @description the groups rolled up: tests, drugs, blood, procedures, supplies, examination, beds ... */
+            categories: {
+                /** @enum {string} */
+                category: "tests" | "drugs" | "blood" | "procedures" | "supplies" | "examination" | "beds" | "other" | "unspecified";
+                /**
+                 * @description this year, months 1 to `through`
+                 * @example 280000
+                 */
+                spent: string;
+                /** @description of this year's spent, 4 decimals; null when nothing was spent */
+                share: string | null;
+                /**
+                 * @description the previous year, the same months
+                 * @example 280000
+                 */
+                previousSpent: string;
+                /** @description (spent - previousSpent) / previousSpent, 4 decimals; null when nothing was spent then */
+                change: string | null;
+            }[];
+        };
+        FacilityCosts: components["schemas"]["CostBreakdown"] & {
+            /** @example 01001 */
+            facilityCode: string;
         };
         XmlBatchResponse: components["schemas"]["BatchResponse"] & {
             /** @description The stored batches the file became, 5000 episodes each: the file's batchId, then <batchId>:2, <batchId>:3 ... A replayed chunk was stored by an earlier request. */
@@ -5230,6 +5333,298 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ProvinceUsageDetail"];
+                };
+            };
+            /** @description No or unknown key */
+            401: {
+                headers: {
+                    /** @description Always `*` */
+                    "Access-Control-Allow-Origin": "*";
+                    /** @description Requests (or failed sign-ins) this minute's budget allows */
+                    "RateLimit-Limit"?: number;
+                    /** @description What is left of it */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the minute ends and the budget refills */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's role or scope may not do this */
+            403: {
+                headers: {
+                    /** @description Always `*` */
+                    "Access-Control-Allow-Origin": "*";
+                    /** @description Requests (or failed sign-ins) this minute's budget allows */
+                    "RateLimit-Limit"?: number;
+                    /** @description What is left of it */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the minute ends and the budget refills */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown, or outside the key's scope */
+            404: {
+                headers: {
+                    /** @description Always `*` */
+                    "Access-Control-Allow-Origin": "*";
+                    /** @description Requests (or failed sign-ins) this minute's budget allows */
+                    "RateLimit-Limit"?: number;
+                    /** @description What is left of it */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the minute ends and the budget refills */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed; `errors` names each field */
+            422: {
+                headers: {
+                    /** @description Always `*` */
+                    "Access-Control-Allow-Origin": "*";
+                    /** @description Requests (or failed sign-ins) this minute's budget allows */
+                    "RateLimit-Limit"?: number;
+                    /** @description What is left of it */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the minute ends and the budget refills */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's budget for this minute is spent; retry after Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Always `*` */
+                    "Access-Control-Allow-Origin": "*";
+                    /** @description Requests (or failed sign-ins) this minute's budget allows */
+                    "RateLimit-Limit"?: number;
+                    /** @description What is left of it */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the minute ends and the budget refills */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds until the budget refills */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A bug: the body has only the status and the requestId to quote */
+            500: {
+                headers: {
+                    /** @description Always `*` */
+                    "Access-Control-Allow-Origin": "*";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is down or busy past the service's bounds; nothing was stored; retry */
+            503: {
+                headers: {
+                    /** @description Always `*` */
+                    "Access-Control-Allow-Origin": "*";
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getProvinceCosts: {
+        parameters: {
+            query?: {
+                /** @description financial (calendar) year in Vietnam time; default: the current one */
+                year?: number;
+                /** @description the last month counted (1-12); default: the current month of the current year, else 12 */
+                through?: number;
+            };
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description Always `*` */
+                    "Access-Control-Allow-Origin": "*";
+                    /** @description Requests (or failed sign-ins) this minute's budget allows */
+                    "RateLimit-Limit"?: number;
+                    /** @description What is left of it */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the minute ends and the budget refills */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProvinceCosts"];
+                };
+            };
+            /** @description No or unknown key */
+            401: {
+                headers: {
+                    /** @description Always `*` */
+                    "Access-Control-Allow-Origin": "*";
+                    /** @description Requests (or failed sign-ins) this minute's budget allows */
+                    "RateLimit-Limit"?: number;
+                    /** @description What is left of it */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the minute ends and the budget refills */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's role or scope may not do this */
+            403: {
+                headers: {
+                    /** @description Always `*` */
+                    "Access-Control-Allow-Origin": "*";
+                    /** @description Requests (or failed sign-ins) this minute's budget allows */
+                    "RateLimit-Limit"?: number;
+                    /** @description What is left of it */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the minute ends and the budget refills */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown, or outside the key's scope */
+            404: {
+                headers: {
+                    /** @description Always `*` */
+                    "Access-Control-Allow-Origin": "*";
+                    /** @description Requests (or failed sign-ins) this minute's budget allows */
+                    "RateLimit-Limit"?: number;
+                    /** @description What is left of it */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the minute ends and the budget refills */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed; `errors` names each field */
+            422: {
+                headers: {
+                    /** @description Always `*` */
+                    "Access-Control-Allow-Origin": "*";
+                    /** @description Requests (or failed sign-ins) this minute's budget allows */
+                    "RateLimit-Limit"?: number;
+                    /** @description What is left of it */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the minute ends and the budget refills */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's budget for this minute is spent; retry after Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Always `*` */
+                    "Access-Control-Allow-Origin": "*";
+                    /** @description Requests (or failed sign-ins) this minute's budget allows */
+                    "RateLimit-Limit"?: number;
+                    /** @description What is left of it */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the minute ends and the budget refills */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds until the budget refills */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A bug: the body has only the status and the requestId to quote */
+            500: {
+                headers: {
+                    /** @description Always `*` */
+                    "Access-Control-Allow-Origin": "*";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is down or busy past the service's bounds; nothing was stored; retry */
+            503: {
+                headers: {
+                    /** @description Always `*` */
+                    "Access-Control-Allow-Origin": "*";
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getFacilityCosts: {
+        parameters: {
+            query?: {
+                /** @description financial (calendar) year in Vietnam time; default: the current one */
+                year?: number;
+                /** @description the last month counted (1-12); default: the current month of the current year, else 12 */
+                through?: number;
+            };
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description Always `*` */
+                    "Access-Control-Allow-Origin": "*";
+                    /** @description Requests (or failed sign-ins) this minute's budget allows */
+                    "RateLimit-Limit"?: number;
+                    /** @description What is left of it */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the minute ends and the budget refills */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FacilityCosts"];
                 };
             };
             /** @description No or unknown key */

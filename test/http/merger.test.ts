@@ -3,6 +3,7 @@ import { useTestApp } from "../support/harness.ts";
 import { stay, submitFor } from "../support/reports.ts";
 import { setEstimate } from "../support/spending.ts";
 import { aggregates } from "../support/aggregates.ts";
+import { linesFor } from "../support/claims.ts";
 
 const t = useTestApp();
 const DAY = 86_400_000;
@@ -249,7 +250,7 @@ describe("recording a merger or a facility's province moves the claims already s
     expect((await t.json("GET", "/v1/provinces/79/usage?year=2025")).body).toMatchObject({ spent: "0" });
   });
 
-  it("keeps spending, its detail and the arrival triangle equal to the claims through every move", async () => {
+  it("keeps spending, its detail, its cost groups and the arrival triangle equal to the claims through every move", async () => {
     for (const [code, name] of [
       ["02", "Hà Giang"],
       ["08", "Tuyên Quang"],
@@ -266,8 +267,14 @@ describe("recording a merger or a facility's province moves the claims already s
       submitFor(t, f, `B-${f}-${k}`, [
         stay(`${f}-A${k}`, "2025-05-03T03:00:00Z", "100000.10"),
         stay(`${f}-B${k}`, "2025-06-30T16:59:59Z", "200000.20"),
-        stay(`${f}-C${k}`, "2025-07-01T05:00:00Z", "300000.30"),
-        stay(`${f}-D${k}`, "2025-07-02T03:00:00Z", "400000.40", { visitType: "inpatient" }),
+        // C and D carry cost lines in three groups: C1's approval for 1.01 is split over them.
+        stay(`${f}-C${k}`, "2025-07-01T05:00:00Z", "300000.30", {
+          lines: linesFor("300000.30", "300000.30", ["4", "13", "15"]),
+        }),
+        stay(`${f}-D${k}`, "2025-07-02T03:00:00Z", "400000.40", {
+          visitType: "inpatient",
+          lines: linesFor("400000.40", "400000.40", ["1", "10"]),
+        }),
         stay(`${f}-E${k}`, "2025-08-15T03:00:00Z", "500000.50"),
       ]);
     for (const [k, at] of ["2025-08-20T03:00:00Z", "2025-10-01T03:00:00Z", "2025-12-20T03:00:00Z"].entries()) {

@@ -43,7 +43,7 @@ LEFT JOIN province p ON p.code = f.province_code;
 SELECT c.id::text AS id, c.claim_id, c.content_hash, c.status::text AS status, c.province_code, c.year, c.month,
        c.insurance_amount::text AS insurance, c.approved_amount::text AS approved, c.version,
        c.received_at, c.missing_documents, c.flags,
-       EXISTS (SELECT 1 FROM claim_line l WHERE l.claim_ref = c.id) AS has_lines,
+       EXISTS (SELECT 1 FROM claim_line l WHERE l.claim_ref = c.id) AS has_lines, c.cost_split,
        coalesce((SELECT array_agg(DISTINCT d.type) FROM claim_document d WHERE d.claim_ref = c.id), '{}') AS
          document_types
 FROM claim c
@@ -80,13 +80,14 @@ INSERT INTO claim (facility_code, claim_id, province_code, year, month, visit_ty
   received_at,
   card_number, citizen_id, patient_name, birth_date, gender, diagnosis_primary, diagnosis_secondary,
   referral, referral_from, referral_paper, procedure, died, total_amount, insurance_amount, patient_amount,
-  other_amount, status, missing_documents, flags, warnings, pending_since, content_hash, batch_ref, updated_at)
+  other_amount, status, missing_documents, flags, warnings, cost_split, pending_since, content_hash, batch_ref,
+  updated_at)
 SELECT $1, t.claim_id, t.province_code, t.year, t.month, t.visit_type::"VisitType", t.admitted_at, t.discharged_at, $2,
   t.card_number, t.citizen_id, t.patient_name, t.birth_date, t.gender, t.diagnosis_primary,
   ARRAY(SELECT json_array_elements_text(t.diagnosis_secondary)),
   t.referral, t.referral_from, t.referral_paper, t.procedure, t.died, t.total, t.insurance, t.patient, t.other,
   t.status::"ClaimStatus", ARRAY(SELECT json_array_elements_text(t.missing)), ARRAY(SELECT
-    json_array_elements_text(t.flags)), t.warnings,
+    json_array_elements_text(t.flags)), t.warnings, t.cost_split,
   CASE WHEN t.status = 'pending_documentation' THEN $2::timestamptz END,
   t.content_hash, $3, $2
 FROM json_to_recordset($4::json) AS t(claim_id text, province_code text, year int, month int, visit_type text,
@@ -95,7 +96,7 @@ FROM json_to_recordset($4::json) AS t(claim_id text, province_code text, year in
   gender text, diagnosis_primary text, diagnosis_secondary json, referral boolean, referral_from text,
   referral_paper text, procedure boolean, died boolean,
   total numeric, insurance numeric, patient numeric, other numeric, status text, missing json, flags json,
-  warnings jsonb, content_hash text)
+  warnings jsonb, cost_split jsonb, content_hash text)
 ON CONFLICT (facility_code, claim_id) DO UPDATE SET
   province_code = EXCLUDED.province_code, year = EXCLUDED.year, month = EXCLUDED.month, visit_type =
     EXCLUDED.visit_type,
@@ -107,7 +108,7 @@ ON CONFLICT (facility_code, claim_id) DO UPDATE SET
   died = EXCLUDED.died, total_amount = EXCLUDED.total_amount, insurance_amount = EXCLUDED.insurance_amount,
   patient_amount = EXCLUDED.patient_amount, other_amount = EXCLUDED.other_amount,
   status = EXCLUDED.status, missing_documents = EXCLUDED.missing_documents, flags = EXCLUDED.flags,
-  warnings = EXCLUDED.warnings,
+  warnings = EXCLUDED.warnings, cost_split = EXCLUDED.cost_split,
   pending_since = CASE WHEN EXCLUDED.status = 'pending_documentation' THEN coalesce(claim.pending_since,
     EXCLUDED.pending_since) END,
   stuck = EXCLUDED.status = 'pending_documentation' AND claim.stuck,
@@ -140,13 +141,19 @@ ON CONFLICT (province_code, year, month, facility_code) DO UPDATE SET
   claim_count = spending_detail.claim_count + EXCLUDED.claim_count;
 
 -- 18
+INSERT INTO spending_cost_group (province_code, year, month, facility_code, cost_group, spent)
+SELECT * FROM unnest($1::text[], $2::int[], $3::int[], $4::text[], $5::text[], $6::numeric[])
+ON CONFLICT (province_code, year, month, facility_code, cost_group) DO UPDATE SET
+  spent = spending_cost_group.spent + EXCLUDED.spent;
+
+-- 19
 INSERT INTO arrival_triangle (province_code, year, discharge_month, delay_months, amount, claim_count)
 SELECT * FROM unnest($1::text[], $2::int[], $3::int[], $4::int[], $5::numeric[], $6::int[])
 ON CONFLICT (province_code, year, discharge_month, delay_months) DO UPDATE SET
   amount = arrival_triangle.amount + EXCLUDED.amount,
   claim_count = arrival_triangle.claim_count + EXCLUDED.claim_count;
 
--- 19
+-- 20
 WITH rearm AS (
   -- A threshold alert resolved while its threshold was still reached keeps its live key, so
   -- more spending above the threshold raises nothing; once spending is seen below it again,

@@ -164,6 +164,12 @@ export const ACCESS_MATRIX: Record<string, MatrixEntry> = {
 
   "GET /v1/usage": { url: () => "/v1/usage?year=2026", expect: { ...provinceOfA(200), provinceB: 200 } },
   "GET /v1/provinces/:code/usage": { url: () => "/v1/provinces/01/usage?year=2026", expect: provinceOfA(200) },
+  "GET /v1/provinces/:code/costs": { url: () => "/v1/provinces/01/costs?year=2026", expect: provinceOfA(200) },
+  // The facility, its province and central; another province or facility 404.
+  "GET /v1/facilities/:code/costs": {
+    url: () => "/v1/facilities/01001/costs?year=2026",
+    expect: { central: 200, provinceA: 200, provinceB: 404, facilityA: 200, facilityB: 404, ...unauthenticated },
+  },
 
   // A facility key submits for its own facility only; naming another is refused outright (facilities are public
   // reference data).

@@ -1,15 +1,23 @@
 import type { Database } from "../../src/db/client.ts";
 import { COUNTED_AMOUNT, TRIANGLE_FROM_CLAIMS } from "../../src/spending/sql.ts";
 
-type Aggregates = { spending: string[]; detail: string[]; triangle: string[] };
+type Aggregates = {
+  spending: string[];
+  detail: string[];
+  triangle: string[];
+  costGroups: string[];
+  costGroupTotals: string[];
+  claimSplitsOff: string[];
+};
 
 const PENDING = `CASE WHEN c.status = 'pending_documentation' THEN ${COUNTED_AMOUNT} ELSE 0 END`;
 const COUNTED_CLAIMS = "count(*) FILTER (WHERE c.status <> 'denied')::int";
 const NOT_ZERO = (amount: string, count: string) => `${amount} <> 0 OR ${count} <> 0`;
 
 /**
- * Spending, its detail by facility and month, and the arrival triangle, as
- * stored and as computed again from the claims themselves (rows as sorted
+ * Spending, its detail by facility and month, spending by cost group (and its totals per province-year, which must
+ * be spending's), and the arrival triangle, as stored and as computed again from the claims themselves; and how many
+ * claims' cost splits do not add up to what they count (none) (rows as sorted
  * strings, rows of zeros left out): every writer that moves money must keep
  * the two equal.
  */
@@ -33,6 +41,18 @@ export async function aggregates(db: Database): Promise<{ stored: Aggregates; re
         `SELECT province_code, year, discharge_month, delay_months, amount::text, claim_count FROM arrival_triangle
           WHERE ${NOT_ZERO("amount", "claim_count")}`,
       ),
+      costGroups: await rows(
+        `SELECT province_code, year, month, facility_code, cost_group, spent::text FROM spending_cost_group
+          WHERE spent <> 0`,
+      ),
+      costGroupTotals: await rows(
+        `SELECT province_code, year, sum(spent)::numeric(18,2)::text AS spent FROM spending_cost_group
+          GROUP BY 1, 2 HAVING sum(spent) <> 0`,
+      ),
+      claimSplitsOff: await rows(
+        `SELECT count(*)::int AS off FROM claim c WHERE ${COUNTED_AMOUNT} <>
+          coalesce((SELECT sum(g.value::numeric) FROM jsonb_each_text(c.cost_split) g), 0)`,
+      ),
     },
     recomputed: {
       spending: await rows(`SELECT c.province_code, c.year, sum(${COUNTED_AMOUNT})::numeric(18,2)::text AS spent,
@@ -46,6 +66,12 @@ export async function aggregates(db: Database): Promise<{ stored: Aggregates; re
         `SELECT province_code, year, discharge_month, delay_months, amount::numeric(18,2)::text AS amount, claim_count
           FROM (${TRIANGLE_FROM_CLAIMS}) t WHERE ${NOT_ZERO("amount", "claim_count")}`,
       ),
+      costGroups: await rows(`SELECT c.province_code, c.year, c.month, c.facility_code, g.key AS cost_group,
+          sum(g.value::numeric)::numeric(18,2)::text AS spent
+        FROM claim c, jsonb_each_text(c.cost_split) g GROUP BY 1, 2, 3, 4, 5 HAVING sum(g.value::numeric) <> 0`),
+      costGroupTotals: await rows(`SELECT c.province_code, c.year, sum(${COUNTED_AMOUNT})::numeric(18,2)::text AS spent
+        FROM claim c GROUP BY 1, 2 HAVING sum(${COUNTED_AMOUNT}) <> 0`),
+      claimSplitsOff: ["0"],
     },
   };
 }

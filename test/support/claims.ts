@@ -32,3 +32,27 @@ export const claims = (count: number, overrides: Record<string, unknown> = {}, f
       from + i,
     ),
   );
+
+/**
+ * Cost lines adding up exactly to `total` and `insurance` (decimal strings), one per cost group in `groups`, in
+ * uneven shares (1, 2, 3 ... parts) so that splitting a smaller approved amount leaves cents to place.
+ */
+export function linesFor(total: string, insurance: string, groups: string[]): Record<string, unknown>[] {
+  const parts = groups.map((_, i) => i + 1);
+  const whole = parts.reduce((n, p) => n + p, 0);
+  const cents = (amount: string) => Math.round(Number(amount) * 100);
+  const share = (amount: string, i: number) =>
+    i < groups.length - 1
+      ? Math.floor((cents(amount) * parts[i]!) / whole)
+      : cents(amount) - parts.slice(0, -1).reduce((n, _, j) => n + Math.floor((cents(amount) * parts[j]!) / whole), 0);
+  const money = (c: number) => (c / 100).toFixed(2);
+  return groups.map((costGroup, i) => ({
+    kind: costGroup === "4" ? "drug" : costGroup === "10" ? "supply" : "service",
+    itemCode: `ITEM-${costGroup}`,
+    costGroup,
+    quantity: 1,
+    unitPrice: money(share(total, i)),
+    amount: money(share(total, i)),
+    insurance: money(share(insurance, i)),
+  }));
+}
