@@ -6,12 +6,13 @@
  * on each path when the database runs on this machine, and last the line
  * `ingest/copy ratio: X` (target >= 0.5). Also the same path fed by
  * Ministry of Health XML envelopes of 1,000 episodes (POST /v1/batches/xml,
- * issue 11): `xml/json ratio: X` (target >= 0.5). The JSON and XML runs
- * take turns (JSON, XML, XML, JSON, half of each at a time), so a drift in
- * the machine's speed weighs on both alike.
+ * issue 11): `xml/json ratio: X` (target >= 0.5), and the same JSON claims
+ * with LINES (20) cost lines each (issue 20): `lines/json ratio: X` (target
+ * >= 0.6). The runs take turns (JSON, LINES, XML, XML, LINES, JSON, half of
+ * each at a time), so a drift in the machine's speed weighs on all alike.
  *
  *   DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test npm run bench
- *   BATCHES=60 CLIENTS=4 XML_FILES=24 npm run bench
+ *   BATCHES=60 CLIENTS=4 XML_FILES=24 LINES=20 npm run bench
  *   BENCH_DATABASE=other_name npm run bench   (default: <database>_bench, dropped and made afresh)
  */
 import { readFileSync } from "node:fs";
@@ -20,7 +21,7 @@ import { pipeline } from "node:stream/promises";
 import pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import { canonicalJson, sha256 } from "../src/domain/canonical.ts";
-import { facilities, makeBatches, PROVINCES } from "./data.ts";
+import { facilities, makeBatches, PROVINCES, rng, withLines } from "./data.ts";
 import { freshDatabase, percentile, postBytes, startServer } from "./server.ts";
 import { fixtureEnvelope } from "../src/demo/xml-envelope.ts";
 
@@ -32,6 +33,7 @@ if (!BASE) {
 const BATCHES = Number(process.env.BATCHES ?? 40);
 const CLIENTS = Number(process.env.CLIENTS ?? 4);
 const SIZE = 1000;
+const LINES = Number(process.env.LINES ?? 20);
 const KEY = "bench-central-key-0123456789";
 
 // XML envelopes for step 2b, made before any request: a pause between requests lets the server drop kept-alive sockets.
@@ -73,20 +75,35 @@ try {
   const batches = makeBatches(fs, BATCHES, SIZE, now, 1);
   // Bodies as bytes, made before the clock starts, as a hospital's system would send a file it has.
   const bodies = batches.map((b) => ({ key: keys.get(b.facility.code)!, bytes: Buffer.from(JSON.stringify(b.body)) }));
+  // The same claims again under new ids, each with LINES cost lines (issue 20): what lines cost on the JSON path.
+  const lineRng = rng(5);
+  const linedBodies = makeBatches(fs, BATCHES, SIZE, now, 1, "lines").map((b) => ({
+    key: keys.get(b.facility.code)!,
+    bytes: Buffer.from(
+      JSON.stringify({
+        ...b.body,
+        claims: b.body.claims.map((c) => withLines({ ...c, claimId: `${c.claimId}-L` }, lineRng, LINES)),
+      }),
+    ),
+  }));
   await Promise.all(warm.map((b) => call("/v1/batches", b.body, keys.get(b.facility.code)!)));
 
   const latencies: number[] = [];
   const outcomes = { created: 0, corrected: 0, unchanged: 0, rejected: 0, pending: 0 };
-  const postJson = async (i: number) => {
+  // Latencies and outcomes are the batches without lines, as before lines existed.
+  const postJson = (i: number) => postBatch(bodies[i]!, i, true);
+  const postLined = (i: number) => postBatch(linedBodies[i]!, i, false);
+  const postBatch = async (batch: { key: string; bytes: Buffer }, i: number, recorded: boolean) => {
     const t0 = performance.now();
     const { status, body: out } = await postBytes(
       `${server.url}/v1/batches`,
-      bodies[i]!.key,
+      batch.key,
       "application/json",
-      bodies[i]!.bytes,
+      batch.bytes,
     );
-    latencies.push(performance.now() - t0);
     if (status !== 201) throw new Error(`batch ${i}: ${status} ${JSON.stringify(out).slice(0, 300)}`);
+    if (!recorded) return;
+    latencies.push(performance.now() - t0);
     outcomes.created += out.received - out.rejected - out.corrected - out.unchanged;
     outcomes.corrected += out.corrected;
     outcomes.unchanged += out.unchanged;
@@ -95,13 +112,15 @@ try {
   };
   await benchXmlWarm(server.url, envelopes, keys);
 
-  // 2b. The same path fed by Ministry of Health XML envelopes (issue 11). The two paths take turns,
-  // JSON XML XML JSON, each half of its items at a time: this machine's speed drifts (a shared host),
-  // and a drift in one order is then undone by the other instead of favouring one path.
+  // 2b. The same path fed by Ministry of Health XML envelopes (issue 11), and by JSON claims with lines (issue 20).
+  // The runs take turns, JSON LINES XML XML LINES JSON, each half of its items at a time: this machine's speed
+  // drifts (a shared host), and a drift in one order is then undone by the other instead of favouring one path.
   const jsonRun = newRun();
   const xmlRun = newRun();
+  const linesRun = newRun();
   const half = (n: number) => Math.ceil(n / 2);
   await jsonRun.time(dbUrl, server.child.pid, () => clients(0, half(bodies.length), postJson));
+  await linesRun.time(dbUrl, server.child.pid, () => clients(0, half(linedBodies.length), postLined));
   await xmlRun.time(dbUrl, server.child.pid, () =>
     clients(0, half(envelopes.files.length), (i) => postXml(server.url, envelopes.files[i]!, keys)),
   );
@@ -110,8 +129,10 @@ try {
       postXml(server.url, envelopes.files[i]!, keys),
     ),
   );
+  await linesRun.time(dbUrl, server.child.pid, () => clients(half(linedBodies.length), linedBodies.length, postLined));
   await jsonRun.time(dbUrl, server.child.pid, () => clients(half(bodies.length), bodies.length, postJson));
   const claimCount = BATCHES * SIZE;
+  const linesRate = claimCount / linesRun.seconds;
   const ingestSeconds = jsonRun.seconds;
   const ingestRate = claimCount / ingestSeconds;
   const ingestDbCpu = jsonRun.dbCpu;
@@ -244,7 +265,12 @@ try {
     `service CPU per 1,000: json ${per1000(ingestServiceCpu, claimCount)}, xml ${per1000(xml.serviceCpu, xmlEpisodes)}`,
   );
   console.log(`PostgreSQL CPU per 1,000 in the XML run: ${per1000(xml.dbCpu, xmlEpisodes)}`);
+  console.log(
+    `json with ${LINES} lines a claim: ${f(linesRate)} claims/s; service CPU per 1,000 ` +
+      `${per1000(linesRun.serviceCpu, claimCount)}, PostgreSQL ${per1000(linesRun.dbCpu, claimCount)}`,
+  );
   console.log(`xml/json ratio: ${(xml.rate / ingestRate).toFixed(2)} (target >= 0.5)`);
+  console.log(`lines/json ratio: ${(linesRate / ingestRate).toFixed(2)} (target >= 0.6)`);
   console.log(`ingest/copy ratio: ${(ingestRate / copyRate).toFixed(2)}`);
 } finally {
   await server.stop();

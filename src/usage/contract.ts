@@ -8,6 +8,14 @@ export const UsageQuery = z.object({
   year: Year.optional().openapi({ description: "financial (calendar) year in Vietnam time; default: the current one" }),
 });
 
+/** (this - then) / then, 4 decimals; null when nothing was spent then. */
+const Change = z
+  .string()
+  .max(24)
+  .regex(/^-?[0-9]+\.[0-9]{4}$/)
+  .nullable()
+  .openapi({ description: "(spent - previous) / previous, 4 decimals; null when nothing was spent then" });
+
 export const ProvinceUsage = z
   .object({
     provinceCode: Text,
@@ -39,6 +47,15 @@ export const ProvinceUsage = z
     openAlerts: Count.openapi({
       description: "alerts of this province and year not yet resolved (open or acknowledged), of any kind",
     }),
+    previousYear: z
+      .object({
+        year: Count,
+        through: Count.max(12).openapi({ description: "months 1 to this one are compared (this year's so far)" }),
+        spent: MoneyOut.openapi({ description: "spent in those months of the previous year" }),
+        ratio: RatioOut.nullable().openapi({ description: "that spending over the previous year's estimate" }),
+        change: Change,
+      })
+      .openapi({ description: "the same months of the previous year, beside this year's" }),
   })
   .openapi("ProvinceUsage");
 
@@ -64,6 +81,8 @@ export const ProvinceUsageDetail = ProvinceUsage.extend({
         share: RatioOut.nullable().openapi({
           description: `the facility's spent / the province's spent, ${ROUNDING}; null when the province spent nothing`,
         }),
+        previousSpent: MoneyOut.openapi({ description: "in this province, the same months of the previous year" }),
+        change: Change,
       }),
     )
     .max(100_000)

@@ -15,17 +15,37 @@ interface Row {
   spent: string;
   pending: string;
   openAlerts: number;
+  previousSpent: string;
+  previousEstimate: string | null;
 }
 
 /**
  * One row per province: its estimate, spending and unresolved alerts for the
  * year, in one statement. Reads only the aggregates (never claims).
  */
-function usageRows(deps: Pick<AppDeps, "db">, year: number, provinceCode: string | null) {
-  return deps.db.sql.query<Row>(sql.USAGE_ROWS, [year, provinceCode]);
+function usageRows(deps: Pick<AppDeps, "db">, year: number, provinceCode: string | null, through: number) {
+  return deps.db.sql.query<Row>(sql.USAGE_ROWS, [year, provinceCode, through]);
+}
+
+/** The months of the year shown that have begun: up to this month in the current year, all of a past one. */
+export function monthsShown(year: number, now: Date): number {
+  const current = vietnamYearMonth(now);
+  return year === current.year ? current.month : year < current.year ? 12 : 0;
+}
+
+/** The same months of the previous year, beside this year's figures. */
+function previousYear(row: Row, year: number, through: number) {
+  return {
+    year: year - 1,
+    through,
+    spent: formatMoney(row.previousSpent),
+    ratio: ratio(row.previousSpent, row.previousEstimate),
+    change: ratio(new Dec(row.spent).minus(row.previousSpent), row.previousSpent),
+  };
 }
 
 function provinceUsage(row: Row, year: number, now: Date, projected: string | null): z.infer<typeof ProvinceUsage> {
+  const through = monthsShown(year, now);
   return {
     provinceCode: row.provinceCode,
     name: row.name,
@@ -36,6 +56,7 @@ function provinceUsage(row: Row, year: number, now: Date, projected: string | nu
     elapsedRatio: elapsedRatio(year, now),
     projectedRatio: projected,
     openAlerts: Number(row.openAlerts),
+    previousYear: previousYear(row, year, through),
   };
 }
 
@@ -55,7 +76,12 @@ export async function usageOverview(deps: Deps, caller: Caller, year?: number): 
   requireRole(caller, "central", "province");
   const now = deps.clock.now();
   const shownYear = year ?? vietnamYearMonth(now).year;
-  const rows = await usageRows(deps, shownYear, caller.role === "central" ? null : caller.provinceCode);
+  const rows = await usageRows(
+    deps,
+    shownYear,
+    caller.role === "central" ? null : caller.provinceCode,
+    monthsShown(shownYear, now),
+  );
   const projected = await projectedRatios(deps, rows, shownYear);
   const sorted = rows
     .map((r) => ({ r, exact: exactRatio(r) }))
@@ -87,11 +113,21 @@ export async function provinceUsageDetail(
   if (!canSeeProvince(caller, code)) throw notFound("province");
   const now = deps.clock.now();
   const shownYear = year ?? vietnamYearMonth(now).year;
-  const [row] = await usageRows(deps, shownYear, code);
+  const through = monthsShown(shownYear, now);
+  const [row] = await usageRows(deps, shownYear, code, through);
   if (!row) throw notFound("province");
   const facilities = await deps.db.sql.query<{ facilityCode: string; name: string | null; spent: string }>(
     sql.FACILITY_SPENDING,
     [code, shownYear],
+  );
+  const previous = new Map(
+    (
+      await deps.db.sql.query<{ facilityCode: string; spent: string }>(sql.FACILITY_PREVIOUS_SPENDING, [
+        code,
+        shownYear - 1,
+        through,
+      ])
+    ).map((f) => [f.facilityCode, f.spent]),
   );
   const months = await deps.db.sql.query<{ month: number; spent: string }>(sql.MONTH_SPENDING, [code, shownYear]);
   const byMonth = Array.from({ length: 12 }, (_, index) => {
@@ -112,6 +148,8 @@ export async function provinceUsageDetail(
       name: f.name,
       spent: formatMoney(f.spent),
       share: ratio(f.spent, row.spent),
+      previousSpent: formatMoney(previous.get(f.facilityCode) ?? "0"),
+      change: ratio(new Dec(f.spent).minus(previous.get(f.facilityCode) ?? "0"), previous.get(f.facilityCode) ?? "0"),
     })),
     byMonth,
   };

@@ -1,6 +1,7 @@
 /**
- * One row per province: its estimate, spending and unresolved alerts for the year $1, in one statement, from the
- * aggregates only (never claims). $2: one province's code, or null for every province with an estimate or spending.
+ * One row per province: its estimate, spending and unresolved alerts for the year $1, and the previous year's
+ * spending in months 1 to $3 with that year's estimate, in one statement, from the aggregates only (never claims).
+ * $2: one province's code, or null for every province with an estimate or spending.
  */
 export const USAGE_ROWS = `
 SELECT p.code AS "provinceCode", p.name AS "name",
@@ -8,7 +9,11 @@ SELECT p.code AS "provinceCode", p.name AS "name",
        COALESCE(s.spent, 0)::text AS "spent",
        COALESCE(s.pending_amount, 0)::text AS "pending",
        (SELECT count(*)::int FROM alert a WHERE a.province_code = p.code AND a.year = $1 AND a.status <> 'resolved')
-         AS "openAlerts"
+         AS "openAlerts",
+       (SELECT COALESCE(sum(d.spent), 0) FROM spending_detail d
+         WHERE d.province_code = p.code AND d.year = $1 - 1 AND d.month <= $3)::text AS "previousSpent",
+       (SELECT pe.total_amount FROM estimate pe WHERE pe.province_code = p.code AND pe.year = $1 - 1)::text
+         AS "previousEstimate"
 FROM province p
 LEFT JOIN estimate e ON e.province_code = p.code AND e.year = $1
 LEFT JOIN spending s ON s.province_code = p.code AND s.year = $1
@@ -22,6 +27,11 @@ FROM spending_detail d LEFT JOIN facility f ON f.code = d.facility_code
 WHERE d.province_code = $1 AND d.year = $2
 GROUP BY d.facility_code, f.name
 ORDER BY sum(d.spent) DESC, d.facility_code`;
+
+/** A province's ($1) facilities' spending in months 1 to $3 of year $2 (the year before the one shown). */
+export const FACILITY_PREVIOUS_SPENDING = `
+SELECT facility_code AS "facilityCode", sum(spent)::text AS "spent" FROM spending_detail
+WHERE province_code = $1 AND year = $2 AND month <= $3 GROUP BY facility_code`;
 
 /** A province's ($1) spending in year $2 by discharge month (months without spending are absent). */
 export const MONTH_SPENDING = `

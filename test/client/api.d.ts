@@ -1007,6 +1007,28 @@ export interface components {
              * @description alerts of this province and year not yet resolved (open or acknowledged), of any kind
              */
             openAlerts: number;
+            /** @description the same months of the previous year, beside this year's */
+            previousYear: {
+                /** Format: int32 */
+                year: number;
+                /**
+                 * Format: int32
+                 * @description months 1 to this one are compared (this year's so far)
+                 */
+                through: number;
+                /**
+                 * @description spent in those months of the previous year
+                 * @example 280000
+                 */
+                spent: string;
+                /**
+                 * @description that spending over the previous year's estimate
+                 * @example 0.8512
+                 */
+                ratio: string | null;
+                /** @description (spent - previous) / previous, 4 decimals; null when nothing was spent then */
+                change: string | null;
+            };
         };
         ProvinceUsageDetail: components["schemas"]["ProvinceUsage"] & {
             /** Format: int32 */
@@ -1027,6 +1049,13 @@ export interface components {
                  * @example 0.8512
                  */
                 share: string | null;
+                /**
+                 * @description in this province, the same months of the previous year
+                 * @example 280000
+                 */
+                previousSpent: string;
+                /** @description (spent - previous) / previous, 4 decimals; null when nothing was spent then */
+                change: string | null;
             }[];
             /** @description all 12 months of the year by discharge month (Vietnam time), "0" for a month without spending */
             byMonth: {

@@ -31,6 +31,9 @@ async function scenario() {
     { provinceCode: "79", year: 2026, month: 2, facilityCode: "79001", spent: "500000" },
     { provinceCode: "48", year: 2026, month: 2, facilityCode: "48001", spent: "70000" },
     { provinceCode: "79", year: 2025, month: 12, facilityCode: "79001", spent: "999" },
+    // Huế last year: April is within the months shown (to July), September is not.
+    { provinceCode: "46", year: 2025, month: 4, facilityCode: "46001", spent: "120000" },
+    { provinceCode: "46", year: 2025, month: 9, facilityCode: "46001", spent: "5000" },
   ]);
   t.clock.set(HALF_2026);
 }
@@ -55,6 +58,8 @@ describe("usage of every province", () => {
           elapsedRatio: "0.5000",
           projectedRatio: "0.9000",
           openAlerts: 0,
+          // The same months (January to July) of 2025.
+          previousYear: { year: 2025, through: 7, spent: "0", ratio: "0.0000", change: null },
         },
         {
           provinceCode: "79",
@@ -66,6 +71,8 @@ describe("usage of every province", () => {
           elapsedRatio: "0.5000",
           projectedRatio: "0.5000",
           openAlerts: 0,
+          // The same months (January to July) of 2025.
+          previousYear: { year: 2025, through: 7, spent: "0", ratio: null, change: null },
         },
         {
           provinceCode: "46",
@@ -77,6 +84,8 @@ describe("usage of every province", () => {
           elapsedRatio: "0.5000",
           projectedRatio: "0.0000",
           openAlerts: 0,
+          // The same months (January to July) of 2025.
+          previousYear: { year: 2025, through: 7, spent: "120000", ratio: null, change: "-1.0000" },
         },
         {
           provinceCode: "48",
@@ -88,6 +97,8 @@ describe("usage of every province", () => {
           elapsedRatio: "0.5000",
           projectedRatio: null,
           openAlerts: 0,
+          // The same months (January to July) of 2025.
+          previousYear: { year: 2025, through: 7, spent: "0", ratio: null, change: null },
         },
       ],
     });
@@ -100,6 +111,7 @@ describe("usage of every province", () => {
     expect(in2025.body.year).toBe(2025);
     expect(in2025.body.provinces.map((p: any) => [p.provinceCode, p.spent, p.ratio, p.elapsedRatio])).toEqual([
       ["01", "0", "0.0000", "1.0000"],
+      ["46", "125000", null, "1.0000"],
       ["79", "999", null, "1.0000"],
     ]);
     t.clock.set("2025-12-31T17:00:00Z"); // midnight in Hà Nội: 2026 begins
@@ -163,6 +175,7 @@ describe("usage of every province", () => {
         elapsedRatio: "0.5000",
         projectedRatio: null,
         openAlerts: 0,
+        previousYear: { year: 2025, through: 7, spent: "0", ratio: null, change: null },
       },
     ]);
     expect((await t.json("GET", "/v1/usage?year=2026", { key: await t.key("facility", "01001") })).status).toBe(403);
@@ -191,10 +204,25 @@ describe("usage of one province", () => {
       elapsedRatio: "0.5000",
       projectedRatio: "0.9000",
       openAlerts: 0,
+      previousYear: { year: 2025, through: 7, spent: "0", ratio: "0.0000", change: null },
       byFacility: [
         // 300,000 / 450,000.50 = 0.666665926.. ; 150,000.50 / 450,000.50 = 0.333334073..
-        { facilityCode: "01001", name: "Bệnh viện Bạch Mai", spent: "300000", share: "0.6667" },
-        { facilityCode: "01002", name: "Bệnh viện Việt Đức", spent: "150000.50", share: "0.3333" },
+        {
+          facilityCode: "01001",
+          name: "Bệnh viện Bạch Mai",
+          spent: "300000",
+          share: "0.6667",
+          previousSpent: "0",
+          change: null,
+        },
+        {
+          facilityCode: "01002",
+          name: "Bệnh viện Việt Đức",
+          spent: "150000.50",
+          share: "0.3333",
+          previousSpent: "0",
+          change: null,
+        },
       ],
       byMonth: months,
     });

@@ -13,7 +13,11 @@ SELECT p.code AS "provinceCode", p.name AS "name",
        COALESCE(s.spent, 0)::text AS "spent",
        COALESCE(s.pending_amount, 0)::text AS "pending",
        (SELECT count(*)::int FROM alert a WHERE a.province_code = p.code AND a.year = $1 AND a.status <> 'resolved')
-         AS "openAlerts"
+         AS "openAlerts",
+       (SELECT COALESCE(sum(d.spent), 0) FROM spending_detail d
+         WHERE d.province_code = p.code AND d.year = $1 - 1 AND d.month <= $3)::text AS "previousSpent",
+       (SELECT pe.total_amount FROM estimate pe WHERE pe.province_code = p.code AND pe.year = $1 - 1)::text
+         AS "previousEstimate"
 FROM province p
 LEFT JOIN estimate e ON e.province_code = p.code AND e.year = $1
 LEFT JOIN spending s ON s.province_code = p.code AND s.year = $1
@@ -28,10 +32,14 @@ GROUP BY d.facility_code, f.name
 ORDER BY sum(d.spent) DESC, d.facility_code;
 
 -- 5
+SELECT facility_code AS "facilityCode", sum(spent)::text AS "spent" FROM spending_detail
+WHERE province_code = $1 AND year = $2 AND month <= $3 GROUP BY facility_code;
+
+-- 6
 SELECT month AS "month", sum(spent)::text AS "spent" FROM spending_detail
 WHERE province_code = $1 AND year = $2 GROUP BY month;
 
--- 6
+-- 7
 SELECT province_code AS "provinceCode", year, discharge_month AS "month", delay_months AS "delay",
        amount::text AS "amount"
 FROM arrival_triangle

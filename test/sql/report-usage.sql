@@ -13,7 +13,11 @@ SELECT p.code AS "provinceCode", p.name AS "name",
        COALESCE(s.spent, 0)::text AS "spent",
        COALESCE(s.pending_amount, 0)::text AS "pending",
        (SELECT count(*)::int FROM alert a WHERE a.province_code = p.code AND a.year = $1 AND a.status <> 'resolved')
-         AS "openAlerts"
+         AS "openAlerts",
+       (SELECT COALESCE(sum(d.spent), 0) FROM spending_detail d
+         WHERE d.province_code = p.code AND d.year = $1 - 1 AND d.month <= $3)::text AS "previousSpent",
+       (SELECT pe.total_amount FROM estimate pe WHERE pe.province_code = p.code AND pe.year = $1 - 1)::text
+         AS "previousEstimate"
 FROM province p
 LEFT JOIN estimate e ON e.province_code = p.code AND e.year = $1
 LEFT JOIN spending s ON s.province_code = p.code AND s.year = $1
