@@ -199,10 +199,11 @@ try {
         now.toISOString(),
         now.toISOString(),
         // Columns added by later migrations come last in the table (ALTER TABLE ADD COLUMN): referral_from,
-        // referral_paper, warnings.
+        // referral_paper, warnings, cost_split.
         null,
         null,
         "[]",
+        "{}",
       ];
       return row.map(esc).join("\t") + "\n";
     }),
