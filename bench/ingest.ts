@@ -77,7 +77,7 @@ try {
   const bodies = batches.map((b) => ({ key: keys.get(b.facility.code)!, bytes: Buffer.from(JSON.stringify(b.body)) }));
   // The same claims again under new ids, each with LINES cost lines (issue 20): what lines cost on the JSON path.
   const lineRng = rng(5);
-  const linedBodies = makeBatches(fs, BATCHES, SIZE, now, 1, "lines").map((b) => ({
+  const linedBodies = makeBatches(fs, LINES ? BATCHES : 0, SIZE, now, 1, "lines").map((b) => ({
     key: keys.get(b.facility.code)!,
     bytes: Buffer.from(
       JSON.stringify({
@@ -120,7 +120,8 @@ try {
   const linesRun = newRun();
   const half = (n: number) => Math.ceil(n / 2);
   await jsonRun.time(dbUrl, server.child.pid, () => clients(0, half(bodies.length), postJson));
-  await linesRun.time(dbUrl, server.child.pid, () => clients(0, half(linedBodies.length), postLined));
+  // LINES=0 leaves the lined run out (the figures as before lines existed).
+  if (LINES) await linesRun.time(dbUrl, server.child.pid, () => clients(0, half(linedBodies.length), postLined));
   await xmlRun.time(dbUrl, server.child.pid, () =>
     clients(0, half(envelopes.files.length), (i) => postXml(server.url, envelopes.files[i]!, keys)),
   );
@@ -132,7 +133,7 @@ try {
   await linesRun.time(dbUrl, server.child.pid, () => clients(half(linedBodies.length), linedBodies.length, postLined));
   await jsonRun.time(dbUrl, server.child.pid, () => clients(half(bodies.length), bodies.length, postJson));
   const claimCount = BATCHES * SIZE;
-  const linesRate = claimCount / linesRun.seconds;
+  const linesRate = LINES ? claimCount / linesRun.seconds : 0;
   const ingestSeconds = jsonRun.seconds;
   const ingestRate = claimCount / ingestSeconds;
   const ingestDbCpu = jsonRun.dbCpu;

@@ -97,12 +97,12 @@ export function capBodies(capFor: (path: string) => BodyCap): MiddlewareHandler<
     const cap = capFor(ctx.req.path);
     const declared = ctx.req.header("content-length");
     if (declared !== undefined && Number(declared) > cap.bytes) throw tooLarge(cap.bytes);
-    const body = ctx.req.raw.body;
-    // A declared length is all Node or Workers let through; a chunked body is counted as it is read.
-    if (body && !cap.streamed && declared === undefined)
+    // A declared length is all Node or Workers let through; a chunked body is counted as it is read. The body is
+    // touched only then: on Node, asking for it makes a web stream that reading the text directly does not need.
+    if (!cap.streamed && declared === undefined && ctx.req.raw.body)
       // duplex: Node's fetch requires it for a stream body; TypeScript's RequestInit does not know it yet.
       ctx.req.raw = new Request(ctx.req.raw, {
-        body: body.pipeThrough(countedUpTo(cap.bytes)),
+        body: ctx.req.raw.body.pipeThrough(countedUpTo(cap.bytes)),
         duplex: "half",
       } as RequestInit);
     await next();
