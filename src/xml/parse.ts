@@ -584,9 +584,14 @@ export function parseRows(
   row: string,
   maxDepth = DEFAULT_LIMITS.maxDepth,
 ): Map<string, string>[] | { malformed: string } {
-  const tableReader = rowReader?.maxDepth === maxDepth ? rowReader : (rowReader = new RowReader(maxDepth));
+  const rows = rowReader?.maxDepth === maxDepth ? rowReader : (rowReader = new RowReader(maxDepth));
+  return orMalformed(() => rows.read(xml, where, row));
+}
+
+/** What `read` gives, or why the inner document is not well-formed; anything worse is thrown. */
+function orMalformed<T>(read: () => T): T | { malformed: string } {
   try {
-    return tableReader.read(xml, where, row);
+    return read();
   } catch (err) {
     if (err instanceof NotWellFormed) return { malformed: err.message.slice(0, 200) };
     throw err;
@@ -607,10 +612,5 @@ export function parseTable(
   maxDepth = DEFAULT_LIMITS.maxDepth,
 ): ParsedTable | { malformed: string } {
   const tableReader = reader?.maxDepth === maxDepth ? reader : (reader = new TableReader(maxDepth));
-  try {
-    return tableReader.read(xml, where);
-  } catch (err) {
-    if (err instanceof NotWellFormed) return { malformed: err.message.slice(0, 200) };
-    throw err;
-  }
+  return orMalformed(() => tableReader.read(xml, where));
 }
