@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { Dec } from "../domain/money.ts";
+import { Dec, formatMoney } from "../domain/money.ts";
 import type { FieldError } from "../domain/field-errors.ts";
 import { Measure, Money } from "../http/schemas.ts";
 import type { CostRules } from "./rules.ts";
@@ -92,7 +92,7 @@ export function linesMismatches(lines: readonly ClaimLine[], totals: ClaimTotals
     .map(([path, stated, summed, what]) => ({
       path,
       code: "lines_mismatch",
-      message: `${what} add up to ${summed.toFixed()}, not ${stated!.toFixed()}`,
+      message: `${what} add up to ${formatMoney(summed)}, not ${formatMoney(stated!)}`,
     }));
 }
 

@@ -50,7 +50,7 @@ export function splitCounted(counted: Dec, weights: CostSplit): Map<string, Dec>
 /** A split as stored on the claim (cost_split) and read back: group -> decimal string. */
 export const splitToJson = (split: CostSplit): Record<string, string> =>
   Object.fromEntries(
-    [...split.entries()].sort(([a], [b]) => byCode(a, b)).map(([group, part]) => [group, part.toFixed()]),
+    [...split.entries()].sort(([a], [b]) => byCode(a, b)).map(([group, part]) => [group, part.toString()]),
   );
 
 export const splitFromJson = (stored: unknown): Map<string, Dec> =>
