@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { Count, MoneyOut, Text, Year } from "../http/schemas.ts";
+import { ChangeOut, Count, MoneyOut, RatioOut, Text, Year } from "../http/schemas.ts";
 import { COST_CATEGORIES } from "./rules.ts";
 
 const Through = z.coerce.number().int().min(1).max(12).openapi({
@@ -12,25 +12,13 @@ export const CostsQuery = z.object({
   through: Through.optional(),
 });
 
-const Change = z
-  .string()
-  .max(24)
-  .regex(/^-?[0-9]+\.[0-9]{4}$/)
-  .nullable()
-  .openapi({ description: "(spent - previousSpent) / previousSpent, 4 decimals; null when nothing was spent then" });
-
-const Share = z
-  .string()
-  .max(8)
-  .regex(/^[0-9]\.[0-9]{4}$/)
-  .nullable()
-  .openapi({ description: "of this year's spent, 4 decimals; null when nothing was spent" });
+const Share = RatioOut.nullable().openapi({ description: "of this year's spent, 4 decimals; null when nothing was" });
 
 const Figures = {
   spent: MoneyOut.openapi({ description: "this year, months 1 to `through`" }),
   share: Share,
   previousSpent: MoneyOut.openapi({ description: "the previous year, the same months" }),
-  change: Change,
+  change: ChangeOut,
 };
 
 export const CostBreakdown = z
@@ -39,7 +27,7 @@ export const CostBreakdown = z
     through: Count.max(12),
     spent: MoneyOut,
     previousSpent: MoneyOut,
-    change: Change,
+    change: ChangeOut,
     groups: z
       .array(
         z.object({

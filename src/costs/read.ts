@@ -1,7 +1,7 @@
 import { type Caller, canSeeProvince, requireRole } from "../auth/caller.ts";
 import type { AppDeps } from "../deps.ts";
-import { Dec, formatMoney, ratio } from "../domain/money.ts";
-import { vietnamYearMonth } from "../domain/period.ts";
+import { change, Dec, formatMoney, ratio } from "../domain/money.ts";
+import { monthsShown, vietnamYearMonth } from "../domain/period.ts";
 import { notFound } from "../http/problem.ts";
 import type { CostBreakdownOut } from "./contract.ts";
 import { type CostGroup, UNSPECIFIED_GROUP } from "./rules.ts";
@@ -17,12 +17,10 @@ interface GroupRow {
 
 /** The year and the last month shown: by default this year up to this month, a past year whole. */
 function period(deps: Deps, query: { year?: number | undefined; through?: number | undefined }) {
-  const now = vietnamYearMonth(deps.clock.now());
-  const year = query.year ?? now.year;
-  return { year, through: query.through ?? (year === now.year ? now.month : 12) };
+  const now = deps.clock.now();
+  const year = query.year ?? vietnamYearMonth(now).year;
+  return { year, through: query.through ?? monthsShown(year, now) };
 }
-
-const change = (spent: Dec, previous: Dec) => ratio(spent.minus(previous), previous);
 
 /** The rows as a breakdown: each group named by the rules, largest first, and the groups rolled up by category. */
 export function breakdown(rows: GroupRow[], groups: readonly CostGroup[], year: number, through: number) {

@@ -45,6 +45,11 @@ export function fixed(value: Decimal.Value, places: number): string {
   return places === 0 ? sign + int : `${sign}${int}.${frac.padEnd(places, "0")}`;
 }
 
+/** (now - then) / then with 4 decimals: a change against an earlier figure; null when the earlier one is zero. */
+export function change(now: Decimal.Value, then: Decimal.Value): string | null {
+  return ratio(new Dec(now).minus(then), then);
+}
+
 /**
  * A usage ratio with 4 decimals, rounded half up (0.84995 -> "0.8500").
  * Null when there is no estimate to divide by.

@@ -22,6 +22,15 @@ export function vietnamYearMonth(at: Date): YearMonth {
   return { year: local.getUTCFullYear(), month: local.getUTCMonth() + 1 };
 }
 
+/**
+ * The months of `year` that have begun at `now` in Vietnam time: up to this month in the current year, all of a past
+ * one, none of a future one. Comparisons with the previous year take the same months.
+ */
+export function monthsShown(year: number, now: Date): number {
+  const current = vietnamYearMonth(now);
+  return year === current.year ? current.month : year < current.year ? 12 : 0;
+}
+
 /** The instant a Vietnam-time calendar year starts. */
 export function yearStart(year: number): Date {
   return new Date(Date.UTC(year, 0, 1) - VIETNAM_OFFSET_MS);

@@ -107,6 +107,10 @@ export const RatioOut = z
   .max(24)
   .regex(/^-?[0-9]+(\.[0-9]+)?$/)
   .openapi({ example: "0.8512" });
+/** A change against an earlier figure, (now - then) / then (domain/money.ts `change`); null when then was zero. */
+export const ChangeOut = RatioOut.nullable().openapi({
+  description: "(this - then) / then, 4 decimals rounded half up; null when then was zero",
+});
 export const Timestamp = z.string().max(30).openapi({ example: "2026-03-01T04:00:00.000Z", format: "date-time" });
 
 /** Strings of the service's own making (codes, messages): bounded so a client can size its buffers. */

@@ -109,7 +109,8 @@ export function netDeltas(
       spent: cur.spent.plus(contribution.spent.times(sign)),
       pending: cur.pending.plus(contribution.pending.times(sign)),
       count: cur.count + sign * contribution.count,
-      groups: addSplit(new Map(cur.groups), contribution.groups, sign),
+      // cur's map is this netting's own (made fresh below), so it is added to in place.
+      groups: addSplit(cur.groups as Map<string, Dec>, contribution.groups, sign),
     });
   };
   for (const { before, after } of changes) {

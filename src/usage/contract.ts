@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { Text, Count, MoneyOut, RatioOut, Timestamp, Year } from "../http/schemas.ts";
+import { ChangeOut, Text, Count, MoneyOut, RatioOut, Timestamp, Year } from "../http/schemas.ts";
 
 /** What the usage routes answer: spending against each province's estimate. */
 const ROUNDING = "4 decimals, rounded half up from the unrounded values";
@@ -7,14 +7,6 @@ const ROUNDING = "4 decimals, rounded half up from the unrounded values";
 export const UsageQuery = z.object({
   year: Year.optional().openapi({ description: "financial (calendar) year in Vietnam time; default: the current one" }),
 });
-
-/** (this - then) / then, 4 decimals; null when nothing was spent then. */
-const Change = z
-  .string()
-  .max(24)
-  .regex(/^-?[0-9]+\.[0-9]{4}$/)
-  .nullable()
-  .openapi({ description: "(spent - previous) / previous, 4 decimals; null when nothing was spent then" });
 
 export const ProvinceUsage = z
   .object({
@@ -53,7 +45,7 @@ export const ProvinceUsage = z
         through: Count.max(12).openapi({ description: "months 1 to this one are compared (this year's so far)" }),
         spent: MoneyOut.openapi({ description: "spent in those months of the previous year" }),
         ratio: RatioOut.nullable().openapi({ description: "that spending over the previous year's estimate" }),
-        change: Change,
+        change: ChangeOut,
       })
       .openapi({ description: "the same months of the previous year, beside this year's" }),
   })
@@ -82,7 +74,7 @@ export const ProvinceUsageDetail = ProvinceUsage.extend({
           description: `the facility's spent / the province's spent, ${ROUNDING}; null when the province spent nothing`,
         }),
         previousSpent: MoneyOut.openapi({ description: "in this province, the same months of the previous year" }),
-        change: Change,
+        change: ChangeOut,
       }),
     )
     .max(100_000)

@@ -1,8 +1,8 @@
 import type { z } from "@hono/zod-openapi";
 import { type Caller, canSeeProvince, requireRole } from "../auth/caller.ts";
 import type { AppDeps } from "../deps.ts";
-import { Dec, formatMoney, ratio } from "../domain/money.ts";
-import { elapsedRatio, vietnamYearMonth } from "../domain/period.ts";
+import { change, Dec, formatMoney, ratio } from "../domain/money.ts";
+import { elapsedRatio, monthsShown, vietnamYearMonth } from "../domain/period.ts";
 import { notFound } from "../http/problem.ts";
 import { projectedRatios } from "../reports/projection.ts";
 import type { ProvinceUsage, ProvinceUsageDetail, UsageList } from "./contract.ts";
@@ -27,12 +27,6 @@ function usageRows(deps: Pick<AppDeps, "db">, year: number, provinceCode: string
   return deps.db.sql.query<Row>(sql.USAGE_ROWS, [year, provinceCode, through]);
 }
 
-/** The months of the year shown that have begun: up to this month in the current year, all of a past one. */
-export function monthsShown(year: number, now: Date): number {
-  const current = vietnamYearMonth(now);
-  return year === current.year ? current.month : year < current.year ? 12 : 0;
-}
-
 /** The same months of the previous year, beside this year's figures. */
 function previousYear(row: Row, year: number, through: number) {
   return {
@@ -40,7 +34,7 @@ function previousYear(row: Row, year: number, through: number) {
     through,
     spent: formatMoney(row.previousSpent),
     ratio: ratio(row.previousSpent, row.previousEstimate),
-    change: ratio(new Dec(row.spent).minus(row.previousSpent), row.previousSpent),
+    change: change(row.spent, row.previousSpent),
   };
 }
 
@@ -149,7 +143,7 @@ export async function provinceUsageDetail(
       spent: formatMoney(f.spent),
       share: ratio(f.spent, row.spent),
       previousSpent: formatMoney(previous.get(f.facilityCode) ?? "0"),
-      change: ratio(new Dec(f.spent).minus(previous.get(f.facilityCode) ?? "0"), previous.get(f.facilityCode) ?? "0"),
+      change: change(f.spent, previous.get(f.facilityCode) ?? "0"),
     })),
     byMonth,
   };

@@ -1026,7 +1026,10 @@ export interface components {
                  * @example 0.8512
                  */
                 ratio: string | null;
-                /** @description (spent - previous) / previous, 4 decimals; null when nothing was spent then */
+                /**
+                 * @description (this - then) / then, 4 decimals rounded half up; null when then was zero
+                 * @example 0.8512
+                 */
                 change: string | null;
             };
         };
@@ -1054,7 +1057,10 @@ export interface components {
                  * @example 280000
                  */
                 previousSpent: string;
-                /** @description (spent - previous) / previous, 4 decimals; null when nothing was spent then */
+                /**
+                 * @description (this - then) / then, 4 decimals rounded half up; null when then was zero
+                 * @example 0.8512
+                 */
                 change: string | null;
             }[];
             /** @description all 12 months of the year by discharge month (Vietnam time), "0" for a month without spending */
@@ -1078,7 +1084,10 @@ export interface components {
             spent: string;
             /** @example 280000 */
             previousSpent: string;
-            /** @description (spent - previousSpent) / previousSpent, 4 decimals; null when nothing was spent then */
+            /**
+             * @description (this - then) / then, 4 decimals rounded half up; null when then was zero
+             * @example 0.8512
+             */
             change: string | null;
             /** @description largest first this year; groups with spending in either year */
             groups: {
@@ -1094,14 +1103,20 @@ export interface components {
                  * @example 280000
                  */
                 spent: string;
-                /** @description of this year's spent, 4 decimals; null when nothing was spent */
+                /**
+                 * @description of this year's spent, 4 decimals; null when nothing was
+                 * @example 0.8512
+                 */
                 share: string | null;
                 /**
                  * @description the previous year, the same months
                  * @example 280000
                  */
                 previousSpent: string;
-                /** @description (spent - previousSpent) / previousSpent, 4 decimals; null when nothing was spent then */
+                /**
+                 * @description (this - then) / then, 4 decimals rounded half up; null when then was zero
+                 * @example 0.8512
+                 */
                 change: string | null;
             }[];
             /** @description the groups rolled up: tests, drugs, blood, procedures, supplies, examination, beds ... */
@@ -1113,14 +1128,20 @@ export interface components {
                  * @example 280000
                  */
                 spent: string;
-                /** @description of this year's spent, 4 decimals; null when nothing was spent */
+                /**
+                 * @description of this year's spent, 4 decimals; null when nothing was
+                 * @example 0.8512
+                 */
                 share: string | null;
                 /**
                  * @description the previous year, the same months
                  * @example 280000
                  */
                 previousSpent: string;
-                /** @description (spent - previousSpent) / previousSpent, 4 decimals; null when nothing was spent then */
+                /**
+                 * @description (this - then) / then, 4 decimals rounded half up; null when then was zero
+                 * @example 0.8512
+                 */
                 change: string | null;
             }[];
         };
