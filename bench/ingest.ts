@@ -200,11 +200,12 @@ try {
         now.toISOString(),
         now.toISOString(),
         // Columns added by later migrations come last in the table (ALTER TABLE ADD COLUMN): referral_from,
-        // referral_paper, warnings, cost_split.
+        // referral_paper, warnings, cost_split, lines.
         null,
         null,
         "[]",
         "{}",
+        null,
       ];
       return row.map(esc).join("\t") + "\n";
     }),

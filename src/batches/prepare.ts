@@ -3,6 +3,7 @@ import { validateClaim } from "../claims/validate.ts";
 import type { AppDeps } from "../deps.ts";
 import { sha256 } from "../domain/canonical.ts";
 import { isCitizenIdMismatch } from "../domain/citizen-id.ts";
+import { storedLine, type StoredLine } from "../costs/lines.ts";
 import { requiredDocuments } from "../domain/documents.ts";
 import { isOutOfProvince } from "../domain/flags.ts";
 import { accountingProvince } from "../domain/merger.ts";
@@ -21,6 +22,8 @@ export interface Prepared {
   required: string[];
   outOfProvince: boolean;
   citizenIdMismatch: boolean;
+  /** Its lines as the claim row keeps them; null when it has none. */
+  lines: StoredLine[] | null;
 }
 
 /** Validated claims ready to store, and what was refused before any database work (with the index it had). */
@@ -37,6 +40,7 @@ export function prepare(valid: ValidClaim, facility: FacilityInfo, deps: Pick<Ap
   // out of the schema in a fixed order, so plain JSON is canonical here.
   // A claim without lines hashes as it did before lines existed, so resending one stays "unchanged".
   const { lines, ...rest } = input;
+  const stored = lines.length ? lines.map(storedLine) : null;
   const { drugs, supplies } = input.amounts;
   const content = {
     ...rest,
@@ -50,14 +54,7 @@ export function prepare(valid: ValidClaim, facility: FacilityInfo, deps: Pick<Ap
       ...(drugs ? { drugs: formatMoney(drugs) } : {}),
       ...(supplies ? { supplies: formatMoney(supplies) } : {}),
     },
-    ...(lines.length
-      ? {
-          lines: lines.map((line) => ({
-            ...line,
-            orderedAt: line.orderedAt && new Date(line.orderedAt).toISOString(),
-          })),
-        }
-      : {}),
+    ...(stored ? { lines: stored } : {}),
   };
   return {
     valid,
@@ -69,6 +66,7 @@ export function prepare(valid: ValidClaim, facility: FacilityInfo, deps: Pick<Ap
     required: requiredDocuments(input, deps.rules.documents),
     outOfProvince: isOutOfProvince(input.patient.cardNumber, facility.provinceCode),
     citizenIdMismatch: isCitizenIdMismatch(input.patient.citizenId, input.patient.birthDate, input.patient.gender),
+    lines: stored,
   };
 }
 

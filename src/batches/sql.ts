@@ -49,7 +49,7 @@ export const LOCK_EXISTING_CLAIMS = `
 SELECT c.id::text AS id, c.claim_id, c.content_hash, c.status::text AS status, c.province_code, c.year, c.month,
        c.insurance_amount::text AS insurance, c.approved_amount::text AS approved, c.version,
        c.received_at, c.missing_documents, c.flags,
-       EXISTS (SELECT 1 FROM claim_line l WHERE l.claim_ref = c.id) AS has_lines, c.cost_split,
+       c.cost_split,
        coalesce((SELECT array_agg(DISTINCT d.type) FROM claim_document d WHERE d.claim_ref = c.id), '{}') AS
          document_types
 FROM claim c
@@ -85,7 +85,8 @@ SELECT c.id, 'version', c.version, $1, jsonb_build_object(
   'referral', c.referral, 'procedure', c.procedure, 'died', c.died,
   'amounts', jsonb_build_object('total', ${money("c.total_amount")}, 'insurance', ${money("c.insurance_amount")},
     'patient', ${money("c.patient_amount")}, 'other', ${money("c.other_amount")}),
-  'status', c.status, 'missingDocuments', to_jsonb(c.missing_documents), 'flags', to_jsonb(c.flags))
+  'status', c.status, 'missingDocuments', to_jsonb(c.missing_documents), 'flags', to_jsonb(c.flags),
+  'lines', c.lines)
 FROM claim c WHERE c.id = ANY($3::bigint[])
 ORDER BY c.id`;
 
@@ -94,21 +95,21 @@ ORDER BY c.id`;
  * array (json, not jsonb: PostgreSQL reads it in about two thirds of the
  * time). A correction keeps the first receipt time, bumps the version, and
  * keeps the pending clock (and stuck mark) running while documents are still
- * missing.
+ * missing. A claim's lines ride in its row (claim.lines), so a correction replaces them with the rest.
  */
 export const UPSERT_CLAIMS = `
 INSERT INTO claim (facility_code, claim_id, province_code, year, month, visit_type, admitted_at, discharged_at,
   received_at,
   card_number, citizen_id, patient_name, birth_date, gender, diagnosis_primary, diagnosis_secondary,
   referral, referral_from, referral_paper, procedure, died, total_amount, insurance_amount, patient_amount,
-  other_amount, status, missing_documents, flags, warnings, cost_split, pending_since, content_hash, batch_ref,
+  other_amount, status, missing_documents, flags, warnings, cost_split, lines, pending_since, content_hash, batch_ref,
   updated_at)
 SELECT $1, t.claim_id, t.province_code, t.year, t.month, t.visit_type::"VisitType", t.admitted_at, t.discharged_at, $2,
   t.card_number, t.citizen_id, t.patient_name, t.birth_date, t.gender, t.diagnosis_primary,
   ARRAY(SELECT json_array_elements_text(t.diagnosis_secondary)),
   t.referral, t.referral_from, t.referral_paper, t.procedure, t.died, t.total, t.insurance, t.patient, t.other,
   t.status::"ClaimStatus", ARRAY(SELECT json_array_elements_text(t.missing)), ARRAY(SELECT
-    json_array_elements_text(t.flags)), t.warnings, t.cost_split,
+    json_array_elements_text(t.flags)), t.warnings, t.cost_split, t.lines,
   CASE WHEN t.status = 'pending_documentation' THEN $2::timestamptz END,
   t.content_hash, $3, $2
 FROM json_to_recordset($4::json) AS t(claim_id text, province_code text, year int, month int, visit_type text,
@@ -117,7 +118,7 @@ FROM json_to_recordset($4::json) AS t(claim_id text, province_code text, year in
   gender text, diagnosis_primary text, diagnosis_secondary json, referral boolean, referral_from text,
   referral_paper text, procedure boolean, died boolean,
   total numeric, insurance numeric, patient numeric, other numeric, status text, missing json, flags json,
-  warnings jsonb, cost_split jsonb, content_hash text)
+  warnings jsonb, cost_split jsonb, lines json, content_hash text)
 ON CONFLICT (facility_code, claim_id) DO UPDATE SET
   province_code = EXCLUDED.province_code, year = EXCLUDED.year, month = EXCLUDED.month, visit_type =
     EXCLUDED.visit_type,
@@ -129,7 +130,7 @@ ON CONFLICT (facility_code, claim_id) DO UPDATE SET
   died = EXCLUDED.died, total_amount = EXCLUDED.total_amount, insurance_amount = EXCLUDED.insurance_amount,
   patient_amount = EXCLUDED.patient_amount, other_amount = EXCLUDED.other_amount,
   status = EXCLUDED.status, missing_documents = EXCLUDED.missing_documents, flags = EXCLUDED.flags,
-  warnings = EXCLUDED.warnings, cost_split = EXCLUDED.cost_split,
+  warnings = EXCLUDED.warnings, cost_split = EXCLUDED.cost_split, lines = EXCLUDED.lines,
   pending_since = CASE WHEN EXCLUDED.status = 'pending_documentation' THEN coalesce(claim.pending_since,
     EXCLUDED.pending_since) END,
   stuck = EXCLUDED.status = 'pending_documentation' AND claim.stuck,
@@ -137,19 +138,6 @@ ON CONFLICT (facility_code, claim_id) DO UPDATE SET
   content_hash = EXCLUDED.content_hash, version = claim.version + 1,
   batch_ref = EXCLUDED.batch_ref, updated_at = EXCLUDED.updated_at
 RETURNING id::text AS id, claim_id`;
-
-/** A correction replaces the claim's lines whole: the old ones go first. */
-export const DELETE_LINES = `DELETE FROM claim_line WHERE claim_ref = ANY($1::bigint[])`;
-
-/** The claims' cost lines, one statement for the batch; amounts as decimal strings, read exactly. */
-export const INSERT_LINES = `
-INSERT INTO claim_line (claim_ref, line_no, kind, item_code, name, cost_group, quantity, unit_price, amount,
-  insurance_amount, ordered_at)
-SELECT t.claim_ref, t.line_no, t.kind::"LineKind", t.item_code, t.name, t.cost_group, t.quantity, t.unit_price,
-  t.amount, t.insurance_amount, t.ordered_at
-FROM json_to_recordset($1::json) AS t(claim_ref bigint, line_no int, kind text, item_code text, name text,
-  cost_group smallint, quantity numeric, unit_price numeric, amount numeric, insurance_amount numeric,
-  ordered_at timestamptz)`;
 
 /** Documents sent with the claims, skipping any already recorded with the same type and reference. */
 export const INSERT_DOCUMENTS = `

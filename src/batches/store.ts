@@ -32,8 +32,6 @@ interface Stored {
   received_at: Date;
   document_types: string[];
   missing_documents: string[] | null;
-  /** Whether it has cost lines, which a correction replaces. */
-  has_lines: boolean;
   /** What it counts by cost group. */
   cost_split: Record<string, string>;
   flags: ClaimFlag[] | null;
@@ -279,32 +277,13 @@ function claimRow({ claim, status, missing, flags, split }: Settled) {
     flags,
     warnings: claim.valid.warnings,
     cost_split: splitToJson(split!),
+    lines: claim.lines,
     content_hash: claim.contentHash,
   };
 }
 
-/** The lines of the claims written, numbered from 0, as INSERT_LINES reads them. */
-function lineRows(settled: Settled[], idOf: Map<string, string>) {
-  return settled.flatMap(({ claim }) =>
-    claim.valid.input.lines.map((line, lineNo) => ({
-      claim_ref: idOf.get(claim.claimId)!,
-      line_no: lineNo,
-      kind: line.kind,
-      item_code: line.itemCode,
-      name: line.name ?? null,
-      cost_group: Number(line.costGroup),
-      quantity: line.quantity.toString(),
-      unit_price: line.unitPrice.toString(),
-      amount: line.amount.toString(),
-      insurance_amount: line.insurance.toString(),
-      ordered_at: line.orderedAt ?? null,
-    })),
-  );
-}
-
 /**
- * The history of corrected claims, the claims, their lines (a correction's old ones removed first), then their
- * documents: five statements at most.
+ * The history of corrected claims, the claims (with their lines), then their documents: three statements at most.
  */
 async function writeClaims(run: StoreRun, settled: Settled[]): Promise<void> {
   if (settled.length === 0) return;
@@ -319,10 +298,6 @@ async function writeClaims(run: StoreRun, settled: Settled[]): Promise<void> {
     JSON.stringify(settled.map(claimRow)),
   ]);
   const idOf = new Map(ids.map((row) => [row.claim_id, row.id]));
-  const hadLines = corrected.filter((item) => item.stored!.has_lines);
-  if (hadLines.length) await tx.query(sql.DELETE_LINES, [hadLines.map((item) => item.stored!.id)]);
-  const lines = lineRows(settled, idOf);
-  if (lines.length) await tx.query(sql.INSERT_LINES, [JSON.stringify(lines)]);
   const docs = settled.flatMap(({ claim }) =>
     claim.valid.input.documents.map((doc) => ({ ref: idOf.get(claim.claimId)!, ...doc })),
   );

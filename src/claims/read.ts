@@ -8,6 +8,7 @@ import { CursorField, decodeCursor, page } from "../http/paging.ts";
 import { iso } from "../http/schemas.ts";
 import { prismaSession } from "../db/client.ts";
 import { referralPaperView } from "./referrals.ts";
+import { linesFromStored } from "../costs/lines.ts";
 
 /** Every claim query starts from this: the caller's scope is part of the WHERE, never an afterthought. */
 export function claimScope(caller: Caller): Prisma.ClaimWhereInput {
@@ -16,7 +17,7 @@ export function claimScope(caller: Caller): Prisma.ClaimWhereInput {
   return {};
 }
 
-type ClaimRow = Prisma.ClaimGetPayload<object>;
+type ClaimRow = Omit<Prisma.ClaimGetPayload<object>, "lines">;
 
 /** A claim as lists show it. */
 export const claimSummary = (c: ClaimRow) => ({
@@ -56,7 +57,6 @@ export async function claimDetail(
     include: {
       documents: { orderBy: { id: "asc" } },
       history: { orderBy: { id: "asc" } },
-      lines: { orderBy: { lineNo: "asc" } },
     },
   });
   if (!claim) return null;
@@ -80,17 +80,7 @@ export async function claimDetail(
       receivedAt: d.receivedAt.toISOString(),
     })),
     history: claim.history.map((h) => ({ kind: h.kind, version: h.version, at: h.at.toISOString(), data: h.data })),
-    lines: claim.lines.map((line) => ({
-      kind: line.kind,
-      itemCode: line.itemCode,
-      name: line.name,
-      costGroup: String(line.costGroup),
-      quantity: line.quantity.toString(),
-      unitPrice: line.unitPrice.toString(),
-      amount: formatMoney(line.amount.toString()),
-      insurance: formatMoney(line.insuranceAmount.toString()),
-      orderedAt: line.orderedAt?.toISOString() ?? null,
-    })),
+    lines: linesFromStored(claim.lines),
     warnings: claim.warnings as Array<{ path: string; code: string; message: string }>,
   };
 }
@@ -126,6 +116,8 @@ export async function listClaims(deps: Pick<AppDeps, "db">, caller: Caller, filt
     },
     orderBy: { id: "desc" },
     take: filter.limit + 1,
+    // A page of summaries: the lines stay in the database.
+    omit: { lines: true },
   });
   const { data, nextCursor } = page(rows, filter.limit, (row) => [row.id.toString()]);
   return { data: data.map(claimSummary), nextCursor };

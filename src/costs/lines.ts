@@ -55,8 +55,20 @@ export interface ClaimTotals {
   supplies?: Dec | undefined;
 }
 
-const sum = (lines: readonly ClaimLine[], pick: (line: ClaimLine) => Dec) =>
-  lines.reduce((total, line) => total.plus(pick(line)), new Dec(0));
+/** The sums the official tables define, in one pass: every line's amount and insurance, the drugs' and supplies' amounts. */
+function lineSums(lines: readonly ClaimLine[]) {
+  let amount = new Dec(0);
+  let insurance = new Dec(0);
+  let drugs = new Dec(0);
+  let supplies = new Dec(0);
+  for (const line of lines) {
+    amount = amount.plus(line.amount);
+    insurance = insurance.plus(line.insurance);
+    if (line.kind === "drug") drugs = drugs.plus(line.amount);
+    else if (line.kind === "supply") supplies = supplies.plus(line.amount);
+  }
+  return { amount, insurance, drugs, supplies };
+}
 
 /**
  * Where the lines do not add up to the claim's totals, each named by the total's field (relative to the claim),
@@ -65,27 +77,12 @@ const sum = (lines: readonly ClaimLine[], pick: (line: ClaimLine) => Dec) =>
  */
 export function linesMismatches(lines: readonly ClaimLine[], totals: ClaimTotals): FieldError[] {
   if (lines.length === 0) return [];
+  const sums = lineSums(lines);
   const checks: Array<[string, Dec | undefined, Dec, string]> = [
-    ["amounts.total", totals.total, sum(lines, (line) => line.amount), "the lines' amounts"],
-    ["amounts.insurance", totals.insurance, sum(lines, (line) => line.insurance), "the lines' insurance amounts"],
-    [
-      "amounts.drugs",
-      totals.drugs,
-      sum(
-        lines.filter((line) => line.kind === "drug"),
-        (line) => line.amount,
-      ),
-      "the drug lines' amounts",
-    ],
-    [
-      "amounts.supplies",
-      totals.supplies,
-      sum(
-        lines.filter((line) => line.kind === "supply"),
-        (line) => line.amount,
-      ),
-      "the supply lines' amounts",
-    ],
+    ["amounts.total", totals.total, sums.amount, "the lines' amounts"],
+    ["amounts.insurance", totals.insurance, sums.insurance, "the lines' insurance amounts"],
+    ["amounts.drugs", totals.drugs, sums.drugs, "the drug lines' amounts"],
+    ["amounts.supplies", totals.supplies, sums.supplies, "the supply lines' amounts"],
   ];
   return checks
     .filter(([, stated, summed]) => stated !== undefined && !stated.equals(summed))
@@ -127,4 +124,50 @@ export function checkLines(
     errors: [...unknownCostGroups(lines, rules), ...(rejecting ? mismatches : [])],
     warnings: rejecting ? [] : mismatches,
   };
+}
+
+/**
+ * A line as the claim's row keeps it (claim.lines) and as its content hash reads it: one tuple, in this order.
+ * A tuple, not an object: a claim has ~20 lines and the keys would be most of what PostgreSQL parses and stores.
+ */
+export type StoredLine = [
+  kind: LineKind,
+  itemCode: string,
+  name: string | null,
+  costGroup: string,
+  quantity: string,
+  unitPrice: string,
+  amount: string,
+  insurance: string,
+  orderedAt: string | null,
+];
+
+/** The tuple of a checked line: decimals as plain text, the order time in UTC. */
+export const storedLine = (line: ClaimLine): StoredLine => [
+  line.kind,
+  line.itemCode,
+  line.name ?? null,
+  line.costGroup,
+  line.quantity,
+  line.unitPrice,
+  line.amount.toString(),
+  line.insurance.toString(),
+  line.orderedAt ? new Date(line.orderedAt).toISOString() : null,
+];
+
+/** A stored claim's lines as the API shows them; none for a claim sent without lines. */
+export function linesFromStored(stored: unknown) {
+  return ((stored ?? []) as StoredLine[]).map(
+    ([kind, itemCode, name, costGroup, quantity, unitPrice, amount, insurance, orderedAt]) => ({
+      kind,
+      itemCode,
+      name,
+      costGroup,
+      quantity,
+      unitPrice,
+      amount: formatMoney(amount),
+      insurance: formatMoney(insurance),
+      orderedAt,
+    }),
+  );
 }

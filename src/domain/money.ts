@@ -31,6 +31,23 @@ export function parseMoney(value: unknown, { allowNegative = false } = {}): Dec 
   return new Dec(text);
 }
 
+/**
+ * A checked non-negative decimal text (digits, at most one point) as Dec would print it: no leading zeros, no
+ * trailing fraction zeros ("007.50" -> "7.5", "0.000" -> "0"). Made without a Dec: a claim's lines carry thousands.
+ */
+export function plainDecimal(text: string): string {
+  const point = text.indexOf(".");
+  let whole = point < 0 ? text : text.slice(0, point);
+  let fraction = point < 0 ? "" : text.slice(point + 1);
+  let start = 0;
+  while (start < whole.length - 1 && whole[start] === "0") start++;
+  whole = whole.slice(start) || "0";
+  let end = fraction.length;
+  while (end > 0 && fraction[end - 1] === "0") end--;
+  fraction = fraction.slice(0, end);
+  return fraction ? `${whole}.${fraction}` : whole;
+}
+
 /** Money out: plain digits, no exponent; two decimals only when there is a fraction. */
 export function formatMoney(value: Decimal.Value): string {
   const amount = new Dec(value);

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { Dec, parseMoney } from "../domain/money.ts";
+import { parseMoney, plainDecimal } from "../domain/money.ts";
 
 /** Shared input and output pieces of the contract (docs/api.md "Conventions"). */
 export const ProvinceCode = z
@@ -55,17 +55,19 @@ export const Money = moneyInput(
 
 /**
  * A quantity or unit price (SO_LUONG, DON_GIA): non-negative, at most 3 decimals as the XML tables round them, as
- * a decimal string or a JSON number, parsed exactly.
+ * a decimal string or a JSON number. Kept as its plain decimal text (nothing sums it on the way in: a line is stored
+ * and hashed as text, and Dec is made where it is added up).
  */
+const MEASURE = /^[0-9]{1,15}(\.[0-9]{1,3})?$/;
 export const Measure = z
-  .union([z.string().max(40), z.number()])
+  .unknown()
   .transform((input, ctx) => {
-    const text = typeof input === "number" && Number.isFinite(input) ? String(input) : String(input).trim();
-    if (/^[0-9]{1,15}(\.[0-9]{1,3})?$/.test(text)) return new Dec(text);
+    const text = typeof input === "number" && Number.isFinite(input) ? String(input) : typeof input === "string" ? input.trim() : "";
+    if (MEASURE.test(text)) return plainDecimal(text);
     ctx.addIssue({
       code: "custom",
-      params: { code: "invalid_number" },
-      message: 'must be a number >= 0 with at most 3 decimals, e.g. "1.5"',
+      params: { code: input === undefined ? "required" : "invalid_number" },
+      message: input === undefined ? "required" : 'must be a number >= 0 with at most 3 decimals, e.g. "1.5"',
     });
     return z.NEVER;
   })
@@ -76,7 +78,6 @@ export const Measure = z
     ],
     example: "2",
   });
-
 /** Money input that may be negative (estimate adjustments). */
 export const SignedMoney = moneyInput(true, 'must be an amount with at most 2 decimals, e.g. "-5000000"', "-5000000");
 
