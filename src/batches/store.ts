@@ -5,7 +5,7 @@ import { type ClaimStatus, isDecided, statusForMissing } from "../domain/claim-s
 import { missingDocuments } from "../domain/documents.ts";
 import { type ClaimFlag, isLate, overlappingWithinBatch } from "../domain/flags.ts";
 import { sameAttribution } from "../domain/merger.ts";
-import { type CostSplit, lineWeights, splitFromJson, splitToJson } from "../costs/split.ts";
+import { type CostSplit, splitFromJson, splitToJson } from "../costs/split.ts";
 import { contributionOf } from "../spending/contribution.ts";
 import { type MoneyChange, moveMoney } from "../spending/move.ts";
 import { type Prepared, prepare, type Sorted } from "./prepare.ts";
@@ -238,7 +238,7 @@ function moneyChanges(run: StoreRun, settled: Settled[]): MoneyChange[] {
       month: claim.month,
       status,
       insurance: claim.valid.amounts.insurance,
-      weights: lineWeights(claim.valid.input.lines),
+      weights: claim.valid.weights,
     });
     item.split = after.groups;
     return { before: before ? contributionOf(before) : null, after };

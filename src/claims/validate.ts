@@ -1,5 +1,6 @@
 import { checkLines } from "../costs/lines.ts";
 import type { CostRules } from "../costs/rules.ts";
+import type { CostSplit } from "../costs/split.ts";
 import { REFERRAL_PAPER } from "../domain/documents.ts";
 import { type FieldError, fieldErrors } from "../domain/field-errors.ts";
 import { type ClaimInput, ClaimInputSchema } from "./schema.ts";
@@ -18,6 +19,8 @@ export interface ValidClaim {
    * their paths relative to the claim.
    */
   warnings: FieldError[];
+  /** Its lines' insurance by cost group: the shares its counted amount is split by (none without lines). */
+  weights: CostSplit;
 }
 
 export interface ClaimError extends FieldError {
@@ -92,5 +95,6 @@ export function validateClaim(
   for (const error of lines.errors) add(error.path, error.code, error.message);
 
   if (errors.length) return { errors: errors.map(at) };
-  return { claim: { index, input: claim, admittedAt, dischargedAt, amounts: claim.amounts, warnings: lines.warnings } };
+  const { warnings, weights } = lines;
+  return { claim: { index, input: claim, admittedAt, dischargedAt, amounts: claim.amounts, warnings, weights } };
 }

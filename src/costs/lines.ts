@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { Dec, formatMoney } from "../domain/money.ts";
 import type { FieldError } from "../domain/field-errors.ts";
-import { Measure, Money } from "../http/schemas.ts";
+import { LineMoney, Measure } from "../http/schemas.ts";
 import type { CostRules } from "./rules.ts";
 
 /**
@@ -36,8 +36,8 @@ export const ClaimLineSchema = z
       .openapi({ maxLength: 2, description: "MA_NHOM (rules/costs.json lists the groups: GET /v1/rules)" }),
     quantity: Measure.openapi({ description: "SO_LUONG, at most 3 decimals" }),
     unitPrice: Measure.openapi({ description: "DON_GIA (DON_GIA_BV for services), at most 3 decimals" }),
-    amount: Money.openapi({ description: "THANH_TIEN_BV: what the line costs" }),
-    insurance: Money.openapi({ description: "T_BHTT: the fund's part of the line" }),
+    amount: LineMoney.openapi({ description: "THANH_TIEN_BV: what the line costs" }),
+    insurance: LineMoney.openapi({ description: "T_BHTT: the fund's part of the line" }),
     orderedAt: Instant.optional().openapi({ description: "NGAY_YL: when it was ordered" }),
   })
   .strict()
@@ -55,19 +55,28 @@ export interface ClaimTotals {
   supplies?: Dec | undefined;
 }
 
-/** The sums the official tables define, in one pass: every line's amount and insurance, the drugs' and supplies' amounts. */
-function lineSums(lines: readonly ClaimLine[]) {
+/**
+ * What the lines add up to, in one pass, each amount parsed once: the sums the official tables define (every line's
+ * amount and insurance, the drugs' and supplies' amounts), and the insurance by cost group (the weights a claim's
+ * counted amount is split by).
+ */
+export function lineSums(lines: readonly ClaimLine[]) {
   let amount = new Dec(0);
   let insurance = new Dec(0);
   let drugs = new Dec(0);
   let supplies = new Dec(0);
+  const weights = new Map<string, Dec>();
   for (const line of lines) {
-    amount = amount.plus(line.amount);
-    insurance = insurance.plus(line.insurance);
-    if (line.kind === "drug") drugs = drugs.plus(line.amount);
-    else if (line.kind === "supply") supplies = supplies.plus(line.amount);
+    const lineAmount = new Dec(line.amount);
+    const lineInsurance = new Dec(line.insurance);
+    amount = amount.plus(lineAmount);
+    insurance = insurance.plus(lineInsurance);
+    if (line.kind === "drug") drugs = drugs.plus(lineAmount);
+    else if (line.kind === "supply") supplies = supplies.plus(lineAmount);
+    const weight = weights.get(line.costGroup);
+    weights.set(line.costGroup, weight ? weight.plus(lineInsurance) : lineInsurance);
   }
-  return { amount, insurance, drugs, supplies };
+  return { amount, insurance, drugs, supplies, weights };
 }
 
 /**
@@ -75,9 +84,12 @@ function lineSums(lines: readonly ClaimLine[]) {
  * as the official tables define them: T_TONGCHI_BV the sum of THANH_TIEN_BV, T_BHTT of the lines' T_BHTT, T_THUOC of
  * the drugs, T_VTYT of the supplies. None for a claim without lines.
  */
-export function linesMismatches(lines: readonly ClaimLine[], totals: ClaimTotals): FieldError[] {
+export function linesMismatches(
+  lines: readonly ClaimLine[],
+  totals: ClaimTotals,
+  sums = lineSums(lines),
+): FieldError[] {
   if (lines.length === 0) return [];
-  const sums = lineSums(lines);
   const checks: Array<[string, Dec | undefined, Dec, string]> = [
     ["amounts.total", totals.total, sums.amount, "the lines' amounts"],
     ["amounts.insurance", totals.insurance, sums.insurance, "the lines' insurance amounts"],
@@ -94,8 +106,11 @@ export function linesMismatches(lines: readonly ClaimLine[], totals: ClaimTotals
 }
 
 /** Lines filed under a cost group the rules do not know, named by their place (relative to the claim). */
+const knownGroups = new WeakMap<CostRules, Set<string>>();
+
 export function unknownCostGroups(lines: readonly ClaimLine[], rules: CostRules): FieldError[] {
-  const known = new Set(rules.costGroups.map((group) => group.code));
+  let known = knownGroups.get(rules);
+  if (!known) knownGroups.set(rules, (known = new Set(rules.costGroups.map((group) => group.code))));
   return lines.flatMap((line, index) =>
     known.has(line.costGroup)
       ? []
@@ -111,18 +126,20 @@ export function unknownCostGroups(lines: readonly ClaimLine[], rules: CostRules)
 
 /**
  * The line checks of one claim, paths relative to it: an unknown cost group rejects the claim; lines that do not add
- * up reject it or only flag it, as the rules say.
+ * up reject it or only flag it, as the rules say. With the weights its counted amount is split by.
  */
 export function checkLines(
   lines: readonly ClaimLine[],
   totals: ClaimTotals,
   rules: CostRules,
-): { errors: FieldError[]; warnings: FieldError[] } {
-  const mismatches = linesMismatches(lines, totals);
+): { errors: FieldError[]; warnings: FieldError[]; weights: Map<string, Dec> } {
+  const sums = lineSums(lines);
+  const mismatches = linesMismatches(lines, totals, sums);
   const rejecting = rules.linesMismatch === "reject";
   return {
     errors: [...unknownCostGroups(lines, rules), ...(rejecting ? mismatches : [])],
     warnings: rejecting ? [] : mismatches,
+    weights: sums.weights,
   };
 }
 
@@ -150,8 +167,8 @@ export const storedLine = (line: ClaimLine): StoredLine => [
   line.costGroup,
   line.quantity,
   line.unitPrice,
-  line.amount.toString(),
-  line.insurance.toString(),
+  line.amount,
+  line.insurance,
   line.orderedAt ? new Date(line.orderedAt).toISOString() : null,
 ];
 

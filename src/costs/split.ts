@@ -1,18 +1,9 @@
 import { Decimal } from "decimal.js";
 import { Dec } from "../domain/money.ts";
-import type { ClaimLine } from "./lines.ts";
 import { UNSPECIFIED_GROUP } from "./rules.ts";
 
 /** A claim's amount by cost group: group code -> amount. Pure. */
 export type CostSplit = ReadonlyMap<string, Dec>;
-
-/** What the lines ask of the fund, by cost group: the weights a claim's counted amount is split by. */
-export function lineWeights(lines: readonly ClaimLine[]): CostSplit {
-  const weights = new Map<string, Dec>();
-  for (const line of lines)
-    weights.set(line.costGroup, (weights.get(line.costGroup) ?? new Dec(0)).plus(line.insurance));
-  return weights;
-}
 
 const CENT = new Dec("0.01");
 const byCode = (left: string, right: string) => (left < right ? -1 : left > right ? 1 : 0);

@@ -14,12 +14,12 @@ const MONEY_STRING = /^\d{1,16}(\.\d{1,2})?$/;
 const SIGNED_MONEY_STRING = /^-?\d{1,16}(\.\d{1,2})?$/;
 
 /**
- * Parses a money input: a decimal string, or a JSON number with at most two
+ * A money input's text: a decimal string, or a JSON number with at most two
  * decimals (checked on its shortest round-trip text, so 0.1+0.2 is refused)
  * small enough to be exact (under 90 trillion).
  * Returns null when the value is not acceptable money.
  */
-export function parseMoney(value: unknown, { allowNegative = false } = {}): Dec | null {
+export function moneyText(value: unknown, { allowNegative = false } = {}): string | null {
   let text: string;
   if (typeof value === "string") text = value.trim();
   // Past 2^53 / 100 a JSON number can no longer carry exact cents (it was rounded
@@ -27,8 +27,13 @@ export function parseMoney(value: unknown, { allowNegative = false } = {}): Dec 
   else if (typeof value === "number" && Number.isFinite(value) && Math.abs(value) < MAX_EXACT_NUMBER)
     text = String(value);
   else return null;
-  if (!(allowNegative ? SIGNED_MONEY_STRING : MONEY_STRING).test(text)) return null;
-  return new Dec(text);
+  return (allowNegative ? SIGNED_MONEY_STRING : MONEY_STRING).test(text) ? text : null;
+}
+
+/** Parses a money input (see moneyText) into a Dec; null when it is not acceptable money. */
+export function parseMoney(value: unknown, options: { allowNegative?: boolean } = {}): Dec | null {
+  const text = moneyText(value, options);
+  return text === null ? null : new Dec(text);
 }
 
 /**

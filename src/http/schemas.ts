@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { parseMoney, plainDecimal } from "../domain/money.ts";
+import { Dec, moneyText, plainDecimal } from "../domain/money.ts";
 
 /** Shared input and output pieces of the contract (docs/api.md "Conventions"). */
 export const ProvinceCode = z
@@ -26,8 +26,11 @@ const moneyDoc = {
     "more as strings)",
 };
 
-/** A money input field: a decimal string or a number with at most 2 decimals, parsed exactly. */
-function moneyInput(allowNegative: boolean, message: string, example: string) {
+/**
+ * A money input field: a decimal string or a number with at most 2 decimals, checked exactly; `parse` makes what
+ * the schema gives (a Dec, or the plain text where thousands are only stored and summed once).
+ */
+function moneyInput<T>(allowNegative: boolean, message: string, example: string, parse: (text: string) => T) {
   return z
     .unknown()
     .transform((input, ctx) => {
@@ -35,23 +38,24 @@ function moneyInput(allowNegative: boolean, message: string, example: string) {
         ctx.addIssue({ code: "custom", params: { code: "required" }, message: "required" });
         return z.NEVER;
       }
-      const amount = parseMoney(input, { allowNegative });
-      if (amount === null) {
+      const text = moneyText(input, { allowNegative });
+      if (text === null) {
         ctx.addIssue({ code: "custom", params: { code: "invalid_money" }, message });
         return z.NEVER;
       }
-      return amount;
+      return parse(text);
     })
     .openapi({ ...moneyDoc, example });
 }
 
-/** Money input, never negative. */
-export const Money = moneyInput(
-  false,
+const MONEY_MESSAGE =
   'must be a non-negative amount with at most 2 decimals, e.g. "280000" (send amounts of 90 trillion or more as ' +
-    "strings)",
-  "280000",
-);
+  "strings)";
+/** Money input, never negative. */
+export const Money = moneyInput(false, MONEY_MESSAGE, "280000", (text) => new Dec(text));
+
+/** Money input of a cost line: as Money, kept as its plain decimal text (a claim carries thousands of lines). */
+export const LineMoney = moneyInput(false, MONEY_MESSAGE, "280000", plainDecimal);
 
 /**
  * A quantity or unit price (SO_LUONG, DON_GIA): non-negative, at most 3 decimals as the XML tables round them, as
@@ -79,7 +83,12 @@ export const Measure = z
     example: "2",
   });
 /** Money input that may be negative (estimate adjustments). */
-export const SignedMoney = moneyInput(true, 'must be an amount with at most 2 decimals, e.g. "-5000000"', "-5000000");
+export const SignedMoney = moneyInput(
+  true,
+  'must be an amount with at most 2 decimals, e.g. "-5000000"',
+  "-5000000",
+  (text) => new Dec(text),
+);
 
 /**
  * Text the service writes back: names (at most 200 on the way in), reasons and notes (2,000), codes, ids,
