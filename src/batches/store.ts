@@ -5,6 +5,7 @@ import { type ClaimStatus, isDecided, statusForMissing } from "../domain/claim-s
 import { missingDocuments } from "../domain/documents.ts";
 import { type ClaimFlag, isLate, overlappingWithinBatch } from "../domain/flags.ts";
 import { sameAttribution } from "../domain/merger.ts";
+import { itemsOfStored } from "../costs/items.ts";
 import { type CostSplit, splitFromJson, splitToJson } from "../costs/split.ts";
 import { contributionOf } from "../spending/contribution.ts";
 import { type MoneyChange, moveMoney } from "../spending/move.ts";
@@ -34,6 +35,8 @@ interface Stored {
   missing_documents: string[] | null;
   /** What it counts by cost group. */
   cost_split: Record<string, string>;
+  /** Its lines as the row keeps them (null: none). */
+  lines: unknown;
   flags: ClaimFlag[] | null;
 }
 
@@ -230,6 +233,7 @@ function moneyChanges(run: StoreRun, settled: Settled[]): MoneyChange[] {
       insurance: stored.insurance,
       approved: stored.approved,
       weights: splitFromJson(stored.cost_split),
+      items: itemsOfStored(stored.lines),
     };
     const after = contributionOf({
       ...counted,
@@ -239,6 +243,7 @@ function moneyChanges(run: StoreRun, settled: Settled[]): MoneyChange[] {
       status,
       insurance: claim.valid.amounts.insurance,
       weights: claim.valid.weights,
+      items: claim.valid.items,
     });
     item.split = after.groups;
     return { before: before ? contributionOf(before) : null, after };

@@ -6,6 +6,7 @@ import { canMove, type DecidedStatus, isDecided } from "../domain/claim-status.t
 import { Dec, formatMoney } from "../domain/money.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
 import { conflict, notFound, unprocessable } from "../http/problem.ts";
+import { itemsOfStored } from "../costs/items.ts";
 import { splitFromJson, splitToJson } from "../costs/split.ts";
 import { claimChange, moveMoney } from "../spending/move.ts";
 import { claimDetail, claimScope } from "./read.ts";
@@ -63,6 +64,8 @@ export async function decideClaim(deps: Pick<AppDeps, "db" | "clock" | "rules">,
       receivedAt: claim.receivedAt,
       // An approval for less than claimed is split in the shares the claim was counted in.
       weights: splitFromJson(claim.costSplit),
+      // A denial takes its lines out of the items; an approval for less leaves them (no line is decided yet).
+      items: itemsOfStored(claim.lines),
     };
     const change = claimChange({ ...counted, status: claim.status }, { ...counted, status: outcome, approved });
     const updated = await tx.claim.update({
@@ -77,6 +80,7 @@ export async function decideClaim(deps: Pick<AppDeps, "db" | "clock" | "rules">,
         stuckAt: null,
         costSplit: splitToJson(change.after!.groups),
       },
+      omit: { lines: true },
     });
     await moveMoney(session, deps, [change], at);
     const decision = { outcome, approvedAmount: approved && formatMoney(approved), reason, decidedBy: caller.keyId };

@@ -1,5 +1,6 @@
 import { checkLines } from "../costs/lines.ts";
 import type { CostRules } from "../costs/rules.ts";
+import type { ItemSums } from "../costs/items.ts";
 import type { CostSplit } from "../costs/split.ts";
 import { REFERRAL_PAPER } from "../domain/documents.ts";
 import { type FieldError, fieldErrors } from "../domain/field-errors.ts";
@@ -21,6 +22,8 @@ export interface ValidClaim {
   warnings: FieldError[];
   /** Its lines' insurance by cost group: the shares its counted amount is split by (none without lines). */
   weights: CostSplit;
+  /** Its lines by item. */
+  items: ItemSums;
 }
 
 export interface ClaimError extends FieldError {
@@ -95,6 +98,8 @@ export function validateClaim(
   for (const error of lines.errors) add(error.path, error.code, error.message);
 
   if (errors.length) return { errors: errors.map(at) };
-  const { warnings, weights } = lines;
-  return { claim: { index, input: claim, admittedAt, dischargedAt, amounts: claim.amounts, warnings, weights } };
+  const { warnings, weights, items } = lines;
+  return {
+    claim: { index, input: claim, admittedAt, dischargedAt, amounts: claim.amounts, warnings, weights, items },
+  };
 }

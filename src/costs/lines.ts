@@ -2,6 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { Dec, formatMoney } from "../domain/money.ts";
 import type { FieldError } from "../domain/field-errors.ts";
 import { LineMoney, Measure } from "../http/schemas.ts";
+import { addLine, type ItemSum } from "./items.ts";
 import type { CostRules } from "./rules.ts";
 
 /**
@@ -57,8 +58,8 @@ export interface ClaimTotals {
 
 /**
  * What the lines add up to, in one pass, each amount parsed once: the sums the official tables define (every line's
- * amount and insurance, the drugs' and supplies' amounts), and the insurance by cost group (the weights a claim's
- * counted amount is split by).
+ * amount and insurance, the drugs' and supplies' amounts), the insurance by cost group (the weights a claim's
+ * counted amount is split by), and the sums by item.
  */
 export function lineSums(lines: readonly ClaimLine[]) {
   let amount = new Dec(0);
@@ -66,6 +67,7 @@ export function lineSums(lines: readonly ClaimLine[]) {
   let drugs = new Dec(0);
   let supplies = new Dec(0);
   const weights = new Map<string, Dec>();
+  const items = new Map<string, ItemSum>();
   for (const line of lines) {
     const lineAmount = new Dec(line.amount);
     const lineInsurance = new Dec(line.insurance);
@@ -75,8 +77,9 @@ export function lineSums(lines: readonly ClaimLine[]) {
     else if (line.kind === "supply") supplies = supplies.plus(lineAmount);
     const weight = weights.get(line.costGroup);
     weights.set(line.costGroup, weight ? weight.plus(lineInsurance) : lineInsurance);
+    addLine(items, line, lineAmount, lineInsurance);
   }
-  return { amount, insurance, drugs, supplies, weights };
+  return { amount, insurance, drugs, supplies, weights, items };
 }
 
 /**
@@ -126,13 +129,13 @@ export function unknownCostGroups(lines: readonly ClaimLine[], rules: CostRules)
 
 /**
  * The line checks of one claim, paths relative to it: an unknown cost group rejects the claim; lines that do not add
- * up reject it or only flag it, as the rules say. With the weights its counted amount is split by.
+ * up reject it or only flag it, as the rules say. With the weights its counted amount is split by, and its items.
  */
 export function checkLines(
   lines: readonly ClaimLine[],
   totals: ClaimTotals,
   rules: CostRules,
-): { errors: FieldError[]; warnings: FieldError[]; weights: Map<string, Dec> } {
+): { errors: FieldError[]; warnings: FieldError[]; weights: Map<string, Dec>; items: Map<string, ItemSum> } {
   const sums = lineSums(lines);
   const mismatches = linesMismatches(lines, totals, sums);
   const rejecting = rules.linesMismatch === "reject";
@@ -140,6 +143,7 @@ export function checkLines(
     errors: [...unknownCostGroups(lines, rules), ...(rejecting ? mismatches : [])],
     warnings: rejecting ? [] : mismatches,
     weights: sums.weights,
+    items: sums.items,
   };
 }
 

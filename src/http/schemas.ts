@@ -66,7 +66,12 @@ const MEASURE = /^[0-9]{1,15}(\.[0-9]{1,3})?$/;
 export const Measure = z
   .unknown()
   .transform((input, ctx) => {
-    const text = typeof input === "number" && Number.isFinite(input) ? String(input) : typeof input === "string" ? input.trim() : "";
+    const text =
+      typeof input === "number" && Number.isFinite(input)
+        ? String(input)
+        : typeof input === "string"
+          ? input.trim()
+          : "";
     if (MEASURE.test(text)) return plainDecimal(text);
     ctx.addIssue({
       code: "custom",

@@ -2,6 +2,7 @@ import { LOCK_FACILITY } from "../batches/sql.ts";
 import type { SqlSession } from "../db/client.ts";
 import type { AppDeps } from "../deps.ts";
 import { Dec } from "../domain/money.ts";
+import { addItems, type ItemSum, itemsOfStored } from "../costs/items.ts";
 import { splitFromJson } from "../costs/split.ts";
 import { addSplit } from "../spending/contribution.ts";
 import { moveMoney } from "../spending/move.ts";
@@ -25,6 +26,8 @@ interface Moved {
   claims: number;
   /** The moved claims' cost splits (null when none has one). */
   splits: Record<string, string>[] | null;
+  /** The lines of the moved claims that count (null when none has any). */
+  lines: unknown[] | null;
 }
 
 /**
@@ -60,6 +63,10 @@ export async function reattributeClaims(
       pending: new Dec(group.pending),
       count: Number(group.counted_claims),
       groups: (group.splits ?? []).reduce((sum, split) => addSplit(sum, splitFromJson(split)), new Map<string, Dec>()),
+      items: (group.lines ?? []).reduce<Map<string, ItemSum>>(
+        (sum, lines) => addItems(sum, itemsOfStored(lines)),
+        new Map(),
+      ),
     };
     return { before: { ...moved, provinceCode: group.from_code }, after: { ...moved, provinceCode: group.to_code } };
   });

@@ -22,7 +22,7 @@ export const MOVE_CLAIMS = `
 WITH moving AS (
   SELECT c.id, c.version, c.province_code AS from_code, ${ACCOUNTING_PROVINCE} AS to_code,
          c.year, c.month, c.facility_code,
-         ${DELAY_MONTHS} AS delay_months, ${COUNTED_AMOUNT} AS counted, c.status, c.cost_split
+         ${DELAY_MONTHS} AS delay_months, ${COUNTED_AMOUNT} AS counted, c.status, c.cost_split, c.lines
   FROM claim c
   JOIN facility f ON f.code = c.facility_code
   JOIN province p ON p.code = f.province_code
@@ -41,6 +41,7 @@ SELECT from_code, to_code, year, month, facility_code, delay_months,
        sum(CASE WHEN status = 'pending_documentation' THEN counted ELSE 0 END)::text AS pending,
        count(*) FILTER (WHERE status <> 'denied')::int AS counted_claims,
        count(*)::int AS claims,
-       jsonb_agg(cost_split) FILTER (WHERE cost_split <> '{}') AS splits
+       jsonb_agg(cost_split) FILTER (WHERE cost_split <> '{}') AS splits,
+       json_agg(lines) FILTER (WHERE lines IS NOT NULL AND status <> 'denied') AS lines
 FROM moving
 GROUP BY 1, 2, 3, 4, 5, 6`;

@@ -1,6 +1,7 @@
 import type { ClaimStatus } from "../domain/claim-status.ts";
 import { Dec, type DecValue } from "../domain/money.ts";
 import { vietnamYearMonth } from "../domain/period.ts";
+import { addItems, type ItemSum, type ItemSums, itemIsZero, NO_ITEMS } from "../costs/items.ts";
 import { type CostSplit, splitCounted } from "../costs/split.ts";
 
 /**
@@ -20,6 +21,8 @@ export interface Contribution {
   count: number;
   /** `spent` by cost group: its parts add up to it exactly. */
   groups: CostSplit;
+  /** Its lines by item, while it counts (a denied claim's lines count nothing). */
+  items: ItemSums;
 }
 
 export interface CountedClaim {
@@ -37,6 +40,8 @@ export interface CountedClaim {
    * stored split (cost_split) after that.
    */
   weights: CostSplit;
+  /** Its lines by item (none: it has no lines, or this change does not move them, as a document does not). */
+  items?: ItemSums | undefined;
 }
 
 /**
@@ -66,6 +71,7 @@ export function contributionOf(claim: CountedClaim): Contribution {
     pending: claim.status === "pending_documentation" ? counted : new Dec(0),
     count: claim.status === "denied" ? 0 : 1,
     groups: splitCounted(counted, claim.weights),
+    items: claim.status === "denied" ? NO_ITEMS : (claim.items ?? NO_ITEMS),
   };
 }
 
@@ -103,6 +109,7 @@ export function netDeltas(
       pending: new Dec(0),
       count: 0,
       groups: new Map<string, Dec>(),
+      items: new Map<string, ItemSum>(),
     };
     sums.set(groupKey, {
       ...cur,
@@ -111,6 +118,7 @@ export function netDeltas(
       count: cur.count + sign * contribution.count,
       // cur's map is this netting's own (made fresh below), so it is added to in place.
       groups: addSplit(cur.groups as Map<string, Dec>, contribution.groups, sign),
+      items: addItems(cur.items as Map<string, ItemSum>, contribution.items, sign),
     });
   };
   for (const { before, after } of changes) {
@@ -120,7 +128,11 @@ export function netDeltas(
   return [...sums.entries()]
     .filter(
       ([, d]) =>
-        !d.spent.isZero() || !d.pending.isZero() || d.count !== 0 || [...d.groups.values()].some((p) => !p.isZero()),
+        !d.spent.isZero() ||
+        !d.pending.isZero() ||
+        d.count !== 0 ||
+        [...d.groups.values()].some((p) => !p.isZero()) ||
+        [...d.items.values()].some((item) => !itemIsZero(item)),
     )
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([, d]) => d);

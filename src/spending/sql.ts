@@ -60,6 +60,22 @@ SELECT * FROM unnest($1::text[], $2::int[], $3::int[], $4::text[], $5::text[], $
 ON CONFLICT (province_code, year, month, facility_code, cost_group) DO UPDATE SET
   spent = spending_cost_group.spent + EXCLUDED.spent`;
 
+/**
+ * Adds to the items' aggregate (issue #20 point 3): claims, quantity and amounts by province, month, facility and
+ * item. A name sent again replaces the one kept.
+ */
+export const ADD_TO_SPENDING_ITEM = `
+INSERT INTO spending_item (province_code, year, month, facility_code, kind, item_code, name, claims, quantity, amount,
+  insurance)
+SELECT * FROM unnest($1::text[], $2::int[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[],
+  $9::numeric[], $10::numeric[], $11::numeric[])
+ON CONFLICT (province_code, year, month, facility_code, kind, item_code) DO UPDATE SET
+  name = coalesce(EXCLUDED.name, spending_item.name),
+  claims = spending_item.claims + EXCLUDED.claims,
+  quantity = spending_item.quantity + EXCLUDED.quantity,
+  amount = spending_item.amount + EXCLUDED.amount,
+  insurance = spending_item.insurance + EXCLUDED.insurance`;
+
 /** Adds to the arrival triangle: spent and claims by discharge month and months of delay. */
 export const ADD_TO_ARRIVAL_TRIANGLE = `
 INSERT INTO arrival_triangle (province_code, year, discharge_month, delay_months, amount, claim_count)

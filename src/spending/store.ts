@@ -1,6 +1,10 @@
 import type { ProvinceYear } from "../domain/period.ts";
 import type { SqlSession } from "../db/client.ts";
+import { addItems, itemIsZero, type ItemSum, type ItemSums } from "../costs/items.ts";
 import { addSplit, type Contribution } from "./contribution.ts";
+
+/** A copy whose sums can be added to in place. */
+const copyItems = (items: ItemSums) => new Map<string, ItemSum>([...items].map(([key, item]) => [key, { ...item }]));
 import * as sql from "./sql.ts";
 
 /** Sums deltas by a key, in key order (the order rows are locked in). */
@@ -18,6 +22,7 @@ function sumBy(deltas: Contribution[], key: (delta: Contribution) => string): Co
             pending: cur.pending.plus(delta.pending),
             count: cur.count + delta.count,
             groups: addSplit(new Map(cur.groups), delta.groups),
+            items: addItems(copyItems(cur.items), delta.items),
           }
         : delta,
     );
@@ -26,6 +31,21 @@ function sumBy(deltas: Contribution[], key: (delta: Contribution) => string): Co
 }
 
 const pad = (n: number, width: number) => String(n).padStart(width, "0");
+
+/** The item rows the deltas move, by province, year, month, facility and item, in key (lock) order. */
+function itemRows(detail: Contribution[]) {
+  return detail
+    .flatMap((d) =>
+      [...d.items.values()]
+        .filter((item) => !itemIsZero(item))
+        .map((item) => ({
+          key: `${d.provinceCode}|${d.year}|${pad(d.month, 2)}|${d.facilityCode}|${item.kind}|${item.itemCode}`,
+          d,
+          item,
+        })),
+    )
+    .sort((a, b) => (a.key < b.key ? -1 : 1));
+}
 
 /** The cost-group rows the deltas move, by province, year, month, facility and group, in key (lock) order. */
 function costGroupRows(detail: Contribution[]) {
@@ -44,8 +64,8 @@ function costGroupRows(detail: Contribution[]) {
 }
 
 /**
- * Adds netted deltas to the running totals: four statements whatever the
- * number of claims (spending, spending_detail, spending_cost_group, arrival_triangle). The upsert
+ * Adds netted deltas to the running totals: five statements whatever the
+ * number of claims (spending, spending_detail, spending_cost_group, spending_item, arrival_triangle). The upsert
  * on `spending` comes first and row-locks each province-year until the
  * transaction ends, which is what lets the caller decide threshold crossings
  * without a race (and serialises the writers of the other two tables' rows of
@@ -85,6 +105,21 @@ export async function applySpending(tx: SqlSession, deltas: Contribution[]): Pro
       groups.map((row) => row.d.facilityCode),
       groups.map((row) => row.group),
       groups.map((row) => row.part.toString()),
+    ]);
+  const items = itemRows(detail);
+  if (items.length)
+    await tx.query(sql.ADD_TO_SPENDING_ITEM, [
+      items.map((row) => row.d.provinceCode),
+      items.map((row) => row.d.year),
+      items.map((row) => row.d.month),
+      items.map((row) => row.d.facilityCode),
+      items.map((row) => row.item.kind),
+      items.map((row) => row.item.itemCode),
+      items.map((row) => row.item.name),
+      items.map((row) => row.item.claims),
+      items.map((row) => row.item.quantity.toString()),
+      items.map((row) => row.item.amount.toString()),
+      items.map((row) => row.item.insurance.toString()),
     ]);
   // The chain-ladder's triangle (src/domain/chain-ladder.ts): spent and claims by discharge month and months of delay.
   if (triangle.length)

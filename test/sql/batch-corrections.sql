@@ -43,7 +43,7 @@ LEFT JOIN province p ON p.code = f.province_code;
 SELECT c.id::text AS id, c.claim_id, c.content_hash, c.status::text AS status, c.province_code, c.year, c.month,
        c.insurance_amount::text AS insurance, c.approved_amount::text AS approved, c.version,
        c.received_at, c.missing_documents, c.flags,
-       EXISTS (SELECT 1 FROM claim_line l WHERE l.claim_ref = c.id) AS has_lines, c.cost_split,
+       c.cost_split, c.lines,
        coalesce((SELECT array_agg(DISTINCT d.type) FROM claim_document d WHERE d.claim_ref = c.id), '{}') AS
          document_types
 FROM claim c
@@ -71,7 +71,8 @@ SELECT c.id, 'version', c.version, $1, jsonb_build_object(
   'referral', c.referral, 'procedure', c.procedure, 'died', c.died,
   'amounts', jsonb_build_object('total', CASE WHEN c.total_amount = trunc(c.total_amount) THEN trunc(c.total_amount)::text ELSE c.total_amount::text END, 'insurance', CASE WHEN c.insurance_amount = trunc(c.insurance_amount) THEN trunc(c.insurance_amount)::text ELSE c.insurance_amount::text END,
     'patient', CASE WHEN c.patient_amount = trunc(c.patient_amount) THEN trunc(c.patient_amount)::text ELSE c.patient_amount::text END, 'other', CASE WHEN c.other_amount = trunc(c.other_amount) THEN trunc(c.other_amount)::text ELSE c.other_amount::text END),
-  'status', c.status, 'missingDocuments', to_jsonb(c.missing_documents), 'flags', to_jsonb(c.flags))
+  'status', c.status, 'missingDocuments', to_jsonb(c.missing_documents), 'flags', to_jsonb(c.flags),
+  'lines', c.lines)
 FROM claim c WHERE c.id = ANY($3::bigint[])
 ORDER BY c.id;
 
@@ -80,14 +81,14 @@ INSERT INTO claim (facility_code, claim_id, province_code, year, month, visit_ty
   received_at,
   card_number, citizen_id, patient_name, birth_date, gender, diagnosis_primary, diagnosis_secondary,
   referral, referral_from, referral_paper, procedure, died, total_amount, insurance_amount, patient_amount,
-  other_amount, status, missing_documents, flags, warnings, cost_split, pending_since, content_hash, batch_ref,
+  other_amount, status, missing_documents, flags, warnings, cost_split, lines, pending_since, content_hash, batch_ref,
   updated_at)
 SELECT $1, t.claim_id, t.province_code, t.year, t.month, t.visit_type::"VisitType", t.admitted_at, t.discharged_at, $2,
   t.card_number, t.citizen_id, t.patient_name, t.birth_date, t.gender, t.diagnosis_primary,
   ARRAY(SELECT json_array_elements_text(t.diagnosis_secondary)),
   t.referral, t.referral_from, t.referral_paper, t.procedure, t.died, t.total, t.insurance, t.patient, t.other,
   t.status::"ClaimStatus", ARRAY(SELECT json_array_elements_text(t.missing)), ARRAY(SELECT
-    json_array_elements_text(t.flags)), t.warnings, t.cost_split,
+    json_array_elements_text(t.flags)), t.warnings, t.cost_split, t.lines,
   CASE WHEN t.status = 'pending_documentation' THEN $2::timestamptz END,
   t.content_hash, $3, $2
 FROM json_to_recordset($4::json) AS t(claim_id text, province_code text, year int, month int, visit_type text,
@@ -96,7 +97,7 @@ FROM json_to_recordset($4::json) AS t(claim_id text, province_code text, year in
   gender text, diagnosis_primary text, diagnosis_secondary json, referral boolean, referral_from text,
   referral_paper text, procedure boolean, died boolean,
   total numeric, insurance numeric, patient numeric, other numeric, status text, missing json, flags json,
-  warnings jsonb, cost_split jsonb, content_hash text)
+  warnings jsonb, cost_split jsonb, lines json, content_hash text)
 ON CONFLICT (facility_code, claim_id) DO UPDATE SET
   province_code = EXCLUDED.province_code, year = EXCLUDED.year, month = EXCLUDED.month, visit_type =
     EXCLUDED.visit_type,
@@ -108,7 +109,7 @@ ON CONFLICT (facility_code, claim_id) DO UPDATE SET
   died = EXCLUDED.died, total_amount = EXCLUDED.total_amount, insurance_amount = EXCLUDED.insurance_amount,
   patient_amount = EXCLUDED.patient_amount, other_amount = EXCLUDED.other_amount,
   status = EXCLUDED.status, missing_documents = EXCLUDED.missing_documents, flags = EXCLUDED.flags,
-  warnings = EXCLUDED.warnings, cost_split = EXCLUDED.cost_split,
+  warnings = EXCLUDED.warnings, cost_split = EXCLUDED.cost_split, lines = EXCLUDED.lines,
   pending_since = CASE WHEN EXCLUDED.status = 'pending_documentation' THEN coalesce(claim.pending_since,
     EXCLUDED.pending_since) END,
   stuck = EXCLUDED.status = 'pending_documentation' AND claim.stuck,

@@ -46,7 +46,7 @@ LEFT JOIN province p ON p.code = f.province_code;
 SELECT c.id::text AS id, c.claim_id, c.content_hash, c.status::text AS status, c.province_code, c.year, c.month,
        c.insurance_amount::text AS insurance, c.approved_amount::text AS approved, c.version,
        c.received_at, c.missing_documents, c.flags,
-       EXISTS (SELECT 1 FROM claim_line l WHERE l.claim_ref = c.id) AS has_lines, c.cost_split,
+       c.cost_split, c.lines,
        coalesce((SELECT array_agg(DISTINCT d.type) FROM claim_document d WHERE d.claim_ref = c.id), '{}') AS
          document_types
 FROM claim c
@@ -68,14 +68,14 @@ INSERT INTO claim (facility_code, claim_id, province_code, year, month, visit_ty
   received_at,
   card_number, citizen_id, patient_name, birth_date, gender, diagnosis_primary, diagnosis_secondary,
   referral, referral_from, referral_paper, procedure, died, total_amount, insurance_amount, patient_amount,
-  other_amount, status, missing_documents, flags, warnings, cost_split, pending_since, content_hash, batch_ref,
+  other_amount, status, missing_documents, flags, warnings, cost_split, lines, pending_since, content_hash, batch_ref,
   updated_at)
 SELECT $1, t.claim_id, t.province_code, t.year, t.month, t.visit_type::"VisitType", t.admitted_at, t.discharged_at, $2,
   t.card_number, t.citizen_id, t.patient_name, t.birth_date, t.gender, t.diagnosis_primary,
   ARRAY(SELECT json_array_elements_text(t.diagnosis_secondary)),
   t.referral, t.referral_from, t.referral_paper, t.procedure, t.died, t.total, t.insurance, t.patient, t.other,
   t.status::"ClaimStatus", ARRAY(SELECT json_array_elements_text(t.missing)), ARRAY(SELECT
-    json_array_elements_text(t.flags)), t.warnings, t.cost_split,
+    json_array_elements_text(t.flags)), t.warnings, t.cost_split, t.lines,
   CASE WHEN t.status = 'pending_documentation' THEN $2::timestamptz END,
   t.content_hash, $3, $2
 FROM json_to_recordset($4::json) AS t(claim_id text, province_code text, year int, month int, visit_type text,
@@ -84,7 +84,7 @@ FROM json_to_recordset($4::json) AS t(claim_id text, province_code text, year in
   gender text, diagnosis_primary text, diagnosis_secondary json, referral boolean, referral_from text,
   referral_paper text, procedure boolean, died boolean,
   total numeric, insurance numeric, patient numeric, other numeric, status text, missing json, flags json,
-  warnings jsonb, cost_split jsonb, content_hash text)
+  warnings jsonb, cost_split jsonb, lines json, content_hash text)
 ON CONFLICT (facility_code, claim_id) DO UPDATE SET
   province_code = EXCLUDED.province_code, year = EXCLUDED.year, month = EXCLUDED.month, visit_type =
     EXCLUDED.visit_type,
@@ -96,7 +96,7 @@ ON CONFLICT (facility_code, claim_id) DO UPDATE SET
   died = EXCLUDED.died, total_amount = EXCLUDED.total_amount, insurance_amount = EXCLUDED.insurance_amount,
   patient_amount = EXCLUDED.patient_amount, other_amount = EXCLUDED.other_amount,
   status = EXCLUDED.status, missing_documents = EXCLUDED.missing_documents, flags = EXCLUDED.flags,
-  warnings = EXCLUDED.warnings, cost_split = EXCLUDED.cost_split,
+  warnings = EXCLUDED.warnings, cost_split = EXCLUDED.cost_split, lines = EXCLUDED.lines,
   pending_since = CASE WHEN EXCLUDED.status = 'pending_documentation' THEN coalesce(claim.pending_since,
     EXCLUDED.pending_since) END,
   stuck = EXCLUDED.status = 'pending_documentation' AND claim.stuck,
@@ -106,20 +106,11 @@ ON CONFLICT (facility_code, claim_id) DO UPDATE SET
 RETURNING id::text AS id, claim_id;
 
 -- 15
-INSERT INTO claim_line (claim_ref, line_no, kind, item_code, name, cost_group, quantity, unit_price, amount,
-  insurance_amount, ordered_at)
-SELECT t.claim_ref, t.line_no, t.kind::"LineKind", t.item_code, t.name, t.cost_group, t.quantity, t.unit_price,
-  t.amount, t.insurance_amount, t.ordered_at
-FROM json_to_recordset($1::json) AS t(claim_ref bigint, line_no int, kind text, item_code text, name text,
-  cost_group smallint, quantity numeric, unit_price numeric, amount numeric, insurance_amount numeric,
-  ordered_at timestamptz);
-
--- 16
 INSERT INTO batch (id, facility_code, batch_id, body_hash, raw_body, response, received_at, claim_count, key_id)
 VALUES ($1, $2, $3, $4, $5, $6::json, $7, $8, $9::uuid)
 ON CONFLICT (facility_code, batch_id) DO NOTHING RETURNING id;
 
--- 17
+-- 16
 INSERT INTO spending (province_code, year, spent, pending_amount, claim_count, updated_at)
 SELECT p, y, s, pa, n, now()
 FROM unnest($1::text[], $2::int[], $3::numeric[], $4::numeric[], $5::int[]) AS t(p, y, s, pa, n)
@@ -129,7 +120,7 @@ ON CONFLICT (province_code, year) DO UPDATE SET
   claim_count = spending.claim_count + EXCLUDED.claim_count,
   updated_at = now();
 
--- 18
+-- 17
 INSERT INTO spending_detail (province_code, year, month, facility_code, spent, pending_amount, claim_count)
 SELECT * FROM unnest($1::text[], $2::int[], $3::int[], $4::text[], $5::numeric[], $6::numeric[], $7::int[])
 ON CONFLICT (province_code, year, month, facility_code) DO UPDATE SET
@@ -137,11 +128,23 @@ ON CONFLICT (province_code, year, month, facility_code) DO UPDATE SET
   pending_amount = spending_detail.pending_amount + EXCLUDED.pending_amount,
   claim_count = spending_detail.claim_count + EXCLUDED.claim_count;
 
--- 19
+-- 18
 INSERT INTO spending_cost_group (province_code, year, month, facility_code, cost_group, spent)
 SELECT * FROM unnest($1::text[], $2::int[], $3::int[], $4::text[], $5::text[], $6::numeric[])
 ON CONFLICT (province_code, year, month, facility_code, cost_group) DO UPDATE SET
   spent = spending_cost_group.spent + EXCLUDED.spent;
+
+-- 19
+INSERT INTO spending_item (province_code, year, month, facility_code, kind, item_code, name, claims, quantity, amount,
+  insurance)
+SELECT * FROM unnest($1::text[], $2::int[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[],
+  $9::numeric[], $10::numeric[], $11::numeric[])
+ON CONFLICT (province_code, year, month, facility_code, kind, item_code) DO UPDATE SET
+  name = coalesce(EXCLUDED.name, spending_item.name),
+  claims = spending_item.claims + EXCLUDED.claims,
+  quantity = spending_item.quantity + EXCLUDED.quantity,
+  amount = spending_item.amount + EXCLUDED.amount,
+  insurance = spending_item.insurance + EXCLUDED.insurance;
 
 -- 20
 INSERT INTO arrival_triangle (province_code, year, discharge_month, delay_months, amount, claim_count)

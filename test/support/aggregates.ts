@@ -8,6 +8,7 @@ type Aggregates = {
   costGroups: string[];
   costGroupTotals: string[];
   claimSplitsOff: string[];
+  items: string[];
 };
 
 const PENDING = `CASE WHEN c.status = 'pending_documentation' THEN ${COUNTED_AMOUNT} ELSE 0 END`;
@@ -17,7 +18,8 @@ const NOT_ZERO = (amount: string, count: string) => `${amount} <> 0 OR ${count} 
 /**
  * Spending, its detail by facility and month, spending by cost group (and its totals per province-year, which must
  * be spending's), and the arrival triangle, as stored and as computed again from the claims themselves; and how many
- * claims' cost splits do not add up to what they count (none) (rows as sorted
+ * claims' cost splits do not add up to what they count (none), and the items' aggregate against the lines of the
+ * claims that count (rows as sorted
  * strings, rows of zeros left out): every writer that moves money must keep
  * the two equal.
  */
@@ -53,6 +55,11 @@ export async function aggregates(db: Database): Promise<{ stored: Aggregates; re
         `SELECT count(*)::int AS off FROM claim c WHERE ${COUNTED_AMOUNT} <>
           coalesce((SELECT sum(g.value::numeric) FROM jsonb_each_text(c.cost_split) g), 0)`,
       ),
+      items: await rows(
+        `SELECT province_code, year, month, facility_code, kind, item_code, claims, quantity::numeric(20,3)::text AS q,
+           amount::text, insurance::text FROM spending_item
+         WHERE claims <> 0 OR quantity <> 0 OR amount <> 0 OR insurance <> 0`,
+      ),
     },
     recomputed: {
       spending: await rows(`SELECT c.province_code, c.year, sum(${COUNTED_AMOUNT})::numeric(18,2)::text AS spent,
@@ -72,6 +79,11 @@ export async function aggregates(db: Database): Promise<{ stored: Aggregates; re
       costGroupTotals: await rows(`SELECT c.province_code, c.year, sum(${COUNTED_AMOUNT})::numeric(18,2)::text AS spent
         FROM claim c GROUP BY 1, 2 HAVING sum(${COUNTED_AMOUNT}) <> 0`),
       claimSplitsOff: ["0"],
+      // The lines of every claim that counts, by item: a claim with two lines of one item counts once.
+      items: await rows(`SELECT c.province_code, c.year, c.month, c.facility_code, l->>0 AS kind, l->>1 AS item_code,
+          count(DISTINCT c.id)::int AS claims, sum((l->>4)::numeric)::numeric(20,3)::text AS q,
+          sum((l->>6)::numeric)::numeric(18,2)::text AS amount, sum((l->>7)::numeric)::numeric(18,2)::text AS insurance
+        FROM claim c, json_array_elements(c.lines) l WHERE c.status <> 'denied' GROUP BY 1, 2, 3, 4, 5, 6`),
     },
   };
 }
