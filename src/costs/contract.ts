@@ -1,5 +1,16 @@
 import { z } from "@hono/zod-openapi";
-import { ChangeOut, Count, MoneyOut, RatioOut, Text, Year } from "../http/schemas.ts";
+import { LINE_KINDS } from "./lines.ts";
+import {
+  ChangeOut,
+  Count,
+  DecimalOut,
+  FacilityCode,
+  MoneyOut,
+  ProvinceCode,
+  RatioOut,
+  Text,
+  Year,
+} from "../http/schemas.ts";
 import { COST_CATEGORIES } from "./rules.ts";
 
 const Through = z.coerce.number().int().min(1).max(12).openapi({
@@ -50,3 +61,53 @@ export const CostBreakdown = z
   .openapi("CostBreakdown");
 
 export type CostBreakdownOut = z.infer<typeof CostBreakdown>;
+
+export const ITEM_SORTS = ["amount", "quantity", "growth"] as const;
+
+export const ItemsQuery = CostsQuery.extend({
+  kind: z.enum(LINE_KINDS).optional().openapi({ description: "drug (XML2), service or supply (XML3); default: all" }),
+  province: ProvinceCode.optional().openapi({ description: "central only: one province; a province key: its own" }),
+  facility: FacilityCode.optional().openapi({ description: "one facility in the caller's scope" }),
+  sort: z
+    .enum(ITEM_SORTS)
+    .default("amount")
+    .openapi({ description: "largest amount, largest quantity, or fastest growth of amount against last year" }),
+  limit: z.coerce.number().int().min(1).max(500).default(50).openapi({ format: "int32" }),
+});
+
+const UnitPrice = DecimalOut.nullable();
+
+export const ItemsReport = z
+  .object({
+    year: Count,
+    through: Count.max(12),
+    kind: z.enum(LINE_KINDS).nullable(),
+    provinceCode: ProvinceCode.nullable(),
+    facilityCode: FacilityCode.nullable(),
+    sort: z.enum(ITEM_SORTS),
+    items: z
+      .array(
+        z.object({
+          kind: z.enum(LINE_KINDS),
+          itemCode: Text.openapi({ description: "MA_THUOC, MA_VAT_TU or MA_DICH_VU" }),
+          name: Text.nullable().openapi({ description: "the name its lines gave it" }),
+          amount: MoneyOut.openapi({ description: "THANH_TIEN_BV of its lines, this year's months 1 to `through`" }),
+          insurance: MoneyOut.openapi({ description: "the fund's part (T_BHTT) of its lines" }),
+          quantity: DecimalOut,
+          claims: Count.openapi({ description: "claims with at least one line of it" }),
+          facilities: Count.openapi({ description: "facilities that used it" }),
+          averageUnitPrice: UnitPrice.openapi({ description: "amount / quantity, 3 decimals" }),
+          unitPrice: z
+            .object({ lowest: UnitPrice, median: UnitPrice, highest: UnitPrice })
+            .openapi({ description: "the spread of the facilities' own average unit prices (amount / quantity)" }),
+          previousYear: z
+            .object({ amount: MoneyOut, quantity: DecimalOut, claims: Count })
+            .openapi({ description: "the same months of the previous year" }),
+          change: ChangeOut,
+        }),
+      )
+      .max(500),
+  })
+  .openapi("ItemsReport");
+
+export type ItemsReportOut = z.infer<typeof ItemsReport>;

@@ -67,20 +67,26 @@ export function addItems(into: Map<string, ItemSum>, items: ItemSums, sign: 1 | 
   for (const [key, item] of items) {
     const sum = into.get(key);
     if (!sum) {
-      into.set(key, {
-        ...item,
-        claims: sign * item.claims,
-        quantity: item.quantity.times(sign),
-        amount: item.amount.times(sign),
-        insurance: item.insurance.times(sign),
-      });
+      // Decs are immutable: an item added once keeps the claim's own values.
+      into.set(
+        key,
+        sign === 1
+          ? { ...item }
+          : {
+              ...item,
+              claims: -item.claims,
+              quantity: item.quantity.negated(),
+              amount: item.amount.negated(),
+              insurance: item.insurance.negated(),
+            },
+      );
       continue;
     }
     sum.claims += sign * item.claims;
-    sum.quantity = sum.quantity.plus(item.quantity.times(sign));
-    sum.amount = sum.amount.plus(item.amount.times(sign));
-    sum.insurance = sum.insurance.plus(item.insurance.times(sign));
-    if (sign > 0 && item.name) sum.name = item.name;
+    sum.quantity = sign === 1 ? sum.quantity.plus(item.quantity) : sum.quantity.minus(item.quantity);
+    sum.amount = sign === 1 ? sum.amount.plus(item.amount) : sum.amount.minus(item.amount);
+    sum.insurance = sign === 1 ? sum.insurance.plus(item.insurance) : sum.insurance.minus(item.insurance);
+    if (sign === 1 && item.name) sum.name = item.name;
   }
   return into;
 }

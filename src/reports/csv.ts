@@ -5,6 +5,11 @@
  */
 
 export const CSV_CONTENT_TYPE = "text/csv; charset=utf-8";
+
+/** What an operation that also answers CSV says of it in /openapi.json. */
+export const CSV_NOTE =
+  "Send `Accept: text/csv` for the same report as CSV: Vietnamese headers, UTF-8 with a byte-order mark (Excel opens " +
+  "it as is), CRLF lines.";
 const BOM = "\uFEFF";
 
 export interface CsvColumn<T> {

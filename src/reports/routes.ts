@@ -3,7 +3,7 @@ import { callerOf } from "../auth/caller.ts";
 import type { AppDeps } from "../deps.ts";
 import { router } from "../http/router.ts";
 import { ProvinceCode, jsonOrCsv, readProblems } from "../http/schemas.ts";
-import { csvResponse, toCsv, wantsCsv } from "./csv.ts";
+import { CSV_NOTE, csvResponse, toCsv, wantsCsv } from "./csv.ts";
 import { LATE_CSV, LateQuery, LateReport, lateSubmissionReport } from "./late.ts";
 import { OUTLIER_CSV, OutlierQuery, OutlierReport, outlierReport } from "./outliers.ts";
 import {
@@ -15,10 +15,6 @@ import {
 } from "./projection.ts";
 
 /** JSON by default; CSV (Vietnamese headers, UTF-8 with BOM) with `Accept: text/csv`. */
-
-const CSV_NOTE =
-  "Send `Accept: text/csv` for the same report as CSV: Vietnamese headers, UTF-8 with a byte-order mark (Excel opens " +
-  "it as is), CRLF lines.";
 
 const lateRoute = createRoute({
   operationId: "getLateSubmissionsReport",

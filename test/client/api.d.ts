@@ -384,6 +384,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The top drugs, supplies and services by amount, quantity or growth (central; a province; a facility)
+         * @description What the claims' lines (XML2 drugs, XML3 services and supplies) of months 1 to `through` added up to by item: amount, the fund's part, quantity, claims and facilities, the average unit price and the spread of the facilities' own average unit prices (lowest, median, highest), and the same months of the previous year with the change of amount. Items used this year only; a denied claim's lines do not count. Read from the items' running totals, never from the claims. A province key sees its province, a facility key itself: naming another is 404.
+         *
+         *     Send `Accept: text/csv` for the same report as CSV: Vietnamese headers, UTF-8 with a byte-order mark (Excel opens it as is), CRLF lines.
+         */
+        get: operations["listTopItems"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/batches/xml": {
         parameters: {
             query?: never;
@@ -1148,6 +1170,78 @@ export interface components {
         FacilityCosts: components["schemas"]["CostBreakdown"] & {
             /** @example 01001 */
             facilityCode: string;
+        };
+        ItemsReport: {
+            /** Format: int32 */
+            year: number;
+            /** Format: int32 */
+            through: number;
+            /** @enum {string|null} */
+            kind: "drug" | "service" | "supply" | null;
+            /** @example 01 */
+            provinceCode: string | null;
+            /** @example 01001 */
+            facilityCode: string | null;
+            /** @enum {string} */
+            sort: "amount" | "quantity" | "growth";
+            items: {
+                /** @enum {string} */
+                kind: "drug" | "service" | "supply";
+                /** @description MA_THUOC, MA_VAT_TU or MA_DICH_VU */
+                itemCode: string;
+                /** @description the name its lines gave it */
+                name: string | null;
+                /**
+                 * @description THANH_TIEN_BV of its lines, this year's months 1 to `through`
+                 * @example 280000
+                 */
+                amount: string;
+                /**
+                 * @description the fund's part (T_BHTT) of its lines
+                 * @example 280000
+                 */
+                insurance: string;
+                /** @example 1.5 */
+                quantity: string;
+                /**
+                 * Format: int32
+                 * @description claims with at least one line of it
+                 */
+                claims: number;
+                /**
+                 * Format: int32
+                 * @description facilities that used it
+                 */
+                facilities: number;
+                /**
+                 * @description amount / quantity, 3 decimals
+                 * @example 1.5
+                 */
+                averageUnitPrice: string | null;
+                /** @description the spread of the facilities' own average unit prices (amount / quantity) */
+                unitPrice: {
+                    /** @example 1.5 */
+                    lowest: string | null;
+                    /** @example 1.5 */
+                    median: string | null;
+                    /** @example 1.5 */
+                    highest: string | null;
+                };
+                /** @description the same months of the previous year */
+                previousYear: {
+                    /** @example 280000 */
+                    amount: string;
+                    /** @example 1.5 */
+                    quantity: string;
+                    /** Format: int32 */
+                    claims: number;
+                };
+                /**
+                 * @description (this - then) / then, 4 decimals rounded half up; null when then was zero
+                 * @example 0.8512
+                 */
+                change: string | null;
+            }[];
         };
         XmlBatchResponse: components["schemas"]["BatchResponse"] & {
             /** @description The stored batches the file became, 5000 episodes each: the file's batchId, then <batchId>:2, <batchId>:3 ... A replayed chunk was stored by an earlier request. */
@@ -5675,6 +5769,160 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["FacilityCosts"];
+                };
+            };
+            /** @description No or unknown key */
+            401: {
+                headers: {
+                    /** @description Always `*` */
+                    "Access-Control-Allow-Origin": "*";
+                    /** @description Requests (or failed sign-ins) this minute's budget allows */
+                    "RateLimit-Limit"?: number;
+                    /** @description What is left of it */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the minute ends and the budget refills */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's role or scope may not do this */
+            403: {
+                headers: {
+                    /** @description Always `*` */
+                    "Access-Control-Allow-Origin": "*";
+                    /** @description Requests (or failed sign-ins) this minute's budget allows */
+                    "RateLimit-Limit"?: number;
+                    /** @description What is left of it */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the minute ends and the budget refills */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown, or outside the key's scope */
+            404: {
+                headers: {
+                    /** @description Always `*` */
+                    "Access-Control-Allow-Origin": "*";
+                    /** @description Requests (or failed sign-ins) this minute's budget allows */
+                    "RateLimit-Limit"?: number;
+                    /** @description What is left of it */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the minute ends and the budget refills */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed; `errors` names each field */
+            422: {
+                headers: {
+                    /** @description Always `*` */
+                    "Access-Control-Allow-Origin": "*";
+                    /** @description Requests (or failed sign-ins) this minute's budget allows */
+                    "RateLimit-Limit"?: number;
+                    /** @description What is left of it */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the minute ends and the budget refills */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's budget for this minute is spent; retry after Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Always `*` */
+                    "Access-Control-Allow-Origin": "*";
+                    /** @description Requests (or failed sign-ins) this minute's budget allows */
+                    "RateLimit-Limit"?: number;
+                    /** @description What is left of it */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the minute ends and the budget refills */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds until the budget refills */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A bug: the body has only the status and the requestId to quote */
+            500: {
+                headers: {
+                    /** @description Always `*` */
+                    "Access-Control-Allow-Origin": "*";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is down or busy past the service's bounds; nothing was stored; retry */
+            503: {
+                headers: {
+                    /** @description Always `*` */
+                    "Access-Control-Allow-Origin": "*";
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listTopItems: {
+        parameters: {
+            query?: {
+                /** @description financial (calendar) year in Vietnam time; default: the current one */
+                year?: number;
+                /** @description the last month counted (1-12); default: the current month of the current year, else 12 */
+                through?: number;
+                /** @description drug (XML2), service or supply (XML3); default: all */
+                kind?: "drug" | "service" | "supply";
+                /** @description central only: one province; a province key: its own */
+                province?: string;
+                /** @description one facility in the caller's scope */
+                facility?: string;
+                /** @description largest amount, largest quantity, or fastest growth of amount against last year */
+                sort?: "amount" | "quantity" | "growth";
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description Always `*` */
+                    "Access-Control-Allow-Origin": "*";
+                    /** @description Requests (or failed sign-ins) this minute's budget allows */
+                    "RateLimit-Limit"?: number;
+                    /** @description What is left of it */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the minute ends and the budget refills */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ItemsReport"];
+                    "text/csv": string;
                 };
             };
             /** @description No or unknown key */

@@ -170,6 +170,11 @@ export const ACCESS_MATRIX: Record<string, MatrixEntry> = {
     url: () => "/v1/facilities/01001/costs?year=2026",
     expect: { central: 200, provinceA: 200, provinceB: 404, facilityA: 200, facilityB: 404, ...unauthenticated },
   },
+  // Items of one facility: itself, its province and central; another province or facility 404.
+  "GET /v1/items": {
+    url: () => "/v1/items?year=2026&facility=01001",
+    expect: { central: 200, provinceA: 200, provinceB: 404, facilityA: 200, facilityB: 404, ...unauthenticated },
+  },
 
   // A facility key submits for its own facility only; naming another is refused outright (facilities are public
   // reference data).
