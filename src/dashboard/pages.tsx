@@ -319,6 +319,7 @@ export function ProvincePage(props: {
   usage: ProvinceView;
   throughMonth: number;
   projection: Child;
+  costs: Child;
   alerts: AlertItem[];
   backlog: BacklogView | null;
   csrf: string;
@@ -345,6 +346,7 @@ export function ProvincePage(props: {
       />
       <h2>{words.projection}</h2>
       {props.projection}
+      {props.costs}
       <h2>{words.alerts}</h2>
       <AlertTable w={words} lang={lang} alerts={props.alerts} csrf={props.csrf} back={props.back} />
       <h2>{words.topFacilities}</h2>
@@ -354,7 +356,11 @@ export function ProvincePage(props: {
           <tbody>
             {usage.byFacility.slice(0, 10).map((f) => (
               <tr>
-                <td>{`${f.facilityCode} ${f.name ?? ""}`}</td>
+                <td>
+                  <a href={`/dashboard/facilities/${f.facilityCode}?year=${usage.year}`}>
+                    {`${f.facilityCode} ${f.name ?? ""}`}
+                  </a>
+                </td>
                 <td class="num">{money(f.spent, lang)}</td>
                 <td class="num">{percent(f.share, lang)}</td>
               </tr>

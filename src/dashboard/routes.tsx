@@ -14,6 +14,12 @@ import { lateSubmissionReport } from "../reports/late.ts";
 import { outlierReport } from "../reports/outliers.ts";
 import { provinceProjection } from "../reports/projection.ts";
 import { provinceUsageDetail, usageOverview } from "../usage/overview.ts";
+import type { CostBreakdownOut, ItemsReportOut } from "../costs/contract.ts";
+import { ITEMS_CSV, itemsReport } from "../costs/items-report.ts";
+import type { LineKind } from "../costs/lines.ts";
+import { facilityCosts, provinceCosts } from "../costs/read.ts";
+import { csvResponse, toCsv } from "../reports/csv.ts";
+import { COSTS_CSV, CostsSection, ITEM_KINDS, ItemRows } from "./costs.tsx";
 import { type Column, lateColumns, outlierColumns, ProjectionChart, SortableTable, sortRows } from "./reports.tsx";
 import { percent } from "./format.ts";
 import { dictionaries, type Lang, type Words } from "./i18n.ts";
@@ -159,6 +165,9 @@ async function provincePage(kit: Kit, ctx: Ctx) {
   const projection = await provinceProjection(deps, pageData.caller, { code, year });
   const today = vietnamYearMonth(deps.clock.now());
   const throughMonth = year < today.year ? 12 : year === today.year ? today.month : 0;
+  const costs = await costsSection(kit, pageData, provinceCosts(deps, pageData.caller, code, { year }), {
+    province: code,
+  });
   return render(
     ctx,
     pageData,
@@ -169,12 +178,150 @@ async function provincePage(kit: Kit, ctx: Ctx) {
       usage={usage}
       throughMonth={throughMonth}
       projection={<ProjectionChart p={projection} w={pageData.w} lang={pageData.lang} />}
+      costs={costs}
       alerts={alerts.data.filter((alert) => alert.status !== "resolved")}
       backlog={backlog}
       csrf={pageData.csrf}
       back={`/dashboard/provinces/${code}?year=${year}`}
     />,
   );
+}
+
+/** The costs section of a province's or facility's page: its cost groups, and its top items of each kind. */
+async function costsSection(
+  kit: Kit,
+  pageData: Page,
+  costs: Promise<CostBreakdownOut>,
+  scope: { province: string } | { facility: string },
+) {
+  const breakdown = await costs;
+  const items = {} as Record<LineKind, ItemsReportOut["items"]>;
+  for (const kind of ITEM_KINDS)
+    items[kind] = (
+      await itemsReport(kit.deps, pageData.caller, { ...scope, kind, year: breakdown.year, sort: "amount", limit: 5 })
+    ).items;
+  const query = new URLSearchParams(scope).toString();
+  const costsCsv =
+    "province" in scope
+      ? `/dashboard/provinces/${scope.province}/costs.csv?year=${breakdown.year}`
+      : `/dashboard/facilities/${scope.facility}/costs.csv?year=${breakdown.year}`;
+  return (
+    <CostsSection
+      costs={breakdown}
+      items={items}
+      costsCsv={costsCsv}
+      query={query}
+      w={pageData.w}
+      lang={pageData.lang}
+    />
+  );
+}
+
+/** A 404 page for what is not there or not the caller's to see; anything else goes on as an error. */
+const orNotFound = <T,>(read: Promise<T>): Promise<T | null> =>
+  read.catch((err) => (err instanceof Problem && err.status === 404 ? null : Promise.reject(err)));
+
+/** One facility: what its money went on (the cost groups and top items), for its province and central. */
+async function facilityPage(kit: Kit, ctx: Ctx) {
+  const pageData = await page(kit, ctx);
+  if (pageData instanceof Response) return pageData;
+  const { deps } = kit;
+  const year = yearOf(ctx, deps.clock.now());
+  const code = ctx.req.param("code") ?? "";
+  const costs = /^\d{5}$/.test(code) ? await orNotFound(facilityCosts(deps, pageData.caller, code, { year })) : null;
+  if (!costs) return render(ctx, pageData, pageData.w.notFound, <p class="error">{pageData.w.notFound}</p>, 404);
+  const facility = await deps.db.prisma.facility.findUnique({ where: { code }, select: { name: true } });
+  const section = await costsSection(kit, pageData, Promise.resolve(costs), { facility: code });
+  return render(
+    ctx,
+    pageData,
+    `${code} ${facility?.name ?? ""}`,
+    <>
+      <h1>{`${code} ${facility?.name ?? ""} · ${year}`}</h1>
+      {section}
+    </>,
+  );
+}
+
+/** The items view's filters from the query string; anything not understood is no filter. */
+function itemFilters(ctx: Ctx, now: Date) {
+  const query = ctx.req.query();
+  const kinds: readonly string[] = ITEM_KINDS;
+  return {
+    year: yearOf(ctx, now),
+    province: /^\d{2}$/.test(query.province ?? "") ? query.province : undefined,
+    facility: /^\d{5}$/.test(query.facility ?? "") ? query.facility : undefined,
+    kind: kinds.includes(query.kind ?? "") ? (query.kind as LineKind) : undefined,
+    sort: ["quantity", "growth"].includes(query.sort ?? "") ? (query.sort as "quantity") : ("amount" as const),
+    limit: 100,
+  };
+}
+
+/** The items view: the top 100 items of a scope and kind, sorted as asked, with the same as CSV. */
+async function itemsPage(kit: Kit, ctx: Ctx) {
+  const pageData = await page(kit, ctx);
+  if (pageData instanceof Response) return pageData;
+  const { w: words, lang } = pageData;
+  const filters = itemFilters(ctx, kit.deps.clock.now());
+  const report = await orNotFound(itemsReport(kit.deps, pageData.caller, filters));
+  if (!report) return render(ctx, pageData, words.notFound, <p class="error">{words.notFound}</p>, 404);
+  const query = (sort: string) =>
+    new URLSearchParams(
+      Object.entries({ ...filters, sort, limit: undefined })
+        .filter(([, value]) => value !== undefined)
+        .map(([name, value]) => [name, String(value)]),
+    ).toString();
+  const scope = report.facilityCode ?? report.provinceCode ?? "";
+  const title = `${report.kind ? words.itemKinds[report.kind] : words.items} ${scope}`;
+  return render(
+    ctx,
+    pageData,
+    words.items,
+    <>
+      <h1>{`${title} · ${report.year} (1–${report.through})`}</h1>
+      <p>
+        {`${words.sortBy}: `}
+        {(["amount", "quantity", "growth"] as const).map((sort) =>
+          sort === report.sort ? (
+            <strong>{`${words.itemSorts[sort]} `}</strong>
+          ) : (
+            <a href={`/dashboard/items?${query(sort)}`}>{`${words.itemSorts[sort]} `}</a>
+          ),
+        )}
+      </p>
+      <div class="table-wrap">
+        <ItemRows items={report.items} w={words} lang={lang} />
+      </div>
+      <p>
+        <a href={`/dashboard/items.csv?${query(report.sort)}`} download>
+          {words.downloadCsv}
+        </a>
+      </p>
+    </>,
+  );
+}
+
+/** The items view as CSV, for the signed-in reviewer (the API answers the same to a key). */
+async function itemsCsv(kit: Kit, ctx: Ctx) {
+  const pageData = await page(kit, ctx);
+  if (pageData instanceof Response) return pageData;
+  const report = await itemsReport(kit.deps, pageData.caller, {
+    ...itemFilters(ctx, kit.deps.clock.now()),
+    limit: 500,
+  });
+  return csvResponse(toCsv(ITEMS_CSV, report.items), `items-${report.year}.csv`);
+}
+
+/** A province's or facility's cost groups as CSV. */
+async function costsCsv(kit: Kit, ctx: Ctx, of: "province" | "facility") {
+  const pageData = await page(kit, ctx);
+  if (pageData instanceof Response) return pageData;
+  const code = ctx.req.param("code") ?? "";
+  const year = yearOf(ctx, kit.deps.clock.now());
+  const read = of === "province" ? provinceCosts : facilityCosts;
+  const costs = /^\d{2}$|^\d{5}$/.test(code) ? await read(kit.deps, pageData.caller, code, { year }) : null;
+  if (!costs) throw new Problem(404, "not_found", `${of} not found`);
+  return csvResponse(toCsv(COSTS_CSV, costs.groups), `costs-${code}-${costs.year}.csv`);
 }
 
 /** The alert list's filters from the query string; anything not understood is no filter. */
@@ -354,6 +501,11 @@ export function dashboardRoutes(deps: AppDeps, sessionSecret: string) {
   app.post("/logout", (ctx) => logout(kit, ctx));
   app.get("/", (ctx) => overview(kit, ctx));
   app.get("/provinces/:code", (ctx) => provincePage(kit, ctx));
+  app.get("/provinces/:code/costs.csv", (ctx) => costsCsv(kit, ctx, "province"));
+  app.get("/facilities/:code", (ctx) => facilityPage(kit, ctx));
+  app.get("/facilities/:code/costs.csv", (ctx) => costsCsv(kit, ctx, "facility"));
+  app.get("/items", (ctx) => itemsPage(kit, ctx));
+  app.get("/items.csv", (ctx) => itemsCsv(kit, ctx));
   app.get("/alerts", (ctx) => alertsPage(kit, ctx));
   app.get("/reports/late", (ctx) => lateReportPage(kit, ctx));
   app.get("/reports/outliers", (ctx) => outlierReportPage(kit, ctx));

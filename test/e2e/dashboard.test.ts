@@ -1,5 +1,6 @@
 import { serve } from "@hono/node-server";
 import { mkdirSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -66,7 +67,16 @@ beforeAll(async () => {
         i,
       ),
     );
-  await api(app, "POST", "/v1/batches", { batchId: "e2e", claims: many(3, "300000") }, bachMai);
+  // Bạch Mai's claims carry their lines: paracetamol 200,000 and a cannula 100,000 each.
+  const lines = [
+    { kind: "drug", itemCode: "40.17", name: "Paracetamol", costGroup: "4", quantity: "100", unitPrice: "2000" },
+    { kind: "supply", itemCode: "N03.05.070", name: "Kim luồn", costGroup: "10", quantity: "2", unitPrice: "50000" },
+  ].map((line) => {
+    const amount = String(Number(line.quantity) * Number(line.unitPrice));
+    return { ...line, amount, insurance: amount };
+  });
+  const lined = many(3, "300000").map((one) => ({ ...one, lines }));
+  await api(app, "POST", "/v1/batches", { batchId: "e2e", claims: lined }, bachMai);
   await api(app, "POST", "/v1/batches", { batchId: "e2e", claims: many(2, "250000") }, choRay);
   // A claim that waits for its discharge paper, so the backlog has something once marked.
   reviewerKey = (await api(app, "POST", "/v1/keys", { role: "province", scope: "01", name: "Sở Y tế Hà Nội" })).key;
@@ -174,6 +184,40 @@ describe("the reviewers' dashboard in a real browser", () => {
       await context.close();
     },
   );
+
+  it("a reviewer sees what the money went on, follows the top drugs to the items view, sorts it and takes a CSV", async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+    const page = await context.newPage();
+    await signIn(page, reviewerKey);
+    await page.goto(`${base}/dashboard/provinces/01?year=2026`);
+    // The chart: drugs 600,000 and supplies 300,000, nothing last year.
+    const costs = page.locator("#costs");
+    expect(await costs.locator("svg.chart g[data-category]").count()).toBe(2);
+    expect(await costs.locator("svg.chart g[data-category='drugs']").textContent()).toContain("600.000 ₫");
+    expect(await costs.locator("tr[data-item='40.17']").first().textContent()).toContain("Paracetamol");
+    await page.screenshot({ path: `${ARTIFACTS}/province-costs-1280.png`, fullPage: true });
+
+    await costs.getByRole("link", { name: "Xem tất cả" }).first().click();
+    await page.waitForURL(/\/dashboard\/items\?province=01&kind=drug/);
+    expect(await page.locator("tr[data-item]").count()).toBe(1);
+    expect(await page.locator("tr[data-item='40.17']").textContent()).toContain("2.000 ₫");
+    await page.getByRole("link", { name: "Số lượng" }).click();
+    expect(page.url()).toContain("sort=quantity");
+
+    const download = page.waitForEvent("download");
+    await page.getByRole("link", { name: "Tải CSV" }).click();
+    const file = await download;
+    const text = await readFile((await file.path())!, "utf8");
+    expect(text.startsWith("\uFEFFLoại,Mã,Tên")).toBe(true);
+    expect(text).toContain("\r\ndrug,40.17,Paracetamol,600000,600000,300,3,1,2000,");
+
+    // The facility's own page, from the province's top facilities.
+    await page.goto(`${base}/dashboard/provinces/01?year=2026`);
+    await page.getByRole("link", { name: /01001 Bệnh viện Bạch Mai/ }).click();
+    await page.waitForURL(/\/dashboard\/facilities\/01001/);
+    expect(await page.locator("#costs tr[data-item='N03.05.070']").count()).toBe(1);
+    await context.close();
+  });
 
   it("a form posted without its CSRF token is refused and changes nothing", async () => {
     const context = await browser.newContext();

@@ -37,7 +37,16 @@ describe("dashboard pages", () => {
   });
 
   it("without a session every page sends the browser to sign in", async () => {
-    for (const path of ["/dashboard", "/dashboard/alerts", "/dashboard/provinces/01"]) {
+    for (const path of [
+      "/dashboard",
+      "/dashboard/alerts",
+      "/dashboard/provinces/01",
+      "/dashboard/provinces/01/costs.csv",
+      "/dashboard/facilities/01001",
+      "/dashboard/facilities/01001/costs.csv",
+      "/dashboard/items",
+      "/dashboard/items.csv",
+    ]) {
       const res = await t.app.request(path);
       expect(res.status, path).toBe(303);
       expect(res.headers.get("location")).toBe("/dashboard/login");
@@ -59,6 +68,74 @@ describe("dashboard pages", () => {
     expect((await page(t, "/dashboard/provinces/79?year=2026", cookie)).status).toBe(404);
     const alerts = await (await page(t, "/dashboard/alerts?province=79", cookie)).text();
     expect(alerts).not.toContain("data-alert=");
+  });
+
+  it("shows what a province's and a facility's money went on, against last year, with the top items and each table as CSV", async () => {
+    await seedReference(t);
+    const facility = await t.key("facility", "01001");
+    const line = (kind: string, itemCode: string, costGroup: string, amount: string) => ({
+      kind,
+      itemCode,
+      name: `${itemCode} name`,
+      costGroup,
+      quantity: "2",
+      unitPrice: String(Number(amount) / 2),
+      amount,
+      insurance: amount,
+    });
+    const lined = (n: number, day: string, lines: ReturnType<typeof line>[]) => {
+      const total = lines.reduce((sum, l) => sum + Number(l.amount), 0).toFixed(2);
+      return claim(
+        {
+          claimId: `L${n}`,
+          admittedAt: `${day}T08:00:00+07:00`,
+          dischargedAt: `${day}T11:00:00+07:00`,
+          amounts: { total, insurance: total, patient: "0", other: "0" },
+          lines,
+        },
+        n,
+      );
+    };
+    // Drugs 600,000 this year against 200,000 in the same months last year (+200%); a cannula 90,000, new.
+    const sent = await t.json("POST", "/v1/batches", {
+      key: facility,
+      body: {
+        batchId: "lines",
+        claims: [
+          lined(1, "2025-03-10", [line("drug", "40.17", "4", "200000")]),
+          lined(2, "2026-03-10", [line("drug", "40.17", "4", "600000"), line("supply", "N03.05.070", "10", "90000")]),
+        ],
+      },
+    });
+    expect(sent.body.rejected).toBe(0);
+    const cookie = await signIn(t, await t.key("province", "01"));
+
+    const province = await (await page(t, "/dashboard/provinces/01?year=2026", cookie)).text();
+    expect(province).toContain('data-category="drugs"');
+    expect(province).toContain("600.000 ₫ (+200,00%)");
+    expect(province).toContain('data-item="40.17"');
+    expect(province).toContain('href="/dashboard/items?province=01&amp;kind=drug&amp;year=2026"');
+    expect(province).toContain('href="/dashboard/facilities/01001?year=2026"');
+    const facilityPage = await (await page(t, "/dashboard/facilities/01001?year=2026&lang=en", cookie)).text();
+    expect(facilityPage).toContain("Top supplies");
+    expect(facilityPage).toContain('data-item="N03.05.070"');
+    expect((await page(t, "/dashboard/facilities/79001?year=2026", cookie)).status).toBe(404);
+
+    const items = await (await page(t, "/dashboard/items?province=01&kind=drug&year=2026&sort=growth", cookie)).text();
+    expect(items).toContain('data-item="40.17"');
+    expect(items).not.toContain('data-item="N03.05.070"');
+    expect((await page(t, "/dashboard/items?province=79", cookie)).status).toBe(404);
+
+    const costsCsv = await page(t, "/dashboard/provinces/01/costs.csv?year=2026", cookie);
+    expect(costsCsv.headers.get("content-type")).toBe("text/csv; charset=utf-8");
+    expect((await costsCsv.text()).split("\r\n").slice(0, 3)).toEqual([
+      "Mã nhóm,Nhóm chi phí,Loại,Đã chi,Tỷ trọng,Cùng kỳ năm trước,Thay đổi",
+      "4,Thuốc,drugs,600000,0.8696,200000,2.0000",
+      "10,Vật tư y tế,supplies,90000,0.1304,0,",
+    ]);
+    const itemsCsv = await (await page(t, "/dashboard/items.csv?province=01&year=2026", cookie)).text();
+    expect(itemsCsv).toContain("\r\nsupply,N03.05.070,N03.05.070 name,90000,90000,2,1,1,45000,");
+    expect((await page(t, "/dashboard/provinces/79/costs.csv?year=2026", cookie)).status).toBe(404);
   });
 
   it("the outlier page explains what it compares in the reader's language", async () => {
