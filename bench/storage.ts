@@ -20,7 +20,7 @@ const CLAIMS = Number(process.env.CLAIMS ?? 10_000);
 const LINES = Number(process.env.LINES ?? 20);
 const SIZE = 1000;
 const KEY = "bench-central-key-0123456789";
-const TABLES = ["claim", "claim_line", "claim_document", "batch"];
+const TABLES = ["claim", "claim_document", "batch", "spending_item"];
 
 const dbUrl = await freshDatabase(BASE, `${new URL(BASE).pathname.slice(1) || "postgres"}_storage`);
 const server = await startServer({ DATABASE_URL: dbUrl, BOOTSTRAP_CENTRAL_KEY: KEY, PORT: "18788" });
