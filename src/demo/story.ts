@@ -1,4 +1,4 @@
-import { prng } from "./xml-envelope.ts";
+import { DRUGS, type Item, prng, SERVICES } from "./xml-envelope.ts";
 import { type DemoFacility, FACILITIES, MERGED, PROVINCES } from "./places.ts";
 
 /**
@@ -25,6 +25,18 @@ export interface DemoClaim {
   procedure: boolean;
   amounts: { total: string; insurance: string; patient: string; other: string };
   documents: { type: string; reference: string }[];
+  lines: DemoLine[];
+}
+
+export interface DemoLine {
+  kind: "drug" | "service" | "supply";
+  itemCode: string;
+  name: string;
+  costGroup: string;
+  quantity: string;
+  unitPrice: string;
+  amount: string;
+  insurance: string;
 }
 
 export interface DemoStory {
@@ -153,7 +165,48 @@ function newClaim(rand: Rand, facility: DemoFacility, sent: number, claimId: str
     procedure,
     amounts: { total: String(total), insurance: String(insurance), patient: String(total - insurance), other: "0" },
     documents,
+    lines: linesOf(rand, total, insurance),
   };
+}
+
+/** What the last line of a bill stands for when the listed items do not make up the total: surgery or procedures. */
+const REST: Item[] = [
+  ["10.0001", "Phẫu thuật, thủ thuật theo bảng giá", "Lần", 0, "8"],
+  ["03.0001", "Thủ thuật theo bảng giá", "Lần", 0, "18"],
+];
+
+/**
+ * The claim's lines: a few drugs, tests, beds and supplies at their catalogue prices (the demo XML file's), then one
+ * line for the rest of the bill, so that they add up to `total` exactly; the fund's part split in the same shares.
+ */
+function linesOf(rand: Rand, total: number, insurance: number): DemoLine[] {
+  const picked: [Item, number][] = [];
+  let listed = 0;
+  for (let left = between(rand, 2, 6); left > 0; left--) {
+    const item = pick(rand, rand() < 0.5 ? DRUGS : SERVICES);
+    const quantity = item[2] === "Viên" ? between(rand, 5, 30) : between(rand, 1, 3);
+    if (listed + item[3] * quantity > total * 0.8) break;
+    picked.push([item, quantity]);
+    listed += item[3] * quantity;
+  }
+  const rest = total - listed;
+  if (rest > 0) picked.push([pick(rand, REST), 1]);
+  let fund = 0;
+  return picked.map(([[code, name, , price, group], quantity], index) => {
+    const amount = index === picked.length - 1 && rest > 0 ? rest : price * quantity;
+    const share = index === picked.length - 1 ? insurance - fund : Math.floor((amount * insurance) / total);
+    fund += share;
+    return {
+      kind: group === "4" ? "drug" : group === "10" ? "supply" : "service",
+      itemCode: code,
+      name,
+      costGroup: group,
+      quantity: String(quantity),
+      unitPrice: String(amount / quantity),
+      amount: String(amount),
+      insurance: String(share),
+    };
+  });
 }
 
 /** The same claim resent with its amounts corrected (a missed line, a price fixed). */
@@ -163,6 +216,7 @@ function corrected(rand: Rand, claim: DemoClaim): DemoClaim {
   return {
     ...claim,
     amounts: { total: String(total), insurance: String(insurance), patient: String(total - insurance), other: "0" },
+    lines: linesOf(rand, total, insurance),
   };
 }
 

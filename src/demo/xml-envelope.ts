@@ -168,8 +168,8 @@ const ICD = [
 ];
 const PROCEDURES = ["47.09", "74.1", "81.54", "36.06", "86.59", "99.04", "45.23", "13.41", "79.35", "51.23"];
 // Code, name, unit, price, MA_NHOM.
-type Item = [string, string, string, number, string];
-const DRUGS: Item[] = [
+export type Item = [string, string, string, number, string];
+export const DRUGS: Item[] = [
   ["40.17", "Paracetamol 500mg", "Viên", 350, "4"],
   ["40.27", "Amoxicilin 500mg", "Viên", 1200, "4"],
   ["40.487", "Omeprazol 20mg", "Viên", 900, "4"],
@@ -179,7 +179,7 @@ const DRUGS: Item[] = [
   ["40.244", "Ceftriaxon 1g", "Lọ", 24000, "4"],
   ["40.675", "Salbutamol 2mg", "Viên", 300, "4"],
 ];
-const SERVICES: Item[] = [
+export const SERVICES: Item[] = [
   ["02.1896", "Khám Nội", "Lần", 42100, "13"],
   ["23.0058", "Định lượng Glucose [Máu]", "Lần", 21500, "1"],
   ["22.0121", "Tổng phân tích tế bào máu ngoại vi", "Lần", 46200, "1"],

@@ -71,6 +71,17 @@ describe("npm run demo, then npm start", { timeout: 360_000 }, () => {
     expect(fromXml.status).toBe(200);
   });
 
+  it("explains what the money went on: every claim has its lines, so nothing is left unspecified, and the top items", async () => {
+    const costs = await get(`/v1/provinces/01/costs?year=${year}`, keys.central);
+    expect(costs.status).toBe(200);
+    const groups = costs.body.groups.map((group: { costGroup: string }) => group.costGroup);
+    expect(groups).toEqual(expect.arrayContaining(["4", "13", "15"]));
+    expect(groups).not.toContain("unspecified");
+    const items = await get(`/v1/items?year=${year}&province=01&kind=drug&limit=5`, keys.central);
+    expect(items.body.items).toHaveLength(5);
+    expect(items.body.items[0]).toMatchObject({ kind: "drug", facilities: expect.any(Number) });
+  });
+
   it("the province key sees its own province only", async () => {
     expect((await get(`/v1/provinces/01/usage?year=${year}`, keys.province)).status).toBe(200);
     expect((await get(`/v1/provinces/79/usage?year=${year}`, keys.province)).status).toBe(404);
