@@ -1,5 +1,6 @@
 import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
+import SlowestFirst from "./test/support/sequencer.ts";
 
 // Names this run's PostgreSQL databases, so concurrent runs on one server never collide.
 const runId = process.env.TEST_RUN_ID ?? String(process.pid);
@@ -19,6 +20,7 @@ export default defineConfig({
     // database, a child process or a browser; two at once took the suite from 534 s to 402 s.
     maxWorkers: Math.max(2, availableParallelism()),
     hookTimeout: 60_000,
+    sequence: { sequencer: SlowestFirst },
     // TEST_DATABASE_URL, or a PostgreSQL server of this run's own (npm-shipped binaries) when it is unset.
     globalSetup: ["test/support/postgres-server.ts"],
     projects: [

@@ -4,6 +4,7 @@ import type { LineKind } from "../costs/lines.ts";
 import { Dec } from "../domain/money.ts";
 import type { CsvColumn } from "../reports/csv.ts";
 import { money, percent } from "./format.ts";
+import { HeadRow } from "./pages.tsx";
 import type { Lang, Words } from "./i18n.ts";
 
 /** Pixel positions come from decimal ratios; only the final coordinate becomes a number. */
@@ -66,21 +67,15 @@ export function CostTable({
     <>
       <div class="table-wrap">
         <table>
-          <thead>
-            <tr>
-              <th scope="col">{words.costGroup}</th>
-              <th scope="col" class="num">{`${words.spent} ${costs.year}`}</th>
-              <th scope="col" class="num">
-                {words.share}
-              </th>
-              <th scope="col" class="num">
-                {words.sameMonthsLastYear}
-              </th>
-              <th scope="col" class="num">
-                {words.change}
-              </th>
-            </tr>
-          </thead>
+          <HeadRow
+            cells={[
+              [words.costGroup],
+              [`${words.spent} ${costs.year}`, "num"],
+              [words.share, "num"],
+              [words.sameMonthsLastYear, "num"],
+              [words.change, "num"],
+            ]}
+          />
           <tbody>
             {costs.groups.map((group) => (
               <tr>
@@ -127,29 +122,17 @@ export function ItemRows({ items, w: words, lang }: { items: ItemsReportOut["ite
   if (items.length === 0) return <p>{words.none}</p>;
   return (
     <table>
-      <thead>
-        <tr>
-          <th scope="col">{words.item}</th>
-          <th scope="col" class="num">
-            {words.amount}
-          </th>
-          <th scope="col" class="num">
-            {words.quantity}
-          </th>
-          <th scope="col" class="num">
-            {words.claims}
-          </th>
-          <th scope="col" class="num">
-            {words.averageUnitPrice}
-          </th>
-          <th scope="col" class="num">
-            {words.unitPriceSpread}
-          </th>
-          <th scope="col" class="num">
-            {words.change}
-          </th>
-        </tr>
-      </thead>
+      <HeadRow
+        cells={[
+          [words.item],
+          [words.amount, "num"],
+          [words.quantity, "num"],
+          [words.claims, "num"],
+          [words.averageUnitPrice, "num"],
+          [words.unitPriceSpread, "num"],
+          [words.change, "num"],
+        ]}
+      />
       <tbody>
         {items.map((item) => (
           <tr data-item={item.itemCode}>

@@ -129,7 +129,8 @@ function YearPicker({ w: words, year, action }: { w: Words; year: number; action
 }
 
 /** A table's header row: each cell's text, and "num" for a column of numbers (right-aligned). */
-function HeadRow({ cells }: { cells: ([string] | [string, "num"])[] }) {
+/** A table's header row: each cell's text, and "num" for a right-aligned number column. */
+export function HeadRow({ cells }: { cells: ([string] | [string, "num"])[] }) {
   return (
     <thead>
       <tr>

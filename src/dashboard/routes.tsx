@@ -148,17 +148,17 @@ async function overview(kit: Kit, ctx: Ctx) {
   );
 }
 
+/** A 404 page for what is not there or not the caller's to see; anything else goes on as an error. */
+const orNotFound = <T,>(read: Promise<T>): Promise<T | null> =>
+  read.catch((err) => (err instanceof Problem && err.status === 404 ? null : Promise.reject(err)));
+
 async function provincePage(kit: Kit, ctx: Ctx) {
   const pageData = await page(kit, ctx);
   if (pageData instanceof Response) return pageData;
   const { deps } = kit;
   const year = yearOf(ctx, deps.clock.now());
   const code = ctx.req.param("code") ?? "";
-  const usage = /^\d{2}$/.test(code)
-    ? await provinceUsageDetail(deps, pageData.caller, code, year).catch((err) =>
-        err instanceof Problem && err.status === 404 ? null : Promise.reject(err),
-      )
-    : null;
+  const usage = /^\d{2}$/.test(code) ? await orNotFound(provinceUsageDetail(deps, pageData.caller, code, year)) : null;
   if (!usage) return render(ctx, pageData, pageData.w.notFound, <p class="error">{pageData.w.notFound}</p>, 404);
   const alerts = await listAlerts(deps, pageData.caller, { province: code, year, limit: 100 });
   const backlog = await backlogReport(deps, pageData.caller, { province: code, year });
@@ -216,10 +216,6 @@ async function costsSection(
     />
   );
 }
-
-/** A 404 page for what is not there or not the caller's to see; anything else goes on as an error. */
-const orNotFound = <T,>(read: Promise<T>): Promise<T | null> =>
-  read.catch((err) => (err instanceof Problem && err.status === 404 ? null : Promise.reject(err)));
 
 /** One facility: what its money went on (the cost groups and top items), for its province and central. */
 async function facilityPage(kit: Kit, ctx: Ctx) {
