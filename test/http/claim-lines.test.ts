@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { defaultRules } from "../../src/rules/schema.ts";
 import { fixtureEnvelope } from "../../src/demo/xml-envelope.ts";
+import { Dec } from "../../src/domain/money.ts";
 import { envelopeOf, fixture, withFields } from "../fixtures/xml/index.ts";
 import { claim } from "../support/claims.ts";
 import { START, seedReference, type TestContext, useTestApp } from "../support/harness.ts";
@@ -247,6 +248,24 @@ describe("a claim's cost lines from XML2 and XML3", () => {
       ["supply", "N03.02.070", "10", "10", "150000", "142500"],
     ]);
     expect(detail.body.flags).toEqual([]);
+    // The same lines by item and cost group: the bed days lead, at 3,000,000 for 5 days (600,000 a day).
+    const items = await t.json("GET", "/v1/items?year=2026&through=6");
+    expect(
+      items.body.items.map((item: Record<string, string>) => [item.itemCode, item.amount, item.averageUnitPrice]),
+    ).toEqual([
+      ["K03.1901", "3000000", "600000"],
+      ["18.0068", "1000000", "1000000"],
+      ["40.244", "900000", "45000"],
+      ["40.1035", "300000", "15000"],
+      ["N03.02.070", "150000", "15000"],
+    ]);
+    const costs = await t.json("GET", "/v1/facilities/01001/costs?year=2026&through=6");
+    expect(costs.body.categories.map((c: Record<string, string>) => [c.category, c.spent])).toEqual([
+      ["beds", "2850000"],
+      ["drugs", "1140000"],
+      ["tests", "617500"],
+      ["supplies", "142500"],
+    ]);
   });
 
   it("that do not add up to T_THUOC flag the claim, naming XML1.T_THUOC", async () => {
@@ -304,5 +323,12 @@ describe("a claim's cost lines from XML2 and XML3", () => {
           OR c.insurance_amount <> (SELECT sum((l->>7)::numeric) FROM json_array_elements(c.lines) l)`,
     );
     expect(sums!.off).toBe(0);
+    // By item, the lines add up to the claims: every episode here counts.
+    const items = await t.json("GET", "/v1/items?year=2026&through=12&limit=500");
+    const [claims] = await t.db.prisma.$queryRawUnsafe<{ total: string }[]>(
+      `SELECT sum(total_amount)::text AS total FROM claim WHERE year = 2026`,
+    );
+    const byItem = items.body.items.reduce((sum: Dec, item: { amount: string }) => sum.plus(item.amount), new Dec(0));
+    expect(byItem.equals(claims!.total), `${byItem} against ${claims!.total}`).toBe(true);
   });
 });
