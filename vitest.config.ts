@@ -1,6 +1,5 @@
 import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
-import SlowestFirst from "./test/support/sequencer.ts";
 
 // Names this run's PostgreSQL databases, so concurrent runs on one server never collide.
 const runId = process.env.TEST_RUN_ID ?? String(process.pid);
@@ -19,18 +18,23 @@ export default defineConfig({
     // vitest's default is one fewer worker than the cores: one, here. Most test files wait on a
     // database, a child process or a browser; two at once took the suite from 534 s to 402 s.
     maxWorkers: Math.max(2, availableParallelism()),
+    // The unit, PGlite and PostgreSQL files share their worker's modules (isolate: false below): importing the app
+    // again for each of ~120 files cost about 140 s of CPU. Each file opens its own database and app.
     hookTimeout: 60_000,
-    sequence: { sequencer: SlowestFirst },
     // TEST_DATABASE_URL, or a PostgreSQL server of this run's own (npm-shipped binaries) when it is unset.
     globalSetup: ["test/support/postgres-server.ts"],
     projects: [
-      { extends: true, test: { name: "unit", include: ["test/unit/**/*.test.ts", "test/process/**/*.test.ts"] } },
+      {
+        extends: true,
+        test: { name: "unit", include: ["test/unit/**/*.test.ts", "test/process/**/*.test.ts"], isolate: false },
+      },
       {
         extends: true,
         test: {
           name: "pglite",
           include: ["test/http/**/*.test.ts", "test/db/**/*.test.ts"],
           env: { TEST_DB: "pglite" },
+          isolate: false,
         },
       },
       // The dashboard in headless Chromium (Debian's, driven by playwright-core), on the embedded database.
@@ -48,6 +52,7 @@ export default defineConfig({
           name: "postgres",
           include: ["test/http/**/*.test.ts", "test/db/**/*.test.ts", "test/pg/**/*.test.ts"],
           env: { TEST_DB: "postgres", TEST_RUN_ID: runId },
+          isolate: false,
           globalSetup: ["test/support/postgres-server.ts", "test/support/postgres-setup.ts"],
         },
       },
