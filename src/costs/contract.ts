@@ -97,9 +97,11 @@ export const ItemsReport = z
           claims: Count.openapi({ description: "claims with at least one line of it" }),
           facilities: Count.openapi({ description: "facilities that used it" }),
           averageUnitPrice: UnitPrice.openapi({ description: "amount / quantity, 3 decimals" }),
-          unitPrice: z
-            .object({ lowest: UnitPrice, median: UnitPrice, highest: UnitPrice })
-            .openapi({ description: "the spread of the facilities' own average unit prices (amount / quantity)" }),
+          unitPrice: z.object({ lowest: UnitPrice, median: UnitPrice, highest: UnitPrice }).openapi({
+            description:
+              "the spread of the facilities' own average unit prices (amount / quantity; facilities whose lines say " +
+              "quantity 0 have none)",
+          }),
           previousYear: z
             .object({ amount: MoneyOut, quantity: DecimalOut, claims: Count })
             .openapi({ description: "the same months of the previous year" }),

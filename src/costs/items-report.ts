@@ -36,10 +36,10 @@ interface ItemRow {
   byFacility: [string, string][];
 }
 
-/** What a key is limited to: a province key its province, a facility key itself, central nothing. */
+/** What a key is limited to: a province key its province, a facility key itself (in its province), central nothing. */
 function ownScope(caller: Caller): { province: string | null; facility: string | null } {
   if (caller.role === "province") return { province: caller.provinceCode, facility: null };
-  if (caller.role === "facility") return { province: null, facility: caller.facilityCode };
+  if (caller.role === "facility") return { province: caller.provinceCode, facility: caller.facilityCode };
   return { province: null, facility: null };
 }
 
@@ -55,6 +55,9 @@ async function itemsScope(deps: Deps, caller: Caller, query: ItemsQueryIn) {
   const own = ownScope(caller);
   const province = narrowed(own.province, query.province, "province");
   const facility = narrowed(own.facility, query.facility, "facility");
+  // A facility key reads all its own rows, wherever they count (a merger may have moved some), unless it names its
+  // province.
+  const rowsProvince = caller.role === "facility" && query.province === undefined ? null : province;
   if (province !== null && caller.role === "central") {
     const found = await deps.db.prisma.province.findUnique({ where: { code: province }, select: { code: true } });
     if (!found) throw notFound("province");
@@ -68,7 +71,7 @@ async function itemsScope(deps: Deps, caller: Caller, query: ItemsQueryIn) {
     if (!found || (caller.role === "province" && found.provinceCode !== caller.provinceCode))
       throw notFound("facility");
   }
-  return { province, facility };
+  return { province: rowsProvince, facility };
 }
 
 /** A unit price as shown: 3 decimals, as the XML tables give DON_GIA. */

@@ -21,12 +21,13 @@ export const FACILITY_COST_GROUPS = costGroupsOf("facility_code");
 /**
  * The items of a year's months 1..$2 ($1 = year) and the same months of the year before, from spending_item only:
  * optionally one province ($3), one facility ($4), one kind ($5). Each item with this year's and last year's sums, and
- * each facility's amount and quantity this year (its average unit price, for the spread). Items used
+ * each facility's amount and quantity this year (its average unit price, for the spread; a facility whose lines
+ * say quantity 0 is counted among the facilities but has no unit price). The name is the latest month's. Items used
  * this year only, ordered by $6 (amount, quantity or growth: the change of amount against last year), $7 of them.
  */
 export const ITEMS = `
 WITH rows AS (
-  SELECT kind, item_code, facility_code, year, name, claims, quantity, amount, insurance
+  SELECT kind, item_code, facility_code, year, month, name, claims, quantity, amount, insurance
   FROM spending_item
   WHERE year IN ($1, $1 - 1) AND month <= $2
     AND ($3::text IS NULL OR province_code = $3) AND ($4::text IS NULL OR facility_code = $4)
@@ -35,7 +36,8 @@ WITH rows AS (
   SELECT kind, item_code, facility_code, sum(quantity) AS quantity, sum(amount) AS amount, sum(claims) AS claims
   FROM rows WHERE year = $1 GROUP BY 1, 2, 3
 ), items AS (
-  SELECT kind, item_code, max(name) AS name,
+  SELECT kind, item_code,
+         (array_agg(name ORDER BY year DESC, month DESC) FILTER (WHERE name IS NOT NULL))[1] AS name,
          sum(amount) FILTER (WHERE year = $1) AS amount,
          sum(insurance) FILTER (WHERE year = $1) AS insurance,
          sum(quantity) FILTER (WHERE year = $1) AS quantity,

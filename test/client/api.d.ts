@@ -1218,7 +1218,7 @@ export interface components {
                  * @example 1.5
                  */
                 averageUnitPrice: string | null;
-                /** @description the spread of the facilities' own average unit prices (amount / quantity) */
+                /** @description the spread of the facilities' own average unit prices (amount / quantity; facilities whose lines say quantity 0 have none) */
                 unitPrice: {
                     /** @example 1.5 */
                     lowest: string | null;

@@ -112,4 +112,70 @@ describe(`the migration runner (${testDbKind()})`, { timeout: 30_000 }, () => {
     expect(await migrate(db, [first, third, fixed])).toEqual([first.name, third.name, fixed.name]);
     expect(await tables()).toEqual(["_prisma_migrations", "doomed", "gadget", "widget"]);
   });
+  it("moves the lines stored row by row into their claims, and counts the items of the claims that count", async () => {
+    const migrations = await readMigrations();
+    const before = migrations.filter((m) => m.name <= "20261206020000_spending_cost_group");
+    await migrate(db, before);
+    await db.withSession((s) =>
+      s.exec(`
+        INSERT INTO province (code, name) VALUES ('01', 'Hà Nội');
+        INSERT INTO facility (code, name, province_code) VALUES ('01001', 'Bệnh viện Bạch Mai', '01');
+        INSERT INTO batch (id, facility_code, batch_id, body_hash, raw_body, response, received_at, claim_count)
+          VALUES (1, '01001', 'b', repeat('0', 64), '{}', '{}', '2026-03-02T00:00:00Z', 2);
+        INSERT INTO claim (id, facility_code, claim_id, province_code, year, month, visit_type, admitted_at,
+          discharged_at, received_at, diagnosis_primary, total_amount, insurance_amount, patient_amount, other_amount,
+          status, content_hash, batch_ref, updated_at)
+        VALUES
+          (1, '01001', 'A', '01', 2026, 3, 'outpatient', '2026-03-01T01:00:00Z', '2026-03-01T03:00:00Z',
+           '2026-03-02T00:00:00Z', 'J18.9', 5250, 5000, 250, 0, 'accepted', repeat('a', 64), 1, now()),
+          (2, '01001', 'B', '01', 2026, 3, 'outpatient', '2026-03-01T01:00:00Z', '2026-03-01T03:00:00Z',
+           '2026-03-02T00:00:00Z', 'J18.9', 900, 900, 0, 0, 'denied', repeat('b', 64), 1, now());
+        INSERT INTO claim_line (claim_ref, line_no, kind, item_code, name, cost_group, quantity, unit_price, amount,
+          insurance_amount, ordered_at)
+        VALUES
+          (1, 1, 'drug', '40.17', NULL, 4, 2, 1500, 3000, 3000, NULL),
+          (1, 0, 'drug', '40.17', 'Paracetamol', 4, 1.5, 1500, 2250.50, 2000, '2026-03-01T01:30:00.25Z'),
+          (2, 0, 'supply', 'N03', 'Kim', 10, 1, 900, 900, 900, NULL);
+      `),
+    );
+    await migrate(db, migrations);
+
+    const claims = await db.withSession((s) =>
+      s.query<{ claim_id: string; lines: unknown }>(`SELECT claim_id, lines FROM claim ORDER BY id`),
+    );
+    const parsed = claims.map((c) => [c.claim_id, typeof c.lines === "string" ? JSON.parse(c.lines) : c.lines]);
+    expect(parsed).toEqual([
+      [
+        "A",
+        [
+          ["drug", "40.17", "Paracetamol", "4", "1.5", "1500", "2250.5", "2000", "2026-03-01T01:30:00.250Z"],
+          ["drug", "40.17", null, "4", "2", "1500", "3000", "3000", null],
+        ],
+      ],
+      ["B", [["supply", "N03", "Kim", "10", "1", "900", "900", "900", null]]],
+    ]);
+    // The denied claim's lines count in no item.
+    const items = await db.withSession((s) =>
+      s.query(
+        `SELECT province_code, year, month, facility_code, kind, item_code, name, claims, quantity::text,
+           amount::text, insurance::text FROM spending_item`,
+      ),
+    );
+    expect(items).toEqual([
+      {
+        province_code: "01",
+        year: 2026,
+        month: 3,
+        facility_code: "01001",
+        kind: "drug",
+        item_code: "40.17",
+        name: "Paracetamol",
+        claims: 1,
+        quantity: "3.500",
+        amount: "5250.50",
+        insurance: "5000.00",
+      },
+    ]);
+    expect(await tables()).not.toContain("claim_line");
+  });
 });

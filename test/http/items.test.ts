@@ -137,6 +137,8 @@ describe("the top items, from the claims' lines", () => {
     const itself = await t.json("GET", "/v1/items?year=2026", { key: facility });
     expect(itself.body).toMatchObject({ facilityCode: "01002", items: [{ itemCode: "40.17", amount: "10000" }] });
     expect((await t.json("GET", "/v1/items?facility=01001", { key: facility })).status).toBe(404);
+    expect((await t.json("GET", "/v1/items?province=79", { key: facility })).status).toBe(404);
+    expect((await t.json("GET", "/v1/items?province=01", { key: facility })).body.items).toHaveLength(1);
     expect((await t.json("GET", "/v1/items?province=48")).status).toBe(404);
   });
 
