@@ -110,19 +110,12 @@ export async function provinceUsageDetail(
   const through = monthsShown(shownYear, now);
   const [row] = await usageRows(deps, shownYear, code, through);
   if (!row) throw notFound("province");
-  const facilities = await deps.db.sql.query<{ facilityCode: string; name: string | null; spent: string }>(
-    sql.FACILITY_SPENDING,
-    [code, shownYear],
-  );
-  const previous = new Map(
-    (
-      await deps.db.sql.query<{ facilityCode: string; spent: string }>(sql.FACILITY_PREVIOUS_SPENDING, [
-        code,
-        shownYear - 1,
-        through,
-      ])
-    ).map((f) => [f.facilityCode, f.spent]),
-  );
+  const facilities = await deps.db.sql.query<{
+    facilityCode: string;
+    name: string | null;
+    spent: string;
+    previousSpent: string;
+  }>(sql.FACILITY_SPENDING, [code, shownYear, through]);
   const months = await deps.db.sql.query<{ month: number; spent: string }>(sql.MONTH_SPENDING, [code, shownYear]);
   const byMonth = Array.from({ length: 12 }, (_, index) => {
     const monthRow = months.find((x) => Number(x.month) === index + 1);
@@ -142,8 +135,8 @@ export async function provinceUsageDetail(
       name: f.name,
       spent: formatMoney(f.spent),
       share: ratio(f.spent, row.spent),
-      previousSpent: formatMoney(previous.get(f.facilityCode) ?? "0"),
-      change: change(f.spent, previous.get(f.facilityCode) ?? "0"),
+      previousSpent: formatMoney(f.previousSpent),
+      change: change(f.spent, f.previousSpent),
     })),
     byMonth,
   };

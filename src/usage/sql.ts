@@ -20,18 +20,19 @@ LEFT JOIN spending s ON s.province_code = p.code AND s.year = $1
 WHERE CASE WHEN $2::text IS NULL THEN e.province_code IS NOT NULL OR s.province_code IS NOT NULL
            ELSE p.code = $2::text END`;
 
-/** A province's ($1) spending in year $2 by facility, largest first. */
+/**
+ * A province's ($1) spending in year $2 by facility, largest first, each with its spending in months 1 to $3 of the
+ * year before (facilities with none this year are left out).
+ */
 export const FACILITY_SPENDING = `
-SELECT d.facility_code AS "facilityCode", f.name AS "name", sum(d.spent)::text AS "spent"
+SELECT d.facility_code AS "facilityCode", f.name AS "name",
+       coalesce(sum(d.spent) FILTER (WHERE d.year = $2), 0)::text AS "spent",
+       coalesce(sum(d.spent) FILTER (WHERE d.year = $2 - 1 AND d.month <= $3), 0)::text AS "previousSpent"
 FROM spending_detail d LEFT JOIN facility f ON f.code = d.facility_code
-WHERE d.province_code = $1 AND d.year = $2
+WHERE d.province_code = $1 AND d.year IN ($2, $2 - 1)
 GROUP BY d.facility_code, f.name
-ORDER BY sum(d.spent) DESC, d.facility_code`;
-
-/** A province's ($1) facilities' spending in months 1 to $3 of year $2 (the year before the one shown). */
-export const FACILITY_PREVIOUS_SPENDING = `
-SELECT facility_code AS "facilityCode", sum(spent)::text AS "spent" FROM spending_detail
-WHERE province_code = $1 AND year = $2 AND month <= $3 GROUP BY facility_code`;
+HAVING count(*) FILTER (WHERE d.year = $2) > 0
+ORDER BY sum(d.spent) FILTER (WHERE d.year = $2) DESC, d.facility_code`;
 
 /** A province's ($1) spending in year $2 by discharge month (months without spending are absent). */
 export const MONTH_SPENDING = `

@@ -25,21 +25,20 @@ WHERE CASE WHEN $2::text IS NULL THEN e.province_code IS NOT NULL OR s.province_
            ELSE p.code = $2::text END;
 
 -- 4
-SELECT d.facility_code AS "facilityCode", f.name AS "name", sum(d.spent)::text AS "spent"
+SELECT d.facility_code AS "facilityCode", f.name AS "name",
+       coalesce(sum(d.spent) FILTER (WHERE d.year = $2), 0)::text AS "spent",
+       coalesce(sum(d.spent) FILTER (WHERE d.year = $2 - 1 AND d.month <= $3), 0)::text AS "previousSpent"
 FROM spending_detail d LEFT JOIN facility f ON f.code = d.facility_code
-WHERE d.province_code = $1 AND d.year = $2
+WHERE d.province_code = $1 AND d.year IN ($2, $2 - 1)
 GROUP BY d.facility_code, f.name
-ORDER BY sum(d.spent) DESC, d.facility_code;
+HAVING count(*) FILTER (WHERE d.year = $2) > 0
+ORDER BY sum(d.spent) FILTER (WHERE d.year = $2) DESC, d.facility_code;
 
 -- 5
-SELECT facility_code AS "facilityCode", sum(spent)::text AS "spent" FROM spending_detail
-WHERE province_code = $1 AND year = $2 AND month <= $3 GROUP BY facility_code;
-
--- 6
 SELECT month AS "month", sum(spent)::text AS "spent" FROM spending_detail
 WHERE province_code = $1 AND year = $2 GROUP BY month;
 
--- 7
+-- 6
 SELECT province_code AS "provinceCode", year, discharge_month AS "month", delay_months AS "delay",
        amount::text AS "amount"
 FROM arrival_triangle
