@@ -1,11 +1,12 @@
-import { type Caller, requireRole } from "../auth/caller.ts";
+import type { Caller } from "../auth/caller.ts";
 import type { AppDeps } from "../deps.ts";
 import { change, Dec, formatMoney } from "../domain/money.ts";
-import { monthsShown, vietnamYearMonth } from "../domain/period.ts";
 import { notFound } from "../http/problem.ts";
 import type { CsvColumn } from "../reports/csv.ts";
+import { type ReportScope, reportScope } from "../reports/scope.ts";
 import type { ITEM_SORTS, ItemsReportOut } from "./contract.ts";
 import type { LineKind } from "./lines.ts";
+import { period } from "./read.ts";
 import * as sql from "./sql.ts";
 
 type Deps = Pick<AppDeps, "db" | "clock">;
@@ -36,42 +37,25 @@ interface ItemRow {
   byFacility: [string, string][];
 }
 
-/** What a key is limited to: a province key its province, a facility key itself (in its province), central nothing. */
-function ownScope(caller: Caller): { province: string | null; facility: string | null } {
-  if (caller.role === "province") return { province: caller.provinceCode, facility: null };
-  if (caller.role === "facility") return { province: caller.provinceCode, facility: caller.facilityCode };
-  return { province: null, facility: null };
-}
-
-/** What was asked for within what the key may see: naming another province or facility is 404. */
-function narrowed(own: string | null, asked: string | undefined, what: "province" | "facility"): string | null {
-  if (asked !== undefined && own !== null && asked !== own) throw notFound(what);
-  return asked ?? own;
-}
-
-/** Where the caller may look: central anywhere, a province key its province, a facility key itself; else 404. */
-async function itemsScope(deps: Deps, caller: Caller, query: ItemsQueryIn) {
-  requireRole(caller, "central", "province", "facility");
-  const own = ownScope(caller);
-  const province = narrowed(own.province, query.province, "province");
-  const facility = narrowed(own.facility, query.facility, "facility");
-  // A facility key reads all its own rows, wherever they count (a merger may have moved some), unless it names its
-  // province.
-  const rowsProvince = caller.role === "facility" && query.province === undefined ? null : province;
-  if (province !== null && caller.role === "central") {
-    const found = await deps.db.prisma.province.findUnique({ where: { code: province }, select: { code: true } });
-    if (!found) throw notFound("province");
+/**
+ * Where the caller may look: the reports' scope (central anywhere, a province key its province, a facility key its
+ * own claims), narrowed to one facility when asked. Naming a province or facility outside it is 404.
+ */
+async function itemsScope(deps: Deps, caller: Caller, query: ItemsQueryIn): Promise<ReportScope> {
+  const scope = await reportScope(deps, caller, query.province);
+  if (caller.role === "facility") {
+    if (query.province !== undefined && query.province !== caller.provinceCode) throw notFound("province");
+    if (query.facility !== undefined && query.facility !== caller.facilityCode) throw notFound("facility");
+    return scope;
   }
-  if (facility !== null && caller.role !== "facility") {
-    const found = await deps.db.prisma.facility.findUnique({
-      where: { code: facility },
-      select: { provinceCode: true },
-    });
-    // A province key sees its own facilities only.
-    if (!found || (caller.role === "province" && found.provinceCode !== caller.provinceCode))
-      throw notFound("facility");
-  }
-  return { province: rowsProvince, facility };
+  if (query.facility === undefined) return scope;
+  const found = await deps.db.prisma.facility.findUnique({
+    where: { code: query.facility },
+    select: { provinceCode: true },
+  });
+  // A province key sees its own facilities only.
+  if (!found || (caller.role === "province" && found.provinceCode !== caller.provinceCode)) throw notFound("facility");
+  return { ...scope, facility: query.facility };
 }
 
 /** A unit price as shown: 3 decimals, as the XML tables give DON_GIA. */
@@ -95,9 +79,7 @@ function spread(byFacility: [string, string][]) {
  */
 export async function itemsReport(deps: Deps, caller: Caller, query: ItemsQueryIn): Promise<ItemsReportOut> {
   const { province, facility } = await itemsScope(deps, caller, query);
-  const now = deps.clock.now();
-  const year = query.year ?? vietnamYearMonth(now).year;
-  const through = query.through ?? monthsShown(year, now);
+  const { year, through } = period(deps, query);
   const rows = await deps.db.sql.query<ItemRow>(sql.ITEMS, [
     year,
     through,

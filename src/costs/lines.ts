@@ -108,9 +108,10 @@ export function linesMismatches(
     }));
 }
 
-/** Lines filed under a cost group the rules do not know, named by their place (relative to the claim). */
+/** The cost group codes of each rules object, made once. */
 const knownGroups = new WeakMap<CostRules, Set<string>>();
 
+/** Lines filed under a cost group the rules do not know, named by their place (relative to the claim). */
 export function unknownCostGroups(lines: readonly ClaimLine[], rules: CostRules): FieldError[] {
   let known = knownGroups.get(rules);
   if (!known) knownGroups.set(rules, (known = new Set(rules.costGroups.map((group) => group.code))));

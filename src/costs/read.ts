@@ -16,7 +16,10 @@ interface GroupRow {
 }
 
 /** The year and the last month shown: by default this year up to this month, a past year whole. */
-function period(deps: Deps, query: { year?: number | undefined; through?: number | undefined }) {
+export function period(
+  deps: Pick<AppDeps, "clock">,
+  query: { year?: number | undefined; through?: number | undefined },
+) {
   const now = deps.clock.now();
   const year = query.year ?? vietnamYearMonth(now).year;
   return { year, through: query.through ?? monthsShown(year, now) };

@@ -5,7 +5,7 @@ import { listAlerts, transitionAlert } from "../alerts/service.ts";
 import { type Caller, callerForKey, keyForSecret } from "../auth/caller.ts";
 import { backlogReport } from "../backlog/report.ts";
 import type { AppDeps } from "../deps.ts";
-import { vietnamYearMonth } from "../domain/period.ts";
+import { monthsShown, vietnamYearMonth } from "../domain/period.ts";
 import { arrivedOverTls } from "../http/client-address.ts";
 import { clientAborted, isClientAbort } from "../http/errors.ts";
 import { Problem } from "../http/problem.ts";
@@ -163,9 +163,8 @@ async function provincePage(kit: Kit, ctx: Ctx) {
   const alerts = await listAlerts(deps, pageData.caller, { province: code, year, limit: 100 });
   const backlog = await backlogReport(deps, pageData.caller, { province: code, year });
   const projection = await provinceProjection(deps, pageData.caller, { code, year });
-  const today = vietnamYearMonth(deps.clock.now());
-  const throughMonth = year < today.year ? 12 : year === today.year ? today.month : 0;
-  const costs = await costsSection(kit, pageData, provinceCosts(deps, pageData.caller, code, { year }), {
+  const throughMonth = monthsShown(year, deps.clock.now());
+  const costs = await costsSection(kit, pageData, await provinceCosts(deps, pageData.caller, code, { year }), {
     province: code,
   });
   return render(
@@ -191,10 +190,9 @@ async function provincePage(kit: Kit, ctx: Ctx) {
 async function costsSection(
   kit: Kit,
   pageData: Page,
-  costs: Promise<CostBreakdownOut>,
+  breakdown: CostBreakdownOut,
   scope: { province: string } | { facility: string },
 ) {
-  const breakdown = await costs;
   const items = {} as Record<LineKind, ItemsReportOut["items"]>;
   for (const kind of ITEM_KINDS)
     items[kind] = (
@@ -227,7 +225,7 @@ async function facilityPage(kit: Kit, ctx: Ctx) {
   const costs = /^\d{5}$/.test(code) ? await orNotFound(facilityCosts(deps, pageData.caller, code, { year })) : null;
   if (!costs) return render(ctx, pageData, pageData.w.notFound, <p class="error">{pageData.w.notFound}</p>, 404);
   const facility = await deps.db.prisma.facility.findUnique({ where: { code }, select: { name: true } });
-  const section = await costsSection(kit, pageData, Promise.resolve(costs), { facility: code });
+  const section = await costsSection(kit, pageData, costs, { facility: code });
   return render(
     ctx,
     pageData,
