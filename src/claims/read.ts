@@ -54,10 +54,7 @@ export async function claimDetail(
 ) {
   const claim = await db.claim.findFirst({
     where,
-    include: {
-      documents: { orderBy: { id: "asc" } },
-      history: { orderBy: { id: "asc" } },
-    },
+    include: { documents: { orderBy: { id: "asc" } }, history: { orderBy: { id: "asc" } } },
   });
   if (!claim) return null;
   return {

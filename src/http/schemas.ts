@@ -27,26 +27,43 @@ const moneyDoc = {
 };
 
 /**
- * A money input field: a decimal string or a number with at most 2 decimals, checked exactly; `parse` makes what
- * the schema gives (a Dec, or the plain text where thousands are only stored and summed once).
+ * A decimal input field: a decimal string or a JSON number whose text `textOf` accepts (null: refused with `code` and
+ * `message`). `parse` makes what the schema gives: a Dec, or the plain text where thousands are only stored and
+ * summed once (a claim's lines).
  */
-function moneyInput<T>(allowNegative: boolean, message: string, example: string, parse: (text: string) => T) {
+function decimalInput<T>(input: {
+  textOf: (value: unknown) => string | null;
+  code: string;
+  message: string;
+  parse: (text: string) => T;
+  doc: object;
+}) {
   return z
     .unknown()
-    .transform((input, ctx) => {
-      if (input === undefined) {
+    .transform((value, ctx) => {
+      if (value === undefined) {
         ctx.addIssue({ code: "custom", params: { code: "required" }, message: "required" });
         return z.NEVER;
       }
-      const text = moneyText(input, { allowNegative });
+      const text = input.textOf(value);
       if (text === null) {
-        ctx.addIssue({ code: "custom", params: { code: "invalid_money" }, message });
+        ctx.addIssue({ code: "custom", params: { code: input.code }, message: input.message });
         return z.NEVER;
       }
-      return parse(text);
+      return input.parse(text);
     })
-    .openapi({ ...moneyDoc, example });
+    .openapi(input.doc);
 }
+
+/** A money input field: a decimal string or a number with at most 2 decimals, checked exactly. */
+const moneyInput = <T>(allowNegative: boolean, message: string, example: string, parse: (text: string) => T) =>
+  decimalInput({
+    textOf: (value) => moneyText(value, { allowNegative }),
+    code: "invalid_money",
+    message,
+    parse,
+    doc: { ...moneyDoc, example },
+  });
 
 const MONEY_MESSAGE =
   'must be a non-negative amount with at most 2 decimals, e.g. "280000" (send amounts of 90 trillion or more as ' +
@@ -57,36 +74,6 @@ export const Money = moneyInput(false, MONEY_MESSAGE, "280000", (text) => new De
 /** Money input of a cost line: as Money, kept as its plain decimal text (a claim carries thousands of lines). */
 export const LineMoney = moneyInput(false, MONEY_MESSAGE, "280000", plainDecimal);
 
-/**
- * A quantity or unit price (SO_LUONG, DON_GIA): non-negative, at most 3 decimals as the XML tables round them, as
- * a decimal string or a JSON number. Kept as its plain decimal text (nothing sums it on the way in: a line is stored
- * and hashed as text, and Dec is made where it is added up).
- */
-const MEASURE = /^[0-9]{1,15}(\.[0-9]{1,3})?$/;
-export const Measure = z
-  .unknown()
-  .transform((input, ctx) => {
-    const text =
-      typeof input === "number" && Number.isFinite(input)
-        ? String(input)
-        : typeof input === "string"
-          ? input.trim()
-          : "";
-    if (MEASURE.test(text)) return plainDecimal(text);
-    ctx.addIssue({
-      code: "custom",
-      params: { code: input === undefined ? "required" : "invalid_number" },
-      message: input === undefined ? "required" : 'must be a number >= 0 with at most 3 decimals, e.g. "1.5"',
-    });
-    return z.NEVER;
-  })
-  .openapi({
-    anyOf: [
-      { type: "string", pattern: "^[0-9]{1,15}(\\.[0-9]{1,3})?$", maxLength: 19 },
-      { type: "number", minimum: 0, maximum: 1e15 },
-    ],
-    example: "2",
-  });
 /** Money input that may be negative (estimate adjustments). */
 export const SignedMoney = moneyInput(
   true,
@@ -94,6 +81,30 @@ export const SignedMoney = moneyInput(
   "-5000000",
   (text) => new Dec(text),
 );
+
+const MEASURE = /^[0-9]{1,15}(\.[0-9]{1,3})?$/;
+
+/**
+ * A quantity or unit price (SO_LUONG, DON_GIA): non-negative, at most 3 decimals as the XML tables round them, as
+ * a decimal string or a JSON number. Kept as its plain decimal text (nothing sums it on the way in: a line is stored
+ * and hashed as text, and Dec is made where it is added up).
+ */
+export const Measure = decimalInput({
+  textOf: (value) => {
+    const text = typeof value === "number" && Number.isFinite(value) ? String(value) : value;
+    return typeof text === "string" && MEASURE.test(text.trim()) ? text.trim() : null;
+  },
+  code: "invalid_number",
+  message: 'must be a number >= 0 with at most 3 decimals, e.g. "1.5"',
+  parse: plainDecimal,
+  doc: {
+    anyOf: [
+      { type: "string", pattern: "^[0-9]{1,15}(\\.[0-9]{1,3})?$", maxLength: 19 },
+      { type: "number", minimum: 0, maximum: 1e15 },
+    ],
+    example: "2",
+  },
+});
 
 /**
  * Text the service writes back: names (at most 200 on the way in), reasons and notes (2,000), codes, ids,
