@@ -176,20 +176,22 @@ const REST: Item[] = [
 ];
 
 /**
- * The claim's lines: a few drugs, tests, beds and supplies at their catalogue prices (the demo XML file's), then one
- * line for the rest of the bill, so that they add up to `total` exactly; the fund's part split in the same shares.
+ * The claim's lines: a few drugs, tests, beds and supplies at their catalogue prices (the demo XML file's), in
+ * quantities that make up most of the bill, then one line for the rest (surgery or procedures), so that they add up
+ * to `total` exactly; the fund's part split in the same shares.
  */
 function linesOf(rand: Rand, total: number, insurance: number): DemoLine[] {
-  const picked: [Item, number][] = [];
-  let listed = 0;
-  for (let left = between(rand, 2, 6); left > 0; left--) {
+  const chosen = Array.from({ length: between(rand, 2, 6) }, () => {
     const item = pick(rand, rand() < 0.5 ? DRUGS : SERVICES);
-    const quantity = item[2] === "Viên" ? between(rand, 5, 30) : between(rand, 1, 3);
-    if (listed + item[3] * quantity > total * 0.8) break;
-    picked.push([item, quantity]);
-    listed += item[3] * quantity;
-  }
-  const rest = total - listed;
+    return [item, item[2] === "Viên" ? between(rand, 5, 30) : between(rand, 1, 3)] as [Item, number];
+  });
+  const cost = (items: [Item, number][]) => items.reduce((sum, [item, quantity]) => sum + item[3] * quantity, 0);
+  // A bigger bill has more of the same, not a larger line for the rest: the items scaled to about 60-85% of it.
+  const scale = Math.max(1, Math.floor((total * (0.6 + rand() * 0.25)) / cost(chosen)));
+  const picked: [Item, number][] = [];
+  for (const [item, quantity] of chosen)
+    if (cost(picked) + item[3] * quantity * scale <= total) picked.push([item, quantity * scale]);
+  const rest = total - cost(picked);
   if (rest > 0) picked.push([pick(rand, REST), 1]);
   let fund = 0;
   return picked.map(([[code, name, , price, group], quantity], index) => {
