@@ -64,7 +64,8 @@ export const Backlog = z
       .max(100)
       .openapi({
         description:
-          "stuck claims by whole days pending at asOf, in the buckets of rules.backlog.ageBucketsDays (fromDays " +
+          "stuck claims by days pending at asOf (calendar days in Vietnam time since the day the claim began " +
+          "pending), in the buckets of rules.backlog.ageBucketsDays (fromDays " +
           "inclusive, toDays exclusive, null for the last). Every bucket is listed, empty ones with zeros; they add " +
           "up to count and amount.",
       }),

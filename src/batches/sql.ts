@@ -48,7 +48,8 @@ export const BOUND_BATCH = `SET LOCAL statement_timeout = '120s'; SET LOCAL lock
 export const LOCK_EXISTING_CLAIMS = `
 SELECT c.id::text AS id, c.claim_id, c.content_hash, c.status::text AS status, c.province_code, c.year, c.month,
        c.insurance_amount::text AS insurance, c.approved_amount::text AS approved, c.version,
-       c.received_at, c.missing_documents, c.flags,
+       c.received_at, c.missing_documents, c.flags, c.visit_type::text AS visit_type, c.discharged_at,
+       c.pending_since, c.stuck,
        c.cost_split, c.lines,
        coalesce((SELECT array_agg(DISTINCT d.type) FROM claim_document d WHERE d.claim_ref = c.id), '{}') AS
          document_types

@@ -38,6 +38,10 @@ interface Stored {
   /** Its lines as the row keeps them (null: none). */
   lines: unknown;
   flags: ClaimFlag[] | null;
+  visit_type: string;
+  discharged_at: Date;
+  pending_since: Date | null;
+  stuck: boolean;
 }
 
 /** One run of the batch transaction: what every step reads, and the response it builds. */
@@ -221,7 +225,7 @@ function settle(run: StoreRun, incoming: Incoming[], duplicates: Set<number>): S
 /** What each written claim counted before (a correction) and counts now, with the split it is stored with. */
 function moneyChanges(run: StoreRun, settled: Settled[]): MoneyChange[] {
   return settled.map((item) => {
-    const { claim, stored, status } = item;
+    const { claim, stored, status, flags } = item;
     const receivedAt = stored ? new Date(stored.received_at) : run.at;
     const counted = { facilityCode: run.facility.code, receivedAt };
     const before = stored && {
@@ -234,6 +238,17 @@ function moneyChanges(run: StoreRun, settled: Settled[]): MoneyChange[] {
       approved: stored.approved,
       weights: splitFromJson(stored.cost_split),
       items: itemsOfStored(stored.lines),
+      reported: {
+        visitType: stored.visit_type,
+        claimed: stored.insurance,
+        flags: stored.flags ?? [],
+        dischargedAt: new Date(stored.discharged_at),
+      },
+      pending: stored.pending_since && {
+        since: new Date(stored.pending_since),
+        stuck: stored.stuck,
+        missing: stored.missing_documents ?? [],
+      },
     };
     const after = contributionOf({
       ...counted,
@@ -244,6 +259,18 @@ function moneyChanges(run: StoreRun, settled: Settled[]): MoneyChange[] {
       insurance: claim.valid.amounts.insurance,
       weights: claim.valid.weights,
       items: claim.valid.items,
+      reported: {
+        visitType: claim.valid.input.visitType,
+        claimed: claim.valid.amounts.insurance,
+        flags,
+        dischargedAt: claim.valid.dischargedAt,
+      },
+      // As UPSERT_CLAIMS keeps them: pending since the first time, stuck while it stays pending.
+      pending: {
+        since: stored?.pending_since ? new Date(stored.pending_since) : run.at,
+        stuck: !!stored?.stuck,
+        missing: item.missing,
+      },
     });
     item.split = after.groups;
     return { before: before ? contributionOf(before) : null, after };

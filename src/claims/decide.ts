@@ -66,6 +66,12 @@ export async function decideClaim(deps: Pick<AppDeps, "db" | "clock" | "rules">,
       weights: splitFromJson(claim.costSplit),
       // A denial takes its lines out of the items; an approval for less leaves them (no line is decided yet).
       items: itemsOfStored(claim.lines),
+      // A claim still pending documentation may be denied: it leaves the backlog.
+      pending: claim.pendingSince && {
+        since: claim.pendingSince,
+        stuck: claim.stuck,
+        missing: claim.missingDocuments,
+      },
     };
     const change = claimChange({ ...counted, status: claim.status }, { ...counted, status: outcome, approved });
     const updated = await tx.claim.update({

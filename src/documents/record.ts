@@ -51,6 +51,7 @@ interface LockedClaim {
   costSplit: Record<string, string>;
   missingDocuments: string[];
   stuck: boolean;
+  pendingSince: Date | null;
 }
 
 type Documentation = Pick<LockedClaim, "status" | "missingDocuments" | "stuck">;
@@ -107,8 +108,17 @@ function documentationAfter(deps: Pick<AppDeps, "rules">, claim: LockedClaim, ha
     : { ...before, missingDocuments: missing };
 }
 
-/** A claim that became accepted leaves the pending part of its province's spending. */
-async function moveAccepted(deps: Pick<AppDeps, "rules">, session: SqlSession, claim: LockedClaim, at: Date) {
+/**
+ * A pending claim whose documentation changed: once accepted it leaves the pending part of its province's spending
+ * and the backlog; still pending, it moves in the backlog to what it now misses.
+ */
+async function moveDocumentation(
+  deps: Pick<AppDeps, "rules">,
+  session: SqlSession,
+  claim: LockedClaim,
+  after: Documentation,
+  at: Date,
+) {
   const counted = {
     provinceCode: claim.provinceCode,
     year: Number(claim.year),
@@ -119,7 +129,11 @@ async function moveAccepted(deps: Pick<AppDeps, "rules">, session: SqlSession, c
     receivedAt: new Date(claim.receivedAt),
     weights: splitFromJson(claim.costSplit),
   };
-  const change = claimChange({ ...counted, status: claim.status }, { ...counted, status: "accepted" });
+  const since = new Date(claim.pendingSince!);
+  const change = claimChange(
+    { ...counted, status: claim.status, pending: { since, stuck: claim.stuck, missing: claim.missingDocuments } },
+    { ...counted, status: after.status, pending: { since, stuck: after.stuck, missing: after.missingDocuments } },
+  );
   await moveMoney(session, deps, [change], at);
 }
 
@@ -166,7 +180,8 @@ export async function recordDocuments(
         ...(accepted ? { status: "accepted", pendingSince: null, stuck: false, stuckAt: null } : {}),
       },
     });
-    if (accepted) await moveAccepted(deps, session, claim, at);
+    if (before.status === "pending_documentation" && (accepted || missingChanged))
+      await moveDocumentation(deps, session, claim, after, at);
     await audit(
       tx,
       { caller, requestId: input.requestId, at },

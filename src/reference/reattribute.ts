@@ -4,6 +4,8 @@ import type { AppDeps } from "../deps.ts";
 import { Dec } from "../domain/money.ts";
 import { addItems, type ItemSum, itemsOfStored } from "../costs/items.ts";
 import { splitFromJson } from "../costs/split.ts";
+import { addPendings, type PendingSum, pendingOf } from "../backlog/tally.ts";
+import { addTallies, type Tally, tallyOf } from "../reports/tally.ts";
 import { addSplit } from "../spending/contribution.ts";
 import { moveMoney } from "../spending/move.ts";
 import { MOVE_CLAIMS } from "./sql.ts";
@@ -28,6 +30,29 @@ interface Moved {
   splits: Record<string, string>[] | null;
   /** The lines of the moved claims that count (null when none has any). */
   lines: unknown[] | null;
+  /** What the reports count of each moved claim: [visit type, claimed insurance, flags, delay band]. */
+  reported: [string, string, string[], number][];
+  /** What the backlog counts of each moved pending claim: [pending since, stuck, missing, amount] (null: none). */
+  pending_parts: [string, boolean, string[], string][] | null;
+}
+
+/** The moved pending claims' part of the backlog, summed. */
+function pendingSums(parts: Moved["pending_parts"]) {
+  const sums = new Map<string, PendingSum>();
+  for (const [since, stuck, missing, amount] of parts ?? [])
+    addPendings(sums, pendingOf({ since: new Date(since), stuck, missing }, amount));
+  return sums;
+}
+
+/** The moved claims' tallies and delays, summed. */
+function reportedSums(reported: Moved["reported"]) {
+  const tallies = new Map<string, Tally>();
+  const delays = new Map<number, number>();
+  for (const [visitType, claimed, flags, band] of reported) {
+    addTallies(tallies, tallyOf(visitType, claimed, flags));
+    delays.set(band, (delays.get(band) ?? 0) + 1);
+  }
+  return { tallies, delays };
 }
 
 /**
@@ -67,6 +92,8 @@ export async function reattributeClaims(
         (sum, lines) => addItems(sum, itemsOfStored(lines)),
         new Map(),
       ),
+      ...reportedSums(group.reported),
+      pendings: pendingSums(group.pending_parts),
     };
     return { before: { ...moved, provinceCode: group.from_code }, after: { ...moved, provinceCode: group.to_code } };
   });

@@ -1,4 +1,4 @@
-import { COUNTED_AMOUNT, DELAY_MONTHS } from "../spending/sql.ts";
+import { COUNTED_AMOUNT, DELAY_BAND, DELAY_MONTHS } from "../spending/sql.ts";
 
 /** Locks the provinces' rows ($1 codes) in code order until commit; returns the codes that exist. */
 export const LOCK_PROVINCES = `SELECT code FROM province WHERE code = ANY($1::text[]) ORDER BY code FOR UPDATE`;
@@ -16,13 +16,18 @@ const ACCOUNTING_PROVINCE = `CASE
  * now says, locked until commit, notes the move in each claim's history
  * (kind "province": from, to), and returns what they contributed, summed by
  * the keys of the spending aggregates (as contributionOf counts it, in SQL:
- * COUNTED_AMOUNT, DELAY_MONTHS) with the claims' cost splits, to add up: one statement, whatever the number of claims.
+ * COUNTED_AMOUNT, DELAY_MONTHS) with the claims' cost splits, lines and what the reports count of each ([visit type,
+ * claimed insurance, flags, DELAY_BAND]) and of each pending one ([pending since, stuck, missing, amount]), to add
+ * up: one statement, whatever the number of claims.
  */
 export const MOVE_CLAIMS = `
 WITH moving AS (
   SELECT c.id, c.version, c.province_code AS from_code, ${ACCOUNTING_PROVINCE} AS to_code,
          c.year, c.month, c.facility_code,
-         ${DELAY_MONTHS} AS delay_months, ${COUNTED_AMOUNT} AS counted, c.status, c.cost_split, c.lines
+         ${DELAY_MONTHS} AS delay_months, ${COUNTED_AMOUNT} AS counted, c.status, c.cost_split, c.lines,
+         json_build_array(c.visit_type, c.insurance_amount::text, c.flags, ${DELAY_BAND}) AS reported,
+         CASE WHEN c.status = 'pending_documentation' THEN json_build_array(c.pending_since, c.stuck,
+           c.missing_documents, c.insurance_amount::text) END AS pending_part
   FROM claim c
   JOIN facility f ON f.code = c.facility_code
   JOIN province p ON p.code = f.province_code
@@ -42,6 +47,8 @@ SELECT from_code, to_code, year, month, facility_code, delay_months,
        count(*) FILTER (WHERE status <> 'denied')::int AS counted_claims,
        count(*)::int AS claims,
        jsonb_agg(cost_split) FILTER (WHERE cost_split <> '{}') AS splits,
-       json_agg(lines) FILTER (WHERE lines IS NOT NULL AND status <> 'denied') AS lines
+       json_agg(lines) FILTER (WHERE lines IS NOT NULL AND status <> 'denied') AS lines,
+       json_agg(reported) AS reported,
+       json_agg(pending_part) FILTER (WHERE pending_part IS NOT NULL) AS pending_parts
 FROM moving
 GROUP BY 1, 2, 3, 4, 5, 6`;

@@ -3,10 +3,11 @@ import type { Caller } from "../auth/caller.ts";
 import type { AppDeps } from "../deps.ts";
 import { Dec, fixed, ratio } from "../domain/money.ts";
 import { vietnamYearMonth } from "../domain/period.ts";
+import { bandPercentile } from "../domain/receipt-delay.ts";
 import { Text, Count, ProvinceCode, RatioOut, Timestamp, Year } from "../http/schemas.ts";
 import type { CsvColumn } from "./csv.ts";
 import { byCode, reportScope } from "./scope.ts";
-import { LATE_SUBMISSIONS, type LateRow, reportQuery } from "./sql.ts";
+import { LATE_SUBMISSIONS, type LateRow } from "./sql.ts";
 
 export const LateQuery = z.object({
   year: Year.optional().openapi({ description: "discharge year in Vietnam time; default the current one" }),
@@ -36,11 +37,12 @@ const LateFacility = z.object({
   lateShare: RatioOut.openapi({ description: "late / claims, 4 decimals" }),
   medianHours: Hours.openapi({
     description:
-      "median time from discharge to first receipt (percentile_cont: the mean of the two middle claims when their " +
-      "number is even)",
+      "median time from discharge to first receipt, read from the stored distribution: the end of the band that " +
+      "holds the middle claim (percentile_disc), so the exact value is at most one band below it. Bands: 1 hour " +
+      "under 72 hours, 6 hours to 7 days, 1 day to 30 days, 1 week beyond",
   }),
   p90Hours: Hours.openapi({
-    description: "90th percentile of the same (percentile_disc: the time of an actual claim, within which 90% arrived)",
+    description: "90th percentile of the same, read the same way: within this many hours 90% of the claims arrived",
   }),
   citizenIdMismatches: Count.openapi({
     description: "claims flagged citizen_id_mismatch (a data-quality sign, counted here for the same facilities)",
@@ -71,8 +73,9 @@ export const LateReport = z
 export type LateReport = z.infer<typeof LateReport>;
 
 /**
- * Which facilities send claims late: one statement over the claims of the
- * year (and month) in the caller's scope, grouped by facility. Central sees
+ * Which facilities send claims late: one statement over the tallies and
+ * delays kept for the year (and month) in the caller's scope, grouped by
+ * facility, never over the claims. Central sees
  * every facility, a province key its own province's, a facility key its own
  * row.
  */
@@ -84,7 +87,7 @@ export async function lateSubmissionReport(
   const scope = await reportScope(deps, caller, query.province);
   const now = deps.clock.now();
   const year = query.year ?? vietnamYearMonth(now).year;
-  const rows = await reportQuery<LateRow>(deps.db, LATE_SUBMISSIONS, [
+  const rows = await deps.db.sql.query<LateRow>(LATE_SUBMISSIONS, [
     year,
     query.month ?? null,
     scope.province,
@@ -120,8 +123,8 @@ export async function lateSubmissionReport(
       claims: Number(r.claims),
       late: Number(r.late),
       lateShare: ratio(r.late, r.claims)!,
-      medianHours: fixed(r.medianHours, 2),
-      p90Hours: fixed(r.p90Hours, 2),
+      medianHours: fixed(bandPercentile(r.delays, 0.5)!, 2),
+      p90Hours: fixed(bandPercentile(r.delays, 0.9)!, 2),
       citizenIdMismatches: Number(r.mismatches),
     })),
   };

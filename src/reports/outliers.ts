@@ -7,7 +7,7 @@ import { median, medianAbsoluteDeviation, robustZ } from "../domain/robust.ts";
 import { Text, Count, MoneyOut, ProvinceCode, RatioOut, Timestamp, Year } from "../http/schemas.ts";
 import type { CsvColumn } from "./csv.ts";
 import { byCode, inScope, reportScope } from "./scope.ts";
-import { OUTLIER_UNITS, type OutlierUnitRow, reportQuery } from "./sql.ts";
+import { OUTLIER_UNITS, type OutlierUnitRow } from "./sql.ts";
 
 const VISIT_TYPES = ["outpatient", "day_treatment", "inpatient", "emergency"] as const;
 
@@ -214,7 +214,7 @@ export async function outlierReport(
   const now = deps.clock.now();
   const year = parsed.year ?? vietnamYearMonth(now).year;
   const rules = deps.rules.reports;
-  const rows = await reportQuery<OutlierUnitRow>(deps.db, OUTLIER_UNITS, [year, parsed.visitType ?? null]);
+  const rows = await deps.db.sql.query<OutlierUnitRow>(OUTLIER_UNITS, [year, parsed.visitType ?? null]);
   const units: Unit[] = rows.map((row) => ({
     ...row,
     claims: Number(row.claims),

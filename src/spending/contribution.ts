@@ -3,6 +3,27 @@ import { Dec, type DecValue } from "../domain/money.ts";
 import { vietnamYearMonth } from "../domain/period.ts";
 import { addItems, type ItemSum, type ItemSums, itemIsZero, NO_ITEMS } from "../costs/items.ts";
 import { type CostSplit, splitCounted } from "../costs/split.ts";
+import {
+  addPendings,
+  NO_PENDINGS,
+  type Pending,
+  type PendingSum,
+  pendingIsZero,
+  pendingOf,
+  type Pendings,
+} from "../backlog/tally.ts";
+import {
+  addDelays,
+  addTallies,
+  type Delays,
+  NO_DELAYS,
+  NO_TALLIES,
+  type Reported,
+  reportedOf,
+  type Tallies,
+  type Tally,
+  tallyIsZero,
+} from "../reports/tally.ts";
 
 /**
  * What one claim adds to its province's spending: its insurance amount unless
@@ -23,6 +44,11 @@ export interface Contribution {
   groups: CostSplit;
   /** Its lines by item, while it counts (a denied claim's lines count nothing). */
   items: ItemSums;
+  /** What the inspection reports count of it, whatever its status: by visit type, and by band of receipt delay. */
+  tallies: Tallies;
+  delays: Delays;
+  /** Its part of the backlog while it is pending documentation. */
+  pendings: Pendings;
 }
 
 export interface CountedClaim {
@@ -42,6 +68,13 @@ export interface CountedClaim {
   weights: CostSplit;
   /** Its lines by item (none: it has no lines, or this change does not move them, as a document does not). */
   items?: ItemSums | undefined;
+  /** What the reports count of it (none: this change does not move it, as a decision or a document does not). */
+  reported?: Reported | undefined;
+  /**
+   * Since when it is pending, whether stuck, what it misses: counted in the backlog while its status is
+   * pending_documentation (none: this change does not move it, as a decision, which never meets a pending claim).
+   */
+  pending?: Pending | null | undefined;
 }
 
 /**
@@ -72,6 +105,27 @@ export function contributionOf(claim: CountedClaim): Contribution {
     count: claim.status === "denied" ? 0 : 1,
     groups: splitCounted(counted, claim.weights),
     items: claim.status === "denied" ? NO_ITEMS : (claim.items ?? NO_ITEMS),
+    ...(claim.reported ? reportedOf(claim.reported, claim.receivedAt) : { tallies: NO_TALLIES, delays: NO_DELAYS }),
+    pendings:
+      claim.status === "pending_documentation" && claim.pending ? pendingOf(claim.pending, counted) : NO_PENDINGS,
+  };
+}
+
+/** What a change that moves no money but one of the parts starts from: zero everywhere, at this key. */
+export function emptyContribution(
+  at: Pick<Contribution, "provinceCode" | "year" | "month" | "facilityCode">,
+): Contribution {
+  return {
+    ...at,
+    delayMonths: 0,
+    spent: new Dec(0),
+    pending: new Dec(0),
+    count: 0,
+    groups: new Map(),
+    items: NO_ITEMS,
+    tallies: NO_TALLIES,
+    delays: NO_DELAYS,
+    pendings: NO_PENDINGS,
   };
 }
 
@@ -110,6 +164,9 @@ export function netDeltas(
       count: 0,
       groups: new Map<string, Dec>(),
       items: new Map<string, ItemSum>(),
+      tallies: new Map<string, Tally>(),
+      delays: new Map<number, number>(),
+      pendings: new Map<string, PendingSum>(),
     };
     sums.set(groupKey, {
       ...cur,
@@ -119,6 +176,9 @@ export function netDeltas(
       // cur's map is this netting's own (made fresh below), so it is added to in place.
       groups: addSplit(cur.groups as Map<string, Dec>, contribution.groups, sign),
       items: addItems(cur.items as Map<string, ItemSum>, contribution.items, sign),
+      tallies: addTallies(cur.tallies as Map<string, Tally>, contribution.tallies, sign),
+      delays: addDelays(cur.delays as Map<number, number>, contribution.delays, sign),
+      pendings: addPendings(cur.pendings as Map<string, PendingSum>, contribution.pendings, sign),
     });
   };
   for (const { before, after } of changes) {
@@ -132,7 +192,10 @@ export function netDeltas(
         !d.pending.isZero() ||
         d.count !== 0 ||
         [...d.groups.values()].some((p) => !p.isZero()) ||
-        [...d.items.values()].some((item) => !itemIsZero(item)),
+        [...d.items.values()].some((item) => !itemIsZero(item)) ||
+        [...d.tallies.values()].some((tally) => !tallyIsZero(tally)) ||
+        [...d.delays.values()].some((claims) => claims !== 0) ||
+        [...d.pendings.values()].some((sum) => !pendingIsZero(sum)),
     )
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([, d]) => d);

@@ -21,8 +21,9 @@ export const claimChange = (before: CountedClaim | null, after: CountedClaim | n
  * The one path that moves money. Every write that changes what claims count
  * (a batch, a decision, a document, a merger or a facility's move) passes its
  * changes here, inside its own transaction: they are netted, added to
- * `spending`, `spending_detail` and the arrival triangle in three set-based
- * statements, and the alerts the new figures call for are raised.
+ * `spending`, its detail, cost groups and items, the reports' tallies and
+ * delays, and the arrival triangle in set-based statements (seven at most),
+ * and the alerts the new figures call for are raised.
  *
  * Lock order, held here so no caller has to remember it: the `spending` rows
  * are locked by the upsert that moves them, in key order, and stay locked to

@@ -2,6 +2,8 @@ import type { Dec } from "../domain/money.ts";
 import type { ProvinceYear } from "../domain/period.ts";
 import type { SqlSession } from "../db/client.ts";
 import { addItems, itemIsZero, type ItemSum, type ItemSums } from "../costs/items.ts";
+import { addDelays, addTallies, type Tally, tallyIsZero } from "../reports/tally.ts";
+import { addPendings, type PendingSum } from "../backlog/tally.ts";
 import { addSplit, type Contribution } from "./contribution.ts";
 import * as sql from "./sql.ts";
 
@@ -9,8 +11,8 @@ import * as sql from "./sql.ts";
 const copyItems = (items: ItemSums) => new Map<string, ItemSum>([...items].map(([key, item]) => [key, { ...item }]));
 
 /**
- * Sums deltas by a key, in key order (the order rows are locked in). `withParts` also sums their cost groups and
- * items, which only the detail rows carry on.
+ * Sums deltas by a key, in key order (the order rows are locked in). `withParts` also sums their cost groups,
+ * items, tallies and delays, which only the detail rows carry on.
  */
 function sumBy(deltas: Contribution[], key: (delta: Contribution) => string, withParts = false): Contribution[] {
   const totals = new Map<string, Contribution>();
@@ -21,7 +23,16 @@ function sumBy(deltas: Contribution[], key: (delta: Contribution) => string, wit
       // The first delta of a key is copied once, so the ones after it can be added in place.
       totals.set(
         groupKey,
-        withParts ? { ...delta, groups: new Map(delta.groups), items: copyItems(delta.items) } : delta,
+        withParts
+          ? {
+              ...delta,
+              groups: new Map(delta.groups),
+              items: copyItems(delta.items),
+              tallies: addTallies(new Map(), delta.tallies),
+              delays: new Map(delta.delays),
+              pendings: addPendings(new Map(), delta.pendings),
+            }
+          : delta,
       );
       continue;
     }
@@ -34,6 +45,9 @@ function sumBy(deltas: Contribution[], key: (delta: Contribution) => string, wit
         ? {
             groups: addSplit(cur.groups as Map<string, Dec>, delta.groups),
             items: addItems(cur.items as Map<string, ItemSum>, delta.items),
+            tallies: addTallies(cur.tallies as Map<string, Tally>, delta.tallies),
+            delays: addDelays(cur.delays as Map<number, number>, delta.delays),
+            pendings: addPendings(cur.pendings as Map<string, PendingSum>, delta.pendings),
           }
         : {}),
     });
@@ -52,7 +66,104 @@ function partRows<P>(detail: Contribution[], parts: (d: Contribution) => [string
     .sort((a, b) => (a.key < b.key ? -1 : 1));
 }
 
-/** Adds the detail's cost groups and items to theirs: two statements at most, in key (lock) order each. */
+/**
+ * The receipt_delay rows the detail moves: each claim's band in its month and in the whole year (month 0, what the
+ * yearly report reads, so it reads one row per facility instead of twelve), as claims per band (an array indexed by
+ * band, domain/receipt-delay.ts), summed by the table's key (months of one facility meet in its year row) and in key
+ * order, the order rows are locked in.
+ */
+function delayRows(detail: Contribution[]) {
+  const rows = new Map<
+    string,
+    { provinceCode: string; year: number; month: number; facilityCode: string; claims: number[] }
+  >();
+  for (const detailRow of detail)
+    for (const [band, claims] of detailRow.delays)
+      for (const month of [detailRow.month, 0]) {
+        const key = `${detailRow.provinceCode}|${detailRow.year}|${pad(month, 2)}|${detailRow.facilityCode}`;
+        let row = rows.get(key);
+        if (!row)
+          rows.set(
+            key,
+            (row = {
+              provinceCode: detailRow.provinceCode,
+              year: detailRow.year,
+              month,
+              facilityCode: detailRow.facilityCode,
+              claims: [],
+            }),
+          );
+        while (row.claims.length <= band) row.claims.push(0);
+        row.claims[band]! += claims;
+      }
+  return [...rows.entries()]
+    .filter(([, row]) => row.claims.some((n) => n !== 0))
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([, row]) => row);
+}
+
+/**
+ * The detail's backlog parts summed by `key` (a backlog table's key: the months of a province-year, and for the ages
+ * its facilities, meet in one row), in key order, the order rows are locked in; rows of zeros left out.
+ */
+function pendingRows<R extends object>(
+  detail: Contribution[],
+  key: (d: Contribution, sum: PendingSum) => string,
+  row: (d: Contribution, sum: PendingSum) => R,
+): (R & { claims: number; amount: Dec })[] {
+  const rows = new Map<string, R & { claims: number; amount: Dec }>();
+  for (const detailRow of detail)
+    for (const sum of detailRow.pendings.values()) {
+      const rowKey = key(detailRow, sum);
+      const cur = rows.get(rowKey);
+      if (cur) {
+        cur.claims += sum.claims;
+        cur.amount = cur.amount.plus(sum.amount);
+      } else rows.set(rowKey, { ...row(detailRow, sum), claims: sum.claims, amount: sum.amount });
+    }
+  return [...rows.entries()]
+    .filter(([, r]) => r.claims !== 0 || !r.amount.isZero())
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([, r]) => r);
+}
+
+/** Adds the detail's backlog parts: by facility and missing documents, and by day begun pending (two statements). */
+async function addPendingRows(tx: SqlSession, detail: Contribution[]): Promise<void> {
+  const byFacility = pendingRows(
+    detail,
+    (d, sum) => `${d.provinceCode}|${d.year}|${d.facilityCode}|${sum.stuck ? 1 : 0}|${sum.missing.join(",")}`,
+    (d, sum) => ({ d, stuck: sum.stuck, missing: sum.missing }),
+  );
+  if (byFacility.length)
+    await tx.query(sql.ADD_TO_PENDING_TALLY, [
+      byFacility.map((row) => row.d.provinceCode),
+      byFacility.map((row) => row.d.year),
+      byFacility.map((row) => row.d.facilityCode),
+      byFacility.map((row) => row.stuck),
+      byFacility.map((row) => row.missing.join(",")),
+      byFacility.map((row) => row.claims),
+      byFacility.map((row) => row.amount.toString()),
+    ]);
+  const byDay = pendingRows(
+    detail,
+    (d, sum) => `${d.provinceCode}|${d.year}|${sum.sinceDay}|${sum.stuck ? 1 : 0}`,
+    (d, sum) => ({ d, sinceDay: sum.sinceDay, stuck: sum.stuck }),
+  );
+  if (byDay.length)
+    await tx.query(sql.ADD_TO_PENDING_AGE, [
+      byDay.map((row) => row.d.provinceCode),
+      byDay.map((row) => row.d.year),
+      byDay.map((row) => row.sinceDay),
+      byDay.map((row) => row.stuck),
+      byDay.map((row) => row.claims),
+      byDay.map((row) => row.amount.toString()),
+    ]);
+}
+
+/**
+ * Adds the detail's cost groups, items, tallies, delays and backlog to theirs: six statements at most, in key (lock)
+ * order each.
+ */
 async function addParts(tx: SqlSession, detail: Contribution[]): Promise<void> {
   const groups = partRows(detail, (d) => [...d.groups].filter(([, part]) => !part.isZero()));
   if (groups.length)
@@ -81,15 +192,40 @@ async function addParts(tx: SqlSession, detail: Contribution[]): Promise<void> {
       items.map((row) => row.value.amount.toString()),
       items.map((row) => row.value.insurance.toString()),
     ]);
+  const tallies = partRows(detail, (d) => [...d.tallies].filter(([, tally]) => !tallyIsZero(tally)));
+  if (tallies.length)
+    await tx.query(sql.ADD_TO_CLAIM_TALLY, [
+      tallies.map((row) => row.d.provinceCode),
+      tallies.map((row) => row.d.year),
+      tallies.map((row) => row.d.month),
+      tallies.map((row) => row.d.facilityCode),
+      tallies.map((row) => row.part),
+      tallies.map((row) => row.value.claims),
+      tallies.map((row) => row.value.claimed.toString()),
+      tallies.map((row) => row.value.late),
+      tallies.map((row) => row.value.mismatches),
+      tallies.map((row) => row.value.duplicates),
+    ]);
+  await addPendingRows(tx, detail);
+  const delays = delayRows(detail);
+  if (delays.length)
+    await tx.query(sql.ADD_TO_RECEIPT_DELAY, [
+      delays.map((row) => row.provinceCode),
+      delays.map((row) => row.year),
+      delays.map((row) => row.month),
+      delays.map((row) => row.facilityCode),
+      // Each row's array as an array literal: unnest cannot take arrays of arrays of different lengths.
+      delays.map((row) => `{${row.claims.join(",")}}`),
+    ]);
 }
 
 /**
- * Adds netted deltas to the running totals: five statements whatever the
- * number of claims (spending, spending_detail, spending_cost_group, spending_item, arrival_triangle). The upsert
- * on `spending` comes first and row-locks each province-year until the
- * transaction ends, which is what lets the caller decide threshold crossings
- * without a race (and serialises the writers of the other two tables' rows of
- * that province-year). Returns the province-years touched, in lock order.
+ * Adds netted deltas to the running totals: nine statements at most whatever the number of claims (spending,
+ * spending_detail, spending_cost_group, spending_item, claim_tally, pending_tally, pending_age, receipt_delay,
+ * arrival_triangle). The upsert on
+ * `spending` comes first and row-locks each province-year until the transaction ends, which is what lets the caller
+ * decide threshold crossings without a race (and serialises the writers of the other tables' rows of that
+ * province-year). Returns the province-years touched, in lock order.
  */
 export async function applySpending(tx: SqlSession, deltas: Contribution[]): Promise<ProvinceYear[]> {
   if (deltas.length === 0) return [];

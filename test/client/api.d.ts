@@ -1646,7 +1646,7 @@ export interface components {
                 /** @example 280000 */
                 amount: string;
             }[];
-            /** @description stuck claims by whole days pending at asOf, in the buckets of rules.backlog.ageBucketsDays (fromDays inclusive, toDays exclusive, null for the last). Every bucket is listed, empty ones with zeros; they add up to count and amount. */
+            /** @description stuck claims by days pending at asOf (calendar days in Vietnam time since the day the claim began pending), in the buckets of rules.backlog.ageBucketsDays (fromDays inclusive, toDays exclusive, null for the last). Every bucket is listed, empty ones with zeros; they add up to count and amount. */
             byAge: {
                 /** Format: int32 */
                 fromDays: number;
@@ -1720,12 +1720,12 @@ export interface components {
                  */
                 lateShare: string;
                 /**
-                 * @description median time from discharge to first receipt (percentile_cont: the mean of the two middle claims when their number is even)
+                 * @description median time from discharge to first receipt, read from the stored distribution: the end of the band that holds the middle claim (percentile_disc), so the exact value is at most one band below it. Bands: 1 hour under 72 hours, 6 hours to 7 days, 1 day to 30 days, 1 week beyond
                  * @example 26.50
                  */
                 medianHours: string;
                 /**
-                 * @description 90th percentile of the same (percentile_disc: the time of an actual claim, within which 90% arrived)
+                 * @description 90th percentile of the same, read the same way: within this many hours 90% of the claims arrived
                  * @example 26.50
                  */
                 p90Hours: string;

@@ -112,7 +112,7 @@ describe(`the migration runner (${testDbKind()})`, { timeout: 30_000 }, () => {
     expect(await migrate(db, [first, third, fixed])).toEqual([first.name, third.name, fixed.name]);
     expect(await tables()).toEqual(["_prisma_migrations", "doomed", "gadget", "widget"]);
   });
-  it("moves the lines stored row by row into their claims, and counts the items of the claims that count", async () => {
+  it("moves the lines stored row by row into their claims, counts the items of the claims that count, and tallies every claim for the reports", async () => {
     const migrations = await readMigrations();
     const before = migrations.filter((m) => m.name <= "20261206020000_spending_cost_group");
     await migrate(db, before);
@@ -177,5 +177,20 @@ describe(`the migration runner (${testDbKind()})`, { timeout: 30_000 }, () => {
       },
     ]);
     expect(await tables()).not.toContain("claim_line");
+    // The reports' tallies count both claims, the denied one too (issue #21); each was received 21 hours after its
+    // discharge: band 21 (an hour wide), in March and in the whole year (month 0).
+    const tallies = await db.withSession((s) =>
+      s.query(`SELECT visit_type::text, claims, claimed::text, late, mismatches, duplicates FROM claim_tally`),
+    );
+    expect(tallies).toEqual([
+      { visit_type: "outpatient", claims: 2, claimed: "5900.00", late: 0, mismatches: 0, duplicates: 0 },
+    ]);
+    const delays = await db.withSession((s) => s.query(`SELECT month, claims FROM receipt_delay ORDER BY month`));
+    // Claims per band, the band its index: none in bands 0 to 20, two in band 21.
+    const band21 = [...Array<number>(21).fill(0), 2];
+    expect(delays).toEqual([
+      { month: 0, claims: band21 },
+      { month: 3, claims: band21 },
+    ]);
   });
 });

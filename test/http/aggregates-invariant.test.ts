@@ -32,8 +32,20 @@ const line = fc.record({
   cents: fc.integer({ min: 0, max: 5_000_000 }),
   fundShare: fc.constantFrom(1, 0.8, 0),
 });
-/** A claim's content: its discharge and its lines (none: it counts as unspecified and in no item). */
-const content = fc.record({ discharge: fc.constantFrom(...DISCHARGES), lines: fc.array(line, { maxLength: 4 }) });
+/**
+ * A claim's content: its discharge and its lines (none: it counts as unspecified and in no item), its visit type
+ * (inpatient stays wait for their discharge paper) and its patient (one shared by several claims: their stays
+ * overlap, so they are flagged possible duplicates, and the shared citizen ID disagrees with the birth date).
+ */
+const content = fc.record({
+  discharge: fc.constantFrom(...DISCHARGES),
+  lines: fc.array(line, { maxLength: 4 }),
+  visitType: fc.constantFrom("outpatient", "emergency", "inpatient"),
+  patient: fc.constantFrom("own", "shared"),
+  // An operation also needs its surgery certificate: with it missing too, a claim's paper leaves it pending.
+  procedure: fc.boolean(),
+});
+const SHARED_PATIENT = { cardNumber: "DN4010000000001", citizenId: "001081000001" };
 
 const operation = fc.oneof(
   fc.record({
@@ -48,6 +60,14 @@ const operation = fc.oneof(
     outcome: fc.constantFrom("approved", "denied", "approved for less"),
   }),
   fc.record({ op: fc.constant("move" as const), step: fc.integer({ min: 0, max: MOVES.length - 1 }) }),
+  // A document of a pending claim arrives (it becomes accepted, or misses less; stuck or not).
+  fc.record({
+    op: fc.constant("document" as const),
+    pick: fc.nat(),
+    type: fc.constantFrom("discharge_paper", "surgery_certificate"),
+  }),
+  // Days pass (up to a year in all) and the periodic marking marks the claims pending for 30 days stuck.
+  fc.record({ op: fc.constant("mark" as const), days: fc.constantFrom(1, 20, 31) }),
 );
 type Operation = typeof operation extends fc.Arbitrary<infer O> ? O : never;
 type Content = typeof content extends fc.Arbitrary<infer C> ? C : never;
@@ -55,7 +75,7 @@ type Content = typeof content extends fc.Arbitrary<infer C> ? C : never;
 const money = (cents: number) => (cents / 100).toFixed(2);
 
 /** A claim of `content` whose totals are its lines' sums (an amount of its own when it has none). */
-function claimOf(claimId: string, { discharge, lines }: Content) {
+function claimOf(claimId: string, { discharge, lines, visitType, patient, procedure }: Content) {
   const sent = lines.map(({ item, quantity, cents, fundShare }) => {
     const [kind, itemCode, costGroup] = ITEMS[item]!;
     const insurance = Math.floor(cents * fundShare);
@@ -72,16 +92,22 @@ function claimOf(claimId: string, { discharge, lines }: Content) {
   });
   const total = lines.length ? lines.reduce((sum, l) => sum + l.cents, 0) : 100_000;
   const insurance = lines.length ? lines.reduce((sum, l) => sum + Math.floor(l.cents * l.fundShare), 0) : 80_000;
-  const claim = stay(claimId, discharge, money(insurance), { lines: sent });
+  const claim = stay(claimId, discharge, money(insurance), {
+    lines: sent,
+    visitType,
+    procedure,
+    ...(patient === "shared" ? { patient: SHARED_PATIENT } : {}),
+  });
   return {
     ...claim,
     amounts: { total: money(total), insurance: money(insurance), patient: money(total - insurance), other: "0" },
   };
 }
 
-describe("the aggregates after random mixes of batches, corrections, decisions and mergers", () => {
+describe("the aggregates after random mixes of batches, corrections, decisions, documents, stuck marking and mergers", () => {
   it(
-    "spending, its detail, cost groups, items and the arrival triangle equal what the claims say",
+    "spending, its detail, cost groups, items, the reports' tallies and delays, the backlog's tally and the arrival " +
+      "triangle equal what the claims say",
     { timeout: 240_000 },
     async () => {
       for (const [code, name] of [
@@ -97,6 +123,8 @@ describe("the aggregates after random mixes of batches, corrections, decisions a
       // Claims sent so far, by facility and claimId; those decided can no longer change.
       const sent: { facility: string; claimId: string; content: Content; decided: boolean }[] = [];
       let next = 0;
+      let advanced = 0;
+      let marked = 0;
       const apply = async (operation: Operation) => {
         if (operation.op === "send") {
           const batch = operation.claims.map((c) => ({
@@ -114,6 +142,28 @@ describe("the aggregates after random mixes of batches, corrections, decisions a
           sent.push(...batch);
           return;
         }
+        if (operation.op === "mark") {
+          // Always a later minute, so the job's rate limit never refuses it; at most a year in all.
+          const days = advanced + operation.days <= 365 ? operation.days : 0;
+          advanced += days;
+          t.clock.advance(days * 86_400_000 + 60_000);
+          const res = await t.json("POST", "/v1/jobs/mark-stuck");
+          expect(res.status).toBe(200);
+          marked += res.body.marked;
+          return;
+        }
+        if (operation.op === "document") {
+          const pending = sent.filter(
+            (c) => !c.decided && (c.content.visitType === "inpatient" || c.content.procedure),
+          );
+          const target = pending[operation.pick % Math.max(1, pending.length)];
+          if (!target) return;
+          const res = await t.json("POST", `/v1/claims/${target.facility}/${target.claimId}/documents`, {
+            body: { documents: [{ type: operation.type, reference: `GRV-${++next}` }] },
+          });
+          expect(res.status, JSON.stringify(res.body)).toBe(200);
+          return;
+        }
         if (operation.op === "move") {
           const [path, body] = MOVES[operation.step]!;
           expect((await t.json("PUT", path, { body })).status).toBe(200);
@@ -128,12 +178,13 @@ describe("the aggregates after random mixes of batches, corrections, decisions a
           return;
         }
         const detail = await t.json("GET", `/v1/claims/${target.facility}/${target.claimId}`);
-        if (detail.body.status === "pending_documentation") return;
+        // A claim pending documentation may be denied, not approved.
+        if (detail.body.status === "pending_documentation" && operation.outcome !== "denied") return;
         const less = operation.outcome === "approved for less" && Number(detail.body.amounts.insurance) > 0;
         const approvedAmount = less ? money(Math.floor(Number(detail.body.amounts.insurance) * 37)) : undefined;
         const res = await t.json("POST", `/v1/claims/${target.facility}/${target.claimId}/decision`, {
           body: {
-            outcome: less ? "approved" : operation.outcome,
+            outcome: operation.outcome === "denied" ? "denied" : "approved",
             reason: "inspected",
             ...(less ? { approvedAmount } : {}),
           },
@@ -142,16 +193,28 @@ describe("the aggregates after random mixes of batches, corrections, decisions a
         target.decided = true;
       };
       await fc.assert(
-        fc.asyncProperty(fc.array(operation, { minLength: 3, maxLength: 10 }), async (operations) => {
+        fc.asyncProperty(fc.array(operation, { minLength: 3, maxLength: 14 }), async (operations) => {
           for (const operation of operations) await apply(operation);
           const { stored, recomputed } = await aggregates(t.db);
           expect(stored).toEqual(recomputed);
           // The mix reached the aggregates this test is for.
           expect(recomputed.spending.length).toBeGreaterThan(0);
         }),
-        { numRuns: 6, seed: 20261205 },
+        { numRuns: 10, seed: 20261205 },
       );
       expect(sent.some((c) => c.content.lines.length > 0)).toBe(true);
+      const flagged = await t.db.prisma.$queryRawUnsafe<{ dup: number; mismatch: number }[]>(
+        `SELECT count(*) FILTER (WHERE 'possible_duplicate' = ANY(flags))::int AS dup,
+                count(*) FILTER (WHERE 'citizen_id_mismatch' = ANY(flags))::int AS mismatch FROM claim`,
+      );
+      expect(flagged[0]!.dup).toBeGreaterThan(0);
+      expect(flagged[0]!.mismatch).toBeGreaterThan(0);
+      // The mix reached the backlog's every state: stuck claims, and claims that left it with their paper.
+      const [documents] = await t.db.prisma.$queryRawUnsafe<{ documented: number }[]>(
+        `SELECT count(DISTINCT claim_ref)::int AS documented FROM claim_document`,
+      );
+      expect(marked, "claims marked stuck").toBeGreaterThan(0);
+      expect(documents!.documented, "claims documented after they were sent").toBeGreaterThan(0);
     },
   );
 });

@@ -6,6 +6,7 @@ import { setEstimate } from "../support/spending.ts";
 
 const t = useTestApp();
 const DAY = 86_400_000;
+const HOUR = 3_600_000;
 
 async function keys(ctx: TestContext) {
   await seedReference(ctx);
@@ -222,9 +223,10 @@ describe("GET /v1/backlog", () => {
     });
   });
 
-  it("ages move into the next bucket as time passes, counted from pending since, without a new marking", async () => {
+  it("ages move into the next bucket as days pass (calendar days in Vietnam), without a new marking", async () => {
     await story(t);
-    t.clock.advance(15 * DAY - 1); // day 90 minus 1 ms: A, B, G are 89 days pending
+    // Day 0 was 10:00 in Vietnam: the last millisecond of day 89 there, A, B, G are 89 days pending; at midnight, 90.
+    t.clock.advance(15 * DAY - 10 * HOUR - 1);
     expect((await t.json("GET", "/v1/backlog")).body.byAge.map((b: any) => b.count)).toEqual([0, 2, 3, 0]);
     t.clock.advance(1);
     expect((await t.json("GET", "/v1/backlog")).body.byAge).toEqual([

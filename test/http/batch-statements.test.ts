@@ -68,7 +68,8 @@ describe("the batch path is set-based", () => {
     expect(largeFix.res.corrected).toBe(400);
     expect(largeFix.count).toBe(smallFix.count);
     // 20 before lines existed; corrections of claims with lines add their removal and insertion, and every batch
-    // adds spending by cost group: one statement each, whatever the number of claims and lines.
-    expect(largeFix.count).toBeLessThanOrEqual(23);
+    // adds spending by cost group; the reports' tallies and delays and the backlog's two tallies (issue #21) add
+    // four: one statement each, whatever the number of claims and lines.
+    expect(largeFix.count).toBeLessThanOrEqual(25);
   });
 });

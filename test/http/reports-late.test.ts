@@ -1,4 +1,7 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { bandEnd, delayBand } from "../../src/domain/receipt-delay.ts";
+import { aggregates } from "../support/aggregates.ts";
 import { START, seedReference, useTestApp } from "../support/harness.ts";
 import { csvRows, hoursBefore, stay, submitFor } from "../support/reports.ts";
 
@@ -6,16 +9,20 @@ const t = useTestApp();
 
 /**
  * Every batch arrives at START (2026-06-15T03:00Z); the deadline is 24 hours.
+ * Percentiles are read from the stored distribution of delays: the end of
+ * the band (1 hour wide under 72 hours, 6 hours to 7 days, 1 day to 30 days)
+ * that holds percentile_disc's claim, the first at or above p of the claims.
  *
  * 01001: hours from discharge to receipt 2, 10, 30, 50 in June and 353 (discharged
  *   2026-05-31T10:00Z, May 31 in Vietnam): late 30, 50, 353 -> 3 of 5 = 0.6000.
- *   Sorted 2 10 30 50 353: median 30; 90th percentile (percentile_disc: the first
- *   claim at or above 90% of 5 = 4.5, the 5th) 353. One claim's citizen ID says
- *   born 1980 while the birth date says 1981: one mismatch.
- *   June only: 2 10 30 50 -> late 2 of 4, median (10 + 30) / 2 = 20, p90 the 4th = 50.
- * 01002: 1, 25.5, 100 hours: late 2 of 3 = 0.6667, median 25.5, p90 the 3rd = 100.
+ *   Sorted 2 10 30 50 353: median the 3rd, 30, in band [30, 31) -> 31; 90th
+ *   percentile the 5th (4.5 rounded up), 353, in the day-wide band [336, 360) -> 360.
+ *   One claim's citizen ID says born 1980 while the birth date says 1981: one mismatch.
+ *   June only: 2 10 30 50 -> late 2 of 4, median the 2nd, 10 -> 11, p90 the 4th, 50 -> 51.
+ * 01002: 1, 25.5, 100 hours: late 2 of 3 = 0.6667, median 25.5 in [25, 26) -> 26,
+ *   p90 the 3rd, 100 in the 6-hour band [96, 102) -> 102.
  *   One claim of a woman whose ID's 4th digit 0 says male: one mismatch.
- * 79001: 5 and 6 hours: none late, median 5.5, p90 6.
+ * 79001: 5 and 6 hours: none late, median 5 -> 6, p90 6 -> 7.
  */
 async function scenario() {
   await seedReference(t);
@@ -41,8 +48,8 @@ const ROW_01002 = {
   claims: 3,
   late: 2,
   lateShare: "0.6667",
-  medianHours: "25.50",
-  p90Hours: "100.00",
+  medianHours: "26.00",
+  p90Hours: "102.00",
   citizenIdMismatches: 1,
 };
 const ROW_01001 = {
@@ -52,8 +59,8 @@ const ROW_01001 = {
   claims: 5,
   late: 3,
   lateShare: "0.6000",
-  medianHours: "30.00",
-  p90Hours: "353.00",
+  medianHours: "31.00",
+  p90Hours: "360.00",
   citizenIdMismatches: 1,
 };
 const ROW_79001 = {
@@ -63,8 +70,8 @@ const ROW_79001 = {
   claims: 2,
   late: 0,
   lateShare: "0.0000",
-  medianHours: "5.50",
-  p90Hours: "6.00",
+  medianHours: "6.00",
+  p90Hours: "7.00",
   citizenIdMismatches: 0,
 };
 
@@ -98,8 +105,8 @@ describe("late submissions by facility", () => {
         claims: 4,
         late: 2,
         lateShare: "0.5000",
-        medianHours: "20.00",
-        p90Hours: "50.00",
+        medianHours: "11.00",
+        p90Hours: "51.00",
         citizenIdMismatches: 1,
       },
     ]);
@@ -114,6 +121,38 @@ describe("late submissions by facility", () => {
       facilities: [],
     });
     expect((await t.json("GET", "/v1/reports/late-submissions?year=2026&month=13")).status).toBe(422);
+  });
+
+  it("reads the median and 90th percentile within one band of the exact values computed from the claims", async () => {
+    await seedReference(t);
+    let batch = 0;
+    // Delays in minutes, up to 100 days: every tier of bands, and many claims sharing a band.
+    const delays = fc.array(fc.oneof(fc.nat(72 * 60), fc.nat(100 * 24 * 60)), { minLength: 1, maxLength: 25 });
+    await fc.assert(
+      fc.asyncProperty(delays, async (minutes) => {
+        batch++;
+        await submitFor(
+          t,
+          "01002",
+          `P${batch}`,
+          minutes.map((m, i) => stay(`P${batch}-${i}`, new Date(Date.parse(START) - m * 60_000))),
+        );
+        const [exact] = await t.db.prisma.$queryRawUnsafe<{ median: number; p90: number }[]>(
+          `SELECT (extract(epoch FROM percentile_disc(0.5) WITHIN GROUP (ORDER BY d)) * 1000)::float8 AS median,
+                  (extract(epoch FROM percentile_disc(0.9) WITHIN GROUP (ORDER BY d)) * 1000)::float8 AS p90
+           FROM (SELECT GREATEST(received_at - discharged_at, interval '0') AS d FROM claim
+                 WHERE facility_code = '01002') c`,
+        );
+        const [row] = (await t.json("GET", "/v1/reports/late-submissions?year=2026&province=01")).body.facilities;
+        // The stored bands are the SQL twin's (DELAY_BAND), in every tier.
+        const { stored, recomputed } = await aggregates(t.db);
+        expect(stored.delays).toEqual(recomputed.delays);
+        // The band end of the exact value, and nothing else, is what the report may say.
+        expect(row.medianHours).toBe(bandEnd(delayBand(exact!.median))!.toFixed(2));
+        expect(row.p90Hours).toBe(bandEnd(delayBand(exact!.p90))!.toFixed(2));
+      }),
+      { numRuns: 8, seed: 20261205 },
+    );
   });
 
   it("shows central every facility, a province its own facilities, a facility only its own row", async () => {
@@ -162,8 +201,8 @@ describe("late submissions by facility", () => {
         "Bách phân vị 90 số giờ từ ra viện đến khi nhận",
         "Số hồ sơ lệch số CCCD",
       ],
-      ["01002", "Bệnh viện Việt Đức", "01", "3", "2", "0.6667", "25.50", "100.00", "1"],
-      ["01001", "Bệnh viện Bạch Mai", "01", "5", "3", "0.6000", "30.00", "353.00", "1"],
+      ["01002", "Bệnh viện Việt Đức", "01", "3", "2", "0.6667", "26.00", "102.00", "1"],
+      ["01001", "Bệnh viện Bạch Mai", "01", "5", "3", "0.6000", "31.00", "360.00", "1"],
     ]);
     // Errors stay problem+json.
     const refused = await t.call("GET", "/v1/reports/late-submissions?year=2026&province=48", {

@@ -42,7 +42,8 @@ LEFT JOIN province p ON p.code = f.province_code;
 -- 11
 SELECT c.id::text AS id, c.claim_id, c.content_hash, c.status::text AS status, c.province_code, c.year, c.month,
        c.insurance_amount::text AS insurance, c.approved_amount::text AS approved, c.version,
-       c.received_at, c.missing_documents, c.flags,
+       c.received_at, c.missing_documents, c.flags, c.visit_type::text AS visit_type, c.discharged_at,
+       c.pending_since, c.stuck,
        c.cost_split, c.lines,
        coalesce((SELECT array_agg(DISTINCT d.type) FROM claim_document d WHERE d.claim_ref = c.id), '{}') AS
          document_types
@@ -132,13 +133,48 @@ ON CONFLICT (province_code, year, month, facility_code, cost_group) DO UPDATE SE
   spent = spending_cost_group.spent + EXCLUDED.spent;
 
 -- 18
+INSERT INTO claim_tally (province_code, year, month, facility_code, visit_type, claims, claimed, late, mismatches,
+  duplicates)
+SELECT p, y, m, f, v::"VisitType", n, a, l, mm, d
+FROM unnest($1::text[], $2::int[], $3::int[], $4::text[], $5::text[], $6::int[], $7::numeric[], $8::int[], $9::int[],
+  $10::int[]) AS t(p, y, m, f, v, n, a, l, mm, d)
+ON CONFLICT (province_code, year, month, facility_code, visit_type) DO UPDATE SET
+  claims = claim_tally.claims + EXCLUDED.claims,
+  claimed = claim_tally.claimed + EXCLUDED.claimed,
+  late = claim_tally.late + EXCLUDED.late,
+  mismatches = claim_tally.mismatches + EXCLUDED.mismatches,
+  duplicates = claim_tally.duplicates + EXCLUDED.duplicates;
+
+-- 19
+INSERT INTO pending_tally (province_code, year, facility_code, stuck, missing, claims, amount)
+SELECT *
+FROM unnest($1::text[], $2::int[], $3::text[], $4::boolean[], $5::text[], $6::int[], $7::numeric[])
+ON CONFLICT (province_code, year, facility_code, stuck, missing) DO UPDATE SET
+  claims = pending_tally.claims + EXCLUDED.claims,
+  amount = pending_tally.amount + EXCLUDED.amount;
+
+-- 20
+INSERT INTO pending_age (province_code, year, since_day, stuck, claims, amount)
+SELECT * FROM unnest($1::text[], $2::int[], $3::date[], $4::boolean[], $5::int[], $6::numeric[])
+ON CONFLICT (province_code, year, since_day, stuck) DO UPDATE SET
+  claims = pending_age.claims + EXCLUDED.claims,
+  amount = pending_age.amount + EXCLUDED.amount;
+
+-- 21
+INSERT INTO receipt_delay (province_code, year, month, facility_code, claims)
+SELECT p, y, m, f, c::int[] FROM unnest($1::text[], $2::int[], $3::int[], $4::text[], $5::text[]) AS t(p, y, m, f, c)
+ON CONFLICT (province_code, year, month, facility_code) DO UPDATE SET
+  claims = (SELECT array_agg(COALESCE(a, 0) + COALESCE(b, 0) ORDER BY n)
+            FROM unnest(receipt_delay.claims, EXCLUDED.claims) WITH ORDINALITY AS u(a, b, n));
+
+-- 22
 INSERT INTO arrival_triangle (province_code, year, discharge_month, delay_months, amount, claim_count)
 SELECT * FROM unnest($1::text[], $2::int[], $3::int[], $4::int[], $5::numeric[], $6::int[])
 ON CONFLICT (province_code, year, discharge_month, delay_months) DO UPDATE SET
   amount = arrival_triangle.amount + EXCLUDED.amount,
   claim_count = arrival_triangle.claim_count + EXCLUDED.claim_count;
 
--- 19
+-- 23
 WITH rearm AS (
   -- A threshold alert resolved while its threshold was still reached keeps its live key, so
   -- more spending above the threshold raises nothing; once spending is seen below it again,

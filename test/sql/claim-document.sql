@@ -17,7 +17,7 @@ SELECT "public"."claim"."id" FROM "public"."claim" WHERE ("public"."claim"."faci
 SELECT id, facility_code AS "facilityCode", claim_id AS "claimId", province_code AS "provinceCode", year, month,
        visit_type::text AS "visitType", referral, procedure, died, status::text AS status,
        insurance_amount::text AS insurance, approved_amount::text AS approved, cost_split AS "costSplit",
-       missing_documents AS "missingDocuments", stuck, received_at AS "receivedAt"
+       missing_documents AS "missingDocuments", stuck, received_at AS "receivedAt", pending_since AS "pendingSince"
 FROM claim WHERE id = $1
 FOR UPDATE;
 
@@ -55,6 +55,21 @@ ON CONFLICT (province_code, year, month, facility_code) DO UPDATE SET
   claim_count = spending_detail.claim_count + EXCLUDED.claim_count;
 
 -- 11
+INSERT INTO pending_tally (province_code, year, facility_code, stuck, missing, claims, amount)
+SELECT *
+FROM unnest($1::text[], $2::int[], $3::text[], $4::boolean[], $5::text[], $6::int[], $7::numeric[])
+ON CONFLICT (province_code, year, facility_code, stuck, missing) DO UPDATE SET
+  claims = pending_tally.claims + EXCLUDED.claims,
+  amount = pending_tally.amount + EXCLUDED.amount;
+
+-- 12
+INSERT INTO pending_age (province_code, year, since_day, stuck, claims, amount)
+SELECT * FROM unnest($1::text[], $2::int[], $3::date[], $4::boolean[], $5::int[], $6::numeric[])
+ON CONFLICT (province_code, year, since_day, stuck) DO UPDATE SET
+  claims = pending_age.claims + EXCLUDED.claims,
+  amount = pending_age.amount + EXCLUDED.amount;
+
+-- 13
 WITH rearm AS (
   -- A threshold alert resolved while its threshold was still reached keeps its live key, so
   -- more spending above the threshold raises nothing; once spending is seen below it again,
@@ -77,14 +92,14 @@ FROM unnest($5::text[], $6::int[]) AS k(province_code, year)
 JOIN estimate e ON e.province_code = k.province_code AND e.year = k.year
 LEFT JOIN spending s ON s.province_code = k.province_code AND s.year = k.year;
 
--- 12
+-- 14
 INSERT INTO "public"."audit_log" ("at","actor_key_id","actor_role","action","entity","entity_id","before","after","request_id") VALUES ($1,$2,CAST($3::text AS "public"."Role"),$4,$5,$6,$7,$8,$9) RETURNING "public"."audit_log"."id", "public"."audit_log"."at", "public"."audit_log"."actor_key_id", "public"."audit_log"."actor_role"::text, "public"."audit_log"."action", "public"."audit_log"."entity", "public"."audit_log"."entity_id", "public"."audit_log"."before", "public"."audit_log"."after", "public"."audit_log"."request_id";
 
--- 13
+-- 15
 SELECT "public"."claim"."id", "public"."claim"."facility_code", "public"."claim"."claim_id", "public"."claim"."province_code", "public"."claim"."year", "public"."claim"."month", "public"."claim"."visit_type"::text, "public"."claim"."admitted_at", "public"."claim"."discharged_at", "public"."claim"."received_at", "public"."claim"."card_number", "public"."claim"."citizen_id", "public"."claim"."patient_name", "public"."claim"."birth_date", "public"."claim"."gender", "public"."claim"."diagnosis_primary", "public"."claim"."diagnosis_secondary", "public"."claim"."referral", "public"."claim"."referral_from", "public"."claim"."referral_paper", "public"."claim"."procedure", "public"."claim"."died", "public"."claim"."total_amount", "public"."claim"."insurance_amount", "public"."claim"."patient_amount", "public"."claim"."other_amount", "public"."claim"."approved_amount", "public"."claim"."status"::text, "public"."claim"."missing_documents", "public"."claim"."flags", "public"."claim"."warnings", "public"."claim"."cost_split", "public"."claim"."lines", "public"."claim"."pending_since", "public"."claim"."stuck", "public"."claim"."stuck_at", "public"."claim"."content_hash", "public"."claim"."version", "public"."claim"."batch_ref", "public"."claim"."decided_at", "public"."claim"."created_at", "public"."claim"."updated_at" FROM "public"."claim" WHERE "public"."claim"."id" = $1 LIMIT $2 OFFSET $3;
 
--- 14
+-- 16
 SELECT "public"."claim_document"."id", "public"."claim_document"."claim_ref", "public"."claim_document"."type", "public"."claim_document"."reference", "public"."claim_document"."received_at" FROM "public"."claim_document" WHERE "public"."claim_document"."claim_ref" IN ($1) ORDER BY "public"."claim_document"."id" ASC OFFSET $2;
 
--- 15
+-- 17
 SELECT "public"."claim_history"."id", "public"."claim_history"."claim_ref", "public"."claim_history"."kind", "public"."claim_history"."version", "public"."claim_history"."at", "public"."claim_history"."data" FROM "public"."claim_history" WHERE "public"."claim_history"."claim_ref" IN ($1) ORDER BY "public"."claim_history"."id" ASC OFFSET $2;

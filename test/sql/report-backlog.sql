@@ -9,25 +9,31 @@ RETURNING bucket, hits;
 
 -- 3
 WITH pending AS (
-  SELECT c.facility_code, c.insurance_amount, c.pending_since, c.missing_documents, c.stuck
-  FROM claim c
-  WHERE c.status = 'pending_documentation' AND ($2::text IS NULL OR c.province_code = $2::text)
-    AND ($3::int IS NULL OR c.year = $3::int)
+  SELECT t.facility_code, t.missing, t.stuck, t.claims, t.amount
+  FROM pending_tally t
+  WHERE t.claims <> 0 AND ($2::text IS NULL OR t.province_code = $2::text) AND ($3::int IS NULL OR t.year = $3::int)
 ), stuck AS (
-  SELECT p.*, floor(extract(epoch FROM ($1::timestamptz - p.pending_since)) / 86400)::int AS age_days
-  FROM pending p WHERE p.stuck
+  SELECT * FROM pending WHERE stuck
+), by_facility AS (
+  SELECT s.facility_code, sum(s.claims)::int AS n, sum(s.amount) AS amount FROM stuck s GROUP BY 1
 )
-SELECT 'facility' AS "dim", s.facility_code AS "key", f.name AS "name", NULL::int AS "days",
-       count(*)::int AS "n", sum(s.insurance_amount)::text AS "amount", min(s.pending_since) AS "oldest"
-FROM stuck s LEFT JOIN facility f ON f.code = s.facility_code
-GROUP BY s.facility_code, f.name
+SELECT 'facility' AS "dim", b.facility_code AS "key", f.name AS "name", NULL::int AS "days", b.n AS "n",
+       b.amount::text AS "amount",
+       (SELECT min(c.pending_since) FROM claim c
+        WHERE c.facility_code = b.facility_code AND c.status = 'pending_documentation' AND c.stuck
+          AND ($2::text IS NULL OR c.province_code = $2::text) AND ($3::int IS NULL OR c.year = $3::int)) AS "oldest"
+FROM by_facility b LEFT JOIN facility f ON f.code = b.facility_code
 UNION ALL
-SELECT 'document', d.type, NULL, NULL, count(*)::int, sum(s.insurance_amount)::text, NULL
-FROM stuck s CROSS JOIN LATERAL unnest(s.missing_documents) AS d(type)
+SELECT 'document', d.type, NULL, NULL, sum(s.claims)::int, sum(s.amount)::text, NULL
+FROM stuck s CROSS JOIN LATERAL unnest(string_to_array(NULLIF(s.missing, ''), ',')) AS d(type)
 GROUP BY d.type
 UNION ALL
-SELECT 'age', NULL, NULL, s.age_days, count(*)::int, sum(s.insurance_amount)::text, NULL
-FROM stuck s GROUP BY s.age_days
+SELECT 'age', NULL, NULL, ((($1::timestamptz AT TIME ZONE 'UTC') + interval '7 hours')::date - a.since_day)::int,
+       sum(a.claims)::int, sum(a.amount)::text, NULL
+FROM pending_age a
+WHERE a.stuck AND a.claims <> 0 AND ($2::text IS NULL OR a.province_code = $2::text)
+  AND ($3::int IS NULL OR a.year = $3::int)
+GROUP BY 4
 UNION ALL
-SELECT 'pending', NULL, NULL, NULL, count(*)::int, COALESCE(sum(p.insurance_amount), 0)::text, NULL
+SELECT 'pending', NULL, NULL, NULL, COALESCE(sum(p.claims), 0)::int, COALESCE(sum(p.amount), 0)::text, NULL
 FROM pending p;

@@ -8,23 +8,19 @@ ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_limit.hits + EXCLUD
 RETURNING bucket, hits;
 
 -- 3
-SELECT set_config('jit', 'off', true), set_config('random_page_cost', '1.1', true),
-       set_config('work_mem', '64MB', true);
-
--- 4
-SELECT u.province_code AS "provinceCode", u.facility_code AS "facilityCode", f.name AS "name",
-       u.claims AS "claims", u.late AS "late", u.mismatches AS "mismatches", u.median::text AS "medianHours",
-         u.p90::text AS "p90Hours"
-FROM (
-  SELECT c.province_code, c.facility_code, count(*)::int AS claims,
-         count(*) FILTER (WHERE 'late_submission' = ANY(c.flags))::int AS late,
-         count(*) FILTER (WHERE 'citizen_id_mismatch' = ANY(c.flags))::int AS mismatches,
-         extract(epoch FROM percentile_cont(0.5) WITHIN GROUP (ORDER BY GREATEST(c.received_at - c.discharged_at,
-           interval '0'))) / 3600 AS median,
-         extract(epoch FROM percentile_disc(0.9) WITHIN GROUP (ORDER BY GREATEST(c.received_at - c.discharged_at,
-           interval '0'))) / 3600 AS p90
-  FROM claim c
-  WHERE c.year = $1 AND ($2::int IS NULL OR c.month = $2::int)
-    AND ($3::text IS NULL OR c.province_code = $3::text) AND ($4::text IS NULL OR c.facility_code = $4::text)
-  GROUP BY c.province_code, c.facility_code
-) u LEFT JOIN facility f ON f.code = u.facility_code;
+WITH t AS (
+  SELECT province_code, facility_code, sum(claims)::int AS claims, sum(late)::int AS late,
+         sum(mismatches)::int AS mismatches
+  FROM claim_tally
+  WHERE year = $1 AND ($2::int IS NULL OR month = $2::int) AND ($3::text IS NULL OR province_code = $3::text) AND ($4::text IS NULL OR facility_code = $4::text)
+  GROUP BY 1, 2 HAVING sum(claims) > 0
+), d AS (
+  SELECT province_code, facility_code, claims
+  FROM receipt_delay
+  WHERE year = $1 AND month = COALESCE($2::int, 0) AND ($3::text IS NULL OR province_code = $3::text) AND ($4::text IS NULL OR facility_code = $4::text)
+)
+SELECT t.province_code AS "provinceCode", t.facility_code AS "facilityCode", f.name AS "name", t.claims AS "claims",
+       t.late AS "late", t.mismatches AS "mismatches", COALESCE(d.claims, '{}') AS "delays"
+FROM t
+LEFT JOIN d ON d.province_code = t.province_code AND d.facility_code = t.facility_code
+LEFT JOIN facility f ON f.code = t.facility_code;

@@ -8,17 +8,12 @@ ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_limit.hits + EXCLUD
 RETURNING bucket, hits;
 
 -- 3
-SELECT set_config('jit', 'off', true), set_config('random_page_cost', '1.1', true),
-       set_config('work_mem', '64MB', true);
-
--- 4
 SELECT u.province_code AS "provinceCode", u.facility_code AS "facilityCode", f.name AS "name",
        u.visit_type AS "visitType", u.claims AS "claims", u.amount::text AS "amount", u.duplicates AS "duplicates"
 FROM (
-  SELECT c.province_code, c.facility_code, c.visit_type::text AS visit_type, count(*)::int AS claims,
-         sum(c.insurance_amount) AS amount, count(*) FILTER (WHERE 'possible_duplicate' = ANY(c.flags))::int AS
-           duplicates
-  FROM claim c
-  WHERE c.year = $1 AND ($2::text IS NULL OR c.visit_type = $2::text::"VisitType")
-  GROUP BY c.province_code, c.facility_code, c.visit_type
+  SELECT province_code, facility_code, visit_type::text AS visit_type, sum(claims)::int AS claims,
+         sum(claimed) AS amount, sum(duplicates)::int AS duplicates
+  FROM claim_tally
+  WHERE year = $1 AND ($2::text IS NULL OR visit_type = $2::text::"VisitType")
+  GROUP BY 1, 2, 3 HAVING sum(claims) > 0
 ) u LEFT JOIN facility f ON f.code = u.facility_code;
