@@ -1,7 +1,8 @@
 import { raiseStuckBacklogAlerts } from "../alerts/evaluate.ts";
 import type { AppDeps } from "../deps.ts";
 import { stuckCutoff } from "../domain/backlog.ts";
-import { DROP_EMPTY_PENDING, MARK_STUCK } from "./sql.ts";
+import { DROP_EMPTY_PENDING, ensureYearPartitions, MARK_STUCK } from "./sql.ts";
+import { vietnamYearMonth } from "../domain/period.ts";
 import { LONG_TRANSACTION, prismaSession } from "../db/client.ts";
 import { flagUnconfirmedReferrals } from "../claims/referrals.ts";
 import { pendingOf } from "./tally.ts";
@@ -74,10 +75,12 @@ export async function markStuck(
 }
 
 /**
- * The periodic marking: stuck claims, then referrals whose paper has not appeared from their sender
- * (src/claims/referrals.ts). Flags only; neither moves money.
+ * The periodic marking: this year's and next year's claim partitions made sure of, stuck claims, then referrals
+ * whose paper has not appeared from their sender (src/claims/referrals.ts). Flags only; none moves money.
  */
 export async function runMarking(deps: Pick<AppDeps, "db" | "clock" | "rules">) {
+  const { year } = vietnamYearMonth(deps.clock.now());
+  await deps.db.withSession((session) => session.exec(ensureYearPartitions(year, year + 1)));
   const { marked } = await markStuck(deps);
   const referrals = await flagUnconfirmedReferrals(deps);
   return { marked, referralsFlagged: referrals.flagged, referralsConfirmed: referrals.confirmed };

@@ -18,7 +18,7 @@
  */
 export const MARK_STUCK = `
 WITH due AS (
-  SELECT id FROM claim
+  SELECT id, year FROM claim
   WHERE status = 'pending_documentation' AND NOT stuck AND pending_since <= $1::timestamptz
   ORDER BY id
   LIMIT $3
@@ -26,7 +26,7 @@ WITH due AS (
 ), marked AS (
   UPDATE claim c SET stuck = true, stuck_at = $2::timestamptz, updated_at = $2::timestamptz
   FROM due
-  WHERE c.id = due.id AND NOT c.stuck
+  WHERE c.id = due.id AND c.year = due.year AND NOT c.stuck
   RETURNING c.province_code, c.year, c.month, c.facility_code, c.pending_since, c.missing_documents, c.insurance_amount
 )
 SELECT province_code AS "provinceCode", year AS "year", month AS "month", facility_code AS "facilityCode",
@@ -85,6 +85,28 @@ GROUP BY 4
 UNION ALL
 SELECT 'pending', NULL, NULL, NULL, COALESCE(sum(p.claims), 0)::int, COALESCE(sum(p.amount), 0)::text, NULL
 FROM pending p`;
+
+/**
+ * The claim tables' partitions for the years `from` to `to` (discharge years, Vietnam time), created when missing:
+ * the periodic marking keeps this year's and next year's in place, so the first claim of a new year has its
+ * partition. A partition created takes a brief lock on its parent table; one that exists is left alone. A DO block
+ * takes no parameters: the years are checked integers.
+ */
+export function ensureYearPartitions(from: number, to: number): string {
+  if (!Number.isInteger(from) || !Number.isInteger(to)) throw new Error("years must be integers");
+  return `
+DO $$
+DECLARE y int;
+BEGIN
+  FOR y IN SELECT generate_series(${from}, ${to}) LOOP
+    IF to_regclass(format('claim_%s', y)) IS NULL THEN
+      EXECUTE format('CREATE TABLE %I PARTITION OF claim FOR VALUES IN (%s)', 'claim_' || y, y);
+      EXECUTE format('CREATE TABLE %I PARTITION OF claim_document FOR VALUES IN (%s)', 'claim_document_' || y, y);
+      EXECUTE format('CREATE TABLE %I PARTITION OF claim_history FOR VALUES IN (%s)', 'claim_history_' || y, y);
+    END IF;
+  END LOOP;
+END $$`;
+}
 
 /** The backlog's tally rows whose claims have all left (accepted, corrected, moved): kept small for its reads. */
 export const DROP_EMPTY_PENDING = `

@@ -278,7 +278,8 @@ function moneyChanges(run: StoreRun, settled: Settled[]): MoneyChange[] {
 }
 
 /** One claim as UPSERT_CLAIMS reads it from JSON; amounts as decimal strings, which PostgreSQL reads exactly. */
-function claimRow({ claim, status, missing, flags, split }: Settled) {
+function claimRow(item: Settled) {
+  const { claim, status, missing, flags, split } = item;
   const { input, amounts } = claim.valid;
   return {
     claim_id: claim.claimId,
@@ -311,6 +312,9 @@ function claimRow({ claim, status, missing, flags, split }: Settled) {
     cost_split: splitToJson(split!),
     lines: claim.lines,
     content_hash: claim.contentHash,
+    // A correction names the stored claim it updates (in whichever year's partition it is).
+    stored_id: item.stored?.id ?? null,
+    stored_year: item.stored?.year ?? null,
   };
 }
 
@@ -323,22 +327,23 @@ async function writeClaims(run: StoreRun, settled: Settled[]): Promise<void> {
   const corrected = settled.filter((item) => item.stored);
   if (corrected.length)
     await tx.query(sql.INSERT_HISTORY, [at, run.req.batchId, corrected.map((item) => item.stored!.id)]);
-  const ids = await tx.query<{ id: string; claim_id: string }>(sql.UPSERT_CLAIMS, [
+  const ids = await tx.query<{ id: string; claim_id: string; year: number }>(sql.UPSERT_CLAIMS, [
     run.facility.code,
     at,
     run.batchRef,
     JSON.stringify(settled.map(claimRow)),
   ]);
-  const idOf = new Map(ids.map((row) => [row.claim_id, row.id]));
+  const rowOf = new Map(ids.map((row) => [row.claim_id, row]));
   const docs = settled.flatMap(({ claim }) =>
-    claim.valid.input.documents.map((doc) => ({ ref: idOf.get(claim.claimId)!, ...doc })),
+    claim.valid.input.documents.map((doc) => ({ row: rowOf.get(claim.claimId)!, ...doc })),
   );
   if (docs.length)
     await tx.query(sql.INSERT_DOCUMENTS, [
       at,
-      docs.map((doc) => doc.ref),
+      docs.map((doc) => doc.row.id),
       docs.map((doc) => doc.type),
       docs.map((doc) => doc.reference),
+      docs.map((doc) => Number(doc.row.year)),
     ]);
 }
 

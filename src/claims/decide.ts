@@ -38,6 +38,24 @@ function approvedAmountOf(claim: ClaimRow, input: DecisionInput): Dec | null {
   return approved;
 }
 
+/** What the claim counts whatever its status: the decision changes only the status (and the amount approved). */
+function countedOf(claim: ClaimRow) {
+  return {
+    provinceCode: claim.provinceCode,
+    year: claim.year,
+    month: claim.month,
+    facilityCode: claim.facilityCode,
+    insurance: claim.insuranceAmount.toString(),
+    receivedAt: claim.receivedAt,
+    // An approval for less than claimed is split in the shares the claim was counted in.
+    weights: splitFromJson(claim.costSplit),
+    // A denial takes its lines out of the items; an approval for less leaves them (no line is decided yet).
+    items: itemsOfStored(claim.lines),
+    // A claim still pending documentation may be denied: it leaves the backlog.
+    pending: claim.pendingSince && { since: claim.pendingSince, stuck: claim.stuck, missing: claim.missingDocuments },
+  };
+}
+
 /**
  * The agency's decision on one claim (central, or the claim's province), once
  * only: the claim, its spending (through the one path that moves money), its
@@ -55,27 +73,10 @@ export async function decideClaim(deps: Pick<AppDeps, "db" | "clock" | "rules">,
     const claim = await tx.claim.findFirst({ where: { AND: [claimScope(caller), { facilityCode, claimId }] } });
     if (!claim) throw notFound("claim");
     const approved = approvedAmountOf(claim, input);
-    const counted = {
-      provinceCode: claim.provinceCode,
-      year: claim.year,
-      month: claim.month,
-      facilityCode: claim.facilityCode,
-      insurance: claim.insuranceAmount.toString(),
-      receivedAt: claim.receivedAt,
-      // An approval for less than claimed is split in the shares the claim was counted in.
-      weights: splitFromJson(claim.costSplit),
-      // A denial takes its lines out of the items; an approval for less leaves them (no line is decided yet).
-      items: itemsOfStored(claim.lines),
-      // A claim still pending documentation may be denied: it leaves the backlog.
-      pending: claim.pendingSince && {
-        since: claim.pendingSince,
-        stuck: claim.stuck,
-        missing: claim.missingDocuments,
-      },
-    };
+    const counted = countedOf(claim);
     const change = claimChange({ ...counted, status: claim.status }, { ...counted, status: outcome, approved });
     const updated = await tx.claim.update({
-      where: { id: claim.id },
+      where: { id_year: { id: claim.id, year: claim.year } },
       data: {
         status: outcome,
         approvedAmount: approved?.toString() ?? null,
@@ -91,7 +92,14 @@ export async function decideClaim(deps: Pick<AppDeps, "db" | "clock" | "rules">,
     await moveMoney(session, deps, [change], at);
     const decision = { outcome, approvedAmount: approved && formatMoney(approved), reason, decidedBy: caller.keyId };
     await tx.claimHistory.create({
-      data: { claimRef: claim.id, kind: "decision", version: updated.version, at, data: decision },
+      data: {
+        claimRef: claim.id,
+        claimYear: claim.year,
+        kind: "decision",
+        version: updated.version,
+        at,
+        data: decision,
+      },
     });
     await audit(
       tx,

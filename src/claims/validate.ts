@@ -3,6 +3,7 @@ import type { CostRules } from "../costs/rules.ts";
 import type { ItemSums } from "../costs/items.ts";
 import type { CostSplit } from "../costs/split.ts";
 import { REFERRAL_PAPER } from "../domain/documents.ts";
+import { FIRST_CLAIM_YEAR, vietnamYearMonth } from "../domain/period.ts";
 import { type FieldError, fieldErrors } from "../domain/field-errors.ts";
 import { type ClaimInput, ClaimInputSchema } from "./schema.ts";
 
@@ -80,6 +81,13 @@ export function validateClaim(
   if (admittedAt < EARLIEST_ADMISSION) add("admittedAt", "out_of_range", "admittedAt is before 1900");
   if (dischargedAt < admittedAt) add("dischargedAt", "dates_out_of_order", "dischargedAt is before admittedAt");
   if (dischargedAt > ctx.now) add("dischargedAt", "discharge_in_future", "dischargedAt is in the future");
+  // Claims are kept in one partition a year from FIRST_CLAIM_YEAR on (docs/scaling.md, step 1).
+  else if (vietnamYearMonth(dischargedAt).year < FIRST_CLAIM_YEAR)
+    add(
+      "dischargedAt",
+      "out_of_range",
+      `dischargedAt is before ${FIRST_CLAIM_YEAR}, the first year this service keeps`,
+    );
   if (claim.patient.birthDate && new Date(`${claim.patient.birthDate}T00:00:00+07:00`) > dischargedAt)
     add("patient.birthDate", "birth_after_discharge", "birthDate is after dischargedAt");
   const { total, insurance, patient, other } = claim.amounts;

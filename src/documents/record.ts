@@ -159,9 +159,12 @@ export async function recordDocuments(
       toRecord.map((doc) => doc.type),
       toRecord.map((doc) => doc.reference),
       toRecord.map((doc) => doc.receivedAt),
+      claim.year,
     ]);
     // Recomputed from the rules in force over every document recorded, whether or not this request added one.
-    const have = (await session.query<{ type: string }>(sql.DOCUMENT_TYPES, [claim.id])).map((row) => row.type);
+    const have = (await session.query<{ type: string }>(sql.DOCUMENT_TYPES, [claim.id, claim.year])).map(
+      (row) => row.type,
+    );
     const before: Documentation = {
       status: claim.status,
       missingDocuments: claim.missingDocuments,
@@ -173,7 +176,7 @@ export async function recordDocuments(
     if (inserted.length === 0 && !missingChanged) return (await claimDetail(tx, { id: claim.id }))!;
 
     await tx.claim.update({
-      where: { id: claim.id },
+      where: { id_year: { id: claim.id, year: claim.year } },
       data: {
         updatedAt: at,
         ...(missingChanged ? { missingDocuments: after.missingDocuments } : {}),

@@ -6,6 +6,12 @@ import { Dec, fixed } from "./money.ts";
 
 export const VIETNAM_OFFSET_MS = 7 * 3600_000;
 
+/**
+ * The first discharge year the service keeps claims of: the claim tables hold one partition a year from it on
+ * (prisma/migrations/20261208020000_claims_by_year; the periodic marking adds the next year's ahead of time).
+ */
+export const FIRST_CLAIM_YEAR = 2020;
+
 /** A province's calendar year: the unit estimates, spending and alerts are kept by. */
 export interface ProvinceYear {
   provinceCode: string;

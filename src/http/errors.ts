@@ -6,8 +6,10 @@ import { problemFromHttpException } from "./middleware.ts";
 import type { AppEnv } from "./router.ts";
 
 // 57014 and 55P03: a statement or lock wait past the bounds a transaction set (the batch path's): busy, retry later.
+// 40001: the row a request waited on was moved to another year's partition by a correction (the claim tables are
+// partitioned by year); the same request again finds it where it now is.
 const UNAVAILABLE =
-  /ECONNREFUSED|ECONNRESET|Connection terminated|terminating connection|57P01|57P02|57P03|57014|55P03|08006|08001|08003|P1001|P1017|P2028|timeout exceeded when trying to connect|Can't reach database|the database system is (starting up|shutting down)/i;
+  /ECONNREFUSED|ECONNRESET|Connection terminated|terminating connection|40001|57P01|57P02|57P03|57014|55P03|08006|08001|08003|P1001|P1017|P2028|timeout exceeded when trying to connect|Can't reach database|the database system is (starting up|shutting down)/i;
 
 /** True when an error means "the database is not there right now" rather than a bug. */
 export function isDatabaseUnavailable(err: unknown): boolean {

@@ -36,10 +36,11 @@ WITH moving AS (
   ORDER BY c.id
   FOR UPDATE OF c
 ), moved AS (
-  UPDATE claim SET province_code = moving.to_code, updated_at = $2 FROM moving WHERE claim.id = moving.id
+  UPDATE claim SET province_code = moving.to_code, updated_at = $2 FROM moving
+  WHERE claim.id = moving.id AND claim.year = moving.year
 ), recorded AS (
-  INSERT INTO claim_history (claim_ref, kind, version, at, data)
-  SELECT id, 'province', version, $2, jsonb_build_object('from', from_code, 'to', to_code) FROM moving
+  INSERT INTO claim_history (claim_ref, claim_year, kind, version, at, data)
+  SELECT id, year, 'province', version, $2, jsonb_build_object('from', from_code, 'to', to_code) FROM moving
 )
 SELECT from_code, to_code, year, month, facility_code, delay_months,
        sum(counted)::text AS spent,

@@ -193,4 +193,50 @@ describe(`the migration runner (${testDbKind()})`, { timeout: 30_000 }, () => {
       { month: 3, claims: band21 },
     ]);
   });
+
+  it("moves claims, their documents and their history into one partition a year, ids and links kept", async () => {
+    const migrations = await readMigrations();
+    await migrate(
+      db,
+      migrations.filter((m) => m.name < "20261208020000_claims_by_year"),
+    );
+    await db.withSession((s) =>
+      s.exec(`
+        INSERT INTO province (code, name) VALUES ('01', 'Hà Nội');
+        INSERT INTO facility (code, name, province_code) VALUES ('01001', 'Bệnh viện Bạch Mai', '01');
+        INSERT INTO batch (id, facility_code, batch_id, body_hash, raw_body, response, received_at, claim_count)
+          VALUES (1, '01001', 'b', repeat('0', 64), '{}', '{}', '2026-01-02T00:00:00Z', 2);
+        INSERT INTO claim (id, facility_code, claim_id, province_code, year, month, visit_type, admitted_at,
+          discharged_at, received_at, diagnosis_primary, total_amount, insurance_amount, patient_amount, other_amount,
+          status, content_hash, batch_ref, updated_at)
+        VALUES
+          (7, '01001', 'OLD', '01', 2025, 12, 'inpatient', '2025-12-30T01:00:00Z', '2025-12-31T03:00:00Z',
+           '2026-01-02T00:00:00Z', 'J18.9', 5000, 5000, 0, 0, 'accepted', repeat('a', 64), 1, now()),
+          (9, '01001', 'NEW', '01', 2026, 1, 'outpatient', '2026-01-01T01:00:00Z', '2026-01-01T03:00:00Z',
+           '2026-01-02T00:00:00Z', 'J18.9', 900, 900, 0, 0, 'accepted', repeat('b', 64), 1, now());
+        INSERT INTO claim_document (id, claim_ref, type, reference, received_at)
+          VALUES (3, 7, 'discharge_paper', 'GRV-1', '2026-01-02T00:00:00Z');
+        INSERT INTO claim_history (id, claim_ref, kind, version, at, data)
+          VALUES (4, 9, 'version', 1, '2026-01-02T00:00:00Z', '{}');
+        SELECT setval('claim_id_seq', 9);
+      `),
+    );
+    await migrate(db, migrations);
+    const placed = await db.withSession((s) =>
+      s.query(`
+        SELECT tableoid::regclass::text AS part, id::int, year AS y FROM claim
+        UNION ALL SELECT tableoid::regclass::text, claim_ref::int, claim_year FROM claim_document
+        UNION ALL SELECT tableoid::regclass::text, claim_ref::int, claim_year FROM claim_history
+        ORDER BY 1`),
+    );
+    expect(placed).toEqual([
+      { part: "claim_2025", id: 7, y: 2025 },
+      { part: "claim_2026", id: 9, y: 2026 },
+      { part: "claim_document_2025", id: 7, y: 2025 },
+      { part: "claim_history_2026", id: 9, y: 2026 },
+    ]);
+    // The next claim's id follows the last one.
+    const [next] = await db.withSession((s) => s.query<{ id: string }>(`SELECT nextval('claim_id_seq')::text AS id`));
+    expect(next!.id).toBe("10");
+  });
 });

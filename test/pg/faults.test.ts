@@ -7,7 +7,8 @@ import { isDatabaseUnavailable } from "../../src/http/errors.ts";
 import { openPostgres } from "../../src/db/client.ts";
 import { claim, claims } from "../support/claims.ts";
 import { fingerprint } from "../support/fingerprint.ts";
-import { CENTRAL_KEY, type TestContext, useTestApp } from "../support/harness.ts";
+import { CENTRAL_KEY, seedReference, type TestContext, useTestApp } from "../support/harness.ts";
+import { stay, submitFor } from "../support/reports.ts";
 import { databaseUrl, workerDatabase } from "../support/postgres-url.ts";
 import { freePort, killServers, startServer } from "../support/process.ts";
 import { createScratchDatabase } from "../support/scratch-database.ts";
@@ -378,6 +379,39 @@ describe("SIGTERM", () => {
       await watcher.end().catch(() => {});
       await server.stop(5_000);
       await scratch.drop();
+    }
+  });
+});
+
+describe("a claim moved to another year's partition while a request waited on its lock", () => {
+  it("is 'retry later' (503), not a 500", async () => {
+    await seedReference(t);
+    await submitFor(t, "01001", "MOVED", [stay("MOVED1", "2026-06-01T03:00:00Z")]);
+    const holder = new pg.Client({ connectionString: databaseUrl(workerDatabase()) });
+    await holder.connect();
+    try {
+      // A correction over New Year, not yet committed: the row leaves claim_2026 for claim_2025.
+      await holder.query("BEGIN");
+      await holder.query("UPDATE claim SET year = 2025, month = 12 WHERE claim_id = 'MOVED1'");
+      const waiting = t.db
+        .withSession((s) => s.query("SELECT id FROM claim WHERE claim_id = 'MOVED1' FOR UPDATE"))
+        .then(
+          () => null,
+          (err: unknown) => err,
+        );
+      await until("the request waiting on the claim's lock", async () => {
+        const [row] = (
+          await holder.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock'`)
+        ).rows;
+        return row.n > 0;
+      });
+      await holder.query("COMMIT");
+      const moved = await waiting;
+      expect(String(moved)).toMatch(/moved to another partition/);
+      expect(isDatabaseUnavailable(moved), String(moved)).toBe(true);
+    } finally {
+      await holder.query("ROLLBACK").catch(() => {});
+      await holder.end();
     }
   });
 });

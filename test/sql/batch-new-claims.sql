@@ -45,7 +45,8 @@ SELECT c.id::text AS id, c.claim_id, c.content_hash, c.status::text AS status, c
        c.received_at, c.missing_documents, c.flags, c.visit_type::text AS visit_type, c.discharged_at,
        c.pending_since, c.stuck,
        c.cost_split, c.lines,
-       coalesce((SELECT array_agg(DISTINCT d.type) FROM claim_document d WHERE d.claim_ref = c.id), '{}') AS
+       coalesce((SELECT array_agg(DISTINCT d.type) FROM claim_document d
+                 WHERE d.claim_ref = c.id AND d.claim_year = c.year), '{}') AS
          document_types
 FROM claim c
 WHERE c.facility_code = $1 AND c.claim_id = ANY($2::text[])
@@ -57,51 +58,65 @@ SELECT i.idx
 FROM unnest($2::int[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[], $7::text[]) AS i(idx, card,
   citizen, adm, dis, claim_id)
 WHERE EXISTS (SELECT 1 FROM claim c WHERE c.facility_code = $1 AND c.card_number = i.card AND c.claim_id <> i.claim_id
-                AND c.status <> 'denied' AND c.admitted_at < i.dis AND i.adm < c.discharged_at)
+                AND c.year >= extract(year FROM (i.adm AT TIME ZONE 'UTC') + interval '7 hours')::int AND c.status <> 'denied' AND c.admitted_at < i.dis
+                AND i.adm < c.discharged_at)
    OR EXISTS (SELECT 1 FROM claim c WHERE c.facility_code = $1 AND c.citizen_id = i.citizen AND c.claim_id <> i.claim_id
-                AND c.status <> 'denied' AND c.admitted_at < i.dis AND i.adm < c.discharged_at);
+                AND c.year >= extract(year FROM (i.adm AT TIME ZONE 'UTC') + interval '7 hours')::int AND c.status <> 'denied' AND c.admitted_at < i.dis
+                AND i.adm < c.discharged_at);
 
 -- 13
-INSERT INTO claim (facility_code, claim_id, province_code, year, month, visit_type, admitted_at, discharged_at,
-  received_at,
-  card_number, citizen_id, patient_name, birth_date, gender, diagnosis_primary, diagnosis_secondary,
-  referral, referral_from, referral_paper, procedure, died, total_amount, insurance_amount, patient_amount,
-  other_amount, status, missing_documents, flags, warnings, cost_split, lines, pending_since, content_hash, batch_ref,
-  updated_at)
-SELECT $1, t.claim_id, t.province_code, t.year, t.month, t.visit_type::"VisitType", t.admitted_at, t.discharged_at, $2,
-  t.card_number, t.citizen_id, t.patient_name, t.birth_date, t.gender, t.diagnosis_primary,
-  ARRAY(SELECT json_array_elements_text(t.diagnosis_secondary)),
-  t.referral, t.referral_from, t.referral_paper, t.procedure, t.died, t.total, t.insurance, t.patient, t.other,
-  t.status::"ClaimStatus", ARRAY(SELECT json_array_elements_text(t.missing)), ARRAY(SELECT
-    json_array_elements_text(t.flags)), t.warnings, t.cost_split, t.lines,
-  CASE WHEN t.status = 'pending_documentation' THEN $2::timestamptz END,
-  t.content_hash, $3, $2
-FROM json_to_recordset($4::json) AS t(claim_id text, province_code text, year int, month int, visit_type text,
-  admitted_at timestamptz, discharged_at timestamptz, card_number text, citizen_id text, patient_name text, birth_date
-    text,
-  gender text, diagnosis_primary text, diagnosis_secondary json, referral boolean, referral_from text,
-  referral_paper text, procedure boolean, died boolean,
-  total numeric, insurance numeric, patient numeric, other numeric, status text, missing json, flags json,
-  warnings jsonb, cost_split jsonb, lines json, content_hash text)
-ON CONFLICT (facility_code, claim_id) DO UPDATE SET
-  province_code = EXCLUDED.province_code, year = EXCLUDED.year, month = EXCLUDED.month, visit_type =
-    EXCLUDED.visit_type,
-  admitted_at = EXCLUDED.admitted_at, discharged_at = EXCLUDED.discharged_at,
-  card_number = EXCLUDED.card_number, citizen_id = EXCLUDED.citizen_id, patient_name = EXCLUDED.patient_name,
-  birth_date = EXCLUDED.birth_date, gender = EXCLUDED.gender, diagnosis_primary = EXCLUDED.diagnosis_primary,
-  diagnosis_secondary = EXCLUDED.diagnosis_secondary, referral = EXCLUDED.referral,
-  referral_from = EXCLUDED.referral_from, referral_paper = EXCLUDED.referral_paper, procedure = EXCLUDED.procedure,
-  died = EXCLUDED.died, total_amount = EXCLUDED.total_amount, insurance_amount = EXCLUDED.insurance_amount,
-  patient_amount = EXCLUDED.patient_amount, other_amount = EXCLUDED.other_amount,
-  status = EXCLUDED.status, missing_documents = EXCLUDED.missing_documents, flags = EXCLUDED.flags,
-  warnings = EXCLUDED.warnings, cost_split = EXCLUDED.cost_split, lines = EXCLUDED.lines,
-  pending_since = CASE WHEN EXCLUDED.status = 'pending_documentation' THEN coalesce(claim.pending_since,
-    EXCLUDED.pending_since) END,
-  stuck = EXCLUDED.status = 'pending_documentation' AND claim.stuck,
-  stuck_at = CASE WHEN EXCLUDED.status = 'pending_documentation' THEN claim.stuck_at END,
-  content_hash = EXCLUDED.content_hash, version = claim.version + 1,
-  batch_ref = EXCLUDED.batch_ref, updated_at = EXCLUDED.updated_at
-RETURNING id::text AS id, claim_id;
+WITH t AS (
+  SELECT * FROM json_to_recordset($4::json) AS t(claim_id text, province_code text, year int, month int,
+    visit_type text, admitted_at timestamptz, discharged_at timestamptz, card_number text, citizen_id text,
+    patient_name text, birth_date text, gender text, diagnosis_primary text, diagnosis_secondary json,
+    referral boolean, referral_from text, referral_paper text, procedure boolean, died boolean,
+    total numeric, insurance numeric, patient numeric, other numeric, status text, missing json, flags json,
+    warnings jsonb, cost_split jsonb, lines json, content_hash text, stored_id bigint, stored_year int)
+), updated AS (
+  UPDATE claim SET
+    province_code = t.province_code, year = t.year, month = t.month, visit_type = t.visit_type::"VisitType",
+    admitted_at = t.admitted_at, discharged_at = t.discharged_at,
+    card_number = t.card_number, citizen_id = t.citizen_id, patient_name = t.patient_name,
+    birth_date = t.birth_date, gender = t.gender, diagnosis_primary = t.diagnosis_primary,
+    diagnosis_secondary = ARRAY(SELECT json_array_elements_text(t.diagnosis_secondary)), referral = t.referral,
+    referral_from = t.referral_from, referral_paper = t.referral_paper, procedure = t.procedure,
+    died = t.died, total_amount = t.total, insurance_amount = t.insurance,
+    patient_amount = t.patient, other_amount = t.other,
+    status = t.status::"ClaimStatus", missing_documents = ARRAY(SELECT json_array_elements_text(t.missing)),
+    flags = ARRAY(SELECT json_array_elements_text(t.flags)),
+    warnings = t.warnings, cost_split = t.cost_split, lines = t.lines,
+    pending_since = CASE WHEN t.status = 'pending_documentation' THEN coalesce(claim.pending_since, $2::timestamptz)
+      END,
+    stuck = t.status = 'pending_documentation' AND claim.stuck,
+    stuck_at = CASE WHEN t.status = 'pending_documentation' THEN claim.stuck_at END,
+    content_hash = t.content_hash, version = claim.version + 1,
+    batch_ref = $3, updated_at = $2
+  FROM t
+  WHERE t.stored_id IS NOT NULL AND claim.id = t.stored_id AND claim.year = t.stored_year
+  RETURNING claim.id, claim.claim_id, claim.year
+), inserted AS (
+  INSERT INTO claim (facility_code, claim_id, province_code, year, month, visit_type, admitted_at, discharged_at,
+    received_at,
+    card_number, citizen_id, patient_name, birth_date, gender, diagnosis_primary, diagnosis_secondary,
+    referral, referral_from, referral_paper, procedure, died, total_amount, insurance_amount, patient_amount,
+    other_amount, status, missing_documents, flags, warnings, cost_split, lines, pending_since, content_hash,
+    batch_ref, updated_at)
+  SELECT $1, t.claim_id, t.province_code, t.year, t.month, t.visit_type::"VisitType", t.admitted_at,
+    t.discharged_at, $2,
+    t.card_number, t.citizen_id, t.patient_name, t.birth_date, t.gender, t.diagnosis_primary,
+    ARRAY(SELECT json_array_elements_text(t.diagnosis_secondary)),
+    t.referral, t.referral_from, t.referral_paper, t.procedure, t.died, t.total, t.insurance, t.patient, t.other,
+    t.status::"ClaimStatus", ARRAY(SELECT json_array_elements_text(t.missing)), ARRAY(SELECT
+      json_array_elements_text(t.flags)), t.warnings, t.cost_split, t.lines,
+    CASE WHEN t.status = 'pending_documentation' THEN $2::timestamptz END,
+    t.content_hash, $3, $2
+  FROM t
+  WHERE t.stored_id IS NULL
+  RETURNING id, claim_id, year
+)
+SELECT id::text AS id, claim_id, year FROM updated
+UNION ALL
+SELECT id::text AS id, claim_id, year FROM inserted;
 
 -- 14
 INSERT INTO batch (id, facility_code, batch_id, body_hash, raw_body, response, received_at, claim_count, key_id)

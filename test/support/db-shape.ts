@@ -28,9 +28,10 @@ export async function introspect(db: Database): Promise<DatabaseShape> {
       WHERE t.typtype = 'e' AND n.nspname = current_schema()`);
     const enumNames = new Set(enumRows.map((e) => e.name));
 
+    // Tables as the schema names them: a partitioned table is one (relkind p), its partitions are not.
     const tableRows = await s.query<{ name: string }>(
-      `SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type =
-        'BASE TABLE'`,
+      `SELECT c.relname::text AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+       WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') AND NOT c.relispartition`,
     );
     const shape: DatabaseShape = { tables: {}, enums: Object.fromEntries(enumRows.map((e) => [e.name, e.labels])) };
     for (const { name } of tableRows) {
@@ -128,7 +129,8 @@ export async function introspect(db: Database): Promise<DatabaseShape> {
       JOIN pg_class cl ON cl.oid = con.conrelid
       JOIN pg_class rf ON rf.oid = con.confrelid
       JOIN pg_namespace n ON n.oid = cl.relnamespace
-      WHERE con.contype = 'f' AND n.nspname = current_schema()
+      -- A foreign key to a partitioned table is copied for each partition (conparentid set): the parent's is the one.
+      WHERE con.contype = 'f' AND n.nspname = current_schema() AND con.conparentid = 0
       ORDER BY 1, 2`);
     for (const fk of fkRows) {
       table(fk.table_name)?.foreignKeys.push({
