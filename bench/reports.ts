@@ -137,8 +137,12 @@ function compare(timings: Map<string, number>[]) {
 async function reference() {
   // The bench vacuums and analyses after each load itself: autovacuum waking on millions of new rows during the
   // timings would weigh on one size and not the other.
-  for (const table of ["claim", "claim_document", "claim_history"])
-    await client.query(`ALTER TABLE ${table} SET (autovacuum_enabled = false)`);
+  // The claim tables are partitioned by year: the setting is each partition's.
+  const partitions = await client.query<{ name: string }>(
+    `SELECT i.inhrelid::regclass::text AS name FROM pg_inherits i
+     WHERE i.inhparent IN ('claim'::regclass, 'claim_document'::regclass, 'claim_history'::regclass)`,
+  );
+  for (const { name } of partitions.rows) await client.query(`ALTER TABLE ${name} SET (autovacuum_enabled = false)`);
   await client.query(`INSERT INTO province (code, name) SELECT p, 'Tỉnh ' || p FROM unnest($1::text[]) AS p`, [
     PROVINCES,
   ]);
