@@ -5,7 +5,7 @@ import { Dec } from "../domain/money.ts";
 import { addItems, type ItemSum, itemsOfStored } from "../costs/items.ts";
 import { splitFromJson } from "../costs/split.ts";
 import { addPendings, type PendingSum, pendingOf } from "../backlog/tally.ts";
-import { addTallies, type Tally, tallyOf } from "../reports/tally.ts";
+import { addDelays, addTallies, type Tally, tallyOf } from "../reports/tally.ts";
 import { addSplit } from "../spending/contribution.ts";
 import { moveMoney } from "../spending/move.ts";
 import { MOVE_CLAIMS } from "./sql.ts";
@@ -50,7 +50,7 @@ function reportedSums(reported: Moved["reported"]) {
   const delays = new Map<number, number>();
   for (const [visitType, claimed, flags, band] of reported) {
     addTallies(tallies, tallyOf(visitType, claimed, flags));
-    delays.set(band, (delays.get(band) ?? 0) + 1);
+    addDelays(delays, new Map([[band, 1]]));
   }
   return { tallies, delays };
 }

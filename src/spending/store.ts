@@ -52,10 +52,17 @@ function sumBy(deltas: Contribution[], key: (delta: Contribution) => string, wit
         : {}),
     });
   }
-  return [...totals.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, d]) => d);
+  return inKeyOrder(totals);
 }
 
 const pad = (n: number, width: number) => String(n).padStart(width, "0");
+
+/** A map's rows in key order, the order rows are locked in; those `keep` refuses (rows of zeros) left out. */
+const inKeyOrder = <R>(rows: Map<string, R>, keep: (row: R) => boolean = () => true): R[] =>
+  [...rows.entries()]
+    .filter(([, row]) => keep(row))
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([, row]) => row);
 
 const detailKey = (d: Contribution) => `${d.provinceCode}|${d.year}|${pad(d.month, 2)}|${d.facilityCode}`;
 
@@ -96,10 +103,7 @@ function delayRows(detail: Contribution[]) {
         while (row.claims.length <= band) row.claims.push(0);
         row.claims[band]! += claims;
       }
-  return [...rows.entries()]
-    .filter(([, row]) => row.claims.some((n) => n !== 0))
-    .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([, row]) => row);
+  return inKeyOrder(rows, (row) => row.claims.some((n) => n !== 0));
 }
 
 /**
@@ -121,10 +125,7 @@ function pendingRows<R extends object>(
         cur.amount = cur.amount.plus(sum.amount);
       } else rows.set(rowKey, { ...row(detailRow, sum), claims: sum.claims, amount: sum.amount });
     }
-  return [...rows.entries()]
-    .filter(([, r]) => r.claims !== 0 || !r.amount.isZero())
-    .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([, r]) => r);
+  return inKeyOrder(rows, (row) => row.claims !== 0 || !row.amount.isZero());
 }
 
 /** Adds the detail's backlog parts: by facility and missing documents, and by day begun pending (two statements). */
