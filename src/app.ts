@@ -132,11 +132,25 @@ export function createApp(deps: AppDeps) {
   app.notFound((ctx) => {
     const methods = allowed(ctx.req.path);
     if (methods.length)
-      throw new Problem(405, "method_not_allowed", `this path answers ${methods.join(", ")}`, undefined, {
-        Allow: methods.join(", "),
-      });
+      throw new Problem(
+        405,
+        "method_not_allowed",
+        `this path answers ${methods.join(", ")}`,
+        undefined,
+        { Allow: methods.join(", ") },
+        { methods },
+      );
     // The path is not echoed: a client may have put a patient's data in it.
-    throw new Problem(404, "not_found", `no route matches this ${ctx.req.method} request's path`);
+    throw new Problem(
+      404,
+      "not_found",
+      `no route matches this ${ctx.req.method} request's path`,
+      undefined,
+      undefined,
+      {
+        method: ctx.req.method,
+      },
+    );
   });
   app.onError(onError(deps.logger));
   return app;

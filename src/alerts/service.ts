@@ -89,7 +89,12 @@ export async function transitionAlert(
   const text = note.trim();
   if (text.length < 1 || text.length > 2000)
     throw unprocessable("invalid body: note: must be 1 to 2000 characters", [
-      { path: "note", code: text ? "too_big" : "too_small", message: "must be 1 to 2000 characters" },
+      {
+        path: "note",
+        code: text ? "too_big" : "too_small",
+        message: "must be 1 to 2000 characters",
+        params: { origin: "string", minimum: 1, maximum: 2000 },
+      },
     ]);
   const at = deps.clock.now();
   return deps.db.prisma.$transaction(async (tx) => {
@@ -101,7 +106,8 @@ export async function transitionAlert(
     const locked = await session.query<{ status: Status; kind: string; reached: boolean }>(sql.LOCK_ALERT, [id]);
     const row = locked[0]!;
     const { from, to } = STEPS[step];
-    if (!from.includes(row.status)) throw conflict("alert_state", `cannot ${step} an alert that is ${row.status}`);
+    if (!from.includes(row.status))
+      throw conflict("alert_state", `cannot ${step} an alert that is ${row.status}`, { step, status: row.status });
     // A threshold alert resolved while the threshold is still reached stays latched (keeps its live key)
     // until spending is seen below it again: only a new crossing raises a new one (see raiseAlerts).
     const latched = row.kind === "usage_threshold" && row.reached;

@@ -20,7 +20,10 @@ export interface TargetPolicy {
   allowed: readonly string[];
 }
 
-export type TargetCheck = { ok: true; host: string; addresses: string[] } | { ok: false; reason: string };
+/** `why` says which kind of refusal `reason` is: this machine, a name that does not resolve, a forbidden address. */
+export type TargetCheck =
+  | { ok: true; host: string; addresses: string[] }
+  | { ok: false; reason: string; host: string; why: "local" | "unresolved" | "address" };
 
 /** Names that mean this machine whatever a resolver says. */
 const LOCAL_NAMES = /^(localhost|localhost\.localdomain|ip6-localhost|ip6-loopback)$|\.localhost$/i;
@@ -47,19 +50,21 @@ export async function checkTarget(policy: TargetPolicy, url: string): Promise<Ta
   const { hostname } = new URL(url);
   // URL keeps IPv6 literals in brackets.
   const host = hostname.replace(/^\[(.*)\]$/, "$1");
-  if (LOCAL_NAMES.test(host)) return { ok: false, reason: `${host} is this machine, which webhooks may not reach` };
+  if (LOCAL_NAMES.test(host))
+    return { ok: false, reason: `${host} is this machine, which webhooks may not reach`, host, why: "local" };
   let addresses: string[];
   if (ipaddr.isValid(host)) addresses = [host];
   else {
     try {
       addresses = await policy.resolve(host);
     } catch (err) {
-      return { ok: false, reason: `${host} does not resolve (${(err as { code?: string }).code ?? "lookup failed"})` };
+      const code = (err as { code?: string }).code ?? "lookup failed";
+      return { ok: false, reason: `${host} does not resolve (${code})`, host, why: "unresolved" };
     }
   }
   for (const address of addresses) {
     const reason = forbiddenReason(address, policy.allowed);
-    if (reason) return { ok: false, reason: `${host} resolves to ${reason}` };
+    if (reason) return { ok: false, reason: `${host} resolves to ${reason}`, host, why: "address" };
   }
   return { ok: true, host, addresses };
 }

@@ -118,12 +118,17 @@ async function subscribedProvince(deps: Pick<AppDeps, "db">, caller: Caller, nam
   let provinceCode: string | null = named ?? null;
   if (caller.role === "province") {
     if (provinceCode !== null && provinceCode !== caller.provinceCode)
-      throw forbidden("a province key subscribes to its own province's alerts only");
+      throw forbidden("a province key subscribes to its own province's alerts only", { reason: "own_province_alerts" });
     provinceCode = caller.provinceCode;
   }
   if (provinceCode !== null && !(await deps.db.prisma.province.findUnique({ where: { code: provinceCode } })))
     throw unprocessable("unknown province", [
-      { path: "provinceCode", code: "unknown_province", message: `province ${provinceCode} does not exist` },
+      {
+        path: "provinceCode",
+        code: "unknown_province",
+        message: `province ${provinceCode} does not exist`,
+        params: { province: provinceCode },
+      },
     ]);
   return provinceCode;
 }
@@ -139,7 +144,7 @@ export async function createWebhook(
   const target = await checkTarget(deps.webhookTargets ?? literalOnlyPolicy, input.url);
   if (!target.ok)
     throw unprocessable("the webhook URL points where the service may not call", [
-      { path: "url", code: "forbidden_target", message: target.reason },
+      { path: "url", code: "forbidden_target", message: target.reason, params: { host: target.host, why: target.why } },
     ]);
   const at = deps.clock.now();
   const secret = `whsec_${randomBytes(32).toString("base64url")}`;

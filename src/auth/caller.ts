@@ -57,7 +57,7 @@ export function requireRole<R extends Role>(
   caller: Caller,
   ...roles: R[]
 ): asserts caller is Extract<Caller, { role: R }> {
-  if (!roles.includes(caller.role as R)) throw forbidden(`this endpoint needs a ${roles.join(" or ")} key`);
+  if (!roles.includes(caller.role as R)) throw forbidden(`this endpoint needs a ${roles.join(" or ")} key`, { roles });
 }
 
 /** The provinces a caller may read, or null for all. */

@@ -34,4 +34,6 @@ export interface BatchRequest {
   rejected?: ReadonlyMap<number, ClaimError[]>;
   /** ... and how the response names indexes and fields of that format; applied before the response is stored. */
   present?: (response: BatchResponse) => BatchResponse;
+  /** A chunk of an XML file (src/xml/import.ts): which one, from 1, of how many; stored with the batch row. */
+  xmlChunk?: { chunk: number; chunks: number };
 }

@@ -1,12 +1,46 @@
-import { z } from "@hono/zod-openapi";
+import { createRoute, z } from "@hono/zod-openapi";
 import { callerOf, requireRole } from "../auth/caller.ts";
 import { BatchDocSchema } from "../claims/schema.ts";
 import type { AppDeps } from "../deps.ts";
+import { ListQuery } from "../http/paging.ts";
 import { unprocessable } from "../http/problem.ts";
 import { router } from "../http/router.ts";
-import { Text, FacilityCode, json, readProblems, refusingWhole } from "../http/schemas.ts";
-import { BatchResponseSchema } from "./schema.ts";
-import { storedBatch, submitBatch } from "./submit.ts";
+import { Text, FacilityCode, json, listOf, readProblems, refusingWhole } from "../http/schemas.ts";
+import { listBatches } from "./list.ts";
+import { listBatchRejections, storedBatch } from "./read.ts";
+import { BatchRejectionSchema, BatchResponseSchema, BatchSummarySchema, ListBatchesQuery } from "./schema.ts";
+import { submitBatch } from "./submit.ts";
+
+const listRoute = createRoute({
+  operationId: "listBatches",
+  method: "get",
+  path: "/",
+  tags: ["Batches"],
+  summary: "List the batches in the key's scope, newest received first, with their counts",
+  description:
+    "A facility key lists its own batches; a province key those of the facilities recorded under its province (or " +
+    "under a province merged into it); a central key every facility's, or one with ?facility=. Each chunk of an " +
+    "XML file is listed as the batch it is stored as.",
+  request: { query: ListBatchesQuery },
+  responses: { 200: json(listOf(BatchSummarySchema, "BatchPage")), ...readProblems },
+});
+
+const rejectionsRoute = createRoute({
+  operationId: "listBatchRejections",
+  method: "get",
+  path: "/{batchId}/rejections",
+  tags: ["Batches"],
+  summary: "The rejected claims of a stored batch and why (facility: its own; central: with ?facility=)",
+  description:
+    "One item per entry of the stored response's errors, in claim order (a claim with several problems has " +
+    "several). The batchId of an XML file lists every chunk of the file stored so far; each item names the stored " +
+    "batch it is in.",
+  request: {
+    params: z.object({ batchId: Text }),
+    query: ListQuery.extend({ facility: FacilityCode.optional() }),
+  },
+  responses: { 200: json(listOf(BatchRejectionSchema, "BatchRejectionPage")), ...readProblems },
+});
 
 /** Claim batches from hospitals' systems (docs/api.md "Claim batches"). */
 export function batchesRoutes(deps: AppDeps) {
@@ -47,6 +81,8 @@ export function batchesRoutes(deps: AppDeps) {
     return ctx.json(response, status);
   });
 
+  app.openapi(listRoute, async (ctx) => ctx.json(await listBatches(deps, callerOf(ctx), ctx.req.valid("query")), 200));
+
   app.openAPIRegistry.registerPath({
     operationId: "getBatch",
     method: "get",
@@ -64,6 +100,11 @@ export function batchesRoutes(deps: AppDeps) {
         { path: "facility", code: "invalid_format", message: "must be 5 digits" },
       ]);
     return ctx.json(await storedBatch(deps, callerOf(ctx), ctx.req.param("batchId"), named), 200);
+  });
+
+  app.openapi(rejectionsRoute, async (ctx) => {
+    const input = { ...ctx.req.valid("query"), ...ctx.req.valid("param") };
+    return ctx.json(await listBatchRejections(deps, callerOf(ctx), input), 200);
   });
 
   return app;

@@ -27,13 +27,16 @@ LEFT JOIN province p ON p.code = f.province_code`;
 
 /**
  * The batch row, written last with its response: one write of the raw body
- * and the response. No row back means another writer stored the batchId
- * after all (none does without the facility lock today; a replay, not a 500,
- * if one ever does).
+ * and the response, with the response's counts beside it (what the list of
+ * batches shows without reading the response) and, for a chunk of an XML
+ * file, which chunk of how many. No row back means another writer stored the
+ * batchId after all (none does without the facility lock today; a replay, not
+ * a 500, if one ever does).
  */
 export const INSERT_BATCH = `
-INSERT INTO batch (id, facility_code, batch_id, body_hash, raw_body, response, received_at, claim_count, key_id)
-VALUES ($1, $2, $3, $4, $5, $6::json, $7, $8, $9::uuid)
+INSERT INTO batch (id, facility_code, batch_id, body_hash, raw_body, response, received_at, claim_count, key_id,
+  accepted_count, pending_documentation_count, rejected_count, corrected_count, unchanged_count, xml_chunk, xml_chunks)
+VALUES ($1, $2, $3, $4, $5, $6::json, $7, $8, $9::uuid, $10, $11, $12, $13, $14, $15, $16)
 ON CONFLICT (facility_code, batch_id) DO NOTHING RETURNING id`;
 
 /**
@@ -174,3 +177,16 @@ SELECT t.ref, t.year, t.type, t.reference, $1
 FROM unnest($2::bigint[], $5::int[], $3::text[], $4::text[]) AS t(ref, year, type, reference)
 WHERE NOT EXISTS (SELECT 1 FROM claim_document d WHERE d.claim_ref = t.ref AND d.claim_year = t.year
   AND d.type = t.type AND d.reference = t.reference)`;
+
+/**
+ * A page of one stored batch's rejections, read from its response: the entries of `errors` after position $2 (from
+ * 1), in order. The response is read where it is stored: only the page leaves the database.
+ */
+export const BATCH_REJECTIONS = `
+SELECT e.ordinal::int AS ordinal, (e.value->>'index')::int AS index, e.value->>'claimId' AS "claimId",
+       e.value->>'path' AS path, e.value->>'code' AS code, e.value->>'message' AS message
+FROM batch b
+CROSS JOIN LATERAL json_array_elements(b.response->'errors') WITH ORDINALITY AS e(value, ordinal)
+WHERE b.id = $1::bigint AND e.ordinal > $2::int
+ORDER BY e.ordinal
+LIMIT $3::int`;

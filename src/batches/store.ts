@@ -371,7 +371,7 @@ function countResponse(run: StoreRun): BatchResponse {
   return run.req.present ? run.req.present(counted) : counted;
 }
 
-/** The batch row with its first response (what a replay returns byte for byte). */
+/** The batch row with its first response (what a replay returns byte for byte) and the response's counts. */
 async function recordBatch(run: StoreRun, response: BatchResponse): Promise<void> {
   const { req } = run;
   const written = await run.tx.query(sql.INSERT_BATCH, [
@@ -384,6 +384,13 @@ async function recordBatch(run: StoreRun, response: BatchResponse): Promise<void
     run.at,
     req.claims.length,
     req.caller?.keyId ?? null,
+    response.accepted,
+    response.pendingDocumentation,
+    response.rejected,
+    response.corrected,
+    response.unchanged,
+    req.xmlChunk?.chunk ?? null,
+    req.xmlChunk?.chunks ?? null,
   ]);
   if (written.length === 0) throw new BatchAlreadyStored();
 }

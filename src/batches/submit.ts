@@ -3,12 +3,12 @@ import { requireRole } from "../auth/caller.ts";
 import { BatchEnvelopeSchema } from "../claims/schema.ts";
 import type { AppDeps } from "../deps.ts";
 import { canonicalJson, sha256 } from "../domain/canonical.ts";
-import { Problem, forbidden, notFound, unprocessable } from "../http/problem.ts";
+import { Problem, forbidden, unprocessable } from "../http/problem.ts";
 import { validationProblem } from "../http/validation.ts";
 import { chargeClaims } from "../limits/charge.ts";
 import { ingestBatch } from "./ingest.ts";
 import { type FacilityInfo, findFacilityInfo } from "./request.ts";
-import { type BatchResponse, MAX_CLAIMS_PER_BATCH } from "./schema.ts";
+import { MAX_CLAIMS_PER_BATCH } from "./schema.ts";
 
 /** The facility a batch is for: a facility key's own; a central key names it. */
 export async function batchFacility(deps: AppDeps, caller: Caller, named: string | undefined): Promise<FacilityInfo> {
@@ -61,27 +61,4 @@ export async function submitBatch(deps: AppDeps, caller: Caller, rawBody: string
     }
   };
   return ingestBatch(deps, { caller, facility, batchId, claims, bodyHash: sha256(rawBody), sameContent, rawBody });
-}
-
-/** A stored batch's first response (facility: its own; central: the facility it names). */
-export async function storedBatch(
-  deps: Pick<AppDeps, "db">,
-  caller: Caller,
-  batchId: string,
-  named: string | undefined,
-): Promise<BatchResponse> {
-  requireRole(caller, "facility", "central");
-  const facilityCode = caller.role === "facility" ? caller.facilityCode : named;
-  if (facilityCode === undefined)
-    throw unprocessable("a central key must name the facility", [
-      { path: "facility", code: "required", message: "required with a central key" },
-    ]);
-  // A facility asking about another facility's batch learns nothing: not found.
-  if (caller.role === "facility" && named !== undefined && named !== caller.facilityCode) throw notFound("batch");
-  const batch = await deps.db.prisma.batch.findUnique({
-    where: { facilityCode_batchId: { facilityCode, batchId } },
-    select: { response: true },
-  });
-  if (!batch) throw notFound("batch");
-  return batch.response as unknown as BatchResponse;
 }

@@ -26,14 +26,22 @@ type ClaimRow = Prisma.ClaimGetPayload<object>;
 
 /** The amount an approval pays, checked against what was claimed; null for a denial. */
 function approvedAmountOf(claim: ClaimRow, input: DecisionInput): Dec | null {
-  if (isDecided(claim.status)) throw conflict("claim_already_decided", `this claim was already ${claim.status}`);
+  if (isDecided(claim.status))
+    throw conflict("claim_already_decided", `this claim was already ${claim.status}`, { status: claim.status });
   if (!canMove(claim.status, input.outcome))
-    throw conflict("documents_missing", `the claim still misses: ${claim.missingDocuments.join(", ")}`);
+    throw conflict("documents_missing", `the claim still misses: ${claim.missingDocuments.join(", ")}`, {
+      missing: claim.missingDocuments,
+    });
   const insurance = new Dec(claim.insuranceAmount.toString());
   const approved = input.outcome === "approved" ? (input.approvedAmount ?? insurance) : null;
   if (approved && approved.greaterThan(insurance))
     throw unprocessable("the approved amount exceeds the claimed insurance amount", [
-      { path: "approvedAmount", code: "exceeds_claimed", message: `may not exceed ${formatMoney(insurance)}` },
+      {
+        path: "approvedAmount",
+        code: "exceeds_claimed",
+        message: `may not exceed ${formatMoney(insurance)}`,
+        params: { limit: formatMoney(insurance) },
+      },
     ]);
   return approved;
 }

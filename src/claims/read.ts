@@ -91,6 +91,8 @@ export interface ClaimFilter {
   stuck?: boolean | undefined;
   year?: number | undefined;
   flag?: string | undefined;
+  month?: number | undefined;
+  missingDocument?: string | undefined;
 }
 
 /** The claims in the caller's scope that match the filter, newest first, a page at a time. */
@@ -106,7 +108,9 @@ export async function listClaims(deps: Pick<AppDeps, "db">, caller: Caller, filt
           ...(filter.status ? { status: filter.status } : {}),
           ...(filter.stuck !== undefined ? { stuck: filter.stuck } : {}),
           ...(filter.year ? { year: filter.year } : {}),
+          ...(filter.month ? { month: filter.month } : {}),
           ...(filter.flag ? { flags: { has: filter.flag } } : {}),
+          ...(filter.missingDocument ? { missingDocuments: { has: filter.missingDocument } } : {}),
           ...(after ? { id: { lt: BigInt(String(after[0])) } } : {}),
         },
       ],

@@ -20,7 +20,13 @@ const ListClaimsQuery = ListQuery.extend({
     .transform((v) => v === "true")
     .optional(),
   year: z.coerce.number().int().min(2000).max(2100).optional().openapi({ format: "int32" }),
+  month: z.coerce.number().int().min(1).max(12).optional().openapi({ format: "int32", description: "discharge month" }),
   flag: z.enum(CLAIM_FLAGS).optional(),
+  missingDocument: z
+    .string()
+    .regex(/^[a-z_]{1,64}$/)
+    .optional()
+    .openapi({ description: "claims pending documentation that still miss this document type" }),
 });
 
 const Decision = z

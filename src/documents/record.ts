@@ -5,9 +5,8 @@ import { prismaSession, type SqlSession } from "../db/client.ts";
 import type { AppDeps } from "../deps.ts";
 import { type ClaimStatus, statusForMissing } from "../domain/claim-status.ts";
 import { missingDocuments, requiredDocuments } from "../domain/documents.ts";
-import type { FieldError } from "../domain/field-errors.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
-import { notFound, unprocessable } from "../http/problem.ts";
+import { notFound, type ProblemFieldError, unprocessable } from "../http/problem.ts";
 import { splitFromJson } from "../costs/split.ts";
 import { claimChange, moveMoney } from "../spending/move.ts";
 import * as sql from "./sql.ts";
@@ -58,13 +57,14 @@ type Documentation = Pick<LockedClaim, "status" | "missingDocuments" | "stuck">;
 
 /** Known types, nothing from the future; the same document twice in one request is recorded once (the first wins). */
 function documentsToRecord(types: readonly string[], documents: SentDocument[], at: Date): Received[] {
-  const errors: FieldError[] = [];
+  const errors: ProblemFieldError[] = [];
   const received = documents.map((doc, index) => {
     if (!types.includes(doc.type))
       errors.push({
         path: `documents[${index}].type`,
         code: "unknown_document_type",
         message: `unknown document type; allowed: ${types.join(", ")}`,
+        params: { allowed: types },
       });
     const when = doc.receivedAt === undefined ? at : new Date(doc.receivedAt);
     if (when > at)
@@ -75,7 +75,8 @@ function documentsToRecord(types: readonly string[], documents: SentDocument[], 
       });
     return { type: doc.type, reference: doc.reference, receivedAt: when };
   });
-  if (errors.length) throw unprocessable(`invalid body: ${errors[0]!.path}: ${errors[0]!.message}`, errors);
+  if (errors.length)
+    throw unprocessable(`invalid body: ${errors[0]!.path}: ${errors[0]!.message}`, errors, { where: "body" });
   const firsts = new Map<string, Received>();
   for (const doc of received) {
     const docKey = `${doc.type}\u0000${doc.reference}`;

@@ -60,7 +60,12 @@ async function requireProvince(tx: Tx, code: string) {
 
 const negativeTotal = (total: Dec) =>
   unprocessable("the estimate total may not go below zero", [
-    { path: "amount", code: "estimate_below_zero", message: `the total would become ${formatMoney(total)}` },
+    {
+      path: "amount",
+      code: "estimate_below_zero",
+      message: `the total would become ${formatMoney(total)}`,
+      params: { total: formatMoney(total) },
+    },
   ]);
 
 export function ensureReadable(caller: Caller, provinceCode: string) {

@@ -2,6 +2,7 @@ import type { ErrorHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { Logger } from "../logger.ts";
 import { Problem } from "./problem.ts";
+import { preferredLang } from "./problem-messages.ts";
 import { problemFromHttpException } from "./middleware.ts";
 import type { AppEnv } from "./router.ts";
 
@@ -114,8 +115,12 @@ export function onError(logger: Logger): ErrorHandler<AppEnv> {
         "X-Request-Id": requestId,
       });
     }
-    return ctx.json(problem.body(requestId), problem.status, {
+    // The text is in the language the request prefers (English unless Vietnamese is asked for); codes are not.
+    const lang = preferredLang(ctx.req.header("accept-language"));
+    return ctx.json(problem.body(requestId, lang), problem.status, {
       "Content-Type": "application/problem+json",
+      "Content-Language": lang,
+      Vary: "Accept-Language",
       "X-Request-Id": requestId,
       ...problem.headers,
     });

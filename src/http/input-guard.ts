@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from "hono";
-import { type FieldError, Problem, notFound } from "./problem.ts";
+import { Problem, type ProblemFieldError, notFound } from "./problem.ts";
 import type { AppEnv } from "./router.ts";
 import { fieldPath } from "../domain/field-errors.ts";
 
@@ -29,24 +29,32 @@ function depthExceeds(text: string, limit: number): boolean {
 
 const UNPAIRED_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
-/** A string PostgreSQL cannot store (NUL) or that is not Unicode (an unpaired surrogate). */
-function badText(text: string): string | null {
-  if (text.includes("\u0000")) return "contains a NUL character (U+0000)";
-  if (UNPAIRED_SURROGATE.test(text)) return "contains an unpaired UTF-16 surrogate";
+const BAD_TEXT = { nul: "contains a NUL character (U+0000)", surrogate: "contains an unpaired UTF-16 surrogate" };
+
+/** Why a string cannot be taken: PostgreSQL cannot store it (NUL), or it is not Unicode (an unpaired surrogate). */
+function badText(text: string): keyof typeof BAD_TEXT | null {
+  if (text.includes("\u0000")) return "nul";
+  if (UNPAIRED_SURROGATE.test(text)) return "surrogate";
   return null;
 }
 
 /** Walks a parsed body without recursion; the first offending place in document order. */
-function firstProblem(body: unknown, maxDepth: number): FieldError | null {
+function firstProblem(body: unknown, maxDepth: number): ProblemFieldError | null {
   const stack: { value: unknown; path: (string | number)[] }[] = [{ value: body, path: [] }];
   while (stack.length) {
     const { value, path } = stack.pop()!;
     if (typeof value === "string") {
       const why = badText(value);
-      if (why) return { path: fieldPath(path), code: "invalid_characters", message: `${why}` };
+      if (why)
+        return { path: fieldPath(path), code: "invalid_characters", message: BAD_TEXT[why], params: { reason: why } };
     } else if (value !== null && typeof value === "object") {
       if (path.length >= maxDepth)
-        return { path: fieldPath(path), code: "too_deep", message: `nested deeper than ${maxDepth} levels` };
+        return {
+          path: fieldPath(path),
+          code: "too_deep",
+          message: `nested deeper than ${maxDepth} levels`,
+          params: { depth: maxDepth },
+        };
       const entries: [string | number, unknown][] = Array.isArray(value)
         ? value.map((v, i) => [i, v])
         : Object.entries(value);
@@ -54,7 +62,13 @@ function firstProblem(body: unknown, maxDepth: number): FieldError | null {
         const [key, child] = entries[index]!;
         if (typeof key === "string") {
           const why = badText(key);
-          if (why) return { path: fieldPath(path), code: "invalid_characters", message: `a field name ${why}` };
+          if (why)
+            return {
+              path: fieldPath(path),
+              code: "invalid_characters",
+              message: `a field name ${BAD_TEXT[why]}`,
+              params: { reason: why, fieldName: true },
+            };
         }
         stack.push({ value: child, path: [...path, key] });
       }
@@ -80,9 +94,14 @@ export function refuseUnsafeInput(maxDepth = MAX_JSON_DEPTH): MiddlewareHandler<
     for (const [name, values] of Object.entries(ctx.req.queries())) {
       const why = values.map(badText).find((w) => w !== null) ?? badText(name);
       if (why)
-        throw new Problem(422, "validation_failed", `invalid query: ${name}: ${why}`, [
-          { path: name, code: "invalid_characters", message: why },
-        ]);
+        throw new Problem(
+          422,
+          "validation_failed",
+          `invalid query: ${name}: ${BAD_TEXT[why]}`,
+          [{ path: name, code: "invalid_characters", message: BAD_TEXT[why], params: { reason: why } }],
+          undefined,
+          { where: "query" },
+        );
     }
     const type = (ctx.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
     if (type === "application/json" && ctx.req.method !== "GET" && ctx.req.method !== "HEAD") {
@@ -96,7 +115,14 @@ export function refuseUnsafeInput(maxDepth = MAX_JSON_DEPTH): MiddlewareHandler<
         }
         const problem = body === undefined ? null : firstProblem(body, maxDepth);
         if (problem)
-          throw new Problem(422, "validation_failed", `invalid body: ${problem.path}: ${problem.message}`, [problem]);
+          throw new Problem(
+            422,
+            "validation_failed",
+            `invalid body: ${problem.path}: ${problem.message}`,
+            [problem],
+            undefined,
+            { where: "body" },
+          );
       }
     }
     await next();

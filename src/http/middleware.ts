@@ -52,7 +52,16 @@ export function requireJsonBody(
       const hasBody =
         (length !== undefined && length !== "0") || ctx.req.header("transfer-encoding") !== undefined || type !== "";
       if (hasBody && !allowed.includes(type))
-        throw new Problem(415, "unsupported_media_type", `send the body as ${allowed.join(" or ")}`);
+        throw new Problem(
+          415,
+          "unsupported_media_type",
+          `send the body as ${allowed.join(" or ")}`,
+          undefined,
+          undefined,
+          {
+            types: allowed,
+          },
+        );
     }
     await next();
   };
@@ -110,7 +119,9 @@ export function capBodies(capFor: (path: string) => BodyCap): MiddlewareHandler<
 }
 
 const tooLarge = (bytes: number) =>
-  new Problem(413, "payload_too_large", `the request body is over ${formatBytes(bytes)}`);
+  new Problem(413, "payload_too_large", `the request body is over ${formatBytes(bytes)}`, undefined, undefined, {
+    bytes,
+  });
 
 /** Passes a body through, failing its reader with the 413 once more than `bytes` have come. */
 function countedUpTo(bytes: number) {

@@ -18,9 +18,14 @@ export function encodeCursor(key: unknown[]): string {
 }
 
 const badCursor = () =>
-  new Problem(422, "validation_failed", "invalid query: cursor is not one this service issued", [
-    { path: "cursor", code: "invalid_cursor", message: "not a cursor this service issued" },
-  ]);
+  new Problem(
+    422,
+    "validation_failed",
+    "invalid query: cursor is not one this service issued",
+    [{ path: "cursor", code: "invalid_cursor", message: "not a cursor this service issued" }],
+    undefined,
+    { where: "query" },
+  );
 
 /**
  * The sort key a cursor carries, checked field by field against the shape its list issues, so a forged or

@@ -35,6 +35,8 @@ function decimalInput<T>(input: {
   textOf: (value: unknown) => string | null;
   code: string;
   message: string;
+  /** The specifics of `message`, for its Vietnamese (problem-messages.ts). */
+  params?: Record<string, boolean>;
   parse: (text: string) => T;
   doc: object;
 }) {
@@ -47,7 +49,7 @@ function decimalInput<T>(input: {
       }
       const text = input.textOf(value);
       if (text === null) {
-        ctx.addIssue({ code: "custom", params: { code: input.code }, message: input.message });
+        ctx.addIssue({ code: "custom", params: { ...input.params, code: input.code }, message: input.message });
         return z.NEVER;
       }
       return input.parse(text);
@@ -61,6 +63,7 @@ const moneyInput = <T>(allowNegative: boolean, message: string, example: string,
     textOf: (value) => moneyText(value, { allowNegative }),
     code: "invalid_money",
     message,
+    params: { signed: allowNegative },
     parse,
     doc: { ...moneyDoc, example },
   });
@@ -156,7 +159,12 @@ export const Problem = z
       .max(1000)
       .optional(),
   })
-  .openapi("Problem");
+  .openapi("Problem", {
+    description:
+      "An RFC 9457 problem. `title`, `detail` and each `errors[].message` are for people: in Vietnamese when the " +
+      "request's Accept-Language prefers `vi`, in English otherwise (Content-Language says which). `type`, " +
+      "`status`, `code` and `errors[].path` and `.code` are the same in every language: program against them.",
+  });
 
 export const seconds = (description: string, minimum: number, required = false) => ({
   description,

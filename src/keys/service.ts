@@ -28,21 +28,21 @@ export const CreateKey = z
         ctx.addIssue({
           code: "custom",
           path: ["scope"],
-          params: { code: "not_allowed" },
+          params: { code: "not_allowed", role: "central" },
           message: "a central key has no scope",
         });
     } else if (input.scope === undefined) {
       ctx.addIssue({
         code: "custom",
         path: ["scope"],
-        params: { code: "required" },
+        params: { code: "required", role: input.role },
         message: `a ${input.role} key needs a scope`,
       });
     } else if (!need.safeParse(input.scope).success) {
       ctx.addIssue({
         code: "custom",
         path: ["scope"],
-        params: { code: "invalid_format" },
+        params: { code: "invalid_format", role: input.role, digits: input.role === "province" ? 2 : 5 },
         message: `must be a ${input.role === "province" ? "2" : "5"}-digit ${input.role} code`,
       });
     }
@@ -90,11 +90,21 @@ export async function createKey(deps: AppDeps, input: NewKey, who: Parameters<ty
   const { prisma } = deps.db;
   if (input.role === "province" && !(await prisma.province.findUnique({ where: { code: input.scope! } })))
     throw unprocessable("unknown province", [
-      { path: "scope", code: "unknown_province", message: `province ${input.scope} does not exist` },
+      {
+        path: "scope",
+        code: "unknown_province",
+        message: `province ${input.scope} does not exist`,
+        params: { province: input.scope },
+      },
     ]);
   if (input.role === "facility" && !(await prisma.facility.findUnique({ where: { code: input.scope! } })))
     throw unprocessable("unknown facility", [
-      { path: "scope", code: "unknown_facility", message: `facility ${input.scope} does not exist` },
+      {
+        path: "scope",
+        code: "unknown_facility",
+        message: `facility ${input.scope} does not exist`,
+        params: { facility: input.scope },
+      },
     ]);
   const secret = generateSecret();
   const row = await prisma.$transaction(async (tx) => {

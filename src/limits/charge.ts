@@ -1,18 +1,19 @@
 import type { AppDeps } from "../deps.ts";
-import { Problem } from "../http/problem.ts";
+import { type MessageParams, Problem } from "../http/problem.ts";
 import { type Charge, countHits } from "./count.ts";
 import { exceeded, rateLimitHeaders, type Standing } from "./window.ts";
 
 export type LimitDeps = Pick<AppDeps, "db" | "clock" | "rules">;
 
-/** 429 with Retry-After and the RateLimit-* headers of the bucket that ran out. */
-export function limited(standing: Standing, code: string, detail: string): Problem {
+/** 429 with Retry-After and the RateLimit-* headers of the bucket that ran out; `params` as the detail's specifics. */
+export function limited(standing: Standing, code: string, detail: string, params: MessageParams = {}): Problem {
   return new Problem(
     429,
     code,
     `${detail}; retry in ${standing.resetSeconds} s`,
     undefined,
     rateLimitHeaders(standing),
+    { ...params, retryIn: standing.resetSeconds },
   );
 }
 
@@ -30,5 +31,6 @@ export async function chargeClaims(deps: LimitDeps, facilityCode: string, claims
       standing!,
       "claims_rate_limited",
       `facility ${facilityCode} may send ${charge.limit} claims a minute; this batch would make ${standing!.used}`,
+      { facility: facilityCode, limit: charge.limit, used: standing!.used },
     );
 }

@@ -25,7 +25,10 @@ export function limitRequests(deps: LimitDeps): MiddlewareHandler<AppEnv> {
       deps.clock.now(),
     );
     if (exceeded(standing!))
-      throw limited(standing!, "rate_limited", `a ${caller.role} key may make ${limit} requests a minute`);
+      throw limited(standing!, "rate_limited", `a ${caller.role} key may make ${limit} requests a minute`, {
+        role: caller.role,
+        limit,
+      });
     await next();
     for (const [name, value] of Object.entries(rateLimitHeaders(standing!))) ctx.res.headers.set(name, value);
   };
@@ -52,6 +55,7 @@ export function limitFailedSignIns(deps: LimitDeps & Pick<AppDeps, "trustedProxi
         standing!,
         "too_many_failed_authentications",
         `more than ${charge.limit} failed sign-ins a minute from this client`,
+        { limit: charge.limit },
       );
     // The 401 says how many more failures this address has this minute.
     for (const [name, value] of Object.entries(rateLimitHeaders(standing!))) ctx.res.headers.set(name, value);

@@ -59,7 +59,12 @@ async function checkOneStep(
     const successor = await tx.province.findUnique({ where: { code: successorCode } });
     if (!successor)
       throw unprocessable("unknown successor", [
-        { path: "successorCode", code: "unknown_province", message: `province ${successorCode} does not exist` },
+        {
+          path: "successorCode",
+          code: "unknown_province",
+          message: `province ${successorCode} does not exist`,
+          params: { province: successorCode },
+        },
       ]);
     if (successor.successorCode)
       throw unprocessable("the successor is itself merged", [
@@ -67,6 +72,7 @@ async function checkOneStep(
           path: "successorCode",
           code: "successor_merged",
           message: `province ${successor.code} is merged into ${successor.successorCode}: name that one`,
+          params: { province: successor.code, successor: successor.successorCode },
         },
       ]);
   }
@@ -84,6 +90,7 @@ async function checkOneStep(
           message:
             `${predecessors.map((p) => p.code).join(", ")} merged into ${code}: record their merger into the ` +
             `new successor first`,
+          params: { predecessors: predecessors.map((p) => p.code), province: code },
         },
       ]);
   }
@@ -121,7 +128,12 @@ export async function saveProvince(deps: AppDeps, caller: Caller, input: Provinc
   const { code, successorCode, mergedAt } = input;
   if (successorCode === code)
     throw unprocessable("a province cannot succeed itself", [
-      { path: "successorCode", code: "invalid_value", message: "must differ from the province's own code" },
+      {
+        path: "successorCode",
+        code: "invalid_value",
+        message: "must differ from the province's own code",
+        params: { reason: "self" },
+      },
     ]);
   const at = deps.clock.now();
   const data = {
@@ -166,7 +178,12 @@ export async function saveFacility(
   return deps.db.prisma.$transaction(async (tx) => {
     if ((await lockProvinces(tx, [provinceCode])).length === 0)
       throw unprocessable("unknown province", [
-        { path: "provinceCode", code: "unknown_province", message: `province ${provinceCode} does not exist` },
+        {
+          path: "provinceCode",
+          code: "unknown_province",
+          message: `province ${provinceCode} does not exist`,
+          params: { province: provinceCode },
+        },
       ]);
     await prismaSession(tx).query(sql.LOCK_FACILITY_ROW, [code]);
     const before = await tx.facility.findUnique({ where: { code } });

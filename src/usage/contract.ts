@@ -39,6 +39,9 @@ export const ProvinceUsage = z
     openAlerts: Count.openapi({
       description: "alerts of this province and year not yet resolved (open or acknowledged), of any kind",
     }),
+    acknowledgedAlerts: Count.openapi({
+      description: "of those, the ones acknowledged (a reviewer has seen them; not yet resolved)",
+    }),
     previousYear: z
       .object({
         year: Count,

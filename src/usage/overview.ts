@@ -15,6 +15,7 @@ interface Row {
   spent: string;
   pending: string;
   openAlerts: number;
+  acknowledgedAlerts: number;
   previousSpent: string;
   previousEstimate: string | null;
 }
@@ -50,6 +51,7 @@ function provinceUsage(row: Row, year: number, now: Date, projected: string | nu
     elapsedRatio: elapsedRatio(year, now),
     projectedRatio: projected,
     openAlerts: Number(row.openAlerts),
+    acknowledgedAlerts: Number(row.acknowledgedAlerts),
     previousYear: previousYear(row, year, through),
   };
 }

@@ -5,6 +5,7 @@ import { systemClock } from "../clock.ts";
 import { loadConfig } from "../config.ts";
 import type { AppDeps } from "../deps.ts";
 import { Problem } from "../http/problem.ts";
+import { fieldText } from "../http/problem-messages.ts";
 import { jsonLogger } from "../logger.ts";
 import { toCsv } from "../reports/csv.ts";
 import { loadRules } from "../rules/load.ts";
@@ -188,7 +189,11 @@ async function storeDirectly(
     return {
       path,
       status: err.status,
-      problem: { code: err.code, detail: err.detail, ...(err.errors ? { errors: err.errors } : {}) },
+      problem: {
+        code: err.code,
+        detail: err.detail,
+        ...(err.errors ? { errors: err.errors.map((error) => fieldText(error, "en")) } : {}),
+      },
     };
   }
 }

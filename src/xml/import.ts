@@ -122,6 +122,7 @@ function readHandlers(deps: AppDeps, req: XmlImport, spool: Spool<MappedEpisode>
         throw forbidden(
           `the envelope is facility ${header.facilityCode.slice(0, 20)}'s (MACSKCB); this request is for ` +
             `${req.facilityCode}`,
+          { reason: "envelope_facility", envelope: header.facilityCode.slice(0, 20), requested: req.facilityCode },
         );
       found.facility = await findFacility(deps, header.facilityCode);
     },
@@ -165,7 +166,7 @@ async function planChunks(
     select: { batchId: true, bodyHash: true },
   });
   if (stored.some((row) => row.bodyHash !== read.sha256))
-    throw conflict("batch_conflict", `batch ${batchId} was already received with different content`);
+    throw conflict("batch_conflict", `batch ${batchId} was already received with different content`, { batchId });
   const already = new Set(stored.map((row) => row.batchId));
   return { deps, req, facility, sha256: read.sha256, batchId, ids, already } satisfies FileRun;
 }
@@ -210,6 +211,7 @@ async function storeChunk(run: FileRun, items: MappedEpisode[], partIndex: numbe
     }),
     rejected,
     present: (response) => present(response, items),
+    xmlChunk: { chunk: partIndex + 1, chunks: run.ids.length },
   });
   return { id, part: result.response, replayed: result.status === 200 };
 }

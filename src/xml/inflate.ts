@@ -44,6 +44,9 @@ export async function* inflateGzip(
           413,
           "compression_ratio_too_high",
           `the body inflates more than ${maxRatio} times over (${out} bytes from ${compressed}); send it uncompressed`,
+          undefined,
+          undefined,
+          { ratio: maxRatio, inflated: out, compressed },
         );
       yield step.value;
     }

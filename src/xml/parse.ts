@@ -248,6 +248,7 @@ class EnvelopeState {
         "the envelope does not name its facility (THONGTINDONVI.MACSKCB)",
         "GIAMDINHHS.THONGTINDONVI.MACSKCB",
         "required",
+        { reason: "facility" },
       );
     this.header = { facilityCode: this.facilityCode.trim() };
     this.headerPending = true;
@@ -259,14 +260,19 @@ class EnvelopeState {
     const type = current.type.trim().toUpperCase();
     const where = `HOSO[${this.episode!.index}].FILEHOSO[${current.position}]${type ? `(${type})` : ""}.NOIDUNGFILE`;
     if (!isBase64(current.data))
-      throw refuse(422, "invalid_base64", `NOIDUNGFILE of ${where} is not valid base64`, where, "not valid base64");
+      throw refuse(422, "invalid_base64", `NOIDUNGFILE of ${where} is not valid base64`, where, "not valid base64", {
+        where,
+      });
     let xml: string | null = null;
     if (type && this.options.wanted(type)) {
       try {
         // Node's decoder skips the whitespace isBase64 allowed.
         xml = decodeUtf8(Buffer.from(current.data.length === 1 ? current.data[0]! : current.data.join(""), "base64"));
       } catch {
-        throw refuse(422, "xml_encoding", `the document in ${where} is not UTF-8`, where, "must be UTF-8");
+        throw refuse(422, "xml_encoding", `the document in ${where} is not UTF-8`, where, "must be UTF-8", {
+          reason: "document",
+          where,
+        });
       }
     }
     this.episode!.tables.push({ type, position: current.position, xml });
@@ -285,6 +291,7 @@ class EnvelopeState {
         "the root element must be GIAMDINHHS (the claim envelope of Decision 130/4750 or 4210)",
         name,
         "must be GIAMDINHHS",
+        { reason: "root" },
       );
     // Each part counts only at its place in the envelope (GIAMDINHHS.THONGTINHOSO.DANHSACHHOSO.HOSO.FILEHOSO):
     // a HOSO or FILEHOSO nested anywhere else is content, read and checked as such.
@@ -299,6 +306,7 @@ class EnvelopeState {
           `a HOSO has more than ${this.limits.maxTablesPerEpisode} FILEHOSO`,
           this.here(),
           "too many FILEHOSO",
+          { reason: "tables", max: this.limits.maxTablesPerEpisode },
         );
       this.table = { type: "", data: [], position: this.episode.tables.length };
     }
@@ -320,6 +328,7 @@ class EnvelopeState {
         "SOLUONGHOSO must be a number",
         "GIAMDINHHS.THONGTINHOSO.SOLUONGHOSO",
         "must be a number",
+        { reason: "count_format" },
       );
     this.declaredCount = Number(declared);
     this.declaredPending = true;
@@ -370,6 +379,7 @@ class EnvelopeState {
         "the envelope holds no HOSO (THONGTINHOSO.DANHSACHHOSO.HOSO)",
         "GIAMDINHHS.THONGTINHOSO.DANHSACHHOSO",
         "at least one HOSO is required",
+        { reason: "empty" },
       );
     if (declaredCount !== null && declaredCount !== episodes)
       throw refuse(
@@ -378,6 +388,7 @@ class EnvelopeState {
         `SOLUONGHOSO says ${declaredCount} episodes but the file holds ${episodes}`,
         "GIAMDINHHS.THONGTINHOSO.SOLUONGHOSO",
         `must equal the number of HOSO (${episodes})`,
+        { reason: "count", declared: declaredCount, found: episodes },
       );
   }
 }
@@ -390,6 +401,11 @@ function reading(state: EnvelopeState, step: () => void): void {
     throw err instanceof NotWellFormed ? malformed(err, state.here()) : err;
   }
 }
+
+const tooLarge = (maxBytes: number) =>
+  new Problem(413, "payload_too_large", `the request body is over ${formatBytes(maxBytes)}`, undefined, undefined, {
+    bytes: maxBytes,
+  });
 
 /**
  * Reads an envelope from a byte stream. Resolves when the whole body was read
@@ -411,14 +427,16 @@ export async function readEnvelope(
   let bytes = 0;
   for await (const chunk of source) {
     bytes += chunk.byteLength;
-    if (bytes > limits.maxBytes)
-      throw new Problem(413, "payload_too_large", `the request body is over ${formatBytes(limits.maxBytes)}`);
+    if (bytes > limits.maxBytes) throw tooLarge(limits.maxBytes);
     hash.update(chunk);
     let decoded: string;
     try {
       decoded = decoder.decode(chunk);
     } catch {
-      throw refuse(400, "xml_encoding", `the body is not UTF-8 (near byte ${bytes})`, state.here(), "must be UTF-8");
+      throw refuse(400, "xml_encoding", `the body is not UTF-8 (near byte ${bytes})`, state.here(), "must be UTF-8", {
+        reason: "body",
+        byte: bytes,
+      });
     }
     reading(state, () => xml.write(decoded));
     if (xml.unfinished > limits.maxNodeChars)
@@ -428,15 +446,18 @@ export async function readEnvelope(
         `one tag or text node is over ${limits.maxNodeChars} characters`,
         state.here(),
         "node too large",
+        { chars: limits.maxNodeChars },
       );
     await state.drain();
     options.onBytes?.(bytes);
   }
-  if (bytes === 0) throw refuse(422, "not_an_envelope", "the body is empty", "(body)", "required");
+  if (bytes === 0) throw refuse(422, "not_an_envelope", "the body is empty", "(body)", "required", { reason: "empty" });
   try {
     decoder.end();
   } catch {
-    throw refuse(400, "xml_encoding", "the body ends inside a UTF-8 sequence", "(body)", "must be UTF-8");
+    throw refuse(400, "xml_encoding", "the body ends inside a UTF-8 sequence", "(body)", "must be UTF-8", {
+      reason: "truncated",
+    });
   }
   reading(state, () => xml.end());
   state.makeHeader();

@@ -5,6 +5,7 @@ import { BatchResponseSchema } from "../batches/schema.ts";
 import type { AppDeps } from "../deps.ts";
 import { Problem, forbidden, unprocessable } from "../http/problem.ts";
 import { router } from "../http/router.ts";
+import { issueParams } from "../http/validation.ts";
 import { Text, Count, FacilityCode, json, problems, refusingWhole } from "../http/schemas.ts";
 import { XML_CHUNK_SIZE, importXml } from "./import.ts";
 import { inflateGzip } from "./inflate.ts";
@@ -42,7 +43,9 @@ function bodyStream(raw: Request): AsyncIterable<Uint8Array> {
   const encoding = (raw.headers.get("content-encoding") ?? "identity").trim().toLowerCase();
   if (encoding === "identity") return body as unknown as AsyncIterable<Uint8Array>;
   if (encoding === "gzip") return inflateGzip(body);
-  throw new Problem(415, "unsupported_media_type", "Content-Encoding may be gzip or none");
+  throw new Problem(415, "unsupported_media_type", "Content-Encoding may be gzip or none", undefined, undefined, {
+    reason: "encoding",
+  });
 }
 
 /** The route's contract; its body is streamed and counted by the reader, not parsed by the router. */
@@ -113,7 +116,14 @@ function checkMediaType(header: string | undefined): void {
     ?.slice(8)
     .replace(/"/g, "");
   if (!XML_MEDIA_TYPES.includes(type ?? "") || (charset !== undefined && !/^utf-?8$/.test(charset)))
-    throw new Problem(415, "unsupported_media_type", `send the envelope as ${XML_MEDIA_TYPES.join(" or ")} in UTF-8`);
+    throw new Problem(
+      415,
+      "unsupported_media_type",
+      `send the envelope as ${XML_MEDIA_TYPES.join(" or ")} in UTF-8`,
+      undefined,
+      undefined,
+      { types: XML_MEDIA_TYPES, utf8: true },
+    );
 }
 
 /** ?batchId= and ?facility=, checked; a facility key may name only itself. */
@@ -121,13 +131,15 @@ function fileQuery(caller: Caller, batchId: string | undefined, facility: string
   const query = Query.safeParse({ batchId, facility });
   if (!query.success) {
     const issue = query.error.issues[0]!;
-    throw unprocessable(`invalid query: ${String(issue.path[0])}`, [
-      { path: String(issue.path[0]), code: "invalid_format", message: issue.message },
-    ]);
+    throw unprocessable(
+      `invalid query: ${String(issue.path[0])}`,
+      [{ path: String(issue.path[0]), code: "invalid_format", message: issue.message, params: issueParams(issue) }],
+      { where: "query" },
+    );
   }
   const named = query.data.facility;
   if (caller.role === "facility" && named !== undefined && named !== caller.facilityCode)
-    throw forbidden("a facility key submits batches for its own facility only");
+    throw forbidden("a facility key submits batches for its own facility only", { reason: "own_facility" });
   return { batchId: query.data.batchId, facilityCode: caller.role === "facility" ? caller.facilityCode : named };
 }
 

@@ -1,4 +1,4 @@
-import { type FieldError, Problem } from "../http/problem.ts";
+import { type MessageParams, Problem, type ProblemFieldError } from "../http/problem.ts";
 import type { MappedEpisode } from "./map.ts";
 import type { EnvelopeHeader, ReadLimits, ReadResult } from "./parse.ts";
 import type { XmlMappingRules } from "./rules.ts";
@@ -39,8 +39,9 @@ export type SerializedError =
       status: number;
       code: string;
       detail: string;
-      errors?: FieldError[] | undefined;
+      errors?: ProblemFieldError[] | undefined;
       headers?: Record<string, string> | undefined;
+      params?: MessageParams | undefined;
     }
   | { kind: "error"; name: string; message: string; stack?: string | undefined };
 
@@ -54,6 +55,7 @@ export function serializeError(err: unknown): SerializedError {
       detail: err.detail,
       errors: err.errors,
       headers: err.headers,
+      params: err.params,
     };
   const error = err instanceof Error ? err : new Error(String(err));
   return { kind: "error", name: error.name, message: error.message, stack: error.stack };
@@ -67,6 +69,7 @@ export function deserializeError(serialized: SerializedError): Error {
       serialized.detail,
       serialized.errors,
       serialized.headers,
+      serialized.params,
     );
   const err = new Error(serialized.message);
   err.name = serialized.name;

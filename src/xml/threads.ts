@@ -198,7 +198,14 @@ export class XmlThreads {
   private overrun(slot: Slot, job: ThreadJob): void {
     const seconds = Math.round(this.jobTimeoutMs / 1000);
     job.fail(
-      new Problem(413, "xml_time_limit", `reading the file took longer than ${seconds} s; send it in smaller files`),
+      new Problem(
+        413,
+        "xml_time_limit",
+        `reading the file took longer than ${seconds} s; send it in smaller files`,
+        undefined,
+        undefined,
+        { seconds },
+      ),
     );
     this.onProblem("an XML file passed its time limit; its worker thread is replaced", null);
     // Out of the pool at once, so the next file gets a fresh thread; its other files fail with it.

@@ -1,5 +1,5 @@
 import { Parser } from "saxen";
-import { type FieldError, Problem } from "../http/problem.ts";
+import { type MessageParams, Problem, type ProblemFieldError } from "../http/problem.ts";
 
 /**
  * XML as the claim files are read: saxen underneath, XML 1.0's
@@ -35,8 +35,16 @@ import { type FieldError, Problem } from "../http/problem.ts";
 
 export class NotWellFormed extends Error {}
 
-export const refuse = (status: 400 | 413 | 422, code: string, detail: string, path = "(body)", message = detail) =>
-  new Problem(status, code, detail, [{ path, code, message } satisfies FieldError]);
+/** A whole file refused: the problem, and its one field error repeating its code (`params` serve both's Vietnamese). */
+export const refuse = (
+  status: 400 | 413 | 422,
+  code: string,
+  detail: string,
+  path = "(body)",
+  message = detail,
+  params?: MessageParams,
+) =>
+  new Problem(status, code, detail, [{ path, code, message, params } satisfies ProblemFieldError], undefined, params);
 
 const UTF8 = /^utf-?8$/i;
 
@@ -51,6 +59,7 @@ function checkDeclaredEncoding(encoding: string | undefined, where: string) {
       `the XML declares encoding "${encoding.slice(0, 40)}"; only UTF-8 is accepted`,
       where,
       "must be UTF-8",
+      { reason: "declared", encoding: encoding.slice(0, 40) },
     );
 }
 
@@ -248,6 +257,7 @@ export class XmlReader {
         `elements are nested more than ${this.options.maxDepth} deep`,
         this.options.where(),
         `nesting deeper than ${this.options.maxDepth}`,
+        { depth: this.options.maxDepth },
       );
     // Asking for the attributes makes saxen check their syntax (quotes, "=", repeats): its complaints arrive as
     // "warn".

@@ -441,7 +441,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * List the batches in the key's scope, newest received first, with their counts
+         * @description A facility key lists its own batches; a province key those of the facilities recorded under its province (or under a province merged into it); a central key every facility's, or one with ?facility=. Each chunk of an XML file is listed as the batch it is stored as.
+         */
+        get: operations["listBatches"];
         put?: never;
         /**
          * Submit a batch of claims (facility key, or central with facilityCode)
@@ -463,6 +467,26 @@ export interface paths {
         };
         /** A batch's response (facility: its own; central: with ?facility=) */
         get: operations["getBatch"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/batches/{batchId}/rejections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The rejected claims of a stored batch and why (facility: its own; central: with ?facility=)
+         * @description One item per entry of the stored response's errors, in claim order (a claim with several problems has several). The batchId of an XML file lists every chunk of the file stored so far; each item names the stored batch it is in.
+         */
+        get: operations["listBatchRejections"];
         put?: never;
         post?: never;
         delete?: never;
@@ -673,6 +697,7 @@ export interface components {
             status: "ready";
             database: string;
         };
+        /** @description An RFC 9457 problem. `title`, `detail` and each `errors[].message` are for people: in Vietnamese when the request's Accept-Language prefers `vi`, in English otherwise (Content-Language says which). `type`, `status`, `code` and `errors[].path` and `.code` are the same in every language: program against them. */
         Problem: {
             type: string;
             title: string;
@@ -1029,6 +1054,11 @@ export interface components {
              * @description alerts of this province and year not yet resolved (open or acknowledged), of any kind
              */
             openAlerts: number;
+            /**
+             * Format: int32
+             * @description of those, the ones acknowledged (a reviewer has seen them; not yet resolved)
+             */
+            acknowledgedAlerts: number;
             /** @description the same months of the previous year, beside this year's */
             previousYear: {
                 /** Format: int32 */
@@ -1423,6 +1453,69 @@ export interface components {
              * @description NGAY_YL: when it was ordered
              */
             orderedAt?: string;
+        };
+        BatchPage: {
+            data: components["schemas"]["BatchSummary"][];
+            nextCursor: string | null;
+        };
+        BatchSummary: {
+            batchId: string;
+            facilityCode: string;
+            /**
+             * Format: date-time
+             * @example 2026-03-01T04:00:00.000Z
+             */
+            receivedAt: string;
+            /**
+             * @description POST /v1/batches, or a chunk of an XML file
+             * @enum {string}
+             */
+            source: "json" | "xml";
+            /** @description an XML file's chunk: the file's batchId, which chunk this is (1: the file's own batchId; k: <batchId>:k) and of how many; null for a JSON batch */
+            file: {
+                batchId: string;
+                /** Format: int32 */
+                chunk: number;
+                /** Format: int32 */
+                chunks: number;
+            } | null;
+            /**
+             * Format: int32
+             * @description claims (or episodes) received in this batch
+             */
+            claimCount: number;
+            /** Format: int32 */
+            accepted: number;
+            /** Format: int32 */
+            pendingDocumentation: number;
+            /** Format: int32 */
+            rejected: number;
+            /** Format: int32 */
+            corrected: number;
+            /** Format: int32 */
+            unchanged: number;
+            /** @description paths on this service, the batchId percent-encoded */
+            links: {
+                /** @description its stored response: GET /v1/batches/{batchId}?facility= */
+                self: string;
+                /** @description its rejected claims: GET /v1/batches/{batchId}/rejections?facility= */
+                rejections: string;
+            };
+        };
+        BatchRejectionPage: {
+            data: components["schemas"]["BatchRejection"][];
+            nextCursor: string | null;
+        };
+        BatchRejection: {
+            /** @description the stored batch it is in (for an XML file, the chunk) */
+            batchId: string;
+            /** Format: int32 */
+            index: number;
+            /** @description null when the claim's own id could not be read */
+            claimId: string | null;
+            path: string;
+            code: string;
+            message: string;
         };
         ClaimPage: {
             data: components["schemas"]["ClaimSummary"][];
@@ -6270,6 +6363,158 @@ export interface operations {
             };
         };
     };
+    listBatches: {
+        parameters: {
+            query?: {
+                /** @description 1-500, default 50 */
+                limit?: number;
+                /** @description opaque; the previous page's nextCursor */
+                cursor?: string;
+                /** @description one facility's batches (outside the key's scope: none) */
+                facility?: string;
+                /** @description received on or after this day (Vietnam time), 2000-2100 */
+                from?: string;
+                /** @description received on or before this day (Vietnam time), 2000-2100; not before from */
+                to?: string;
+                /** @description true: batches with a rejected claim; false: those without */
+                hasRejections?: "true" | "false";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description Always `*` */
+                    "Access-Control-Allow-Origin": "*";
+                    /** @description Requests (or failed sign-ins) this minute's budget allows */
+                    "RateLimit-Limit"?: number;
+                    /** @description What is left of it */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the minute ends and the budget refills */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchPage"];
+                };
+            };
+            /** @description No or unknown key */
+            401: {
+                headers: {
+                    /** @description Always `*` */
+                    "Access-Control-Allow-Origin": "*";
+                    /** @description Requests (or failed sign-ins) this minute's budget allows */
+                    "RateLimit-Limit"?: number;
+                    /** @description What is left of it */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the minute ends and the budget refills */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's role or scope may not do this */
+            403: {
+                headers: {
+                    /** @description Always `*` */
+                    "Access-Control-Allow-Origin": "*";
+                    /** @description Requests (or failed sign-ins) this minute's budget allows */
+                    "RateLimit-Limit"?: number;
+                    /** @description What is left of it */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the minute ends and the budget refills */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown, or outside the key's scope */
+            404: {
+                headers: {
+                    /** @description Always `*` */
+                    "Access-Control-Allow-Origin": "*";
+                    /** @description Requests (or failed sign-ins) this minute's budget allows */
+                    "RateLimit-Limit"?: number;
+                    /** @description What is left of it */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the minute ends and the budget refills */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed; `errors` names each field */
+            422: {
+                headers: {
+                    /** @description Always `*` */
+                    "Access-Control-Allow-Origin": "*";
+                    /** @description Requests (or failed sign-ins) this minute's budget allows */
+                    "RateLimit-Limit"?: number;
+                    /** @description What is left of it */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the minute ends and the budget refills */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's budget for this minute is spent; retry after Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Always `*` */
+                    "Access-Control-Allow-Origin": "*";
+                    /** @description Requests (or failed sign-ins) this minute's budget allows */
+                    "RateLimit-Limit"?: number;
+                    /** @description What is left of it */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the minute ends and the budget refills */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds until the budget refills */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A bug: the body has only the status and the requestId to quote */
+            500: {
+                headers: {
+                    /** @description Always `*` */
+                    "Access-Control-Allow-Origin": "*";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is down or busy past the service's bounds; nothing was stored; retry */
+            503: {
+                headers: {
+                    /** @description Always `*` */
+                    "Access-Control-Allow-Origin": "*";
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     submitBatch: {
         parameters: {
             query?: never;
@@ -6641,6 +6886,153 @@ export interface operations {
             };
         };
     };
+    listBatchRejections: {
+        parameters: {
+            query?: {
+                /** @description 1-500, default 50 */
+                limit?: number;
+                /** @description opaque; the previous page's nextCursor */
+                cursor?: string;
+                facility?: string;
+            };
+            header?: never;
+            path: {
+                batchId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description Always `*` */
+                    "Access-Control-Allow-Origin": "*";
+                    /** @description Requests (or failed sign-ins) this minute's budget allows */
+                    "RateLimit-Limit"?: number;
+                    /** @description What is left of it */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the minute ends and the budget refills */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchRejectionPage"];
+                };
+            };
+            /** @description No or unknown key */
+            401: {
+                headers: {
+                    /** @description Always `*` */
+                    "Access-Control-Allow-Origin": "*";
+                    /** @description Requests (or failed sign-ins) this minute's budget allows */
+                    "RateLimit-Limit"?: number;
+                    /** @description What is left of it */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the minute ends and the budget refills */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's role or scope may not do this */
+            403: {
+                headers: {
+                    /** @description Always `*` */
+                    "Access-Control-Allow-Origin": "*";
+                    /** @description Requests (or failed sign-ins) this minute's budget allows */
+                    "RateLimit-Limit"?: number;
+                    /** @description What is left of it */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the minute ends and the budget refills */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown, or outside the key's scope */
+            404: {
+                headers: {
+                    /** @description Always `*` */
+                    "Access-Control-Allow-Origin": "*";
+                    /** @description Requests (or failed sign-ins) this minute's budget allows */
+                    "RateLimit-Limit"?: number;
+                    /** @description What is left of it */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the minute ends and the budget refills */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed; `errors` names each field */
+            422: {
+                headers: {
+                    /** @description Always `*` */
+                    "Access-Control-Allow-Origin": "*";
+                    /** @description Requests (or failed sign-ins) this minute's budget allows */
+                    "RateLimit-Limit"?: number;
+                    /** @description What is left of it */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the minute ends and the budget refills */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's budget for this minute is spent; retry after Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Always `*` */
+                    "Access-Control-Allow-Origin": "*";
+                    /** @description Requests (or failed sign-ins) this minute's budget allows */
+                    "RateLimit-Limit"?: number;
+                    /** @description What is left of it */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the minute ends and the budget refills */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds until the budget refills */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A bug: the body has only the status and the requestId to quote */
+            500: {
+                headers: {
+                    /** @description Always `*` */
+                    "Access-Control-Allow-Origin": "*";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is down or busy past the service's bounds; nothing was stored; retry */
+            503: {
+                headers: {
+                    /** @description Always `*` */
+                    "Access-Control-Allow-Origin": "*";
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listClaims: {
         parameters: {
             query?: {
@@ -6653,7 +7045,11 @@ export interface operations {
                 status?: "accepted" | "pending_documentation" | "approved" | "denied";
                 stuck?: "true" | "false";
                 year?: number;
+                /** @description discharge month */
+                month?: number;
                 flag?: "late_submission" | "possible_duplicate" | "out_of_province" | "citizen_id_mismatch" | "referral_unconfirmed" | "lines_mismatch";
+                /** @description claims pending documentation that still miss this document type */
+                missingDocument?: string;
             };
             header?: never;
             path?: never;

@@ -239,4 +239,66 @@ describe(`the migration runner (${testDbKind()})`, { timeout: 30_000 }, () => {
     const [next] = await db.withSession((s) => s.query<{ id: string }>(`SELECT nextval('claim_id_seq')::text AS id`));
     expect(next!.id).toBe("10");
   });
+
+  it("gives the batches stored before their response's counts, and an XML file's chunks their place in the file", async () => {
+    const migrations = await readMigrations();
+    await migrate(
+      db,
+      migrations.filter((m) => m.name < "20261209010000_batch_list"),
+    );
+    const response = (counts: number[]) =>
+      JSON.stringify({
+        batchId: "x",
+        facilityCode: "01001",
+        received: counts.reduce((sum, count) => sum + count, 0),
+        accepted: counts[0],
+        pendingDocumentation: counts[1],
+        rejected: counts[2],
+        corrected: counts[3],
+        unchanged: counts[4],
+        claims: [],
+        errors: [],
+      });
+    // As src/xml/import.ts writes a chunk's raw body; a JSON batch's is what was sent.
+    const chunk = JSON.stringify({
+      format: "xml",
+      sha256: "ab".repeat(32),
+      batchId: "FILE/2026:06",
+      chunk: 2,
+      chunks: 13,
+      episodes: [{ hoso: 5000, claim: null }],
+    });
+    const json = JSON.stringify({ batchId: "J", claims: [{ claimId: "LK1", format: "xml" }] });
+    await db.withSession((s) =>
+      s.query(
+        `INSERT INTO batch (id, facility_code, batch_id, body_hash, raw_body, response, received_at, claim_count)
+         VALUES (1, '01001', 'J', repeat('0', 64), $1, $2::json, '2026-03-02T00:00:00Z', 9),
+                (2, '01001', 'FILE/2026:06:2', repeat('a', 64), $3, $4::json, '2026-03-02T00:00:00Z', 5000),
+                (3, '01001', 'OLD', repeat('b', 64), '{}', '{}', '2026-03-02T00:00:00Z', 0)`,
+        [json, response([2, 3, 4, 0, 0]), chunk, response([4990, 0, 1, 6, 3])],
+      ),
+    );
+    await migrate(db, migrations);
+    const rows = await db.withSession((s) =>
+      s.query(
+        `SELECT batch_id, accepted_count, pending_documentation_count, rejected_count, corrected_count,
+           unchanged_count, xml_chunk, xml_chunks FROM batch ORDER BY id`,
+      ),
+    );
+    const counts = (batchId: string, numbers: number[], chunkOf: [number, number] | [null, null]) => ({
+      batch_id: batchId,
+      accepted_count: numbers[0],
+      pending_documentation_count: numbers[1],
+      rejected_count: numbers[2],
+      corrected_count: numbers[3],
+      unchanged_count: numbers[4],
+      xml_chunk: chunkOf[0],
+      xml_chunks: chunkOf[1],
+    });
+    expect(rows).toEqual([
+      counts("J", [2, 3, 4, 0, 0], [null, null]),
+      counts("FILE/2026:06:2", [4990, 0, 1, 6, 3], [2, 13]),
+      counts("OLD", [0, 0, 0, 0, 0], [null, null]),
+    ]);
+  });
 });

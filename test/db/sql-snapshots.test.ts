@@ -95,6 +95,19 @@ describe("the SQL of the hot paths and the reports is checked in", () => {
     await expect(document).toMatchFileSnapshot(snapshot("claim-document"));
   });
 
+  it("the list of batches and a batch's rejections", async () => {
+    const { facility, province } = await setUp(t);
+    const bad = claim({ claimId: "bad", visitType: "x" }, 9);
+    await t.json("POST", "/v1/batches", { key: facility, body: { batchId: "b1", claims: [...claims(false), bad] } });
+    const list = await recorded(
+      () => t.json("GET", "/v1/batches?hasRejections=true&from=2026-06-01&to=2026-06-30", { key: province }),
+      200,
+    );
+    await expect(list).toMatchFileSnapshot(snapshot("batch-list"));
+    const rejections = await recorded(() => t.json("GET", "/v1/batches/b1/rejections", { key: facility }), 200);
+    await expect(rejections).toMatchFileSnapshot(snapshot("batch-rejections"));
+  });
+
   it("the reports", async () => {
     const { facility } = await setUp(t);
     await t.json("POST", "/v1/batches", { key: facility, body: { batchId: "b1", claims: claims(false) } });

@@ -26,6 +26,7 @@ describe("a forged or mangled pagination cursor", () => {
     const hook = await t.json("POST", "/v1/alerts/webhooks", { body: { url: "https://vss.example.vn/h" } });
     const lists = [
       "/v1/claims",
+      "/v1/batches",
       "/v1/keys",
       "/v1/alerts",
       "/v1/alerts/webhooks",

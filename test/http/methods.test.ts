@@ -8,7 +8,7 @@ describe("a wrong method on a known path", () => {
     const cases: [string, string, string][] = [
       ["PATCH", "/v1/claims", "GET, HEAD"],
       ["PUT", "/v1/claims/01001/LK1", "GET, HEAD"],
-      ["DELETE", "/v1/batches", "POST"],
+      ["DELETE", "/v1/batches", "GET, HEAD, POST"],
       ["GET", "/v1/alerts/webhooks/0b5e2a52-6a55-4c5e-9b8e-6f0f3b1e2f10", "DELETE"],
       ["POST", "/healthz", "GET, HEAD"],
     ];

@@ -119,8 +119,9 @@ UNION ALL
 SELECT id::text AS id, claim_id, year FROM inserted;
 
 -- 14
-INSERT INTO batch (id, facility_code, batch_id, body_hash, raw_body, response, received_at, claim_count, key_id)
-VALUES ($1, $2, $3, $4, $5, $6::json, $7, $8, $9::uuid)
+INSERT INTO batch (id, facility_code, batch_id, body_hash, raw_body, response, received_at, claim_count, key_id,
+  accepted_count, pending_documentation_count, rejected_count, corrected_count, unchanged_count, xml_chunk, xml_chunks)
+VALUES ($1, $2, $3, $4, $5, $6::json, $7, $8, $9::uuid, $10, $11, $12, $13, $14, $15, $16)
 ON CONFLICT (facility_code, batch_id) DO NOTHING RETURNING id;
 
 -- 15

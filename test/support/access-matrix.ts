@@ -37,16 +37,25 @@ export const DASHBOARD_ROUTES = [
   "GET /",
   "GET /dashboard",
   "GET /dashboard/alerts",
+  "GET /dashboard/batches",
+  "GET /dashboard/batches/:batchId",
+  "GET /dashboard/claims",
+  "GET /dashboard/claims/:facilityCode/:claimId",
   "GET /dashboard/login",
   "GET /dashboard/facilities/:code",
   "GET /dashboard/facilities/:code/costs.csv",
+  "GET /dashboard/facilities/:code/costs.xlsx",
   "GET /dashboard/items",
   "GET /dashboard/items.csv",
+  "GET /dashboard/items.xlsx",
   "GET /dashboard/provinces/:code",
   "GET /dashboard/provinces/:code/costs.csv",
+  "GET /dashboard/provinces/:code/costs.xlsx",
   "GET /dashboard/reports/late",
   "GET /dashboard/reports/outliers",
   "POST /dashboard/alerts/:id/transition",
+  "POST /dashboard/claims/:facilityCode/:claimId/decision",
+  "POST /dashboard/claims/:facilityCode/:claimId/documents",
   "POST /dashboard/login",
   "POST /dashboard/logout",
 ];
@@ -206,6 +215,15 @@ export const ACCESS_MATRIX: Record<string, MatrixEntry> = {
   "GET /v1/batches/:batchId": {
     url: () => `/v1/batches/${A_PRIVATE.batchId}?facility=01001`,
     expect: facilityOfA(200),
+  },
+  "GET /v1/batches/:batchId/rejections": {
+    url: () => `/v1/batches/${A_PRIVATE.batchId}/rejections?facility=01001`,
+    expect: facilityOfA(200),
+  },
+  // A list: outside A (B's province, B's facility) it is empty, not refused; a province key lists its facilities'.
+  "GET /v1/batches": {
+    url: () => "/v1/batches?facility=01001",
+    expect: { central: 200, provinceA: 200, provinceB: 200, facilityA: 200, facilityB: 200, ...unauthenticated },
   },
 
   // Lists filter by the caller's scope: outside A they are empty, not refused.
