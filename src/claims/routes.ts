@@ -24,6 +24,7 @@ const ListClaimsQuery = ListQuery.extend({
   flag: z.enum(CLAIM_FLAGS).optional(),
   missingDocument: z
     .string()
+    .max(64)
     .regex(/^[a-z_]{1,64}$/)
     .optional()
     .openapi({ description: "claims pending documentation that still miss this document type" }),

@@ -1,3 +1,4 @@
+import { ITEM_KIND_WORDS, TERMS } from "../domain/glossary.ts";
 import type { Caller } from "../auth/caller.ts";
 import type { AppDeps } from "../deps.ts";
 import { change, Dec, formatMoney } from "../domain/money.ts";
@@ -124,15 +125,15 @@ type ItemOut = ItemsReportOut["items"][number];
 
 /** The items report as CSV: one line per item, Vietnamese headers. */
 export const ITEMS_CSV: CsvColumn<ItemOut>[] = [
-  { header: "Loại", value: (item) => item.kind },
-  { header: "Mã", value: (item) => item.itemCode },
-  { header: "Tên", value: (item) => item.name },
+  { header: TERMS.itemKind.vi, value: (item) => ITEM_KIND_WORDS[item.kind].vi },
+  { header: TERMS.itemCode.vi, value: (item) => item.itemCode },
+  { header: TERMS.itemName.vi, value: (item) => item.name },
   { header: "Thành tiền", value: (item) => item.amount },
-  { header: "Quỹ BHYT thanh toán", value: (item) => item.insurance },
-  { header: "Số lượng", value: (item) => item.quantity },
-  { header: "Số hồ sơ", value: (item) => item.claims },
+  { header: TERMS.insurance.vi, value: (item) => item.insurance },
+  { header: TERMS.quantity.vi, value: (item) => item.quantity },
+  { header: TERMS.claims.vi, value: (item) => item.claims },
   { header: "Số cơ sở", value: (item) => item.facilities },
-  { header: "Đơn giá bình quân", value: (item) => item.averageUnitPrice },
+  { header: TERMS.averageUnitPrice.vi, value: (item) => item.averageUnitPrice },
   { header: "Đơn giá thấp nhất", value: (item) => item.unitPrice.lowest },
   { header: "Đơn giá trung vị", value: (item) => item.unitPrice.median },
   { header: "Đơn giá cao nhất", value: (item) => item.unitPrice.highest },

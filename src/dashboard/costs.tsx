@@ -1,8 +1,10 @@
 /** @jsxImportSource hono/jsx */
+import { CATEGORY_WORDS, TERMS } from "../domain/glossary.ts";
 import type { CostBreakdownOut, ItemsReportOut } from "../costs/contract.ts";
 import type { LineKind } from "../costs/lines.ts";
 import { Dec } from "../domain/money.ts";
 import type { CsvColumn } from "../reports/csv.ts";
+import { Downloads } from "./tables.tsx";
 import { money, percent } from "./format.ts";
 import { HeadRow } from "./pages.tsx";
 import type { Lang, Words } from "./i18n.ts";
@@ -28,26 +30,28 @@ export function CostChart({ costs, w: words, lang }: { costs: CostBreakdownOut; 
   const length = (amount: string) => px(new Dec(amount).div(max).times(width));
   const height = rows.length * rowH + 30;
   return (
-    <svg viewBox={`0 0 ${left + width + 150} ${height}`} role="img" aria-labelledby="costs-title" class="chart">
-      <title id="costs-title">{`${words.costsByCategory} ${costs.year} / ${costs.year - 1}`}</title>
-      {rows.map((row, index) => {
-        const top = 10 + index * rowH;
-        const grew = row.change !== null && new Dec(row.change).greaterThan(0);
-        return (
-          <g data-category={row.category}>
-            <text x={left - 8} y={top + 20} text-anchor="end" class="label">
-              {words.categories[row.category] ?? row.category}
-            </text>
-            <rect x={left} y={top} width={length(row.spent)} height={16} class={grew ? "bar over" : "bar"} />
-            <rect x={left} y={top + 18} width={length(row.previousSpent)} height={10} class="track" />
-            <text x={left + length(row.spent) + 6} y={top + 13} class="value">
-              {`${money(row.spent, lang)} (${signedChange(row.change, lang)})`}
-            </text>
-          </g>
-        );
-      })}
-      <text x={left} y={height - 4} class="label">{`■ ${costs.year}   ▬ ${words.sameMonthsLastYear}`}</text>
-    </svg>
+    <div class="chart-wrap">
+      <svg viewBox={`0 0 ${left + width + 150} ${height}`} role="img" aria-labelledby="costs-title" class="chart">
+        <title id="costs-title">{`${words.costsByCategory} ${costs.year} / ${costs.year - 1}`}</title>
+        {rows.map((row, index) => {
+          const top = 10 + index * rowH;
+          const grew = row.change !== null && new Dec(row.change).greaterThan(0);
+          return (
+            <g data-category={row.category}>
+              <text x={left - 8} y={top + 20} text-anchor="end" class="label">
+                {words.categories[row.category] ?? row.category}
+              </text>
+              <rect x={left} y={top} width={length(row.spent)} height={16} class={grew ? "bar over" : "bar"} />
+              <rect x={left} y={top + 18} width={length(row.previousSpent)} height={10} class="track" />
+              <text x={left + length(row.spent) + 6} y={top + 13} class="value">
+                {`${money(row.spent, lang)} (${signedChange(row.change, lang)})`}
+              </text>
+            </g>
+          );
+        })}
+        <text x={left} y={height - 4} class="label">{`■ ${costs.year}   ▬ ${words.sameMonthsLastYear}`}</text>
+      </svg>
+    </div>
   );
 }
 
@@ -79,7 +83,10 @@ export function CostTable({
           <tbody>
             {costs.groups.map((group) => (
               <tr>
-                <td>{`${group.costGroup} · ${lang === "vi" ? group.name : group.nameEn}`}</td>
+                <td>
+                  {`${/^\d+$/.test(group.costGroup) ? `${group.costGroup} · ` : ""}` +
+                    (lang === "vi" ? group.name : group.nameEn)}
+                </td>
                 <td class="num">{money(group.spent, lang)}</td>
                 <td class="num">{percent(group.share, lang)}</td>
                 <td class="num">{money(group.previousSpent, lang)}</td>
@@ -89,11 +96,7 @@ export function CostTable({
           </tbody>
         </table>
       </div>
-      <p>
-        <a href={csv} download>
-          {words.downloadCsv}
-        </a>
-      </p>
+      <Downloads w={words} href={csv} xlsx={csv.replace(".csv?", ".xlsx?")} />
     </>
   );
 }
@@ -108,11 +111,8 @@ export function TopItems(props: { items: ItemsReportOut["items"]; more: string; 
       </div>
       <p>
         <a href={props.more}>{words.allItems}</a>
-        {" · "}
-        <a href={props.csv} download>
-          {words.downloadCsv}
-        </a>
       </p>
+      <Downloads w={words} href={props.csv} xlsx={props.csv.replace(".csv?", ".xlsx?")} />
     </>
   );
 }
@@ -159,13 +159,13 @@ export const ITEM_KINDS: readonly LineKind[] = ["drug", "supply", "service"];
 
 /** The cost groups as CSV: one line per group, Vietnamese headers. */
 export const COSTS_CSV: CsvColumn<CostBreakdownOut["groups"][number]>[] = [
-  { header: "Mã nhóm", value: (group) => group.costGroup },
-  { header: "Nhóm chi phí", value: (group) => group.name },
-  { header: "Loại", value: (group) => group.category },
-  { header: "Đã chi", value: (group) => group.spent },
-  { header: "Tỷ trọng", value: (group) => group.share },
-  { header: "Cùng kỳ năm trước", value: (group) => group.previousSpent },
-  { header: "Thay đổi", value: (group) => group.change },
+  { header: TERMS.costGroupCode.vi, value: (group) => group.costGroup },
+  { header: TERMS.costGroup.vi, value: (group) => group.name },
+  { header: TERMS.category.vi, value: (group) => CATEGORY_WORDS[group.category].vi },
+  { header: TERMS.spent.vi, value: (group) => group.spent },
+  { header: TERMS.share.vi, value: (group) => group.share },
+  { header: TERMS.previousYear.vi, value: (group) => group.previousSpent },
+  { header: TERMS.change.vi, value: (group) => group.change },
 ];
 
 /**

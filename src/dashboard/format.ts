@@ -13,24 +13,37 @@ function groupDigits(value: DecValue, places: number): string {
   return sign + grouped + (places > 0 ? `,${(frac ?? "").padEnd(places, "0")}` : "");
 }
 
-/** `1234567` -> `1.234.567 ₫`; a fractional amount keeps two decimals (`1.234,50 ₫`). */
+/** `1234567.5` -> `1.234.568 đ`: pages show whole đồng, as the agency writes them (CSV and the API keep the cents). */
 export function vnd(value: DecValue): string {
-  const amount = new Dec(value);
-  return `${groupDigits(amount, amount.isInteger() ? 0 : 2)} ₫`;
+  return `${groupDigits(value, 0)} đ`;
+}
+
+/** English groups with `,` and marks decimals with `.`. */
+const toEnglish = (text: string) => text.replace(/\./g, "\u0001").replace(",", ".").replaceAll("\u0001", ",");
+
+/** A count, grouped: `56536` -> `56.536` (English `56,536`). */
+export function count(value: number | string, lang: "vi" | "en" = "vi"): string {
+  const text = groupDigits(String(value), 0);
+  return lang === "en" ? toEnglish(text) : text;
+}
+
+/** A decimal with `places` decimals: `16.27` -> `16,3` with one place (English `16.3`); null is a dash. */
+export function decimal(value: DecValue | null, places: number, lang: "vi" | "en" = "vi"): string {
+  if (value === null) return "—";
+  const text = groupDigits(value, places);
+  return lang === "en" ? toEnglish(text) : text;
 }
 
 /** A ratio as a percentage with two decimals: `0.8512` -> `85,12%`. */
 export function percent(ratio: DecValue | null, lang: "vi" | "en" = "vi"): string {
   if (ratio === null) return "—";
   const text = groupDigits(new Dec(ratio).times(100), 2);
-  return `${lang === "en" ? text.replace(/\./g, "\u00a0").replace(",", ".") : text}%`;
+  return `${lang === "en" ? toEnglish(text) : text}%`;
 }
 
-/** Money in the chosen language: Vietnamese `1.234.567 ₫`, English `₫1,234,567`. */
+/** Money in whole đồng in the chosen language: Vietnamese `1.234.567 đ`, English `₫1,234,567`. */
 export function money(value: DecValue, lang: "vi" | "en"): string {
-  if (lang === "vi") return vnd(value);
-  const text = vnd(value).replace(" ₫", "");
-  return `₫${text.replace(/\./g, "\u0001").replace(",", ".").replaceAll("\u0001", ",")}`;
+  return lang === "vi" ? vnd(value) : `₫${toEnglish(groupDigits(value, 0))}`;
 }
 
 /** A time in Vietnam time, `dd/mm/yyyy HH:MM` (the form used on Vietnamese documents). */
@@ -43,3 +56,6 @@ export function vnTime(at: Date | string | null): string {
     `${pad2(local.getUTCHours())}:${pad2(local.getUTCMinutes())}`
   );
 }
+
+/** A date in Vietnam time, `dd/mm/yyyy`. */
+export const vnDate = (at: Date | string | null) => vnTime(at).slice(0, 10);

@@ -3,81 +3,9 @@ import { Dec } from "../domain/money.ts";
 import type { LateReport } from "../reports/late.ts";
 import type { OutlierReport } from "../reports/outliers.ts";
 import type { ProvinceProjection } from "../reports/projection.ts";
-import { money, percent } from "./format.ts";
+import { count, decimal, money, percent } from "./format.ts";
+import type { Column } from "./tables.tsx";
 import type { Lang, Words } from "./i18n.ts";
-
-/** A column of a sortable table: its header, its cell, and the value it sorts by. */
-export interface Column<T> {
-  key: string;
-  label: string;
-  cell: (row: T) => string;
-  sort: (row: T) => string | number | null;
-  num?: boolean;
-}
-
-const DECIMAL = /^-?\d+(\.\d+)?$/;
-
-/** Sorts rows by one column; decimal strings compare as decimals, nulls last. */
-export function sortRows<T>(rows: readonly T[], column: Column<T> | undefined, dir: "asc" | "desc"): T[] {
-  if (!column) return [...rows];
-  const sign = dir === "asc" ? 1 : -1;
-  return [...rows].sort((left, right) => {
-    const leftKey = column.sort(left);
-    const rightKey = column.sort(right);
-    if (leftKey === null || rightKey === null) return leftKey === rightKey ? 0 : leftKey === null ? 1 : -1;
-    if (typeof leftKey === "string" && typeof rightKey === "string" && DECIMAL.test(leftKey) && DECIMAL.test(rightKey))
-      return sign * new Dec(leftKey).comparedTo(rightKey);
-    return sign * (leftKey < rightKey ? -1 : leftKey > rightKey ? 1 : 0);
-  });
-}
-
-/**
- * A table sorted on the server: each header is a link that sorts by it (again
- * to reverse), so it works without JavaScript; aria-sort tells screen readers.
- */
-export function SortableTable<T>(props: {
-  columns: Column<T>[];
-  rows: T[];
-  sort: string | undefined;
-  dir: "asc" | "desc";
-  link: (sort: string, dir: "asc" | "desc") => string;
-  rowClass?: (row: T) => string;
-}) {
-  return (
-    <div class="table-wrap">
-      <table>
-        <thead>
-          <tr>
-            {props.columns.map((ctx) => {
-              const active = props.sort === ctx.key;
-              const next = active && props.dir === "desc" ? "asc" : "desc";
-              return (
-                <th
-                  scope="col"
-                  class={ctx.num ? "num" : ""}
-                  aria-sort={active ? (props.dir === "asc" ? "ascending" : "descending") : "none"}
-                >
-                  <a
-                    href={props.link(ctx.key, next)}
-                  >{`${ctx.label}${active ? (props.dir === "asc" ? " ▲" : " ▼") : ""}`}</a>
-                </th>
-              );
-            })}
-          </tr>
-        </thead>
-        <tbody>
-          {props.rows.map((r) => (
-            <tr class={props.rowClass?.(r) ?? ""}>
-              {props.columns.map((c) => (
-                <td class={c.num ? "num" : ""}>{c.cell(r)}</td>
-              ))}
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
-  );
-}
 
 type LateRow = LateReport["facilities"][number];
 export function lateColumns(words: Words, lang: Lang): Column<LateRow>[] {
@@ -89,8 +17,8 @@ export function lateColumns(words: Words, lang: Lang): Column<LateRow>[] {
       sort: (r) => r.facilityCode,
     },
     { key: "province", label: words.province, cell: (r) => r.provinceCode, sort: (r) => r.provinceCode },
-    { key: "claims", label: words.claims, cell: (r) => String(r.claims), sort: (r) => r.claims, num: true },
-    { key: "late", label: words.late, cell: (r) => String(r.late), sort: (r) => r.late, num: true },
+    { key: "claims", label: words.claims, cell: (r) => count(r.claims, lang), sort: (r) => r.claims, num: true },
+    { key: "late", label: words.late, cell: (r) => count(r.late, lang), sort: (r) => r.late, num: true },
     {
       key: "lateShare",
       label: words.lateShare,
@@ -98,12 +26,24 @@ export function lateColumns(words: Words, lang: Lang): Column<LateRow>[] {
       sort: (r) => r.lateShare,
       num: true,
     },
-    { key: "medianHours", label: words.medianHours, cell: (r) => r.medianHours, sort: (r) => r.medianHours, num: true },
-    { key: "p90Hours", label: words.p90Hours, cell: (r) => r.p90Hours, sort: (r) => r.p90Hours, num: true },
+    {
+      key: "medianHours",
+      label: words.medianHours,
+      cell: (r) => decimal(r.medianHours, 1, lang),
+      sort: (r) => r.medianHours,
+      num: true,
+    },
+    {
+      key: "p90Hours",
+      label: words.p90Hours,
+      cell: (r) => decimal(r.p90Hours, 1, lang),
+      sort: (r) => r.p90Hours,
+      num: true,
+    },
     {
       key: "mismatches",
       label: words.mismatches,
-      cell: (r) => String(r.citizenIdMismatches),
+      cell: (r) => count(r.citizenIdMismatches, lang),
       sort: (r) => r.citizenIdMismatches,
       num: true,
     },
@@ -120,14 +60,19 @@ export function outlierColumns(words: Words, lang: Lang): Column<OutlierRow>[] {
       sort: (r) => r.facilityCode,
     },
     { key: "province", label: words.province, cell: (r) => r.provinceCode, sort: (r) => r.provinceCode },
-    { key: "visitType", label: words.visitType, cell: (r) => r.visitType, sort: (r) => r.visitType },
+    {
+      key: "visitType",
+      label: words.visitType,
+      cell: (r) => words.visitTypes[r.visitType],
+      sort: (r) => r.visitType,
+    },
     {
       key: "status",
       label: words.status,
       cell: (r) => words.outlierStatuses[r.status] ?? r.status,
       sort: (r) => r.status,
     },
-    { key: "claims", label: words.claims, cell: (r) => String(r.claims), sort: (r) => r.claims, num: true },
+    { key: "claims", label: words.claims, cell: (r) => count(r.claims, lang), sort: (r) => r.claims, num: true },
     {
       key: "perClaim",
       label: words.perClaim,
@@ -135,7 +80,7 @@ export function outlierColumns(words: Words, lang: Lang): Column<OutlierRow>[] {
       sort: (r) => r.perClaim,
       num: true,
     },
-    { key: "score", label: words.score, cell: (r) => r.score ?? "—", sort: (r) => r.score, num: true },
+    { key: "score", label: words.score, cell: (r) => decimal(r.score, 2, lang), sort: (r) => r.score, num: true },
     {
       key: "duplicates",
       label: words.duplicates,
@@ -173,7 +118,7 @@ function ProjectionLegend(props: {
       ))}
       <span>
         {`· ${words.projected}: ${percent(projection.projectedRatio, lang)} (${words.method}: ` +
-          `${projection.method}${projection.fallbackReason ? ` — ${projection.fallbackReason}` : ""})`}
+          `${words.methods[projection.method]})`}
       </span>
     </figcaption>
   );
@@ -197,45 +142,47 @@ export function ProjectionChart({ p: projection, w: words, lang }: { p: Province
   const xOf = (v: Dec) => left + Number(v.div(max).times(width).toDecimalPlaces(1).toString());
   let at = new Dec(0);
   return (
-    <figure>
-      <svg
-        viewBox={`0 0 ${left + width + 20} 110`}
-        role="img"
-        aria-labelledby="projection-title"
-        class="chart"
-        width="100%"
-      >
-        <title id="projection-title">
-          {`${words.projection}: ` +
-            `${projection.projectedYearEnd ? money(projection.projectedYearEnd, lang) : "—"} (${words.method}: ` +
-            `${projection.method})`}
-        </title>
-        <defs>
-          <pattern id="hatch" width="8" height="8" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
-            <rect width="8" height="8" fill="#f4c27a" />
-            <line x1="0" y1="0" x2="0" y2="8" stroke="#b36b00" stroke-width="3" />
-          </pattern>
-        </defs>
-        {parts.map((part) => {
-          const from = at;
-          at = at.plus(part.value);
-          return (
-            <rect
-              x={xOf(from)}
-              y={20}
-              width={Math.max(0, xOf(at) - xOf(from))}
-              height={40}
-              class={part.cls}
-              fill={part.cls === "band" ? "url(#hatch)" : undefined}
-            />
-          );
-        })}
-        {projection.estimate !== null ? (
-          <EstimateMark at={xOf(new Dec(projection.estimate))}>
-            {`${words.estimate}: ${money(projection.estimate, lang)}`}
-          </EstimateMark>
-        ) : null}
-      </svg>
+    <figure id="projection">
+      <div class="chart-wrap">
+        <svg
+          viewBox={`0 0 ${left + width + 20} 110`}
+          role="img"
+          aria-labelledby="projection-title"
+          class="chart"
+          width="100%"
+        >
+          <title id="projection-title">
+            {`${words.projection}: ` +
+              `${projection.projectedYearEnd ? money(projection.projectedYearEnd, lang) : "—"} (${words.method}: ` +
+              `${words.methods[projection.method]})`}
+          </title>
+          <defs>
+            <pattern id="hatch" width="8" height="8" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
+              <rect width="8" height="8" fill="#f4c27a" />
+              <line x1="0" y1="0" x2="0" y2="8" stroke="#b36b00" stroke-width="3" />
+            </pattern>
+          </defs>
+          {parts.map((part) => {
+            const from = at;
+            at = at.plus(part.value);
+            return (
+              <rect
+                x={xOf(from)}
+                y={20}
+                width={Math.max(0, xOf(at) - xOf(from))}
+                height={40}
+                class={part.cls}
+                fill={part.cls === "band" ? "url(#hatch)" : undefined}
+              />
+            );
+          })}
+          {projection.estimate !== null ? (
+            <EstimateMark at={xOf(new Dec(projection.estimate))}>
+              {`${words.estimate}: ${money(projection.estimate, lang)}`}
+            </EstimateMark>
+          ) : null}
+        </svg>
+      </div>
       <ProjectionLegend parts={parts} projection={projection} w={words} lang={lang} />
     </figure>
   );

@@ -1,8 +1,8 @@
 /** @jsxImportSource hono/jsx */
-import type { Context } from "hono";
 import { Hono } from "hono";
-import { listAlerts, transitionAlert } from "../alerts/service.ts";
-import { type Caller, callerForKey, keyForSecret } from "../auth/caller.ts";
+import { listAlerts } from "../alerts/service.ts";
+import { alertContext, alertsPage, AlertTable, StepDone, transition } from "./alerts.tsx";
+import { keyForSecret } from "../auth/caller.ts";
 import { backlogReport } from "../backlog/report.ts";
 import type { AppDeps } from "../deps.ts";
 import { monthsShown, vietnamYearMonth } from "../domain/period.ts";
@@ -10,89 +10,35 @@ import { arrivedOverTls } from "../http/client-address.ts";
 import { clientAborted, isClientAbort } from "../http/errors.ts";
 import { Problem } from "../http/problem.ts";
 import type { AppEnv } from "../http/router.ts";
-import { lateSubmissionReport } from "../reports/late.ts";
-import { outlierReport } from "../reports/outliers.ts";
 import { provinceProjection } from "../reports/projection.ts";
 import { provinceUsageDetail, usageOverview } from "../usage/overview.ts";
 import type { CostBreakdownOut, ItemsReportOut } from "../costs/contract.ts";
 import { ITEMS_CSV, itemsReport } from "../costs/items-report.ts";
 import type { LineKind } from "../costs/lines.ts";
 import { facilityCosts, provinceCosts } from "../costs/read.ts";
-import { csvResponse, toCsv } from "../reports/csv.ts";
 import { COSTS_CSV, CostsSection, ITEM_KINDS, ItemRows } from "./costs.tsx";
-import { type Column, lateColumns, outlierColumns, ProjectionChart, SortableTable, sortRows } from "./reports.tsx";
-import { percent } from "./format.ts";
-import { dictionaries, type Lang, type Words } from "./i18n.ts";
-import { AlertsPage, Layout, LoginPage, OverviewPage, ProvincePage } from "./pages.tsx";
-import { csrfToken, endSession, langOf, readSession, type Session, startSession, validCsrf } from "./session.ts";
-
-type Page = { w: Words; lang: Lang; caller: Caller; session: Session; csrf: string };
-
-const label = (caller: Caller) =>
-  caller.role === "central"
-    ? "central"
-    : caller.role === "province"
-      ? `province ${caller.provinceCode}`
-      : `facility ${caller.facilityCode}`;
-
-/** `?year=` when it is a sane year, else the current Vietnam-time year. */
-function yearOf(ctx: Context<AppEnv>, now: Date): number {
-  const asked = Number(ctx.req.query("year"));
-  return Number.isInteger(asked) && asked >= 2000 && asked <= 2100 ? asked : vietnamYearMonth(now).year;
-}
-
-/** Only paths inside the dashboard are followed after a form, never another site. */
-const safeBack = (back: unknown) =>
-  typeof back === "string" && /^\/dashboard(\/[\w/?=&%.-]*)?$/.test(back) ? back : "/dashboard";
-
-/** What every dashboard handler needs: the app's dependencies and the secret that signs sessions. */
-interface Kit {
-  deps: AppDeps;
-  sessionSecret: string;
-}
-
-type Ctx = Context<AppEnv>;
-
-/** A session is open while its key's generation has not moved on (signing out moves it). */
-async function sessionOpen(kit: Kit, session: Session): Promise<boolean> {
-  const key = await kit.deps.db.prisma.apiKey.findUnique({
-    where: { id: session.keyId },
-    select: { sessionGeneration: true },
-  });
-  return key?.sessionGeneration === session.generation;
-}
-
-/** The signed-in page's context, or a redirect to sign in; facility keys are refused. */
-async function page(kit: Kit, ctx: Ctx): Promise<Page | Response> {
-  const lang = langOf(ctx);
-  const session = await readSession(ctx, kit.sessionSecret, kit.deps.clock.now());
-  const caller = session && (await sessionOpen(kit, session)) && (await callerForKey(kit.deps.db, session.keyId));
-  if (!session || !caller) return ctx.redirect("/dashboard/login", 303);
-  if (caller.role === "facility")
-    throw new Problem(403, "forbidden", "the dashboard is for central and provincial reviewers");
-  ctx.set("caller", caller);
-  return { w: dictionaries[lang], lang, caller, session, csrf: csrfToken(kit.sessionSecret, session) };
-}
-
-function render(ctx: Ctx, pageData: Page, title: string, body: unknown, status: 200 | 404 = 200) {
-  return ctx.html(
-    <Layout
-      w={pageData.w}
-      lang={pageData.lang}
-      title={title}
-      signedIn={{ csrf: pageData.csrf, label: label(pageData.caller) }}
-    >
-      {body as never}
-    </Layout>,
-    status,
-  );
-}
-
-/** A form's CSRF token must be the session's. */
-function checkCsrf(kit: Kit, pageData: Page, token: unknown) {
-  if (!validCsrf(kit.sessionSecret, pageData.session, token))
-    throw new Problem(403, "csrf", "the form has expired; reload the page");
-}
+import { ProjectionChart } from "./reports.tsx";
+import { lateReportPage, outlierReportPage } from "./report-pages.tsx";
+import { dictionaries } from "./i18n.ts";
+import { PageError, problemMessage } from "./problems.ts";
+import {
+  AsOf,
+  facilityColumns,
+  Layout,
+  LoginPage,
+  OverviewPage,
+  overviewColumns,
+  ProvincePage,
+  type ProvinceView,
+  ScopePicker,
+} from "./pages.tsx";
+import { BacklogTables, backlogTable } from "./backlog.tsx";
+import { batchesPage, batchPage, hospitalHome } from "./hospital.tsx";
+import { type Column, Downloads, exportFormat, type ExportFormat, exportRows, exportTable } from "./tables.tsx";
+import { endSession, langOf, startSession } from "./session.ts";
+import { claimPage, claimsListPage, decideFromPage, documentFromPage } from "./claims.tsx";
+import { provinceChoices } from "./report-pages.tsx";
+import { checkCsrf, type Ctx, type Kit, orNotFound, page, type Page, render, yearOf } from "./kit.tsx";
 
 function loginPage(ctx: Ctx, error = false) {
   const lang = langOf(ctx);
@@ -132,25 +78,33 @@ async function logout(kit: Kit, ctx: Ctx) {
   return ctx.redirect("/dashboard/login", 303);
 }
 
+/** National staff and provinces: usage by province. A hospital lands on its own workplace. */
 async function overview(kit: Kit, ctx: Ctx) {
-  const pageData = await page(kit, ctx);
+  const pageData = await page(kit, ctx, ["central", "province", "facility"]);
   if (pageData instanceof Response) return pageData;
+  if (pageData.caller.role === "facility") return hospitalHome(kit, ctx, pageData);
   const { deps } = kit;
   const year = yearOf(ctx, deps.clock.now());
   const usage = await usageOverview(deps, pageData.caller, year);
+  const format = exportFormat(ctx);
+  if (format) return exportTable(format, overviewColumns(pageData.w, pageData.lang), usage.provinces, `usage-${year}`);
   const threshold =
     deps.rules.usage.thresholds.find((t) => t.ratio === "0.85")?.ratio ?? deps.rules.usage.thresholds[0]!.ratio;
   return render(
     ctx,
     pageData,
     pageData.w.overview,
-    <OverviewPage w={pageData.w} lang={pageData.lang} year={year} rows={usage.provinces} threshold={threshold} />,
+    <OverviewPage
+      w={pageData.w}
+      lang={pageData.lang}
+      year={year}
+      thisYear={vietnamYearMonth(deps.clock.now()).year}
+      asOf={usage.asOf}
+      rows={usage.provinces}
+      threshold={threshold}
+    />,
   );
 }
-
-/** A 404 page for what is not there or not the caller's to see; anything else goes on as an error. */
-const orNotFound = <T,>(read: Promise<T>): Promise<T | null> =>
-  read.catch((err) => (err instanceof Problem && err.status === 404 ? null : Promise.reject(err)));
 
 async function provincePage(kit: Kit, ctx: Ctx) {
   const pageData = await page(kit, ctx);
@@ -160,8 +114,15 @@ async function provincePage(kit: Kit, ctx: Ctx) {
   const code = ctx.req.param("code") ?? "";
   const usage = /^\d{2}$/.test(code) ? await orNotFound(provinceUsageDetail(deps, pageData.caller, code, year)) : null;
   if (!usage) return render(ctx, pageData, pageData.w.notFound, <p class="error">{pageData.w.notFound}</p>, 404);
-  const alerts = await listAlerts(deps, pageData.caller, { province: code, year, limit: 100 });
+  const alerts = (await listAlerts(deps, pageData.caller, { province: code, year, limit: 100 })).data.filter(
+    (alert) => alert.status !== "resolved",
+  );
+  const back = `/dashboard/provinces/${code}?year=${year}`;
+  const alertsContext = await alertContext(kit, pageData, alerts, { back });
   const backlog = await backlogReport(deps, pageData.caller, { province: code, year });
+  const now = deps.clock.now();
+  const download = exportFormat(ctx);
+  if (download) return provinceDownload(pageData, ctx.req.query("table") ?? "", download, { usage, backlog });
   const projection = await provinceProjection(deps, pageData.caller, { code, year });
   const throughMonth = monthsShown(year, deps.clock.now());
   const costs = await costsSection(kit, pageData, await provinceCosts(deps, pageData.caller, code, { year }), {
@@ -175,15 +136,35 @@ async function provincePage(kit: Kit, ctx: Ctx) {
       w={pageData.w}
       lang={pageData.lang}
       usage={usage}
+      thisYear={vietnamYearMonth(now).year}
+      asOf={now.toISOString()}
       throughMonth={throughMonth}
       projection={<ProjectionChart p={projection} w={pageData.w} lang={pageData.lang} />}
       costs={costs}
-      alerts={alerts.data.filter((alert) => alert.status !== "resolved")}
-      backlog={backlog}
-      csrf={pageData.csrf}
-      back={`/dashboard/provinces/${code}?year=${year}`}
+      alerts={
+        <>
+          <StepDone w={pageData.w} done={ctx.req.query("done")} />
+          <AlertTable w={pageData.w} lang={pageData.lang} alerts={alerts} context={alertsContext} />
+        </>
+      }
+      backlog={<BacklogTables w={pageData.w} lang={pageData.lang} backlog={backlog} downloads={back} />}
     />,
   );
+}
+
+/** One of a province page's tables (`?table=`) as CSV or XLSX; an unknown table is 404. */
+function provinceDownload(
+  pageData: Page,
+  table: string,
+  format: ExportFormat,
+  data: { usage: ProvinceView; backlog: Awaited<ReturnType<typeof backlogReport>> },
+) {
+  const { w: words, lang } = pageData;
+  const name = `${table}-${data.usage.provinceCode}-${data.usage.year}`;
+  if (table === "facilities") return exportTable(format, facilityColumns(words, lang), data.usage.byFacility, name);
+  const backlog = backlogTable(words, lang, data.backlog, table);
+  if (!backlog) throw new Problem(404, "not_found", "no such table");
+  return exportTable(format, backlog.columns as Column<unknown>[], backlog.rows, name);
 }
 
 /** The costs section of a province's or facility's page: its cost groups, and its top items of each kind. */
@@ -232,6 +213,16 @@ async function facilityPage(kit: Kit, ctx: Ctx) {
     `${code} ${facility?.name ?? ""}`,
     <>
       <h1>{`${code} ${facility?.name ?? ""} · ${year}`}</h1>
+      <AsOf w={pageData.w} at={deps.clock.now()} />
+      <ScopePicker
+        w={pageData.w}
+        year={year}
+        thisYear={vietnamYearMonth(deps.clock.now()).year}
+        action={`/dashboard/facilities/${code}`}
+      />
+      <p>
+        <a href={`/dashboard/claims?facility=${code}&year=${year}`}>{pageData.w.openClaims}</a>
+      </p>
       {section}
     </>,
   );
@@ -258,6 +249,7 @@ async function itemsPage(kit: Kit, ctx: Ctx) {
   const { w: words, lang } = pageData;
   const filters = itemFilters(ctx, kit.deps.clock.now());
   const report = await orNotFound(itemsReport(kit.deps, pageData.caller, filters));
+  const provinces = pageData.caller.role === "central" ? await provinceChoices(kit) : null;
   if (!report) return render(ctx, pageData, words.notFound, <p class="error">{words.notFound}</p>, 404);
   const query = (sort: string) =>
     new URLSearchParams(
@@ -273,6 +265,15 @@ async function itemsPage(kit: Kit, ctx: Ctx) {
     words.items,
     <>
       <h1>{`${title} · ${report.year} (1–${report.through})`}</h1>
+      <AsOf w={words} at={kit.deps.clock.now()} />
+      <ScopePicker
+        w={words}
+        year={report.year}
+        thisYear={vietnamYearMonth(kit.deps.clock.now()).year}
+        action="/dashboard/items"
+        province={provinces ? { value: filters.province, choices: provinces } : undefined}
+        keep={{ kind: filters.kind, facility: filters.facility, sort: filters.sort }}
+      />
       <p>
         {`${words.sortBy}: `}
         {(["amount", "quantity", "growth"] as const).map((sort) =>
@@ -286,28 +287,28 @@ async function itemsPage(kit: Kit, ctx: Ctx) {
       <div class="table-wrap">
         <ItemRows items={report.items} w={words} lang={lang} />
       </div>
-      <p>
-        <a href={`/dashboard/items.csv?${query(report.sort)}`} download>
-          {words.downloadCsv}
-        </a>
-      </p>
+      <Downloads
+        w={words}
+        href={`/dashboard/items.csv?${query(report.sort)}`}
+        xlsx={`/dashboard/items.xlsx?${query(report.sort)}`}
+      />
     </>,
   );
 }
 
-/** The items view as CSV, for the signed-in reviewer (the API answers the same to a key). */
-async function itemsCsv(kit: Kit, ctx: Ctx) {
+/** The items view as CSV or XLSX, for the signed-in reviewer (the API answers the same CSV to a key). */
+async function itemsDownload(kit: Kit, ctx: Ctx, format: ExportFormat) {
   const pageData = await page(kit, ctx);
   if (pageData instanceof Response) return pageData;
   const report = await itemsReport(kit.deps, pageData.caller, {
     ...itemFilters(ctx, kit.deps.clock.now()),
     limit: 500,
   });
-  return csvResponse(toCsv(ITEMS_CSV, report.items), `items-${report.year}.csv`);
+  return exportRows(format, ITEMS_CSV, report.items, `items-${report.year}`);
 }
 
-/** A province's or facility's cost groups as CSV. */
-async function costsCsv(kit: Kit, ctx: Ctx, of: "province" | "facility") {
+/** A province's or facility's cost groups as CSV or XLSX. */
+async function costsDownload(kit: Kit, ctx: Ctx, of: "province" | "facility", format: ExportFormat) {
   const pageData = await page(kit, ctx);
   if (pageData instanceof Response) return pageData;
   const code = ctx.req.param("code") ?? "";
@@ -315,146 +316,34 @@ async function costsCsv(kit: Kit, ctx: Ctx, of: "province" | "facility") {
   const read = of === "province" ? provinceCosts : facilityCosts;
   const costs = /^\d{2}$|^\d{5}$/.test(code) ? await read(kit.deps, pageData.caller, code, { year }) : null;
   if (!costs) throw new Problem(404, "not_found", `${of} not found`);
-  return csvResponse(toCsv(COSTS_CSV, costs.groups), `costs-${code}-${costs.year}.csv`);
-}
-
-/** The alert list's filters from the query string; anything not understood is no filter. */
-function alertFilters(query: Record<string, string>) {
-  return {
-    status: ["open", "acknowledged", "resolved"].includes(query.status ?? "") ? (query.status as "open") : undefined,
-    kind: ["usage_threshold", "projected_overrun", "stuck_backlog"].includes(query.kind ?? "")
-      ? (query.kind as "usage_threshold")
-      : undefined,
-    province: /^\d{2}$/.test(query.province ?? "") ? query.province : undefined,
-    year: /^\d{4}$/.test(query.year ?? "") ? Number(query.year) : undefined,
-  };
-}
-
-async function alertsPage(kit: Kit, ctx: Ctx) {
-  const pageData = await page(kit, ctx);
-  if (pageData instanceof Response) return pageData;
-  const filters = alertFilters(ctx.req.query());
-  const alerts = await listAlerts(kit.deps, pageData.caller, { ...filters, limit: 200 });
-  return render(
-    ctx,
-    pageData,
-    pageData.w.alerts,
-    <AlertsPage
-      w={pageData.w}
-      lang={pageData.lang}
-      alerts={alerts.data}
-      filters={filters}
-      csrf={pageData.csrf}
-      back={`/dashboard/alerts${new URL(ctx.req.url).search}`}
-    />,
-  );
-}
-
-// The inspection reports, as tables sorted on the server by any column.
-/** A report's rows sorted as the query asks (`?sort=` a column key, `?dir=asc|desc`). */
-function sortedAsAsked<Row>(ctx: Ctx, columns: Column<Row>[], rows: readonly Row[]) {
-  const sort = ctx.req.query("sort");
-  const dir = ctx.req.query("dir") === "asc" ? ("asc" as const) : ("desc" as const);
-  const column = columns.find((candidate) => candidate.key === sort);
-  return { sort, dir, rows: sortRows(rows, column, dir) };
-}
-const provinceOf = (ctx: Ctx) =>
-  /^\d{2}$/.test(ctx.req.query("province") ?? "") ? ctx.req.query("province") : undefined;
-const linkTo = (path: string, params: Record<string, string | number | undefined>) => (sort: string, dir: string) =>
-  `${path}?${new URLSearchParams(
-    Object.entries({ ...params, sort, dir })
-      .filter(([, value]) => value !== undefined)
-      .map(([name, value]) => [name, String(value)]),
-  )}`;
-
-async function lateReportPage(kit: Kit, ctx: Ctx) {
-  const pageData = await page(kit, ctx);
-  if (pageData instanceof Response) return pageData;
-  const { w: words, lang } = pageData;
-  const year = yearOf(ctx, kit.deps.clock.now());
-  const report = await lateSubmissionReport(kit.deps, pageData.caller, { year, province: provinceOf(ctx) });
-  const columns = lateColumns(words, lang);
-  const { sort, dir, rows } = sortedAsAsked(ctx, columns, report.facilities);
-  const { totals } = report;
-  return render(
-    ctx,
-    pageData,
-    words.lateReport,
-    <>
-      <h1>{`${words.lateReport} ${year}`}</h1>
-      <p>{`${words.claims}: ${totals.claims} · ${words.late}: ${totals.late} (${percent(totals.lateShare, lang)})`}</p>
-      <SortableTable
-        columns={columns}
-        rows={rows}
-        sort={sort}
-        dir={dir}
-        link={linkTo("/dashboard/reports/late", { year, province: provinceOf(ctx) })}
-      />
-    </>,
-  );
-}
-
-async function outlierReportPage(kit: Kit, ctx: Ctx) {
-  const pageData = await page(kit, ctx);
-  if (pageData instanceof Response) return pageData;
-  const { w: words, lang } = pageData;
-  const year = yearOf(ctx, kit.deps.clock.now());
-  const report = await outlierReport(kit.deps, pageData.caller, { year, province: provinceOf(ctx), list: "all" });
-  const columns = outlierColumns(words, lang);
-  const { sort, dir, rows } = sortedAsAsked(ctx, columns, report.facilities);
-  return render(
-    ctx,
-    pageData,
-    words.outlierReport,
-    <>
-      <h1>{`${words.outlierReport} ${year}`}</h1>
-      <p class="muted">
-        {`${words.outlierMeasure(report.rules.minClaimsForScore)} · ${words.score} ≥ ${report.rules.outlierScore}`}
-      </p>
-      <SortableTable
-        columns={columns}
-        rows={rows}
-        sort={sort}
-        dir={dir}
-        link={linkTo("/dashboard/reports/outliers", { year, province: provinceOf(ctx) })}
-        rowClass={(row) => (row.status === "outlier" ? "over" : "")}
-      />
-    </>,
-  );
-}
-
-async function transition(kit: Kit, ctx: Ctx) {
-  const pageData = await page(kit, ctx);
-  if (pageData instanceof Response) return pageData;
-  const form = await ctx.req.parseBody();
-  checkCsrf(kit, pageData, form._csrf);
-  const action = form.action === "acknowledge" || form.action === "resolve" ? form.action : null;
-  const note = typeof form.note === "string" ? form.note.trim() : "";
-  if (!action || !note)
-    throw new Problem(422, "validation_failed", "choose an action and write a note", [
-      { path: "note", code: "required", message: "a note is required" },
-    ]);
-  await transitionAlert(kit.deps, pageData.caller, ctx.req.param("id") ?? "", action, note, ctx.get("requestId"));
-  return ctx.redirect(safeBack(form.back), 303);
+  return exportRows(format, COSTS_CSV, costs.groups, `costs-${code}-${costs.year}`);
 }
 
 /** Browsers get a page, not problem+json: the same status, a short message, a way back. */
 function errorPage(kit: Kit, err: Error, ctx: Ctx) {
-  if (!(err instanceof Problem) && isClientAbort(ctx, err)) return clientAborted(kit.deps.logger, ctx.get("requestId"));
+  const known = err instanceof Problem || err instanceof PageError;
+  if (!known && isClientAbort(ctx, err)) return clientAborted(kit.deps.logger, ctx.get("requestId"));
   const lang = langOf(ctx);
   const words = dictionaries[lang];
-  const status = err instanceof Problem ? err.status : 500;
-  if (!(err instanceof Problem))
+  const status = known ? err.status : 500;
+  if (!known)
     kit.deps.logger.error("dashboard error", { requestId: ctx.get("requestId"), error: err.stack ?? String(err) });
   const message =
-    err instanceof Problem ? (status === 404 ? words.notFound : err.detail) : `Error ${ctx.get("requestId")}`;
+    err instanceof PageError
+      ? err.message
+      : err instanceof Problem
+        ? status === 404
+          ? words.notFound
+          : problemMessage(err, lang).message
+        : `${words.unexpected} ${ctx.get("requestId")}`;
   return ctx.html(
-    <Layout w={words} lang={lang} title={String(status)}>
+    <Layout w={words} lang={lang} title={words.errorTitle} url={ctx.req.url}>
+      <h1>{words.errorTitle}</h1>
       <p class="error" role="alert">
         {message}
       </p>
       <p>
-        <a href="/dashboard">{words.overview}</a>
+        <a href="/dashboard">{words.home}</a>
       </p>
     </Layout>,
     status as 400,
@@ -495,11 +384,20 @@ export function dashboardRoutes(deps: AppDeps, sessionSecret: string) {
   app.post("/logout", (ctx) => logout(kit, ctx));
   app.get("/", (ctx) => overview(kit, ctx));
   app.get("/provinces/:code", (ctx) => provincePage(kit, ctx));
-  app.get("/provinces/:code/costs.csv", (ctx) => costsCsv(kit, ctx, "province"));
+  app.get("/provinces/:code/costs.csv", (ctx) => costsDownload(kit, ctx, "province", "csv"));
+  app.get("/provinces/:code/costs.xlsx", (ctx) => costsDownload(kit, ctx, "province", "xlsx"));
   app.get("/facilities/:code", (ctx) => facilityPage(kit, ctx));
-  app.get("/facilities/:code/costs.csv", (ctx) => costsCsv(kit, ctx, "facility"));
+  app.get("/facilities/:code/costs.csv", (ctx) => costsDownload(kit, ctx, "facility", "csv"));
+  app.get("/facilities/:code/costs.xlsx", (ctx) => costsDownload(kit, ctx, "facility", "xlsx"));
+  app.get("/claims", (ctx) => claimsListPage(kit, ctx));
+  app.get("/batches", (ctx) => batchesPage(kit, ctx));
+  app.get("/batches/:batchId", (ctx) => batchPage(kit, ctx));
+  app.get("/claims/:facilityCode/:claimId", (ctx) => claimPage(kit, ctx));
+  app.post("/claims/:facilityCode/:claimId/decision", (ctx) => decideFromPage(kit, ctx));
+  app.post("/claims/:facilityCode/:claimId/documents", (ctx) => documentFromPage(kit, ctx));
   app.get("/items", (ctx) => itemsPage(kit, ctx));
-  app.get("/items.csv", (ctx) => itemsCsv(kit, ctx));
+  app.get("/items.csv", (ctx) => itemsDownload(kit, ctx, "csv"));
+  app.get("/items.xlsx", (ctx) => itemsDownload(kit, ctx, "xlsx"));
   app.get("/alerts", (ctx) => alertsPage(kit, ctx));
   app.get("/reports/late", (ctx) => lateReportPage(kit, ctx));
   app.get("/reports/outliers", (ctx) => outlierReportPage(kit, ctx));

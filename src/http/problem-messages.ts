@@ -209,7 +209,6 @@ export const VI_PROBLEM_DETAILS: Readonly<Record<string, Template>> = {
       : `nội dung giải nén ra lớn hơn ${viNumber(params.ratio)} lần (${viNumber(params.inflated)} byte từ ` +
         `${viNumber(params.compressed)} byte); hãy gửi không nén`,
   cross_site: () => "biểu mẫu chỉ được gửi từ chính các trang của trang web này",
-  csrf: () => "biểu mẫu đã hết hạn; hãy tải lại trang",
   database_unavailable: () => "cơ sở dữ liệu hiện không phản hồi; hãy thử lại sau",
   documents_missing: (params) => `hồ sơ vẫn còn thiếu giấy tờ${params.missing ? `: ${list(params.missing)}` : ""}`,
   envelope_invalid: envelope("detail"),

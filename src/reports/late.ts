@@ -1,3 +1,4 @@
+import { TERMS, termNote } from "../domain/glossary.ts";
 import { z } from "@hono/zod-openapi";
 import type { Caller } from "../auth/caller.ts";
 import type { AppDeps } from "../deps.ts";
@@ -32,20 +33,24 @@ const LateFacility = z.object({
   provinceCode: Text.openapi({
     description: "the accounting province of these claims (a merged facility appears once per province it counted in)",
   }),
-  claims: Count,
-  late: Count.openapi({ description: "claims flagged late_submission" }),
-  lateShare: RatioOut.openapi({ description: "late / claims, 4 decimals" }),
+  claims: Count.openapi({ description: `claims discharged in the year${termNote("claims")}` }),
+  late: Count.openapi({ description: `claims flagged late_submission${termNote("late")}` }),
+  lateShare: RatioOut.openapi({ description: `late / claims, 4 decimals${termNote("lateShare")}` }),
   medianHours: Hours.openapi({
     description:
       "median time from discharge to first receipt, read from the stored distribution: the end of the band that " +
       "holds the middle claim (percentile_disc), so the exact value is at most one band below it. Bands: 1 hour " +
-      "under 72 hours, 6 hours to 7 days, 1 day to 30 days, 1 week beyond",
+      `under 72 hours, 6 hours to 7 days, 1 day to 30 days, 1 week beyond${termNote("medianHours")}`,
   }),
   p90Hours: Hours.openapi({
-    description: "90th percentile of the same, read the same way: within this many hours 90% of the claims arrived",
+    description:
+      "90th percentile of the same, read the same way: within this many hours 90% of the claims arrived" +
+      termNote("p90Hours"),
   }),
   citizenIdMismatches: Count.openapi({
-    description: "claims flagged citizen_id_mismatch (a data-quality sign, counted here for the same facilities)",
+    description:
+      "claims flagged citizen_id_mismatch (a data-quality sign, counted here for the same facilities)" +
+      termNote("citizenIdMismatches"),
   }),
 });
 
@@ -134,13 +139,13 @@ type LateFacilityRow = LateReport["facilities"][number];
 
 /** The CSV columns of the report: one line per facility. */
 export const LATE_CSV: CsvColumn<LateFacilityRow>[] = [
-  { header: "Mã cơ sở KCB", value: (r) => r.facilityCode },
-  { header: "Tên cơ sở KCB", value: (r) => r.name },
-  { header: "Mã tỉnh", value: (r) => r.provinceCode },
-  { header: "Số hồ sơ", value: (r) => r.claims },
-  { header: "Số hồ sơ gửi muộn", value: (r) => r.late },
-  { header: "Tỷ lệ gửi muộn", value: (r) => r.lateShare },
-  { header: "Trung vị số giờ từ ra viện đến khi nhận", value: (r) => r.medianHours },
-  { header: "Bách phân vị 90 số giờ từ ra viện đến khi nhận", value: (r) => r.p90Hours },
-  { header: "Số hồ sơ lệch số CCCD", value: (r) => r.citizenIdMismatches },
+  { header: TERMS.facilityCode.vi, value: (r) => r.facilityCode },
+  { header: TERMS.facilityName.vi, value: (r) => r.name },
+  { header: TERMS.provinceCode.vi, value: (r) => r.provinceCode },
+  { header: TERMS.claims.vi, value: (r) => r.claims },
+  { header: TERMS.late.vi, value: (r) => r.late },
+  { header: TERMS.lateShare.vi, value: (r) => r.lateShare },
+  { header: TERMS.medianHours.vi, value: (r) => r.medianHours },
+  { header: TERMS.p90Hours.vi, value: (r) => r.p90Hours },
+  { header: TERMS.citizenIdMismatches.vi, value: (r) => r.citizenIdMismatches },
 ];

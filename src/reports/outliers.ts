@@ -1,3 +1,4 @@
+import { OUTLIER_STATUS_WORDS, TERMS, VISIT_TYPE_WORDS } from "../domain/glossary.ts";
 import { z } from "@hono/zod-openapi";
 import type { Caller } from "../auth/caller.ts";
 import type { AppDeps } from "../deps.ts";
@@ -241,29 +242,16 @@ export async function outlierReport(
   };
 }
 
-const VISIT_TYPE_VI: Record<Row["visitType"], string> = {
-  outpatient: "Khám bệnh",
-  day_treatment: "Điều trị ngoại trú/ban ngày",
-  inpatient: "Điều trị nội trú",
-  emergency: "Cấp cứu",
-};
-const STATUS_VI: Record<Row["status"], string> = {
-  outlier: "Bất thường",
-  within_range: "Trong khoảng",
-  too_few_claims: "Quá ít hồ sơ",
-  not_scored: "Không chấm điểm",
-};
-
 /** The CSV columns of the report: one line per facility and visit type. */
 export const OUTLIER_CSV: CsvColumn<Row>[] = [
-  { header: "Mã cơ sở KCB", value: (r) => r.facilityCode },
-  { header: "Tên cơ sở KCB", value: (r) => r.name },
-  { header: "Mã tỉnh", value: (r) => r.provinceCode },
-  { header: "Loại hình KCB", value: (r) => VISIT_TYPE_VI[r.visitType] },
-  { header: "Đánh giá", value: (r) => STATUS_VI[r.status] },
-  { header: "Số hồ sơ", value: (r) => r.claims },
-  { header: "Tổng chi BHYT", value: (r) => r.insuranceAmount },
-  { header: "Chi BHYT bình quân/hồ sơ", value: (r) => r.perClaim },
+  { header: TERMS.facilityCode.vi, value: (r) => r.facilityCode },
+  { header: TERMS.facilityName.vi, value: (r) => r.name },
+  { header: TERMS.provinceCode.vi, value: (r) => r.provinceCode },
+  { header: TERMS.visitType.vi, value: (r) => VISIT_TYPE_WORDS[r.visitType].vi },
+  { header: TERMS.assessment.vi, value: (r) => OUTLIER_STATUS_WORDS[r.status].vi },
+  { header: TERMS.claims.vi, value: (r) => r.claims },
+  { header: TERMS.spent.vi, value: (r) => r.insuranceAmount },
+  { header: TERMS.perClaim.vi, value: (r) => r.perClaim },
   { header: "Trung vị trong tỉnh", value: (r) => r.province?.median },
   { header: "MAD trong tỉnh", value: (r) => r.province?.mad },
   { header: "Điểm z trong tỉnh", value: (r) => r.province?.score },

@@ -1800,31 +1800,34 @@ export interface components {
                 name: string | null;
                 /** @description the accounting province of these claims (a merged facility appears once per province it counted in) */
                 provinceCode: string;
-                /** Format: int32 */
+                /**
+                 * Format: int32
+                 * @description claims discharged in the year (on the dashboard and in CSV: "Số hồ sơ")
+                 */
                 claims: number;
                 /**
                  * Format: int32
-                 * @description claims flagged late_submission
+                 * @description claims flagged late_submission (on the dashboard and in CSV: "Số hồ sơ gửi muộn")
                  */
                 late: number;
                 /**
-                 * @description late / claims, 4 decimals
+                 * @description late / claims, 4 decimals (on the dashboard and in CSV: "Tỷ lệ gửi muộn")
                  * @example 0.8512
                  */
                 lateShare: string;
                 /**
-                 * @description median time from discharge to first receipt, read from the stored distribution: the end of the band that holds the middle claim (percentile_disc), so the exact value is at most one band below it. Bands: 1 hour under 72 hours, 6 hours to 7 days, 1 day to 30 days, 1 week beyond
+                 * @description median time from discharge to first receipt, read from the stored distribution: the end of the band that holds the middle claim (percentile_disc), so the exact value is at most one band below it. Bands: 1 hour under 72 hours, 6 hours to 7 days, 1 day to 30 days, 1 week beyond (on the dashboard and in CSV: "Trung vị số giờ từ ra viện đến khi nhận")
                  * @example 26.50
                  */
                 medianHours: string;
                 /**
-                 * @description 90th percentile of the same, read the same way: within this many hours 90% of the claims arrived
+                 * @description 90th percentile of the same, read the same way: within this many hours 90% of the claims arrived (on the dashboard and in CSV: "Bách phân vị 90 số giờ từ ra viện đến khi nhận")
                  * @example 26.50
                  */
                 p90Hours: string;
                 /**
                  * Format: int32
-                 * @description claims flagged citizen_id_mismatch (a data-quality sign, counted here for the same facilities)
+                 * @description claims flagged citizen_id_mismatch (a data-quality sign, counted here for the same facilities) (on the dashboard and in CSV: "Số hồ sơ lệch số CCCD")
                  */
                 citizenIdMismatches: number;
             }[];

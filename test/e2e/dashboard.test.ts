@@ -118,7 +118,7 @@ describe("the reviewers' dashboard in a real browser", () => {
       // Second, the overview shows only Hà Nội, highlighted as over the threshold, amounts the Vietnamese way.
       const row = page.locator("tr[data-province='01']");
       await expect(await row.getAttribute("class")).toContain("over");
-      expect(await row.textContent()).toContain("900.000 ₫");
+      expect(await row.textContent()).toContain("900.000 đ");
       expect(await row.textContent()).toContain("90,00%");
       expect(await page.locator("tr[data-province='79']").count()).toBe(0);
       expect(await page.locator("svg.chart .threshold").count()).toBe(1);
@@ -140,7 +140,7 @@ describe("the reviewers' dashboard in a real browser", () => {
       expect(await alert.textContent()).toContain("Đã xác nhận");
       await page.screenshot({ path: `${ARTIFACTS}/province-1280.png`, fullPage: true });
       await alert.getByLabel("Ghi chú").fill("Đã kiểm soát chi phí");
-      await alert.getByRole("button", { name: "Đã xử lý" }).click();
+      await alert.getByRole("button", { name: "Đóng cảnh báo" }).click();
       await page.waitForLoadState("load");
       expect(await alert.count()).toBe(0);
       expect(await page.locator("tr[data-alert]").count()).toBe(1);
@@ -151,13 +151,13 @@ describe("the reviewers' dashboard in a real browser", () => {
 
       // The province page projects the year end: received, not yet received, rest of the year, against the estimate.
       await page.goto(`${base}/dashboard/provinces/01?year=2026`);
-      expect(await page.locator("figure svg.chart > rect").count()).toBe(3);
-      expect(await page.locator("figure figcaption").textContent()).toContain("Đã nhận: 900.000 ₫");
+      expect(await page.locator("#projection svg.chart > rect").count()).toBe(3);
+      expect(await page.locator("#projection figcaption").textContent()).toContain("Đã nhận: 900.000 đ");
 
       // The inspection reports are tables sorted by any column, without JavaScript.
       await page.goto(`${base}/dashboard/reports/late?year=2026`);
       expect(await page.locator("tbody tr").count()).toBe(1);
-      await page.getByRole("link", { name: "Số hồ sơ" }).click();
+      await page.getByRole("link", { name: "Số hồ sơ", exact: true }).click();
       expect(page.url()).toContain("sort=claims");
       expect(await page.locator("th[aria-sort='descending']").textContent()).toContain("Số hồ sơ");
       await page.goto(`${base}/dashboard/reports/outliers?year=2026`);
@@ -193,14 +193,14 @@ describe("the reviewers' dashboard in a real browser", () => {
     // The chart: drugs 600,000 and supplies 300,000, nothing last year.
     const costs = page.locator("#costs");
     expect(await costs.locator("svg.chart g[data-category]").count()).toBe(2);
-    expect(await costs.locator("svg.chart g[data-category='drugs']").textContent()).toContain("600.000 ₫");
+    expect(await costs.locator("svg.chart g[data-category='drugs']").textContent()).toContain("600.000 đ");
     expect(await costs.locator("tr[data-item='40.17']").first().textContent()).toContain("Paracetamol");
     await page.screenshot({ path: `${ARTIFACTS}/province-costs-1280.png`, fullPage: true });
 
     await costs.getByRole("link", { name: "Xem tất cả" }).first().click();
     await page.waitForURL(/\/dashboard\/items\?province=01&kind=drug/);
     expect(await page.locator("tr[data-item]").count()).toBe(1);
-    expect(await page.locator("tr[data-item='40.17']").textContent()).toContain("2.000 ₫");
+    expect(await page.locator("tr[data-item='40.17']").textContent()).toContain("2.000 đ");
     await page.getByRole("link", { name: "Số lượng" }).click();
     expect(page.url()).toContain("sort=quantity");
 
@@ -209,7 +209,7 @@ describe("the reviewers' dashboard in a real browser", () => {
     const file = await download;
     const text = await readFile((await file.path())!, "utf8");
     expect(text.startsWith("\uFEFFLoại,Mã,Tên")).toBe(true);
-    expect(text).toContain("\r\ndrug,40.17,Paracetamol,600000,600000,300,3,1,2000,");
+    expect(text).toContain("\r\nThuốc,40.17,Paracetamol,600000,600000,300,3,1,2000,");
 
     // The facility's own page, from the province's top facilities.
     await page.goto(`${base}/dashboard/provinces/01?year=2026`);
@@ -235,7 +235,7 @@ describe("the reviewers' dashboard in a real browser", () => {
     expect(page.url()).toBe(`${base}/dashboard`);
     // National staff see every province, the ones over 85% first.
     const provinces = await page
-      .locator("tr[data-province]")
+      .locator("tbody tr[data-province]")
       .evaluateAll((rows) => rows.map((r) => r.getAttribute("data-province")));
     expect(provinces).toEqual(["01", "79"]);
     await context.close();

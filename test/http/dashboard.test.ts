@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DASHBOARD_ROUTES } from "../support/access-matrix.ts";
+import { xlsxText } from "../support/xlsx.ts";
 import { claim } from "../support/claims.ts";
 import { seedReference, useTestApp, type TestContext } from "../support/harness.ts";
 
@@ -63,7 +64,7 @@ describe("dashboard pages", () => {
     const overview = await (await page(t, "/dashboard?year=2026", cookie)).text();
     expect(overview).toContain('data-province="01"');
     expect(overview).not.toContain('data-province="79"');
-    expect(overview).toContain("900.000 ₫");
+    expect(overview).toContain("900.000 đ");
     expect((await page(t, "/dashboard/provinces/01?year=2026", cookie)).status).toBe(200);
     expect((await page(t, "/dashboard/provinces/79?year=2026", cookie)).status).toBe(404);
     const alerts = await (await page(t, "/dashboard/alerts?province=79", cookie)).text();
@@ -112,7 +113,7 @@ describe("dashboard pages", () => {
 
     const province = await (await page(t, "/dashboard/provinces/01?year=2026", cookie)).text();
     expect(province).toContain('data-category="drugs"');
-    expect(province).toContain("600.000 ₫ (+200,00%)");
+    expect(province).toContain("600.000 đ (+200,00%)");
     expect(province).toContain('data-item="40.17"');
     expect(province).toContain('href="/dashboard/items?province=01&amp;kind=drug&amp;year=2026"');
     expect(province).toContain('href="/dashboard/facilities/01001?year=2026"');
@@ -129,12 +130,21 @@ describe("dashboard pages", () => {
     const costsCsv = await page(t, "/dashboard/provinces/01/costs.csv?year=2026", cookie);
     expect(costsCsv.headers.get("content-type")).toBe("text/csv; charset=utf-8");
     expect((await costsCsv.text()).split("\r\n").slice(0, 3)).toEqual([
-      "Mã nhóm,Nhóm chi phí,Loại,Đã chi,Tỷ trọng,Cùng kỳ năm trước,Thay đổi",
-      "4,Thuốc,drugs,600000,0.8696,200000,2.0000",
-      "10,Vật tư y tế,supplies,90000,0.1304,0,",
+      "Mã nhóm,Nhóm chi phí,Loại chi phí,Chi phí BHYT,Tỷ trọng,Cùng kỳ năm trước,Thay đổi",
+      "4,Thuốc,Thuốc,600000,0.8696,200000,2.0000",
+      "10,Vật tư y tế,Vật tư y tế,90000,0.1304,0,",
     ]);
     const itemsCsv = await (await page(t, "/dashboard/items.csv?province=01&year=2026", cookie)).text();
-    expect(itemsCsv).toContain("\r\nsupply,N03.05.070,N03.05.070 name,90000,90000,2,1,1,45000,");
+    expect(itemsCsv).toContain("\r\nVật tư y tế,N03.05.070,N03.05.070 name,90000,90000,2,1,1,45000,");
+    // The same table as an Excel workbook: a zip whose sheet holds the same header.
+    const costsXlsx = await page(t, "/dashboard/provinces/01/costs.xlsx?year=2026", cookie);
+    expect(costsXlsx.headers.get("content-type")).toBe(
+      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    );
+    const sheet = await xlsxText(await costsXlsx.arrayBuffer());
+    expect(sheet).toContain("Nhóm chi phí");
+    expect(sheet).toContain("600000");
+    expect((await page(t, "/dashboard/provinces/79/costs.xlsx?year=2026", cookie)).status).toBe(404);
     expect((await page(t, "/dashboard/provinces/79/costs.csv?year=2026", cookie)).status).toBe(404);
   });
 
@@ -148,10 +158,18 @@ describe("dashboard pages", () => {
     expect(en).toContain("mean claimed insurance amount per claim");
   });
 
-  it("a facility key may not use the dashboard; a revoked key's session ends; a tampered cookie is no session", async () => {
+  it("a facility key sees its own workplace and no reviewer page; a revoked key's session ends; a tampered cookie is no session", async () => {
     const k = await story(t);
     const facilityCookie = await signIn(t, k.facility);
-    expect((await page(t, "/dashboard", facilityCookie)).status).toBe(403);
+    const workplace = await page(t, "/dashboard", facilityCookie);
+    expect(workplace.status).toBe(200);
+    expect(await workplace.text()).toContain('href="/dashboard/batches"');
+    const refused = await page(t, "/dashboard/provinces/01?year=2026", facilityCookie);
+    expect(refused.status).toBe(403);
+    const refusedPage = await refused.text();
+    expect(refusedPage).toContain("Trang này không thuộc phạm vi");
+    // Its way back leads to its workplace, not to the page that refused it.
+    expect(refusedPage).toContain('<a href="/dashboard">');
 
     const cookie = await signIn(t, k.hanoi);
     const tampered = cookie.replace(/=([^.]+)/, "=x$1");
@@ -184,7 +202,7 @@ describe("dashboard pages", () => {
 
     const done = await post({ action: "acknowledge", note: "Đã họp", _csrf: csrf, back: "https://evil.example/" });
     expect(done.status).toBe(303);
-    expect(done.headers.get("location")).toBe("/dashboard");
+    expect(done.headers.get("location")).toBe("/dashboard?done=acknowledge");
     const alert = (await t.json("GET", "/v1/alerts?province=01")).body.data.find((a: { id: string }) => a.id === id);
     expect(alert).toMatchObject({ status: "acknowledged", notes: [expect.objectContaining({ note: "Đã họp" })] });
     expect(await t.db.prisma.auditLog.count({ where: { entityId: id } })).toBe(1);

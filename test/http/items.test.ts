@@ -165,8 +165,8 @@ describe("the top items, from the claims' lines", () => {
     const rows = csvRows(await res.text());
     expect(rows[0]!.slice(0, 4)).toEqual(["Loại", "Mã", "Tên", "Thành tiền"]);
     expect(rows.slice(1).map((row) => row.slice(0, 9))).toEqual([
-      ["supply", "N03.05.070", "Kim luồn tĩnh mạch", "50000", "50000", "1", "1", "1", "50000"],
-      ["drug", "40.17", "Paracetamol 500mg", "37000", "32000", "22", "4", "3", "1681.818"],
+      ["Vật tư y tế", "N03.05.070", "Kim luồn tĩnh mạch", "50000", "50000", "1", "1", "1", "50000"],
+      ["Thuốc", "40.17", "Paracetamol 500mg", "37000", "32000", "22", "4", "3", "1681.818"],
     ]);
   });
 

@@ -58,6 +58,7 @@ describe("usage of every province", () => {
           elapsedRatio: "0.5000",
           projectedRatio: "0.9000",
           openAlerts: 0,
+          acknowledgedAlerts: 0,
           // The same months (January to July) of 2025.
           previousYear: { year: 2025, through: 7, spent: "0", ratio: "0.0000", change: null },
         },
@@ -71,6 +72,7 @@ describe("usage of every province", () => {
           elapsedRatio: "0.5000",
           projectedRatio: "0.5000",
           openAlerts: 0,
+          acknowledgedAlerts: 0,
           // The same months (January to July) of 2025.
           previousYear: { year: 2025, through: 7, spent: "0", ratio: null, change: null },
         },
@@ -84,6 +86,7 @@ describe("usage of every province", () => {
           elapsedRatio: "0.5000",
           projectedRatio: "0.0000",
           openAlerts: 0,
+          acknowledgedAlerts: 0,
           // The same months (January to July) of 2025.
           previousYear: { year: 2025, through: 7, spent: "120000", ratio: null, change: "-1.0000" },
         },
@@ -97,6 +100,7 @@ describe("usage of every province", () => {
           elapsedRatio: "0.5000",
           projectedRatio: null,
           openAlerts: 0,
+          acknowledgedAlerts: 0,
           // The same months (January to July) of 2025.
           previousYear: { year: 2025, through: 7, spent: "0", ratio: null, change: null },
         },
@@ -151,7 +155,7 @@ describe("usage of every province", () => {
       (await t.json("GET", "/v1/usage?year=2026")).body.provinces.find((p: any) => p.provinceCode === "79");
     expect(await usage79()).toMatchObject({ ratio: "0.8500", projectedRatio: "1.7000", openAlerts: 2 });
     await t.json("POST", `/v1/alerts/${alerts[0].id}/acknowledge`, { body: { note: "seen" } });
-    expect((await usage79()).openAlerts).toBe(2);
+    expect(await usage79()).toMatchObject({ openAlerts: 2, acknowledgedAlerts: 1 });
     await t.json("POST", `/v1/alerts/${alerts[0].id}/resolve`, { body: { note: "done" } });
     expect((await usage79()).openAlerts).toBe(1);
     expect((await t.json("GET", "/v1/usage?year=2026")).body.provinces[0].provinceCode).toBe("79");
@@ -175,6 +179,7 @@ describe("usage of every province", () => {
         elapsedRatio: "0.5000",
         projectedRatio: null,
         openAlerts: 0,
+        acknowledgedAlerts: 0,
         previousYear: { year: 2025, through: 7, spent: "0", ratio: null, change: null },
       },
     ]);
@@ -204,6 +209,7 @@ describe("usage of one province", () => {
       elapsedRatio: "0.5000",
       projectedRatio: "0.9000",
       openAlerts: 0,
+      acknowledgedAlerts: 0,
       previousYear: { year: 2025, through: 7, spent: "0", ratio: "0.0000", change: null },
       byFacility: [
         // 300,000 / 450,000.50 = 0.666665926.. ; 150,000.50 / 450,000.50 = 0.333334073..

@@ -123,7 +123,9 @@ describe("hostile envelopes are refused whole", () => {
     const episodes: RawEpisode[] = [];
     const err = await refusal(fixtureBytes(name), { onEpisode: (e) => void episodes.push(e) });
     expect(err).toMatchObject({ status, code });
-    expect(err.errors?.[0]).toEqual({ path: expect.any(String), code, message: expect.any(String) });
+    // The params carry the specifics the Vietnamese message is made from; the response leaves them out.
+    const { params: _params, ...shown } = err.errors?.[0] ?? {};
+    expect(shown).toEqual({ path: expect.any(String), code, message: expect.any(String) });
     expect(episodes).toEqual([]);
   });
 

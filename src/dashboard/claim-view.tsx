@@ -1,0 +1,268 @@
+/** @jsxImportSource hono/jsx */
+import type { Child } from "hono/jsx";
+import type { claimDetail } from "../claims/read.ts";
+import { decimal, money, vnTime } from "./format.ts";
+import type { Lang, Words } from "./i18n.ts";
+import { HeadRow } from "./pages.tsx";
+
+export type ClaimDetailView = NonNullable<Awaited<ReturnType<typeof claimDetail>>>;
+
+/** What a posted form left: the values typed (kept on a refusal), the refusal, or what was done. */
+export interface FormState {
+  values?: Record<string, string>;
+  error?: { message: string; fields: Record<string, string> };
+  status?: 409 | 422;
+  done?: "decided" | "document" | undefined;
+}
+
+const named = (words: Readonly<Record<string, string>>, codes: readonly string[]) =>
+  codes.length ? codes.map((code) => words[code] ?? code).join(", ") : "—";
+
+/** The claim's facts, side by side. */
+function Facts({ w: words, lang, claim }: { w: Words; lang: Lang; claim: ClaimDetailView }) {
+  const facts: [string, string][] = [
+    [words.facility, claim.facilityCode],
+    [words.province, claim.provinceCode],
+    [words.visitType, words.visitTypes[claim.visitType as keyof Words["visitTypes"]] ?? claim.visitType],
+    [words.status, `${words.claimStatuses[claim.status]}${claim.stuck ? ` · ${words.stuck}` : ""}`],
+    [words.admittedAt, vnTime(claim.admittedAt)],
+    [words.dischargedAt, vnTime(claim.dischargedAt)],
+    [words.receivedAt, vnTime(claim.receivedAt)],
+    [words.patient, `${claim.patient.name ?? "—"} · ${claim.patient.cardNumber ?? "—"}`],
+    [words.diagnosis, [claim.diagnosis.primary, ...claim.diagnosis.secondary].join(", ")],
+    [words.total, money(claim.amounts.total, lang)],
+    [words.insurance, money(claim.amounts.insurance, lang)],
+    [words.approved, claim.amounts.approved === null ? "—" : money(claim.amounts.approved, lang)],
+    [words.missingDocuments, named(words.documentTypes, claim.missingDocuments)],
+    [words.flags, named(words.flagNames, claim.flags)],
+  ];
+  return (
+    <dl class="facts">
+      {facts.map(([term, value]) => (
+        <div>
+          <dt>{term}</dt>
+          <dd>{value}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+function Lines({ w: words, lang, claim }: { w: Words; lang: Lang; claim: ClaimDetailView }) {
+  if (!claim.lines.length) return <p>{words.none}</p>;
+  return (
+    <div class="table-wrap">
+      <table>
+        <HeadRow
+          cells={[
+            [words.costGroup],
+            [words.item],
+            [words.quantity, "num"],
+            [words.unitPrice, "num"],
+            [words.amount, "num"],
+            [words.insurance, "num"],
+            [words.orderedAt],
+          ]}
+        />
+        <tbody>
+          {claim.lines.map((line) => (
+            <tr>
+              <td>{`${words.itemKinds[line.kind]} · ${line.costGroup}`}</td>
+              <td>{`${line.itemCode} · ${line.name ?? ""}`}</td>
+              <td class="num">{decimal(line.quantity, 3, lang).replace(/[,.]?0+$/, "")}</td>
+              <td class="num">{money(line.unitPrice, lang)}</td>
+              <td class="num">{money(line.amount, lang)}</td>
+              <td class="num">{money(line.insurance, lang)}</td>
+              <td>{vnTime(line.orderedAt)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/** What happened to the claim: earlier versions, moves by mergers, the decision and who took it. */
+function History(props: { w: Words; lang: Lang; claim: ClaimDetailView; keyNames: Map<string, string> }) {
+  const { w: words, claim } = props;
+  const describe = (entry: ClaimDetailView["history"][number]) => {
+    const data = (entry.data ?? {}) as Record<string, unknown>;
+    if (entry.kind === "decision") {
+      const outcome = words.claimStatuses[data.outcome as "approved"] ?? String(data.outcome);
+      const amount = typeof data.approvedAmount === "string" ? ` ${money(data.approvedAmount, props.lang)}` : "";
+      const author = props.keyNames.get(String(data.decidedBy)) ?? "—";
+      return `${outcome}${amount} · ${String(data.reason ?? "")} · ${words.by} ${author}`;
+    }
+    if (entry.kind === "province") return `${String(data.from)} → ${String(data.to)}`;
+    return `v${entry.version}`;
+  };
+  const kindOf = (kind: string) => words.historyKinds[kind as "version"] ?? kind;
+  if (!claim.history.length) return <p>{words.none}</p>;
+  return (
+    <ul class="history">
+      {claim.history.map((entry) => (
+        <li>{`${vnTime(entry.at)} · ${kindOf(entry.kind)} · ${describe(entry)}`}</li>
+      ))}
+    </ul>
+  );
+}
+
+/** The claim page: its facts, what was done, the form its reader may act with, documents, lines and history. */
+export function ClaimView(props: {
+  w: Words;
+  lang: Lang;
+  claim: ClaimDetailView;
+  keyNames: Map<string, string>;
+  done?: FormState["done"];
+  children?: Child;
+}) {
+  const { w: words, lang, claim } = props;
+  return (
+    <>
+      <h1>{`${words.claim} ${claim.claimId} · ${claim.facilityCode}`}</h1>
+      {props.done ? (
+        <p class="notice" role="status">
+          {props.done === "decided" ? words.decided : words.documentRecorded}
+        </p>
+      ) : null}
+      <Facts w={words} lang={lang} claim={claim} />
+      {props.children}
+      {claim.warnings.length ? (
+        <>
+          <h2>{words.warnings}</h2>
+          <ul>
+            {claim.warnings.map((warning) => (
+              <li>{`${warning.path}: ${warning.message}`}</li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+      <h2>{words.documents}</h2>
+      {claim.documents.length ? (
+        <ul>
+          {claim.documents.map((doc) => (
+            <li>{`${words.documentTypes[doc.type] ?? doc.type} · ${doc.reference} · ${vnTime(doc.receivedAt)}`}</li>
+          ))}
+        </ul>
+      ) : (
+        <p>{words.none}</p>
+      )}
+      <h2>{words.lines}</h2>
+      <Lines w={words} lang={lang} claim={claim} />
+      <h2>{words.history}</h2>
+      <History w={words} lang={lang} claim={claim} keyNames={props.keyNames} />
+    </>
+  );
+}
+
+/** A refusal beside the form, and each field's message by its field. */
+function FormError({ form }: { form: FormState }) {
+  return form.error ? (
+    <p class="error" role="alert">
+      {form.error.message}
+    </p>
+  ) : null;
+}
+
+const fieldError = (form: FormState, name: string) =>
+  form.error?.fields[name] ? (
+    <span class="field-error" id={`${name}-error`}>
+      {form.error.fields[name]}
+    </span>
+  ) : null;
+
+/** Approve with an amount (empty: the whole claimed) or deny, with the reason the decision is recorded with. */
+export function DecisionForm(props: {
+  w: Words;
+  lang: Lang;
+  action: string;
+  csrf: string;
+  claim: ClaimDetailView;
+  form: FormState;
+}) {
+  const { w: words, form } = props;
+  const values = form.values ?? {};
+  const canApprove = props.claim.status === "accepted";
+  return (
+    <section class="card" aria-labelledby="decision-title">
+      <h2 id="decision-title">{words.decision}</h2>
+      <FormError form={form} />
+      <form method="post" action={props.action} class="stack">
+        <input type="hidden" name="_csrf" value={props.csrf} />
+        <label for="approvedAmount">
+          {`${words.approved} (${words.insurance}: ${money(props.claim.amounts.insurance, props.lang)})`}
+          <input
+            id="approvedAmount"
+            name="approvedAmount"
+            inputmode="decimal"
+            value={values.approvedAmount ?? ""}
+            aria-describedby="approvedAmount-help"
+            disabled={!canApprove}
+          />
+          <span id="approvedAmount-help" class="muted">
+            {canApprove ? words.approvedAmountHelp : words.cannotApprovePending}
+          </span>
+          {fieldError(form, "approvedAmount")}
+        </label>
+        <label for="reason">
+          {words.reason}
+          <textarea id="reason" name="reason" required maxlength={2000} rows={3}>
+            {values.reason ?? ""}
+          </textarea>
+          {fieldError(form, "reason")}
+        </label>
+        <div class="actions">
+          {canApprove ? (
+            <button class="primary" type="submit" name="outcome" value="approved">
+              {words.approve}
+            </button>
+          ) : null}
+          <button class="danger" type="submit" name="outcome" value="denied">
+            {words.deny}
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}
+
+/** A hospital records a document the claim is waiting for. */
+export function DocumentForm(props: {
+  w: Words;
+  action: string;
+  csrf: string;
+  claim: ClaimDetailView;
+  form: FormState;
+}) {
+  const { w: words, form, claim } = props;
+  const values = form.values ?? {};
+  return (
+    <section class="card" aria-labelledby="document-title">
+      <h2 id="document-title">{words.recordDocument}</h2>
+      <FormError form={form} />
+      <form method="post" action={props.action} class="stack">
+        <input type="hidden" name="_csrf" value={props.csrf} />
+        <label for="type">
+          {words.documentType}
+          <select id="type" name="type">
+            {claim.missingDocuments.map((type) => (
+              <option value={type} selected={values.type === type}>
+                {words.documentTypes[type] ?? type}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label for="reference">
+          {words.reference}
+          <input id="reference" name="reference" required maxlength={200} value={values.reference ?? ""} />
+          {fieldError(form, "reference")}
+        </label>
+        <div class="actions">
+          <button class="primary" type="submit">
+            {words.recordDocument}
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}

@@ -1,0 +1,139 @@
+import { describe, expect, it } from "vitest";
+import { claim } from "../support/claims.ts";
+import { xlsxText } from "../support/xlsx.ts";
+import { seedReference, useTestApp, type TestContext } from "../support/harness.ts";
+
+const t = useTestApp();
+
+async function signIn(ctx: TestContext, key: string): Promise<string> {
+  const res = await ctx.app.request("/dashboard/login", { method: "POST", body: new URLSearchParams({ key }) });
+  expect(res.status).toBe(303);
+  return (res.headers.get("set-cookie") ?? "").split(";")[0]!;
+}
+
+const get = (ctx: TestContext, path: string, cookie: string) => ctx.app.request(path, { headers: { cookie } });
+
+/** Posts a claim page's form with the session's token (read from the page, as a browser would). */
+async function post(ctx: TestContext, cookie: string, path: string, fields: Record<string, string>) {
+  const html = await (await get(ctx, path.replace(/\/(decision|documents)$/, ""), cookie)).text();
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? "none";
+  return ctx.app.request(path, {
+    method: "POST",
+    headers: { cookie },
+    body: new URLSearchParams({ ...fields, _csrf: csrf }),
+  });
+}
+
+/** Facility 01001 (Hà Nội) sends an outpatient claim and an inpatient stay missing its discharge paper. */
+async function story(ctx: TestContext) {
+  await seedReference(ctx);
+  const facility = await ctx.key("facility", "01001");
+  const stay = claim(
+    {
+      claimId: "STAY",
+      visitType: "inpatient",
+      admittedAt: "2026-06-10T08:00:00+07:00",
+      patient: { cardNumber: "DN4013000000001" },
+    },
+    2,
+  );
+  await ctx.json("POST", "/v1/batches", {
+    key: facility,
+    body: { batchId: "b1", claims: [claim({ claimId: "OUT" }), stay] },
+  });
+  return {
+    facility,
+    otherFacility: await ctx.key("facility", "79001"),
+    hanoi: await ctx.key("province", "01"),
+    hcmc: await ctx.key("province", "79"),
+  };
+}
+
+const claimOf = async (ctx: TestContext, claimId: string) =>
+  (await ctx.json("GET", `/v1/claims/01001/${claimId}`)).body;
+
+describe("deciding and documenting from the dashboard", () => {
+  it("a province's reviewer decides its claims through the one decision path; others see nothing to act on", async () => {
+    const k = await story(t);
+    const hanoi = await signIn(t, k.hanoi);
+    const refused = await post(t, hanoi, "/dashboard/claims/01001/OUT/decision", {
+      outcome: "approved",
+      approvedAmount: "999.999",
+      reason: "ok",
+    });
+    expect(refused.status).toBe(422);
+    expect(await refused.text()).toContain("280.000 đ");
+    expect((await claimOf(t, "OUT")).status).toBe("accepted");
+
+    const done = await post(t, hanoi, "/dashboard/claims/01001/OUT/decision", {
+      outcome: "approved",
+      approvedAmount: "200.000,50",
+      reason: "ok",
+    });
+    expect(done.status).toBe(303);
+    expect(done.headers.get("location")).toBe("/dashboard/claims/01001/OUT?done=decided");
+    expect(await claimOf(t, "OUT")).toMatchObject({ status: "approved", amounts: { approved: "200000.50" } });
+    // The audit log and the history say who decided; the spending moved by the approval's difference.
+    expect(await t.db.prisma.auditLog.count({ where: { entityId: "01001/OUT" } })).toBe(1);
+
+    // Another province's reviewer cannot see the claim, nor post to it with their own valid token.
+    const hcmc = await signIn(t, k.hcmc);
+    expect((await get(t, "/dashboard/claims/01001/STAY", hcmc)).status).toBe(404);
+    const html = await (await get(t, "/dashboard/claims", hcmc)).text();
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(html)![1]!;
+    const foreign = await t.app.request("/dashboard/claims/01001/STAY/decision", {
+      method: "POST",
+      headers: { cookie: hcmc },
+      body: new URLSearchParams({ outcome: "denied", reason: "x", _csrf: csrf }),
+    });
+    expect(foreign.status).toBe(404);
+    expect((await claimOf(t, "STAY")).status).toBe("pending_documentation");
+
+    // Each table of the province page downloads by its name; the backlog's age buckets are all listed, empty or not.
+    const ages = await (await get(t, "/dashboard/provinces/01?year=2026&table=backlog-ages&format=csv", hanoi)).text();
+    expect(ages.split("\r\n").slice(0, 2)).toEqual(["Thời gian chờ,Số hồ sơ,Số tiền", "0–30 ngày,0,0"]);
+    const facilities = await get(t, "/dashboard/provinces/01?year=2026&table=facilities&format=xlsx", hanoi);
+    expect(await xlsxText(await facilities.arrayBuffer())).toContain("Chi phí BHYT");
+    expect((await get(t, "/dashboard/provinces/01?year=2026&table=nope&format=csv", hanoi)).status).toBe(404);
+
+    // A hospital cannot decide its own claims.
+    const hospital = await signIn(t, k.facility);
+    const own = await t.app.request("/dashboard/claims/01001/STAY/decision", {
+      method: "POST",
+      headers: { cookie: hospital },
+      body: new URLSearchParams({ outcome: "approved", reason: "x", _csrf: csrf }),
+    });
+    expect(own.status).toBe(403);
+  });
+
+  it("a hospital records a missing document for its own claim only, and sees its rejections in Vietnamese", async () => {
+    const k = await story(t);
+    const hospital = await signIn(t, k.facility);
+    const blank = await post(t, hospital, "/dashboard/claims/01001/STAY/documents", {
+      type: "discharge_paper",
+      reference: " ",
+    });
+    expect(blank.status).toBe(422);
+    const recorded = await post(t, hospital, "/dashboard/claims/01001/STAY/documents", {
+      type: "discharge_paper",
+      reference: "GRV-1",
+    });
+    expect(recorded.status).toBe(303);
+    expect((await claimOf(t, "STAY")).status).toBe("accepted");
+
+    const other = await signIn(t, k.otherFacility);
+    expect((await get(t, "/dashboard/claims/01001/OUT", other)).status).toBe(404);
+    expect((await get(t, "/dashboard/batches/b1", other)).status).toBe(404);
+
+    await t.json("POST", "/v1/batches", {
+      key: k.facility,
+      body: { batchId: "b2", claims: [claim({ claimId: "BAD", patient: { cardNumber: "XX" } })] },
+    });
+    const rejections = await (await get(t, "/dashboard/batches/b2", hospital)).text();
+    expect(rejections).toContain("claims[0].patient.cardNumber");
+    expect(rejections).not.toContain("must be");
+    const csv = await (await get(t, "/dashboard/batches/b2?format=csv", hospital)).text();
+    // (Response.text() drops the byte-order mark.)
+    expect(csv.split("\r\n")[0]).toBe("#,Mã hồ sơ (MA_LK),Trường dữ liệu,Nội dung,Mã lỗi");
+  });
+});
