@@ -8,7 +8,7 @@ import { usageOverview } from "../usage/overview.ts";
 import { count, percent, vnTime } from "./format.ts";
 import type { Lang, Words } from "./i18n.ts";
 import { checkCsrf, type Ctx, type Kit, page, type Page, render, safeBack } from "./kit.tsx";
-import { HeadRow } from "./pages.tsx";
+import { Choice, HeadRow } from "./pages.tsx";
 import { problemMessage } from "./problems.ts";
 import { type Column, Downloads, exportFormat, exportTable } from "./tables.tsx";
 
@@ -175,21 +175,6 @@ async function provinceChoices(kit: Kit, caller: Caller) {
 
 type Filters = ReturnType<typeof alertFilters>;
 
-function Select(props: { id: string; label: string; any: string; value?: string | undefined; options: string[][] }) {
-  return (
-    <label for={props.id}>
-      {props.label}
-      <select id={props.id} name={props.id.slice(2)}>
-        <option value="">{props.any}</option>
-        {props.options.map(([value, text]) => (
-          <option value={value} selected={props.value === value}>
-            {text}
-          </option>
-        ))}
-      </select>
-    </label>
-  );
-}
 
 /** The alert list's filters, as a GET form: every choice from a list. */
 function AlertFilterForm(props: {
@@ -202,31 +187,35 @@ function AlertFilterForm(props: {
   const years = Array.from({ length: 6 }, (_, index) => String(props.thisYear + 1 - index));
   return (
     <form class="filters" method="get" action="/dashboard/alerts">
-      <Select
+      <Choice
         id="f-status"
+        name="status"
         label={words.status}
-        any={words.all}
+        anyLabel={words.all}
         value={filters.status}
         options={STATUSES.map((status) => [status, words.statuses[status]])}
       />
-      <Select
+      <Choice
         id="f-kind"
+        name="kind"
         label={words.kind}
-        any={words.all}
+        anyLabel={words.all}
         value={filters.kind}
         options={KINDS.map((kind) => [kind, words.kinds[kind]])}
       />
-      <Select
+      <Choice
         id="f-province"
+        name="province"
         label={words.province}
-        any={words.all}
+        anyLabel={words.all}
         value={filters.province}
         options={props.provinces.map((province) => [province.code, `${province.code} ${province.name}`])}
       />
-      <Select
+      <Choice
         id="f-year"
+        name="year"
         label={words.year}
-        any={words.all}
+        anyLabel={words.all}
         value={filters.year ? String(filters.year) : undefined}
         options={years.map((year) => [year, year])}
       />

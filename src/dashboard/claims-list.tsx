@@ -5,6 +5,7 @@ import { CLAIM_STATUSES } from "../domain/claim-status.ts";
 import { CLAIM_FLAGS } from "../domain/flags.ts";
 import { money, vnDate } from "./format.ts";
 import type { Lang, Words } from "./i18n.ts";
+import { Choice } from "./pages.tsx";
 import { type Column, DataTable, Downloads } from "./tables.tsx";
 
 export type ClaimRow = ReturnType<typeof claimSummary>;
@@ -65,27 +66,6 @@ export function claimColumns(words: Words, lang: Lang): Column<ClaimRow>[] {
   ];
 }
 
-function Choice(props: {
-  id: string;
-  label: string;
-  value: string | undefined;
-  anyLabel: string;
-  options: [string, string][];
-}) {
-  return (
-    <label for={props.id}>
-      {props.label}
-      <select id={props.id} name={props.id}>
-        <option value="">{props.anyLabel}</option>
-        {props.options.map(([value, text]) => (
-          <option value={value} selected={props.value === value}>
-            {text}
-          </option>
-        ))}
-      </select>
-    </label>
-  );
-}
 
 /** The filters on a claim's state: status, stuck, missing document, flag. */
 function ClaimChoices(props: { w: Words; filter: ClaimFilter; documentTypes: readonly string[] }) {

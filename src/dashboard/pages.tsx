@@ -245,6 +245,30 @@ export function ScopePicker(props: {
   );
 }
 
+/** A filter picked from a list, "any" first; its field is named `name` (default: its id). */
+export function Choice(props: {
+  id: string;
+  name?: string;
+  label: string;
+  value: string | undefined;
+  anyLabel: string;
+  options: [string, string][];
+}) {
+  return (
+    <label for={props.id}>
+      {props.label}
+      <select id={props.id} name={props.name ?? props.id}>
+        <option value="">{props.anyLabel}</option>
+        {props.options.map(([value, text]) => (
+          <option value={value} selected={props.value === value}>
+            {text}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
 /** When the figures were read, as the page's first line. */
 export const AsOf = ({ w: words, at }: { w: Words; at: string | Date }) => (
   <p class="muted as-of">{`${words.asOf} ${vnTime(at)}`}</p>

@@ -1,52 +1,27 @@
-import { serve } from "@hono/node-server";
-import { mkdirSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import type { AddressInfo } from "node:net";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApp } from "../../src/app.ts";
 import { ManualClock } from "../../src/clock.ts";
-import type { Database } from "../../src/db/client.ts";
-import { registerBootstrapKey } from "../../src/keys/service.ts";
-import { memoryLogger } from "../../src/logger.ts";
-import { readDocsAssets } from "../../src/ops/docs-node.ts";
-import { defaultRules } from "../../src/rules/schema.ts";
-import { launchBrowser } from "../support/browser.ts";
 import { claim } from "../support/claims.ts";
-import { openTestDatabase } from "../support/database.ts";
+import { type App, api as callApi, ARTIFACTS, startE2e } from "../support/e2e-server.ts";
 
 const CENTRAL = "e2e-central-key-0123456789";
-const ARTIFACTS = "test-artifacts";
 
-let db: Database;
-let server: ReturnType<typeof serve>;
 let base: string;
 let browser: Browser;
+let close: (() => Promise<void>) | undefined;
 let reviewerKey: string;
 
-async function api(app: ReturnType<typeof createApp>, method: string, path: string, body?: unknown, key = CENTRAL) {
-  const res = await app.request(path, {
-    method,
-    headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-  return res.json() as Promise<any>;
-}
+const api = (app: App, method: string, path: string, body?: unknown, key = CENTRAL) =>
+  callApi(app, key, method, path, body);
 
 beforeAll(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  db = await openTestDatabase("pglite");
-  const deps = {
-    db,
-    clock: new ManualClock(new Date("2026-06-15T03:00:00Z")),
-    rules: defaultRules(),
-    logger: memoryLogger(),
-    docsAssets: readDocsAssets(),
-  };
-  await registerBootstrapKey(deps, CENTRAL);
-  const app = createApp(deps);
+  ({ base, browser, close } = await startE2e(new ManualClock(new Date("2026-06-15T03:00:00Z")), CENTRAL, story));
+}, 120_000);
 
+afterAll(() => close?.());
+
+async function story(app: App) {
   // First, the national agency sets up two provinces; Hà Nội has spent 90% of a small estimate.
   await api(app, "PUT", "/v1/provinces/01", { name: "Hà Nội" });
   await api(app, "PUT", "/v1/provinces/79", { name: "Hồ Chí Minh" });
@@ -80,18 +55,7 @@ beforeAll(async () => {
   await api(app, "POST", "/v1/batches", { batchId: "e2e", claims: many(2, "250000") }, choRay);
   // A claim that waits for its discharge paper, so the backlog has something once marked.
   reviewerKey = (await api(app, "POST", "/v1/keys", { role: "province", scope: "01", name: "Sở Y tế Hà Nội" })).key;
-
-  server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" });
-  await new Promise((r) => server.once("listening", r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await launchBrowser();
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await new Promise((r) => server?.close(r));
-  await db?.close();
-});
+}
 
 async function signIn(page: Page, key: string) {
   await page.goto(`${base}/dashboard`);

@@ -1,42 +1,22 @@
-import { serve } from "@hono/node-server";
-import { mkdirSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
-import type { AddressInfo } from "node:net";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApp } from "../../src/app.ts";
 import { ManualClock } from "../../src/clock.ts";
-import type { Database } from "../../src/db/client.ts";
-import { registerBootstrapKey } from "../../src/keys/service.ts";
-import { memoryLogger } from "../../src/logger.ts";
-import { readDocsAssets } from "../../src/ops/docs-node.ts";
-import { defaultRules } from "../../src/rules/schema.ts";
-import { launchBrowser } from "../support/browser.ts";
 import { claim } from "../support/claims.ts";
-import { openTestDatabase } from "../support/database.ts";
+import { type App, api as callApi, ARTIFACTS, startE2e } from "../support/e2e-server.ts";
 import { xlsxText } from "../support/xlsx.ts";
 
 const CENTRAL = "e2e-workplaces-central-0123456789";
-const ARTIFACTS = "test-artifacts";
 const AXE = await readFile(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
-let db: Database;
-let server: ReturnType<typeof serve>;
 let base: string;
 let browser: Browser;
+let close: (() => Promise<void>) | undefined;
 const keys = { reviewer: "", hospital: "" };
 
-type App = ReturnType<typeof createApp>;
-async function api(app: App, method: string, path: string, body?: unknown, key = CENTRAL) {
-  const res = await app.request(path, {
-    method,
-    headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-  return res.json() as Promise<any>;
-}
+const api = (app: App, method: string, path: string, body?: unknown, key = CENTRAL) =>
+  callApi(app, key, method, path, body);
 
 /** An inpatient stay of early May, waiting for its discharge paper. */
 const inpatient = (claimId: string, n: number) =>
@@ -82,24 +62,11 @@ async function story(app: App, clock: ManualClock) {
 }
 
 beforeAll(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  db = await openTestDatabase("pglite");
   const clock = new ManualClock(new Date("2026-05-10T03:00:00Z"));
-  const deps = { db, clock, rules: defaultRules(), logger: memoryLogger(), docsAssets: readDocsAssets() };
-  await registerBootstrapKey(deps, CENTRAL);
-  const app = createApp(deps);
-  await story(app, clock);
-  server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" });
-  await new Promise((resolve) => server.once("listening", resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await launchBrowser();
+  ({ base, browser, close } = await startE2e(clock, CENTRAL, (app) => story(app, clock)));
 }, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await new Promise((resolve) => server?.close(resolve));
-  await db?.close();
-});
+afterAll(() => close?.());
 
 /** A browser session signed in with `key`; axe-core is injected later, so the pages' CSP is bypassed. */
 async function signedIn(key: string, width = 1280): Promise<{ context: BrowserContext; page: Page }> {
