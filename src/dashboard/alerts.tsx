@@ -175,7 +175,6 @@ async function provinceChoices(kit: Kit, caller: Caller) {
 
 type Filters = ReturnType<typeof alertFilters>;
 
-
 /** The alert list's filters, as a GET form: every choice from a list. */
 function AlertFilterForm(props: {
   w: Words;

@@ -1,11 +1,12 @@
 /** @jsxImportSource hono/jsx */
 import type { Child } from "hono/jsx";
 import type { claimDetail } from "../claims/read.ts";
+import { fieldText } from "../http/problem-messages.ts";
 import { decimal, money, vnTime } from "./format.ts";
 import type { Lang, Words } from "./i18n.ts";
-import { HeadRow } from "./pages.tsx";
+import { type Column, DataTable, Downloads } from "./tables.tsx";
 
-export type ClaimDetailView = NonNullable<Awaited<ReturnType<typeof claimDetail>>>;
+export type ClaimDetailView = NonNullable<Awaited<ReturnType<typeof claimDetail>>> & { facilityName?: string | null };
 
 /** What a posted form left: the values typed (kept on a refusal), the refusal, or what was done. */
 export interface FormState {
@@ -21,7 +22,7 @@ const named = (words: Readonly<Record<string, string>>, codes: readonly string[]
 /** The claim's facts, side by side. */
 function Facts({ w: words, lang, claim }: { w: Words; lang: Lang; claim: ClaimDetailView }) {
   const facts: [string, string][] = [
-    [words.facility, claim.facilityCode],
+    [words.facility, `${claim.facilityName ?? ""} (${claim.facilityCode})`],
     [words.province, claim.provinceCode],
     [words.visitType, words.visitTypes[claim.visitType as keyof Words["visitTypes"]] ?? claim.visitType],
     [words.status, `${words.claimStatuses[claim.status]}${claim.stuck ? ` · ${words.stuck}` : ""}`],
@@ -48,37 +49,56 @@ function Facts({ w: words, lang, claim }: { w: Words; lang: Lang; claim: ClaimDe
   );
 }
 
-function Lines({ w: words, lang, claim }: { w: Words; lang: Lang; claim: ClaimDetailView }) {
+type Line = ClaimDetailView["lines"][number];
+
+/** A claim's cost lines: the page, its CSV and its XLSX. */
+export function lineColumns(words: Words, lang: Lang): Column<Line>[] {
+  const amount = (key: string, label: string, pick: (line: Line) => string): Column<Line> => ({
+    key,
+    label,
+    cell: (line) => money(pick(line), lang),
+    sort: pick,
+    num: true,
+  });
+  return [
+    {
+      key: "group",
+      label: words.costGroup,
+      cell: (line) => `${words.itemKinds[line.kind]} · ${line.costGroup}`,
+      sort: (line) => line.costGroup,
+    },
+    {
+      key: "item",
+      label: words.item,
+      cell: (line) => `${line.itemCode} · ${line.name ?? ""}`,
+      sort: (line) => line.itemCode,
+    },
+    {
+      key: "quantity",
+      label: words.quantity,
+      cell: (line) => decimal(line.quantity, 3, lang).replace(/[,.]?0+$/, ""),
+      sort: (line) => line.quantity,
+      num: true,
+    },
+    amount("unitPrice", words.unitPrice, (line) => line.unitPrice),
+    amount("amount", words.amount, (line) => line.amount),
+    amount("insurance", words.insurance, (line) => line.insurance),
+    {
+      key: "orderedAt",
+      label: words.orderedAt,
+      cell: (line) => vnTime(line.orderedAt),
+      sort: (line) => line.orderedAt,
+    },
+  ];
+}
+
+function Lines({ w: words, lang, claim, href }: { w: Words; lang: Lang; claim: ClaimDetailView; href: string }) {
   if (!claim.lines.length) return <p>{words.none}</p>;
   return (
-    <div class="table-wrap">
-      <table>
-        <HeadRow
-          cells={[
-            [words.costGroup],
-            [words.item],
-            [words.quantity, "num"],
-            [words.unitPrice, "num"],
-            [words.amount, "num"],
-            [words.insurance, "num"],
-            [words.orderedAt],
-          ]}
-        />
-        <tbody>
-          {claim.lines.map((line) => (
-            <tr>
-              <td>{`${words.itemKinds[line.kind]} · ${line.costGroup}`}</td>
-              <td>{`${line.itemCode} · ${line.name ?? ""}`}</td>
-              <td class="num">{decimal(line.quantity, 3, lang).replace(/[,.]?0+$/, "")}</td>
-              <td class="num">{money(line.unitPrice, lang)}</td>
-              <td class="num">{money(line.amount, lang)}</td>
-              <td class="num">{money(line.insurance, lang)}</td>
-              <td>{vnTime(line.orderedAt)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <>
+      <DataTable columns={lineColumns(words, lang)} rows={claim.lines} />
+      <Downloads w={words} href={href} />
+    </>
   );
 }
 
@@ -132,7 +152,7 @@ export function ClaimView(props: {
           <h2>{words.warnings}</h2>
           <ul>
             {claim.warnings.map((warning) => (
-              <li>{`${warning.path}: ${warning.message}`}</li>
+              <li>{`${warning.path}: ${fieldText(warning, lang).message}`}</li>
             ))}
           </ul>
         </>
@@ -148,7 +168,12 @@ export function ClaimView(props: {
         <p>{words.none}</p>
       )}
       <h2>{words.lines}</h2>
-      <Lines w={words} lang={lang} claim={claim} />
+      <Lines
+        w={words}
+        lang={lang}
+        claim={claim}
+        href={`/dashboard/claims/${claim.facilityCode}/${encodeURIComponent(claim.claimId)}`}
+      />
       <h2>{words.history}</h2>
       <History w={words} lang={lang} claim={claim} keyNames={props.keyNames} />
     </>

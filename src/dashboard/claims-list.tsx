@@ -66,7 +66,6 @@ export function claimColumns(words: Words, lang: Lang): Column<ClaimRow>[] {
   ];
 }
 
-
 /** The filters on a claim's state: status, stuck, missing document, flag. */
 function ClaimChoices(props: { w: Words; filter: ClaimFilter; documentTypes: readonly string[] }) {
   const { w: words, filter } = props;

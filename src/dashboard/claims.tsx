@@ -8,7 +8,14 @@ import { Dec } from "../domain/money.ts";
 import { recordDocuments } from "../documents/record.ts";
 import { Problem } from "../http/problem.ts";
 import { Money } from "../http/schemas.ts";
-import { ClaimView, type ClaimDetailView, DecisionForm, DocumentForm, type FormState } from "./claim-view.tsx";
+import {
+  ClaimView,
+  type ClaimDetailView,
+  DecisionForm,
+  DocumentForm,
+  type FormState,
+  lineColumns,
+} from "./claim-view.tsx";
 import { ClaimFilters, ClaimTable, type FacilityChoice } from "./claims-list.tsx";
 import { checkCsrf, type Ctx, type Kit, notFoundPage, page, type Page, queryMatching, render } from "./kit.tsx";
 import { FormRefusal, problemMessage } from "./problems.ts";
@@ -113,6 +120,12 @@ async function showClaim(kit: Kit, ctx: Ctx, pageData: Page, form: FormState = {
   const { facilityCode = "", claimId = "" } = ctx.req.param();
   const claim = /^\d{5}$/.test(facilityCode) ? await readClaim(kit, pageData.caller, facilityCode, claimId) : null;
   if (!claim) return notFoundPage(ctx, pageData);
+  const format = exportFormat(ctx);
+  if (format) return exportTable(format, lineColumns(pageData.w, pageData.lang), claim.lines, `lines-${facilityCode}`);
+  const facility = await kit.deps.db.prisma.facility.findUnique({
+    where: { code: facilityCode },
+    select: { name: true },
+  });
   const { w: words, lang, caller, csrf } = pageData;
   const action = `/dashboard/claims/${facilityCode}/${encodeURIComponent(claimId)}`;
   const undecided = claim.status === "accepted" || claim.status === "pending_documentation";
@@ -128,7 +141,13 @@ async function showClaim(kit: Kit, ctx: Ctx, pageData: Page, form: FormState = {
     ctx,
     pageData,
     `${words.claim} ${claimId}`,
-    <ClaimView w={words} lang={lang} claim={claim} keyNames={await keyNames(kit, claim)} done={form.done}>
+    <ClaimView
+      w={words}
+      lang={lang}
+      claim={{ ...claim, facilityName: facility?.name ?? null }}
+      keyNames={await keyNames(kit, claim)}
+      done={form.done}
+    >
       {actions}
     </ClaimView>,
     form.error ? form.status : 200,

@@ -145,6 +145,7 @@ async function provincePage(kit: Kit, ctx: Ctx) {
         <>
           <StepDone w={pageData.w} done={ctx.req.query("done")} />
           <AlertTable w={pageData.w} lang={pageData.lang} alerts={alerts} context={alertsContext} />
+          <Downloads w={pageData.w} href={`/dashboard/alerts?province=${code}&year=${year}`} />
         </>
       }
       backlog={<BacklogTables w={pageData.w} lang={pageData.lang} backlog={backlog} downloads={back} />}

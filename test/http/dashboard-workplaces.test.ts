@@ -95,6 +95,14 @@ describe("deciding and documenting from the dashboard", () => {
     const facilities = await get(t, "/dashboard/provinces/01?year=2026&table=facilities&format=xlsx", hanoi);
     expect(await xlsxText(await facilities.arrayBuffer())).toContain("Chi phí BHYT");
     expect((await get(t, "/dashboard/provinces/01?year=2026&table=nope&format=csv", hanoi)).status).toBe(404);
+    const lines = await (await get(t, "/dashboard/claims/01001/OUT?format=csv", hanoi)).text();
+    expect(lines.split("\r\n")[0]).toBe(
+      "Nhóm chi phí,Mã · Tên,Số lượng,Đơn giá,Số tiền,Quỹ BHYT thanh toán,Ngày y lệnh",
+    );
+    const alerts = await (await get(t, "/dashboard/alerts?province=01&year=2026&format=csv", hanoi)).text();
+    expect(alerts.split("\r\n")[0]).toBe(
+      "Loại,Tỉnh/thành,Năm,Mức độ,Tỷ lệ khi phát sinh,Tỷ lệ sử dụng hiện nay,Phát sinh lúc,Trạng thái,Ghi chú",
+    );
 
     // A hospital cannot decide its own claims.
     const hospital = await signIn(t, k.facility);
