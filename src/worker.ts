@@ -24,6 +24,7 @@ import docsScript from "./generated/docs/swagger-ui-bundle.js.txt";
 import docsStyles from "./generated/docs/swagger-ui.css.txt";
 import { jsonLogger, type Logger } from "./logger.ts";
 import { parseRules, type Rules } from "./rules/schema.ts";
+import assessmentRules from "../rules/assessment.json" with { type: "json" };
 import backlogRules from "../rules/backlog.json" with { type: "json" };
 import costRules from "../rules/costs.json" with { type: "json" };
 import documentRules from "../rules/documents.json" with { type: "json" };
@@ -37,6 +38,7 @@ import { forgetEndedWindows } from "./limits/count.ts";
 
 /** The rule files as deployed; a test checks this is every file in rules/. */
 export const BUNDLED_RULE_FILES: Record<string, unknown> = {
+  "assessment.json": assessmentRules,
   "backlog.json": backlogRules,
   "costs.json": costRules,
   "documents.json": documentRules,

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { XmlMappingRulesSchema } from "../xml/rules.ts";
 import { LimitRulesSchema } from "../limits/rules.ts";
 import { CostRulesSchema } from "../costs/rules.ts";
+import { AssessmentRulesSchema } from "../assessment/rules.ts";
 
 /**
  * Rule files: one JSON file per concern in RULES_DIR. A missing file means its
@@ -159,6 +160,7 @@ export const RULE_FILES = {
   "projection.json": ProjectionRulesSchema,
   "limits.json": LimitRulesSchema,
   "costs.json": CostRulesSchema,
+  "assessment.json": AssessmentRulesSchema,
 } as const;
 
 export interface Rules {
@@ -174,6 +176,8 @@ export interface Rules {
   limits: z.infer<typeof LimitRulesSchema>;
   /** Cost groups (MA_NHOM) and what lines that do not add up get (src/costs). */
   costs: z.infer<typeof CostRulesSchema>;
+  /** What automated assessment checks and what a finding does (src/assessment). */
+  assessment: z.infer<typeof AssessmentRulesSchema>;
 }
 
 export class RulesError extends Error {}
@@ -203,6 +207,7 @@ export function parseRules(files: Record<string, unknown>): Rules {
     projection: one("projection.json") as Rules["projection"],
     limits: one("limits.json") as Rules["limits"],
     costs: one("costs.json") as Rules["costs"],
+    assessment: one("assessment.json") as Rules["assessment"],
   };
   for (const [table, { type }] of Object.entries(rules.xml.documentTables)) {
     if (!rules.documents.documentTypes.includes(type))

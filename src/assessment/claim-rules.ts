@@ -1,0 +1,66 @@
+import { Dec, formatMoney } from "../domain/money.ts";
+import type { Context } from "./context.ts";
+import type { Hit, Placeholder } from "./model.ts";
+import type { RuleOf } from "./rules.ts";
+
+/** Checks of the claim as a whole (family 4). */
+
+type Identity = [field: string, stated: string | null | undefined, computed: () => Dec, formula: Placeholder];
+
+const cents = (value: Dec) => value.toDecimalPlaces(2, Dec.ROUND_HALF_UP);
+
+/**
+ * The money identities of Decision 130's table 1 between XML1 and the lines (each compared after rounding to 2
+ * decimals, as qlbv does): T_TONGCHI_BV the sum of THANH_TIEN_BV, T_BHTT the sum of the lines' T_BHTT, T_THUOC of the
+ * drugs', T_VTYT of the supplies'; and T_BHTT = T_TONGCHI_BH − T_BNCCT when both are sent. The line sums are not
+ * checked on a claim sent without lines.
+ */
+export function moneyIdentity(context: Context, _rule: RuleOf<"MONEY_IDENTITY">): Hit[] {
+  const { totals } = context.input;
+  const sum = (kind?: string) =>
+    context.lines
+      .filter((prepared) => kind === undefined || prepared.line.kind === kind)
+      .reduce((total, prepared) => total.plus(prepared.amount), new Dec(0));
+  const lineIdentities: Identity[] = [
+    ["T_TONGCHI_BV", totals.total, () => sum(), { vi: "tổng THANH_TIEN_BV các dòng", en: "the lines' THANH_TIEN_BV" }],
+    [
+      "T_BHTT",
+      totals.insurance,
+      () => context.lines.reduce((total, prepared) => total.plus(prepared.insurance), new Dec(0)),
+      { vi: "tổng T_BHTT các dòng", en: "the lines' T_BHTT" },
+    ],
+    [
+      "T_THUOC",
+      totals.drugs,
+      () => sum("drug"),
+      { vi: "tổng THANH_TIEN_BV của thuốc", en: "the drugs' THANH_TIEN_BV" },
+    ],
+    [
+      "T_VTYT",
+      totals.supplies,
+      () => sum("supply"),
+      { vi: "tổng THANH_TIEN_BV của vật tư y tế", en: "the supplies' THANH_TIEN_BV" },
+    ],
+  ];
+  const { insuredTotal, coPayment } = totals;
+  const identities: Identity[] = [
+    ...(context.lines.length > 0 ? lineIdentities : []),
+    ...(insuredTotal && coPayment
+      ? [
+          [
+            "T_BHTT",
+            totals.insurance,
+            () => new Dec(insuredTotal).minus(coPayment),
+            "T_TONGCHI_BH − T_BNCCT",
+          ] as Identity,
+        ]
+      : []),
+  ];
+  return identities.flatMap(([field, stated, computed, formula]): Hit[] => {
+    if (stated === null || stated === undefined) return [];
+    const expected = cents(computed());
+    if (cents(new Dec(stated)).equals(expected)) return [];
+    const values = { field, stated: formatMoney(stated), computed: formatMoney(expected), formula };
+    return [{ lineIndex: null, values }];
+  });
+}
