@@ -44,7 +44,9 @@ async function storedAnswer(
     const raw =
       req.sameContent && (await deps.db.prisma.batch.findUniqueOrThrow({ where, select: { rawBody: true } })).rawBody;
     if (!raw || !req.sameContent!(raw))
-      throw conflict("batch_conflict", `batch ${req.batchId} was already received with different content`);
+      throw conflict("batch_conflict", `batch ${req.batchId} was already received with different content`, {
+        batchId: req.batchId,
+      });
   }
   return { status: 200, response: stored.response as unknown as BatchResponse };
 }

@@ -14,7 +14,7 @@ import { MAX_CLAIMS_PER_BATCH } from "./schema.ts";
 export async function batchFacility(deps: AppDeps, caller: Caller, named: string | undefined): Promise<FacilityInfo> {
   requireRole(caller, "facility", "central");
   if (caller.role === "facility" && named !== undefined && named !== caller.facilityCode)
-    throw forbidden("a facility key submits batches for its own facility only");
+    throw forbidden("a facility key submits batches for its own facility only", { reason: "own_facility" });
   const code = caller.role === "facility" ? caller.facilityCode : named;
   if (code === undefined)
     throw unprocessable("a central key must name the facility", [
@@ -23,7 +23,12 @@ export async function batchFacility(deps: AppDeps, caller: Caller, named: string
   const facility = await findFacilityInfo(deps, code);
   if (!facility)
     throw unprocessable("unknown facility", [
-      { path: "facilityCode", code: "unknown_facility", message: `facility ${code} does not exist` },
+      {
+        path: "facilityCode",
+        code: "unknown_facility",
+        message: `facility ${code} does not exist`,
+        params: { facility: code },
+      },
     ]);
   return facility;
 }
@@ -49,6 +54,9 @@ export async function submitBatch(deps: AppDeps, caller: Caller, rawBody: string
       413,
       "too_many_claims",
       `a batch holds at most ${MAX_CLAIMS_PER_BATCH} claims; this one has ${claims.length}`,
+      undefined,
+      undefined,
+      { max: MAX_CLAIMS_PER_BATCH, count: claims.length },
     );
   const facility = await batchFacility(deps, caller, facilityCode);
   await chargeClaims(deps, facility.code, claims.length);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { claim } from "../support/claims.ts";
 import { createApp } from "../../src/app.ts";
 import { CENTRAL_KEY, seedReference, useTestApp, type TestContext } from "../support/harness.ts";
 import { addSpending, setEstimate } from "../support/spending.ts";
@@ -138,6 +139,25 @@ describe("problems in the language the request prefers", () => {
       detail: "thao tác này cần khóa API trung ương (central)",
       messages: undefined,
     });
+  });
+
+  it("a batch refused whole says which batch and which facility, in Vietnamese", async () => {
+    await seedReference(t);
+    const hospital = await t.key("facility", "01001");
+    const body = (claimId: string) => ({ batchId: "B-1", claims: [claim({ claimId })] });
+    await t.json("POST", "/v1/batches", { key: hospital, body: body("A") });
+    const { vi } = await inBothLanguages(
+      (headers) => t.json("POST", "/v1/batches", { key: hospital, body: body("B"), headers }),
+      409,
+      "batch_conflict",
+    );
+    expect(vi.detail).toBe("lô B-1 đã được nhận trước đó với nội dung khác");
+    const unknown = await inBothLanguages(
+      (headers) => t.json("POST", "/v1/batches", { body: { ...body("C"), facilityCode: "99999" }, headers }),
+      422,
+      "validation_failed",
+    );
+    expect(text(unknown.vi).messages).toEqual(["facilityCode unknown_facility: cơ sở KCB 99999 không tồn tại"]);
   });
 
   it("409: an alert step out of order; 422 for a note too long, its bound written the Vietnamese way", async () => {
