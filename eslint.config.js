@@ -11,6 +11,7 @@ const CAPABILITIES = [
   "auth",
   "backlog",
   "batches",
+  "catalogues",
   "claims",
   "dashboard",
   "documents",

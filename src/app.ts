@@ -9,6 +9,7 @@ import type { AppDeps } from "./deps.ts";
 import { backlogRoutes } from "./backlog/routes.ts";
 import { dashboardRoutes } from "./dashboard/routes.tsx";
 import { batchesRoutes } from "./batches/routes.ts";
+import { CATALOGUE_PATH, CSV_MEDIA_TYPES, cataloguesRoutes } from "./catalogues/routes.ts";
 import { claimsRoutes } from "./claims/routes.ts";
 import { documentsRoutes } from "./documents/routes.ts";
 import { estimatesRoutes } from "./estimates/routes.ts";
@@ -58,9 +59,16 @@ function bodyCaps(deps: AppDeps) {
   return (path: string): BodyCap => {
     if (path === XML_BATCH_PATH) return { bytes: limits.xml, streamed: true };
     if (path === "/v1/batches") return { bytes: limits.batch };
+    if (CATALOGUE_PATH.test(path)) return { bytes: limits.catalogue };
     if (path.startsWith("/dashboard")) return { bytes: limits.form };
     return { bytes: limits.api };
   };
+}
+
+/** The media types a route's body may have: JSON, but an XML file or a CSV catalogue where they are sent. */
+function bodyTypes(path: string): string[] {
+  if (path === XML_BATCH_PATH) return XML_MEDIA_TYPES;
+  return CATALOGUE_PATH.test(path) ? CSV_MEDIA_TYPES : ["application/json"];
 }
 
 /** The API's sections, in the order docs/api.md presents them. */
@@ -70,6 +78,10 @@ const TAGS = [
   { name: "Reference data", description: "Provinces (with their 2025 mergers) and facilities" },
   { name: "Estimates", description: "Each province's annual spending estimate and its adjustments" },
   { name: "Rules", description: "The rules in force: thresholds, documents, deadlines, limits" },
+  {
+    name: "Catalogues",
+    description: "Each facility's approved drugs, supplies, service prices and staff, with their validity dates",
+  },
   { name: "Batches", description: "Claims in: JSON batches and Ministry of Health XML files" },
   { name: "Claims", description: "Reading claims, sending documents later, the agency's decisions" },
   { name: "Usage", description: "Spending against each province's estimate" },
@@ -96,10 +108,7 @@ export function createApp(deps: AppDeps) {
   app.use("/dashboard/login", limitFailedSignIns(deps));
   app.use("/v1/*", authenticate(deps.db));
   app.use("/v1/*", limitRequests(deps));
-  app.use(
-    "/v1/*",
-    requireJsonBody((path) => (path === XML_BATCH_PATH ? XML_MEDIA_TYPES : ["application/json"])),
-  );
+  app.use("/v1/*", requireJsonBody(bodyTypes));
   // Then one cap on every route (sign-in needs no session), before anything reads a body.
   app.use("*", capBodies(bodyCaps(deps)));
   app.use("/v1/*", refuseUnsafeInput());
@@ -111,6 +120,8 @@ export function createApp(deps: AppDeps) {
   app.route("/v1", referenceRoutes(deps));
   app.route("/v1/provinces", estimatesRoutes(deps));
   app.route("/v1/rules", rulesRoutes(deps));
+  // /v1/facilities/{code}/catalogues/{kind}.
+  app.route("/v1", cataloguesRoutes(deps));
   app.route("/v1/alerts", alertsRoutes(deps));
   // /v1/usage and /v1/provinces/{code}/usage (beside the estimates' /v1/provinces/{code}/estimates/...).
   app.route("/v1", usageRoutes(deps));

@@ -13,6 +13,8 @@ import { jsonLogger } from "./logger.ts";
 import { loadRules } from "./rules/load.ts";
 import { openConfiguredDatabase, StartupError } from "./runtime.ts";
 import { type ImportXmlCommand, runImportXml } from "./xml/cli.ts";
+import { CATALOGUE_KINDS } from "./assessment/types.ts";
+import { type CatalogueLoadCommand, runCatalogueLoad } from "./catalogues/cli.ts";
 
 /**
  * The operator's tool: the same environment and database as the server, for
@@ -23,7 +25,8 @@ import { type ImportXmlCommand, runImportXml } from "./xml/cli.ts";
 export const USAGE =
   "usage: npm run cli -- keys create --role central|province|facility [--scope CODE] --name NAME | keys list | keys " +
   "revoke ID" +
-  " | import-xml --facility CODE [--url URL --key KEY] [--batch-id ID] [--rejected FILE.csv] PATH... | migrate" +
+  " | import-xml --facility CODE [--url URL --key KEY] [--batch-id ID] [--rejected FILE.csv] PATH..." +
+  ` | catalogues load --facility CODE --kind ${CATALOGUE_KINDS.join("|")} --file FILE.csv | migrate` +
   " | demo";
 
 export class UsageError extends Error {}
@@ -35,6 +38,7 @@ export type Command =
   | { kind: "migrate" }
   | { kind: "demo" }
   | { kind: "import-xml"; options: ImportXmlCommand }
+  | ({ kind: "catalogues.load" } & CatalogueLoadCommand)
   | { kind: "help" };
 
 /** parseArgs with its errors as usage errors. */
@@ -73,6 +77,23 @@ function parseImportXml(args: string[]): Command {
       rejected: values.rejected ?? "xml-rejected.csv",
     },
   };
+}
+
+function parseCatalogues(action: string | undefined, args: string[]): Command {
+  if (action !== "load")
+    throw new UsageError(action === undefined ? "catalogues needs load" : `unknown catalogues command ${action}`);
+  const { values, positionals } = parseOptions(args, {
+    facility: { type: "string" },
+    kind: { type: "string" },
+    file: { type: "string" },
+  } as const);
+  if (positionals.length) throw new UsageError(`unexpected argument ${positionals[0]}`);
+  if (!values.facility || !/^\d{5}$/.test(values.facility))
+    throw new UsageError("--facility: a 5-digit facility code is required");
+  const kind = CATALOGUE_KINDS.find((known) => known === values.kind);
+  if (!kind) throw new UsageError(`--kind: one of ${CATALOGUE_KINDS.join(", ")} is required`);
+  if (!values.file) throw new UsageError("--file: the CSV file to load is required");
+  return { kind: "catalogues.load", facility: values.facility, catalogue: kind, file: values.file };
 }
 
 function parseKeysCreate(args: string[]): Command {
@@ -115,6 +136,7 @@ export function parseCommand(argv: string[]): Command {
     return { kind: group };
   }
   if (group === "import-xml") return parseImportXml(argv.slice(1));
+  if (group === "catalogues") return parseCatalogues(action, rest);
   if (group !== "keys") throw new UsageError(`unknown command ${group}`);
   return parseKeys(action, rest);
 }
@@ -132,6 +154,8 @@ async function run(
       return runDemo(deps);
     case "keys.create":
       return createKey(deps, command, who);
+    case "catalogues.load":
+      return runCatalogueLoad(deps, command);
     case "keys.list": {
       const rows = await deps.db.prisma.apiKey.findMany({ orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
       return rows.map(keyView);
@@ -167,8 +191,10 @@ class CliError extends Error {}
 
 /** One line for the operator: our own errors say what to do; anything else is its first line. */
 function describe(err: unknown): string {
-  if (err instanceof Problem)
-    return err.errors?.[0] ? `${err.detail}: ${err.errors[0].path}: ${err.errors[0].message}` : err.detail;
+  if (err instanceof Problem) {
+    const first = err.errors?.[0];
+    return first && !err.detail.includes(first.path) ? `${err.detail}: ${first.path}: ${first.message}` : err.detail;
+  }
   const known =
     err instanceof ConfigError ||
     err instanceof StartupError ||

@@ -68,6 +68,8 @@ const EnvSchema = z.object({
   XML_BODY_LIMIT: byteSize("2GiB"),
   /** The dashboard's forms (sign-in, notes, decisions). */
   FORM_BODY_LIMIT: byteSize("16KiB"),
+  /** PUT /v1/facilities/{code}/catalogues/{kind}: a CSV catalogue of up to 100,000 rows. */
+  CATALOGUE_BODY_LIMIT: byteSize("32MiB"),
   /** The longest one XML file may take on its worker thread, upload included (413 xml_time_limit past it). */
   XML_TIME_LIMIT_SECONDS: z.coerce
     .number()
@@ -113,4 +115,5 @@ export const bodyLimitsOf = (config: Config) => ({
   batch: config.BATCH_BODY_LIMIT,
   xml: config.XML_BODY_LIMIT,
   form: config.FORM_BODY_LIMIT,
+  catalogue: config.CATALOGUE_BODY_LIMIT,
 });

@@ -1,4 +1,5 @@
 import type { Caller } from "../auth/caller.ts";
+import type { SqlSession } from "../db/client.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
 
 type Tx = Prisma.TransactionClient;
@@ -27,6 +28,33 @@ export async function audit(tx: Tx, who: { caller: Caller | null; requestId?: st
     },
   });
 }
+
+/** The same row, written through a plain driver session (a write that runs on one: a catalogue load). */
+export async function auditInSession(
+  session: SqlSession,
+  who: { caller: Caller | null; requestId?: string | undefined; at: Date },
+  entry: AuditEntry,
+) {
+  await session.query(INSERT_AUDIT, [
+    who.at,
+    who.caller?.keyId ?? null,
+    who.caller?.role ?? null,
+    who.requestId ?? null,
+    entry.action,
+    entry.entity,
+    entry.entityId,
+    jsonText(entry.before),
+    jsonText(entry.after),
+  ]);
+}
+
+const INSERT_AUDIT = `INSERT INTO audit_log (at, actor_key_id, actor_role, request_id, action, entity, entity_id,
+  before, after) VALUES ($1, $2::uuid, $3::"Role", $4, $5, $6, $7, $8::jsonb, $9::jsonb)`;
+
+const jsonText = (value: unknown) => {
+  const json = toJson(value);
+  return json === undefined ? null : JSON.stringify(json);
+};
 
 function toJson(value: unknown): Prisma.InputJsonValue | undefined {
   if (value === undefined || value === null) return undefined;

@@ -90,9 +90,17 @@ export interface BodyLimits {
   xml: number;
   /** The dashboard's forms: a key or a note. */
   form: number;
+  /** PUT /v1/facilities/{code}/catalogues/{kind}: a CSV catalogue, tens of thousands of rows of a few hundred bytes. */
+  catalogue: number;
 }
 
-const DEFAULT_BODY_LIMITS: BodyLimits = { api: 1024 ** 2, batch: 32 * 1024 ** 2, xml: 2 * 1024 ** 3, form: 16 * 1024 };
+const DEFAULT_BODY_LIMITS: BodyLimits = {
+  api: 1024 ** 2,
+  batch: 32 * 1024 ** 2,
+  xml: 2 * 1024 ** 3,
+  form: 16 * 1024,
+  catalogue: 32 * 1024 ** 2,
+};
 
 /** The configured caps over the defaults. */
 export const bodyLimits = (configured?: Partial<BodyLimits>): BodyLimits => ({ ...DEFAULT_BODY_LIMITS, ...configured });

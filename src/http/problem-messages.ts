@@ -128,6 +128,7 @@ const WHERE: Record<string, string> = {
   cookie: "cookie",
   form: "biểu mẫu",
   batch: "lô",
+  file: "tệp danh mục",
 };
 
 const CLAIM_STATUSES: Record<string, string> = { approved: "đã duyệt", denied: "từ chối thanh toán" };
@@ -241,6 +242,10 @@ export const VI_PROBLEM_DETAILS: Readonly<Record<string, Template>> = {
     params.max === undefined
       ? "lô có nhiều hồ sơ hơn mức cho phép"
       : `một lô có tối đa ${viNumber(params.max)} hồ sơ; lô này có ${viNumber(params.count)}`,
+  too_many_rows: (params) =>
+    params.max === undefined
+      ? "tệp danh mục có nhiều dòng hơn mức cho phép"
+      : `một tệp danh mục có tối đa ${viNumber(params.max)} dòng`,
   too_many_failed_authentications: (params) =>
     `quá ${params.limit === undefined ? "nhiều" : viNumber(params.limit)} lần xác thực thất bại mỗi phút từ máy ` +
     `khách này${retry(params)}`,
@@ -307,8 +312,18 @@ function numberBound(value: string, side: "maximum" | "minimum", inclusive: bool
 }
 
 const INVALID_CHARACTERS: Record<string, string> = {
+  utf8: "tệp không phải UTF-8",
   nul: "chứa ký tự NUL (U+0000)",
   surrogate: "chứa một nửa cặp thay thế UTF-16 (surrogate) đứng lẻ",
+};
+
+/** malformed_csv, by what is wrong with the file's CSV. */
+const MALFORMED_CSV: Record<string, Template> = {
+  unclosed_quote: () => "không phải CSV hợp lệ: dấu ngoặc kép mở mà không đóng",
+  stray_quote: () => "không phải CSV hợp lệ: dấu ngoặc kép trong một trường không được đặt trong ngoặc kép",
+  after_quote: () => "không phải CSV hợp lệ: có ký tự sau dấu ngoặc kép đóng",
+  columns: (params) => `có ${viNumber(params.found)} trường; dòng tiêu đề có ${viNumber(params.expected)}`,
+  duplicate_column: () => "dòng tiêu đề ghi cột này hai lần",
 };
 
 /** The message of a field error coded invalid_format: by zod's format, or by what the thrower says it must be. */
@@ -336,7 +351,12 @@ export const VI_FIELD_MESSAGES: Readonly<Record<string, Template>> = {
     params.limit === undefined
       ? "không được vượt quá số tiền quỹ BHYT được đề nghị thanh toán"
       : `không được vượt quá ${viMoney(params.limit)}`,
-  facility_mismatch: () => "hồ sơ ghi một cơ sở KCB khác với cơ sở KCB của tệp",
+  ends_before_start: (params) =>
+    params.from && params.to ? `${params.to} trước ${params.from}` : "ngày kết thúc trước ngày bắt đầu",
+  facility_mismatch: (params) =>
+    params.expected
+      ? `phải là ${params.expected}, cơ sở KCB được nạp danh mục, hoặc để trống`
+      : "hồ sơ ghi một cơ sở KCB khác với cơ sở KCB của tệp",
   forbidden_target: (params) =>
     params.why === "unresolved"
       ? `không phân giải được tên ${params.host}`
@@ -350,6 +370,7 @@ export const VI_FIELD_MESSAGES: Readonly<Record<string, Template>> = {
   invalid_base64: () => "không phải base64 hợp lệ",
   invalid_characters: (params) =>
     `${params.fieldName ? "tên trường " : ""}${INVALID_CHARACTERS[String(params.reason)] ?? "chứa ký tự không hợp lệ"}`,
+  invalid_date: (params) => `${params.column ?? "ngày"} phải là ngày dạng yyyymmdd, ví dụ 20260101`,
   invalid_cursor: () => "không phải con trỏ trang (cursor) do dịch vụ này cấp",
   invalid_element: () => "có phần tử không hợp lệ",
   invalid_format: format,
@@ -367,15 +388,23 @@ export const VI_FIELD_MESSAGES: Readonly<Record<string, Template>> = {
     return params.values ? `phải là một trong: ${list(params.values)}` : "giá trị không được chấp nhận";
   },
   lines_mismatch: () => "các dòng chi phí cộng lại không khớp với tổng",
+  malformed_csv: (params) => MALFORMED_CSV[String(params.reason)]?.(params) ?? "không phải CSV hợp lệ (RFC 4180)",
   not_allowed: (params) =>
     params.role ? `khóa ${role(params.role)} không có phạm vi (scope)` : "không được gửi trường này",
   not_an_envelope: (params) => (params.reason === "empty" ? "bắt buộc" : "phải là GIAMDINHHS"),
   not_multiple_of: (params) =>
     params.divisor === undefined ? "không phải bội số được yêu cầu" : `phải là bội số của ${viNumber(params.divisor)}`,
   out_of_range: () => "nằm ngoài khoảng cho phép",
+  overlapping_validity: (params) =>
+    params.line === undefined
+      ? "thời gian hiệu lực trùng với một dòng khác của cùng mã"
+      : `thời gian hiệu lực trùng với dòng ${params.line} của cùng mã`,
   patient_identifier_required: () => "cần ít nhất một trong hai trường cardNumber và citizenId",
   received_in_future: () => "receivedAt ở tương lai",
-  required: (params) => (params.role ? `khóa ${role(params.role)} cần có phạm vi (scope)` : "bắt buộc"),
+  required: (params) => {
+    if (params.role) return `khóa ${role(params.role)} cần có phạm vi (scope)`;
+    return params.column ? `bắt buộc (cột ${params.column})` : "bắt buộc";
+  },
   successor_merged: (params) =>
     params.successor
       ? `tỉnh ${params.province} đã sáp nhập vào ${params.successor}: hãy ghi tỉnh đó`

@@ -189,6 +189,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/facilities/{code}/catalogues/{kind}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A facility's catalogue of one kind, by code then first day (central, its province, or the facility) */
+        get: operations["listCatalogueEntries"];
+        /**
+         * Replace a facility's catalogue of one kind with a CSV file in the agency's layout (central)
+         * @description The body is the catalogue as the agency's form lays it out (Mẫu 03/DM drugs, 04/DM supplies, 05/DM services, 02/DM staff): CSV (RFC 4180), UTF-8 with or without a byte-order mark, a header row naming the columns in any order, days yyyymmdd, an empty end day open-ended, a point as the decimal mark. The file replaces the facility's catalogue of that kind in one transaction: the answer counts the entries added, changed, removed and unchanged, and sending the same file again changes nothing. A file with any bad row, or with periods of one code that overlap, is refused whole (422, each row named by line and column). At most 100000 rows.
+         */
+        put: operations["setCatalogue"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/alerts": {
         parameters: {
             query?: never;
@@ -874,6 +895,161 @@ export interface components {
             backlog?: unknown;
             reports?: unknown;
             projection?: unknown;
+        };
+        CatalogueLoad: {
+            facilityCode: string;
+            /**
+             * @description drugs (Mẫu 03/DM), supplies (04/DM), services and their prices (05/DM), staff (02/DM)
+             * @enum {string}
+             */
+            kind: "drugs" | "supplies" | "services" | "staff";
+            /**
+             * Format: date-time
+             * @example 2026-03-01T04:00:00.000Z
+             */
+            loadedAt: string;
+            /**
+             * Format: int32
+             * @description entries in the file
+             */
+            rows: number;
+            /** @description SHA-256 of the file as sent */
+            sha256: string;
+            counts: {
+                /** Format: int32 */
+                added: number;
+                /** Format: int32 */
+                changed: number;
+                /** Format: int32 */
+                removed: number;
+                /** Format: int32 */
+                unchanged: number;
+            };
+            /** @description the new entries' keys, by code and first day (the first 1000) */
+            added: components["schemas"]["CatalogueEntryKey"][];
+            /** @description the changed (another field or last day) entries' keys, by code and first day (the first 1000) */
+            changed: components["schemas"]["CatalogueEntryKey"][];
+            /** @description the removed entries' keys, by code and first day (the first 1000) */
+            removed: components["schemas"]["CatalogueEntryKey"][];
+            /** @description per code added, changed or removed, the first day whose entry in force is not what it was: claim lines of the code ordered from then on may be judged differently (the first 1000 codes) */
+            affected: {
+                code: string;
+                /**
+                 * Format: date
+                 * @example 2026-01-01
+                 */
+                from: string;
+            }[];
+            /** @description a list holds only its first 1000 items */
+            truncated: boolean;
+        };
+        CatalogueEntryKey: {
+            code: string;
+            /**
+             * Format: date
+             * @example 2026-01-01
+             */
+            validFrom: string;
+        };
+        CatalogueEntryPage: {
+            data: (components["schemas"]["DrugEntry"] | components["schemas"]["SupplyEntry"] | components["schemas"]["ServiceEntry"] | components["schemas"]["StaffEntry"])[];
+            nextCursor: string | null;
+        };
+        DrugEntry: {
+            facilityCode: string;
+            /** @description MA_THUOC */
+            code: string;
+            name: string;
+            concentration: string | null;
+            registrationNumber: string | null;
+            /** @description TT_THAU: decision;package;group;year */
+            bidInfo: string | null;
+            /**
+             * @description VND per unit, at most 3 decimals: what the fund pays at most
+             * @example 1.5
+             */
+            unitPrice: string;
+            /** @description MA_NHOM the drug is billed under, when the file said */
+            costGroup: string | null;
+            /**
+             * Format: date
+             * @description first day in force (TU_NGAY)
+             * @example 2026-01-01
+             */
+            validFrom: string;
+            /**
+             * Format: date
+             * @description last day in force, inclusive (DEN_NGAY); null: open-ended
+             * @example 2026-01-01
+             */
+            validTo: string | null;
+        };
+        SupplyEntry: {
+            facilityCode: string;
+            /** @description MA_VAT_TU */
+            code: string;
+            name: string;
+            bidInfo: string | null;
+            /**
+             * @description VND per unit, at most 3 decimals: what the fund pays at most
+             * @example 1.5
+             */
+            unitPrice: string;
+            /**
+             * Format: date
+             * @description first day in force (TU_NGAY)
+             * @example 2026-01-01
+             */
+            validFrom: string;
+            /**
+             * Format: date
+             * @description last day in force, inclusive (DEN_NGAY); null: open-ended
+             * @example 2026-01-01
+             */
+            validTo: string | null;
+        };
+        ServiceEntry: {
+            facilityCode: string;
+            /** @description MA_DICH_VU */
+            code: string;
+            name: string;
+            /**
+             * @description VND per unit, at most 3 decimals: what the fund pays at most
+             * @example 1.5
+             */
+            unitPrice: string;
+            /** @description the price already includes the supplies used */
+            suppliesIncluded: boolean;
+            /**
+             * Format: date
+             * @description first day in force (TU_NGAY)
+             * @example 2026-01-01
+             */
+            validFrom: string;
+            /**
+             * Format: date
+             * @description last day in force, inclusive (DEN_NGAY); null: open-ended
+             * @example 2026-01-01
+             */
+            validTo: string | null;
+        };
+        StaffEntry: {
+            facilityCode: string;
+            /** @description MACCHN, or MA_BHXH in older layouts */
+            certificate: string;
+            name: string | null;
+            /**
+             * Format: date
+             * @description first day in force (TU_NGAY)
+             * @example 2026-01-01
+             */
+            validFrom: string;
+            /**
+             * Format: date
+             * @description last day in force, inclusive (DEN_NGAY); null: open-ended
+             * @example 2026-01-01
+             */
+            validTo: string | null;
         };
         AlertPage: {
             data: components["schemas"]["Alert"][];
@@ -4105,6 +4281,390 @@ export interface operations {
                 };
             };
             /** @description The database is down or busy past the service's bounds; nothing was stored; retry */
+            503: {
+                headers: {
+                    /** @description Always `*` */
+                    "Access-Control-Allow-Origin": "*";
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listCatalogueEntries: {
+        parameters: {
+            query?: {
+                /** @description 1-500, default 50 */
+                limit?: number;
+                /** @description opaque; the previous page's nextCursor */
+                cursor?: string;
+                /** @description one code's entries (a staff certificate) */
+                code?: string;
+                /** @description only the entries in force on this day */
+                day?: string;
+            };
+            header?: never;
+            path: {
+                code: string;
+                /** @description drugs (Mẫu 03/DM), supplies (04/DM), services and their prices (05/DM), staff (02/DM) */
+                kind: "drugs" | "supplies" | "services" | "staff";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description Always `*` */
+                    "Access-Control-Allow-Origin": "*";
+                    /** @description Requests (or failed sign-ins) this minute's budget allows */
+                    "RateLimit-Limit"?: number;
+                    /** @description What is left of it */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the minute ends and the budget refills */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CatalogueEntryPage"];
+                };
+            };
+            /** @description No or unknown key */
+            401: {
+                headers: {
+                    /** @description Always `*` */
+                    "Access-Control-Allow-Origin": "*";
+                    /** @description Requests (or failed sign-ins) this minute's budget allows */
+                    "RateLimit-Limit"?: number;
+                    /** @description What is left of it */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the minute ends and the budget refills */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's role or scope may not do this */
+            403: {
+                headers: {
+                    /** @description Always `*` */
+                    "Access-Control-Allow-Origin": "*";
+                    /** @description Requests (or failed sign-ins) this minute's budget allows */
+                    "RateLimit-Limit"?: number;
+                    /** @description What is left of it */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the minute ends and the budget refills */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown, or outside the key's scope */
+            404: {
+                headers: {
+                    /** @description Always `*` */
+                    "Access-Control-Allow-Origin": "*";
+                    /** @description Requests (or failed sign-ins) this minute's budget allows */
+                    "RateLimit-Limit"?: number;
+                    /** @description What is left of it */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the minute ends and the budget refills */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed; `errors` names each field */
+            422: {
+                headers: {
+                    /** @description Always `*` */
+                    "Access-Control-Allow-Origin": "*";
+                    /** @description Requests (or failed sign-ins) this minute's budget allows */
+                    "RateLimit-Limit"?: number;
+                    /** @description What is left of it */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the minute ends and the budget refills */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's budget for this minute is spent; retry after Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Always `*` */
+                    "Access-Control-Allow-Origin": "*";
+                    /** @description Requests (or failed sign-ins) this minute's budget allows */
+                    "RateLimit-Limit"?: number;
+                    /** @description What is left of it */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the minute ends and the budget refills */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds until the budget refills */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A bug: the body has only the status and the requestId to quote */
+            500: {
+                headers: {
+                    /** @description Always `*` */
+                    "Access-Control-Allow-Origin": "*";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is down or busy past the service's bounds; nothing was stored; retry */
+            503: {
+                headers: {
+                    /** @description Always `*` */
+                    "Access-Control-Allow-Origin": "*";
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    setCatalogue: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+                /** @description drugs (Mẫu 03/DM), supplies (04/DM), services and their prices (05/DM), staff (02/DM) */
+                kind: "drugs" | "supplies" | "services" | "staff";
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "text/csv": string;
+            };
+        };
+        responses: {
+            /** @description Loaded over an existing catalogue (all unchanged when the same file is sent again) */
+            200: {
+                headers: {
+                    /** @description Always `*` */
+                    "Access-Control-Allow-Origin": "*";
+                    /** @description Requests (or failed sign-ins) this minute's budget allows */
+                    "RateLimit-Limit"?: number;
+                    /** @description What is left of it */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the minute ends and the budget refills */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CatalogueLoad"];
+                };
+            };
+            /** @description Loaded: the facility had no entry of this kind before */
+            201: {
+                headers: {
+                    /** @description Always `*` */
+                    "Access-Control-Allow-Origin": "*";
+                    /** @description Requests (or failed sign-ins) this minute's budget allows */
+                    "RateLimit-Limit"?: number;
+                    /** @description What is left of it */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the minute ends and the budget refills */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CatalogueLoad"];
+                };
+            };
+            /** @description The file is refused whole, nothing of it stored: Malformed JSON */
+            400: {
+                headers: {
+                    /** @description Always `*` */
+                    "Access-Control-Allow-Origin": "*";
+                    /** @description Requests (or failed sign-ins) this minute's budget allows */
+                    "RateLimit-Limit"?: number;
+                    /** @description What is left of it */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the minute ends and the budget refills */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The file is refused whole, nothing of it stored: No or unknown key */
+            401: {
+                headers: {
+                    /** @description Always `*` */
+                    "Access-Control-Allow-Origin": "*";
+                    /** @description Requests (or failed sign-ins) this minute's budget allows */
+                    "RateLimit-Limit"?: number;
+                    /** @description What is left of it */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the minute ends and the budget refills */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The file is refused whole, nothing of it stored: The key's role or scope may not do this */
+            403: {
+                headers: {
+                    /** @description Always `*` */
+                    "Access-Control-Allow-Origin": "*";
+                    /** @description Requests (or failed sign-ins) this minute's budget allows */
+                    "RateLimit-Limit"?: number;
+                    /** @description What is left of it */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the minute ends and the budget refills */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The file is refused whole, nothing of it stored: Unknown, or outside the key's scope */
+            404: {
+                headers: {
+                    /** @description Always `*` */
+                    "Access-Control-Allow-Origin": "*";
+                    /** @description Requests (or failed sign-ins) this minute's budget allows */
+                    "RateLimit-Limit"?: number;
+                    /** @description What is left of it */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the minute ends and the budget refills */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The file is refused whole, nothing of it stored: Conflict */
+            409: {
+                headers: {
+                    /** @description Always `*` */
+                    "Access-Control-Allow-Origin": "*";
+                    /** @description Requests (or failed sign-ins) this minute's budget allows */
+                    "RateLimit-Limit"?: number;
+                    /** @description What is left of it */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the minute ends and the budget refills */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The file is refused whole, nothing of it stored: over the body cap (32 MiB by default), or over 100000 rows (too_many_rows) */
+            413: {
+                headers: {
+                    /** @description Always `*` */
+                    "Access-Control-Allow-Origin": "*";
+                    /** @description Requests (or failed sign-ins) this minute's budget allows */
+                    "RateLimit-Limit"?: number;
+                    /** @description What is left of it */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the minute ends and the budget refills */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The file is refused whole, nothing of it stored: not text/csv in UTF-8 */
+            415: {
+                headers: {
+                    /** @description Always `*` */
+                    "Access-Control-Allow-Origin": "*";
+                    /** @description Requests (or failed sign-ins) this minute's budget allows */
+                    "RateLimit-Limit"?: number;
+                    /** @description What is left of it */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the minute ends and the budget refills */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The file is refused whole, nothing of it stored: a bad row (each named `line[N].COLUMN`), overlapping periods of one code, or a MA_CSKCB of another facility */
+            422: {
+                headers: {
+                    /** @description Always `*` */
+                    "Access-Control-Allow-Origin": "*";
+                    /** @description Requests (or failed sign-ins) this minute's budget allows */
+                    "RateLimit-Limit"?: number;
+                    /** @description What is left of it */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the minute ends and the budget refills */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The file is refused whole, nothing of it stored: The key's budget for this minute is spent; retry after Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Always `*` */
+                    "Access-Control-Allow-Origin": "*";
+                    /** @description Requests (or failed sign-ins) this minute's budget allows */
+                    "RateLimit-Limit"?: number;
+                    /** @description What is left of it */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the minute ends and the budget refills */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds until the budget refills */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The file is refused whole, nothing of it stored: A bug: the body has only the status and the requestId to quote */
+            500: {
+                headers: {
+                    /** @description Always `*` */
+                    "Access-Control-Allow-Origin": "*";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The file is refused whole, nothing of it stored: The database is down or busy past the service's bounds; nothing was stored; retry */
             503: {
                 headers: {
                     /** @description Always `*` */

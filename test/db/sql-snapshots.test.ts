@@ -1,4 +1,6 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { entriesInForce } from "../../src/catalogues/lookup.ts";
 import { fixtureEnvelope } from "../../src/demo/xml-envelope.ts";
 import { claim } from "../support/claims.ts";
 import { seedReference, useTestApp, type TestContext } from "../support/harness.ts";
@@ -106,6 +108,28 @@ describe("the SQL of the hot paths and the reports is checked in", () => {
     await expect(list).toMatchFileSnapshot(snapshot("batch-list"));
     const rejections = await recorded(() => t.json("GET", "/v1/batches/b1/rejections", { key: facility }), 200);
     await expect(rejections).toMatchFileSnapshot(snapshot("batch-rejections"));
+  });
+
+  it("a catalogue load, its list, and the lookup of entries in force", async () => {
+    await seedReference(t);
+    const csv = readFileSync(new URL("../fixtures/catalogues/drugs.csv", import.meta.url), "utf8");
+    const load = await recorded(
+      () =>
+        t.json("PUT", "/v1/facilities/01001/catalogues/drugs", { body: csv, headers: { "content-type": "text/csv" } }),
+      201,
+    );
+    await expect(load).toMatchFileSnapshot(snapshot("catalogue-load"));
+    const list = await recorded(() => t.json("GET", "/v1/facilities/01001/catalogues/drugs?day=2026-01-01"), 200);
+    await expect(list).toMatchFileSnapshot(snapshot("catalogue-list"));
+    const pairs = [
+      { code: "40.17", day: "2026-01-01" },
+      { code: "40.30", day: "2025-06-01" },
+    ];
+    const lookup = await recorded(async () => {
+      await entriesInForce(t.db.sql, "01001", "drugs", pairs);
+      return { status: 200 };
+    }, 200);
+    await expect(lookup).toMatchFileSnapshot(snapshot("catalogue-entries-in-force"));
   });
 
   it("the reports", async () => {

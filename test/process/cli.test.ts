@@ -7,7 +7,7 @@ import { type Database, openPostgres } from "../../src/db/client.ts";
 import { readMigrations } from "../../src/db/migrations-fs.ts";
 import { memoryLogger } from "../../src/logger.ts";
 import { defaultRules } from "../../src/rules/schema.ts";
-import { lines, runScript, tempDir } from "../support/process.ts";
+import { lines, REPO, runScript, tempDir } from "../support/process.ts";
 import { createScratchDatabase } from "../support/scratch-database.ts";
 
 // The embedded database takes seconds to create on a busy machine: generous bounds.
@@ -133,6 +133,44 @@ describe("operator CLI on PostgreSQL", { timeout: 90_000 }, () => {
       ["key.create", null],
       ["key.revoke", null],
     ]);
+  });
+
+  it("loads a facility's catalogue from a CSV file through the same service as the API, and reports what changed", async () => {
+    const app = createApp({ db, clock: systemClock, rules: defaultRules(), logger: memoryLogger() });
+    const central = JSON.parse(
+      (await cli(["keys", "create", "--role", "central", "--name", "catalogues"], env)).stdout,
+    );
+    const put = (path: string, body: unknown) =>
+      app.request(path, {
+        method: "PUT",
+        headers: { authorization: `Bearer ${central.key}`, "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+    await put("/v1/provinces/01", { name: "Hà Nội" });
+    expect((await put("/v1/facilities/01001", { name: "Bệnh viện Bạch Mai" })).status).toBeLessThan(300);
+    const file = join(REPO, "test/fixtures/catalogues/services.csv");
+    const args = ["catalogues", "load", "--facility", "01001", "--kind", "services", "--file", file];
+
+    const first = await cli(args, env);
+    expect(first.code, first.stderr).toBe(0);
+    expect(JSON.parse(first.stdout)).toMatchObject({ kind: "services", counts: { added: 2, unchanged: 0 } });
+    const again = await cli(args, env);
+    expect(JSON.parse(again.stdout)).toMatchObject({ counts: { added: 0, changed: 0, removed: 0, unchanged: 2 } });
+    const audit = await db.prisma.auditLog.findMany({ where: { entity: "catalogue" } });
+    expect(audit.map((entry) => [entry.action, entry.actorRole])).toEqual([
+      ["catalogue.load", null],
+      ["catalogue.load", null],
+    ]);
+
+    // A file of another layout: one line naming the first bad column, exit code 1, nothing written.
+    const wrong = await cli([...args.slice(0, 5), "drugs", "--file", file], env);
+    expect(wrong.code).toBe(1);
+    expectOneLine(wrong.stderr);
+    expect(wrong.stderr).toMatch(/^error: invalid file \(Mẫu 03\/DM\), nothing loaded: line\[1\]\.MA_THUOC: /);
+    const missing = await cli([...args.slice(0, 7), "/nonexistent/drugs.csv"], env);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toBe("error: cannot read /nonexistent/drugs.csv: ENOENT\n");
+    expect(await db.prisma.catalogueEntry.count({ where: { kind: "drugs" } })).toBe(0);
   });
 
   it("a key for a province that does not exist fails with exit code 1 and one line naming it", async () => {

@@ -149,6 +149,18 @@ export const ACCESS_MATRIX: Record<string, MatrixEntry> = {
 
   "GET /v1/rules": { url: () => "/v1/rules", expect: anyKey },
 
+  // Catalogues: central loads them (a CSV file in the agency's layout); the facility, its province and central read.
+  "PUT /v1/facilities/:code/catalogues/:kind": {
+    url: () => "/v1/facilities/01001/catalogues/services",
+    body: () => "MA_DICH_VU,TEN_DICH_VU,DON_GIA,TU_NGAY,DEN_NGAY\r\n02.1900.0216,Nội soi dạ dày,256000,20250101,\r\n",
+    headers: { "content-type": "text/csv" },
+    expect: centralOnly(201),
+  },
+  "GET /v1/facilities/:code/catalogues/:kind": {
+    url: () => "/v1/facilities/01001/catalogues/services?day=2026-01-01",
+    expect: { central: 200, provinceA: 200, provinceB: 404, facilityA: 200, facilityB: 404, ...unauthenticated },
+  },
+
   // A province filter naming another province is an empty list for a province key, never its data.
   "GET /v1/alerts": { url: () => "/v1/alerts?province=01", expect: { ...provinceOfA(200), provinceB: 200 } },
   "POST /v1/alerts/:id/acknowledge": {

@@ -24,6 +24,12 @@ describe("operator CLI arguments", () => {
       id: "7b0e5d0a-0000-4000-8000-000000000000",
     });
     expect(parseCommand(["migrate"])).toEqual({ kind: "migrate" });
+    expect(parseCommand(["catalogues", "load", "--facility", "01001", "--kind", "drugs", "--file", "d.csv"])).toEqual({
+      kind: "catalogues.load",
+      facility: "01001",
+      catalogue: "drugs",
+      file: "d.csv",
+    });
     expect(parseCommand(["--help"])).toEqual({ kind: "help" });
   });
 
@@ -53,6 +59,12 @@ describe("operator CLI arguments", () => {
       [["keys", "revoke"], /exactly one key id/],
       [["keys", "revoke", "a", "b"], /exactly one key id/],
       [["migrate", "now"], /no arguments/],
+      [["catalogues"], /catalogues needs load/],
+      [["catalogues", "drop"], /unknown catalogues command drop/],
+      [["catalogues", "load", "--kind", "drugs", "--file", "d.csv"], /^--facility: a 5-digit facility code/],
+      [["catalogues", "load", "--facility", "01001", "--kind", "drinks", "--file", "d.csv"], /^--kind: one of drugs/],
+      [["catalogues", "load", "--facility", "01001", "--kind", "staff"], /^--file: the CSV file/],
+      [["catalogues", "load", "--facility", "01001", "--kind", "staff", "--file", "a", "b"], /unexpected argument b/],
     ];
     for (const [args, reason] of cases) {
       expect(() => parseCommand(args), args.join(" ")).toThrow(UsageError);

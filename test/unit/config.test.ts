@@ -92,14 +92,22 @@ describe("CIDR lists", () => {
       batch: 32 * 1024 ** 2,
       xml: 2 * 1024 ** 3,
       form: 16384,
+      catalogue: 32 * 1024 ** 2,
     });
     const config = loadConfig({
       BODY_LIMIT: "512KiB",
       BATCH_BODY_LIMIT: "64 mib",
       XML_BODY_LIMIT: "1GiB",
       FORM_BODY_LIMIT: "4096",
+      CATALOGUE_BODY_LIMIT: "8MiB",
     });
-    expect(bodyLimitsOf(config)).toEqual({ api: 512 * 1024, batch: 64 * 1024 ** 2, xml: 1024 ** 3, form: 4096 });
+    expect(bodyLimitsOf(config)).toEqual({
+      api: 512 * 1024,
+      batch: 64 * 1024 ** 2,
+      xml: 1024 ** 3,
+      form: 4096,
+      catalogue: 8 * 1024 ** 2,
+    });
     expect(configError({ XML_BODY_LIMIT: "2GB" })).toMatch(/^invalid environment: XML_BODY_LIMIT must be a size/);
     expect(configError({ BODY_LIMIT: "0" })).toMatch(/^invalid environment: BODY_LIMIT must be a size/);
   });

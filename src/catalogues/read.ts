@@ -1,0 +1,56 @@
+import { z } from "zod";
+import type { CatalogueKind } from "../assessment/types.ts";
+import type { Caller } from "../auth/caller.ts";
+import type { AppDeps } from "../deps.ts";
+import { decodeCursor, page } from "../http/paging.ts";
+import { notFound } from "../http/problem.ts";
+import { type EntryOfKind, type EntryRow, entryOf } from "./entries.ts";
+import * as sql from "./sql.ts";
+
+export interface ListEntriesQuery {
+  facilityCode: string;
+  kind: CatalogueKind;
+  /** One code's entries (MA_THUOC, MA_VAT_TU, MA_DICH_VU, or a staff member's certificate). */
+  code?: string | undefined;
+  /** Only the entries in force on this day (YYYY-MM-DD): first and last days count. */
+  day?: string | undefined;
+  limit: number;
+  cursor?: string | undefined;
+}
+
+const CURSOR = z.tuple([z.string().min(1).max(255), z.iso.date()]);
+
+/** Central, the facility's province, or the facility itself: anyone else is told there is no such facility. */
+async function requireVisible(deps: Pick<AppDeps, "db">, caller: Caller, facilityCode: string) {
+  const facility = await deps.db.prisma.facility.findUnique({
+    where: { code: facilityCode },
+    select: { provinceCode: true },
+  });
+  const visible =
+    facility &&
+    (caller.role === "central" ||
+      (caller.role === "province" && caller.provinceCode === facility.provinceCode) ||
+      (caller.role === "facility" && caller.facilityCode === facilityCode));
+  if (!visible) throw notFound("facility");
+}
+
+/** A facility's catalogue of one kind, by code then first day, a page at a time. */
+export async function listCatalogueEntries<K extends CatalogueKind>(
+  deps: Pick<AppDeps, "db">,
+  caller: Caller,
+  query: ListEntriesQuery & { kind: K },
+): Promise<{ data: EntryOfKind[K][]; nextCursor: string | null }> {
+  await requireVisible(deps, caller, query.facilityCode);
+  const after = decodeCursor(query.cursor, CURSOR);
+  const rows = await deps.db.sql.query<EntryRow>(sql.LIST_ENTRIES, [
+    query.facilityCode,
+    query.kind,
+    query.code ?? null,
+    query.day ?? null,
+    after?.[0] ?? null,
+    after?.[1] ?? null,
+    query.limit + 1,
+  ]);
+  const { data, nextCursor } = page(rows, query.limit, (row) => [row.code, row.valid_from]);
+  return { data: data.map((row) => entryOf(query.kind, row, query.facilityCode)), nextCursor };
+}
