@@ -1,4 +1,4 @@
-import { Dec, plainDecimal } from "../domain/money.ts";
+import { Dec } from "../domain/money.ts";
 import { VIETNAM_OFFSET_MS } from "../domain/period.ts";
 import type { AssessedLine, AssessmentCatalogue, AssessmentInput, Placeholder } from "./model.ts";
 import type { AssessmentRules, LineKind } from "./rules.ts";
@@ -61,7 +61,7 @@ export function timeWords(at: Date): Placeholder {
 }
 
 /** A decimal as plain digits ("12000", "0.5"). */
-export const plain = (value: Dec) => plainDecimal(value.toFixed());
+export const plain = (value: Dec) => value.toString();
 
 const KIND_WORDS: Record<LineKind, Placeholder> = {
   drug: { vi: "Thuốc", en: "Drug" },

@@ -1,3 +1,4 @@
+import { facilitiesOfProvince } from "../reference/service.ts";
 import { z } from "zod";
 import type { Caller } from "../auth/caller.ts";
 import type { AppDeps } from "../deps.ts";
@@ -32,10 +33,7 @@ const dayStart = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) - VIET
 async function batchScope(deps: Deps, caller: Caller): Promise<Prisma.BatchWhereInput> {
   if (caller.role === "facility") return { facilityCode: caller.facilityCode };
   if (caller.role === "central") return {};
-  const facilities = await deps.db.prisma.facility.findMany({
-    where: { OR: [{ provinceCode: caller.provinceCode }, { province: { successorCode: caller.provinceCode } }] },
-    select: { code: true },
-  });
+  const facilities = await facilitiesOfProvince(deps, caller.provinceCode);
   return { facilityCode: { in: facilities.map((facility) => facility.code) } };
 }
 

@@ -1,13 +1,12 @@
 /** @jsxImportSource hono/jsx */
 import { type AlertFilters, listAlerts, transitionAlert } from "../alerts/service.ts";
 import { KINDS, STATUSES } from "../alerts/view.ts";
-import type { Caller } from "../auth/caller.ts";
 import { vietnamYearMonth } from "../domain/period.ts";
 import { Problem } from "../http/problem.ts";
 import { usageOverview } from "../usage/overview.ts";
 import { count, percent, vnTime } from "./format.ts";
 import type { Lang, Words } from "./i18n.ts";
-import { checkCsrf, type Ctx, type Kit, page, type Page, render, safeBack } from "./kit.tsx";
+import { checkCsrf, type Ctx, type Kit, page, type Page, provinceChoices, render, safeBack } from "./kit.tsx";
 import { Choice, HeadRow } from "./pages.tsx";
 import { problemMessage } from "./problems.ts";
 import { type Column, Downloads, exportFormat, exportTable } from "./tables.tsx";
@@ -162,15 +161,6 @@ function alertFilters(query: Record<string, string>) {
     province: /^\d{2}$/.test(query.province ?? "") ? query.province : undefined,
     year: /^\d{4}$/.test(query.year ?? "") ? Number(query.year) : undefined,
   } satisfies Omit<AlertFilters, "limit">;
-}
-
-/** The provinces a caller may pick: all for central, their own for a province. */
-async function provinceChoices(kit: Kit, caller: Caller) {
-  return kit.deps.db.prisma.province.findMany({
-    where: caller.role === "province" ? { code: caller.provinceCode } : {},
-    select: { code: true, name: true },
-    orderBy: { code: "asc" },
-  });
 }
 
 type Filters = ReturnType<typeof alertFilters>;

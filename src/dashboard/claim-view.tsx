@@ -2,6 +2,7 @@
 import type { Child } from "hono/jsx";
 import type { claimDetail } from "../claims/read.ts";
 import { fieldText } from "../http/problem-messages.ts";
+import { named } from "./claims-list.tsx";
 import { decimal, money, vnTime } from "./format.ts";
 import type { Lang, Words } from "./i18n.ts";
 import { type Column, DataTable, Downloads } from "./tables.tsx";
@@ -16,8 +17,7 @@ export interface FormState {
   done?: "decided" | "document" | undefined;
 }
 
-const named = (words: Readonly<Record<string, string>>, codes: readonly string[]) =>
-  codes.length ? codes.map((code) => words[code] ?? code).join(", ") : "—";
+const namedOrDash = (words: Readonly<Record<string, string>>, codes: readonly string[]) => named(words, codes) || "—";
 
 /** The claim's facts, side by side. */
 function Facts({ w: words, lang, claim }: { w: Words; lang: Lang; claim: ClaimDetailView }) {
@@ -34,8 +34,8 @@ function Facts({ w: words, lang, claim }: { w: Words; lang: Lang; claim: ClaimDe
     [words.total, money(claim.amounts.total, lang)],
     [words.insurance, money(claim.amounts.insurance, lang)],
     [words.approved, claim.amounts.approved === null ? "—" : money(claim.amounts.approved, lang)],
-    [words.missingDocuments, named(words.documentTypes, claim.missingDocuments)],
-    [words.flags, named(words.flagNames, claim.flags)],
+    [words.missingDocuments, namedOrDash(words.documentTypes, claim.missingDocuments)],
+    [words.flags, namedOrDash(words.flagNames, claim.flags)],
   ];
   return (
     <dl class="facts">

@@ -18,7 +18,8 @@ export interface FacilityChoice {
 export const claimHref = (claim: { facilityCode: string; claimId: string }) =>
   `/dashboard/claims/${claim.facilityCode}/${encodeURIComponent(claim.claimId)}`;
 
-const named = (words: Readonly<Record<string, string>>, codes: readonly string[]) =>
+/** Codes (flags, document types) in words, comma-separated; empty for none. */
+export const named = (words: Readonly<Record<string, string>>, codes: readonly string[]) =>
   codes.map((code) => words[code] ?? code).join(", ");
 
 /** The claims list's columns: the page, its CSV and its XLSX. */

@@ -7,6 +7,7 @@ import { CLAIM_FLAGS } from "../domain/flags.ts";
 import { Dec } from "../domain/money.ts";
 import { recordDocuments } from "../documents/record.ts";
 import { Problem } from "../http/problem.ts";
+import { facilitiesOfProvince } from "../reference/service.ts";
 import { Money } from "../http/schemas.ts";
 import {
   ClaimView,
@@ -27,13 +28,8 @@ const EVERYONE = ["central", "province", "facility"] as const;
 /** The facilities a caller may filter by, by name: a province's own (and those of provinces merged into it). */
 async function facilityChoices(kit: Kit, caller: Caller): Promise<FacilityChoice[]> {
   if (caller.role === "facility") return [];
-  const where =
-    caller.role === "province"
-      ? {
-          OR: [{ provinceCode: caller.provinceCode }, { province: { successorCode: caller.provinceCode } }],
-        }
-      : {};
-  return kit.deps.db.prisma.facility.findMany({ where, select: { code: true, name: true }, orderBy: { code: "asc" } });
+  if (caller.role === "province") return facilitiesOfProvince(kit.deps, caller.provinceCode);
+  return kit.deps.db.prisma.facility.findMany({ select: { code: true, name: true }, orderBy: { code: "asc" } });
 }
 
 /** The list's filters from the query string; anything not understood is no filter. */

@@ -123,3 +123,11 @@ export const queryMatching = (ctx: Ctx, name: string, pattern: RegExp) => {
   const value = ctx.req.query(name);
   return value !== undefined && pattern.test(value) ? value : undefined;
 };
+
+/** The provinces a caller may pick: every one for central, their own for a province. */
+export const provinceChoices = (kit: Kit, caller: Caller) =>
+  kit.deps.db.prisma.province.findMany({
+    where: caller.role === "central" ? {} : { code: caller.provinceCode },
+    select: { code: true, name: true },
+    orderBy: { code: "asc" },
+  });

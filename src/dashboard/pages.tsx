@@ -1,7 +1,7 @@
 /** @jsxImportSource hono/jsx */
 import type { Child } from "hono/jsx";
 import type { Role } from "../domain/caller.ts";
-import { Dec } from "../domain/money.ts";
+import { Dec, formatMoney, ratio as ratioOf } from "../domain/money.ts";
 import { MonthChart, type UsageBar, UsageBars } from "./charts.tsx";
 import { count, money, percent, vnTime } from "./format.ts";
 import { FIRST_CLAIM_YEAR } from "../domain/period.ts";
@@ -296,14 +296,10 @@ export function nationalTotal(rows: OverviewRow[]) {
   const withEstimate = rows.filter((row) => row.estimate !== null);
   const estimate = sumOf(withEstimate.map((row) => row.estimate));
   return {
-    estimate: withEstimate.length ? estimate.toFixed(2) : null,
-    spent: sumOf(rows.map((row) => row.spent)).toFixed(2),
-    ratio: estimate.gt(0)
-      ? sumOf(withEstimate.map((row) => row.spent))
-          .div(estimate)
-          .toFixed(4)
-      : null,
-    pending: sumOf(rows.map((row) => row.pendingDocumentationAmount)).toFixed(2),
+    estimate: withEstimate.length ? formatMoney(estimate) : null,
+    spent: formatMoney(sumOf(rows.map((row) => row.spent))),
+    ratio: ratioOf(sumOf(withEstimate.map((row) => row.spent)), estimate),
+    pending: formatMoney(sumOf(rows.map((row) => row.pendingDocumentationAmount))),
     openAlerts: rows.reduce((sum, row) => sum + row.openAlerts - row.acknowledgedAlerts, 0),
     acknowledgedAlerts: rows.reduce((sum, row) => sum + row.acknowledgedAlerts, 0),
   };

@@ -4,7 +4,7 @@ import { vietnamYearMonth } from "../domain/period.ts";
 import { lateSubmissionReport } from "../reports/late.ts";
 import { outlierReport } from "../reports/outliers.ts";
 import { count, decimal, percent } from "./format.ts";
-import { type Ctx, type Kit, page, type Page, queryMatching, render, yearOf } from "./kit.tsx";
+import { type Ctx, type Kit, page, type Page, provinceChoices, queryMatching, render, yearOf } from "./kit.tsx";
 import { AsOf, ScopePicker } from "./pages.tsx";
 import { lateColumns, outlierColumns } from "./reports.tsx";
 import { type Column, Downloads, exportFormat, exportTable, SortableTable, sortRows } from "./tables.tsx";
@@ -23,10 +23,6 @@ function reportQuery(ctx: Ctx, pageData: Page, now: Date) {
   };
 }
 type ReportQuery = ReturnType<typeof reportQuery>;
-
-/** Every province, for national staff's pickers. */
-export const provinceChoices = (kit: Kit) =>
-  kit.deps.db.prisma.province.findMany({ select: { code: true, name: true }, orderBy: { code: "asc" } });
 
 /** A link to the same report with other parameters. */
 const linkTo = (path: string, params: Record<string, string | number | undefined>) =>
@@ -58,7 +54,7 @@ async function reportPage<Row>(
   );
   const format = exportFormat(ctx);
   if (format) return exportTable(format, columns, rows, `${path.split("/").pop()}-${query.year}`);
-  const provinces = pageData.caller.role === "central" ? await provinceChoices(kit) : null;
+  const provinces = pageData.caller.role === "central" ? await provinceChoices(kit, pageData.caller) : null;
   return render(
     ctx,
     pageData,

@@ -37,8 +37,7 @@ import { batchesPage, batchPage, hospitalHome } from "./hospital.tsx";
 import { type Column, Downloads, exportFormat, type ExportFormat, exportRows, exportTable } from "./tables.tsx";
 import { endSession, langOf, startSession } from "./session.ts";
 import { claimPage, claimsListPage, decideFromPage, documentFromPage } from "./claims.tsx";
-import { provinceChoices } from "./report-pages.tsx";
-import { checkCsrf, type Ctx, type Kit, orNotFound, page, type Page, render, yearOf } from "./kit.tsx";
+import { provinceChoices, checkCsrf, type Ctx, type Kit, orNotFound, page, type Page, render, yearOf } from "./kit.tsx";
 
 function loginPage(ctx: Ctx, error = false) {
   const lang = langOf(ctx);
@@ -250,7 +249,7 @@ async function itemsPage(kit: Kit, ctx: Ctx) {
   const { w: words, lang } = pageData;
   const filters = itemFilters(ctx, kit.deps.clock.now());
   const report = await orNotFound(itemsReport(kit.deps, pageData.caller, filters));
-  const provinces = pageData.caller.role === "central" ? await provinceChoices(kit) : null;
+  const provinces = pageData.caller.role === "central" ? await provinceChoices(kit, pageData.caller) : null;
   if (!report) return render(ctx, pageData, words.notFound, <p class="error">{words.notFound}</p>, 404);
   const query = (sort: string) =>
     new URLSearchParams(

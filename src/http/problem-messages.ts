@@ -1,5 +1,5 @@
 import type { FieldError } from "../domain/field-errors.ts";
-import { Dec } from "../domain/money.ts";
+import { Dec, formatMoney } from "../domain/money.ts";
 import { formatBytes } from "./bytes.ts";
 
 /**
@@ -75,7 +75,7 @@ const TITLES: Record<Lang, Record<number, string>> = {
 
 /** `1234567.5` -> `1.234.567,5`: `.` groups thousands, `,` marks decimals; done on the decimal text, not a float. */
 export function viNumber(value: ParamValue | undefined): string {
-  const text = typeof value === "number" && Number.isFinite(value) ? new Dec(value).toFixed() : String(value ?? "");
+  const text = typeof value === "number" && Number.isFinite(value) ? new Dec(value).toString() : String(value ?? "");
   const match = /^(-?)(\d+)(?:\.(\d+))?$/.exec(text);
   if (!match) return text;
   const [, sign, int, frac] = match;
@@ -86,8 +86,7 @@ export function viNumber(value: ParamValue | undefined): string {
 export function viMoney(value: ParamValue | undefined): string {
   const text = String(value ?? "");
   if (!/^-?\d+(\.\d+)?$/.test(text)) return text;
-  const amount = new Dec(text);
-  return `${viNumber(amount.isInteger() ? amount.toFixed(0) : amount.toFixed(2))} đ`;
+  return `${viNumber(formatMoney(text))} đ`;
 }
 
 /** A size as configured (`32 MiB`), or in bytes (`1.048.577 byte`). */

@@ -11,6 +11,18 @@ import { iso } from "../http/schemas.ts";
 import { reattributeClaims } from "./reattribute.ts";
 import * as sql from "./sql.ts";
 
+/**
+ * The facilities a province's key covers: those recorded under the province and under any province merged into it,
+ * by code, with their names.
+ */
+export function facilitiesOfProvince(deps: Pick<AppDeps, "db">, provinceCode: string) {
+  return deps.db.prisma.facility.findMany({
+    where: { OR: [{ provinceCode }, { province: { successorCode: provinceCode } }] },
+    select: { code: true, name: true },
+    orderBy: { code: "asc" },
+  });
+}
+
 type ProvinceRow = {
   code: string;
   name: string;
