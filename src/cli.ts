@@ -180,7 +180,7 @@ async function runDemo(deps: AppDeps) {
       "Start the server (npm start) and open http://localhost:8787/dashboard; sign in with",
       `  national staff (central):   ${result.keys.central}`,
       `  Hà Nội reviewer (province): ${result.keys.province}`,
-      `  Bạch Mai hospital (facility, API only): ${result.keys.facility}`,
+      `  Bạch Mai hospital (facility: its workplace and the API): ${result.keys.facility}`,
       "",
     ].join("\n"),
   );
