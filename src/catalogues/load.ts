@@ -20,13 +20,18 @@ export interface LoadInput {
   requestId?: string | undefined;
 }
 
-/** A catalogue entry's key within its facility and kind. */
+/** A catalogue entry's key within its facility and kind: one tender (bid) of a code from one first day. */
 export interface EntryKey {
   code: string;
+  /** TT_THAU; null for an entry without one (services and staff never have one). */
+  bidInfo: string | null;
   validFrom: string;
 }
 
-/** What a load changed: counts, the first keys of each outcome, and each changed code's earliest affected day. */
+/**
+ * What a load changed: counts, the first keys of each outcome (by code, bid, first day), and each changed code's
+ * earliest affected day (over all its bids).
+ */
 export interface LoadReport {
   facilityCode: string;
   kind: CatalogueKind;
@@ -49,6 +54,8 @@ interface OutcomeRow {
   outcome: "added" | "changed" | "removed" | "unchanged" | "affected";
   count: number;
   codes: string[] | null;
+  /** '' for no bid; null on the `affected` row, which is per code. */
+  bids: string[] | null;
   days: string[] | null;
 }
 
@@ -83,7 +90,8 @@ const columns = (entries: ParsedEntry[]) => [
   entries.map((entry) => entry.name),
   entries.map((entry) => entry.concentration),
   entries.map((entry) => entry.registrationNumber),
-  entries.map((entry) => entry.bidInfo),
+  // Part of the key, so never null in the table: '' is "no bid".
+  entries.map((entry) => entry.bidInfo ?? ""),
   entries.map((entry) => entry.unitPrice),
   entries.map((entry) => entry.costGroup),
   entries.map((entry) => entry.suppliesIncluded),
@@ -94,7 +102,11 @@ function report(rows: OutcomeRow[], base: Pick<LoadReport, "facilityCode" | "kin
   const of = (outcome: OutcomeRow["outcome"]) => rows.find((row) => row.outcome === outcome);
   const keys = (outcome: "added" | "changed" | "removed") => {
     const row = of(outcome);
-    return (row?.codes ?? []).map((code, index) => ({ code, validFrom: row!.days![index]! }));
+    return (row?.codes ?? []).map((code, index) => ({
+      code,
+      bidInfo: row!.bids![index] || null,
+      validFrom: row!.days![index]!,
+    }));
   };
   const affectedRow = of("affected");
   const affected = (affectedRow?.codes ?? []).map((code, index) => ({ code, from: affectedRow!.days![index]! }));
@@ -155,7 +167,7 @@ async function replaceCatalogue(
  * Replaces a facility's catalogue of one kind with a file in the agency's layout (central; `caller` null is the
  * operator's CLI), in one transaction: entries added, changed, removed and unchanged are counted, and only the
  * changes are written; sending the same file again changes nothing. A file with any bad row (or overlapping periods
- * for one code) is refused whole. `created`: the facility had no entry of this kind before.
+ * for one code and bid) is refused whole. `created`: the facility had no entry of this kind before.
  */
 export async function loadCatalogue(
   deps: AppDeps,

@@ -1,11 +1,13 @@
+import { CsvError, parse as parseCsv } from "csv-parse/sync";
 import type { CatalogueKind } from "../assessment/types.ts";
 import type { ProblemFieldError } from "../http/problem.ts";
-import { type CsvRecord, parseCsv } from "./csv.ts";
 import { FACILITY_COLUMN, LAYOUTS, type Layout, columnsRead, requiredColumns } from "./layouts.ts";
 
 /**
  * A catalogue file in the agency's layout (layouts.ts) read into entries, or every bad row named by line and column.
- * Pure: bytes in, entries or field errors out. A file with any bad row is refused whole by the caller.
+ * Pure: bytes in, entries or field errors out. A file with any bad row is refused whole by the caller. The CSV itself
+ * is read by the csv-parse package (its sync API, which runs on Node and on Workers alike); the lines errors name are
+ * counted here.
  */
 
 /** More rows than a facility's largest catalogue holds (tens of thousands of drugs): refused with 413. */
@@ -13,7 +15,8 @@ export const MAX_ROWS = 100_000;
 /** The errors a refusal lists (the problem's `errors` holds at most 1,000); the first ones, in line order. */
 export const MAX_ERRORS = 1000;
 
-const MAX_CODE = 255;
+/** A code's bound, and a TT_THAU's: both are parts of an entry's key (and of the list's cursor). */
+export const MAX_CODE = 255;
 const MAX_TEXT = 1024;
 const PRICE = /^[0-9]{1,15}(\.[0-9]{1,3})?$/;
 const DAY = /^([0-9]{4})([0-9]{2})([0-9]{2})$/;
@@ -201,7 +204,7 @@ function entryOf(row: Row, layout: Layout, input: ParseInput): ParsedEntry | nul
     name,
     concentration: optional(layout.concentration),
     registrationNumber: optional(layout.registrationNumber),
-    bidInfo: optional(layout.bidInfo),
+    bidInfo: layout.bidInfo ? text(row, layout.bidInfo, { max: MAX_CODE }) : null,
     unitPrice: layout.unitPrice ? price(row, layout.unitPrice) : null,
     costGroup: layout.costGroup ? costGroup(row, layout.costGroup, input.costGroups) : null,
     suppliesIncluded: layout.suppliesIncluded ? includes(row, layout.suppliesIncluded) : null,
@@ -211,23 +214,32 @@ function entryOf(row: Row, layout: Layout, input: ParseInput): ParsedEntry | nul
   return { ...entry, code, ...validity };
 }
 
-/** Entries of one code whose periods meet: each later one is named with the line it overlaps. */
+/** An entry's key (code, bid, first day) in the order the table keeps it; no bid is "", first. */
+const keyOrder = (one: ParsedEntry, other: ParsedEntry) => {
+  const [left, right] = [one, other].map((entry) => [entry.code, entry.bidInfo ?? "", entry.validFrom]);
+  const differs = left!.findIndex((part, index) => part !== right![index]);
+  return differs < 0 ? 0 : left![differs]! < right![differs]! ? -1 : 1;
+};
+
+/**
+ * Entries of one code and bid (TT_THAU, or none) whose periods meet: each later one is named with the line it
+ * overlaps. Two tenders of one code, each with its own TT_THAU, may be in force at once.
+ */
 function overlaps(entries: ParsedEntry[]): Located[] {
-  const sorted = [...entries].sort((one, other) =>
-    one.code === other.code ? one.validFrom.localeCompare(other.validFrom) : one.code < other.code ? -1 : 1,
-  );
+  const sorted = [...entries].sort(keyOrder);
   const found: Located[] = [];
   sorted.forEach((entry, index) => {
     const before = sorted[index - 1];
-    if (!before || before.code !== entry.code) return;
+    if (!before || before.code !== entry.code || before.bidInfo !== entry.bidInfo) return;
     if (before.validTo !== null && before.validTo < entry.validFrom) return;
+    const same = entry.bidInfo === null ? "code" : "code and TT_THAU";
     found.push({
       line: entry.line,
       error: {
         path: at(entry.line, entry.fromColumn),
         code: "overlapping_validity",
-        message: `in force on days line ${before.line} is for the same code: periods of one code may not overlap`,
-        params: { line: before.line },
+        message: `in force on days line ${before.line} is for the same ${same}: periods of one ${same} may not overlap`,
+        params: { line: before.line, ...(entry.bidInfo === null ? {} : { bid: true }) },
       },
     });
   });
@@ -268,12 +280,84 @@ function readHeader(header: CsvRecord, layout: Layout): { columns: Map<string, n
   return errors.length ? { errors } : { columns };
 }
 
-/** The file as text: UTF-8, with or without a byte-order mark. */
-function decode(bytes: Uint8Array): string | null {
+/** One record of the file and the line it starts on (what a person finds in an editor, 1 for the first line). */
+interface CsvRecord {
+  line: number;
+  fields: string[];
+}
+
+const LF = 10;
+const CR = 13;
+const UTF8_BOM = [0xef, 0xbb, 0xbf];
+
+/**
+ * The line each record starts on, counted from the bytes as csv-parse reads them: its own line count is the line a
+ * record ends on, and counts a CRLF inside a quoted field as two. Records come in order, so the count moves forward
+ * only, in one pass over the file and without an index of its lines.
+ */
+function lineCounter(bytes: Uint8Array) {
+  let offset = UTF8_BOM.every((byte, index) => bytes[index] === byte) ? UTF8_BOM.length : 0;
+  let line = 1;
+  let recordEnd = offset;
+  return {
+    /** The line of the record after the last one ended (or of the first): past the blank lines before it. */
+    nextRecord(): number {
+      let start = recordEnd;
+      while (start < bytes.length && (bytes[start] === CR || bytes[start] === LF)) start++;
+      for (; offset < start; offset++)
+        if (bytes[offset] === LF || (bytes[offset] === CR && bytes[offset + 1] !== LF)) line++;
+      return line;
+    },
+    /** A record ended before this byte (its line end included). */
+    ended(at: number) {
+      recordEnd = at;
+    },
+  };
+}
+
+/** Why a file is not CSV, by csv-parse's error: malformed_csv's reason (src/http/problem-messages.ts). */
+const SYNTAX: Partial<Record<string, string>> = {
+  CSV_QUOTE_NOT_CLOSED: "unclosed_quote",
+  INVALID_OPENING_QUOTE: "stray_quote",
+  CSV_INVALID_CLOSING_QUOTE: "after_quote",
+};
+
+/**
+ * The file's records (csv-parse, RFC 4180: fields quoted with `"` when they hold a comma, a quote written twice or a
+ * line break; lines ending in CRLF, LF or CR; a UTF-8 byte-order mark skipped; blank lines left out), each with the
+ * line it starts on, or the first syntax error and the line of the record it is in. Stops after `maxRecords`, so a
+ * huge file is not read to its end. Rows with another number of fields than the header are the caller's to name.
+ */
+function readCsv(bytes: Uint8Array, maxRecords: number): CsvRecord[] | { line: number; reason: string } {
+  const lines = lineCounter(bytes);
+  const starts: number[] = [];
   try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    const fields = parseCsv(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), {
+      bom: true,
+      record_delimiter: ["\r\n", "\n", "\r"],
+      relax_column_count: true,
+      skip_empty_lines: true,
+      to: maxRecords,
+      on_record: (record, context) => {
+        starts.push(lines.nextRecord());
+        lines.ended(context.bytes);
+        return record;
+      },
+    });
+    return fields.map((record, index) => ({ line: starts[index]!, fields: record }));
+  } catch (error) {
+    if (!(error instanceof CsvError)) throw error;
+    return { line: lines.nextRecord(), reason: SYNTAX[error.code] ?? "syntax" };
+  }
+}
+
+/** Whether the file is UTF-8 (with or without a byte-order mark): csv-parse would read other bytes as U+FFFD. */
+function isUtf8(bytes: Uint8Array): boolean {
+  try {
+    new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    return true;
   } catch {
-    return null;
+    return false;
   }
 }
 
@@ -302,26 +386,26 @@ function dataRows(records: CsvRecord[], width: number): { rows: CsvRecord[]; err
 
 /** The text's records, or why it is not a catalogue file at all. */
 function records(bytes: Uint8Array): CsvRecord[] | ProblemFieldError | "too_many" {
-  const text = decode(bytes);
-  if (text === null)
+  if (!isUtf8(bytes))
     return {
       path: "(body)",
       code: "invalid_characters",
       message: "the file is not UTF-8",
       params: { reason: "utf8" },
     };
-  const parsed = parseCsv(text, MAX_ROWS + 1);
-  if ("error" in parsed)
+  // The header and MAX_ROWS rows, and one more to tell a file that has more.
+  const parsed = readCsv(bytes, MAX_ROWS + 2);
+  if ("reason" in parsed)
     return {
-      path: at(parsed.error.line),
+      path: at(parsed.line),
       code: "malformed_csv",
-      message: `not CSV (RFC 4180): ${parsed.error.reason.replace("_", " ")}`,
-      params: { reason: parsed.error.reason },
+      message: `not CSV (RFC 4180): ${parsed.reason.replace("_", " ")}`,
+      params: { reason: parsed.reason },
     };
-  if (!parsed.complete) return "too_many";
-  if (parsed.records.length === 0)
+  if (parsed.length > MAX_ROWS + 1) return "too_many";
+  if (parsed.length === 0)
     return { path: "(body)", code: "required", message: "the file is empty: send the header row and the entries" };
-  return parsed.records;
+  return parsed;
 }
 
 /** Reads a catalogue file: its entries, or every bad row (the first MAX_ERRORS, in line order). */

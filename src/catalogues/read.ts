@@ -5,6 +5,7 @@ import type { AppDeps } from "../deps.ts";
 import { decodeCursor, page } from "../http/paging.ts";
 import { notFound } from "../http/problem.ts";
 import { type EntryOfKind, type EntryRow, entryOf } from "./entries.ts";
+import { MAX_CODE } from "./parse.ts";
 import * as sql from "./sql.ts";
 
 export interface ListEntriesQuery {
@@ -18,7 +19,14 @@ export interface ListEntriesQuery {
   cursor?: string | undefined;
 }
 
-const CURSOR = z.tuple([z.string().min(1).max(255), z.iso.date()]);
+/** The last entry's key: code, bid ("" for none), first day. */
+const CURSOR = z.tuple([z.string().min(1).max(MAX_CODE), z.string().max(MAX_CODE), z.iso.date()]);
+
+/**
+ * The longest cursor the list issues: base64url of the key's JSON, a code and a bid of MAX_CODE characters each that
+ * JSON writes as at most 6 bytes apiece (a control character is `\u0001`), and the day and punctuation.
+ */
+export const MAX_CURSOR = Math.ceil((2 * MAX_CODE * 6 + 32) / 3) * 4;
 
 /** Central, the facility's province, or the facility itself: anyone else is told there is no such facility. */
 async function requireVisible(deps: Pick<AppDeps, "db">, caller: Caller, facilityCode: string) {
@@ -34,7 +42,7 @@ async function requireVisible(deps: Pick<AppDeps, "db">, caller: Caller, facilit
   if (!visible) throw notFound("facility");
 }
 
-/** A facility's catalogue of one kind, by code then first day, a page at a time. */
+/** A facility's catalogue of one kind, by code, bid (no bid first) and first day, a page at a time. */
 export async function listCatalogueEntries<K extends CatalogueKind>(
   deps: Pick<AppDeps, "db">,
   caller: Caller,
@@ -49,8 +57,9 @@ export async function listCatalogueEntries<K extends CatalogueKind>(
     query.day ?? null,
     after?.[0] ?? null,
     after?.[1] ?? null,
+    after?.[2] ?? null,
     query.limit + 1,
   ]);
-  const { data, nextCursor } = page(rows, query.limit, (row) => [row.code, row.valid_from]);
+  const { data, nextCursor } = page(rows, query.limit, (row) => [row.code, row.bid_info ?? "", row.valid_from]);
   return { data: data.map((row) => entryOf(query.kind, row, query.facilityCode)), nextCursor };
 }

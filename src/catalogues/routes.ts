@@ -12,14 +12,13 @@ import {
   Text,
   Timestamp,
   json,
-  listOf,
   readProblems,
   refusingWhole,
 } from "../http/schemas.ts";
 import { validationProblem } from "../http/validation.ts";
 import { REPORT_LIST_LIMIT, loadCatalogue } from "./load.ts";
 import { MAX_ROWS } from "./parse.ts";
-import { listCatalogueEntries } from "./read.ts";
+import { MAX_CURSOR, listCatalogueEntries } from "./read.ts";
 
 /** The paths of a catalogue (app.ts gives its PUT a CSV body and the catalogue body cap). */
 export const CATALOGUE_PATH = /^\/v1\/facilities\/[^/]+\/catalogues\/[^/]+\/?$/;
@@ -85,6 +84,8 @@ const StaffEntry = z
   .openapi("StaffEntry");
 
 const ListEntriesQuery = ListQuery.extend({
+  // An entry's key is longer than most lists' (a code and a TT_THAU of up to 255 characters each).
+  cursor: z.string().max(MAX_CURSOR).optional().openapi({ description: "opaque; the previous page's nextCursor" }),
   code: z.string().min(1).max(255).optional().openapi({ description: "one code's entries (a staff certificate)" }),
   day: z.iso
     .date("must be a date like 2026-03-01")
@@ -92,12 +93,23 @@ const ListEntriesQuery = ListQuery.extend({
     .openapi({ description: "only the entries in force on this day", maxLength: 10 }),
 });
 
-const EntryKey = z.object({ code: Text, validFrom: DayOut }).openapi("CatalogueEntryKey");
+const EntryKey = z
+  .object({
+    code: Text,
+    bidInfo: Text.nullable().openapi({
+      description:
+        "TT_THAU: two tenders of one drug or supply code are two entries; null: none (always for services and staff)",
+    }),
+    validFrom: DayOut,
+  })
+  .openapi("CatalogueEntryKey");
 const keys = (what: string) =>
   z
     .array(EntryKey)
     .max(REPORT_LIST_LIMIT)
-    .openapi({ description: `the ${what} entries' keys, by code and first day (the first ${REPORT_LIST_LIMIT})` });
+    .openapi({
+      description: `the ${what} entries' keys, by code, bid (none first), first day (the first ${REPORT_LIST_LIMIT})`,
+    });
 
 const LoadReport = z
   .object({
@@ -122,15 +134,23 @@ const LoadReport = z
   })
   .openapi("CatalogueLoad");
 
+/** A page as every list has it (listOf), with this list's longer cursor. */
+const EntryPage = z
+  .object({
+    data: z.array(z.union([DrugEntry, SupplyEntry, ServiceEntry, StaffEntry])).max(500),
+    nextCursor: z.string().max(MAX_CURSOR).nullable(),
+  })
+  .openapi("CatalogueEntryPage");
+
 const listRoute = createRoute({
   operationId: "listCatalogueEntries",
   method: "get",
   path: "/facilities/{code}/catalogues/{kind}",
   tags: ["Catalogues"],
-  summary: "A facility's catalogue of one kind, by code then first day (central, its province, or the facility)",
+  summary: "A facility's catalogue of one kind, by code, bid and first day (central, its province, or the facility)",
   request: { params: Params, query: ListEntriesQuery },
   responses: {
-    200: json(listOf(z.union([DrugEntry, SupplyEntry, ServiceEntry, StaffEntry]), "CatalogueEntryPage")),
+    200: json(EntryPage),
     ...readProblems,
   },
 });
@@ -146,8 +166,10 @@ const loadRoute = {
     "02/DM staff): CSV (RFC 4180), UTF-8 with or without a byte-order mark, a header row naming the columns in any " +
     "order, days yyyymmdd, an empty end day open-ended, a point as the decimal mark. The file replaces the " +
     "facility's catalogue of that kind in one transaction: the answer counts the entries added, changed, removed " +
-    "and unchanged, and sending the same file again changes nothing. A file with any bad row, or with periods of " +
-    `one code that overlap, is refused whole (422, each row named by line and column). At most ${MAX_ROWS} rows.`,
+    "and unchanged, and sending the same file again changes nothing. An entry is one code's tender (TT_THAU, or " +
+    "none) from one first day: two tenders of one code may be in force at once. A file with any bad row, or with " +
+    "periods of one code and TT_THAU that overlap, is refused whole (422, each row named by line and column). At " +
+    `most ${MAX_ROWS} rows.`,
   request: {
     params: Params,
     body: {
@@ -162,8 +184,8 @@ const loadRoute = {
       413: `over the body cap (32 MiB by default), or over ${MAX_ROWS} rows (too_many_rows)`,
       415: "not text/csv in UTF-8",
       422:
-        "a bad row (each named `line[N].COLUMN`), overlapping periods of one code, or a MA_CSKCB of another " +
-        "facility",
+        "a bad row (each named `line[N].COLUMN`), overlapping periods of one code and TT_THAU, or a MA_CSKCB of " +
+        "another facility",
     }),
   },
 };

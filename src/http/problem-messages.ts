@@ -395,9 +395,8 @@ export const VI_FIELD_MESSAGES: Readonly<Record<string, Template>> = {
     params.divisor === undefined ? "không phải bội số được yêu cầu" : `phải là bội số của ${viNumber(params.divisor)}`,
   out_of_range: () => "nằm ngoài khoảng cho phép",
   overlapping_validity: (params) =>
-    params.line === undefined
-      ? "thời gian hiệu lực trùng với một dòng khác của cùng mã"
-      : `thời gian hiệu lực trùng với dòng ${params.line} của cùng mã`,
+    `thời gian hiệu lực trùng với ${params.line === undefined ? "một dòng khác" : `dòng ${params.line}`} của cùng ` +
+    (params.bid ? "mã và cùng thông tin thầu (TT_THAU)" : "mã"),
   patient_identifier_required: () => "cần ít nhất một trong hai trường cardNumber và citizenId",
   received_in_future: () => "receivedAt ở tương lai",
   required: (params) => {

@@ -47,11 +47,12 @@ describe("catalogues: loading the agency's layouts", () => {
       removed: [],
       truncated: false,
     });
+    // An entry's key is its code, its tender (TT_THAU) and its first day.
     expect(loaded.body.added).toEqual([
-      { code: "40.17", validFrom: "2025-01-01" },
-      { code: "40.17", validFrom: "2026-01-01" },
-      { code: "40.30", validFrom: "2025-06-01" },
-      { code: "40.99", validFrom: "2024-01-01" },
+      { code: "40.17", bidInfo: "20.00;G1;N1;2025", validFrom: "2025-01-01" },
+      { code: "40.17", bidInfo: "21.00;G1;N1;2026", validFrom: "2026-01-01" },
+      { code: "40.30", bidInfo: "20.00;G2;N3;2025", validFrom: "2025-06-01" },
+      { code: "40.99", bidInfo: "19.00;G1;N1;2024", validFrom: "2024-01-01" },
     ]);
     expect(loaded.body.sha256).toMatch(/^[0-9a-f]{64}$/);
 
@@ -236,8 +237,9 @@ describe("catalogues: loading the agency's layouts", () => {
     expect(vietnamese.body.detail).toMatch(/^tệp danh mục không hợp lệ: line\[3\]: /);
   });
 
-  it("overlapping periods of one code are refused, naming both rows", async () => {
+  it("overlapping periods of one code and TT_THAU are refused, naming both rows", async () => {
     await seedReference(t);
+    // Every row of drugs() has the same TT_THAU.
     const refused = await load(
       "drugs",
       drugs([
@@ -255,7 +257,8 @@ describe("catalogues: loading the agency's layouts", () => {
       {
         path: "line[3].TU_NGAY",
         code: "overlapping_validity",
-        message: "in force on days line 2 is for the same code: periods of one code may not overlap",
+        message:
+          "in force on days line 2 is for the same code and TT_THAU: periods of one code and TT_THAU may not overlap",
       },
       expect.objectContaining({ path: "line[5].TU_NGAY", code: "overlapping_validity" }),
     ]);
@@ -441,16 +444,17 @@ describe("catalogues: reading entries in force", () => {
     statements.length = 0;
     const found = await entriesInForce(t.db.sql, "01001", "drugs", asked);
     expect(statements).toHaveLength(1);
-    expect(found.map((entry) => entry && [entry.code, entry.unitPrice, entry.validFrom])).toEqual([
-      null,
-      ["40.17", "1500", "2025-01-01"],
-      ["40.17", "1500", "2025-01-01"],
-      ["40.17", "1600.5", "2026-01-01"],
-      ["40.17", "1600.5", "2026-01-01"],
-      ["40.30", "2100.125", "2025-06-01"],
-      null,
-      ["40.99", "300", "2024-01-01"],
-      null,
+    // Per pair, the entries in force that day: one here, where each code has one tender at a time.
+    expect(found.map((entries) => entries.map((entry) => [entry.code, entry.unitPrice, entry.validFrom]))).toEqual([
+      [],
+      [["40.17", "1500", "2025-01-01"]],
+      [["40.17", "1500", "2025-01-01"]],
+      [["40.17", "1600.5", "2026-01-01"]],
+      [["40.17", "1600.5", "2026-01-01"]],
+      [["40.30", "2100.125", "2025-06-01"]],
+      [],
+      [["40.99", "300", "2024-01-01"]],
+      [],
     ]);
 
     // A batch's worth: 3,000 pairs, repeated ones asked once, still one statement; another facility sees nothing.
@@ -458,10 +462,12 @@ describe("catalogues: reading entries in force", () => {
     statements.length = 0;
     const again = await entriesInForce(t.db.sql, "01001", "drugs", many);
     expect(statements).toHaveLength(1);
-    expect(again.map((entry) => entry?.validFrom ?? null)).toEqual(
-      many.map((_, index) => found[index % asked.length]?.validFrom ?? null),
+    expect(again.map((entries) => entries.map((entry) => entry.validFrom))).toEqual(
+      many.map((_, index) => found[index % asked.length]!.map((entry) => entry.validFrom)),
     );
-    expect((await entriesInForce(t.db.sql, "01002", "drugs", asked)).every((entry) => entry === null)).toBe(true);
+    expect((await entriesInForce(t.db.sql, "01002", "drugs", asked)).every((entries) => entries.length === 0)).toBe(
+      true,
+    );
     expect(await entriesInForce(t.db.sql, "01001", "drugs", [])).toEqual([]);
 
     // For the engine: every period of the codes a claim names, in one statement.
@@ -477,13 +483,15 @@ describe("catalogues: reading entries in force", () => {
 
     await load("staff", fixture("staff.csv"));
     const [staff] = await entriesInForce(t.db.sql, "01001", "staff", [{ code: "000456/HNO-CCHN", day: "2025-06-30" }]);
-    expect(staff).toEqual({
-      facilityCode: "01001",
-      certificate: "000456/HNO-CCHN",
-      name: "Bác sĩ Mẫu Hai",
-      validFrom: "2025-01-01",
-      validTo: "2025-06-30",
-    });
+    expect(staff).toEqual([
+      {
+        facilityCode: "01001",
+        certificate: "000456/HNO-CCHN",
+        name: "Bác sĩ Mẫu Hai",
+        validFrom: "2025-01-01",
+        validTo: "2025-06-30",
+      },
+    ]);
   });
 
   it("a load runs the same number of statements for 3 entries as for 3,000", async () => {
@@ -502,5 +510,254 @@ describe("catalogues: reading entries in force", () => {
     expect(large.body.added).toHaveLength(1000);
     expect(large.body.truncated).toBe(true);
     expect(statements.length).toBe(small);
+  });
+});
+
+/** A drug list of tenders, each row `[MA_THUOC, TT_THAU, DON_GIA_BH, TU_NGAY, DEN_NGAY]` (TT_THAU "" for none). */
+function tenders(rows: string[][]) {
+  const lines = rows.map(([code, bid, price, from, to]) => `${code},Thuốc ${code},${bid},${price},${from},${to}`);
+  return ["MA_THUOC,TEN_THUOC,TT_THAU,DON_GIA_BH,TU_NGAY,DEN_NGAY", ...lines].join("\r\n");
+}
+
+const BID_A = "20.00;G1;N1;2025";
+const BID_B = "20.00;G1;N2;2025";
+
+/** 40.17 bought at two tenders in 2025 whose periods overlap, and once without TT_THAU in June. */
+const TWO_TENDERS = [
+  ["40.17", BID_A, "1500", "20250101", "20251231"],
+  ["40.17", BID_B, "1450", "20250401", ""],
+  ["40.17", "", "1700", "20250601", "20250630"],
+  ["40.30", BID_A, "2100", "20250101", ""],
+];
+
+const summary = (entries: { bidInfo: string | null; unitPrice: string; validFrom: string }[]) =>
+  entries.map((entry) => [entry.bidInfo, entry.unitPrice, entry.validFrom]);
+
+describe("catalogues: two tenders of one code", () => {
+  it("two tenders of one drug code, each with its TT_THAU, load with overlapping periods, list, and are both found by the lookups", async () => {
+    await seedReference(t);
+    const loaded = await load("drugs", tenders(TWO_TENDERS));
+    expect(loaded.status).toBe(201);
+    expect(loaded.body.counts).toEqual({ added: 4, changed: 0, removed: 0, unchanged: 0 });
+    // By code, then bid (none first), then first day.
+    expect(loaded.body.added).toEqual([
+      { code: "40.17", bidInfo: null, validFrom: "2025-06-01" },
+      { code: "40.17", bidInfo: BID_A, validFrom: "2025-01-01" },
+      { code: "40.17", bidInfo: BID_B, validFrom: "2025-04-01" },
+      { code: "40.30", bidInfo: BID_A, validFrom: "2025-01-01" },
+    ]);
+    const june = await list("drugs", "?code=40.17&day=2025-06-15");
+    expect(summary(june.body.data)).toEqual([
+      [null, "1700", "2025-06-01"],
+      [BID_A, "1500", "2025-01-01"],
+      [BID_B, "1450", "2025-04-01"],
+    ]);
+    // A page at a time, the cursor stepping over the entries of one code and first day by their bids.
+    const seen: unknown[] = [];
+    let cursor: string | null = "";
+    while (cursor !== null) {
+      const page = await list("drugs", `?limit=1${cursor ? `&cursor=${cursor}` : ""}`);
+      expect(page.status).toBe(200);
+      seen.push(...summary(page.body.data));
+      cursor = page.body.nextCursor;
+    }
+    expect(seen).toEqual(summary((await list("drugs")).body.data));
+    expect(seen).toHaveLength(4);
+
+    const [june15, february, before, other] = await entriesInForce(t.db.sql, "01001", "drugs", [
+      { code: "40.17", day: "2025-06-15" },
+      { code: "40.17", day: "2025-02-01" },
+      { code: "40.17", day: "2024-12-31" },
+      { code: "40.30", day: "2025-06-30" },
+    ]);
+    expect(summary(june15!)).toEqual(summary(june.body.data));
+    expect(summary(february!)).toEqual([[BID_A, "1500", "2025-01-01"]]);
+    expect(before).toEqual([]);
+    expect(summary(other!)).toEqual([[BID_A, "2100", "2025-01-01"]]);
+    const forClaim = await entriesForCodes(t.db.sql, "01001", "drugs", ["40.17"]);
+    expect(summary(forClaim)).toEqual(summary(june.body.data));
+
+    // The same file again, rows in another order: every entry unchanged.
+    const again = await load("drugs", tenders([...TWO_TENDERS].reverse()));
+    expect(again.body.counts).toEqual({ added: 0, changed: 0, removed: 0, unchanged: 4 });
+
+    // Supplies too: one MA_VAT_TU bought at two tenders at once.
+    const supplies = [
+      "MA_VAT_TU,TEN_VAT_TU,TT_THAU,DON_GIA_BH,TU_NGAY",
+      `N03.02.070,Bơm tiêm 5ml,${BID_A},1150,20250101`,
+      `N03.02.070,Bơm tiêm 5ml,${BID_B},1100,20250101`,
+    ].join("\n");
+    expect((await load("supplies", supplies)).status).toBe(201);
+    const [syringes] = await entriesInForce(t.db.sql, "01001", "supplies", [{ code: "N03.02.070", day: "2025-03-01" }]);
+    expect(summary(syringes!)).toEqual([
+      [BID_A, "1150", "2025-01-01"],
+      [BID_B, "1100", "2025-01-01"],
+    ]);
+  });
+
+  it("overlapping periods within one code and TT_THAU, or one code without TT_THAU, are still refused naming the field", async () => {
+    await seedReference(t);
+    const rows = [
+      ["40.17", BID_A, "1500", "20250101", "20251231"],
+      ["40.17", BID_B, "1500", "20250101", ""],
+      ["40.17", BID_A, "1600", "20251231", ""],
+      ["40.18", "", "100", "20250101", ""],
+      ["40.18", "", "100", "20250301", "20250401"],
+      ["40.18", BID_A, "100", "20250301", "20250401"],
+    ];
+    const refused = await load("drugs", tenders(rows));
+    expect(refused.status).toBe(422);
+    expect(refused.body.errors).toEqual([
+      {
+        path: "line[4].TU_NGAY",
+        code: "overlapping_validity",
+        message:
+          "in force on days line 2 is for the same code and TT_THAU: periods of one code and TT_THAU may not overlap",
+      },
+      {
+        path: "line[6].TU_NGAY",
+        code: "overlapping_validity",
+        message: "in force on days line 5 is for the same code: periods of one code may not overlap",
+      },
+    ]);
+    const vietnamese = await t.json("PUT", "/v1/facilities/01001/catalogues/drugs", {
+      body: tenders(rows),
+      headers: { ...CSV, "accept-language": "vi" },
+    });
+    expect(vietnamese.body.errors.map((error: { message: string }) => error.message)).toEqual([
+      "thời gian hiệu lực trùng với dòng 2 của cùng mã và cùng thông tin thầu (TT_THAU)",
+      "thời gian hiệu lực trùng với dòng 5 của cùng mã",
+    ]);
+    expect(await t.db.prisma.catalogueEntry.count()).toBe(0);
+  });
+
+  it("a reload that changes one tender's price reports exactly that change and keeps it for re-assessment", async () => {
+    await seedReference(t);
+    await load("drugs", tenders(TWO_TENDERS));
+    const first = await catalogueChangesAfter(t.db.sql, "0");
+    expect(first.map((change) => [change.code, change.affectedFrom])).toEqual([
+      ["40.17", "2025-01-01"],
+      ["40.30", "2025-01-01"],
+    ]);
+    t.clock.advance(60_000);
+    const repriced = TWO_TENDERS.map((row) => (row[1] === BID_B ? [...row.slice(0, 2), "1480", ...row.slice(3)] : row));
+    const reloaded = await load("drugs", tenders(repriced));
+    expect(reloaded.status).toBe(200);
+    expect(reloaded.body).toMatchObject({
+      counts: { added: 0, changed: 1, removed: 0, unchanged: 3 },
+      added: [],
+      changed: [{ code: "40.17", bidInfo: BID_B, validFrom: "2025-04-01" }],
+      removed: [],
+      affected: [{ code: "40.17", from: "2025-04-01" }],
+    });
+    const kept = await catalogueChangesAfter(t.db.sql, first.at(-1)!.id);
+    expect(kept.map((change) => [change.facilityCode, change.kind, change.code, change.affectedFrom])).toEqual([
+      ["01001", "drugs", "40.17", "2025-04-01"],
+    ]);
+    expect(summary((await list("drugs", "?code=40.17&day=2025-06-15")).body.data)).toEqual([
+      [null, "1700", "2025-06-01"],
+      [BID_A, "1500", "2025-01-01"],
+      [BID_B, "1480", "2025-04-01"],
+    ]);
+
+    // A corrected TT_THAU is another tender: the old entry removed, the new one added, the code affected from then.
+    t.clock.advance(60_000);
+    const rebid = repriced.map((row) => (row[1] === BID_B ? [row[0]!, "20.00;G1;N3;2025", ...row.slice(2)] : row));
+    const corrected = await load("drugs", tenders(rebid));
+    expect(corrected.body).toMatchObject({
+      counts: { added: 1, changed: 0, removed: 1, unchanged: 3 },
+      added: [{ code: "40.17", bidInfo: "20.00;G1;N3;2025", validFrom: "2025-04-01" }],
+      removed: [{ code: "40.17", bidInfo: BID_B, validFrom: "2025-04-01" }],
+      affected: [{ code: "40.17", from: "2025-04-01" }],
+    });
+  });
+});
+
+describe("catalogues: a long key", () => {
+  it("a page's cursor carries a code and a TT_THAU of 255 characters each, whatever the characters; a longer TT_THAU is refused", async () => {
+    await seedReference(t);
+    const code = "C".repeat(255);
+    // Control characters: each is 6 bytes in the cursor's JSON (\u0001), the longest a cursor gets.
+    const [bid, other] = ["\u0001", "\u0002"].map((character) => `x${character.repeat(254)}`);
+    const loaded = await load(
+      "drugs",
+      tenders([
+        [code, bid!, "1", "20250101", ""],
+        [code, other!, "2", "20250101", ""],
+      ]),
+    );
+    expect(loaded.status).toBe(201);
+    const first = await list("drugs", "?limit=1");
+    expect(first.body.nextCursor.length).toBeGreaterThan(500);
+    const second = await list("drugs", `?limit=1&cursor=${first.body.nextCursor}`);
+    expect(second.status).toBe(200);
+    expect(second.body.data.map((entry: { bidInfo: string }) => entry.bidInfo)).toEqual([other]);
+
+    const tooLong = await load("drugs", tenders([["40.17", "x".repeat(256), "1", "20250101", ""]]));
+    expect(tooLong.body.errors).toEqual([expect.objectContaining({ path: "line[2].TT_THAU", code: "too_big" })]);
+  });
+});
+
+describe("catalogues: the CSV as spreadsheets write it", () => {
+  const header = "MA_THUOC,TEN_THUOC,TT_THAU,DON_GIA_BH,TU_NGAY,DEN_NGAY";
+
+  it("reads a byte-order mark, CRLF, LF and CR line ends, blank lines, and quoted commas, quotes and line breaks", async () => {
+    await seedReference(t);
+    const rows = [
+      header,
+      `40.17,"Paracetamol, 500mg","${BID_A}",1500,20250101,`,
+      '40.18,"Viên ""sủi""",,1200,20250101,',
+      '40.19,"Hai\r\ndòng",,1000,20250101,',
+      "",
+      "40.20,Thuốc,,x,20250101,",
+    ];
+    // Line 7 (after a field over lines 4-5 and a blank line 6): a line break inside quotes counts once.
+    const bad = await load("drugs", `\uFEFF${rows.join("\r\n")}`);
+    expect(bad.status).toBe(422);
+    expect(bad.body.errors).toEqual([expect.objectContaining({ path: "line[7].DON_GIA_BH", code: "invalid_number" })]);
+    // The same rows with each kind of line end, and the price put right.
+    const [head, first, second, third, blank, last] = rows;
+    const mixed = `\uFEFF${head}\r\n${first}\r\n${second}\n${third}\r${blank}\n${last!.replace(",x,", ",1,")}\n`;
+    const loaded = await load("drugs", mixed);
+    expect(loaded.status).toBe(201);
+    expect(loaded.body.rows).toBe(4);
+    expect((await list("drugs")).body.data.map((entry: { name: string }) => entry.name)).toEqual([
+      "Paracetamol, 500mg",
+      'Viên "sủi"',
+      "Hai\r\ndòng",
+      "Thuốc",
+    ]);
+  });
+
+  it("a quote left open, a quote inside a field, or text after a closing quote is malformed_csv at the record's line", async () => {
+    await seedReference(t);
+    const fine = ["40.17,Một,,1,20250101,", '40.18,"Hai\ndòng",,1,20250101,'];
+    const cases: [string, string, string][] = [
+      ['40.19,"Ba,,1,20250101,', "unclosed quote", "không phải CSV hợp lệ: dấu ngoặc kép mở mà không đóng"],
+      [
+        '40.19,B"a,,1,20250101,',
+        "stray quote",
+        "không phải CSV hợp lệ: dấu ngoặc kép trong một trường không được đặt trong ngoặc kép",
+      ],
+      ['40.19,"Ba"x,,1,20250101,', "after quote", "không phải CSV hợp lệ: có ký tự sau dấu ngoặc kép đóng"],
+    ];
+    for (const [row, reason, vietnamese] of cases) {
+      // The header on line 1, the two fine rows on lines 2 and 3-4, a blank line 5, the broken one on line 6.
+      const body = [header, ...fine, "", row, "40.20,Bốn,,1,20250101,"].join("\r\n");
+      const refused = await load("drugs", body);
+      expect(refused.status, reason).toBe(422);
+      expect(refused.body.errors, reason).toEqual([
+        { path: "line[6]", code: "malformed_csv", message: `not CSV (RFC 4180): ${reason}` },
+      ]);
+      const translated = await t.json("PUT", "/v1/facilities/01001/catalogues/drugs", {
+        body,
+        headers: { ...CSV, "accept-language": "vi" },
+      });
+      expect(translated.body.errors[0].message, reason).toBe(vietnamese);
+    }
+    // A quote left open in the header is line 1.
+    const header1 = await load("drugs", `"MA_THUOC,TEN_THUOC\n40.17,x\n`);
+    expect(header1.body.errors).toEqual([expect.objectContaining({ path: "line[1]", code: "malformed_csv" })]);
+    expect(await t.db.prisma.catalogueEntry.count()).toBe(0);
   });
 });

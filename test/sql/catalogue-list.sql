@@ -12,12 +12,12 @@ SELECT "public"."facility"."code", "public"."facility"."province_code" FROM "pub
 
 -- 4
 SELECT e.code, to_char(e.valid_from, 'YYYY-MM-DD') AS valid_from,
-       to_char(e.valid_to, 'YYYY-MM-DD') AS valid_to, e.name, e.concentration, e.registration_number, e.bid_info,
-       e.unit_price::text AS unit_price, e.cost_group, e.supplies_included
+       to_char(e.valid_to, 'YYYY-MM-DD') AS valid_to, e.name, e.concentration, e.registration_number,
+       nullif(e.bid_info, '') AS bid_info, e.unit_price::text AS unit_price, e.cost_group, e.supplies_included
 FROM catalogue_entry e
 WHERE e.facility_code = $1 AND e.kind = $2
   AND ($3::text IS NULL OR e.code = $3::text)
   AND ($4::date IS NULL OR (e.valid_from <= $4::date AND (e.valid_to IS NULL OR e.valid_to >= $4::date)))
-  AND ($5::text IS NULL OR (e.code, e.valid_from) > ($5::text, $6::date))
-ORDER BY e.code, e.valid_from
-LIMIT $7;
+  AND ($5::text IS NULL OR (e.code, e.bid_info, e.valid_from) > ($5::text, $6::text, $7::date))
+ORDER BY e.code, e.bid_info, e.valid_from
+LIMIT $8;

@@ -29,20 +29,21 @@ WITH incoming AS (
   FROM catalogue_entry WHERE facility_code = $1 AND kind = $2
 ), diff AS (
   -- One row per key of the file or the table, carrying the file's fields: nothing joins back to the file.
-  SELECT s.row_id, coalesce(i.code, s.code) AS code, coalesce(i.valid_from, s.valid_from) AS valid_from, i.valid_to,
-         i.name, i.concentration, i.registration_number, i.bid_info, i.unit_price, i.cost_group, i.supplies_included,
+  SELECT s.row_id, coalesce(i.code, s.code) AS code, coalesce(i.bid_info, s.bid_info) AS bid_info,
+         coalesce(i.valid_from, s.valid_from) AS valid_from, i.valid_to, i.name, i.concentration,
+         i.registration_number, i.unit_price, i.cost_group, i.supplies_included,
          CASE WHEN s.code IS NULL THEN 'added' WHEN i.code IS NULL THEN 'removed'
-              WHEN i.valid_to IS NOT DISTINCT FROM s.valid_to AND (i.name, i.concentration, i.registration_number, i.bid_info, i.unit_price, i.cost_group,
+              WHEN i.valid_to IS NOT DISTINCT FROM s.valid_to AND (i.name, i.concentration, i.registration_number, i.unit_price, i.cost_group,
            i.supplies_included) IS NOT DISTINCT FROM (s.name, s.concentration, s.registration_number,
-           s.bid_info, s.unit_price, s.cost_group, s.supplies_included) THEN 'unchanged'
+           s.unit_price, s.cost_group, s.supplies_included) THEN 'unchanged'
               ELSE 'changed' END AS change,
-         CASE WHEN s.code IS NULL OR i.code IS NULL OR NOT (i.name, i.concentration, i.registration_number, i.bid_info, i.unit_price, i.cost_group,
+         CASE WHEN s.code IS NULL OR i.code IS NULL OR NOT (i.name, i.concentration, i.registration_number, i.unit_price, i.cost_group,
            i.supplies_included) IS NOT DISTINCT FROM (s.name, s.concentration, s.registration_number,
-           s.bid_info, s.unit_price, s.cost_group, s.supplies_included) THEN coalesce(i.valid_from, s.valid_from)
+           s.unit_price, s.cost_group, s.supplies_included) THEN coalesce(i.valid_from, s.valid_from)
               WHEN i.valid_to IS DISTINCT FROM s.valid_to
               THEN least(coalesce(i.valid_to, 'infinity'::date), coalesce(s.valid_to, 'infinity'::date)) + 1
          END AS affected_from
-  FROM incoming i FULL JOIN stored s ON s.code = i.code AND s.valid_from = i.valid_from
+  FROM incoming i FULL JOIN stored s ON s.code = i.code AND s.bid_info = i.bid_info AND s.valid_from = i.valid_from
 ), removed AS (
   -- By the rows' own ids: a plan that cannot turn into a loop over both lists, whatever the table's statistics say
   -- (just after a first load they still say the facility has no entries).
@@ -53,10 +54,9 @@ WITH incoming AS (
   SELECT $1, $2, code, valid_from, valid_to, name, concentration, registration_number, bid_info, unit_price,
          cost_group, supplies_included
   FROM diff WHERE change IN ('added', 'changed')
-  ON CONFLICT (facility_code, kind, code, valid_from) DO UPDATE SET valid_to = excluded.valid_to,
+  ON CONFLICT (facility_code, kind, code, bid_info, valid_from) DO UPDATE SET valid_to = excluded.valid_to,
     name = excluded.name, concentration = excluded.concentration, registration_number = excluded.registration_number,
-    bid_info = excluded.bid_info, unit_price = excluded.unit_price, cost_group = excluded.cost_group,
-    supplies_included = excluded.supplies_included
+    unit_price = excluded.unit_price, cost_group = excluded.cost_group, supplies_included = excluded.supplies_included
 ), affected AS (
   SELECT code, min(affected_from) AS affected_from FROM diff WHERE change <> 'unchanged' GROUP BY code
 ), recorded AS (
@@ -64,12 +64,13 @@ WITH incoming AS (
   SELECT $1, $2, code, affected_from, $13, $14 FROM affected ORDER BY code
 )
 SELECT change AS outcome, count(*)::int AS count,
-       (array_agg(code ORDER BY code, valid_from) FILTER (WHERE change <> 'unchanged'))[1:$15] AS codes,
-       (array_agg(to_char(valid_from, 'YYYY-MM-DD') ORDER BY code, valid_from)
+       (array_agg(code ORDER BY code, bid_info, valid_from) FILTER (WHERE change <> 'unchanged'))[1:$15] AS codes,
+       (array_agg(bid_info ORDER BY code, bid_info, valid_from) FILTER (WHERE change <> 'unchanged'))[1:$15] AS bids,
+       (array_agg(to_char(valid_from, 'YYYY-MM-DD') ORDER BY code, bid_info, valid_from)
          FILTER (WHERE change <> 'unchanged'))[1:$15] AS days
 FROM diff GROUP BY change
 UNION ALL
-SELECT 'affected', count(*)::int, (array_agg(code ORDER BY code))[1:$15],
+SELECT 'affected', count(*)::int, (array_agg(code ORDER BY code))[1:$15], NULL,
        (array_agg(to_char(affected_from, 'YYYY-MM-DD') ORDER BY code))[1:$15]
 FROM affected;
 

@@ -201,4 +201,37 @@ describe("the Worker under wrangler dev, on PostgreSQL through Hyperdrive", () =
       missingDocuments: ["discharge_paper"],
     });
   });
+
+  it("7. loads a CSV catalogue with csv-parse on workerd: a byte-order mark, a quoted comma, two tenders of one code", async () => {
+    const put = (body: string) =>
+      fetch(`${env.worker.url}/v1/facilities/01001/catalogues/drugs`, {
+        method: "PUT",
+        headers: { authorization: `Bearer ${CENTRAL_KEY}`, "content-type": "text/csv" },
+        body,
+        signal: AbortSignal.timeout(20_000),
+      });
+    const rows = [
+      "MA_THUOC,TEN_THUOC,TT_THAU,DON_GIA_BH,TU_NGAY",
+      '40.17,"Paracetamol, 500mg",20.00;G1;N1;2025,1500,20250101',
+      "40.17,Paracetamol 500mg,20.00;G1;N2;2025,1450,20250301",
+    ];
+    const broken = await put([...rows, '40.18,"Vitamin C,1,300,20250101'].join("\r\n"));
+    expect(broken.status).toBe(422);
+    expect((await broken.json()).errors).toEqual([expect.objectContaining({ path: "line[4]", code: "malformed_csv" })]);
+    const loaded = await put(`\uFEFF${rows.join("\r\n")}\r\n`);
+    const report = await loaded.json();
+    expect(loaded.status, JSON.stringify(report)).toBe(201);
+    expect(report.added).toEqual([
+      { code: "40.17", bidInfo: "20.00;G1;N1;2025", validFrom: "2025-01-01" },
+      { code: "40.17", bidInfo: "20.00;G1;N2;2025", validFrom: "2025-03-01" },
+    ]);
+    const listed = await call("GET", "/v1/facilities/01001/catalogues/drugs?day=2025-06-01");
+    expectStatus(listed, 200);
+    expect(listed.body.data.map((entry: { name: string; unitPrice: string }) => [entry.name, entry.unitPrice])).toEqual(
+      [
+        ["Paracetamol, 500mg", "1500"],
+        ["Paracetamol 500mg", "1450"],
+      ],
+    );
+  });
 });
