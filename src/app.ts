@@ -7,6 +7,7 @@ import { alertsRoutes } from "./alerts/routes.ts";
 import { authenticate } from "./auth/caller.ts";
 import type { AppDeps } from "./deps.ts";
 import { backlogRoutes } from "./backlog/routes.ts";
+import { assessmentRoutes } from "./assessment/routes.ts";
 import { dashboardRoutes } from "./dashboard/routes.tsx";
 import { batchesRoutes } from "./batches/routes.ts";
 import { CATALOGUE_PATH, CSV_MEDIA_TYPES, cataloguesRoutes } from "./catalogues/routes.ts";
@@ -84,6 +85,10 @@ const TAGS = [
   },
   { name: "Batches", description: "Claims in: JSON batches and Ministry of Health XML files" },
   { name: "Claims", description: "Reading claims, sending documents later, the agency's decisions" },
+  {
+    name: "Assessment",
+    description: "Automated assessment against the catalogues: re-assessment after a catalogue changes",
+  },
   { name: "Usage", description: "Spending against each province's estimate" },
   { name: "Alerts", description: "Threshold, projected-overrun and backlog alerts, their steps and webhooks" },
   { name: "Backlog", description: "Claims stuck on missing documents" },
@@ -133,7 +138,9 @@ export function createApp(deps: AppDeps) {
   app.route("/v1/claims", documentsRoutes(deps));
   // /v1/backlog and /v1/jobs/mark-stuck.
   app.route("/v1", backlogRoutes(deps));
-  // /v1/reports/late-submissions, /v1/reports/outliers and /v1/provinces/{code}/projection.
+  // /v1/jobs/reassess.
+  app.route("/v1", assessmentRoutes(deps));
+  // /v1/reports/late-submissions, /v1/reports/outliers, /v1/reports/assessment and /v1/provinces/{code}/projection.
   app.route("/v1", reportsRoutes(deps));
 
   serveOpenApi(app);

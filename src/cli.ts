@@ -15,6 +15,7 @@ import { openConfiguredDatabase, StartupError } from "./runtime.ts";
 import { type ImportXmlCommand, runImportXml } from "./xml/cli.ts";
 import { CATALOGUE_KINDS } from "./assessment/types.ts";
 import { type CatalogueLoadCommand, runCatalogueLoad } from "./catalogues/cli.ts";
+import { reassessPending } from "./assessment/reassess.ts";
 
 /**
  * The operator's tool: the same environment and database as the server, for
@@ -26,7 +27,8 @@ export const USAGE =
   "usage: npm run cli -- keys create --role central|province|facility [--scope CODE] --name NAME | keys list | keys " +
   "revoke ID" +
   " | import-xml --facility CODE [--url URL --key KEY] [--batch-id ID] [--rejected FILE.csv] PATH..." +
-  ` | catalogues load --facility CODE --kind ${CATALOGUE_KINDS.join("|")} --file FILE.csv | migrate` +
+  ` | catalogues load --facility CODE --kind ${CATALOGUE_KINDS.join("|")} --file FILE.csv | catalogues reassess` +
+  " | migrate" +
   " | demo";
 
 export class UsageError extends Error {}
@@ -39,6 +41,7 @@ export type Command =
   | { kind: "demo" }
   | { kind: "import-xml"; options: ImportXmlCommand }
   | ({ kind: "catalogues.load" } & CatalogueLoadCommand)
+  | { kind: "catalogues.reassess" }
   | { kind: "help" };
 
 /** parseArgs with its errors as usage errors. */
@@ -80,8 +83,14 @@ function parseImportXml(args: string[]): Command {
 }
 
 function parseCatalogues(action: string | undefined, args: string[]): Command {
+  if (action === "reassess") {
+    if (parseOptions(args, {}).positionals.length) throw new UsageError("catalogues reassess takes no arguments");
+    return { kind: "catalogues.reassess" };
+  }
   if (action !== "load")
-    throw new UsageError(action === undefined ? "catalogues needs load" : `unknown catalogues command ${action}`);
+    throw new UsageError(
+      action === undefined ? "catalogues needs load or reassess" : `unknown catalogues command ${action}`,
+    );
   const { values, positionals } = parseOptions(args, {
     facility: { type: "string" },
     kind: { type: "string" },
@@ -156,6 +165,9 @@ async function run(
       return createKey(deps, command, who);
     case "catalogues.load":
       return runCatalogueLoad(deps, command);
+    case "catalogues.reassess":
+      // To the end: an operator's run is not bounded like a request's.
+      return reassessPending(deps, { maxChunks: Number.POSITIVE_INFINITY });
     case "keys.list": {
       const rows = await deps.db.prisma.apiKey.findMany({ orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
       return rows.map(keyView);

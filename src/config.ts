@@ -47,6 +47,8 @@ const EnvSchema = z.object({
   BOOTSTRAP_CENTRAL_KEY: z.string().min(16, "must be at least 16 characters").optional(),
   /** How often the Node server runs the stuck-claim marking, in seconds (0 turns it off). */
   MARK_STUCK_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(3600),
+  /** How often the server re-assesses claims after catalogue changes (0 = never; POST /v1/jobs/reassess still does). */
+  REASSESS_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(60),
   /** Time for a client to send a request's headers; a slower one is disconnected. */
   HTTP_HEADERS_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(20),
   /** Time for a whole request, body included: an XML upload of hundreds of MB must fit. */

@@ -4,7 +4,8 @@ import { scheduleAlertDeliveries } from "./alerts/deliver.ts";
 import { createApp } from "./app.ts";
 import { scheduleMarkStuck } from "./backlog/schedule.ts";
 import { systemClock } from "./clock.ts";
-import { bodyLimitsOf, ConfigError, loadConfig } from "./config.ts";
+import { bodyLimitsOf, type Config, ConfigError, loadConfig } from "./config.ts";
+import type { AppDeps } from "./deps.ts";
 import { DataDirLockedError } from "./db/data-dir-lock.ts";
 import { registerBootstrapKey } from "./keys/service.ts";
 import { jsonLogger } from "./logger.ts";
@@ -13,11 +14,12 @@ import { RulesError } from "./rules/schema.ts";
 import { openConfiguredDatabase, StartupError } from "./runtime.ts";
 import { startXmlThreads } from "./xml/threads.ts";
 import { forgetEndedWindows } from "./limits/count.ts";
-import { every } from "./schedule.ts";
+import { every, type Schedule } from "./schedule.ts";
 import { type ConnectionBounds, limitConnectionsPerClient, serverOptions } from "./http/connections.ts";
 import type { WebhookRequest } from "./alerts/deliver.ts";
 import { pinnedHttpsPost, resolveAll } from "./alerts/transport-node.ts";
 import { readDocsAssets } from "./ops/docs-node.ts";
+import { reassessPending } from "./assessment/reassess.ts";
 
 /** The Node server: configuration from the environment, then the same app the Worker serves. */
 async function main() {
@@ -61,21 +63,14 @@ async function main() {
   process.stderr.write(
     banner(config.PORT, db.kind === "pglite" ? config.DATA_DIR : null, !!config.BOOTSTRAP_CENTRAL_KEY),
   );
-  const marking = scheduleMarkStuck(deps, config.MARK_STUCK_INTERVAL_SECONDS);
-  const delivering = scheduleAlertDeliveries(deps, config.WEBHOOK_INTERVAL_SECONDS);
-  // Rate-limit windows that ended limit no one: their counters go every minute.
-  const forgetting = every(60, "rate-limit clean-up", logger, async () => {
-    await forgetEndedWindows(db.sql, deps.clock.now());
-  });
+  const schedules = startSchedules(deps, config);
 
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info("stopping", { signal });
-    await marking.stop();
-    await delivering.stop();
-    await forgetting.stop();
+    for (const schedule of schedules) await schedule.stop();
     // Stops accepting and waits for in-flight requests (a batch mid-transaction finishes).
     await closeGracefully(server);
     await xmlThreads.close();
@@ -85,6 +80,23 @@ async function main() {
   };
   process.on("SIGTERM", () => void stop("SIGTERM"));
   process.on("SIGINT", () => void stop("SIGINT"));
+}
+
+/** The server's periodic jobs; each stops waiting for a run in progress. */
+function startSchedules(deps: AppDeps, config: Config): Schedule[] {
+  const { logger } = deps;
+  return [
+    scheduleMarkStuck(deps, config.MARK_STUCK_INTERVAL_SECONDS),
+    scheduleAlertDeliveries(deps, config.WEBHOOK_INTERVAL_SECONDS),
+    every(config.REASSESS_INTERVAL_SECONDS, "re-assessment", logger, async () => {
+      const run = await reassessPending(deps);
+      if (run.assessed > 0 || run.started > 0) logger.info("claims re-assessed", { ...run });
+    }),
+    // Rate-limit windows that ended limit no one: their counters go every minute.
+    every(60, "rate-limit clean-up", logger, async () => {
+      await forgetEndedWindows(deps.db.sql, deps.clock.now());
+    }),
+  ];
 }
 
 /** What a person who just ran `npm start` needs next (on stderr: stdout carries the JSON log). */

@@ -35,6 +35,7 @@ import timingRules from "../rules/timing.json" with { type: "json" };
 import usageRules from "../rules/usage.json" with { type: "json" };
 import xmlMappingRules from "../rules/xml-mapping.json" with { type: "json" };
 import { forgetEndedWindows } from "./limits/count.ts";
+import { reassessPending } from "./assessment/reassess.ts";
 
 /** The rule files as deployed; a test checks this is every file in rules/. */
 export const BUNDLED_RULE_FILES: Record<string, unknown> = {
@@ -229,7 +230,10 @@ export default {
     }
   },
 
-  /** The cron triggers: stuck marking hourly; webhook deliveries and the rate-limit clean-up every minute. */
+  /**
+   * The cron triggers: stuck marking hourly; re-assessment after catalogue changes, webhook deliveries and the
+   * rate-limit clean-up every minute.
+   */
   async scheduled(controller: ScheduledController, env: Env, _ctx: ExecutionContext): Promise<void> {
     const { logger } = setUp(env);
     const db = openRequestDatabase(env);
@@ -239,6 +243,8 @@ export default {
         const { marked } = await runMarking(deps);
         logger.info("claims marked stuck", { marked, cron: controller.cron });
       }
+      // Every minute: claims a catalogue change may judge differently, a bounded part (the next minute goes on).
+      await reassessPending(deps, { maxChunks: 10 });
       // Also after a marking: it may have raised stuck_backlog alerts.
       await sendDueDeliveries(deps);
       await forgetEndedWindows(db.sql, systemClock.now());

@@ -104,15 +104,18 @@ export function staffNotCertified(context: Context, _rule: RuleOf<"STAFF_NOT_CER
   });
 }
 
+/** An instant to the minute, as the XML tables write times (yyyymmddHHMM): seconds sent in JSON do not count. */
+const toMinute = (at: Date) => at.toISOString().slice(0, 16);
+
 /** NGAY_YL before NGAY_VAO or after NGAY_RA (to the minute, or by Vietnam day as the rule says). */
 export function orderOutsideStay(context: Context, rule: RuleOf<"ORDER_OUTSIDE_STAY">, lines: PreparedLine[]) {
   const byDay = rule.params.precision === "day";
   const [first, last] = byDay
     ? [vietnamDay(context.admittedAt), vietnamDay(context.dischargedAt)]
-    : [context.admittedAt.toISOString(), context.dischargedAt.toISOString()];
+    : [toMinute(context.admittedAt), toMinute(context.dischargedAt)];
   return lines.flatMap((prepared): Hit[] => {
     if (!prepared.orderedAt) return [];
-    const ordered = byDay ? vietnamDay(prepared.orderedAt) : prepared.orderedAt.toISOString();
+    const ordered = byDay ? vietnamDay(prepared.orderedAt) : toMinute(prepared.orderedAt);
     if (ordered >= first && ordered <= last) return [];
     const values = {
       ...item(prepared),
@@ -128,7 +131,7 @@ export function orderOutsideStay(context: Context, rule: RuleOf<"ORDER_OUTSIDE_S
 export function executedBeforeOrder(_context: Context, _rule: RuleOf<"EXECUTED_BEFORE_ORDER">, lines: PreparedLine[]) {
   return lines.flatMap((prepared): Hit[] => {
     const { orderedAt, executedAt } = prepared;
-    if (!orderedAt || !executedAt || executedAt >= orderedAt) return [];
+    if (!orderedAt || !executedAt || toMinute(executedAt) >= toMinute(orderedAt)) return [];
     const values = { ...item(prepared), ordered: timeWords(orderedAt), executed: timeWords(executedAt) };
     return [{ lineIndex: prepared.index, values }];
   });

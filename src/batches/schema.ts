@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { CLAIM_STATUSES } from "../domain/claim-status.ts";
 import { CLAIM_FLAGS } from "../domain/flags.ts";
-import { Text, Count, FacilityCode, Timestamp } from "../http/schemas.ts";
+import { Text, Count, FacilityCode, MoneyOut, Timestamp } from "../http/schemas.ts";
 import { ListQuery } from "../http/paging.ts";
 
 /** What became of each claim of a batch. */
@@ -27,6 +27,18 @@ const ClaimResult = z.object({
   outcome: z.enum(OUTCOMES),
   missingDocuments: z.array(Text).max(50).optional(),
   flags: z.array(z.enum(CLAIM_FLAGS)).max(50).optional(),
+  assessment: z
+    .object({
+      findings: Count,
+      cut: MoneyOut.openapi({ description: "what the findings propose to cut" }),
+      proposedAmount: MoneyOut.openapi({ description: "the claimed insurance amount less the cuts" }),
+    })
+    .optional()
+    .openapi({
+      description:
+        "what automated assessment found in the claim as written, when it found something: the findings are on " +
+        "GET /v1/claims/{facilityCode}/{claimId}",
+    }),
 });
 export const BatchResponseSchema = z
   .object({

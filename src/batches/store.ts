@@ -3,11 +3,14 @@ import type { SqlSession } from "../db/client.ts";
 import type { AppDeps } from "../deps.ts";
 import { type ClaimStatus, isDecided, statusForMissing } from "../domain/claim-status.ts";
 import { missingDocuments } from "../domain/documents.ts";
+import { formatMoney } from "../domain/money.ts";
 import { type ClaimFlag, isLate, overlappingWithinBatch } from "../domain/flags.ts";
 import { sameAttribution } from "../domain/merger.ts";
 import { itemsOfStored } from "../costs/items.ts";
 import { type CostSplit, splitFromJson, splitToJson } from "../costs/split.ts";
 import { contributionOf } from "../spending/contribution.ts";
+import { assessClaims, assessedClaimOf, type ClaimAssessment } from "../assessment/claims.ts";
+import type { StoredFinding } from "../assessment/tally.ts";
 import { type MoneyChange, moveMoney } from "../spending/move.ts";
 import { type Prepared, prepare, type Sorted } from "./prepare.ts";
 import type { BatchRequest, FacilityInfo } from "./request.ts";
@@ -38,6 +41,8 @@ interface Stored {
   /** Its lines as the row keeps them (null: none). */
   lines: unknown;
   flags: ClaimFlag[] | null;
+  /** What assessment found in it. */
+  findings: StoredFinding[];
   visit_type: string;
   discharged_at: Date;
   pending_since: Date | null;
@@ -69,6 +74,7 @@ interface Incoming {
 
 /** An incoming claim with what the batch decided of it. */
 interface Settled extends Incoming {
+  assessment: ClaimAssessment;
   status: ClaimStatus;
   missing: string[];
   flags: ClaimFlag[];
@@ -83,6 +89,7 @@ function resultOf(
   outcome: Outcome,
   missing: string[],
   flags: ClaimFlag[],
+  assessment?: ClaimAssessment,
 ): BatchClaimResult {
   return {
     index,
@@ -91,6 +98,15 @@ function resultOf(
     outcome,
     ...(missing.length ? { missingDocuments: missing } : {}),
     ...(flags.length ? { flags } : {}),
+    ...(assessment?.findings.length
+      ? {
+          assessment: {
+            findings: assessment.findings.length,
+            cut: formatMoney(assessment.cut),
+            proposedAmount: formatMoney(assessment.proposed),
+          },
+        }
+      : {}),
   };
 }
 
@@ -201,10 +217,25 @@ async function findDuplicates(run: StoreRun, incoming: Incoming[]): Promise<Set<
   return duplicates;
 }
 
+/**
+ * Automated assessment of each claim written, against the facility's catalogues as this transaction sees them: one
+ * statement for the batch (none when no claim has lines to check), then pure work.
+ */
+async function assess(run: StoreRun, incoming: Incoming[]): Promise<ClaimAssessment[]> {
+  const claims = incoming.map(({ claim }) => assessedClaimOf(claim.valid));
+  return assessClaims(run.tx, run.deps.rules.assessment, run.facility.code, claims);
+}
+
 /** Status, missing documents and flags of each claim written; the first receipt stays with a correction. */
-function settle(run: StoreRun, incoming: Incoming[], duplicates: Set<number>): Settled[] {
+function settle(
+  run: StoreRun,
+  incoming: Incoming[],
+  duplicates: Set<number>,
+  assessments: ClaimAssessment[],
+): Settled[] {
   const deadlineHours = run.deps.rules.timing.submissionDeadlineHours;
-  return incoming.map((item) => {
+  return incoming.map((item, position) => {
+    const assessment = assessments[position]!;
     const { claim, stored } = item;
     const receivedAt = stored ? new Date(stored.received_at) : run.at;
     const have = [...(stored?.document_types ?? []), ...claim.valid.input.documents.map((doc) => doc.type)];
@@ -217,8 +248,8 @@ function settle(run: StoreRun, incoming: Incoming[], duplicates: Set<number>): S
     if (claim.valid.warnings.some((warning) => warning.code === "lines_mismatch")) flags.push("lines_mismatch");
     const status = statusForMissing(missing);
     warn(run, claim);
-    run.results.push(resultOf(claim.valid.index, claim.claimId, status, item.outcome, missing, flags));
-    return { ...item, status, missing, flags };
+    run.results.push(resultOf(claim.valid.index, claim.claimId, status, item.outcome, missing, flags, assessment));
+    return { ...item, status, missing, flags, assessment };
   });
 }
 
@@ -249,6 +280,7 @@ function moneyChanges(run: StoreRun, settled: Settled[]): MoneyChange[] {
         stuck: stored.stuck,
         missing: stored.missing_documents ?? [],
       },
+      findings: stored.findings,
     };
     const after = contributionOf({
       ...counted,
@@ -271,10 +303,25 @@ function moneyChanges(run: StoreRun, settled: Settled[]): MoneyChange[] {
         stuck: !!stored?.stuck,
         missing: item.missing,
       },
+      findings: item.assessment.findings,
     });
     item.split = after.groups;
     return { before: before ? contributionOf(before) : null, after };
   });
+}
+
+/** What automated assessment found, and the facts it read that the claim's other columns do not keep. */
+function assessedColumns({ claim, assessment }: Settled) {
+  const { input, amounts } = claim.valid;
+  return {
+    visit_code: input.visitCode ?? null,
+    discharge_kind: input.dischargeKind ?? null,
+    treatment_result: input.treatmentResult ?? null,
+    findings: assessment.findings,
+    proposed_amount: assessment.proposed,
+    drugs_amount: amounts.drugs?.toString() ?? null,
+    supplies_amount: amounts.supplies?.toString() ?? null,
+  };
 }
 
 /** One claim as UPSERT_CLAIMS reads it from JSON; amounts as decimal strings, which PostgreSQL reads exactly. */
@@ -287,6 +334,7 @@ function claimRow(item: Settled) {
     year: claim.year,
     month: claim.month,
     visit_type: input.visitType,
+    ...assessedColumns(item),
     admitted_at: claim.valid.admittedAt,
     discharged_at: claim.valid.dischargedAt,
     card_number: input.patient.cardNumber ?? null,
@@ -397,8 +445,9 @@ async function recordBatch(run: StoreRun, response: BatchResponse): Promise<void
 
 /**
  * The batch's transaction: a constant number of set-based statements whatever its size, in this order (locks
- * included): the facility's batch lock, the stored claims it names, their overlaps, the claims with their history
- * and documents, the batch row, and last the money, whose spending rows stay locked from there to commit.
+ * included): the facility's batch lock, the stored claims it names, their overlaps, the catalogue entries their
+ * lines name (automated assessment), the claims with their history and documents, the batch row, and last the money,
+ * whose spending rows stay locked from there to commit.
  */
 export async function storeBatch(
   tx: SqlSession,
@@ -412,7 +461,7 @@ export async function storeBatch(
   const prepared = placed(run, sorted.prepared);
   const stored = await lockStored(run, prepared);
   const incoming = toWrite(run, prepared, stored);
-  const settled = settle(run, incoming, await findDuplicates(run, incoming));
+  const settled = settle(run, incoming, await findDuplicates(run, incoming), await assess(run, incoming));
   const changes = moneyChanges(run, settled);
   await writeClaims(run, settled);
   const response = countResponse(run);

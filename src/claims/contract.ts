@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { CLAIM_STATUSES } from "../domain/claim-status.ts";
+import { ASSESSMENT_ACTIONS } from "../assessment/rules.ts";
 import { LINE_KINDS, MAX_LINES } from "../costs/lines.ts";
 import { Text, Count, DecimalOut, MoneyOut, Timestamp } from "../http/schemas.ts";
 
@@ -10,6 +11,11 @@ const Amounts = z.object({
   patient: MoneyOut,
   other: MoneyOut,
   approved: MoneyOut.nullable(),
+  proposed: MoneyOut.nullable().openapi({
+    description:
+      "what automated assessment proposes to approve: the insurance amount less its cuts (null: stored before " +
+      "assessment existed)",
+  }),
 });
 export const ClaimSummary = z
   .object({
@@ -54,6 +60,9 @@ export const ClaimDetail = ClaimSummary.extend({
     })
     .nullable()
     .openapi({ description: "a referred-in patient's paper: its number stands for the paper; null when none" }),
+  visitCode: Text.nullable().openapi({ description: "MA_LOAI_KCB as sent" }),
+  dischargeKind: Text.nullable().openapi({ description: "MA_LOAI_RV as sent" }),
+  treatmentResult: Text.nullable().openapi({ description: "KET_QUA_DTRI as sent" }),
   procedure: z.boolean(),
   died: z.boolean(),
   documents: z.array(z.object({ type: Text, reference: Text, receivedAt: Timestamp })).max(10_000),
@@ -70,10 +79,32 @@ export const ClaimDetail = ClaimSummary.extend({
         amount: MoneyOut,
         insurance: MoneyOut,
         orderedAt: Timestamp.nullable(),
+        executedAt: Timestamp.nullable().openapi({ description: "NGAY_TH_YL" }),
+        insuredPrice: DecimalOut.nullable().openapi({ description: "DON_GIA_BH" }),
+        bidInfo: Text.nullable().openapi({ description: "TT_THAU" }),
+        orderedBy: Text.nullable().openapi({ description: "MA_BAC_SI" }),
+        performedBy: Text.nullable().openapi({ description: "NGUOI_THUC_HIEN" }),
+        serviceCode: Text.nullable().openapi({ description: "a supply's MA_DICH_VU" }),
       }),
     )
     .max(MAX_LINES)
     .openapi({ description: "the cost lines as sent, in their order; empty for a claim sent without lines" }),
+  findings: z
+    .array(
+      z.object({
+        code: Text.openapi({ description: "the rule (rules/assessment.json, GET /v1/rules)" }),
+        action: z.enum(ASSESSMENT_ACTIONS),
+        line: Count.nullable().openapi({ description: "the line's place in `lines` (from 0); null for the claim" }),
+        amount: MoneyOut.openapi({ description: "what it cuts; 0 for a warning" }),
+        message: z.object({ vi: Text, en: Text }),
+      }),
+    )
+    .max(100_000)
+    .openapi({
+      description:
+        "what automated assessment found in the current version, against the facility's catalogues in force on " +
+        "each line's day: each finding warns or cuts; the cuts add up to amounts.insurance − amounts.proposed",
+    }),
   warnings: z
     .array(z.object({ path: Text, code: Text, message: Text }))
     .max(100)

@@ -9,6 +9,7 @@ import { conflict, notFound, unprocessable } from "../http/problem.ts";
 import { itemsOfStored } from "../costs/items.ts";
 import { splitFromJson, splitToJson } from "../costs/split.ts";
 import { claimChange, moveMoney } from "../spending/move.ts";
+import type { StoredFinding } from "../assessment/tally.ts";
 import { claimDetail, claimScope } from "./read.ts";
 import * as sql from "./sql.ts";
 
@@ -16,8 +17,11 @@ export interface DecisionInput {
   facilityCode: string;
   claimId: string;
   outcome: DecidedStatus;
-  /** approved: what the fund pays (default: the claimed insurance amount; may not exceed it). */
-  approvedAmount?: Dec | undefined;
+  /**
+   * approved: what the fund pays (default: the claimed insurance amount; may not exceed it), or "proposed": what
+   * assessment proposed (the claimed amount when the claim was stored before assessment existed).
+   */
+  approvedAmount?: Dec | "proposed" | undefined;
   reason: string;
   requestId: string;
 }
@@ -33,7 +37,9 @@ function approvedAmountOf(claim: ClaimRow, input: DecisionInput): Dec | null {
       missing: claim.missingDocuments,
     });
   const insurance = new Dec(claim.insuranceAmount.toString());
-  const approved = input.outcome === "approved" ? (input.approvedAmount ?? insurance) : null;
+  const proposed = claim.proposedAmount === null ? insurance : new Dec(claim.proposedAmount.toString());
+  const asked = input.approvedAmount === "proposed" ? proposed : input.approvedAmount;
+  const approved = input.outcome === "approved" ? (asked ?? insurance) : null;
   if (approved && approved.greaterThan(insurance))
     throw unprocessable("the approved amount exceeds the claimed insurance amount", [
       {
@@ -61,6 +67,8 @@ function countedOf(claim: ClaimRow) {
     items: itemsOfStored(claim.lines),
     // A claim still pending documentation may be denied: it leaves the backlog.
     pending: claim.pendingSince && { since: claim.pendingSince, stuck: claim.stuck, missing: claim.missingDocuments },
+    // Its proposed cuts stop being open once decided.
+    findings: claim.findings as unknown as StoredFinding[],
   };
 }
 

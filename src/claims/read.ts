@@ -9,6 +9,7 @@ import { iso } from "../http/schemas.ts";
 import { prismaSession } from "../db/client.ts";
 import { referralPaperView } from "./referrals.ts";
 import { linesFromStored } from "../costs/lines.ts";
+import type { StoredFinding } from "../assessment/tally.ts";
 
 /** Every claim query starts from this: the caller's scope is part of the WHERE, never an afterthought. */
 export function claimScope(caller: Caller): Prisma.ClaimWhereInput {
@@ -39,6 +40,7 @@ export const claimSummary = (c: ClaimRow) => ({
     patient: formatMoney(c.patientAmount.toString()),
     other: formatMoney(c.otherAmount.toString()),
     approved: c.approvedAmount === null ? null : formatMoney(c.approvedAmount.toString()),
+    proposed: c.proposedAmount === null ? null : formatMoney(c.proposedAmount.toString()),
   },
   admittedAt: c.admittedAt.toISOString(),
   dischargedAt: c.dischargedAt.toISOString(),
@@ -69,6 +71,9 @@ export async function claimDetail(
     diagnosis: { primary: claim.diagnosisPrimary, secondary: claim.diagnosisSecondary },
     referral: claim.referral,
     referralPaper: await referralPaperView(prismaSession(db), claim),
+    visitCode: claim.visitCode,
+    dischargeKind: claim.dischargeKind,
+    treatmentResult: claim.treatmentResult,
     procedure: claim.procedure,
     died: claim.died,
     documents: claim.documents.map((d) => ({
@@ -78,6 +83,13 @@ export async function claimDetail(
     })),
     history: claim.history.map((h) => ({ kind: h.kind, version: h.version, at: h.at.toISOString(), data: h.data })),
     lines: linesFromStored(claim.lines),
+    findings: (claim.findings as unknown as StoredFinding[]).map((finding) => ({
+      code: finding.code,
+      action: finding.action,
+      line: finding.line,
+      amount: formatMoney(finding.amount),
+      message: { vi: finding.vi, en: finding.en },
+    })),
     warnings: claim.warnings as Array<{ path: string; code: string; message: string }>,
   };
 }
@@ -93,7 +105,13 @@ export interface ClaimFilter {
   flag?: string | undefined;
   month?: number | undefined;
   missingDocument?: string | undefined;
+  /** Claims whose current version has (true) or has no (false) finding of automated assessment, warnings included. */
+  hasFindings?: boolean | undefined;
 }
+
+/** A filter on claim.findings, an array that is empty when assessment found nothing. */
+const findingsFilter = (has: boolean | undefined): Prisma.ClaimWhereInput =>
+  has === undefined ? {} : has ? { NOT: { findings: { equals: [] } } } : { findings: { equals: [] } };
 
 /** The claims in the caller's scope that match the filter, newest first, a page at a time. */
 export async function listClaims(deps: Pick<AppDeps, "db">, caller: Caller, filter: ClaimFilter) {
@@ -111,6 +129,7 @@ export async function listClaims(deps: Pick<AppDeps, "db">, caller: Caller, filt
           ...(filter.month ? { month: filter.month } : {}),
           ...(filter.flag ? { flags: { has: filter.flag } } : {}),
           ...(filter.missingDocument ? { missingDocuments: { has: filter.missingDocument } } : {}),
+          ...findingsFilter(filter.hasFindings),
           ...(after ? { id: { lt: BigInt(String(after[0])) } } : {}),
         },
       ],

@@ -28,14 +28,28 @@ const ListClaimsQuery = ListQuery.extend({
     .regex(/^[a-z_]{1,64}$/)
     .optional()
     .openapi({ description: "claims pending documentation that still miss this document type" }),
+  hasFindings: z
+    .enum(["true", "false"])
+    .transform((v) => v === "true")
+    .optional()
+    .openapi({
+      description:
+        "true: claims whose current version automated assessment found something in (a warning or a cut; " +
+        "`findings` of GET /v1/claims/{facilityCode}/{claimId}); false: those it found nothing in",
+    }),
 });
 
 const Decision = z
   .object({
     outcome: z.enum(DECISION_OUTCOMES),
-    approvedAmount: Money.optional().openapi({
-      description: "approved: the amount the fund pays (default: the claimed insurance amount; may not exceed it)",
-    }),
+    approvedAmount: z
+      .union([z.literal("proposed"), Money])
+      .optional()
+      .openapi({
+        description:
+          "approved: the amount the fund pays (default: the claimed insurance amount; may not exceed it), or " +
+          '"proposed": what automated assessment proposed (the claimed amount less its cuts)',
+      }),
     reason: z.string().trim().min(1).max(2000),
   })
   .strict();

@@ -43,6 +43,24 @@ export const ClaimInputSchema = z
       })
       .strict(),
     visitType: z.enum(["outpatient", "day_treatment", "inpatient", "emergency"]),
+    visitCode: z
+      .string()
+      .regex(/^[0-9]{2}$/, 'must be two digits like "03"')
+      .optional()
+      .openapi({ maxLength: 2, description: "MA_LOAI_KCB as sent: the visit's type code (automated assessment)" }),
+    dischargeKind: z
+      .string()
+      .regex(/^[1-9]$/, 'must be one digit like "1"')
+      .optional()
+      .openapi({
+        maxLength: 1,
+        description: "MA_LOAI_RV: 1 discharged, 2 referred, 3 absconded, 4 asked to leave, 5 referred on request",
+      }),
+    treatmentResult: z
+      .string()
+      .regex(/^[1-9]$/, 'must be one digit like "1"')
+      .optional()
+      .openapi({ maxLength: 1, description: "KET_QUA_DTRI: the treatment's result code" }),
     admittedAt: Instant,
     dischargedAt: Instant,
     diagnosis: z.object({ primary: Icd10, secondary: z.array(Icd10).max(50).default([]) }).strict(),

@@ -19,6 +19,10 @@ const Instant = z.iso
   .datetime({ offset: true, message: "must be an RFC 3339 time with offset, e.g. 2026-03-01T08:00:00+07:00" })
   .max(40);
 
+const Text50 = z.string().trim().min(1).max(50);
+/** Codes as the XML tables write them: up to 255 characters, several separated by ";". */
+const Staff = z.string().trim().min(1).max(255);
+
 export const ClaimLineSchema = z
   .object({
     kind: z.enum(LINE_KINDS).openapi({ description: "drug (XML2), service or supply (XML3)" }),
@@ -40,6 +44,22 @@ export const ClaimLineSchema = z
     amount: LineMoney.openapi({ description: "THANH_TIEN_BV: what the line costs" }),
     insurance: LineMoney.openapi({ description: "T_BHTT: the fund's part of the line" }),
     orderedAt: Instant.optional().openapi({ description: "NGAY_YL: when it was ordered" }),
+    executedAt: Instant.optional().openapi({ description: "NGAY_TH_YL: when the order was carried out" }),
+    insuredPrice: Measure.optional().openapi({
+      description:
+        "DON_GIA_BH (services and supplies): the unit price the fund pays on, checked against the approved price; " +
+        "unitPrice when not sent",
+    }),
+    bidInfo: Text50.optional().openapi({ description: "TT_THAU (drugs, supplies): the tender the item was bought at" }),
+    orderedBy: Staff.optional().openapi({
+      description: "MA_BAC_SI: practising certificate numbers of who ordered it, separated by ;",
+    }),
+    performedBy: Staff.optional().openapi({
+      description: "NGUOI_THUC_HIEN (services): practising certificate numbers of who performed it, separated by ;",
+    }),
+    serviceCode: Staff.optional().openapi({
+      description: "for a supply, MA_DICH_VU of its XML3 row: the service it was used in",
+    }),
   })
   .strict()
   .openapi("ClaimLine");
@@ -162,25 +182,46 @@ export type StoredLine = [
   amount: string,
   insurance: string,
   orderedAt: string | null,
+  // What assessment reads besides (issue 23); left off a line without them, so its content hash is what it was.
+  executedAt?: string | null,
+  insuredPrice?: string | null,
+  bidInfo?: string | null,
+  orderedBy?: string | null,
+  performedBy?: string | null,
+  serviceCode?: string | null,
 ];
 
-/** The tuple of a checked line: decimals as plain text, the order time in UTC. */
-export const storedLine = (line: ClaimLine): StoredLine => [
-  line.kind,
-  line.itemCode,
-  line.name ?? null,
-  line.costGroup,
-  line.quantity,
-  line.unitPrice,
-  line.amount,
-  line.insurance,
-  line.orderedAt ? new Date(line.orderedAt).toISOString() : null,
-];
+const utc = (instant: string | undefined) => (instant ? new Date(instant).toISOString() : null);
+
+/** The tuple of a checked line: decimals as plain text, times in UTC, trailing empty fields left off. */
+export function storedLine(line: ClaimLine): StoredLine {
+  const tuple: StoredLine = [
+    line.kind,
+    line.itemCode,
+    line.name ?? null,
+    line.costGroup,
+    line.quantity,
+    line.unitPrice,
+    line.amount,
+    line.insurance,
+    utc(line.orderedAt),
+    utc(line.executedAt),
+    line.insuredPrice ?? null,
+    line.bidInfo ?? null,
+    line.orderedBy ?? null,
+    line.performedBy ?? null,
+    line.serviceCode ?? null,
+  ];
+  while (tuple.length > 9 && tuple[tuple.length - 1] === null) tuple.pop();
+  return tuple;
+}
 
 /** A stored claim's lines as the API shows them; none for a claim sent without lines. */
 export function linesFromStored(stored: unknown) {
-  return ((stored ?? []) as StoredLine[]).map(
-    ([kind, itemCode, name, costGroup, quantity, unitPrice, amount, insurance, orderedAt]) => ({
+  return ((stored ?? []) as StoredLine[]).map((line) => {
+    const [kind, itemCode, name, costGroup, quantity, unitPrice, amount, insurance, orderedAt] = line;
+    const [executedAt, insuredPrice, bidInfo, orderedBy, performedBy, serviceCode] = line.slice(9);
+    return {
       kind,
       itemCode,
       name,
@@ -190,6 +231,12 @@ export function linesFromStored(stored: unknown) {
       amount: formatMoney(amount),
       insurance: formatMoney(insurance),
       orderedAt,
-    }),
-  );
+      executedAt: executedAt ?? null,
+      insuredPrice: insuredPrice ?? null,
+      bidInfo: bidInfo ?? null,
+      orderedBy: orderedBy ?? null,
+      performedBy: performedBy ?? null,
+      serviceCode: serviceCode ?? null,
+    };
+  });
 }

@@ -2,6 +2,7 @@ import { createApp } from "../app.ts";
 import { ManualClock } from "../clock.ts";
 import type { AppDeps } from "../deps.ts";
 import { createKey } from "../keys/service.ts";
+import { demoCatalogues } from "./catalogues.ts";
 import { FACILITIES, MERGED, MERGED_AT, PROVINCES } from "./places.ts";
 import { type DemoEvent, demoStory, estimateFor } from "./story.ts";
 import { fixtureEnvelope } from "./xml-envelope.ts";
@@ -19,7 +20,8 @@ export interface DemoResult {
   keys: { central: string; province: string; facility: string };
 }
 
-type Send = (method: string, path: string, body?: unknown, xml?: boolean) => Promise<unknown>;
+/** A request as a client sends it: JSON unless another media type (the XML file, a catalogue's CSV) is named. */
+type Send = (method: string, path: string, body?: unknown, contentType?: string) => Promise<unknown>;
 
 export async function loadDemo(deps: AppDeps, onProgress: (done: number, total: number) => void = () => {}) {
   const now = deps.clock.now();
@@ -69,11 +71,12 @@ const demoActor = (clock: ManualClock) => ({ caller: null, at: clock.now(), requ
 
 /** Calls the app in process with a central key; anything but a 2xx stops the load with what the API said. */
 function sender(app: ReturnType<typeof createApp>, key: string): Send {
-  return async (method, path, body, xml = false) => {
+  return async (method, path, body, contentType = "application/json") => {
+    const json = contentType === "application/json";
     const res = await app.request(path, {
       method,
-      headers: { authorization: `Bearer ${key}`, "content-type": xml ? "application/xml" : "application/json" },
-      ...(body === undefined ? {} : { body: xml ? String(body) : JSON.stringify(body) }),
+      headers: { authorization: `Bearer ${key}`, "content-type": contentType },
+      ...(body === undefined ? {} : { body: json ? JSON.stringify(body) : String(body) }),
     });
     if (res.status >= 300) throw new Error(`demo: ${method} ${path} answered ${res.status}: ${await res.text()}`);
     return res.json();
@@ -90,6 +93,9 @@ async function referenceData(send: Send, story: ReturnType<typeof demoStory>) {
     await send("PUT", `/v1/provinces/${province}/estimates/${story.year}`, {
       amount: estimateFor(province, insurance),
     });
+  for (const facility of FACILITIES)
+    for (const [kind, csv] of demoCatalogues(facility, story.year))
+      await send("PUT", `/v1/facilities/${facility.code}/catalogues/${kind}`, csv, "text/csv");
 }
 
 async function play(send: Send, event: DemoEvent) {
@@ -122,7 +128,7 @@ function refuseRejections(response: unknown) {
 /** The last week's episodes of Bạch Mai as the Ministry of Health XML file its software exports. */
 async function importXml(send: Send, now: Date): Promise<number> {
   const envelope = fixtureEnvelope({ seed: 130, facility: "01001", episodes: 20, dischargedBefore: now, days: 7 });
-  const response = await send("POST", "/v1/batches/xml?facility=01001", envelope, true);
+  const response = await send("POST", "/v1/batches/xml?facility=01001", envelope, "application/xml");
   refuseRejections(response);
   return (response as { accepted: number }).accepted;
 }

@@ -43,6 +43,7 @@ interface LockedClaim {
   referral: boolean;
   procedure: boolean;
   died: boolean;
+  dischargeKind: string | null;
   status: ClaimStatus;
   insurance: string;
   approved: string | null;

@@ -9,7 +9,8 @@
  */
 export const LOCK_CLAIM = `
 SELECT id, facility_code AS "facilityCode", claim_id AS "claimId", province_code AS "provinceCode", year, month,
-       visit_type::text AS "visitType", referral, procedure, died, status::text AS status,
+       visit_type::text AS "visitType", referral, procedure, died, discharge_kind AS "dischargeKind",
+       status::text AS status,
        insurance_amount::text AS insurance, approved_amount::text AS approved, cost_split AS "costSplit",
        missing_documents AS "missingDocuments", stuck, received_at AS "receivedAt", pending_since AS "pendingSince"
 FROM claim WHERE id = $1

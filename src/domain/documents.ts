@@ -9,6 +9,8 @@ export interface DocumentFacts {
   referral: boolean;
   procedure: boolean;
   died: boolean;
+  /** MA_LOAI_RV, when sent. */
+  dischargeKind?: string | null | undefined;
 }
 
 /** Document types the rules require for a claim, in rule order, without repeats. */
@@ -19,6 +21,8 @@ export function requiredDocuments(claim: DocumentFacts, rules: Rules["documents"
     if (when.referral && !claim.referral) continue;
     if (when.procedure && !claim.procedure) continue;
     if (when.died && !claim.died) continue;
+    if (when.exceptDischargeKinds && claim.dischargeKind && when.exceptDischargeKinds.includes(claim.dischargeKind))
+      continue;
     for (const doc of documents) needed.add(doc);
   }
   return [...needed];

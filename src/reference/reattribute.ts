@@ -7,6 +7,8 @@ import { splitFromJson } from "../costs/split.ts";
 import { addPendings, type PendingSum, pendingOf } from "../backlog/tally.ts";
 import { addDelays, addTallies, type Tally, tallyOf } from "../reports/tally.ts";
 import { addSplit } from "../spending/contribution.ts";
+import type { ClaimStatus } from "../domain/claim-status.ts";
+import { addCuts, type CutSum, cutsOf, type StoredFinding } from "../assessment/tally.ts";
 import { moveMoney } from "../spending/move.ts";
 import { MOVE_CLAIMS } from "./sql.ts";
 
@@ -34,6 +36,15 @@ interface Moved {
   reported: [string, string, string[], number][];
   /** What the backlog counts of each moved pending claim: [pending since, stuck, missing, amount] (null: none). */
   pending_parts: [string, boolean, string[], string][] | null;
+  /** The proposed cuts of each moved claim with findings: [findings, status] (null: none). */
+  cut_parts: [StoredFinding[], ClaimStatus][] | null;
+}
+
+/** The moved claims' proposed cuts, summed. */
+function cutSums(parts: Moved["cut_parts"]) {
+  const sums = new Map<string, CutSum>();
+  for (const [findings, status] of parts ?? []) addCuts(sums, cutsOf(findings, status));
+  return sums;
 }
 
 /** The moved pending claims' part of the backlog, summed. */
@@ -94,6 +105,7 @@ export async function reattributeClaims(
       ),
       ...reportedSums(group.reported),
       pendings: pendingSums(group.pending_parts),
+      cuts: cutSums(group.cut_parts),
     };
     return { before: { ...moved, provinceCode: group.from_code }, after: { ...moved, provinceCode: group.to_code } };
   });

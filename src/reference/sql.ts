@@ -17,8 +17,8 @@ const ACCOUNTING_PROVINCE = `CASE
  * (kind "province": from, to), and returns what they contributed, summed by
  * the keys of the spending aggregates (as contributionOf counts it, in SQL:
  * COUNTED_AMOUNT, DELAY_MONTHS) with the claims' cost splits, lines and what the reports count of each ([visit type,
- * claimed insurance, flags, DELAY_BAND]) and of each pending one ([pending since, stuck, missing, amount]), to add
- * up: one statement, whatever the number of claims.
+ * claimed insurance, flags, DELAY_BAND]), of each pending one ([pending since, stuck, missing, amount]) and of each
+ * with findings ([findings, status]), to add up: one statement, whatever the number of claims.
  */
 export const MOVE_CLAIMS = `
 WITH moving AS (
@@ -27,7 +27,8 @@ WITH moving AS (
          ${DELAY_MONTHS} AS delay_months, ${COUNTED_AMOUNT} AS counted, c.status, c.cost_split, c.lines,
          json_build_array(c.visit_type, c.insurance_amount::text, c.flags, ${DELAY_BAND}) AS reported,
          CASE WHEN c.status = 'pending_documentation' THEN json_build_array(c.pending_since, c.stuck,
-           c.missing_documents, c.insurance_amount::text) END AS pending_part
+           c.missing_documents, c.insurance_amount::text) END AS pending_part,
+         CASE WHEN c.findings <> '[]' THEN json_build_array(c.findings, c.status) END AS cut_part
   FROM claim c
   JOIN facility f ON f.code = c.facility_code
   JOIN province p ON p.code = f.province_code
@@ -50,6 +51,7 @@ SELECT from_code, to_code, year, month, facility_code, delay_months,
        jsonb_agg(cost_split) FILTER (WHERE cost_split <> '{}') AS splits,
        json_agg(lines) FILTER (WHERE lines IS NOT NULL AND status <> 'denied') AS lines,
        json_agg(reported) AS reported,
-       json_agg(pending_part) FILTER (WHERE pending_part IS NOT NULL) AS pending_parts
+       json_agg(pending_part) FILTER (WHERE pending_part IS NOT NULL) AS pending_parts,
+       json_agg(cut_part) FILTER (WHERE cut_part IS NOT NULL) AS cut_parts
 FROM moving
 GROUP BY 1, 2, 3, 4, 5, 6`;

@@ -52,6 +52,11 @@ const condition = z
     referral: z.literal(true).optional(),
     procedure: z.literal(true).optional(),
     died: z.literal(true).optional(),
+    /** The requirement does not hold for these MA_LOAI_RV (3: absconded, who leave without a discharge paper). */
+    exceptDischargeKinds: z
+      .array(z.string().regex(/^[1-9]$/, 'a MA_LOAI_RV digit like "3"'))
+      .min(1)
+      .optional(),
   })
   .strict()
   .refine((c) => Object.keys(c).length > 0, "a condition needs at least one field");
@@ -64,7 +69,10 @@ export const DocumentRulesSchema = z
       .default([...DOCUMENT_TYPES]),
     /** Each requirement: when every field of `when` holds, these documents are needed. */
     requirements: z.array(z.object({ when: condition, documents: z.array(z.string()).min(1) }).strict()).default([
-      { when: { visitTypes: ["inpatient", "day_treatment"] }, documents: ["discharge_paper"] },
+      {
+        when: { visitTypes: ["inpatient", "day_treatment"], exceptDischargeKinds: ["3"] },
+        documents: ["discharge_paper"],
+      },
       { when: { referral: true }, documents: ["referral_paper"] },
       { when: { procedure: true }, documents: ["surgery_certificate"] },
       { when: { died: true }, documents: ["death_certificate"] },

@@ -13,6 +13,15 @@ import {
   type Pendings,
 } from "../backlog/tally.ts";
 import {
+  addCuts,
+  type CutSum,
+  cutIsZero,
+  type Cuts,
+  cutsOf,
+  NO_CUTS,
+  type StoredFinding,
+} from "../assessment/tally.ts";
+import {
   addDelays,
   addTallies,
   type Delays,
@@ -49,6 +58,8 @@ export interface Contribution {
   delays: Delays;
   /** Its part of the backlog while it is pending documentation. */
   pendings: Pendings;
+  /** What assessment proposes to cut of it, by rule, whatever its status (open while undecided). */
+  cuts: Cuts;
 }
 
 export interface CountedClaim {
@@ -75,6 +86,8 @@ export interface CountedClaim {
    * pending_documentation (none: this change does not move it, as a decision, which never meets a pending claim).
    */
   pending?: Pending | null | undefined;
+  /** Its current findings (none: it has none, or this change does not move them, as a document does not). */
+  findings?: readonly Pick<StoredFinding, "code" | "amount">[] | undefined;
 }
 
 /**
@@ -108,6 +121,7 @@ export function contributionOf(claim: CountedClaim): Contribution {
     ...(claim.reported ? reportedOf(claim.reported, claim.receivedAt) : { tallies: NO_TALLIES, delays: NO_DELAYS }),
     pendings:
       claim.status === "pending_documentation" && claim.pending ? pendingOf(claim.pending, counted) : NO_PENDINGS,
+    cuts: claim.findings ? cutsOf(claim.findings, claim.status) : NO_CUTS,
   };
 }
 
@@ -126,6 +140,7 @@ export function emptyContribution(
     tallies: NO_TALLIES,
     delays: NO_DELAYS,
     pendings: NO_PENDINGS,
+    cuts: NO_CUTS,
   };
 }
 
@@ -167,6 +182,7 @@ export function netDeltas(
       tallies: new Map<string, Tally>(),
       delays: new Map<number, number>(),
       pendings: new Map<string, PendingSum>(),
+      cuts: new Map<string, CutSum>(),
     };
     sums.set(groupKey, {
       ...cur,
@@ -179,6 +195,7 @@ export function netDeltas(
       tallies: addTallies(cur.tallies as Map<string, Tally>, contribution.tallies, sign),
       delays: addDelays(cur.delays as Map<number, number>, contribution.delays, sign),
       pendings: addPendings(cur.pendings as Map<string, PendingSum>, contribution.pendings, sign),
+      cuts: addCuts(cur.cuts as Map<string, CutSum>, contribution.cuts, sign),
     });
   };
   for (const { before, after } of changes) {
@@ -195,7 +212,8 @@ export function netDeltas(
         [...d.items.values()].some((item) => !itemIsZero(item)) ||
         [...d.tallies.values()].some((tally) => !tallyIsZero(tally)) ||
         [...d.delays.values()].some((claims) => claims !== 0) ||
-        [...d.pendings.values()].some((sum) => !pendingIsZero(sum)),
+        [...d.pendings.values()].some((sum) => !pendingIsZero(sum)) ||
+        [...d.cuts.values()].some((sum) => !cutIsZero(sum)),
     )
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([, d]) => d);

@@ -136,6 +136,19 @@ ON CONFLICT (province_code, year, facility_code, stuck, missing) DO UPDATE SET
   claims = pending_tally.claims + EXCLUDED.claims,
   amount = pending_tally.amount + EXCLUDED.amount`;
 
+/** Adds to the proposed cuts (assessment_cut): by province, year, month, facility and rule. */
+export const ADD_TO_ASSESSMENT_CUT = `
+INSERT INTO assessment_cut (province_code, year, month, facility_code, rule_code, claims, findings, amount,
+  open_amount)
+SELECT *
+FROM unnest($1::text[], $2::int[], $3::int[], $4::text[], $5::text[], $6::int[], $7::int[], $8::numeric[],
+  $9::numeric[])
+ON CONFLICT (province_code, year, month, facility_code, rule_code) DO UPDATE SET
+  claims = assessment_cut.claims + EXCLUDED.claims,
+  findings = assessment_cut.findings + EXCLUDED.findings,
+  amount = assessment_cut.amount + EXCLUDED.amount,
+  open_amount = assessment_cut.open_amount + EXCLUDED.open_amount`;
+
 /** Adds to the backlog's ages: the same claims by province, year, day (Vietnam time) begun pending and stuck or not. */
 export const ADD_TO_PENDING_AGE = `
 INSERT INTO pending_age (province_code, year, since_day, stuck, claims, amount)

@@ -4,6 +4,7 @@ import type { SqlSession } from "../db/client.ts";
 import { addItems, itemIsZero, type ItemSum, type ItemSums } from "../costs/items.ts";
 import { addDelays, addTallies, type Tally, tallyIsZero } from "../reports/tally.ts";
 import { addPendings, type PendingSum } from "../backlog/tally.ts";
+import { addCuts, type CutSum, cutIsZero } from "../assessment/tally.ts";
 import { addSplit, type Contribution } from "./contribution.ts";
 import * as sql from "./sql.ts";
 
@@ -31,6 +32,7 @@ function sumBy(deltas: Contribution[], key: (delta: Contribution) => string, wit
               tallies: addTallies(new Map(), delta.tallies),
               delays: new Map(delta.delays),
               pendings: addPendings(new Map(), delta.pendings),
+              cuts: addCuts(new Map(), delta.cuts),
             }
           : delta,
       );
@@ -48,6 +50,7 @@ function sumBy(deltas: Contribution[], key: (delta: Contribution) => string, wit
             tallies: addTallies(cur.tallies as Map<string, Tally>, delta.tallies),
             delays: addDelays(cur.delays as Map<number, number>, delta.delays),
             pendings: addPendings(cur.pendings as Map<string, PendingSum>, delta.pendings),
+            cuts: addCuts(cur.cuts as Map<string, CutSum>, delta.cuts),
           }
         : {}),
     });
@@ -161,9 +164,26 @@ async function addPendingRows(tx: SqlSession, detail: Contribution[]): Promise<v
     ]);
 }
 
+/** Adds the detail's proposed cuts (automated assessment) by rule: one statement. */
+async function addCutRows(tx: SqlSession, detail: Contribution[]): Promise<void> {
+  const cuts = partRows(detail, (d) => [...d.cuts].filter(([, sum]) => !cutIsZero(sum)));
+  if (cuts.length)
+    await tx.query(sql.ADD_TO_ASSESSMENT_CUT, [
+      cuts.map((row) => row.d.provinceCode),
+      cuts.map((row) => row.d.year),
+      cuts.map((row) => row.d.month),
+      cuts.map((row) => row.d.facilityCode),
+      cuts.map((row) => row.part),
+      cuts.map((row) => row.value.claims),
+      cuts.map((row) => row.value.findings),
+      cuts.map((row) => row.value.amount.toString()),
+      cuts.map((row) => row.value.open.toString()),
+    ]);
+}
+
 /**
- * Adds the detail's cost groups, items, tallies, delays and backlog to theirs: six statements at most, in key (lock)
- * order each.
+ * Adds the detail's cost groups, items, tallies, delays, backlog and proposed cuts to theirs: seven statements at
+ * most, in key (lock) order each.
  */
 async function addParts(tx: SqlSession, detail: Contribution[]): Promise<void> {
   const groups = partRows(detail, (d) => [...d.groups].filter(([, part]) => !part.isZero()));
@@ -208,6 +228,7 @@ async function addParts(tx: SqlSession, detail: Contribution[]): Promise<void> {
       tallies.map((row) => row.value.duplicates),
     ]);
   await addPendingRows(tx, detail);
+  await addCutRows(tx, detail);
   const delays = delayRows(detail);
   if (delays.length)
     await tx.query(sql.ADD_TO_RECEIPT_DELAY, [
@@ -221,9 +242,9 @@ async function addParts(tx: SqlSession, detail: Contribution[]): Promise<void> {
 }
 
 /**
- * Adds netted deltas to the running totals: nine statements at most whatever the number of claims (spending,
- * spending_detail, spending_cost_group, spending_item, claim_tally, pending_tally, pending_age, receipt_delay,
- * arrival_triangle). The upsert on
+ * Adds netted deltas to the running totals: ten statements at most whatever the number of claims (spending,
+ * spending_detail, spending_cost_group, spending_item, claim_tally, pending_tally, pending_age, assessment_cut,
+ * receipt_delay, arrival_triangle). The upsert on
  * `spending` comes first and row-locks each province-year until the transaction ends, which is what lets the caller
  * decide threshold crossings without a race (and serialises the writers of the other tables' rows of that
  * province-year). Returns the province-years touched, in lock order.

@@ -26,6 +26,14 @@ export const ProvinceUsage = z
     ratio: RatioOut.nullable().openapi({
       description: `spent / estimate, ${ROUNDING}; null without an estimate or with an estimate of zero`,
     }),
+    proposedCuts: MoneyOut.openapi({
+      description:
+        "what automated assessment proposes to cut of the claims not yet decided (they count in `spent` at their " +
+        "claimed amount until decided): GET /v1/reports/assessment has them by rule and facility",
+    }),
+    ratioIfUpheld: RatioOut.nullable().openapi({
+      description: `(spent − proposedCuts) / estimate, ${ROUNDING}: the ratio should every proposed cut be upheld`,
+    }),
     elapsedRatio: RatioOut.openapi({
       description: "share of the Vietnam-time year passed at asOf, 0 to 1, 4 decimals rounded half up",
     }),

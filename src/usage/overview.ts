@@ -16,6 +16,7 @@ interface Row {
   pending: string;
   openAlerts: number;
   acknowledgedAlerts: number;
+  proposedCuts: string;
   previousSpent: string;
   previousEstimate: string | null;
 }
@@ -48,6 +49,8 @@ function provinceUsage(row: Row, year: number, now: Date, projected: string | nu
     spent: formatMoney(row.spent),
     pendingDocumentationAmount: formatMoney(row.pending),
     ratio: ratio(row.spent, row.estimate),
+    proposedCuts: formatMoney(row.proposedCuts),
+    ratioIfUpheld: ratio(new Dec(row.spent).minus(row.proposedCuts), row.estimate),
     elapsedRatio: elapsedRatio(year, now),
     projectedRatio: projected,
     openAlerts: Number(row.openAlerts),

@@ -1,5 +1,6 @@
 /**
- * One row per province: its estimate, spending and unresolved alerts for the year $1, and the previous year's
+ * One row per province: its estimate, spending, proposed cuts of undecided claims and unresolved alerts for the year
+ * $1, and the previous year's
  * spending in months 1 to $3 with that year's estimate, in one statement, from the aggregates only (never claims).
  * $2: one province's code, or null for every province with an estimate or spending.
  */
@@ -12,6 +13,8 @@ SELECT p.code AS "provinceCode", p.name AS "name",
          AS "openAlerts",
        (SELECT count(*)::int FROM alert a WHERE a.province_code = p.code AND a.year = $1 AND a.status = 'acknowledged')
          AS "acknowledgedAlerts",
+       (SELECT COALESCE(sum(c.open_amount), 0) FROM assessment_cut c
+         WHERE c.province_code = p.code AND c.year = $1)::text AS "proposedCuts",
        (SELECT COALESCE(sum(d.spent), 0) FROM spending_detail d
          WHERE d.province_code = p.code AND d.year = $1 - 1 AND d.month <= $3)::text AS "previousSpent",
        (SELECT pe.total_amount FROM estimate pe WHERE pe.province_code = p.code AND pe.year = $1 - 1)::text

@@ -252,6 +252,18 @@ function visitTypeOf(summary: Summary, rules: XmlMappingRules): string | undefin
   return visitType;
 }
 
+/** What automated assessment reads of XML1 besides: the visit's type code, how the stay ended, its result. */
+function assessedFacts(summary: Summary) {
+  const visitCode = summary.get("MA_LOAI_KCB")?.trim();
+  const dischargeKind = summary.get("MA_LOAI_RV")?.trim();
+  const treatmentResult = summary.get("KET_QUA_DTRI")?.trim();
+  return {
+    ...(visitCode && /^\d{1,2}$/.test(visitCode) ? { visitCode: visitCode.padStart(2, "0") } : {}),
+    ...(dischargeKind ? { dischargeKind } : {}),
+    ...(treatmentResult ? { treatmentResult } : {}),
+  };
+}
+
 /** Main and secondary ICD-10 codes. Should MA_BENH hold several codes (;), the first is the main one. */
 function diagnosesOf(summary: Summary, names: Names, rules: XmlMappingRules) {
   const secondary = list(summary.get(names.secondary)).map(icd10);
@@ -319,14 +331,32 @@ const first = (fields: ReadonlyMap<string, string>, names: readonly string[]) =>
 };
 
 /** One row of a detail table as a line of the JSON contract; its formats are the claim validation's to check. */
+/** A line's time field (yyyymmddHHMM, Vietnam time) as RFC 3339; undefined when absent, failed when malformed. */
+function timeOf(fields: ReadonlyMap<string, string>, names: readonly string[], where: string, summary: Summary) {
+  const text = first(fields, names);
+  const time = text ? vietnamTime(text) : undefined;
+  if (time === null) summary.fail(`${where}.${names[0]}`, "invalid_format", "must be a time of 12 digits yyyymmddHHMM");
+  return time ?? undefined;
+}
+
+/** The fields named in `picks` that the row has, as { key: value }. */
+function optional<K extends string>(fields: ReadonlyMap<string, string>, picks: Record<K, readonly string[]>) {
+  const out: Partial<Record<K, string>> = {};
+  for (const key of Object.keys(picks) as K[]) {
+    const value = first(fields, picks[key]);
+    if (value) out[key] = value;
+  }
+  return out;
+}
+
+/** One row of a detail table as a line of the JSON contract; its formats are the claim validation's to check. */
 function lineOf(fields: ReadonlyMap<string, string>, table: LineTable, where: string, summary: Summary) {
-  const ordered = first(fields, table.orderedAt);
-  const orderedAt = ordered ? vietnamTime(ordered) : undefined;
-  if (orderedAt === null)
-    summary.fail(`${where}.${table.orderedAt[0]}`, "invalid_format", "must be a time of 12 digits yyyymmddHHMM");
+  const orderedAt = timeOf(fields, table.orderedAt, where, summary);
+  const executedAt = timeOf(fields, table.executedAt, where, summary);
   const name = first(fields, table.name);
+  const supply = !!first(fields, table.supplyWhen);
   return {
-    kind: first(fields, table.supplyWhen) ? "supply" : table.kind,
+    kind: supply ? "supply" : table.kind,
     itemCode: first(fields, table.itemCode),
     ...(name ? { name: name.slice(0, 1024) } : {}),
     costGroup: first(fields, table.costGroup),
@@ -335,6 +365,14 @@ function lineOf(fields: ReadonlyMap<string, string>, table: LineTable, where: st
     amount: first(fields, table.amount),
     insurance: first(fields, table.insurance),
     ...(orderedAt ? { orderedAt } : {}),
+    ...(executedAt ? { executedAt } : {}),
+    ...optional(fields, {
+      insuredPrice: table.insuredPrice,
+      bidInfo: table.bidInfo,
+      orderedBy: table.orderedBy,
+      performedBy: table.performedBy,
+      serviceCode: supply ? table.serviceCode : [],
+    }),
   };
 }
 
@@ -401,6 +439,7 @@ export function mapEpisode(episode: RawEpisode, ctx: MapContext): MappedEpisode 
     claimId: out.claimId,
     patient,
     visitType,
+    ...assessedFacts(summary),
     admittedAt,
     dischargedAt,
     diagnosis,
@@ -445,6 +484,12 @@ const LINE_FIELDS: Record<string, (table: string) => string> = {
   amount: () => "THANH_TIEN_BV",
   insurance: () => "T_BHTT",
   orderedAt: () => "NGAY_YL",
+  executedAt: () => "NGAY_TH_YL",
+  insuredPrice: () => "DON_GIA_BH",
+  bidInfo: () => "TT_THAU",
+  orderedBy: () => "MA_BAC_SI",
+  performedBy: () => "NGUOI_THUC_HIEN",
+  serviceCode: () => "MA_DICH_VU",
 };
 
 /**
@@ -479,6 +524,9 @@ export function xmlField(
     [/^patient\.birthDate/, "NGAY_SINH"],
     [/^patient\.gender/, "GIOI_TINH"],
     [/^visitType/, "MA_LOAI_KCB"],
+    [/^visitCode/, "MA_LOAI_KCB"],
+    [/^dischargeKind/, "MA_LOAI_RV"],
+    [/^treatmentResult/, "KET_QUA_DTRI"],
     [/^admittedAt/, "NGAY_VAO"],
     [/^dischargedAt/, "NGAY_RA"],
     [/^diagnosis\.primary/, names.primary],

@@ -92,6 +92,14 @@ export const XmlMappingRulesSchema = z
             amount: Fields,
             insurance: Fields,
             orderedAt: z.array(Field).default([]),
+            // What automated assessment reads besides (issue 23); none of them is required.
+            executedAt: z.array(Field).default([]),
+            insuredPrice: z.array(Field).default([]),
+            bidInfo: z.array(Field).default([]),
+            orderedBy: z.array(Field).default([]),
+            performedBy: z.array(Field).default([]),
+            /** Read on supply rows only: the service the supply was used in. */
+            serviceCode: z.array(Field).default([]),
           })
           .strict(),
       )
@@ -108,6 +116,12 @@ export const XmlMappingRulesSchema = z
           amount: ["THANH_TIEN_BV", "THANH_TIEN"],
           insurance: ["T_BHTT"],
           orderedAt: ["NGAY_YL"],
+          executedAt: ["NGAY_TH_YL"],
+          insuredPrice: [],
+          bidInfo: ["TT_THAU"],
+          orderedBy: ["MA_BAC_SI"],
+          performedBy: [],
+          serviceCode: [],
         },
         XML3: {
           row: "CHI_TIET_DVKT",
@@ -121,6 +135,12 @@ export const XmlMappingRulesSchema = z
           amount: ["THANH_TIEN_BV", "THANH_TIEN"],
           insurance: ["T_BHTT"],
           orderedAt: ["NGAY_YL"],
+          executedAt: ["NGAY_TH_YL"],
+          insuredPrice: ["DON_GIA_BH"],
+          bidInfo: ["TT_THAU"],
+          orderedBy: ["MA_BAC_SI"],
+          performedBy: ["NGUOI_THUC_HIEN"],
+          serviceCode: ["MA_DICH_VU"],
         },
       }),
     /** The standard allows at most 12 secondary diagnoses (MA_BENH_KT). */

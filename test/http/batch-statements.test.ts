@@ -52,6 +52,12 @@ describe("the batch path is set-based", () => {
     await seedReference(t);
     await t.json("PUT", "/v1/provinces/01/estimates/2026", { body: { amount: "1000000000000" } });
     const key = await t.key("facility", "01001");
+    // An approved price below the lines' for one drug: automated assessment cuts on every batch with lines.
+    const catalogue = await t.json("PUT", "/v1/facilities/01001/catalogues/drugs", {
+      body: "MA_THUOC,TEN_THUOC,DON_GIA_BH,TU_NGAY,DEN_NGAY\nITEM-0,Thuốc 0,900,20250101,\n",
+      headers: { "content-type": "text/csv" },
+    });
+    expect(catalogue.status).toBe(201);
 
     const small = await countStatements(t, key, "small", [...mixed(4, 1), claim({ claimId: "bad", visitType: "x" })]);
     const large = await countStatements(t, key, "large", [
@@ -61,6 +67,10 @@ describe("the batch path is set-based", () => {
     expect(small.res.received).toBe(5);
     expect(large.res.received).toBe(401);
     expect(large.count).toBe(small.count);
+    const cut = large.res.claims.find((result: { claimId: string }) => result.claimId === "S1000");
+    // Its 7 drug lines: ITEM-0 billed 1000 against 900 approved cuts 800 × 100/1000 = 80; the other six drugs are not
+    // in the list, each cut whole (800): 4880 of 280000.
+    expect(cut.assessment).toEqual({ findings: 7, cut: "4880", proposedAmount: "275120" });
 
     // Corrections add history rows, still in a fixed number of statements.
     const smallFix = await countStatements(t, key, "small-fix", mixed(4, 1, true));
@@ -69,7 +79,8 @@ describe("the batch path is set-based", () => {
     expect(largeFix.count).toBe(smallFix.count);
     // 20 before lines existed; corrections of claims with lines add their removal and insertion, and every batch
     // adds spending by cost group; the reports' tallies and delays and the backlog's two tallies (issue #21) add
-    // four: one statement each, whatever the number of claims and lines.
-    expect(largeFix.count).toBeLessThanOrEqual(25);
+    // four; automated assessment (issue #23) reads the catalogues once and adds the proposed cuts once: one
+    // statement each, whatever the number of claims and lines.
+    expect(largeFix.count).toBeLessThanOrEqual(27);
   });
 });

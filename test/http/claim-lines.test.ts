@@ -40,8 +40,26 @@ const LINES = [
     unitPrice: "14999.75",
     amount: "59999",
     insurance: "47999.20",
+    // What automated assessment reads besides: the fund's price, the tender, who ordered it, when it was done, the
+    // service it was used in.
+    insuredPrice: "14000.5",
+    bidInfo: "132.01001;G1;N2;2025",
+    orderedBy: "000123/HNO-CCHN",
+    performedBy: "000456/HNO-CCHN;000789/HNO-CCHN",
+    executedAt: "2026-06-14T09:15:00+07:00",
+    serviceCode: "02.1900.0216",
   },
 ];
+
+/** A line sent without the fields assessment reads besides shows them as null. */
+const NONE_BESIDES = {
+  executedAt: null,
+  insuredPrice: null,
+  bidInfo: null,
+  orderedBy: null,
+  performedBy: null,
+  serviceCode: null,
+};
 
 /** How many lines the claims' rows hold, all claims together. */
 async function storedLines(ctx: TestContext): Promise<number> {
@@ -82,6 +100,7 @@ describe("a claim's cost lines (JSON)", () => {
         amount: "90001",
         insurance: "72000.80",
         orderedAt: "2026-06-14T01:30:00.000Z",
+        ...NONE_BESIDES,
       },
       {
         kind: "service",
@@ -93,6 +112,7 @@ describe("a claim's cost lines (JSON)", () => {
         amount: "200000",
         insurance: "160000",
         orderedAt: null,
+        ...NONE_BESIDES,
       },
       {
         kind: "supply",
@@ -104,6 +124,12 @@ describe("a claim's cost lines (JSON)", () => {
         amount: "59999",
         insurance: "47999.20",
         orderedAt: null,
+        insuredPrice: "14000.5",
+        bidInfo: "132.01001;G1;N2;2025",
+        orderedBy: "000123/HNO-CCHN",
+        performedBy: "000456/HNO-CCHN;000789/HNO-CCHN",
+        executedAt: "2026-06-14T02:15:00.000Z",
+        serviceCode: "02.1900.0216",
       },
     ]);
     expect(detail.body.warnings).toEqual([]);

@@ -266,3 +266,22 @@ describe("POST /v1/claims/{facilityCode}/{claimId}/documents", () => {
     expect(await usage01(t)).toEqual({ spent: "300000", pending: "0" });
   });
 });
+
+describe("the discharge paper", () => {
+  it("is not asked of a patient who absconded (MA_LOAI_RV 3): none is issued; a referral's paper still is", async () => {
+    const { facility } = await setup(t);
+    const stay = (n: number, dischargeKind: string) =>
+      claim({ claimId: `ABS${n}`, visitType: "inpatient", dischargeKind }, n);
+    const sent = await submit(t, facility, "b1", [stay(1, "3"), stay(2, "1"), { ...stay(3, "3"), referral: true }]);
+    expect(sent.claims.map((result: any) => [result.status, result.missingDocuments])).toEqual([
+      ["accepted", undefined],
+      ["pending_documentation", ["discharge_paper"]],
+      ["pending_documentation", ["referral_paper"]],
+    ]);
+    // The referral's paper arrives: what is missing is worked out again, still without the discharge paper.
+    const filed = await post(t, "ABS3", [{ type: "referral_paper", reference: "CT-3" }]);
+    expect(filed.status).toBe(200);
+    expect(filed.body.status).toBe("accepted");
+    expect(filed.body.missingDocuments).toEqual([]);
+  });
+});

@@ -275,6 +275,7 @@ export const ACCESS_MATRIX: Record<string, MatrixEntry> = {
     expect: provinceOfA(200),
   },
   "POST /v1/jobs/mark-stuck": { url: () => "/v1/jobs/mark-stuck", expect: centralOnly(200) },
+  "POST /v1/jobs/reassess": { url: () => "/v1/jobs/reassess", expect: centralOnly(200) },
 };
 
 /**

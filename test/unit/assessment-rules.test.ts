@@ -60,8 +60,9 @@ describe("rules/assessment.json", () => {
     expect(assessment.coveredElsewhere).toEqual([
       expect.objectContaining({ family: [14], coveredBy: "documents.json" }),
     ]);
+    // "for an inpatient stay that was not an abscondment": MA_LOAI_RV 3 is spared.
     expect(documents.requirements).toContainEqual({
-      when: { visitTypes: ["inpatient", "day_treatment"] },
+      when: { visitTypes: ["inpatient", "day_treatment"], exceptDischargeKinds: ["3"] },
       documents: ["discharge_paper"],
     });
     expect(assessment.rules.some((rule) => rule.family.includes(14))).toBe(false);

@@ -93,7 +93,7 @@ describe("operations a client generator can name", () => {
     expect(new Set(ids).size).toBe(ids.length);
     for (const id of ids)
       expect(id).toMatch(
-        /^(get|list|create|save|set|adjust|submit|decide|add|revoke|delete|acknowledge|resolve|mark)[A-Z][A-Za-z]+$/,
+        /^(get|list|create|save|set|adjust|submit|decide|add|revoke|delete|acknowledge|resolve|mark|reassess)[A-Z][A-Za-z]+$/,
       );
   });
 

@@ -33,8 +33,9 @@ describe("rule files", () => {
       "surgery_certificate",
       "death_certificate",
     ]);
+    // An abscondment (MA_LOAI_RV 3) leaves without a discharge paper.
     expect(rules.documents.requirements[0]).toEqual({
-      when: { visitTypes: ["inpatient", "day_treatment"] },
+      when: { visitTypes: ["inpatient", "day_treatment"], exceptDischargeKinds: ["3"] },
       documents: ["discharge_paper"],
     });
     expect(rules.usage.projectedOverrun).toEqual({ ratio: "1.00", minElapsedRatio: "0.25", severity: "warning" });

@@ -49,6 +49,10 @@ describe("an XML1 summary of Decision 130 becomes a claim", () => {
         gender: "male",
       },
       visitType: "inpatient",
+      // What automated assessment reads besides, as sent: MA_LOAI_KCB, MA_LOAI_RV, KET_QUA_DTRI.
+      visitCode: "03",
+      dischargeKind: "1",
+      treatmentResult: "2",
       admittedAt: "2026-06-10T08:00:00+07:00",
       dischargedAt: "2026-06-14T10:30:00+07:00",
       diagnosis: { primary: "J18.9", secondary: ["E11", "I10"] },
@@ -99,6 +103,8 @@ describe("an XML1 summary of Decision 130 becomes a claim", () => {
           unitPrice: "600000",
           amount: "3000000",
           insurance: "2850000",
+          // DON_GIA_BH: the price automated assessment checks.
+          insuredPrice: "600000",
         },
         {
           kind: "service",
@@ -326,6 +332,9 @@ describe("a legacy 4210 summary becomes a claim", () => {
       patient: { cardNumber: "GD4790123456789", name: "Trần Thị Bình", birthDate: "1975-03-12", gender: "female" },
       // MA_LOAI_KCB 1 (examination) with MA_LYDO_VVIEN 2 (emergency).
       visitType: "emergency",
+      // 4210's single-digit MA_LOAI_KCB, as two digits.
+      visitCode: "01",
+      treatmentResult: "1",
       admittedAt: "2026-06-14T07:00:00+07:00",
       dischargedAt: "2026-06-14T11:00:00+07:00",
       diagnosis: { primary: "K29.7", secondary: ["K21.9"] },
