@@ -1,10 +1,12 @@
 /** @jsxImportSource hono/jsx */
 import type { Child } from "hono/jsx";
 import type { claimDetail } from "../claims/read.ts";
+import { Dec } from "../domain/money.ts";
 import { fieldText } from "../http/problem-messages.ts";
 import { named } from "./claims-list.tsx";
 import { decimal, money, vnTime } from "./format.ts";
 import type { Lang, Words } from "./i18n.ts";
+import { HeadRow } from "./pages.tsx";
 import { type Column, DataTable, Downloads } from "./tables.tsx";
 
 export type ClaimDetailView = NonNullable<Awaited<ReturnType<typeof claimDetail>>> & { facilityName?: string | null };
@@ -33,6 +35,7 @@ function Facts({ w: words, lang, claim }: { w: Words; lang: Lang; claim: ClaimDe
     [words.diagnosis, [claim.diagnosis.primary, ...claim.diagnosis.secondary].join(", ")],
     [words.total, money(claim.amounts.total, lang)],
     [words.insurance, money(claim.amounts.insurance, lang)],
+    [words.proposed, claim.amounts.proposed === null ? "—" : money(claim.amounts.proposed, lang)],
     [words.approved, claim.amounts.approved === null ? "—" : money(claim.amounts.approved, lang)],
     [words.missingDocuments, namedOrDash(words.documentTypes, claim.missingDocuments)],
     [words.flags, namedOrDash(words.flagNames, claim.flags)],
@@ -49,7 +52,14 @@ function Facts({ w: words, lang, claim }: { w: Words; lang: Lang; claim: ClaimDe
   );
 }
 
-type Line = ClaimDetailView["lines"][number];
+/** A cost line with its place in the claim, counted from 1 as the page shows it (findings name lines by it). */
+type Line = ClaimDetailView["lines"][number] & { number: number };
+
+export const numberedLines = (claim: ClaimDetailView): Line[] =>
+  claim.lines.map((line, index) => ({ ...line, number: index + 1 }));
+
+/** Where a line is on the claim page: findings link to it. */
+const lineAnchor = (number: number) => `line-${number}`;
 
 /** A claim's cost lines: the page, its CSV and its XLSX. */
 export function lineColumns(words: Words, lang: Lang): Column<Line>[] {
@@ -61,6 +71,7 @@ export function lineColumns(words: Words, lang: Lang): Column<Line>[] {
     num: true,
   });
   return [
+    { key: "number", label: "#", cell: (line) => String(line.number), sort: (line) => line.number, num: true },
     {
       key: "group",
       label: words.costGroup,
@@ -92,13 +103,51 @@ export function lineColumns(words: Words, lang: Lang): Column<Line>[] {
   ];
 }
 
+/** The lines, each an anchor a finding links to; a line a finding cuts is marked. */
 function Lines({ w: words, lang, claim, href }: { w: Words; lang: Lang; claim: ClaimDetailView; href: string }) {
   if (!claim.lines.length) return <p>{words.none}</p>;
+  const cut = new Set(claim.findings.filter((finding) => finding.action !== "warn").map((finding) => finding.line));
   return (
     <>
-      <DataTable columns={lineColumns(words, lang)} rows={claim.lines} />
+      <DataTable
+        columns={lineColumns(words, lang)}
+        rows={numberedLines(claim)}
+        rowAttrs={(line) => ({ id: lineAnchor(line.number), class: cut.has(line.number - 1) ? "over" : "" })}
+      />
       <Downloads w={words} href={href} />
     </>
+  );
+}
+
+/**
+ * What automated assessment found: each finding's rule, what it does, the line it is on (a link to it), what it cuts
+ * and its message, in the page's language.
+ */
+function Findings({ w: words, lang, claim }: { w: Words; lang: Lang; claim: ClaimDetailView }) {
+  if (!claim.findings.length) return <p>{words.none}</p>;
+  return (
+    <div class="table-wrap">
+      <table>
+        <HeadRow cells={[[words.rule], [words.action], [words.line], [words.cutAmount, "num"], [words.message]]} />
+        <tbody>
+          {claim.findings.map((finding) => (
+            <tr data-finding={finding.code} class={finding.action === "warn" ? "" : "over"}>
+              <td>{words.ruleTitles[finding.code as keyof Words["ruleTitles"]] ?? finding.code}</td>
+              <td>{words.actions[finding.action]}</td>
+              <td>
+                {finding.line === null ? (
+                  words.wholeClaim
+                ) : (
+                  <a href={`#${lineAnchor(finding.line + 1)}`}>{words.lineNumber(finding.line + 1)}</a>
+                )}
+              </td>
+              <td class="num">{money(finding.amount, lang)}</td>
+              <td>{finding.message[lang]}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
 
@@ -127,7 +176,10 @@ function History(props: { w: Words; lang: Lang; claim: ClaimDetailView; keyNames
   );
 }
 
-/** The claim page: its facts, what was done, the form its reader may act with, documents, lines and history. */
+/**
+ * The claim page: its facts, what was done, what automated assessment found, the form its reader may act with,
+ * documents, lines and history.
+ */
 export function ClaimView(props: {
   w: Words;
   lang: Lang;
@@ -146,6 +198,8 @@ export function ClaimView(props: {
         </p>
       ) : null}
       <Facts w={words} lang={lang} claim={claim} />
+      <h2>{words.findingsTitle}</h2>
+      <Findings w={words} lang={lang} claim={claim} />
       {props.children}
       {claim.warnings.length ? (
         <>
@@ -196,7 +250,52 @@ const fieldError = (form: FormState, name: string) =>
     </span>
   ) : null;
 
-/** Approve with an amount (empty: the whole claimed) or deny, with the reason the decision is recorded with. */
+/** What automated assessment proposes when it is less than was claimed (then approving it is one click), or null. */
+function proposedOffer(claim: ClaimDetailView) {
+  const proposed = claim.amounts.proposed;
+  if (proposed === null) return null;
+  const cut = new Dec(claim.amounts.insurance).minus(proposed);
+  return cut.gt(0) ? { proposed, cut } : null;
+}
+
+/** The form's buttons: approve as proposed (when assessment proposes less), approve, deny. */
+function DecisionButtons(props: {
+  w: Words;
+  lang: Lang;
+  canApprove: boolean;
+  offer: ReturnType<typeof proposedOffer>;
+}) {
+  const { w: words, offer } = props;
+  return (
+    <>
+      {offer ? (
+        <p class="muted" id="proposed-note">
+          {words.proposedNote(money(offer.proposed, props.lang), money(offer.cut, props.lang))}
+        </p>
+      ) : null}
+      <div class="actions">
+        {offer ? (
+          <button class="primary" type="submit" name="outcome" value="proposed" aria-describedby="proposed-note">
+            {words.approveProposed}
+          </button>
+        ) : null}
+        {props.canApprove ? (
+          <button class={offer ? "" : "primary"} type="submit" name="outcome" value="approved">
+            {words.approve}
+          </button>
+        ) : null}
+        <button class="danger" type="submit" name="outcome" value="denied">
+          {words.deny}
+        </button>
+      </div>
+    </>
+  );
+}
+
+/**
+ * Approve with an amount (empty: the whole claimed) or as automated assessment proposed, or deny, with the reason the
+ * decision is recorded with.
+ */
 export function DecisionForm(props: {
   w: Words;
   lang: Lang;
@@ -205,9 +304,10 @@ export function DecisionForm(props: {
   claim: ClaimDetailView;
   form: FormState;
 }) {
-  const { w: words, form } = props;
+  const { w: words, form, claim } = props;
   const values = form.values ?? {};
-  const canApprove = props.claim.status === "accepted";
+  const canApprove = claim.status === "accepted";
+  const offer = canApprove ? proposedOffer(claim) : null;
   return (
     <section class="card" aria-labelledby="decision-title">
       <h2 id="decision-title">{words.decision}</h2>
@@ -215,7 +315,7 @@ export function DecisionForm(props: {
       <form method="post" action={props.action} class="stack">
         <input type="hidden" name="_csrf" value={props.csrf} />
         <label for="approvedAmount">
-          {`${words.approved} (${words.insurance}: ${money(props.claim.amounts.insurance, props.lang)})`}
+          {`${words.approved} (${words.insurance}: ${money(claim.amounts.insurance, props.lang)})`}
           <input
             id="approvedAmount"
             name="approvedAmount"
@@ -236,16 +336,7 @@ export function DecisionForm(props: {
           </textarea>
           {fieldError(form, "reason")}
         </label>
-        <div class="actions">
-          {canApprove ? (
-            <button class="primary" type="submit" name="outcome" value="approved">
-              {words.approve}
-            </button>
-          ) : null}
-          <button class="danger" type="submit" name="outcome" value="denied">
-            {words.deny}
-          </button>
-        </div>
+        <DecisionButtons w={words} lang={props.lang} canApprove={canApprove} offer={offer} />
       </form>
     </section>
   );

@@ -53,6 +53,13 @@ export function claimColumns(words: Words, lang: Lang): Column<ClaimRow>[] {
       num: true,
     },
     {
+      key: "proposed",
+      label: words.proposed,
+      cell: (row) => (row.amounts.proposed === null ? "—" : money(row.amounts.proposed, lang)),
+      sort: (row) => row.amounts.proposed,
+      num: true,
+    },
+    {
       key: "missing",
       label: words.missingDocuments,
       cell: (row) => named(words.documentTypes, row.missingDocuments),
@@ -67,7 +74,7 @@ export function claimColumns(words: Words, lang: Lang): Column<ClaimRow>[] {
   ];
 }
 
-/** The filters on a claim's state: status, stuck, missing document, flag. */
+/** The filters on a claim's state: status, stuck, missing document, flag, findings of automated assessment. */
 function ClaimChoices(props: { w: Words; filter: ClaimFilter; documentTypes: readonly string[] }) {
   const { w: words, filter } = props;
   const any = words.anyValue;
@@ -103,6 +110,16 @@ function ClaimChoices(props: { w: Words; filter: ClaimFilter; documentTypes: rea
         value={filter.flag}
         anyLabel={any}
         options={CLAIM_FLAGS.map((flag) => [flag, words.flagNames[flag]])}
+      />
+      <Choice
+        id="hasFindings"
+        label={words.hasFindings}
+        value={filter.hasFindings === undefined ? undefined : String(filter.hasFindings)}
+        anyLabel={any}
+        options={[
+          ["true", words.yes],
+          ["false", words.no],
+        ]}
       />
     </>
   );
@@ -153,7 +170,10 @@ export function ClaimFilters(props: {
   );
 }
 
-/** A page of claims, each opening its claim page, with the next page and the downloads. */
+/**
+ * A page of claims, each opening its claim page, with the next page and the downloads; `label` names its pager (a
+ * page with two lists names each).
+ */
 export function ClaimTable(props: {
   w: Words;
   lang: Lang;
@@ -161,6 +181,7 @@ export function ClaimTable(props: {
   next: string | null;
   first: string | null;
   downloads: string;
+  label?: string;
 }) {
   const { w: words, lang } = props;
   if (!props.claims.length) return <p>{words.noClaims}</p>;
@@ -173,14 +194,16 @@ export function ClaimTable(props: {
         link={claimHref}
         rowAttrs={(claim) => ({ "data-claim": claim.claimId, class: claim.stuck ? "over" : "" })}
       />
-      <nav class="pager" aria-label={words.claimsList}>
-        {props.first ? <a href={props.first}>{words.first}</a> : null}
-        {props.next ? (
-          <a href={props.next} rel="next">
-            {words.next}
-          </a>
-        ) : null}
-      </nav>
+      {props.first || props.next ? (
+        <nav class="pager" aria-label={props.label ?? words.claimsList}>
+          {props.first ? <a href={props.first}>{words.first}</a> : null}
+          {props.next ? (
+            <a href={props.next} rel="next">
+              {words.next}
+            </a>
+          ) : null}
+        </nav>
+      ) : null}
       <Downloads w={words} href={props.downloads} />
     </>
   );

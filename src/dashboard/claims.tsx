@@ -16,6 +16,7 @@ import {
   DocumentForm,
   type FormState,
   lineColumns,
+  numberedLines,
 } from "./claim-view.tsx";
 import { ClaimFilters, ClaimTable, type FacilityChoice } from "./claims-list.tsx";
 import { checkCsrf, type Ctx, type Kit, notFoundPage, page, type Page, queryMatching, render } from "./kit.tsx";
@@ -37,6 +38,7 @@ export function claimFilter(ctx: Ctx, limit: number): ClaimFilter {
   const status = ctx.req.query("status");
   const flag = ctx.req.query("flag");
   const stuck = ctx.req.query("stuck");
+  const hasFindings = ctx.req.query("hasFindings");
   return {
     limit,
     cursor: queryMatching(ctx, "cursor", /^[\w-]{1,200}$/),
@@ -48,6 +50,7 @@ export function claimFilter(ctx: Ctx, limit: number): ClaimFilter {
     year: Number(queryMatching(ctx, "year", /^\d{4}$/)) || undefined,
     month: Number(queryMatching(ctx, "month", /^(?:[1-9]|1[0-2])$/)) || undefined,
     missingDocument: queryMatching(ctx, "missingDocument", /^[a-z_]{1,64}$/),
+    hasFindings: hasFindings === "true" ? true : hasFindings === "false" ? false : undefined,
   };
 }
 
@@ -117,7 +120,8 @@ async function showClaim(kit: Kit, ctx: Ctx, pageData: Page, form: FormState = {
   const claim = /^\d{5}$/.test(facilityCode) ? await readClaim(kit, pageData.caller, facilityCode, claimId) : null;
   if (!claim) return notFoundPage(ctx, pageData);
   const format = exportFormat(ctx);
-  if (format) return exportTable(format, lineColumns(pageData.w, pageData.lang), claim.lines, `lines-${facilityCode}`);
+  if (format)
+    return exportTable(format, lineColumns(pageData.w, pageData.lang), numberedLines(claim), `lines-${facilityCode}`);
   const facility = await kit.deps.db.prisma.facility.findUnique({
     where: { code: facilityCode },
     select: { name: true },
@@ -199,12 +203,20 @@ function typedAmount(lang: Page["lang"], text = "") {
   return plain ? Money.safeParse(plain) : null;
 }
 
-/** The decision a form asks for, or a refusal naming each field that is wrong. */
+/**
+ * The decision a form asks for, or a refusal naming each field that is wrong. "Approve as proposed" (outcome
+ * `proposed`) approves what automated assessment proposed, whatever amount was typed.
+ */
 function decisionOf(pageData: Page, form: Record<string, string>) {
   const words = pageData.w;
+  const reasonGiven = (form.reason ?? "").trim();
+  if (form.outcome === "proposed") {
+    if (!reasonGiven) throw new FormRefusal({ reason: words.reasonRequired });
+    return { outcome: "approved" as const, approvedAmount: "proposed" as const, reason: reasonGiven };
+  }
   const outcome = DECISION_OUTCOMES.find((candidate) => candidate === form.outcome);
   const amount = typedAmount(pageData.lang, form.approvedAmount);
-  const reason = (form.reason ?? "").trim();
+  const reason = reasonGiven;
   const refused = {
     ...(outcome ? {} : { outcome: words.chooseOutcome }),
     ...(amount && !amount.success ? { approvedAmount: words.badAmount } : {}),
@@ -215,7 +227,10 @@ function decisionOf(pageData: Page, form: Record<string, string>) {
   return { outcome, approvedAmount, reason };
 }
 
-/** Approve (with an amount, default the whole claimed) or deny (with a reason), from the claim page. */
+/**
+ * Approve (with an amount, default the whole claimed, or as automated assessment proposed) or deny (with a reason),
+ * from the claim page.
+ */
 export const decideFromPage = (kit: Kit, ctx: Ctx) =>
   postForm(
     kit,

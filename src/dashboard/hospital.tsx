@@ -68,10 +68,14 @@ function BatchTable(props: { w: Words; lang: Lang; batches: BatchRow[]; next: st
   );
 }
 
-/** A hospital's landing page: what waits on it (claims missing documents, batches with rejections), newest first. */
+/**
+ * A hospital's landing page: what waits on it (claims missing documents, claims automated assessment found something
+ * in, batches with rejections), newest first.
+ */
 export async function hospitalHome(kit: Kit, ctx: Ctx, pageData: Page) {
   const { w: words, lang, caller } = pageData;
   const waiting = await listClaims(kit.deps, caller, { limit: 20, status: "pending_documentation" });
+  const found = await listClaims(kit.deps, caller, { limit: 20, hasFindings: true });
   const rejected = await listBatches(kit.deps, caller, { limit: 10, hasRejections: true });
   const recent = await listBatches(kit.deps, caller, { limit: 10 });
   return render(
@@ -88,6 +92,17 @@ export async function hospitalHome(kit: Kit, ctx: Ctx, pageData: Page) {
         next={waiting.nextCursor ? "/dashboard/claims?status=pending_documentation" : null}
         first={null}
         downloads="/dashboard/claims?status=pending_documentation"
+        label={words.waitingDocuments}
+      />
+      <h2 id="findings">{words.findingsToFix}</h2>
+      <ClaimTable
+        w={words}
+        lang={lang}
+        claims={found.data}
+        next={found.nextCursor ? "/dashboard/claims?hasFindings=true" : null}
+        first={null}
+        downloads="/dashboard/claims?hasFindings=true"
+        label={words.findingsToFix}
       />
       <h2>{words.hasRejections}</h2>
       <BatchTable

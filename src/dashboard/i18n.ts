@@ -4,6 +4,7 @@
  * One dictionary shape, so a missing word fails the type check.
  */
 import {
+  ASSESSMENT_ACTION_WORDS,
   CATEGORY_WORDS,
   CLAIM_STATUS_WORDS,
   DOCUMENT_WORDS,
@@ -12,6 +13,7 @@ import {
   type Lang,
   OUTLIER_STATUS_WORDS,
   PROJECTION_METHOD_WORDS,
+  RULE_WORDS,
   SEVERITY_WORDS,
   TERMS,
   type Term,
@@ -81,6 +83,22 @@ const glossaryWords = (lang: Lang) => ({
   count: TERMS.claims[lang],
 });
 
+/** The glossary's words of automated assessment, in one language. */
+const assessmentWords = (lang: Lang) => ({
+  proposed: TERMS.proposed[lang],
+  findings: TERMS.findings[lang],
+  claimsWithFindings: TERMS.claimsWithFindings[lang],
+  hasFindings: TERMS.hasFindings[lang],
+  rule: TERMS.rule[lang],
+  action: TERMS.action[lang],
+  line: TERMS.line[lang],
+  cutAmount: TERMS.cutAmount[lang],
+  openCutAmount: TERMS.openCutAmount[lang],
+  cutPerThousand: TERMS.cutPerThousand[lang],
+  peersCutPerThousand: TERMS.peersCutPerThousand[lang],
+  ratioToPeers: TERMS.ratioToPeers[lang],
+});
+
 /** The glossary's code tables (statuses, kinds, types), in one language. */
 const glossaryTables = (lang: Lang) => ({
   categories: inLang(CATEGORY_WORDS, lang),
@@ -92,10 +110,13 @@ const glossaryTables = (lang: Lang) => ({
   documentTypes: inLang(DOCUMENT_WORDS, lang),
   severities: inLang(SEVERITY_WORDS, lang),
   methods: inLang(PROJECTION_METHOD_WORDS, lang),
+  ruleTitles: inLang(RULE_WORDS, lang),
+  actions: inLang(ASSESSMENT_ACTION_WORDS, lang),
 });
 
 const vi = {
   ...glossaryWords("vi"),
+  ...assessmentWords("vi"),
   ...glossaryTables("vi"),
   title: "Kiểm soát chi phí KCB BHYT",
   signIn: "Đăng nhập",
@@ -219,6 +240,20 @@ const vi = {
   reasonRequired: "Hãy ghi lý do của quyết định.",
   referenceRequired: "Hãy ghi số/ký hiệu của giấy tờ.",
   cannotApprovePending: "Hồ sơ còn thiếu giấy tờ nên chỉ có thể từ chối; duyệt sau khi đủ giấy tờ.",
+  cuts: "Đề nghị xuất toán của giám định tự động",
+  cutsByRule: "Theo quy tắc giám định",
+  cutsByFacility: "Theo cơ sở KCB, so với các cơ sở khác trong tỉnh",
+  cutMeasure:
+    "Xuất toán trên 1.000 hồ sơ: số tiền các phát hiện của cơ sở đề nghị xuất toán × 1.000 / số hồ sơ ra viện trong " +
+    "năm của cơ sở; các cơ sở khác trong tỉnh được cộng gộp (tổng xuất toán / tổng số hồ sơ). Mỗi dòng mở các hồ sơ " +
+    "có phát hiện của cơ sở.",
+  findingsTitle: "Phát hiện của giám định tự động",
+  wholeClaim: "Cả hồ sơ",
+  lineNumber: (number: number) => `Dòng ${number}`,
+  approveProposed: "Duyệt theo đề xuất",
+  proposedNote: (proposed: string, cut: string) =>
+    `Giám định tự động đề xuất duyệt ${proposed} (xuất toán ${cut}); nút “Duyệt theo đề xuất” duyệt đúng số này.`,
+  findingsToFix: "Phát hiện cần sửa",
 } as const;
 
 type Dict = {
@@ -231,6 +266,7 @@ type Dict = {
 
 const en: Dict = {
   ...glossaryWords("en"),
+  ...assessmentWords("en"),
   ...glossaryTables("en"),
   title: "Health-insurance cost control",
   signIn: "Sign in",
@@ -346,6 +382,20 @@ const en: Dict = {
   reasonRequired: "Write the reason for the decision.",
   referenceRequired: "Write the document's number.",
   cannotApprovePending: "The claim still misses documents: it can only be denied; approve it once they arrive.",
+  cuts: "Cuts proposed by automated assessment",
+  cutsByRule: "By assessment rule",
+  cutsByFacility: "By facility, against the province's other facilities",
+  cutMeasure:
+    "Cut per 1,000 claims: what the facility's findings propose to cut × 1,000 / its claims discharged in the year; " +
+    "the province's other facilities are pooled (their cuts over their claims). Each row opens the facility's " +
+    "claims with findings.",
+  findingsTitle: "Automated assessment findings",
+  wholeClaim: "Whole claim",
+  lineNumber: (number: number) => `Line ${number}`,
+  approveProposed: "Approve as proposed",
+  proposedNote: (proposed: string, cut: string) =>
+    `Automated assessment proposes to approve ${proposed} (a cut of ${cut}); "Approve as proposed" approves that.`,
+  findingsToFix: "Findings to fix",
 };
 
 export const dictionaries: Record<Lang, Dict> = { vi, en };

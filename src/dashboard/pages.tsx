@@ -42,6 +42,7 @@ tfoot th,tfoot td{font-weight:700;background:var(--soft);border-top:2px solid va
 th a{color:inherit}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 tr.over td,tbody tr.over:nth-child(even) td{background:#fdecea}
+tbody tr:target td,tbody tr:target:nth-child(even) td{background:#fff3c4}
 .badge{display:inline-block;margin-left:.35rem;padding:0 .45rem;border-radius:999px;font-size:.8rem;
   font-weight:600;color:#fff;background:var(--muted);white-space:nowrap}
 .badge.high,.badge.critical{background:var(--over)}.badge.warning{background:var(--warn)}
@@ -456,6 +457,7 @@ export function ProvincePage(props: {
   costs: Child;
   alerts: Child;
   backlog: Child;
+  cuts: Child;
 }) {
   const { w: words, lang, usage } = props;
   return (
@@ -478,6 +480,7 @@ export function ProvincePage(props: {
       {props.alerts}
       <h2>{words.backlog}</h2>
       {props.backlog}
+      {props.cuts}
       <h2>{words.byMonth}</h2>
       <MonthChart
         months={usage.byMonth}

@@ -10,6 +10,7 @@ import { arrivedOverTls } from "../http/client-address.ts";
 import { clientAborted, isClientAbort } from "../http/errors.ts";
 import { Problem } from "../http/problem.ts";
 import type { AppEnv } from "../http/router.ts";
+import { assessmentReport } from "../reports/assessment.ts";
 import { provinceProjection } from "../reports/projection.ts";
 import { provinceUsageDetail, usageOverview } from "../usage/overview.ts";
 import type { CostBreakdownOut, ItemsReportOut } from "../costs/contract.ts";
@@ -33,6 +34,7 @@ import {
   ScopePicker,
 } from "./pages.tsx";
 import { BacklogTables, backlogTable } from "./backlog.tsx";
+import { CutsSection, cutFacilityColumns, cutRuleColumns, findingsHref } from "./assessment.tsx";
 import { batchesPage, batchPage, hospitalHome } from "./hospital.tsx";
 import { type Column, Downloads, exportFormat, type ExportFormat, exportRows, exportTable } from "./tables.tsx";
 import { endSession, langOf, startSession } from "./session.ts";
@@ -119,9 +121,10 @@ async function provincePage(kit: Kit, ctx: Ctx) {
   const back = `/dashboard/provinces/${code}?year=${year}`;
   const alertsContext = await alertContext(kit, pageData, alerts, { back });
   const backlog = await backlogReport(deps, pageData.caller, { province: code, year });
+  const cuts = await assessmentReport(deps, pageData.caller, { year, province: code });
   const now = deps.clock.now();
   const download = exportFormat(ctx);
-  if (download) return provinceDownload(pageData, ctx.req.query("table") ?? "", download, { usage, backlog });
+  if (download) return provinceDownload(pageData, ctx.req.query("table") ?? "", download, { usage, backlog, cuts });
   const projection = await provinceProjection(deps, pageData.caller, { code, year });
   const throughMonth = monthsShown(year, deps.clock.now());
   const costs = await costsSection(kit, pageData, await provinceCosts(deps, pageData.caller, code, { year }), {
@@ -148,6 +151,7 @@ async function provincePage(kit: Kit, ctx: Ctx) {
         </>
       }
       backlog={<BacklogTables w={pageData.w} lang={pageData.lang} backlog={backlog} downloads={back} />}
+      cuts={<CutsSection w={pageData.w} lang={pageData.lang} report={cuts} downloads={back} />}
     />,
   );
 }
@@ -157,11 +161,18 @@ function provinceDownload(
   pageData: Page,
   table: string,
   format: ExportFormat,
-  data: { usage: ProvinceView; backlog: Awaited<ReturnType<typeof backlogReport>> },
+  data: {
+    usage: ProvinceView;
+    backlog: Awaited<ReturnType<typeof backlogReport>>;
+    cuts: Awaited<ReturnType<typeof assessmentReport>>;
+  },
 ) {
   const { w: words, lang } = pageData;
   const name = `${table}-${data.usage.provinceCode}-${data.usage.year}`;
   if (table === "facilities") return exportTable(format, facilityColumns(words, lang), data.usage.byFacility, name);
+  if (table === "cuts-rules") return exportTable(format, cutRuleColumns(words, lang), data.cuts.byRule, name);
+  if (table === "cuts-facilities")
+    return exportTable(format, cutFacilityColumns(words, lang), data.cuts.byFacility, name);
   const backlog = backlogTable(words, lang, data.backlog, table);
   if (!backlog) throw new Problem(404, "not_found", "no such table");
   return exportTable(format, backlog.columns as Column<unknown>[], backlog.rows, name);
@@ -222,6 +233,8 @@ async function facilityPage(kit: Kit, ctx: Ctx) {
       />
       <p>
         <a href={`/dashboard/claims?facility=${code}&year=${year}`}>{pageData.w.openClaims}</a>
+        {" · "}
+        <a href={findingsHref(code, year)}>{pageData.w.hasFindings}</a>
       </p>
       {section}
     </>,

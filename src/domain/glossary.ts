@@ -3,6 +3,8 @@
  * terms from here, so a column reads the same on the page, in its download and in /openapi.json. Vietnamese first
  * (the agency's own words; DOMAIN.md explains them), English beside it.
  */
+import type { AssessmentAction, RuleCode } from "../assessment/rules.ts";
+
 export type Lang = "vi" | "en";
 export type Term = Readonly<Record<Lang, string>>;
 
@@ -69,6 +71,23 @@ export const TERMS = {
   quantity: term("Số lượng", "Quantity"),
   averageUnitPrice: term("Đơn giá bình quân", "Average unit price"),
   documentType: term("Loại giấy tờ", "Document type"),
+  proposed: term("Đề xuất duyệt (giám định tự động)", "Proposed (automated assessment)"),
+  findings: term("Số phát hiện", "Findings"),
+  claimsWithFindings: term("Số hồ sơ có phát hiện", "Claims with findings"),
+  hasFindings: term("Có phát hiện giám định", "With assessment findings"),
+  rule: term("Quy tắc giám định", "Assessment rule"),
+  ruleCode: term("Mã quy tắc", "Rule code"),
+  action: term("Cách xử lý", "Action"),
+  line: term("Dòng chi phí", "Cost line"),
+  cutAmount: term("Số tiền đề nghị xuất toán", "Proposed cut"),
+  openCutAmount: term("Trong đó của hồ sơ chưa quyết định", "Of which on undecided claims"),
+  cutPerThousand: term("Xuất toán trên 1.000 hồ sơ", "Cut per 1,000 claims"),
+  peerFacilities: term("Số cơ sở khác trong tỉnh", "Other facilities of the province"),
+  peersCutPerThousand: term(
+    "Các cơ sở khác trong tỉnh: xuất toán trên 1.000 hồ sơ",
+    "Others of the province: cut per 1,000 claims",
+  ),
+  ratioToPeers: term("Gấp bao nhiêu lần các cơ sở khác", "Times the others'"),
 } as const;
 
 export const VISIT_TYPE_WORDS = {
@@ -136,6 +155,35 @@ export const CATEGORY_WORDS = {
   other: term("Khác", "Other"),
   unspecified: term("Không có chi tiết", "Sent without lines"),
 } as const satisfies Record<string, Term>;
+
+/**
+ * The assessment rules' titles (rules/assessment.json gives each rule its messages, not a name): what a report or a
+ * claim page calls the rule a finding comes from. Every rule the engine knows has one.
+ */
+export const RULE_WORDS = {
+  PRICE_ABOVE_APPROVED: term("Đơn giá cao hơn giá được phê duyệt", "Unit price above the approved price"),
+  NOT_IN_APPROVED_LIST: term("Không có trong danh mục được phê duyệt", "Not in the approved list"),
+  ORDER_OUTSIDE_STAY: term("Y lệnh ngoài thời gian điều trị", "Ordered outside the stay"),
+  EXECUTED_BEFORE_ORDER: term("Thực hiện trước khi có y lệnh", "Executed before it was ordered"),
+  BED_DAYS_EXCEED_STAY: term("Số ngày giường vượt thời gian điều trị", "Bed days beyond the stay"),
+  BED_IN_OUTPATIENT: term("Tính tiền giường cho khám bệnh, điều trị ngoại trú", "Bed charged to an outpatient visit"),
+  BED_SHORT_STAY: term("Tính tiền giường khi thời gian điều trị quá ngắn", "Bed charged to too short a stay"),
+  EXAMINATION_REPEATED_INPATIENT: term(
+    "Tiền khám tính nhiều lần trong một đợt nội trú",
+    "Examination fee repeated in an inpatient stay",
+  ),
+  SUPPLY_INCLUDED_IN_SERVICE: term("Vật tư đã có trong giá dịch vụ", "Supply already in the service's price"),
+  STAFF_NOT_CERTIFIED: term("Người hành nghề chưa có chứng chỉ hành nghề", "Staff without a practising certificate"),
+  MONEY_IDENTITY: term("Số tiền tổng hợp không khớp chi tiết", "Totals do not match the lines"),
+} as const satisfies Record<RuleCode, Term>;
+
+/** What a finding does to the claim. */
+export const ASSESSMENT_ACTION_WORDS = {
+  warn: term("Chỉ cảnh báo", "Warning only"),
+  cut_excess: term("Xuất toán phần vượt", "Cut the excess"),
+  cut_line: term("Xuất toán cả dòng", "Cut the line"),
+  reject_claim: term("Từ chối cả hồ sơ", "Reject the claim"),
+} as const satisfies Record<AssessmentAction, Term>;
 
 /** A word of one of the tables above in a language; a code the table lacks is shown as sent. */
 export function wordFor(table: Readonly<Record<string, Term>>, code: string, lang: Lang): string {

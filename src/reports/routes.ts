@@ -3,6 +3,13 @@ import { callerOf } from "../auth/caller.ts";
 import type { AppDeps } from "../deps.ts";
 import { router } from "../http/router.ts";
 import { ProvinceCode, jsonOrCsv, readProblems } from "../http/schemas.ts";
+import {
+  ASSESSMENT_FACILITY_CSV,
+  ASSESSMENT_RULE_CSV,
+  AssessmentQuery,
+  AssessmentReport,
+  assessmentReport,
+} from "./assessment.ts";
 import { CSV_NOTE, csvResponse, toCsv, wantsCsv } from "./csv.ts";
 import { LATE_CSV, LateQuery, LateReport, lateSubmissionReport } from "./late.ts";
 import { OUTLIER_CSV, OutlierQuery, OutlierReport, outlierReport } from "./outliers.ts";
@@ -56,6 +63,29 @@ const outliersRoute = createRoute({
   responses: { 200: jsonOrCsv(OutlierReport, "one line per facility and visit type"), ...readProblems },
 });
 
+const assessmentRoute = createRoute({
+  operationId: "getAssessmentReport",
+  method: "get",
+  path: "/reports/assessment",
+  tags: ["Reports"],
+  summary:
+    "What automated assessment proposes to cut, by rule and by facility against its province's others (central: " +
+    "all; province: its own; facility: its own)",
+  description: [
+    "The findings of the claims discharged in the year and what they cut, read from the running aggregates: by " +
+      "rule (its name, action, findings, claims, amount and the part on claims not yet decided) and by facility " +
+      "with findings (its claims of the year, findings, amount, the cut per 1,000 claims, and the same for the " +
+      "other facilities of its accounting province pooled, with the ratio of the two). Provinces are each claim's " +
+      "accounting province.",
+    CSV_NOTE + " `table=rules` makes the CSV one line per rule (default: one per facility).",
+  ].join("\n\n"),
+  request: { query: AssessmentQuery },
+  responses: {
+    200: jsonOrCsv(AssessmentReport, "one line per facility, or per rule with table=rules"),
+    ...readProblems,
+  },
+});
+
 const projectionRoute = createRoute({
   operationId: "getProvinceProjection",
   method: "get",
@@ -77,7 +107,10 @@ const projectionRoute = createRoute({
   },
 });
 
-/** Inspection targeting: late senders, cost outliers, and the year-end projection behind usage. */
+/**
+ * Inspection targeting: late senders, cost outliers, automated assessment's proposed cuts, and the year-end
+ * projection behind usage.
+ */
 export function reportsRoutes(deps: AppDeps) {
   const app = router();
   app.openapi(lateRoute, async (ctx) => {
@@ -91,6 +124,14 @@ export function reportsRoutes(deps: AppDeps) {
     if (wantsCsv(ctx.req.header("accept")))
       return csvResponse(toCsv(OUTLIER_CSV, report.facilities), `outliers-${report.year}.csv`);
     return ctx.json(report, 200);
+  });
+  app.openapi(assessmentRoute, async (ctx) => {
+    const { table, ...query } = ctx.req.valid("query");
+    const report = await assessmentReport(deps, callerOf(ctx), query);
+    if (!wantsCsv(ctx.req.header("accept"))) return ctx.json(report, 200);
+    if (table === "rules")
+      return csvResponse(toCsv(ASSESSMENT_RULE_CSV, report.byRule), `assessment-rules-${report.year}.csv`);
+    return csvResponse(toCsv(ASSESSMENT_FACILITY_CSV, report.byFacility), `assessment-${report.year}.csv`);
   });
   app.openapi(projectionRoute, async (ctx) => {
     const query = { code: ctx.req.valid("param").code, year: ctx.req.valid("query").year };

@@ -40,3 +40,23 @@ export const inScope = (scope: ReportScope, provinceCode: string, facilityCode: 
   (scope.facility === null || scope.facility === facilityCode);
 
 export const byCode = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * A report's facility filter, inside the scope: a facility key may name only itself (another is 404, as a province
+ * key naming another province); anyone else any facility that exists (an unknown one is 404). A province key that
+ * names a facility none of whose claims count in its province gets no rows.
+ */
+export async function narrowToFacility(
+  deps: Pick<AppDeps, "db">,
+  scope: ReportScope,
+  facility: string | undefined,
+): Promise<ReportScope> {
+  if (facility === undefined) return scope;
+  if (scope.facility !== null) {
+    if (facility !== scope.facility) throw notFound("facility");
+    return scope;
+  }
+  const known = await deps.db.prisma.facility.findUnique({ where: { code: facility }, select: { code: true } });
+  if (!known) throw notFound("facility");
+  return { ...scope, facility };
+}

@@ -1,9 +1,10 @@
 /**
  * The reports' SQL, in one file so a reviewer reads every statement. The
  * inspection reports read the aggregates the one path that moves money keeps
- * (claim_tally, receipt_delay: src/spending/sql.ts), never the claims, so
- * their time does not grow with the number of claims; the projection reads
- * spending and its triangle. Money comes back as text, never as JS numbers.
+ * (claim_tally, receipt_delay, assessment_cut: src/spending/sql.ts), never the
+ * claims, so their time does not grow with the number of claims; the
+ * projection reads spending and its triangle. Money comes back as text, never
+ * as JS numbers.
  */
 
 /** $3 province, $4 facility narrow the late report (null: all). */
@@ -83,3 +84,65 @@ FROM province p
 LEFT JOIN spending s ON s.province_code = p.code AND s.year = $2
 LEFT JOIN estimate e ON e.province_code = p.code AND e.year = $2
 WHERE p.code = $1`;
+
+/** $2 province, $3 facility narrow the assessment report's cuts (null: all). */
+const CUT_PLACE = `($2::text IS NULL OR province_code = $2::text) AND ($3::text IS NULL OR facility_code = $3::text)`;
+
+export interface CutRuleRow {
+  code: string;
+  claims: number;
+  findings: number;
+  amount: string;
+  openAmount: string;
+}
+
+/**
+ * The proposed cuts of year $1 by rule, from the aggregate the one money path keeps (assessment_cut), never the
+ * claims: claims with a finding of the rule, its findings, what they cut (whatever the claims' status) and the part
+ * on claims not yet decided. A rule whose findings have all gone (claims corrected or moved) is left out.
+ */
+export const ASSESSMENT_BY_RULE = `
+SELECT rule_code AS "code", sum(claims)::int AS "claims", sum(findings)::int AS "findings",
+       sum(amount)::text AS "amount", sum(open_amount)::text AS "openAmount"
+FROM assessment_cut
+WHERE year = $1 AND ${CUT_PLACE}
+GROUP BY rule_code HAVING sum(findings) > 0`;
+
+export interface CutFacilityRow {
+  provinceCode: string;
+  facilityCode: string;
+  name: string | null;
+  claims: number;
+  findings: number;
+  amount: string;
+  openAmount: string;
+}
+
+/**
+ * Every facility with claims in year $1 in the provinces the assessment report reads, by accounting province: its
+ * claims (claim_tally, every status) beside its findings and cuts (assessment_cut). The provinces are the one named
+ * ($2), else those where the facility named ($3) has claims, else all: a facility is compared with the other
+ * facilities of its province, so the statement reads them all and the caller keeps the rows it may show.
+ */
+export const ASSESSMENT_BY_FACILITY = `
+WITH places AS (
+  SELECT DISTINCT province_code FROM claim_tally
+  WHERE year = $1 AND ${CUT_PLACE}
+), received AS (
+  SELECT t.province_code, t.facility_code, sum(t.claims)::int AS claims
+  FROM claim_tally t JOIN places p ON p.province_code = t.province_code
+  WHERE t.year = $1
+  GROUP BY 1, 2 HAVING sum(t.claims) > 0
+), cut AS (
+  SELECT c.province_code, c.facility_code, sum(c.findings)::int AS findings, sum(c.amount) AS amount,
+         sum(c.open_amount) AS open_amount
+  FROM assessment_cut c JOIN places p ON p.province_code = c.province_code
+  WHERE c.year = $1
+  GROUP BY 1, 2
+)
+SELECT r.province_code AS "provinceCode", r.facility_code AS "facilityCode", f.name AS "name", r.claims AS "claims",
+       COALESCE(c.findings, 0) AS "findings", COALESCE(c.amount, 0)::text AS "amount",
+       COALESCE(c.open_amount, 0)::text AS "openAmount"
+FROM received r
+LEFT JOIN cut c ON c.province_code = r.province_code AND c.facility_code = r.facility_code
+LEFT JOIN facility f ON f.code = r.facility_code`;

@@ -140,6 +140,7 @@ describe("the SQL of the hot paths and the reports is checked in", () => {
       ["report-province-usage", "/v1/provinces/01/usage?year=2026"],
       ["report-late-submissions", "/v1/reports/late-submissions?year=2026"],
       ["report-outliers", "/v1/reports/outliers?year=2026"],
+      ["report-assessment", "/v1/reports/assessment?year=2026"],
       ["report-projection", "/v1/provinces/01/projection?year=2026"],
       ["report-backlog", "/v1/backlog"],
     ];

@@ -32,9 +32,38 @@ const inpatient = (claimId: string, n: number) =>
     n,
   );
 
+/** A drug line: `quantity` at `unitPrice`, paid whole by the fund. */
+const drug = (itemCode: string, quantity: number, unitPrice: number) => ({
+  kind: "drug",
+  itemCode,
+  name: `Thuốc ${itemCode}`,
+  costGroup: "4",
+  quantity,
+  unitPrice,
+  amount: quantity * unitPrice,
+  insurance: quantity * unitPrice,
+});
+
+/**
+ * An outpatient visit whose drugs break Bạch Mai's list (ITEM-A approved at 4,000): ITEM-A 10 × 5,000 cuts
+ * 50,000 × 1,000 / 5,000 = 10,000, ITEM-X (not listed) 10,000 whole: 20,000 cut, 40,000 proposed of 60,000.
+ */
+const withFindings = claim(
+  {
+    claimId: "W-FIND",
+    admittedAt: "2026-05-09T08:00:00+07:00",
+    dischargedAt: "2026-05-09T11:00:00+07:00",
+    patient: { cardNumber: "DN4013000000008" },
+    amounts: { total: "60000", insurance: "60000", patient: "0", other: "0" },
+    lines: [drug("ITEM-A", 10, 5000), drug("ITEM-X", 1, 10000)],
+  },
+  8,
+);
+
 /**
  * Hà Nội (estimate 1,000,000) and Bạch Mai: in May, a batch of an outpatient visit, two inpatient stays still
- * missing their discharge papers and a claim with a bad card number; by mid-June the two stays are stuck.
+ * missing their discharge papers and a claim with a bad card number, and one more visit automated assessment cuts
+ * (Bạch Mai's drug list loaded first); by mid-June the two stays are stuck.
  */
 async function story(app: App, clock: ManualClock) {
   await api(app, "PUT", "/v1/provinces/01", { name: "Hà Nội" });
@@ -56,7 +85,14 @@ async function story(app: App, clock: ManualClock) {
   );
   const bad = claim({ claimId: "W-BAD", patient: { cardNumber: "XX" } }, 9);
   const claims = [outpatient, inpatient("W-STAY1", 2), inpatient("W-STAY2", 3), bad];
+  const drugs = await app.request("/v1/facilities/01001/catalogues/drugs", {
+    method: "PUT",
+    headers: { authorization: `Bearer ${CENTRAL}`, "content-type": "text/csv" },
+    body: "MA_THUOC,TEN_THUOC,DON_GIA_BH,TU_NGAY,DEN_NGAY\nITEM-A,Thuốc ITEM-A,4000,20250101,\n",
+  });
+  if (drugs.status !== 201) throw new Error(`catalogue: ${drugs.status} ${await drugs.text()}`);
   await api(app, "POST", "/v1/batches", { batchId: "thang-5", claims }, keys.hospital);
+  await api(app, "POST", "/v1/batches", { batchId: "thang-5-thuoc", claims: [withFindings] }, keys.hospital);
   clock.set("2026-06-15T03:00:00Z");
   await api(app, "POST", "/v1/jobs/mark-stuck");
 }
@@ -134,6 +170,43 @@ describe("the reviewer's workplace", () => {
   });
 });
 
+describe("automated assessment", () => {
+  it("goes from the province's cuts to the facility's claims with findings, to the line a finding is on, and approves what was proposed", async () => {
+    const { context, page } = await signedIn(keys.reviewer);
+    await page.goto(`${base}/dashboard/provinces/01?year=2026`);
+
+    // First, the province's proposed cuts by rule and by facility; the facility's row opens its claims with findings.
+    expect(await page.locator("tr[data-rule='NOT_IN_APPROVED_LIST']").textContent()).toContain("Xuất toán cả dòng");
+    const cutRow = page.locator("tr[data-cut-facility='01001']");
+    expect(await cutRow.textContent()).toContain("20.000 đ");
+    await cutRow.getByRole("link").click();
+    await page.waitForURL(/\/dashboard\/claims\?.*hasFindings=true/);
+    expect(await page.locator("select#hasFindings").inputValue()).toBe("true");
+    const listed = await page.locator("tr[data-claim]").evaluateAll((rows) => rows.map((row) => row.dataset.claim));
+    expect(listed).toEqual(["W-FIND"]);
+
+    // Second, each finding names its rule and links to its line, which the page then marks.
+    await page.getByRole("link", { name: "W-FIND" }).click();
+    await page.waitForURL(/\/dashboard\/claims\/01001\/W-FIND/);
+    const finding = page.locator("tr[data-finding='NOT_IN_APPROVED_LIST']");
+    expect(await finding.textContent()).toContain("Không có trong danh mục được phê duyệt");
+    await finding.getByRole("link", { name: "Dòng 2" }).click();
+    expect(new URL(page.url()).hash).toBe("#line-2");
+    expect(await page.locator("tr#line-2:target").count()).toBe(1);
+    expect(await page.locator("dl.facts").textContent()).toContain("40.000 đ");
+    await page.screenshot({ path: `${ARTIFACTS}/reviewer-findings-1280.png`, fullPage: true });
+
+    // Third, "approve as proposed" approves the 40,000 assessment proposed, whatever amount was typed.
+    await page.locator("#approvedAmount").fill("1");
+    await page.locator("#reason").fill("Theo kết quả giám định tự động");
+    await submit(page, page.getByRole("button", { name: "Duyệt theo đề xuất" }));
+    expect(await page.getByRole("status").textContent()).toContain("Đã ghi nhận quyết định");
+    const decided = await fetch(`${base}/v1/claims/01001/W-FIND`, { headers: { authorization: `Bearer ${CENTRAL}` } });
+    expect((await decided.json()).amounts.approved).toBe("40000");
+    await context.close();
+  });
+});
+
 describe("alerts", () => {
   it("read in words, show today's usage, keep the page on a blank note and confirm each step with its author", async () => {
     const { context, page } = await signedIn(keys.reviewer);
@@ -164,6 +237,10 @@ describe("the hospital's workplace", () => {
     // It lands on its own workplace: claims waiting for documents, batches with rejected claims.
     expect(await page.locator("h1").textContent()).toBe("Việc cần làm");
     expect(await page.locator("tr[data-claim='W-STAY2']").count()).toBe(1);
+    // Its claims with findings to fix, each opening its page.
+    expect(await page.locator("h2#findings").textContent()).toBe("Phát hiện cần sửa");
+    expect(await page.locator("h2#findings + .table-wrap tr[data-claim]").count()).toBe(1);
+    expect(await page.locator("h2#findings + .table-wrap tr[data-claim='W-FIND']").count()).toBe(1);
     await page.locator("tr[data-batch='thang-5']").first().getByRole("link").click();
     await page.waitForURL(/\/dashboard\/batches\/thang-5/);
     const rejection = page.locator("tr[data-rejection]");
@@ -191,8 +268,9 @@ describe("the analyst's briefing", () => {
     const { context, page } = await signedIn(CENTRAL);
     const total = page.locator("tfoot tr[data-province='total']");
     expect(await total.textContent()).toContain("Toàn quốc");
-    // Hà Nội's 900,000 less the denied stay and the 50,000 approved below the claim (the stories above), and HCMC's 0.
-    expect(await total.textContent()).toContain("550.000 đ");
+    // Hà Nội's 960,000 less the denied stay, the 50,000 approved below the claim and the 20,000 cut as proposed (the
+    // stories above), and HCMC's 0.
+    expect(await total.textContent()).toContain("590.000 đ");
     expect(await page.locator("p.as-of").textContent()).toContain("15/06/2026");
 
     await page.goto(`${base}/dashboard/reports/outliers?year=2026&sort=claims&dir=asc`);
@@ -211,7 +289,7 @@ describe("the analyst's briefing", () => {
     const file = await (await download).path();
     const sheet = await xlsxText((await readFile(file!)).buffer as ArrayBuffer);
     expect(sheet).toContain("Estimate used");
-    expect(sheet).toContain("550000");
+    expect(sheet).toContain("590000");
     await context.close();
   });
 });
@@ -278,13 +356,20 @@ describe("every page", () => {
         "/dashboard/alerts",
         "/dashboard/claims",
         "/dashboard/claims/01001/W-STAY1",
+        "/dashboard/claims?hasFindings=true",
+        "/dashboard/claims/01001/W-FIND",
         "/dashboard/reports/late?year=2026",
         "/dashboard/reports/outliers?year=2026",
         "/dashboard/batches",
         "/dashboard/batches/thang-5?facility=01001",
       ],
       [keys.reviewer]: ["/dashboard?year=2026", "/dashboard/claims?stuck=true", "/dashboard/claims/01001/W-OUT"],
-      [keys.hospital]: ["/dashboard", "/dashboard/batches", "/dashboard/claims/01001/W-STAY1"],
+      [keys.hospital]: [
+        "/dashboard",
+        "/dashboard/batches",
+        "/dashboard/claims/01001/W-STAY1",
+        "/dashboard/claims/01001/W-FIND",
+      ],
     };
     for (const [key, paths] of Object.entries(pages)) {
       const { context, page } = await signedIn(key);

@@ -270,6 +270,11 @@ export const ACCESS_MATRIX: Record<string, MatrixEntry> = {
     url: () => "/v1/reports/outliers?year=2026&province=01&list=all",
     expect: { central: 200, provinceA: 200, provinceB: 404, facilityA: 200, facilityB: 200, ...unauthenticated },
   },
+  // A facility key naming another facility is 404, as a province key naming another province.
+  "GET /v1/reports/assessment": {
+    url: () => "/v1/reports/assessment?year=2026&province=01&facility=01001",
+    expect: { central: 200, provinceA: 200, provinceB: 404, facilityA: 200, facilityB: 404, ...unauthenticated },
+  },
   "GET /v1/provinces/:code/projection": {
     url: () => "/v1/provinces/01/projection?year=2026",
     expect: provinceOfA(200),
