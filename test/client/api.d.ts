@@ -196,11 +196,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A facility's catalogue of one kind, by code then first day (central, its province, or the facility) */
+        /** A facility's catalogue of one kind, by code, bid and first day (central, its province, or the facility) */
         get: operations["listCatalogueEntries"];
         /**
          * Replace a facility's catalogue of one kind with a CSV file in the agency's layout (central)
-         * @description The body is the catalogue as the agency's form lays it out (Mẫu 03/DM drugs, 04/DM supplies, 05/DM services, 02/DM staff): CSV (RFC 4180), UTF-8 with or without a byte-order mark, a header row naming the columns in any order, days yyyymmdd, an empty end day open-ended, a point as the decimal mark. The file replaces the facility's catalogue of that kind in one transaction: the answer counts the entries added, changed, removed and unchanged, and sending the same file again changes nothing. A file with any bad row, or with periods of one code that overlap, is refused whole (422, each row named by line and column). At most 100000 rows.
+         * @description The body is the catalogue as the agency's form lays it out (Mẫu 03/DM drugs, 04/DM supplies, 05/DM services, 02/DM staff): CSV (RFC 4180), UTF-8 with or without a byte-order mark, a header row naming the columns in any order, days yyyymmdd, an empty end day open-ended, a point as the decimal mark. The file replaces the facility's catalogue of that kind in one transaction: the answer counts the entries added, changed, removed and unchanged, and sending the same file again changes nothing. An entry is one code's tender (TT_THAU, or none) from one first day: two tenders of one code may be in force at once. A file with any bad row, or with periods of one code and TT_THAU that overlap, is refused whole (422, each row named by line and column). At most 100000 rows.
          */
         put: operations["setCatalogue"];
         post?: never;
@@ -639,6 +639,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/jobs/reassess": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Re-assess claims after catalogue changes now (central)
+         * @description Assesses again the undecided claims a catalogue reload may have changed the assessment of (the facility's claims with lines discharged on or after the earliest day a changed entry affects), 500 claims per transaction, at most 10000 claims per request: `pending` says whether to call again. Findings and proposed amounts are rewritten where they differ (the old ones stay in the claim's history) and the proposed cuts move by the difference. The same job runs on the server's schedule. Concurrent runs work different jobs. No body.
+         */
+        post: operations["reassessClaims"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/reports/late-submissions": {
         parameters: {
             query?: never;
@@ -675,6 +695,28 @@ export interface paths {
          *     Send `Accept: text/csv` for the same report as CSV: Vietnamese headers, UTF-8 with a byte-order mark (Excel opens it as is), CRLF lines.
          */
         get: operations["getOutliersReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/assessment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What automated assessment proposes to cut, by rule and by facility against its province's others (central: all; province: its own; facility: its own)
+         * @description The findings of the claims discharged in the year and what they cut, read from the running aggregates: by rule (its name, action, findings, claims, amount and the part on claims not yet decided) and by facility with findings (its claims of the year, findings, amount, the cut per 1,000 claims, and the same for the other facilities of its accounting province pooled, with the ratio of the two). Provinces are each claim's accounting province.
+         *
+         *     Send `Accept: text/csv` for the same report as CSV: Vietnamese headers, UTF-8 with a byte-order mark (Excel opens it as is), CRLF lines. `table=rules` makes the CSV one line per rule (default: one per facility).
+         */
+        get: operations["getAssessmentReport"];
         put?: never;
         post?: never;
         delete?: never;
@@ -925,11 +967,11 @@ export interface components {
                 /** Format: int32 */
                 unchanged: number;
             };
-            /** @description the new entries' keys, by code and first day (the first 1000) */
+            /** @description the new entries' keys, by code, bid (none first), first day (the first 1000) */
             added: components["schemas"]["CatalogueEntryKey"][];
-            /** @description the changed (another field or last day) entries' keys, by code and first day (the first 1000) */
+            /** @description the changed (another field or last day) entries' keys, by code, bid (none first), first day (the first 1000) */
             changed: components["schemas"]["CatalogueEntryKey"][];
-            /** @description the removed entries' keys, by code and first day (the first 1000) */
+            /** @description the removed entries' keys, by code, bid (none first), first day (the first 1000) */
             removed: components["schemas"]["CatalogueEntryKey"][];
             /** @description per code added, changed or removed, the first day whose entry in force is not what it was: claim lines of the code ordered from then on may be judged differently (the first 1000 codes) */
             affected: {
@@ -945,6 +987,8 @@ export interface components {
         };
         CatalogueEntryKey: {
             code: string;
+            /** @description TT_THAU: two tenders of one drug or supply code are two entries; null: none (always for services and staff) */
+            bidInfo: string | null;
             /**
              * Format: date
              * @example 2026-01-01
@@ -1216,6 +1260,16 @@ export interface components {
              */
             ratio: string | null;
             /**
+             * @description what automated assessment proposes to cut of the claims not yet decided (they count in `spent` at their claimed amount until decided): GET /v1/reports/assessment has them by rule and facility
+             * @example 280000
+             */
+            proposedCuts: string;
+            /**
+             * @description (spent − proposedCuts) / estimate, 4 decimals, rounded half up from the unrounded values: the ratio should every proposed cut be upheld
+             * @example 0.8512
+             */
+            ratioIfUpheld: string | null;
+            /**
              * @description share of the Vietnam-time year passed at asOf, 0 to 1, 4 decimals rounded half up
              * @example 0.8512
              */
@@ -1486,6 +1540,21 @@ export interface components {
                 outcome: "created" | "corrected" | "unchanged" | "rejected";
                 missingDocuments?: string[];
                 flags?: ("late_submission" | "possible_duplicate" | "out_of_province" | "citizen_id_mismatch" | "referral_unconfirmed" | "lines_mismatch")[];
+                /** @description what automated assessment found in the claim as written, when it found something: the findings are on GET /v1/claims/{facilityCode}/{claimId} */
+                assessment?: {
+                    /** Format: int32 */
+                    findings: number;
+                    /**
+                     * @description what the findings propose to cut
+                     * @example 280000
+                     */
+                    cut: string;
+                    /**
+                     * @description the claimed insurance amount less the cuts
+                     * @example 280000
+                     */
+                    proposedAmount: string;
+                };
             }[];
             /** @description why each rejected claim was rejected */
             errors: {
@@ -1524,6 +1593,12 @@ export interface components {
             };
             /** @enum {string} */
             visitType: "outpatient" | "day_treatment" | "inpatient" | "emergency";
+            /** @description MA_LOAI_KCB as sent: the visit's type code (automated assessment) */
+            visitCode?: string;
+            /** @description MA_LOAI_RV: 1 discharged, 2 referred, 3 absconded, 4 asked to leave, 5 referred on request */
+            dischargeKind?: string;
+            /** @description KET_QUA_DTRI: the treatment's result code */
+            treatmentResult?: string;
             /** Format: date-time */
             admittedAt: string;
             /** Format: date-time */
@@ -1629,6 +1704,24 @@ export interface components {
              * @description NGAY_YL: when it was ordered
              */
             orderedAt?: string;
+            /**
+             * Format: date-time
+             * @description NGAY_TH_YL: when the order was carried out
+             */
+            executedAt?: string;
+            /**
+             * @description DON_GIA_BH (services and supplies): the unit price the fund pays on, checked against the approved price; unitPrice when not sent
+             * @example 2
+             */
+            insuredPrice?: string | number;
+            /** @description TT_THAU (drugs, supplies): the tender the item was bought at */
+            bidInfo?: string;
+            /** @description MA_BAC_SI: practising certificate numbers of who ordered it, separated by ; */
+            orderedBy?: string;
+            /** @description NGUOI_THUC_HIEN (services): practising certificate numbers of who performed it, separated by ; */
+            performedBy?: string;
+            /** @description for a supply, MA_DICH_VU of its XML3 row: the service it was used in */
+            serviceCode?: string;
         };
         BatchPage: {
             data: components["schemas"]["BatchSummary"][];
@@ -1732,6 +1825,11 @@ export interface components {
                 other: string;
                 /** @example 280000 */
                 approved: string | null;
+                /**
+                 * @description what automated assessment proposes to approve: the insurance amount less its cuts (null: stored before assessment existed)
+                 * @example 280000
+                 */
+                proposed: string | null;
             };
             /**
              * Format: date-time
@@ -1780,6 +1878,12 @@ export interface components {
                     claimId: string;
                 } | null;
             } | null;
+            /** @description MA_LOAI_KCB as sent */
+            visitCode: string | null;
+            /** @description MA_LOAI_RV as sent */
+            dischargeKind: string | null;
+            /** @description KET_QUA_DTRI as sent */
+            treatmentResult: string | null;
             procedure: boolean;
             died: boolean;
             documents: {
@@ -1823,6 +1927,46 @@ export interface components {
                  * @example 2026-03-01T04:00:00.000Z
                  */
                 orderedAt: string | null;
+                /**
+                 * Format: date-time
+                 * @description NGAY_TH_YL
+                 * @example 2026-03-01T04:00:00.000Z
+                 */
+                executedAt: string | null;
+                /**
+                 * @description DON_GIA_BH
+                 * @example 1.5
+                 */
+                insuredPrice: string | null;
+                /** @description TT_THAU */
+                bidInfo: string | null;
+                /** @description MA_BAC_SI */
+                orderedBy: string | null;
+                /** @description NGUOI_THUC_HIEN */
+                performedBy: string | null;
+                /** @description a supply's MA_DICH_VU */
+                serviceCode: string | null;
+            }[];
+            /** @description what automated assessment found in the current version, against the facility's catalogues in force on each line's day: each finding warns or cuts; the cuts add up to amounts.insurance − amounts.proposed */
+            findings: {
+                /** @description the rule (rules/assessment.json, GET /v1/rules) */
+                code: string;
+                /** @enum {string} */
+                action: "warn" | "cut_excess" | "cut_line" | "reject_claim";
+                /**
+                 * Format: int32
+                 * @description the line's place in `lines` (from 0); null for the claim
+                 */
+                line: number | null;
+                /**
+                 * @description what it cuts; 0 for a warning
+                 * @example 280000
+                 */
+                amount: string;
+                message: {
+                    vi: string;
+                    en: string;
+                };
             }[];
             /** @description what flags the claim without rejecting it (lines_mismatch: which sums differ) */
             warnings: {
@@ -1834,11 +1978,8 @@ export interface components {
         DecisionInput: {
             /** @enum {string} */
             outcome: "approved" | "denied";
-            /**
-             * @description approved: the amount the fund pays (default: the claimed insurance amount; may not exceed it)
-             * @example 280000
-             */
-            approvedAmount?: string | number;
+            /** @description approved: the amount the fund pays (default: the claimed insurance amount; may not exceed it), or "proposed": what automated assessment proposed (the claimed amount less its cuts) */
+            approvedAmount?: "proposed" | (string | number);
             reason: string;
         };
         ClaimDocumentsInput: {
@@ -1943,6 +2084,33 @@ export interface components {
              * @description referrals unflagged: their sender's paper arrived
              */
             referralsConfirmed: number;
+        };
+        ReassessmentRun: {
+            /**
+             * Format: int32
+             * @description jobs made by this run from catalogue changes
+             */
+            started: number;
+            /**
+             * Format: int32
+             * @description jobs finished by this run
+             */
+            finished: number;
+            /**
+             * Format: int32
+             * @description claims assessed again
+             */
+            assessed: number;
+            /**
+             * Format: int32
+             * @description of those, claims whose findings changed
+             */
+            changed: number;
+            /**
+             * Format: int32
+             * @description jobs still to run: 0 when everything is re-assessed
+             */
+            pending: number;
         };
         LateSubmissionReport: {
             /** Format: int32 */
@@ -2095,6 +2263,118 @@ export interface components {
              */
             score: string | null;
         } | null;
+        AssessmentReport: {
+            /** Format: int32 */
+            year: number;
+            provinceCode: string | null;
+            facilityCode: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-03-01T04:00:00.000Z
+             */
+            asOf: string;
+            /** @description how a facility is compared with its peers */
+            measure: string;
+            /** @description the scope's findings and cuts, every rule; byRule adds up to them */
+            totals: {
+                /**
+                 * Format: int32
+                 * @description claims discharged in the year in scope, every status
+                 */
+                claims: number;
+                /** Format: int32 */
+                findings: number;
+                /** @example 280000 */
+                amount: string;
+                /** @example 280000 */
+                openAmount: string;
+            };
+            /** @description rules with findings, the largest cut first, then the most findings, then by code */
+            byRule: {
+                /** @description the rule's code (rules/assessment.json, GET /v1/rules) */
+                code: string;
+                /** @description the rule's name (on the dashboard and in CSV: "Quy tắc giám định") */
+                title: {
+                    vi: string;
+                    en: string;
+                };
+                /**
+                 * @description what the rule's findings do under the rules in force now; null for a rule no longer in the file
+                 * @enum {string|null}
+                 */
+                action: "warn" | "cut_excess" | "cut_line" | "reject_claim" | null;
+                /**
+                 * Format: int32
+                 * @description findings of the rule, warnings included (on the dashboard and in CSV: "Số phát hiện")
+                 */
+                findings: number;
+                /**
+                 * Format: int32
+                 * @description claims with at least one finding of the rule (on the dashboard and in CSV: "Số hồ sơ có phát hiện")
+                 */
+                claims: number;
+                /**
+                 * @description what its findings cut, whatever the claims' status (on the dashboard and in CSV: "Số tiền đề nghị xuất toán")
+                 * @example 280000
+                 */
+                amount: string;
+                /**
+                 * @description the part of amount on claims not yet decided (on the dashboard and in CSV: "Trong đó của hồ sơ chưa quyết định")
+                 * @example 280000
+                 */
+                openAmount: string;
+            }[];
+            /** @description facilities in scope with findings, the largest cut first, then the most findings, then by facility and province code */
+            byFacility: {
+                facilityCode: string;
+                name: string | null;
+                /** @description the accounting province of these claims (a merged facility appears once per province it counted in) */
+                provinceCode: string;
+                /**
+                 * Format: int32
+                 * @description claims discharged in the year, every status (on the dashboard and in CSV: "Số hồ sơ")
+                 */
+                claims: number;
+                /**
+                 * Format: int32
+                 * @description findings on them, warnings included (on the dashboard and in CSV: "Số phát hiện")
+                 */
+                findings: number;
+                /**
+                 * @description what the findings cut (on the dashboard and in CSV: "Số tiền đề nghị xuất toán")
+                 * @example 280000
+                 */
+                amount: string;
+                /**
+                 * @description the part on claims not yet decided (on the dashboard and in CSV: "Trong đó của hồ sơ chưa quyết định")
+                 * @example 280000
+                 */
+                openAmount: string;
+                /**
+                 * @description amount × 1000 / claims (on the dashboard and in CSV: "Xuất toán trên 1.000 hồ sơ")
+                 * @example 4880
+                 */
+                cutPerThousandClaims: string;
+                /** @description the other facilities of the same accounting province in the year, this one left out */
+                peers: {
+                    /**
+                     * Format: int32
+                     * @description the other facilities with claims in the province that year (on the dashboard and in CSV: "Số cơ sở khác trong tỉnh")
+                     */
+                    facilities: number;
+                    /**
+                     * @description their cuts pooled over their claims pooled, × 1000; null without other facilities (on the dashboard and in CSV: "Các cơ sở khác trong tỉnh: xuất toán trên 1.000 hồ sơ")
+                     * @example 4880
+                     */
+                    cutPerThousandClaims: string | null;
+                };
+                /**
+                 * @description cutPerThousandClaims / peers.cutPerThousandClaims (unrounded), 4 decimals; null when the peers cut nothing or there are none (on the dashboard and in CSV: "Gấp bao nhiêu lần các cơ sở khác")
+                 * @example 0.8512
+                 */
+                ratioToPeers: string | null;
+            }[];
+        };
         ProvinceProjection: {
             provinceCode: string;
             name: string;
@@ -4617,7 +4897,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The file is refused whole, nothing of it stored: a bad row (each named `line[N].COLUMN`), overlapping periods of one code, or a MA_CSKCB of another facility */
+            /** @description The file is refused whole, nothing of it stored: a bad row (each named `line[N].COLUMN`), overlapping periods of one code and TT_THAU, or a MA_CSKCB of another facility */
             422: {
                 headers: {
                     /** @description Always `*` */
@@ -7613,6 +7893,8 @@ export interface operations {
                 flag?: "late_submission" | "possible_duplicate" | "out_of_province" | "citizen_id_mismatch" | "referral_unconfirmed" | "lines_mismatch";
                 /** @description claims pending documentation that still miss this document type */
                 missingDocument?: string;
+                /** @description true: claims whose current version automated assessment found something in (a warning or a cut; `findings` of GET /v1/claims/{facilityCode}/{claimId}); false: those it found nothing in */
+                hasFindings?: "true" | "false";
             };
             header?: never;
             path?: never;
@@ -8671,6 +8953,213 @@ export interface operations {
             };
         };
     };
+    reassessClaims: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done */
+            200: {
+                headers: {
+                    /** @description Always `*` */
+                    "Access-Control-Allow-Origin": "*";
+                    /** @description Requests (or failed sign-ins) this minute's budget allows */
+                    "RateLimit-Limit"?: number;
+                    /** @description What is left of it */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the minute ends and the budget refills */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReassessmentRun"];
+                };
+            };
+            /** @description Malformed JSON */
+            400: {
+                headers: {
+                    /** @description Always `*` */
+                    "Access-Control-Allow-Origin": "*";
+                    /** @description Requests (or failed sign-ins) this minute's budget allows */
+                    "RateLimit-Limit"?: number;
+                    /** @description What is left of it */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the minute ends and the budget refills */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or unknown key */
+            401: {
+                headers: {
+                    /** @description Always `*` */
+                    "Access-Control-Allow-Origin": "*";
+                    /** @description Requests (or failed sign-ins) this minute's budget allows */
+                    "RateLimit-Limit"?: number;
+                    /** @description What is left of it */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the minute ends and the budget refills */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's role or scope may not do this */
+            403: {
+                headers: {
+                    /** @description Always `*` */
+                    "Access-Control-Allow-Origin": "*";
+                    /** @description Requests (or failed sign-ins) this minute's budget allows */
+                    "RateLimit-Limit"?: number;
+                    /** @description What is left of it */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the minute ends and the budget refills */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown, or outside the key's scope */
+            404: {
+                headers: {
+                    /** @description Always `*` */
+                    "Access-Control-Allow-Origin": "*";
+                    /** @description Requests (or failed sign-ins) this minute's budget allows */
+                    "RateLimit-Limit"?: number;
+                    /** @description What is left of it */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the minute ends and the budget refills */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    /** @description Always `*` */
+                    "Access-Control-Allow-Origin": "*";
+                    /** @description Requests (or failed sign-ins) this minute's budget allows */
+                    "RateLimit-Limit"?: number;
+                    /** @description What is left of it */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the minute ends and the budget refills */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    /** @description Always `*` */
+                    "Access-Control-Allow-Origin": "*";
+                    /** @description Requests (or failed sign-ins) this minute's budget allows */
+                    "RateLimit-Limit"?: number;
+                    /** @description What is left of it */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the minute ends and the budget refills */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Content type is not application/json */
+            415: {
+                headers: {
+                    /** @description Always `*` */
+                    "Access-Control-Allow-Origin": "*";
+                    /** @description Requests (or failed sign-ins) this minute's budget allows */
+                    "RateLimit-Limit"?: number;
+                    /** @description What is left of it */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the minute ends and the budget refills */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed; `errors` names each field */
+            422: {
+                headers: {
+                    /** @description Always `*` */
+                    "Access-Control-Allow-Origin": "*";
+                    /** @description Requests (or failed sign-ins) this minute's budget allows */
+                    "RateLimit-Limit"?: number;
+                    /** @description What is left of it */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the minute ends and the budget refills */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's budget for this minute is spent; retry after Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Always `*` */
+                    "Access-Control-Allow-Origin": "*";
+                    /** @description Requests (or failed sign-ins) this minute's budget allows */
+                    "RateLimit-Limit"?: number;
+                    /** @description What is left of it */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the minute ends and the budget refills */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds until the budget refills */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A bug: the body has only the status and the requestId to quote */
+            500: {
+                headers: {
+                    /** @description Always `*` */
+                    "Access-Control-Allow-Origin": "*";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is down or busy past the service's bounds; nothing was stored; retry */
+            503: {
+                headers: {
+                    /** @description Always `*` */
+                    "Access-Control-Allow-Origin": "*";
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getLateSubmissionsReport: {
         parameters: {
             query?: {
@@ -8851,6 +9340,155 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["OutlierReport"];
+                    "text/csv": string;
+                };
+            };
+            /** @description No or unknown key */
+            401: {
+                headers: {
+                    /** @description Always `*` */
+                    "Access-Control-Allow-Origin": "*";
+                    /** @description Requests (or failed sign-ins) this minute's budget allows */
+                    "RateLimit-Limit"?: number;
+                    /** @description What is left of it */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the minute ends and the budget refills */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's role or scope may not do this */
+            403: {
+                headers: {
+                    /** @description Always `*` */
+                    "Access-Control-Allow-Origin": "*";
+                    /** @description Requests (or failed sign-ins) this minute's budget allows */
+                    "RateLimit-Limit"?: number;
+                    /** @description What is left of it */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the minute ends and the budget refills */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown, or outside the key's scope */
+            404: {
+                headers: {
+                    /** @description Always `*` */
+                    "Access-Control-Allow-Origin": "*";
+                    /** @description Requests (or failed sign-ins) this minute's budget allows */
+                    "RateLimit-Limit"?: number;
+                    /** @description What is left of it */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the minute ends and the budget refills */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed; `errors` names each field */
+            422: {
+                headers: {
+                    /** @description Always `*` */
+                    "Access-Control-Allow-Origin": "*";
+                    /** @description Requests (or failed sign-ins) this minute's budget allows */
+                    "RateLimit-Limit"?: number;
+                    /** @description What is left of it */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the minute ends and the budget refills */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's budget for this minute is spent; retry after Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Always `*` */
+                    "Access-Control-Allow-Origin": "*";
+                    /** @description Requests (or failed sign-ins) this minute's budget allows */
+                    "RateLimit-Limit"?: number;
+                    /** @description What is left of it */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the minute ends and the budget refills */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds until the budget refills */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A bug: the body has only the status and the requestId to quote */
+            500: {
+                headers: {
+                    /** @description Always `*` */
+                    "Access-Control-Allow-Origin": "*";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is down or busy past the service's bounds; nothing was stored; retry */
+            503: {
+                headers: {
+                    /** @description Always `*` */
+                    "Access-Control-Allow-Origin": "*";
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getAssessmentReport: {
+        parameters: {
+            query?: {
+                /** @description discharge year in Vietnam time; default the current one */
+                year?: number;
+                /** @description accounting province of the claims; a province key may name only its own (another is 404). Peers are the facility's province's either way. */
+                province?: string;
+                /** @description one facility's findings and cuts; a facility key may name only itself (another is 404), an unknown facility is 404 */
+                facility?: string;
+                /** @description which table a CSV answer holds: one line per facility (default) or per rule; JSON has both */
+                table?: "facilities" | "rules";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description Always `*` */
+                    "Access-Control-Allow-Origin": "*";
+                    /** @description Requests (or failed sign-ins) this minute's budget allows */
+                    "RateLimit-Limit"?: number;
+                    /** @description What is left of it */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the minute ends and the budget refills */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssessmentReport"];
                     "text/csv": string;
                 };
             };
