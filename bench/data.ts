@@ -107,40 +107,220 @@ export function makeBatches(fs: Facility[], count: number, size: number, now: Da
   });
 }
 
-/** Cost groups and items a realistic claim's lines come from: drugs, tests, imaging, examination, beds, supplies. */
-const LINE_ITEMS: [kind: "drug" | "service" | "supply", group: string, code: string, name: string][] = [
-  ["drug", "4", "40.17", "Paracetamol 500mg"],
-  ["drug", "4", "40.244", "Ceftriaxon 1g"],
-  ["drug", "4", "40.1035", "Natri clorid 0,9% 500ml"],
-  ["drug", "4", "40.527", "Metformin 850mg"],
-  ["service", "1", "23.0058", "Định lượng Glucose [Máu]"],
-  ["service", "1", "22.0121", "Tổng phân tích tế bào máu ngoại vi"],
-  ["service", "2", "18.0068", "Chụp Xquang ngực thẳng"],
-  ["service", "13", "02.1896", "Khám Nội"],
-  ["service", "15", "K03.1901", "Ngày giường bệnh Nội khoa loại 2"],
-  ["supply", "10", "N03.02.070", "Bơm tiêm nhựa 5ml"],
-];
+/** One item a claim's lines may name, with the price the facility's catalogue approves for it. */
+export interface LineItem {
+  kind: "drug" | "service" | "supply";
+  /** MA_NHOM: 4 drugs, 1 tests, 2 imaging, 13 examination, 15 inpatient bed days, 10 supplies. */
+  group: string;
+  code: string;
+  name: string;
+  /** Integer VND: the approved unit price. */
+  price: number;
+  /** TT_THAU of a drug or supply: decision;package;group;year. */
+  bid: string | null;
+}
 
 /**
- * The claim with `count` lines that add up exactly to its total and its insurance amount (the last line takes the
- * remainder), items drawn from a realistic mix of cost groups.
+ * A hospital's items, made from a seed: 240 drugs, 60 supplies, 60 tests, 20 imaging services, 3 examination fees
+ * and 4 bed-day services, each with an approved price (and a tender for drugs and supplies).
  */
-export function withLines<C extends ReturnType<typeof makeClaim>>(claim: C, r: (n: number) => number, count = 20): C {
-  const total = Number(claim.amounts.total);
-  const insurance = Number(claim.amounts.insurance);
+export function lineItems(seed = 11): LineItem[] {
+  const r = rng(seed);
+  const make = (
+    count: number,
+    kind: LineItem["kind"],
+    group: string,
+    code: (n: number) => string,
+    name: string,
+    price: () => number,
+  ) =>
+    Array.from({ length: count }, (_, n): LineItem => {
+      const tendered = kind !== "service";
+      const bid = tendered ? `${100 + (n % 7)}/QĐ-BV;G${1 + (n % 3)};N${1 + (n % 4)};2025` : null;
+      return { kind, group, code: code(n), name: `${name} ${n + 1}`, price: price(), bid };
+    });
+  return [
+    ...make(
+      240,
+      "drug",
+      "4",
+      (n) => `40.${300 + n}`,
+      "Thuốc",
+      () => 100 * (5 + r(500)),
+    ),
+    ...make(
+      60,
+      "supply",
+      "10",
+      (n) => `N03.02.${String(100 + n)}`,
+      "Vật tư",
+      () => 1000 * (2 + r(300)),
+    ),
+    ...make(
+      60,
+      "service",
+      "1",
+      (n) => `22.${String(1000 + n)}`,
+      "Xét nghiệm",
+      () => 1000 * (20 + r(280)),
+    ),
+    ...make(
+      20,
+      "service",
+      "2",
+      (n) => `18.${String(1000 + n)}`,
+      "Chẩn đoán hình ảnh",
+      () => 1000 * (50 + r(900)),
+    ),
+    ...make(
+      3,
+      "service",
+      "13",
+      (n) => `02.${String(1896 + n)}`,
+      "Khám",
+      () => 30500 + 1000 * r(20),
+    ),
+    ...make(
+      4,
+      "service",
+      "15",
+      (n) => `K03.${String(1901 + n)}`,
+      "Ngày giường",
+      () => 1000 * (200 + r(200)),
+    ),
+  ];
+}
+
+/** What the catalogues leave out: every 25th item (its lines are cut whole). */
+const unlisted = (index: number) => index % 25 === 24;
+/** Practitioners of a facility: 40, of whom the staff list names all but the last two. */
+const STAFF = 40;
+const certificate = (n: number) => `${String(1000 + n).padStart(6, "0")}/HNO-CCHN`;
+
+/**
+ * A facility's catalogues as the agency's CSV layouts (Mẫu 02, 03, 04, 05/DM), for PUT
+ * /v1/facilities/{code}/catalogues/{kind}: every item but one in 25, at its approved price, in force from 2025 on.
+ */
+export function catalogueFiles(items: LineItem[]): Record<"drugs" | "supplies" | "services" | "staff", string> {
+  const listed = items.filter((_, index) => !unlisted(index));
+  const rows = (kind: LineItem["kind"], row: (item: LineItem, n: number) => string) =>
+    listed
+      .filter((item) => item.kind === kind)
+      .map(row)
+      .join("\n");
+  return {
+    drugs:
+      "STT,MA_THUOC,TEN_THUOC,HAM_LUONG,DON_GIA_BH,TT_THAU,TU_NGAY,DEN_NGAY,MA_NHOM\n" +
+      rows("drug", (item, n) => `${n + 1},${item.code},${item.name},500mg,${item.price},${item.bid},20250101,,4`),
+    supplies:
+      "STT,MA_VAT_TU,TEN_VAT_TU,DON_GIA_BH,TT_THAU,TU_NGAY,DEN_NGAY\n" +
+      rows("supply", (item, n) => `${n + 1},${item.code},${item.name},${item.price},${item.bid},20250101,`),
+    services:
+      "STT,MA_DICH_VU,TEN_DICH_VU,DON_GIA,TU_NGAY,DEN_NGAY,BAO_GOM_VTYT\n" +
+      rows("service", (item, n) => `${n + 1},${item.code},${item.name},${item.price},20250101,,0`),
+    staff:
+      "STT,HO_TEN,MACCHN,TU_NGAY,DEN_NGAY\n" +
+      Array.from({ length: STAFF - 2 }, (_, n) => `${n + 1},Bác sĩ ${n + 1},${certificate(n)},20250101,`).join("\n"),
+  };
+}
+
+const ITEMS = lineItems();
+const byGroup = (group: string) => ITEMS.filter((item) => item.group === group);
+const DRUGS = byGroup("4");
+const SUPPLIES = byGroup("10");
+const TESTS = byGroup("1");
+const IMAGING = byGroup("2");
+const EXAMINATIONS = byGroup("13");
+const BEDS = byGroup("15");
+
+/** The item of the i-th line of a claim: an examination first, bed days second on a stay, then a realistic mix. */
+function itemOf(r: (n: number) => number, i: number, stay: boolean): LineItem {
+  if (i === 0) return EXAMINATIONS[r(EXAMINATIONS.length)]!;
+  if (i === 1 && stay) return BEDS[r(BEDS.length)]!;
+  const roll = r(100);
+  // Drugs are most lines; a few hospitals' favourites most of those.
+  if (roll < 55) return DRUGS[r(4) === 0 ? r(DRUGS.length) : r(40)]!;
+  if (roll < 75) return TESTS[r(TESTS.length)]!;
+  if (roll < 82) return IMAGING[r(IMAGING.length)]!;
+  return SUPPLIES[r(SUPPLIES.length)]!;
+}
+
+const at = (ms: number) => new Date(ms).toISOString().replace("Z", "+00:00");
+
+/**
+ * What a line carries: "full", every field the XML tables give and automated assessment reads (issue 23); "basic",
+ * the fields of issue 20 (item, name, cost group, quantity, unit price, amount, the fund's part), as the JSON lines
+ * were sent before assessment.
+ */
+export type LineShape = "full" | "basic";
+
+/**
+ * The claim with `count` cost lines as a hospital's system sends them (XML2 drugs, XML3 services and supplies): item,
+ * name, cost group, quantity, unit price (one line in 12 above the approved one), amount, the fund's part, order and
+ * execution times within the stay, who ordered and who performed, TT_THAU of drugs and supplies, DON_GIA_BH of
+ * services and supplies (these six in the "full" shape only). The claim's amounts become the lines' sums (T_THUOC and
+ * T_VTYT too); a claim whose amounts did not add up still does not.
+ */
+export function withLines<C extends ReturnType<typeof makeClaim>>(
+  claim: C,
+  r: (n: number) => number,
+  count = 20,
+  shape: LineShape = "full",
+): C {
+  const admitted = Date.parse(claim.admittedAt);
+  const discharged = Date.parse(claim.dischargedAt);
+  const stay = claim.visitType === "inpatient";
+  const days = Math.max(1, Math.round((discharged - admitted) / 86_400_000));
+  const share = [80, 95, 100][r(3)]!;
+  let total = 0;
+  let insurance = 0;
+  let drugs = 0;
+  let supplies = 0;
   const lines = Array.from({ length: count }, (_, i) => {
-    const [kind, costGroup, itemCode, name] = LINE_ITEMS[r(LINE_ITEMS.length)]!;
-    const last = i === count - 1;
-    const amount = last ? 0 : Math.floor(total / count);
-    const fund = last ? 0 : Math.floor(insurance / count);
-    return { kind, itemCode, name, costGroup, quantity: "1", unitPrice: String(amount), amount, insurance: fund };
+    const item = itemOf(r, i, stay);
+    const quantity =
+      item.group === "15" ? days : item.kind === "drug" ? 1 + r(20) : item.kind === "supply" ? 1 + r(4) : 1;
+    const price = r(12) === 0 ? Math.round(item.price * 1.1) : item.price;
+    const amount = price * quantity;
+    const fund = Math.floor((amount * share) / 100);
+    total += amount;
+    insurance += fund;
+    if (item.kind === "drug") drugs += amount;
+    if (item.kind === "supply") supplies += amount;
+    const ordered = admitted + r(Math.max(1, discharged - admitted - 3_600_000));
+    return {
+      kind: item.kind,
+      itemCode: item.code,
+      name: item.name,
+      costGroup: item.group,
+      quantity: String(quantity),
+      unitPrice: String(price),
+      amount: String(amount),
+      insurance: String(fund),
+      ...(shape === "full"
+        ? {
+            orderedAt: at(ordered),
+            executedAt: at(ordered + 1_800_000),
+            ...(item.kind === "drug" ? {} : { insuredPrice: String(price) }),
+            ...(item.bid ? { bidInfo: item.bid } : {}),
+            orderedBy: certificate(r(STAFF)),
+            ...(item.kind === "service" ? { performedBy: certificate(r(STAFF)) } : {}),
+          }
+        : {}),
+    };
   });
-  const tail = lines[count - 1]!;
-  tail.amount = total - Math.floor(total / count) * (count - 1);
-  tail.insurance = insurance - Math.floor(insurance / count) * (count - 1);
-  tail.unitPrice = String(tail.amount);
+  const { amounts } = claim;
+  const addsUp = Number(amounts.total) === Number(amounts.insurance) + Number(amounts.patient) + Number(amounts.other);
   return {
     ...claim,
-    lines: lines.map((line) => ({ ...line, amount: String(line.amount), insurance: String(line.insurance) })),
+    amounts: {
+      total: String(total + (addsUp ? 0 : 1)),
+      insurance: String(insurance),
+      patient: String(total - insurance),
+      other: "0",
+      drugs: String(drugs),
+      supplies: String(supplies),
+    },
+    lines,
   };
 }

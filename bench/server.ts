@@ -16,13 +16,22 @@ export async function freshDatabase(baseUrl: string, name: string): Promise<stri
 
 /** Starts `npm start`'s server as its own process (its own event loop, as in production) and waits until ready. */
 export async function startServer(
-  env: Record<string, string>,
+  env: Record<string, string | undefined>,
 ): Promise<{ url: string; child: ChildProcess; stop: () => Promise<void> }> {
   const port = env.PORT ?? "18787";
   // BENCH_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=.scratch/prof", profiles the server itself.
   const extra = process.env.BENCH_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
+  // A variable given as undefined is left out of the server's environment (DATABASE_URL for PGlite).
+  const merged: Record<string, string | undefined> = {
+    ...process.env,
+    LOG_LEVEL: "warn",
+    MARK_STUCK_INTERVAL_SECONDS: "0",
+    ...env,
+    PORT: port,
+  };
+  for (const name of Object.keys(merged)) if (merged[name] === undefined) delete merged[name];
   const child = spawn(process.execPath, [...extra, "--import", "tsx", "src/node.ts"], {
-    env: { ...process.env, LOG_LEVEL: "warn", MARK_STUCK_INTERVAL_SECONDS: "0", ...env, PORT: port },
+    env: merged,
     stdio: ["ignore", "inherit", "inherit"],
   });
   const url = `http://127.0.0.1:${port}`;
@@ -84,7 +93,7 @@ export function postBytes(
         res.on("error", reject);
       },
     );
-    req.on("error", reject);
+    req.on("error", (err) => reject(new Error(`POST ${url}: ${err.message}`, { cause: err })));
     req.end(body);
   });
 }

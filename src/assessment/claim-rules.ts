@@ -1,5 +1,5 @@
 import { Dec, formatMoney } from "../domain/money.ts";
-import type { Context } from "./context.ts";
+import type { Context, LineTotals } from "./context.ts";
 import type { Hit, Placeholder } from "./model.ts";
 import type { RuleOf } from "./rules.ts";
 
@@ -9,6 +9,21 @@ type Identity = [field: string, stated: string | null | undefined, computed: () 
 
 const cents = (value: Dec) => value.toDecimalPlaces(2, Dec.ROUND_HALF_UP);
 
+/** What the lines add up to, in one pass: every line's amount and insurance, the drugs' and supplies' amounts. */
+function lineSums(context: Context): LineTotals {
+  let amount = new Dec(0);
+  let insurance = new Dec(0);
+  let drugs = new Dec(0);
+  let supplies = new Dec(0);
+  for (const prepared of context.lines) {
+    amount = amount.plus(prepared.amount);
+    insurance = insurance.plus(prepared.insurance);
+    if (prepared.line.kind === "drug") drugs = drugs.plus(prepared.amount);
+    else if (prepared.line.kind === "supply") supplies = supplies.plus(prepared.amount);
+  }
+  return { amount, insurance, drugs, supplies };
+}
+
 /**
  * The money identities of Decision 130's table 1 between XML1 and the lines (each compared after rounding to 2
  * decimals, as qlbv does): T_TONGCHI_BV the sum of THANH_TIEN_BV, T_BHTT the sum of the lines' T_BHTT, T_THUOC of the
@@ -17,28 +32,26 @@ const cents = (value: Dec) => value.toDecimalPlaces(2, Dec.ROUND_HALF_UP);
  */
 export function moneyIdentity(context: Context, _rule: RuleOf<"MONEY_IDENTITY">): Hit[] {
   const { totals } = context.input;
-  const sum = (kind?: string) =>
-    context.lines
-      .filter((prepared) => kind === undefined || prepared.line.kind === kind)
-      .reduce((total, prepared) => total.plus(prepared.amount), new Dec(0));
+  let sums: LineTotals | undefined;
+  const sum = (which: keyof LineTotals) => (sums ??= context.lineTotals ?? lineSums(context))[which];
   const lineIdentities: Identity[] = [
-    ["T_TONGCHI_BV", totals.total, () => sum(), { vi: "tổng THANH_TIEN_BV các dòng", en: "the lines' THANH_TIEN_BV" }],
     [
-      "T_BHTT",
-      totals.insurance,
-      () => context.lines.reduce((total, prepared) => total.plus(prepared.insurance), new Dec(0)),
-      { vi: "tổng T_BHTT các dòng", en: "the lines' T_BHTT" },
+      "T_TONGCHI_BV",
+      totals.total,
+      () => sum("amount"),
+      { vi: "tổng THANH_TIEN_BV các dòng", en: "the lines' THANH_TIEN_BV" },
     ],
+    ["T_BHTT", totals.insurance, () => sum("insurance"), { vi: "tổng T_BHTT các dòng", en: "the lines' T_BHTT" }],
     [
       "T_THUOC",
       totals.drugs,
-      () => sum("drug"),
+      () => sum("drugs"),
       { vi: "tổng THANH_TIEN_BV của thuốc", en: "the drugs' THANH_TIEN_BV" },
     ],
     [
       "T_VTYT",
       totals.supplies,
-      () => sum("supply"),
+      () => sum("supplies"),
       { vi: "tổng THANH_TIEN_BV của vật tư y tế", en: "the supplies' THANH_TIEN_BV" },
     ],
   ];

@@ -4,11 +4,12 @@ import type { ValidClaim } from "../claims/validate.ts";
 import { type EntryOfKind, entryOf, type EntryRow } from "../catalogues/entries.ts";
 import { fixed } from "../domain/money.ts";
 import { assessClaim } from "./engine.ts";
+import { indexCatalogue, type KnownValues, type LineTotals } from "./context.ts";
 import { staffCodes } from "./line-rules.ts";
 import type { AssessedLine, AssessmentCatalogue, AssessmentInput } from "./model.ts";
 import type { AssessmentRules } from "./rules.ts";
 import type { StoredFinding } from "./tally.ts";
-import { CATALOGUE_KINDS, type CatalogueKind } from "./types.ts";
+import type { CatalogueKind } from "./types.ts";
 import * as sql from "./sql.ts";
 
 /**
@@ -16,8 +17,14 @@ import * as sql from "./sql.ts";
  * catalogue entries every claim's lines name, then the pure engine (engine.ts) assesses each claim with its own.
  */
 
-/** A claim's facts as assessment reads them, whether just sent or stored: everything but the catalogue. */
-export type AssessedClaim = Omit<AssessmentInput, "catalogue" | "facilityCode">;
+/**
+ * A claim's facts as assessment reads them, whether just sent or stored: everything but the catalogue; with its lines'
+ * decimals when the caller parsed them already (the batch path).
+ */
+export type AssessedClaim = Omit<AssessmentInput, "catalogue" | "facilityCode"> & {
+  values?: readonly KnownValues[] | undefined;
+  lineTotals?: LineTotals | undefined;
+};
 
 /** What assessment gives a claim: its findings as the row keeps them, and the amount proposed for approval. */
 export interface ClaimAssessment {
@@ -84,68 +91,54 @@ export function assessedClaimOf(valid: ValidClaim): AssessedClaim {
       supplies: amounts.supplies?.toString() ?? null,
     },
     lines: input.lines.map(assessedLine),
+    values: valid.lineValues,
+    lineTotals: valid.lineTotals,
   };
 }
 
 const KIND_OF_LINE = { drug: "drugs", supply: "supplies", service: "services" } as const;
 
-/** The catalogue codes one claim names, by kind. */
-function codesOf(claim: AssessedClaim): Record<CatalogueKind, Set<string>> {
+/** The catalogue codes the claims name, by kind, each once. */
+function codesOf(claims: readonly AssessedClaim[]): Record<CatalogueKind, Set<string>> {
   const codes = {
     drugs: new Set<string>(),
     supplies: new Set<string>(),
     services: new Set<string>(),
     staff: new Set<string>(),
   };
-  for (const line of claim.lines) {
-    codes[KIND_OF_LINE[line.kind]].add(line.itemCode);
-    const service = line.serviceCode?.trim();
-    if (service) codes.services.add(service);
-    for (const code of staffCodes(line.orderedBy)) codes.staff.add(code);
-    for (const code of staffCodes(line.performedBy)) codes.staff.add(code);
-  }
+  for (const claim of claims)
+    for (const line of claim.lines) {
+      codes[KIND_OF_LINE[line.kind]].add(line.itemCode);
+      const service = line.serviceCode?.trim();
+      if (service) codes.services.add(service);
+      for (const code of staffCodes(line.orderedBy)) codes.staff.add(code);
+      for (const code of staffCodes(line.performedBy)) codes.staff.add(code);
+    }
   return codes;
 }
 
-/** The facility's entries for the codes, by kind then code, and which kinds it has a catalogue of. */
-async function readCatalogue(db: SqlSession, facilityCode: string, wanted: Record<CatalogueKind, Set<string>>[]) {
+/**
+ * The facility's entries for the codes the claims name, indexed once for them all: each claim's lines look up only
+ * the codes it names, so the index serves every claim as its own part of the catalogue would. A kind the facility has
+ * no catalogue of is left out (not checked).
+ */
+async function readCatalogue(db: SqlSession, facilityCode: string, claims: readonly AssessedClaim[]) {
   const kinds: string[] = [];
   const codes: string[] = [];
-  for (const claim of wanted)
-    for (const kind of CATALOGUE_KINDS)
-      for (const code of claim[kind]) {
-        kinds.push(kind);
-        codes.push(code);
-      }
+  for (const [kind, named] of Object.entries(codesOf(claims)))
+    for (const code of named) {
+      kinds.push(kind);
+      codes.push(code);
+    }
   const rows = await db.query<EntryRow & { kind: CatalogueKind }>(sql.CATALOGUE_FOR_CODES, [
     facilityCode,
     kinds,
     codes,
   ]);
-  const present = new Set<CatalogueKind>();
-  const byCode = new Map<string, EntryOfKind[CatalogueKind][]>();
-  for (const row of rows) {
-    if (row.code === null) {
-      present.add(row.kind);
-      continue;
-    }
-    const key = `${row.kind}\u0000${row.code}`;
-    const entry = entryOf(row.kind, row, facilityCode);
-    const list = byCode.get(key);
-    if (list) list.push(entry);
-    else byCode.set(key, [entry]);
-  }
-  return { present, byCode };
-}
-
-/** One claim's part of the catalogue: the entries of its codes, for each kind the facility has a catalogue of. */
-function catalogueOf(codes: Record<CatalogueKind, Set<string>>, read: Awaited<ReturnType<typeof readCatalogue>>) {
-  const catalogue: Record<string, unknown[]> = {};
-  for (const kind of CATALOGUE_KINDS) {
-    if (!read.present.has(kind)) continue;
-    catalogue[kind] = [...codes[kind]].flatMap((code) => read.byCode.get(`${kind}\u0000${code}`) ?? []);
-  }
-  return catalogue as AssessmentCatalogue;
+  const catalogue: Partial<Record<CatalogueKind, EntryOfKind[CatalogueKind][]>> = {};
+  for (const row of rows) if (row.code === null) catalogue[row.kind] = [];
+  for (const row of rows) if (row.code !== null) catalogue[row.kind]?.push(entryOf(row.kind, row, facilityCode));
+  return indexCatalogue(catalogue as AssessmentCatalogue, facilityCode);
 }
 
 /**
@@ -162,13 +155,13 @@ export async function assessClaims(
   // Assessment switched off (every rule disabled): nothing to read or check; each claim is proposed whole.
   if (!rules.rules.some((rule) => rule.enabled))
     return claims.map((claim) => ({ findings: [], proposed: fixed(claim.totals.insurance, 2), cut: "0.00" }));
-  const wanted = claims.map(codesOf);
   // Without a line to check, nothing needs a catalogue: the claim-level rules read the claim alone.
-  const read = claims.some((claim) => claim.lines.length)
-    ? await readCatalogue(db, facilityCode, wanted)
-    : { present: new Set<CatalogueKind>(), byCode: new Map() };
-  return claims.map((claim, index) => {
-    const assessment = assessClaim({ ...claim, facilityCode, catalogue: catalogueOf(wanted[index]!, read) }, rules);
+  const catalogue = claims.some((claim) => claim.lines.length)
+    ? await readCatalogue(db, facilityCode, claims)
+    : indexCatalogue({}, facilityCode);
+  return claims.map((claim) => {
+    const { values, lineTotals: totals, ...facts } = claim;
+    const assessment = assessClaim({ ...facts, facilityCode, catalogue: {} }, rules, { catalogue, values, totals });
     return {
       findings: assessment.findings.map((finding) => ({
         code: finding.code,

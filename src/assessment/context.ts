@@ -16,6 +16,41 @@ export interface PreparedLine {
   executedAt: Date | null;
   /** The Vietnam day the catalogues are read on: the order's, else the admission's. */
   day: string;
+  /** What lineEntries found for it, once asked (two rules ask). */
+  found?: LineEntries | null;
+}
+
+/** The entries a line is priced by, and whether they were matched by its tender (lineEntries). */
+export interface LineEntries {
+  entries: PricedEntry[];
+  bidMatched: boolean | null;
+}
+
+/** A line's decimals as the caller parsed them already (the batch path, src/costs/lines.ts LineValues). */
+export interface KnownValues {
+  quantity: Dec;
+  amount: Dec;
+  insurance: Dec;
+}
+
+/**
+ * What a caller assessing many claims has at hand already, so each claim does not make it again: the facility's
+ * catalogues indexed once for the whole batch (input.catalogue is then not read; it must hold every entry of the codes
+ * the claim names, as input.catalogue would), and the lines' decimals (in the order of input.lines).
+ */
+export interface Known {
+  catalogue?: CatalogueIndex | undefined;
+  values?: readonly KnownValues[] | undefined;
+  /** What the lines add up to, as the caller summed them already (the MONEY_IDENTITY sums). */
+  totals?: LineTotals | undefined;
+}
+
+/** Every line's amount and insurance, the drugs' and supplies' amounts. */
+export interface LineTotals {
+  amount: Dec;
+  insurance: Dec;
+  drugs: Dec;
+  supplies: Dec;
 }
 
 export type PricedEntry = DrugEntry | SupplyEntry | ServiceEntry;
@@ -36,12 +71,43 @@ export interface Context {
   stayHours: Dec;
   catalogue: CatalogueIndex;
   parameters: AssessmentRules["parameters"];
+  /** What the lines add up to, when the caller knew it (else claim-rules.ts sums them). */
+  lineTotals: LineTotals | undefined;
 }
 
 const toDate = (value: string | Date) => (value instanceof Date ? value : new Date(value));
 
+const DAY_MS = 86_400_000;
+
+/**
+ * A cache for values made from a key again and again (a batch's lines share a few days, prices and staff fields),
+ * emptied when it holds `size` of them, so it never grows with the service's life.
+ */
+export function memo<K, V>(make: (key: K) => V, size = 10_000): (key: K) => V {
+  const made = new Map<K, V>();
+  return (key) => {
+    let value = made.get(key);
+    if (value === undefined) {
+      if (made.size >= size) made.clear();
+      made.set(key, (value = make(key)));
+    }
+    return value;
+  };
+}
+
+/** The Vietnam-time calendar day of an instant as a number: days since 1970-01-01 (orders as the days do). */
+export const vietnamDayNumber = (at: Date) => Math.floor((at.getTime() + VIETNAM_OFFSET_MS) / DAY_MS);
+
+const dayOfNumber = memo((day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10));
+
 /** The Vietnam-time calendar day of an instant, `YYYY-MM-DD`. */
-export const vietnamDay = (at: Date) => new Date(at.getTime() + VIETNAM_OFFSET_MS).toISOString().slice(0, 10);
+export const vietnamDay = (at: Date) => dayOfNumber(vietnamDayNumber(at));
+
+/**
+ * A decimal text as a Dec, made once for each text: Decs are immutable, and a batch's lines repeat their quantities
+ * and prices.
+ */
+export const decimal = memo((text: string) => new Dec(text));
 
 /** Whole calendar days from one Vietnam day to another. */
 export const daysApart = (from: string, to: string) => Math.round((Date.parse(to) - Date.parse(from)) / 86_400_000);
@@ -81,7 +147,8 @@ function groupBy<T>(entries: readonly T[], key: (entry: T) => string, facility: 
   return map;
 }
 
-function indexCatalogue(catalogue: AssessmentCatalogue, facility: string | undefined): CatalogueIndex {
+/** The catalogue's entries by code, for each kind given; entries of another facility than `facility` left out. */
+export function indexCatalogue(catalogue: AssessmentCatalogue, facility: string | undefined): CatalogueIndex {
   const byCode = (entries: readonly PricedEntry[] | undefined) =>
     entries === undefined ? undefined : groupBy(entries, (entry) => entry.code, facility);
   const byKind: CatalogueIndex["byKind"] = {};
@@ -106,7 +173,19 @@ export const inForce = (entry: { validFrom: string; validTo: string | null }, da
 export function entriesInForce(context: Context, kind: LineKind, code: string, day: string): PricedEntry[] | null {
   const map = context.catalogue.byKind[kind];
   if (!map) return null;
-  return (map.get(code) ?? []).filter((entry) => inForce(entry, day));
+  return inForceOf(map.get(code), day);
+}
+
+const NONE: PricedEntry[] = [];
+
+/**
+ * Those of the entries in force on the day. The lists given back may be shared (a code's one entry, or none): the
+ * callers read them and never change them.
+ */
+function inForceOf(entries: PricedEntry[] | undefined, day: string): PricedEntry[] {
+  if (entries === undefined) return NONE;
+  if (entries.length === 1) return inForce(entries[0]!, day) ? entries : NONE;
+  return entries.filter((entry) => inForce(entry, day));
 }
 
 /** TT_THAU's first four parts (decision;package;group;year), the ones a line and its entry must share. */
@@ -122,42 +201,58 @@ export const bidKey = (bidInfo: string) =>
  * bid information, the ones with the same (`bidMatched` true), or all of them with `bidMatched` false when none has
  * it. `bidMatched` is null when there was nothing to match. Null when the kind's catalogue was not given.
  */
-export function lineEntries(context: Context, prepared: PreparedLine) {
+export function lineEntries(context: Context, prepared: PreparedLine): LineEntries | null {
+  if (prepared.found === undefined) prepared.found = findEntries(context, prepared);
+  return prepared.found;
+}
+
+/** TT_THAU's first four parts, for a text seen before without splitting it again. */
+const bidKeyOf = memo(bidKey);
+
+function findEntries(context: Context, prepared: PreparedLine): LineEntries | null {
   const entries = entriesInForce(context, prepared.line.kind, prepared.line.itemCode, prepared.day);
   if (entries === null) return null;
   const bid = prepared.line.bidInfo?.trim();
+  if (!bid) return { entries, bidMatched: null };
   const withBid = entries.filter((entry) => "bidInfo" in entry && entry.bidInfo);
-  if (!bid || withBid.length === 0) return { entries, bidMatched: null };
-  const matching = withBid.filter((entry) => bidKey((entry as DrugEntry).bidInfo!) === bidKey(bid));
+  if (withBid.length === 0) return { entries, bidMatched: null };
+  const key = bidKeyOf(bid);
+  const matching = withBid.filter((entry) => bidKeyOf((entry as DrugEntry).bidInfo!) === key);
   return matching.length > 0 ? { entries: matching, bidMatched: true } : { entries, bidMatched: false };
 }
 
-function prepareLine(line: AssessedLine, index: number, admissionDay: string): PreparedLine {
+function prepareLine(
+  line: AssessedLine,
+  index: number,
+  admissionDay: string,
+  known: KnownValues | undefined,
+): PreparedLine {
   const orderedAt = line.orderedAt ? toDate(line.orderedAt) : null;
   return {
     index,
     line,
-    quantity: new Dec(line.quantity),
-    unitPrice: new Dec(line.unitPrice),
-    amount: new Dec(line.amount),
-    insurance: new Dec(line.insurance),
+    quantity: known?.quantity ?? decimal(line.quantity),
+    unitPrice: decimal(line.unitPrice),
+    amount: known?.amount ?? new Dec(line.amount),
+    insurance: known?.insurance ?? new Dec(line.insurance),
     orderedAt,
     executedAt: line.executedAt ? toDate(line.executedAt) : null,
     day: orderedAt ? vietnamDay(orderedAt) : admissionDay,
   };
 }
 
-export function prepare(input: AssessmentInput, rules: AssessmentRules): Context {
+export function prepare(input: AssessmentInput, rules: AssessmentRules, known: Known = {}): Context {
   const admittedAt = toDate(input.admittedAt);
   const dischargedAt = toDate(input.dischargedAt);
   const admissionDay = vietnamDay(admittedAt);
   return {
     input,
-    lines: input.lines.map((line, index) => prepareLine(line, index, admissionDay)),
+    lines: input.lines.map((line, index) => prepareLine(line, index, admissionDay, known.values?.[index])),
     admittedAt,
     dischargedAt,
     stayHours: new Dec(dischargedAt.getTime() - admittedAt.getTime()).div(3_600_000),
-    catalogue: indexCatalogue(input.catalogue, input.facilityCode),
+    catalogue: known.catalogue ?? indexCatalogue(input.catalogue, input.facilityCode),
     parameters: rules.parameters,
+    lineTotals: known.totals,
   };
 }

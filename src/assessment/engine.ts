@@ -1,7 +1,7 @@
 import { Dec, fixed } from "../domain/money.ts";
 import { bedDaysExceedStay, bedInOutpatient, bedShortStay, examinationRepeated } from "./bed-rules.ts";
 import { moneyIdentity } from "./claim-rules.ts";
-import { type Context, prepare, type PreparedLine } from "./context.ts";
+import { type Context, type Known, prepare, type PreparedLine } from "./context.ts";
 import {
   executedBeforeOrder,
   notInApprovedList,
@@ -11,7 +11,14 @@ import {
   supplyIncludedInService,
 } from "./line-rules.ts";
 import type { Assessment, AssessmentInput, Finding, Hit, Placeholder } from "./model.ts";
-import type { AssessmentAction, AssessmentRule, AssessmentRules, RuleCode, RuleOf } from "./rules.ts";
+import {
+  ASSESSED_KINDS,
+  type AssessmentAction,
+  type AssessmentRule,
+  type AssessmentRules,
+  type RuleCode,
+  type RuleOf,
+} from "./rules.ts";
 
 /**
  * Automated assessment of one claim: pure, no database, no clock. The caller gives the claim's facts, its lines and
@@ -61,16 +68,20 @@ const listingOrder = (first: Raised, second: Raised) =>
   PRECEDENCE[first.rule.action] - PRECEDENCE[second.rule.action] ||
   first.order - second.order;
 
+/** The lines of the kinds a rule applies to: all of them (most rules) without making a copy. */
+function linesOf(context: Context, appliesTo: AssessmentRule["appliesTo"]): PreparedLine[] {
+  if (appliesTo.scope !== "line") return [];
+  const { kinds } = appliesTo;
+  if (ASSESSED_KINDS.every((kind) => kinds.includes(kind))) return context.lines;
+  return context.lines.filter((prepared) => kinds.includes(prepared.line.kind));
+}
+
 /** Every enabled rule's hits, on the lines of the kinds it applies to, in listing order. */
 function raise(context: Context, rules: AssessmentRules): Raised[] {
   const raised: Raised[] = [];
   rules.rules.forEach((rule, order) => {
     if (!rule.enabled) return;
-    const { appliesTo } = rule;
-    const lines =
-      appliesTo.scope === "line"
-        ? context.lines.filter((prepared) => appliesTo.kinds.includes(prepared.line.kind))
-        : [];
+    const lines = linesOf(context, rule.appliesTo);
     const check = CHECKS[rule.code] as Check<RuleCode>;
     for (const hit of check(context, rule as RuleOf<RuleCode>, lines)) raised.push({ rule, order, hit });
   });
@@ -116,9 +127,12 @@ export function render(template: string, values: Record<string, Placeholder>, la
   });
 }
 
-/** Assesses one claim against the rules: findings, the amount proposed for approval, and whether it is rejected. */
-export function assessClaim(input: AssessmentInput, rules: AssessmentRules): Assessment {
-  const context = prepare(input, rules);
+/**
+ * Assesses one claim against the rules: findings, the amount proposed for approval, and whether it is rejected.
+ * `known`: what a caller assessing many claims made once for all of them (context.ts Known).
+ */
+export function assessClaim(input: AssessmentInput, rules: AssessmentRules, known?: Known): Assessment {
+  const context = prepare(input, rules, known);
   const raised = raise(context, rules);
   const { amounts, claimLeft, rejected } = settle(raised, context);
   const findings = raised.map(({ rule, hit }, index): Finding => ({

@@ -2,14 +2,18 @@ import { Dec } from "../domain/money.ts";
 import {
   type Context,
   dayWords,
+  decimal,
   entriesInForce,
   inForce,
   kindWords,
   lineEntries,
+  memo,
   plain,
+  type PricedEntry,
   type PreparedLine,
   timeWords,
   vietnamDay,
+  vietnamDayNumber,
 } from "./context.ts";
 import type { Hit } from "./model.ts";
 import type { RuleOf } from "./rules.ts";
@@ -22,41 +26,67 @@ import type { ServiceEntry } from "./types.ts";
 
 const item = (prepared: PreparedLine) => ({ kind: kindWords(prepared.line.kind), item: prepared.line.itemCode });
 
+/** The hits of a check made line by line (none, or one a line), in the lines' order. */
+export function hits(lines: readonly PreparedLine[], check: (prepared: PreparedLine) => Hit | null): Hit[] {
+  const found: Hit[] = [];
+  for (const prepared of lines) {
+    const hit = check(prepared);
+    if (hit) found.push(hit);
+  }
+  return found;
+}
+
+/** The approved price of entries in force together: the highest (a price change recorded twice). */
+function approvedPrice(entries: readonly PricedEntry[]): Dec {
+  let approved = decimal(entries[0]!.unitPrice);
+  for (let index = 1; index < entries.length; index++) {
+    const price = decimal(entries[index]!.unitPrice);
+    if (price.greaterThan(approved)) approved = price;
+  }
+  return approved;
+}
+
 /** Unit price above the approved one: the excess share of the line, (price − approved) / price. */
 export function priceAboveApproved(context: Context, _rule: RuleOf<"PRICE_ABOVE_APPROVED">, lines: PreparedLine[]) {
-  return lines.flatMap((prepared): Hit[] => {
+  return hits(lines, (prepared) => {
     const found = lineEntries(context, prepared);
-    if (!found || found.entries.length === 0) return [];
+    if (!found || found.entries.length === 0) return null;
     // Two entries in force for one code and bid (a price change recorded twice): the higher price is the approved.
-    const approved = Dec.max(...found.entries.map((entry) => entry.unitPrice));
-    if (!prepared.unitPrice.greaterThan(approved)) return [];
-    return [
-      {
-        lineIndex: prepared.index,
-        excess: { part: prepared.unitPrice.minus(approved), whole: prepared.unitPrice },
-        values: {
-          ...item(prepared),
-          price: plain(prepared.unitPrice),
-          approved: plain(approved),
-          quantity: plain(prepared.quantity),
-          day: dayWords(prepared.day),
-        },
+    const approved = approvedPrice(found.entries);
+    if (!prepared.unitPrice.greaterThan(approved)) return null;
+    return {
+      lineIndex: prepared.index,
+      excess: { part: prepared.unitPrice.minus(approved), whole: prepared.unitPrice },
+      values: {
+        ...item(prepared),
+        price: plain(prepared.unitPrice),
+        approved: plain(approved),
+        quantity: plain(prepared.quantity),
+        day: dayWords(prepared.day),
       },
-    ];
+    };
   });
+}
+
+/** The rule's exempt item codes as patterns, made once for each rules object. */
+const exemptPatterns = new WeakMap<readonly string[], RegExp[]>();
+function exemptOf(sources: readonly string[]): RegExp[] {
+  let patterns = exemptPatterns.get(sources);
+  if (!patterns) exemptPatterns.set(sources, (patterns = sources.map((source) => new RegExp(source))));
+  return patterns;
 }
 
 /** Not in the facility's approved list on the line's day (nor under the line's TT_THAU, when the rule says so). */
 export function notInApprovedList(context: Context, rule: RuleOf<"NOT_IN_APPROVED_LIST">, lines: PreparedLine[]) {
-  const exempt = rule.params.exemptItemCodes.map((source) => new RegExp(source));
-  return lines.flatMap((prepared): Hit[] => {
-    if (exempt.some((pattern) => pattern.test(prepared.line.itemCode))) return [];
+  const exempt = exemptOf(rule.params.exemptItemCodes);
+  return hits(lines, (prepared) => {
+    if (exempt.some((pattern) => pattern.test(prepared.line.itemCode))) return null;
     const found = lineEntries(context, prepared);
-    if (!found) return [];
+    if (!found) return null;
     const listed = found.entries.length > 0 && !(rule.params.matchBidInfo && found.bidMatched === false);
-    if (listed) return [];
+    if (listed) return null;
     const values = { ...item(prepared), bid: prepared.line.bidInfo?.trim() || "-", day: dayWords(prepared.day) };
-    return [{ lineIndex: prepared.index, values }];
+    return { lineIndex: prepared.index, values };
   });
 }
 
@@ -66,14 +96,15 @@ export function supplyIncludedInService(
   _rule: RuleOf<"SUPPLY_INCLUDED_IN_SERVICE">,
   lines: PreparedLine[],
 ) {
-  return lines.flatMap((prepared): Hit[] => {
+  return hits(lines, (prepared) => {
     const service = prepared.line.serviceCode?.trim();
-    if (!service) return [];
+    if (!service) return null;
     const entries = entriesInForce(context, "service", service, prepared.day) as ServiceEntry[] | null;
-    if (!entries?.some((entry) => entry.suppliesIncluded)) return [];
-    return [
-      { lineIndex: prepared.index, values: { item: prepared.line.itemCode, service, day: dayWords(prepared.day) } },
-    ];
+    if (!entries?.some((entry) => entry.suppliesIncluded)) return null;
+    return {
+      lineIndex: prepared.index,
+      values: { item: prepared.line.itemCode, service, day: dayWords(prepared.day) },
+    };
   });
 }
 
@@ -81,58 +112,68 @@ export function supplyIncludedInService(
  * The practitioners a staff field names: certificate numbers between ";", without a trainee's own code in "(...)";
  * a practitioner lent by another facility (MA_BAC_SI.C.XXXXX) is on that facility's list, not checked here.
  */
-export const staffCodes = (field: string | null | undefined) =>
-  (field ?? "")
+const readStaffCodes = (field: string) =>
+  field
     .split(";")
     .map((code) => code.replace(/\([^)]*\)/g, "").trim())
     .filter((code) => code !== "" && !/\.C\.\d{5}$/.test(code));
+
+/** Staff fields repeat across a batch's lines (a few practitioners write most of them): each is read once. */
+const staffCodesOf = memo(readStaffCodes);
+const NO_CODES: readonly string[] = Object.freeze([]);
+
+/** The codes a staff field names (the same list for the same text: the caller must not change it). */
+export const staffCodes = (field: string | null | undefined): readonly string[] =>
+  field ? staffCodesOf(field) : NO_CODES;
 
 /** MA_BAC_SI on the order's day, NGUOI_THUC_HIEN on the execution's: each must hold a certificate in force. */
 export function staffNotCertified(context: Context, _rule: RuleOf<"STAFF_NOT_CERTIFIED">, lines: PreparedLine[]) {
   const staff = context.catalogue.staff;
   if (!staff) return [];
   const certified = (code: string, day: string) => (staff.get(code) ?? []).some((entry) => inForce(entry, day));
-  return lines.flatMap((prepared): Hit[] => {
+  const uncertified = (codes: readonly string[], day: string) => codes.filter((code) => !certified(code, day));
+  return hits(lines, (prepared) => {
     const executionDay = prepared.executedAt ? vietnamDay(prepared.executedAt) : prepared.day;
-    const failing = new Set([
-      ...staffCodes(prepared.line.orderedBy).filter((code) => !certified(code, prepared.day)),
-      ...staffCodes(prepared.line.performedBy).filter((code) => !certified(code, executionDay)),
-    ]);
-    if (failing.size === 0) return [];
+    const ordering = uncertified(staffCodes(prepared.line.orderedBy), prepared.day);
+    const performing = uncertified(staffCodes(prepared.line.performedBy), executionDay);
+    if (ordering.length === 0 && performing.length === 0) return null;
+    const failing = new Set([...ordering, ...performing]);
     const values = { ...item(prepared), staff: [...failing].join(", "), day: dayWords(prepared.day) };
-    return [{ lineIndex: prepared.index, values }];
+    return { lineIndex: prepared.index, values };
   });
 }
 
-/** An instant to the minute, as the XML tables write times (yyyymmddHHMM): seconds sent in JSON do not count. */
-const toMinute = (at: Date) => at.toISOString().slice(0, 16);
+/**
+ * An instant to the minute, as the XML tables write times (yyyymmddHHMM): seconds sent in JSON do not count. Minutes
+ * since 1970, which order as the instants' UTC minutes do.
+ */
+const toMinute = (at: Date) => Math.floor(at.getTime() / 60_000);
 
 /** NGAY_YL before NGAY_VAO or after NGAY_RA (to the minute, or by Vietnam day as the rule says). */
 export function orderOutsideStay(context: Context, rule: RuleOf<"ORDER_OUTSIDE_STAY">, lines: PreparedLine[]) {
-  const byDay = rule.params.precision === "day";
-  const [first, last] = byDay
-    ? [vietnamDay(context.admittedAt), vietnamDay(context.dischargedAt)]
-    : [toMinute(context.admittedAt), toMinute(context.dischargedAt)];
-  return lines.flatMap((prepared): Hit[] => {
-    if (!prepared.orderedAt) return [];
-    const ordered = byDay ? vietnamDay(prepared.orderedAt) : toMinute(prepared.orderedAt);
-    if (ordered >= first && ordered <= last) return [];
+  const period = rule.params.precision === "day" ? vietnamDayNumber : toMinute;
+  const first = period(context.admittedAt);
+  const last = period(context.dischargedAt);
+  return hits(lines, (prepared) => {
+    if (!prepared.orderedAt) return null;
+    const ordered = period(prepared.orderedAt);
+    if (ordered >= first && ordered <= last) return null;
     const values = {
       ...item(prepared),
       ordered: timeWords(prepared.orderedAt),
       admitted: timeWords(context.admittedAt),
       discharged: timeWords(context.dischargedAt),
     };
-    return [{ lineIndex: prepared.index, values }];
+    return { lineIndex: prepared.index, values };
   });
 }
 
 /** NGAY_TH_YL before NGAY_YL. */
 export function executedBeforeOrder(_context: Context, _rule: RuleOf<"EXECUTED_BEFORE_ORDER">, lines: PreparedLine[]) {
-  return lines.flatMap((prepared): Hit[] => {
+  return hits(lines, (prepared) => {
     const { orderedAt, executedAt } = prepared;
-    if (!orderedAt || !executedAt || toMinute(executedAt) >= toMinute(orderedAt)) return [];
+    if (!orderedAt || !executedAt || toMinute(executedAt) >= toMinute(orderedAt)) return null;
     const values = { ...item(prepared), ordered: timeWords(orderedAt), executed: timeWords(executedAt) };
-    return [{ lineIndex: prepared.index, values }];
+    return { lineIndex: prepared.index, values };
   });
 }

@@ -310,25 +310,31 @@ function moneyChanges(run: StoreRun, settled: Settled[]): MoneyChange[] {
   });
 }
 
-/** What automated assessment found, and the facts it read that the claim's other columns do not keep. */
+/**
+ * What automated assessment proposed, and the facts it read that the claim's other columns do not keep (its findings
+ * go apart with its lines: writeClaims).
+ */
 function assessedColumns({ claim, assessment }: Settled) {
   const { input, amounts } = claim.valid;
   return {
     visit_code: input.visitCode ?? null,
     discharge_kind: input.dischargeKind ?? null,
     treatment_result: input.treatmentResult ?? null,
-    findings: assessment.findings,
     proposed_amount: assessment.proposed,
     drugs_amount: amounts.drugs?.toString() ?? null,
     supplies_amount: amounts.supplies?.toString() ?? null,
   };
 }
 
-/** One claim as UPSERT_CLAIMS reads it from JSON; amounts as decimal strings, which PostgreSQL reads exactly. */
-function claimRow(item: Settled) {
+/**
+ * One claim as UPSERT_CLAIMS reads it from JSON, at its place (from 1) among the rows; amounts as decimal strings,
+ * which PostgreSQL reads exactly. Its lines and findings go apart (writeClaims).
+ */
+function claimRow(item: Settled, index: number) {
   const { claim, status, missing, flags, split } = item;
   const { input, amounts } = claim.valid;
   return {
+    place: index + 1,
     claim_id: claim.claimId,
     province_code: claim.provinceCode,
     year: claim.year,
@@ -358,7 +364,6 @@ function claimRow(item: Settled) {
     flags,
     warnings: claim.valid.warnings,
     cost_split: splitToJson(split!),
-    lines: claim.lines,
     content_hash: claim.contentHash,
     // A correction names the stored claim it updates (in whichever year's partition it is).
     stored_id: item.stored?.id ?? null,
@@ -380,6 +385,8 @@ async function writeClaims(run: StoreRun, settled: Settled[]): Promise<void> {
     at,
     run.batchRef,
     JSON.stringify(settled.map(claimRow)),
+    JSON.stringify(settled.map((item) => item.claim.lines)),
+    JSON.stringify(settled.map((item) => item.assessment.findings)),
   ]);
   const rowOf = new Map(ids.map((row) => [row.claim_id, row]));
   const docs = settled.flatMap(({ claim }) =>

@@ -1,10 +1,13 @@
-import { checkLines } from "../costs/lines.ts";
+import { checkLines, type LineTotals, type LineValues } from "../costs/lines.ts";
 import type { CostRules } from "../costs/rules.ts";
 import type { ItemSums } from "../costs/items.ts";
 import type { CostSplit } from "../costs/split.ts";
 import { REFERRAL_PAPER } from "../domain/documents.ts";
 import { FIRST_CLAIM_YEAR, vietnamYearMonth } from "../domain/period.ts";
 import { type FieldError, fieldErrors } from "../domain/field-errors.ts";
+import { z } from "@hono/zod-openapi";
+import { quickLines } from "../costs/line-input.ts";
+import { MAX_LINES } from "../costs/lines.ts";
 import { type ClaimInput, ClaimInputSchema } from "./schema.ts";
 
 const EARLIEST_ADMISSION = new Date("1900-01-01T00:00:00+07:00");
@@ -25,6 +28,10 @@ export interface ValidClaim {
   weights: CostSplit;
   /** Its lines by item. */
   items: ItemSums;
+  /** Each line's decimals, parsed once (what automated assessment reads besides), in the order of input.lines. */
+  lineValues: readonly LineValues[];
+  /** What its lines add up to (automated assessment checks them against XML1's totals too). */
+  lineTotals: LineTotals;
 }
 
 export interface ClaimError extends FieldError {
@@ -51,6 +58,22 @@ function withReferralPaper(claim: ClaimInput): ClaimInput {
   return { ...claim, referral: true, documents };
 }
 
+/** The claim's fields but its lines by the schema; the lines, tens to thousands of them, by quickLines. */
+const ClaimHeadSchema = ClaimInputSchema.extend({ lines: z.array(z.unknown()).max(MAX_LINES).default([]) });
+
+/**
+ * The claim as ClaimInputSchema reads it. Its lines are read by hand when they plainly fit (quickLines); a claim with
+ * anything the schema might refuse goes through the schema whole, so its issues are the schema's, in its order.
+ */
+function parseClaim(raw: unknown): ReturnType<typeof ClaimInputSchema.safeParse> {
+  const head = ClaimHeadSchema.safeParse(raw);
+  const lines = head.success ? quickLines(head.data.lines) : null;
+  if (!head.success || lines === null) return ClaimInputSchema.safeParse(raw);
+  // Replaced in place: the claim's fields keep the schema's order (its content hash reads them in it).
+  head.data.lines = lines;
+  return head as ReturnType<typeof ClaimInputSchema.safeParse>;
+}
+
 /**
  * Checks one claim: its shape, then the domain rules of docs/domain.md
  * (dates in order, no future discharge, amounts that add up exactly, at least
@@ -66,7 +89,7 @@ export function validateClaim(
     typeof (raw as { claimId?: unknown })?.claimId === "string" ? (raw as { claimId: string }).claimId : undefined;
   const at = (e: FieldError): ClaimError => ({ index, ...(claimId !== undefined ? { claimId } : {}), ...e });
 
-  const parsed = ClaimInputSchema.safeParse(raw);
+  const parsed = parseClaim(raw);
   if (!parsed.success) return { errors: fieldErrors(parsed.error, prefix).map(at) };
   const claim = withReferralPaper(parsed.data);
   const errors: FieldError[] = [];
@@ -106,8 +129,19 @@ export function validateClaim(
   for (const error of lines.errors) add(error.path, error.code, error.message);
 
   if (errors.length) return { errors: errors.map(at) };
-  const { warnings, weights, items } = lines;
+  const { warnings, weights, items, values, totals } = lines;
   return {
-    claim: { index, input: claim, admittedAt, dischargedAt, amounts: claim.amounts, warnings, weights, items },
+    claim: {
+      index,
+      input: claim,
+      admittedAt,
+      dischargedAt,
+      amounts: claim.amounts,
+      warnings,
+      weights,
+      items,
+      lineValues: values,
+      lineTotals: totals,
+    },
   };
 }

@@ -26,29 +26,25 @@ export const NO_ITEMS: ItemSums = new Map();
 
 const keyOf = (kind: string, itemCode: string) => `${kind}\u0000${itemCode}`;
 
-/** Adds one line to a claim's items (its amounts already parsed: the caller sums them for other checks too). */
+/**
+ * Adds one line to a claim's items (its amounts already parsed, and its quantity when `quantity` is given: the caller
+ * reads them for other checks too).
+ */
 export function addLine(
   items: Map<string, ItemSum>,
   line: { kind: LineKind; itemCode: string; name?: string | null | undefined; quantity: string },
   amount: Dec,
   insurance: Dec,
+  quantity: Dec = new Dec(line.quantity),
 ): void {
   const key = keyOf(line.kind, line.itemCode);
   const sum = items.get(key);
   if (!sum) {
     const { kind, itemCode } = line;
-    items.set(key, {
-      kind,
-      itemCode,
-      name: line.name ?? null,
-      claims: 1,
-      quantity: new Dec(line.quantity),
-      amount,
-      insurance,
-    });
+    items.set(key, { kind, itemCode, name: line.name ?? null, claims: 1, quantity, amount, insurance });
     return;
   }
-  sum.quantity = sum.quantity.plus(line.quantity);
+  sum.quantity = sum.quantity.plus(quantity);
   sum.amount = sum.amount.plus(amount);
   sum.insurance = sum.insurance.plus(insurance);
   if (line.name) sum.name = line.name;

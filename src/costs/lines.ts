@@ -15,13 +15,18 @@ export type LineKind = (typeof LINE_KINDS)[number];
 /** The most lines one claim may carry: a long inpatient stay runs to a few thousand. */
 export const MAX_LINES = 5000;
 
+/** The longest text each field of a line may have (after trimming): the schema's bounds, read by line-input.ts too. */
+export const LINE_TEXT_MAX = { instant: 40, itemCode: 255, name: 1024, bidInfo: 50, staff: 255 } as const;
+/** MA_NHOM as sent: one or two digits. */
+export const COST_GROUP_CODE = /^[0-9]{1,2}$/;
+
 const Instant = z.iso
   .datetime({ offset: true, message: "must be an RFC 3339 time with offset, e.g. 2026-03-01T08:00:00+07:00" })
-  .max(40);
+  .max(LINE_TEXT_MAX.instant);
 
-const Text50 = z.string().trim().min(1).max(50);
+const Text50 = z.string().trim().min(1).max(LINE_TEXT_MAX.bidInfo);
 /** Codes as the XML tables write them: up to 255 characters, several separated by ";". */
-const Staff = z.string().trim().min(1).max(255);
+const Staff = z.string().trim().min(1).max(LINE_TEXT_MAX.staff);
 
 export const ClaimLineSchema = z
   .object({
@@ -30,12 +35,18 @@ export const ClaimLineSchema = z
       .string()
       .trim()
       .min(1)
-      .max(255)
+      .max(LINE_TEXT_MAX.itemCode)
       .openapi({ description: "MA_THUOC, MA_DICH_VU or MA_VAT_TU: the item's code in the Ministry's common codes" }),
-    name: z.string().trim().min(1).max(1024).optional().openapi({ description: "TEN_THUOC, TEN_DICH_VU, TEN_VAT_TU" }),
+    name: z
+      .string()
+      .trim()
+      .min(1)
+      .max(LINE_TEXT_MAX.name)
+      .optional()
+      .openapi({ description: "TEN_THUOC, TEN_DICH_VU, TEN_VAT_TU" }),
     costGroup: z
       .string()
-      .regex(/^[0-9]{1,2}$/, 'must be a MA_NHOM code like "4"')
+      .regex(COST_GROUP_CODE, 'must be a MA_NHOM code like "4"')
       // "04" and "4" are one group.
       .transform((code) => String(Number(code)))
       .openapi({ maxLength: 2, description: "MA_NHOM (rules/costs.json lists the groups: GET /v1/rules)" }),
@@ -76,30 +87,85 @@ export interface ClaimTotals {
   supplies?: Dec | undefined;
 }
 
+/** A line's decimals, parsed once: what its sums, its items and automated assessment read. */
+export interface LineValues {
+  quantity: Dec;
+  /** THANH_TIEN_BV */
+  amount: Dec;
+  /** T_BHTT */
+  insurance: Dec;
+}
+
+/** Quantities repeat across lines ("1", "2" ...): each text is parsed once (Decs are immutable), 5,000 kept. */
+const quantities = new Map<string, Dec>();
+function quantityOf(text: string): Dec {
+  let quantity = quantities.get(text);
+  if (quantity === undefined) {
+    if (quantities.size >= 5_000) quantities.clear();
+    quantities.set(text, (quantity = new Dec(text)));
+  }
+  return quantity;
+}
+
+const addTo = (sums: Map<string, Dec>, key: string, value: Dec) => {
+  const sum = sums.get(key);
+  sums.set(key, sum ? sum.plus(value) : value);
+};
+
+const totalOf = (parts: Iterable<Dec>) => {
+  let total = new Dec(0);
+  for (const part of parts) total = total.plus(part);
+  return total;
+};
+
+/** What a claim's lines add up to, as the official tables define the sums (what XML1's totals must equal). */
+export interface LineTotals {
+  /** Every line's amount (T_TONGCHI_BV). */
+  amount: Dec;
+  /** Every line's insurance (T_BHTT). */
+  insurance: Dec;
+  /** The drug lines' amounts (T_THUOC). */
+  drugs: Dec;
+  /** The supply lines' amounts (T_VTYT). */
+  supplies: Dec;
+}
+
 /**
- * What the lines add up to, in one pass, each amount parsed once: the sums the official tables define (every line's
+ * What the lines add up to, in one pass, each decimal parsed once: the sums the official tables define (every line's
  * amount and insurance, the drugs' and supplies' amounts), the insurance by cost group (the weights a claim's
- * counted amount is split by), and the sums by item.
+ * counted amount is split by), the sums by item, and each line's parsed values. The totals are summed by kind and
+ * by group first (exact decimals: the order of the additions does not change a sum).
  */
-export function lineSums(lines: readonly ClaimLine[]) {
-  let amount = new Dec(0);
-  let insurance = new Dec(0);
-  let drugs = new Dec(0);
-  let supplies = new Dec(0);
+export function lineSums(lines: readonly ClaimLine[]): LineTotals & {
+  weights: Map<string, Dec>;
+  items: Map<string, ItemSum>;
+  values: LineValues[];
+} {
+  const byKind = new Map<string, Dec>();
   const weights = new Map<string, Dec>();
   const items = new Map<string, ItemSum>();
-  for (const line of lines) {
-    const lineAmount = new Dec(line.amount);
-    const lineInsurance = new Dec(line.insurance);
-    amount = amount.plus(lineAmount);
-    insurance = insurance.plus(lineInsurance);
-    if (line.kind === "drug") drugs = drugs.plus(lineAmount);
-    else if (line.kind === "supply") supplies = supplies.plus(lineAmount);
-    const weight = weights.get(line.costGroup);
-    weights.set(line.costGroup, weight ? weight.plus(lineInsurance) : lineInsurance);
-    addLine(items, line, lineAmount, lineInsurance);
+  const values: LineValues[] = new Array(lines.length);
+  for (let index = 0; index < lines.length; index++) {
+    const line = lines[index]!;
+    const parsed = {
+      quantity: quantityOf(line.quantity),
+      amount: new Dec(line.amount),
+      insurance: new Dec(line.insurance),
+    };
+    values[index] = parsed;
+    addTo(byKind, line.kind, parsed.amount);
+    addTo(weights, line.costGroup, parsed.insurance);
+    addLine(items, line, parsed.amount, parsed.insurance, parsed.quantity);
   }
-  return { amount, insurance, drugs, supplies, weights, items };
+  return {
+    amount: totalOf(byKind.values()),
+    insurance: totalOf(weights.values()),
+    drugs: byKind.get("drug") ?? new Dec(0),
+    supplies: byKind.get("supply") ?? new Dec(0),
+    weights,
+    items,
+    values,
+  };
 }
 
 /**
@@ -135,28 +201,35 @@ const knownGroups = new WeakMap<CostRules, Set<string>>();
 export function unknownCostGroups(lines: readonly ClaimLine[], rules: CostRules): FieldError[] {
   let known = knownGroups.get(rules);
   if (!known) knownGroups.set(rules, (known = new Set(rules.costGroups.map((group) => group.code))));
-  return lines.flatMap((line, index) =>
-    known.has(line.costGroup)
-      ? []
-      : [
-          {
-            path: `lines[${index}].costGroup`,
-            code: "unknown_cost_group",
-            message: `unknown cost group; allowed: ${[...known].join(", ")}`,
-          },
-        ],
-  );
+  const unknown: FieldError[] = [];
+  lines.forEach((line, index) => {
+    if (!known.has(line.costGroup))
+      unknown.push({
+        path: `lines[${index}].costGroup`,
+        code: "unknown_cost_group",
+        message: `unknown cost group; allowed: ${[...known].join(", ")}`,
+      });
+  });
+  return unknown;
 }
 
 /**
  * The line checks of one claim, paths relative to it: an unknown cost group rejects the claim; lines that do not add
- * up reject it or only flag it, as the rules say. With the weights its counted amount is split by, and its items.
+ * up reject it or only flag it, as the rules say. With the weights its counted amount is split by, its items, each
+ * line's parsed values and the lines' totals.
  */
 export function checkLines(
   lines: readonly ClaimLine[],
   totals: ClaimTotals,
   rules: CostRules,
-): { errors: FieldError[]; warnings: FieldError[]; weights: Map<string, Dec>; items: Map<string, ItemSum> } {
+): {
+  errors: FieldError[];
+  warnings: FieldError[];
+  weights: Map<string, Dec>;
+  items: Map<string, ItemSum>;
+  values: LineValues[];
+  totals: LineTotals;
+} {
   const sums = lineSums(lines);
   const mismatches = linesMismatches(lines, totals, sums);
   const rejecting = rules.linesMismatch === "reject";
@@ -165,6 +238,8 @@ export function checkLines(
     warnings: rejecting ? [] : mismatches,
     weights: sums.weights,
     items: sums.items,
+    values: sums.values,
+    totals: sums,
   };
 }
 
@@ -191,7 +266,18 @@ export type StoredLine = [
   serviceCode?: string | null,
 ];
 
-const utc = (instant: string | undefined) => (instant ? new Date(instant).toISOString() : null);
+/** An instant already written as toISOString writes it, but for +00:00 in place of Z (seconds with milliseconds). */
+const UTC_MILLISECONDS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}(?:Z|\+00:00)$/;
+
+/**
+ * A checked instant in UTC as toISOString writes it. One already so written (but for +00:00 in place of Z, as
+ * hospitals' systems often send) is taken as it is, without a Date: a claim's lines carry thousands of times.
+ */
+const utc = (instant: string | undefined) => {
+  if (!instant) return null;
+  if (UTC_MILLISECONDS.test(instant)) return instant.length === 24 ? instant : `${instant.slice(0, 23)}Z`;
+  return new Date(instant).toISOString();
+};
 
 /** The tuple of a checked line: decimals as plain text, times in UTC, trailing empty fields left off. */
 export function storedLine(line: ClaimLine): StoredLine {

@@ -87,16 +87,19 @@ export const SignedMoney = moneyInput(
 
 const MEASURE = /^[0-9]{1,15}(\.[0-9]{1,3})?$/;
 
+/** A quantity's or unit price's text (see Measure): null when the value is not one. */
+export function measureText(value: unknown): string | null {
+  const text = typeof value === "number" && Number.isFinite(value) ? String(value) : value;
+  return typeof text === "string" && MEASURE.test(text.trim()) ? text.trim() : null;
+}
+
 /**
  * A quantity or unit price (SO_LUONG, DON_GIA): non-negative, at most 3 decimals as the XML tables round them, as
  * a decimal string or a JSON number. Kept as its plain decimal text (nothing sums it on the way in: a line is stored
  * and hashed as text, and Dec is made where it is added up).
  */
 export const Measure = decimalInput({
-  textOf: (value) => {
-    const text = typeof value === "number" && Number.isFinite(value) ? String(value) : value;
-    return typeof text === "string" && MEASURE.test(text.trim()) ? text.trim() : null;
-  },
+  textOf: measureText,
   code: "invalid_number",
   message: 'must be a number >= 0 with at most 3 decimals, e.g. "1.5"',
   parse: plainDecimal,
