@@ -44,7 +44,7 @@ SELECT c.id::text AS id, c.claim_id, c.content_hash, c.status::text AS status, c
        c.insurance_amount::text AS insurance, c.approved_amount::text AS approved, c.version,
        c.received_at, c.missing_documents, c.flags, c.visit_type::text AS visit_type, c.discharged_at,
        c.pending_since, c.stuck,
-       c.cost_split, c.lines,
+       c.cost_split, c.lines, c.findings,
        coalesce((SELECT array_agg(DISTINCT d.type) FROM claim_document d
                  WHERE d.claim_ref = c.id AND d.claim_year = c.year), '{}') AS
          document_types
@@ -65,13 +65,21 @@ WHERE EXISTS (SELECT 1 FROM claim c WHERE c.facility_code = $1 AND c.card_number
                 AND i.adm < c.discharged_at);
 
 -- 13
-WITH t AS (
-  SELECT * FROM json_to_recordset($4::json) AS t(claim_id text, province_code text, year int, month int,
-    visit_type text, admitted_at timestamptz, discharged_at timestamptz, card_number text, citizen_id text,
-    patient_name text, birth_date text, gender text, diagnosis_primary text, diagnosis_secondary json,
-    referral boolean, referral_from text, referral_paper text, procedure boolean, died boolean,
-    total numeric, insurance numeric, patient numeric, other numeric, status text, missing json, flags json,
-    warnings jsonb, cost_split jsonb, lines json, content_hash text, stored_id bigint, stored_year int)
+WITH sent AS (
+  SELECT * FROM json_to_recordset($4::json) AS r(place int, claim_id text, province_code text, year int,
+    month int, visit_type text, admitted_at timestamptz, discharged_at timestamptz, card_number text,
+    citizen_id text, patient_name text, birth_date text, gender text, diagnosis_primary text,
+    diagnosis_secondary json, referral boolean, referral_from text, referral_paper text, procedure boolean,
+    died boolean, total numeric, insurance numeric, patient numeric, other numeric, status text, missing json,
+    flags json, warnings jsonb, cost_split jsonb, content_hash text, stored_id bigint, stored_year int,
+    visit_code text, discharge_kind text, treatment_result text, proposed_amount numeric,
+    drugs_amount numeric, supplies_amount numeric)
+), t AS (
+  SELECT sent.*, CASE json_typeof(l.lines) WHEN 'null' THEN NULL ELSE l.lines END AS lines,
+    f.findings::jsonb AS findings
+  FROM sent
+  JOIN json_array_elements($5::json) WITH ORDINALITY AS l(lines, place) ON l.place = sent.place
+  JOIN json_array_elements($6::json) WITH ORDINALITY AS f(findings, place) ON f.place = sent.place
 ), updated AS (
   UPDATE claim SET
     province_code = t.province_code, year = t.year, month = t.month, visit_type = t.visit_type::"VisitType",
@@ -85,6 +93,9 @@ WITH t AS (
     status = t.status::"ClaimStatus", missing_documents = ARRAY(SELECT json_array_elements_text(t.missing)),
     flags = ARRAY(SELECT json_array_elements_text(t.flags)),
     warnings = t.warnings, cost_split = t.cost_split, lines = t.lines,
+    visit_code = t.visit_code, discharge_kind = t.discharge_kind, treatment_result = t.treatment_result,
+    findings = t.findings, proposed_amount = t.proposed_amount, drugs_amount = t.drugs_amount,
+    supplies_amount = t.supplies_amount,
     pending_since = CASE WHEN t.status = 'pending_documentation' THEN coalesce(claim.pending_since, $2::timestamptz)
       END,
     stuck = t.status = 'pending_documentation' AND claim.stuck,
@@ -100,7 +111,8 @@ WITH t AS (
     card_number, citizen_id, patient_name, birth_date, gender, diagnosis_primary, diagnosis_secondary,
     referral, referral_from, referral_paper, procedure, died, total_amount, insurance_amount, patient_amount,
     other_amount, status, missing_documents, flags, warnings, cost_split, lines, pending_since, content_hash,
-    batch_ref, updated_at)
+    batch_ref, updated_at, visit_code, discharge_kind, treatment_result, findings, proposed_amount, drugs_amount,
+    supplies_amount)
   SELECT $1, t.claim_id, t.province_code, t.year, t.month, t.visit_type::"VisitType", t.admitted_at,
     t.discharged_at, $2,
     t.card_number, t.citizen_id, t.patient_name, t.birth_date, t.gender, t.diagnosis_primary,
@@ -109,7 +121,8 @@ WITH t AS (
     t.status::"ClaimStatus", ARRAY(SELECT json_array_elements_text(t.missing)), ARRAY(SELECT
       json_array_elements_text(t.flags)), t.warnings, t.cost_split, t.lines,
     CASE WHEN t.status = 'pending_documentation' THEN $2::timestamptz END,
-    t.content_hash, $3, $2
+    t.content_hash, $3, $2, t.visit_code, t.discharge_kind, t.treatment_result, t.findings, t.proposed_amount,
+    t.drugs_amount, t.supplies_amount
   FROM t
   WHERE t.stored_id IS NULL
   RETURNING id, claim_id, year

@@ -47,7 +47,7 @@ SELECT c.id::text AS id, c.claim_id, c.content_hash, c.status::text AS status, c
        c.insurance_amount::text AS insurance, c.approved_amount::text AS approved, c.version,
        c.received_at, c.missing_documents, c.flags, c.visit_type::text AS visit_type, c.discharged_at,
        c.pending_since, c.stuck,
-       c.cost_split, c.lines,
+       c.cost_split, c.lines, c.findings,
        coalesce((SELECT array_agg(DISTINCT d.type) FROM claim_document d
                  WHERE d.claim_ref = c.id AND d.claim_year = c.year), '{}') AS
          document_types
@@ -68,13 +68,32 @@ WHERE EXISTS (SELECT 1 FROM claim c WHERE c.facility_code = $1 AND c.card_number
                 AND i.adm < c.discharged_at);
 
 -- 14
-WITH t AS (
-  SELECT * FROM json_to_recordset($4::json) AS t(claim_id text, province_code text, year int, month int,
-    visit_type text, admitted_at timestamptz, discharged_at timestamptz, card_number text, citizen_id text,
-    patient_name text, birth_date text, gender text, diagnosis_primary text, diagnosis_secondary json,
-    referral boolean, referral_from text, referral_paper text, procedure boolean, died boolean,
-    total numeric, insurance numeric, patient numeric, other numeric, status text, missing json, flags json,
-    warnings jsonb, cost_split jsonb, lines json, content_hash text, stored_id bigint, stored_year int)
+SELECT e.kind, e.code, to_char(e.valid_from, 'YYYY-MM-DD') AS valid_from,
+       to_char(e.valid_to, 'YYYY-MM-DD') AS valid_to, e.name, e.concentration, e.registration_number,
+       nullif(e.bid_info, '') AS bid_info, e.unit_price::text AS unit_price, e.cost_group, e.supplies_included
+FROM (SELECT DISTINCT kind, code FROM unnest($2::text[], $3::text[]) AS asked(kind, code)) AS asked
+JOIN catalogue_entry e ON e.facility_code = $1 AND e.kind = asked.kind AND e.code = asked.code
+UNION ALL
+SELECT k.kind, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+FROM unnest(ARRAY['drugs', 'supplies', 'services', 'staff']) AS k(kind)
+WHERE EXISTS (SELECT 1 FROM catalogue_entry e WHERE e.facility_code = $1 AND e.kind = k.kind);
+
+-- 15
+WITH sent AS (
+  SELECT * FROM json_to_recordset($4::json) AS r(place int, claim_id text, province_code text, year int,
+    month int, visit_type text, admitted_at timestamptz, discharged_at timestamptz, card_number text,
+    citizen_id text, patient_name text, birth_date text, gender text, diagnosis_primary text,
+    diagnosis_secondary json, referral boolean, referral_from text, referral_paper text, procedure boolean,
+    died boolean, total numeric, insurance numeric, patient numeric, other numeric, status text, missing json,
+    flags json, warnings jsonb, cost_split jsonb, content_hash text, stored_id bigint, stored_year int,
+    visit_code text, discharge_kind text, treatment_result text, proposed_amount numeric,
+    drugs_amount numeric, supplies_amount numeric)
+), t AS (
+  SELECT sent.*, CASE json_typeof(l.lines) WHEN 'null' THEN NULL ELSE l.lines END AS lines,
+    f.findings::jsonb AS findings
+  FROM sent
+  JOIN json_array_elements($5::json) WITH ORDINALITY AS l(lines, place) ON l.place = sent.place
+  JOIN json_array_elements($6::json) WITH ORDINALITY AS f(findings, place) ON f.place = sent.place
 ), updated AS (
   UPDATE claim SET
     province_code = t.province_code, year = t.year, month = t.month, visit_type = t.visit_type::"VisitType",
@@ -88,6 +107,9 @@ WITH t AS (
     status = t.status::"ClaimStatus", missing_documents = ARRAY(SELECT json_array_elements_text(t.missing)),
     flags = ARRAY(SELECT json_array_elements_text(t.flags)),
     warnings = t.warnings, cost_split = t.cost_split, lines = t.lines,
+    visit_code = t.visit_code, discharge_kind = t.discharge_kind, treatment_result = t.treatment_result,
+    findings = t.findings, proposed_amount = t.proposed_amount, drugs_amount = t.drugs_amount,
+    supplies_amount = t.supplies_amount,
     pending_since = CASE WHEN t.status = 'pending_documentation' THEN coalesce(claim.pending_since, $2::timestamptz)
       END,
     stuck = t.status = 'pending_documentation' AND claim.stuck,
@@ -103,7 +125,8 @@ WITH t AS (
     card_number, citizen_id, patient_name, birth_date, gender, diagnosis_primary, diagnosis_secondary,
     referral, referral_from, referral_paper, procedure, died, total_amount, insurance_amount, patient_amount,
     other_amount, status, missing_documents, flags, warnings, cost_split, lines, pending_since, content_hash,
-    batch_ref, updated_at)
+    batch_ref, updated_at, visit_code, discharge_kind, treatment_result, findings, proposed_amount, drugs_amount,
+    supplies_amount)
   SELECT $1, t.claim_id, t.province_code, t.year, t.month, t.visit_type::"VisitType", t.admitted_at,
     t.discharged_at, $2,
     t.card_number, t.citizen_id, t.patient_name, t.birth_date, t.gender, t.diagnosis_primary,
@@ -112,7 +135,8 @@ WITH t AS (
     t.status::"ClaimStatus", ARRAY(SELECT json_array_elements_text(t.missing)), ARRAY(SELECT
       json_array_elements_text(t.flags)), t.warnings, t.cost_split, t.lines,
     CASE WHEN t.status = 'pending_documentation' THEN $2::timestamptz END,
-    t.content_hash, $3, $2
+    t.content_hash, $3, $2, t.visit_code, t.discharge_kind, t.treatment_result, t.findings, t.proposed_amount,
+    t.drugs_amount, t.supplies_amount
   FROM t
   WHERE t.stored_id IS NULL
   RETURNING id, claim_id, year
@@ -121,13 +145,13 @@ SELECT id::text AS id, claim_id, year FROM updated
 UNION ALL
 SELECT id::text AS id, claim_id, year FROM inserted;
 
--- 15
+-- 16
 INSERT INTO batch (id, facility_code, batch_id, body_hash, raw_body, response, received_at, claim_count, key_id,
   accepted_count, pending_documentation_count, rejected_count, corrected_count, unchanged_count, xml_chunk, xml_chunks)
 VALUES ($1, $2, $3, $4, $5, $6::json, $7, $8, $9::uuid, $10, $11, $12, $13, $14, $15, $16)
 ON CONFLICT (facility_code, batch_id) DO NOTHING RETURNING id;
 
--- 16
+-- 17
 INSERT INTO spending (province_code, year, spent, pending_amount, claim_count, updated_at)
 SELECT p, y, s, pa, n, now()
 FROM unnest($1::text[], $2::int[], $3::numeric[], $4::numeric[], $5::int[]) AS t(p, y, s, pa, n)
@@ -137,7 +161,7 @@ ON CONFLICT (province_code, year) DO UPDATE SET
   claim_count = spending.claim_count + EXCLUDED.claim_count,
   updated_at = now();
 
--- 17
+-- 18
 INSERT INTO spending_detail (province_code, year, month, facility_code, spent, pending_amount, claim_count)
 SELECT * FROM unnest($1::text[], $2::int[], $3::int[], $4::text[], $5::numeric[], $6::numeric[], $7::int[])
 ON CONFLICT (province_code, year, month, facility_code) DO UPDATE SET
@@ -145,13 +169,13 @@ ON CONFLICT (province_code, year, month, facility_code) DO UPDATE SET
   pending_amount = spending_detail.pending_amount + EXCLUDED.pending_amount,
   claim_count = spending_detail.claim_count + EXCLUDED.claim_count;
 
--- 18
+-- 19
 INSERT INTO spending_cost_group (province_code, year, month, facility_code, cost_group, spent)
 SELECT * FROM unnest($1::text[], $2::int[], $3::int[], $4::text[], $5::text[], $6::numeric[])
 ON CONFLICT (province_code, year, month, facility_code, cost_group) DO UPDATE SET
   spent = spending_cost_group.spent + EXCLUDED.spent;
 
--- 19
+-- 20
 INSERT INTO spending_item (province_code, year, month, facility_code, kind, item_code, name, claims, quantity, amount,
   insurance)
 SELECT * FROM unnest($1::text[], $2::int[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[],
@@ -163,7 +187,7 @@ ON CONFLICT (province_code, year, month, facility_code, kind, item_code) DO UPDA
   amount = spending_item.amount + EXCLUDED.amount,
   insurance = spending_item.insurance + EXCLUDED.insurance;
 
--- 20
+-- 21
 INSERT INTO claim_tally (province_code, year, month, facility_code, visit_type, claims, claimed, late, mismatches,
   duplicates)
 SELECT p, y, m, f, v::"VisitType", n, a, l, mm, d
@@ -176,7 +200,7 @@ ON CONFLICT (province_code, year, month, facility_code, visit_type) DO UPDATE SE
   mismatches = claim_tally.mismatches + EXCLUDED.mismatches,
   duplicates = claim_tally.duplicates + EXCLUDED.duplicates;
 
--- 21
+-- 22
 INSERT INTO pending_tally (province_code, year, facility_code, stuck, missing, claims, amount)
 SELECT *
 FROM unnest($1::text[], $2::int[], $3::text[], $4::boolean[], $5::text[], $6::int[], $7::numeric[])
@@ -184,28 +208,28 @@ ON CONFLICT (province_code, year, facility_code, stuck, missing) DO UPDATE SET
   claims = pending_tally.claims + EXCLUDED.claims,
   amount = pending_tally.amount + EXCLUDED.amount;
 
--- 22
+-- 23
 INSERT INTO pending_age (province_code, year, since_day, stuck, claims, amount)
 SELECT * FROM unnest($1::text[], $2::int[], $3::date[], $4::boolean[], $5::int[], $6::numeric[])
 ON CONFLICT (province_code, year, since_day, stuck) DO UPDATE SET
   claims = pending_age.claims + EXCLUDED.claims,
   amount = pending_age.amount + EXCLUDED.amount;
 
--- 23
+-- 24
 INSERT INTO receipt_delay (province_code, year, month, facility_code, claims)
 SELECT p, y, m, f, c::int[] FROM unnest($1::text[], $2::int[], $3::int[], $4::text[], $5::text[]) AS t(p, y, m, f, c)
 ON CONFLICT (province_code, year, month, facility_code) DO UPDATE SET
   claims = (SELECT array_agg(COALESCE(a, 0) + COALESCE(b, 0) ORDER BY n)
             FROM unnest(receipt_delay.claims, EXCLUDED.claims) WITH ORDINALITY AS u(a, b, n));
 
--- 24
+-- 25
 INSERT INTO arrival_triangle (province_code, year, discharge_month, delay_months, amount, claim_count)
 SELECT * FROM unnest($1::text[], $2::int[], $3::int[], $4::int[], $5::numeric[], $6::int[])
 ON CONFLICT (province_code, year, discharge_month, delay_months) DO UPDATE SET
   amount = arrival_triangle.amount + EXCLUDED.amount,
   claim_count = arrival_triangle.claim_count + EXCLUDED.claim_count;
 
--- 25
+-- 26
 WITH rearm AS (
   -- A threshold alert resolved while its threshold was still reached keeps its live key, so
   -- more spending above the threshold raises nothing; once spending is seen below it again,

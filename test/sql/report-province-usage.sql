@@ -16,6 +16,8 @@ SELECT p.code AS "provinceCode", p.name AS "name",
          AS "openAlerts",
        (SELECT count(*)::int FROM alert a WHERE a.province_code = p.code AND a.year = $1 AND a.status = 'acknowledged')
          AS "acknowledgedAlerts",
+       (SELECT COALESCE(sum(c.open_amount), 0) FROM assessment_cut c
+         WHERE c.province_code = p.code AND c.year = $1)::text AS "proposedCuts",
        (SELECT COALESCE(sum(d.spent), 0) FROM spending_detail d
          WHERE d.province_code = p.code AND d.year = $1 - 1 AND d.month <= $3)::text AS "previousSpent",
        (SELECT pe.total_amount FROM estimate pe WHERE pe.province_code = p.code AND pe.year = $1 - 1)::text
