@@ -176,7 +176,7 @@ export function entriesInForce(context: Context, kind: LineKind, code: string, d
   return inForceOf(map.get(code), day);
 }
 
-const NONE: PricedEntry[] = [];
+const NONE = Object.freeze([]) as unknown as PricedEntry[];
 
 /**
  * Those of the entries in force on the day. The lists given back may be shared (a code's one entry, or none): the

@@ -51,6 +51,8 @@ export function priceAboveApproved(context: Context, _rule: RuleOf<"PRICE_ABOVE_
   return hits(lines, (prepared) => {
     const found = lineEntries(context, prepared);
     if (!found || found.entries.length === 0) return null;
+    // Most lines are billed at the approved price, written alike (both plain decimal text): no decimal to compare.
+    if (found.entries.length === 1 && found.entries[0]!.unitPrice === prepared.line.unitPrice) return null;
     // Two entries in force for one code and bid (a price change recorded twice): the higher price is the approved.
     const approved = approvedPrice(found.entries);
     if (!prepared.unitPrice.greaterThan(approved)) return null;
