@@ -2,6 +2,7 @@
  * The SQL automated assessment runs, in one file. Entries are read as text (days YYYY-MM-DD, prices as decimal
  * text), in the row shape src/catalogues/entries.ts makes entries of.
  */
+import { ENTRY_COLUMNS } from "../catalogues/sql.ts";
 
 /**
  * Every entry, of any period, of a facility's catalogues ($1) for the (kind, code) pairs asked ($2 kinds, $3 codes,
@@ -9,9 +10,7 @@
  * all: a kind it has none of is not checked. One statement for a whole batch.
  */
 export const CATALOGUE_FOR_CODES = `
-SELECT e.kind, e.code, to_char(e.valid_from, 'YYYY-MM-DD') AS valid_from,
-       to_char(e.valid_to, 'YYYY-MM-DD') AS valid_to, e.name, e.concentration, e.registration_number,
-       nullif(e.bid_info, '') AS bid_info, e.unit_price::text AS unit_price, e.cost_group, e.supplies_included
+SELECT e.kind, ${ENTRY_COLUMNS}
 FROM (SELECT DISTINCT kind, code FROM unnest($2::text[], $3::text[]) AS asked(kind, code)) AS asked
 JOIN catalogue_entry e ON e.facility_code = $1 AND e.kind = asked.kind AND e.code = asked.code
 UNION ALL

@@ -8,7 +8,7 @@
  * An entry's columns as the services read them (entries.ts makes the shapes of src/assessment/types.ts). bid_info is
  * '' for "no bid" in the table (it is part of the key, so NOT NULL) and null here, as the entries have it.
  */
-const ENTRY_COLUMNS = `e.code, to_char(e.valid_from, 'YYYY-MM-DD') AS valid_from,
+export const ENTRY_COLUMNS = `e.code, to_char(e.valid_from, 'YYYY-MM-DD') AS valid_from,
        to_char(e.valid_to, 'YYYY-MM-DD') AS valid_to, e.name, e.concentration, e.registration_number,
        nullif(e.bid_info, '') AS bid_info, e.unit_price::text AS unit_price, e.cost_group, e.supplies_included`;
 
