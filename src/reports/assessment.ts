@@ -59,6 +59,12 @@ const CutByRule = z.object({
   }),
 });
 
+/**
+ * A facility key sees its peers' pooled figure only when they are at least this many: pooled over one other facility
+ * it would be that facility's own figure, and over two, either of them could work out the other's.
+ */
+export const MIN_PEERS_FOR_A_FACILITY = 3;
+
 const CutByFacility = z.object({
   facilityCode: Text,
   name: Text.nullable(),
@@ -79,15 +85,16 @@ const CutByFacility = z.object({
       }),
       cutPerThousandClaims: PerThousand.nullable().openapi({
         description:
-          "their cuts pooled over their claims pooled, × 1000; null without other facilities" +
+          "their cuts pooled over their claims pooled, × 1000; null without other facilities, and for a facility " +
+          `key when they are fewer than ${MIN_PEERS_FOR_A_FACILITY} (one of them could be singled out)` +
           termNote("peersCutPerThousand"),
       }),
     })
     .openapi({ description: "the other facilities of the same accounting province in the year, this one left out" }),
   ratioToPeers: RatioOut.nullable().openapi({
     description:
-      "cutPerThousandClaims / peers.cutPerThousandClaims (unrounded), 4 decimals; null when the peers cut nothing " +
-      `or there are none${termNote("ratioToPeers")}`,
+      "cutPerThousandClaims / peers.cutPerThousandClaims (unrounded), 4 decimals; null when the peers cut nothing, " +
+      `there are none or their figure is withheld${termNote("ratioToPeers")}`,
   }),
 });
 
@@ -166,12 +173,17 @@ function poolsOf(rows: readonly CutFacilityRow[]): Map<string, Pool> {
 const perThousand = (amount: Dec, claims: number) => (claims > 0 ? amount.times(1000).div(claims) : null);
 const shown = (value: Dec) => formatMoney(fixed(value, 2));
 
-/** A facility's line: its cuts per 1,000 claims against its province's other facilities, pooled. */
-function facilityView(row: CutFacilityRow, pool: Pool): FacilityRow {
+/**
+ * A facility's line: its cuts per 1,000 claims against its province's other facilities, pooled; the pooled figure
+ * withheld from a facility key when they are too few to hide one of them (central and province keys see every
+ * facility's own line anyway).
+ */
+function facilityView(row: CutFacilityRow, pool: Pool, caller: Caller): FacilityRow {
   const claims = Number(row.claims);
   const amount = new Dec(row.amount);
   const own = perThousand(amount, claims) ?? new Dec(0);
-  const peers = perThousand(pool.amount.minus(amount), pool.claims - claims);
+  const withheld = caller.role === "facility" && pool.facilities - 1 < MIN_PEERS_FOR_A_FACILITY;
+  const peers = withheld ? null : perThousand(pool.amount.minus(amount), pool.claims - claims);
   return {
     facilityCode: row.facilityCode,
     name: row.name,
@@ -232,7 +244,7 @@ export async function assessmentReport(
     byRule,
     byFacility: inView
       .filter((row) => Number(row.findings) > 0)
-      .map((row) => facilityView(row, pools.get(row.provinceCode)!))
+      .map((row) => facilityView(row, pools.get(row.provinceCode)!, caller))
       .sort(
         (left, right) =>
           largestFirst(left, right) ||

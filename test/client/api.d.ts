@@ -2363,13 +2363,13 @@ export interface components {
                      */
                     facilities: number;
                     /**
-                     * @description their cuts pooled over their claims pooled, × 1000; null without other facilities (on the dashboard and in CSV: "Các cơ sở khác trong tỉnh: xuất toán trên 1.000 hồ sơ")
+                     * @description their cuts pooled over their claims pooled, × 1000; null without other facilities, and for a facility key when they are fewer than 3 (one of them could be singled out) (on the dashboard and in CSV: "Các cơ sở khác trong tỉnh: xuất toán trên 1.000 hồ sơ")
                      * @example 4880
                      */
                     cutPerThousandClaims: string | null;
                 };
                 /**
-                 * @description cutPerThousandClaims / peers.cutPerThousandClaims (unrounded), 4 decimals; null when the peers cut nothing or there are none (on the dashboard and in CSV: "Gấp bao nhiêu lần các cơ sở khác")
+                 * @description cutPerThousandClaims / peers.cutPerThousandClaims (unrounded), 4 decimals; null when the peers cut nothing, there are none or their figure is withheld (on the dashboard and in CSV: "Gấp bao nhiêu lần các cơ sở khác")
                  * @example 0.8512
                  */
                 ratioToPeers: string | null;

@@ -186,7 +186,9 @@ describe("the assessment report", () => {
     expect(own).toMatchObject({ provinceCode: null, facilityCode: "01002" });
     expect(own.totals).toEqual({ claims: 4, findings: 1, amount: "2000", openAmount: "2000" });
     expect(own.byRule).toEqual([{ ...RULE_NOT_LISTED, findings: 1, claims: 1, amount: "2000", openAmount: "2000" }]);
-    expect(own.byFacility).toEqual([ROW_01002]);
+    // Its two peers pooled are withheld from it: with 01001's figure known to 01003 either could work out the other's.
+    const withheld = { ...ROW_01002, peers: { facilities: 2, cutPerThousandClaims: null }, ratioToPeers: null };
+    expect(own.byFacility).toEqual([withheld]);
     expect((await t.json("GET", "/v1/reports/assessment?facility=01002", { key: vietDuc })).status).toBe(200);
     expect((await t.json("GET", "/v1/reports/assessment?facility=01001", { key: vietDuc })).status).toBe(404);
 
@@ -201,6 +203,25 @@ describe("the assessment report", () => {
     expect(one.totals).toEqual({ claims: 3, findings: 3, amount: "5800", openAmount: "5800" });
     expect((await t.json("GET", "/v1/reports/assessment?facility=99999")).status).toBe(404);
     expect((await t.json("GET", "/v1/reports/assessment?province=99")).status).toBe(404);
+  });
+
+  it("shows a facility key its peers pooled once they are three", async () => {
+    await scenario();
+    const vietDuc = await t.key("facility", "01002");
+    const csv = { key: vietDuc, headers: { accept: "text/csv" } };
+    expect(csvRows(await (await t.call("GET", "/v1/reports/assessment?year=2026", csv)).text())[1]!.slice(-3)).toEqual([
+      "2",
+      "",
+      "",
+    ]);
+    // A third peer, one claim without findings: 01001 (3 claims, 5800), 01003 (2, 0) and 01004 (1, 0) pooled are 6
+    // claims and 5800: 966666.67 per 1,000; 01002's 500000 over it is 0.51724 -> 0.5172.
+    await t.json("PUT", "/v1/facilities/01004", { body: { name: "Bệnh viện Xanh Pôn" } });
+    await submitFor(t, "01004", "X1", [plain("X1")]);
+    const own = (await t.json("GET", "/v1/reports/assessment?year=2026", { key: vietDuc })).body;
+    expect(own.byFacility).toEqual([
+      { ...ROW_01002, peers: { facilities: 3, cutPerThousandClaims: "966666.67" }, ratioToPeers: "0.5172" },
+    ]);
   });
 
   it("refuses a parameter it cannot read, naming it", async () => {
