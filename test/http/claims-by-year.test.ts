@@ -136,5 +136,19 @@ describe("claims partitioned by discharge year", () => {
     const claim = stay("Y2031", "2031-02-27T03:00:00Z");
     expect((await submitFor(t, "01001", "Y-2031", [claim])).claims[0]).toMatchObject({ outcome: "created" });
     expect(await placement("Y2031")).toEqual([["claim_2031", 2031, 1]]);
+
+    // Lines and findings are compressed with lz4 where the server has it (20261212010000_claim_lines_lz4), in the
+    // partitions the migration found and in those made since alike; with the default (none set) where it has not.
+    const [server] = await t.db.prisma.$queryRawUnsafe<{ lz4: boolean }[]>(
+      `SELECT 'lz4' = ANY(enumvals) AS lz4 FROM pg_settings WHERE name = 'default_toast_compression'`,
+    );
+    const methods = await t.db.prisma.$queryRawUnsafe<{ part: string; method: string }[]>(
+      `SELECT c.relname::text AS part, a.attcompression::text AS method
+       FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent JOIN pg_class c ON c.oid = i.inhrelid
+       JOIN pg_attribute a ON a.attrelid = c.oid
+       WHERE p.relname = 'claim' AND a.attname IN ('lines', 'findings')`,
+    );
+    expect(methods.map((row) => row.part)).toContain("claim_2032");
+    expect(new Set(methods.map((row) => row.method))).toEqual(new Set([server!.lz4 ? "l" : ""]));
   });
 });
