@@ -6,7 +6,7 @@ import { freshDatabase, startServer } from "./server.ts";
  * npm run bench:storage: what a claim costs on PostgreSQL (DATABASE_URL) with and without its cost lines (issue 20,
  * point 5). Sends the same number of claims twice, first without lines and then with LINES lines each (realistic
  * groups), into a fresh database through `npm start`'s server, and prints the bytes per claim of each table after
- * each phase (pg_total_relation_size: heap, TOAST and indexes), measured in the same run.
+ * each phase (pg_total_relation_size: heap, TOAST and indexes, over every partition), measured in the same run.
  *
  *   DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test npm run bench:storage
  *   CLAIMS=20000 LINES=20 npm run bench:storage
@@ -41,7 +41,10 @@ const call = async (path: string, body: unknown, method = "POST") => {
 async function sizes(): Promise<Record<string, number>> {
   await db.query(`VACUUM ANALYZE ${TABLES.join(", ")}`);
   const { rows } = await db.query<{ name: string; bytes: string }>(
-    `SELECT t AS name, pg_total_relation_size(t)::text AS bytes FROM unnest($1::text[]) AS t`,
+    // A table partitioned by year (claim, claim_document) is the sum of its partitions.
+    `SELECT t AS name, COALESCE((SELECT sum(pg_total_relation_size(p.relid)) FROM pg_partition_tree(t::regclass) p),
+                                pg_total_relation_size(t::regclass))::text AS bytes
+     FROM unnest($1::text[]) AS t`,
     [TABLES],
   );
   return Object.fromEntries(rows.map((row) => [row.name, Number(row.bytes)]));
