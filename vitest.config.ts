@@ -19,7 +19,7 @@ export default defineConfig({
     // database, a child process or a browser; two at once took the suite from 534 s to 402 s.
     maxWorkers: Math.max(2, availableParallelism()),
     // The unit, PGlite and PostgreSQL files share their worker's modules (isolate: false below): importing the app
-    // again for each of ~120 files cost about 140 s of CPU. Each file opens its own database and app.
+    // again for each of ~120 files cost about 140 s of CPU. Each file makes its own app, on its worker's database.
     hookTimeout: 60_000,
     // TEST_DATABASE_URL, or a PostgreSQL server of this run's own (npm-shipped binaries) when it is unset.
     globalSetup: ["test/support/postgres-server.ts"],
@@ -40,7 +40,13 @@ export default defineConfig({
       // The dashboard in headless Chromium (Debian's, driven by playwright-core), on the embedded database.
       {
         extends: true,
-        test: { name: "e2e", include: ["test/e2e/**/*.test.ts"], env: { TEST_DB: "pglite" }, testTimeout: 90_000 },
+        test: {
+          name: "e2e",
+          include: ["test/e2e/**/*.test.ts"],
+          env: { TEST_DB: "pglite" },
+          testTimeout: 90_000,
+          globalSetup: ["test/support/postgres-server.ts", "test/support/chromium-setup.ts"],
+        },
       },
       // src/worker.ts under wrangler dev (workerd), and its deployable bundle. Its database is
       // named after its own test process, not this run, so the postgres project's set-up and
