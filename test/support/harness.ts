@@ -7,7 +7,7 @@ import { memoryLogger } from "../../src/logger.ts";
 import { defaultRules, type Rules } from "../../src/rules/schema.ts";
 import type { EpisodeReader } from "../../src/xml/read.ts";
 import { type ContractCheck, contractOf } from "./contract.ts";
-import { openTestDatabase, truncateAll } from "./database.ts";
+import { openFileDatabase, truncateAll } from "./database.ts";
 import { readDocsAssets } from "../../src/ops/docs-node.ts";
 
 const docsAssets = readDocsAssets();
@@ -39,15 +39,16 @@ export interface TestContext {
 }
 
 /**
- * One database per test file (PGlite in memory, or this worker's PostgreSQL
- * database), emptied before each test; a fresh app with a manual clock.
+ * The worker's database (one PGlite in memory shared by the worker's files, or
+ * this worker's PostgreSQL database), emptied before each test; a fresh app
+ * with a manual clock.
  */
 export function useTestApp(
   options: { rules?: () => Rules; onQuery?: (sql: string) => void; xmlReader?: EpisodeReader } = {},
 ): TestContext {
   const ctx = {} as TestContext;
   beforeAll(async () => {
-    ctx.db = await openTestDatabase(undefined, options.onQuery);
+    ctx.db = await openFileDatabase(undefined, options.onQuery);
   });
   afterAll(async () => {
     await ctx.db?.close();
