@@ -23,7 +23,8 @@ describe("npm run demo, then npm start", { timeout: 360_000 }, () => {
   let server: ServerProcess;
 
   beforeAll(async () => {
-    // About 50 s alone; twice that beside the rest of the suite on two cores. The bound only catches a hang.
+    // About 105 s alone (11,565 claims in 1,044 batches, 55,000 lines); 135 s beside the rest of the suite on two
+    // cores. The bound only catches a hang.
     demo = await runScript("src/cli.ts", ["demo"], { DATA_DIR: data.path }, 300_000);
     if (demo.code !== 0) throw new Error(`demo failed: ${demo.stderr}`);
     ({ keys, year } = JSON.parse(demo.stdout));
