@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { claim } from "../support/claims.ts";
 import { xlsxText } from "../support/xlsx.ts";
 import { seedReference, useTestApp, type TestContext } from "../support/harness.ts";
+import { drugLine } from "../support/reports.ts";
 
 const t = useTestApp();
 
@@ -158,21 +159,12 @@ async function assessedStory(ctx: TestContext) {
     headers: { "content-type": "text/csv" },
   });
   expect(catalogue.status).toBe(201);
-  const drug = (itemCode: string, quantity: number, unitPrice: number, insurance: number) => ({
-    kind: "drug",
-    itemCode,
-    costGroup: "4",
-    quantity,
-    unitPrice,
-    amount: quantity * unitPrice,
-    insurance,
-  });
   const found = claim(
     {
       claimId: "FIND",
       patient: { cardNumber: "DN4013000000009" },
       amounts: { total: "12000", insurance: "10000", patient: "2000", other: "0" },
-      lines: [drug("ITEM-A", 10, 1000, 8000), drug("ITEM-B", 1, 2000, 2000)],
+      lines: [drugLine("ITEM-A", 10, 1000, 8000), drugLine("ITEM-B", 1, 2000, 2000)],
     },
     9,
   );

@@ -1,20 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { seedReference, useTestApp } from "../support/harness.ts";
-import { csvRows, stay, submitFor } from "../support/reports.ts";
+import { csvRows, drugLine as drug, stay, submitFor } from "../support/reports.ts";
 
 const t = useTestApp();
-
-/** A drug line: `quantity` at `unitPrice`, the fund paying `insurance` of it. */
-const drug = (itemCode: string, quantity: number, unitPrice: number, insurance: number, extra = {}) => ({
-  kind: "drug",
-  itemCode,
-  costGroup: "4",
-  quantity,
-  unitPrice,
-  amount: quantity * unitPrice,
-  insurance,
-  ...extra,
-});
 
 /** A claim of an hour's stay discharged on 10 June 2026 with these lines (total and insurance their sums). */
 function withLines(claimId: string, lines: ReturnType<typeof drug>[]) {

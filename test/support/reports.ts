@@ -16,6 +16,18 @@ export async function submitFor(
   return res.body;
 }
 
+/** A drug line as JSON sends it (cost group 4): `quantity` at `unitPrice`, the fund paying `insurance` of it. */
+export const drugLine = (itemCode: string, quantity: number, unitPrice: number, insurance: number, extra = {}) => ({
+  kind: "drug",
+  itemCode,
+  costGroup: "4",
+  quantity,
+  unitPrice,
+  amount: quantity * unitPrice,
+  insurance,
+  ...extra,
+});
+
 let patients = 0;
 
 /**
