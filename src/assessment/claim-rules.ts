@@ -1,5 +1,6 @@
 import { Dec, formatMoney } from "../domain/money.ts";
-import type { Context, LineTotals } from "./context.ts";
+import type { LineTotals } from "../costs/lines.ts";
+import type { Context } from "./context.ts";
 import type { Hit, Placeholder } from "./model.ts";
 import type { RuleOf } from "./rules.ts";
 
@@ -9,8 +10,11 @@ type Identity = [field: string, stated: string | null | undefined, computed: () 
 
 const cents = (value: Dec) => value.toDecimalPlaces(2, Dec.ROUND_HALF_UP);
 
-/** What the lines add up to, in one pass: every line's amount and insurance, the drugs' and supplies' amounts. */
-function lineSums(context: Context): LineTotals {
+/**
+ * What the prepared lines add up to, in one pass, for a claim whose caller did not sum them (a stored claim being
+ * assessed again): src/costs/lines.ts lineSums sums them on the batch path.
+ */
+function sumPrepared(context: Context): LineTotals {
   let amount = new Dec(0);
   let insurance = new Dec(0);
   let drugs = new Dec(0);
@@ -33,7 +37,7 @@ function lineSums(context: Context): LineTotals {
 export function moneyIdentity(context: Context, _rule: RuleOf<"MONEY_IDENTITY">): Hit[] {
   const { totals } = context.input;
   let sums: LineTotals | undefined;
-  const sum = (which: keyof LineTotals) => (sums ??= context.lineTotals ?? lineSums(context))[which];
+  const sum = (which: keyof LineTotals) => (sums ??= context.lineTotals ?? sumPrepared(context))[which];
   const lineIdentities: Identity[] = [
     [
       "T_TONGCHI_BV",

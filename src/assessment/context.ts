@@ -1,4 +1,6 @@
-import { Dec } from "../domain/money.ts";
+import type { LineTotals, LineValues } from "../costs/lines.ts";
+import { decimal, Dec } from "../domain/money.ts";
+import { memo } from "../domain/memo.ts";
 import { VIETNAM_OFFSET_MS } from "../domain/period.ts";
 import type { AssessedLine, AssessmentCatalogue, AssessmentInput, Placeholder } from "./model.ts";
 import type { AssessmentRules, LineKind } from "./rules.ts";
@@ -26,12 +28,8 @@ export interface LineEntries {
   bidMatched: boolean | null;
 }
 
-/** A line's decimals as the caller parsed them already (the batch path, src/costs/lines.ts LineValues). */
-export interface KnownValues {
-  quantity: Dec;
-  amount: Dec;
-  insurance: Dec;
-}
+/** A line's decimals as the caller parsed them already (the batch path reads them while checking the lines). */
+export type KnownValues = LineValues;
 
 /**
  * What a caller assessing many claims has at hand already, so each claim does not make it again: the facility's
@@ -43,14 +41,6 @@ export interface Known {
   values?: readonly KnownValues[] | undefined;
   /** What the lines add up to, as the caller summed them already (the MONEY_IDENTITY sums). */
   totals?: LineTotals | undefined;
-}
-
-/** Every line's amount and insurance, the drugs' and supplies' amounts. */
-export interface LineTotals {
-  amount: Dec;
-  insurance: Dec;
-  drugs: Dec;
-  supplies: Dec;
 }
 
 export type PricedEntry = DrugEntry | SupplyEntry | ServiceEntry;
@@ -79,22 +69,6 @@ const toDate = (value: string | Date) => (value instanceof Date ? value : new Da
 
 const DAY_MS = 86_400_000;
 
-/**
- * A cache for values made from a key again and again (a batch's lines share a few days, prices and staff fields),
- * emptied when it holds `size` of them, so it never grows with the service's life.
- */
-export function memo<K, V>(make: (key: K) => V, size = 10_000): (key: K) => V {
-  const made = new Map<K, V>();
-  return (key) => {
-    let value = made.get(key);
-    if (value === undefined) {
-      if (made.size >= size) made.clear();
-      made.set(key, (value = make(key)));
-    }
-    return value;
-  };
-}
-
 /** The Vietnam-time calendar day of an instant as a number: days since 1970-01-01 (orders as the days do). */
 export const vietnamDayNumber = (at: Date) => Math.floor((at.getTime() + VIETNAM_OFFSET_MS) / DAY_MS);
 
@@ -102,12 +76,6 @@ const dayOfNumber = memo((day: number) => new Date(day * DAY_MS).toISOString().s
 
 /** The Vietnam-time calendar day of an instant, `YYYY-MM-DD`. */
 export const vietnamDay = (at: Date) => dayOfNumber(vietnamDayNumber(at));
-
-/**
- * A decimal text as a Dec, made once for each text: Decs are immutable, and a batch's lines repeat their quantities
- * and prices.
- */
-export const decimal = memo((text: string) => new Dec(text));
 
 /** Whole calendar days from one Vietnam day to another. */
 export const daysApart = (from: string, to: string) => Math.round((Date.parse(to) - Date.parse(from)) / 86_400_000);

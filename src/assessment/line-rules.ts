@@ -1,13 +1,12 @@
-import { Dec } from "../domain/money.ts";
+import { memo } from "../domain/memo.ts";
+import { decimal, Dec } from "../domain/money.ts";
 import {
   type Context,
   dayWords,
-  decimal,
   entriesInForce,
   inForce,
   kindWords,
   lineEntries,
-  memo,
   plain,
   type PricedEntry,
   type PreparedLine,

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { Dec, formatMoney } from "../domain/money.ts";
+import { Dec, decimal, formatMoney } from "../domain/money.ts";
 import type { FieldError } from "../domain/field-errors.ts";
 import { LineMoney, Measure } from "../http/schemas.ts";
 import { addLine, type ItemSum } from "./items.ts";
@@ -96,17 +96,6 @@ export interface LineValues {
   insurance: Dec;
 }
 
-/** Quantities repeat across lines ("1", "2" ...): each text is parsed once (Decs are immutable), 5,000 kept. */
-const quantities = new Map<string, Dec>();
-function quantityOf(text: string): Dec {
-  let quantity = quantities.get(text);
-  if (quantity === undefined) {
-    if (quantities.size >= 5_000) quantities.clear();
-    quantities.set(text, (quantity = new Dec(text)));
-  }
-  return quantity;
-}
-
 const addTo = (sums: Map<string, Dec>, key: string, value: Dec) => {
   const sum = sums.get(key);
   sums.set(key, sum ? sum.plus(value) : value);
@@ -148,7 +137,8 @@ export function lineSums(lines: readonly ClaimLine[]): LineTotals & {
   for (let index = 0; index < lines.length; index++) {
     const line = lines[index]!;
     const parsed = {
-      quantity: quantityOf(line.quantity),
+      // Quantities repeat across lines ("1", "2" ...): each text is parsed once.
+      quantity: decimal(line.quantity),
       amount: new Dec(line.amount),
       insurance: new Dec(line.insurance),
     };

@@ -1,4 +1,5 @@
 import { Decimal } from "decimal.js";
+import { memo } from "./memo.ts";
 
 /**
  * Decimal arithmetic for money (VND) and ratios. A private constructor so no
@@ -8,6 +9,12 @@ import { Decimal } from "decimal.js";
 export const Dec = Decimal.clone({ precision: 40, rounding: Decimal.ROUND_HALF_UP, toExpNeg: -40, toExpPos: 40 });
 export type Dec = Decimal;
 export type DecValue = Decimal.Value;
+
+/**
+ * A decimal text as a Dec, made once for each text: Decs are immutable, and a batch's lines repeat their quantities
+ * and prices.
+ */
+export const decimal = memo((text: string) => new Dec(text));
 
 const MAX_EXACT_NUMBER = 2 ** 53 / 100;
 const MONEY_STRING = /^\d{1,16}(\.\d{1,2})?$/;
